@@ -1,0 +1,222 @@
+//! The resolved, typed configuration: what a run will do, with every default filled in.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::RunClock;
+
+/// A password: kept out of every log line and `--check-config` output.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    /// The clear text, for the connection only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("********")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("********")
+    }
+}
+
+/// Where a MySQL/MariaDB server is and who we are on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbConnection {
+    pub host: String,
+    pub port: u16,
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    /// A unix socket; when set it is used instead of host and port.
+    pub socket: Option<PathBuf>,
+}
+
+/// Which databases or tables: all (`*`) or a list of names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    All,
+    Names(Vec<String>),
+}
+
+/// Retry policy for transient database errors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Retry {
+    pub max_retries: u64,
+    pub delay: Duration,
+}
+
+/// A `[src:NAME]` section with `backend=db`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub name: String,
+    pub conn: DbConnection,
+    pub databases: Selection,
+    pub tables: Selection,
+    /// Anchored regexes (`^(?:re)$`), already validated.
+    pub excluded_databases: Vec<String>,
+    pub excluded_tables: Vec<String>,
+    /// `N UNIT`, when set.
+    pub retention: Option<String>,
+    pub deleted_column: String,
+    /// The selection predicate, interpolated, with `{now}` replaced.
+    pub where_clause: String,
+    pub archive_data: bool,
+    pub delete_data: bool,
+    pub select_limit: u64,
+    pub delete_limit: u64,
+    pub delete_loop_delay: Duration,
+    pub retry: Retry,
+    pub foreign_key_check: bool,
+}
+
+/// A `[dst:NAME]` section.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Destination {
+    Db(DbDestination),
+    File(FileDestination),
+}
+
+impl Destination {
+    pub fn name(&self) -> &str {
+        match self {
+            Destination::Db(d) => &d.name,
+            Destination::File(f) => &f.name,
+        }
+    }
+}
+
+/// `backend=db`: an archive database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbDestination {
+    pub name: String,
+    pub conn: DbConnection,
+    /// With `{date}` replaced; `None` when not set (the same-server rule may then apply `_archive`).
+    pub db_suffix: Option<String>,
+    pub table_suffix: Option<String>,
+    pub bulk_insert: u64,
+    pub retry: Retry,
+}
+
+/// A file format written by a file destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Sql,
+}
+
+impl FileFormat {
+    pub fn parse(s: &str) -> Option<FileFormat> {
+        match s.to_lowercase().as_str() {
+            "csv" => Some(FileFormat::Csv),
+            "sql" => Some(FileFormat::Sql),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "csv",
+            FileFormat::Sql => "sql",
+        }
+    }
+}
+
+/// How finished files are packed: the original's `shutil.make_archive` formats, and streaming
+/// compressors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveFormat {
+    Tar,
+    Gztar,
+    Bztar,
+    Xztar,
+    Zip,
+    Gz,
+    Zst,
+}
+
+impl ArchiveFormat {
+    pub const ALL: &'static [(&'static str, ArchiveFormat)] = &[
+        ("tar", ArchiveFormat::Tar),
+        ("gztar", ArchiveFormat::Gztar),
+        ("bztar", ArchiveFormat::Bztar),
+        ("xztar", ArchiveFormat::Xztar),
+        ("zip", ArchiveFormat::Zip),
+        ("gz", ArchiveFormat::Gz),
+        ("zst", ArchiveFormat::Zst),
+    ];
+
+    pub fn parse(s: &str) -> Option<ArchiveFormat> {
+        let s = s.to_lowercase();
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, f)| *f)
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
+    }
+}
+
+/// `backend=file`: CSV and/or SQL files in a directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileDestination {
+    pub name: String,
+    /// With `{date}` replaced.
+    pub directory: PathBuf,
+    pub formats: Vec<FileFormat>,
+    pub archive_format: ArchiveFormat,
+    pub remote_stores: Vec<RemoteStore>,
+}
+
+/// The object store behind a remote store section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoteBackend {
+    Swift,
+    S3,
+}
+
+/// A `[remote_store:NAME]` section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteStore {
+    pub name: String,
+    pub backend: RemoteBackend,
+    /// The container (Swift) or bucket (S3).
+    pub container: String,
+    pub file_name_prefix: Option<String>,
+    /// The `opt_*` keys, without the prefix; values may be secrets and are masked when shown.
+    pub options: Vec<(String, String)>,
+}
+
+/// An `[archiver:NAME]` section that is enabled: its sources and destinations, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Archiver {
+    pub name: String,
+    pub sources: Vec<Source>,
+    pub destinations: Vec<Destination>,
+}
+
+/// The whole plan of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub path: PathBuf,
+    pub clock: RunClock,
+    /// Enabled archivers, in file order.
+    pub archivers: Vec<Archiver>,
+    /// Names of the archivers disabled with `enable = false`.
+    pub disabled: Vec<String>,
+}

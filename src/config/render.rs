@@ -1,0 +1,136 @@
+//! `--check-config`: the resolved plan as text, passwords and `opt_*` secrets masked.
+
+use std::fmt::Write;
+
+use super::model::*;
+
+fn conn(c: &DbConnection) -> String {
+    let who = c.user.as_deref().unwrap_or("(current user)");
+    let pw = if c.password.is_some() {
+        " password=********"
+    } else {
+        ""
+    };
+    match &c.socket {
+        Some(s) => format!("{who}@unix:{}{pw}", s.display()),
+        None => format!("{who}@{}:{}{pw}", c.host, c.port),
+    }
+}
+
+fn selection(s: &Selection) -> String {
+    match s {
+        Selection::All => "*".to_string(),
+        Selection::Names(n) => n.join(", "),
+    }
+}
+
+/// Whether an `opt_*` value should be masked: anything that looks like a credential.
+fn is_secret(key: &str) -> bool {
+    let k = key.to_lowercase();
+    ["password", "secret", "key", "token", "credential"]
+        .iter()
+        .any(|s| k.contains(s))
+}
+
+/// The plan, one block per archiver, as `--check-config` prints it.
+pub fn render(config: &Config) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "configuration: {}", config.path.display());
+    let _ = writeln!(
+        o,
+        "run start: {{now}} = {} UTC, {{date}} = {}",
+        config.clock.now, config.clock.date
+    );
+    if config.archivers.is_empty() {
+        let _ = writeln!(o, "no enabled archiver: a run would do nothing");
+    }
+    for name in &config.disabled {
+        let _ = writeln!(o, "archiver {name}: disabled");
+    }
+    for a in &config.archivers {
+        let _ = writeln!(o, "archiver {}:", a.name);
+        for s in &a.sources {
+            let _ = writeln!(o, "  source {} (db {})", s.name, conn(&s.conn));
+            let _ = writeln!(
+                o,
+                "    databases: {}  excluded: [{}]",
+                selection(&s.databases),
+                s.excluded_databases.join(", ")
+            );
+            let _ = writeln!(
+                o,
+                "    tables: {}  excluded: [{}]",
+                selection(&s.tables),
+                s.excluded_tables.join(", ")
+            );
+            let _ = writeln!(
+                o,
+                "    deleted_column: {}  retention: {}",
+                s.deleted_column,
+                s.retention.as_deref().unwrap_or("(not set)")
+            );
+            let _ = writeln!(o, "    where: {}", s.where_clause);
+            let _ = writeln!(
+                o,
+                "    archive_data: {}  delete_data: {}  foreign_key_check: {}",
+                s.archive_data, s.delete_data, s.foreign_key_check
+            );
+            let _ = writeln!(
+                o,
+                "    select_limit: {}  delete_limit: {}  delete_loop_delay: {}s  max_retries: {}  retry_time_limit: {}s",
+                s.select_limit,
+                s.delete_limit,
+                s.delete_loop_delay.as_secs_f64(),
+                s.retry.max_retries,
+                s.retry.delay.as_secs_f64()
+            );
+        }
+        if a.destinations.is_empty() {
+            let _ = writeln!(o, "  no destination");
+        }
+        for d in &a.destinations {
+            match d {
+                Destination::Db(d) => {
+                    let _ = writeln!(o, "  destination {} (db {})", d.name, conn(&d.conn));
+                    let _ = writeln!(
+                        o,
+                        "    db_suffix: {}  table_suffix: {}  bulk_insert: {}",
+                        d.db_suffix.as_deref().unwrap_or("(not set)"),
+                        d.table_suffix.as_deref().unwrap_or("(not set)"),
+                        d.bulk_insert
+                    );
+                }
+                Destination::File(f) => {
+                    let formats: Vec<&str> = f.formats.iter().map(|f| f.extension()).collect();
+                    let _ = writeln!(
+                        o,
+                        "  destination {} (file {})",
+                        f.name,
+                        f.directory.display()
+                    );
+                    let _ = writeln!(
+                        o,
+                        "    formats: {}  archive_format: {}",
+                        formats.join(", "),
+                        f.archive_format.name()
+                    );
+                    for r in &f.remote_stores {
+                        let _ = writeln!(
+                            o,
+                            "    remote store {} ({:?}) container: {}  prefix: {}",
+                            r.name,
+                            r.backend,
+                            r.container,
+                            r.file_name_prefix.as_deref().unwrap_or("(none)")
+                        );
+                        for (k, v) in &r.options {
+                            let shown = if is_secret(k) { "********" } else { v.as_str() };
+                            let _ = writeln!(o, "      opt_{k} = {shown}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    o
+}

@@ -1,0 +1,204 @@
+//! Typed readings of raw option strings: booleans, lists, limits, durations, retention and the
+//! `{now}`/`{date}` placeholders. Each function reports what is wrong; the caller adds section and key.
+
+use std::collections::BTreeMap;
+
+/// configparser's `getboolean`: 1/yes/true/on and 0/no/false/off, any case.
+pub fn parse_bool(raw: &str) -> Result<bool, String> {
+    match raw.to_lowercase().as_str() {
+        "1" | "yes" | "true" | "on" => Ok(true),
+        "0" | "no" | "false" | "off" => Ok(false),
+        _ => Err(format!(
+            "{raw:?} is not a boolean (use 1/yes/true/on or 0/no/false/off)"
+        )),
+    }
+}
+
+/// A list option: split on comma, semicolon or newline, items trimmed, empty items dropped.
+pub fn parse_list(raw: &str) -> Vec<String> {
+    raw.split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A count that must be a whole number of at least 1 (limits, batch sizes).
+pub fn parse_positive(raw: &str) -> Result<u64, String> {
+    match raw.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{raw:?} is not a whole number")),
+    }
+}
+
+/// A count that may be zero (retries).
+pub fn parse_count(raw: &str) -> Result<u64, String> {
+    raw.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("{raw:?} is not a whole number"))
+}
+
+/// A TCP port.
+pub fn parse_port(raw: &str) -> Result<u16, String> {
+    match raw.trim().parse::<u16>() {
+        Ok(0) | Err(_) => Err(format!("{raw:?} is not a port number (1-65535)")),
+        Ok(p) => Ok(p),
+    }
+}
+
+/// Seconds, whole or fractional, not negative (`delete_loop_delay`, `retry_time_limit`).
+pub fn parse_seconds(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        _ => Err(format!("{raw:?} is not a number of seconds")),
+    }
+}
+
+/// The units MySQL accepts in `INTERVAL N UNIT`.
+const INTERVAL_UNITS: &[&str] = &[
+    "MICROSECOND",
+    "SECOND",
+    "MINUTE",
+    "HOUR",
+    "DAY",
+    "WEEK",
+    "MONTH",
+    "QUARTER",
+    "YEAR",
+];
+
+/// A retention: `N UNIT` in MySQL interval syntax (`12 MONTH`, `30 DAY`), normalised to upper case.
+pub fn parse_retention(raw: &str) -> Result<String, String> {
+    let parts: Vec<&str> = raw.split_whitespace().collect();
+    let bad = || {
+        format!(
+            "{raw:?} is not a retention: expected 'N UNIT' with UNIT one of {}",
+            INTERVAL_UNITS.join(", ")
+        )
+    };
+    let [n, unit] = parts.as_slice() else {
+        return Err(bad());
+    };
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let unit = unit.to_uppercase();
+    if !INTERVAL_UNITS.contains(&unit.as_str()) {
+        return Err(bad());
+    }
+    let n: u64 = n.parse().map_err(|_| bad())?;
+    Ok(format!("{n} {unit}"))
+}
+
+/// Python's `str.format(**fields)` for simple names: `{name}` is replaced, `{{` and `}}` are
+/// literal braces, any other field or a lone brace is an error (where Python would raise).
+pub fn format_placeholders(raw: &str, fields: &BTreeMap<&str, &str>) -> Result<String, String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().map(|(_, c)| *c) == Some('{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek().map(|(_, c)| *c) == Some('}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let rest = &raw[i + 1..];
+                let Some(end) = rest.find('}') else {
+                    return Err(format!("unmatched '{{' at {:?}", &raw[i..]));
+                };
+                let name = &rest[..end];
+                let Some(v) = fields.get(name) else {
+                    let known: Vec<String> = fields.keys().map(|k| format!("{{{k}}}")).collect();
+                    return Err(format!(
+                        "unknown placeholder {{{name}}} (known here: {}; write {{{{ and }}}} for literal braces)",
+                        known.join(", ")
+                    ));
+                };
+                out.push_str(v);
+                for (_, c) in chars.by_ref() {
+                    if c == '}' {
+                        break;
+                    }
+                }
+            }
+            '}' => return Err(format!("single '}}' at {:?}", &raw[i..])),
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans() {
+        for t in ["1", "YES", "True", "on"] {
+            assert_eq!(parse_bool(t), Ok(true));
+        }
+        for f in ["0", "no", "FALSE", "Off"] {
+            assert_eq!(parse_bool(f), Ok(false));
+        }
+        assert!(parse_bool("2").is_err());
+        assert!(parse_bool("").is_err());
+    }
+
+    #[test]
+    fn lists() {
+        assert_eq!(parse_list(" a, b;c\n\n d ,,"), vec!["a", "b", "c", "d"]);
+        assert!(parse_list("").is_empty());
+    }
+
+    #[test]
+    fn retention() {
+        assert_eq!(parse_retention("12 month").unwrap(), "12 MONTH");
+        assert_eq!(parse_retention(" 30   DAY ").unwrap(), "30 DAY");
+        assert_eq!(parse_retention("007 DAY").unwrap(), "7 DAY");
+        assert_eq!(parse_retention("0 DAY").unwrap(), "0 DAY");
+        for bad in [
+            "12",
+            "MONTH",
+            "12 MONTHS",
+            "-1 DAY",
+            "1 DAY; DROP",
+            "1.5 DAY",
+            "",
+        ] {
+            assert!(parse_retention(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn limits() {
+        assert_eq!(parse_positive("500"), Ok(500));
+        assert!(parse_positive("0").is_err());
+        assert!(parse_positive("-3").is_err());
+        assert!(parse_positive("1e3").is_err());
+        assert!(parse_port("70000").is_err());
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("nan").is_err());
+    }
+
+    #[test]
+    fn placeholders() {
+        let f = BTreeMap::from([("now", "2026-01-01 00:00:00")]);
+        assert_eq!(
+            format_placeholders("d <= '{now}' and '{{x}}'", &f).unwrap(),
+            "d <= '2026-01-01 00:00:00' and '{x}'"
+        );
+        assert!(format_placeholders("{date}", &f).is_err());
+        assert!(format_placeholders("{now", &f).is_err());
+        assert!(format_placeholders("a } b", &f).is_err());
+        assert_eq!(
+            format_placeholders("héllo {now}", &f).unwrap(),
+            "héllo 2026-01-01 00:00:00"
+        );
+    }
+}

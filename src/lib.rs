@@ -1,0 +1,16 @@
+//! osarchiver: archive and purge soft-deleted rows from OpenStack MySQL/MariaDB databases.
+//!
+//! The crate is a library with a thin binary (`src/main.rs`). The layers, from the outside in:
+//!
+//! - [`cli`]: the command line as the operator types it.
+//! - [`config`]: the INI file, first as raw configparser-compatible sections ([`config::ini`]),
+//!   then as a typed, validated plan ([`config::Config`]).
+//! - [`mysql`]: connections, retries, values, identifiers and schema introspection.
+//! - [`run`]: ties them together and maps outcomes to exit codes ([`exit`]).
+
+pub mod cli;
+pub mod config;
+pub mod exit;
+pub mod logging;
+pub mod mysql;
+pub mod run;

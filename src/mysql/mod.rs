@@ -1,0 +1,1 @@
+//! The MySQL/MariaDB layer: connections, retries, values, identifiers and schema introspection.
