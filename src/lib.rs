@@ -14,3 +14,4 @@ pub mod exit;
 pub mod logging;
 pub mod mysql;
 pub mod run;
+pub mod source;
