@@ -8,8 +8,10 @@
 //! - [`mysql`]: connections, retries, values, identifiers and schema introspection.
 //! - [`run`]: ties them together and maps outcomes to exit codes ([`exit`]).
 
+pub mod archiver;
 pub mod cli;
 pub mod config;
+pub mod destination;
 pub mod exit;
 pub mod logging;
 pub mod mysql;

@@ -56,6 +56,25 @@ pub fn run(args: Args) -> Outcome {
         print!("{}", config::render::render(&loaded.config));
         return Outcome::Success;
     }
-    tracing::error!("archiving is not implemented yet in this build");
-    Outcome::Failure
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            return Outcome::Failure;
+        }
+    };
+    let report = runtime.block_on(crate::archiver::run(&loaded.config, args.dry_run));
+    for line in report.summary().lines() {
+        tracing::info!("{line}");
+    }
+    if report.failed() {
+        tracing::error!("finished with errors: see the lines above");
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    }
 }

@@ -1,0 +1,333 @@
+//! The pipeline: for each enabled archiver, each source, each chosen table, batch by batch:
+//! read a keyset page, write it to every destination (committed), then delete from the source
+//! only the rows every destination holds identically. At the end, a per-table [`report`].
+
+pub mod report;
+
+use std::time::{Duration, Instant};
+
+use mysql_async::prelude::*;
+
+use crate::config::{Archiver, Config, Destination, Source};
+use crate::destination::db::{ArchiveDb, ArchiveTable};
+use crate::mysql::conn::Db;
+use crate::mysql::ident::qualified;
+use crate::mysql::retry::with_retry;
+use crate::mysql::schema;
+use crate::source::delete::{blocked_report, delete_rows};
+use crate::source::plan::{choose_databases, plan_database, TablePlan};
+use crate::source::read::PageReader;
+use crate::source::sql;
+
+use report::{RunReport, TableReport};
+
+/// How often a long table logs its progress.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
+/// Runs every enabled archiver of `config`, in file order.
+pub async fn run(config: &Config, dry_run: bool) -> RunReport {
+    let mut report = RunReport {
+        dry_run,
+        ..Default::default()
+    };
+    for archiver in &config.archivers {
+        tracing::info!(
+            "archiver {}: sources [{}], destinations [{}]{}",
+            archiver.name,
+            archiver.sources.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+            archiver.destinations.iter().map(|d| d.name()).collect::<Vec<_>>().join(", "),
+            if dry_run { " (dry run: nothing will be changed)" } else { "" }
+        );
+        for source in &archiver.sources {
+            run_source(archiver, source, dry_run, &mut report).await;
+        }
+    }
+    report
+}
+
+async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report: &mut RunReport) {
+    let label = format!("archiver {} source {}", archiver.name, source.name);
+    tracing::info!(
+        "{label}: where {}; archive_data={} delete_data={}",
+        source.where_clause,
+        source.archive_data,
+        source.delete_data
+    );
+    let mut src = match Db::connect(&source.conn).await {
+        Ok(db) => db,
+        Err(e) => {
+            report.errors.push(format!("{label}: {e}"));
+            return;
+        }
+    };
+    if !source.foreign_key_check && !dry_run {
+        if let Err(e) = src.set_foreign_key_checks(false).await {
+            report.errors.push(format!("{label}: cannot turn foreign key checks off: {e}"));
+            return;
+        }
+        tracing::warn!("{label}: foreign_key_check = false: parents may be deleted before their live children");
+    }
+
+    let mut dests: Vec<ArchiveDb> = Vec::new();
+    if source.archive_data {
+        for d in &archiver.destinations {
+            match d {
+                Destination::Db(cfg) => match ArchiveDb::open(cfg, &mut src).await {
+                    Ok(dest) => dests.push(dest),
+                    Err(e) => {
+                        report.errors.push(format!("{label}: destination {}: {e}", cfg.name));
+                        return;
+                    }
+                },
+                Destination::File(f) => {
+                    report.errors.push(format!(
+                        "{label}: destination {}: the file backend is not available in this build",
+                        f.name
+                    ));
+                    return;
+                }
+            }
+        }
+    }
+    let dest_names: Vec<String> = dests.iter().map(|d| d.name.clone()).collect();
+
+    let existing = match with_retry(&mut src, source.retry, "list databases", |a| Box::pin(schema::list_databases(a.conn))).await {
+        Ok(dbs) => dbs,
+        Err(e) => {
+            report.errors.push(format!("{label}: {e}"));
+            return;
+        }
+    };
+    // Archive databases on the source's own server are never sources of this run.
+    let mut archive_dbs: Vec<String> = Vec::new();
+    for d in dests.iter().filter(|d| d.same_server) {
+        for db in &existing {
+            let archive = d.archive_database(db);
+            if archive != *db {
+                archive_dbs.push(archive);
+            }
+        }
+    }
+    let (databases, skipped) = choose_databases(source, &existing, &archive_dbs);
+    for s in &skipped {
+        if s.warn {
+            tracing::warn!("{label}: database {} skipped: {}", s.table, s.reason);
+            report.errors.push(format!("{label}: database {}: {}", s.table, s.reason));
+        } else {
+            tracing::debug!("{label}: database {} skipped: {}", s.table, s.reason);
+        }
+    }
+    tracing::info!("{label}: databases to archive: [{}]", databases.join(", "));
+
+    for db in &databases {
+        let tables = {
+            let db = db.clone();
+            with_retry(&mut src, source.retry, "list tables", |a| {
+                let db = db.clone();
+                Box::pin(async move { schema::list_tables(a.conn, &db).await })
+            })
+            .await
+        };
+        let fks = {
+            let db = db.clone();
+            with_retry(&mut src, source.retry, "list foreign keys", |a| {
+                let db = db.clone();
+                Box::pin(async move { schema::foreign_keys(a.conn, &db).await })
+            })
+            .await
+        };
+        let (tables, fks) = match (tables, fks) {
+            (Ok(t), Ok(f)) => (t, f),
+            (Err(e), _) | (_, Err(e)) => {
+                report.errors.push(format!("{label}: database {db}: {e}"));
+                continue;
+            }
+        };
+        // Archive tables living in this very database (same server, table_suffix only).
+        let archive_tables: Vec<String> = dests
+            .iter()
+            .filter(|d| d.same_server && d.archive_database(db) == *db)
+            .flat_map(|d| tables.iter().map(|t| d.archive_table(&t.name)))
+            .collect();
+        let plan = plan_database(source, db, &tables, &fks, &archive_tables);
+        for s in &plan.skipped {
+            if s.warn {
+                tracing::warn!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
+                let mut t = TableReport::new(&archiver.name, &source.name, db, &s.table, &[]);
+                t.skipped = Some(s.reason.clone());
+                report.tables.push(t);
+            } else {
+                tracing::info!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
+            }
+        }
+        for cycle in &plan.cycles {
+            tracing::warn!(
+                "{label}: database {db}: foreign-key cycle among [{}]: rows still referenced inside it are kept and reported",
+                cycle.join(", ")
+            );
+        }
+        tracing::info!(
+            "{label}: database {db}: tables in order (children first): [{}]",
+            plan.tables.iter().map(|t| t.table.as_str()).collect::<Vec<_>>().join(", ")
+        );
+        for table in &plan.tables {
+            let t = process_table(archiver, source, table, &mut src, &mut dests, &dest_names, dry_run).await;
+            report.tables.push(t);
+        }
+    }
+    for d in dests {
+        d.close().await;
+    }
+    let _ = src.disconnect().await;
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn process_table(
+    archiver: &Archiver,
+    source: &Source,
+    plan: &TablePlan,
+    src: &mut Db,
+    dests: &mut [ArchiveDb],
+    dest_names: &[String],
+    dry_run: bool,
+) -> TableReport {
+    let started = Instant::now();
+    let mut r = TableReport::new(&archiver.name, &source.name, &plan.db, &plan.table, dest_names);
+    let name = qualified(&plan.db, &plan.table);
+    let result = archive_table(source, plan, src, dests, dry_run, &mut r).await;
+    if let Err(e) = result {
+        tracing::error!("{name}: {e}; nothing more is deleted from this table");
+        r.errors.push(e);
+    }
+    r.elapsed = started.elapsed();
+    tracing::info!(
+        "{name}: {} {} rows, archived [{}], deleted {}, blocked {}, conflicts {}, changed {} in {:.1}s",
+        if dry_run { "eligible" } else { "read" },
+        r.read,
+        r.archived.iter().map(|(d, n)| format!("{d}={n}")).collect::<Vec<_>>().join(" "),
+        r.deleted,
+        r.blocked,
+        r.conflicts,
+        r.changed,
+        r.elapsed.as_secs_f64()
+    );
+    r
+}
+
+async fn archive_table(
+    source: &Source,
+    plan: &TablePlan,
+    src: &mut Db,
+    dests: &mut [ArchiveDb],
+    dry_run: bool,
+    r: &mut TableReport,
+) -> Result<(), String> {
+    let name = qualified(&plan.db, &plan.table);
+    let mut targets: Vec<ArchiveTable> = Vec::with_capacity(dests.len());
+    for d in dests.iter_mut() {
+        targets.push(d.prepare(plan, src, source.retry, dry_run).await.map_err(|e| e.to_string())?);
+    }
+    let mut reader = PageReader::new(plan, &source.where_clause, source.select_limit);
+
+    if dry_run {
+        let count_sql = format!("SELECT COUNT(*) FROM {name} WHERE ({})", source.where_clause);
+        let count: u64 = with_retry(src, source.retry, "count eligible rows", |a| {
+            let count_sql = count_sql.as_str();
+            Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        r.read = count;
+        if source.archive_data {
+            for i in 0..targets.len() {
+                r.add_archived(i, count);
+            }
+        }
+        if source.delete_data {
+            r.deleted = count;
+        }
+        tracing::info!("[dry-run] {name}: {count} eligible rows; would read pages with: {}", reader.first_statement());
+        for (d, t) in dests.iter().zip(&targets) {
+            tracing::info!(
+                "[dry-run] {name}: would insert into {} on destination {} with: {} ...",
+                qualified(&t.db, &t.table),
+                d.name,
+                sql::insert_rows(&t.db, &t.table, &plan.columns, 1)
+            );
+        }
+        if source.delete_data {
+            tracing::info!(
+                "[dry-run] {name}: would delete with: {}",
+                sql::delete_rows(&plan.db, &plan.table, &plan.key, &source.where_clause, 1)
+            );
+        }
+        return Ok(());
+    }
+
+    let mut last_progress = Instant::now();
+    let mut first_batch = true;
+    loop {
+        let batch = {
+            let reader = &reader;
+            with_retry(src, source.retry, "read page", |a| Box::pin(reader.read(a.conn)))
+                .await
+                .map_err(|e| e.to_string())?
+        };
+        let Some(batch) = batch else { break };
+        reader.advance(&batch);
+        r.read += batch.len() as u64;
+
+        let mut conflict = vec![false; batch.len()];
+        if source.archive_data {
+            for (i, (d, t)) in dests.iter_mut().zip(&targets).enumerate() {
+                let out = d.write(t, plan, &batch).await.map_err(|e| format!("destination {}: {e}", d.name))?;
+                r.add_archived(i, out.archived);
+                for &row in &out.conflicts {
+                    if !conflict[row] {
+                        conflict[row] = true;
+                        r.conflicts += 1;
+                    }
+                    tracing::warn!(
+                        "{name}: row ({}) kept: destination {} already holds a different row with this key in {}",
+                        batch.describe_key(row, &plan.key, &plan.key_pos),
+                        d.name,
+                        qualified(&t.db, &t.table)
+                    );
+                }
+            }
+        }
+
+        if source.delete_data {
+            let rows: Vec<usize> = (0..batch.len()).filter(|&i| !conflict[i]).collect();
+            if !first_batch && !source.delete_loop_delay.is_zero() {
+                tokio::time::sleep(source.delete_loop_delay).await;
+            }
+            let out = delete_rows(
+                src,
+                source.retry,
+                plan,
+                &source.where_clause,
+                &batch,
+                &rows,
+                source.delete_limit as usize,
+                source.delete_loop_delay,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            r.deleted += out.deleted;
+            r.changed += out.changed;
+            r.blocked += out.blocked.len() as u64;
+            for (row, constraint) in &out.blocked {
+                for line in blocked_report(plan, &batch, *row, constraint.as_deref(), &source.deleted_column) {
+                    tracing::warn!("{line}");
+                }
+            }
+        }
+        first_batch = false;
+        if last_progress.elapsed() >= PROGRESS_EVERY {
+            last_progress = Instant::now();
+            tracing::info!("{name}: {} rows read, {} deleted so far", r.read, r.deleted);
+        }
+    }
+    Ok(())
+}

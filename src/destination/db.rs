@@ -1,0 +1,331 @@
+//! The archive-database destination (`backend = db`): rows of `db.table` go to
+//! `<db><db_suffix>.<table><table_suffix>`, created from the source's definition when missing
+//! and checked for schema drift when present; each batch is written with multi-row INSERTs in
+//! one transaction, committed before the source delete. A key that already holds an identical
+//! row is a re-run (fine); one holding a different row is a conflict (the source row stays).
+
+use std::collections::HashMap;
+
+use mysql_async::prelude::*;
+use mysql_async::{Row, Value};
+
+use crate::config::{DbDestination, Retry};
+use crate::mysql::conn::Db;
+use crate::mysql::ident::{qualified, quote_ident};
+use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
+use crate::mysql::schema;
+use crate::source::batch::Batch;
+use crate::source::plan::TablePlan;
+use crate::source::sql;
+
+/// The most placeholders one prepared statement may have.
+const MAX_PLACEHOLDERS: usize = 65_535;
+
+/// An open archive database destination.
+pub struct ArchiveDb {
+    pub name: String,
+    db: Db,
+    retry: Retry,
+    bulk_insert: usize,
+    db_suffix: String,
+    table_suffix: String,
+    /// Half of the server's max_allowed_packet: the budget of one INSERT.
+    packet_budget: usize,
+    /// Whether this destination is the source's server.
+    pub same_server: bool,
+}
+
+/// Where one source table goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveTable {
+    pub db: String,
+    pub table: String,
+    /// Whether it still has to be created (dry-run only: a real run creates it in `prepare`).
+    pub missing: bool,
+}
+
+/// What writing a batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteOutcome {
+    /// Rows the archive now holds identically (new, or already there from an earlier run).
+    pub archived: u64,
+    /// Rows already there identically (a re-run).
+    pub already: u64,
+    /// Rows (indexes into the batch) whose key holds a different row in the archive.
+    pub conflicts: Vec<usize>,
+}
+
+/// Why a table cannot be archived to this destination.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error("destination {dest}: {archive} differs from the source table ({detail}); fix the archive table or set another table_suffix")]
+    Drift { dest: String, archive: String, detail: String },
+    #[error("destination {dest}: would write into the source table itself ({archive}); set db_suffix or table_suffix")]
+    SameTable { dest: String, archive: String },
+    #[error("destination {dest}: {0}", dest = .1)]
+    Db(#[source] RetryError, String),
+}
+
+impl ArchiveDb {
+    /// Connects and decides the suffixes: on the source's own server with no suffix set, the
+    /// database suffix becomes `_archive`.
+    pub async fn open(cfg: &DbDestination, source: &mut Db) -> Result<ArchiveDb, RetryError> {
+        let mut db = Db::connect(&cfg.conn).await.map_err(|e| RetryError::Failed {
+            what: format!("connect to destination {}", cfg.name),
+            target: crate::mysql::conn::target(&cfg.conn),
+            kind: crate::mysql::retry::classify(e.mysql_error()),
+            source: e.into_mysql_error(),
+        })?;
+        let mine = with_retry(&mut db, cfg.retry, "server identity", |a| Box::pin(schema::server_identity(a.conn))).await?;
+        let theirs = with_retry(source, cfg.retry, "server identity", |a| Box::pin(schema::server_identity(a.conn))).await?;
+        let same_server = schema::same_server(&mine, &theirs);
+        let mut db_suffix = cfg.db_suffix.clone().unwrap_or_default();
+        let table_suffix = cfg.table_suffix.clone().unwrap_or_default();
+        if same_server && db_suffix.is_empty() && table_suffix.is_empty() {
+            db_suffix = "_archive".to_string();
+            tracing::info!(
+                "destination {}: same server as the source and no suffix set: archive databases are <db>_archive",
+                cfg.name
+            );
+        }
+        let max_packet: u64 = with_retry(&mut db, cfg.retry, "max_allowed_packet", |a| {
+            Box::pin(async move { Ok(a.conn.query_first("SELECT @@max_allowed_packet").await?.unwrap_or(4 << 20)) })
+        })
+        .await?;
+        Ok(ArchiveDb {
+            name: cfg.name.clone(),
+            db,
+            retry: cfg.retry,
+            bulk_insert: cfg.bulk_insert as usize,
+            db_suffix,
+            table_suffix,
+            packet_budget: (max_packet as usize / 2).max(64 << 10),
+            same_server,
+        })
+    }
+
+    /// The archive database a source database goes to.
+    pub fn archive_database(&self, db: &str) -> String {
+        format!("{db}{}", self.db_suffix)
+    }
+
+    /// The archive table a source table goes to.
+    pub fn archive_table(&self, table: &str) -> String {
+        format!("{table}{}", self.table_suffix)
+    }
+
+    /// Makes sure the archive table exists with the source's columns: creates the database
+    /// (source charset and collation) and the table (source definition, renamed, no foreign
+    /// keys, AUTO_INCREMENT reset) when missing, checks columns when present. In a dry run
+    /// nothing is created; a missing table is reported in the result.
+    pub async fn prepare(
+        &mut self,
+        plan: &TablePlan,
+        source: &mut Db,
+        source_retry: Retry,
+        dry_run: bool,
+    ) -> Result<ArchiveTable, PrepareError> {
+        let target = ArchiveTable {
+            db: self.archive_database(&plan.db),
+            table: self.archive_table(&plan.table),
+            missing: false,
+        };
+        let archive = qualified(&target.db, &target.table);
+        if self.same_server && target.db == plan.db && target.table == plan.table {
+            return Err(PrepareError::SameTable { dest: self.name.clone(), archive });
+        }
+        let wrap = |e, name: &str| PrepareError::Db(e, name.to_string());
+        let name = self.name.clone();
+        let existing = {
+            let (d, t) = (target.db.clone(), target.table.clone());
+            with_retry(&mut self.db, self.retry, "read archive table columns", |a| {
+                let (d, t) = (d.clone(), t.clone());
+                Box::pin(async move { schema::table_columns(a.conn, &d, &t).await })
+            })
+            .await
+            .map_err(|e| wrap(e, &name))?
+        };
+        let source_columns = {
+            let (d, t) = (plan.db.clone(), plan.table.clone());
+            with_retry(source, source_retry, "read source table columns", |a| {
+                let (d, t) = (d.clone(), t.clone());
+                Box::pin(async move { schema::table_columns(a.conn, &d, &t).await })
+            })
+            .await
+            .map_err(|e| wrap(e, &name))?
+        };
+        if let Some(existing) = existing {
+            let describe = |cols: &[schema::ColumnInfo]| {
+                cols.iter().map(|c| format!("{} {}", c.name, c.column_type)).collect::<Vec<_>>().join(", ")
+            };
+            if existing.len() != source_columns.len()
+                || existing
+                    .iter()
+                    .zip(&source_columns)
+                    .any(|(a, s)| a.name != s.name || a.column_type != s.column_type)
+            {
+                return Err(PrepareError::Drift {
+                    dest: self.name.clone(),
+                    archive,
+                    detail: format!("archive: [{}]; source: [{}]", describe(&existing), describe(&source_columns)),
+                });
+            }
+            return Ok(target);
+        }
+        let create_db = {
+            let db = plan.db.clone();
+            let (charset, collation) = with_retry(source, source_retry, "read source charset", |a| {
+                let db = db.clone();
+                Box::pin(async move { schema::database_charset(a.conn, &db).await })
+            })
+            .await
+            .map_err(|e| wrap(e, &name))?;
+            format!(
+                "CREATE DATABASE IF NOT EXISTS {} CHARACTER SET {charset} COLLATE {collation}",
+                quote_ident(&target.db)
+            )
+        };
+        let create_table = {
+            let (d, t) = (plan.db.clone(), plan.table.clone());
+            let source_sql = with_retry(source, source_retry, "SHOW CREATE TABLE", |a| {
+                let (d, t) = (d.clone(), t.clone());
+                Box::pin(async move { schema::show_create_table(a.conn, &d, &t).await })
+            })
+            .await
+            .map_err(|e| wrap(e, &name))?;
+            let body = schema::archive_create_table(&source_sql, &target.table);
+            // SHOW CREATE TABLE names the table alone: create it in the archive database.
+            let prefix = format!("CREATE TABLE {}", quote_ident(&target.table));
+            match body.strip_prefix(&prefix) {
+                Some(rest) => format!("CREATE TABLE IF NOT EXISTS {archive}{rest}"),
+                None => body,
+            }
+        };
+        if dry_run {
+            tracing::info!("[dry-run] destination {}: would run: {create_db}", self.name);
+            tracing::info!("[dry-run] destination {}: would run: {create_table}", self.name);
+            return Ok(ArchiveTable { missing: true, ..target });
+        }
+        tracing::info!("destination {}: creating {archive}", self.name);
+        for statement in [create_db, create_table] {
+            with_retry(&mut self.db, self.retry, "create archive table", |a| {
+                let statement = statement.clone();
+                Box::pin(async move { a.conn.query_drop(statement).await })
+            })
+            .await
+            .map_err(|e| wrap(e, &name))?;
+        }
+        Ok(target)
+    }
+
+    /// Writes a batch in one transaction and commits it. Safe to run again after an error:
+    /// rows already there identically count as archived.
+    pub async fn write(&mut self, target: &ArchiveTable, plan: &TablePlan, batch: &Batch) -> Result<WriteOutcome, RetryError> {
+        let chunks = self.chunks(batch, plan.columns.len());
+        with_retry(&mut self.db, self.retry, "archive insert", |a| {
+            let chunks = &chunks;
+            Box::pin(async move {
+                a.conn.query_drop("START TRANSACTION").await?;
+                let mut out = WriteOutcome::default();
+                for range in chunks {
+                    insert_chunk(a.conn, target, plan, batch, range.clone(), &mut out).await?;
+                }
+                a.conn.query_drop("COMMIT").await?;
+                out.archived = batch.len() as u64 - out.conflicts.len() as u64;
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    /// Splits a batch into INSERTs of at most `bulk_insert` rows, 65535 placeholders and half
+    /// of max_allowed_packet.
+    fn chunks(&self, batch: &Batch, columns: usize) -> Vec<std::ops::Range<usize>> {
+        let max_rows = self.bulk_insert.min(MAX_PLACEHOLDERS / columns.max(1)).max(1);
+        let mut out = Vec::new();
+        let (mut start, mut bytes) = (0usize, 0usize);
+        for (i, row) in batch.rows.iter().enumerate() {
+            let size: usize = row.iter().map(value_size).sum::<usize>() + 8 * columns;
+            if i > start && (i - start >= max_rows || bytes + size > self.packet_budget) {
+                out.push(start..i);
+                start = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        if start < batch.rows.len() {
+            out.push(start..batch.rows.len());
+        }
+        out
+    }
+
+    /// Closes the connection.
+    pub async fn close(self) {
+        let _ = self.db.disconnect().await;
+    }
+}
+
+/// Roughly how many bytes a value takes in a COM_STMT_EXECUTE packet.
+fn value_size(v: &Value) -> usize {
+    match v {
+        Value::Bytes(b) => b.len() + 9,
+        _ => 12,
+    }
+}
+
+/// Inserts rows `range` of the batch; on a duplicate key, sorts them into identical (already
+/// archived), conflicting, and new (inserted).
+async fn insert_chunk(
+    conn: &mut mysql_async::Conn,
+    target: &ArchiveTable,
+    plan: &TablePlan,
+    batch: &Batch,
+    range: std::ops::Range<usize>,
+    out: &mut WriteOutcome,
+) -> mysql_async::Result<()> {
+    let rows = &batch.rows[range.clone()];
+    let statement = sql::insert_rows(&target.db, &target.table, &plan.columns, rows.len());
+    let params: Vec<Value> = rows.iter().flat_map(|r| r.iter().cloned()).collect();
+    match conn.exec_drop(statement, params).await {
+        Ok(()) => return Ok(()),
+        Err(e) if crate::mysql::retry::classify(&e) == ErrorKind::DuplicateKey => {}
+        Err(e) => return Err(e),
+    }
+    // Some keys are already there: compare what is there with what we have.
+    let lookup = sql::select_by_keys(&target.db, &target.table, &plan.columns, &plan.key, rows.len());
+    let keys: Vec<Value> = range.clone().flat_map(|i| batch.key(i, &plan.key_pos).cloned()).collect();
+    let found: Vec<Row> = conn.exec(lookup, keys).await?;
+    // Values hold floats (no Hash): key the map by the values' exact debug form.
+    let key_of = |vals: &mut dyn Iterator<Item = &Value>| -> String {
+        vals.map(|v| format!("{v:?}")).collect::<Vec<_>>().join("\u{1f}")
+    };
+    let mut existing: HashMap<String, Vec<Value>> = HashMap::with_capacity(found.len());
+    for row in found {
+        let values = row.unwrap();
+        let key = key_of(&mut plan.key_pos.iter().map(|&p| &values[p]));
+        existing.insert(key, values);
+    }
+    let mut fresh = Vec::new();
+    for i in range {
+        let key = key_of(&mut batch.key(i, &plan.key_pos));
+        match existing.get(&key) {
+            Some(archived) if archived == &batch.rows[i] => out.already += 1,
+            Some(_) => out.conflicts.push(i),
+            None => fresh.push(i),
+        }
+    }
+    // The rest one by one: another unique key may collide too.
+    for i in fresh {
+        let statement = sql::insert_rows(&target.db, &target.table, &plan.columns, 1);
+        match conn.exec_drop(statement, batch.rows[i].clone()).await {
+            Ok(()) => {}
+            Err(e) if e_is_dup(&e) => out.conflicts.push(i),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+fn e_is_dup(e: &mysql_async::Error) -> bool {
+    matches!(e, mysql_async::Error::Server(s) if s.code == codes::DUP_ENTRY || s.code == codes::DUP_ENTRY_WITH_KEY_NAME)
+}

@@ -1,0 +1,190 @@
+//! Choosing what to archive on a source: the databases, then each database's tables (with the
+//! reason for every table left out), their key, and their order over foreign keys.
+
+use regex::Regex;
+
+use crate::config::{Selection, Source};
+use crate::mysql::schema::{ForeignKey, KeyChoice, TableInfo};
+
+use super::order::{children_first, Edge};
+
+/// Databases never archived, whatever `databases = *` finds.
+pub const SYSTEM_DATABASES: &[&str] = &["mysql", "information_schema", "performance_schema", "sys"];
+
+/// A table that will be archived: its columns, the key that names its rows exactly, and the
+/// foreign keys of other tables that reference it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TablePlan {
+    pub db: String,
+    pub table: String,
+    /// The stored (not generated) columns, in ordinal order: what is read and archived.
+    pub columns: Vec<String>,
+    /// `column_type` of each of `columns` (e.g. `varchar(36)`).
+    pub column_types: Vec<String>,
+    /// The key columns, in key order.
+    pub key: Vec<String>,
+    /// Position of each key column in `columns`.
+    pub key_pos: Vec<usize>,
+    /// The index behind the key, for FORCE INDEX: `PRIMARY` or a unique key's name.
+    pub index: String,
+    /// Foreign keys (of any table) that reference this table.
+    pub referenced_by: Vec<ForeignKey>,
+    /// Whether the table is part of a foreign-key cycle.
+    pub in_cycle: bool,
+}
+
+/// A table left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub table: String,
+    pub reason: String,
+    /// A skip the operator should hear about (no usable key, a listed table missing).
+    pub warn: bool,
+}
+
+/// The plan of one database.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DatabasePlan {
+    pub tables: Vec<TablePlan>,
+    pub skipped: Vec<Skipped>,
+    pub cycles: Vec<Vec<String>>,
+}
+
+fn compile(patterns: &[String]) -> Vec<Regex> {
+    // Validated when the configuration was loaded.
+    patterns.iter().filter_map(|p| Regex::new(p).ok()).collect()
+}
+
+/// The databases to archive among those the server has, in the server's order, and the ones
+/// left out with their reason.
+pub fn choose_databases(source: &Source, existing: &[String], also_excluded: &[String]) -> (Vec<String>, Vec<Skipped>) {
+    let excluded = compile(&source.excluded_databases);
+    let mut chosen = Vec::new();
+    let mut skipped = Vec::new();
+    let candidates: Vec<String> = match &source.databases {
+        Selection::All => existing.to_vec(),
+        Selection::Names(names) => names.clone(),
+    };
+    for db in candidates {
+        let reason = if SYSTEM_DATABASES.contains(&db.as_str()) {
+            Some(("system database".to_string(), false))
+        } else if let Some(re) = excluded.iter().find(|re| re.is_match(&db)) {
+            Some((format!("excluded by excluded_databases {}", re.as_str()), false))
+        } else if also_excluded.contains(&db) {
+            Some(("an archive database of this run".to_string(), false))
+        } else if !existing.contains(&db) {
+            Some(("listed in databases but does not exist".to_string(), true))
+        } else {
+            None
+        };
+        match reason {
+            Some((reason, warn)) => skipped.push(Skipped { table: db, reason, warn }),
+            None if !chosen.contains(&db) => chosen.push(db),
+            None => {}
+        }
+    }
+    (chosen, skipped)
+}
+
+/// The tables of one database to archive, children first.
+/// `archive_tables` are tables of this database that are archive tables of this run: never sources.
+pub fn plan_database(
+    source: &Source,
+    db: &str,
+    tables: &[TableInfo],
+    fks: &[ForeignKey],
+    archive_tables: &[String],
+) -> DatabasePlan {
+    let excluded = compile(&source.excluded_tables);
+    let mut plan = DatabasePlan::default();
+    let wanted: Vec<&str> = match &source.tables {
+        Selection::All => tables.iter().map(|t| t.name.as_str()).collect(),
+        Selection::Names(names) => {
+            for n in names {
+                if !tables.iter().any(|t| &t.name == n) {
+                    plan.skipped.push(Skipped {
+                        table: n.clone(),
+                        reason: "listed in tables but is not a base table of this database".into(),
+                        warn: true,
+                    });
+                }
+            }
+            names.iter().map(String::as_str).collect()
+        }
+    };
+    let mut chosen: Vec<TablePlan> = Vec::new();
+    for info in tables {
+        if !wanted.contains(&info.name.as_str()) {
+            continue;
+        }
+        let skip = |reason: String, warn: bool| Skipped {
+            table: info.name.clone(),
+            reason,
+            warn,
+        };
+        if archive_tables.contains(&info.name) {
+            plan.skipped.push(skip("an archive table of this run".into(), false));
+            continue;
+        }
+        if let Some(re) = excluded.iter().find(|re| re.is_match(&info.name)) {
+            plan.skipped.push(skip(format!("excluded by excluded_tables {}", re.as_str()), false));
+            continue;
+        }
+        if !info.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&source.deleted_column)) {
+            plan.skipped.push(skip(format!("has no {} column", source.deleted_column), false));
+            continue;
+        }
+        let (index, key) = match &info.key {
+            KeyChoice::Primary(cols) => ("PRIMARY".to_string(), cols.clone()),
+            KeyChoice::Unique { name, cols } => (name.clone(), cols.clone()),
+            KeyChoice::None => {
+                plan.skipped.push(skip(
+                    "has neither a primary key nor a NOT NULL unique key: its rows cannot be named exactly".into(),
+                    true,
+                ));
+                continue;
+            }
+        };
+        let stored: Vec<_> = info.columns.iter().filter(|c| !c.generated).collect();
+        let columns: Vec<String> = stored.iter().map(|c| c.name.clone()).collect();
+        let key_pos: Option<Vec<usize>> = key.iter().map(|k| columns.iter().position(|c| c == k)).collect();
+        let Some(key_pos) = key_pos else {
+            plan.skipped.push(skip("its key uses a generated column".into(), true));
+            continue;
+        };
+        chosen.push(TablePlan {
+            db: db.to_string(),
+            table: info.name.clone(),
+            column_types: stored.iter().map(|c| c.column_type.clone()).collect(),
+            columns,
+            key,
+            key_pos,
+            index,
+            referenced_by: fks
+                .iter()
+                .filter(|f| f.referenced_db == db && f.referenced_table == info.name)
+                .cloned()
+                .collect(),
+            in_cycle: false,
+        });
+    }
+    let names: Vec<String> = chosen.iter().map(|t| t.table.clone()).collect();
+    let edges: Vec<Edge> = fks
+        .iter()
+        .filter(|f| f.db == db && f.referenced_db == db)
+        .map(|f| Edge {
+            child: f.table.clone(),
+            parent: f.referenced_table.clone(),
+        })
+        .collect();
+    let order = children_first(&names, &edges);
+    for name in &order.tables {
+        if let Some(i) = chosen.iter().position(|t| &t.table == name) {
+            let mut t = chosen.swap_remove(i);
+            t.in_cycle = order.cycles.iter().any(|c| c.contains(name));
+            plan.tables.push(t);
+        }
+    }
+    plan.cycles = order.cycles;
+    plan
+}
