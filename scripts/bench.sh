@@ -103,6 +103,8 @@ cleanup() {
         mariadb_stop "$SERVER_DIR" || true
         if [ "$OWN_RUN_DIR" = 1 ]; then
             rm -rf "$RUN_DIR"
+        elif [ "${DROP_DATA:-0}" = 1 ]; then
+            rm -rf "$SERVER_DIR/data"
         fi
     fi
     exit "$rc"
@@ -283,9 +285,8 @@ EOF
         >"$RUN_DIR/osarchiver.log" 2>&1 || rc=$?
     if [ "$rc" -ne 0 ]; then
         tail -n 30 "$RUN_DIR/osarchiver.log" >&2
-        KEEP_LOG=$ROOT/bench-osarchiver-failed.log
-        cp "$RUN_DIR/osarchiver.log" "$KEEP_LOG" 2>/dev/null || true
-        die "osarchiver failed (exit $rc); its log is in $KEEP_LOG"
+        [ "$OWN_RUN_DIR" = 1 ] && OWN_RUN_DIR=0 DROP_DATA=1 # keep the log and the ini, not the data
+        die "osarchiver failed (exit $rc); its log is $RUN_DIR/osarchiver.log, its configuration $INI"
     fi
     ours_wall=$(wall_seconds "$RUN_DIR/ours.time")
     ours_rss_kb=$(time_field "$RUN_DIR/ours.time" "Maximum resident set size (kbytes)")
