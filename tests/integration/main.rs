@@ -5,4 +5,5 @@
 
 mod harness;
 
+mod config_compat;
 mod harness_selftest;
