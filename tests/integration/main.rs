@@ -5,5 +5,6 @@
 
 mod harness;
 
+mod check_config;
 mod config_compat;
 mod harness_selftest;
