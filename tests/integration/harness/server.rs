@@ -184,3 +184,38 @@ impl Server {
         }
     }
 }
+
+/// The external-server path, exercised against the private server with a user that has a
+/// password full of URL-special characters.
+#[test]
+fn external_server_with_a_password() {
+    let private = server();
+    if !private.is_private() {
+        eprintln!("SKIPPED external_server_with_a_password: {ENV_VAR} names an external server");
+        return;
+    }
+    let user = super::unique_name("pw");
+    private.sql(&format!(
+        "CREATE USER '{user}'@'127.0.0.1' IDENTIFIED BY 'p@ss:w/rd%';
+         GRANT SELECT ON *.* TO '{user}'@'127.0.0.1';"
+    ));
+    let url = format!(
+        "mysql://{user}:p%40ss%3Aw%2Frd%25@127.0.0.1:{}/",
+        private.port()
+    );
+    let external = Server {
+        backend: Backend::External(ExternalServer::from_url(&url).expect("valid URL")),
+    };
+    assert!(!external.is_private());
+    assert_eq!(external.password().as_deref(), Some("p@ss:w/rd%"));
+    assert_eq!(external.user(), user);
+    assert_eq!(external.url(), url.trim_end_matches('/'));
+    assert!(external
+        .cli_args()
+        .contains(&"--password=p@ss:w/rd%".to_string()));
+    let who = external.sql("SELECT CURRENT_USER()");
+    assert_eq!(who, format!("{user}@127.0.0.1\n"));
+    let kill = std::panic::catch_unwind(|| external.kill());
+    assert!(kill.is_err(), "kill() must refuse an external server");
+    private.sql(&format!("DROP USER '{user}'@'127.0.0.1'"));
+}
