@@ -102,6 +102,9 @@ impl Ini {
         let mut current_slot: Option<usize> = None; // the option being written (optname)
         let mut indent_level = 0usize;
         let mut default_keys_seen: Vec<String> = Vec::new();
+        // Like configparser, a bad line is reported at the end of the file, so that a duplicate
+        // section or key found later (raised at once there) takes precedence.
+        let mut bad_line: Option<ConfigError> = None;
 
         for (idx, line) in universal_lines(text).into_iter().enumerate() {
             let lineno = idx + 1;
@@ -150,13 +153,22 @@ impl Ini {
                 });
             };
             let Some((key, val)) = option_line(value) else {
-                return Err(ConfigError::Syntax {
+                bad_line.get_or_insert(ConfigError::Syntax {
                     line: lineno,
                     message: format!(
                         "expected 'key = value', a [section] header or a comment, found {value:?}"
                     ),
                 });
+                continue;
             };
+            if key.is_empty() {
+                // configparser records the error, then still adds the empty key, which takes no
+                // continuation lines.
+                bad_line.get_or_insert(ConfigError::Syntax {
+                    line: lineno,
+                    message: format!("empty key before the delimiter in {value:?}"),
+                });
+            }
             let (section_name, entries) = match cur {
                 Cursor::Defaults => (DEFAULT_SECTION.to_string(), &mut ini.defaults),
                 Cursor::Section(i) => {
@@ -181,7 +193,10 @@ impl Ini {
             entries.push((key, String::new()));
             pending.push(vec![val.to_string()]);
             slots.push((cur, entries.len() - 1));
-            current_slot = Some(slots.len() - 1);
+            current_slot = (!entries[entries.len() - 1].0.is_empty()).then_some(slots.len() - 1);
+        }
+        if let Some(e) = bad_line {
+            return Err(e);
         }
 
         for (slot, (cur, index)) in slots.into_iter().enumerate() {
@@ -368,13 +383,11 @@ fn section_header(value: &str) -> Option<&str> {
     Some(&rest[..close])
 }
 
-/// configparser's `OPTCRE` with `=` and `:`: the key runs to the first delimiter.
+/// configparser's `OPTCRE` with `=` and `:`: the key runs to the first delimiter. The key may
+/// be empty, which the caller reports.
 fn option_line(value: &str) -> Option<(String, &str)> {
     let pos = value.find(['=', ':'])?;
     let key = value[..pos].trim_end_matches(py_space);
-    if key.is_empty() {
-        return None;
-    }
     let val = py_strip(&value[pos + 1..]);
     Some((key.to_lowercase(), val))
 }
@@ -419,10 +432,24 @@ mod tests {
         assert_eq!(section_header("[a] b]"), Some("a] b"));
         assert_eq!(section_header("[]"), None);
         assert_eq!(option_line("a:b=c"), Some(("a".into(), "b=c")));
-        assert_eq!(option_line(" = x"), None);
+        assert_eq!(option_line(" = x"), Some(("".into(), "x")));
+        assert!(Ini::parse("[a]\n= x\n").is_err());
         assert!(Ini::parse("k=v\n").is_err());
         assert!(Ini::parse("[a]\n[a]\n").is_err());
         assert!(Ini::parse("[a]\nk=1\nK=2\n").is_err());
         assert!(Ini::parse("[a]\nnovalue\n").is_err());
+    }
+
+    #[test]
+    fn duplicates_win_over_an_earlier_bad_line() {
+        let e = Ini::parse("[a]\nbad\n[a]\n").unwrap_err();
+        assert!(matches!(e, ConfigError::DuplicateSection { .. }), "{e}");
+        let e = Ini::parse("[a]\nk = 1\nbad\nk = 2\n").unwrap_err();
+        assert!(matches!(e, ConfigError::DuplicateKey { .. }), "{e}");
+        // After an empty key, an indented line is a key of its own, not a continuation.
+        let e = Ini::parse("[a]\nk = 1\n= x\n  k = 2\n").unwrap_err();
+        assert!(matches!(e, ConfigError::DuplicateKey { .. }), "{e}");
+        let e = Ini::parse("[a]\nfirst bad\nk = v\nsecond bad\n").unwrap_err();
+        assert!(matches!(e, ConfigError::Syntax { line: 2, .. }), "{e}");
     }
 }

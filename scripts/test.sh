@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests, the configparser comparison (needs python3) and the
+# integration tests, which start a private MariaDB server of their own (needs mariadb-server and
+# mariadb-client) unless OSARCHIVER_TEST_MYSQL=mysql://user[:password]@host:port names one.
+#
+# Usage: scripts/test.sh [cargo test arguments...]
+#   scripts/test.sh                     # everything
+#   scripts/test.sh config_compat       # tests whose name contains config_compat
+#   scripts/test.sh -- --nocapture      # show the tests' output
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian puts mariadbd in /usr/sbin, which a user's PATH may lack.
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+
+missing=()
+have mariadb || missing+=(mariadb-client)
+if [ -z "${OSARCHIVER_TEST_MYSQL:-}" ]; then
+    { have mariadbd && have mariadb-install-db; } || missing+=(mariadb-server)
+fi
+have python3 || missing+=(python3)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "scripts/test.sh: installing ${missing[*]} with apt-get" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "scripts/test.sh: missing ${missing[*]}." >&2
+        echo "  Install it (Debian/Ubuntu: sudo apt-get install ${missing[*]})," >&2
+        echo "  or run the tests against an existing server:" >&2
+        echo "  OSARCHIVER_TEST_MYSQL=mysql://root:PASSWORD@127.0.0.1:3306 scripts/test.sh" >&2
+        exit 1
+    fi
+fi
+
+# --all-targets: unit and integration tests (the crate has no doctests), and the run ends on
+# the integration tests' summary line.
+exec cargo test --all-targets "$@"

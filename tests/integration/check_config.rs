@@ -1,0 +1,327 @@
+//! The typed configuration through the real binary: `--check-config` on good and bad files, and
+//! the command line itself. A bad file exits with 2 and one error line naming the section and
+//! the key, never a panic; a password never appears in the output.
+
+use std::path::Path;
+
+use crate::harness::{Osarchiver, Output};
+
+/// A valid configuration with one archiver; `{src}`, `{archiver}` and `{default}` are replaced by
+/// extra lines for that section (a section cannot repeat a key, so cases only add keys the base
+/// does not set), `{dst}` by the whole body of the destination.
+const BASE: &str = "\
+[DEFAULT]
+{default}
+
+[archiver:main]
+src = nova
+dst = files
+{archiver}
+
+[src:nova]
+host = 127.0.0.1
+user = root
+password = Pa55-base-SECRET
+databases = nova
+delete_data = true
+{src}
+
+[dst:files]
+{dst}
+";
+
+#[derive(Default, Clone, Copy)]
+struct Extra<'a> {
+    default: &'a str,
+    archiver: &'a str,
+    src: &'a str,
+    /// The destination's body, `{dir}` being the run's directory; empty: a valid file
+    /// destination.
+    dst: &'a str,
+}
+
+fn config(dir: &Path, extra: Extra) -> String {
+    let dst = match extra.dst {
+        "" => "backend = file\nformats = csv\ndirectory = {dir}/out",
+        dst => dst,
+    }
+    .replace("{dir}", &dir.display().to_string());
+    let retention = if extra.src.contains("retention") || extra.default.contains("retention") {
+        ""
+    } else {
+        "retention = 1 MONTH\n"
+    };
+    BASE.replace("{default}", extra.default)
+        .replace("{archiver}", extra.archiver)
+        .replace("{src}", &format!("{retention}{}", extra.src))
+        .replace("{dst}", &dst)
+}
+
+fn check(extra: Extra) -> Output {
+    let cmd = Osarchiver::new();
+    let text = config(cmd.dir(), extra);
+    cmd.config_text(text).arg("--check-config").run()
+}
+
+/// Exit 2, no panic, and exactly one error line, which contains every one of `names`.
+fn assert_config_error(out: &Output, names: &[&str]) {
+    out.assert_code(2).assert_no_panic();
+    let errors = out.lines_containing("ERROR");
+    assert_eq!(errors.len(), 1, "expected one error line\n{out}");
+    for name in names {
+        assert!(
+            errors[0].contains(name),
+            "the error line does not name {name:?}\n{out}"
+        );
+    }
+}
+
+#[test]
+fn base_configuration_is_valid() {
+    let out = check(Extra::default());
+    out.assert_success()
+        .assert_no_panic()
+        .stdout_contains("archiver main:")
+        .stdout_contains("source nova (db root@127.0.0.1:3306 password=********)")
+        .output_lacks("Pa55-base-SECRET");
+    assert!(out.lines_containing("WARN").is_empty(), "{out}");
+}
+
+#[test]
+fn bad_boolean() {
+    let out = check(Extra {
+        src: "archive_data = maybe",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[src:nova]", "'archive_data'", "maybe"]);
+    let out = check(Extra {
+        archiver: "enable = sometimes",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[archiver:main]", "'enable'"]);
+}
+
+#[test]
+fn non_numeric_limit() {
+    let out = check(Extra {
+        src: "select_limit = lots",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[src:nova]", "'select_limit'", "lots"]);
+}
+
+#[test]
+fn zero_limit() {
+    let out = check(Extra {
+        src: "delete_limit = 0",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[src:nova]", "'delete_limit'"]);
+}
+
+#[test]
+fn bad_retention() {
+    for bad in ["12 MONTHS", "soon", "1 DAY; DROP TABLE x"] {
+        let src = format!("retention = {bad}");
+        let out = check(Extra {
+            src: &src,
+            ..Extra::default()
+        });
+        assert_config_error(&out, &["[src:nova]", "'retention'"]);
+    }
+}
+
+#[test]
+fn archiver_with_missing_source_section() {
+    let out = Osarchiver::new()
+        .config_text("[archiver:main]\nsrc = ghost\narchive_data = false\n")
+        .arg("--check-config")
+        .run();
+    assert_config_error(&out, &["[archiver:main]", "'src'", "[src:ghost]"]);
+}
+
+#[test]
+fn archiver_with_missing_destination_section() {
+    let cmd = Osarchiver::new();
+    let text = config(cmd.dir(), Extra::default()).replace("dst = files", "dst = files, nowhere");
+    let out = cmd.config_text(text).arg("--check-config").run();
+    assert_config_error(&out, &["[archiver:main]", "'dst'", "[dst:nowhere]"]);
+}
+
+#[test]
+fn unknown_backend() {
+    let out = check(Extra {
+        src: "backend = postgres",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[src:nova]", "'backend'", "postgres"]);
+    let out = check(Extra {
+        dst: "backend = tape\ndirectory = {dir}",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[dst:files]", "'backend'", "tape"]);
+}
+
+#[test]
+fn archive_data_without_destination() {
+    let cmd = Osarchiver::new();
+    let text = config(cmd.dir(), Extra::default()).replace("dst = files\n", "");
+    let out = cmd.config_text(text).arg("--check-config").run();
+    assert_config_error(&out, &["[archiver:main]", "'dst'"]);
+}
+
+#[test]
+fn file_destination_without_directory() {
+    let out = check(Extra {
+        dst: "backend = file\nformats = csv, sql",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[dst:files]", "'directory'"]);
+}
+
+#[test]
+fn interpolation_cycle() {
+    let out = check(Extra {
+        src: "retention = ${other}\nother = ${retention}",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[src:nova]", "'retention'"]);
+}
+
+#[test]
+fn missing_reference() {
+    let out = check(Extra {
+        src: "where = deleted_at < ${nope:x}",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[src:nova]", "'where'", "nope"]);
+}
+
+#[test]
+fn syntax_errors_name_the_line() {
+    let out = Osarchiver::new()
+        .config_text("[src:a]\nhost = h\nthis is not an option\n")
+        .arg("--check-config")
+        .run();
+    assert_config_error(&out, &["line 3"]);
+    let out = Osarchiver::new()
+        .config_text("[src:a]\nhost = h\nHOST = i\n")
+        .arg("--check-config")
+        .run();
+    assert_config_error(&out, &["[src:a]", "'host'"]);
+}
+
+#[test]
+fn missing_config_file() {
+    let cmd = Osarchiver::new();
+    let missing = cmd.dir().join("nope.ini");
+    let out = cmd.config_file(&missing).arg("--check-config").run();
+    assert_config_error(&out, &[&missing.display().to_string()]);
+}
+
+#[test]
+fn unknown_key_is_a_warning() {
+    let out = check(Extra {
+        src: "delete_dat = 1",
+        ..Extra::default()
+    });
+    out.assert_success().assert_no_panic();
+    let warnings = out.lines_containing("WARN");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("delete_dat") && w.contains("[src:nova]")),
+        "no warning names the unknown key\n{out}"
+    );
+    assert!(out.lines_containing("ERROR").is_empty(), "{out}");
+}
+
+/// `text` with every password (`password`, `opt_*password*`) replaced by a unique literal,
+/// and those literals.
+fn with_unique_passwords(text: &str) -> (String, Vec<String>) {
+    let mut secrets = Vec::new();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let Some((key, _)) = line.split_once(['=', ':']) else {
+                return line.to_string();
+            };
+            let key = key.trim().to_lowercase();
+            let is_password =
+                key == "password" || (key.starts_with("opt_") && key.contains("pass"));
+            if line.starts_with(char::is_whitespace) || !is_password {
+                return line.to_string();
+            }
+            let secret = format!("Zq{}-pw-{}", secrets.len(), key.len());
+            let out = format!("{key} = {secret}");
+            secrets.push(secret);
+            out
+        })
+        .collect();
+    (lines.join("\n") + "\n", secrets)
+}
+
+fn assert_sample_masks_passwords(sample: &Path) {
+    let text = std::fs::read_to_string(sample).expect("read the sample");
+    let (text, secrets) = with_unique_passwords(&text);
+    assert!(!secrets.is_empty(), "{} sets no password", sample.display());
+    let out = Osarchiver::new()
+        .config_text(text)
+        .arg("--check-config")
+        .run();
+    out.assert_success()
+        .assert_no_panic()
+        .stdout_contains("archiver ")
+        .stdout_contains("********");
+    for secret in &secrets {
+        out.output_lacks(secret);
+    }
+}
+
+#[test]
+fn python_sample_plan_masks_passwords() {
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/ini/python_original_sample.ini");
+    assert_sample_masks_passwords(&sample);
+    let out = Osarchiver::new()
+        .config_file(&sample)
+        .arg("--check-config")
+        .run();
+    out.assert_success()
+        .stdout_contains("archiver nova:")
+        .stdout_contains("archiver glance: disabled")
+        .stdout_contains("retention: 12 MONTH")
+        .stdout_contains("INTERVAL 12 MONTH)")
+        .stdout_contains("opt_os_password = ********")
+        .stdout_contains("formats: csv, sql  archive_format: bztar");
+}
+
+#[test]
+fn repository_sample_plan_masks_passwords() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("archiver_sample.ini");
+    if !sample.is_file() {
+        eprintln!("SKIPPED repository_sample_plan_masks_passwords: no archiver_sample.ini yet");
+        return;
+    }
+    assert_sample_masks_passwords(&sample);
+}
+
+#[test]
+fn command_line_errors_exit_2() {
+    Osarchiver::new()
+        .run()
+        .assert_code(2)
+        .stderr_contains("--config");
+    Osarchiver::new()
+        .config_text("[DEFAULT]\n")
+        .args(["--log-level", "loud"])
+        .run()
+        .assert_code(2)
+        .assert_no_panic();
+    Osarchiver::new()
+        .arg("--help")
+        .run()
+        .assert_success()
+        .stdout_contains("Exit codes:")
+        .stdout_contains("--check-config");
+}

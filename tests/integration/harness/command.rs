@@ -1,0 +1,285 @@
+//! [`Osarchiver`]: runs the real `osarchiver` binary, as an operator would, and [`Output`]: what
+//! it did, with assertions that print the whole command and output when they fail.
+//!
+//! ```ignore
+//! Osarchiver::new()
+//!     .config_text("[archiver:a]\nsrc = x\n")
+//!     .arg("--check-config")
+//!     .run()
+//!     .assert_code(2)
+//!     .stdout_contains("[archiver:a]");
+//! ```
+
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+/// The binary under test, built by cargo for this test target.
+pub const BINARY: &str = env!("CARGO_BIN_EXE_osarchiver");
+
+/// How long a run may take unless [`Osarchiver::timeout`] says otherwise.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A command line for the binary, with a temporary directory of its own for the configuration
+/// file and whatever the run writes (archives, logs).
+#[must_use]
+pub struct Osarchiver {
+    dir: TempDir,
+    config: Option<PathBuf>,
+    args: Vec<OsString>,
+    envs: Vec<(OsString, Option<OsString>)>,
+    current_dir: Option<PathBuf>,
+    timeout: Duration,
+}
+
+impl Default for Osarchiver {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Osarchiver {
+    pub fn new() -> Osarchiver {
+        Osarchiver {
+            dir: tempfile::Builder::new()
+                .prefix("osarchiver-run-")
+                .tempdir()
+                .expect("cannot create a temporary directory"),
+            config: None,
+            args: Vec::new(),
+            envs: Vec::new(),
+            current_dir: None,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// The run's temporary directory (kept until the [`Output`] is dropped): a place for the
+    /// configuration's `directory = ...`, log files and the like.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `text` to `osarchiver.ini` in [`Self::dir`] and passes `--config` with its path
+    /// before the other arguments.
+    pub fn config_text(mut self, text: impl AsRef<str>) -> Osarchiver {
+        let path = self.dir.path().join("osarchiver.ini");
+        std::fs::write(&path, text.as_ref()).expect("cannot write the configuration file");
+        self.config = Some(path);
+        self
+    }
+
+    /// Passes `--config PATH` (an existing file, or a missing one on purpose).
+    pub fn config_file(mut self, path: impl AsRef<Path>) -> Osarchiver {
+        self.config = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Osarchiver {
+        self.args.push(arg.as_ref().to_os_string());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Osarchiver
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+        self
+    }
+
+    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Osarchiver {
+        self.envs.push((
+            key.as_ref().to_os_string(),
+            Some(value.as_ref().to_os_string()),
+        ));
+        self
+    }
+
+    pub fn env_remove(mut self, key: impl AsRef<OsStr>) -> Osarchiver {
+        self.envs.push((key.as_ref().to_os_string(), None));
+        self
+    }
+
+    /// The working directory of the run (default: the test's).
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Osarchiver {
+        self.current_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Kill the run and fail the test after this long (default 300 s).
+    pub fn timeout(mut self, timeout: Duration) -> Osarchiver {
+        self.timeout = timeout;
+        self
+    }
+
+    fn full_args(&self) -> Vec<OsString> {
+        let mut args = Vec::new();
+        if let Some(config) = &self.config {
+            args.push(OsString::from("--config"));
+            args.push(config.clone().into_os_string());
+        }
+        args.extend(self.args.iter().cloned());
+        args
+    }
+
+    /// Runs the binary to completion (or to the timeout, which panics) and returns its output.
+    pub fn run(self) -> Output {
+        let args = self.full_args();
+        let command_line = std::iter::once(OsStr::new(BINARY))
+            .chain(args.iter().map(OsString::as_os_str))
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut cmd = Command::new(BINARY);
+        cmd.args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in &self.envs {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        if let Some(dir) = &self.current_dir {
+            cmd.current_dir(dir);
+        }
+        let started = Instant::now();
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {command_line}: {e}"));
+        let stdout = reader(child.stdout.take().expect("piped stdout"));
+        let stderr = reader(child.stderr.take().expect("piped stderr"));
+        let (status, timed_out) = loop {
+            if let Some(status) = child.try_wait().expect("wait for osarchiver") {
+                break (status, false);
+            }
+            if started.elapsed() > self.timeout {
+                let _ = child.kill();
+                break (child.wait().expect("wait for osarchiver"), true);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let output = Output {
+            command_line,
+            status,
+            code: status.code(),
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+            elapsed: started.elapsed(),
+            dir: self.dir,
+        };
+        if timed_out {
+            panic!("osarchiver ran longer than {:?}\n{output}", self.timeout);
+        }
+        output
+    }
+}
+
+fn reader(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// What a run of the binary did. The assertion methods return `&Self` so they chain, and on
+/// failure print the command line, exit status, stdout and stderr.
+pub struct Output {
+    pub command_line: String,
+    pub status: ExitStatus,
+    /// The exit code, `None` when killed by a signal.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+    /// The run's temporary directory (see [`Osarchiver::dir`]), removed when this is dropped.
+    pub dir: TempDir,
+}
+
+impl fmt::Display for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "command: {}", self.command_line)?;
+        writeln!(f, "status: {} after {:?}", self.status, self.elapsed)?;
+        writeln!(f, "--- stdout ---\n{}", self.stdout)?;
+        write!(f, "--- stderr ---\n{}", self.stderr)
+    }
+}
+
+impl Output {
+    fn fail(&self, what: &str) -> ! {
+        panic!("{what}\n{self}");
+    }
+
+    /// stdout then stderr.
+    pub fn output(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    /// The lines of stdout and stderr that contain `needle`.
+    pub fn lines_containing(&self, needle: &str) -> Vec<String> {
+        self.stdout
+            .lines()
+            .chain(self.stderr.lines())
+            .filter(|l| l.contains(needle))
+            .map(str::to_string)
+            .collect()
+    }
+
+    pub fn assert_code(&self, code: i32) -> &Self {
+        if self.code != Some(code) {
+            self.fail(&format!("expected exit code {code}"));
+        }
+        self
+    }
+
+    pub fn assert_success(&self) -> &Self {
+        self.assert_code(0)
+    }
+
+    /// Checks that the program did not panic (a Rust panic message on stderr, or exit 101).
+    pub fn assert_no_panic(&self) -> &Self {
+        if self.stderr.contains("panicked") || self.code == Some(101) {
+            self.fail("the program panicked");
+        }
+        self
+    }
+
+    pub fn stdout_contains(&self, needle: &str) -> &Self {
+        if !self.stdout.contains(needle) {
+            self.fail(&format!("stdout does not contain {needle:?}"));
+        }
+        self
+    }
+
+    pub fn stderr_contains(&self, needle: &str) -> &Self {
+        if !self.stderr.contains(needle) {
+            self.fail(&format!("stderr does not contain {needle:?}"));
+        }
+        self
+    }
+
+    /// stdout or stderr contains `needle`.
+    pub fn output_contains(&self, needle: &str) -> &Self {
+        if !self.stdout.contains(needle) && !self.stderr.contains(needle) {
+            self.fail(&format!("neither stdout nor stderr contains {needle:?}"));
+        }
+        self
+    }
+
+    /// Neither stdout nor stderr contains `needle` (a password, say).
+    pub fn output_lacks(&self, needle: &str) -> &Self {
+        if self.stdout.contains(needle) || self.stderr.contains(needle) {
+            self.fail(&format!("the output contains {needle:?}"));
+        }
+        self
+    }
+}

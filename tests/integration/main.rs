@@ -1,0 +1,10 @@
+//! The integration tests: one binary, so that the test database server is started once.
+//!
+//! Run with `cargo test` (or `scripts/test.sh`). The server is a private `mariadbd` unless
+//! `OSARCHIVER_TEST_MYSQL` names an existing one; see [`harness`].
+
+mod harness;
+
+mod check_config;
+mod config_compat;
+mod harness_selftest;
