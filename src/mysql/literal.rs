@@ -16,7 +16,7 @@
 //! | `NULL` | `NULL` |
 //! | integers, `YEAR` | decimal digits, bare: `-9223372036854775808`, `18446744073709551615` |
 //! | `DECIMAL` | the server's exact text, bare: `-12.500` |
-//! | `FLOAT`, `DOUBLE` | the shortest text that reads back to the same bits: `3.4028235e38` |
+//! | `FLOAT`, `DOUBLE` | the shortest text that reads back to the same bits as a double: `3.4028234663852886e38` |
 //! | `DATE` | `'2024-02-29'`, zero dates as `'0000-00-00'` |
 //! | `DATETIME`, `TIMESTAMP` | `'2024-02-29 13:05:09'`, with `.ffffff` when there are microseconds |
 //! | `TIME` | `'-838:59:59.000001'`: hours beyond 24 and a sign, as the server writes them |
@@ -34,8 +34,11 @@
 //! `TIMESTAMP` values are written as they were read: the reading session's time zone is
 //! `+00:00`, so the loading session must use `+00:00` too.
 //!
-//! FLOAT/DOUBLE: MariaDB cannot store NaN or infinities, so they never come from a column; if
-//! one were rendered it would come out as `NaN`/`inf`, which the server rejects loudly.
+//! FLOAT/DOUBLE: read them with the binary protocol. With the text protocol MariaDB sends a
+//! FLOAT with 6 significant digits, so the bytes it sends (written here as they are) do not
+//! always read back to the same value. MariaDB cannot store NaN or infinities, so they never
+//! come from a column; if one were rendered it would come out as `NaN`/`inf`, which the server
+//! rejects loudly.
 
 use std::fmt::Write as _;
 
@@ -123,10 +126,14 @@ pub fn push_literal(out: &mut String, value: &Value, kind: LiteralKind) {
         Value::UInt(u) => {
             let _ = write!(out, "{u}");
         }
-        // `{:e}` is the shortest digit string that parses back to the same f32/f64.
+        // The server parses the literal as a DOUBLE, then stores it into the FLOAT column. The
+        // f32's exact value as a DOUBLE (shortest form) converts back exactly; f32's own
+        // shortest form may not: "3.4028235e38" is above FLT_MAX as a double, which a strict
+        // server rejects as out of range.
         Value::Float(f) => {
-            let _ = write!(out, "{f:e}");
+            let _ = write!(out, "{:e}", f64::from(*f));
         }
+        // `{:e}` is the shortest digit string that parses back to the same f64.
         Value::Double(d) => {
             let _ = write!(out, "{d:e}");
         }
@@ -391,9 +398,10 @@ mod tests {
     }
 
     #[test]
-    fn floats_use_the_shortest_round_trip_form() {
+    fn floats_read_back_to_the_same_bits() {
         let n = LiteralKind::Number;
         for f in [
+            -0.0f32,
             0.0f32,
             1.0,
             -1.5,
@@ -406,16 +414,15 @@ mod tests {
             2.718_281_7,
         ] {
             let s = lit(Value::Float(f), n);
-            assert_eq!(s.parse::<f32>().unwrap().to_bits(), f.to_bits(), "{s}");
-            // Read as a double then stored into a FLOAT, as the server does.
-            assert_eq!(
-                (s.parse::<f64>().unwrap() as f32).to_bits(),
-                f.to_bits(),
-                "{s}"
-            );
+            // Read as a double, as the server does: exactly the float, so within FLOAT's range
+            // and stored back without a second rounding.
+            let d = s.parse::<f64>().unwrap();
+            assert_eq!(d.to_bits(), f64::from(f).to_bits(), "{s}");
+            assert_eq!((d as f32).to_bits(), f.to_bits(), "{s}");
         }
-        assert_eq!(lit(Value::Float(f32::MAX), n), "3.4028235e38");
-        assert_eq!(lit(Value::Float(0.1), n), "1e-1");
+        assert_eq!(lit(Value::Float(f32::MAX), n), "3.4028234663852886e38");
+        assert_eq!(lit(Value::Float(0.5), n), "5e-1");
+        assert_eq!(lit(Value::Float(0.1), n), "1.0000000149011612e-1");
         for d in [
             0.0f64,
             -0.0,
