@@ -207,14 +207,20 @@ pub struct Attempt<'c, 'env> {
 /// `op` must be safe to run again: the caller guarantees idempotence (a statement in
 /// autocommit, or a whole transaction that the error rolled back).
 ///
-/// ```ignore
-/// let n = with_retry(db, retry, "delete batch", |a| {
+/// ```no_run
+/// # use mysql_async::prelude::Queryable;
+/// # use osarchiver::config::Retry;
+/// # use osarchiver::mysql::{with_retry, Db, RetryError};
+/// # async fn delete(db: &mut Db, retry: Retry, sql: &str) -> Result<u64, RetryError> {
+/// let deleted = with_retry(db, retry, "delete batch", |a| {
 ///     Box::pin(async move {
-///         a.conn.exec_drop(sql, params).await?;
+///         a.conn.query_drop(sql).await?;
 ///         Ok(a.conn.affected_rows())
 ///     })
 /// })
 /// .await?;
+/// # Ok(deleted)
+/// # }
 /// ```
 pub async fn with_retry<'env, T, F>(
     db: &mut Db,
