@@ -234,6 +234,10 @@ fn extra_has(extra: &str, word: &str) -> bool {
 /// The foreign keys that involve `db`: those declared on its tables (whatever database they
 /// reference, itself included) and those declared elsewhere that reference its tables. Sorted
 /// by child database, child table and constraint name.
+///
+/// Finding the references from other databases makes the server open every table's definition
+/// (`information_schema` has no index on the referenced schema): call it once per database and
+/// run, not per batch.
 pub async fn foreign_keys(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<ForeignKey>> {
     type Row = (
         String,
