@@ -1,1 +1,20 @@
 //! The MySQL/MariaDB layer: connections, retries, values, identifiers and schema introspection.
+//!
+//! - [`ident`]: quoting identifiers.
+//! - [`literal`]: rendering values as SQL literals (SQL archive files, dry-run logs).
+//! - [`conn`]: connection options, the archiver's session settings, a reconnectable [`Db`].
+//! - [`retry`]: classifying errors and retrying transient ones.
+//! - [`schema`]: introspection (databases, tables, columns, keys, foreign keys).
+//! - [`identity`]: telling servers apart.
+//! - [`ddl`]: the archive table's `CREATE TABLE`.
+
+pub mod conn;
+pub mod ddl;
+pub mod ident;
+pub mod identity;
+pub mod literal;
+pub mod retry;
+pub mod schema;
+
+pub use conn::{ConnectError, Db};
+pub use retry::{classify, with_retry, ErrorKind, RetryError};

@@ -8,3 +8,4 @@ mod harness;
 mod check_config;
 mod config_compat;
 mod harness_selftest;
+mod mysql_layer;

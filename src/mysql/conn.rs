@@ -1,0 +1,393 @@
+//! Connections: driver options from the configuration, the session the archiver needs, and
+//! [`Db`], a connection that knows how to reconnect itself.
+//!
+//! Every session (the first one and each one opened by [`Db::reconnect`]) is set up the same
+//! way, by [`Db::connect`]:
+//!
+//! - `SET NAMES utf8mb4`: text arrives and leaves as UTF-8, whatever the column charset.
+//! - `SET time_zone = '+00:00'`: `TIMESTAMP` values are read and written without a shift (they
+//!   would otherwise move with the server's or the client's zone, and across DST changes).
+//! - `sql_mode`: the server's, adjusted by [`session_sql_mode`]: strict, zero dates allowed,
+//!   `NO_AUTO_VALUE_ON_ZERO` (an archived id 0 stays 0), and none of the modes that change how
+//!   literals, identifiers or `SHOW CREATE TABLE` read.
+//! - `sql_quote_show_create = 1`: `SHOW CREATE TABLE` quotes every identifier.
+//! - `foreign_key_checks`, when it was set with [`Db::set_foreign_key_checks`].
+//!
+//! The session has no default database: statements must name their tables in full
+//! ([`super::ident::qualified`]), which also keeps them right after a reconnect.
+//!
+//! The password only goes into the driver options; nothing here formats or logs it, and [`Db`]
+//! shows itself as `user@host:port`.
+
+use std::fmt;
+use std::time::Duration;
+
+use mysql_async::prelude::Queryable;
+use mysql_async::{Conn, Opts, OptsBuilder, PoolConstraints, PoolOpts};
+
+use crate::config::DbConnection;
+
+/// Modes removed from the server's `sql_mode` for the archiver's sessions.
+///
+/// - `NO_ZERO_DATE`, `NO_ZERO_IN_DATE`: zero dates exist in old rows and must be copied as is.
+/// - `NO_BACKSLASH_ESCAPES`: literals ([`super::literal`]) use backslash escapes.
+/// - `ANSI_QUOTES`: `"` must stay a string quote; identifiers use backticks anyway.
+/// - `PAD_CHAR_TO_FULL_LENGTH`: `CHAR` values would be read back with trailing spaces added.
+/// - `EMPTY_STRING_IS_NULL`: `''` would be archived as `NULL`.
+/// - `NO_KEY_OPTIONS`, `NO_TABLE_OPTIONS`, `NO_FIELD_OPTIONS`: they strip `SHOW CREATE TABLE`.
+/// - combination modes (`TRADITIONAL`, `ORACLE`, ...): the server lists their parts next to
+///   them, so the parts that are harmless stay; the name itself would bring the others back.
+const DROPPED_MODES: &[&str] = &[
+    "NO_ZERO_DATE",
+    "NO_ZERO_IN_DATE",
+    "NO_BACKSLASH_ESCAPES",
+    "ANSI_QUOTES",
+    "PAD_CHAR_TO_FULL_LENGTH",
+    "EMPTY_STRING_IS_NULL",
+    "NO_KEY_OPTIONS",
+    "NO_TABLE_OPTIONS",
+    "NO_FIELD_OPTIONS",
+    "ANSI",
+    "DB2",
+    "MAXDB",
+    "MSSQL",
+    "MYSQL323",
+    "MYSQL40",
+    "ORACLE",
+    "POSTGRESQL",
+    "TRADITIONAL",
+];
+
+/// The `sql_mode` for an archiver session, from the server's current one: the modes in
+/// `DROPPED_MODES` removed, `STRICT_TRANS_TABLES` added unless a strict mode is already there,
+/// `NO_AUTO_VALUE_ON_ZERO` added. Order is kept, names are upper-cased.
+pub fn session_sql_mode(current: &str) -> String {
+    let mut modes: Vec<String> = Vec::new();
+    for m in current.split(',') {
+        let m = m.trim().to_ascii_uppercase();
+        if !m.is_empty() && !DROPPED_MODES.contains(&m.as_str()) && !modes.contains(&m) {
+            modes.push(m);
+        }
+    }
+    let has = |modes: &[String], m: &str| modes.iter().any(|x| x == m);
+    if !has(&modes, "STRICT_TRANS_TABLES") && !has(&modes, "STRICT_ALL_TABLES") {
+        modes.push("STRICT_TRANS_TABLES".to_owned());
+    }
+    if !has(&modes, "NO_AUTO_VALUE_ON_ZERO") {
+        modes.push("NO_AUTO_VALUE_ON_ZERO".to_owned());
+    }
+    modes.join(",")
+}
+
+/// Where a connection goes, for log lines: `user@host:port` or `user@unix:/path`; never the
+/// password.
+pub fn target(spec: &DbConnection) -> String {
+    let user = spec.user.as_deref().unwrap_or("");
+    match &spec.socket {
+        Some(path) => format!("{user}@unix:{}", path.display()),
+        None if spec.host.contains(':') => format!("{user}@[{}]:{}", spec.host, spec.port),
+        None => format!("{user}@{}:{}", spec.host, spec.port),
+    }
+}
+
+/// The driver options for `spec`.
+///
+/// The socket, when set, is used instead of host and port. The driver is told not to switch a
+/// TCP connection to localhost over to the server's socket on its own (`prefer_socket`), so the
+/// connection goes exactly where the configuration says. The pool options (1 to 4 connections)
+/// only matter to a `mysql_async::Pool` built from these options.
+pub fn opts(spec: &DbConnection) -> Opts {
+    let pool = PoolOpts::default()
+        .with_constraints(PoolConstraints::new(1, 4).expect("1 <= 4: valid pool constraints"));
+    let mut b = OptsBuilder::default()
+        .user(spec.user.clone())
+        .pass(spec.password.as_ref().map(|p| p.expose().to_owned()))
+        .prefer_socket(false)
+        .tcp_keepalive(Some(Duration::from_secs(60)))
+        .pool_opts(pool);
+    match &spec.socket {
+        Some(path) => b = b.socket(Some(path.to_string_lossy())),
+        None => b = b.ip_or_hostname(spec.host.clone()).tcp_port(spec.port),
+    }
+    Opts::from(b)
+}
+
+/// A failure to open or set up a connection.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot connect to {target}: {source}")]
+    Connect {
+        target: String,
+        #[source]
+        source: mysql_async::Error,
+    },
+    #[error("cannot set up the session on {target}: {source}")]
+    Session {
+        target: String,
+        #[source]
+        source: mysql_async::Error,
+    },
+}
+
+impl ConnectError {
+    /// The driver's error, for [`super::retry::classify`].
+    pub fn mysql_error(&self) -> &mysql_async::Error {
+        match self {
+            ConnectError::Connect { source, .. } | ConnectError::Session { source, .. } => source,
+        }
+    }
+
+    pub fn into_mysql_error(self) -> mysql_async::Error {
+        match self {
+            ConnectError::Connect { source, .. } | ConnectError::Session { source, .. } => source,
+        }
+    }
+}
+
+/// An open, set-up session, plus what it takes to open it again.
+pub struct Db {
+    conn: Conn,
+    spec: DbConnection,
+    opts: Opts,
+    target: String,
+    foreign_key_checks: Option<bool>,
+}
+
+impl fmt::Debug for Db {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Db")
+            .field("target", &self.target)
+            .field("connection_id", &self.conn.id())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Db {
+    /// Connects to `spec` and sets the session up (see the module documentation).
+    pub async fn connect(spec: &DbConnection) -> Result<Db, ConnectError> {
+        let opts = opts(spec);
+        let target = target(spec);
+        let conn = open(&opts, &target, None).await?;
+        Ok(Db {
+            conn,
+            spec: spec.clone(),
+            opts,
+            target,
+            foreign_key_checks: None,
+        })
+    }
+
+    /// Replaces the session with a new one, set up the same way (including
+    /// `foreign_key_checks` when it was set). The old connection is dropped. On failure the old
+    /// connection stays in place and a later call may try again.
+    pub async fn reconnect(&mut self) -> Result<(), ConnectError> {
+        let conn = open(&self.opts, &self.target, self.foreign_key_checks).await?;
+        let old = std::mem::replace(&mut self.conn, conn);
+        tracing::info!(
+            "reconnected to {} (connection {} replaces {})",
+            self.target,
+            self.conn.id(),
+            old.id()
+        );
+        drop(old);
+        Ok(())
+    }
+
+    /// The driver connection, for queries.
+    pub fn conn(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+
+    /// The server's id of the current session (`CONNECTION_ID()`); it changes on reconnect.
+    pub fn connection_id(&self) -> u32 {
+        self.conn.id()
+    }
+
+    /// `user@host:port`, for log lines.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// What this handle connects to.
+    pub fn spec(&self) -> &DbConnection {
+        &self.spec
+    }
+
+    /// Sets `foreign_key_checks` for this session, and for every session after a reconnect.
+    pub async fn set_foreign_key_checks(&mut self, on: bool) -> Result<(), mysql_async::Error> {
+        set_foreign_key_checks(&mut self.conn, on).await?;
+        self.foreign_key_checks = Some(on);
+        Ok(())
+    }
+
+    /// The value last set with [`Db::set_foreign_key_checks`], if any.
+    pub fn foreign_key_checks(&self) -> Option<bool> {
+        self.foreign_key_checks
+    }
+
+    /// Closes the session cleanly.
+    pub async fn disconnect(self) -> Result<(), mysql_async::Error> {
+        self.conn.disconnect().await
+    }
+}
+
+/// `SET SESSION foreign_key_checks = 0|1` on `conn`.
+pub async fn set_foreign_key_checks(conn: &mut Conn, on: bool) -> mysql_async::Result<()> {
+    let sql = if on {
+        "SET SESSION foreign_key_checks = 1"
+    } else {
+        "SET SESSION foreign_key_checks = 0"
+    };
+    conn.query_drop(sql).await
+}
+
+async fn open(
+    opts: &Opts,
+    target: &str,
+    foreign_key_checks: Option<bool>,
+) -> Result<Conn, ConnectError> {
+    let mut conn = Conn::new(opts.clone())
+        .await
+        .map_err(|source| ConnectError::Connect {
+            target: target.to_owned(),
+            source,
+        })?;
+    setup_session(&mut conn, foreign_key_checks)
+        .await
+        .map_err(|source| ConnectError::Session {
+            target: target.to_owned(),
+            source,
+        })?;
+    tracing::debug!(
+        "connected to {target} (connection {}, server {}.{}.{})",
+        conn.id(),
+        conn.server_version().0,
+        conn.server_version().1,
+        conn.server_version().2
+    );
+    Ok(conn)
+}
+
+async fn setup_session(
+    conn: &mut Conn,
+    foreign_key_checks: Option<bool>,
+) -> mysql_async::Result<()> {
+    conn.query_drop("SET NAMES utf8mb4").await?;
+    conn.query_drop("SET SESSION time_zone = '+00:00', SESSION sql_quote_show_create = 1")
+        .await?;
+    let current: Option<String> = conn.query_first("SELECT @@SESSION.sql_mode").await?;
+    let mode = session_sql_mode(current.as_deref().unwrap_or(""));
+    conn.exec_drop("SET SESSION sql_mode = ?", (mode,)).await?;
+    if let Some(on) = foreign_key_checks {
+        set_foreign_key_checks(conn, on).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+    use std::path::PathBuf;
+
+    fn spec() -> DbConnection {
+        DbConnection {
+            host: "db.example".into(),
+            port: 3307,
+            user: Some("archiver".into()),
+            password: Some(Secret::new("s3cr3t")),
+            socket: None,
+        }
+    }
+
+    #[test]
+    fn mariadb_default_mode_gains_no_auto_value_on_zero() {
+        assert_eq!(
+            session_sql_mode(
+                "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION"
+            ),
+            "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO"
+        );
+    }
+
+    #[test]
+    fn zero_date_modes_are_dropped_and_strict_kept() {
+        assert_eq!(
+            session_sql_mode(
+                "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
+            ),
+            "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO"
+        );
+        assert_eq!(
+            session_sql_mode("STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO"),
+            "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO"
+        );
+    }
+
+    #[test]
+    fn strict_is_added_when_missing() {
+        assert_eq!(
+            session_sql_mode(""),
+            "STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO"
+        );
+        assert_eq!(
+            session_sql_mode("NO_ENGINE_SUBSTITUTION"),
+            "NO_ENGINE_SUBSTITUTION,STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO"
+        );
+    }
+
+    #[test]
+    fn combination_and_literal_changing_modes_are_dropped() {
+        // What MariaDB reports after SET sql_mode='TRADITIONAL,ANSI_QUOTES,NO_BACKSLASH_ESCAPES'.
+        let m = session_sql_mode(
+            "ANSI_QUOTES,STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,\
+             ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_AUTO_CREATE_USER,NO_BACKSLASH_ESCAPES",
+        );
+        assert_eq!(
+            m,
+            "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_AUTO_VALUE_ON_ZERO"
+        );
+        let m = session_sql_mode(
+            "PIPES_AS_CONCAT,ANSI_QUOTES,IGNORE_SPACE,ORACLE,NO_KEY_OPTIONS,NO_TABLE_OPTIONS,\
+             NO_FIELD_OPTIONS,NO_AUTO_CREATE_USER,SIMULTANEOUS_ASSIGNMENT,EMPTY_STRING_IS_NULL,\
+             pad_char_to_full_length",
+        );
+        assert_eq!(
+            m,
+            "PIPES_AS_CONCAT,IGNORE_SPACE,NO_AUTO_CREATE_USER,SIMULTANEOUS_ASSIGNMENT,STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO"
+        );
+    }
+
+    #[test]
+    fn options_follow_the_spec() {
+        let o = opts(&spec());
+        assert_eq!(o.ip_or_hostname(), "db.example");
+        assert_eq!(o.tcp_port(), 3307);
+        assert_eq!(o.user(), Some("archiver"));
+        assert_eq!(o.pass(), Some("s3cr3t"));
+        assert_eq!(o.socket(), None);
+        assert!(!o.prefer_socket());
+        assert_eq!(o.pool_opts().constraints().min(), 1);
+        assert_eq!(o.pool_opts().constraints().max(), 4);
+
+        let mut s = spec();
+        s.socket = Some(PathBuf::from("/run/mysqld/mysqld.sock"));
+        s.password = None;
+        let o = opts(&s);
+        assert_eq!(o.socket(), Some("/run/mysqld/mysqld.sock"));
+        assert_eq!(o.pass(), None);
+    }
+
+    #[test]
+    fn targets_never_show_the_password() {
+        assert_eq!(target(&spec()), "archiver@db.example:3307");
+        let mut s = spec();
+        s.host = "::1".into();
+        assert_eq!(target(&s), "archiver@[::1]:3307");
+        s.socket = Some(PathBuf::from("/tmp/my.sock"));
+        assert_eq!(target(&s), "archiver@unix:/tmp/my.sock");
+        s.user = None;
+        assert_eq!(target(&s), "@unix:/tmp/my.sock");
+        assert!(!target(&spec()).contains("s3cr3t"));
+    }
+}

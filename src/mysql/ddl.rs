@@ -1,0 +1,456 @@
+//! DDL rewriting: the `CREATE TABLE` of an archive table, derived from the source table's
+//! `SHOW CREATE TABLE` output.
+//!
+//! The archive table keeps every column, key, check constraint, generated column, character set
+//! and collation of the source, so archived rows read back identical. Two things go:
+//!
+//! - `FOREIGN KEY` constraints: archived rows are copied parent or child in any order and
+//!   outlive their relatives; the indexes that served the constraints stay.
+//! - the `AUTO_INCREMENT=N` table option: the source's counter means nothing for the archive
+//!   (the ids are copied as they are).
+//!
+//! The rewrite walks the statement with a small scanner that knows backtick identifiers,
+//! quoted strings (with backslash and doubled-quote escapes) and `/* */` comments, so names,
+//! comments and defaults that contain commas, parentheses or the words above are left alone.
+
+use super::ident;
+
+/// A `CREATE TABLE` text that could not be rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DdlError {
+    #[error("not a CREATE TABLE statement: {0}")]
+    NotCreateTable(String),
+    #[error("malformed CREATE TABLE statement: {0}")]
+    Malformed(&'static str),
+}
+
+/// The `CREATE TABLE` for an archive table named `new_table` (unqualified; it is quoted here),
+/// from `create_sql`, the source table's `SHOW CREATE TABLE` output: foreign keys and the
+/// `AUTO_INCREMENT=N` option removed, everything else kept.
+pub fn archive_create_table(create_sql: &str, new_table: &str) -> Result<String, DdlError> {
+    rewrite(create_sql, &ident::quote_ident(new_table))
+}
+
+/// As [`archive_create_table`], for the table `db`.`new_table`.
+pub fn archive_create_table_in(
+    create_sql: &str,
+    db: &str,
+    new_table: &str,
+) -> Result<String, DdlError> {
+    rewrite(create_sql, &ident::qualified(db, new_table))
+}
+
+fn rewrite(create_sql: &str, new_name: &str) -> Result<String, DdlError> {
+    let s = create_sql;
+    let b = s.as_bytes();
+    let not_create = || {
+        let head: String = s.chars().take(40).collect();
+        DdlError::NotCreateTable(head)
+    };
+
+    // CREATE TABLE <name>
+    let mut i = skip_ws(b, 0);
+    i = expect_word(b, i, "CREATE").ok_or_else(not_create)?;
+    i = skip_ws(b, i);
+    i = expect_word(b, i, "TABLE").ok_or_else(not_create)?;
+    let name_start = skip_ws(b, i);
+    if name_start == i {
+        return Err(not_create());
+    }
+    let name_end = skip_name(b, name_start)?;
+    if name_end == name_start {
+        return Err(not_create());
+    }
+
+    // ( item, item, ... ) tail
+    let open = skip_ws(b, name_end);
+    if b.get(open) != Some(&b'(') {
+        return Err(DdlError::Malformed("no '(' after the table name"));
+    }
+    let mut items: Vec<&str> = Vec::new();
+    let mut depth = 0usize;
+    let mut item_start = open + 1;
+    let mut close = None;
+    let mut j = open;
+    while j < b.len() {
+        match b[j] {
+            b'`' | b'\'' | b'"' => {
+                j = skip_quoted(b, j)?;
+                continue;
+            }
+            b'/' if b.get(j + 1) == Some(&b'*') => {
+                j = skip_comment(b, j)?;
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    items.push(&s[item_start..j]);
+                    close = Some(j);
+                    break;
+                }
+            }
+            b',' if depth == 1 => {
+                items.push(&s[item_start..j]);
+                item_start = j + 1;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    let close = close.ok_or(DdlError::Malformed("unbalanced parentheses"))?;
+
+    let trailing_ws = {
+        let last = items.last().copied().unwrap_or("");
+        &last[last.trim_end().len()..]
+    };
+    let kept: Vec<&str> = items
+        .iter()
+        .copied()
+        .filter(|item| !is_foreign_key(item))
+        .map(str::trim_end)
+        .collect();
+    if kept.is_empty() {
+        return Err(DdlError::Malformed("no column definitions"));
+    }
+
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..name_start]);
+    out.push_str(new_name);
+    out.push_str(&s[name_end..=open]);
+    out.push_str(&kept.join(","));
+    out.push_str(trailing_ws);
+    out.push(')');
+    push_tail_without_auto_increment(&mut out, &s[close + 1..])?;
+    Ok(out)
+}
+
+/// Whether a body item is `[CONSTRAINT [name]] FOREIGN KEY ...`.
+fn is_foreign_key(item: &str) -> bool {
+    let b = item.as_bytes();
+    let mut i = skip_ws(b, 0);
+    if let Some(after) = expect_word(b, i, "CONSTRAINT") {
+        i = skip_ws(b, after);
+        if expect_word(b, i, "FOREIGN").is_none() {
+            // The constraint's name.
+            match skip_name(b, i) {
+                Ok(end) if end > i => i = skip_ws(b, end),
+                _ => return false,
+            }
+        }
+    }
+    match expect_word(b, i, "FOREIGN") {
+        Some(after) => expect_word(b, skip_ws(b, after), "KEY").is_some(),
+        None => false,
+    }
+}
+
+/// Appends the table options with every top-level `AUTO_INCREMENT=N` (and the blank before it)
+/// removed.
+fn push_tail_without_auto_increment(out: &mut String, tail: &str) -> Result<(), DdlError> {
+    let b = tail.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'`' | b'\'' | b'"' => {
+                i = skip_quoted(b, i)?;
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = skip_comment(b, i)?;
+                continue;
+            }
+            c if c.is_ascii_alphabetic() && (i == 0 || !is_word_byte(b[i - 1])) => {
+                if let Some(end) = auto_increment_option(b, i) {
+                    // Drop the option and the blanks before it.
+                    let start = tail[..i].trim_end().len();
+                    out.push_str(&tail[copied..start]);
+                    copied = end;
+                    i = end;
+                    continue;
+                }
+                while i < b.len() && is_word_byte(b[i]) {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(&tail[copied..]);
+    Ok(())
+}
+
+/// At `i`, `AUTO_INCREMENT [=] digits`: the end of it.
+fn auto_increment_option(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = expect_word(b, i, "AUTO_INCREMENT")?;
+    j = skip_ws(b, j);
+    if b.get(j) == Some(&b'=') {
+        j = skip_ws(b, j + 1);
+    }
+    let digits_start = j;
+    while j < b.len() && b[j].is_ascii_digit() {
+        j += 1;
+    }
+    (j > digits_start && (j == b.len() || !is_word_byte(b[j]))).then_some(j)
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// At `i`, the keyword `word` (case-insensitive) followed by a non-word byte: the end of it.
+fn expect_word(b: &[u8], i: usize, word: &str) -> Option<usize> {
+    let end = i + word.len();
+    let candidate = b.get(i..end)?;
+    (candidate.eq_ignore_ascii_case(word.as_bytes()) && (end == b.len() || !is_word_byte(b[end])))
+        .then_some(end)
+}
+
+/// At `i`, a name: a backtick-quoted identifier, a double-quoted one (`ANSI_QUOTES`) or a bare
+/// word; the end of it (`i` when there is none).
+fn skip_name(b: &[u8], i: usize) -> Result<usize, DdlError> {
+    match b.get(i) {
+        Some(b'`') | Some(b'"') => skip_quoted(b, i),
+        _ => {
+            let mut j = i;
+            while j < b.len() && is_word_byte(b[j]) {
+                j += 1;
+            }
+            Ok(j)
+        }
+    }
+}
+
+/// At `i`, an opening quote (`` ` ``, `'` or `"`): the index just after its closing quote.
+/// Doubled quotes are escapes; in strings, so is a backslash.
+fn skip_quoted(b: &[u8], i: usize) -> Result<usize, DdlError> {
+    let q = b[i];
+    let mut j = i + 1;
+    while j < b.len() {
+        let c = b[j];
+        if c == b'\\' && q != b'`' {
+            j += 2;
+            continue;
+        }
+        if c == q {
+            if b.get(j + 1) == Some(&q) {
+                j += 2;
+                continue;
+            }
+            return Ok(j + 1);
+        }
+        j += 1;
+    }
+    Err(DdlError::Malformed("unterminated quote"))
+}
+
+/// At `i`, `/*`: the index just after the matching `*/`.
+fn skip_comment(b: &[u8], i: usize) -> Result<usize, DdlError> {
+    let mut j = i + 2;
+    while j + 1 < b.len() {
+        if b[j] == b'*' && b[j + 1] == b'/' {
+            return Ok(j + 2);
+        }
+        j += 1;
+    }
+    Err(DdlError::Malformed("unterminated comment"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOVA_INSTANCES: &str = "CREATE TABLE `instances` (
+  `created_at` datetime DEFAULT NULL,
+  `deleted_at` datetime DEFAULT NULL,
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `uuid` varchar(36) NOT NULL,
+  `host` varchar(255) DEFAULT NULL,
+  `locked` tinyint(1) DEFAULT NULL,
+  `deleted` int(11) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uniq_instances0uuid` (`uuid`),
+  KEY `instances_host_deleted_idx` (`host`,`deleted`),
+  CONSTRAINT `CONSTRAINT_1` CHECK (`locked` in (0,1))
+) ENGINE=InnoDB AUTO_INCREMENT=4242 DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci";
+
+    const NOVA_INSTANCE_FAULTS: &str = "CREATE TABLE `instance_faults` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `instance_uuid` varchar(36) DEFAULT NULL,
+  `message` varchar(255) DEFAULT NULL,
+  `details` mediumtext DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `instance_faults_host_idx` (`host`),
+  KEY `instance_faults_instance_uuid_deleted_created_at_idx` (`instance_uuid`,`deleted`,`created_at`),
+  CONSTRAINT `fk_instance_faults_instance_uuid` FOREIGN KEY (`instance_uuid`) REFERENCES `instances` (`uuid`)
+) ENGINE=InnoDB AUTO_INCREMENT=17 DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci";
+
+    #[test]
+    fn keeps_everything_but_the_counter_when_there_is_no_foreign_key() {
+        let out = archive_create_table(NOVA_INSTANCES, "instances_archive").unwrap();
+        let want = NOVA_INSTANCES
+            .replace("`instances` (", "`instances_archive` (")
+            .replace(" AUTO_INCREMENT=4242", "");
+        assert_eq!(out, want);
+        assert!(out.contains("`id` int(11) NOT NULL AUTO_INCREMENT,"));
+        assert!(out.ends_with(") ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci"));
+    }
+
+    #[test]
+    fn drops_a_last_foreign_key_and_the_comma_before_it() {
+        let out = archive_create_table(NOVA_INSTANCE_FAULTS, "instance_faults").unwrap();
+        assert_eq!(
+            out,
+            "CREATE TABLE `instance_faults` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `instance_uuid` varchar(36) DEFAULT NULL,
+  `message` varchar(255) DEFAULT NULL,
+  `details` mediumtext DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `instance_faults_host_idx` (`host`),
+  KEY `instance_faults_instance_uuid_deleted_created_at_idx` (`instance_uuid`,`deleted`,`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci"
+        );
+    }
+
+    #[test]
+    fn drops_foreign_keys_in_the_middle_keeps_checks() {
+        let sql = "CREATE TABLE `c` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `pid` int(11) DEFAULT NULL,
+  `p2` int(11) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `fk``x` (`pid`),
+  KEY `fk2` (`p2`),
+  CONSTRAINT `fk2` FOREIGN KEY (`p2`) REFERENCES `c` (`id`),
+  CONSTRAINT `fk``x` FOREIGN KEY (`pid`) REFERENCES `other`.`p` (`id`) ON DELETE CASCADE ON UPDATE SET NULL,
+  CONSTRAINT `chk` CHECK (`p2` > 0 or `p2` is null)
+) ENGINE=InnoDB AUTO_INCREMENT=57 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci COMMENT='AUTO_INCREMENT=3 x'";
+        let out = archive_create_table(sql, "c_arch").unwrap();
+        assert_eq!(
+            out,
+            "CREATE TABLE `c_arch` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `pid` int(11) DEFAULT NULL,
+  `p2` int(11) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `fk``x` (`pid`),
+  KEY `fk2` (`p2`),
+  CONSTRAINT `chk` CHECK (`p2` > 0 or `p2` is null)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci COMMENT='AUTO_INCREMENT=3 x'"
+        );
+    }
+
+    #[test]
+    fn table_names_with_backticks_are_parsed_and_quoted() {
+        let sql = "CREATE TABLE `we``ird, (name)` (\n  `a` int(11) DEFAULT NULL\n) ENGINE=InnoDB";
+        assert_eq!(
+            archive_create_table(sql, "new`one").unwrap(),
+            "CREATE TABLE `new``one` (\n  `a` int(11) DEFAULT NULL\n) ENGINE=InnoDB"
+        );
+        assert_eq!(
+            archive_create_table_in(sql, "arch`db", "t").unwrap(),
+            "CREATE TABLE `arch``db`.`t` (\n  `a` int(11) DEFAULT NULL\n) ENGINE=InnoDB"
+        );
+    }
+
+    #[test]
+    fn quotes_comments_and_defaults_do_not_confuse_the_scanner() {
+        let sql = "CREATE TABLE `t` (
+  `a` varchar(10) DEFAULT 'x),(y' COMMENT 'it\\'s, CONSTRAINT `f` FOREIGN KEY',
+  `b` enum('FOREIGN KEY','a''b') DEFAULT NULL,
+  `FOREIGN KEY` int(11) DEFAULT NULL,
+  `c` int(11) GENERATED ALWAYS AS (`a` + (1 * 2)) VIRTUAL,
+  `j` longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL CHECK (json_valid(`j`)),
+  FOREIGN KEY (`b`) REFERENCES `u` (`b`)
+) ENGINE=InnoDB /*!50100 AUTO_INCREMENT=5 */ AUTO_INCREMENT = 12 COMMENT='a \\' AUTO_INCREMENT=9'";
+        let out = archive_create_table(sql, "t2").unwrap();
+        assert_eq!(
+            out,
+            "CREATE TABLE `t2` (
+  `a` varchar(10) DEFAULT 'x),(y' COMMENT 'it\\'s, CONSTRAINT `f` FOREIGN KEY',
+  `b` enum('FOREIGN KEY','a''b') DEFAULT NULL,
+  `FOREIGN KEY` int(11) DEFAULT NULL,
+  `c` int(11) GENERATED ALWAYS AS (`a` + (1 * 2)) VIRTUAL,
+  `j` longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL CHECK (json_valid(`j`))
+) ENGINE=InnoDB /*!50100 AUTO_INCREMENT=5 */ COMMENT='a \\' AUTO_INCREMENT=9'"
+        );
+    }
+
+    #[test]
+    fn similar_options_are_kept() {
+        let sql = "CREATE TABLE `t` (\n  `a` int(11)\n) ENGINE=InnoDB AUTO_INCREMENT_X=5 MY_AUTO_INCREMENT=3 AUTO_INCREMENT=7";
+        assert_eq!(
+            archive_create_table(sql, "t").unwrap(),
+            "CREATE TABLE `t` (\n  `a` int(11)\n) ENGINE=InnoDB AUTO_INCREMENT_X=5 MY_AUTO_INCREMENT=3"
+        );
+    }
+
+    #[test]
+    fn partitions_survive() {
+        let sql = "CREATE TABLE `p` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=3 DEFAULT CHARSET=latin1\n PARTITION BY RANGE (`id`)\n(PARTITION `p0` VALUES LESS THAN (10) ENGINE = InnoDB,\n PARTITION `p1` VALUES LESS THAN MAXVALUE ENGINE = InnoDB)";
+        let out = archive_create_table(sql, "p").unwrap();
+        assert_eq!(out, sql.replace(" AUTO_INCREMENT=3", ""));
+    }
+
+    #[test]
+    fn foreign_key_detection() {
+        assert!(is_foreign_key(
+            "\n  CONSTRAINT `a` FOREIGN KEY (`x`) REFERENCES `y` (`z`)"
+        ));
+        assert!(is_foreign_key(
+            "\n  CONSTRAINT `a``b` FOREIGN KEY (`x`) REFERENCES `y` (`z`)"
+        ));
+        assert!(is_foreign_key(
+            "  constraint fk foreign   key (x) references y (z)"
+        ));
+        assert!(is_foreign_key(
+            "CONSTRAINT FOREIGN KEY (x) REFERENCES y (z)"
+        ));
+        assert!(is_foreign_key("FOREIGN KEY (x) REFERENCES y (z)"));
+        assert!(!is_foreign_key("  CONSTRAINT `c` CHECK (`x` > 0)"));
+        assert!(!is_foreign_key("  `FOREIGN` int(11)"));
+        assert!(!is_foreign_key("  `foreign_key` int(11)"));
+        assert!(!is_foreign_key("  KEY `foreign` (`x`)"));
+        assert!(!is_foreign_key("  CONSTRAINT `u` UNIQUE KEY (`x`)"));
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_rewrite() {
+        assert!(matches!(
+            archive_create_table("CREATE VIEW `v` AS SELECT 1", "x"),
+            Err(DdlError::NotCreateTable(_))
+        ));
+        assert!(matches!(
+            archive_create_table("CREATE TABLEx `v` (a int)", "x"),
+            Err(DdlError::NotCreateTable(_))
+        ));
+        assert!(matches!(
+            archive_create_table("CREATE TABLE `v` (a int", "x"),
+            Err(DdlError::Malformed(_))
+        ));
+        assert!(matches!(
+            archive_create_table("CREATE TABLE `v (a int)", "x"),
+            Err(DdlError::Malformed(_))
+        ));
+        assert!(matches!(
+            archive_create_table("CREATE TABLE `v` LIKE `w`", "x"),
+            Err(DdlError::Malformed(_))
+        ));
+        assert!(matches!(
+            archive_create_table("CREATE TABLE `v` (FOREIGN KEY (a) REFERENCES b (a))", "x"),
+            Err(DdlError::Malformed(_))
+        ));
+    }
+}

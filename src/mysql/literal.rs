@@ -1,0 +1,657 @@
+//! SQL literals: rendering a fetched value as MariaDB/MySQL SQL text that reads back identical.
+//!
+//! This is the single place that turns a [`Value`] into SQL text. It serves the SQL archive
+//! files (loaded back later with the `mariadb` client) and the dry-run statement logs.
+//!
+//! A column's metadata ([`Column`]) decides the form, once per result set, as a
+//! [`LiteralKind`]; then [`push_literal`] appends one value to a reusable `String` without
+//! allocating. Both protocols are handled: the binary protocol (prepared statements) gives
+//! `Int`/`UInt`/`Float`/`Double`/`Date`/`Time`/`Bytes`, the text protocol gives `Bytes` for
+//! everything.
+//!
+//! The forms:
+//!
+//! | value | literal |
+//! |---|---|
+//! | `NULL` | `NULL` |
+//! | integers, `YEAR` | decimal digits, bare: `-9223372036854775808`, `18446744073709551615` |
+//! | `DECIMAL` | the server's exact text, bare: `-12.500` |
+//! | `FLOAT`, `DOUBLE` | the shortest text that reads back to the same bits as a double: `3.4028234663852886e38` |
+//! | `DATE` | `'2024-02-29'`, zero dates as `'0000-00-00'` |
+//! | `DATETIME`, `TIMESTAMP` | `'2024-02-29 13:05:09'`, with `.ffffff` when there are microseconds |
+//! | `TIME` | `'-838:59:59.000001'`: hours beyond 24 and a sign, as the server writes them |
+//! | binary data (charset 63: `BINARY`, `VARBINARY`, `BLOB`, `BIT`, `GEOMETRY`) | `X'00FF'`, empty as `X''` |
+//! | text (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`, `SET`, `JSON`) | `'it\'s'`, backslash-escaped |
+//!
+//! Text escaping is MariaDB's backslash escaping (that of `mysql_real_escape_string`): NUL as
+//! `\0`, `'` as `\'`, `"` as `\"`, `\` as `\\`, newline as `\n`, carriage return as `\r` and
+//! 0x1A as `\Z`; every other character is written as is, in UTF-8. **A file of these literals
+//! must therefore be loaded with backslash escapes enabled** (`NO_BACKSLASH_ESCAPES` off), with
+//! `utf8mb4` as the connection character set and with the time zone the values were read in
+//! (`+00:00`, see [`super::conn`]): [`LOAD_SESSION_SQL`] sets all of that and belongs at the top
+//! of such a file.
+//!
+//! `TIMESTAMP` values are written as they were read: the reading session's time zone is
+//! `+00:00`, so the loading session must use `+00:00` too.
+//!
+//! FLOAT/DOUBLE: read them with the binary protocol. With the text protocol MariaDB sends a
+//! FLOAT with 6 significant digits, so the bytes it sends (written here as they are) do not
+//! always read back to the same value. MariaDB cannot store NaN or infinities, so they never
+//! come from a column; if one were rendered it would come out as `NaN`/`inf`, which the server
+//! rejects loudly.
+
+use std::fmt::Write as _;
+
+use mysql_async::consts::ColumnType;
+use mysql_async::{Column, Row, Value};
+
+/// The session settings a file of these literals must be loaded with, one statement a line.
+///
+/// `NO_AUTO_VALUE_ON_ZERO` keeps an archived id 0 as 0; no `NO_ZERO_DATE`/`NO_ZERO_IN_DATE` so
+/// zero dates load; no `NO_BACKSLASH_ESCAPES` so the text escapes are understood.
+pub const LOAD_SESSION_SQL: &str = "SET NAMES utf8mb4;\n\
+SET time_zone = '+00:00';\n\
+SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n";
+
+/// The character set number of binary strings (`binary`/`my_charset_bin`).
+pub const BINARY_CHARSET: u16 = 63;
+
+/// How the values of one column are written; computed once per result set with
+/// [`LiteralKind::of`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiteralKind {
+    /// Integers, `DECIMAL`, `FLOAT`, `DOUBLE`, `YEAR`: numbers, written bare.
+    Number,
+    /// `DATE`.
+    Date,
+    /// `DATETIME`, `TIMESTAMP`.
+    DateTime,
+    /// `TIME`.
+    Time,
+    /// Character data, `ENUM`, `SET`, `JSON`: a quoted, escaped string.
+    Text,
+    /// Binary data (character set 63): `X'..'`.
+    Binary,
+    /// No metadata (a bound parameter in a log line): bytes are written as text when they are
+    /// valid UTF-8, as `X'..'` otherwise; dates without a time part as dates.
+    Untyped,
+}
+
+impl LiteralKind {
+    /// The kind for a result-set column.
+    ///
+    /// Binary-ness comes from the character set (63), not from the `BINARY` flag: the server
+    /// also sets that flag on text columns with a `_bin` collation. `JSON` (MySQL's own type,
+    /// reported with charset 63) is text; MariaDB's JSON is a `LONGTEXT` and text anyway.
+    pub fn of(column: &Column) -> LiteralKind {
+        use ColumnType::*;
+        match column.column_type() {
+            MYSQL_TYPE_DECIMAL
+            | MYSQL_TYPE_NEWDECIMAL
+            | MYSQL_TYPE_TINY
+            | MYSQL_TYPE_SHORT
+            | MYSQL_TYPE_LONG
+            | MYSQL_TYPE_INT24
+            | MYSQL_TYPE_LONGLONG
+            | MYSQL_TYPE_FLOAT
+            | MYSQL_TYPE_DOUBLE
+            | MYSQL_TYPE_YEAR => LiteralKind::Number,
+            MYSQL_TYPE_DATE | MYSQL_TYPE_NEWDATE => LiteralKind::Date,
+            MYSQL_TYPE_DATETIME
+            | MYSQL_TYPE_DATETIME2
+            | MYSQL_TYPE_TIMESTAMP
+            | MYSQL_TYPE_TIMESTAMP2 => LiteralKind::DateTime,
+            MYSQL_TYPE_TIME | MYSQL_TYPE_TIME2 => LiteralKind::Time,
+            MYSQL_TYPE_JSON => LiteralKind::Text,
+            MYSQL_TYPE_BIT | MYSQL_TYPE_GEOMETRY => LiteralKind::Binary,
+            MYSQL_TYPE_NULL => LiteralKind::Untyped,
+            _ if column.character_set() == BINARY_CHARSET => LiteralKind::Binary,
+            _ => LiteralKind::Text,
+        }
+    }
+
+    /// The kinds of all columns of a result set, in order.
+    pub fn of_columns(columns: &[Column]) -> Vec<LiteralKind> {
+        columns.iter().map(LiteralKind::of).collect()
+    }
+}
+
+/// Appends `value` as a SQL literal of the given kind to `out`.
+pub fn push_literal(out: &mut String, value: &Value, kind: LiteralKind) {
+    match value {
+        Value::NULL => out.push_str("NULL"),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::UInt(u) => {
+            let _ = write!(out, "{u}");
+        }
+        // The server parses the literal as a DOUBLE, then stores it into the FLOAT column. The
+        // f32's exact value as a DOUBLE (shortest form) converts back exactly; f32's own
+        // shortest form may not: "3.4028235e38" is above FLT_MAX as a double, which a strict
+        // server rejects as out of range.
+        Value::Float(f) => {
+            let _ = write!(out, "{:e}", f64::from(*f));
+        }
+        // `{:e}` is the shortest digit string that parses back to the same f64.
+        Value::Double(d) => {
+            let _ = write!(out, "{d:e}");
+        }
+        Value::Date(y, mo, d, h, mi, s, us) => {
+            let _ = write!(out, "'{y:04}-{mo:02}-{d:02}");
+            let date_only = match kind {
+                LiteralKind::Date => true,
+                LiteralKind::Untyped => (*h, *mi, *s, *us) == (0, 0, 0, 0),
+                _ => false,
+            };
+            if !date_only {
+                let _ = write!(out, " {h:02}:{mi:02}:{s:02}");
+                push_micros(out, *us);
+            }
+            out.push('\'');
+        }
+        Value::Time(neg, days, h, mi, s, us) => {
+            let hours = u64::from(*days) * 24 + u64::from(*h);
+            let sign = if *neg { "-" } else { "" };
+            let _ = write!(out, "'{sign}{hours:02}:{mi:02}:{s:02}");
+            push_micros(out, *us);
+            out.push('\'');
+        }
+        Value::Bytes(bytes) => push_bytes(out, bytes, kind),
+    }
+}
+
+/// `value` as a SQL literal of the given kind, in a new `String`.
+pub fn literal(value: &Value, kind: LiteralKind) -> String {
+    let mut out = String::new();
+    push_literal(&mut out, value, kind);
+    out
+}
+
+/// Appends a row as a parenthesized tuple, `(v1,v2,...)`, for a multi-row `INSERT ... VALUES`.
+///
+/// `kinds[i]` is the kind of the i-th value; values beyond `kinds` are written
+/// [`LiteralKind::Untyped`].
+pub fn push_tuple<'a>(
+    out: &mut String,
+    values: impl IntoIterator<Item = &'a Value>,
+    kinds: &[LiteralKind],
+) {
+    out.push('(');
+    for (i, value) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let kind = kinds.get(i).copied().unwrap_or(LiteralKind::Untyped);
+        push_literal(out, value, kind);
+    }
+    out.push(')');
+}
+
+/// Appends a fetched row as a tuple (see [`push_tuple`]).
+///
+/// # Panics
+///
+/// When a value of the row was already taken out of it (`Row::take`).
+pub fn push_row(out: &mut String, row: &Row, kinds: &[LiteralKind]) {
+    push_tuple(out, (0..row.len()).map(|i| &row[i]), kinds);
+}
+
+/// Appends `s` as a quoted string literal with MariaDB's backslash escapes.
+pub fn push_str_literal(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('\'');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc = ESCAPES[usize::from(b)];
+        if esc != 0 {
+            // Every escaped byte is ASCII, so `i` is a char boundary.
+            out.push_str(&s[start..i]);
+            out.push('\\');
+            out.push(char::from(esc));
+            start = i + 1;
+        }
+    }
+    out.push_str(&s[start..]);
+    out.push('\'');
+}
+
+/// Appends `bytes` as a hexadecimal literal, `X'..'` (`X''` when empty, which the server reads
+/// as the empty binary string, not NULL).
+pub fn push_hex_literal(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.reserve(bytes.len() * 2 + 3);
+    out.push_str("X'");
+    for &b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out.push('\'');
+}
+
+/// `.ffffff` when there are microseconds; six digits always read back exactly, whatever the
+/// column's fractional precision.
+fn push_micros(out: &mut String, us: u32) {
+    if us != 0 {
+        let _ = write!(out, ".{us:06}");
+    }
+}
+
+fn push_bytes(out: &mut String, bytes: &[u8], kind: LiteralKind) {
+    match kind {
+        LiteralKind::Binary => push_hex_literal(out, bytes),
+        LiteralKind::Number if is_number_token(bytes) => {
+            // A valid number token is ASCII.
+            out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+        }
+        // Text, dates and times as the server wrote them (text protocol), and anything a
+        // number column sent that is not a plain number.
+        _ => match std::str::from_utf8(bytes) {
+            Ok(s) => push_str_literal(out, s),
+            // Not UTF-8 although the connection is utf8mb4: keep the exact bytes.
+            Err(_) => push_hex_literal(out, bytes),
+        },
+    }
+}
+
+/// Whether `b` is a plain SQL number: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`.
+///
+/// Only such tokens are written bare; anything else is quoted, so a value can never inject SQL.
+fn is_number_token(b: &[u8]) -> bool {
+    fn digits(b: &[u8], mut i: usize) -> usize {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    }
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    let int_end = digits(b, i);
+    let mut mantissa = int_end > i;
+    i = int_end;
+    if i < b.len() && b[i] == b'.' {
+        let frac_end = digits(b, i + 1);
+        mantissa |= frac_end > i + 1;
+        i = frac_end;
+    }
+    if !mantissa {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        let mut j = i + 1;
+        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+            j += 1;
+        }
+        let exp_end = digits(b, j);
+        if exp_end == j {
+            return false;
+        }
+        i = exp_end;
+    }
+    i == b.len()
+}
+
+/// For each byte, the letter that follows the backslash in its escape, or 0 when it is written
+/// as is.
+const ESCAPES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[0x00] = b'0';
+    t[b'\'' as usize] = b'\'';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'\n' as usize] = b'n';
+    t[b'\r' as usize] = b'r';
+    t[0x1a] = b'Z';
+    t
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mysql_async::consts::ColumnFlags;
+
+    fn col(t: ColumnType, charset: u16) -> Column {
+        Column::new(t).with_character_set(charset)
+    }
+
+    fn lit(v: Value, kind: LiteralKind) -> String {
+        literal(&v, kind)
+    }
+
+    const UTF8MB4: u16 = 45;
+
+    #[test]
+    fn null_is_null_whatever_the_kind() {
+        for kind in [
+            LiteralKind::Number,
+            LiteralKind::Date,
+            LiteralKind::DateTime,
+            LiteralKind::Time,
+            LiteralKind::Text,
+            LiteralKind::Binary,
+            LiteralKind::Untyped,
+        ] {
+            assert_eq!(lit(Value::NULL, kind), "NULL");
+        }
+    }
+
+    #[test]
+    fn the_string_null_is_quoted() {
+        assert_eq!(
+            lit(Value::Bytes(b"NULL".to_vec()), LiteralKind::Text),
+            "'NULL'"
+        );
+    }
+
+    #[test]
+    fn integers_are_decimal_including_extremes() {
+        let n = LiteralKind::Number;
+        assert_eq!(lit(Value::Int(0), n), "0");
+        assert_eq!(lit(Value::Int(-42), n), "-42");
+        assert_eq!(lit(Value::Int(i64::MIN), n), "-9223372036854775808");
+        assert_eq!(lit(Value::Int(i64::MAX), n), "9223372036854775807");
+        assert_eq!(lit(Value::UInt(u64::MAX), n), "18446744073709551615");
+    }
+
+    #[test]
+    fn text_protocol_numbers_are_written_bare() {
+        let n = LiteralKind::Number;
+        for s in [
+            "0",
+            "-1",
+            "18446744073709551615",
+            "-12.500",
+            "0.000000000000000000000000000001",
+            "12345678901234567890123456789012345.123456789012345678901234567890",
+            ".5",
+            "5.",
+            "+3",
+            "1e10",
+            "-1.5E-7",
+            "3.40282e38",
+            "00042",
+        ] {
+            assert_eq!(lit(Value::Bytes(s.as_bytes().to_vec()), n), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn number_columns_quote_anything_that_is_not_a_plain_number() {
+        let n = LiteralKind::Number;
+        for (s, want) in [
+            ("", "''"),
+            ("-", "'-'"),
+            (".", "'.'"),
+            ("1e", "'1e'"),
+            ("1e+", "'1e+'"),
+            ("--1", "'--1'"),
+            ("1;DROP TABLE x", "'1;DROP TABLE x'"),
+            ("1 ", "'1 '"),
+            ("0x10", "'0x10'"),
+            ("nan", "'nan'"),
+        ] {
+            assert_eq!(lit(Value::Bytes(s.as_bytes().to_vec()), n), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn floats_read_back_to_the_same_bits() {
+        let n = LiteralKind::Number;
+        for f in [
+            -0.0f32,
+            0.0f32,
+            1.0,
+            -1.5,
+            0.1,
+            f32::MAX,
+            f32::MIN,
+            f32::MIN_POSITIVE,
+            1e-45,
+            16777217.0,
+            2.718_281_7,
+        ] {
+            let s = lit(Value::Float(f), n);
+            // Read as a double, as the server does: exactly the float, so within FLOAT's range
+            // and stored back without a second rounding.
+            let d = s.parse::<f64>().unwrap();
+            assert_eq!(d.to_bits(), f64::from(f).to_bits(), "{s}");
+            assert_eq!((d as f32).to_bits(), f.to_bits(), "{s}");
+        }
+        assert_eq!(lit(Value::Float(f32::MAX), n), "3.4028234663852886e38");
+        assert_eq!(lit(Value::Float(0.5), n), "5e-1");
+        assert_eq!(lit(Value::Float(0.1), n), "1.0000000149011612e-1");
+        for d in [
+            0.0f64,
+            -0.0,
+            0.1,
+            1.0 / 3.0,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            5e-324,
+            123456789012345680.0,
+        ] {
+            let s = lit(Value::Double(d), n);
+            assert_eq!(s.parse::<f64>().unwrap().to_bits(), d.to_bits(), "{s}");
+        }
+        assert_eq!(lit(Value::Double(f64::MAX), n), "1.7976931348623157e308");
+        assert_eq!(lit(Value::Double(-0.0), n), "-0e0");
+    }
+
+    #[test]
+    fn dates_by_kind() {
+        let v = Value::Date(2024, 2, 29, 0, 0, 0, 0);
+        assert_eq!(lit(v.clone(), LiteralKind::Date), "'2024-02-29'");
+        assert_eq!(
+            lit(v.clone(), LiteralKind::DateTime),
+            "'2024-02-29 00:00:00'"
+        );
+        assert_eq!(lit(v, LiteralKind::Untyped), "'2024-02-29'");
+        let v = Value::Date(2024, 2, 29, 13, 5, 9, 0);
+        assert_eq!(
+            lit(v.clone(), LiteralKind::DateTime),
+            "'2024-02-29 13:05:09'"
+        );
+        assert_eq!(lit(v, LiteralKind::Untyped), "'2024-02-29 13:05:09'");
+    }
+
+    #[test]
+    fn zero_dates_and_padding() {
+        let zero = Value::Date(0, 0, 0, 0, 0, 0, 0);
+        assert_eq!(lit(zero.clone(), LiteralKind::Date), "'0000-00-00'");
+        assert_eq!(lit(zero, LiteralKind::DateTime), "'0000-00-00 00:00:00'");
+        let v = Value::Date(5, 1, 0, 1, 2, 3, 0);
+        assert_eq!(lit(v, LiteralKind::DateTime), "'0005-01-00 01:02:03'");
+    }
+
+    #[test]
+    fn fractional_seconds_have_six_digits() {
+        let v = Value::Date(9999, 12, 31, 23, 59, 59, 999_999);
+        assert_eq!(
+            lit(v, LiteralKind::DateTime),
+            "'9999-12-31 23:59:59.999999'"
+        );
+        let v = Value::Date(2000, 1, 1, 0, 0, 0, 1);
+        assert_eq!(
+            lit(v, LiteralKind::DateTime),
+            "'2000-01-01 00:00:00.000001'"
+        );
+        let v = Value::Date(2000, 1, 1, 0, 0, 0, 120_000);
+        assert_eq!(
+            lit(v, LiteralKind::DateTime),
+            "'2000-01-01 00:00:00.120000'"
+        );
+    }
+
+    #[test]
+    fn times_carry_days_into_hours_and_keep_the_sign() {
+        let t = LiteralKind::Time;
+        assert_eq!(lit(Value::Time(false, 0, 0, 0, 0, 0), t), "'00:00:00'");
+        assert_eq!(lit(Value::Time(false, 0, 1, 2, 3, 0), t), "'01:02:03'");
+        assert_eq!(lit(Value::Time(true, 34, 22, 59, 59, 0), t), "'-838:59:59'");
+        assert_eq!(
+            lit(Value::Time(false, 34, 22, 59, 59, 999_999), t),
+            "'838:59:59.999999'"
+        );
+        assert_eq!(lit(Value::Time(false, 1, 1, 0, 0, 0), t), "'25:00:00'");
+        assert_eq!(
+            lit(Value::Time(true, 0, 0, 0, 0, 500_000), t),
+            "'-00:00:00.500000'"
+        );
+    }
+
+    #[test]
+    fn text_is_quoted_with_backslash_escapes() {
+        let t = LiteralKind::Text;
+        let cases: &[(&str, &str)] = &[
+            ("", "''"),
+            ("plain", "'plain'"),
+            ("it's", "'it\\'s'"),
+            ("say \"hi\"", "'say \\\"hi\\\"'"),
+            ("back\\slash", "'back\\\\slash'"),
+            ("a\nb\rc", "'a\\nb\\rc'"),
+            ("nul\0byte", "'nul\\0byte'"),
+            ("ctrl-z\u{1a}", "'ctrl-z\\Z'"),
+            ("tab\tstays", "'tab\tstays'"),
+            ("%_ stay", "'%_ stay'"),
+            ("emoji 🦀 é", "'emoji 🦀 é'"),
+            ("'\\'", "'\\'\\\\\\''"),
+        ];
+        for (s, want) in cases {
+            assert_eq!(lit(Value::Bytes(s.as_bytes().to_vec()), t), *want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_keeps_its_bytes_in_hex() {
+        let v = Value::Bytes(vec![b'a', 0xff, b'\'']);
+        assert_eq!(lit(v.clone(), LiteralKind::Text), "X'61FF27'");
+        assert_eq!(lit(v, LiteralKind::Untyped), "X'61FF27'");
+    }
+
+    #[test]
+    fn binary_is_hex_even_when_it_looks_like_text() {
+        let b = LiteralKind::Binary;
+        assert_eq!(lit(Value::Bytes(vec![]), b), "X''");
+        assert_eq!(lit(Value::Bytes(b"abc".to_vec()), b), "X'616263'");
+        let all: Vec<u8> = (0..=255).collect();
+        let s = lit(Value::Bytes(all.clone()), b);
+        assert_eq!(s.len(), 2 * 256 + 3);
+        assert!(s.starts_with("X'000102") && s.ends_with("FDFEFF'"));
+        let hex = &s[2..s.len() - 1];
+        let back: Vec<u8> = (0..256)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        assert_eq!(back, all);
+    }
+
+    #[test]
+    fn text_protocol_dates_and_times_are_quoted_as_sent() {
+        for (kind, s) in [
+            (LiteralKind::Date, "0000-00-00"),
+            (LiteralKind::DateTime, "2024-01-01 00:00:00.123456"),
+            (LiteralKind::Time, "-838:59:59.000000"),
+        ] {
+            assert_eq!(
+                lit(Value::Bytes(s.as_bytes().to_vec()), kind),
+                format!("'{s}'")
+            );
+        }
+    }
+
+    #[test]
+    fn kinds_from_column_metadata() {
+        use ColumnType::*;
+        let cases = [
+            (col(MYSQL_TYPE_TINY, BINARY_CHARSET), LiteralKind::Number),
+            (
+                col(MYSQL_TYPE_LONGLONG, BINARY_CHARSET),
+                LiteralKind::Number,
+            ),
+            (
+                col(MYSQL_TYPE_NEWDECIMAL, BINARY_CHARSET),
+                LiteralKind::Number,
+            ),
+            (col(MYSQL_TYPE_FLOAT, BINARY_CHARSET), LiteralKind::Number),
+            (col(MYSQL_TYPE_DOUBLE, BINARY_CHARSET), LiteralKind::Number),
+            (col(MYSQL_TYPE_YEAR, BINARY_CHARSET), LiteralKind::Number),
+            (col(MYSQL_TYPE_DATE, BINARY_CHARSET), LiteralKind::Date),
+            (
+                col(MYSQL_TYPE_DATETIME, BINARY_CHARSET),
+                LiteralKind::DateTime,
+            ),
+            (
+                col(MYSQL_TYPE_TIMESTAMP, BINARY_CHARSET),
+                LiteralKind::DateTime,
+            ),
+            (col(MYSQL_TYPE_TIME, BINARY_CHARSET), LiteralKind::Time),
+            (col(MYSQL_TYPE_BIT, BINARY_CHARSET), LiteralKind::Binary),
+            (
+                col(MYSQL_TYPE_GEOMETRY, BINARY_CHARSET),
+                LiteralKind::Binary,
+            ),
+            (col(MYSQL_TYPE_BLOB, BINARY_CHARSET), LiteralKind::Binary),
+            (
+                col(MYSQL_TYPE_VAR_STRING, BINARY_CHARSET),
+                LiteralKind::Binary,
+            ),
+            (col(MYSQL_TYPE_STRING, BINARY_CHARSET), LiteralKind::Binary),
+            (col(MYSQL_TYPE_BLOB, UTF8MB4), LiteralKind::Text),
+            (col(MYSQL_TYPE_VAR_STRING, UTF8MB4), LiteralKind::Text),
+            (col(MYSQL_TYPE_STRING, UTF8MB4), LiteralKind::Text),
+            // MySQL's JSON is reported with the binary charset but is text.
+            (col(MYSQL_TYPE_JSON, BINARY_CHARSET), LiteralKind::Text),
+            (col(MYSQL_TYPE_NULL, BINARY_CHARSET), LiteralKind::Untyped),
+        ];
+        for (c, want) in cases {
+            assert_eq!(LiteralKind::of(&c), want, "{:?}", c.column_type());
+        }
+    }
+
+    #[test]
+    fn the_binary_flag_alone_does_not_make_binary_data() {
+        // utf8mb4_bin text: BINARY flag set, charset utf8mb4 (46).
+        let c = col(ColumnType::MYSQL_TYPE_VAR_STRING, 46).with_flags(ColumnFlags::BINARY_FLAG);
+        assert_eq!(LiteralKind::of(&c), LiteralKind::Text);
+        // ENUM and SET arrive as STRING with their flag, in the connection charset.
+        let c = col(ColumnType::MYSQL_TYPE_STRING, UTF8MB4).with_flags(ColumnFlags::ENUM_FLAG);
+        assert_eq!(LiteralKind::of(&c), LiteralKind::Text);
+        // Unsigned integers are numbers.
+        let c = col(ColumnType::MYSQL_TYPE_LONGLONG, BINARY_CHARSET)
+            .with_flags(ColumnFlags::UNSIGNED_FLAG);
+        assert_eq!(LiteralKind::of(&c), LiteralKind::Number);
+    }
+
+    #[test]
+    fn tuples_join_values_and_default_to_untyped() {
+        let mut out = String::from("INSERT INTO t VALUES ");
+        let values = [
+            Value::Int(1),
+            Value::Bytes(b"a'b".to_vec()),
+            Value::Bytes(vec![0, 1]),
+            Value::NULL,
+            Value::Bytes(vec![0xfe]),
+        ];
+        let kinds = [LiteralKind::Number, LiteralKind::Text, LiteralKind::Binary];
+        push_tuple(&mut out, &values, &kinds);
+        out.push(',');
+        push_tuple(&mut out, &[] as &[Value], &kinds);
+        assert_eq!(
+            out,
+            "INSERT INTO t VALUES (1,'a\\'b',X'0001',NULL,X'FE'),()"
+        );
+    }
+
+    #[test]
+    fn appending_reuses_the_buffer() {
+        let mut out = String::with_capacity(64);
+        let ptr = out.as_ptr();
+        push_literal(&mut out, &Value::Bytes(b"x".to_vec()), LiteralKind::Text);
+        push_literal(&mut out, &Value::Int(7), LiteralKind::Number);
+        assert_eq!(out, "'x'7");
+        assert_eq!(out.as_ptr(), ptr);
+    }
+}

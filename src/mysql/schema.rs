@@ -1,0 +1,420 @@
+//! Schema introspection: databases, tables with their columns and row-identifying key, foreign
+//! keys, `SHOW CREATE TABLE` and database character sets.
+//!
+//! Everything is read from `information_schema` with bound parameters; only `SHOW CREATE
+//! TABLE`, which takes no parameters, builds its statement, from quoted identifiers.
+
+use std::collections::HashMap;
+
+use mysql_async::prelude::Queryable;
+use mysql_async::Conn;
+
+use super::ident;
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnInfo {
+    pub name: String,
+    /// The full type, as in `CREATE TABLE`: `varchar(36)`, `int(10) unsigned`, `enum('a','b')`.
+    pub column_type: String,
+    /// The bare type name: `varchar`, `int`, `enum`.
+    pub data_type: String,
+    pub nullable: bool,
+    /// A generated column (`VIRTUAL`, `STORED`/`PERSISTENT`): it cannot be inserted into.
+    pub generated: bool,
+    /// An `INVISIBLE` column: `SELECT *` leaves it out, so name the columns.
+    pub invisible: bool,
+}
+
+/// The key that identifies a row of a table, for deleting exactly the rows that were archived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyChoice {
+    /// The primary key's columns, in key order.
+    Primary(Vec<String>),
+    /// No primary key: the first unique key whose columns are all `NOT NULL`, in the server's
+    /// key order (that of `SHOW INDEX`, the one InnoDB uses to pick a clustered index).
+    Unique { name: String, cols: Vec<String> },
+    /// Neither.
+    None,
+}
+
+impl KeyChoice {
+    /// The key's columns (empty for [`KeyChoice::None`]).
+    pub fn columns(&self) -> &[String] {
+        match self {
+            KeyChoice::Primary(cols) | KeyChoice::Unique { cols, .. } => cols,
+            KeyChoice::None => &[],
+        }
+    }
+}
+
+/// A base table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableInfo {
+    pub name: String,
+    /// In ordinal order.
+    pub columns: Vec<ColumnInfo>,
+    pub key: KeyChoice,
+}
+
+impl TableInfo {
+    pub fn column(&self, name: &str) -> Option<&ColumnInfo> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// A referential action (`ON DELETE` / `ON UPDATE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FkRule {
+    Restrict,
+    Cascade,
+    SetNull,
+    NoAction,
+    SetDefault,
+    /// Anything a server may report that is not known here.
+    Other(String),
+}
+
+impl FkRule {
+    pub fn parse(s: &str) -> FkRule {
+        match s.to_ascii_uppercase().as_str() {
+            "RESTRICT" => FkRule::Restrict,
+            "CASCADE" => FkRule::Cascade,
+            "SET NULL" => FkRule::SetNull,
+            "NO ACTION" => FkRule::NoAction,
+            "SET DEFAULT" => FkRule::SetDefault,
+            _ => FkRule::Other(s.to_owned()),
+        }
+    }
+}
+
+/// A foreign key constraint: `db.table(columns)` references
+/// `referenced_db.referenced_table(referenced_columns)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub name: String,
+    /// The database of the child table (the one holding the constraint).
+    pub db: String,
+    pub table: String,
+    /// In constraint order; `referenced_columns[i]` matches `columns[i]`.
+    pub columns: Vec<String>,
+    pub referenced_db: String,
+    pub referenced_table: String,
+    pub referenced_columns: Vec<String>,
+    pub on_delete: FkRule,
+    pub on_update: FkRule,
+}
+
+/// All databases on the server, system ones included, sorted by name.
+pub async fn list_databases(conn: &mut Conn) -> mysql_async::Result<Vec<String>> {
+    conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
+        .await
+}
+
+/// The base tables of `db` (no views, sequences or system-versioned tables), sorted by name,
+/// each with its columns and its row-identifying key.
+pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<TableInfo>> {
+    let names: Vec<String> = conn
+        .exec(
+            "SELECT TABLE_NAME FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+            (db,),
+        )
+        .await?;
+
+    let mut columns: HashMap<String, Vec<ColumnInfo>> = HashMap::new();
+    let rows: Vec<(String, String, String, String, String, String)> = conn
+        .exec(
+            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA \
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? \
+             ORDER BY TABLE_NAME, ORDINAL_POSITION",
+            (db,),
+        )
+        .await?;
+    for (table, name, column_type, data_type, nullable, extra) in rows {
+        columns.entry(table).or_default().push(ColumnInfo {
+            name,
+            column_type,
+            data_type,
+            nullable: nullable.eq_ignore_ascii_case("YES"),
+            generated: extra_says_generated(&extra),
+            invisible: extra_has(&extra, "INVISIBLE"),
+        });
+    }
+
+    // No ORDER BY: the server lists a table's keys in its own key order (primary key, then
+    // unique keys without NULLs, ...), which is the order the choice follows.
+    let mut keys: HashMap<String, Vec<IndexColumn>> = HashMap::new();
+    let rows: Vec<(String, String, u64, u64, String)> = conn
+        .exec(
+            "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME \
+             FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?",
+            (db,),
+        )
+        .await?;
+    for (table, index, non_unique, seq, column) in rows {
+        if non_unique == 0 {
+            keys.entry(table)
+                .or_default()
+                .push(IndexColumn { index, seq, column });
+        }
+    }
+
+    let mut tables = Vec::with_capacity(names.len());
+    for name in names {
+        // A table dropped between the queries has no columns left: skip it.
+        let Some(cols) = columns.remove(&name) else {
+            tracing::debug!("table {db}.{name} vanished while listing tables");
+            continue;
+        };
+        let key = choose_key(keys.remove(&name).unwrap_or_default(), &cols);
+        tables.push(TableInfo {
+            name,
+            columns: cols,
+            key,
+        });
+    }
+    Ok(tables)
+}
+
+/// One column of a unique index, as `information_schema.STATISTICS` lists it.
+#[derive(Debug, Clone)]
+struct IndexColumn {
+    index: String,
+    seq: u64,
+    column: String,
+}
+
+/// The primary key, else the first unique key whose columns are all `NOT NULL`.
+fn choose_key(unique: Vec<IndexColumn>, columns: &[ColumnInfo]) -> KeyChoice {
+    // Group by index, keeping the order in which indexes first appear.
+    let mut indexes: Vec<(String, Vec<(u64, String)>)> = Vec::new();
+    for ic in unique {
+        match indexes.iter_mut().find(|(name, _)| *name == ic.index) {
+            Some((_, cols)) => cols.push((ic.seq, ic.column)),
+            None => indexes.push((ic.index, vec![(ic.seq, ic.column)])),
+        }
+    }
+    let mut indexes: Vec<(String, Vec<String>)> = indexes
+        .into_iter()
+        .map(|(name, mut cols)| {
+            cols.sort_by_key(|(seq, _)| *seq);
+            (name, cols.into_iter().map(|(_, c)| c).collect())
+        })
+        .collect();
+    if let Some(i) = indexes.iter().position(|(name, _)| name == "PRIMARY") {
+        return KeyChoice::Primary(indexes.swap_remove(i).1);
+    }
+    let not_null = |col: &String| columns.iter().any(|c| c.name == *col && !c.nullable);
+    indexes
+        .into_iter()
+        .find(|(_, cols)| !cols.is_empty() && cols.iter().all(not_null))
+        .map(|(name, cols)| KeyChoice::Unique { name, cols })
+        .unwrap_or(KeyChoice::None)
+}
+
+/// Whether an `information_schema.COLUMNS.EXTRA` value names a generated column.
+///
+/// MariaDB writes `VIRTUAL GENERATED` / `STORED GENERATED` (older versions `VIRTUAL` /
+/// `PERSISTENT`), MySQL `VIRTUAL GENERATED` / `STORED GENERATED`; MySQL's `DEFAULT_GENERATED`
+/// (an expression default) is not a generated column. MariaDB's `IS_GENERATED = 'ALWAYS'` says
+/// the same but MySQL has no such column.
+fn extra_says_generated(extra: &str) -> bool {
+    ["VIRTUAL", "STORED", "PERSISTENT"]
+        .iter()
+        .any(|w| extra_has(extra, w))
+}
+
+fn extra_has(extra: &str, word: &str) -> bool {
+    extra
+        .split_ascii_whitespace()
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// The foreign keys that involve `db`: those declared on its tables (whatever database they
+/// reference, itself included) and those declared elsewhere that reference its tables. Sorted
+/// by child database, child table and constraint name.
+///
+/// Finding the references from other databases makes the server open every table's definition
+/// (`information_schema` has no index on the referenced schema): call it once per database and
+/// run, not per batch.
+pub async fn foreign_keys(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<ForeignKey>> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
+    let rows: Vec<Row> = conn
+        .exec(
+            "SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, \
+                    k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, \
+                    r.DELETE_RULE, r.UPDATE_RULE \
+             FROM information_schema.KEY_COLUMN_USAGE k \
+             JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
+               ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
+              AND r.TABLE_NAME = k.TABLE_NAME \
+              AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+             WHERE k.REFERENCED_TABLE_NAME IS NOT NULL \
+               AND (k.TABLE_SCHEMA = ? OR k.REFERENCED_TABLE_SCHEMA = ?) \
+             ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+            (db, db),
+        )
+        .await?;
+    let mut fks: Vec<ForeignKey> = Vec::new();
+    for (cdb, table, name, column, rdb, rtable, rcolumn, on_delete, on_update) in rows {
+        match fks.last_mut() {
+            Some(fk) if fk.db == cdb && fk.table == table && fk.name == name => {
+                fk.columns.push(column);
+                fk.referenced_columns.push(rcolumn);
+            }
+            _ => fks.push(ForeignKey {
+                name,
+                db: cdb,
+                table,
+                columns: vec![column],
+                referenced_db: rdb,
+                referenced_table: rtable,
+                referenced_columns: vec![rcolumn],
+                on_delete: FkRule::parse(&on_delete),
+                on_update: FkRule::parse(&on_update),
+            }),
+        }
+    }
+    Ok(fks)
+}
+
+/// The server's `CREATE TABLE` statement for `db.table`.
+pub async fn show_create_table(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<String> {
+    let sql = format!("SHOW CREATE TABLE {}", ident::qualified(db, table));
+    let row: Option<(String, String)> = conn.query_first(sql).await?;
+    // The server answers with a row or an error; no row would be a protocol oddity.
+    row.map(|(_, create)| create)
+        .ok_or_else(|| mysql_async::Error::Other("SHOW CREATE TABLE returned no row".into()))
+}
+
+/// The default character set and collation of `db`, or `None` when it does not exist.
+pub async fn database_charset(
+    conn: &mut Conn,
+    db: &str,
+) -> mysql_async::Result<Option<(String, String)>> {
+    conn.exec_first(
+        "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME \
+         FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+        (db,),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str, nullable: bool) -> ColumnInfo {
+        ColumnInfo {
+            name: name.into(),
+            column_type: "int(11)".into(),
+            data_type: "int".into(),
+            nullable,
+            generated: false,
+            invisible: false,
+        }
+    }
+
+    fn ic(index: &str, seq: u64, column: &str) -> IndexColumn {
+        IndexColumn {
+            index: index.into(),
+            seq,
+            column: column.into(),
+        }
+    }
+
+    #[test]
+    fn primary_key_wins_in_key_order() {
+        let cols = [col("a", false), col("b", false)];
+        let k = choose_key(
+            vec![
+                ic("uk", 1, "a"),
+                ic("PRIMARY", 2, "a"),
+                ic("PRIMARY", 1, "b"),
+            ],
+            &cols,
+        );
+        assert_eq!(k, KeyChoice::Primary(vec!["b".into(), "a".into()]));
+        assert_eq!(k.columns(), ["b", "a"]);
+    }
+
+    #[test]
+    fn first_unique_key_without_nullable_columns() {
+        let cols = [col("a", false), col("b", false), col("c", true)];
+        let k = choose_key(
+            vec![
+                ic("u_null", 1, "c"),
+                ic("u_ab", 1, "a"),
+                ic("u_ab", 2, "b"),
+                ic("u_b", 1, "b"),
+            ],
+            &cols,
+        );
+        assert_eq!(
+            k,
+            KeyChoice::Unique {
+                name: "u_ab".into(),
+                cols: vec!["a".into(), "b".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn no_usable_key() {
+        let cols = [col("a", true)];
+        assert_eq!(choose_key(vec![ic("u", 1, "a")], &cols), KeyChoice::None);
+        assert_eq!(choose_key(vec![], &cols), KeyChoice::None);
+        assert!(KeyChoice::None.columns().is_empty());
+    }
+
+    #[test]
+    fn generated_columns_from_extra() {
+        for e in [
+            "VIRTUAL GENERATED",
+            "STORED GENERATED",
+            "virtual generated",
+            "PERSISTENT",
+            "VIRTUAL",
+        ] {
+            assert!(extra_says_generated(e), "{e}");
+        }
+        for e in [
+            "",
+            "auto_increment",
+            "DEFAULT_GENERATED",
+            "DEFAULT_GENERATED on update CURRENT_TIMESTAMP",
+            "on update current_timestamp()",
+            "INVISIBLE",
+        ] {
+            assert!(!extra_says_generated(e), "{e}");
+        }
+        assert!(extra_has("INVISIBLE", "INVISIBLE"));
+        assert!(extra_has("auto_increment INVISIBLE", "INVISIBLE"));
+        assert!(!extra_has("", "INVISIBLE"));
+    }
+
+    #[test]
+    fn fk_rules() {
+        assert_eq!(FkRule::parse("CASCADE"), FkRule::Cascade);
+        assert_eq!(FkRule::parse("SET NULL"), FkRule::SetNull);
+        assert_eq!(FkRule::parse("RESTRICT"), FkRule::Restrict);
+        assert_eq!(FkRule::parse("NO ACTION"), FkRule::NoAction);
+        assert_eq!(FkRule::parse("set default"), FkRule::SetDefault);
+        assert_eq!(FkRule::parse("WHATEVER"), FkRule::Other("WHATEVER".into()));
+    }
+}
