@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use mysql_async::prelude::*;
 
-use crate::config::{Archiver, Config, Destination, Source};
-use crate::destination::db::{ArchiveDb, ArchiveTable};
+use crate::config::{Archiver, Config, Source};
+use crate::destination::{Dest, Target};
 use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
@@ -34,9 +34,23 @@ pub async fn run(config: &Config, dry_run: bool) -> RunReport {
         tracing::info!(
             "archiver {}: sources [{}], destinations [{}]{}",
             archiver.name,
-            archiver.sources.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
-            archiver.destinations.iter().map(|d| d.name()).collect::<Vec<_>>().join(", "),
-            if dry_run { " (dry run: nothing will be changed)" } else { "" }
+            archiver
+                .sources
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            archiver
+                .destinations
+                .iter()
+                .map(|d| d.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if dry_run {
+                " (dry run: nothing will be changed)"
+            } else {
+                ""
+            }
         );
         for source in &archiver.sources {
             run_source(archiver, source, dry_run, &mut report).await;
@@ -62,36 +76,40 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
     };
     if !source.foreign_key_check && !dry_run {
         if let Err(e) = src.set_foreign_key_checks(false).await {
-            report.errors.push(format!("{label}: cannot turn foreign key checks off: {e}"));
+            report
+                .errors
+                .push(format!("{label}: cannot turn foreign key checks off: {e}"));
             return;
         }
-        tracing::warn!("{label}: foreign_key_check = false: parents may be deleted before their live children");
+        tracing::warn!(
+            "{label}: foreign_key_check = false: parents may be deleted before their live children"
+        );
     }
 
-    let mut dests: Vec<ArchiveDb> = Vec::new();
+    let mut dests: Vec<Dest> = Vec::new();
     if source.archive_data {
         for d in &archiver.destinations {
-            match d {
-                Destination::Db(cfg) => match ArchiveDb::open(cfg, &mut src).await {
-                    Ok(dest) => dests.push(dest),
-                    Err(e) => {
-                        report.errors.push(format!("{label}: destination {}: {e}", cfg.name));
-                        return;
+            match Dest::open(d, &mut src, &source.name, dry_run).await {
+                Ok(dest) => dests.push(dest),
+                Err(e) => {
+                    report
+                        .errors
+                        .push(format!("{label}: destination {}: {e}", d.name()));
+                    for d in dests {
+                        d.close().await;
                     }
-                },
-                Destination::File(f) => {
-                    report.errors.push(format!(
-                        "{label}: destination {}: the file backend is not available in this build",
-                        f.name
-                    ));
                     return;
                 }
             }
         }
     }
-    let dest_names: Vec<String> = dests.iter().map(|d| d.name.clone()).collect();
+    let dest_names: Vec<String> = dests.iter().map(|d| d.name().to_string()).collect();
 
-    let existing = match with_retry(&mut src, source.retry, "list databases", |a| Box::pin(schema::list_databases(a.conn))).await {
+    let existing = match with_retry(&mut src, source.retry, "list databases", |a| {
+        Box::pin(schema::list_databases(a.conn))
+    })
+    .await
+    {
         Ok(dbs) => dbs,
         Err(e) => {
             report.errors.push(format!("{label}: {e}"));
@@ -100,7 +118,7 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
     };
     // Archive databases on the source's own server are never sources of this run.
     let mut archive_dbs: Vec<String> = Vec::new();
-    for d in dests.iter().filter(|d| d.same_server) {
+    for d in dests.iter().filter_map(Dest::same_server_db) {
         for db in &existing {
             let archive = d.archive_database(db);
             if archive != *db {
@@ -112,7 +130,9 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
     for s in &skipped {
         if s.warn {
             tracing::warn!("{label}: database {} skipped: {}", s.table, s.reason);
-            report.errors.push(format!("{label}: database {}: {}", s.table, s.reason));
+            report
+                .errors
+                .push(format!("{label}: database {}: {}", s.table, s.reason));
         } else {
             tracing::debug!("{label}: database {} skipped: {}", s.table, s.reason);
         }
@@ -146,7 +166,8 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
         // Archive tables living in this very database (same server, table_suffix only).
         let archive_tables: Vec<String> = dests
             .iter()
-            .filter(|d| d.same_server && d.archive_database(db) == *db)
+            .filter_map(Dest::same_server_db)
+            .filter(|d| d.archive_database(db) == *db)
             .flat_map(|d| tables.iter().map(|t| d.archive_table(&t.name)))
             .collect();
         let plan = plan_database(source, db, &tables, &fks, &archive_tables);
@@ -168,10 +189,23 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
         }
         tracing::info!(
             "{label}: database {db}: tables in order (children first): [{}]",
-            plan.tables.iter().map(|t| t.table.as_str()).collect::<Vec<_>>().join(", ")
+            plan.tables
+                .iter()
+                .map(|t| t.table.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         for table in &plan.tables {
-            let t = process_table(archiver, source, table, &mut src, &mut dests, &dest_names, dry_run).await;
+            let t = process_table(
+                archiver,
+                source,
+                table,
+                &mut src,
+                &mut dests,
+                &dest_names,
+                dry_run,
+            )
+            .await;
             report.tables.push(t);
         }
     }
@@ -187,12 +221,18 @@ async fn process_table(
     source: &Source,
     plan: &TablePlan,
     src: &mut Db,
-    dests: &mut [ArchiveDb],
+    dests: &mut [Dest],
     dest_names: &[String],
     dry_run: bool,
 ) -> TableReport {
     let started = Instant::now();
-    let mut r = TableReport::new(&archiver.name, &source.name, &plan.db, &plan.table, dest_names);
+    let mut r = TableReport::new(
+        &archiver.name,
+        &source.name,
+        &plan.db,
+        &plan.table,
+        dest_names,
+    );
     let name = qualified(&plan.db, &plan.table);
     let result = archive_table(source, plan, src, dests, dry_run, &mut r).await;
     if let Err(e) = result {
@@ -218,19 +258,52 @@ async fn archive_table(
     source: &Source,
     plan: &TablePlan,
     src: &mut Db,
-    dests: &mut [ArchiveDb],
+    dests: &mut [Dest],
+    dry_run: bool,
+    r: &mut TableReport,
+) -> Result<(), String> {
+    let mut targets: Vec<Target> = Vec::with_capacity(dests.len());
+    for d in dests.iter_mut() {
+        match d.prepare(plan, src, source.retry, dry_run).await {
+            Ok(t) => targets.push(t),
+            Err(e) => {
+                finish_targets(dests, targets, r).await;
+                return Err(e);
+            }
+        }
+    }
+    let result = copy_rows(source, plan, src, dests, &mut targets, dry_run, r).await;
+    finish_targets(dests, targets, r).await;
+    result
+}
+
+/// Closes every target of a table (files are closed, compressed and uploaded), recording failures.
+async fn finish_targets(dests: &mut [Dest], targets: Vec<Target>, r: &mut TableReport) {
+    for (d, t) in dests.iter_mut().zip(targets) {
+        if let Err(e) = d.finish(t).await {
+            r.errors.push(format!("destination {}: {e}", d.name()));
+        }
+    }
+}
+
+/// The batch loop of one table (or, in a dry run, the count and the statements it would run).
+async fn copy_rows(
+    source: &Source,
+    plan: &TablePlan,
+    src: &mut Db,
+    dests: &mut [Dest],
+    targets: &mut [Target],
     dry_run: bool,
     r: &mut TableReport,
 ) -> Result<(), String> {
     let name = qualified(&plan.db, &plan.table);
-    let mut targets: Vec<ArchiveTable> = Vec::with_capacity(dests.len());
-    for d in dests.iter_mut() {
-        targets.push(d.prepare(plan, src, source.retry, dry_run).await.map_err(|e| e.to_string())?);
-    }
     let mut reader = PageReader::new(plan, &source.where_clause, source.select_limit);
 
     if dry_run {
-        let count_sql = format!("SELECT COUNT(*) FROM {name} WHERE ({})", source.where_clause);
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM {name} WHERE ({})",
+            source.where_clause
+        );
         let count: u64 = with_retry(src, source.retry, "count eligible rows", |a| {
             let count_sql = count_sql.as_str();
             Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
@@ -246,14 +319,19 @@ async fn archive_table(
         if source.delete_data {
             r.deleted = count;
         }
-        tracing::info!("[dry-run] {name}: {count} eligible rows; would read pages with: {}", reader.first_statement());
-        for (d, t) in dests.iter().zip(&targets) {
-            tracing::info!(
-                "[dry-run] {name}: would insert into {} on destination {} with: {} ...",
-                qualified(&t.db, &t.table),
-                d.name,
-                sql::insert_rows(&t.db, &t.table, &plan.columns, 1)
-            );
+        tracing::info!(
+            "[dry-run] {name}: {count} eligible rows; would read pages with: {}",
+            reader.first_statement()
+        );
+        for (d, t) in dests.iter().zip(targets.iter()) {
+            if let Target::Db(t) = t {
+                tracing::info!(
+                    "[dry-run] {name}: would insert into {} on destination {} with: {} ...",
+                    qualified(&t.db, &t.table),
+                    d.name(),
+                    sql::insert_rows(&t.db, &t.table, &plan.columns, 1)
+                );
+            }
         }
         if source.delete_data {
             tracing::info!(
@@ -269,9 +347,11 @@ async fn archive_table(
     loop {
         let batch = {
             let reader = &reader;
-            with_retry(src, source.retry, "read page", |a| Box::pin(reader.read(a.conn)))
-                .await
-                .map_err(|e| e.to_string())?
+            with_retry(src, source.retry, "read page", |a| {
+                Box::pin(reader.read(a.conn))
+            })
+            .await
+            .map_err(|e| e.to_string())?
         };
         let Some(batch) = batch else { break };
         reader.advance(&batch);
@@ -279,8 +359,11 @@ async fn archive_table(
 
         let mut conflict = vec![false; batch.len()];
         if source.archive_data {
-            for (i, (d, t)) in dests.iter_mut().zip(&targets).enumerate() {
-                let out = d.write(t, plan, &batch).await.map_err(|e| format!("destination {}: {e}", d.name))?;
+            for (i, (d, t)) in dests.iter_mut().zip(targets.iter_mut()).enumerate() {
+                let out = d
+                    .write(t, plan, &batch)
+                    .await
+                    .map_err(|e| format!("destination {}: {e}", d.name()))?;
                 r.add_archived(i, out.archived);
                 for &row in &out.conflicts {
                     if !conflict[row] {
@@ -288,10 +371,9 @@ async fn archive_table(
                         r.conflicts += 1;
                     }
                     tracing::warn!(
-                        "{name}: row ({}) kept: destination {} already holds a different row with this key in {}",
+                        "{name}: row ({}) kept: destination {} already holds a different row with this key",
                         batch.describe_key(row, &plan.key, &plan.key_pos),
-                        d.name,
-                        qualified(&t.db, &t.table)
+                        d.name(),
                     );
                 }
             }
@@ -318,7 +400,13 @@ async fn archive_table(
             r.changed += out.changed;
             r.blocked += out.blocked.len() as u64;
             for (row, constraint) in &out.blocked {
-                for line in blocked_report(plan, &batch, *row, constraint.as_deref(), &source.deleted_column) {
+                for line in blocked_report(
+                    plan,
+                    &batch,
+                    *row,
+                    constraint.as_deref(),
+                    &source.deleted_column,
+                ) {
                     tracing::warn!("{line}");
                 }
             }

@@ -29,7 +29,13 @@ pub struct TableReport {
 }
 
 impl TableReport {
-    pub fn new(archiver: &str, source: &str, database: &str, table: &str, destinations: &[String]) -> Self {
+    pub fn new(
+        archiver: &str,
+        source: &str,
+        database: &str,
+        table: &str,
+        destinations: &[String],
+    ) -> Self {
         TableReport {
             archiver: archiver.to_string(),
             source: source.to_string(),
@@ -69,9 +75,31 @@ impl RunReport {
     pub fn summary(&self) -> String {
         let mut o = String::new();
         let head = if self.dry_run {
-            ["source", "table", "eligible", "would archive", "would delete", "", "", "", "errors", "time"]
+            [
+                "source",
+                "table",
+                "eligible",
+                "would archive",
+                "would delete",
+                "",
+                "",
+                "",
+                "errors",
+                "time",
+            ]
         } else {
-            ["source", "table", "read", "archived", "deleted", "blocked", "conflicts", "changed", "errors", "time"]
+            [
+                "source",
+                "table",
+                "read",
+                "archived",
+                "deleted",
+                "blocked",
+                "conflicts",
+                "changed",
+                "errors",
+                "time",
+            ]
         };
         let mut rows: Vec<[String; 10]> = Vec::new();
         for t in &self.tables {
@@ -95,9 +123,21 @@ impl RunReport {
                 t.read.to_string(),
                 archived,
                 t.deleted.to_string(),
-                if self.dry_run { String::new() } else { t.blocked.to_string() },
-                if self.dry_run { String::new() } else { t.conflicts.to_string() },
-                if self.dry_run { String::new() } else { t.changed.to_string() },
+                if self.dry_run {
+                    String::new()
+                } else {
+                    t.blocked.to_string()
+                },
+                if self.dry_run {
+                    String::new()
+                } else {
+                    t.conflicts.to_string()
+                },
+                if self.dry_run {
+                    String::new()
+                } else {
+                    t.changed.to_string()
+                },
                 status,
                 format!("{:.1}s", t.elapsed.as_secs_f64()),
             ]);
@@ -110,11 +150,29 @@ impl RunReport {
             sum(|t| t.read).to_string(),
             String::new(),
             sum(|t| t.deleted).to_string(),
-            if self.dry_run { String::new() } else { sum(|t| t.blocked).to_string() },
-            if self.dry_run { String::new() } else { sum(|t| t.conflicts).to_string() },
-            if self.dry_run { String::new() } else { sum(|t| t.changed).to_string() },
+            if self.dry_run {
+                String::new()
+            } else {
+                sum(|t| t.blocked).to_string()
+            },
+            if self.dry_run {
+                String::new()
+            } else {
+                sum(|t| t.conflicts).to_string()
+            },
+            if self.dry_run {
+                String::new()
+            } else {
+                sum(|t| t.changed).to_string()
+            },
             failed.to_string(),
-            format!("{:.1}s", self.tables.iter().map(|t| t.elapsed.as_secs_f64()).sum::<f64>()),
+            format!(
+                "{:.1}s",
+                self.tables
+                    .iter()
+                    .map(|t| t.elapsed.as_secs_f64())
+                    .sum::<f64>()
+            ),
         ]);
         let mut width = head.map(str::len);
         for r in &rows {

@@ -11,7 +11,9 @@ use mysql_async::{Row, Value};
 
 use crate::config::{DbDestination, Retry};
 use crate::mysql::conn::Db;
+use crate::mysql::ddl;
 use crate::mysql::ident::{qualified, quote_ident};
+use crate::mysql::identity;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::source::batch::Batch;
@@ -59,26 +61,40 @@ pub struct WriteOutcome {
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
     #[error("destination {dest}: {archive} differs from the source table ({detail}); fix the archive table or set another table_suffix")]
-    Drift { dest: String, archive: String, detail: String },
+    Drift {
+        dest: String,
+        archive: String,
+        detail: String,
+    },
     #[error("destination {dest}: would write into the source table itself ({archive}); set db_suffix or table_suffix")]
     SameTable { dest: String, archive: String },
-    #[error("destination {dest}: {0}", dest = .1)]
+    #[error("destination {1}: {0}")]
     Db(#[source] RetryError, String),
+    #[error("destination {dest}: {message}")]
+    Other { dest: String, message: String },
 }
 
 impl ArchiveDb {
     /// Connects and decides the suffixes: on the source's own server with no suffix set, the
     /// database suffix becomes `_archive`.
     pub async fn open(cfg: &DbDestination, source: &mut Db) -> Result<ArchiveDb, RetryError> {
-        let mut db = Db::connect(&cfg.conn).await.map_err(|e| RetryError::Failed {
-            what: format!("connect to destination {}", cfg.name),
-            target: crate::mysql::conn::target(&cfg.conn),
-            kind: crate::mysql::retry::classify(e.mysql_error()),
-            source: e.into_mysql_error(),
-        })?;
-        let mine = with_retry(&mut db, cfg.retry, "server identity", |a| Box::pin(schema::server_identity(a.conn))).await?;
-        let theirs = with_retry(source, cfg.retry, "server identity", |a| Box::pin(schema::server_identity(a.conn))).await?;
-        let same_server = schema::same_server(&mine, &theirs);
+        let mut db = Db::connect(&cfg.conn)
+            .await
+            .map_err(|e| RetryError::Failed {
+                what: format!("connect to destination {}", cfg.name),
+                target: crate::mysql::conn::target(&cfg.conn),
+                kind: crate::mysql::retry::classify(e.mysql_error()),
+                source: e.into_mysql_error(),
+            })?;
+        let mine = with_retry(&mut db, cfg.retry, "server identity", |a| {
+            Box::pin(identity::server_identity(a.conn))
+        })
+        .await?;
+        let theirs = with_retry(source, cfg.retry, "server identity", |a| {
+            Box::pin(identity::server_identity(a.conn))
+        })
+        .await?;
+        let same_server = identity::same_server(&mine, &theirs);
         let mut db_suffix = cfg.db_suffix.clone().unwrap_or_default();
         let table_suffix = cfg.table_suffix.clone().unwrap_or_default();
         if same_server && db_suffix.is_empty() && table_suffix.is_empty() {
@@ -89,7 +105,12 @@ impl ArchiveDb {
             );
         }
         let max_packet: u64 = with_retry(&mut db, cfg.retry, "max_allowed_packet", |a| {
-            Box::pin(async move { Ok(a.conn.query_first("SELECT @@max_allowed_packet").await?.unwrap_or(4 << 20)) })
+            Box::pin(async move {
+                Ok(a.conn
+                    .query_first("SELECT @@max_allowed_packet")
+                    .await?
+                    .unwrap_or(4 << 20))
+            })
         })
         .await?;
         Ok(ArchiveDb {
@@ -132,16 +153,24 @@ impl ArchiveDb {
         };
         let archive = qualified(&target.db, &target.table);
         if self.same_server && target.db == plan.db && target.table == plan.table {
-            return Err(PrepareError::SameTable { dest: self.name.clone(), archive });
+            return Err(PrepareError::SameTable {
+                dest: self.name.clone(),
+                archive,
+            });
         }
         let wrap = |e, name: &str| PrepareError::Db(e, name.to_string());
         let name = self.name.clone();
         let existing = {
             let (d, t) = (target.db.clone(), target.table.clone());
-            with_retry(&mut self.db, self.retry, "read archive table columns", |a| {
-                let (d, t) = (d.clone(), t.clone());
-                Box::pin(async move { schema::table_columns(a.conn, &d, &t).await })
-            })
+            with_retry(
+                &mut self.db,
+                self.retry,
+                "read archive table columns",
+                |a| {
+                    let (d, t) = (d.clone(), t.clone());
+                    Box::pin(async move { schema::table_columns(a.conn, &d, &t).await })
+                },
+            )
             .await
             .map_err(|e| wrap(e, &name))?
         };
@@ -153,10 +182,17 @@ impl ArchiveDb {
             })
             .await
             .map_err(|e| wrap(e, &name))?
+            .ok_or_else(|| PrepareError::Other {
+                dest: name.clone(),
+                message: format!("source table {} vanished", qualified(&plan.db, &plan.table)),
+            })?
         };
         if let Some(existing) = existing {
             let describe = |cols: &[schema::ColumnInfo]| {
-                cols.iter().map(|c| format!("{} {}", c.name, c.column_type)).collect::<Vec<_>>().join(", ")
+                cols.iter()
+                    .map(|c| format!("{} {}", c.name, c.column_type))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             if existing.len() != source_columns.len()
                 || existing
@@ -167,19 +203,29 @@ impl ArchiveDb {
                 return Err(PrepareError::Drift {
                     dest: self.name.clone(),
                     archive,
-                    detail: format!("archive: [{}]; source: [{}]", describe(&existing), describe(&source_columns)),
+                    detail: format!(
+                        "archive: [{}]; source: [{}]",
+                        describe(&existing),
+                        describe(&source_columns)
+                    ),
                 });
             }
             return Ok(target);
         }
         let create_db = {
             let db = plan.db.clone();
-            let (charset, collation) = with_retry(source, source_retry, "read source charset", |a| {
+            let charset = with_retry(source, source_retry, "read source charset", |a| {
                 let db = db.clone();
                 Box::pin(async move { schema::database_charset(a.conn, &db).await })
             })
             .await
             .map_err(|e| wrap(e, &name))?;
+            let Some((charset, collation)) = charset else {
+                return Err(PrepareError::Other {
+                    dest: name,
+                    message: format!("source database {} vanished", plan.db),
+                });
+            };
             format!(
                 "CREATE DATABASE IF NOT EXISTS {} CHARACTER SET {charset} COLLATE {collation}",
                 quote_ident(&target.db)
@@ -193,18 +239,29 @@ impl ArchiveDb {
             })
             .await
             .map_err(|e| wrap(e, &name))?;
-            let body = schema::archive_create_table(&source_sql, &target.table);
-            // SHOW CREATE TABLE names the table alone: create it in the archive database.
-            let prefix = format!("CREATE TABLE {}", quote_ident(&target.table));
-            match body.strip_prefix(&prefix) {
-                Some(rest) => format!("CREATE TABLE IF NOT EXISTS {archive}{rest}"),
-                None => body,
-            }
+            ddl::archive_create_table_in(&source_sql, &target.db, &target.table).map_err(|e| {
+                PrepareError::Other {
+                    dest: name.clone(),
+                    message: format!(
+                        "cannot derive the archive table from {}: {e}",
+                        qualified(&plan.db, &plan.table)
+                    ),
+                }
+            })?
         };
         if dry_run {
-            tracing::info!("[dry-run] destination {}: would run: {create_db}", self.name);
-            tracing::info!("[dry-run] destination {}: would run: {create_table}", self.name);
-            return Ok(ArchiveTable { missing: true, ..target });
+            tracing::info!(
+                "[dry-run] destination {}: would run: {create_db}",
+                self.name
+            );
+            tracing::info!(
+                "[dry-run] destination {}: would run: {create_table}",
+                self.name
+            );
+            return Ok(ArchiveTable {
+                missing: true,
+                ..target
+            });
         }
         tracing::info!("destination {}: creating {archive}", self.name);
         for statement in [create_db, create_table] {
@@ -220,7 +277,12 @@ impl ArchiveDb {
 
     /// Writes a batch in one transaction and commits it. Safe to run again after an error:
     /// rows already there identically count as archived.
-    pub async fn write(&mut self, target: &ArchiveTable, plan: &TablePlan, batch: &Batch) -> Result<WriteOutcome, RetryError> {
+    pub async fn write(
+        &mut self,
+        target: &ArchiveTable,
+        plan: &TablePlan,
+        batch: &Batch,
+    ) -> Result<WriteOutcome, RetryError> {
         let chunks = self.chunks(batch, plan.columns.len());
         with_retry(&mut self.db, self.retry, "archive insert", |a| {
             let chunks = &chunks;
@@ -241,7 +303,10 @@ impl ArchiveDb {
     /// Splits a batch into INSERTs of at most `bulk_insert` rows, 65535 placeholders and half
     /// of max_allowed_packet.
     fn chunks(&self, batch: &Batch, columns: usize) -> Vec<std::ops::Range<usize>> {
-        let max_rows = self.bulk_insert.min(MAX_PLACEHOLDERS / columns.max(1)).max(1);
+        let max_rows = self
+            .bulk_insert
+            .min(MAX_PLACEHOLDERS / columns.max(1))
+            .max(1);
         let mut out = Vec::new();
         let (mut start, mut bytes) = (0usize, 0usize);
         for (i, row) in batch.rows.iter().enumerate() {
@@ -292,12 +357,23 @@ async fn insert_chunk(
         Err(e) => return Err(e),
     }
     // Some keys are already there: compare what is there with what we have.
-    let lookup = sql::select_by_keys(&target.db, &target.table, &plan.columns, &plan.key, rows.len());
-    let keys: Vec<Value> = range.clone().flat_map(|i| batch.key(i, &plan.key_pos).cloned()).collect();
+    let lookup = sql::select_by_keys(
+        &target.db,
+        &target.table,
+        &plan.columns,
+        &plan.key,
+        rows.len(),
+    );
+    let keys: Vec<Value> = range
+        .clone()
+        .flat_map(|i| batch.key(i, &plan.key_pos).cloned())
+        .collect();
     let found: Vec<Row> = conn.exec(lookup, keys).await?;
     // Values hold floats (no Hash): key the map by the values' exact debug form.
     let key_of = |vals: &mut dyn Iterator<Item = &Value>| -> String {
-        vals.map(|v| format!("{v:?}")).collect::<Vec<_>>().join("\u{1f}")
+        vals.map(|v| format!("{v:?}"))
+            .collect::<Vec<_>>()
+            .join("\u{1f}")
     };
     let mut existing: HashMap<String, Vec<Value>> = HashMap::with_capacity(found.len());
     for row in found {

@@ -1,5 +1,119 @@
 //! Destinations: where archived rows go before they are deleted from the source.
 //!
 //! - [`db`]: an archive database.
+//! - [`file`]: CSV and SQL files, compressed, optionally uploaded to remote stores.
+//!
+//! [`Dest`] and [`Target`] put them behind one interface for the pipeline: open once per
+//! source, `prepare` per table, `write` per batch (durable when it returns), `finish` per table.
 
 pub mod db;
+pub mod file;
+
+use crate::config::{Destination, Retry};
+use crate::mysql::conn::Db;
+use crate::source::batch::Batch;
+use crate::source::plan::TablePlan;
+
+pub use db::WriteOutcome;
+
+/// An open destination (a handful per run: their size does not matter).
+#[allow(clippy::large_enum_variant)]
+pub enum Dest {
+    Db(db::ArchiveDb),
+    File(file::FileDest),
+}
+
+/// Where one table goes in a destination.
+pub enum Target {
+    Db(db::ArchiveTable),
+    File(file::FileTarget),
+}
+
+impl Dest {
+    /// Opens a destination for one source (`source` is that source's session).
+    pub async fn open(
+        cfg: &Destination,
+        source: &mut Db,
+        source_name: &str,
+        dry_run: bool,
+    ) -> Result<Dest, String> {
+        match cfg {
+            Destination::Db(c) => db::ArchiveDb::open(c, source)
+                .await
+                .map(Dest::Db)
+                .map_err(|e| e.to_string()),
+            Destination::File(c) => file::FileDest::open(c, source_name, dry_run)
+                .map(Dest::File)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Dest::Db(d) => &d.name,
+            Dest::File(f) => f.name(),
+        }
+    }
+
+    /// The archive database on the source's own server, if this destination is one.
+    pub fn same_server_db(&self) -> Option<&db::ArchiveDb> {
+        match self {
+            Dest::Db(d) if d.same_server => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Gets ready to receive a table's rows. In a dry run nothing is created anywhere.
+    pub async fn prepare(
+        &mut self,
+        plan: &TablePlan,
+        source: &mut Db,
+        source_retry: Retry,
+        dry_run: bool,
+    ) -> Result<Target, String> {
+        match self {
+            Dest::Db(d) => d
+                .prepare(plan, source, source_retry, dry_run)
+                .await
+                .map(Target::Db)
+                .map_err(|e| e.to_string()),
+            Dest::File(f) => f
+                .prepare(plan, dry_run)
+                .map(Target::File)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Writes a batch; when this returns Ok the rows are durable (committed, or flushed and
+    /// fsynced) except those listed as conflicts.
+    pub async fn write(
+        &mut self,
+        target: &mut Target,
+        plan: &TablePlan,
+        batch: &Batch,
+    ) -> Result<WriteOutcome, String> {
+        match (self, target) {
+            (Dest::Db(d), Target::Db(t)) => {
+                d.write(t, plan, batch).await.map_err(|e| e.to_string())
+            }
+            (Dest::File(f), Target::File(t)) => f.write(t, plan, batch).map_err(|e| e.to_string()),
+            _ => Err("internal error: destination and target of different kinds".to_string()),
+        }
+    }
+
+    /// A table is done (or stopped): close its files, compress and upload them.
+    pub async fn finish(&mut self, target: Target) -> Result<(), String> {
+        match (self, target) {
+            (Dest::Db(_), Target::Db(_)) => Ok(()),
+            (Dest::File(f), Target::File(t)) => f.finish(t).map_err(|e| e.to_string()),
+            _ => Err("internal error: destination and target of different kinds".to_string()),
+        }
+    }
+
+    /// Closes connections at the end of a source.
+    pub async fn close(self) {
+        if let Dest::Db(d) = self {
+            d.close().await;
+        }
+    }
+}

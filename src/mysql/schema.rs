@@ -315,6 +315,40 @@ pub async fn database_charset(
     .await
 }
 
+/// The columns of `db.table` in ordinal order, or `None` when the table does not exist: what
+/// the archive-table drift check compares.
+pub async fn table_columns(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<Option<Vec<ColumnInfo>>> {
+    let rows: Vec<(String, String, String, String, String)> = conn
+        .exec(
+            "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA \
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? \
+             ORDER BY ORDINAL_POSITION",
+            (db, table),
+        )
+        .await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        rows.into_iter()
+            .map(
+                |(name, column_type, data_type, nullable, extra)| ColumnInfo {
+                    name,
+                    column_type,
+                    data_type,
+                    nullable: nullable.eq_ignore_ascii_case("YES"),
+                    generated: extra_says_generated(&extra),
+                    invisible: extra_has(&extra, "INVISIBLE"),
+                },
+            )
+            .collect(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

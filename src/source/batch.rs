@@ -22,7 +22,11 @@ impl Batch {
     }
 
     /// The key values of row `i`, in key order.
-    pub fn key<'a>(&'a self, i: usize, key_pos: &'a [usize]) -> impl Iterator<Item = &'a Value> + 'a {
+    pub fn key<'a>(
+        &'a self,
+        i: usize,
+        key_pos: &'a [usize],
+    ) -> impl Iterator<Item = &'a Value> + 'a {
         key_pos.iter().map(move |&p| &self.rows[i][p])
     }
 

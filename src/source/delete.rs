@@ -49,7 +49,8 @@ pub async fn delete_rows(
         // Halves still to try, last in first out, so rows go in key order.
         let mut stack: Vec<&[usize]> = vec![chunk];
         while let Some(part) = stack.pop() {
-            let statement = sql::delete_rows(&plan.db, &plan.table, &plan.key, where_clause, part.len());
+            let statement =
+                sql::delete_rows(&plan.db, &plan.table, &plan.key, where_clause, part.len());
             let params: Vec<Value> = part
                 .iter()
                 .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
@@ -70,7 +71,8 @@ pub async fn delete_rows(
                 }
                 Err(e) if e.kind() == ErrorKind::ForeignKey => {
                     if part.len() == 1 {
-                        out.blocked.push((part[0], constraint_name(&e.mysql_error().to_string())));
+                        out.blocked
+                            .push((part[0], constraint_name(&e.mysql_error().to_string())));
                     } else {
                         let (left, right) = part.split_at(part.len() / 2);
                         stack.push(right);
@@ -110,7 +112,9 @@ pub fn blocked_report(
         "{}: row ({}) kept: live rows still reference it{}",
         qualified(&plan.db, &plan.table),
         batch.describe_key(row, &plan.key, &plan.key_pos),
-        constraint.map(|c| format!(" (constraint {c})")).unwrap_or_default()
+        constraint
+            .map(|c| format!(" (constraint {c})"))
+            .unwrap_or_default()
     )];
     let deleted_at = value_of(deleted_column).unwrap_or_else(|| "NOW()".to_string());
     for fk in plan
@@ -123,14 +127,20 @@ pub fn blocked_report(
             .iter()
             .zip(&fk.referenced_columns)
             .map(|(child_col, parent_col)| {
-                Some(format!("{} = {}", crate::mysql::ident::quote_ident(child_col), value_of(parent_col)?))
+                Some(format!(
+                    "{} = {}",
+                    crate::mysql::ident::quote_ident(child_col),
+                    value_of(parent_col)?
+                ))
             })
             .collect();
         let Some(conds) = conds else { continue };
         let child = qualified(&fk.db, &fk.table);
         let cond = conds.join(" AND ");
         let dc = crate::mysql::ident::quote_ident(deleted_column);
-        lines.push(format!("  find them: SELECT * FROM {child} WHERE {cond} AND {dc} IS NULL;"));
+        lines.push(format!(
+            "  find them: SELECT * FROM {child} WHERE {cond} AND {dc} IS NULL;"
+        ));
         lines.push(format!(
             "  to archive them on a later run: UPDATE {child} SET {dc} = {deleted_at} WHERE {cond} AND {dc} IS NULL;"
         ));
@@ -145,7 +155,10 @@ mod tests {
     #[test]
     fn reads_the_constraint_from_a_1451_message() {
         let m = "Cannot delete or update a parent row: a foreign key constraint fails (`nova`.`instance_metadata`, CONSTRAINT `instance_metadata_instance_uuid_fkey` FOREIGN KEY (`instance_uuid`) REFERENCES `instances` (`uuid`))";
-        assert_eq!(constraint_name(m).as_deref(), Some("instance_metadata_instance_uuid_fkey"));
+        assert_eq!(
+            constraint_name(m).as_deref(),
+            Some("instance_metadata_instance_uuid_fkey")
+        );
         assert_eq!(constraint_name("something else"), None);
     }
 }

@@ -57,7 +57,11 @@ fn compile(patterns: &[String]) -> Vec<Regex> {
 
 /// The databases to archive among those the server has, in the server's order, and the ones
 /// left out with their reason.
-pub fn choose_databases(source: &Source, existing: &[String], also_excluded: &[String]) -> (Vec<String>, Vec<Skipped>) {
+pub fn choose_databases(
+    source: &Source,
+    existing: &[String],
+    also_excluded: &[String],
+) -> (Vec<String>, Vec<Skipped>) {
     let excluded = compile(&source.excluded_databases);
     let mut chosen = Vec::new();
     let mut skipped = Vec::new();
@@ -69,7 +73,10 @@ pub fn choose_databases(source: &Source, existing: &[String], also_excluded: &[S
         let reason = if SYSTEM_DATABASES.contains(&db.as_str()) {
             Some(("system database".to_string(), false))
         } else if let Some(re) = excluded.iter().find(|re| re.is_match(&db)) {
-            Some((format!("excluded by excluded_databases {}", re.as_str()), false))
+            Some((
+                format!("excluded by excluded_databases {}", re.as_str()),
+                false,
+            ))
         } else if also_excluded.contains(&db) {
             Some(("an archive database of this run".to_string(), false))
         } else if !existing.contains(&db) {
@@ -78,7 +85,11 @@ pub fn choose_databases(source: &Source, existing: &[String], also_excluded: &[S
             None
         };
         match reason {
-            Some((reason, warn)) => skipped.push(Skipped { table: db, reason, warn }),
+            Some((reason, warn)) => skipped.push(Skipped {
+                table: db,
+                reason,
+                warn,
+            }),
             None if !chosen.contains(&db) => chosen.push(db),
             None => {}
         }
@@ -123,15 +134,26 @@ pub fn plan_database(
             warn,
         };
         if archive_tables.contains(&info.name) {
-            plan.skipped.push(skip("an archive table of this run".into(), false));
+            plan.skipped
+                .push(skip("an archive table of this run".into(), false));
             continue;
         }
         if let Some(re) = excluded.iter().find(|re| re.is_match(&info.name)) {
-            plan.skipped.push(skip(format!("excluded by excluded_tables {}", re.as_str()), false));
+            plan.skipped.push(skip(
+                format!("excluded by excluded_tables {}", re.as_str()),
+                false,
+            ));
             continue;
         }
-        if !info.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&source.deleted_column)) {
-            plan.skipped.push(skip(format!("has no {} column", source.deleted_column), false));
+        if !info
+            .columns
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(&source.deleted_column))
+        {
+            plan.skipped.push(skip(
+                format!("has no {} column", source.deleted_column),
+                false,
+            ));
             continue;
         }
         let (index, key) = match &info.key {
@@ -147,9 +169,13 @@ pub fn plan_database(
         };
         let stored: Vec<_> = info.columns.iter().filter(|c| !c.generated).collect();
         let columns: Vec<String> = stored.iter().map(|c| c.name.clone()).collect();
-        let key_pos: Option<Vec<usize>> = key.iter().map(|k| columns.iter().position(|c| c == k)).collect();
+        let key_pos: Option<Vec<usize>> = key
+            .iter()
+            .map(|k| columns.iter().position(|c| c == k))
+            .collect();
         let Some(key_pos) = key_pos else {
-            plan.skipped.push(skip("its key uses a generated column".into(), true));
+            plan.skipped
+                .push(skip("its key uses a generated column".into(), true));
             continue;
         };
         chosen.push(TablePlan {

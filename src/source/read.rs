@@ -22,18 +22,7 @@ pub struct PageReader {
 
 impl PageReader {
     pub fn new(plan: &TablePlan, where_clause: &str, limit: u64) -> PageReader {
-        let page = |first| {
-            sql::page_select(
-                &plan.db,
-                &plan.table,
-                &plan.columns,
-                &plan.key,
-                &plan.index,
-                where_clause,
-                first,
-                limit,
-            )
-        };
+        let page = |first| sql::page_select(plan, where_clause, first, limit);
         PageReader {
             first_sql: page(true),
             next_sql: page(false),
@@ -60,7 +49,8 @@ impl PageReader {
         let rows: Vec<Row> = match &self.last_key {
             None => conn.exec(self.first_sql.as_str(), ()).await?,
             Some(last) => {
-                let params: Vec<Value> = self.param_order.iter().map(|&i| last[i].clone()).collect();
+                let params: Vec<Value> =
+                    self.param_order.iter().map(|&i| last[i].clone()).collect();
                 conn.exec(self.next_sql.as_str(), params).await?
             }
         };

@@ -3,6 +3,8 @@
 
 use crate::mysql::ident::{qualified, quote_ident};
 
+use super::plan::TablePlan;
+
 /// The keyset condition "key > (?, ...)" written so MariaDB's range optimizer uses the index
 /// (it does not for a row-constructor comparison): `k1 > ? OR (k1 = ? AND k2 > ?) ...`.
 /// Parameters: see [`after_key_params`].
@@ -29,28 +31,19 @@ pub fn after_key_params(key_len: usize) -> Vec<usize> {
 /// One keyset page: `SELECT cols FROM t FORCE INDEX (key) WHERE [after_key AND] (where)
 /// ORDER BY key LIMIT n`. FORCE INDEX keeps each page a range read on the key, whatever the
 /// `where` makes the optimizer think (pt-archiver does the same).
-pub fn page_select(
-    db: &str,
-    table: &str,
-    columns: &[String],
-    key: &[String],
-    index: &str,
-    where_clause: &str,
-    first: bool,
-    limit: u64,
-) -> String {
-    let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
-    let order: Vec<String> = key.iter().map(|k| quote_ident(k)).collect();
+pub fn page_select(plan: &TablePlan, where_clause: &str, first: bool, limit: u64) -> String {
+    let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
+    let order: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
     let cond = if first {
         format!("({where_clause})")
     } else {
-        format!("{} AND ({where_clause})", after_key(key))
+        format!("{} AND ({where_clause})", after_key(&plan.key))
     };
     format!(
         "SELECT {} FROM {} FORCE INDEX ({}) WHERE {cond} ORDER BY {} LIMIT {limit}",
         cols.join(", "),
-        qualified(db, table),
-        quote_ident(index),
+        qualified(&plan.db, &plan.table),
+        quote_ident(&plan.index),
         order.join(", ")
     )
 }
@@ -87,7 +80,13 @@ pub fn key_in(key: &[String], rows: usize) -> String {
 
 /// Deletes `rows` rows named by their full key, re-checking the selection predicate so a row
 /// changed since it was read stays.
-pub fn delete_rows(db: &str, table: &str, key: &[String], where_clause: &str, rows: usize) -> String {
+pub fn delete_rows(
+    db: &str,
+    table: &str,
+    key: &[String],
+    where_clause: &str,
+    rows: usize,
+) -> String {
     format!(
         "DELETE FROM {} WHERE {} AND ({where_clause})",
         qualified(db, table),
@@ -96,7 +95,13 @@ pub fn delete_rows(db: &str, table: &str, key: &[String], where_clause: &str, ro
 }
 
 /// Reads back rows of an archive table by key (duplicate-key resolution).
-pub fn select_by_keys(db: &str, table: &str, columns: &[String], key: &[String], rows: usize) -> String {
+pub fn select_by_keys(
+    db: &str,
+    table: &str,
+    columns: &[String],
+    key: &[String],
+    rows: usize,
+) -> String {
     let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
     format!(
         "SELECT {} FROM {} WHERE {}",
@@ -110,7 +115,11 @@ pub fn select_by_keys(db: &str, table: &str, columns: &[String], key: &[String],
 pub fn insert_rows(db: &str, table: &str, columns: &[String], rows: usize) -> String {
     let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
     let tuple = format!("({})", vec!["?"; columns.len()].join(","));
-    let mut s = format!("INSERT INTO {} ({}) VALUES ", qualified(db, table), cols.join(", "));
+    let mut s = format!(
+        "INSERT INTO {} ({}) VALUES ",
+        qualified(db, table),
+        cols.join(", ")
+    );
     s.reserve(rows * (tuple.len() + 1));
     for i in 0..rows {
         if i > 0 {
@@ -141,15 +150,32 @@ mod tests {
 
     #[test]
     fn page_and_delete() {
+        let plan = TablePlan {
+            db: "nova".into(),
+            table: "t`x".into(),
+            columns: k(&["id", "v"]),
+            column_types: k(&["int(11)", "text"]),
+            key: k(&["id"]),
+            key_pos: vec![0],
+            index: "PRIMARY".into(),
+            referenced_by: vec![],
+            in_cycle: false,
+        };
         assert_eq!(
-            page_select("nova", "t`x", &k(&["id", "v"]), &k(&["id"]), "PRIMARY", "d < 1", false, 10),
+            page_select(&plan, "d < 1", false, 10),
             "SELECT `id`, `v` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE `id` > ? AND (d < 1) ORDER BY `id` LIMIT 10"
         );
         assert_eq!(
             delete_rows("d", "t", &k(&["a", "b"]), "x", 2),
             "DELETE FROM `d`.`t` WHERE (`a`, `b`) IN ((?,?),(?,?)) AND (x)"
         );
-        assert_eq!(delete_rows("d", "t", &k(&["a"]), "x", 3), "DELETE FROM `d`.`t` WHERE `a` IN (?,?,?) AND (x)");
-        assert_eq!(insert_rows("d", "t", &k(&["a", "b"]), 2), "INSERT INTO `d`.`t` (`a`, `b`) VALUES (?,?),(?,?)");
+        assert_eq!(
+            delete_rows("d", "t", &k(&["a"]), "x", 3),
+            "DELETE FROM `d`.`t` WHERE `a` IN (?,?,?) AND (x)"
+        );
+        assert_eq!(
+            insert_rows("d", "t", &k(&["a", "b"]), 2),
+            "INSERT INTO `d`.`t` (`a`, `b`) VALUES (?,?),(?,?)"
+        );
     }
 }
