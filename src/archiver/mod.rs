@@ -240,6 +240,12 @@ async fn process_table(
         r.errors.push(e);
     }
     r.elapsed = started.elapsed();
+    tracing::debug!(
+        "{name}: time reading {:.2}s, writing {:.2}s, deleting {:.2}s",
+        r.timing.read.as_secs_f64(),
+        r.timing.write.as_secs_f64(),
+        r.timing.delete.as_secs_f64()
+    );
     tracing::info!(
         "{name}: {} {} rows, archived [{}], deleted {}, blocked {}, conflicts {}, changed {} in {:.1}s",
         if dry_run { "eligible" } else { "read" },
@@ -336,7 +342,12 @@ async fn copy_rows(
         if source.delete_data {
             tracing::info!(
                 "[dry-run] {name}: would delete with: {}",
-                sql::delete_rows(&plan.db, &plan.table, &plan.key, &source.where_clause, 1)
+                sql::delete_rows(
+                    plan,
+                    &source.where_clause,
+                    1,
+                    !plan.referenced_by.is_empty()
+                )
             );
         }
         return Ok(());
@@ -345,6 +356,7 @@ async fn copy_rows(
     let mut last_progress = Instant::now();
     let mut first_batch = true;
     loop {
+        let t0 = Instant::now();
         let batch = {
             let reader = &reader;
             with_retry(src, source.retry, "read page", |a| {
@@ -356,6 +368,8 @@ async fn copy_rows(
         let Some(batch) = batch else { break };
         reader.advance(&batch);
         r.read += batch.len() as u64;
+        r.timing.read += t0.elapsed();
+        let t0 = Instant::now();
 
         let mut conflict = vec![false; batch.len()];
         if source.archive_data {
@@ -379,6 +393,8 @@ async fn copy_rows(
             }
         }
 
+        r.timing.write += t0.elapsed();
+        let t0 = Instant::now();
         if source.delete_data {
             let rows: Vec<usize> = (0..batch.len()).filter(|&i| !conflict[i]).collect();
             if !first_batch && !source.delete_loop_delay.is_zero() {
@@ -411,6 +427,7 @@ async fn copy_rows(
                 }
             }
         }
+        r.timing.delete += t0.elapsed();
         first_batch = false;
         if last_progress.elapsed() >= PROGRESS_EVERY {
             last_progress = Instant::now();

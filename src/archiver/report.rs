@@ -26,6 +26,18 @@ pub struct TableReport {
     /// Why the table was not processed, if it was skipped on purpose.
     pub skipped: Option<String>,
     pub elapsed: Duration,
+    /// Where the time went.
+    pub timing: Timing,
+}
+
+/// Time spent in each stage of a table's batches.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timing {
+    pub read: Duration,
+    /// Writing to every destination (committed, fsynced).
+    pub write: Duration,
+    /// Deleting from the source, delays between chunks included.
+    pub delete: Duration,
 }
 
 impl TableReport {

@@ -12,7 +12,7 @@ use crate::config::Retry;
 use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
 use crate::mysql::literal::{literal, LiteralKind};
-use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
+use crate::mysql::retry::{classify_code, with_retry, ErrorKind, RetryError};
 
 use super::batch::Batch;
 use super::plan::TablePlan;
@@ -30,6 +30,12 @@ pub struct DeleteOutcome {
 }
 
 /// Deletes the batch's rows listed in `rows`.
+///
+/// Tables that other tables reference are deleted with `DELETE IGNORE`: a row a foreign key
+/// protects is skipped (a warning, not an error) while the others go, in one statement. The
+/// rows left are then classified with one SELECT: still eligible means blocked, no longer
+/// eligible means changed since read. Should a foreign-key error come back all the same, the
+/// chunk is split in halves until each blocked row stands alone.
 #[allow(clippy::too_many_arguments)]
 pub async fn delete_rows(
     db: &mut Db,
@@ -42,6 +48,7 @@ pub async fn delete_rows(
     delay: Duration,
 ) -> Result<DeleteOutcome, RetryError> {
     let mut out = DeleteOutcome::default();
+    let ignore = !plan.referenced_by.is_empty();
     for (n, chunk) in rows.chunks(delete_limit.max(1)).enumerate() {
         if n > 0 && !delay.is_zero() {
             tokio::time::sleep(delay).await;
@@ -49,25 +56,52 @@ pub async fn delete_rows(
         // Halves still to try, last in first out, so rows go in key order.
         let mut stack: Vec<&[usize]> = vec![chunk];
         while let Some(part) = stack.pop() {
-            let statement =
-                sql::delete_rows(&plan.db, &plan.table, &plan.key, where_clause, part.len());
-            let params: Vec<Value> = part
-                .iter()
-                .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
-                .collect();
+            let statement = sql::delete_rows(plan, where_clause, part.len(), ignore);
+            let params = key_params(plan, batch, part);
             let result = with_retry(db, retry, "delete", |a| {
                 let statement = statement.as_str();
                 let params = params.clone();
                 Box::pin(async move {
                     a.conn.exec_drop(statement, params).await?;
-                    Ok(a.conn.affected_rows())
+                    let affected = a.conn.affected_rows();
+                    // Which constraints refused rows: only asked when some rows stayed.
+                    let warnings: Vec<(String, u16, String)> =
+                        if ignore && affected < part.len() as u64 && a.conn.get_warnings() > 0 {
+                            a.conn.query("SHOW WARNINGS").await?
+                        } else {
+                            Vec::new()
+                        };
+                    Ok((affected, warnings))
                 })
             })
             .await;
             match result {
-                Ok(n) => {
+                Ok((n, warnings)) => {
                     out.deleted += n;
-                    out.changed += (part.len() as u64).saturating_sub(n);
+                    if n < part.len() as u64 {
+                        let constraints: Vec<String> = warnings
+                            .iter()
+                            .filter(|(_, code, _)| classify_code(*code) == ErrorKind::ForeignKey)
+                            .filter_map(|(_, _, m)| constraint_name(m))
+                            .collect();
+                        let constraint = match constraints.as_slice() {
+                            [first, rest @ ..] if rest.iter().all(|c| c == first) => {
+                                Some(first.clone())
+                            }
+                            _ => None,
+                        };
+                        let left =
+                            still_eligible(db, retry, plan, where_clause, batch, part).await?;
+                        let mut blocked = 0u64;
+                        for (i, eligible) in left {
+                            if eligible && ignore {
+                                out.blocked.push((i, constraint.clone()));
+                                blocked += 1;
+                            }
+                        }
+                        // The rest no longer matched the selection, or someone else deleted it.
+                        out.changed += (part.len() as u64).saturating_sub(n + blocked);
+                    }
                 }
                 Err(e) if e.kind() == ErrorKind::ForeignKey => {
                     if part.len() == 1 {
@@ -84,6 +118,45 @@ pub async fn delete_rows(
         }
     }
     Ok(out)
+}
+
+/// The key values of some rows of a batch, flattened, as the statements bind them.
+fn key_params(plan: &TablePlan, batch: &Batch, rows: &[usize]) -> Vec<Value> {
+    rows.iter()
+        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+        .collect()
+}
+
+/// The rows of `part` still in the source, each with whether it still matches the selection.
+async fn still_eligible(
+    db: &mut Db,
+    retry: Retry,
+    plan: &TablePlan,
+    where_clause: &str,
+    batch: &Batch,
+    part: &[usize],
+) -> Result<Vec<(usize, bool)>, RetryError> {
+    let statement = sql::select_remaining(plan, where_clause, part.len());
+    let params = key_params(plan, batch, part);
+    let found: Vec<mysql_async::Row> = with_retry(db, retry, "check rows left", |a| {
+        let statement = statement.as_str();
+        let params = params.clone();
+        Box::pin(async move { a.conn.exec(statement, params).await })
+    })
+    .await?;
+    let mut left = Vec::with_capacity(found.len());
+    for row in found {
+        let mut values = row.unwrap();
+        let eligible = matches!(values.pop(), Some(Value::Int(1)) | Some(Value::UInt(1)));
+        let i = part
+            .iter()
+            .copied()
+            .find(|&i| batch.key(i, &plan.key_pos).eq(values.iter()));
+        if let Some(i) = i {
+            left.push((i, eligible));
+        }
+    }
+    Ok(left)
 }
 
 /// The constraint in a 1451 message: "... CONSTRAINT `name` FOREIGN KEY ...".

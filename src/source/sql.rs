@@ -79,18 +79,32 @@ pub fn key_in(key: &[String], rows: usize) -> String {
 }
 
 /// Deletes `rows` rows named by their full key, re-checking the selection predicate so a row
-/// changed since it was read stays.
-pub fn delete_rows(
-    db: &str,
-    table: &str,
-    key: &[String],
-    where_clause: &str,
-    rows: usize,
-) -> String {
+/// changed since it was read stays. With `ignore`, a row a foreign key protects is skipped
+/// instead of failing the statement.
+///
+/// The multi-table form is used for its index hint: with a plain `DELETE ... WHERE key IN (...)
+/// AND deleted_at <= ...` MariaDB may prefer an index on `deleted_at` and scan every eligible
+/// row of the table for each chunk.
+pub fn delete_rows(plan: &TablePlan, where_clause: &str, rows: usize, ignore: bool) -> String {
+    let table = qualified(&plan.db, &plan.table);
     format!(
-        "DELETE FROM {} WHERE {} AND ({where_clause})",
-        qualified(db, table),
-        key_in(key, rows)
+        "DELETE {}{table} FROM {table} FORCE INDEX ({}) WHERE {} AND ({where_clause})",
+        if ignore { "IGNORE " } else { "" },
+        quote_ident(&plan.index),
+        key_in(&plan.key, rows)
+    )
+}
+
+/// The keys of `rows` rows still in the table, each followed by whether it still matches the
+/// selection predicate (1 or 0).
+pub fn select_remaining(plan: &TablePlan, where_clause: &str, rows: usize) -> String {
+    let cols: Vec<String> = plan.key.iter().map(|c| quote_ident(c)).collect();
+    format!(
+        "SELECT {}, COALESCE(({where_clause}), 0) <> 0 FROM {} FORCE INDEX ({}) WHERE {}",
+        cols.join(", "),
+        qualified(&plan.db, &plan.table),
+        quote_ident(&plan.index),
+        key_in(&plan.key, rows)
     )
 }
 
@@ -148,30 +162,37 @@ mod tests {
         assert_eq!(after_key_params(3), vec![0, 0, 1, 0, 1, 2]);
     }
 
-    #[test]
-    fn page_and_delete() {
-        let plan = TablePlan {
+    fn plan(key: &[&str]) -> TablePlan {
+        TablePlan {
             db: "nova".into(),
             table: "t`x".into(),
             columns: k(&["id", "v"]),
             column_types: k(&["int(11)", "text"]),
-            key: k(&["id"]),
-            key_pos: vec![0],
+            key: k(key),
+            key_pos: (0..key.len()).collect(),
             index: "PRIMARY".into(),
             referenced_by: vec![],
             in_cycle: false,
-        };
+        }
+    }
+
+    #[test]
+    fn page_and_delete() {
         assert_eq!(
-            page_select(&plan, "d < 1", false, 10),
+            page_select(&plan(&["id"]), "d < 1", false, 10),
             "SELECT `id`, `v` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE `id` > ? AND (d < 1) ORDER BY `id` LIMIT 10"
         );
         assert_eq!(
-            delete_rows("d", "t", &k(&["a", "b"]), "x", 2),
-            "DELETE FROM `d`.`t` WHERE (`a`, `b`) IN ((?,?),(?,?)) AND (x)"
+            delete_rows(&plan(&["id", "v"]), "x", 2, false),
+            "DELETE `nova`.`t``x` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE (`id`, `v`) IN ((?,?),(?,?)) AND (x)"
         );
         assert_eq!(
-            delete_rows("d", "t", &k(&["a"]), "x", 3),
-            "DELETE FROM `d`.`t` WHERE `a` IN (?,?,?) AND (x)"
+            delete_rows(&plan(&["id"]), "x", 3, true),
+            "DELETE IGNORE `nova`.`t``x` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE `id` IN (?,?,?) AND (x)"
+        );
+        assert_eq!(
+            select_remaining(&plan(&["id"]), "x", 2),
+            "SELECT `id`, COALESCE((x), 0) <> 0 FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE `id` IN (?,?)"
         );
         assert_eq!(
             insert_rows("d", "t", &k(&["a", "b"]), 2),
