@@ -13,15 +13,13 @@ use crate::config::{DbDestination, Retry};
 use crate::mysql::conn::Db;
 use crate::mysql::ddl;
 use crate::mysql::ident::{qualified, quote_ident};
+use crate::mysql::literal::{push_tuple, LiteralKind};
 use crate::mysql::identity;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::source::batch::Batch;
 use crate::source::plan::TablePlan;
 use crate::source::sql;
-
-/// The most placeholders one prepared statement may have.
-const MAX_PLACEHOLDERS: usize = 65_535;
 
 /// An open archive database destination.
 pub struct ArchiveDb {
@@ -277,20 +275,25 @@ impl ArchiveDb {
 
     /// Writes a batch in one transaction and commits it. Safe to run again after an error:
     /// rows already there identically count as archived.
+    ///
+    /// Rows go as multi-row INSERTs in the text protocol, values rendered by
+    /// [`crate::mysql::literal`] (the renderer the SQL files use): no placeholder limit, and no
+    /// prepared-statement metadata to keep per table.
     pub async fn write(
         &mut self,
         target: &ArchiveTable,
         plan: &TablePlan,
         batch: &Batch,
     ) -> Result<WriteOutcome, RetryError> {
-        let chunks = self.chunks(batch, plan.columns.len());
+        let statements = self.statements(target, plan, batch);
         with_retry(&mut self.db, self.retry, "archive insert", |a| {
-            let chunks = &chunks;
+            let statements = &statements;
             Box::pin(async move {
                 a.conn.query_drop("START TRANSACTION").await?;
                 let mut out = WriteOutcome::default();
-                for range in chunks {
-                    insert_chunk(a.conn, target, plan, batch, range.clone(), &mut out).await?;
+                for (range, statement) in statements {
+                    insert_chunk(a.conn, target, plan, batch, range.clone(), statement, &mut out)
+                        .await?;
                 }
                 a.conn.query_drop("COMMIT").await?;
                 out.archived = batch.len() as u64 - out.conflicts.len() as u64;
@@ -300,26 +303,34 @@ impl ArchiveDb {
         .await
     }
 
-    /// Splits a batch into INSERTs of at most `bulk_insert` rows, 65535 placeholders and half
-    /// of max_allowed_packet.
-    fn chunks(&self, batch: &Batch, columns: usize) -> Vec<std::ops::Range<usize>> {
-        let max_rows = self
-            .bulk_insert
-            .min(MAX_PLACEHOLDERS / columns.max(1))
-            .max(1);
+    /// The INSERTs of a batch: at most `bulk_insert` rows and about half of
+    /// max_allowed_packet each, with the rows each one holds.
+    fn statements(
+        &self,
+        target: &ArchiveTable,
+        plan: &TablePlan,
+        batch: &Batch,
+    ) -> Vec<(std::ops::Range<usize>, String)> {
+        let kinds = LiteralKind::of_columns(&batch.columns);
+        let head = sql::insert_head(&target.db, &target.table, &plan.columns);
         let mut out = Vec::new();
-        let (mut start, mut bytes) = (0usize, 0usize);
+        let mut start = 0;
+        let mut s = String::new();
         for (i, row) in batch.rows.iter().enumerate() {
-            let size: usize = row.iter().map(value_size).sum::<usize>() + 8 * columns;
-            if i > start && (i - start >= max_rows || bytes + size > self.packet_budget) {
-                out.push(start..i);
-                start = i;
-                bytes = 0;
+            if s.is_empty() {
+                s.reserve(self.packet_budget.min(1 << 20));
+                s.push_str(&head);
+            } else {
+                s.push(',');
             }
-            bytes += size;
+            push_tuple(&mut s, row, &kinds);
+            if i + 1 - start >= self.bulk_insert || s.len() >= self.packet_budget {
+                out.push((start..i + 1, std::mem::take(&mut s)));
+                start = i + 1;
+            }
         }
-        if start < batch.rows.len() {
-            out.push(start..batch.rows.len());
+        if !s.is_empty() {
+            out.push((start..batch.rows.len(), s));
         }
         out
     }
@@ -327,14 +338,6 @@ impl ArchiveDb {
     /// Closes the connection.
     pub async fn close(self) {
         let _ = self.db.disconnect().await;
-    }
-}
-
-/// Roughly how many bytes a value takes in a COM_STMT_EXECUTE packet.
-fn value_size(v: &Value) -> usize {
-    match v {
-        Value::Bytes(b) => b.len() + 9,
-        _ => 12,
     }
 }
 
@@ -346,12 +349,11 @@ async fn insert_chunk(
     plan: &TablePlan,
     batch: &Batch,
     range: std::ops::Range<usize>,
+    statement: &str,
     out: &mut WriteOutcome,
 ) -> mysql_async::Result<()> {
     let rows = &batch.rows[range.clone()];
-    let statement = sql::insert_rows(&target.db, &target.table, &plan.columns, rows.len());
-    let params: Vec<Value> = rows.iter().flat_map(|r| r.iter().cloned()).collect();
-    match conn.exec_drop(statement, params).await {
+    match conn.query_drop(statement).await {
         Ok(()) => return Ok(()),
         Err(e) if crate::mysql::retry::classify(&e) == ErrorKind::DuplicateKey => {}
         Err(e) => return Err(e),

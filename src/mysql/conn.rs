@@ -96,6 +96,9 @@ pub fn target(spec: &DbConnection) -> String {
 /// TCP connection to localhost over to the server's socket on its own (`prefer_socket`), so the
 /// connection goes exactly where the configuration says. The pool options (1 to 4 connections)
 /// only matter to a `mysql_async::Pool` built from these options.
+/// Prepared statements kept per connection.
+pub const STMT_CACHE_SIZE: usize = 8;
+
 pub fn opts(spec: &DbConnection) -> Opts {
     let pool = PoolOpts::default()
         .with_constraints(PoolConstraints::new(1, 4).expect("1 <= 4: valid pool constraints"));
@@ -104,6 +107,9 @@ pub fn opts(spec: &DbConnection) -> Opts {
         .pass(spec.password.as_ref().map(|p| p.expose().to_owned()))
         .prefer_socket(false)
         .tcp_keepalive(Some(Duration::from_secs(60)))
+        // Each cached statement keeps the metadata of all its placeholders: a few statements
+        // per table are reused, the rest would only hold memory.
+        .stmt_cache_size(Some(STMT_CACHE_SIZE))
         .pool_opts(pool);
     match &spec.socket {
         Some(path) => b = b.socket(Some(path.to_string_lossy())),

@@ -125,6 +125,13 @@ pub fn select_by_keys(
     )
 }
 
+/// `INSERT INTO t (cols) VALUES `: the head of a multi-row insert whose values follow as
+/// literal tuples.
+pub fn insert_head(db: &str, table: &str, columns: &[String]) -> String {
+    let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
+    format!("INSERT INTO {} ({}) VALUES ", qualified(db, table), cols.join(", "))
+}
+
 /// A multi-row `INSERT INTO t (cols) VALUES (?, ...), ...` for `rows` rows.
 pub fn insert_rows(db: &str, table: &str, columns: &[String], rows: usize) -> String {
     let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
