@@ -2,9 +2,10 @@
 //! read a keyset page, write it to every destination (committed), then delete from the source
 //! only the rows every destination holds identically. At the end, a per-table [`report`].
 
+pub mod pipeline;
 pub mod report;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use mysql_async::prelude::*;
 
@@ -14,15 +15,11 @@ use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema;
-use crate::source::delete::{blocked_report, delete_rows};
 use crate::source::plan::{choose_databases, plan_database, TablePlan};
 use crate::source::read::PageReader;
 use crate::source::sql;
 
 use report::{RunReport, TableReport};
-
-/// How often a long table logs its progress.
-const PROGRESS_EVERY: Duration = Duration::from_secs(10);
 
 /// Runs every enabled archiver of `config`, in file order.
 pub async fn run(config: &Config, dry_run: bool) -> RunReport {
@@ -72,6 +69,18 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
         Err(e) => {
             report.errors.push(format!("{label}: {e}"));
             return;
+        }
+    };
+    // Pages are read on a session of their own, so reading overlaps writing and deleting.
+    let mut reader_db = if dry_run {
+        None
+    } else {
+        match Db::connect(&source.conn).await {
+            Ok(db) => Some(db),
+            Err(e) => {
+                report.errors.push(format!("{label}: {e}"));
+                return;
+            }
         }
     };
     if !source.foreign_key_check && !dry_run {
@@ -201,6 +210,7 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
                 source,
                 table,
                 &mut src,
+                reader_db.as_mut(),
                 &mut dests,
                 &dest_names,
                 dry_run,
@@ -212,6 +222,9 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
     for d in dests {
         d.close().await;
     }
+    if let Some(db) = reader_db {
+        let _ = db.disconnect().await;
+    }
     let _ = src.disconnect().await;
 }
 
@@ -221,6 +234,7 @@ async fn process_table(
     source: &Source,
     plan: &TablePlan,
     src: &mut Db,
+    reader_db: Option<&mut Db>,
     dests: &mut [Dest],
     dest_names: &[String],
     dry_run: bool,
@@ -234,7 +248,7 @@ async fn process_table(
         dest_names,
     );
     let name = qualified(&plan.db, &plan.table);
-    let result = archive_table(source, plan, src, dests, dry_run, &mut r).await;
+    let result = archive_table(source, plan, src, reader_db, dests, dry_run, &mut r).await;
     if let Err(e) = result {
         tracing::error!("{name}: {e}; nothing more is deleted from this table");
         r.errors.push(e);
@@ -264,6 +278,7 @@ async fn archive_table(
     source: &Source,
     plan: &TablePlan,
     src: &mut Db,
+    reader_db: Option<&mut Db>,
     dests: &mut [Dest],
     dry_run: bool,
     r: &mut TableReport,
@@ -278,7 +293,17 @@ async fn archive_table(
             }
         }
     }
-    let result = copy_rows(source, plan, src, dests, &mut targets, dry_run, r).await;
+    let result = copy_rows(
+        source,
+        plan,
+        src,
+        reader_db,
+        dests,
+        &mut targets,
+        dry_run,
+        r,
+    )
+    .await;
     finish_targets(dests, targets, r).await;
     result
 }
@@ -293,17 +318,19 @@ async fn finish_targets(dests: &mut [Dest], targets: Vec<Target>, r: &mut TableR
 }
 
 /// The batch loop of one table (or, in a dry run, the count and the statements it would run).
+#[allow(clippy::too_many_arguments)]
 async fn copy_rows(
     source: &Source,
     plan: &TablePlan,
     src: &mut Db,
+    reader_db: Option<&mut Db>,
     dests: &mut [Dest],
     targets: &mut [Target],
     dry_run: bool,
     r: &mut TableReport,
 ) -> Result<(), String> {
     let name = qualified(&plan.db, &plan.table);
-    let mut reader = PageReader::new(plan, &source.where_clause, source.select_limit);
+    let reader = PageReader::new(plan, &source.where_clause, source.select_limit);
 
     if dry_run {
         let count_sql = format!(
@@ -353,86 +380,19 @@ async fn copy_rows(
         return Ok(());
     }
 
-    let mut last_progress = Instant::now();
-    let mut first_batch = true;
-    loop {
-        let t0 = Instant::now();
-        let batch = {
-            let reader = &reader;
-            with_retry(src, source.retry, "read page", |a| {
-                Box::pin(reader.read(a.conn))
-            })
-            .await
-            .map_err(|e| e.to_string())?
-        };
-        let Some(batch) = batch else { break };
-        reader.advance(&batch);
-        r.read += batch.len() as u64;
-        r.timing.read += t0.elapsed();
-        let t0 = Instant::now();
-
-        let mut conflict = vec![false; batch.len()];
-        if source.archive_data {
-            for (i, (d, t)) in dests.iter_mut().zip(targets.iter_mut()).enumerate() {
-                let out = d
-                    .write(t, plan, &batch)
-                    .await
-                    .map_err(|e| format!("destination {}: {e}", d.name()))?;
-                r.add_archived(i, out.archived);
-                for &row in &out.conflicts {
-                    if !conflict[row] {
-                        conflict[row] = true;
-                        r.conflicts += 1;
-                    }
-                    tracing::warn!(
-                        "{name}: row ({}) kept: destination {} already holds a different row with this key",
-                        batch.describe_key(row, &plan.key, &plan.key_pos),
-                        d.name(),
-                    );
-                }
-            }
-        }
-
-        r.timing.write += t0.elapsed();
-        let t0 = Instant::now();
-        if source.delete_data {
-            let rows: Vec<usize> = (0..batch.len()).filter(|&i| !conflict[i]).collect();
-            if !first_batch && !source.delete_loop_delay.is_zero() {
-                tokio::time::sleep(source.delete_loop_delay).await;
-            }
-            let out = delete_rows(
-                src,
-                source.retry,
-                plan,
-                &source.where_clause,
-                &batch,
-                &rows,
-                source.delete_limit as usize,
-                source.delete_loop_delay,
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-            r.deleted += out.deleted;
-            r.changed += out.changed;
-            r.blocked += out.blocked.len() as u64;
-            for (row, constraint) in &out.blocked {
-                for line in blocked_report(
-                    plan,
-                    &batch,
-                    *row,
-                    constraint.as_deref(),
-                    &source.deleted_column,
-                ) {
-                    tracing::warn!("{line}");
-                }
-            }
-        }
-        r.timing.delete += t0.elapsed();
-        first_batch = false;
-        if last_progress.elapsed() >= PROGRESS_EVERY {
-            last_progress = Instant::now();
-            tracing::info!("{name}: {} rows read, {} deleted so far", r.read, r.deleted);
-        }
-    }
-    Ok(())
+    let Some(reader_db) = reader_db else {
+        return Err("internal error: no reading session".to_string());
+    };
+    pipeline::run(
+        pipeline::Stages {
+            source,
+            plan,
+            reader_db,
+            delete_db: src,
+            dests,
+            targets,
+        },
+        r,
+    )
+    .await
 }

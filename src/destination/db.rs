@@ -13,8 +13,8 @@ use crate::config::{DbDestination, Retry};
 use crate::mysql::conn::Db;
 use crate::mysql::ddl;
 use crate::mysql::ident::{qualified, quote_ident};
-use crate::mysql::literal::{push_tuple, LiteralKind};
 use crate::mysql::identity;
+use crate::mysql::literal::{push_tuple, LiteralKind};
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::source::batch::Batch;
@@ -292,8 +292,16 @@ impl ArchiveDb {
                 a.conn.query_drop("START TRANSACTION").await?;
                 let mut out = WriteOutcome::default();
                 for (range, statement) in statements {
-                    insert_chunk(a.conn, target, plan, batch, range.clone(), statement, &mut out)
-                        .await?;
+                    insert_chunk(
+                        a.conn,
+                        target,
+                        plan,
+                        batch,
+                        range.clone(),
+                        statement,
+                        &mut out,
+                    )
+                    .await?;
                 }
                 a.conn.query_drop("COMMIT").await?;
                 out.archived = batch.len() as u64 - out.conflicts.len() as u64;

@@ -129,7 +129,11 @@ pub fn select_by_keys(
 /// literal tuples.
 pub fn insert_head(db: &str, table: &str, columns: &[String]) -> String {
     let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
-    format!("INSERT INTO {} ({}) VALUES ", qualified(db, table), cols.join(", "))
+    format!(
+        "INSERT INTO {} ({}) VALUES ",
+        qualified(db, table),
+        cols.join(", ")
+    )
 }
 
 /// A multi-row `INSERT INTO t (cols) VALUES (?, ...), ...` for `rows` rows.

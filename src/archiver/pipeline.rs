@@ -1,0 +1,223 @@
+//! The batch loop of one table, as three stages that overlap: a reader (its own source
+//! session) reads keyset page N+1 while a writer puts page N into every destination and a
+//! deleter removes page N-1 from the source. Channels of one batch keep memory bounded (at most
+//! four batches alive) and keep the order that matters: a batch reaches the deleter only after
+//! every destination has committed (or fsynced) it.
+//!
+//! When a stage fails it stops and drops its ends of the channels: upstream stages stop at
+//! their next send, downstream stages finish what they already hold, which is safe (the deleter
+//! only ever holds fully written batches).
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use crate::config::Source;
+use crate::destination::{Dest, Target};
+use crate::mysql::conn::Db;
+use crate::mysql::ident::qualified;
+use crate::mysql::retry::with_retry;
+use crate::source::batch::Batch;
+use crate::source::delete::{blocked_report, delete_rows};
+use crate::source::plan::TablePlan;
+use crate::source::read::PageReader;
+
+use super::report::TableReport;
+
+/// How often a long table logs its progress.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
+/// What the writer hands to the deleter: the batch and which rows a destination refused.
+struct Written {
+    batch: Batch,
+    conflict: Vec<bool>,
+}
+
+/// Sessions and destinations the stages use.
+pub struct Stages<'a> {
+    pub source: &'a Source,
+    pub plan: &'a TablePlan,
+    /// The session that reads pages.
+    pub reader_db: &'a mut Db,
+    /// The session that deletes.
+    pub delete_db: &'a mut Db,
+    pub dests: &'a mut [Dest],
+    pub targets: &'a mut [Target],
+}
+
+/// Runs the three stages to the end of the table or the first failure; counts go into `r`.
+pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> {
+    let Stages {
+        source,
+        plan,
+        reader_db,
+        delete_db,
+        dests,
+        targets,
+    } = stages;
+    let name = qualified(&plan.db, &plan.table);
+    let (to_writer, mut from_reader) = mpsc::channel::<Batch>(1);
+    let (to_deleter, mut from_writer) = mpsc::channel::<Written>(1);
+
+    let reading = async {
+        let mut reader = PageReader::new(plan, &source.where_clause, source.select_limit);
+        let (mut rows, mut time) = (0u64, Duration::ZERO);
+        loop {
+            let t0 = Instant::now();
+            let batch = {
+                let reader = &reader;
+                with_retry(reader_db, source.retry, "read page", |a| {
+                    Box::pin(reader.read(a.conn))
+                })
+                .await
+            };
+            time += t0.elapsed();
+            let batch = match batch {
+                Ok(Some(b)) => b,
+                Ok(None) => break,
+                Err(e) => return (rows, time, Err(e.to_string())),
+            };
+            reader.advance(&batch);
+            rows += batch.len() as u64;
+            if to_writer.send(batch).await.is_err() {
+                break; // the writer stopped: its error is reported there
+            }
+        }
+        (rows, time, Ok(()))
+    };
+
+    let writing = async {
+        let mut archived = vec![0u64; dests.len()];
+        let (mut conflicts, mut time) = (0u64, Duration::ZERO);
+        while let Some(batch) = from_reader.recv().await {
+            let t0 = Instant::now();
+            let mut conflict = vec![false; batch.len()];
+            if source.archive_data {
+                for (i, (d, t)) in dests.iter_mut().zip(targets.iter_mut()).enumerate() {
+                    let out = match d.write(t, plan, &batch).await {
+                        Ok(out) => out,
+                        Err(e) => {
+                            return (
+                                archived,
+                                conflicts,
+                                time,
+                                Err(format!("destination {}: {e}", d.name())),
+                            )
+                        }
+                    };
+                    archived[i] += out.archived;
+                    for &row in &out.conflicts {
+                        if !conflict[row] {
+                            conflict[row] = true;
+                            conflicts += 1;
+                        }
+                        tracing::warn!(
+                            "{name}: row ({}) kept: destination {} already holds a different row with this key",
+                            batch.describe_key(row, &plan.key, &plan.key_pos),
+                            d.name(),
+                        );
+                    }
+                }
+            }
+            time += t0.elapsed();
+            if to_deleter.send(Written { batch, conflict }).await.is_err() {
+                break; // the deleter stopped: its error is reported there
+            }
+        }
+        (archived, conflicts, time, Ok(()))
+    };
+
+    let deleting = async {
+        let mut counts = DeleteCounts::default();
+        let mut last_progress = Instant::now();
+        let mut first = true;
+        while let Some(Written { batch, conflict }) = from_writer.recv().await {
+            counts.rows += batch.len() as u64;
+            if !source.delete_data {
+                continue;
+            }
+            let t0 = Instant::now();
+            if !first && !source.delete_loop_delay.is_zero() {
+                tokio::time::sleep(source.delete_loop_delay).await;
+            }
+            first = false;
+            let rows: Vec<usize> = (0..batch.len()).filter(|&i| !conflict[i]).collect();
+            let out = delete_rows(
+                delete_db,
+                source.retry,
+                plan,
+                &source.where_clause,
+                &batch,
+                &rows,
+                source.delete_limit as usize,
+                source.delete_loop_delay,
+            )
+            .await;
+            counts.time += t0.elapsed();
+            let out = match out {
+                Ok(out) => out,
+                Err(e) => return (counts, Err(e.to_string())),
+            };
+            counts.deleted += out.deleted;
+            counts.changed += out.changed;
+            counts.blocked += out.blocked.len() as u64;
+            for (row, constraint) in &out.blocked {
+                for line in blocked_report(
+                    plan,
+                    &batch,
+                    *row,
+                    constraint.as_deref(),
+                    &source.deleted_column,
+                ) {
+                    tracing::warn!("{line}");
+                }
+            }
+            if last_progress.elapsed() >= PROGRESS_EVERY {
+                last_progress = Instant::now();
+                tracing::info!(
+                    "{name}: {} rows archived, {} deleted so far",
+                    counts.rows,
+                    counts.deleted
+                );
+            }
+        }
+        (counts, Ok(()))
+    };
+
+    let (
+        (read, read_time, read_result),
+        (archived, conflicts, write_time, write_result),
+        (deleted, delete_result),
+    ) = tokio::join!(reading, writing, deleting);
+    r.read += read;
+    for (i, n) in archived.into_iter().enumerate() {
+        r.add_archived(i, n);
+    }
+    r.conflicts += conflicts;
+    r.deleted += deleted.deleted;
+    r.blocked += deleted.blocked;
+    r.changed += deleted.changed;
+    r.timing.read += read_time;
+    r.timing.write += write_time;
+    r.timing.delete += deleted.time;
+    // Report every stage's failure: the first one is the cause, the others follow from it.
+    let errors: Vec<String> = [read_result, write_result, delete_result]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect();
+    match errors.len() {
+        0 => Ok(()),
+        _ => Err(errors.join("; ")),
+    }
+}
+
+/// The deleter's counts.
+#[derive(Default)]
+struct DeleteCounts {
+    /// Rows that reached the deleter (fully written).
+    rows: u64,
+    deleted: u64,
+    blocked: u64,
+    changed: u64,
+    time: Duration,
+}
