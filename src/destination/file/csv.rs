@@ -208,7 +208,12 @@ impl CsvWriter {
 /// The statement that restores a CSV file of `db.table` (columns `columns`, of kinds `kinds`)
 /// into that table. The session must first be set up with
 /// [`crate::mysql::literal::LOAD_SESSION_SQL`] (utf8mb4, time zone `+00:00`, zero dates
-/// allowed), and `LOCAL` needs `--local-infile=1` on the `mariadb` client.
+/// allowed, `NO_AUTO_VALUE_ON_ZERO`), and `LOCAL` needs `--local-infile=1` on the `mariadb`
+/// client.
+///
+/// Every field is read into a variable and assigned in `SET`, binary columns through `UNHEX`.
+/// (Columns loaded directly next to a `SET` clause would do, but MariaDB then gives an
+/// `AUTO_INCREMENT` column's 0 a new value despite `NO_AUTO_VALUE_ON_ZERO`.)
 ///
 /// ```text
 /// LOAD DATA LOCAL INFILE 'nova.instances.csv' INTO TABLE `nova`.`instances`
@@ -216,8 +221,8 @@ impl CsvWriter {
 ///   FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY ''
 ///   LINES TERMINATED BY '\r\n'
 ///   IGNORE 1 LINES
-///   (`id`,`name`,@v3)
-///   SET `data` = UNHEX(@v3);
+///   (@v1,@v2,@v3)
+///   SET `id` = @v1, `name` = @v2, `data` = UNHEX(@v3);
 /// ```
 pub fn load_data_statement(
     file: &str,
@@ -233,23 +238,23 @@ pub fn load_data_statement(
         " INTO TABLE {}\n  CHARACTER SET utf8mb4\n  FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY ''\n  LINES TERMINATED BY '\\r\\n'\n  IGNORE 1 LINES\n  (",
         qualified(db, table)
     );
-    let mut sets = Vec::new();
-    for (i, c) in columns.iter().enumerate() {
-        if i > 0 {
+    for i in 1..=columns.len() {
+        if i > 1 {
             s.push(',');
         }
-        if kinds.get(i) == Some(&CsvKind::Hex) {
-            let var = format!("@v{}", i + 1);
-            s.push_str(&var);
-            sets.push(format!("{} = UNHEX({var})", quote_ident(c)));
-        } else {
-            s.push_str(&quote_ident(c));
-        }
+        let _ = write!(s, "@v{i}");
     }
-    s.push(')');
-    if !sets.is_empty() {
-        s.push_str("\n  SET ");
-        s.push_str(&sets.join(", "));
+    s.push_str(")\n  SET ");
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&quote_ident(c));
+        if kinds.get(i) == Some(&CsvKind::Hex) {
+            let _ = write!(s, " = UNHEX(@v{})", i + 1);
+        } else {
+            let _ = write!(s, " = @v{}", i + 1);
+        }
     }
     s.push(';');
     s
@@ -436,10 +441,10 @@ mod tests {
              FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY ''\n  \
              LINES TERMINATED BY '\\r\\n'\n  \
              IGNORE 1 LINES\n  \
-             (`id`,@v2,`name`,@v4)\n  \
-             SET `data` = UNHEX(@v2), `bits` = UNHEX(@v4);"
+             (@v1,@v2,@v3,@v4)\n  \
+             SET `id` = @v1, `data` = UNHEX(@v2), `name` = @v3, `bits` = UNHEX(@v4);"
         );
         let s = load_data_statement("f.csv", "d", "t", &columns[..1], &kinds[..1]);
-        assert!(s.ends_with("(`id`);"), "{s}");
+        assert!(s.ends_with("(@v1)\n  SET `id` = @v1;"), "{s}");
     }
 }
