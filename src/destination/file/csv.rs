@@ -429,6 +429,24 @@ mod tests {
         }
     }
 
+    /// The README's restore statement is the one this module documents and the tests run.
+    #[test]
+    fn the_readme_shows_this_statement() {
+        let readme = include_str!("../../../README.md");
+        let columns: Vec<String> = ["id", "name", "data", "deleted_at"]
+            .map(String::from)
+            .to_vec();
+        let kinds = [
+            NUMBER,
+            TEXT,
+            CsvKind::Hex,
+            CsvKind::Value(LiteralKind::DateTime),
+        ];
+        let s = load_data_statement("db1.t.csv", "db1", "t", &columns, &kinds);
+        assert!(readme.contains(&s), "README.md lacks:\n{s}");
+        assert!(readme.contains(crate::mysql::literal::LOAD_SESSION_SQL));
+    }
+
     #[test]
     fn load_data_statement_unhexes_binary_columns() {
         let columns: Vec<String> = ["id", "data", "name", "bits"].map(String::from).to_vec();
