@@ -81,7 +81,7 @@ enum FormatWriter {
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     #[error("destination {dest}: {message}")]
-    Config { dest: String, message: String },
+    Other { dest: String, message: String },
     #[error("destination {dest}: {what}: {source}")]
     Io {
         dest: String,
@@ -91,21 +91,6 @@ pub enum FileError {
     },
     #[error("destination {dest}: {}", .messages.join("; "))]
     Finish { dest: String, messages: Vec<String> },
-}
-
-impl FileTarget {
-    /// The files written so far: `(written, kept)` per format.
-    pub fn paths(&self) -> Vec<(&Path, &Path)> {
-        self.files
-            .iter()
-            .map(|f| (f.names.written.as_path(), f.names.kept.as_path()))
-            .collect()
-    }
-
-    /// Rows in complete batches.
-    pub fn rows(&self) -> u64 {
-        self.rows
-    }
 }
 
 impl FileDest {
@@ -118,7 +103,7 @@ impl FileDest {
     ) -> Result<FileDest, FileError> {
         if !cfg.remote_stores.is_empty() {
             let stores: Vec<&str> = cfg.remote_stores.iter().map(|s| s.name.as_str()).collect();
-            return Err(FileError::Config {
+            return Err(FileError::Other {
                 dest: cfg.name.clone(),
                 message: format!(
                     "remote_store ({}) is not supported by this build: the files would not be \
@@ -240,20 +225,27 @@ impl FileDest {
             ArchiveFormat::Zst => Compression::Zstd,
             _ => Compression::None,
         };
-        for (&format, (names, file)) in self.formats.iter().zip(claimed) {
-            let path = names.written.clone();
-            let sink = Sink::new(path.clone(), file, compression)
-                .map_err(|e| self.io(format!("cannot open {}", path.display()), e))?;
+        let mut claimed = claimed.into_iter();
+        for &format in &self.formats {
+            let Some((names, file)) = claimed.next() else {
+                break;
+            };
+            let sink = match Sink::new(names.written.clone(), file, compression) {
+                Ok(sink) => sink,
+                Err(e) => {
+                    // Nothing is written yet: remove this file and those not opened yet (the
+                    // opened ones are removed by `finish`, being empty).
+                    let _ = fs::remove_file(&names.written);
+                    for (rest, _) in claimed.by_ref() {
+                        let _ = fs::remove_file(&rest.written);
+                    }
+                    return Err(self.io(format!("cannot open {}", names.written.display()), e));
+                }
+            };
             let writer = match format {
                 FileFormat::Csv => FormatWriter::Csv(CsvWriter::new(&t.columns)),
                 FileFormat::Sql => FormatWriter::Sql(SqlWriter::new(&t.db, &t.table, &t.columns)),
             };
-            tracing::info!(
-                "destination {}: {}: writing {}",
-                self.name,
-                qualified(&t.db, &t.table),
-                path.display()
-            );
             t.files.push(TableFile {
                 names,
                 sink,
@@ -261,6 +253,16 @@ impl FileDest {
                 started: false,
             });
         }
+        tracing::info!(
+            "destination {}: {}: writing {}",
+            self.name,
+            qualified(&t.db, &t.table),
+            t.files
+                .iter()
+                .map(|f| f.names.written.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         sync_dir(&self.directory)
             .map_err(|e| self.io(format!("cannot sync {}", self.directory.display()), e))?;
         Ok(())
@@ -280,7 +282,7 @@ impl FileDest {
             return Ok(WriteOutcome::default());
         }
         if t.failed {
-            return Err(FileError::Config {
+            return Err(FileError::Other {
                 dest: self.name.clone(),
                 message: format!("{}: an earlier write failed", qualified(&t.db, &t.table)),
             });
@@ -332,6 +334,7 @@ impl FileDest {
     /// when one fails; a failed packing leaves the plain file in place.
     pub fn finish(&mut self, t: FileTarget) -> Result<(), FileError> {
         let mut messages = Vec::new();
+        let mut done = Vec::new();
         let table = qualified(&t.db, &t.table);
         for f in t.files {
             let TableFile {
@@ -383,20 +386,16 @@ impl FileDest {
                 _ => {}
             }
             match &names.part {
-                None => tracing::info!(
-                    "destination {}: {table}: {} rows in {} ({len} bytes, {raw} uncompressed)",
-                    self.name,
-                    t.rows,
+                None => done.push(format!(
+                    "{} ({len} bytes, {raw} before compression)",
                     names.kept.display()
-                ),
+                )),
                 Some(part) => match compress::pack(&names.written, part, &names.kept, self.archive)
                 {
-                    Ok(size) => tracing::info!(
-                        "destination {}: {table}: {} rows in {} ({size} bytes, {len} unpacked)",
-                        self.name,
-                        t.rows,
+                    Ok(size) => done.push(format!(
+                        "{} ({size} bytes, {len} unpacked)",
                         names.kept.display()
-                    ),
+                    )),
                     Err(e) => messages.push(format!(
                         "cannot pack {} into {} ({e}); the rows stay in {}",
                         names.written.display(),
@@ -405,6 +404,14 @@ impl FileDest {
                     )),
                 },
             }
+        }
+        if !done.is_empty() {
+            tracing::info!(
+                "destination {}: {table}: {} rows in {}",
+                self.name,
+                t.rows,
+                done.join(", ")
+            );
         }
         if messages.is_empty() {
             Ok(())

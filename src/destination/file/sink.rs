@@ -49,6 +49,8 @@ pub struct Sink {
     durable: u64,
     /// Bytes written before compression.
     raw_bytes: u64,
+    /// An [`Sink::abort`] could not cut the file back: it may end with part of a batch.
+    uncut: Option<String>,
 }
 
 impl Sink {
@@ -62,6 +64,7 @@ impl Sink {
             out: Some(Out::Plain(BufWriter::with_capacity(BUFFER, file))),
             durable: 0,
             raw_bytes: 0,
+            uncut: None,
         })
     }
 
@@ -132,12 +135,23 @@ impl Sink {
             Some(other) => drop(other),
             None => {}
         }
-        self.file.set_len(self.durable)?;
-        self.file.sync_data()
+        let cut = self
+            .file
+            .set_len(self.durable)
+            .and_then(|()| self.file.sync_data());
+        self.uncut = cut.as_ref().err().map(|e| e.to_string());
+        cut
     }
 
-    /// Closes the file after its last complete batch; returns its length.
+    /// Closes the file after its last complete batch; returns its length. An error when the
+    /// file could not be cut back after a failed batch (it may end with part of that batch).
     pub fn close(mut self) -> io::Result<u64> {
+        if let Some(e) = &self.uncut {
+            return Err(io::Error::other(format!(
+                "it may end with an incomplete batch after byte {} (cutting it failed: {e})",
+                self.durable
+            )));
+        }
         match self.out.take() {
             Some(Out::Plain(w)) => {
                 let (_, rest) = w.into_parts();
