@@ -50,7 +50,7 @@ fn killed_run(archive_format: &str) {
         &ini,
         config(
             &src.name,
-            "select_limit = 25\ndelete_limit = 25\ndelete_loop_delay = 0.01\ndelete_data = true",
+            "select_limit = 25\ndelete_limit = 25\ndelete_loop_delay = 0.02\ndelete_data = true",
             &dir,
             "csv, sql",
             archive_format,
