@@ -1,7 +1,8 @@
 //! The file destination's files on disk: every `archive_format` opens with the standard tools
 //! (tar, gzip, bzip2, xz, zstd, unzip) and holds the exact file; a second run into the same
 //! directory, and a second source of the same run, never overwrite a file; a dry run creates
-//! no file and no directory; a table without eligible rows gets no file.
+//! no file and no directory; a table without eligible rows gets no file; a directory that
+//! cannot be created fails the table and deletes nothing.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -319,4 +320,26 @@ fn a_table_without_eligible_rows_gets_no_file() {
             "{out}"
         );
     }
+}
+
+#[test]
+fn a_directory_that_cannot_be_created_fails_the_table_and_deletes_nothing() {
+    let db = TempDb::create("osa_file_nodir");
+    simple_table(&db.q("t"), 3);
+    let cmd = Osarchiver::new();
+    let blocker = cmd.dir().join("a-file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let out = cmd
+        .config_text(crate::file_support::config(
+            &db.name,
+            "delete_data = true",
+            &blocker.join("out"),
+            "csv",
+            "tar",
+        ))
+        .run();
+    out.assert_code(1)
+        .output_contains("destination f: cannot create")
+        .output_lacks("destination f: destination f");
+    assert_eq!(count(&db.q("t")), 3, "nothing is deleted");
 }

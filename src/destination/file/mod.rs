@@ -77,20 +77,20 @@ enum FormatWriter {
     Sql(SqlWriter),
 }
 
-/// Why a file destination failed.
+/// Why a file destination failed. The messages do not name the destination: the pipeline
+/// does (except for [`FileDest::prepare`]'s, which name it themselves).
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("destination {dest}: {message}")]
-    Other { dest: String, message: String },
-    #[error("destination {dest}: {what}: {source}")]
+    #[error("{0}")]
+    Other(String),
+    #[error("{what}: {source}")]
     Io {
-        dest: String,
         what: String,
         #[source]
         source: io::Error,
     },
-    #[error("destination {dest}: {}", .messages.join("; "))]
-    Finish { dest: String, messages: Vec<String> },
+    #[error("{}", .0.join("; "))]
+    Finish(Vec<String>),
 }
 
 impl FileDest {
@@ -103,15 +103,12 @@ impl FileDest {
     ) -> Result<FileDest, FileError> {
         if !cfg.remote_stores.is_empty() {
             let stores: Vec<&str> = cfg.remote_stores.iter().map(|s| s.name.as_str()).collect();
-            return Err(FileError::Other {
-                dest: cfg.name.clone(),
-                message: format!(
-                    "remote_store ({}) is not supported by this build: the files would not be \
-                     uploaded. Remove remote_store to keep them in {} only",
-                    stores.join(", "),
-                    cfg.directory.display()
-                ),
-            });
+            return Err(FileError::Other(format!(
+                "remote_store ({}) is not supported by this build: the files would not be \
+                 uploaded. Remove remote_store to keep them in {} only",
+                stores.join(", "),
+                cfg.directory.display()
+            )));
         }
         let formats: Vec<&str> = cfg.formats.iter().map(|f| f.extension()).collect();
         if dry_run {
@@ -146,7 +143,6 @@ impl FileDest {
 
     fn io(&self, what: impl Into<String>, source: io::Error) -> FileError {
         FileError::Io {
-            dest: self.name.clone(),
             what: what.into(),
             source,
         }
@@ -166,7 +162,12 @@ impl FileDest {
         if dry_run || self.dry_run {
             let stem = naming::stem(&plan.db, &plan.table);
             let n = naming::first_free(&self.directory, &stem, &self.formats, 0).map_err(|e| {
-                self.io(format!("cannot look into {}", self.directory.display()), e)
+                let what = format!(
+                    "destination {}: cannot look into {}",
+                    self.name,
+                    self.directory.display()
+                );
+                self.io(what, e)
             })?;
             for &format in &self.formats {
                 let names = naming::names(&self.directory, &stem, n, format, self.archive);
@@ -282,10 +283,10 @@ impl FileDest {
             return Ok(WriteOutcome::default());
         }
         if t.failed {
-            return Err(FileError::Other {
-                dest: self.name.clone(),
-                message: format!("{}: an earlier write failed", qualified(&t.db, &t.table)),
-            });
+            return Err(FileError::Other(format!(
+                "{}: an earlier write failed",
+                qualified(&t.db, &t.table)
+            )));
         }
         if batch.is_empty() {
             return Ok(WriteOutcome::default());
@@ -416,10 +417,7 @@ impl FileDest {
         if messages.is_empty() {
             Ok(())
         } else {
-            Err(FileError::Finish {
-                dest: self.name.clone(),
-                messages,
-            })
+            Err(FileError::Finish(messages))
         }
     }
 }
