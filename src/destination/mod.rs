@@ -1,7 +1,7 @@
 //! Destinations: where archived rows go before they are deleted from the source.
 //!
 //! - [`db`]: an archive database.
-//! - [`file`]: CSV and SQL files, compressed, optionally uploaded to remote stores.
+//! - [`file`](mod@file): CSV and SQL files, compressed (uploads to remote stores: not yet).
 //!
 //! [`Dest`] and [`Target`] put them behind one interface for the pipeline: open once per
 //! source, `prepare` per table, `write` per batch (durable when it returns), `finish` per table.
