@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, the configparser comparison (needs python3) and the
 # integration tests, which start a private MariaDB server of their own (needs mariadb-server and
-# mariadb-client) unless OSARCHIVER_TEST_MYSQL=mysql://user[:password]@host:port names one.
+# mariadb-client) unless OSARCHIVER_TEST_MYSQL=mysql://user[:password]@host:port names one, and
+# open the file destination's archives with tar, gzip, bzip2, xz, zstd and unzip. Whatever is
+# missing is installed with apt-get when run as root, or named and the script stops.
 #
 # Usage: scripts/test.sh [cargo test arguments...]
 #   scripts/test.sh                     # everything
@@ -19,6 +21,11 @@ if [ -z "${OSARCHIVER_TEST_MYSQL:-}" ]; then
     { have mariadbd && have mariadb-install-db; } || missing+=(mariadb-server)
 fi
 have python3 || missing+=(python3)
+# The file destination's tests open its archives with the standard tools.
+for tool in tar gzip bzip2 zstd unzip; do
+    have "$tool" || missing+=("$tool")
+done
+have xz || missing+=(xz-utils)
 
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -28,9 +35,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
         echo "scripts/test.sh: missing ${missing[*]}." >&2
-        echo "  Install it (Debian/Ubuntu: sudo apt-get install ${missing[*]})," >&2
-        echo "  or run the tests against an existing server:" >&2
-        echo "  OSARCHIVER_TEST_MYSQL=mysql://root:PASSWORD@127.0.0.1:3306 scripts/test.sh" >&2
+        echo "  Install it (Debian/Ubuntu: sudo apt-get install ${missing[*]})." >&2
+        case " ${missing[*]} " in
+            *" mariadb-server "*)
+                echo "  Instead of mariadb-server, the tests can use an existing server:" >&2
+                echo "  OSARCHIVER_TEST_MYSQL=mysql://root:PASSWORD@127.0.0.1:3306 scripts/test.sh" >&2
+                ;;
+        esac
         exit 1
     fi
 fi

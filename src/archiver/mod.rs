@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use mysql_async::prelude::*;
 
-use crate::config::{Archiver, Config, Source};
+use crate::config::{Archiver, Config, RunClock, Source};
 use crate::destination::{Dest, Target};
 use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
@@ -50,13 +50,19 @@ pub async fn run(config: &Config, dry_run: bool) -> RunReport {
             }
         );
         for source in &archiver.sources {
-            run_source(archiver, source, dry_run, &mut report).await;
+            run_source(archiver, source, &config.clock, dry_run, &mut report).await;
         }
     }
     report
 }
 
-async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report: &mut RunReport) {
+async fn run_source(
+    archiver: &Archiver,
+    source: &Source,
+    clock: &RunClock,
+    dry_run: bool,
+    report: &mut RunReport,
+) {
     let label = format!("archiver {} source {}", archiver.name, source.name);
     tracing::info!(
         "{label}: where {}; archive_data={} delete_data={}",
@@ -98,7 +104,7 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
     let mut dests: Vec<Dest> = Vec::new();
     if source.archive_data {
         for d in &archiver.destinations {
-            match Dest::open(d, &mut src, &source.name, dry_run).await {
+            match Dest::open(d, &mut src, &source.name, clock, dry_run).await {
                 Ok(dest) => dests.push(dest),
                 Err(e) => {
                     report

@@ -1,7 +1,7 @@
 //! Destinations: where archived rows go before they are deleted from the source.
 //!
 //! - [`db`]: an archive database.
-//! - [`file`]: CSV and SQL files, compressed, optionally uploaded to remote stores.
+//! - [`file`](mod@file): CSV and SQL files, compressed (uploads to remote stores: not yet).
 //!
 //! [`Dest`] and [`Target`] put them behind one interface for the pipeline: open once per
 //! source, `prepare` per table, `write` per batch (durable when it returns), `finish` per table.
@@ -9,7 +9,7 @@
 pub mod db;
 pub mod file;
 
-use crate::config::{Destination, Retry};
+use crate::config::{Destination, Retry, RunClock};
 use crate::mysql::conn::Db;
 use crate::source::batch::Batch;
 use crate::source::plan::TablePlan;
@@ -30,11 +30,13 @@ pub enum Target {
 }
 
 impl Dest {
-    /// Opens a destination for one source (`source` is that source's session).
+    /// Opens a destination for one source (`source` is that source's session; `clock` the
+    /// run's start, for the files' headers).
     pub async fn open(
         cfg: &Destination,
         source: &mut Db,
         source_name: &str,
+        clock: &RunClock,
         dry_run: bool,
     ) -> Result<Dest, String> {
         match cfg {
@@ -42,7 +44,7 @@ impl Dest {
                 .await
                 .map(Dest::Db)
                 .map_err(|e| e.to_string()),
-            Destination::File(c) => file::FileDest::open(c, source_name, dry_run)
+            Destination::File(c) => file::FileDest::open(c, source_name, clock, dry_run)
                 .map(Dest::File)
                 .map_err(|e| e.to_string()),
         }

@@ -7,5 +7,10 @@ mod harness;
 
 mod check_config;
 mod config_compat;
+mod file_archives;
+mod file_formats;
+mod file_kill;
+mod file_roundtrip;
+mod file_support;
 mod harness_selftest;
 mod mysql_layer;

@@ -4,6 +4,7 @@
 //! introspection, server identity and the archive `CREATE TABLE`.
 //!
 //! Each test works in its own databases (named with `unique_name`), dropped when it ends.
+//! The every-type fixture and the comparison are shared with the file destination's tests.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,12 +41,12 @@ async fn connect() -> Db {
 }
 
 /// A database for one test, dropped when the test ends, failed or not.
-struct TempDb {
-    name: String,
+pub(crate) struct TempDb {
+    pub(crate) name: String,
 }
 
 impl TempDb {
-    fn create(prefix: &str) -> TempDb {
+    pub(crate) fn create(prefix: &str) -> TempDb {
         TempDb::create_with(prefix, "")
     }
 
@@ -56,7 +57,7 @@ impl TempDb {
     }
 
     /// `db`.`table`.
-    fn q(&self, table: &str) -> String {
+    pub(crate) fn q(&self, table: &str) -> String {
         qualified(&self.name, table)
     }
 }
@@ -71,17 +72,17 @@ impl Drop for TempDb {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 /// A text value for the fixture, spelled in hex so the fixture does not depend on escaping.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     format!("CONVERT(UNHEX('{}') USING utf8mb4)", hex(s.as_bytes()))
 }
 
 /// A binary value for the fixture.
-fn bin(b: &[u8]) -> String {
+pub(crate) fn bin(b: &[u8]) -> String {
     format!("UNHEX('{}')", hex(b))
 }
 
@@ -90,7 +91,7 @@ fn bin(b: &[u8]) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// The fixture table: every type the archiver may meet.
-const TYPES: &[(&str, &str)] = &[
+pub(crate) const TYPES: &[(&str, &str)] = &[
     ("id", "INT NOT NULL AUTO_INCREMENT PRIMARY KEY"),
     ("ti", "TINYINT"),
     ("tiu", "TINYINT UNSIGNED"),
@@ -304,7 +305,7 @@ fn fixture_rows() -> Vec<Vec<(&'static str, String)>> {
 }
 
 /// Creates `t` in `db` with every type, and fills it.
-fn create_fixture(db: &TempDb) {
+pub(crate) fn create_fixture(db: &TempDb) {
     let cols: Vec<String> = TYPES
         .iter()
         .map(|(n, t)| format!("{} {t}", quote_ident(n)))
@@ -352,7 +353,7 @@ fn create_fixture(db: &TempDb) {
 /// and by its bytes, same MD5 over the hex of every value, same `CHECKSUM TABLE`.
 ///
 /// Columns in `skip` are left out (and then `CHECKSUM TABLE`, which covers whole rows).
-fn assert_identical(src: &str, dst: &str, skip: &[&str]) {
+pub(crate) fn assert_identical(src: &str, dst: &str, skip: &[&str]) {
     let compared = || TYPES.iter().filter(|(n, _)| !skip.contains(n));
     let per_column: Vec<String> = compared()
         .map(|(n, _)| {

@@ -46,10 +46,20 @@ pub fn client_program() -> PathBuf {
 /// column names, in utf8mb4, reading no option file. `Ok` is the client's stdout; `Err` is its
 /// stderr (the server's error message) with the exit status.
 pub fn run_sql(connection_args: &[String], sql: &str) -> Result<String, String> {
+    run_sql_with(connection_args, &[], sql)
+}
+
+/// [`run_sql`] with more client options (e.g. `--local-infile=1` for `LOAD DATA LOCAL`).
+pub fn run_sql_with(
+    connection_args: &[String],
+    extra_args: &[&str],
+    sql: &str,
+) -> Result<String, String> {
     let mut child = Command::new(client_program())
         .arg("--no-defaults")
         .args(connection_args)
         .args(["--batch", "-N", "--default-character-set=utf8mb4"])
+        .args(extra_args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

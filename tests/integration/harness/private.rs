@@ -189,6 +189,8 @@ impl PrivateServer {
             "--max-connections=500".into(),
             "--innodb-buffer-pool-load-at-startup=0".into(),
             "--innodb-buffer-pool-dump-at-shutdown=0".into(),
+            // LOAD DATA LOCAL INFILE restores CSV archives (MariaDB's default, said explicitly).
+            "--local-infile=1".into(),
         ];
         args.extend(self.innodb_args());
         if restart {

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use super::cleanup::at_exit;
-use super::client::run_sql;
+use super::client::{run_sql, run_sql_with};
 use super::external::ExternalServer;
 use super::private::PrivateServer;
 
@@ -144,6 +144,16 @@ impl Server {
     /// [`Self::sql`], returning the error text instead of panicking.
     pub fn try_sql(&self, sql: &str) -> Result<String, String> {
         run_sql(&self.cli_args(), sql)
+    }
+
+    /// [`Self::sql`] with more `mariadb` client options, e.g. `--local-infile=1` for
+    /// `LOAD DATA LOCAL INFILE` (the private server allows it; an external one must have
+    /// `local_infile` on).
+    pub fn sql_with(&self, client_args: &[&str], sql: &str) -> String {
+        match run_sql_with(&self.cli_args(), client_args, sql) {
+            Ok(out) => out,
+            Err(e) => panic!("SQL failed: {e}\n--- SQL ---\n{sql}"),
+        }
     }
 
     /// Whether this is a server the harness started (and may kill).

@@ -1,0 +1,353 @@
+//! File names: `<directory>/<db>.<table>.<csv|sql>`, as the original names them, then the
+//! compressed name (`.tar`, `.tar.gz`, `.tar.bz2`, `.tar.xz`, `.zip`, `.gz`, `.zst` appended),
+//! and never a name that is already taken.
+//!
+//! A table's files are numbered when their plain name or one of the names it can become is
+//! taken, whatever this destination's own `archive_format`: `<db>.<table>.csv`, then
+//! `<db>.<table>.1.csv`, `<db>.<table>.2.csv`, ... All the formats of one table share the
+//! number. [`claim`] creates the files with `O_CREAT|O_EXCL`, so two writers (two sources of
+//! one run, two runs at once) can never both get a name: the loser moves on to the next number.
+//!
+//! `/`, `%` and NUL in database and table names are written `%2F`, `%25` and `%00`: a name can
+//! never leave the directory.
+
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::config::{ArchiveFormat, FileFormat};
+
+/// Files are created readable and writable by their owner only: they hold database rows.
+pub const FILE_MODE: u32 = 0o600;
+
+/// The suffix of the temporary file an archive is built in.
+pub const PART: &str = ".part";
+
+/// How many numbers [`claim`] tries before giving up.
+const MAX_NUMBER: u32 = 100_000;
+
+/// What each archive format appends to the plain file's name.
+pub fn archive_suffix(format: ArchiveFormat) -> &'static str {
+    match format {
+        ArchiveFormat::Tar => ".tar",
+        ArchiveFormat::Gztar => ".tar.gz",
+        ArchiveFormat::Bztar => ".tar.bz2",
+        ArchiveFormat::Xztar => ".tar.xz",
+        ArchiveFormat::Zip => ".zip",
+        ArchiveFormat::Gz => ".gz",
+        ArchiveFormat::Zst => ".zst",
+    }
+}
+
+/// Whether the format compresses the file as it is written (no plain file, no packing step).
+pub fn is_streaming(format: ArchiveFormat) -> bool {
+    matches!(format, ArchiveFormat::Gz | ArchiveFormat::Zst)
+}
+
+/// `<db>.<table>`, with `/`, `%` and NUL percent-encoded.
+pub fn stem(db: &str, table: &str) -> String {
+    let mut out = String::with_capacity(db.len() + table.len() + 1);
+    push_escaped(&mut out, db);
+    out.push('.');
+    push_escaped(&mut out, table);
+    out
+}
+
+fn push_escaped(out: &mut String, name: &str) {
+    for c in name.chars() {
+        match c {
+            '/' => out.push_str("%2F"),
+            '%' => out.push_str("%25"),
+            '\0' => out.push_str("%00"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The names of one file of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileNames {
+    /// The file rows are written to: the plain file, or the compressed file for `gz`/`zst`.
+    pub written: PathBuf,
+    /// The file that stays: the archive holding the plain file, or `written` for `gz`/`zst`.
+    pub kept: PathBuf,
+    /// Where the archive is built before it is linked to `kept` (archive formats only).
+    pub part: Option<PathBuf>,
+}
+
+/// The plain file name of number `n` (0: no number).
+fn base_name(stem: &str, n: u32, format: FileFormat) -> String {
+    if n == 0 {
+        format!("{stem}.{}", format.extension())
+    } else {
+        format!("{stem}.{n}.{}", format.extension())
+    }
+}
+
+/// The names of file number `n` of a table.
+pub fn names(
+    dir: &Path,
+    stem: &str,
+    n: u32,
+    format: FileFormat,
+    archive: ArchiveFormat,
+) -> FileNames {
+    let base = base_name(stem, n, format);
+    let kept = dir.join(format!("{base}{}", archive_suffix(archive)));
+    if is_streaming(archive) {
+        FileNames {
+            written: kept.clone(),
+            kept,
+            part: None,
+        }
+    } else {
+        FileNames {
+            written: dir.join(&base),
+            part: Some(dir.join(format!("{base}{}{PART}", archive_suffix(archive)))),
+            kept,
+        }
+    }
+}
+
+/// Whether `p` exists (a dangling symbolic link counts).
+fn exists(p: &Path) -> io::Result<bool> {
+    match fs::symlink_metadata(p) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        // A component that is a file: nothing can be there.
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the plain name `base` or any name it can become (any archive format, temporary
+/// names included) exists in `dir`.
+fn taken(dir: &Path, base: &str) -> io::Result<bool> {
+    if exists(&dir.join(base))? {
+        return Ok(true);
+    }
+    for (_, format) in ArchiveFormat::ALL {
+        let compressed = format!("{base}{}", archive_suffix(*format));
+        if exists(&dir.join(&compressed))? || exists(&dir.join(format!("{compressed}{PART}")))? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The first number, from `from` on, whose names are all free for every format.
+pub fn first_free(dir: &Path, stem: &str, formats: &[FileFormat], from: u32) -> io::Result<u32> {
+    let mut n = from;
+    loop {
+        let mut free = true;
+        for &f in formats {
+            if taken(dir, &base_name(stem, n, f))? {
+                free = false;
+                break;
+            }
+        }
+        if free {
+            return Ok(n);
+        }
+        n += 1;
+        if n > MAX_NUMBER {
+            return Err(io::Error::other(format!(
+                "no free file name for {stem} in {} after {MAX_NUMBER} tries",
+                dir.display()
+            )));
+        }
+    }
+}
+
+/// Creates the files of a table (`written` of each format) under the first free number, each
+/// with `O_CREAT|O_EXCL` and mode [`FILE_MODE`]; `dir` must exist. On a race with another
+/// writer (a file appeared between the check and the creation) the files created so far are
+/// removed and the next number is tried.
+pub fn claim(
+    dir: &Path,
+    stem: &str,
+    formats: &[FileFormat],
+    archive: ArchiveFormat,
+) -> io::Result<Vec<(FileNames, File)>> {
+    let mut from = 0;
+    'numbers: loop {
+        let n = first_free(dir, stem, formats, from)?;
+        let mut created: Vec<(FileNames, File)> = Vec::with_capacity(formats.len());
+        for &f in formats {
+            let names = names(dir, stem, n, f, archive);
+            let opened = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(FILE_MODE)
+                .open(&names.written);
+            match opened {
+                Ok(file) => created.push((names, file)),
+                Err(e) => {
+                    for (names, file) in created {
+                        drop(file);
+                        let _ = fs::remove_file(&names.written);
+                    }
+                    if e.kind() == io::ErrorKind::AlreadyExists {
+                        from = n + 1;
+                        continue 'numbers;
+                    }
+                    return Err(io::Error::new(
+                        e.kind(),
+                        format!("cannot create {}: {e}", names.written.display()),
+                    ));
+                }
+            }
+        }
+        return Ok(created);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOTH: &[FileFormat] = &[FileFormat::Csv, FileFormat::Sql];
+
+    fn tmp() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap()
+    }
+
+    #[test]
+    fn names_as_the_original_plus_the_archive_suffix() {
+        let d = Path::new("/x");
+        let n = names(
+            d,
+            "nova.instances",
+            0,
+            FileFormat::Csv,
+            ArchiveFormat::Gztar,
+        );
+        assert_eq!(n.written, Path::new("/x/nova.instances.csv"));
+        assert_eq!(n.kept, Path::new("/x/nova.instances.csv.tar.gz"));
+        assert_eq!(
+            n.part.as_deref(),
+            Some(Path::new("/x/nova.instances.csv.tar.gz.part"))
+        );
+        let n = names(d, "nova.instances", 2, FileFormat::Sql, ArchiveFormat::Zst);
+        assert_eq!(n.written, Path::new("/x/nova.instances.2.sql.zst"));
+        assert_eq!(n.kept, n.written);
+        assert_eq!(n.part, None);
+        for (name, format) in ArchiveFormat::ALL {
+            let n = names(d, "a.b", 0, FileFormat::Sql, *format);
+            let kept = n.kept.to_string_lossy().into_owned();
+            let want = match *name {
+                "tar" => "/x/a.b.sql.tar",
+                "gztar" => "/x/a.b.sql.tar.gz",
+                "bztar" => "/x/a.b.sql.tar.bz2",
+                "xztar" => "/x/a.b.sql.tar.xz",
+                "zip" => "/x/a.b.sql.zip",
+                "gz" => "/x/a.b.sql.gz",
+                "zst" => "/x/a.b.sql.zst",
+                other => panic!("{other}"),
+            };
+            assert_eq!(kept, want);
+        }
+    }
+
+    #[test]
+    fn names_cannot_leave_the_directory() {
+        assert_eq!(stem("nova", "instances"), "nova.instances");
+        assert_eq!(stem("../etc", "pass/wd"), "..%2Fetc.pass%2Fwd");
+        assert_eq!(stem("a%2Fb", "n\0ul"), "a%252Fb.n%00ul");
+        assert_eq!(stem("é", "🦀 x"), "é.🦀 x");
+    }
+
+    #[test]
+    fn a_missing_directory_has_every_name_free() {
+        let d = tmp();
+        let missing = d.path().join("not/yet");
+        assert_eq!(first_free(&missing, "a.b", BOTH, 0).unwrap(), 0);
+    }
+
+    #[test]
+    fn any_taken_name_of_any_format_moves_to_the_next_number() {
+        let d = tmp();
+        let dir = d.path();
+        assert_eq!(first_free(dir, "a.b", BOTH, 0).unwrap(), 0);
+        // A finished archive of another format from an earlier run.
+        fs::write(dir.join("a.b.sql.zip"), "").unwrap();
+        assert_eq!(first_free(dir, "a.b", BOTH, 0).unwrap(), 1);
+        // A leftover temporary archive of number 1.
+        fs::write(dir.join("a.b.1.csv.tar.xz.part"), "").unwrap();
+        assert_eq!(first_free(dir, "a.b", BOTH, 0).unwrap(), 2);
+        // A plain file of number 2 (a killed run).
+        fs::write(dir.join("a.b.2.csv"), "").unwrap();
+        assert_eq!(first_free(dir, "a.b", BOTH, 0).unwrap(), 3);
+        // Only the CSV format: number 1's .sql.zip does not matter, number 0's neither.
+        fs::write(dir.join("a.b.3.sql.gz"), "").unwrap();
+        assert_eq!(first_free(dir, "a.b", &[FileFormat::Csv], 0).unwrap(), 0);
+        assert_eq!(first_free(dir, "a.b", BOTH, 0).unwrap(), 4);
+        // A dangling symbolic link is taken too.
+        std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("a.b.4.sql.tar")).unwrap();
+        assert_eq!(first_free(dir, "a.b", BOTH, 0).unwrap(), 5);
+    }
+
+    #[test]
+    fn claim_creates_every_format_exclusively_and_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tmp();
+        let dir = d.path();
+        let first = claim(dir, "a.b", BOTH, ArchiveFormat::Gztar).unwrap();
+        let written: Vec<_> = first.iter().map(|(n, _)| n.written.clone()).collect();
+        assert_eq!(written, [dir.join("a.b.csv"), dir.join("a.b.sql")]);
+        for p in &written {
+            let mode = fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, FILE_MODE, "{}", p.display());
+        }
+        // A second writer of the same table gets the next number, for both formats.
+        let second = claim(dir, "a.b", BOTH, ArchiveFormat::Zst).unwrap();
+        let written: Vec<_> = second.iter().map(|(n, _)| n.written.clone()).collect();
+        assert_eq!(
+            written,
+            [dir.join("a.b.1.csv.zst"), dir.join("a.b.1.sql.zst")]
+        );
+    }
+
+    #[test]
+    fn concurrent_claims_get_distinct_numbers() {
+        let d = tmp();
+        let dir = d.path().to_path_buf();
+        // An existing file of number 0 is never touched.
+        fs::write(dir.join("a.b.sql"), "x").unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let dir = dir.clone();
+                std::thread::spawn(move || claim(&dir, "a.b", BOTH, ArchiveFormat::Tar).unwrap())
+            })
+            .collect();
+        let mut numbers: Vec<String> = Vec::new();
+        for t in threads {
+            let got = t.join().unwrap();
+            let csv = got[0]
+                .0
+                .written
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let sql = got[1]
+                .0
+                .written
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            // Both formats of one claim share the number.
+            assert_eq!(csv.trim_end_matches(".csv"), sql.trim_end_matches(".sql"));
+            numbers.push(csv);
+        }
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 8, "{numbers:?}");
+        assert!(!numbers.contains(&"a.b.csv".to_string()));
+        assert_eq!(fs::read(dir.join("a.b.sql")).unwrap(), b"x");
+        // Exactly the 8 claims' 16 files and the existing one: a lost race leaves nothing behind.
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 17);
+    }
+}

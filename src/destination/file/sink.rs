@@ -1,0 +1,312 @@
+//! A durable output file, written batch by batch.
+//!
+//! Bytes go through a buffer and, for `archive_format = gz` or `zst`, a compressor.
+//! [`Sink::end_batch`] makes everything written so far durable: the batch's gzip member or
+//! zstd frame is closed, the buffer is flushed and the file is `fdatasync`ed. A file cut at any
+//! moment therefore holds complete batches followed by at most one incomplete one, and
+//! `gzip -d`/`zstd -d` decode every complete batch (gzip members and zstd frames concatenate).
+//! [`Sink::abort`] cuts a failed batch off: the file is truncated back to the end of the last
+//! complete batch.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use flate2::write::GzEncoder;
+
+/// The buffer between the encoders and the file.
+const BUFFER: usize = 256 << 10;
+
+/// zstd's default level: fast, and much smaller than gzip's output on SQL and CSV text.
+const ZSTD_LEVEL: i32 = 3;
+
+/// How the file is compressed as it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    /// One gzip member per batch.
+    Gzip,
+    /// One zstd frame per batch, with a checksum.
+    Zstd,
+}
+
+enum Out {
+    /// Between batches, and always for uncompressed files.
+    Plain(BufWriter<File>),
+    Gzip(GzEncoder<BufWriter<File>>),
+    Zstd(zstd::stream::write::Encoder<'static, BufWriter<File>>),
+}
+
+/// An open output file.
+pub struct Sink {
+    path: PathBuf,
+    compression: Compression,
+    /// A second handle on the same open file: `fdatasync` and truncation.
+    file: File,
+    /// `None` once a write failed.
+    out: Option<Out>,
+    /// The file's length after the last complete batch.
+    durable: u64,
+    /// Bytes written before compression.
+    raw_bytes: u64,
+    /// An [`Sink::abort`] could not cut the file back: it may end with part of a batch.
+    uncut: Option<String>,
+}
+
+impl Sink {
+    /// Wraps a newly created, empty file.
+    pub fn new(path: PathBuf, file: File, compression: Compression) -> io::Result<Sink> {
+        let handle = file.try_clone()?;
+        Ok(Sink {
+            path,
+            compression,
+            file: handle,
+            out: Some(Out::Plain(BufWriter::with_capacity(BUFFER, file))),
+            durable: 0,
+            raw_bytes: 0,
+            uncut: None,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's length after the last complete batch.
+    pub fn durable_len(&self) -> u64 {
+        self.durable
+    }
+
+    /// Bytes written so far, before compression.
+    pub fn raw_bytes(&self) -> u64 {
+        self.raw_bytes
+    }
+
+    fn failed(&self) -> io::Error {
+        io::Error::other(format!(
+            "{}: an earlier write to this file failed",
+            self.path.display()
+        ))
+    }
+
+    /// The writer of the current batch, starting a gzip member or zstd frame if needed.
+    fn batch_writer(&mut self) -> io::Result<&mut Out> {
+        let out = match self.out.take() {
+            Some(Out::Plain(w)) => match self.compression {
+                Compression::None => Out::Plain(w),
+                Compression::Gzip => Out::Gzip(GzEncoder::new(w, flate2::Compression::default())),
+                Compression::Zstd => {
+                    let mut e = zstd::stream::write::Encoder::new(w, ZSTD_LEVEL)?;
+                    e.include_checksum(true)?;
+                    Out::Zstd(e)
+                }
+            },
+            Some(out) => out,
+            None => return Err(self.failed()),
+        };
+        Ok(self.out.insert(out))
+    }
+
+    /// Ends the batch: closes its gzip member or zstd frame, flushes, `fdatasync`s. When this
+    /// returns Ok, everything written so far is on disk. On an error, call [`Sink::abort`].
+    pub fn end_batch(&mut self) -> io::Result<()> {
+        let mut w = match self.out.take() {
+            Some(Out::Plain(w)) => w,
+            Some(Out::Gzip(e)) => e.finish()?,
+            Some(Out::Zstd(e)) => e.finish()?,
+            None => return Err(self.failed()),
+        };
+        w.flush()?;
+        let len = w.get_mut().stream_position()?;
+        self.out = Some(Out::Plain(w));
+        self.file.sync_data()?;
+        self.durable = len;
+        Ok(())
+    }
+
+    /// Drops what was written since the last complete batch: the file is truncated back to
+    /// [`Sink::durable_len`] and synced. The sink takes no more writes.
+    pub fn abort(&mut self) -> io::Result<()> {
+        match self.out.take() {
+            // The buffer is dropped unwritten.
+            Some(Out::Plain(w)) => drop(w.into_parts()),
+            // An encoder may write its end into the buffer, and the buffer into the file, as
+            // it is dropped: truncated away below.
+            Some(other) => drop(other),
+            None => {}
+        }
+        let cut = self
+            .file
+            .set_len(self.durable)
+            .and_then(|()| self.file.sync_data());
+        self.uncut = cut.as_ref().err().map(|e| e.to_string());
+        cut
+    }
+
+    /// Closes the file after its last complete batch; returns its length. An error when the
+    /// file could not be cut back after a failed batch (it may end with part of that batch).
+    pub fn close(mut self) -> io::Result<u64> {
+        if let Some(e) = &self.uncut {
+            return Err(io::Error::other(format!(
+                "it may end with an incomplete batch after byte {} (cutting it failed: {e})",
+                self.durable
+            )));
+        }
+        match self.out.take() {
+            Some(Out::Plain(w)) => {
+                let (_, rest) = w.into_parts();
+                debug_assert!(rest.map(|b| b.is_empty()).unwrap_or(true));
+                Ok(self.durable)
+            }
+            Some(other) => {
+                // A batch was started and not ended: it is not part of the file.
+                self.out = Some(other);
+                self.abort()?;
+                Ok(self.durable)
+            }
+            None => Ok(self.durable),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = match self.batch_writer()? {
+            Out::Plain(w) => w.write(buf)?,
+            Out::Gzip(e) => e.write(buf)?,
+            Out::Zstd(e) => e.write(buf)?,
+        };
+        self.raw_bytes += n as u64;
+        Ok(n)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let w = self.batch_writer()?;
+        match w {
+            Out::Plain(w) => w.write_all(buf)?,
+            Out::Gzip(e) => e.write_all(buf)?,
+            Out::Zstd(e) => e.write_all(buf)?,
+        }
+        self.raw_bytes += buf.len() as u64;
+        Ok(())
+    }
+
+    /// Durability is [`Sink::end_batch`]'s business: this does nothing.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `fsync`s a directory, so that the names created or removed in it are durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn sink(dir: &Path, name: &str, c: Compression) -> Sink {
+        let path = dir.join(name);
+        let file = File::create_new(&path).unwrap();
+        Sink::new(path, file, c).unwrap()
+    }
+
+    fn gunzip(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    fn unzstd(bytes: &[u8]) -> Vec<u8> {
+        zstd::stream::decode_all(bytes).unwrap()
+    }
+
+    #[test]
+    fn batches_are_durable_and_decode_as_one_stream() {
+        let d = tempfile::tempdir().unwrap();
+        for (c, decode) in [
+            (
+                Compression::None,
+                (|b: &[u8]| b.to_vec()) as fn(&[u8]) -> Vec<u8>,
+            ),
+            (Compression::Gzip, gunzip),
+            (Compression::Zstd, unzstd),
+        ] {
+            let mut s = sink(d.path(), &format!("{c:?}"), c);
+            s.write_all(b"first batch\n").unwrap();
+            s.end_batch().unwrap();
+            let after_one = s.durable_len();
+            assert_eq!(std::fs::metadata(s.path()).unwrap().len(), after_one);
+            s.write_all(b"second ").unwrap();
+            s.write_all(b"batch\n").unwrap();
+            s.end_batch().unwrap();
+            assert!(s.durable_len() > after_one);
+            assert_eq!(s.raw_bytes(), 25);
+            let path = s.path().to_path_buf();
+            let len = s.close().unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(bytes.len() as u64, len);
+            assert_eq!(decode(&bytes), b"first batch\nsecond batch\n", "{c:?}");
+            if c != Compression::None {
+                // A file cut after the first batch decodes to the first batch.
+                assert_eq!(decode(&bytes[..after_one as usize]), b"first batch\n");
+            }
+        }
+    }
+
+    #[test]
+    fn abort_cuts_the_unfinished_batch_off() {
+        let d = tempfile::tempdir().unwrap();
+        for c in [Compression::None, Compression::Gzip, Compression::Zstd] {
+            let mut s = sink(d.path(), &format!("{c:?}"), c);
+            s.write_all(b"kept\n").unwrap();
+            s.end_batch().unwrap();
+            let durable = s.durable_len();
+            // Incompressible, and enough to get past the buffers into the file.
+            let mut x = 0x2545_f491_4f6c_dd1du64;
+            let big: Vec<u8> = (0..(3 * BUFFER))
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x as u8
+                })
+                .collect();
+            s.write_all(&big).unwrap();
+            let path = s.path().to_path_buf();
+            let before = std::fs::metadata(&path).unwrap().len();
+            assert!(
+                before > durable,
+                "{c:?}: the unfinished batch reached the file"
+            );
+            s.abort().unwrap();
+            assert!(s.write_all(b"more").is_err(), "{c:?}: writes after abort");
+            assert!(s.end_batch().is_err());
+            assert_eq!(s.close().unwrap(), durable);
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(bytes.len() as u64, durable, "{c:?}");
+            let plain = match c {
+                Compression::None => bytes,
+                Compression::Gzip => gunzip(&bytes),
+                Compression::Zstd => unzstd(&bytes),
+            };
+            assert_eq!(plain, b"kept\n");
+        }
+    }
+
+    #[test]
+    fn closing_inside_a_batch_drops_that_batch() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = sink(d.path(), "z", Compression::Zstd);
+        s.write_all(b"one").unwrap();
+        s.end_batch().unwrap();
+        s.write_all(b"two").unwrap();
+        let path = s.path().to_path_buf();
+        s.close().unwrap();
+        assert_eq!(unzstd(&std::fs::read(path).unwrap()), b"one");
+    }
+}
