@@ -9,3 +9,4 @@ mod check_config;
 mod config_compat;
 mod harness_selftest;
 mod mysql_layer;
+mod pipeline;
