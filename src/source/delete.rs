@@ -1,7 +1,8 @@
 //! Deleting archived rows from the source: chunks of `delete_limit` rows named by their full key,
 //! re-checking the selection predicate, each chunk its own transaction (autocommit). A chunk that
 //! a foreign key refuses (1451) is split in halves until every deletable row is gone and each
-//! row that cannot go is isolated and reported once.
+//! row that cannot go is isolated and reported once. In a table that references itself, a row
+//! may only have been blocked by rows of the same batch deleted after it: those are tried again.
 
 use std::time::Duration;
 
@@ -49,22 +50,7 @@ pub async fn delete_rows(
         // Halves still to try, last in first out, so rows go in key order.
         let mut stack: Vec<&[usize]> = vec![chunk];
         while let Some(part) = stack.pop() {
-            let statement =
-                sql::delete_rows(&plan.db, &plan.table, &plan.key, where_clause, part.len());
-            let params: Vec<Value> = part
-                .iter()
-                .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
-                .collect();
-            let result = with_retry(db, retry, "delete", |a| {
-                let statement = statement.as_str();
-                let params = params.clone();
-                Box::pin(async move {
-                    a.conn.exec_drop(statement, params).await?;
-                    Ok(a.conn.affected_rows())
-                })
-            })
-            .await;
-            match result {
+            match delete_part(db, retry, plan, where_clause, batch, part).await {
                 Ok(n) => {
                     out.deleted += n;
                     out.changed += (part.len() as u64).saturating_sub(n);
@@ -83,7 +69,60 @@ pub async fn delete_rows(
             }
         }
     }
+    // A parent that comes before its child in key order was blocked by that child even when
+    // the child went later in this batch: in a table that references itself, try the blocked
+    // rows again, one at a time and last first (children usually follow their parents), for as
+    // long as that frees some.
+    let mut progress = out.deleted > 0;
+    while progress && !out.blocked.is_empty() && references_itself(plan) {
+        progress = false;
+        let pending = std::mem::take(&mut out.blocked);
+        for (row, constraint) in pending.into_iter().rev() {
+            match delete_part(db, retry, plan, where_clause, batch, &[row]).await {
+                Ok(n) => {
+                    out.deleted += n;
+                    out.changed += 1 - n.min(1);
+                    progress = true;
+                }
+                Err(e) if e.kind() == ErrorKind::ForeignKey => out.blocked.push((row, constraint)),
+                Err(e) => return Err(e),
+            }
+        }
+        out.blocked.reverse();
+    }
     Ok(out)
+}
+
+/// Whether one of the foreign keys referencing the table is declared on the table itself.
+fn references_itself(plan: &TablePlan) -> bool {
+    plan.referenced_by
+        .iter()
+        .any(|f| f.db == plan.db && f.table == plan.table)
+}
+
+/// One DELETE of the rows `part` of the batch, named by their key; the rows it deleted.
+async fn delete_part(
+    db: &mut Db,
+    retry: Retry,
+    plan: &TablePlan,
+    where_clause: &str,
+    batch: &Batch,
+    part: &[usize],
+) -> Result<u64, RetryError> {
+    let statement = sql::delete_rows(&plan.db, &plan.table, &plan.key, where_clause, part.len());
+    let params: Vec<Value> = part
+        .iter()
+        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+        .collect();
+    with_retry(db, retry, "delete", |a| {
+        let statement = statement.as_str();
+        let params = params.clone();
+        Box::pin(async move {
+            a.conn.exec_drop(statement, params).await?;
+            Ok(a.conn.affected_rows())
+        })
+    })
+    .await
 }
 
 /// The constraint in a 1451 message: "... CONSTRAINT `name` FOREIGN KEY ...".
