@@ -24,6 +24,9 @@ use report::{RunReport, TableReport};
 /// How often a long table logs its progress.
 const PROGRESS_EVERY: Duration = Duration::from_secs(10);
 
+/// The most passes over the tables of a foreign-key cycle (see [`cycle_passes`]).
+const MAX_CYCLE_PASSES: u32 = 10;
+
 /// Runs every enabled archiver of `config`, in file order.
 pub async fn run(config: &Config, dry_run: bool) -> RunReport {
     let mut report = RunReport {
@@ -195,24 +198,112 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        for table in &plan.tables {
-            let t = process_table(
-                archiver,
-                source,
-                table,
-                &mut src,
-                &mut dests,
-                &dest_names,
-                dry_run,
-            )
-            .await;
-            report.tables.push(t);
+        let mut i = 0;
+        while i < plan.tables.len() {
+            // The tables of a foreign-key cycle come one after the other.
+            let len = if plan.tables[i].in_cycle {
+                plan.tables[i..].iter().take_while(|t| t.in_cycle).count()
+            } else {
+                1
+            };
+            let group = &plan.tables[i..i + len];
+            let first = report.tables.len();
+            for table in group {
+                let t = process_table(
+                    archiver,
+                    source,
+                    table,
+                    &mut src,
+                    &mut dests,
+                    &dest_names,
+                    dry_run,
+                )
+                .await;
+                report.tables.push(t);
+            }
+            if group[0].in_cycle && source.delete_data && !dry_run {
+                let reports = &mut report.tables[first..];
+                cycle_passes(
+                    archiver,
+                    source,
+                    group,
+                    &mut src,
+                    &mut dests,
+                    &dest_names,
+                    reports,
+                )
+                .await;
+            }
+            i += len;
         }
     }
     for d in dests {
         d.close().await;
     }
     let _ = src.disconnect().await;
+}
+
+/// Further passes over the tables of a foreign-key cycle (`group`, whose first-pass reports are
+/// `reports`): a row blocked by a row deleted after it was tried (in another table of the
+/// cycle, or in a later page of its own table when it references itself) can go now. A table
+/// with blocked rows is read again when rows of the cycle were deleted since its last pass (its
+/// rows already archived count as such), until no table qualifies or after
+/// [`MAX_CYCLE_PASSES`] passes. A report keeps its first pass's read, archived and conflict
+/// counts, adds the rows deleted and changed later, and ends with the rows still blocked after
+/// its last pass.
+#[allow(clippy::too_many_arguments)]
+async fn cycle_passes(
+    archiver: &Archiver,
+    source: &Source,
+    group: &[TablePlan],
+    src: &mut Db,
+    dests: &mut [Dest],
+    dest_names: &[String],
+    reports: &mut [TableReport],
+) {
+    // Rows of the cycle deleted so far, and that number as each table's last pass saw it.
+    let mut deleted: u64 = reports.iter().map(|r| r.deleted).sum();
+    let mut seen: Vec<u64> = Vec::with_capacity(group.len());
+    let mut running = 0;
+    for (table, r) in group.iter().zip(reports.iter()) {
+        seen.push(if table.references_itself() {
+            running
+        } else {
+            running + r.deleted
+        });
+        running += r.deleted;
+    }
+    for pass in 2..=MAX_CYCLE_PASSES {
+        let mut tried = false;
+        for (i, table) in group.iter().enumerate() {
+            let r = &mut reports[i];
+            if r.blocked == 0 || r.failed() || deleted == seen[i] {
+                continue;
+            }
+            tried = true;
+            tracing::info!(
+                "{}: pass {pass} over the foreign-key cycle: trying the {} blocked rows again",
+                qualified(&table.db, &table.table),
+                r.blocked
+            );
+            let before = deleted;
+            let p = process_table(archiver, source, table, src, dests, dest_names, false).await;
+            r.deleted += p.deleted;
+            r.changed += p.changed;
+            r.blocked = p.blocked;
+            r.errors.extend(p.errors);
+            r.elapsed += p.elapsed;
+            deleted += p.deleted;
+            seen[i] = if table.references_itself() {
+                before
+            } else {
+                deleted
+            };
+        }
+        if !tried {
+            break;
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

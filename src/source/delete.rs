@@ -74,7 +74,7 @@ pub async fn delete_rows(
     // rows again, one at a time and last first (children usually follow their parents), for as
     // long as that frees some.
     let mut progress = out.deleted > 0;
-    while progress && !out.blocked.is_empty() && references_itself(plan) {
+    while progress && !out.blocked.is_empty() && plan.references_itself() {
         progress = false;
         let pending = std::mem::take(&mut out.blocked);
         for (row, constraint) in pending.into_iter().rev() {
@@ -91,13 +91,6 @@ pub async fn delete_rows(
         out.blocked.reverse();
     }
     Ok(out)
-}
-
-/// Whether one of the foreign keys referencing the table is declared on the table itself.
-fn references_itself(plan: &TablePlan) -> bool {
-    plan.referenced_by
-        .iter()
-        .any(|f| f.db == plan.db && f.table == plan.table)
 }
 
 /// One DELETE of the rows `part` of the batch, named by their key; the rows it deleted.
