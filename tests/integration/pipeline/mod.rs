@@ -6,6 +6,7 @@
 //! `databases`, so the tests run in parallel on the shared server.
 
 mod basics;
+mod foreign_keys;
 
 use crate::harness::digest::digest;
 use crate::harness::{Ini, Osarchiver, Output, Server};
