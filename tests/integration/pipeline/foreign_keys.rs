@@ -38,9 +38,7 @@ fn a_chain_is_deleted_children_first_and_a_live_child_blocks_its_parent() {
         .src("select_limit", 2)
         .src("delete_limit", 2));
     out.assert_success();
-    out.output_contains(&format!(
-        "tables in order (children first): [c_child, b_parent, a_grandparent]"
-    ));
+    out.output_contains("tables in order (children first): [c_child, b_parent, a_grandparent]");
 
     assert_eq!(lines(&db.sql("SELECT id FROM a_grandparent")), ["2"]);
     assert_eq!(lines(&db.sql("SELECT id FROM b_parent")), ["12", "14"]);
