@@ -7,6 +7,7 @@
 
 mod basics;
 mod foreign_keys;
+mod library;
 
 use crate::harness::digest::digest;
 use crate::harness::{Ini, Osarchiver, Output, Server};
