@@ -6,6 +6,7 @@
 //! `databases`, so the tests run in parallel on the shared server.
 
 mod basics;
+mod conflicts;
 mod foreign_keys;
 mod library;
 
