@@ -8,6 +8,7 @@
 mod basics;
 mod conflicts;
 mod foreign_keys;
+mod generated;
 mod library;
 
 use crate::harness::digest::digest;
