@@ -120,15 +120,18 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
         }
     };
     // Archive databases on the source's own server are never sources of this run.
-    let mut archive_dbs: Vec<String> = Vec::new();
-    for d in dests.iter().filter_map(Dest::same_server_db) {
-        for db in &existing {
-            let archive = d.archive_database(db);
-            if archive != *db {
-                archive_dbs.push(archive);
-            }
-        }
-    }
+    // With {date} in the suffix, those of earlier runs too.
+    let archive_dbs: Vec<String> = existing
+        .iter()
+        .filter(|candidate| {
+            dests.iter().filter_map(Dest::same_server_db).any(|d| {
+                existing
+                    .iter()
+                    .any(|base| base != *candidate && d.is_archive_database_of(candidate, base))
+            })
+        })
+        .cloned()
+        .collect();
     let (databases, skipped) = choose_databases(source, &existing, &archive_dbs);
     for s in &skipped {
         if s.warn {
@@ -166,12 +169,23 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
                 continue;
             }
         };
-        // Archive tables living in this very database (same server, table_suffix only).
-        let archive_tables: Vec<String> = dests
+        // Archive tables living in this very database (same server, table_suffix only), of
+        // this run or, with {date} in the suffix, of earlier ones.
+        let archive_tables: Vec<String> = tables
             .iter()
-            .filter_map(Dest::same_server_db)
-            .filter(|d| d.archive_database(db) == *db)
-            .flat_map(|d| tables.iter().map(|t| d.archive_table(&t.name)))
+            .filter(|candidate| {
+                dests
+                    .iter()
+                    .filter_map(Dest::same_server_db)
+                    .filter(|d| d.archive_database(db) == *db)
+                    .any(|d| {
+                        tables.iter().any(|base| {
+                            base.name != candidate.name
+                                && d.is_archive_table_of(&candidate.name, &base.name)
+                        })
+                    })
+            })
+            .map(|t| t.name.clone())
             .collect();
         let plan = plan_database(source, db, &tables, &fks, &archive_tables);
         for s in &plan.skipped {
