@@ -10,6 +10,7 @@ mod conflicts;
 mod foreign_keys;
 mod generated;
 mod library;
+mod selection;
 
 use crate::harness::digest::digest;
 use crate::harness::{Ini, Osarchiver, Output, Server};
