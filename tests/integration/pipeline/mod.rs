@@ -7,6 +7,7 @@
 
 mod basics;
 mod conflicts;
+mod drift;
 mod foreign_keys;
 mod generated;
 mod library;
