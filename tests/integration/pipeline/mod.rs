@@ -8,6 +8,7 @@
 mod basics;
 mod conflicts;
 mod drift;
+mod dry_run;
 mod foreign_keys;
 mod generated;
 mod library;
