@@ -9,6 +9,7 @@ mod basics;
 mod conflicts;
 mod drift;
 mod dry_run;
+mod faithful;
 mod foreign_keys;
 mod generated;
 mod library;
