@@ -4,7 +4,7 @@
 use crate::harness::digest::{checksum_table, count, digest};
 use crate::harness::{dedicated_server, server, Ini, Osarchiver, ScratchDb, Server};
 
-use super::{lines, run, OLD, RECENT};
+use super::{lines, OLD, RECENT};
 
 /// Server counters that any DDL, DML or transaction would move.
 const COUNTERS: &str = "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
