@@ -73,15 +73,13 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
     let mut src = match Db::connect(&source.conn).await {
         Ok(db) => db,
         Err(e) => {
-            report.errors.push(format!("{label}: {e}"));
+            report.error(format!("{label}: {e}"));
             return;
         }
     };
     if !source.foreign_key_check && !dry_run {
         if let Err(e) = src.set_foreign_key_checks(false).await {
-            report
-                .errors
-                .push(format!("{label}: cannot turn foreign key checks off: {e}"));
+            report.error(format!("{label}: cannot turn foreign key checks off: {e}"));
             return;
         }
         tracing::warn!(
@@ -95,9 +93,7 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
             match Dest::open(d, &mut src, &source.name, dry_run).await {
                 Ok(dest) => dests.push(dest),
                 Err(e) => {
-                    report
-                        .errors
-                        .push(format!("{label}: destination {}: {e}", d.name()));
+                    report.error(format!("{label}: destination {}: {e}", d.name()));
                     for d in dests {
                         d.close().await;
                     }
@@ -115,7 +111,7 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
     {
         Ok(dbs) => dbs,
         Err(e) => {
-            report.errors.push(format!("{label}: {e}"));
+            report.error(format!("{label}: {e}"));
             return;
         }
     };
@@ -135,10 +131,7 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
     let (databases, skipped) = choose_databases(source, &existing, &archive_dbs);
     for s in &skipped {
         if s.warn {
-            tracing::warn!("{label}: database {} skipped: {}", s.table, s.reason);
-            report
-                .errors
-                .push(format!("{label}: database {}: {}", s.table, s.reason));
+            report.error(format!("{label}: database {}: {}", s.table, s.reason));
         } else {
             tracing::debug!("{label}: database {} skipped: {}", s.table, s.reason);
         }
@@ -165,7 +158,7 @@ async fn run_source(archiver: &Archiver, source: &Source, dry_run: bool, report:
         let (tables, fks) = match (tables, fks) {
             (Ok(t), Ok(f)) => (t, f),
             (Err(e), _) | (_, Err(e)) => {
-                report.errors.push(format!("{label}: database {db}: {e}"));
+                report.error(format!("{label}: database {db}: {e}"));
                 continue;
             }
         };
@@ -386,7 +379,9 @@ async fn archive_table(
 async fn finish_targets(dests: &mut [Dest], targets: Vec<Target>, r: &mut TableReport) {
     for (d, t) in dests.iter_mut().zip(targets) {
         if let Err(e) = d.finish(t).await {
-            r.errors.push(format!("destination {}: {e}", d.name()));
+            let e = format!("destination {}: {e}", d.name());
+            tracing::error!("{}: {e}", qualified(&r.database, &r.table));
+            r.errors.push(e);
         }
     }
 }

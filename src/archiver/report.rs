@@ -67,6 +67,13 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// Records a failure outside any one table, and logs it at error level when it happens (the
+    /// summary, at info level, repeats it).
+    pub fn error(&mut self, message: String) {
+        tracing::error!("{message}");
+        self.errors.push(message);
+    }
+
     pub fn failed(&self) -> bool {
         !self.errors.is_empty() || self.tables.iter().any(TableReport::failed)
     }
