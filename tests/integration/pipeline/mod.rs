@@ -9,6 +9,7 @@ mod basics;
 mod conflicts;
 mod drift;
 mod dry_run;
+mod exit_codes;
 mod faithful;
 mod foreign_keys;
 mod generated;
