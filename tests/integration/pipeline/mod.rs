@@ -13,6 +13,7 @@ mod exit_codes;
 mod faithful;
 mod foreign_keys;
 mod generated;
+mod killed;
 mod library;
 mod selection;
 
