@@ -17,7 +17,7 @@ use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::identity;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
-use crate::source::batch::Batch;
+use crate::source::batch::{key_id, Batch};
 use crate::source::plan::TablePlan;
 use crate::source::sql;
 
@@ -407,21 +407,15 @@ async fn insert_chunk(
         .flat_map(|i| batch.key(i, &plan.key_pos).cloned())
         .collect();
     let found: Vec<Row> = conn.exec(lookup, keys).await?;
-    // Values hold floats (no Hash): key the map by the values' exact debug form.
-    let key_of = |vals: &mut dyn Iterator<Item = &Value>| -> String {
-        vals.map(|v| format!("{v:?}"))
-            .collect::<Vec<_>>()
-            .join("\u{1f}")
-    };
     let mut existing: HashMap<String, Vec<Value>> = HashMap::with_capacity(found.len());
     for row in found {
         let values = row.unwrap();
-        let key = key_of(&mut plan.key_pos.iter().map(|&p| &values[p]));
+        let key = key_id(plan.key_pos.iter().map(|&p| &values[p]));
         existing.insert(key, values);
     }
     let mut fresh = Vec::new();
     for i in range {
-        let key = key_of(&mut batch.key(i, &plan.key_pos));
+        let key = batch.key_id(i, &plan.key_pos);
         match existing.get(&key) {
             Some(archived) if archived == &batch.rows[i] => out.already += 1,
             Some(_) => out.conflicts.push(i),
