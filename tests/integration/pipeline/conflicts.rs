@@ -5,7 +5,7 @@
 use crate::harness::digest::{count, digest};
 use crate::harness::{server, Ini, ScratchDb};
 
-use super::{lines, run, OLD};
+use super::{lines, run, OLD, RECENT};
 
 #[test]
 fn a_different_archive_row_under_the_same_key_keeps_the_source_row() {
@@ -86,4 +86,36 @@ fn a_rerun_over_rows_already_archived_deletes_them() {
         (3, 3, 0)
     );
     assert_eq!(row.get("archived"), "dst=3");
+}
+
+/// Keys that only differ after their first bytes (long string keys, as OpenStack's UUIDs): a
+/// batch whose rows are partly in the archive already (identical) and partly new is archived
+/// and deleted whole, without a conflict.
+#[test]
+fn long_string_keys_partly_archived_are_told_apart() {
+    let s = server();
+    let db = ScratchDb::create(s, "longkeys");
+    db.sql(&format!(
+        "CREATE TABLE t (uuid VARCHAR(36) NOT NULL PRIMARY KEY, v INT,
+           deleted_at DATETIME NULL);
+         INSERT INTO t VALUES ('instance-00000001', 1, {OLD}), ('instance-00000002', 2, {RECENT}),
+           ('instance-00000003', 3, {OLD}), ('instance-00000004', 4, {RECENT}),
+           ('instance-00000005', 5, {OLD}), ('instance-00000006', 6, {RECENT});"
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    // The odd rows are archived first, without being deleted.
+    run(&ini.clone().src("delete_data", "false")).assert_success();
+    assert_eq!(count(s, &db.archive(), "t", "1"), 3);
+
+    db.sql(&format!("UPDATE t SET deleted_at = {OLD} WHERE v % 2 = 0"));
+    let eligible = digest(s, &db.name, "t", "1");
+    let out = run(&ini);
+    out.assert_success();
+    let row = out.table_row(&db.name, "t");
+    assert_eq!(
+        (row.num("read"), row.num("deleted"), row.num("conflicts")),
+        (6, 6, 0)
+    );
+    assert_eq!(count(s, &db.name, "t", "1"), 0);
+    assert_eq!(digest(s, &db.archive(), "t", "1"), eligible);
 }
