@@ -1,13 +1,17 @@
 //! Deleting archived rows from the source: chunks of `delete_limit` rows named by their full key,
-//! re-checking the selection predicate, each chunk its own transaction (autocommit). A chunk that
+//! re-checking the selection predicate, each chunk its own transaction, in which the rows are
+//! first read again and locked: only those still identical to what was read (and archived) are
+//! deleted, the others count as changed. A chunk that
 //! a foreign key refuses (1451) is split in halves until every deletable row is gone and each
 //! row that cannot go is isolated and reported once. In a table that references itself, a row
 //! may only have been blocked by rows of the same batch deleted after it: those are tried again.
 
 use std::time::Duration;
 
+use std::collections::HashMap;
+
 use mysql_async::prelude::*;
-use mysql_async::Value;
+use mysql_async::{Row, Value};
 
 use crate::config::Retry;
 use crate::mysql::conn::Db;
@@ -15,7 +19,7 @@ use crate::mysql::ident::qualified;
 use crate::mysql::literal::{literal, LiteralKind};
 use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
 
-use super::batch::Batch;
+use super::batch::{key_id, Batch};
 use super::plan::TablePlan;
 use super::sql;
 
@@ -93,7 +97,10 @@ pub async fn delete_rows(
     Ok(out)
 }
 
-/// One DELETE of the rows `part` of the batch, named by their key; the rows it deleted.
+/// One transaction deleting the rows `part` of the batch that are still as they were read: it
+/// locks them (`SELECT ... FOR UPDATE`, by key and selection), compares each with the batch,
+/// and deletes the identical ones by key, re-checking the selection. Returns how many it
+/// deleted; on an error the transaction is rolled back.
 async fn delete_part(
     db: &mut Db,
     retry: Retry,
@@ -102,17 +109,62 @@ async fn delete_part(
     batch: &Batch,
     part: &[usize],
 ) -> Result<u64, RetryError> {
-    let statement = sql::delete_rows(&plan.db, &plan.table, &plan.key, where_clause, part.len());
-    let params: Vec<Value> = part
+    let lock = sql::lock_rows(
+        &plan.db,
+        &plan.table,
+        &plan.columns,
+        &plan.key,
+        where_clause,
+        part.len(),
+    );
+    let keys: Vec<Value> = part
         .iter()
         .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
         .collect();
     with_retry(db, retry, "delete", |a| {
-        let statement = statement.as_str();
-        let params = params.clone();
+        let (lock, keys) = (lock.as_str(), keys.clone());
         Box::pin(async move {
-            a.conn.exec_drop(statement, params).await?;
-            Ok(a.conn.affected_rows())
+            a.conn.query_drop("START TRANSACTION").await?;
+            let result = async {
+                let found: Vec<Row> = a.conn.exec(lock, keys).await?;
+                let current: HashMap<String, Vec<Value>> = found
+                    .into_iter()
+                    .map(|row| {
+                        let values = row.unwrap();
+                        (key_id(plan.key_pos.iter().map(|&p| &values[p])), values)
+                    })
+                    .collect();
+                let same: Vec<usize> = part
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        current.get(&batch.key_id(i, &plan.key_pos)) == Some(&batch.rows[i])
+                    })
+                    .collect();
+                if same.is_empty() {
+                    return Ok(0);
+                }
+                let statement =
+                    sql::delete_rows(&plan.db, &plan.table, &plan.key, where_clause, same.len());
+                let params: Vec<Value> = same
+                    .iter()
+                    .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+                    .collect();
+                a.conn.exec_drop(statement, params).await?;
+                Ok(a.conn.affected_rows())
+            }
+            .await;
+            match result {
+                Ok(n) => {
+                    a.conn.query_drop("COMMIT").await?;
+                    Ok(n)
+                }
+                Err(e) => {
+                    // A lost connection has rolled back already.
+                    let _ = a.conn.query_drop("ROLLBACK").await;
+                    Err(e)
+                }
+            }
         })
     })
     .await

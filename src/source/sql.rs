@@ -94,6 +94,25 @@ pub fn delete_rows(
     )
 }
 
+/// Reads `rows` rows by key that still match the selection, and locks them until the end of the
+/// transaction: what the delete compares with what it read before deleting them.
+pub fn lock_rows(
+    db: &str,
+    table: &str,
+    columns: &[String],
+    key: &[String],
+    where_clause: &str,
+    rows: usize,
+) -> String {
+    let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
+    format!(
+        "SELECT {} FROM {} WHERE {} AND ({where_clause}) FOR UPDATE",
+        cols.join(", "),
+        qualified(db, table),
+        key_in(key, rows)
+    )
+}
+
 /// Reads back rows of an archive table by key (duplicate-key resolution).
 pub fn select_by_keys(
     db: &str,
@@ -172,6 +191,10 @@ mod tests {
         assert_eq!(
             delete_rows("d", "t", &k(&["a"]), "x", 3),
             "DELETE FROM `d`.`t` WHERE `a` IN (?,?,?) AND (x)"
+        );
+        assert_eq!(
+            lock_rows("d", "t", &k(&["a", "b", "v"]), &k(&["a", "b"]), "x", 2),
+            "SELECT `a`, `b`, `v` FROM `d`.`t` WHERE (`a`, `b`) IN ((?,?),(?,?)) AND (x) FOR UPDATE"
         );
         assert_eq!(
             insert_rows("d", "t", &k(&["a", "b"]), 2),
