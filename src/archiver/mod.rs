@@ -435,7 +435,15 @@ async fn copy_rows(
         }
         if source.delete_data {
             tracing::info!(
-                "[dry-run] {name}: would delete with: {}",
+                "[dry-run] {name}: would lock with: {}; then would delete with: {}",
+                sql::lock_rows(
+                    &plan.db,
+                    &plan.table,
+                    &plan.columns,
+                    &plan.key,
+                    &source.where_clause,
+                    1
+                ),
                 sql::delete_rows(&plan.db, &plan.table, &plan.key, &source.where_clause, 1)
             );
         }

@@ -1,14 +1,13 @@
 //! Deleting archived rows from the source: chunks of `delete_limit` rows named by their full key,
 //! re-checking the selection predicate, each chunk its own transaction, in which the rows are
 //! first read again and locked: only those still identical to what was read (and archived) are
-//! deleted, the others count as changed. A chunk that
-//! a foreign key refuses (1451) is split in halves until every deletable row is gone and each
-//! row that cannot go is isolated and reported once. In a table that references itself, a row
-//! may only have been blocked by rows of the same batch deleted after it: those are tried again.
-
-use std::time::Duration;
+//! deleted, the others count as changed. A chunk that a foreign key refuses (1451) is split in
+//! halves until every deletable row is gone and each row that cannot go is isolated and reported
+//! once. In a table that references itself, a row may only have been blocked by rows of the same
+//! batch deleted after it: those are tried again.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use mysql_async::prelude::*;
 use mysql_async::{Row, Value};

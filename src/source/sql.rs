@@ -79,7 +79,8 @@ pub fn key_in(key: &[String], rows: usize) -> String {
 }
 
 /// Deletes `rows` rows named by their full key, re-checking the selection predicate so a row
-/// changed since it was read stays.
+/// that no longer matches stays (rows whose content changed are left out before, see
+/// [`lock_rows`]).
 pub fn delete_rows(
     db: &str,
     table: &str,
