@@ -14,8 +14,8 @@ const COUNTERS: &str = "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_sc
       'COM_COMMIT', 'COM_ROLLBACK', 'HANDLER_WRITE', 'HANDLER_UPDATE', 'HANDLER_DELETE')
     ORDER BY VARIABLE_NAME";
 
-/// Everything a run could change: each table's CHECKSUM TABLE, row count and digest, and the
-/// list of databases.
+/// Everything a run could change: each table's CHECKSUM TABLE, row count and digest, and which
+/// of the tables' databases and their archive databases exist.
 fn state(s: &Server, tables: &[(&str, &str)]) -> Vec<String> {
     let mut out: Vec<String> = tables
         .iter()
@@ -28,9 +28,15 @@ fn state(s: &Server, tables: &[(&str, &str)]) -> Vec<String> {
             )
         })
         .collect();
-    out.extend(lines(&s.sql(
-        "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME",
-    )));
+    let names: Vec<String> = tables
+        .iter()
+        .flat_map(|(db, _)| [format!("'{db}'"), format!("'{db}_archive'")])
+        .collect();
+    out.extend(lines(&s.sql(&format!(
+        "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ({}) \
+         ORDER BY SCHEMA_NAME",
+        names.join(", ")
+    ))));
     out
 }
 
