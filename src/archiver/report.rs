@@ -20,7 +20,8 @@ pub struct TableReport {
     pub blocked: u64,
     /// Rows whose key already held a different row in a destination: kept in the source.
     pub conflicts: u64,
-    /// Rows no longer matching the selection when deleted (changed since read): kept.
+    /// Rows changed since they were read (no longer matching the selection, or other content
+    /// than archived) or already gone, when deleted: kept.
     pub changed: u64,
     pub errors: Vec<String>,
     /// Why the table was not processed, if it was skipped on purpose.
@@ -79,6 +80,13 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// Records a failure outside any one table, and logs it at error level when it happens (the
+    /// summary, at info level, repeats it).
+    pub fn error(&mut self, message: String) {
+        tracing::error!("{message}");
+        self.errors.push(message);
+    }
+
     pub fn failed(&self) -> bool {
         !self.errors.is_empty() || self.tables.iter().any(TableReport::failed)
     }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use mysql_async::prelude::*;
 use mysql_async::{Row, Value};
+use regex::Regex;
 
 use crate::config::{DbDestination, Retry};
 use crate::mysql::conn::Db;
@@ -17,7 +18,7 @@ use crate::mysql::identity;
 use crate::mysql::literal::{push_tuple, LiteralKind};
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
-use crate::source::batch::Batch;
+use crate::source::batch::{key_id, Batch};
 use crate::source::plan::TablePlan;
 use crate::source::sql;
 
@@ -131,6 +132,18 @@ impl ArchiveDb {
     /// The archive table a source table goes to.
     pub fn archive_table(&self, table: &str) -> String {
         format!("{table}{}", self.table_suffix)
+    }
+
+    /// Whether `name` is the archive database of `base` by this destination's database suffix:
+    /// this run's, or an earlier run's when the suffix holds `{date}`.
+    pub fn is_archive_database_of(&self, name: &str, base: &str) -> bool {
+        has_suffix(name, base, &self.db_suffix)
+    }
+
+    /// Whether `name` is the archive table of `base` by this destination's table suffix: this
+    /// run's, or an earlier run's when the suffix holds `{date}`.
+    pub fn is_archive_table_of(&self, name: &str, base: &str) -> bool {
+        has_suffix(name, base, &self.table_suffix)
     }
 
     /// Makes sure the archive table exists with the source's columns: creates the database
@@ -349,6 +362,31 @@ impl ArchiveDb {
     }
 }
 
+/// Whether `name` is `base` followed by `suffix`, where a date as `{date}` writes it
+/// (`%F_%T`, e.g. `2026-11-21_03:00:00`) in `suffix` stands for any such date.
+fn has_suffix(name: &str, base: &str, suffix: &str) -> bool {
+    let Some(rest) = name.strip_prefix(base) else {
+        return false;
+    };
+    let date = Regex::new(DATE_PATTERN).expect("a valid date pattern");
+    if !date.is_match(suffix) {
+        return rest == suffix;
+    }
+    let mut pattern = String::from("^");
+    let mut last = 0;
+    for m in date.find_iter(suffix) {
+        pattern.push_str(&regex::escape(&suffix[last..m.start()]));
+        pattern.push_str(DATE_PATTERN);
+        last = m.end();
+    }
+    pattern.push_str(&regex::escape(&suffix[last..]));
+    pattern.push('$');
+    Regex::new(&pattern).is_ok_and(|re| re.is_match(rest))
+}
+
+/// A date as `{date}` writes it in suffixes.
+const DATE_PATTERN: &str = r"[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}:[0-9]{2}:[0-9]{2}";
+
 /// Inserts rows `range` of the batch; on a duplicate key, sorts them into identical (already
 /// archived), conflicting, and new (inserted).
 async fn insert_chunk(
@@ -379,21 +417,15 @@ async fn insert_chunk(
         .flat_map(|i| batch.key(i, &plan.key_pos).cloned())
         .collect();
     let found: Vec<Row> = conn.exec(lookup, keys).await?;
-    // Values hold floats (no Hash): key the map by the values' exact debug form.
-    let key_of = |vals: &mut dyn Iterator<Item = &Value>| -> String {
-        vals.map(|v| format!("{v:?}"))
-            .collect::<Vec<_>>()
-            .join("\u{1f}")
-    };
     let mut existing: HashMap<String, Vec<Value>> = HashMap::with_capacity(found.len());
     for row in found {
         let values = row.unwrap();
-        let key = key_of(&mut plan.key_pos.iter().map(|&p| &values[p]));
+        let key = key_id(plan.key_pos.iter().map(|&p| &values[p]));
         existing.insert(key, values);
     }
     let mut fresh = Vec::new();
     for i in range {
-        let key = key_of(&mut batch.key(i, &plan.key_pos));
+        let key = batch.key_id(i, &plan.key_pos);
         match existing.get(&key) {
             Some(archived) if archived == &batch.rows[i] => out.already += 1,
             Some(_) => out.conflicts.push(i),
@@ -414,4 +446,34 @@ async fn insert_chunk(
 
 fn e_is_dup(e: &mysql_async::Error) -> bool {
     matches!(e, mysql_async::Error::Server(s) if s.code == codes::DUP_ENTRY || s.code == codes::DUP_ENTRY_WITH_KEY_NAME)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_suffix;
+
+    #[test]
+    fn archive_names_by_suffix() {
+        assert!(has_suffix("t_arch", "t", "_arch"));
+        assert!(!has_suffix("t_arch", "t", "_old"));
+        assert!(!has_suffix("u_arch", "t", "_arch"));
+        assert!(has_suffix("t", "t", ""));
+        assert!(!has_suffix("t_x", "t", ""));
+        // A date from {date} stands for the date of any run.
+        let suffix = "_2026-11-21_03:00:00";
+        assert!(has_suffix("t_2026-11-21_03:00:00", "t", suffix));
+        assert!(has_suffix("t_2025-01-02_23:59:59", "t", suffix));
+        assert!(!has_suffix("t_2025-01-02", "t", suffix));
+        assert!(!has_suffix("t_2025-01-02_23:59:59_x", "t", suffix));
+        assert!(has_suffix(
+            "nova.bak_2025-01-02_23:59:59",
+            "nova",
+            ".bak_2026-11-21_03:00:00"
+        ));
+        assert!(!has_suffix(
+            "novaXbak_2025-01-02_23:59:59",
+            "nova",
+            ".bak_2026-11-21_03:00:00"
+        ));
+    }
 }

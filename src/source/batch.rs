@@ -30,6 +30,11 @@ impl Batch {
         key_pos.iter().map(move |&p| &self.rows[i][p])
     }
 
+    /// Row `i`'s key as an exact map key (see [`key_id`]).
+    pub fn key_id(&self, i: usize, key_pos: &[usize]) -> String {
+        key_id(self.key(i, key_pos))
+    }
+
     /// A short human form of row `i`'s key, for logs: `id=5` or `a=1, b='x'`.
     pub fn describe_key(&self, i: usize, key: &[String], key_pos: &[usize]) -> String {
         key.iter()
@@ -37,5 +42,64 @@ impl Batch {
             .map(|(k, v)| format!("{k}={}", v.as_sql(false)))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// Key values as a string that two keys share only when their values are the same: a map key
+/// (values hold floats, which have no `Hash`). Not `Value`'s `Debug`, which abbreviates byte
+/// strings to their first 8 bytes.
+pub fn key_id<'a>(values: impl Iterator<Item = &'a Value>) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for v in values {
+        let _ = match v {
+            Value::NULL => write!(s, "N;"),
+            Value::Bytes(b) => {
+                s.push('B');
+                for byte in b {
+                    let _ = write!(s, "{byte:02x}");
+                }
+                write!(s, ";")
+            }
+            Value::Int(i) => write!(s, "I{i};"),
+            Value::UInt(u) => write!(s, "U{u};"),
+            Value::Float(f) => write!(s, "F{:08x};", f.to_bits()),
+            Value::Double(d) => write!(s, "D{:016x};", d.to_bits()),
+            Value::Date(y, mo, d, h, mi, sec, us) => {
+                write!(s, "T{y}-{mo}-{d}-{h}-{mi}-{sec}-{us};")
+            }
+            Value::Time(neg, d, h, mi, sec, us) => write!(s, "H{neg}-{d}-{h}-{mi}-{sec}-{us};"),
+        };
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_ids_tell_long_and_binary_values_apart() {
+        let id = |vals: &[Value]| key_id(vals.iter());
+        let a = Value::Bytes(b"instance-00000001".to_vec());
+        let b = Value::Bytes(b"instance-00000002".to_vec());
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "Debug abbreviates");
+        let one = |v: &Value| key_id(std::iter::once(v));
+        assert_ne!(one(&a), one(&b));
+        assert_eq!(one(&a), one(&a.clone()));
+        assert_ne!(
+            id(&[Value::Bytes(vec![0xff])]),
+            id(&[Value::Bytes(vec![0xfe])])
+        );
+        assert_ne!(id(&[Value::NULL]), id(&[Value::Bytes(b"N".to_vec())]));
+        assert_ne!(id(&[Value::Int(1)]), id(&[Value::UInt(1)]));
+        assert_ne!(
+            id(&[Value::Bytes(b"a".to_vec()), Value::Bytes(b"bc".to_vec())]),
+            id(&[Value::Bytes(b"ab".to_vec()), Value::Bytes(b"c".to_vec())])
+        );
+        assert_ne!(
+            id(&[Value::Date(2024, 1, 1, 0, 0, 0, 1)]),
+            id(&[Value::Date(2024, 1, 1, 0, 0, 0, 2)])
+        );
     }
 }

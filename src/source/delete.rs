@@ -1,12 +1,20 @@
 //! Deleting archived rows from the source: chunks of `delete_limit` rows named by their full key,
-//! re-checking the selection predicate, each chunk its own transaction (autocommit). A chunk that
-//! a foreign key refuses (1451) is split in halves until every deletable row is gone and each
-//! row that cannot go is isolated and reported once.
+//! re-checking the selection predicate, each chunk its own transaction, in which the rows are
+//! first read again and locked: only those still identical to what was read (and archived) are
+//! deleted, the others count as changed.
+//!
+//! Foreign keys: a table that others reference is deleted with `DELETE IGNORE`, so a row a live
+//! child protects is skipped while the rest of the chunk goes in the same statement; the rows
+//! left are then the blocked ones (they are locked and were identical). Should a foreign-key
+//! error (1451) come back all the same, the chunk is split in halves until every deletable row
+//! is gone and each row that cannot go stands alone. In a table that references itself, a row
+//! may only have been blocked by rows of the same batch deleted after it: those are tried again.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use mysql_async::prelude::*;
-use mysql_async::Value;
+use mysql_async::{Row, Value};
 
 use crate::config::Retry;
 use crate::mysql::conn::Db;
@@ -14,7 +22,7 @@ use crate::mysql::ident::qualified;
 use crate::mysql::literal::{literal, LiteralKind};
 use crate::mysql::retry::{classify_code, with_retry, ErrorKind, RetryError};
 
-use super::batch::Batch;
+use super::batch::{key_id, Batch};
 use super::plan::TablePlan;
 use super::sql;
 
@@ -30,12 +38,6 @@ pub struct DeleteOutcome {
 }
 
 /// Deletes the batch's rows listed in `rows`.
-///
-/// Tables that other tables reference are deleted with `DELETE IGNORE`: a row a foreign key
-/// protects is skipped (a warning, not an error) while the others go, in one statement. The
-/// rows left are then classified with one SELECT: still eligible means blocked, no longer
-/// eligible means changed since read. Should a foreign-key error come back all the same, the
-/// chunk is split in halves until each blocked row stands alone.
 #[allow(clippy::too_many_arguments)]
 pub async fn delete_rows(
     db: &mut Db,
@@ -48,7 +50,6 @@ pub async fn delete_rows(
     delay: Duration,
 ) -> Result<DeleteOutcome, RetryError> {
     let mut out = DeleteOutcome::default();
-    let ignore = !plan.referenced_by.is_empty();
     for (n, chunk) in rows.chunks(delete_limit.max(1)).enumerate() {
         if n > 0 && !delay.is_zero() {
             tokio::time::sleep(delay).await;
@@ -56,52 +57,16 @@ pub async fn delete_rows(
         // Halves still to try, last in first out, so rows go in key order.
         let mut stack: Vec<&[usize]> = vec![chunk];
         while let Some(part) = stack.pop() {
-            let statement = sql::delete_rows(plan, where_clause, part.len(), ignore);
-            let params = key_params(plan, batch, part);
-            let result = with_retry(db, retry, "delete", |a| {
-                let statement = statement.as_str();
-                let params = params.clone();
-                Box::pin(async move {
-                    a.conn.exec_drop(statement, params).await?;
-                    let affected = a.conn.affected_rows();
-                    // Which constraints refused rows: only asked when some rows stayed.
-                    let warnings: Vec<(String, u16, String)> =
-                        if ignore && affected < part.len() as u64 && a.conn.get_warnings() > 0 {
-                            a.conn.query("SHOW WARNINGS").await?
-                        } else {
-                            Vec::new()
-                        };
-                    Ok((affected, warnings))
-                })
-            })
-            .await;
-            match result {
-                Ok((n, warnings)) => {
-                    out.deleted += n;
-                    if n < part.len() as u64 {
-                        let constraints: Vec<String> = warnings
-                            .iter()
-                            .filter(|(_, code, _)| classify_code(*code) == ErrorKind::ForeignKey)
-                            .filter_map(|(_, _, m)| constraint_name(m))
-                            .collect();
-                        let constraint = match constraints.as_slice() {
-                            [first, rest @ ..] if rest.iter().all(|c| c == first) => {
-                                Some(first.clone())
-                            }
-                            _ => None,
-                        };
-                        let left =
-                            still_eligible(db, retry, plan, where_clause, batch, part).await?;
-                        let mut blocked = 0u64;
-                        for (i, eligible) in left {
-                            if eligible && ignore {
-                                out.blocked.push((i, constraint.clone()));
-                                blocked += 1;
-                            }
-                        }
-                        // The rest no longer matched the selection, or someone else deleted it.
-                        out.changed += (part.len() as u64).saturating_sub(n + blocked);
-                    }
+            match delete_part(db, retry, plan, where_clause, batch, part).await {
+                Ok(done) => {
+                    let blocked = done.blocked.len() as u64;
+                    out.deleted += done.deleted;
+                    out.changed += (part.len() as u64).saturating_sub(done.deleted + blocked);
+                    out.blocked.extend(
+                        done.blocked
+                            .into_iter()
+                            .map(|i| (i, done.constraint.clone())),
+                    );
                 }
                 Err(e) if e.kind() == ErrorKind::ForeignKey => {
                     if part.len() == 1 {
@@ -117,46 +82,140 @@ pub async fn delete_rows(
             }
         }
     }
+    // A parent that comes before its child in key order was blocked by that child even when
+    // the child went later in this batch: in a table that references itself, try the blocked
+    // rows again, one at a time and last first (children usually follow their parents), for as
+    // long as that frees some.
+    let mut progress = out.deleted > 0;
+    while progress && !out.blocked.is_empty() && plan.references_itself() {
+        progress = false;
+        let pending = std::mem::take(&mut out.blocked);
+        for (row, constraint) in pending.into_iter().rev() {
+            match delete_part(db, retry, plan, where_clause, batch, &[row]).await {
+                Ok(done) if !done.blocked.is_empty() => out.blocked.push((row, constraint)),
+                Ok(done) => {
+                    out.deleted += done.deleted;
+                    out.changed += 1 - done.deleted.min(1);
+                    progress = true;
+                }
+                Err(e) if e.kind() == ErrorKind::ForeignKey => out.blocked.push((row, constraint)),
+                Err(e) => return Err(e),
+            }
+        }
+        out.blocked.reverse();
+    }
     Ok(out)
 }
 
-/// The key values of some rows of a batch, flattened, as the statements bind them.
-fn key_params(plan: &TablePlan, batch: &Batch, rows: &[usize]) -> Vec<Value> {
-    rows.iter()
-        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
-        .collect()
+/// What one locked delete of some rows did.
+struct Part {
+    deleted: u64,
+    /// Rows identical and still eligible that a foreign key kept (`DELETE IGNORE` skipped them).
+    blocked: Vec<usize>,
+    /// The constraint the server named, when every refusal named the same one.
+    constraint: Option<String>,
 }
 
-/// The rows of `part` still in the source, each with whether it still matches the selection.
-async fn still_eligible(
+/// One transaction deleting the rows `part` of the batch that are still as they were read: it
+/// locks them (`SELECT ... FOR UPDATE`, by key and selection), compares each with the batch,
+/// and deletes the identical ones by key, re-checking the selection. On an error the
+/// transaction is rolled back.
+async fn delete_part(
     db: &mut Db,
     retry: Retry,
     plan: &TablePlan,
     where_clause: &str,
     batch: &Batch,
     part: &[usize],
-) -> Result<Vec<(usize, bool)>, RetryError> {
-    let statement = sql::select_remaining(plan, where_clause, part.len());
-    let params = key_params(plan, batch, part);
-    let found: Vec<mysql_async::Row> = with_retry(db, retry, "check rows left", |a| {
-        let statement = statement.as_str();
-        let params = params.clone();
-        Box::pin(async move { a.conn.exec(statement, params).await })
+) -> Result<Part, RetryError> {
+    let ignore = !plan.referenced_by.is_empty();
+    let lock = sql::lock_rows(plan, where_clause, part.len());
+    let keys: Vec<Value> = part
+        .iter()
+        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+        .collect();
+    with_retry(db, retry, "delete", |a| {
+        let (lock, keys) = (lock.as_str(), keys.clone());
+        Box::pin(async move {
+            a.conn.query_drop("START TRANSACTION").await?;
+            let result = async {
+                let found: Vec<Row> = a.conn.exec(lock, keys).await?;
+                let current: HashMap<String, Vec<Value>> = found
+                    .into_iter()
+                    .map(|row| {
+                        let values = row.unwrap();
+                        (key_id(plan.key_pos.iter().map(|&p| &values[p])), values)
+                    })
+                    .collect();
+                let same: Vec<usize> = part
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        current.get(&batch.key_id(i, &plan.key_pos)) == Some(&batch.rows[i])
+                    })
+                    .collect();
+                let mut done = Part {
+                    deleted: 0,
+                    blocked: Vec::new(),
+                    constraint: None,
+                };
+                if same.is_empty() {
+                    return Ok(done);
+                }
+                let statement = sql::delete_rows(plan, where_clause, same.len(), ignore);
+                let params: Vec<Value> = same
+                    .iter()
+                    .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+                    .collect();
+                a.conn.exec_drop(statement, params.clone()).await?;
+                done.deleted = a.conn.affected_rows();
+                if ignore && done.deleted < same.len() as u64 {
+                    // The rows left are locked, identical and eligible: a foreign key kept them.
+                    let warnings: Vec<(String, u16, String)> =
+                        a.conn.query("SHOW WARNINGS").await?;
+                    let names: Vec<String> = warnings
+                        .iter()
+                        .filter(|(_, code, _)| classify_code(*code) == ErrorKind::ForeignKey)
+                        .filter_map(|(_, _, m)| constraint_name(m))
+                        .collect();
+                    done.constraint = match names.as_slice() {
+                        [first, rest @ ..] if rest.iter().all(|c| c == first) => {
+                            Some(first.clone())
+                        }
+                        _ => None,
+                    };
+                    let left = sql::select_remaining(plan, where_clause, same.len());
+                    let rows: Vec<Row> = a.conn.exec(left, params).await?;
+                    let left: Vec<String> = rows
+                        .into_iter()
+                        .map(|row| {
+                            let values = row.unwrap();
+                            key_id(values[..plan.key.len()].iter())
+                        })
+                        .collect();
+                    done.blocked = same
+                        .iter()
+                        .copied()
+                        .filter(|&i| left.contains(&batch.key_id(i, &plan.key_pos)))
+                        .collect();
+                }
+                Ok(done)
+            }
+            .await;
+            match result {
+                Ok(done) => {
+                    a.conn.query_drop("COMMIT").await?;
+                    Ok(done)
+                }
+                Err(e) => {
+                    // A lost connection has rolled back already.
+                    let _ = a.conn.query_drop("ROLLBACK").await;
+                    Err(e)
+                }
+            }
+        })
     })
-    .await?;
-    let mut left = Vec::with_capacity(found.len());
-    for row in found {
-        let mut values = row.unwrap();
-        let eligible = matches!(values.pop(), Some(Value::Int(1)) | Some(Value::UInt(1)));
-        let i = part
-            .iter()
-            .copied()
-            .find(|&i| batch.key(i, &plan.key_pos).eq(values.iter()));
-        if let Some(i) = i {
-            left.push((i, eligible));
-        }
-    }
-    Ok(left)
+    .await
 }
 
 /// The constraint in a 1451 message: "... CONSTRAINT `name` FOREIGN KEY ...".

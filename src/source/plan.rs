@@ -33,6 +33,15 @@ pub struct TablePlan {
     pub in_cycle: bool,
 }
 
+impl TablePlan {
+    /// Whether one of the foreign keys referencing the table is declared on the table itself.
+    pub fn references_itself(&self) -> bool {
+        self.referenced_by
+            .iter()
+            .any(|f| f.db == self.db && f.table == self.table)
+    }
+}
+
 /// A table left out, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {

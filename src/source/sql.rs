@@ -108,6 +108,19 @@ pub fn select_remaining(plan: &TablePlan, where_clause: &str, rows: usize) -> St
     )
 }
 
+/// Reads `rows` rows by key that still match the selection, and locks them until the end of the
+/// transaction: what the delete compares with what it read before deleting them.
+pub fn lock_rows(plan: &TablePlan, where_clause: &str, rows: usize) -> String {
+    let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
+    format!(
+        "SELECT {} FROM {} FORCE INDEX ({}) WHERE {} AND ({where_clause}) FOR UPDATE",
+        cols.join(", "),
+        qualified(&plan.db, &plan.table),
+        quote_ident(&plan.index),
+        key_in(&plan.key, rows)
+    )
+}
+
 /// Reads back rows of an archive table by key (duplicate-key resolution).
 pub fn select_by_keys(
     db: &str,
@@ -204,6 +217,10 @@ mod tests {
         assert_eq!(
             select_remaining(&plan(&["id"]), "x", 2),
             "SELECT `id`, COALESCE((x), 0) <> 0 FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE `id` IN (?,?)"
+        );
+        assert_eq!(
+            lock_rows(&plan(&["id", "v"]), "x", 2),
+            "SELECT `id`, `v` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE (`id`, `v`) IN ((?,?),(?,?)) AND (x) FOR UPDATE"
         );
         assert_eq!(
             insert_rows("d", "t", &k(&["a", "b"]), 2),

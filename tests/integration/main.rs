@@ -14,3 +14,4 @@ mod file_roundtrip;
 mod file_support;
 mod harness_selftest;
 mod mysql_layer;
+mod pipeline;

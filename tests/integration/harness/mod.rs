@@ -7,17 +7,27 @@
 //! - [`dedicated_server()`]: a private server of a test's own, for tests that crash and restart
 //!   it without disturbing the tests running beside them on the shared one.
 //! - [`unique_name()`]: database and table names that never collide between tests or runs.
-//! - [`Osarchiver`]: runs the real `osarchiver` binary and checks its exit code and output.
+//! - [`Osarchiver`]: runs the real `osarchiver` binary and checks its exit code and output;
+//!   [`Output::summary`] reads the summary table it ends with.
+//! - [`Ini`]: a run's configuration for a test server; [`ScratchDb`]: a test's database,
+//!   dropped at the end with its archive database; [`digest`]: table contents compared.
 #![allow(dead_code, unused_imports)] // each test module uses its own part of the harness
 
 mod cleanup;
 mod client;
 mod command;
+pub mod digest;
 mod external;
+mod ini;
 mod names;
 mod private;
+mod scratch;
 mod server;
+mod summary;
 
 pub use command::{Osarchiver, Output};
+pub use ini::{connection, Ini};
 pub use names::unique_name;
+pub use scratch::{q, ScratchDb};
 pub use server::{dedicated_server, server, Server, ENV_VAR};
+pub use summary::TableRow;

@@ -1,0 +1,302 @@
+//! One source of one archiver: its sessions and destinations, the databases and tables chosen
+//! on it, and the table loop, with further passes over foreign-key cycles.
+
+use crate::config::{Archiver, RunClock, Source};
+use crate::destination::Dest;
+use crate::mysql::conn::Db;
+use crate::mysql::ident::qualified;
+use crate::mysql::retry::with_retry;
+use crate::mysql::schema;
+use crate::source::plan::{choose_databases, plan_database, TablePlan};
+
+use super::report::{RunReport, TableReport};
+
+/// The most passes over the tables of a foreign-key cycle (see [`SourceRun::cycle_passes`]).
+const MAX_CYCLE_PASSES: u32 = 10;
+
+/// What the tables of one source share: the sessions and the open destinations.
+pub(super) struct SourceRun<'a> {
+    pub archiver: &'a Archiver,
+    pub source: &'a Source,
+    pub dry_run: bool,
+    /// The session that deletes (and reads the schema).
+    pub src: Db,
+    /// The session that reads pages, so reading overlaps writing and deleting (none in a dry run).
+    pub reader: Option<Db>,
+    pub dests: Vec<Dest>,
+    pub dest_names: Vec<String>,
+}
+
+/// Archives one source of `archiver`; failures go into `report`.
+pub(super) async fn run(
+    archiver: &Archiver,
+    source: &Source,
+    clock: &RunClock,
+    dry_run: bool,
+    report: &mut RunReport,
+) {
+    let label = format!("archiver {} source {}", archiver.name, source.name);
+    tracing::info!(
+        "{label}: where {}; archive_data={} delete_data={}",
+        source.where_clause,
+        source.archive_data,
+        source.delete_data
+    );
+    let Some(mut run) = SourceRun::open(archiver, source, clock, dry_run, &label, report).await
+    else {
+        return;
+    };
+    run.all_databases(&label, report).await;
+    run.close().await;
+}
+
+impl<'a> SourceRun<'a> {
+    /// Connects to the source and opens the destinations; `None` (failure reported) if any fails.
+    async fn open(
+        archiver: &'a Archiver,
+        source: &'a Source,
+        clock: &RunClock,
+        dry_run: bool,
+        label: &str,
+        report: &mut RunReport,
+    ) -> Option<SourceRun<'a>> {
+        let mut src = match Db::connect(&source.conn).await {
+            Ok(db) => db,
+            Err(e) => {
+                report.error(format!("{label}: {e}"));
+                return None;
+            }
+        };
+        let reader = if dry_run {
+            None
+        } else {
+            match Db::connect(&source.conn).await {
+                Ok(db) => Some(db),
+                Err(e) => {
+                    report.error(format!("{label}: {e}"));
+                    return None;
+                }
+            }
+        };
+        if !source.foreign_key_check && !dry_run {
+            if let Err(e) = src.set_foreign_key_checks(false).await {
+                report.error(format!("{label}: cannot turn foreign key checks off: {e}"));
+                return None;
+            }
+            tracing::warn!(
+                "{label}: foreign_key_check = false: parents may be deleted before their live children"
+            );
+        }
+        let mut dests: Vec<Dest> = Vec::new();
+        if source.archive_data {
+            for d in &archiver.destinations {
+                match Dest::open(d, &mut src, &source.name, clock, dry_run).await {
+                    Ok(dest) => dests.push(dest),
+                    Err(e) => {
+                        report.error(format!("{label}: destination {}: {e}", d.name()));
+                        for d in dests {
+                            d.close().await;
+                        }
+                        return None;
+                    }
+                }
+            }
+        }
+        let dest_names = dests.iter().map(|d| d.name().to_string()).collect();
+        Some(SourceRun {
+            archiver,
+            source,
+            dry_run,
+            src,
+            reader,
+            dests,
+            dest_names,
+        })
+    }
+
+    async fn close(self) {
+        for d in self.dests {
+            d.close().await;
+        }
+        if let Some(db) = self.reader {
+            let _ = db.disconnect().await;
+        }
+        let _ = self.src.disconnect().await;
+    }
+
+    /// Chooses the databases and archives each.
+    async fn all_databases(&mut self, label: &str, report: &mut RunReport) {
+        let source = self.source;
+        let existing = match with_retry(&mut self.src, source.retry, "list databases", |a| {
+            Box::pin(schema::list_databases(a.conn))
+        })
+        .await
+        {
+            Ok(dbs) => dbs,
+            Err(e) => {
+                report.error(format!("{label}: {e}"));
+                return;
+            }
+        };
+        // Archive databases on the source's own server are never sources of this run; with
+        // {date} in the suffix, those of earlier runs neither.
+        let archive_dbs: Vec<String> = existing
+            .iter()
+            .filter(|candidate| {
+                self.dests.iter().filter_map(Dest::same_server_db).any(|d| {
+                    existing
+                        .iter()
+                        .any(|base| base != *candidate && d.is_archive_database_of(candidate, base))
+                })
+            })
+            .cloned()
+            .collect();
+        let (databases, skipped) = choose_databases(source, &existing, &archive_dbs);
+        for s in &skipped {
+            if s.warn {
+                report.error(format!("{label}: database {}: {}", s.table, s.reason));
+            } else {
+                tracing::debug!("{label}: database {} skipped: {}", s.table, s.reason);
+            }
+        }
+        tracing::info!("{label}: databases to archive: [{}]", databases.join(", "));
+        for db in &databases {
+            self.database(db, label, report).await;
+        }
+    }
+
+    /// Plans one database and archives its tables, children first.
+    async fn database(&mut self, db: &str, label: &str, report: &mut RunReport) {
+        let source = self.source;
+        let tables = with_retry(&mut self.src, source.retry, "list tables", |a| {
+            Box::pin(async move { schema::list_tables(a.conn, db).await })
+        })
+        .await;
+        let fks = with_retry(&mut self.src, source.retry, "list foreign keys", |a| {
+            Box::pin(async move { schema::foreign_keys(a.conn, db).await })
+        })
+        .await;
+        let (tables, fks) = match (tables, fks) {
+            (Ok(t), Ok(f)) => (t, f),
+            (Err(e), _) | (_, Err(e)) => {
+                report.error(format!("{label}: database {db}: {e}"));
+                return;
+            }
+        };
+        // Archive tables living in this very database (same server, table_suffix only), of
+        // this run or, with {date} in the suffix, of earlier ones.
+        let archive_tables: Vec<String> = tables
+            .iter()
+            .filter(|candidate| {
+                self.dests
+                    .iter()
+                    .filter_map(Dest::same_server_db)
+                    .filter(|d| d.archive_database(db) == db)
+                    .any(|d| {
+                        tables.iter().any(|base| {
+                            base.name != candidate.name
+                                && d.is_archive_table_of(&candidate.name, &base.name)
+                        })
+                    })
+            })
+            .map(|t| t.name.clone())
+            .collect();
+        let plan = plan_database(source, db, &tables, &fks, &archive_tables);
+        for s in &plan.skipped {
+            if s.warn {
+                tracing::warn!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
+                let mut t = TableReport::new(&self.archiver.name, &source.name, db, &s.table, &[]);
+                t.skipped = Some(s.reason.clone());
+                report.tables.push(t);
+            } else {
+                tracing::info!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
+            }
+        }
+        for cycle in &plan.cycles {
+            tracing::warn!(
+                "{label}: database {db}: foreign-key cycle among [{}]: rows still referenced inside it are kept and reported",
+                cycle.join(", ")
+            );
+        }
+        tracing::info!(
+            "{label}: database {db}: tables in order (children first): [{}]",
+            plan.tables
+                .iter()
+                .map(|t| t.table.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut i = 0;
+        while i < plan.tables.len() {
+            // The tables of a foreign-key cycle come one after the other.
+            let len = if plan.tables[i].in_cycle {
+                plan.tables[i..].iter().take_while(|t| t.in_cycle).count()
+            } else {
+                1
+            };
+            let group = &plan.tables[i..i + len];
+            let first = report.tables.len();
+            for table in group {
+                let t = self.table(table).await;
+                report.tables.push(t);
+            }
+            if group[0].in_cycle && source.delete_data && !self.dry_run {
+                self.cycle_passes(group, &mut report.tables[first..]).await;
+            }
+            i += len;
+        }
+    }
+
+    /// Further passes over the tables of a foreign-key cycle (`group`, whose first-pass reports
+    /// are `reports`): a row blocked by a row deleted after it was tried (in another table of
+    /// the cycle, or in a later page of its own table when it references itself) can go now. A
+    /// table with blocked rows is read again when rows of the cycle were deleted since its last
+    /// pass, until no table qualifies or after [`MAX_CYCLE_PASSES`] passes. A report keeps its
+    /// first pass's read, archived and conflict counts, adds the rows deleted and changed later,
+    /// and ends with the rows still blocked after its last pass.
+    async fn cycle_passes(&mut self, group: &[TablePlan], reports: &mut [TableReport]) {
+        // Rows of the cycle deleted so far, and that number as each table's last pass saw it.
+        let mut deleted: u64 = reports.iter().map(|r| r.deleted).sum();
+        let mut seen: Vec<u64> = Vec::with_capacity(group.len());
+        let mut running = 0;
+        for (table, r) in group.iter().zip(reports.iter()) {
+            seen.push(if table.references_itself() {
+                running
+            } else {
+                running + r.deleted
+            });
+            running += r.deleted;
+        }
+        for pass in 2..=MAX_CYCLE_PASSES {
+            let mut tried = false;
+            for (i, table) in group.iter().enumerate() {
+                let r = &mut reports[i];
+                if r.blocked == 0 || r.failed() || deleted == seen[i] {
+                    continue;
+                }
+                tried = true;
+                tracing::info!(
+                    "{}: pass {pass} over the foreign-key cycle: trying the {} blocked rows again",
+                    qualified(&table.db, &table.table),
+                    r.blocked
+                );
+                let before = deleted;
+                let p = self.table(table).await;
+                r.deleted += p.deleted;
+                r.changed += p.changed;
+                r.blocked = p.blocked;
+                r.errors.extend(p.errors);
+                r.elapsed += p.elapsed;
+                deleted += p.deleted;
+                seen[i] = if table.references_itself() {
+                    before
+                } else {
+                    deleted
+                };
+            }
+            if !tried {
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! One table of a source: get every destination ready, then either count what a real run would
+//! do (dry run) or run the [`super::pipeline`]; close the destinations' targets in any case.
+
+use std::time::Instant;
+
+use mysql_async::prelude::*;
+
+use crate::destination::{Dest, Target};
+use crate::mysql::ident::qualified;
+use crate::mysql::retry::with_retry;
+use crate::source::plan::TablePlan;
+use crate::source::read::PageReader;
+use crate::source::sql;
+
+use super::pipeline;
+use super::report::TableReport;
+use super::source_run::SourceRun;
+
+impl SourceRun<'_> {
+    /// Archives one table and reports what happened.
+    pub(super) async fn table(&mut self, plan: &TablePlan) -> TableReport {
+        let started = Instant::now();
+        let mut r = TableReport::new(
+            &self.archiver.name,
+            &self.source.name,
+            &plan.db,
+            &plan.table,
+            &self.dest_names,
+        );
+        let name = qualified(&plan.db, &plan.table);
+        if let Err(e) = self.archive_table(plan, &mut r).await {
+            tracing::error!("{name}: {e}; nothing more is deleted from this table");
+            r.errors.push(e);
+        }
+        r.elapsed = started.elapsed();
+        tracing::debug!(
+            "{name}: time reading {:.2}s, writing {:.2}s, deleting {:.2}s",
+            r.timing.read.as_secs_f64(),
+            r.timing.write.as_secs_f64(),
+            r.timing.delete.as_secs_f64()
+        );
+        tracing::info!(
+            "{name}: {} {} rows, archived [{}], deleted {}, blocked {}, conflicts {}, changed {} in {:.1}s",
+            if self.dry_run { "eligible" } else { "read" },
+            r.read,
+            r.archived
+                .iter()
+                .map(|(d, n)| format!("{d}={n}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            r.deleted,
+            r.blocked,
+            r.conflicts,
+            r.changed,
+            r.elapsed.as_secs_f64()
+        );
+        r
+    }
+
+    async fn archive_table(&mut self, plan: &TablePlan, r: &mut TableReport) -> Result<(), String> {
+        let mut targets: Vec<Target> = Vec::with_capacity(self.dests.len());
+        let mut result = Ok(());
+        for d in self.dests.iter_mut() {
+            match d
+                .prepare(plan, &mut self.src, self.source.retry, self.dry_run)
+                .await
+            {
+                Ok(t) => targets.push(t),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if result.is_ok() {
+            result = if self.dry_run {
+                self.dry_run_table(plan, &targets, r).await
+            } else {
+                match self.reader.as_mut() {
+                    Some(reader_db) => {
+                        pipeline::run(
+                            pipeline::Stages {
+                                source: self.source,
+                                plan,
+                                reader_db,
+                                delete_db: &mut self.src,
+                                dests: &mut self.dests,
+                                targets: &mut targets,
+                            },
+                            r,
+                        )
+                        .await
+                    }
+                    None => Err("internal error: no reading session".to_string()),
+                }
+            };
+        }
+        finish_targets(&mut self.dests, targets, r).await;
+        result
+    }
+
+    /// What a real run would do: the eligible count and the statements it would send.
+    async fn dry_run_table(
+        &mut self,
+        plan: &TablePlan,
+        targets: &[Target],
+        r: &mut TableReport,
+    ) -> Result<(), String> {
+        let source = self.source;
+        let name = qualified(&plan.db, &plan.table);
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM {name} WHERE ({})",
+            source.where_clause
+        );
+        let count: u64 = with_retry(&mut self.src, source.retry, "count eligible rows", |a| {
+            let count_sql = count_sql.as_str();
+            Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        r.read = count;
+        if source.archive_data {
+            for i in 0..targets.len() {
+                r.add_archived(i, count);
+            }
+        }
+        if source.delete_data {
+            r.deleted = count;
+        }
+        let reader = PageReader::new(plan, &source.where_clause, source.select_limit);
+        tracing::info!(
+            "[dry-run] {name}: {count} eligible rows; would read pages with: {}",
+            reader.first_statement()
+        );
+        for (d, t) in self.dests.iter().zip(targets.iter()) {
+            if let Target::Db(t) = t {
+                tracing::info!(
+                    "[dry-run] {name}: would insert into {} on destination {} with: {}(...), ...",
+                    qualified(&t.db, &t.table),
+                    d.name(),
+                    sql::insert_head(&t.db, &t.table, &plan.columns)
+                );
+            }
+        }
+        if source.delete_data {
+            tracing::info!(
+                "[dry-run] {name}: per chunk, would lock with: {}; then delete with: {}",
+                sql::lock_rows(plan, &source.where_clause, 1),
+                sql::delete_rows(
+                    plan,
+                    &source.where_clause,
+                    1,
+                    !plan.referenced_by.is_empty()
+                )
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Closes every target of a table (files are closed, compressed and uploaded), recording failures.
+async fn finish_targets(dests: &mut [Dest], targets: Vec<Target>, r: &mut TableReport) {
+    for (d, t) in dests.iter_mut().zip(targets) {
+        if let Err(e) = d.finish(t).await {
+            r.errors.push(format!("destination {}: {e}", d.name()));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Comparing table contents: [`digest`], an MD5 over the hex of every value of every row in key
+//! order; [`checksum_table`]; [`count`].
+//!
+//! The digest reads values as the server stores them: `HEX(BINARY col)`, so `NULL`, `''` and
+//! `'NULL'` differ, as do strings that only a collation calls equal; FLOAT and DOUBLE go through
+//! a DOUBLE with all its digits. Compare digests taken in the same way on both sides (the same
+//! harness session settings: UTC, utf8mb4).
+
+use super::server::Server;
+
+/// The session settings every digest runs under.
+const SESSION: &str = "SET NAMES utf8mb4; SET SESSION time_zone = '+00:00'; \
+    SET SESSION group_concat_max_len = 1073741824;";
+
+/// Columns of `db.table` in ordinal order, with their data type.
+pub fn columns(server: &Server, db: &str, table: &str) -> Vec<(String, String)> {
+    server
+        .sql(&format!(
+            "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION"
+        ))
+        .lines()
+        .map(|l| {
+            let (n, t) = l.split_once('\t').expect("two columns");
+            (n.to_string(), t.to_string())
+        })
+        .collect()
+}
+
+/// The primary key's columns, or every column when there is none.
+fn order_columns(server: &Server, db: &str, table: &str) -> Vec<String> {
+    let pk: Vec<String> = server
+        .sql(&format!(
+            "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '{db}' \
+             AND TABLE_NAME = '{table}' AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX"
+        ))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    if pk.is_empty() {
+        columns(server, db, table)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
+    } else {
+        pk
+    }
+}
+
+/// An expression that gives the exact stored form of a column's value, `N` for NULL.
+fn value_expr(name: &str, data_type: &str) -> String {
+    match data_type {
+        "float" | "double" => format!("IFNULL(HEX(BINARY (`{name}` + 0e0)), 'N')"),
+        _ => format!("IFNULL(HEX(BINARY `{name}`), 'N')"),
+    }
+}
+
+/// `(row count, MD5)` over the rows of `db.table` matching `filter` (SQL, `1` for all), in
+/// primary key order. Tables with the same columns and rows have the same digest.
+pub fn digest(server: &Server, db: &str, table: &str, filter: &str) -> (u64, String) {
+    let values: Vec<String> = columns(server, db, table)
+        .iter()
+        .map(|(n, t)| value_expr(n, t))
+        .collect();
+    assert!(!values.is_empty(), "no table {db}.{table}");
+    let order: Vec<String> = order_columns(server, db, table)
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect();
+    let out = server.sql(&format!(
+        "{SESSION} SELECT COUNT(*), IFNULL(MD5(GROUP_CONCAT(CONCAT_WS('|', {}) ORDER BY {} \
+         SEPARATOR '/')), 'empty') FROM `{db}`.`{table}` WHERE {filter}",
+        values.join(", "),
+        order.join(", ")
+    ));
+    let (n, md5) = out.trim().split_once('\t').expect("two columns");
+    (n.parse().expect("a count"), md5.to_string())
+}
+
+/// `CHECKSUM TABLE` of `db.table`.
+pub fn checksum_table(server: &Server, db: &str, table: &str) -> String {
+    let out = server.sql(&format!("CHECKSUM TABLE `{db}`.`{table}`"));
+    let sum = out.trim().rsplit('\t').next().unwrap_or("").to_string();
+    assert!(!sum.is_empty() && sum != "NULL", "CHECKSUM TABLE: {out}");
+    sum
+}
+
+/// The number of rows of `db.table` matching `filter` (SQL, `1` for all).
+pub fn count(server: &Server, db: &str, table: &str, filter: &str) -> u64 {
+    server
+        .sql(&format!(
+            "SELECT COUNT(*) FROM `{db}`.`{table}` WHERE {filter}"
+        ))
+        .trim()
+        .parse()
+        .expect("a count")
+}
+
+/// Whether `db.table` exists.
+pub fn table_exists(server: &Server, db: &str, table: &str) -> bool {
+    server
+        .sql(&format!(
+            "SELECT COUNT(*) FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = '{table}'"
+        ))
+        .trim()
+        == "1"
+}

@@ -1,0 +1,121 @@
+//! Rows already in the archive: an identical row (a re-run) is fine and the source row goes; a
+//! different row under the same key is a conflict: the source row stays and is reported, and
+//! the archive row is not overwritten.
+
+use crate::harness::digest::{count, digest};
+use crate::harness::{server, Ini, ScratchDb};
+
+use super::{lines, run, OLD, RECENT};
+
+#[test]
+fn a_different_archive_row_under_the_same_key_keeps_the_source_row() {
+    let s = server();
+    let db = ScratchDb::create(s, "conflict");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME(6) NULL);
+         INSERT INTO t VALUES (1, 'original', {OLD}), (2, 'same', {OLD}), (3, 'new', {OLD});
+         -- Only a case-insensitive collation calls these equal.
+         CREATE TABLE ci (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME(6) NULL);
+         INSERT INTO ci VALUES (1, 'abc', {OLD}), (2, 'xyz', {OLD});
+         CREATE DATABASE `{archive}`;
+         CREATE TABLE `{archive}`.t LIKE t;
+         INSERT INTO `{archive}`.t SELECT id, 'something else', deleted_at FROM t WHERE id = 1;
+         INSERT INTO `{archive}`.t SELECT * FROM t WHERE id = 2;
+         CREATE TABLE `{archive}`.ci LIKE ci;
+         INSERT INTO `{archive}`.ci SELECT id, 'ABC', deleted_at FROM ci WHERE id = 1;",
+        archive = db.archive()
+    ));
+    let kept = digest(s, &db.name, "t", "id = 1");
+    let moved = digest(s, &db.name, "t", "id IN (2, 3)");
+    let archive_row_1 = digest(s, &db.archive(), "t", "id = 1");
+
+    let out = run(&Ini::new(s, &[&db.name]));
+    out.assert_success();
+
+    assert_eq!(digest(s, &db.name, "t", "1"), kept, "row 1 stays as it was");
+    assert_eq!(digest(s, &db.archive(), "t", "id = 1"), archive_row_1);
+    assert_eq!(digest(s, &db.archive(), "t", "id IN (2, 3)"), moved);
+    let row = out.table_row(&db.name, "t");
+    assert_eq!(
+        (row.num("read"), row.num("deleted"), row.num("conflicts")),
+        (3, 2, 1)
+    );
+    assert_eq!(row.get("archived"), "dst=2");
+    out.output_contains(&format!(
+        "`{}`.`t`: row (id=1) kept: destination dst already holds a different row with this key",
+        db.name
+    ));
+
+    assert_eq!(lines(&db.sql("SELECT id, v FROM ci")), ["1\tabc"]);
+    assert_eq!(
+        lines(&s.sql(&format!("SELECT id, v FROM {} ORDER BY id", db.qa("ci")))),
+        ["1\tABC", "2\txyz"]
+    );
+    let row = out.table_row(&db.name, "ci");
+    assert_eq!((row.num("deleted"), row.num("conflicts")), (1, 1));
+}
+
+/// Archive first (`delete_data = false`), delete on a second run: the rows the archive already
+/// holds identically are deleted, and the archive is unchanged.
+#[test]
+fn a_rerun_over_rows_already_archived_deletes_them() {
+    let s = server();
+    let db = ScratchDb::create(s, "rerun");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v BLOB, deleted_at TIMESTAMP(6) NULL);
+         INSERT INTO t VALUES (1, UNHEX('00FF'), {OLD}), (2, NULL, {OLD}), (3, '', {OLD}),
+           (4, 'live', NULL);"
+    ));
+    let eligible = digest(s, &db.name, "t", "id <= 3");
+    let ini = Ini::new(s, &[&db.name]).src("select_limit", 2);
+
+    let first = run(&ini.clone().src("delete_data", "false"));
+    first.assert_success();
+    assert_eq!(count(s, &db.name, "t", "1"), 4);
+    assert_eq!(digest(s, &db.archive(), "t", "1"), eligible);
+    let row = first.table_row(&db.name, "t");
+    assert_eq!((row.num("read"), row.num("deleted")), (3, 0));
+
+    let second = run(&ini);
+    second.assert_success();
+    assert_eq!(lines(&db.sql("SELECT id FROM t")), ["4"]);
+    assert_eq!(digest(s, &db.archive(), "t", "1"), eligible);
+    let row = second.table_row(&db.name, "t");
+    assert_eq!(
+        (row.num("read"), row.num("deleted"), row.num("conflicts")),
+        (3, 3, 0)
+    );
+    assert_eq!(row.get("archived"), "dst=3");
+}
+
+/// Keys that only differ after their first bytes (long string keys, as OpenStack's UUIDs): a
+/// batch whose rows are partly in the archive already (identical) and partly new is archived
+/// and deleted whole, without a conflict.
+#[test]
+fn long_string_keys_partly_archived_are_told_apart() {
+    let s = server();
+    let db = ScratchDb::create(s, "longkeys");
+    db.sql(&format!(
+        "CREATE TABLE t (uuid VARCHAR(36) NOT NULL PRIMARY KEY, v INT,
+           deleted_at DATETIME NULL);
+         INSERT INTO t VALUES ('instance-00000001', 1, {OLD}), ('instance-00000002', 2, {RECENT}),
+           ('instance-00000003', 3, {OLD}), ('instance-00000004', 4, {RECENT}),
+           ('instance-00000005', 5, {OLD}), ('instance-00000006', 6, {RECENT});"
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    // The odd rows are archived first, without being deleted.
+    run(&ini.clone().src("delete_data", "false")).assert_success();
+    assert_eq!(count(s, &db.archive(), "t", "1"), 3);
+
+    db.sql(&format!("UPDATE t SET deleted_at = {OLD} WHERE v % 2 = 0"));
+    let eligible = digest(s, &db.name, "t", "1");
+    let out = run(&ini);
+    out.assert_success();
+    let row = out.table_row(&db.name, "t");
+    assert_eq!(
+        (row.num("read"), row.num("deleted"), row.num("conflicts")),
+        (6, 6, 0)
+    );
+    assert_eq!(count(s, &db.name, "t", "1"), 0);
+    assert_eq!(digest(s, &db.archive(), "t", "1"), eligible);
+}

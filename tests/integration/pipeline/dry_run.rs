@@ -1,0 +1,126 @@
+//! `--dry-run` changes nothing anywhere: no DDL, no DML, not even rolled back. It reads, and
+//! says what a real run would do.
+
+use crate::harness::digest::{checksum_table, count, digest};
+use crate::harness::{dedicated_server, server, Ini, Osarchiver, ScratchDb, Server};
+
+use super::{lines, OLD, RECENT};
+
+/// Server counters that any DDL, DML or transaction would move.
+const COUNTERS: &str = "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
+    WHERE VARIABLE_NAME IN ('COM_INSERT', 'COM_INSERT_SELECT', 'COM_REPLACE', 'COM_UPDATE',
+      'COM_UPDATE_MULTI', 'COM_DELETE', 'COM_DELETE_MULTI', 'COM_TRUNCATE', 'COM_CREATE_DB',
+      'COM_CREATE_TABLE', 'COM_ALTER_TABLE', 'COM_DROP_TABLE', 'COM_DROP_DB', 'COM_BEGIN',
+      'COM_COMMIT', 'COM_ROLLBACK', 'HANDLER_WRITE', 'HANDLER_UPDATE', 'HANDLER_DELETE')
+    ORDER BY VARIABLE_NAME";
+
+/// Everything a run could change: each table's CHECKSUM TABLE, row count and digest, and which
+/// of the tables' databases and their archive databases exist.
+fn state(s: &Server, tables: &[(&str, &str)]) -> Vec<String> {
+    let mut out: Vec<String> = tables
+        .iter()
+        .map(|(db, t)| {
+            format!(
+                "{db}.{t}: {} {} {:?}",
+                checksum_table(s, db, t),
+                count(s, db, t, "1"),
+                digest(s, db, t, "1")
+            )
+        })
+        .collect();
+    let names: Vec<String> = tables
+        .iter()
+        .flat_map(|(db, _)| [format!("'{db}'"), format!("'{db}_archive'")])
+        .collect();
+    out.extend(lines(&s.sql(&format!(
+        "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ({}) \
+         ORDER BY SCHEMA_NAME",
+        names.join(", ")
+    ))));
+    out
+}
+
+#[test]
+fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
+    // A server of its own when possible: then no other test moves its counters.
+    let own = server().is_private().then(dedicated_server);
+    let s = own.as_ref().unwrap_or_else(|| server());
+    let db = ScratchDb::create(s, "dry");
+    let other = ScratchDb::create(s, "dry2");
+    db.sql(&format!(
+        "CREATE TABLE parent (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, deleted_at DATETIME NULL,
+           FOREIGN KEY (parent_id) REFERENCES parent (id));
+         INSERT INTO parent VALUES (1, {OLD}), (2, {OLD}), (3, NULL);
+         INSERT INTO child VALUES (1, 1, {OLD}), (2, 2, NULL), (3, 3, {RECENT});"
+    ));
+    // A database whose archive table exists already, with one of the rows.
+    other.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, 'a', {OLD}), (2, 'b', {OLD}), (3, 'c', {OLD}), (4, 'd', NULL);
+         CREATE DATABASE `{archive}`;
+         CREATE TABLE `{archive}`.t LIKE t;
+         INSERT INTO `{archive}`.t SELECT * FROM t WHERE id = 1;",
+        archive = other.archive()
+    ));
+    let tables = [
+        (db.name.as_str(), "parent"),
+        (db.name.as_str(), "child"),
+        (other.name.as_str(), "t"),
+        (&other.archive(), "t"),
+    ];
+    let before = state(s, &tables);
+    let counters = own.as_ref().map(|s| s.sql(COUNTERS));
+    assert!(
+        counters.as_ref().is_none_or(|c| c.lines().count() == 19),
+        "{counters:?}"
+    );
+
+    let out = Osarchiver::new()
+        .config_text(
+            Ini::new(s, &[&db.name, &other.name])
+                .src("foreign_key_check", "false")
+                .src("select_limit", 1)
+                .text(),
+        )
+        .arg("--dry-run")
+        .run();
+    let counters_after = own.as_ref().map(|s| s.sql(COUNTERS));
+    out.assert_success();
+
+    assert_eq!(
+        counters_after, counters,
+        "the dry run moved server counters"
+    );
+    assert_eq!(state(s, &tables), before);
+    assert!(!db.exists(&db.archive()));
+
+    out.output_contains(&format!(
+        "[dry-run] `{}`.`parent`: 2 eligible rows",
+        db.name
+    ))
+    .output_contains(&format!("[dry-run] `{}`.`child`: 1 eligible rows", db.name))
+    .output_contains(&format!("[dry-run] `{}`.`t`: 3 eligible rows", other.name))
+    .output_contains(&format!(
+        "would run: CREATE DATABASE IF NOT EXISTS `{}`",
+        db.archive()
+    ))
+    .output_contains(&format!(
+        "would delete with: DELETE FROM `{}`.`parent`",
+        db.name
+    ))
+    .output_lacks(&format!(
+        "would run: CREATE DATABASE IF NOT EXISTS `{}`",
+        other.archive()
+    ));
+    for (d, t, n) in [
+        (&db.name, "parent", 2),
+        (&db.name, "child", 1),
+        (&other.name, "t", 3),
+    ] {
+        let row = out.table_row(d, t);
+        assert_eq!(row.num("eligible"), n, "{t}");
+        assert_eq!(row.get("would archive"), format!("dst={n}"), "{t}");
+        assert_eq!(row.num("would delete"), n, "{t}");
+    }
+}

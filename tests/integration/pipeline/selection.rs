@@ -1,0 +1,206 @@
+//! What a run takes: `excluded_databases` and `excluded_tables` (anchored regexes), tables
+//! without `deleted_at`, and the archive databases and tables of the run itself, which are never
+//! sources (the same-server suffix rule).
+
+use crate::harness::digest::{count, digest, table_exists};
+use crate::harness::{dedicated_server, server, Ini, ScratchDb, ENV_VAR};
+
+use super::{lines, run, OLD};
+
+/// A table with two eligible rows and a live one.
+fn table(db: &ScratchDb, name: &str) {
+    db.sql(&format!(
+        "CREATE TABLE `{name}` (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO `{name}` VALUES (1, {OLD}), (2, {OLD}), (3, NULL);"
+    ));
+}
+
+#[test]
+fn excluded_databases_and_tables_are_anchored_regexes() {
+    let s = server();
+    let db = ScratchDb::create(s, "sel");
+    let skipped = ScratchDb::create(s, "skipme");
+    let kept = ScratchDb::create(s, "x_skipme");
+    for t in ["shadow_x", "x_shadow_y", "plain"] {
+        table(&db, t);
+    }
+    db.sql(&format!(
+        "CREATE TABLE nodel (id INT PRIMARY KEY, deleted INT, created_at DATETIME);
+         INSERT INTO nodel VALUES (1, 1, {OLD});"
+    ));
+    table(&skipped, "plain");
+    table(&kept, "plain");
+    assert!(skipped.name.starts_with("t_skipme_") && kept.name.starts_with("t_x_skipme_"));
+    let untouched = [
+        (&db, "shadow_x", digest(s, &db.name, "shadow_x", "1")),
+        (&db, "nodel", digest(s, &db.name, "nodel", "1")),
+        (&skipped, "plain", digest(s, &skipped.name, "plain", "1")),
+    ];
+
+    let out = run(&Ini::new(s, &[&db.name, &skipped.name, &kept.name])
+        .src("excluded_databases", "t_skipme_.*, mysql")
+        .src("excluded_tables", "shadow_.*"));
+    out.assert_success();
+
+    for (d, t, before) in &untouched {
+        assert_eq!(&digest(s, &d.name, t, "1"), before, "{}.{t}", d.name);
+        assert!(!table_exists(s, &d.archive(), t), "{}.{t} archived", d.name);
+    }
+    assert!(!skipped.exists(&skipped.archive()));
+    for (d, t) in [(&db, "x_shadow_y"), (&db, "plain"), (&kept, "plain")] {
+        assert_eq!(
+            lines(&d.sql(&format!("SELECT id FROM `{t}`"))),
+            ["3"],
+            "{t}"
+        );
+        assert_eq!(count(s, &d.archive(), t, "1"), 2, "{}.{t}", d.name);
+    }
+    out.output_contains(&format!(
+        "table {}.shadow_x skipped: excluded by excluded_tables ^(?:shadow_.*)$",
+        db.name
+    ))
+    .output_contains(&format!(
+        "table {}.nodel skipped: has no deleted_at column",
+        db.name
+    ))
+    .output_contains(&format!(
+        "databases to archive: [{}, {}]",
+        db.name, kept.name
+    ));
+    let names: Vec<String> = out.summary().into_iter().map(|(t, _)| t).collect();
+    assert_eq!(
+        names,
+        [
+            format!("{}.plain", db.name),
+            format!("{}.x_shadow_y", db.name),
+            format!("{}.plain", kept.name)
+        ]
+    );
+}
+
+/// On the source's server with only `table_suffix`: the archive tables are `<table><suffix>` in
+/// the source database itself, and a second run does not take them for sources.
+#[test]
+fn table_suffix_alone_archives_into_the_same_database_and_never_rearchives() {
+    let s = server();
+    let db = ScratchDb::create(s, "tsuffix");
+    table(&db, "t");
+    let eligible = digest(s, &db.name, "t", "id <= 2");
+    let ini = Ini::new(s, &[&db.name]).dst("table_suffix", "_arch");
+
+    run(&ini).assert_success();
+    assert!(!db.exists(&db.archive()));
+    assert_eq!(digest(s, &db.name, "t_arch", "1"), eligible);
+    assert_eq!(lines(&db.sql("SELECT id FROM t")), ["3"]);
+
+    // New eligible rows, and a second run: t_arch is not a source.
+    db.sql(&format!("INSERT INTO t VALUES (4, {OLD})"));
+    let out = run(&ini);
+    out.assert_success().output_contains(&format!(
+        "table {}.t_arch skipped: an archive table of this run",
+        db.name
+    ));
+    assert_eq!(count(s, &db.name, "t_arch", "1"), 3);
+    assert!(!table_exists(s, &db.name, "t_arch_arch"));
+    let names: Vec<String> = out.summary().into_iter().map(|(t, _)| t).collect();
+    assert_eq!(names, [format!("{}.t", db.name)]);
+}
+
+/// With `db_suffix` set, that suffix names the archive database, on the same server or not.
+#[test]
+fn db_suffix_names_the_archive_database() {
+    let s = server();
+    let mut db = ScratchDb::create(s, "dsuffix");
+    let archive = format!("{}_old", db.name);
+    db.also_drop(archive.clone());
+    table(&db, "t");
+    let eligible = digest(s, &db.name, "t", "id <= 2");
+
+    run(&Ini::new(s, &[&db.name]).dst("db_suffix", "_old")).assert_success();
+    assert!(!db.exists(&db.archive()));
+    assert_eq!(digest(s, &archive, "t", "1"), eligible);
+
+    // Both suffixes: `<db><db_suffix>.<table><table_suffix>`.
+    table(&db, "u");
+    run(&Ini::new(s, &[&db.name])
+        .dst("db_suffix", "_old")
+        .dst("table_suffix", "_v2"))
+    .assert_success();
+    assert_eq!(count(s, &archive, "u_v2", "1"), 2);
+    assert!(!table_exists(s, &archive, "u"));
+}
+
+/// `databases = *` (a server of its own, so that it sees only this test's databases): the
+/// archive databases `<db>_archive` made by the first run are not sources of the second.
+#[test]
+fn all_databases_leaves_the_archive_databases_alone() {
+    if !server().is_private() {
+        eprintln!("SKIPPED all_databases_leaves_the_archive_databases_alone: {ENV_VAR} is set");
+        return;
+    }
+    let s = dedicated_server();
+    let db = ScratchDb::create(&s, "star");
+    table(&db, "t");
+    let ini = Ini::new(&s, &["*"]);
+
+    let first = run(&ini);
+    first.assert_success();
+    assert_eq!(count(&s, &db.archive(), "t", "1"), 2);
+    let archived = digest(&s, &db.archive(), "t", "1");
+
+    let second = run(&ini);
+    second
+        .assert_success()
+        .output_contains(&format!("databases to archive: [{}]", db.name));
+    assert_eq!(digest(&s, &db.archive(), "t", "1"), archived);
+    assert!(!db.exists(&format!("{}_archive", db.archive())));
+
+    // With {date} in db_suffix, the archive databases of earlier runs are not sources either.
+    let dated = ini.dst("db_suffix", "_{date}");
+    s.sql(&format!("DROP DATABASE `{}`", db.archive()));
+    db.sql(&format!("INSERT INTO t VALUES (4, {OLD}), (5, {OLD})"));
+    run(&dated).assert_success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    db.sql(&format!("INSERT INTO t VALUES (6, {OLD})"));
+    let out = run(&dated);
+    out.assert_success()
+        .output_contains(&format!("databases to archive: [{}]", db.name));
+    let archives = lines(&s.sql(&format!(
+        "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '{}\\_%' \
+         ORDER BY SCHEMA_NAME",
+        db.name
+    )));
+    assert_eq!(archives.len(), 2, "{archives:?}");
+    assert_eq!(count(&s, &archives[0], "t", "1"), 2);
+    assert_eq!(count(&s, &archives[1], "t", "1"), 1);
+}
+
+/// With `{date}` in `table_suffix`, each run has its own archive tables: those of earlier runs
+/// are archive tables all the same, never sources.
+#[test]
+fn a_date_in_table_suffix_never_rearchives_earlier_runs() {
+    let s = server();
+    let db = ScratchDb::create(s, "datesuffix");
+    table(&db, "t");
+    let ini = Ini::new(s, &[&db.name]).dst("table_suffix", "_{date}");
+    run(&ini).assert_success();
+    let first = lines(&db.sql("SHOW TABLES LIKE 't\\_%'"));
+    assert_eq!(first.len(), 1, "{first:?}");
+    let archived = digest(s, &db.name, &first[0], "1");
+    assert_eq!(archived.0, 2);
+
+    // {date} has a resolution of one second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    db.sql(&format!("INSERT INTO t VALUES (4, {OLD})"));
+    let out = run(&ini);
+    out.assert_success().output_contains(&format!(
+        "table {}.{} skipped: an archive table of this run",
+        db.name, first[0]
+    ));
+    assert_eq!(digest(s, &db.name, &first[0], "1"), archived);
+    let tables = lines(&db.sql("SHOW TABLES LIKE 't\\_%'"));
+    assert_eq!(tables.len(), 2, "{tables:?}");
+    assert_eq!(count(s, &db.name, &tables[1], "1"), 1, "{tables:?}");
+    let names: Vec<String> = out.summary().into_iter().map(|(t, _)| t).collect();
+    assert_eq!(names, [format!("{}.t", db.name)]);
+}
