@@ -60,6 +60,8 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
     let (to_deleter, mut from_writer) = mpsc::channel::<Written>(1);
 
     let reading = async {
+        // Owned here, so the writer sees the end of the pages when this stage ends.
+        let to_writer = to_writer;
         let mut reader = PageReader::new(plan, &source.where_clause, source.select_limit);
         let (mut rows, mut time) = (0u64, Duration::ZERO);
         loop {
@@ -87,6 +89,8 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
     };
 
     let writing = async {
+        // Owned here, so the deleter sees the end of the batches when this stage ends.
+        let to_deleter = to_deleter;
         let mut archived = vec![0u64; dests.len()];
         let (mut conflicts, mut time) = (0u64, Duration::ZERO);
         while let Some(batch) = from_reader.recv().await {
