@@ -46,6 +46,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
 fi
 
-# --all-targets: unit and integration tests (the crate has no doctests), and the run ends on
-# the integration tests' summary line.
-exec cargo test --all-targets "$@"
+# --tests: unit and integration tests (the crate has no doctests; examples have no tests), so
+# the run ends on the integration tests' summary line.
+exec cargo test --tests "$@"

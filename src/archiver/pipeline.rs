@@ -166,13 +166,7 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
             counts.changed += out.changed;
             counts.blocked += out.blocked.len() as u64;
             for (row, constraint) in &out.blocked {
-                for line in blocked_report(
-                    plan,
-                    &batch,
-                    *row,
-                    constraint.as_deref(),
-                    &source.deleted_column,
-                ) {
+                for line in blocked_report(plan, &batch, *row, constraint, &source.deleted_column) {
                     tracing::warn!("{line}");
                 }
             }

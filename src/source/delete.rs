@@ -20,7 +20,7 @@ use crate::config::Retry;
 use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
 use crate::mysql::literal::{literal, LiteralKind};
-use crate::mysql::retry::{classify_code, with_retry, ErrorKind, RetryError};
+use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
 
 use super::batch::{key_id, Batch};
 use super::plan::TablePlan;
@@ -30,9 +30,9 @@ use super::sql;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeleteOutcome {
     pub deleted: u64,
-    /// Rows (indexes into the batch) that a foreign key keeps, with the constraint named by the
-    /// server when it could be read from the error.
-    pub blocked: Vec<(usize, Option<String>)>,
+    /// Rows (indexes into the batch) that a foreign key keeps, each with the constraints whose
+    /// child rows reference it (empty when they could not be told).
+    pub blocked: Vec<(usize, Vec<String>)>,
     /// Rows that no longer matched the selection (or were already gone) when deleted.
     pub changed: u64,
 }
@@ -62,16 +62,12 @@ pub async fn delete_rows(
                     let blocked = done.blocked.len() as u64;
                     out.deleted += done.deleted;
                     out.changed += (part.len() as u64).saturating_sub(done.deleted + blocked);
-                    out.blocked.extend(
-                        done.blocked
-                            .into_iter()
-                            .map(|i| (i, done.constraint.clone())),
-                    );
+                    out.blocked.extend(done.blocked);
                 }
                 Err(e) if e.kind() == ErrorKind::ForeignKey => {
                     if part.len() == 1 {
-                        out.blocked
-                            .push((part[0], constraint_name(&e.mysql_error().to_string())));
+                        let named = constraint_name(&e.mysql_error().to_string());
+                        out.blocked.push((part[0], named.into_iter().collect()));
                     } else {
                         let (left, right) = part.split_at(part.len() / 2);
                         stack.push(right);
@@ -110,10 +106,9 @@ pub async fn delete_rows(
 /// What one locked delete of some rows did.
 struct Part {
     deleted: u64,
-    /// Rows identical and still eligible that a foreign key kept (`DELETE IGNORE` skipped them).
-    blocked: Vec<usize>,
-    /// The constraint the server named, when every refusal named the same one.
-    constraint: Option<String>,
+    /// Rows identical and still eligible that a foreign key kept (`DELETE IGNORE` skipped
+    /// them), each with the constraints whose child rows reference it.
+    blocked: Vec<(usize, Vec<String>)>,
 }
 
 /// One transaction deleting the rows `part` of the batch that are still as they were read: it
@@ -157,7 +152,6 @@ async fn delete_part(
                 let mut done = Part {
                     deleted: 0,
                     blocked: Vec::new(),
-                    constraint: None,
                 };
                 if same.is_empty() {
                     return Ok(done);
@@ -169,21 +163,11 @@ async fn delete_part(
                     .collect();
                 a.conn.exec_drop(statement, params.clone()).await?;
                 done.deleted = a.conn.affected_rows();
-                if ignore && done.deleted < same.len() as u64 {
-                    // The rows left are locked, identical and eligible: a foreign key kept them.
-                    let warnings: Vec<(String, u16, String)> =
-                        a.conn.query("SHOW WARNINGS").await?;
-                    let names: Vec<String> = warnings
-                        .iter()
-                        .filter(|(_, code, _)| classify_code(*code) == ErrorKind::ForeignKey)
-                        .filter_map(|(_, _, m)| constraint_name(m))
-                        .collect();
-                    done.constraint = match names.as_slice() {
-                        [first, rest @ ..] if rest.iter().all(|c| c == first) => {
-                            Some(first.clone())
-                        }
-                        _ => None,
-                    };
+                if ignore {
+                    // The rows of `same` are locked: those still there are the ones a foreign
+                    // key kept, the others are the ones deleted. (Counted this way because the
+                    // affected-rows count of a multi-table DELETE IGNORE that skipped rows is
+                    // not reliable on MariaDB 10.11: it reported 0 for rows it deleted.)
                     let left = sql::select_remaining(plan, where_clause, same.len());
                     let rows: Vec<Row> = a.conn.exec(left, params).await?;
                     let left: Vec<String> = rows
@@ -193,11 +177,14 @@ async fn delete_part(
                             key_id(values[..plan.key.len()].iter())
                         })
                         .collect();
-                    done.blocked = same
+                    let blocked: Vec<usize> = same
                         .iter()
                         .copied()
                         .filter(|&i| left.contains(&batch.key_id(i, &plan.key_pos)))
                         .collect();
+                    done.deleted = (same.len() - blocked.len()) as u64;
+                    let names = blocking_constraints(a.conn, plan, batch, &blocked).await?;
+                    done.blocked = blocked.into_iter().zip(names).collect();
                 }
                 Ok(done)
             }
@@ -218,6 +205,46 @@ async fn delete_part(
     .await
 }
 
+/// For each of `rows` (blocked rows of the batch), the foreign keys whose child rows still
+/// reference it: one `SELECT DISTINCT` per foreign key onto this table, on the deleting session.
+async fn blocking_constraints(
+    conn: &mut mysql_async::Conn,
+    plan: &TablePlan,
+    batch: &Batch,
+    rows: &[usize],
+) -> mysql_async::Result<Vec<Vec<String>>> {
+    let mut names = vec![Vec::new(); rows.len()];
+    if rows.is_empty() {
+        return Ok(names);
+    }
+    for fk in &plan.referenced_by {
+        let Some(pos) = fk
+            .referenced_columns
+            .iter()
+            .map(|c| plan.columns.iter().position(|p| p == c))
+            .collect::<Option<Vec<usize>>>()
+        else {
+            continue;
+        };
+        let statement = sql::referencing(fk, rows.len());
+        let params: Vec<Value> = rows
+            .iter()
+            .flat_map(|&i| pos.iter().map(move |&p| batch.rows[i][p].clone()))
+            .collect();
+        let found: Vec<Row> = conn.exec(statement, params).await?;
+        let found: Vec<String> = found
+            .into_iter()
+            .map(|row| key_id(row.unwrap().iter()))
+            .collect();
+        for (n, &i) in rows.iter().enumerate() {
+            if found.contains(&batch.key_id(i, &pos)) {
+                names[n].push(fk.name.clone());
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// The constraint in a 1451 message: "... CONSTRAINT `name` FOREIGN KEY ...".
 fn constraint_name(message: &str) -> Option<String> {
     let rest = &message[message.find("CONSTRAINT `")? + "CONSTRAINT `".len()..];
@@ -225,14 +252,15 @@ fn constraint_name(message: &str) -> Option<String> {
     Some(rest[..end].replace("``", "`"))
 }
 
-/// The log lines for a row a foreign key keeps: which live rows reference it, how to find them,
-/// and an UPDATE that would mark them deleted so a later run archives them (as the original
-/// suggests). Only foreign keys named by the server are listed when it named one.
+/// The log lines for a row a foreign key keeps: which rows reference it, how to find them, and
+/// an UPDATE that would mark the live ones deleted so a later run archives them (as the
+/// original suggests). Only the `constraints` found blocking are listed, all foreign keys onto
+/// the table when none could be told.
 pub fn blocked_report(
     plan: &TablePlan,
     batch: &Batch,
     row: usize,
-    constraint: Option<&str>,
+    constraints: &[String],
     deleted_column: &str,
 ) -> Vec<String> {
     let kinds = LiteralKind::of_columns(&batch.columns);
@@ -241,18 +269,20 @@ pub fn blocked_report(
         Some(literal(&batch.rows[row][i], kinds[i]))
     };
     let mut lines = vec![format!(
-        "{}: row ({}) kept: live rows still reference it{}",
+        "{}: row ({}) kept: rows still reference it{}",
         qualified(&plan.db, &plan.table),
         batch.describe_key(row, &plan.key, &plan.key_pos),
-        constraint
-            .map(|c| format!(" (constraint {c})"))
-            .unwrap_or_default()
+        match constraints {
+            [] => String::new(),
+            [one] => format!(" (constraint {one})"),
+            many => format!(" (constraints {})", many.join(", ")),
+        }
     )];
     let deleted_at = value_of(deleted_column).unwrap_or_else(|| "NOW()".to_string());
     for fk in plan
         .referenced_by
         .iter()
-        .filter(|f| constraint.is_none_or(|c| c == f.name))
+        .filter(|f| constraints.is_empty() || constraints.contains(&f.name))
     {
         let conds: Option<Vec<String>> = fk
             .columns
@@ -270,9 +300,7 @@ pub fn blocked_report(
         let child = qualified(&fk.db, &fk.table);
         let cond = conds.join(" AND ");
         let dc = crate::mysql::ident::quote_ident(deleted_column);
-        lines.push(format!(
-            "  find them: SELECT * FROM {child} WHERE {cond} AND {dc} IS NULL;"
-        ));
+        lines.push(format!("  find them: SELECT * FROM {child} WHERE {cond};"));
         lines.push(format!(
             "  to archive them on a later run: UPDATE {child} SET {dc} = {deleted_at} WHERE {cond} AND {dc} IS NULL;"
         ));

@@ -121,6 +121,18 @@ pub fn lock_rows(plan: &TablePlan, where_clause: &str, rows: usize) -> String {
     )
 }
 
+/// The distinct child-key values of `fk` among `rows` parent values: which of them a child row
+/// still references.
+pub fn referencing(fk: &crate::mysql::schema::ForeignKey, rows: usize) -> String {
+    let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
+    format!(
+        "SELECT DISTINCT {} FROM {} WHERE {}",
+        cols.join(", "),
+        qualified(&fk.db, &fk.table),
+        key_in(&fk.columns, rows)
+    )
+}
+
 /// Reads back rows of an archive table by key (duplicate-key resolution).
 pub fn select_by_keys(
     db: &str,

@@ -106,7 +106,7 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
         db.archive()
     ))
     .output_contains(&format!(
-        "would delete with: DELETE FROM `{}`.`parent`",
+        "then delete with: DELETE IGNORE `{}`.`parent`",
         db.name
     ))
     .output_lacks(&format!(
