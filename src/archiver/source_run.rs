@@ -2,6 +2,7 @@
 //! on it, and the table loop, with further passes over foreign-key cycles.
 
 use crate::config::{Archiver, RunClock, Source};
+use crate::destination::file::Packing;
 use crate::destination::Dest;
 use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
@@ -25,6 +26,8 @@ pub(super) struct SourceRun<'a> {
     pub reader: Option<Db>,
     pub dests: Vec<Dest>,
     pub dest_names: Vec<String>,
+    /// Files being packed in the background: database, table, destination, job.
+    pub packing: Vec<(String, String, String, Packing)>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
@@ -47,7 +50,7 @@ pub(super) async fn run(
         return;
     };
     run.all_databases(&label, report).await;
-    run.close().await;
+    run.close(report).await;
 }
 
 impl<'a> SourceRun<'a> {
@@ -111,10 +114,33 @@ impl<'a> SourceRun<'a> {
             reader,
             dests,
             dest_names,
+            packing: Vec::new(),
         })
     }
 
-    async fn close(self) {
+    /// Waits for the background packings (their failures go to their tables' reports) and
+    /// closes the sessions.
+    async fn close(self, report: &mut RunReport) {
+        for (db, table, dest, packing) in self.packing {
+            let errors = packing.wait().await;
+            if errors.is_empty() {
+                continue;
+            }
+            let message = format!("destination {dest}: {}", errors.join("; "));
+            tracing::error!("{}: {message}", qualified(&db, &table));
+            let own = report.tables.iter_mut().rev().find(|t| {
+                t.archiver == self.archiver.name
+                    && t.source == self.source.name
+                    && t.database == db
+                    && t.table == table
+            });
+            match own {
+                Some(t) => t.errors.push(message),
+                None => report
+                    .errors
+                    .push(format!("{}: {message}", qualified(&db, &table))),
+            }
+        }
         for d in self.dests {
             d.close().await;
         }

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use mysql_async::prelude::*;
 
-use crate::destination::{Dest, Target};
+use crate::destination::Target;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::source::plan::TablePlan;
@@ -95,7 +95,18 @@ impl SourceRun<'_> {
                 }
             };
         }
-        finish_targets(&mut self.dests, targets, r).await;
+        for (d, t) in self.dests.iter_mut().zip(targets) {
+            match d.finish(t).await {
+                Ok(Some(packing)) => self.packing.push((
+                    plan.db.clone(),
+                    plan.table.clone(),
+                    d.name().to_string(),
+                    packing,
+                )),
+                Ok(None) => {}
+                Err(e) => r.errors.push(format!("destination {}: {e}", d.name())),
+            }
+        }
         result
     }
 
@@ -155,14 +166,5 @@ impl SourceRun<'_> {
             );
         }
         Ok(())
-    }
-}
-
-/// Closes every target of a table (files are closed, compressed and uploaded), recording failures.
-async fn finish_targets(dests: &mut [Dest], targets: Vec<Target>, r: &mut TableReport) {
-    for (d, t) in dests.iter_mut().zip(targets) {
-        if let Err(e) = d.finish(t).await {
-            r.errors.push(format!("destination {}: {e}", d.name()));
-        }
     }
 }

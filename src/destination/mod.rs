@@ -103,10 +103,11 @@ impl Dest {
         }
     }
 
-    /// A table is done (or stopped): close its files, compress and upload them.
-    pub async fn finish(&mut self, target: Target) -> Result<(), String> {
+    /// A table is done (or stopped): close its files; what remains to do in the background
+    /// (packing, uploads) comes back as a [`file::Packing`] to wait for before the run ends.
+    pub async fn finish(&mut self, target: Target) -> Result<Option<file::Packing>, String> {
         match (self, target) {
-            (Dest::Db(_), Target::Db(_)) => Ok(()),
+            (Dest::Db(_), Target::Db(_)) => Ok(None),
             (Dest::File(f), Target::File(t)) => f.finish(t).map_err(|e| e.to_string()),
             _ => Err("internal error: destination and target of different kinds".to_string()),
         }

@@ -330,12 +330,14 @@ impl FileDest {
         })
     }
 
-    /// A table is done (or stopped after an error): closes its files and packs them into
-    /// their archives. Files without a complete batch are removed. Every file is handled even
-    /// when one fails; a failed packing leaves the plain file in place.
-    pub fn finish(&mut self, t: FileTarget) -> Result<(), FileError> {
+    /// A table is done (or stopped after an error): closes its files, then packs them into
+    /// their archives on a background thread (the returned [`Packing`]). Files without a
+    /// complete batch are removed. Every file is handled even when one fails; a failed packing
+    /// leaves the plain file in place.
+    pub fn finish(&mut self, t: FileTarget) -> Result<Option<Packing>, FileError> {
         let mut messages = Vec::new();
         let mut done = Vec::new();
+        let mut to_pack = Vec::new();
         let table = qualified(&t.db, &t.table);
         for f in t.files {
             let TableFile {
@@ -386,24 +388,12 @@ impl FileDest {
                 }
                 _ => {}
             }
-            match &names.part {
+            match names.part {
                 None => done.push(format!(
                     "{} ({len} bytes, {raw} before compression)",
                     names.kept.display()
                 )),
-                Some(part) => match compress::pack(&names.written, part, &names.kept, self.archive)
-                {
-                    Ok(size) => done.push(format!(
-                        "{} ({size} bytes, {len} unpacked)",
-                        names.kept.display()
-                    )),
-                    Err(e) => messages.push(format!(
-                        "cannot pack {} into {} ({e}); the rows stay in {}",
-                        names.written.display(),
-                        names.kept.display(),
-                        names.written.display()
-                    )),
-                },
+                Some(part) => to_pack.push((names.written, part, names.kept, len)),
             }
         }
         if !done.is_empty() {
@@ -414,10 +404,60 @@ impl FileDest {
                 done.join(", ")
             );
         }
-        if messages.is_empty() {
-            Ok(())
-        } else {
-            Err(FileError::Finish(messages))
+        if !messages.is_empty() {
+            return Err(FileError::Finish(messages));
+        }
+        if to_pack.is_empty() {
+            return Ok(None);
+        }
+        // Packing is CPU work: it runs on a blocking thread while the next table is archived,
+        // one packing at a time.
+        let (name, format, rows) = (self.name.clone(), self.archive, t.rows);
+        let lock = PACKING.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
+            let mut errors = Vec::new();
+            let mut done = Vec::new();
+            for (written, part, kept, len) in to_pack {
+                match compress::pack(&written, &part, &kept, format) {
+                    Ok(size) => {
+                        done.push(format!("{} ({size} bytes, {len} unpacked)", kept.display()))
+                    }
+                    Err(e) => errors.push(format!(
+                        "cannot pack {} into {} ({e}); the rows stay in {}",
+                        written.display(),
+                        kept.display(),
+                        written.display()
+                    )),
+                }
+            }
+            if !done.is_empty() {
+                tracing::info!(
+                    "destination {name}: {table}: {rows} rows in {}",
+                    done.join(", ")
+                );
+            }
+            errors
+        });
+        Ok(Some(Packing { job }))
+    }
+}
+
+/// Serialises packings: on a small machine two at once only slow the archiving down.
+static PACKING: std::sync::LazyLock<std::sync::Arc<std::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// A table's files being packed in the background; [`Packing::wait`] gives its errors.
+pub struct Packing {
+    job: tokio::task::JoinHandle<Vec<String>>,
+}
+
+impl Packing {
+    /// Waits for the packing to end; the messages of what failed (the plain files are kept).
+    pub async fn wait(self) -> Vec<String> {
+        match self.job.await {
+            Ok(errors) => errors,
+            Err(e) => vec![format!("packing stopped: {e}")],
         }
     }
 }
@@ -510,8 +550,8 @@ mod tests {
         assert!(!d.path().join("out").exists());
     }
 
-    #[test]
-    fn files_come_with_the_first_batch_and_are_packed_at_finish() {
+    #[tokio::test]
+    async fn files_come_with_the_first_batch_and_are_packed_at_finish() {
         let d = tempfile::tempdir().unwrap();
         let dir = d.path().join("a/b");
         let mut f = FileDest::open(&cfg(&dir, ArchiveFormat::Tar), "s", &clock(), false).unwrap();
@@ -536,7 +576,8 @@ mod tests {
         assert_eq!(plain.matches("INSERT INTO `nova`.`instances`").count(), 2);
         let csv = std::fs::read_to_string(dir.join("nova.instances.csv")).unwrap();
         assert_eq!(csv.lines().count(), 6);
-        f.finish(t).unwrap();
+        let packing = f.finish(t).unwrap().expect("tar files are packed");
+        assert!(packing.wait().await.is_empty());
         let mut names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -547,11 +588,12 @@ mod tests {
         // The same table again (another source): numbered, nothing overwritten.
         let mut t = f.prepare(&p, false).unwrap();
         f.write(&mut t, &p, &batch(0..1)).unwrap();
-        f.finish(t).unwrap();
+        let packing = f.finish(t).unwrap().expect("tar files are packed");
+        assert!(packing.wait().await.is_empty());
         assert!(dir.join("nova.instances.1.sql.tar").exists());
         // A table without rows: no file.
         let t = f.prepare(&p, false).unwrap();
-        f.finish(t).unwrap();
+        assert!(f.finish(t).unwrap().is_none());
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 4);
     }
 
