@@ -5,6 +5,12 @@
 //! `${...}` interpolation applied when a value is read.
 //!
 //! Nothing here knows what osarchiver's options mean; [`super::resolve`] does.
+//!
+//! Why not the `rust-ini` crate: with its default options, version 0.21.3 reads an indented
+//! continuation line as part of the next key (`excluded_tables =` followed by indented regexes
+//! loses the list), keeps keys case-sensitive, and merges a repeated section silently, where
+//! configparser raises. A cron job whose INI is read differently archives the wrong rows, so
+//! the parser follows configparser's own algorithm, and the tests compare it with Python.
 
 use super::error::ConfigError;
 
