@@ -26,6 +26,27 @@ pub struct ColumnInfo {
     pub invisible: bool,
 }
 
+impl ColumnInfo {
+    /// A column from `information_schema.COLUMNS`' COLUMN_NAME, COLUMN_TYPE, DATA_TYPE,
+    /// IS_NULLABLE and EXTRA.
+    fn from_columns_row(
+        name: String,
+        column_type: String,
+        data_type: String,
+        nullable: &str,
+        extra: &str,
+    ) -> ColumnInfo {
+        ColumnInfo {
+            name,
+            column_type,
+            data_type,
+            nullable: nullable.eq_ignore_ascii_case("YES"),
+            generated: extra_says_generated(extra),
+            invisible: extra_has(extra, "INVISIBLE"),
+        }
+    }
+}
+
 /// The key that identifies a row of a table, for deleting exactly the rows that were archived.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyChoice {
@@ -132,14 +153,16 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
         )
         .await?;
     for (table, name, column_type, data_type, nullable, extra) in rows {
-        columns.entry(table).or_default().push(ColumnInfo {
-            name,
-            column_type,
-            data_type,
-            nullable: nullable.eq_ignore_ascii_case("YES"),
-            generated: extra_says_generated(&extra),
-            invisible: extra_has(&extra, "INVISIBLE"),
-        });
+        columns
+            .entry(table)
+            .or_default()
+            .push(ColumnInfo::from_columns_row(
+                name,
+                column_type,
+                data_type,
+                &nullable,
+                &extra,
+            ));
     }
 
     // No ORDER BY: the server lists a table's keys in its own key order (primary key, then
@@ -335,16 +358,9 @@ pub async fn table_columns(
     }
     Ok(Some(
         rows.into_iter()
-            .map(
-                |(name, column_type, data_type, nullable, extra)| ColumnInfo {
-                    name,
-                    column_type,
-                    data_type,
-                    nullable: nullable.eq_ignore_ascii_case("YES"),
-                    generated: extra_says_generated(&extra),
-                    invisible: extra_has(&extra, "INVISIBLE"),
-                },
-            )
+            .map(|(name, column_type, data_type, nullable, extra)| {
+                ColumnInfo::from_columns_row(name, column_type, data_type, &nullable, &extra)
+            })
             .collect(),
     ))
 }
