@@ -34,6 +34,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/mariadb.sh
 . "$ROOT/scripts/lib/mariadb.sh"
+# shellcheck source=lib/build.sh
+. "$ROOT/scripts/lib/build.sh"
 
 N=${1:-100000}
 case "$N" in '' | *[!0-9]* | 0) echo "usage: $0 [N]   (N instances, a positive integer)" >&2 && exit 2 ;; esac
@@ -59,19 +61,7 @@ BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 
 # The binary.
 if [ "${SKIP_OURS:-0}" != 1 ]; then
-    if [ -n "${OSARCHIVER:-}" ]; then
-        BIN=$OSARCHIVER
-    else
-        say "Building osarchiver (cargo build --release)"
-        if ! command -v cargo >/dev/null 2>&1; then
-            [ -x "$HOME/.cargo/bin/cargo" ] && PATH="$HOME/.cargo/bin:$PATH"
-        fi
-        command -v cargo >/dev/null 2>&1 ||
-            die "cargo not found: install Rust 1.80 or later, or set OSARCHIVER=/path/to/osarchiver"
-        (cd "$ROOT" && cargo build --release)
-        BIN=$ROOT/target/release/osarchiver
-    fi
-    [ -x "$BIN" ] || die "no osarchiver binary at $BIN"
+    BIN=$(osarchiver_binary "$ROOT")
 fi
 
 # GNU time, for wall time and peak RSS.

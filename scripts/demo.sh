@@ -30,6 +30,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/mariadb.sh
 . "$ROOT/scripts/lib/mariadb.sh"
+# shellcheck source=lib/build.sh
+. "$ROOT/scripts/lib/build.sh"
 
 DIR=${DEMO_DIR:-$ROOT/demo-run}
 KEEP=${KEEP:-0}
@@ -51,19 +53,7 @@ DIR=$(cd "$DIR" && pwd)
 SERVER_DIR=$DIR/mariadb
 
 # 1. The binary.
-if [ -n "${OSARCHIVER:-}" ]; then
-    BIN=$OSARCHIVER
-else
-    say "Building osarchiver (cargo build --release)"
-    if ! command -v cargo >/dev/null 2>&1; then
-        [ -x "$HOME/.cargo/bin/cargo" ] && PATH="$HOME/.cargo/bin:$PATH"
-    fi
-    command -v cargo >/dev/null 2>&1 ||
-        die "cargo not found: install Rust 1.80 or later (https://rustup.rs), or set OSARCHIVER=/path/to/osarchiver"
-    (cd "$ROOT" && cargo build --release)
-    BIN=$ROOT/target/release/osarchiver
-fi
-[ -x "$BIN" ] || die "no osarchiver binary at $BIN"
+BIN=$(osarchiver_binary "$ROOT")
 
 # 2. The server. A server left running by an earlier KEEP=1 run is stopped first.
 mariadb_stop "$SERVER_DIR"
