@@ -304,8 +304,9 @@ impl ArchiveDb {
             Box::pin(async move {
                 a.conn.query_drop("START TRANSACTION").await?;
                 let mut out = WriteOutcome::default();
+                let mut inserted = Ok(());
                 for (range, statement) in statements {
-                    insert_chunk(
+                    inserted = insert_chunk(
                         a.conn,
                         target,
                         plan,
@@ -314,7 +315,16 @@ impl ArchiveDb {
                         statement,
                         &mut out,
                     )
-                    .await?;
+                    .await;
+                    if inserted.is_err() {
+                        break;
+                    }
+                }
+                if let Err(e) = inserted {
+                    // Leave nothing of a failed batch behind (a lost connection rolled back
+                    // already; the next START TRANSACTION would commit what is left).
+                    let _ = a.conn.query_drop("ROLLBACK").await;
+                    return Err(e);
                 }
                 a.conn.query_drop("COMMIT").await?;
                 out.archived = batch.len() as u64 - out.conflicts.len() as u64;

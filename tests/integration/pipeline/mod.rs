@@ -15,6 +15,7 @@ mod foreign_keys;
 mod generated;
 mod killed;
 mod library;
+mod rollback;
 mod selection;
 
 use crate::harness::digest::digest;
