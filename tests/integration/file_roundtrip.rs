@@ -1,5 +1,5 @@
-//! The file destination restores every value identical: the every-type table of
-//! `mysql_layer` (integers to their limits, DECIMAL(65,30), FLOAT/DOUBLE, BIT, dates with zero
+//! The file destination restores every value identical: the harness's every-type table
+//! ([`every_type`]: integers to their limits, DECIMAL(65,30), FLOAT/DOUBLE, BIT, dates with zero
 //! parts, TIME beyond a day and negative, YEAR, text with 4-byte characters, quotes,
 //! backslashes, newlines and NUL, binary data with every byte, ENUM, SET, JSON, GEOMETRY,
 //! NULL, '' and 'NULL'), plus rows aimed at CSV quoting, is archived by the real binary to both
@@ -10,11 +10,9 @@
 use crate::file_support::{
     columns_of, complete_statements, config, count, decode_prefix, file_names, load_csv, load_sql,
 };
+use crate::harness::every_type::{self, bin, text, BINARY};
 use crate::harness::{server, Osarchiver};
-use crate::mysql_layer::{assert_identical, bin, create_fixture, text, TempDb};
-
-/// The binary columns of the fixture (hexadecimal in CSV files).
-const BINARY: &[&str] = &["bit1", "bit64", "bn", "vb", "bl", "lb", "g"];
+use crate::mysql_layer::{assert_identical, TempDb};
 
 /// Rows aimed at the CSV conventions: quotes next to separators, the NULL markers of every
 /// convention as strings, a lone CR and a CRLF at the end.
@@ -53,7 +51,14 @@ fn every_type_restores_identical_from_sql_and_csv() {
     let src = TempDb::create("osa_file_rt");
     let orig = TempDb::create("osa_file_rt_orig");
     let restored = TempDb::create("osa_file_rt_csv");
-    create_fixture(&src);
+    every_type::create(
+        server(),
+        &src.name,
+        every_type::Options {
+            enum_4_byte: true,
+            ..Default::default()
+        },
+    );
     add_csv_rows(&src);
     let (t, o, c) = (src.q("t"), orig.q("t"), restored.q("t"));
     server().sql(&format!(
