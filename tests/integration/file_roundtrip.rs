@@ -11,12 +11,12 @@ use crate::file_support::{
     columns_of, complete_statements, config, count, decode_prefix, file_names, load_csv, load_sql,
 };
 use crate::harness::every_type::{self, bin, text, BINARY};
-use crate::harness::{server, Osarchiver};
-use crate::mysql_layer::{assert_identical, TempDb};
+use crate::harness::{server, Osarchiver, ScratchDb};
+use crate::mysql_layer::assert_identical;
 
 /// Rows aimed at the CSV conventions: quotes next to separators, the NULL markers of every
 /// convention as strings, a lone CR and a CRLF at the end.
-fn add_csv_rows(db: &TempDb) {
+fn add_csv_rows(db: &ScratchDb) {
     let t = db.q("t");
     let rows = [
         format!(
@@ -48,9 +48,9 @@ fn add_csv_rows(db: &TempDb) {
 
 #[test]
 fn every_type_restores_identical_from_sql_and_csv() {
-    let src = TempDb::create("osa_file_rt");
-    let orig = TempDb::create("osa_file_rt_orig");
-    let restored = TempDb::create("osa_file_rt_csv");
+    let src = ScratchDb::create(server(), "osa_file_rt");
+    let orig = ScratchDb::create(server(), "osa_file_rt_orig");
+    let restored = ScratchDb::create(server(), "osa_file_rt_csv");
     every_type::create(
         server(),
         &src.name,

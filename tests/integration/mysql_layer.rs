@@ -16,14 +16,14 @@ use mysql_async::{Row, Value};
 
 use osarchiver::config::{DbConnection, Retry, Secret};
 use osarchiver::mysql::conn::Db;
-use osarchiver::mysql::ident::{qualified, quote_ident};
+use osarchiver::mysql::ident::quote_ident;
 use osarchiver::mysql::literal::{self, LiteralKind, LOAD_SESSION_SQL};
 use osarchiver::mysql::retry::{needs_reconnect, with_retry, ErrorKind, RetryError};
 use osarchiver::mysql::schema::{self, FkRule, KeyChoice};
 use osarchiver::mysql::{ddl, identity};
 
 use crate::harness::every_type::{self, TYPES};
-use crate::harness::{server, unique_name};
+use crate::harness::{server, unique_name, ScratchDb};
 
 fn spec() -> DbConnection {
     let s = server();
@@ -40,38 +40,6 @@ async fn connect() -> Db {
     Db::connect(&spec())
         .await
         .expect("connect to the test server")
-}
-
-/// A database for one test, dropped when the test ends, failed or not.
-pub(crate) struct TempDb {
-    pub(crate) name: String,
-}
-
-impl TempDb {
-    pub(crate) fn create(prefix: &str) -> TempDb {
-        TempDb::create_with(prefix, "")
-    }
-
-    fn create_with(prefix: &str, options: &str) -> TempDb {
-        let name = unique_name(prefix);
-        server().sql(&format!("CREATE DATABASE {} {options}", quote_ident(&name)));
-        TempDb { name }
-    }
-
-    /// `db`.`table`.
-    pub(crate) fn q(&self, table: &str) -> String {
-        qualified(&self.name, table)
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        // Foreign keys across test databases must not keep one of them alive.
-        let _ = server().try_sql(&format!(
-            "SET SESSION foreign_key_checks = 0; DROP DATABASE IF EXISTS {}",
-            quote_ident(&self.name)
-        ));
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,8 +147,8 @@ fn col_index(row: &Row, name: &str) -> usize {
 }
 
 async fn round_trip(protocol: Protocol) {
-    let src = TempDb::create("osa_lit_src");
-    let dst = TempDb::create("osa_lit_dst");
+    let src = ScratchDb::create(server(), "osa_lit_src");
+    let dst = ScratchDb::create(server(), "osa_lit_dst");
     every_type::create(
         server(),
         &src.name,
@@ -287,7 +255,7 @@ async fn empty_hex_literal_is_an_empty_binary_string() {
 
 #[tokio::test]
 async fn session_is_utf8mb4_utc_strict_with_zero_dates_and_id_zero() {
-    let tmp = TempDb::create("osa_session");
+    let tmp = ScratchDb::create(server(), "osa_session");
     let mut db = connect().await;
     let row: Option<(String, String, String, String, String, i64)> = db
         .conn()
@@ -458,7 +426,7 @@ async fn retry_reconnects_after_the_session_is_killed() {
 
 #[tokio::test]
 async fn retry_waits_out_a_lock_wait_timeout_on_the_same_session() {
-    let tmp = TempDb::create("osa_lock");
+    let tmp = ScratchDb::create(server(), "osa_lock");
     let t = tmp.q("t");
     server().sql(&format!(
         "CREATE TABLE {t} (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO {t} VALUES (1, 0);"
@@ -504,7 +472,7 @@ async fn retry_waits_out_a_lock_wait_timeout_on_the_same_session() {
 
 #[tokio::test]
 async fn constraint_and_sql_errors_are_not_retried() {
-    let tmp = TempDb::create("osa_noretry");
+    let tmp = ScratchDb::create(server(), "osa_noretry");
     let (p, c) = (tmp.q("parent"), tmp.q("child"));
     server().sql(&format!(
         "CREATE TABLE {p} (id INT PRIMARY KEY) ENGINE=InnoDB; \
@@ -548,8 +516,8 @@ async fn constraint_and_sql_errors_are_not_retried() {
 
 #[tokio::test]
 async fn list_databases_sees_new_databases() {
-    let a = TempDb::create("osa_dbs");
-    let b = TempDb::create("osa_dbs");
+    let a = ScratchDb::create(server(), "osa_dbs");
+    let b = ScratchDb::create(server(), "osa_dbs");
     let mut db = connect().await;
     let dbs = schema::list_databases(db.conn()).await.unwrap();
     for name in [&a.name, &b.name] {
@@ -568,7 +536,7 @@ async fn list_databases_sees_new_databases() {
 
 #[tokio::test]
 async fn list_tables_reports_columns_and_the_row_key() {
-    let tmp = TempDb::create("osa_tables");
+    let tmp = ScratchDb::create(server(), "osa_tables");
     server().sql(&format!(
         "CREATE TABLE {comp} (a INT NOT NULL, b VARCHAR(36) NOT NULL, c INT UNSIGNED, \
            v INT AS (a + 1) VIRTUAL, s INT AS (a * 2) PERSISTENT, st INT GENERATED ALWAYS AS (a * 3) STORED, \
@@ -658,7 +626,7 @@ async fn list_tables_reports_columns_and_the_row_key() {
 
 #[tokio::test]
 async fn list_tables_of_an_empty_or_missing_database_is_empty() {
-    let tmp = TempDb::create("osa_empty");
+    let tmp = ScratchDb::create(server(), "osa_empty");
     let mut db = connect().await;
     assert!(schema::list_tables(db.conn(), &tmp.name)
         .await
@@ -672,8 +640,8 @@ async fn list_tables_of_an_empty_or_missing_database_is_empty() {
 
 #[tokio::test]
 async fn foreign_keys_in_and_across_databases() {
-    let a = TempDb::create("osa_fk_a");
-    let b = TempDb::create("osa_fk_b");
+    let a = ScratchDb::create(server(), "osa_fk_a");
+    let b = ScratchDb::create(server(), "osa_fk_b");
     server().sql(&format!(
         "CREATE TABLE {parent} (id INT PRIMARY KEY) ENGINE=InnoDB; \
          CREATE TABLE {child} (id INT PRIMARY KEY, pid INT, \
@@ -754,7 +722,11 @@ async fn foreign_keys_in_and_across_databases() {
 
 #[tokio::test]
 async fn database_charset_or_none() {
-    let tmp = TempDb::create_with("osa_cs", "CHARACTER SET latin1 COLLATE latin1_swedish_ci");
+    let tmp = ScratchDb::create_with(
+        server(),
+        "osa_cs",
+        "CHARACTER SET latin1 COLLATE latin1_swedish_ci",
+    );
     let mut db = connect().await;
     assert_eq!(
         schema::database_charset(db.conn(), &tmp.name)
@@ -772,8 +744,8 @@ async fn database_charset_or_none() {
 
 #[tokio::test]
 async fn archive_create_table_builds_a_table_without_foreign_keys() {
-    let src = TempDb::create("osa_ddl_src");
-    let dst = TempDb::create("osa_ddl_dst");
+    let src = ScratchDb::create(server(), "osa_ddl_src");
+    let dst = ScratchDb::create(server(), "osa_ddl_dst");
     let table = "instance `faults`";
     server().sql(&format!(
         "CREATE TABLE {parent} (uuid VARCHAR(36) PRIMARY KEY) ENGINE=InnoDB \
