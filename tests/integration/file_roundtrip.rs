@@ -51,14 +51,7 @@ fn every_type_restores_identical_from_sql_and_csv() {
     let src = ScratchDb::create(server(), "osa_file_rt");
     let orig = ScratchDb::create(server(), "osa_file_rt_orig");
     let restored = ScratchDb::create(server(), "osa_file_rt_csv");
-    every_type::create(
-        server(),
-        &src.name,
-        every_type::Options {
-            enum_4_byte: true,
-            ..Default::default()
-        },
-    );
+    every_type::create(server(), &src.name, every_type::Options::ALL);
     add_csv_rows(&src);
     let (t, o, c) = (src.q("t"), orig.q("t"), restored.q("t"));
     server().sql(&format!(

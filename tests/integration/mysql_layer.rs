@@ -149,14 +149,7 @@ fn col_index(row: &Row, name: &str) -> usize {
 async fn round_trip(protocol: Protocol) {
     let src = ScratchDb::create(server(), "osa_lit_src");
     let dst = ScratchDb::create(server(), "osa_lit_dst");
-    every_type::create(
-        server(),
-        &src.name,
-        every_type::Options {
-            enum_4_byte: true,
-            ..Default::default()
-        },
-    );
+    every_type::create(server(), &src.name, every_type::Options::ALL);
     for copy in ["via_cli", "via_driver"] {
         server().sql(&format!("CREATE TABLE {} LIKE {}", dst.q(copy), src.q("t")));
     }

@@ -90,6 +90,14 @@ pub struct Options {
     pub deleted_at: Option<&'static str>,
 }
 
+impl Options {
+    /// Every type and value, for tests that do not copy the table with `SHOW CREATE TABLE`.
+    pub const ALL: Options = Options {
+        enum_4_byte: true,
+        deleted_at: None,
+    };
+}
+
 /// The rows [`create`] inserts without [`Options::deleted_at`].
 pub const ROWS: u64 = 7;
 /// The id of the live row that [`Options::deleted_at`] adds.
