@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::file_support::{count, dst_section, file_names, run_tool, simple_table, src_section};
-use crate::harness::{server, Osarchiver};
-use crate::mysql_layer::TempDb;
+use crate::harness::{server, Osarchiver, ScratchDb};
 
 /// Each format, with what it appends to the plain file's name.
 const FORMATS: &[(&str, &str)] = &[
@@ -76,7 +75,7 @@ fn open_with_tools(format: &str, archive: &Path, member: &str) -> (Vec<String>, 
 
 #[test]
 fn every_archive_format_opens_with_standard_tools_and_holds_the_exact_file() {
-    let db = TempDb::create("osa_file_fmt");
+    let db = ScratchDb::create(server(), "osa_file_fmt");
     simple_table(&db.q("t"), 40);
     let cmd = Osarchiver::new();
     let root = cmd.dir().join("out");
@@ -156,7 +155,7 @@ fn sql_in(archive: &Path, member: &str) -> String {
 
 #[test]
 fn later_runs_into_the_same_directory_never_overwrite_a_file() {
-    let db = TempDb::create("osa_file_rerun");
+    let db = ScratchDb::create(server(), "osa_file_rerun");
     simple_table(&db.q("t"), 5);
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("archives");
@@ -225,7 +224,7 @@ fn later_runs_into_the_same_directory_never_overwrite_a_file() {
 
 #[test]
 fn two_sources_of_one_run_writing_one_table_get_distinct_files() {
-    let db = TempDb::create("osa_file_twosrc");
+    let db = ScratchDb::create(server(), "osa_file_twosrc");
     simple_table(&db.q("t"), 3);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");
@@ -263,7 +262,7 @@ fn two_sources_of_one_run_writing_one_table_get_distinct_files() {
 
 #[test]
 fn a_dry_run_creates_no_file_and_no_directory() {
-    let db = TempDb::create("osa_file_dry");
+    let db = ScratchDb::create(server(), "osa_file_dry");
     simple_table(&db.q("t"), 4);
     let cmd = Osarchiver::new();
     let root = cmd.dir().join("out");
@@ -289,7 +288,7 @@ fn a_dry_run_creates_no_file_and_no_directory() {
 
 #[test]
 fn a_table_without_eligible_rows_gets_no_file() {
-    let db = TempDb::create("osa_file_empty");
+    let db = ScratchDb::create(server(), "osa_file_empty");
     simple_table(&db.q("full"), 2);
     simple_table(&db.q("live"), 2);
     server().sql(&format!("UPDATE {} SET deleted_at = NULL", db.q("live")));
@@ -324,7 +323,7 @@ fn a_table_without_eligible_rows_gets_no_file() {
 
 #[test]
 fn a_directory_that_cannot_be_created_fails_the_table_and_deletes_nothing() {
-    let db = TempDb::create("osa_file_nodir");
+    let db = ScratchDb::create(server(), "osa_file_nodir");
     simple_table(&db.q("t"), 3);
     let cmd = Osarchiver::new();
     let blocker = cmd.dir().join("a-file");

@@ -7,8 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::file_support::{config, decode_prefix, file_names};
-use crate::harness::{server, Osarchiver};
-use crate::mysql_layer::TempDb;
+use crate::harness::{server, Osarchiver, ScratchDb};
 
 const UPDATE: &str = "OSARCHIVER_UPDATE_SNAPSHOTS";
 
@@ -89,7 +88,7 @@ fn check_snapshot(name: &str, got: &str) {
 
 #[test]
 fn sql_and_csv_files_match_their_snapshots() {
-    let db = TempDb::create("osa_file_snap");
+    let db = ScratchDb::create(server(), "osa_file_snap");
     server().sql(&FIXTURE.replace("{t}", &db.q("small")));
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");

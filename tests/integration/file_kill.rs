@@ -10,8 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::file_support::{complete_statements, config, count, decode_prefix, file_names};
 use crate::file_support::{load_sql, simple_table};
-use crate::harness::server;
-use crate::mysql_layer::TempDb;
+use crate::harness::{server, ScratchDb};
 
 const ROWS: u32 = 3000;
 
@@ -35,8 +34,8 @@ fn csv_ids(csv: &[u8]) -> BTreeSet<u32> {
 }
 
 fn killed_run(archive_format: &str) {
-    let src = TempDb::create("osa_file_kill");
-    let orig = TempDb::create("osa_file_kill_orig");
+    let src = ScratchDb::create(server(), "osa_file_kill");
+    let orig = ScratchDb::create(server(), "osa_file_kill_orig");
     let (t, o) = (src.q("t"), orig.q("t"));
     simple_table(&t, ROWS);
     server().sql(&format!(

@@ -1,5 +1,5 @@
-//! The file destination restores every value identical: the every-type table of
-//! `mysql_layer` (integers to their limits, DECIMAL(65,30), FLOAT/DOUBLE, BIT, dates with zero
+//! The file destination restores every value identical: the harness's every-type table
+//! ([`every_type`]: integers to their limits, DECIMAL(65,30), FLOAT/DOUBLE, BIT, dates with zero
 //! parts, TIME beyond a day and negative, YEAR, text with 4-byte characters, quotes,
 //! backslashes, newlines and NUL, binary data with every byte, ENUM, SET, JSON, GEOMETRY,
 //! NULL, '' and 'NULL'), plus rows aimed at CSV quoting, is archived by the real binary to both
@@ -10,15 +10,13 @@
 use crate::file_support::{
     columns_of, complete_statements, config, count, decode_prefix, file_names, load_csv, load_sql,
 };
-use crate::harness::{server, Osarchiver};
-use crate::mysql_layer::{assert_identical, bin, create_fixture, text, TempDb};
-
-/// The binary columns of the fixture (hexadecimal in CSV files).
-const BINARY: &[&str] = &["bit1", "bit64", "bn", "vb", "bl", "lb", "g"];
+use crate::harness::every_type::{self, bin, text, BINARY};
+use crate::harness::{server, Osarchiver, ScratchDb};
+use crate::mysql_layer::assert_identical;
 
 /// Rows aimed at the CSV conventions: quotes next to separators, the NULL markers of every
 /// convention as strings, a lone CR and a CRLF at the end.
-fn add_csv_rows(db: &TempDb) {
+fn add_csv_rows(db: &ScratchDb) {
     let t = db.q("t");
     let rows = [
         format!(
@@ -50,10 +48,10 @@ fn add_csv_rows(db: &TempDb) {
 
 #[test]
 fn every_type_restores_identical_from_sql_and_csv() {
-    let src = TempDb::create("osa_file_rt");
-    let orig = TempDb::create("osa_file_rt_orig");
-    let restored = TempDb::create("osa_file_rt_csv");
-    create_fixture(&src);
+    let src = ScratchDb::create(server(), "osa_file_rt");
+    let orig = ScratchDb::create(server(), "osa_file_rt_orig");
+    let restored = ScratchDb::create(server(), "osa_file_rt_csv");
+    every_type::create(server(), &src.name, every_type::Options::ALL);
     add_csv_rows(&src);
     let (t, o, c) = (src.q("t"), orig.q("t"), restored.q("t"));
     server().sql(&format!(

@@ -4,7 +4,8 @@
 //! introspection, server identity and the archive `CREATE TABLE`.
 //!
 //! Each test works in its own databases (named with `unique_name`), dropped when it ends.
-//! The every-type fixture and the comparison are shared with the file destination's tests.
+//! The every-type fixture is the harness's ([`every_type`]); the comparison is shared with the
+//! file destination's tests.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,13 +16,14 @@ use mysql_async::{Row, Value};
 
 use osarchiver::config::{DbConnection, Retry, Secret};
 use osarchiver::mysql::conn::Db;
-use osarchiver::mysql::ident::{qualified, quote_ident};
+use osarchiver::mysql::ident::quote_ident;
 use osarchiver::mysql::literal::{self, LiteralKind, LOAD_SESSION_SQL};
 use osarchiver::mysql::retry::{needs_reconnect, with_retry, ErrorKind, RetryError};
 use osarchiver::mysql::schema::{self, FkRule, KeyChoice};
 use osarchiver::mysql::{ddl, identity};
 
-use crate::harness::{server, unique_name};
+use crate::harness::every_type::{self, TYPES};
+use crate::harness::{server, unique_name, ScratchDb};
 
 fn spec() -> DbConnection {
     let s = server();
@@ -40,314 +42,9 @@ async fn connect() -> Db {
         .expect("connect to the test server")
 }
 
-/// A database for one test, dropped when the test ends, failed or not.
-pub(crate) struct TempDb {
-    pub(crate) name: String,
-}
-
-impl TempDb {
-    pub(crate) fn create(prefix: &str) -> TempDb {
-        TempDb::create_with(prefix, "")
-    }
-
-    fn create_with(prefix: &str, options: &str) -> TempDb {
-        let name = unique_name(prefix);
-        server().sql(&format!("CREATE DATABASE {} {options}", quote_ident(&name)));
-        TempDb { name }
-    }
-
-    /// `db`.`table`.
-    pub(crate) fn q(&self, table: &str) -> String {
-        qualified(&self.name, table)
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        // Foreign keys across test databases must not keep one of them alive.
-        let _ = server().try_sql(&format!(
-            "SET SESSION foreign_key_checks = 0; DROP DATABASE IF EXISTS {}",
-            quote_ident(&self.name)
-        ));
-    }
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
-
-/// A text value for the fixture, spelled in hex so the fixture does not depend on escaping.
-pub(crate) fn text(s: &str) -> String {
-    format!("CONVERT(UNHEX('{}') USING utf8mb4)", hex(s.as_bytes()))
-}
-
-/// A binary value for the fixture.
-pub(crate) fn bin(b: &[u8]) -> String {
-    format!("UNHEX('{}')", hex(b))
-}
-
 // ---------------------------------------------------------------------------------------------
 // Literals: every type, round trip
 // ---------------------------------------------------------------------------------------------
-
-/// The fixture table: every type the archiver may meet.
-pub(crate) const TYPES: &[(&str, &str)] = &[
-    ("id", "INT NOT NULL AUTO_INCREMENT PRIMARY KEY"),
-    ("ti", "TINYINT"),
-    ("tiu", "TINYINT UNSIGNED"),
-    ("si", "SMALLINT"),
-    ("siu", "SMALLINT UNSIGNED"),
-    ("mi", "MEDIUMINT"),
-    ("miu", "MEDIUMINT UNSIGNED"),
-    ("i", "INT"),
-    ("iu", "INT UNSIGNED"),
-    ("bi", "BIGINT"),
-    ("biu", "BIGINT UNSIGNED"),
-    ("dec65", "DECIMAL(65,30)"),
-    ("dec5", "DECIMAL(5,0)"),
-    ("f", "FLOAT"),
-    ("d", "DOUBLE"),
-    ("bit1", "BIT(1)"),
-    ("bit64", "BIT(64)"),
-    ("dt", "DATE"),
-    ("dtm", "DATETIME(6)"),
-    ("dtm0", "DATETIME"),
-    ("ts", "TIMESTAMP(6) NULL DEFAULT NULL"),
-    ("tm", "TIME(6)"),
-    ("tm0", "TIME"),
-    ("y", "YEAR"),
-    ("c", "CHAR(20)"),
-    ("vc", "VARCHAR(600)"),
-    ("tx", "TEXT"),
-    ("lt", "VARCHAR(50) CHARACTER SET latin1"),
-    ("cb", "VARCHAR(50) COLLATE utf8mb4_bin"),
-    ("bn", "BINARY(16)"),
-    ("vb", "VARBINARY(600)"),
-    ("bl", "BLOB"),
-    ("lb", "LONGBLOB"),
-    ("e", "ENUM('a','b','it''s','é🦀')"),
-    ("st", "SET('x','y','z')"),
-    ("j", "JSON"),
-    ("g", "GEOMETRY"),
-];
-
-const TRICKY: &str = "it's \"quoted\" back\\slash \\0 \\n \\Z \\\\ literal escapes; real: \n \r\n \t \u{1a} \0 end; 🦀𝄞 é ñ 中文 \u{feff} %_ ''";
-
-fn fixture_rows() -> Vec<Vec<(&'static str, String)>> {
-    let all: Vec<u8> = (0..=255).collect();
-    let mut reversed = all.clone();
-    reversed.reverse();
-    let ascii: String = (0u8..128).map(char::from).collect();
-    let ones = "1".repeat(64);
-    let mut bn = vec![0u8; 16];
-    bn[0] = 1;
-    let s = |v: &str| v.to_owned();
-    vec![
-        // 0: the id that NO_AUTO_VALUE_ON_ZERO keeps, and NULL everywhere else.
-        vec![("id", s("0"))],
-        // 1: minimums, zeros, zero dates, empty strings.
-        vec![
-            ("id", s("1")),
-            ("ti", s("-128")),
-            ("tiu", s("0")),
-            ("si", s("-32768")),
-            ("siu", s("0")),
-            ("mi", s("-8388608")),
-            ("miu", s("0")),
-            ("i", s("-2147483648")),
-            ("iu", s("0")),
-            ("bi", s("-9223372036854775808")),
-            ("biu", s("0")),
-            (
-                "dec65",
-                s("'-99999999999999999999999999999999999.999999999999999999999999999999'"),
-            ),
-            ("dec5", s("-99999")),
-            ("f", s("-3.4028234e38")),
-            ("d", s("-1.7976931348623157e308")),
-            ("bit1", s("b'0'")),
-            ("bit64", s("b'0'")),
-            ("dt", s("'0000-00-00'")),
-            ("dtm", s("'0000-00-00 00:00:00'")),
-            ("dtm0", s("'0000-00-00 00:00:00'")),
-            ("ts", s("'0000-00-00 00:00:00'")),
-            ("tm", s("'-838:59:59.999999'")),
-            ("tm0", s("'-838:59:59'")),
-            ("y", s("0")),
-            ("c", text("")),
-            ("vc", text("")),
-            ("tx", text("")),
-            ("lt", text("")),
-            ("cb", text("")),
-            ("bn", bin(&[0; 16])),
-            ("vb", bin(b"")),
-            ("bl", bin(b"")),
-            ("lb", bin(b"")),
-            ("e", s("'a'")),
-            ("st", s("''")),
-            ("j", s("'[]'")),
-            ("g", s("ST_GeomFromText('POINT(0 0)')")),
-        ],
-        // 2: maximums, every byte, 4-byte characters.
-        vec![
-            ("id", s("2")),
-            ("ti", s("127")),
-            ("tiu", s("255")),
-            ("si", s("32767")),
-            ("siu", s("65535")),
-            ("mi", s("8388607")),
-            ("miu", s("16777215")),
-            ("i", s("2147483647")),
-            ("iu", s("4294967295")),
-            ("bi", s("9223372036854775807")),
-            ("biu", s("18446744073709551615")),
-            (
-                "dec65",
-                s("'99999999999999999999999999999999999.999999999999999999999999999999'"),
-            ),
-            ("dec5", s("99999")),
-            ("f", s("3.4028234e38")),
-            ("d", s("1.7976931348623157e308")),
-            ("bit1", s("b'1'")),
-            ("bit64", format!("b'{ones}'")),
-            ("dt", s("'9999-12-31'")),
-            ("dtm", s("'9999-12-31 23:59:59.999999'")),
-            ("dtm0", s("'9999-12-31 23:59:59'")),
-            ("ts", s("'2038-01-19 03:14:07.999999'")),
-            ("tm", s("'838:59:59.999999'")),
-            ("tm0", s("'838:59:59'")),
-            ("y", s("2155")),
-            ("c", text("twenty chars 🦀🦀🦀🦀🦀🦀🦀")),
-            ("vc", text(&ascii)),
-            ("tx", text(&"🦀é\u{1F600}x".repeat(2000))),
-            ("lt", text("é€ÿ latin1 'q' \\ \"")),
-            ("cb", text("CaseSensitive")),
-            ("bn", bin(&[0xff; 16])),
-            ("vb", bin(&all)),
-            ("bl", bin(&reversed)),
-            ("lb", bin(&all.repeat(16))),
-            ("e", text("é🦀")),
-            ("st", s("'x,y,z'")),
-            (
-                "j",
-                text("{\"k\": \"v\\\"q\", \"e\": \"🦀\", \"n\": null, \"a\": [1, 2.5, true]}"),
-            ),
-            ("g", s("ST_GeomFromText('LINESTRING(0 0, 1.5 2.25)')")),
-        ],
-        // 3: ordinary values with fractions, escapes, padding.
-        vec![
-            ("id", s("3")),
-            ("ti", s("0")),
-            ("biu", s("9223372036854775808")),
-            ("dec65", s("'0.000000000000000000000000000001'")),
-            ("dec5", s("0")),
-            ("f", s("0.1")),
-            ("d", s("0.1")),
-            ("bit64", s("b'1'")),
-            ("dt", s("'2024-02-29'")),
-            ("dtm", s("'2024-02-29 12:34:56.000001'")),
-            ("dtm0", s("'2024-02-29 12:34:56'")),
-            ("ts", s("'2024-02-29 12:34:56.5'")),
-            ("tm", s("'-00:00:00.000001'")),
-            ("tm0", s("'100:00:00'")),
-            ("y", s("1901")),
-            ("c", text("it's")),
-            ("vc", text(TRICKY)),
-            ("tx", text("NULL")),
-            ("lt", text("l'a\\tin")),
-            ("cb", text("trailing   ")),
-            ("bn", bin(&bn)),
-            ("vb", bin(&[0])),
-            ("bl", bin(b"it's \\ \n \0 text-looking bytes")),
-            ("e", s("'it''s'")),
-            ("st", s("'z,x'")),
-            ("j", text("\"a string with 'quotes' and \\\\ backslash\"")),
-        ],
-        // 4: zero parts in dates, tiny floats, single special characters.
-        vec![
-            ("id", s("4")),
-            ("f", s("1.17549435e-38")),
-            ("d", s("2.2250738585072014e-308")),
-            ("dt", s("'2020-00-15'")),
-            ("dtm", s("'2020-01-00 00:00:00.000000'")),
-            ("dtm0", s("'0000-01-01 00:00:00'")),
-            ("ts", s("'1970-01-01 00:00:01.000000'")),
-            ("tm", s("'24:00:00'")),
-            ("tm0", s("'-01:02:03'")),
-            ("y", s("2000")),
-            ("c", text("\"")),
-            ("vc", text("\\")),
-            ("tx", text("'")),
-            ("lt", text("")),
-            ("cb", text("NULL")),
-            ("vb", bin(b"\\")),
-            ("bl", bin(b"'")),
-            ("e", s("'b'")),
-            ("st", s("'y'")),
-            ("j", s("'null'")),
-        ],
-        // 5: denormals and values a float cannot hold exactly.
-        vec![
-            ("id", s("5")),
-            ("f", s("1.4e-45")),
-            ("d", s("5e-324")),
-            ("tm", s("'-34:00:00.5'")),
-            ("vc", text("\u{1a}\0\r\n")),
-            ("bi", s("-1")),
-        ],
-        vec![
-            ("id", s("6")),
-            ("f", s("16777217")),
-            ("d", s("1e0/3")),
-            ("i", s("-0")),
-        ],
-    ]
-}
-
-/// Creates `t` in `db` with every type, and fills it.
-pub(crate) fn create_fixture(db: &TempDb) {
-    let cols: Vec<String> = TYPES
-        .iter()
-        .map(|(n, t)| format!("{} {t}", quote_ident(n)))
-        .collect();
-    let mut sql = format!(
-        "SET NAMES utf8mb4; SET time_zone = '+00:00'; \
-         SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO';\n\
-         CREATE TABLE {} ({}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n",
-        db.q("t"),
-        cols.join(", ")
-    );
-    for row in fixture_rows() {
-        let names: Vec<String> = row.iter().map(|(n, _)| quote_ident(n)).collect();
-        let values: Vec<&str> = row.iter().map(|(_, v)| v.as_str()).collect();
-        sql.push_str(&format!(
-            "INSERT INTO {} ({}) VALUES ({});\n",
-            db.q("t"),
-            names.join(","),
-            values.join(",")
-        ));
-    }
-    server().sql(&sql);
-
-    // The fixture holds what the test is about (so a round trip of nothing cannot pass).
-    let check = server().sql(&format!(
-        "SET time_zone = '+00:00';\
-         SELECT COUNT(*), SUM(id = 0), \
-           (SELECT LENGTH(vb) FROM {t} WHERE id = 2), \
-           (SELECT HEX(bit64) FROM {t} WHERE id = 2), \
-           (SELECT CAST(tm AS CHAR) FROM {t} WHERE id = 1), \
-           (SELECT CAST(dt AS CHAR) FROM {t} WHERE id = 1), \
-           (SELECT CAST(ts AS CHAR) FROM {t} WHERE id = 2), \
-           (SELECT CAST(biu AS CHAR) FROM {t} WHERE id = 2), \
-           (SELECT LOCATE(UNHEX('00'), vc) > 0 FROM {t} WHERE id = 3) \
-         FROM {t}",
-        t = db.q("t")
-    ));
-    assert_eq!(
-        check.trim(),
-        "7\t1\t256\tFFFFFFFFFFFFFFFF\t-838:59:59.999999\t0000-00-00\t2038-01-19 03:14:07.999999\t18446744073709551615\t1"
-    );
-}
 
 /// Asserts that `dst` holds exactly the rows of `src`: same ids, every column equal by `<=>`
 /// and by its bytes, same MD5 over the hex of every value, same `CHECKSUM TABLE`.
@@ -422,7 +119,7 @@ async fn render_insert(
         Protocol::Binary => db.conn().exec(select, ()).await.unwrap(),
         Protocol::Text => db.conn().query(select).await.unwrap(),
     };
-    assert_eq!(rows.len(), 7);
+    assert_eq!(rows.len() as u64, every_type::ROWS);
     let columns = rows[0].columns_ref();
     let kinds = LiteralKind::of_columns(columns);
     let mut sql = format!("INSERT INTO {dst} (");
@@ -450,9 +147,9 @@ fn col_index(row: &Row, name: &str) -> usize {
 }
 
 async fn round_trip(protocol: Protocol) {
-    let src = TempDb::create("osa_lit_src");
-    let dst = TempDb::create("osa_lit_dst");
-    create_fixture(&src);
+    let src = ScratchDb::create(server(), "osa_lit_src");
+    let dst = ScratchDb::create(server(), "osa_lit_dst");
+    every_type::create(server(), &src.name, every_type::Options::ALL);
     for copy in ["via_cli", "via_driver"] {
         server().sql(&format!("CREATE TABLE {} LIKE {}", dst.q(copy), src.q("t")));
     }
@@ -551,7 +248,7 @@ async fn empty_hex_literal_is_an_empty_binary_string() {
 
 #[tokio::test]
 async fn session_is_utf8mb4_utc_strict_with_zero_dates_and_id_zero() {
-    let tmp = TempDb::create("osa_session");
+    let tmp = ScratchDb::create(server(), "osa_session");
     let mut db = connect().await;
     let row: Option<(String, String, String, String, String, i64)> = db
         .conn()
@@ -722,7 +419,7 @@ async fn retry_reconnects_after_the_session_is_killed() {
 
 #[tokio::test]
 async fn retry_waits_out_a_lock_wait_timeout_on_the_same_session() {
-    let tmp = TempDb::create("osa_lock");
+    let tmp = ScratchDb::create(server(), "osa_lock");
     let t = tmp.q("t");
     server().sql(&format!(
         "CREATE TABLE {t} (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO {t} VALUES (1, 0);"
@@ -768,7 +465,7 @@ async fn retry_waits_out_a_lock_wait_timeout_on_the_same_session() {
 
 #[tokio::test]
 async fn constraint_and_sql_errors_are_not_retried() {
-    let tmp = TempDb::create("osa_noretry");
+    let tmp = ScratchDb::create(server(), "osa_noretry");
     let (p, c) = (tmp.q("parent"), tmp.q("child"));
     server().sql(&format!(
         "CREATE TABLE {p} (id INT PRIMARY KEY) ENGINE=InnoDB; \
@@ -812,8 +509,8 @@ async fn constraint_and_sql_errors_are_not_retried() {
 
 #[tokio::test]
 async fn list_databases_sees_new_databases() {
-    let a = TempDb::create("osa_dbs");
-    let b = TempDb::create("osa_dbs");
+    let a = ScratchDb::create(server(), "osa_dbs");
+    let b = ScratchDb::create(server(), "osa_dbs");
     let mut db = connect().await;
     let dbs = schema::list_databases(db.conn()).await.unwrap();
     for name in [&a.name, &b.name] {
@@ -832,7 +529,7 @@ async fn list_databases_sees_new_databases() {
 
 #[tokio::test]
 async fn list_tables_reports_columns_and_the_row_key() {
-    let tmp = TempDb::create("osa_tables");
+    let tmp = ScratchDb::create(server(), "osa_tables");
     server().sql(&format!(
         "CREATE TABLE {comp} (a INT NOT NULL, b VARCHAR(36) NOT NULL, c INT UNSIGNED, \
            v INT AS (a + 1) VIRTUAL, s INT AS (a * 2) PERSISTENT, st INT GENERATED ALWAYS AS (a * 3) STORED, \
@@ -922,7 +619,7 @@ async fn list_tables_reports_columns_and_the_row_key() {
 
 #[tokio::test]
 async fn list_tables_of_an_empty_or_missing_database_is_empty() {
-    let tmp = TempDb::create("osa_empty");
+    let tmp = ScratchDb::create(server(), "osa_empty");
     let mut db = connect().await;
     assert!(schema::list_tables(db.conn(), &tmp.name)
         .await
@@ -936,8 +633,8 @@ async fn list_tables_of_an_empty_or_missing_database_is_empty() {
 
 #[tokio::test]
 async fn foreign_keys_in_and_across_databases() {
-    let a = TempDb::create("osa_fk_a");
-    let b = TempDb::create("osa_fk_b");
+    let a = ScratchDb::create(server(), "osa_fk_a");
+    let b = ScratchDb::create(server(), "osa_fk_b");
     server().sql(&format!(
         "CREATE TABLE {parent} (id INT PRIMARY KEY) ENGINE=InnoDB; \
          CREATE TABLE {child} (id INT PRIMARY KEY, pid INT, \
@@ -1018,7 +715,11 @@ async fn foreign_keys_in_and_across_databases() {
 
 #[tokio::test]
 async fn database_charset_or_none() {
-    let tmp = TempDb::create_with("osa_cs", "CHARACTER SET latin1 COLLATE latin1_swedish_ci");
+    let tmp = ScratchDb::create_with(
+        server(),
+        "osa_cs",
+        "CHARACTER SET latin1 COLLATE latin1_swedish_ci",
+    );
     let mut db = connect().await;
     assert_eq!(
         schema::database_charset(db.conn(), &tmp.name)
@@ -1036,8 +737,8 @@ async fn database_charset_or_none() {
 
 #[tokio::test]
 async fn archive_create_table_builds_a_table_without_foreign_keys() {
-    let src = TempDb::create("osa_ddl_src");
-    let dst = TempDb::create("osa_ddl_dst");
+    let src = ScratchDb::create(server(), "osa_ddl_src");
+    let dst = ScratchDb::create(server(), "osa_ddl_dst");
     let table = "instance `faults`";
     server().sql(&format!(
         "CREATE TABLE {parent} (uuid VARCHAR(36) PRIMARY KEY) ENGINE=InnoDB \

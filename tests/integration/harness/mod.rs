@@ -10,13 +10,15 @@
 //! - [`Osarchiver`]: runs the real `osarchiver` binary and checks its exit code and output;
 //!   [`Output::summary`] reads the summary table it ends with.
 //! - [`Ini`]: a run's configuration for a test server; [`ScratchDb`]: a test's database,
-//!   dropped at the end with its archive database; [`digest`]: table contents compared.
+//!   dropped at the end with its archive database; [`digest`]: table contents compared;
+//!   [`every_type`]: the table with every type and its extreme values.
 #![allow(dead_code, unused_imports)] // each test module uses its own part of the harness
 
 mod cleanup;
 mod client;
 mod command;
 pub mod digest;
+pub mod every_type;
 mod external;
 mod ini;
 mod names;

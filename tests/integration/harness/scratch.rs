@@ -12,19 +12,25 @@ pub struct ScratchDb<'s> {
     also_drop: Vec<String>,
 }
 
-/// `` `db`.`table` `` (the names [`unique_name`] makes need no escaping, tests' table names
-/// neither).
+/// `` `db`.`table` ``, a backtick in a name doubled.
 pub fn q(db: &str, table: &str) -> String {
-    format!("`{db}`.`{table}`")
+    format!("`{}`.`{}`", db.replace('`', "``"), table.replace('`', "``"))
 }
 
 impl<'s> ScratchDb<'s> {
     /// Creates the database (utf8mb4).
     pub fn create(server: &'s Server, prefix: &str) -> ScratchDb<'s> {
+        ScratchDb::create_with(
+            server,
+            prefix,
+            "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+        )
+    }
+
+    /// Creates the database with `options` (`CHARACTER SET ...`) after `CREATE DATABASE name`.
+    pub fn create_with(server: &'s Server, prefix: &str, options: &str) -> ScratchDb<'s> {
         let name = unique_name(prefix);
-        server.sql(&format!(
-            "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
-        ));
+        server.sql(&format!("CREATE DATABASE `{name}` {options}"));
         ScratchDb {
             also_drop: vec![format!("{name}_archive")],
             name,
