@@ -1,4 +1,5 @@
-//! The command line, as the Python osarchiver spells it, plus `--check-config` and `--version`.
+//! The command line, as the Python osarchiver spells it, plus `--check-config`, `--report`,
+//! `--max-runtime` and `--version`.
 
 use std::path::PathBuf;
 
@@ -57,6 +58,24 @@ pub struct Args {
     /// Load and validate the configuration, print the resolved plan (passwords masked) and exit.
     #[arg(long)]
     pub check_config: bool,
+
+    /// Write the end-of-run report as JSON to FILE (atomically: temporary file, then rename),
+    /// whatever the outcome.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Time budget of the run: seconds, or a number with s, m, h or d (90, 30m, 2h). When spent,
+    /// the run stops after the current batch and exits with code 4. Bounds every source's
+    /// max_runtime.
+    #[arg(long, value_name = "DURATION", value_parser = parse_max_runtime)]
+    pub max_runtime: Option<std::time::Duration>,
+}
+
+fn parse_max_runtime(raw: &str) -> Result<std::time::Duration, String> {
+    match crate::config::value::parse_duration(raw)? {
+        Some(d) => Ok(d),
+        None => Err("must be more than 0".to_string()),
+    }
 }
 
 impl Args {

@@ -1,4 +1,7 @@
 //! Process exit codes: one meaning each, documented in the README and in `--help`.
+//!
+//! When several apply, the most serious wins: usage error (2), then failure (1), then another
+//! run holding the lock (5), then interrupted or out of time (4), then rows left on purpose (3).
 
 use std::process::ExitCode;
 
@@ -11,6 +14,15 @@ pub enum Outcome {
     Failure,
     /// The command line or the configuration file is wrong; nothing was done.
     Usage,
+    /// Finished, but rows were left in the source on purpose: blocked by live children, kept
+    /// because a destination holds a different row with their key, or tables skipped (no usable
+    /// key).
+    RowsLeft,
+    /// Stopped early by SIGINT/SIGTERM or because the time budget (`max_runtime`) was spent.
+    Interrupted,
+    /// Another run holds the lock of a source (lock file or database lock): that source was
+    /// not touched.
+    Locked,
 }
 
 impl Outcome {
@@ -19,6 +31,42 @@ impl Outcome {
             Outcome::Success => 0,
             Outcome::Failure => 1,
             Outcome::Usage => 2,
+            Outcome::RowsLeft => 3,
+            Outcome::Interrupted => 4,
+            Outcome::Locked => 5,
+        }
+    }
+
+    /// A word for logs and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Usage => "usage",
+            Outcome::RowsLeft => "rows_left",
+            Outcome::Interrupted => "interrupted",
+            Outcome::Locked => "locked",
+        }
+    }
+
+    /// How serious an outcome is: the run's outcome is the most serious of what happened.
+    fn rank(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::RowsLeft => 1,
+            Outcome::Interrupted => 2,
+            Outcome::Locked => 3,
+            Outcome::Failure => 4,
+            Outcome::Usage => 5,
+        }
+    }
+
+    /// The more serious of `self` and `other`.
+    pub fn worst(self, other: Outcome) -> Outcome {
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
         }
     }
 }
@@ -34,4 +82,32 @@ pub const HELP_TEXT: &str = "\
 Exit codes:
   0  success: every eligible row was archived (and deleted when delete_data is on)
   1  runtime failure: a table, destination or connection failed (see the log and summary)
-  2  usage or configuration error: nothing was done";
+  2  usage or configuration error: nothing was done
+  3  finished, with rows left on purpose: blocked by live child rows, conflicting with a
+     different archived row, or in tables skipped for want of a usable key
+  4  interrupted (SIGINT/SIGTERM) or out of time (max_runtime): stopped after the current
+     batch; a re-run carries on
+  5  another run holds the lock of a source (lock file or database lock); that source was
+     left alone
+When several apply, the most serious wins: 2, then 1, 5, 4, 3.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_serious_outcome_wins() {
+        use Outcome::*;
+        assert_eq!(RowsLeft.worst(Failure), Failure);
+        assert_eq!(Failure.worst(RowsLeft), Failure);
+        assert_eq!(Success.worst(RowsLeft), RowsLeft);
+        assert_eq!(RowsLeft.worst(Interrupted), Interrupted);
+        assert_eq!(Interrupted.worst(Locked), Locked);
+        assert_eq!(Locked.worst(Failure), Failure);
+        let codes: Vec<u8> = [Success, Failure, Usage, RowsLeft, Interrupted, Locked]
+            .iter()
+            .map(|o| o.code())
+            .collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5]);
+    }
+}

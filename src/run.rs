@@ -1,13 +1,20 @@
 //! The program: parse the command line, set up logging, load the configuration, then either print
-//! the plan (`--check-config`) or run the archivers; every outcome maps to an exit code.
+//! the plan (`--check-config`) or run the archivers; every outcome maps to an exit code, and
+//! with `--report` to a JSON report. SIGINT and SIGTERM stop the run after the current batch; a
+//! second one stops it at once.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 
+use crate::archiver::report::{write_json, RunReport};
+use crate::archiver::RunOptions;
 use crate::cli::Args;
 use crate::config::{self, RunClock};
 use crate::exit::Outcome;
+use crate::stop::{Stop, StopReason};
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -26,8 +33,32 @@ pub fn main() -> ExitCode {
     run(args).into()
 }
 
+/// Writes the JSON report, if asked; a failure to write it is logged (and makes a successful
+/// run a failure: monitoring would otherwise read a stale report).
+fn write_report(
+    path: Option<&Path>,
+    report: &RunReport,
+    outcome: Outcome,
+    started: Instant,
+) -> Outcome {
+    let Some(path) = path else {
+        return outcome;
+    };
+    match write_json(path, &report.to_json(outcome, started.elapsed())) {
+        Ok(()) => {
+            tracing::info!("report written to {}", path.display());
+            outcome
+        }
+        Err(e) => {
+            tracing::error!("cannot write the report to {}: {e}", path.display());
+            outcome.worst(Outcome::Failure)
+        }
+    }
+}
+
 /// Runs with parsed arguments.
 pub fn run(args: Args) -> Outcome {
+    let started = Instant::now();
     if let Err(e) = crate::logging::init(args.level(), args.log_file.as_deref()) {
         eprintln!(
             "error: cannot open log file {}: {e}",
@@ -39,10 +70,19 @@ pub fn run(args: Args) -> Outcome {
         return Outcome::Usage;
     }
     let clock = RunClock::start();
+    let mut early = RunReport {
+        dry_run: args.dry_run,
+        started: clock.now.clone(),
+        ..Default::default()
+    };
     let loaded = match config::load_file(&args.config, clock) {
         Ok(l) => l,
         Err(e) => {
             tracing::error!("configuration error: {e}");
+            early.errors.push(format!("configuration error: {e}"));
+            if !args.check_config {
+                write_report(args.report.as_deref(), &early, Outcome::Usage, started);
+            }
             return Outcome::Usage;
         }
     };
@@ -64,17 +104,108 @@ pub fn run(args: Args) -> Outcome {
         Ok(rt) => rt,
         Err(e) => {
             tracing::error!("cannot start the async runtime: {e}");
-            return Outcome::Failure;
+            early
+                .errors
+                .push(format!("cannot start the async runtime: {e}"));
+            return write_report(args.report.as_deref(), &early, Outcome::Failure, started);
         }
     };
-    let report = runtime.block_on(crate::archiver::run(&loaded.config, args.dry_run));
+    let options = RunOptions {
+        dry_run: args.dry_run,
+        max_runtime: args.max_runtime,
+        started,
+        stop: Stop::new(),
+        config_path: loaded.config.path.clone(),
+    };
+    tracing::info!(
+        "osarchiver {} starting: config {}, {} archiver(s){}{}",
+        env!("CARGO_PKG_VERSION"),
+        loaded.config.path.display(),
+        loaded.config.archivers.len(),
+        if args.dry_run { ", dry run" } else { "" },
+        args.max_runtime
+            .map(|d| format!(", --max-runtime {:.0}s", d.as_secs_f64()))
+            .unwrap_or_default()
+    );
+    let mut report = runtime.block_on(async {
+        if let Err(e) = watch_signals(
+            options.stop.clone(),
+            args.report.clone(),
+            early.clone(),
+            started,
+        ) {
+            tracing::warn!("cannot watch SIGINT/SIGTERM: {e}");
+        }
+        crate::archiver::run(&loaded.config, &options).await
+    });
+    if let Some(why) = options.stop.reason() {
+        report.interrupted = Some(why.describe().to_string());
+    }
     for line in report.summary().lines() {
         tracing::info!("{line}");
     }
-    if report.failed() {
-        tracing::error!("finished with errors: see the lines above");
-        Outcome::Failure
-    } else {
-        Outcome::Success
+    let outcome = report.outcome();
+    match outcome {
+        Outcome::Failure => tracing::error!("finished with errors: see the lines above (exit code 1)"),
+        Outcome::Locked => tracing::error!("another run holds a lock: sources were left alone (exit code 5)"),
+        Outcome::Interrupted => tracing::warn!(
+            "stopped early ({}): a re-run carries on (exit code 4)",
+            report.interrupted.as_deref().unwrap_or("stopped")
+        ),
+        Outcome::RowsLeft => tracing::warn!(
+            "finished, with rows left in the source on purpose: blocked, conflicting or in skipped tables (exit code 3)"
+        ),
+        _ => tracing::info!("finished: every eligible row was handled (exit code 0)"),
     }
+    let outcome = write_report(args.report.as_deref(), &report, outcome, started);
+    // Do not wait for tasks still parked (a signal watcher, a timer).
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    outcome
+}
+
+/// Installs the SIGINT/SIGTERM handlers: the first signal asks the run to stop after the current
+/// batch; the second stops the process at once with exit code 4 (an open transaction is rolled
+/// back by the server; nothing is deleted that is not archived, since a batch is deleted only
+/// once written), after writing a report that says so.
+fn watch_signals(
+    stop: Stop,
+    report_path: Option<PathBuf>,
+    early: RunReport,
+    started: Instant,
+) -> std::io::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    tokio::spawn(async move {
+        let mut received = 0;
+        loop {
+            let name = tokio::select! {
+                _ = int.recv() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            };
+            received += 1;
+            if received == 1 {
+                tracing::warn!(
+                    "{name} received: finishing the current batch, then stopping (send it again to stop at once)"
+                );
+                stop.request(StopReason::Signal);
+            } else {
+                tracing::error!(
+                    "{name} received again: stopping at once; rows of unfinished batches stay in the source (exit code 4)"
+                );
+                let mut aborted = early.clone();
+                aborted.interrupted = Some(format!(
+                    "stopped at once by a second signal ({name}); per-table counts are not known"
+                ));
+                write_report(
+                    report_path.as_deref(),
+                    &aborted,
+                    Outcome::Interrupted,
+                    started,
+                );
+                std::process::exit(i32::from(Outcome::Interrupted.code()));
+            }
+        }
+    });
+    Ok(())
 }

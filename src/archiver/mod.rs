@@ -8,17 +8,40 @@ pub mod report;
 mod source_run;
 mod table;
 
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
 use crate::config::Config;
+use crate::stop::Stop;
 
 use report::RunReport;
 
+/// How a run was asked to go.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub dry_run: bool,
+    /// `--max-runtime`, which bounds every source's own `max_runtime`.
+    pub max_runtime: Option<Duration>,
+    /// The run's start, from which time budgets count.
+    pub started: Instant,
+    /// Set by signals and time budgets.
+    pub stop: Stop,
+    /// The configuration file, whose path names the locks.
+    pub config_path: PathBuf,
+}
+
 /// Runs every enabled archiver of `config`, in file order.
-pub async fn run(config: &Config, dry_run: bool) -> RunReport {
+pub async fn run(config: &Config, options: &RunOptions) -> RunReport {
+    let dry_run = options.dry_run;
     let mut report = RunReport {
         dry_run,
+        started: config.clock.now.clone(),
         ..Default::default()
     };
     for archiver in &config.archivers {
+        if options.stop.is_requested() {
+            break;
+        }
         tracing::info!(
             "archiver {}: sources [{}], destinations [{}]{}",
             archiver.name,
@@ -41,7 +64,7 @@ pub async fn run(config: &Config, dry_run: bool) -> RunReport {
             }
         );
         for source in &archiver.sources {
-            source_run::run(archiver, source, &config.clock, dry_run, &mut report).await;
+            source_run::run(archiver, source, &config.clock, options, &mut report).await;
         }
     }
     report

@@ -21,6 +21,8 @@ use crate::source::batch::Batch;
 use crate::source::delete::{blocked_report, delete_rows};
 use crate::source::plan::TablePlan;
 use crate::source::read::PageReader;
+use crate::stop::Stop;
+use crate::throttle::Throttle;
 
 use super::report::TableReport;
 
@@ -43,6 +45,10 @@ pub struct Stages<'a> {
     pub delete_db: &'a mut Db,
     pub dests: &'a mut [Dest],
     pub targets: &'a mut [Target],
+    /// Checked by the reader before each page: a stop ends the table after the batches read.
+    pub stop: &'a Stop,
+    /// Asked by the deleter before each delete chunk.
+    pub throttle: &'a mut Throttle,
 }
 
 /// Runs the three stages to the end of the table or the first failure; counts go into `r`.
@@ -54,6 +60,8 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
         delete_db,
         dests,
         targets,
+        stop,
+        throttle,
     } = stages;
     let name = qualified(&plan.db, &plan.table);
     let (to_writer, mut from_reader) = mpsc::channel::<Batch>(1);
@@ -65,6 +73,13 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
         let mut reader = PageReader::new(plan, &source.where_clause, source.select_limit);
         let (mut rows, mut time) = (0u64, Duration::ZERO);
         loop {
+            if let Some(why) = stop.reason() {
+                tracing::info!(
+                    "{name}: {}: no more pages are read; finishing the batches already read",
+                    why.describe()
+                );
+                break;
+            }
             let t0 = Instant::now();
             let batch = {
                 let reader = &reader;
@@ -155,6 +170,7 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
                 &rows,
                 source.delete_limit as usize,
                 source.delete_loop_delay,
+                throttle,
             )
             .await;
             counts.time += t0.elapsed();
@@ -164,6 +180,19 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
             };
             counts.deleted += out.deleted;
             counts.changed += out.changed;
+            if out.stopped {
+                // Stopped during a throttling pause: the batches held stay in the source
+                // (archived, not deleted); the next run takes them again.
+                for (row, constraint) in &out.blocked {
+                    for line in
+                        blocked_report(plan, &batch, *row, constraint, &source.deleted_column)
+                    {
+                        tracing::warn!("{line}");
+                    }
+                }
+                counts.blocked += out.blocked.len() as u64;
+                break;
+            }
             counts.blocked += out.blocked.len() as u64;
             for (row, constraint) in &out.blocked {
                 for line in blocked_report(plan, &batch, *row, constraint, &source.deleted_column) {

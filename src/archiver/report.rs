@@ -2,7 +2,12 @@
 //! table printed at the end.
 
 use std::fmt::Write;
+use std::path::Path;
 use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::exit::Outcome;
 
 /// The counts of one table.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -68,6 +73,34 @@ impl TableReport {
     pub fn failed(&self) -> bool {
         !self.errors.is_empty()
     }
+
+    /// Whether rows were left in the source on purpose (exit code 3).
+    pub fn rows_left(&self) -> bool {
+        self.blocked > 0 || self.conflicts > 0 || self.skipped.is_some()
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "archiver": self.archiver,
+            "source": self.source,
+            "database": self.database,
+            "table": self.table,
+            "read": self.read,
+            "archived": self.archived.iter().map(|(d, n)| json!({"destination": d, "rows": n})).collect::<Vec<_>>(),
+            "deleted": self.deleted,
+            "blocked": self.blocked,
+            "conflicts": self.conflicts,
+            "changed": self.changed,
+            "errors": self.errors,
+            "skipped": self.skipped,
+            "elapsed_seconds": self.elapsed.as_secs_f64(),
+            "timing_seconds": {
+                "read": self.timing.read.as_secs_f64(),
+                "write": self.timing.write.as_secs_f64(),
+                "delete": self.timing.delete.as_secs_f64(),
+            },
+        })
+    }
 }
 
 /// Every table's report, in the order they were processed.
@@ -77,6 +110,12 @@ pub struct RunReport {
     /// Failures outside any one table (a source that cannot be reached, ...).
     pub errors: Vec<String>,
     pub dry_run: bool,
+    /// The run's start, UTC (`{now}`).
+    pub started: String,
+    /// Sources left alone because another run holds their lock.
+    pub locked: Vec<String>,
+    /// Why the run stopped early, if it did.
+    pub interrupted: Option<String>,
 }
 
 impl RunReport {
@@ -87,8 +126,59 @@ impl RunReport {
         self.errors.push(message);
     }
 
+    /// Records a source left alone because another run holds its lock.
+    pub fn locked(&mut self, message: String) {
+        tracing::error!("{message}");
+        self.locked.push(message);
+    }
+
     pub fn failed(&self) -> bool {
         !self.errors.is_empty() || self.tables.iter().any(TableReport::failed)
+    }
+
+    /// The exit status this report calls for: the most serious of failure, lock held,
+    /// interrupted, rows left and success (see [`crate::exit`]).
+    pub fn outcome(&self) -> Outcome {
+        let mut o = Outcome::Success;
+        if self.tables.iter().any(TableReport::rows_left) {
+            o = o.worst(Outcome::RowsLeft);
+        }
+        if self.interrupted.is_some() {
+            o = o.worst(Outcome::Interrupted);
+        }
+        if !self.locked.is_empty() {
+            o = o.worst(Outcome::Locked);
+        }
+        if self.failed() {
+            o = o.worst(Outcome::Failure);
+        }
+        o
+    }
+
+    /// The report as JSON, for `--report`.
+    pub fn to_json(&self, outcome: Outcome, elapsed: Duration) -> Value {
+        let sum = |f: fn(&TableReport) -> u64| self.tables.iter().map(f).sum::<u64>();
+        json!({
+            "osarchiver": env!("CARGO_PKG_VERSION"),
+            "started": self.started,
+            "dry_run": self.dry_run,
+            "outcome": outcome.name(),
+            "exit_code": outcome.code(),
+            "interrupted": self.interrupted,
+            "elapsed_seconds": elapsed.as_secs_f64(),
+            "errors": self.errors,
+            "locked": self.locked,
+            "totals": {
+                "tables": self.tables.len(),
+                "read": sum(|t| t.read),
+                "deleted": sum(|t| t.deleted),
+                "blocked": sum(|t| t.blocked),
+                "conflicts": sum(|t| t.conflicts),
+                "changed": sum(|t| t.changed),
+                "failed_tables": self.tables.iter().filter(|t| t.failed()).count(),
+            },
+            "tables": self.tables.iter().map(TableReport::to_json).collect::<Vec<_>>(),
+        })
     }
 
     /// The summary table, one line per table, then the totals.
@@ -217,6 +307,91 @@ impl RunReport {
         for e in &self.errors {
             let _ = writeln!(o, "error: {e}");
         }
+        for l in &self.locked {
+            let _ = writeln!(o, "locked: {l}");
+        }
+        if let Some(why) = &self.interrupted {
+            let _ = writeln!(o, "stopped early: {why}; a re-run carries on");
+        }
         o
+    }
+}
+
+/// Writes `value` to `path` atomically: a temporary file in the same directory, synced, then
+/// renamed over `path`, so a monitor never reads half a report.
+pub fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".to_string());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+        text.push('\n');
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(blocked: u64, errors: usize) -> TableReport {
+        TableReport {
+            blocked,
+            errors: vec!["boom".to_string(); errors],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_failure_wins_over_rows_left_and_interruptions() {
+        let mut r = RunReport::default();
+        assert_eq!(r.outcome(), Outcome::Success);
+        r.tables.push(table(0, 0));
+        assert_eq!(r.outcome(), Outcome::Success);
+        r.tables.push(table(2, 0));
+        assert_eq!(r.outcome(), Outcome::RowsLeft);
+        r.interrupted = Some("signal".to_string());
+        assert_eq!(r.outcome(), Outcome::Interrupted);
+        r.locked.push("held".to_string());
+        assert_eq!(r.outcome(), Outcome::Locked);
+        r.tables.push(table(0, 1));
+        assert_eq!(r.outcome(), Outcome::Failure);
+        let mut skipped = RunReport::default();
+        skipped.tables.push(TableReport {
+            skipped: Some("no usable key".to_string()),
+            ..Default::default()
+        });
+        assert_eq!(skipped.outcome(), Outcome::RowsLeft);
+        let mut failed = RunReport::default();
+        failed.errors.push("source down".to_string());
+        assert_eq!(failed.outcome(), Outcome::Failure);
+    }
+
+    #[test]
+    fn the_json_report_is_written_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        let mut r = RunReport::default();
+        r.tables.push(table(3, 0));
+        let v = r.to_json(r.outcome(), Duration::from_secs(1));
+        write_json(&path, &v).unwrap();
+        let back: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(back["exit_code"], 3);
+        assert_eq!(back["tables"][0]["blocked"], 3);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

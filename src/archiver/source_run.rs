@@ -1,16 +1,22 @@
 //! One source of one archiver: its sessions and destinations, the databases and tables chosen
 //! on it, and the table loop, with further passes over foreign-key cycles.
 
+use std::time::Instant;
+
 use crate::config::{Archiver, RunClock, Source};
 use crate::destination::file::Packing;
 use crate::destination::Dest;
+use crate::lock::{self, DbLock, FileLock, LockError};
 use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema;
 use crate::source::plan::{choose_databases, plan_database, TablePlan};
+use crate::stop::{Stop, StopReason};
+use crate::throttle::Throttle;
 
 use super::report::{RunReport, TableReport};
+use super::RunOptions;
 
 /// The most passes over the tables of a foreign-key cycle (see [`SourceRun::cycle_passes`]).
 const MAX_CYCLE_PASSES: u32 = 10;
@@ -28,6 +34,10 @@ pub(super) struct SourceRun<'a> {
     pub dest_names: Vec<String>,
     /// Files being packed in the background: database, table, destination, job.
     pub packing: Vec<(String, String, String, Packing)>,
+    pub stop: Stop,
+    pub throttle: Throttle,
+    /// The database lock (none in a dry run), checked between tables.
+    pub db_lock: Option<DbLock>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
@@ -35,22 +45,112 @@ pub(super) async fn run(
     archiver: &Archiver,
     source: &Source,
     clock: &RunClock,
-    dry_run: bool,
+    options: &RunOptions,
     report: &mut RunReport,
 ) {
+    let dry_run = options.dry_run;
     let label = format!("archiver {} source {}", archiver.name, source.name);
+    if options.stop.is_requested() {
+        tracing::info!("{label}: not started: the run is stopping");
+        return;
+    }
     tracing::info!(
-        "{label}: where {}; archive_data={} delete_data={}",
+        "{label}: {}; where {}; archive_data={} delete_data={}{}",
+        source_conn_text(source),
         source.where_clause,
         source.archive_data,
-        source.delete_data
+        source.delete_data,
+        source
+            .retention
+            .as_deref()
+            .map(|r| format!(" retention={r}"))
+            .unwrap_or_default()
     );
-    let Some(mut run) = SourceRun::open(archiver, source, clock, dry_run, &label, report).await
-    else {
-        return;
+    // The time budget: the smallest of the source's and the command line's, from the start.
+    let budget = match (source.max_runtime, options.max_runtime) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     };
-    run.all_databases(&label, report).await;
-    run.close(report).await;
+    let timer = budget.map(|budget| {
+        let deadline = options.started + budget;
+        tracing::info!(
+            "{label}: time budget {:.0}s from the run's start ({:.0}s left)",
+            budget.as_secs_f64(),
+            deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64()
+        );
+        let stop = options.stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep_until(deadline.into()).await;
+            if !stop.is_requested() {
+                tracing::warn!(
+                    "time budget (max_runtime) spent: finishing the current batch, then stopping"
+                );
+            }
+            stop.request(StopReason::OutOfTime);
+        })
+    });
+    // One run at a time per configuration and source (not for a dry run, which changes nothing).
+    let mut file_lock: Option<FileLock> = None;
+    let mut db_lock: Option<DbLock> = None;
+    if !dry_run {
+        let hash = lock::job_hash(&options.config_path, &source.name);
+        let dir = source.lock_dir.clone().unwrap_or_else(lock::default_dir);
+        match lock::lock_file(&dir, &hash, &clock.now) {
+            Ok(l) => {
+                tracing::debug!("{label}: took lock file {}", l.path.display());
+                file_lock = Some(l);
+            }
+            Err(e) => {
+                lock_failed(&label, e, report);
+                if let Some(t) = timer {
+                    t.abort();
+                }
+                return;
+            }
+        }
+        let name = lock::db_lock_name(&hash, &source.name);
+        match DbLock::acquire(&source.conn, &name).await {
+            Ok(l) => {
+                tracing::debug!("{label}: took database lock '{name}'");
+                db_lock = Some(l);
+            }
+            Err(e) => {
+                lock_failed(&label, e, report);
+                if let Some(t) = timer {
+                    t.abort();
+                }
+                return;
+            }
+        }
+    }
+    if let Some(mut run) = SourceRun::open(archiver, source, clock, options, &label, report).await {
+        run.db_lock = db_lock.take();
+        run.all_databases(&label, report).await;
+        db_lock = run.db_lock.take();
+        run.close(report).await;
+    }
+    if let Some(l) = db_lock {
+        l.release().await;
+    }
+    drop(file_lock);
+    if let Some(t) = timer {
+        t.abort();
+    }
+}
+
+/// Reports a lock that was not taken: held by another run, or not tried at all (a failure).
+fn lock_failed(label: &str, e: LockError, report: &mut RunReport) {
+    match e {
+        LockError::Held(who) => report.locked(format!("{label}: not archived: {who}")),
+        LockError::Failed(why) => report.error(format!("{label}: {why}")),
+    }
+}
+
+/// Where the source is, for the log.
+fn source_conn_text(source: &Source) -> String {
+    format!("server {}", crate::mysql::conn::target(&source.conn))
 }
 
 impl<'a> SourceRun<'a> {
@@ -59,10 +159,11 @@ impl<'a> SourceRun<'a> {
         archiver: &'a Archiver,
         source: &'a Source,
         clock: &RunClock,
-        dry_run: bool,
+        options: &RunOptions,
         label: &str,
         report: &mut RunReport,
     ) -> Option<SourceRun<'a>> {
+        let dry_run = options.dry_run;
         let mut src = match Db::connect(&source.conn).await {
             Ok(db) => db,
             Err(e) => {
@@ -115,6 +216,9 @@ impl<'a> SourceRun<'a> {
             dests,
             dest_names,
             packing: Vec::new(),
+            stop: options.stop.clone(),
+            throttle: Throttle::new(&source.throttle, &source.conn, options.stop.clone()),
+            db_lock: None,
         })
     }
 
@@ -187,6 +291,9 @@ impl<'a> SourceRun<'a> {
         }
         tracing::info!("{label}: databases to archive: [{}]", databases.join(", "));
         for db in &databases {
+            if self.stopping(label, report).await {
+                return;
+            }
             self.database(db, label, report).await;
         }
     }
@@ -261,6 +368,9 @@ impl<'a> SourceRun<'a> {
                 1
             };
             let group = &plan.tables[i..i + len];
+            if self.stopping(label, report).await {
+                return;
+            }
             let first = report.tables.len();
             for table in group {
                 let t = self.table(table).await;
@@ -271,6 +381,29 @@ impl<'a> SourceRun<'a> {
             }
             i += len;
         }
+    }
+
+    /// Whether the source must stop before its next table: a stop was requested, or the
+    /// database lock was lost to another run (a failure, reported).
+    async fn stopping(&mut self, label: &str, report: &mut RunReport) -> bool {
+        if let Some(why) = self.stop.reason() {
+            tracing::info!("{label}: {}: no further table is started", why.describe());
+            return true;
+        }
+        if let Some(l) = self.db_lock.as_mut() {
+            match l.ensure().await {
+                Ok(()) => {}
+                Err(LockError::Held(who)) => {
+                    report.error(format!("{label}: lost the database lock: {who}; stopping"));
+                    return true;
+                }
+                Err(LockError::Failed(why)) => {
+                    // The server may be down for a moment: the tables' retries deal with it.
+                    tracing::warn!("{label}: cannot check the database lock: {why}");
+                }
+            }
+        }
+        false
     }
 
     /// Further passes over the tables of a foreign-key cycle (`group`, whose first-pass reports
@@ -294,6 +427,9 @@ impl<'a> SourceRun<'a> {
             running += r.deleted;
         }
         for pass in 2..=MAX_CYCLE_PASSES {
+            if self.stop.is_requested() {
+                break;
+            }
             let mut tried = false;
             for (i, table) in group.iter().enumerate() {
                 let r = &mut reports[i];

@@ -86,6 +86,8 @@ impl SourceRun<'_> {
                                 delete_db: &mut self.src,
                                 dests: &mut self.dests,
                                 targets: &mut targets,
+                                stop: &self.stop,
+                                throttle: &mut self.throttle,
                             },
                             r,
                         )

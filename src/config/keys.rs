@@ -63,6 +63,13 @@ const SOURCE: &[&str] = &[
     "max_retries",
     "retry_time_limit",
     "foreign_key_check",
+    "max_runtime",
+    "lock_dir",
+    "replicas",
+    "max_replication_lag",
+    "max_threads_running",
+    "max_wsrep_recv_queue",
+    "max_flow_control_paused",
 ];
 
 const DESTINATION: &[&str] = &[

@@ -80,6 +80,36 @@ pub struct Source {
     pub delete_loop_delay: Duration,
     pub retry: Retry,
     pub foreign_key_check: bool,
+    /// The time budget of the run while this source is archived, from the run's start.
+    pub max_runtime: Option<Duration>,
+    /// Where the lock file goes; `None`: the default ([`crate::lock::default_dir`]).
+    pub lock_dir: Option<PathBuf>,
+    pub throttle: ThrottleConfig,
+}
+
+/// When to pause between delete chunks (see [`crate::throttle`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ThrottleConfig {
+    /// Replicas to watch, `host:port`, reached with the source's credentials.
+    pub replicas: Vec<(String, u16)>,
+    /// Seconds of lag (`Seconds_Behind_Master`) above which deletes pause.
+    pub max_replication_lag: u64,
+    /// `Threads_running` on the source above which deletes pause.
+    pub max_threads_running: Option<u64>,
+    /// Galera: `wsrep_local_recv_queue` above which deletes pause.
+    pub max_wsrep_recv_queue: Option<u64>,
+    /// Galera: `wsrep_flow_control_paused` (a fraction, 0 to 1) above which deletes pause.
+    pub max_flow_control_paused: Option<f64>,
+}
+
+impl ThrottleConfig {
+    /// Whether any check is configured.
+    pub fn is_active(&self) -> bool {
+        !self.replicas.is_empty()
+            || self.max_threads_running.is_some()
+            || self.max_wsrep_recv_queue.is_some()
+            || self.max_flow_control_paused.is_some()
+    }
 }
 
 /// A `[dst:NAME]` section.

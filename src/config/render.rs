@@ -84,6 +84,28 @@ pub fn render(config: &Config) -> String {
                 s.retry.max_retries,
                 s.retry.delay.as_secs_f64()
             );
+            if let Some(m) = s.max_runtime {
+                let _ = writeln!(o, "    max_runtime: {}s", m.as_secs_f64());
+            }
+            if let Some(d) = &s.lock_dir {
+                let _ = writeln!(o, "    lock_dir: {}", d.display());
+            }
+            let t = &s.throttle;
+            if t.is_active() {
+                let _ = writeln!(
+                    o,
+                    "    throttle: replicas [{}] max_replication_lag {}s  max_threads_running {}  max_wsrep_recv_queue {}  max_flow_control_paused {}",
+                    t.replicas
+                        .iter()
+                        .map(|(h, p)| format!("{h}:{p}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    t.max_replication_lag,
+                    t.max_threads_running.map_or("-".to_string(), |v| v.to_string()),
+                    t.max_wsrep_recv_queue.map_or("-".to_string(), |v| v.to_string()),
+                    t.max_flow_control_paused.map_or("-".to_string(), |v| v.to_string()),
+                );
+            }
         }
         if a.destinations.is_empty() {
             let _ = writeln!(o, "  no destination");

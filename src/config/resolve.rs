@@ -341,7 +341,44 @@ fn resolve_source(
         delete_loop_delay: Duration::from_secs_f64(r.typed("delete_loop_delay", parse_seconds)?),
         retry: r.retry()?,
         foreign_key_check: r.bool("foreign_key_check")?,
+        max_runtime: match r.non_empty("max_runtime")? {
+            Some(v) => parse_duration(&v).map_err(|m| r.err("max_runtime", m))?,
+            None => None,
+        },
+        lock_dir: r.non_empty("lock_dir")?.map(|d| PathBuf::from(d.trim())),
+        throttle: ThrottleConfig {
+            replicas: r
+                .list("replicas")?
+                .iter()
+                .map(|h| parse_host_port(h))
+                .collect::<Result<_, _>>()
+                .map_err(|m| r.err("replicas", m))?,
+            max_replication_lag: match r.non_empty("max_replication_lag")? {
+                Some(v) => parse_count(v.trim()).map_err(|m| r.err("max_replication_lag", m))?,
+                None => 10,
+            },
+            max_threads_running: optional(&r, "max_threads_running", parse_positive)?,
+            max_wsrep_recv_queue: optional(&r, "max_wsrep_recv_queue", parse_count)?,
+            max_flow_control_paused: optional(&r, "max_flow_control_paused", |v| {
+                match v.trim().parse::<f64>() {
+                    Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+                    _ => Err(format!("{v:?} is not a fraction between 0 and 1")),
+                }
+            })?,
+        },
     })
+}
+
+/// An optional typed key: `None` when unset or empty.
+fn optional<T>(
+    r: &Reader<'_>,
+    key: &str,
+    f: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, ConfigError> {
+    match r.non_empty(key)? {
+        Some(v) => f(v.trim()).map(Some).map_err(|m| r.err(key, m)),
+        None => Ok(None),
+    }
 }
 
 fn resolve_destination(

@@ -55,6 +55,59 @@ pub fn parse_seconds(raw: &str) -> Result<f64, String> {
     }
 }
 
+/// A time budget: whole seconds (`5400`), or a number with a unit `s`, `m`, `h` or `d`
+/// (`90s`, `30m`, `2h`, `1d`, a space allowed before the unit). `0` means no limit (`None`).
+pub fn parse_duration(raw: &str) -> Result<Option<std::time::Duration>, String> {
+    let t = raw.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (n, unit) = (t[..split].trim(), t[split..].trim().to_lowercase());
+    let factor = match unit.as_str() {
+        "" | "s" | "sec" | "second" | "seconds" => 1.0,
+        "m" | "min" | "minute" | "minutes" => 60.0,
+        "h" | "hour" | "hours" => 3600.0,
+        "d" | "day" | "days" => 86400.0,
+        _ => f64::NAN,
+    };
+    match n.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 && factor.is_finite() => {
+            if v == 0.0 {
+                Ok(None)
+            } else {
+                Ok(Some(std::time::Duration::from_secs_f64(v * factor)))
+            }
+        }
+        _ => Err(format!(
+            "{raw:?} is not a duration (seconds, or a number with s, m, h or d: 90, 30m, 2h)"
+        )),
+    }
+}
+
+/// `host:port` (the port defaults to 3306; `[v6]:port` for IPv6 addresses).
+pub fn parse_host_port(raw: &str) -> Result<(String, u16), String> {
+    let raw = raw.trim();
+    let (host, port) = if let Some(rest) = raw.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((h, p)) => (h, p.strip_prefix(':')),
+            None => return Err(format!("{raw:?}: unclosed '['")),
+        }
+    } else {
+        match raw.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h, Some(p)),
+            _ => (raw, None),
+        }
+    };
+    if host.is_empty() {
+        return Err(format!("{raw:?} has no host"));
+    }
+    let port = match port {
+        Some(p) => parse_port(p)?,
+        None => 3306,
+    };
+    Ok((host.to_string(), port))
+}
+
 /// The units MySQL accepts in `INTERVAL N UNIT`.
 const INTERVAL_UNITS: &[&str] = &[
     "MICROSECOND",
@@ -136,6 +189,28 @@ pub fn format_placeholders(raw: &str, fields: &BTreeMap<&str, &str>) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_and_host_ports() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("90"), Ok(Some(Duration::from_secs(90))));
+        assert_eq!(parse_duration("30m"), Ok(Some(Duration::from_secs(1800))));
+        assert_eq!(parse_duration("2 h"), Ok(Some(Duration::from_secs(7200))));
+        assert_eq!(
+            parse_duration("1.5s"),
+            Ok(Some(Duration::from_millis(1500)))
+        );
+        assert_eq!(parse_duration("1d"), Ok(Some(Duration::from_secs(86400))));
+        assert_eq!(parse_duration("0"), Ok(None));
+        assert!(parse_duration("2 weeks").is_err());
+        assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("h").is_err());
+        assert_eq!(parse_host_port("db2:3307"), Ok(("db2".to_string(), 3307)));
+        assert_eq!(parse_host_port("db2"), Ok(("db2".to_string(), 3306)));
+        assert_eq!(parse_host_port("[::1]:3310"), Ok(("::1".to_string(), 3310)));
+        assert!(parse_host_port(":3306").is_err());
+        assert!(parse_host_port("db:x").is_err());
+    }
 
     #[test]
     fn booleans() {

@@ -21,6 +21,7 @@ use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
 use crate::mysql::literal::{literal, LiteralKind};
 use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
+use crate::throttle::Throttle;
 
 use super::batch::{key_id, Batch};
 use super::plan::TablePlan;
@@ -35,9 +36,11 @@ pub struct DeleteOutcome {
     pub blocked: Vec<(usize, Vec<String>)>,
     /// Rows that no longer matched the selection (or were already gone) when deleted.
     pub changed: u64,
+    /// A stop was requested during a throttling pause: the rows not reached are left.
+    pub stopped: bool,
 }
 
-/// Deletes the batch's rows listed in `rows`.
+/// Deletes the batch's rows listed in `rows`, asking `throttle` before each chunk.
 #[allow(clippy::too_many_arguments)]
 pub async fn delete_rows(
     db: &mut Db,
@@ -48,11 +51,16 @@ pub async fn delete_rows(
     rows: &[usize],
     delete_limit: usize,
     delay: Duration,
+    throttle: &mut Throttle,
 ) -> Result<DeleteOutcome, RetryError> {
     let mut out = DeleteOutcome::default();
     for (n, chunk) in rows.chunks(delete_limit.max(1)).enumerate() {
         if n > 0 && !delay.is_zero() {
             tokio::time::sleep(delay).await;
+        }
+        if throttle.wait().await.is_err() {
+            out.stopped = true;
+            return Ok(out);
         }
         // Halves still to try, last in first out, so rows go in key order.
         let mut stack: Vec<&[usize]> = vec![chunk];

@@ -15,3 +15,4 @@ mod file_support;
 mod harness_selftest;
 mod mysql_layer;
 mod pipeline;
+mod production;

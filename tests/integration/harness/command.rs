@@ -131,7 +131,22 @@ impl Osarchiver {
 
     /// Runs the binary to completion (or to the timeout, which panics) and returns its output.
     pub fn run(self) -> Output {
-        let args = self.full_args();
+        self.start(false).wait()
+    }
+
+    /// Starts the binary in the background, with `--log-file` in [`Self::dir`] so that the test
+    /// can follow the log ([`Running::log`]) and act (signals, kills) while it runs.
+    pub fn spawn(self) -> Running {
+        self.start(true)
+    }
+
+    fn start(self, log_file: bool) -> Running {
+        let mut args = self.full_args();
+        let log = self.dir.path().join("osarchiver.log");
+        if log_file {
+            args.push(OsString::from("--log-file"));
+            args.push(log.clone().into_os_string());
+        }
         let command_line = std::iter::once(OsStr::new(BINARY))
             .chain(args.iter().map(OsString::as_os_str))
             .map(|a| a.to_string_lossy().into_owned())
@@ -157,23 +172,94 @@ impl Osarchiver {
             .unwrap_or_else(|e| panic!("cannot run {command_line}: {e}"));
         let stdout = reader(child.stdout.take().expect("piped stdout"));
         let stderr = reader(child.stderr.take().expect("piped stderr"));
+        Running {
+            child,
+            stdout,
+            stderr,
+            command_line,
+            started,
+            timeout: self.timeout,
+            log,
+            dir: self.dir,
+        }
+    }
+}
+
+/// A run of the binary in the background (see [`Osarchiver::spawn`]).
+pub struct Running {
+    child: std::process::Child,
+    stdout: std::thread::JoinHandle<String>,
+    stderr: std::thread::JoinHandle<String>,
+    command_line: String,
+    started: Instant,
+    timeout: Duration,
+    log: PathBuf,
+    dir: TempDir,
+}
+
+impl Running {
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// Sends `signal` (`libc::SIGINT`, `libc::SIGKILL`, ...) to the process.
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: kill(2) with our own child's pid.
+        unsafe {
+            libc::kill(self.pid(), signal);
+        }
+    }
+
+    /// The log written so far (with [`Osarchiver::spawn`]).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The run's temporary directory.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Waits until the log contains `needle`, up to `limit`; `false` if the process ended or
+    /// the time ran out first.
+    pub fn wait_for_log(&mut self, needle: &str, limit: Duration) -> bool {
+        let t0 = Instant::now();
+        while t0.elapsed() < limit {
+            if self.log().contains(needle) {
+                return true;
+            }
+            if !self.is_running() {
+                return self.log().contains(needle);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        false
+    }
+
+    /// Waits for the end (or the timeout, which kills it and panics) and returns the output.
+    pub fn wait(mut self) -> Output {
         let (status, timed_out) = loop {
-            if let Some(status) = child.try_wait().expect("wait for osarchiver") {
+            if let Some(status) = self.child.try_wait().expect("wait for osarchiver") {
                 break (status, false);
             }
-            if started.elapsed() > self.timeout {
-                let _ = child.kill();
-                break (child.wait().expect("wait for osarchiver"), true);
+            if self.started.elapsed() > self.timeout {
+                let _ = self.child.kill();
+                break (self.child.wait().expect("wait for osarchiver"), true);
             }
             std::thread::sleep(Duration::from_millis(10));
         };
         let output = Output {
-            command_line,
+            command_line: self.command_line,
             status,
             code: status.code(),
-            stdout: stdout.join().unwrap_or_default(),
-            stderr: stderr.join().unwrap_or_default(),
-            elapsed: started.elapsed(),
+            stdout: self.stdout.join().unwrap_or_default(),
+            stderr: self.stderr.join().unwrap_or_default(),
+            elapsed: self.started.elapsed(),
             dir: self.dir,
         };
         if timed_out {

@@ -27,7 +27,7 @@ mod scratch;
 mod server;
 mod summary;
 
-pub use command::{Osarchiver, Output};
+pub use command::{Osarchiver, Output, Running};
 pub use ini::{connection, Ini};
 pub use names::unique_name;
 pub use scratch::{q, ScratchDb};

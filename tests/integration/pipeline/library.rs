@@ -69,6 +69,7 @@ async fn delete_all(
         &rows,
         2,
         Duration::ZERO,
+        &mut osarchiver::throttle::Throttle::off(),
     )
     .await
     .expect("delete")

@@ -1,0 +1,273 @@
+//! One run at a time per configuration and source: a lock file (`flock`, on this host) and a
+//! named database lock (`GET_LOCK`, on the source server, so two hosts running the same job
+//! exclude each other too). Both are named from a hash of the configuration file's absolute
+//! path and the source's name. A dry run takes neither: it changes nothing, so it must not keep
+//! a real run from starting.
+//!
+//! The lock file holds the pid, host and start time of its owner, for the message a second run
+//! prints; it is never removed (removing it would let two runs lock different files of the same
+//! name), only its `flock` matters, and the kernel releases that when the process dies.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+
+use mysql_async::prelude::*;
+
+use crate::config::DbConnection;
+use crate::mysql::conn::Db;
+
+/// FNV-1a, 64 bits: a hash that is the same on every host and every build.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The identity of a configuration and source: 16 hex digits.
+pub fn job_hash(config_path: &Path, source: &str) -> String {
+    let abs = std::fs::canonicalize(config_path).unwrap_or_else(|_| config_path.to_path_buf());
+    let mut bytes = abs.as_os_str().as_encoded_bytes().to_vec();
+    bytes.push(0);
+    bytes.extend_from_slice(source.as_bytes());
+    format!("{:016x}", fnv1a(&bytes))
+}
+
+/// The lock file's name in its directory.
+pub fn file_name(hash: &str) -> String {
+    format!("osarchiver-{hash}.lock")
+}
+
+/// The database lock's name: `osarchiver:<hash>:<source>`, cut to the 64 characters
+/// `GET_LOCK` accepts.
+pub fn db_lock_name(hash: &str, source: &str) -> String {
+    format!("osarchiver:{hash}:{source}")
+        .chars()
+        .take(64)
+        .collect()
+}
+
+/// Where lock files go by default: `/run/osarchiver` for root, else `$XDG_RUNTIME_DIR`, else
+/// the temporary directory.
+pub fn default_dir() -> PathBuf {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        return PathBuf::from("/run/osarchiver");
+    }
+    match std::env::var_os("XDG_RUNTIME_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => std::env::temp_dir(),
+    }
+}
+
+/// This host's name.
+pub fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates when it fits.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return "unknown-host".to_string();
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
+}
+
+/// Why a lock was not taken.
+#[derive(Debug)]
+pub enum LockError {
+    /// Another run holds it: who.
+    Held(String),
+    /// The lock could not be tried at all.
+    Failed(String),
+}
+
+/// A held lock file; released when dropped (or when the process dies).
+#[derive(Debug)]
+pub struct FileLock {
+    _file: File,
+    pub path: PathBuf,
+}
+
+/// Takes the lock file `dir/osarchiver-<hash>.lock` without waiting, and writes our pid, host
+/// and start into it.
+pub fn lock_file(dir: &Path, hash: &str, started: &str) -> Result<FileLock, LockError> {
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o755)
+            .create(dir)
+            .map_err(|e| {
+                LockError::Failed(format!(
+                    "cannot create lock directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+    }
+    let path = dir.join(file_name(hash));
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o644)
+        .open(&path)
+        .map_err(|e| LockError::Failed(format!("cannot open lock file {}: {e}", path.display())))?;
+    // SAFETY: the descriptor is open for the duration of the call.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        let err = std::io::Error::last_os_error();
+        if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+            let mut owner = String::new();
+            let _ = file.read_to_string(&mut owner);
+            let owner = owner.trim();
+            return Err(LockError::Held(format!(
+                "lock file {} is held by another run ({})",
+                path.display(),
+                if owner.is_empty() {
+                    "owner unknown"
+                } else {
+                    owner
+                }
+            )));
+        }
+        return Err(LockError::Failed(format!(
+            "cannot lock {}: {err}",
+            path.display()
+        )));
+    }
+    let me = format!(
+        "pid {} on host {}, started {started}\n",
+        std::process::id(),
+        hostname()
+    );
+    let _ = file.set_len(0);
+    let _ = file.seek(SeekFrom::Start(0));
+    let _ = file.write_all(me.as_bytes());
+    let _ = file.sync_data();
+    Ok(FileLock { _file: file, path })
+}
+
+/// A named database lock held by a session of its own (an idle one, so that the reconnects of
+/// the working sessions do not drop it). [`DbLock::ensure`] checks it between tables and takes
+/// it again after a lost connection.
+pub struct DbLock {
+    db: Db,
+    pub name: String,
+}
+
+impl DbLock {
+    /// Connects and takes `name` without waiting.
+    pub async fn acquire(spec: &DbConnection, name: &str) -> Result<DbLock, LockError> {
+        let mut db = Db::connect(spec)
+            .await
+            .map_err(|e| LockError::Failed(e.to_string()))?;
+        match take(db.conn(), name).await {
+            Ok(()) => Ok(DbLock {
+                db,
+                name: name.to_string(),
+            }),
+            Err(e) => {
+                let _ = db.disconnect().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether we still hold the lock; after a lost session, reconnects and takes it again.
+    /// `Err(Held)` when another run took it meanwhile.
+    pub async fn ensure(&mut self) -> Result<(), LockError> {
+        let mine: Result<Option<Option<i64>>, _> = self
+            .db
+            .conn()
+            .exec_first(
+                "SELECT IS_USED_LOCK(?) = CONNECTION_ID()",
+                (self.name.as_str(),),
+            )
+            .await;
+        if let Ok(Some(Some(1))) = mine {
+            return Ok(());
+        }
+        tracing::warn!(
+            "database lock {}: the locking session was lost; taking the lock again",
+            self.name
+        );
+        self.db
+            .reconnect()
+            .await
+            .map_err(|e| LockError::Failed(e.to_string()))?;
+        take(self.db.conn(), &self.name).await
+    }
+
+    /// Releases the lock and closes its session.
+    pub async fn release(mut self) {
+        let _ = self
+            .db
+            .conn()
+            .exec_drop("DO RELEASE_LOCK(?)", (self.name.as_str(),))
+            .await;
+        let _ = self.db.disconnect().await;
+    }
+}
+
+async fn take(conn: &mut mysql_async::Conn, name: &str) -> Result<(), LockError> {
+    let got: Option<Option<i64>> = conn
+        .exec_first("SELECT GET_LOCK(?, 0)", (name,))
+        .await
+        .map_err(|e| LockError::Failed(format!("cannot take the database lock {name}: {e}")))?;
+    if let Some(Some(1)) = got {
+        return Ok(());
+    }
+    let holder: Option<(Option<u64>, Option<String>, Option<String>)> = conn
+        .exec_first(
+            "SELECT l.id, p.HOST, p.USER FROM (SELECT IS_USED_LOCK(?) AS id) l \
+             LEFT JOIN information_schema.PROCESSLIST p ON p.ID = l.id",
+            (name,),
+        )
+        .await
+        .unwrap_or(None);
+    let who = match holder {
+        Some((Some(id), host, user)) => format!(
+            "connection {id}{}{}",
+            user.map(|u| format!(" of {u}")).unwrap_or_default(),
+            host.map(|h| format!(" from {h}")).unwrap_or_default()
+        ),
+        _ => "another session".to_string(),
+    };
+    Err(LockError::Held(format!(
+        "database lock '{name}' is held by {who} (another osarchiver run of this configuration and source)"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_stable_and_bounded() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        let a = job_hash(Path::new("/nonexistent/a.ini"), "nova");
+        assert_eq!(a, job_hash(Path::new("/nonexistent/a.ini"), "nova"));
+        assert_ne!(a, job_hash(Path::new("/nonexistent/a.ini"), "cinder"));
+        assert_eq!(a.len(), 16);
+        assert!(db_lock_name(&a, &"x".repeat(100)).chars().count() <= 64);
+    }
+
+    #[test]
+    fn a_second_lock_file_says_who_holds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock_file(dir.path(), "abc", "now").expect("first lock");
+        match lock_file(dir.path(), "abc", "later") {
+            Err(LockError::Held(m)) => {
+                assert!(m.contains(&format!("pid {}", std::process::id())), "{m}")
+            }
+            other => panic!("expected Held, got {other:?}"),
+        }
+        drop(held);
+        lock_file(dir.path(), "abc", "again").expect("free again");
+    }
+}

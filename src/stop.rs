@@ -1,0 +1,106 @@
+//! Stopping a run early, gracefully: a shared flag set by SIGINT/SIGTERM or by the time budget
+//! (`max_runtime`), read by the reader stage between pages, by the table, database and source
+//! loops, and by throttling pauses, which wake up at once.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+/// Why a run stops early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    Signal,
+    OutOfTime,
+}
+
+impl StopReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            StopReason::Signal => "interrupted by a signal",
+            StopReason::OutOfTime => "out of time (max_runtime)",
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// 0: running; 1: signal; 2: out of time.
+    reason: AtomicU8,
+    notify: Notify,
+}
+
+/// A cloneable handle on the run's stop flag.
+#[derive(Debug, Clone, Default)]
+pub struct Stop(Arc<Inner>);
+
+impl Stop {
+    pub fn new() -> Stop {
+        Stop::default()
+    }
+
+    /// Asks the run to stop at the end of the current batch; the first reason given is kept.
+    pub fn request(&self, reason: StopReason) {
+        let code = match reason {
+            StopReason::Signal => 1,
+            StopReason::OutOfTime => 2,
+        };
+        if self
+            .0
+            .reason
+            .compare_exchange(0, code, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            self.0.notify.notify_waiters();
+        }
+    }
+
+    /// Why the run was asked to stop, if it was.
+    pub fn reason(&self) -> Option<StopReason> {
+        match self.0.reason.load(Ordering::SeqCst) {
+            1 => Some(StopReason::Signal),
+            2 => Some(StopReason::OutOfTime),
+            _ => None,
+        }
+    }
+
+    pub fn is_requested(&self) -> bool {
+        self.reason().is_some()
+    }
+
+    /// Sleeps for `d`, or less when a stop is requested meanwhile; `false` when stopped.
+    pub async fn sleep(&self, d: Duration) -> bool {
+        let notified = self.0.notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if self.is_requested() {
+            return false;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(d) => !self.is_requested(),
+            _ = notified => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_stop_wakes_a_sleep_and_keeps_its_first_reason() {
+        let stop = Stop::new();
+        assert!(stop.sleep(Duration::from_millis(1)).await);
+        let s2 = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            s2.request(StopReason::OutOfTime);
+            s2.request(StopReason::Signal);
+        });
+        let t0 = std::time::Instant::now();
+        assert!(!stop.sleep(Duration::from_secs(10)).await);
+        assert!(t0.elapsed() < Duration::from_secs(5));
+        assert_eq!(stop.reason(), Some(StopReason::OutOfTime));
+    }
+}

@@ -1,0 +1,257 @@
+//! Backing off when the database is under pressure: between two delete chunks, at most once a
+//! second, the deleter asks [`Throttle::wait`], which pauses while
+//!
+//! - a listed replica lags more than `max_replication_lag` seconds (`Seconds_Behind_Master`;
+//!   NULL, a replica that does not replicate, or one that cannot be reached counts as over),
+//! - Galera's `wsrep_flow_control_paused` or `wsrep_local_recv_queue` on the source exceeds its
+//!   threshold (when the server has these variables),
+//! - `Threads_running` on the source exceeds `max_threads_running`.
+//!
+//! Each pause and its cause is logged, and its end; the pause rechecks every second and ends by
+//! itself. A stop (signal or time budget) ends a pause at once: the deleter then stops, leaving
+//! the batches it holds (archived, not deleted) in the source for the next run.
+
+use std::time::{Duration, Instant};
+
+use mysql_async::prelude::*;
+
+use crate::config::{DbConnection, ThrottleConfig};
+use crate::mysql::conn::Db;
+use crate::stop::Stop;
+
+/// How often the checks run, at most.
+const CHECK_EVERY: Duration = Duration::from_secs(1);
+
+/// The throttle of one source: its thresholds and the sessions it watches with.
+pub struct Throttle {
+    config: ThrottleConfig,
+    source: DbConnection,
+    /// A session on the source for the status counters, opened on first use.
+    monitor: Option<Db>,
+    replicas: Vec<(String, Option<Db>)>,
+    last_check: Option<Instant>,
+    stop: Stop,
+}
+
+/// The deleter should stop: a stop was requested during a pause.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Stopped;
+
+impl Throttle {
+    pub fn new(config: &ThrottleConfig, source: &DbConnection, stop: Stop) -> Throttle {
+        Throttle {
+            replicas: config
+                .replicas
+                .iter()
+                .map(|(h, p)| (format!("{h}:{p}"), None))
+                .collect(),
+            config: config.clone(),
+            source: source.clone(),
+            monitor: None,
+            last_check: None,
+            stop,
+        }
+    }
+
+    /// A throttle that never pauses (tests, the library).
+    pub fn off() -> Throttle {
+        Throttle::new(
+            &ThrottleConfig::default(),
+            &DbConnection {
+                host: String::new(),
+                port: 0,
+                user: None,
+                password: None,
+                socket: None,
+            },
+            Stop::new(),
+        )
+    }
+
+    /// Returns at once when no check is due or nothing is over its threshold; otherwise pauses
+    /// until everything is back under, or until a stop is requested (`Err(Stopped)`).
+    pub async fn wait(&mut self) -> Result<(), Stopped> {
+        if !self.config.is_active() {
+            return Ok(());
+        }
+        if self.stop.is_requested() {
+            return Err(Stopped);
+        }
+        if self.last_check.is_some_and(|t| t.elapsed() < CHECK_EVERY) {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let mut last_cause = String::new();
+        loop {
+            self.last_check = Some(Instant::now());
+            let causes = self.causes().await;
+            if causes.is_empty() {
+                if !last_cause.is_empty() {
+                    tracing::info!(
+                        "throttle: resuming deletes after a pause of {:.1}s",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                return Ok(());
+            }
+            let cause = causes.join("; ");
+            if cause != last_cause {
+                tracing::warn!("throttle: pausing deletes: {cause}");
+                last_cause = cause;
+            }
+            if !self.stop.sleep(CHECK_EVERY).await {
+                tracing::warn!(
+                    "throttle: stop requested during a pause ({}): the rows of the batches already archived stay in the source",
+                    self.stop.reason().map(|r| r.describe()).unwrap_or("stop")
+                );
+                return Err(Stopped);
+            }
+        }
+    }
+
+    /// What is over its threshold now, one phrase each.
+    async fn causes(&mut self) -> Vec<String> {
+        let mut causes = Vec::new();
+        let c = self.config.clone();
+        if c.max_threads_running.is_some()
+            || c.max_wsrep_recv_queue.is_some()
+            || c.max_flow_control_paused.is_some()
+        {
+            match self.status().await {
+                Ok(status) => {
+                    let get = |name: &str| {
+                        status
+                            .iter()
+                            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                            .and_then(|(_, v)| v.trim().parse::<f64>().ok())
+                    };
+                    if let (Some(max), Some(v)) = (c.max_threads_running, get("Threads_running")) {
+                        if v > max as f64 {
+                            causes.push(format!(
+                                "Threads_running on the source is {v} (max_threads_running = {max})"
+                            ));
+                        }
+                    }
+                    if let (Some(max), Some(v)) =
+                        (c.max_wsrep_recv_queue, get("wsrep_local_recv_queue"))
+                    {
+                        if v > max as f64 {
+                            causes.push(format!(
+                                "Galera wsrep_local_recv_queue is {v} (max_wsrep_recv_queue = {max})"
+                            ));
+                        }
+                    }
+                    if let (Some(max), Some(v)) =
+                        (c.max_flow_control_paused, get("wsrep_flow_control_paused"))
+                    {
+                        if v > max {
+                            causes.push(format!(
+                                "Galera wsrep_flow_control_paused is {v} (max_flow_control_paused = {max})"
+                            ));
+                        }
+                    }
+                }
+                Err(e) => {
+                    // The deletes will meet the same trouble and retry; no pause for this.
+                    tracing::warn!("throttle: cannot read the source's status: {e}");
+                    self.monitor = None;
+                }
+            }
+        }
+        for i in 0..self.replicas.len() {
+            if let Some(cause) = self.replica_lag(i).await {
+                causes.push(cause);
+            }
+        }
+        causes
+    }
+
+    async fn status(&mut self) -> Result<Vec<(String, String)>, String> {
+        if self.monitor.is_none() {
+            self.monitor = Some(Db::connect(&self.source).await.map_err(|e| e.to_string())?);
+        }
+        let db = self.monitor.as_mut().expect("just set");
+        db.conn()
+            .query(
+                "SHOW GLOBAL STATUS WHERE Variable_name IN \
+                 ('Threads_running', 'wsrep_local_recv_queue', 'wsrep_flow_control_paused')",
+            )
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// The cause of a pause for replica `i`, if any.
+    async fn replica_lag(&mut self, i: usize) -> Option<String> {
+        let max = self.config.max_replication_lag;
+        let (host, port) = self.config.replicas[i].clone();
+        let name = self.replicas[i].0.clone();
+        if self.replicas[i].1.is_none() {
+            let spec = DbConnection {
+                host,
+                port,
+                socket: None,
+                ..self.source.clone()
+            };
+            match Db::connect(&spec).await {
+                Ok(db) => self.replicas[i].1 = Some(db),
+                Err(e) => return Some(format!("replica {name} cannot be reached ({e})")),
+            }
+        }
+        let db = self.replicas[i].1.as_mut().expect("just set");
+        let lag = match seconds_behind(db.conn()).await {
+            Ok(lag) => lag,
+            Err(e) => {
+                self.replicas[i].1 = None;
+                return Some(format!("replica {name}: cannot read its status ({e})"));
+            }
+        };
+        match lag {
+            Lag::NotAReplica => Some(format!(
+                "replica {name} does not replicate (SHOW SLAVE STATUS is empty)"
+            )),
+            Lag::Unknown => Some(format!(
+                "replica {name}: Seconds_Behind_Master is NULL (replication stopped or broken)"
+            )),
+            Lag::Seconds(s) if s > max => Some(format!(
+                "replica {name} lags {s}s (max_replication_lag = {max}s)"
+            )),
+            Lag::Seconds(_) => None,
+        }
+    }
+}
+
+enum Lag {
+    NotAReplica,
+    Unknown,
+    Seconds(u64),
+}
+
+/// `SHOW REPLICA STATUS` (MySQL 8.0.22+, MariaDB 10.5+), else `SHOW SLAVE STATUS`.
+async fn seconds_behind(conn: &mut mysql_async::Conn) -> Result<Lag, String> {
+    let rows: Vec<mysql_async::Row> = match conn.query("SHOW REPLICA STATUS").await {
+        Ok(rows) => rows,
+        Err(_) => conn
+            .query("SHOW SLAVE STATUS")
+            .await
+            .map_err(|e| e.to_string())?,
+    };
+    let Some(row) = rows.first() else {
+        return Ok(Lag::NotAReplica);
+    };
+    let columns = row.columns();
+    let Some(idx) = columns.iter().position(|c| {
+        let n = c.name_str();
+        n == "Seconds_Behind_Master" || n == "Seconds_Behind_Source"
+    }) else {
+        return Ok(Lag::Unknown);
+    };
+    Ok(match row.as_ref(idx) {
+        Some(mysql_async::Value::Int(v)) => Lag::Seconds((*v).max(0) as u64),
+        Some(mysql_async::Value::UInt(v)) => Lag::Seconds(*v),
+        Some(mysql_async::Value::Bytes(b)) => match String::from_utf8_lossy(b).trim().parse() {
+            Ok(v) => Lag::Seconds(v),
+            Err(_) => Lag::Unknown,
+        },
+        _ => Lag::Unknown,
+    })
+}

@@ -1,0 +1,102 @@
+//! Stopping early: a second signal stops at once; `--max-runtime` and `max_runtime` stop
+//! after the current batch (also during a throttling pause); each exits with code 4 and a
+//! re-run finishes the job.
+
+use std::time::{Duration, Instant};
+
+use crate::harness::{server, Osarchiver, ScratchDb};
+
+use super::{eligible_table, rows, slow_ini};
+
+#[test]
+fn a_second_signal_stops_at_once() {
+    let s = server();
+    let db = ScratchDb::create(s, "sig2");
+    eligible_table(&db, 10);
+    let cmd = Osarchiver::new();
+    let report = cmd.dir().join("r.json");
+    let ini = slow_ini(s, &db.name, 2.0);
+    let mut run = cmd
+        .config_text(ini.text())
+        .arg("--report")
+        .arg(&report)
+        .spawn();
+    assert!(run.wait_for_log("databases to archive", Duration::from_secs(20)));
+    std::thread::sleep(Duration::from_millis(300));
+    run.signal(libc::SIGTERM);
+    assert!(run.wait_for_log("SIGTERM received", Duration::from_secs(5)));
+    let t0 = Instant::now();
+    run.signal(libc::SIGINT);
+    let out = run.wait();
+    out.assert_code(4)
+        .output_contains("SIGINT received again: stopping at once");
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        t0.elapsed()
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["exit_code"], 4);
+    assert!(
+        r["interrupted"].as_str().unwrap().contains("second signal"),
+        "{r:#}"
+    );
+    assert!(rows(s, &db.name) > 1, "the run was not stopped early");
+    Osarchiver::new()
+        .config_text(ini.src("delete_loop_delay", 0).text())
+        .run()
+        .assert_success();
+    assert_eq!(rows(s, &db.name), 1);
+    assert_eq!(rows(s, &db.archive()), 10);
+}
+
+#[test]
+fn max_runtime_on_the_command_line_stops_after_the_batch() {
+    let s = server();
+    let db = ScratchDb::create(s, "budget");
+    eligible_table(&db, 40);
+    let ini = slow_ini(s, &db.name, 0.1);
+    let out = Osarchiver::new()
+        .config_text(ini.text())
+        .args(["--max-runtime", "1s"])
+        .run();
+    out.assert_code(4)
+        .output_contains("time budget (max_runtime) spent")
+        .output_contains("stopped early: out of time");
+    assert!(out.elapsed < Duration::from_secs(10), "{out}");
+    let left = rows(s, &db.name) - 1;
+    assert!(left > 0 && left < 40, "{left} rows left\n{out}");
+    Osarchiver::new()
+        .config_text(ini.src("delete_loop_delay", 0).text())
+        .run()
+        .assert_success();
+    assert_eq!(rows(s, &db.name), 1);
+    assert_eq!(rows(s, &db.archive()), 40);
+}
+
+/// A replica that does not replicate counts as lagging: deletes pause, the pause is logged
+/// with its cause, and the configuration's `max_runtime` ends it with code 4. The batches
+/// read were archived, not deleted.
+#[test]
+fn a_pause_honours_max_runtime() {
+    let s = server();
+    let db = ScratchDb::create(s, "pause");
+    eligible_table(&db, 5);
+    let ini = crate::harness::Ini::new(s, &[&db.name])
+        .src("replicas", format!("{}:{}", s.host(), s.port()))
+        .src("max_runtime", "1s");
+    let out = Osarchiver::new().config_text(ini.text()).run();
+    out.assert_code(4)
+        .output_contains("throttle: pausing deletes: replica")
+        .output_contains("does not replicate")
+        .output_contains("stop requested during a pause");
+    assert!(out.elapsed < Duration::from_secs(10), "{out}");
+    assert_eq!(rows(s, &db.name), 6, "nothing is deleted during the pause");
+    assert_eq!(rows(s, &db.archive()), 5, "the batch read was archived");
+    Osarchiver::new()
+        .config_text(ini.unset("src:src", "replicas").text())
+        .run()
+        .assert_success();
+    assert_eq!(rows(s, &db.name), 1);
+}
