@@ -140,7 +140,7 @@ say "osarchiver --check-config"
 say "osarchiver --dry-run"
 rc=0
 "$BIN" --config "$INI" --dry-run || rc=$?
-if [ "$rc" -ne 0 ]; then
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
     die "osarchiver --dry-run failed (exit $rc)"
 fi
 # shellcheck disable=SC2086
@@ -157,7 +157,8 @@ echo "dry run: the source is unchanged, no archive database, no file"
 say "osarchiver (the real run)"
 rc=0
 "$BIN" --config "$INI" --log-file "$DIR/osarchiver.log" || rc=$?
-if [ "$rc" -ne 0 ]; then
+# 3: finished with rows left on purpose (the demo's 5 rows blocked by live children).
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
     die "osarchiver failed (exit $rc); log in $DIR/osarchiver.log"
 fi
 
