@@ -15,3 +15,7 @@ mod file_support;
 mod harness_selftest;
 mod mysql_layer;
 mod pipeline;
+mod remote_keystone;
+mod remote_s3;
+mod remote_support;
+mod remote_swift;

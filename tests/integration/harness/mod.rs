@@ -11,6 +11,8 @@
 //!   [`Output::summary`] reads the summary table it ends with.
 //! - [`Ini`]: a run's configuration for a test server; [`ScratchDb`]: a test's database,
 //!   dropped at the end with its archive database; [`digest`]: table contents compared.
+//! - [`moto::moto()`] and [`swift::swift()`]: an S3 server and a Swift on loopback for the
+//!   remote store tests ([`services`]: their shared plumbing).
 #![allow(dead_code, unused_imports)] // each test module uses its own part of the harness
 
 mod cleanup;
@@ -19,11 +21,14 @@ mod command;
 pub mod digest;
 mod external;
 mod ini;
+pub mod moto;
 mod names;
 mod private;
 mod scratch;
 mod server;
+pub mod services;
 mod summary;
+pub mod swift;
 
 pub use command::{Osarchiver, Output};
 pub use ini::{connection, Ini};
