@@ -63,7 +63,13 @@ fn check_config_shows_remote_stores_with_their_secrets_masked() {
         .output_contains("delete_after_upload: true  upload_attempts: 2")
         .output_contains("opt_user = a:u")
         .output_contains("opt_aws_secret_access_key = ********");
-    for secret in ["KEY-VALUE", "PW-VALUE", "ID-VALUE", "SECRET-VALUE", "TOKEN-VALUE"] {
+    for secret in [
+        "KEY-VALUE",
+        "PW-VALUE",
+        "ID-VALUE",
+        "SECRET-VALUE",
+        "TOKEN-VALUE",
+    ] {
         out.output_lacks(secret);
     }
 }

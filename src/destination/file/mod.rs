@@ -6,6 +6,9 @@
 //!   `fdatasync`ed in every file (for `gz`/`zst`, as a complete gzip member or zstd frame).
 //! - [`compress`]: `tar`, `gztar`, `bztar`, `xztar`, `zip` archives, built when a table is
 //!   finished ([`FileDest::finish`]) without ever overwriting or truncating a file.
+//! - Uploads: with `remote_store`, the same background job then uploads the table's finished
+//!   files to each [`remote`](super::remote) store (a failure keeps the file and is an error of
+//!   the table).
 //!
 //! Nothing touches the disk before the first batch of a table is written: a table without
 //! eligible rows gets no file, and the directory is created (`0700`) with the first file. In a
@@ -553,7 +556,8 @@ fn upload(
 static PACKING: std::sync::LazyLock<std::sync::Arc<std::sync::Mutex<()>>> =
     std::sync::LazyLock::new(Default::default);
 
-/// A table's files being packed in the background; [`Packing::wait`] gives its errors.
+/// A table's files being packed and uploaded in the background; [`Packing::wait`] gives its
+/// errors.
 pub struct Packing {
     job: tokio::task::JoinHandle<Vec<String>>,
 }
