@@ -2,7 +2,8 @@
 # Runs the whole test suite: unit tests, the configparser comparison (needs python3) and the
 # integration tests, which start a private MariaDB server of their own (needs mariadb-server and
 # mariadb-client) unless OSARCHIVER_TEST_MYSQL=mysql://user[:password]@host:port names one, and
-# open the file destination's archives with tar, gzip, bzip2, xz, zstd and unzip. Whatever is
+# open the file destination's archives with tar, gzip, bzip2, xz, zstd and unzip, and upload to
+# a Swift (swift-* servers, memcached) and an S3 server (moto) on loopback. Whatever is
 # missing is installed with apt-get when run as root, or named and the script stops.
 #
 # Usage: scripts/test.sh [cargo test arguments...]
@@ -26,6 +27,22 @@ for tool in tar gzip bzip2 zstd unzip; do
     have "$tool" || missing+=("$tool")
 done
 have xz || missing+=(xz-utils)
+# The remote store tests run a real Swift (and memcached for its TempAuth) on loopback; without
+# them those tests skip (loudly), so they are installed when we can and only named otherwise.
+swift=()
+for tool in swift-proxy-server swift-account-server swift-container-server swift-object-server; do
+    have "$tool" || swift+=("${tool%-server}")
+done
+have swift-ring-builder || swift+=(swift)
+have memcached || swift+=(memcached)
+if [ "${#swift[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        missing+=("${swift[@]}")
+    else
+        echo "scripts/test.sh: ${swift[*]} missing: the Swift tests will be skipped." >&2
+        echo "  Install it (Debian/Ubuntu: sudo apt-get install ${swift[*]})." >&2
+    fi
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -43,6 +60,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
                 ;;
         esac
         exit 1
+    fi
+fi
+
+# The S3 remote store tests run moto (PyPI's moto[server]) on loopback.
+if ! have moto_server; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "scripts/test.sh: installing moto[server] with pip" >&2
+        if ! python3 -m pip --version >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
+        fi
+        python3 -m pip install -q 'moto[server]>=5.2.5' 2>/dev/null \
+            || python3 -m pip install -q --break-system-packages 'moto[server]>=5.2.5'
+    else
+        echo "scripts/test.sh: moto_server is missing: the S3 tests will be skipped." >&2
+        echo "  Install it: pip install 'moto[server]>=5.2.5'" >&2
     fi
 fi
 

@@ -92,7 +92,15 @@ const DESTINATION: &[&str] = &[
     "remote_store",
 ];
 
-const REMOTE_STORE: &[&str] = &["backend", "container", "bucket", "file_name_prefix"];
+const REMOTE_STORE: &[&str] = &[
+    "backend",
+    "container",
+    "bucket",
+    "file_name_prefix",
+    "delete_after_upload",
+    "upload_attempts",
+    "upload_backoff",
+];
 
 /// Whether `key` is an option of `kind`; remote stores also take any `opt_*` key.
 pub fn is_known(kind: SectionKind, key: &str) -> bool {

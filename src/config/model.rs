@@ -228,6 +228,12 @@ pub struct RemoteStore {
     /// The container (Swift) or bucket (S3).
     pub container: String,
     pub file_name_prefix: Option<String>,
+    /// Remove the local file once its upload is confirmed (default false: keep it).
+    pub delete_after_upload: bool,
+    /// Attempts per upload (at least 1; default 5).
+    pub upload_attempts: u32,
+    /// Wait before the second attempt, doubled before each next one (default 1 s).
+    pub upload_backoff: std::time::Duration,
     /// The `opt_*` keys, without the prefix; values may be secrets and are masked when shown.
     pub options: Vec<(String, String)>,
 }

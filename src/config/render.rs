@@ -145,6 +145,11 @@ pub fn render(config: &Config) -> String {
                             r.container,
                             r.file_name_prefix.as_deref().unwrap_or("(none)")
                         );
+                        let _ = writeln!(
+                            o,
+                            "      delete_after_upload: {}  upload_attempts: {}  upload_backoff: {:?}",
+                            r.delete_after_upload, r.upload_attempts, r.upload_backoff
+                        );
                         for (k, v) in &r.options {
                             let shown = if is_secret(k) { "********" } else { v.as_str() };
                             let _ = writeln!(o, "      opt_{k} = {shown}");

@@ -20,6 +20,9 @@ pub const DEFAULT_WHERE: &str = "${deleted_column} <= SUBDATE('{now}', INTERVAL 
 /// Built-in defaults, used when neither the section nor DEFAULT sets a key.
 const DEFAULTS: &[(&str, &str)] = &[
     ("enable", "true"),
+    ("delete_after_upload", "false"),
+    ("upload_attempts", "5"),
+    ("upload_backoff", "1"),
     ("backend", "db"),
     ("port", "3306"),
     ("host", "localhost"),
@@ -504,7 +507,19 @@ fn resolve_remote_store(
         container,
         file_name_prefix: r
             .non_empty("file_name_prefix")?
-            .map(|p| p.trim_matches('/').to_string()),
+            .map(|p| p.trim_matches('/').to_string())
+            .filter(|p| !p.is_empty()),
+        delete_after_upload: r.bool("delete_after_upload")?,
+        upload_attempts: r.typed("upload_attempts", |v| match v.parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(format!("{v:?} is not a number of attempts (1 or more)")),
+        })?,
+        upload_backoff: r.typed("upload_backoff", |v| match v.parse::<f64>() {
+            Ok(s) if s.is_finite() && (0.0..=3600.0).contains(&s) => {
+                Ok(std::time::Duration::from_secs_f64(s))
+            }
+            _ => Err(format!("{v:?} is not a number of seconds (0 to 3600)")),
+        })?,
         options,
     })
 }

@@ -1,13 +1,14 @@
 //! Destinations: where archived rows go before they are deleted from the source.
 //!
 //! - [`db`]: an archive database.
-//! - [`file`](mod@file): CSV and SQL files, compressed (uploads to remote stores: not yet).
+//! - [`file`](mod@file): CSV and SQL files, compressed, uploaded to [`remote`] stores.
 //!
 //! [`Dest`] and [`Target`] put them behind one interface for the pipeline: open once per
 //! source, `prepare` per table, `write` per batch (durable when it returns), `finish` per table.
 
 pub mod db;
 pub mod file;
+pub mod remote;
 
 use crate::config::{Destination, Retry, RunClock};
 use crate::mysql::conn::Db;

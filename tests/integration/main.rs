@@ -16,3 +16,7 @@ mod harness_selftest;
 mod mysql_layer;
 mod pipeline;
 mod production;
+mod remote_keystone;
+mod remote_s3;
+mod remote_support;
+mod remote_swift;

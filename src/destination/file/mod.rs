@@ -6,6 +6,9 @@
 //!   `fdatasync`ed in every file (for `gz`/`zst`, as a complete gzip member or zstd frame).
 //! - [`compress`]: `tar`, `gztar`, `bztar`, `xztar`, `zip` archives, built when a table is
 //!   finished ([`FileDest::finish`]) without ever overwriting or truncating a file.
+//! - Uploads: with `remote_store`, the same background job then uploads the table's finished
+//!   files to each [`remote`](super::remote) store (a failure keeps the file and is an error of
+//!   the table).
 //!
 //! Nothing touches the disk before the first batch of a table is written: a table without
 //! eligible rows gets no file, and the directory is created (`0700`) with the first file. In a
@@ -21,6 +24,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::{ArchiveFormat, FileDestination, FileFormat, RunClock};
 use crate::mysql::ident::qualified;
@@ -32,6 +36,7 @@ use self::naming::FileNames;
 use self::sink::{sync_dir, Compression, Sink};
 use self::sql::SqlWriter;
 
+use super::remote::{object_name, Remote};
 use super::WriteOutcome;
 
 /// Directories this destination creates are for their owner only: the files hold rows.
@@ -49,6 +54,10 @@ pub struct FileDest {
     dry_run: bool,
     /// Whether the directory is known to exist (created or found by this destination).
     directory_ready: bool,
+    /// Where finished files are uploaded (`remote_store`), and the run's `{date}` that names
+    /// the objects.
+    remotes: Arc<Vec<Remote>>,
+    date: String,
 }
 
 /// The files of one table. Empty until the first batch is written.
@@ -101,14 +110,23 @@ impl FileDest {
         clock: &RunClock,
         dry_run: bool,
     ) -> Result<FileDest, FileError> {
-        if !cfg.remote_stores.is_empty() {
-            let stores: Vec<&str> = cfg.remote_stores.iter().map(|s| s.name.as_str()).collect();
-            return Err(FileError::Other(format!(
-                "remote_store ({}) is not supported by this build: the files would not be \
-                 uploaded. Remove remote_store to keep them in {} only",
-                stores.join(", "),
-                cfg.directory.display()
-            )));
+        let mut remotes = Vec::new();
+        for r in &cfg.remote_stores {
+            remotes.push(
+                Remote::open(r)
+                    .map_err(|e| FileError::Other(format!("destination {}: {e}", cfg.name)))?,
+            );
+        }
+        if dry_run {
+            for r in &remotes {
+                tracing::info!(
+                    "[dry-run] destination {}: would upload each table's files to remote store {} ({}) as {}",
+                    cfg.name,
+                    r.name(),
+                    r.describe(),
+                    object_name(r.cfg.file_name_prefix.as_deref(), &clock.date, "<file>")
+                );
+            }
         }
         let formats: Vec<&str> = cfg.formats.iter().map(|f| f.extension()).collect();
         if dry_run {
@@ -134,6 +152,8 @@ impl FileDest {
             started: clock.now.clone(),
             dry_run,
             directory_ready: false,
+            remotes: Arc::new(remotes),
+            date: clock.date.clone(),
         })
     }
 
@@ -186,6 +206,23 @@ impl FileDest {
                         names.written.display(),
                         names.kept.display()
                     );
+                }
+                if let Some(file) = names.kept.file_name() {
+                    for r in self.remotes.iter() {
+                        tracing::info!(
+                            "[dry-run] destination {}: {}: would upload {} to remote store {} ({}) as {}",
+                            self.name,
+                            qualified(&plan.db, &plan.table),
+                            file.to_string_lossy(),
+                            r.name(),
+                            r.describe(),
+                            object_name(
+                                r.cfg.file_name_prefix.as_deref(),
+                                &self.date,
+                                &file.to_string_lossy()
+                            )
+                        );
+                    }
                 }
             }
         }
@@ -338,6 +375,8 @@ impl FileDest {
         let mut messages = Vec::new();
         let mut done = Vec::new();
         let mut to_pack = Vec::new();
+        // Files complete as written (plain, gz, zst): uploaded as they are.
+        let mut to_upload = Vec::new();
         let table = qualified(&t.db, &t.table);
         for f in t.files {
             let TableFile {
@@ -389,10 +428,13 @@ impl FileDest {
                 _ => {}
             }
             match names.part {
-                None => done.push(format!(
-                    "{} ({len} bytes, {raw} before compression)",
-                    names.kept.display()
-                )),
+                None => {
+                    done.push(format!(
+                        "{} ({len} bytes, {raw} before compression)",
+                        names.kept.display()
+                    ));
+                    to_upload.push(names.kept);
+                }
                 Some(part) => to_pack.push((names.written, part, names.kept, len)),
             }
         }
@@ -407,28 +449,37 @@ impl FileDest {
         if !messages.is_empty() {
             return Err(FileError::Finish(messages));
         }
-        if to_pack.is_empty() {
+        if to_pack.is_empty() && (to_upload.is_empty() || self.remotes.is_empty()) {
             return Ok(None);
         }
         // Packing is CPU work: it runs on a blocking thread while the next table is archived,
-        // one packing at a time.
+        // one packing at a time. Uploads follow, in the same job (outside the packing lock).
         let (name, format, rows) = (self.name.clone(), self.archive, t.rows);
         let lock = PACKING.clone();
+        let remotes = self.remotes.clone();
+        let date = self.date.clone();
         let job = tokio::task::spawn_blocking(move || {
-            let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
             let mut errors = Vec::new();
             let mut done = Vec::new();
-            for (written, part, kept, len) in to_pack {
-                match compress::pack(&written, &part, &kept, format) {
-                    Ok(size) => {
-                        done.push(format!("{} ({size} bytes, {len} unpacked)", kept.display()))
+            {
+                let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
+                for (written, part, kept, len) in to_pack {
+                    match compress::pack(&written, &part, &kept, format) {
+                        Ok(size) => {
+                            done.push(format!("{} ({size} bytes, {len} unpacked)", kept.display()));
+                            to_upload.push(kept);
+                        }
+                        Err(e) => {
+                            errors.push(format!(
+                                "cannot pack {} into {} ({e}); the rows stay in {}",
+                                written.display(),
+                                kept.display(),
+                                written.display()
+                            ));
+                            // The rows are safe locally, and shipped as they are.
+                            to_upload.push(written);
+                        }
                     }
-                    Err(e) => errors.push(format!(
-                        "cannot pack {} into {} ({e}); the rows stay in {}",
-                        written.display(),
-                        kept.display(),
-                        written.display()
-                    )),
                 }
             }
             if !done.is_empty() {
@@ -437,9 +488,67 @@ impl FileDest {
                     done.join(", ")
                 );
             }
+            upload(&name, &table, &remotes, &date, &to_upload, &mut errors);
             errors
         });
         Ok(Some(Packing { job }))
+    }
+}
+
+/// Uploads a table's finished files to every remote store (a blocking job); a file is removed
+/// after its uploads only when every store confirmed it and every store's section says
+/// `delete_after_upload`. Failures go to `errors` (the file stays).
+fn upload(
+    dest: &str,
+    table: &str,
+    remotes: &[Remote],
+    date: &str,
+    files: &[PathBuf],
+    errors: &mut Vec<String>,
+) {
+    if remotes.is_empty() {
+        return;
+    }
+    for path in files {
+        let Some(file) = path.file_name().map(|f| f.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let mut confirmed = 0;
+        for r in remotes {
+            let object = object_name(r.cfg.file_name_prefix.as_deref(), date, &file);
+            let started = std::time::Instant::now();
+            match r.upload(path, &object) {
+                Ok(receipt) => {
+                    confirmed += 1;
+                    tracing::info!(
+                        "destination {dest}: {table}: uploaded {} to {} ({} bytes, ETag {}) in {:.1?}",
+                        path.display(),
+                        receipt.location,
+                        receipt.size,
+                        receipt.etag,
+                        started.elapsed()
+                    );
+                }
+                Err(e) => errors.push(format!("{e}; the file stays in {}", path.display())),
+            }
+        }
+        if confirmed == remotes.len() && remotes.iter().all(|r| r.cfg.delete_after_upload) {
+            match fs::remove_file(path) {
+                Ok(()) => {
+                    tracing::info!(
+                        "destination {dest}: {table}: removed {} (uploaded, delete_after_upload)",
+                        path.display()
+                    );
+                    if let Some(dir) = path.parent() {
+                        let _ = sync_dir(dir);
+                    }
+                }
+                Err(e) => errors.push(format!(
+                    "cannot remove {} after its upload: {e}",
+                    path.display()
+                )),
+            }
+        }
     }
 }
 
@@ -447,7 +556,8 @@ impl FileDest {
 static PACKING: std::sync::LazyLock<std::sync::Arc<std::sync::Mutex<()>>> =
     std::sync::LazyLock::new(Default::default);
 
-/// A table's files being packed in the background; [`Packing::wait`] gives its errors.
+/// A table's files being packed and uploaded in the background; [`Packing::wait`] gives its
+/// errors.
 pub struct Packing {
     job: tokio::task::JoinHandle<Vec<String>>,
 }
@@ -489,7 +599,6 @@ mod tests {
     use crate::config::{RemoteBackend, RemoteStore};
     use mysql_async::consts::ColumnType;
     use mysql_async::{Column, Value};
-    use std::sync::Arc;
 
     fn cfg(dir: &Path, archive: ArchiveFormat) -> FileDestination {
         FileDestination {
@@ -535,7 +644,7 @@ mod tests {
     }
 
     #[test]
-    fn remote_stores_are_refused_before_anything_happens() {
+    fn a_remote_store_with_bad_options_is_refused_before_anything_happens() {
         let d = tempfile::tempdir().unwrap();
         let mut c = cfg(&d.path().join("out"), ArchiveFormat::Tar);
         c.remote_stores.push(RemoteStore {
@@ -543,10 +652,13 @@ mod tests {
             backend: RemoteBackend::Swift,
             container: "c".into(),
             file_name_prefix: None,
+            delete_after_upload: false,
+            upload_attempts: 1,
+            upload_backoff: std::time::Duration::ZERO,
             options: vec![],
         });
         let e = FileDest::open(&c, "s", &clock(), false).err().unwrap();
-        assert!(e.to_string().contains("remote_store (swift)"), "{e}");
+        assert!(e.to_string().contains("opt_os_auth_url is required"), "{e}");
         assert!(!d.path().join("out").exists());
     }
 

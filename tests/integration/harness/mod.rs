@@ -12,6 +12,8 @@
 //! - [`Ini`]: a run's configuration for a test server; [`ScratchDb`]: a test's database,
 //!   dropped at the end with its archive database; [`digest`]: table contents compared;
 //!   [`every_type`]: the table with every type and its extreme values.
+//! - [`moto::moto()`] and [`swift::swift()`]: an S3 server and a Swift on loopback for the
+//!   remote store tests ([`services`]: their shared plumbing).
 #![allow(dead_code, unused_imports)] // each test module uses its own part of the harness
 
 mod cleanup;
@@ -21,11 +23,14 @@ pub mod digest;
 pub mod every_type;
 mod external;
 mod ini;
+pub mod moto;
 mod names;
 mod private;
 mod scratch;
 mod server;
+pub mod services;
 mod summary;
+pub mod swift;
 
 pub use command::{Osarchiver, Output, Running};
 pub use ini::{connection, Ini};

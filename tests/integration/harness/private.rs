@@ -50,7 +50,7 @@ exec "$@"
 
 /// A command that runs `program` through [`WRAPPER`] in a new process group, watched on behalf
 /// of `dir`.
-fn watched(program: &Path, dir: &Path) -> Command {
+pub(super) fn watched(program: &Path, dir: &Path) -> Command {
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(WRAPPER)
@@ -317,7 +317,7 @@ impl Drop for PrivateServer {
 
 /// A port in [`PORT_RANGE`] that can be bound now, starting from a place that differs between
 /// processes and attempts (several test binaries may start servers at the same time).
-fn pick_port(attempt: u32) -> Option<u16> {
+pub(super) fn pick_port(attempt: u32) -> Option<u16> {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.subsec_nanos())

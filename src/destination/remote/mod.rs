@@ -1,0 +1,242 @@
+//! Remote stores: a file destination's finished files uploaded to object storage.
+//!
+//! - [`s3`]: Amazon S3 and S3-compatible stores (Ceph RGW, MinIO...), with aws-sdk-s3.
+//! - [`swift`]: OpenStack Swift, authenticated by [`keystone`] (Keystone v3 or TempAuth v1).
+//! - [`options`]: the `opt_*` keys of a `[remote_store:NAME]` section, typed.
+//!
+//! Uploads are blocking calls: they run in the file destination's background job (after
+//! packing), so a table's upload overlaps with archiving the next table. [`Remote::upload`]
+//! retries with a doubling backoff; an upload that fails for good is an error of its table.
+//! Objects are named `<file_name_prefix>/<date>/<file name>` ([`object_name`]).
+
+pub mod keystone;
+pub mod options;
+pub mod s3;
+pub mod swift;
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::config::{RemoteBackend, RemoteStore as StoreConfig};
+
+/// What a store confirmed about an uploaded object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadReceipt {
+    /// Where the object is, for the log (`s3://bucket/key`, `swift://container/object`).
+    pub location: String,
+    /// Its size, as the store reports it.
+    pub size: u64,
+    /// Its ETag, as the store reports it (checked against the file's).
+    pub etag: String,
+}
+
+/// Why an upload failed; `permanent` ones (bad credentials...) are not retried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadError {
+    pub message: String,
+    pub permanent: bool,
+}
+
+impl UploadError {
+    /// A failure worth retrying (network, server errors...).
+    pub fn transient(message: impl Into<String>) -> Self {
+        UploadError {
+            message: message.into(),
+            permanent: false,
+        }
+    }
+
+    /// A failure that retrying cannot fix.
+    pub fn permanent(message: impl Into<String>) -> Self {
+        UploadError {
+            message: message.into(),
+            permanent: true,
+        }
+    }
+}
+
+impl std::fmt::Display for UploadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// An object store that takes files.
+pub trait RemoteStore: Send + Sync {
+    /// Uploads the file at `path` as `object` and checks what the store received.
+    fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError>;
+}
+
+/// A `[remote_store:NAME]` section, ready to upload (connections are made at the first upload).
+pub struct Remote {
+    pub cfg: StoreConfig,
+    store: Box<dyn RemoteStore>,
+}
+
+impl Remote {
+    /// Checks the section's options; connects to nothing. Must be called within the tokio
+    /// runtime (the S3 client runs on it).
+    pub fn open(cfg: &StoreConfig) -> Result<Remote, String> {
+        let store: Box<dyn RemoteStore> = match cfg.backend {
+            RemoteBackend::S3 => Box::new(s3::S3Store::new(cfg)?),
+            RemoteBackend::Swift => Box::new(swift::SwiftStore::new(cfg)?),
+        };
+        Ok(Remote {
+            cfg: cfg.clone(),
+            store,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.cfg.name
+    }
+
+    /// A short description for the log: `swift container c` or `s3 bucket b`.
+    pub fn describe(&self) -> String {
+        match self.cfg.backend {
+            RemoteBackend::S3 => format!("s3 bucket {}", self.cfg.container),
+            RemoteBackend::Swift => format!("swift container {}", self.cfg.container),
+        }
+    }
+
+    /// Uploads with retries: up to `upload_attempts` attempts, waiting `upload_backoff`, then
+    /// twice as long before each next one. Blocking.
+    pub fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, String> {
+        let attempts = self.cfg.upload_attempts.max(1);
+        let mut wait = self.cfg.upload_backoff;
+        for attempt in 1..=attempts {
+            match self.store.upload(path, object) {
+                Ok(receipt) => return Ok(receipt),
+                Err(e) if e.permanent || attempt == attempts => {
+                    return Err(format!(
+                        "remote store {}: cannot upload {} as {object} ({} attempt{}): {e}",
+                        self.cfg.name,
+                        path.display(),
+                        attempt,
+                        if attempt == 1 { "" } else { "s" }
+                    ));
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        "remote store {}: upload of {} failed (attempt {attempt} of {attempts}), retrying in {:?}: {e}",
+                        self.cfg.name,
+                        path.display(),
+                        wait
+                    );
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(Duration::from_secs(300));
+                }
+            }
+        }
+        unreachable!("at least one attempt")
+    }
+}
+
+/// The object name of a file: `<prefix>/<date>/<file>`, or `<date>/<file>` without a prefix.
+pub fn object_name(prefix: Option<&str>, date: &str, file: &str) -> String {
+    match prefix
+        .map(|p| p.trim_matches('/'))
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => format!("{p}/{date}/{file}"),
+        None => format!("{date}/{file}"),
+    }
+}
+
+/// Lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The MD5 digest of `len` bytes of a file from `offset`.
+pub(crate) fn md5_of(path: &Path, offset: u64, len: u64) -> std::io::Result<[u8; 16]> {
+    use md5::{Digest, Md5};
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut r = f.take(len);
+    let mut h = Md5::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_names_have_no_leading_slash() {
+        assert_eq!(object_name(None, "d", "a.tar"), "d/a.tar");
+        assert_eq!(object_name(Some(""), "d", "a.tar"), "d/a.tar");
+        assert_eq!(object_name(Some("/p/q/"), "d", "a.tar"), "p/q/d/a.tar");
+    }
+
+    #[test]
+    fn md5_of_a_range() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f");
+        std::fs::write(&p, b"hello world").unwrap();
+        assert_eq!(
+            hex(&md5_of(&p, 0, 11).unwrap()),
+            "5eb63bbbe01eeed093cb22bb8f5acdc3"
+        );
+        assert_eq!(
+            hex(&md5_of(&p, 6, 100).unwrap()),
+            hex(&md5_of(&p, 6, 5).unwrap())
+        );
+    }
+
+    struct Flaky(std::sync::atomic::AtomicU32, bool);
+    impl RemoteStore for Flaky {
+        fn upload(&self, _: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
+            let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if n < 2 {
+                return Err(UploadError {
+                    message: format!("failure {n}"),
+                    permanent: self.1,
+                });
+            }
+            Ok(UploadReceipt {
+                location: object.into(),
+                size: 0,
+                etag: String::new(),
+            })
+        }
+    }
+
+    fn remote(permanent: bool, attempts: u32) -> Remote {
+        Remote {
+            cfg: StoreConfig {
+                name: "r".into(),
+                backend: RemoteBackend::S3,
+                container: "c".into(),
+                file_name_prefix: None,
+                delete_after_upload: false,
+                upload_attempts: attempts,
+                upload_backoff: Duration::from_millis(1),
+                options: vec![],
+            },
+            store: Box::new(Flaky(Default::default(), permanent)),
+        }
+    }
+
+    #[test]
+    fn uploads_are_retried_unless_the_failure_is_permanent() {
+        assert!(remote(false, 3).upload(Path::new("f"), "o").is_ok());
+        let e = remote(false, 2).upload(Path::new("f"), "o").unwrap_err();
+        assert!(e.contains("(2 attempts): failure 1"), "{e}");
+        let e = remote(true, 5).upload(Path::new("f"), "o").unwrap_err();
+        assert!(e.contains("(1 attempt): failure 0"), "{e}");
+    }
+}

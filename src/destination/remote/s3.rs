@@ -1,0 +1,432 @@
+//! Amazon S3 and S3-compatible stores (Ceph RGW, MinIO...) with aws-sdk-s3.
+//!
+//! Options: `opt_endpoint_url`, `opt_region` (else the AWS chain, else `us-east-1`),
+//! `opt_force_path_style` (default true when an endpoint is set), `opt_aws_access_key_id`,
+//! `opt_aws_secret_access_key`, `opt_aws_session_token` (else the AWS chain: environment,
+//! profile...), `opt_profile`, `opt_multipart_threshold` (default 64M), `opt_part_size`
+//! (default 16M; S3 needs at least 5M), `opt_checksums` (`when_required`, the default, or
+//! `when_supported`: the SDK's newer default, which S3-compatible stores may refuse),
+//! `opt_storage_class`, `opt_create_bucket` (default false).
+//!
+//! Every upload sends `Content-MD5` (the store checks the body) and is verified with
+//! HeadObject: its size, and its ETag (the MD5 of a single-part object, or of the parts' MD5s
+//! followed by `-<parts>` for a multipart one) unless the store encrypts with KMS (whose
+//! ETags are not MD5s).
+//!
+//! The SDK is async: the blocking upload runs it on the run's tokio runtime
+//! (`Handle::block_on`, from the destination's blocking background job).
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::BehaviorVersion;
+use aws_sdk_s3::config::{
+    Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
+};
+use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{
+    CompletedMultipartUpload, CompletedPart, ServerSideEncryption, StorageClass,
+};
+use aws_sdk_s3::Client;
+use base64::Engine;
+
+use super::options::Options;
+use super::{hex, md5_of, RemoteStore, UploadError, UploadReceipt};
+use crate::config::RemoteStore as StoreConfig;
+
+const MIN_PART: u64 = 5 << 20;
+
+const OPTIONS: &[&str] = &[
+    "endpoint_url",
+    "region",
+    "force_path_style",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "profile",
+    "multipart_threshold",
+    "part_size",
+    "checksums",
+    "storage_class",
+    "create_bucket",
+];
+
+#[derive(Debug, Clone)]
+struct Settings {
+    endpoint_url: Option<String>,
+    region: Option<String>,
+    force_path_style: bool,
+    credentials: Option<(String, String, Option<String>)>,
+    profile: Option<String>,
+    multipart_threshold: u64,
+    part_size: u64,
+    when_supported: bool,
+    storage_class: Option<StorageClass>,
+    create_bucket: bool,
+}
+
+pub struct S3Store {
+    bucket: String,
+    settings: Settings,
+    handle: tokio::runtime::Handle,
+    client: Mutex<Option<Client>>,
+}
+
+impl S3Store {
+    pub fn new(cfg: &StoreConfig) -> Result<S3Store, String> {
+        let o = Options::new(&cfg.name, &cfg.options);
+        o.warn_unknown(OPTIONS);
+        let err = |key: &str, m: &str| format!("[remote_store:{}] opt_{key}: {m}", cfg.name);
+        let endpoint_url = o.get("endpoint_url").map(String::from);
+        let credentials = match (o.get("aws_access_key_id"), o.get("aws_secret_access_key")) {
+            (Some(id), Some(secret)) => Some((
+                id.to_string(),
+                secret.to_string(),
+                o.get("aws_session_token").map(String::from),
+            )),
+            (None, None) => None,
+            _ => {
+                return Err(err(
+                    "aws_access_key_id",
+                    "opt_aws_access_key_id and opt_aws_secret_access_key go together",
+                ))
+            }
+        };
+        let part_size = o.size("part_size")?.unwrap_or(16 << 20);
+        if part_size == 0 {
+            return Err(err("part_size", "must be more than 0"));
+        }
+        if part_size < MIN_PART {
+            tracing::warn!(
+                "[remote_store:{}] opt_part_size {part_size}: S3 refuses parts under 5 MiB (but the last)",
+                cfg.name
+            );
+        }
+        let when_supported = match o.get("checksums").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("when_required") => false,
+            Some("when_supported") => true,
+            Some(_) => return Err(err("checksums", "expected when_required or when_supported")),
+        };
+        let handle = tokio::runtime::Handle::try_current()
+            .map_err(|_| "internal error: the S3 store needs the tokio runtime".to_string())?;
+        Ok(S3Store {
+            bucket: cfg.container.clone(),
+            settings: Settings {
+                force_path_style: o
+                    .bool("force_path_style")?
+                    .unwrap_or(endpoint_url.is_some()),
+                endpoint_url,
+                region: o.get("region").map(String::from),
+                credentials,
+                profile: o.get("profile").map(String::from),
+                multipart_threshold: o.size("multipart_threshold")?.unwrap_or(64 << 20),
+                part_size,
+                when_supported,
+                storage_class: o.get("storage_class").map(StorageClass::from),
+                create_bucket: o.bool("create_bucket")?.unwrap_or(false),
+            },
+            handle,
+            client: Mutex::new(None),
+        })
+    }
+
+    async fn client(&self) -> Result<Client, UploadError> {
+        if let Some(c) = self
+            .client
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
+            return Ok(c);
+        }
+        let s = &self.settings;
+        // Our own retries wrap each upload: the SDK tries once.
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(RetryConfig::standard().with_max_attempts(1))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(15))
+                    .read_timeout(Duration::from_secs(300))
+                    .build(),
+            );
+        if let Some(p) = &s.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(url) = &s.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some((id, secret, token)) = &s.credentials {
+            loader = loader.credentials_provider(Credentials::new(
+                id,
+                secret,
+                token.clone(),
+                None,
+                "osarchiver-config",
+            ));
+        }
+        let region = RegionProviderChain::first_try(s.region.clone().map(Region::new))
+            .or_default_provider()
+            .or_else(Region::new("us-east-1"));
+        loader = loader.region(region);
+        let shared = loader.load().await;
+        let (calc, valid) = if s.when_supported {
+            (
+                RequestChecksumCalculation::WhenSupported,
+                ResponseChecksumValidation::WhenSupported,
+            )
+        } else {
+            (
+                RequestChecksumCalculation::WhenRequired,
+                ResponseChecksumValidation::WhenRequired,
+            )
+        };
+        let conf = aws_sdk_s3::config::Builder::from(&shared)
+            .force_path_style(s.force_path_style)
+            .request_checksum_calculation(calc)
+            .response_checksum_validation(valid)
+            .build();
+        let client = Client::from_conf(conf);
+        if s.create_bucket {
+            self.create_bucket(&client).await?;
+        }
+        *self.client.lock().unwrap_or_else(|e| e.into_inner()) = Some(client.clone());
+        Ok(client)
+    }
+
+    async fn create_bucket(&self, client: &Client) -> Result<(), UploadError> {
+        if client
+            .head_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        match client.create_bucket().bucket(&self.bucket).send().await {
+            Ok(_) => {
+                tracing::info!("s3: created bucket {}", self.bucket);
+                Ok(())
+            }
+            Err(e) => {
+                let m = DisplayErrorContext(&e).to_string();
+                if m.contains("BucketAlreadyOwnedByYou") {
+                    Ok(())
+                } else {
+                    Err(UploadError::transient(format!(
+                        "cannot create bucket {}: {m}",
+                        self.bucket
+                    )))
+                }
+            }
+        }
+    }
+
+    async fn upload_async(&self, path: &Path, key: &str) -> Result<UploadReceipt, UploadError> {
+        let size = std::fs::metadata(path)
+            .map_err(|e| io_error(path, e))?
+            .len();
+        let client = self.client().await?;
+        let s = &self.settings;
+        let sdk = |what: &str, e: &dyn std::error::Error| {
+            UploadError::transient(format!(
+                "{what} s3://{}/{key}: {}",
+                self.bucket,
+                DisplayErrorContext(e)
+            ))
+        };
+        let expected = if size <= s.multipart_threshold {
+            let md5 = md5_of(path, 0, size).map_err(|e| io_error(path, e))?;
+            let body = ByteStream::from_path(path)
+                .await
+                .map_err(|e| io_error(path, std::io::Error::other(e)))?;
+            client
+                .put_object()
+                .bucket(&self.bucket)
+                .key(key)
+                .body(body)
+                .content_length(size as i64)
+                .content_md5(base64::engine::general_purpose::STANDARD.encode(md5))
+                .set_storage_class(s.storage_class.clone())
+                .send()
+                .await
+                .map_err(|e| sdk("PutObject", &e))?;
+            hex(&md5)
+        } else {
+            self.multipart(&client, path, key, size).await?
+        };
+        let head = client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| sdk("HeadObject", &e))?;
+        let stored = head.content_length().unwrap_or(-1);
+        if stored != size as i64 {
+            return Err(UploadError::transient(format!(
+                "s3://{}/{key} holds {stored} bytes, the file has {size}",
+                self.bucket
+            )));
+        }
+        let etag = head.e_tag().unwrap_or("").trim_matches('"').to_string();
+        let kms = matches!(
+            head.server_side_encryption(),
+            Some(ServerSideEncryption::AwsKms) | Some(ServerSideEncryption::AwsKmsDsse)
+        );
+        if etag != expected && !kms {
+            return Err(UploadError::transient(format!(
+                "s3://{}/{key} has ETag {etag:?}, expected {expected:?} from the file",
+                self.bucket
+            )));
+        }
+        Ok(UploadReceipt {
+            location: format!("s3://{}/{key}", self.bucket),
+            size,
+            etag,
+        })
+    }
+
+    /// A multipart upload; returns the ETag S3 computes for it. Aborted on failure.
+    async fn multipart(
+        &self,
+        client: &Client,
+        path: &Path,
+        key: &str,
+        size: u64,
+    ) -> Result<String, UploadError> {
+        let s = &self.settings;
+        let created = client
+            .create_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .set_storage_class(s.storage_class.clone())
+            .send()
+            .await
+            .map_err(|e| {
+                UploadError::transient(format!(
+                    "CreateMultipartUpload s3://{}/{key}: {}",
+                    self.bucket,
+                    DisplayErrorContext(&e)
+                ))
+            })?;
+        let upload_id = created.upload_id().unwrap_or_default().to_string();
+        let result = self.upload_parts(client, path, key, size, &upload_id).await;
+        if result.is_err() {
+            let _ = client
+                .abort_multipart_upload()
+                .bucket(&self.bucket)
+                .key(key)
+                .upload_id(&upload_id)
+                .send()
+                .await;
+        }
+        result
+    }
+
+    async fn upload_parts(
+        &self,
+        client: &Client,
+        path: &Path,
+        key: &str,
+        size: u64,
+        upload_id: &str,
+    ) -> Result<String, UploadError> {
+        use md5::{Digest, Md5};
+        let part_size = self.settings.part_size;
+        let mut parts = Vec::new();
+        let mut md5s = Vec::new();
+        let mut offset = 0;
+        let mut number = 1;
+        while offset < size {
+            let len = part_size.min(size - offset);
+            let data = read_range(path, offset, len).map_err(|e| io_error(path, e))?;
+            let md5: [u8; 16] = Md5::digest(&data).into();
+            let out = client
+                .upload_part()
+                .bucket(&self.bucket)
+                .key(key)
+                .upload_id(upload_id)
+                .part_number(number)
+                .content_length(len as i64)
+                .content_md5(base64::engine::general_purpose::STANDARD.encode(md5))
+                .body(ByteStream::from(data))
+                .send()
+                .await
+                .map_err(|e| {
+                    UploadError::transient(format!(
+                        "UploadPart {number} s3://{}/{key}: {}",
+                        self.bucket,
+                        DisplayErrorContext(&e)
+                    ))
+                })?;
+            let etag = out.e_tag().unwrap_or_default().to_string();
+            if etag.trim_matches('"') != hex(&md5) {
+                return Err(UploadError::transient(format!(
+                    "UploadPart {number} s3://{}/{key}: ETag {etag}, expected {}",
+                    self.bucket,
+                    hex(&md5)
+                )));
+            }
+            parts.push(
+                CompletedPart::builder()
+                    .part_number(number)
+                    .e_tag(etag)
+                    .build(),
+            );
+            md5s.extend_from_slice(&md5);
+            offset += len;
+            number += 1;
+        }
+        client
+            .complete_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| {
+                UploadError::transient(format!(
+                    "CompleteMultipartUpload s3://{}/{key}: {}",
+                    self.bucket,
+                    DisplayErrorContext(&e)
+                ))
+            })?;
+        Ok(format!("{}-{}", hex(&Md5::digest(&md5s)), number - 1))
+    }
+}
+
+impl RemoteStore for S3Store {
+    fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
+        self.handle.block_on(self.upload_async(path, object))
+    }
+}
+
+fn read_range(path: &Path, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut data = Vec::with_capacity(len as usize);
+    f.take(len).read_to_end(&mut data)?;
+    if data.len() as u64 != len {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "the file got shorter",
+        ));
+    }
+    Ok(data)
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> UploadError {
+    UploadError::permanent(format!("cannot read {}: {e}", path.display()))
+}

@@ -1,0 +1,351 @@
+//! OpenStack Swift: the container created if missing, each object `PUT` with its MD5 as
+//! `ETag` (Swift refuses a body that does not match), files above `opt_segment_size` (default
+//! 1 GiB) uploaded as a static large object: segments in `<container>_segments` (or
+//! `opt_segment_container`), then the manifest (`?multipart-manifest=put`). A token refused
+//! with 401 is renewed once.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use ureq::http::Response;
+use ureq::Body;
+
+use super::keystone::{self, AuthConfig, Session};
+use super::options::Options;
+use super::{hex, md5_of, RemoteStore, UploadError, UploadReceipt};
+use crate::config::RemoteStore as StoreConfig;
+
+const DEFAULT_SEGMENT_SIZE: u64 = 1 << 30;
+
+pub struct SwiftStore {
+    container: String,
+    segment_container: String,
+    segment_size: u64,
+    auth: AuthConfig,
+    agent: ureq::Agent,
+    session: Mutex<Option<Session>>,
+    /// Containers known to exist.
+    ready: Mutex<HashSet<String>>,
+}
+
+impl SwiftStore {
+    pub fn new(cfg: &StoreConfig) -> Result<SwiftStore, String> {
+        let o = Options::new(&cfg.name, &cfg.options);
+        let mut known = keystone::OPTIONS.to_vec();
+        known.extend(["segment_size", "segment_container"]);
+        o.warn_unknown(&known);
+        let auth =
+            AuthConfig::from_options(&o).map_err(|e| format!("[remote_store:{}] {e}", cfg.name))?;
+        let segment_size = o.size("segment_size")?.unwrap_or(DEFAULT_SEGMENT_SIZE);
+        if segment_size == 0 {
+            return Err(format!(
+                "[remote_store:{}] opt_segment_size: must be more than 0",
+                cfg.name
+            ));
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(keystone::CONNECT_TIMEOUT))
+            .timeout_recv_response(Some(Duration::from_secs(600)))
+            .build()
+            .into();
+        Ok(SwiftStore {
+            container: cfg.container.clone(),
+            segment_container: o
+                .get("segment_container")
+                .map(String::from)
+                .unwrap_or_else(|| format!("{}_segments", cfg.container)),
+            segment_size,
+            auth,
+            agent,
+            session: Mutex::new(None),
+            ready: Mutex::new(HashSet::new()),
+        })
+    }
+
+    fn session(&self, renew: bool) -> Result<Session, UploadError> {
+        let mut s = self.session.lock().unwrap_or_else(|e| e.into_inner());
+        if renew || s.is_none() {
+            *s = Some(self.auth.authenticate(&self.agent)?);
+        }
+        Ok(s.clone().expect("set above"))
+    }
+
+    /// Sends a request built by `make` (from a session: the storage URL and token); on a 401
+    /// the token is renewed once.
+    fn call(
+        &self,
+        what: &str,
+        make: impl Fn(&Session) -> Result<Response<Body>, ureq::Error>,
+    ) -> Result<Response<Body>, UploadError> {
+        let mut renew = false;
+        loop {
+            let s = self.session(renew)?;
+            let resp = make(&s).map_err(|e| UploadError::transient(format!("{what}: {e}")))?;
+            if resp.status().as_u16() == 401 && !renew {
+                tracing::info!("swift: token refused during {what}; authenticating again");
+                renew = true;
+                continue;
+            }
+            return Ok(resp);
+        }
+    }
+
+    fn ensure_container(&self, container: &str) -> Result<(), UploadError> {
+        if self
+            .ready
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(container)
+        {
+            return Ok(());
+        }
+        let what = format!("HEAD container {container}");
+        let resp = self.call(&what, |s| {
+            self.agent
+                .head(url(&s.storage_url, container, None))
+                .header("X-Auth-Token", &s.token)
+                .call()
+        })?;
+        match resp.status().as_u16() {
+            200..=299 => {}
+            404 => {
+                let what = format!("PUT container {container}");
+                let mut resp = self.call(&what, |s| {
+                    self.agent
+                        .put(url(&s.storage_url, container, None))
+                        .header("X-Auth-Token", &s.token)
+                        .send_empty()
+                })?;
+                if !resp.status().is_success() {
+                    return Err(status_error(&what, &mut resp));
+                }
+                tracing::info!("swift: created container {container}");
+            }
+            _ => return Err(status_error(&what, &mut { resp })),
+        }
+        self.ready
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(container.to_string());
+        Ok(())
+    }
+
+    /// PUTs `len` bytes of the file from `offset` as one object; returns its ETag.
+    fn put_range(
+        &self,
+        path: &Path,
+        container: &str,
+        object: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<String, UploadError> {
+        let md5 = hex(&md5_of(path, offset, len).map_err(|e| io_error(path, e))?);
+        let what = format!("PUT {container}/{object}");
+        let mut resp = self.call(&what, |s| {
+            let mut f = File::open(path)?;
+            f.seek(SeekFrom::Start(offset))?;
+            let mut body = f.take(len);
+            self.agent
+                .put(url(&s.storage_url, container, Some(object)))
+                .header("X-Auth-Token", &s.token)
+                .header("ETag", &md5)
+                .header("Content-Length", len.to_string())
+                .send(ureq::SendBody::from_reader(&mut body))
+        })?;
+        if resp.status().as_u16() == 422 {
+            return Err(UploadError::transient(format!(
+                "{what}: Swift received a body whose MD5 is not {md5} (422)"
+            )));
+        }
+        if !resp.status().is_success() {
+            return Err(status_error(&what, &mut resp));
+        }
+        let etag = etag_of(&resp);
+        if etag != md5 {
+            return Err(UploadError::transient(format!(
+                "{what}: Swift answered ETag {etag:?}, the file's MD5 is {md5}"
+            )));
+        }
+        Ok(etag)
+    }
+
+    fn head(&self, object: &str) -> Result<(u64, String), UploadError> {
+        let what = format!("HEAD {}/{object}", self.container);
+        let mut resp = self.call(&what, |s| {
+            self.agent
+                .head(url(&s.storage_url, &self.container, Some(object)))
+                .header("X-Auth-Token", &s.token)
+                .call()
+        })?;
+        if !resp.status().is_success() {
+            return Err(status_error(&what, &mut resp));
+        }
+        let size = resp
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(u64::MAX);
+        Ok((size, etag_of(&resp)))
+    }
+}
+
+impl RemoteStore for SwiftStore {
+    fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
+        let size = std::fs::metadata(path)
+            .map_err(|e| io_error(path, e))?
+            .len();
+        self.ensure_container(&self.container)?;
+        if size <= self.segment_size {
+            let etag = self.put_range(path, &self.container, object, 0, size)?;
+            let (stored, _) = self.head(object)?;
+            if stored != size {
+                return Err(UploadError::transient(format!(
+                    "{}/{object}: Swift holds {stored} bytes, the file has {size}",
+                    self.container
+                )));
+            }
+            return Ok(UploadReceipt {
+                location: format!("swift://{}/{object}", self.container),
+                size,
+                etag,
+            });
+        }
+        // A static large object: segments, then the manifest listing them.
+        self.ensure_container(&self.segment_container)?;
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64();
+        let mut manifest = Vec::new();
+        let mut md5s = Vec::new();
+        let mut offset = 0;
+        let mut index = 0;
+        while offset < size {
+            let len = self.segment_size.min(size - offset);
+            let name = format!(
+                "{object}/slo/{stamp:.6}/{size}/{}/{index:08}",
+                self.segment_size
+            );
+            let etag = self.put_range(path, &self.segment_container, &name, offset, len)?;
+            manifest.push(serde_json::json!({
+                "path": format!("/{}/{name}", self.segment_container),
+                "etag": etag,
+                "size_bytes": len,
+            }));
+            md5s.push(etag);
+            offset += len;
+            index += 1;
+        }
+        let body = serde_json::Value::Array(manifest).to_string();
+        let what = format!("PUT manifest {}/{object}", self.container);
+        let mut resp = self.call(&what, |s| {
+            self.agent
+                .put(format!(
+                    "{}?multipart-manifest=put",
+                    url(&s.storage_url, &self.container, Some(object))
+                ))
+                .header("X-Auth-Token", &s.token)
+                .header("Content-Type", "application/octet-stream")
+                .send(&body)
+        })?;
+        if !resp.status().is_success() {
+            return Err(status_error(&what, &mut resp));
+        }
+        // An SLO's ETag is the MD5 of its segments' ETags, concatenated.
+        let expected = {
+            use md5::{Digest, Md5};
+            hex(&Md5::digest(md5s.concat().as_bytes()))
+        };
+        let (stored, etag) = self.head(object)?;
+        if stored != size || etag != expected {
+            return Err(UploadError::transient(format!(
+                "{}/{object}: Swift holds a large object of {stored} bytes with ETag {etag:?}; expected {size} bytes and {expected:?}",
+                self.container
+            )));
+        }
+        tracing::debug!(
+            "swift: {}/{object}: {index} segments in {}",
+            self.container,
+            self.segment_container
+        );
+        Ok(UploadReceipt {
+            location: format!("swift://{}/{object}", self.container),
+            size,
+            etag,
+        })
+    }
+}
+
+/// `<storage_url>/<container>[/<object>]`, percent-encoded.
+fn url(storage_url: &str, container: &str, object: Option<&str>) -> String {
+    let mut u = format!(
+        "{}/{}",
+        storage_url.trim_end_matches('/'),
+        encode(container)
+    );
+    if let Some(o) = object {
+        u.push('/');
+        u.push_str(&encode(o));
+    }
+    u
+}
+
+/// Percent-encodes all but unreserved characters and `/`.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn etag_of(resp: &Response<Body>) -> String {
+    resp.headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim_matches('"')
+        .to_string()
+}
+
+fn status_error(what: &str, resp: &mut Response<Body>) -> UploadError {
+    let status = resp.status();
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    let message = format!("{what}: HTTP {status}: {}", body.trim());
+    if status.as_u16() == 403 || status.as_u16() == 401 {
+        UploadError::permanent(message)
+    } else {
+        UploadError::transient(message)
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> UploadError {
+    UploadError::permanent(format!("cannot read {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_encoded() {
+        assert_eq!(
+            url(
+                "http://h/v1/AUTH_t/",
+                "c",
+                Some("p/2026-11-21_04:00:00/a b.tar")
+            ),
+            "http://h/v1/AUTH_t/c/p/2026-11-21_04%3A00%3A00/a%20b.tar"
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! [`moto()`]: an S3 server on loopback for the S3 remote store tests, `moto_server` from
+//! PyPI's `moto[server]` (`.ci/run` installs it), started once per test binary. `None`, with
+//! a loud message, when `moto_server` is not installed.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use super::services::{free_ports, service_dir, spawn, wait_port, which};
+
+/// The running moto server.
+#[derive(Debug)]
+pub struct Moto {
+    pub port: u16,
+}
+
+impl Moto {
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// An object's bytes (`None` when missing), downloaded with aws-sdk-s3 (signed, path-style).
+    pub fn get(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
+        use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let conf = aws_sdk_s3::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .endpoint_url(self.endpoint())
+                .region(Region::new("us-east-1"))
+                .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+                .force_path_style(true)
+                .build();
+            let client = aws_sdk_s3::Client::from_conf(conf);
+            match client.get_object().bucket(bucket).key(key).send().await {
+                Ok(o) => Some(o.body.collect().await.unwrap().into_bytes().to_vec()),
+                Err(e) => {
+                    eprintln!(
+                        "GetObject {bucket}/{key}: {}",
+                        aws_sdk_s3::error::DisplayErrorContext(&e)
+                    );
+                    None
+                }
+            }
+        })
+    }
+
+    /// The keys in a bucket (empty when it does not exist), from ListObjectsV2's XML.
+    pub fn list(&self, bucket: &str) -> Vec<String> {
+        let Some(xml) =
+            super::services::http_get(&format!("{}/{bucket}?list-type=2", self.endpoint()), &[])
+        else {
+            return Vec::new();
+        };
+        let xml = String::from_utf8_lossy(&xml);
+        let mut keys: Vec<String> = xml
+            .split("<Key>")
+            .skip(1)
+            .filter_map(|s| s.split("</Key>").next())
+            .map(|k| k.replace("&amp;", "&"))
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// An object's headers (HEAD), lower-case names.
+    pub fn head(&self, bucket: &str, key: &str) -> Vec<(String, String)> {
+        let (status, headers, _) =
+            super::services::http("HEAD", &format!("{}/{bucket}/{key}", self.endpoint()), &[]);
+        assert_eq!(status, 200, "HEAD {bucket}/{key}");
+        headers
+    }
+}
+
+static MOTO: OnceLock<Option<Moto>> = OnceLock::new();
+
+/// The shared moto server, started on first use; `None` (after saying so on stderr) when
+/// `moto_server` is not installed. Panics when it is installed but does not start.
+pub fn moto() -> Option<&'static Moto> {
+    MOTO.get_or_init(|| {
+        let Some(program) = which("moto_server") else {
+            eprintln!(
+                "\n*** SKIPPED: moto_server is not installed: the S3 remote store tests need it \
+                 (pip install 'moto[server]>=5.2.5'; .ci/run installs it) ***\n"
+            );
+            return None;
+        };
+        let dir = service_dir("moto");
+        let port = free_ports(1)[0];
+        spawn(
+            &program,
+            &["-H", "127.0.0.1", "-p", &port.to_string()],
+            // Small parts, so that a multipart upload needs no 5 MiB parts.
+            &[("S3_UPLOAD_PART_MIN_SIZE", "1024")],
+            &dir,
+            "moto",
+        )
+        .unwrap();
+        wait_port(port, Duration::from_secs(60), &dir.join("moto.log")).unwrap();
+        Some(Moto { port })
+    })
+    .as_ref()
+}

@@ -1,0 +1,140 @@
+//! Keystone v3 password authentication against a small fake identity endpoint (a thread on
+//! a loopback port): it checks the credentials, answers a token (a real TempAuth token) in
+//! `X-Subject-Token` and a catalog whose object-store endpoint (matching region and
+//! interface) is the real Swift's storage URL, so the upload lands in the real Swift.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use crate::file_support::{file_names, simple_table};
+use crate::harness::swift::swift;
+use crate::harness::{unique_name, Osarchiver};
+use crate::mysql_layer::TempDb;
+use crate::remote_support::{config, split_object};
+
+/// Serves `POST /v3/auth/tokens`; returns its URL and the request bodies it received.
+fn fake_keystone(token: String, storage_url: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v3", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let mut len = 0;
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                if h.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    if k.eq_ignore_ascii_case("content-length") {
+                        len = v.trim().parse().unwrap();
+                    }
+                }
+            }
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let body = String::from_utf8(body).unwrap();
+            log.lock().unwrap().push(format!("{} {body}", line.trim()));
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            let user = &v["auth"]["identity"]["password"]["user"];
+            let ok = line.starts_with("POST /v3/auth/tokens ")
+                && user["name"] == "archiver"
+                && user["password"] == "s3cret"
+                && user["domain"]["name"] == "Default"
+                && v["auth"]["scope"]["project"]["name"] == "service";
+            let response = if ok {
+                let catalog = serde_json::json!({"token": {"catalog": [
+                    {"type": "object-store", "endpoints": [
+                        {"interface": "internal", "region_id": "RegionOne", "url": "http://127.0.0.1:9/wrong"},
+                        {"interface": "public", "region_id": "RegionTwo", "url": "http://127.0.0.1:9/wrong"},
+                        {"interface": "public", "region_id": "RegionOne", "url": storage_url},
+                    ]}
+                ]}})
+                .to_string();
+                format!(
+                    "HTTP/1.1 201 Created\r\nX-Subject-Token: {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{catalog}",
+                    catalog.len()
+                )
+            } else {
+                let e = r#"{"error": {"code": 401, "message": "The request you have made requires authentication."}}"#;
+                format!(
+                    "HTTP/1.1 401 Unauthorized\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{e}",
+                    e.len()
+                )
+            };
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (url, seen)
+}
+
+fn store(auth_url: &str, container: &str, password: &str) -> String {
+    format!(
+        "backend = swift\ncontainer = {container}\nupload_attempts = 2\nupload_backoff = 0.1\n\
+         opt_os_auth_url = {auth_url}\nopt_os_username = archiver\nopt_os_password = {password}\n\
+         opt_os_project_name = service\nopt_os_user_domain_name = Default\n\
+         opt_os_project_domain_name = Default\nopt_os_region_name = RegionOne\n"
+    )
+}
+
+#[test]
+fn keystone_v3_token_and_catalog_lead_to_the_real_swift() {
+    let Some(swift) = swift() else { return };
+    let (token, storage_url) = swift.login();
+    let (auth_url, seen) = fake_keystone(token, storage_url);
+    let db = TempDb::create("osa_ks_up");
+    simple_table(&db.q("t"), 5);
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("out");
+    let c = unique_name("osa_ks");
+    let out = cmd
+        .config_text(config(
+            &db.name,
+            &dir,
+            "csv",
+            "tar",
+            &store(&auth_url, &c, "s3cret"),
+        ))
+        .run();
+    out.assert_success();
+    let names = swift.list(&c);
+    assert_eq!(names.len(), 1, "{names:?}\n{out}");
+    let (date, file) = split_object(&names[0], None);
+    let local = std::fs::read(dir.join(file)).unwrap();
+    let encoded = format!("{}/{file}", date.replace(':', "%3A"));
+    assert_eq!(swift.get(&c, &encoded).unwrap(), local);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "one token for the run: {seen:?}");
+}
+
+#[test]
+fn keystone_v3_refused_password_is_a_clear_error() {
+    let Some(swift) = swift() else { return };
+    let (token, storage_url) = swift.login();
+    let (auth_url, _) = fake_keystone(token, storage_url);
+    let db = TempDb::create("osa_ks_pw");
+    simple_table(&db.q("t"), 2);
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("out");
+    let c = unique_name("osa_ks");
+    let out = cmd
+        .config_text(config(
+            &db.name,
+            &dir,
+            "csv",
+            "tar",
+            &store(&auth_url, &c, "nope"),
+        ))
+        .run();
+    assert_ne!(out.code, Some(0), "{out}");
+    out.output_contains("refused user \"archiver\"")
+        .output_contains("check opt_os_username, opt_os_password");
+    assert_eq!(file_names(&dir).len(), 1);
+}

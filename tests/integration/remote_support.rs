@@ -1,0 +1,94 @@
+//! Shared by the remote store tests (`remote_*.rs`): a run's configuration with one file
+//! destination that uploads to `[remote_store:r]`, and the local files it left.
+
+use std::path::Path;
+
+use crate::file_support::src_section;
+
+/// Archiver `a`: source `s` (database `db`), file destination `f` in `directory`
+/// (`formats`, `archive_format`) with `remote_store = r`, whose section is `store` (keys, one
+/// a line).
+pub fn config(
+    db: &str,
+    directory: &Path,
+    formats: &str,
+    archive_format: &str,
+    store: &str,
+) -> String {
+    format!(
+        "[archiver:a]\nsrc = s\ndst = f\n\n{}\
+         [dst:f]\nbackend = file\ndirectory = {}\nformats = {formats}\narchive_format = {archive_format}\nremote_store = r\n\n\
+         [remote_store:r]\n{store}\n",
+        src_section("s", db, "delete_data = true"),
+        directory.display()
+    )
+}
+
+/// The object name's date part: `<prefix>/<date>/<file>` split, checking the shape.
+pub fn split_object<'a>(key: &'a str, prefix: Option<&str>) -> (&'a str, &'a str) {
+    assert!(!key.starts_with('/'), "leading slash in {key:?}");
+    let rest = match prefix {
+        Some(p) => key
+            .strip_prefix(&format!("{p}/"))
+            .unwrap_or_else(|| panic!("{key:?} does not start with {p}/")),
+        None => key,
+    };
+    let (date, file) = rest
+        .split_once('/')
+        .unwrap_or_else(|| panic!("{key:?}: no <date>/<file>"));
+    assert!(
+        date.len() >= 10 && date.starts_with("20") && !file.contains('/'),
+        "{key:?}: expected <date>/<file>"
+    );
+    (date, file)
+}
+
+#[test]
+fn check_config_shows_remote_stores_with_their_secrets_masked() {
+    let cmd = crate::harness::Osarchiver::new();
+    let dir = cmd.dir().join("out");
+    let text = format!(
+        "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nhost = 127.0.0.1\ndatabases = x\nretention = 1 DAY\n\n\
+         [dst:f]\nbackend = file\ndirectory = {}\nremote_store = sw, s3\n\n\
+         [remote_store:sw]\ncontainer = c\nopt_auth_version = 1\nopt_os_auth_url = http://h/auth/v1.0\n\
+         opt_user = a:u\nopt_key = KEY-VALUE\nopt_os_password = PW-VALUE\n\n\
+         [remote_store:s3]\nbackend = s3\nbucket = b\ndelete_after_upload = yes\nupload_attempts = 2\n\
+         opt_aws_access_key_id = ID-VALUE\nopt_aws_secret_access_key = SECRET-VALUE\nopt_aws_session_token = TOKEN-VALUE\n",
+        dir.display()
+    );
+    let out = cmd.config_text(text).arg("--check-config").run();
+    out.assert_success()
+        .output_contains("remote store sw (Swift) container: c")
+        .output_contains("remote store s3 (S3) container: b")
+        .output_contains("delete_after_upload: true  upload_attempts: 2")
+        .output_contains("opt_user = a:u")
+        .output_contains("opt_aws_secret_access_key = ********");
+    for secret in [
+        "KEY-VALUE",
+        "PW-VALUE",
+        "ID-VALUE",
+        "SECRET-VALUE",
+        "TOKEN-VALUE",
+    ] {
+        out.output_lacks(secret);
+    }
+}
+
+#[test]
+fn bad_remote_store_values_are_configuration_errors() {
+    for (key, value) in [
+        ("upload_attempts", "0"),
+        ("upload_backoff", "soon"),
+        ("delete_after_upload", "maybe"),
+    ] {
+        let cmd = crate::harness::Osarchiver::new();
+        let text = format!(
+            "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nhost = 127.0.0.1\ndatabases = x\nretention = 1 DAY\n\n\
+             [dst:f]\nbackend = file\ndirectory = /tmp/x\nremote_store = r\n\n\
+             [remote_store:r]\ncontainer = c\n{key} = {value}\n"
+        );
+        let out = cmd.config_text(text).arg("--check-config").run();
+        assert_ne!(out.code, Some(0), "{out}");
+        out.output_contains(&format!("[remote_store:r], key '{key}'"));
+    }
+}
