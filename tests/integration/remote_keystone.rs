@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::file_support::{file_names, simple_table};
 use crate::harness::swift::swift;
+use crate::harness::{server as test_server, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
-use crate::mysql_layer::TempDb;
 use crate::remote_support::{config, split_object};
 
 /// Serves `POST /v3/auth/tokens`; returns its URL and the request bodies it received.
@@ -89,7 +89,7 @@ fn keystone_v3_token_and_catalog_lead_to_the_real_swift() {
     let Some(swift) = swift() else { return };
     let (token, storage_url) = swift.login();
     let (auth_url, seen) = fake_keystone(token, storage_url);
-    let db = TempDb::create("osa_ks_up");
+    let db = ScratchDb::create(test_server(), "osa_ks_up");
     simple_table(&db.q("t"), 5);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");
@@ -119,7 +119,7 @@ fn keystone_v3_refused_password_is_a_clear_error() {
     let Some(swift) = swift() else { return };
     let (token, storage_url) = swift.login();
     let (auth_url, _) = fake_keystone(token, storage_url);
-    let db = TempDb::create("osa_ks_pw");
+    let db = ScratchDb::create(test_server(), "osa_ks_pw");
     simple_table(&db.q("t"), 2);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");

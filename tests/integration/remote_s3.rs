@@ -5,8 +5,8 @@
 
 use crate::file_support::{count, file_names, simple_table};
 use crate::harness::moto::{moto, Moto};
+use crate::harness::{server as test_server, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
-use crate::mysql_layer::TempDb;
 use crate::remote_support::{config, split_object};
 
 fn store(moto: &Moto, bucket: &str, extra: &str) -> String {
@@ -25,7 +25,7 @@ fn bucket() -> String {
 #[test]
 fn s3_uploads_each_table_files_and_they_download_identical() {
     let Some(moto) = moto() else { return };
-    let db = TempDb::create("osa_s3_up");
+    let db = ScratchDb::create(test_server(), "osa_s3_up");
     simple_table(&db.q("t"), 30);
     simple_table(&db.q("u"), 5);
     let cmd = Osarchiver::new();
@@ -64,7 +64,7 @@ fn s3_uploads_each_table_files_and_they_download_identical() {
 #[test]
 fn s3_objects_are_named_prefix_date_file_without_a_leading_slash() {
     let Some(moto) = moto() else { return };
-    let db = TempDb::create("osa_s3_nm");
+    let db = ScratchDb::create(test_server(), "osa_s3_nm");
     simple_table(&db.q("t"), 3);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");
@@ -81,7 +81,7 @@ fn s3_objects_are_named_prefix_date_file_without_a_leading_slash() {
 #[test]
 fn s3_large_files_go_up_in_parts_and_come_back_identical() {
     let Some(moto) = moto() else { return };
-    let db = TempDb::create("osa_s3_mp");
+    let db = ScratchDb::create(test_server(), "osa_s3_mp");
     simple_table(&db.q("t"), 400);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");
@@ -118,7 +118,7 @@ fn s3_large_files_go_up_in_parts_and_come_back_identical() {
 #[test]
 fn s3_delete_after_upload_removes_the_uploaded_local_file() {
     let Some(moto) = moto() else { return };
-    let db = TempDb::create("osa_s3_del");
+    let db = ScratchDb::create(test_server(), "osa_s3_del");
     simple_table(&db.q("t"), 3);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");
@@ -140,7 +140,7 @@ fn s3_delete_after_upload_removes_the_uploaded_local_file() {
 #[test]
 fn s3_dry_run_uploads_nothing_and_says_what_it_would_upload() {
     let Some(moto) = moto() else { return };
-    let db = TempDb::create("osa_s3_dry");
+    let db = ScratchDb::create(test_server(), "osa_s3_dry");
     simple_table(&db.q("t"), 3);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");
@@ -162,7 +162,7 @@ fn s3_dry_run_uploads_nothing_and_says_what_it_would_upload() {
 
 #[test]
 fn s3_unreachable_endpoint_keeps_the_local_file_and_fails_the_run() {
-    let db = TempDb::create("osa_s3_down");
+    let db = ScratchDb::create(test_server(), "osa_s3_down");
     simple_table(&db.q("t"), 3);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");

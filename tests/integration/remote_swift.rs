@@ -5,8 +5,8 @@
 
 use crate::file_support::{count, file_names, simple_table};
 use crate::harness::swift::{swift, Swift, KEY, USER};
+use crate::harness::{server as test_server, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
-use crate::mysql_layer::TempDb;
 use crate::remote_support::{config, split_object};
 
 fn store(swift: &Swift, container: &str, key: &str, extra: &str) -> String {
@@ -20,7 +20,7 @@ fn store(swift: &Swift, container: &str, key: &str, extra: &str) -> String {
 #[test]
 fn swift_uploads_each_table_files_into_a_new_container_and_they_download_identical() {
     let Some(swift) = swift() else { return };
-    let db = TempDb::create("osa_sw_up");
+    let db = ScratchDb::create(test_server(), "osa_sw_up");
     simple_table(&db.q("t"), 20);
     simple_table(&db.q("u"), 2);
     let cmd = Osarchiver::new();
@@ -57,7 +57,7 @@ fn swift_uploads_each_table_files_into_a_new_container_and_they_download_identic
 #[test]
 fn swift_files_above_the_segment_size_become_static_large_objects() {
     let Some(swift) = swift() else { return };
-    let db = TempDb::create("osa_sw_slo");
+    let db = ScratchDb::create(test_server(), "osa_sw_slo");
     simple_table(&db.q("t"), 60);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");
@@ -100,7 +100,7 @@ fn swift_files_above_the_segment_size_become_static_large_objects() {
 #[test]
 fn swift_wrong_password_is_a_clear_error_the_file_stays_and_the_run_fails() {
     let Some(swift) = swift() else { return };
-    let db = TempDb::create("osa_sw_pw");
+    let db = ScratchDb::create(test_server(), "osa_sw_pw");
     simple_table(&db.q("t"), 2);
     let cmd = Osarchiver::new();
     let dir = cmd.dir().join("out");
