@@ -64,8 +64,8 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
         throttle,
     } = stages;
     let name = qualified(&plan.db, &plan.table);
-    let (to_writer, mut from_reader) = mpsc::channel::<Batch>(1);
-    let (to_deleter, mut from_writer) = mpsc::channel::<Written>(1);
+    let (to_writer, from_reader) = mpsc::channel::<Batch>(1);
+    let (to_deleter, from_writer) = mpsc::channel::<Written>(1);
 
     let reading = async {
         // Owned here, so the writer sees the end of the pages when this stage ends.
@@ -104,8 +104,11 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
     };
 
     let writing = async {
-        // Owned here, so the deleter sees the end of the batches when this stage ends.
+        // Owned here, so the deleter sees the end of the batches when this stage ends, and the
+        // reader's next send fails when this stage stops on an error (instead of waiting
+        // forever for room in the channel).
         let to_deleter = to_deleter;
+        let mut from_reader = from_reader;
         let mut archived = vec![0u64; dests.len()];
         let (mut conflicts, mut time) = (0u64, Duration::ZERO);
         while let Some(batch) = from_reader.recv().await {
@@ -147,6 +150,8 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
     };
 
     let deleting = async {
+        // Owned here, so the writer's next send fails when this stage stops on an error.
+        let mut from_writer = from_writer;
         let mut counts = DeleteCounts::default();
         let mut last_progress = Instant::now();
         let mut first = true;

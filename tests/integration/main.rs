@@ -7,6 +7,7 @@ mod harness;
 
 mod check_config;
 mod config_compat;
+mod faults;
 mod file_archives;
 mod file_formats;
 mod file_kill;
