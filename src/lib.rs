@@ -16,6 +16,7 @@ pub mod exit;
 pub mod lock;
 pub mod logging;
 pub mod mysql;
+pub mod progress;
 pub mod run;
 pub mod source;
 pub mod stop;

@@ -12,7 +12,8 @@ use crate::cli::LogLevel;
 pub fn init(level: LogLevel, log_file: Option<&Path>) -> std::io::Result<()> {
     let level = level.as_tracing();
     let timer = ChronoLocal::new("%Y-%m-%d %H:%M:%S%.3f".to_string());
-    let stdout = std::io::stdout.with_max_level(level);
+    // Through the progress module, so log lines never cut through a progress bar.
+    let stdout = (|| crate::progress::LogStdout).with_max_level(level);
     let builder = tracing_subscriber::fmt()
         .with_timer(timer)
         .with_target(false)

@@ -127,6 +127,7 @@ pub fn run(args: Args) -> Outcome {
             .map(|d| format!(", --max-runtime {:.0}s", d.as_secs_f64()))
             .unwrap_or_default()
     );
+    crate::progress::init();
     let mut report = runtime.block_on(async {
         if let Err(e) = watch_signals(
             options.stop.clone(),

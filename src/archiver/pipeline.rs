@@ -64,6 +64,12 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
         throttle,
     } = stages;
     let name = qualified(&plan.db, &plan.table);
+    let bar = if crate::progress::enabled() {
+        let estimate = estimate_rows(reader_db, plan, &source.where_clause).await;
+        crate::progress::table_bar(&name, estimate)
+    } else {
+        None
+    };
     let (to_writer, from_reader) = mpsc::channel::<Batch>(1);
     let (to_deleter, from_writer) = mpsc::channel::<Written>(1);
 
@@ -157,6 +163,12 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
         let mut first = true;
         while let Some(Written { batch, conflict }) = from_writer.recv().await {
             counts.rows += batch.len() as u64;
+            if let Some(bar) = &bar {
+                if counts.rows > bar.length().unwrap_or(0) {
+                    bar.set_length(counts.rows);
+                }
+                bar.set_position(counts.rows);
+            }
             if !source.delete_data {
                 continue;
             }
@@ -204,7 +216,9 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
                     tracing::warn!("{line}");
                 }
             }
-            if last_progress.elapsed() >= PROGRESS_EVERY {
+            if let Some(bar) = &bar {
+                bar.set_message(format!("deleted {}", counts.deleted));
+            } else if last_progress.elapsed() >= PROGRESS_EVERY {
                 last_progress = Instant::now();
                 tracing::info!(
                     "{name}: {} rows archived, {} deleted so far",
@@ -221,6 +235,7 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
         (archived, conflicts, write_time, write_result),
         (deleted, delete_result),
     ) = tokio::join!(reading, writing, deleting);
+    crate::progress::finish(bar, &format!("deleted {}", deleted.deleted));
     r.read += read;
     for (i, n) in archived.into_iter().enumerate() {
         r.add_archived(i, n);
@@ -252,4 +267,25 @@ struct DeleteCounts {
     blocked: u64,
     changed: u64,
     time: Duration,
+}
+
+/// The optimizer's estimate of a table's eligible rows (`EXPLAIN`), for the progress bar; 0 when
+/// it cannot tell.
+async fn estimate_rows(db: &mut Db, plan: &TablePlan, where_clause: &str) -> u64 {
+    use mysql_async::prelude::Queryable;
+    let sql = format!(
+        "EXPLAIN SELECT 1 FROM {} WHERE ({where_clause})",
+        qualified(&plan.db, &plan.table)
+    );
+    match db.conn().query_first::<mysql_async::Row, _>(sql).await {
+        Ok(Some(row)) => row
+            .columns_ref()
+            .iter()
+            .position(|c| c.name_str() == "rows")
+            .and_then(|i| row.get_opt::<Option<u64>, _>(i))
+            .and_then(Result::ok)
+            .flatten()
+            .unwrap_or(0),
+        _ => 0,
+    }
 }
