@@ -10,6 +10,7 @@ mod disk_full;
 mod killed;
 mod lock_wait;
 mod restart;
+mod s3_gone;
 
 use std::path::Path;
 
