@@ -13,7 +13,7 @@ osarchiver_binary() {
             [ -x "$HOME/.cargo/bin/cargo" ] && PATH="$HOME/.cargo/bin:$PATH"
         fi
         if ! command -v cargo >/dev/null 2>&1; then
-            echo "cargo not found: install Rust 1.85 or later (https://rustup.rs), or set OSARCHIVER=/path/to/osarchiver" >&2
+            echo "cargo not found: install Rust 1.94.1 or later (https://rustup.rs), or set OSARCHIVER=/path/to/osarchiver" >&2
             exit 1
         fi
         (cd "$root" && cargo build --release >&2) || exit 1
