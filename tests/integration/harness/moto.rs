@@ -88,6 +88,7 @@ pub fn moto() -> Option<&'static Moto> {
             );
             return None;
         };
+        check_version();
         let dir = service_dir("moto");
         let port = free_ports(1)[0];
         spawn(
@@ -103,4 +104,28 @@ pub fn moto() -> Option<&'static Moto> {
         Some(Moto { port })
     })
     .as_ref()
+}
+
+/// The oldest moto whose multipart answers aws-sdk-s3 parses.
+const MOTO_MIN: (u32, u32, u32) = (5, 2, 5);
+
+/// Panics with the fix when the installed moto (as `python3` imports it) is older than
+/// [`MOTO_MIN`]: 5.2.1 answers CompleteMultipartUpload with a root element the SDK rejects,
+/// which would otherwise show up as a puzzling upload failure.
+fn check_version() {
+    let Ok(out) = std::process::Command::new("python3")
+        .args(["-c", "import moto; print(moto.__version__)"])
+        .output()
+    else {
+        return;
+    };
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let parts: Vec<u32> = version.split('.').map_while(|p| p.parse().ok()).collect();
+    if let [a, b, c, ..] = parts[..] {
+        assert!(
+            (a, b, c) >= MOTO_MIN,
+            "moto {version} is too old for aws-sdk-s3's multipart uploads: \
+             pip install -U 'moto[server]>=5.2.5' (.ci/run does)"
+        );
+    }
 }
