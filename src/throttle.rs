@@ -3,8 +3,11 @@
 //!
 //! - a listed replica lags more than `max_replication_lag` seconds (`Seconds_Behind_Master`;
 //!   NULL, a replica that does not replicate, or one that cannot be reached counts as over),
-//! - Galera's `wsrep_flow_control_paused` or `wsrep_local_recv_queue` on the source exceeds its
-//!   threshold (when the server has these variables),
+//! - Galera's `wsrep_local_recv_queue` on the source exceeds `max_wsrep_recv_queue`, or the
+//!   share of time the cluster spent paused by flow control since the previous check exceeds
+//!   `max_flow_control_paused` (from two readings of `wsrep_flow_control_paused_ns`, as
+//!   `wsrep_flow_control_paused` averages since the last `FLUSH STATUS`, which may be days; a
+//!   server without the `_ns` counter is judged on `wsrep_flow_control_paused` itself),
 //! - `Threads_running` on the source exceeds `max_threads_running`.
 //!
 //! Each pause and its cause is logged, and its end; the pause rechecks every second and ends by
@@ -30,6 +33,8 @@ pub struct Throttle {
     monitor: Option<Db>,
     replicas: Vec<(String, Option<Db>)>,
     last_check: Option<Instant>,
+    /// The previous reading of `wsrep_flow_control_paused_ns`, and when it was taken.
+    flow_control: Option<(Instant, u64)>,
     stop: Stop,
 }
 
@@ -49,6 +54,7 @@ impl Throttle {
             source: source.clone(),
             monitor: None,
             last_check: None,
+            flow_control: None,
             stop,
         }
     }
@@ -119,6 +125,7 @@ impl Throttle {
         {
             match self.status().await {
                 Ok(status) => {
+                    tracing::debug!("throttle: source status {status:?}");
                     let get = |name: &str| {
                         status
                             .iter()
@@ -141,12 +148,23 @@ impl Throttle {
                             ));
                         }
                     }
-                    if let (Some(max), Some(v)) =
-                        (c.max_flow_control_paused, get("wsrep_flow_control_paused"))
-                    {
+                    let paused = match get("wsrep_flow_control_paused_ns") {
+                        Some(ns) => {
+                            let now = Instant::now();
+                            let ns = ns as u64;
+                            let share = self.flow_control.and_then(|(then, before)| {
+                                paused_share(before, ns, now.duration_since(then))
+                            });
+                            self.flow_control = Some((now, ns));
+                            share.map(|v| (v, "since the previous check"))
+                        }
+                        None => get("wsrep_flow_control_paused").map(|v| (v, "since FLUSH STATUS")),
+                    };
+                    if let (Some(max), Some((v, over))) = (c.max_flow_control_paused, paused) {
                         if v > max {
                             causes.push(format!(
-                                "Galera wsrep_flow_control_paused is {v} (max_flow_control_paused = {max})"
+                                "Galera flow control paused replication {:.0}% of the time {over} (max_flow_control_paused = {max})",
+                                v * 100.0
                             ));
                         }
                     }
@@ -173,8 +191,9 @@ impl Throttle {
         let db = self.monitor.as_mut().expect("just set");
         db.conn()
             .query(
-                "SHOW GLOBAL STATUS WHERE Variable_name IN \
-                 ('Threads_running', 'wsrep_local_recv_queue', 'wsrep_flow_control_paused')",
+                "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_running', \
+                 'wsrep_local_recv_queue', 'wsrep_flow_control_paused', \
+                 'wsrep_flow_control_paused_ns')",
             )
             .await
             .map_err(|e| e.to_string())
@@ -220,6 +239,18 @@ impl Throttle {
     }
 }
 
+/// The share of `elapsed` spent paused, from two readings of a cumulative pause counter in
+/// nanoseconds; `None` when it cannot be told (no time passed, or the counter went back, as
+/// `FLUSH STATUS` does).
+fn paused_share(before_ns: u64, now_ns: u64, elapsed: Duration) -> Option<f64> {
+    let paused = now_ns.checked_sub(before_ns)?;
+    let elapsed = elapsed.as_nanos();
+    if elapsed == 0 {
+        return None;
+    }
+    Some((paused as f64 / elapsed as f64).min(1.0))
+}
+
 enum Lag {
     NotAReplica,
     Unknown,
@@ -254,4 +285,26 @@ async fn seconds_behind(conn: &mut mysql_async::Conn) -> Result<Lag, String> {
         },
         _ => Lag::Unknown,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paused_share_is_the_paused_part_of_the_interval() {
+        let second = Duration::from_secs(1);
+        assert_eq!(paused_share(0, 0, second), Some(0.0));
+        assert_eq!(paused_share(1_000, 250_001_000, second), Some(0.25));
+        assert_eq!(paused_share(5, 2_000_000_005, 2 * second), Some(1.0));
+        // Clock granularity may make the counter run ahead of the wall clock: capped at 1.
+        assert_eq!(paused_share(0, 3_000_000_000, second), Some(1.0));
+    }
+
+    #[test]
+    fn paused_share_is_unknown_without_a_usable_interval() {
+        assert_eq!(paused_share(10, 20, Duration::ZERO), None);
+        // FLUSH STATUS reset the counter between the readings.
+        assert_eq!(paused_share(1_000_000, 10, Duration::from_secs(1)), None);
+    }
 }

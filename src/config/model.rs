@@ -98,7 +98,8 @@ pub struct ThrottleConfig {
     pub max_threads_running: Option<u64>,
     /// Galera: `wsrep_local_recv_queue` above which deletes pause.
     pub max_wsrep_recv_queue: Option<u64>,
-    /// Galera: `wsrep_flow_control_paused` (a fraction, 0 to 1) above which deletes pause.
+    /// Galera: the share of time (0 to 1) flow control paused replication since the previous
+    /// check, above which deletes pause.
     pub max_flow_control_paused: Option<f64>,
 }
 

@@ -14,6 +14,8 @@
 //!   [`every_type`]: the table with every type and its extreme values.
 //! - [`moto::moto()`] and [`swift::swift()`]: an S3 server and a Swift on loopback for the
 //!   remote store tests ([`services`]: their shared plumbing).
+//! - [`replica::replica_pair()`] and [`galera::galera_pair()`]: a primary with its replica, and a
+//!   two-node Galera cluster, of dedicated servers, for the throttling tests.
 #![allow(dead_code, unused_imports)] // each test module uses its own part of the harness
 
 mod cleanup;
@@ -22,10 +24,12 @@ mod command;
 pub mod digest;
 pub mod every_type;
 mod external;
+pub mod galera;
 mod ini;
 pub mod moto;
 mod names;
 mod private;
+pub mod replica;
 mod scratch;
 mod server;
 pub mod services;
@@ -36,5 +40,5 @@ pub use command::{Osarchiver, Output, Running};
 pub use ini::{connection, Ini};
 pub use names::unique_name;
 pub use scratch::{q, ScratchDb};
-pub use server::{dedicated_server, server, Server, ENV_VAR};
+pub use server::{dedicated_server, dedicated_server_with, server, Server, ENV_VAR};
 pub use summary::TableRow;

@@ -64,18 +64,38 @@ pub(super) fn watched(program: &Path, dir: &Path) -> Command {
     cmd
 }
 
+/// How a private server differs from the plain one: the settings of a replication source or a
+/// Galera node.
+#[derive(Debug, Default, Clone)]
+pub struct Launch {
+    /// Server options added to every start.
+    pub args: Vec<String>,
+    /// Server options added to the first start only (`--wsrep-new-cluster`).
+    pub first_args: Vec<String>,
+    /// No bootstrap: the server starts on an empty data directory, which a Galera state
+    /// transfer (rsync) fills. The directory is handed to `nobody`, as rsync's daemon runs
+    /// under that user when started by root.
+    pub joiner: bool,
+}
+
 /// A private server and its directory.
 #[derive(Debug)]
 pub struct PrivateServer {
     dir: PathBuf,
     port: u16,
     mariadbd: PathBuf,
+    launch: Launch,
     process: Mutex<Option<Child>>,
 }
 
 impl PrivateServer {
     /// Bootstraps a data directory and starts the server on it.
     pub fn launch() -> Result<PrivateServer, String> {
+        PrivateServer::launch_with(Launch::default())
+    }
+
+    /// [`Self::launch`], with the differences `launch` says.
+    pub fn launch_with(launch: Launch) -> Result<PrivateServer, String> {
         let (Some(install_db), Some(mariadbd)) = (
             find_program(&["mariadb-install-db", "mysql_install_db"]),
             find_program(&["mariadbd", "mysqld"]),
@@ -94,10 +114,15 @@ impl PrivateServer {
             dir,
             port: 0,
             mariadbd,
+            launch,
             process: Mutex::new(None),
         };
         // From here on, an error drops `server`, which removes the directory.
-        server.bootstrap(&install_db)?;
+        if server.launch.joiner {
+            server.empty_data_dir()?;
+        } else {
+            server.bootstrap(&install_db)?;
+        }
         let mut last_error = String::new();
         for attempt in 0..5 {
             server.port = pick_port(attempt).ok_or("no free loopback port")?;
@@ -138,6 +163,28 @@ impl PrivateServer {
             "root".into(),
             "--protocol=TCP".into(),
         ]
+    }
+
+    /// The data directory of a Galera joiner: empty, reachable and writable by `nobody`.
+    fn empty_data_dir(&self) -> Result<(), String> {
+        let data = self.data_dir();
+        fs::create_dir(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o755))
+            .map_err(|e| format!("cannot open {} to rsync: {e}", self.dir.display()))?;
+        // Only root can give the directory away, and only root's rsync daemon changes user.
+        let out = Command::new("id").arg("-u").output();
+        if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0") {
+            let status = Command::new("chown")
+                .arg("nobody:nogroup")
+                .arg(&data)
+                .status()
+                .map_err(|e| format!("cannot run chown: {e}"))?;
+            if !status.success() {
+                return Err(format!("chown nobody:nogroup {} failed", data.display()));
+            }
+        }
+        Ok(())
     }
 
     fn bootstrap(&self, install_db: &Path) -> Result<(), String> {
@@ -193,6 +240,10 @@ impl PrivateServer {
             "--local-infile=1".into(),
         ];
         args.extend(self.innodb_args());
+        args.extend(self.launch.args.iter().cloned());
+        if !restart {
+            args.extend(self.launch.first_args.iter().cloned());
+        }
         if restart {
             // The killed server's port may take a moment to be free again.
             args.push("--port-open-timeout=30".into());

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use super::cleanup::at_exit;
 use super::client::{run_sql, run_sql_with};
 use super::external::ExternalServer;
-use super::private::PrivateServer;
+use super::private::{Launch, PrivateServer};
 
 /// The environment variable naming an existing server to test against instead of a private one,
 /// e.g. `mysql://root@127.0.0.1:3306` or `mysql://root:secret@db.example:3306`.
@@ -58,7 +58,12 @@ pub fn server() -> &'static Server {
 /// that can also run against `OSARCHIVER_TEST_MYSQL` should check [`Server::is_private`] on
 /// [`server`] first and skip when it is false.
 pub fn dedicated_server() -> Server {
-    match PrivateServer::launch() {
+    dedicated_server_with(Launch::default())
+}
+
+/// [`dedicated_server`], with the differences `launch` says (replication, Galera).
+pub fn dedicated_server_with(launch: Launch) -> Server {
+    match PrivateServer::launch_with(launch) {
         Ok(p) => Server {
             backend: Backend::Private(p),
         },

@@ -1,9 +1,12 @@
 //! Running it in production, through the real binary against the test server: the JSON
 //! report, one run at a time (lock file and database lock), signals, time budgets and
 //! throttling. Each test works in databases of its own; the test that reads `Threads_running`
-//! takes a dedicated server.
+//! takes a dedicated server, the replication-lag test a primary and its replica, the Galera test
+//! a two-node cluster.
 
+mod galera;
 mod locks;
+mod replica_lag;
 mod report;
 mod stopping;
 mod throttle;
