@@ -25,6 +25,9 @@ use crate::stop::Stop;
 /// How often the checks run, at most.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
 
+/// The interval of the first flow-control reading, which has no previous one to compare with.
+const FIRST_INTERVAL: Duration = Duration::from_millis(250);
+
 /// The throttle of one source: its thresholds and the sessions it watches with.
 pub struct Throttle {
     config: ThrottleConfig,
@@ -36,6 +39,24 @@ pub struct Throttle {
     /// The previous reading of `wsrep_flow_control_paused_ns`, and when it was taken.
     flow_control: Option<(Instant, u64)>,
     stop: Stop,
+}
+
+/// How often a long pause is logged again.
+const REMIND_EVERY: Duration = Duration::from_secs(60);
+
+/// One reason to pause: its kind (which check, which replica) and what to log.
+struct Cause {
+    kind: String,
+    text: String,
+}
+
+impl Cause {
+    fn new(kind: impl Into<String>, text: String) -> Cause {
+        Cause {
+            kind: kind.into(),
+            text,
+        }
+    }
 }
 
 /// The deleter should stop: a stop was requested during a pause.
@@ -87,12 +108,13 @@ impl Throttle {
             return Ok(());
         }
         let started = Instant::now();
-        let mut last_cause = String::new();
+        // What the last log line named, and when it was written.
+        let mut logged: Option<(Vec<String>, Instant)> = None;
         loop {
             self.last_check = Some(Instant::now());
             let causes = self.causes().await;
             if causes.is_empty() {
-                if !last_cause.is_empty() {
+                if logged.is_some() {
                     tracing::info!(
                         "throttle: resuming deletes after a pause of {:.1}s",
                         started.elapsed().as_secs_f64()
@@ -100,10 +122,27 @@ impl Throttle {
                 }
                 return Ok(());
             }
-            let cause = causes.join("; ");
-            if cause != last_cause {
-                tracing::warn!("throttle: pausing deletes: {cause}");
-                last_cause = cause;
+            // A line when the pause starts or its causes change, and a reminder now and then;
+            // not one a second as a lag counts up.
+            let kinds: Vec<String> = causes.iter().map(|c| c.kind.clone()).collect();
+            let text = causes
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            match &logged {
+                Some((k, at)) if *k == kinds && at.elapsed() < REMIND_EVERY => {}
+                Some((k, _)) if *k == kinds => {
+                    tracing::warn!(
+                        "throttle: deletes paused for {:.0}s: {text}",
+                        started.elapsed().as_secs_f64()
+                    );
+                    logged = Some((kinds, Instant::now()));
+                }
+                _ => {
+                    tracing::warn!("throttle: pausing deletes: {text}");
+                    logged = Some((kinds, Instant::now()));
+                }
             }
             if !self.stop.sleep(CHECK_EVERY).await {
                 tracing::warn!(
@@ -115,8 +154,8 @@ impl Throttle {
         }
     }
 
-    /// What is over its threshold now, one phrase each.
-    async fn causes(&mut self) -> Vec<String> {
+    /// What is over its threshold now.
+    async fn causes(&mut self) -> Vec<Cause> {
         let mut causes = Vec::new();
         let c = self.config.clone();
         if c.max_threads_running.is_some()
@@ -126,16 +165,14 @@ impl Throttle {
             match self.status().await {
                 Ok(status) => {
                     tracing::debug!("throttle: source status {status:?}");
-                    let get = |name: &str| {
-                        status
-                            .iter()
-                            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                            .and_then(|(_, v)| v.trim().parse::<f64>().ok())
-                    };
+                    let get = |name: &str| status_value(&status, name);
                     if let (Some(max), Some(v)) = (c.max_threads_running, get("Threads_running")) {
                         if v > max as f64 {
-                            causes.push(format!(
+                            causes.push(Cause::new(
+                                "threads",
+                                format!(
                                 "Threads_running on the source is {v} (max_threads_running = {max})"
+                            ),
                             ));
                         }
                     }
@@ -143,29 +180,25 @@ impl Throttle {
                         (c.max_wsrep_recv_queue, get("wsrep_local_recv_queue"))
                     {
                         if v > max as f64 {
-                            causes.push(format!(
+                            causes.push(Cause::new("recv_queue", format!(
                                 "Galera wsrep_local_recv_queue is {v} (max_wsrep_recv_queue = {max})"
-                            ));
+                            )));
                         }
                     }
                     let paused = match get("wsrep_flow_control_paused_ns") {
-                        Some(ns) => {
-                            let now = Instant::now();
-                            let ns = ns as u64;
-                            let share = self.flow_control.and_then(|(then, before)| {
-                                paused_share(before, ns, now.duration_since(then))
-                            });
-                            self.flow_control = Some((now, ns));
-                            share.map(|v| (v, "since the previous check"))
-                        }
+                        Some(ns) if c.max_flow_control_paused.is_some() => self
+                            .flow_control_share(ns as u64)
+                            .await
+                            .map(|v| (v, "since the previous check")),
+                        Some(_) => None,
                         None => get("wsrep_flow_control_paused").map(|v| (v, "since FLUSH STATUS")),
                     };
                     if let (Some(max), Some((v, over))) = (c.max_flow_control_paused, paused) {
                         if v > max {
-                            causes.push(format!(
+                            causes.push(Cause::new("flow_control", format!(
                                 "Galera flow control paused replication {:.0}% of the time {over} (max_flow_control_paused = {max})",
                                 v * 100.0
-                            ));
+                            )));
                         }
                     }
                 }
@@ -178,10 +211,30 @@ impl Throttle {
         }
         for i in 0..self.replicas.len() {
             if let Some(cause) = self.replica_lag(i).await {
-                causes.push(cause);
+                causes.push(Cause::new(format!("replica {i}"), cause));
             }
         }
         causes
+    }
+
+    /// The share of time flow control paused replication since the previous reading of
+    /// `wsrep_flow_control_paused_ns` (`ns`, just read). The first time there is no previous
+    /// reading: a second one is taken [`FIRST_INTERVAL`] later, so that even the first chunk is
+    /// judged on the present.
+    async fn flow_control_share(&mut self, ns: u64) -> Option<f64> {
+        let now = Instant::now();
+        let previous = self.flow_control.replace((now, ns));
+        if let Some((then, before)) = previous {
+            return paused_share(before, ns, now.duration_since(then));
+        }
+        if !self.stop.sleep(FIRST_INTERVAL).await {
+            return None;
+        }
+        let status = self.status().await.ok()?;
+        let later = status_value(&status, "wsrep_flow_control_paused_ns")? as u64;
+        let later_at = Instant::now();
+        self.flow_control = Some((later_at, later));
+        paused_share(ns, later, later_at.duration_since(now))
     }
 
     async fn status(&mut self) -> Result<Vec<(String, String)>, String> {
@@ -237,6 +290,14 @@ impl Throttle {
             Lag::Seconds(_) => None,
         }
     }
+}
+
+/// A numeric `SHOW GLOBAL STATUS` value by name.
+fn status_value(status: &[(String, String)], name: &str) -> Option<f64> {
+    status
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| v.trim().parse::<f64>().ok())
 }
 
 /// The share of `elapsed` spent paused, from two readings of a cumulative pause counter in

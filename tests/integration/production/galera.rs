@@ -1,45 +1,73 @@
 //! `max_wsrep_recv_queue` and `max_flow_control_paused` on a real two-node Galera cluster
-//! (dedicated servers). `FLUSH TABLES WITH READ LOCK` on the second node stops its appliers
-//! while the first node keeps writing, so the second node's `wsrep_local_recv_queue` grows.
-//! A run archiving from the second node to files pauses its deletes while the queue is over the
-//! limit, says so, and resumes by itself once the lock is gone and the queue has drained. The
-//! flow-control share is read from `wsrep_flow_control_paused_ns` at each check (the debug log
-//! shows it); it stays under its limit here, so it must not be named as a cause.
+//! (dedicated servers), in two acts on one cluster:
+//!
+//! - the receive queue: `FLUSH TABLES WITH READ LOCK` on the second node stops its appliers while
+//!   the first node keeps writing, so the second node's `wsrep_local_recv_queue` grows; a run
+//!   archiving from the second node pauses its deletes while the queue is over the limit;
+//! - flow control: an UPDATE of a table without a primary key, which the second node applies row
+//!   by row with a full scan each, keeps its applier busy for seconds while more writes queue up
+//!   behind it; past `gcs.fc_limit` the cluster is paused by flow control
+//!   (`wsrep_flow_control_paused_ns` grows on the first node). A run archiving from the first
+//!   node pauses its deletes until flow control lets go.
+//!
+//! In both, the log names the cause and the run resumes by itself and archives everything. The
+//! runs write to files: an archive table on the same cluster would be held up by the same
+//! pressure before the deletes are reached.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::harness::galera::{galera_pair, wsrep_status};
-use crate::harness::{server, Ini, Osarchiver, ScratchDb, ENV_VAR};
+use crate::harness::{server, Ini, Osarchiver, ScratchDb, Server, ENV_VAR};
 
 use super::{eligible_table, rows};
 
 #[test]
-fn deletes_pause_while_the_galera_receive_queue_is_long() {
+fn deletes_pause_under_galera_pressure() {
     if !server().is_private() {
         eprintln!(
-            "SKIPPED deletes_pause_while_the_galera_receive_queue_is_long: {ENV_VAR} names an external server"
+            "SKIPPED deletes_pause_under_galera_pressure: {ENV_VAR} names an external server"
         );
         return;
     }
     let (first, second) = galera_pair();
-    let second = Arc::new(second);
-    let db = ScratchDb::create(&first, "galera");
-    eligible_table(&db, 200);
-    db.sql("CREATE TABLE filler (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
-    // Galera replicates synchronously but applies asynchronously: wait for the table there.
+    let (first, second) = (Arc::new(first), Arc::new(second));
+    receive_queue(&first, &second);
+    flow_control(&first, &second);
+}
+
+/// The configuration of a run archiving `db.t` from `source` to CSV files in `dir`.
+fn to_files(source: &Server, db: &str, dir: &std::path::Path) -> Ini {
+    Ini::new(source, &[db])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", dir.display())
+        .set("dst:files", "formats", "csv")
+        .set("dst:files", "archive_format", "gz")
+        .src("tables", "t")
+}
+
+/// Waits until `check` holds, for at most `limit`.
+fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
     let t0 = Instant::now();
-    while rows(&second, &db.name) != 201 {
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "t did not reach the second node"
-        );
+    while !check() {
+        assert!(t0.elapsed() < limit, "{what}: not within {limit:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+fn receive_queue(first: &Arc<Server>, second: &Arc<Server>) {
+    let db = ScratchDb::create(first, "gqueue");
+    eligible_table(&db, 200);
+    db.sql("CREATE TABLE filler (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+    // Galera replicates synchronously but applies asynchronously: wait for the rows there.
+    wait_until("t on the second node", Duration::from_secs(10), || {
+        rows(second, &db.name) == 201
+    });
 
     let hold = Duration::from_secs(4);
     let holder = {
-        let second = Arc::clone(&second);
+        let second = Arc::clone(second);
         let sql = format!(
             "FLUSH TABLES WITH READ LOCK; DO SLEEP({}); UNLOCK TABLES;",
             hold.as_secs()
@@ -49,46 +77,27 @@ fn deletes_pause_while_the_galera_receive_queue_is_long() {
             Instant::now()
         })
     };
-    let t0 = Instant::now();
-    while second
-        .sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'DO SLEEP%'")
-        .trim()
-        != "1"
-    {
-        assert!(
-            t0.elapsed() < Duration::from_secs(5),
-            "the lock holder did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("the lock holder", Duration::from_secs(5), || {
+        second
+            .sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'DO SLEEP%'")
+            .trim()
+            == "1"
+    });
     let inserts: String = (0..40)
         .map(|i| format!("INSERT INTO filler (v) VALUES ({i});\n"))
         .collect();
     db.sql(&inserts);
-    let queue = || {
-        wsrep_status(&second, "wsrep_local_recv_queue")
+    wait_until("the receive queue", hold / 2, || {
+        wsrep_status(second, "wsrep_local_recv_queue")
             .parse::<u64>()
             .unwrap_or(0)
-    };
-    while queue() < 20 {
-        assert!(
-            t0.elapsed() < hold,
-            "the receive queue does not grow: {}",
-            queue()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+            >= 20
+    });
 
     let dir = tempfile::tempdir().expect("a temporary directory");
     let out = Osarchiver::new()
         .config_text(
-            Ini::new(&second, &[&db.name])
-                .set("archiver:test", "dst", "files")
-                .set("dst:files", "backend", "file")
-                .set("dst:files", "directory", dir.path().display())
-                .set("dst:files", "formats", "csv")
-                .set("dst:files", "archive_format", "gz")
-                .src("tables", "t")
+            to_files(second, &db.name, dir.path())
                 .src("max_wsrep_recv_queue", 10)
                 .src("max_flow_control_paused", 0.9)
                 .text(),
@@ -97,26 +106,101 @@ fn deletes_pause_while_the_galera_receive_queue_is_long() {
         .arg("debug")
         .run();
     let run_end = Instant::now();
+    for line in [
+        out.lines_containing("throttle: pausing"),
+        out.lines_containing("throttle: resuming"),
+    ]
+    .concat()
+    {
+        eprintln!("{line}");
+    }
     let released = holder.join().expect("the lock holder");
     out.assert_success()
         .output_contains("throttle: pausing deletes: Galera wsrep_local_recv_queue is")
         .output_contains("(max_wsrep_recv_queue = 10)")
         .output_contains("throttle: resuming deletes after a pause of")
         .output_contains("wsrep_flow_control_paused_ns")
-        .output_lacks("Galera flow control paused replication");
+        // The second node is desynced while it holds the lock: no flow control.
+        .output_lacks("Galera flow control paused");
     assert!(
         run_end > released,
         "the run ended while the receive queue was still long\n{out}"
     );
     assert_eq!(out.table_row(&db.name, "t").num("deleted"), 200);
-    assert_eq!(rows(&second, &db.name), 1);
-    // The deletes went to the whole cluster.
-    let t0 = Instant::now();
-    while rows(&first, &db.name) != 1 {
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "the deletes did not reach the first node"
-        );
-        std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(rows(second, &db.name), 1);
+    wait_until(
+        "the deletes on the first node",
+        Duration::from_secs(10),
+        || rows(first, &db.name) == 1,
+    );
+}
+
+fn flow_control(first: &Arc<Server>, second: &Arc<Server>) {
+    let db = ScratchDb::create(first, "gflow");
+    eligible_table(&db, 200);
+    db.sql(
+        "CREATE TABLE filler (id INT AUTO_INCREMENT PRIMARY KEY, v INT);
+         CREATE TABLE slow (v INT, w INT);
+         INSERT INTO slow SELECT seq, 0 FROM seq_1_to_5000;",
+    );
+    wait_until("slow on the second node", Duration::from_secs(10), || {
+        crate::harness::digest::count(second, &db.name, "slow", "1") == 5000
+    });
+
+    // The UPDATE commits at once on the first node; the writes after it wait for flow control,
+    // so the writer's end is when flow control let go.
+    let writer = {
+        let first = Arc::clone(first);
+        let mut sql = format!("USE `{}`; UPDATE slow SET w = w + 1;\n", db.name);
+        for i in 0..40 {
+            sql.push_str(&format!("INSERT INTO filler (v) VALUES ({i});\n"));
+        }
+        std::thread::spawn(move || {
+            first.sql(&sql);
+            Instant::now()
+        })
+    };
+    let paused_ns = || {
+        wsrep_status(first, "wsrep_flow_control_paused_ns")
+            .parse::<u64>()
+            .unwrap_or(0)
+    };
+    let before = paused_ns();
+    wait_until("flow control", Duration::from_secs(4), || {
+        paused_ns() > before + 200_000_000
+    });
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = Osarchiver::new()
+        .config_text(
+            to_files(first, &db.name, dir.path())
+                .src("max_flow_control_paused", 0.5)
+                .text(),
+        )
+        .run();
+    let run_end = Instant::now();
+    for line in [
+        out.lines_containing("throttle: pausing"),
+        out.lines_containing("throttle: resuming"),
+    ]
+    .concat()
+    {
+        eprintln!("{line}");
     }
+    let released = writer.join().expect("the writer");
+    out.assert_success()
+        .output_contains("throttle: pausing deletes: Galera flow control paused replication")
+        .output_contains("of the time since the previous check (max_flow_control_paused = 0.5)")
+        .output_contains("throttle: resuming deletes after a pause of");
+    assert!(
+        run_end > released,
+        "the run ended while flow control still paused the cluster\n{out}"
+    );
+    assert_eq!(out.table_row(&db.name, "t").num("deleted"), 200);
+    assert_eq!(rows(first, &db.name), 1);
+    wait_until(
+        "the deletes on the second node",
+        Duration::from_secs(30),
+        || rows(second, &db.name) == 1,
+    );
 }

@@ -73,6 +73,14 @@ fn deletes_pause_while_a_replica_lags() {
         )
         .run();
     let run_end = Instant::now();
+    for line in [
+        out.lines_containing("throttle: pausing"),
+        out.lines_containing("throttle: resuming"),
+    ]
+    .concat()
+    {
+        eprintln!("{line}");
+    }
     let released = holder.join().expect("the lock holder");
     out.assert_success()
         .output_contains(&format!(
@@ -81,6 +89,12 @@ fn deletes_pause_while_a_replica_lags() {
         ))
         .output_contains("(max_replication_lag = 1s)")
         .output_contains("throttle: resuming deletes after a pause of");
+    // One line for the pause, not one a second as the lag counts up.
+    assert_eq!(
+        out.lines_containing("throttle: pausing deletes").len(),
+        1,
+        "the pause is logged once\n{out}"
+    );
     // Without the pause the run would have ended seconds before the lock was released.
     assert!(
         run_end > released,
