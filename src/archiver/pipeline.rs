@@ -26,9 +26,6 @@ use crate::throttle::Throttle;
 
 use super::report::TableReport;
 
-/// How often a long table logs its progress.
-const PROGRESS_EVERY: Duration = Duration::from_secs(10);
-
 /// What the writer hands to the deleter: the batch and which rows a destination refused.
 struct Written {
     batch: Batch,
@@ -64,12 +61,14 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
         throttle,
     } = stages;
     let name = qualified(&plan.db, &plan.table);
-    let bar = if crate::progress::enabled() {
-        let estimate = estimate_rows(reader_db, plan, &source.where_clause).await;
-        crate::progress::table_bar(&name, estimate)
+    let periodic = !crate::progress::enabled() && !source.progress_interval.is_zero();
+    let estimate = if crate::progress::enabled() || periodic {
+        estimate_rows(reader_db, plan, &source.where_clause).await
     } else {
-        None
+        0
     };
+    let bar = crate::progress::table_bar(&name, estimate);
+    let started = Instant::now();
     let (to_writer, from_reader) = mpsc::channel::<Batch>(1);
     let (to_deleter, from_writer) = mpsc::channel::<Written>(1);
 
@@ -218,12 +217,11 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
             }
             if let Some(bar) = &bar {
                 bar.set_message(format!("deleted {}", counts.deleted));
-            } else if last_progress.elapsed() >= PROGRESS_EVERY {
+            } else if periodic && last_progress.elapsed() >= source.progress_interval {
                 last_progress = Instant::now();
                 tracing::info!(
-                    "{name}: {} rows archived, {} deleted so far",
-                    counts.rows,
-                    counts.deleted
+                    "{name}: {}",
+                    progress_line(counts.rows, estimate, counts.deleted, started.elapsed())
                 );
             }
         }
@@ -269,6 +267,19 @@ struct DeleteCounts {
     time: Duration,
 }
 
+/// A periodic progress line's text: rows archived (of the estimate, when there is one), deleted,
+/// and the rate since the table began.
+fn progress_line(rows: u64, estimate: u64, deleted: u64, elapsed: Duration) -> String {
+    let of = if estimate > 0 {
+        format!(" of ~{}", estimate.max(rows))
+    } else {
+        String::new()
+    };
+    let secs = elapsed.as_secs_f64();
+    let rate = if secs > 0.0 { rows as f64 / secs } else { 0.0 };
+    format!("{rows}{of} rows archived, {deleted} deleted, {rate:.0} rows/s")
+}
+
 /// The optimizer's estimate of a table's eligible rows (`EXPLAIN`), for the progress bar; 0 when
 /// it cannot tell.
 async fn estimate_rows(db: &mut Db, plan: &TablePlan, where_clause: &str) -> u64 {
@@ -287,5 +298,27 @@ async fn estimate_rows(db: &mut Db, plan: &TablePlan, where_clause: &str) -> u64
             .flatten()
             .unwrap_or(0),
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_line_says_rows_estimate_deletes_and_rate() {
+        assert_eq!(
+            progress_line(5000, 20000, 4500, Duration::from_secs(10)),
+            "5000 of ~20000 rows archived, 4500 deleted, 500 rows/s"
+        );
+        // An estimate below what is done already is raised to it; none is not shown.
+        assert_eq!(
+            progress_line(300, 100, 300, Duration::from_secs(3)),
+            "300 of ~300 rows archived, 300 deleted, 100 rows/s"
+        );
+        assert_eq!(
+            progress_line(7, 0, 0, Duration::ZERO),
+            "7 rows archived, 0 deleted, 0 rows/s"
+        );
     }
 }

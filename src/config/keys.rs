@@ -60,6 +60,7 @@ const SOURCE: &[&str] = &[
     "delete_limit",
     "bulk_insert",
     "delete_loop_delay",
+    "progress_interval",
     "max_retries",
     "retry_time_limit",
     "foreign_key_check",

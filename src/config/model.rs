@@ -78,6 +78,8 @@ pub struct Source {
     pub select_limit: u64,
     pub delete_limit: u64,
     pub delete_loop_delay: Duration,
+    /// Without a terminal, how often a long table logs its progress (zero: never).
+    pub progress_interval: Duration,
     pub retry: Retry,
     pub foreign_key_check: bool,
     /// The time budget of the run while this source is archived, from the run's start.

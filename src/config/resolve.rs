@@ -30,6 +30,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("delete_limit", "500"),
     ("bulk_insert", "1000"),
     ("delete_loop_delay", "2"),
+    ("progress_interval", "10"),
     ("max_retries", "5"),
     ("retry_time_limit", "2"),
     ("deleted_column", "deleted_at"),
@@ -342,6 +343,7 @@ fn resolve_source(
         select_limit: r.typed("select_limit", parse_positive)?,
         delete_limit: r.typed("delete_limit", parse_positive)?,
         delete_loop_delay: Duration::from_secs_f64(r.typed("delete_loop_delay", parse_seconds)?),
+        progress_interval: Duration::from_secs_f64(r.typed("progress_interval", parse_seconds)?),
         retry: r.retry()?,
         foreign_key_check: r.bool("foreign_key_check")?,
         max_runtime: match r.non_empty("max_runtime")? {

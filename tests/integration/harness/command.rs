@@ -35,6 +35,7 @@ pub struct Osarchiver {
     envs: Vec<(OsString, Option<OsString>)>,
     current_dir: Option<PathBuf>,
     timeout: Duration,
+    terminal: bool,
 }
 
 impl Default for Osarchiver {
@@ -55,6 +56,7 @@ impl Osarchiver {
             envs: Vec::new(),
             current_dir: None,
             timeout: DEFAULT_TIMEOUT,
+            terminal: false,
         }
     }
 
@@ -119,6 +121,14 @@ impl Osarchiver {
         self
     }
 
+    /// Runs the binary in a pseudo-terminal of 120 columns by 40 rows (util-linux `script`), as
+    /// at an operator's shell: its stdout and stderr are both that terminal, so both land in
+    /// [`Output::stdout`], with the terminal's `\r\n` line ends and escape sequences.
+    pub fn in_terminal(mut self) -> Osarchiver {
+        self.terminal = true;
+        self
+    }
+
     fn full_args(&self) -> Vec<OsString> {
         let mut args = Vec::new();
         if let Some(config) = &self.config {
@@ -152,9 +162,22 @@ impl Osarchiver {
             .map(|a| a.to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join(" ");
-        let mut cmd = Command::new(BINARY);
-        cmd.args(&args)
-            .stdin(Stdio::null())
+        let mut cmd = if self.terminal {
+            let quoted: Vec<String> = std::iter::once(OsStr::new(BINARY))
+                .chain(args.iter().map(OsString::as_os_str))
+                .map(|a| shell_quote(&a.to_string_lossy()))
+                .collect();
+            let mut cmd = Command::new("script");
+            cmd.arg("-qfec")
+                .arg(format!("stty cols 120 rows 40; exec {}", quoted.join(" ")))
+                .arg("/dev/null");
+            cmd
+        } else {
+            let mut cmd = Command::new(BINARY);
+            cmd.args(&args);
+            cmd
+        };
+        cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (k, v) in &self.envs {
@@ -368,4 +391,9 @@ impl Output {
         }
         self
     }
+}
+
+/// `s` as one word for `sh`.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
