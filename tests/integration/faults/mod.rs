@@ -3,8 +3,9 @@
 //! full), each ending with the same check ([`assert_nothing_lost`]): every eligible row is
 //! still in the source or in every destination (the archive database and, where configured,
 //! the file destination's SQL files), identical, and exactly once in each (each SQL file holds
-//! a row at most once); and a re-run finishes the job. Each test prints its counts (faults
-//! injected, rows checked, rows lost).
+//! a row at most once; a row a killed run wrote but did not delete is written again by the next
+//! run, whose files hold every row it deletes); and a re-run finishes the job. Each test prints
+//! its counts (faults injected, rows checked, rows lost).
 
 mod disk_full;
 mod killed;
@@ -12,6 +13,7 @@ mod lock_wait;
 mod restart;
 mod s3_gone;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::file_support::{complete_statements, decode_prefix};
@@ -95,6 +97,46 @@ impl Counts {
     }
 }
 
+/// Loads the SQL file `path` (plain, cut gzip, or tar) of `f`'s table into a new table
+/// `check`.`table` shaped like it but without a key, so that a row in the file twice shows.
+pub fn load_sql_file(f: &Fixture<'_>, path: &Path, check: &str, table: &str) {
+    let (s, src, orig) = (f.s, &f.db.name, &f.orig.name);
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let bytes = if name.ends_with(".tar") {
+        crate::file_support::run_tool("tar", &["-xOf", &path.to_string_lossy()])
+    } else {
+        decode_prefix(path)
+    };
+    let text = String::from_utf8(bytes).expect("UTF-8 SQL");
+    let sql = complete_statements(&text)
+        .replace(&format!("`{src}`.`t`"), &format!("`{check}`.`{table}`"));
+    s.sql(&format!(
+        "CREATE TABLE `{check}`.{table} LIKE `{orig}`.t;
+         ALTER TABLE `{check}`.{table} DROP PRIMARY KEY;"
+    ));
+    s.sql(&sql);
+}
+
+/// The ids of `f`'s table found in the SQL files `paths`.
+pub fn ids_in_sql_files(f: &Fixture<'_>, paths: &[std::path::PathBuf]) -> BTreeSet<u64> {
+    let check = format!("{}_ids", f.orig.name);
+    f.s.sql(&format!(
+        "DROP DATABASE IF EXISTS `{check}`; CREATE DATABASE `{check}`;"
+    ));
+    let mut ids = BTreeSet::new();
+    for (i, path) in paths.iter().enumerate() {
+        let table = format!("f{i}");
+        load_sql_file(f, path, &check, &table);
+        ids.extend(
+            f.s.sql(&format!("SELECT id FROM `{check}`.{table}"))
+                .lines()
+                .map(|l| l.trim().parse::<u64>().expect("an id")),
+        );
+    }
+    f.s.sql(&format!("DROP DATABASE `{check}`"));
+    ids
+}
+
 /// The check every fault test ends with (see the module documentation); `files`: the file
 /// destination's directory, if any. Returns the number of eligible rows checked.
 pub fn assert_nothing_lost(f: &Fixture<'_>, files: Option<&Path>, counts: &mut Counts) {
@@ -149,20 +191,8 @@ pub fn assert_nothing_lost(f: &Fixture<'_>, files: Option<&Path>, counts: &mut C
             if !name.contains(".sql") || name.ends_with(".part") {
                 continue;
             }
-            let bytes = if name.ends_with(".tar") {
-                crate::file_support::run_tool("tar", &["-xOf", &path.to_string_lossy()])
-            } else {
-                decode_prefix(path)
-            };
-            let text = String::from_utf8(bytes).expect("UTF-8 SQL");
             let table = format!("f{i}");
-            let sql = complete_statements(&text)
-                .replace(&format!("`{src}`.`t`"), &format!("`{check}`.`{table}`"));
-            s.sql(&format!(
-                "CREATE TABLE `{check}`.{table} LIKE `{orig}`.t;
-                 ALTER TABLE `{check}`.{table} DROP PRIMARY KEY;"
-            ));
-            s.sql(&sql);
+            load_sql_file(f, path, &check, &table);
             // Exactly once in each file, identical to the original.
             let n = count(s, &check, &table, "1");
             let distinct: u64 = s
