@@ -1,8 +1,9 @@
 //! Schema introspection: databases, tables with their columns and row-identifying key, foreign
 //! keys, `SHOW CREATE TABLE` and database character sets.
 //!
-//! Everything is read from `information_schema` with bound parameters; only `SHOW CREATE
-//! TABLE`, which takes no parameters, builds its statement, from quoted identifiers.
+//! Everything is read from `information_schema` with bound parameters, each query bounded to
+//! one schema (and table) so that the server opens no other database's tables; only `SHOW
+//! CREATE TABLE`, which takes no parameters, builds its statement, from quoted identifiers.
 
 use std::collections::HashMap;
 
@@ -126,6 +127,49 @@ pub struct ForeignKey {
     pub on_update: FkRule,
 }
 
+/// The `information_schema` queries, each bounded to one schema (its `?` parameters: the schema,
+/// then the table where there is one). A test checks with `EXPLAIN` that the server scans no
+/// more than one database for any of them.
+/// The base tables of a schema.
+pub const TABLES_SQL: &str = "SELECT TABLE_NAME FROM information_schema.TABLES \
+    WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
+/// The columns of every table of a schema.
+pub const COLUMNS_SQL: &str =
+    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA \
+    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? \
+    ORDER BY TABLE_NAME, ORDINAL_POSITION";
+/// The index columns of every table of a schema.
+pub const KEYS_SQL: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME \
+    FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?";
+/// The columns of the foreign keys declared in a schema.
+pub const FK_COLUMNS_SQL: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, \
+    REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME \
+    FROM information_schema.KEY_COLUMN_USAGE \
+    WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL \
+    ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION";
+/// The ON DELETE and ON UPDATE rules of the foreign keys declared in a schema.
+pub const FK_RULES_SQL: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE \
+    FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?";
+/// A schema's default character set and collation.
+pub const CHARSET_SQL: &str = "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME \
+    FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?";
+/// The columns of one table.
+pub const TABLE_COLUMNS_SQL: &str =
+    "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA \
+    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? \
+    ORDER BY ORDINAL_POSITION";
+
+/// Every query above, by name, for the test.
+pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
+    ("TABLES_SQL", TABLES_SQL),
+    ("COLUMNS_SQL", COLUMNS_SQL),
+    ("KEYS_SQL", KEYS_SQL),
+    ("FK_COLUMNS_SQL", FK_COLUMNS_SQL),
+    ("FK_RULES_SQL", FK_RULES_SQL),
+    ("CHARSET_SQL", CHARSET_SQL),
+    ("TABLE_COLUMNS_SQL", TABLE_COLUMNS_SQL),
+];
+
 /// All databases on the server, system ones included, sorted by name.
 pub async fn list_databases(conn: &mut Conn) -> mysql_async::Result<Vec<String>> {
     conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
@@ -135,23 +179,11 @@ pub async fn list_databases(conn: &mut Conn) -> mysql_async::Result<Vec<String>>
 /// The base tables of `db` (no views, sequences or system-versioned tables), sorted by name,
 /// each with its columns and its row-identifying key.
 pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<TableInfo>> {
-    let names: Vec<String> = conn
-        .exec(
-            "SELECT TABLE_NAME FROM information_schema.TABLES \
-             WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
-            (db,),
-        )
-        .await?;
+    let names: Vec<String> = conn.exec(TABLES_SQL, (db,)).await?;
 
     let mut columns: HashMap<String, Vec<ColumnInfo>> = HashMap::new();
-    let rows: Vec<(String, String, String, String, String, String)> = conn
-        .exec(
-            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA \
-             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? \
-             ORDER BY TABLE_NAME, ORDINAL_POSITION",
-            (db,),
-        )
-        .await?;
+    let rows: Vec<(String, String, String, String, String, String)> =
+        conn.exec(COLUMNS_SQL, (db,)).await?;
     for (table, name, column_type, data_type, nullable, extra) in rows {
         columns
             .entry(table)
@@ -168,13 +200,7 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
     // No ORDER BY: the server lists a table's keys in its own key order (primary key, then
     // unique keys without NULLs, ...), which is the order the choice follows.
     let mut keys: HashMap<String, Vec<IndexColumn>> = HashMap::new();
-    let rows: Vec<(String, String, u64, u64, String)> = conn
-        .exec(
-            "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME \
-             FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?",
-            (db,),
-        )
-        .await?;
+    let rows: Vec<(String, String, u64, u64, String)> = conn.exec(KEYS_SQL, (db,)).await?;
     for (table, index, non_unique, seq, column) in rows {
         if non_unique == 0 {
             keys.entry(table)
@@ -254,59 +280,48 @@ fn extra_has(extra: &str, word: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(word))
 }
 
-/// The foreign keys that involve `db`: those declared on its tables (whatever database they
-/// reference, itself included) and those declared elsewhere that reference its tables. Sorted
-/// by child database, child table and constraint name.
+/// The foreign keys declared on the tables of `db` (whatever database they reference, itself
+/// included), sorted by table and constraint name.
 ///
-/// Finding the references from other databases makes the server open every table's definition
-/// (`information_schema` has no index on the referenced schema): call it once per database and
-/// run, not per batch.
+/// Each query names one schema, so the server opens only that database's tables ("Scanned 1
+/// database"). Foreign keys declared in *other* databases that reference `db` are not looked
+/// up: that needs a scan of every table of every database, which is slow on a large server,
+/// and MariaDB 10.11.19 crashed (SIGSEGV in `create_tmp_table_for_schema`) on such a scan
+/// while other sessions ran DDL. A row such a key protects is still kept: its DELETE fails
+/// with error 1451 and the deleter isolates and reports it (see [`crate::source::delete`]).
+/// The two tables are read apart because MariaDB does not bound a join of them to one schema.
 pub async fn foreign_keys(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<ForeignKey>> {
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    );
-    let rows: Vec<Row> = conn
-        .exec(
-            "SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, \
-                    k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, \
-                    r.DELETE_RULE, r.UPDATE_RULE \
-             FROM information_schema.KEY_COLUMN_USAGE k \
-             JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
-               ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
-              AND r.TABLE_NAME = k.TABLE_NAME \
-              AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
-             WHERE k.REFERENCED_TABLE_NAME IS NOT NULL \
-               AND (k.TABLE_SCHEMA = ? OR k.REFERENCED_TABLE_SCHEMA = ?) \
-             ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
-            (db, db),
-        )
-        .await?;
+    type Column = (String, String, String, String, String, String);
+    let columns: Vec<Column> = conn.exec(FK_COLUMNS_SQL, (db,)).await?;
+    let rules: Vec<(String, String, String, String)> = conn.exec(FK_RULES_SQL, (db,)).await?;
+    let rules: HashMap<(String, String), (String, String)> = rules
+        .into_iter()
+        .map(|(t, n, d, u)| ((t, n), (d, u)))
+        .collect();
     let mut fks: Vec<ForeignKey> = Vec::new();
-    for (cdb, table, name, column, rdb, rtable, rcolumn, on_delete, on_update) in rows {
+    for (table, name, column, rdb, rtable, rcolumn) in columns {
         match fks.last_mut() {
-            Some(fk) if fk.db == cdb && fk.table == table && fk.name == name => {
+            Some(fk) if fk.table == table && fk.name == name => {
                 fk.columns.push(column);
                 fk.referenced_columns.push(rcolumn);
             }
-            _ => fks.push(ForeignKey {
-                name,
-                db: cdb,
-                table,
-                columns: vec![column],
-                referenced_db: rdb,
-                referenced_table: rtable,
-                referenced_columns: vec![rcolumn],
-                on_delete: FkRule::parse(&on_delete),
-                on_update: FkRule::parse(&on_update),
-            }),
+            _ => {
+                let (on_delete, on_update) = rules
+                    .get(&(table.clone(), name.clone()))
+                    .map(|(d, u)| (FkRule::parse(d), FkRule::parse(u)))
+                    .unwrap_or((FkRule::Restrict, FkRule::Restrict));
+                fks.push(ForeignKey {
+                    name,
+                    db: db.to_string(),
+                    table,
+                    columns: vec![column],
+                    referenced_db: rdb,
+                    referenced_table: rtable,
+                    referenced_columns: vec![rcolumn],
+                    on_delete,
+                    on_update,
+                })
+            }
         }
     }
     Ok(fks)
@@ -330,12 +345,7 @@ pub async fn database_charset(
     conn: &mut Conn,
     db: &str,
 ) -> mysql_async::Result<Option<(String, String)>> {
-    conn.exec_first(
-        "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME \
-         FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
-        (db,),
-    )
-    .await
+    conn.exec_first(CHARSET_SQL, (db,)).await
 }
 
 /// The columns of `db.table` in ordinal order, or `None` when the table does not exist: what
@@ -345,14 +355,8 @@ pub async fn table_columns(
     db: &str,
     table: &str,
 ) -> mysql_async::Result<Option<Vec<ColumnInfo>>> {
-    let rows: Vec<(String, String, String, String, String)> = conn
-        .exec(
-            "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA \
-             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? \
-             ORDER BY ORDINAL_POSITION",
-            (db, table),
-        )
-        .await?;
+    let rows: Vec<(String, String, String, String, String)> =
+        conn.exec(TABLE_COLUMNS_SQL, (db, table)).await?;
     if rows.is_empty() {
         return Ok(None);
     }

@@ -170,3 +170,33 @@ fn a_two_table_cycle_ends_and_keeps_what_cannot_go() {
         "{ax:?} {by:?}"
     );
 }
+
+/// A live child in *another* database (whose foreign keys are not looked up: that would scan
+/// every table of the server) still keeps its parent: the DELETE fails with 1451, the deleter
+/// narrows the chunk down to that row, keeps it and names the constraint; the rest goes.
+#[test]
+fn a_live_child_in_another_database_keeps_its_parent() {
+    let s = server();
+    let db = ScratchDb::create(s, "xparent");
+    let other = ScratchDb::create(s, "xchild");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_10;"
+    ));
+    other.sql(&format!(
+        "CREATE TABLE c (id INT PRIMARY KEY, t_id INT NOT NULL,
+           CONSTRAINT fk_elsewhere FOREIGN KEY (t_id) REFERENCES {} (id));
+         INSERT INTO c VALUES (1, 7);",
+        db.q("t")
+    ));
+    let out = run(&Ini::new(s, &[&db.name])
+        .src("select_limit", 4)
+        .src("delete_limit", 4));
+    out.assert_code(3);
+    assert_eq!(lines(&db.sql("SELECT id FROM t")), ["7"]);
+    assert_eq!(count(s, &db.archive(), "t", "1"), 10);
+    let row = out.table_row(&db.name, "t");
+    assert_eq!((row.num("deleted"), row.num("blocked")), (9, 1));
+    assert_eq!(row.get("errors"), "0");
+    out.output_contains("(constraint fk_elsewhere)");
+}

@@ -15,11 +15,12 @@
 //! pressure before the deletes are reached.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::harness::galera::{galera_pair, wsrep_status};
 use crate::harness::{server, Ini, Osarchiver, ScratchDb, Server, ENV_VAR};
 
+use super::pressure::{in_background, run_through, wait_running, wait_until};
 use super::{eligible_table, rows};
 
 #[test]
@@ -47,15 +48,6 @@ fn to_files(source: &Server, db: &str, dir: &std::path::Path) -> Ini {
         .src("tables", "t")
 }
 
-/// Waits until `check` holds, for at most `limit`.
-fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
-    let t0 = Instant::now();
-    while !check() {
-        assert!(t0.elapsed() < limit, "{what}: not within {limit:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 fn receive_queue(first: &Arc<Server>, second: &Arc<Server>) {
     let db = ScratchDb::create(first, "gqueue");
     eligible_table(&db, 200);
@@ -66,23 +58,14 @@ fn receive_queue(first: &Arc<Server>, second: &Arc<Server>) {
     });
 
     let hold = Duration::from_secs(4);
-    let holder = {
-        let second = Arc::clone(second);
-        let sql = format!(
+    let holder = in_background(
+        second,
+        format!(
             "FLUSH TABLES WITH READ LOCK; DO SLEEP({}); UNLOCK TABLES;",
             hold.as_secs()
-        );
-        std::thread::spawn(move || {
-            second.sql(&sql);
-            Instant::now()
-        })
-    };
-    wait_until("the lock holder", Duration::from_secs(5), || {
-        second
-            .sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'DO SLEEP%'")
-            .trim()
-            == "1"
-    });
+        ),
+    );
+    wait_running(second, "DO SLEEP", 1);
     let inserts: String = (0..40)
         .map(|i| format!("INSERT INTO filler (v) VALUES ({i});\n"))
         .collect();
@@ -95,37 +78,23 @@ fn receive_queue(first: &Arc<Server>, second: &Arc<Server>) {
     });
 
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let out = Osarchiver::new()
-        .config_text(
-            to_files(second, &db.name, dir.path())
-                .src("max_wsrep_recv_queue", 10)
-                .src("max_flow_control_paused", 0.9)
-                .text(),
-        )
-        .arg("--log-level")
-        .arg("debug")
-        .run();
-    let run_end = Instant::now();
-    for line in [
-        out.lines_containing("throttle: pausing"),
-        out.lines_containing("throttle: resuming"),
-    ]
-    .concat()
-    {
-        eprintln!("{line}");
-    }
-    let released = holder.join().expect("the lock holder");
-    out.assert_success()
-        .output_contains("throttle: pausing deletes: Galera wsrep_local_recv_queue is")
-        .output_contains("(max_wsrep_recv_queue = 10)")
-        .output_contains("throttle: resuming deletes after a pause of")
+    let out = run_through(
+        Osarchiver::new()
+            .config_text(
+                to_files(second, &db.name, dir.path())
+                    .src("max_wsrep_recv_queue", 10)
+                    .src("max_flow_control_paused", 0.9)
+                    .text(),
+            )
+            .arg("--log-level")
+            .arg("debug"),
+        [holder],
+        "Galera wsrep_local_recv_queue is",
+    );
+    out.output_contains("(max_wsrep_recv_queue = 10)")
         .output_contains("wsrep_flow_control_paused_ns")
         // The second node is desynced while it holds the lock: no flow control.
         .output_lacks("Galera flow control paused");
-    assert!(
-        run_end > released,
-        "the run ended while the receive queue was still long\n{out}"
-    );
     assert_eq!(out.table_row(&db.name, "t").num("deleted"), 200);
     assert_eq!(rows(second, &db.name), 1);
     wait_until(
@@ -149,17 +118,11 @@ fn flow_control(first: &Arc<Server>, second: &Arc<Server>) {
 
     // The UPDATE commits at once on the first node; the writes after it wait for flow control,
     // so the writer's end is when flow control let go.
-    let writer = {
-        let first = Arc::clone(first);
-        let mut sql = format!("USE `{}`; UPDATE slow SET w = w + 1;\n", db.name);
-        for i in 0..40 {
-            sql.push_str(&format!("INSERT INTO filler (v) VALUES ({i});\n"));
-        }
-        std::thread::spawn(move || {
-            first.sql(&sql);
-            Instant::now()
-        })
-    };
+    let mut sql = format!("USE `{}`; UPDATE slow SET w = w + 1;\n", db.name);
+    for i in 0..40 {
+        sql.push_str(&format!("INSERT INTO filler (v) VALUES ({i});\n"));
+    }
+    let writer = in_background(first, sql);
     let paused_ns = || {
         wsrep_status(first, "wsrep_flow_control_paused_ns")
             .parse::<u64>()
@@ -171,31 +134,16 @@ fn flow_control(first: &Arc<Server>, second: &Arc<Server>) {
     });
 
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let out = Osarchiver::new()
-        .config_text(
+    let out = run_through(
+        Osarchiver::new().config_text(
             to_files(first, &db.name, dir.path())
                 .src("max_flow_control_paused", 0.5)
                 .text(),
-        )
-        .run();
-    let run_end = Instant::now();
-    for line in [
-        out.lines_containing("throttle: pausing"),
-        out.lines_containing("throttle: resuming"),
-    ]
-    .concat()
-    {
-        eprintln!("{line}");
-    }
-    let released = writer.join().expect("the writer");
-    out.assert_success()
-        .output_contains("throttle: pausing deletes: Galera flow control paused replication")
-        .output_contains("of the time since the previous check (max_flow_control_paused = 0.5)")
-        .output_contains("throttle: resuming deletes after a pause of");
-    assert!(
-        run_end > released,
-        "the run ended while flow control still paused the cluster\n{out}"
+        ),
+        [writer],
+        "Galera flow control paused replication",
     );
+    out.output_contains("of the time since the previous check (max_flow_control_paused = 0.5)");
     assert_eq!(out.table_row(&db.name, "t").num("deleted"), 200);
     assert_eq!(rows(first, &db.name), 1);
     wait_until(

@@ -6,6 +6,7 @@
 
 mod galera;
 mod locks;
+mod pressure;
 mod progress;
 mod replica_lag;
 mod report;

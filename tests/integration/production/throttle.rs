@@ -3,10 +3,10 @@
 //! itself and finishes with code 0. On a dedicated server, so other tests do not count.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::harness::{dedicated_server, server, Ini, Osarchiver, ScratchDb, ENV_VAR};
 
+use super::pressure::{in_background, run_through, wait_running};
 use super::{eligible_table, rows};
 
 #[test]
@@ -21,42 +21,19 @@ fn deletes_pause_while_threads_running_is_over_the_limit() {
     let db = ScratchDb::create(&s, "threads");
     eligible_table(&db, 20);
     let sleepers: Vec<_> = (0..4)
-        .map(|_| {
-            let s = Arc::clone(&s);
-            std::thread::spawn(move || s.sql("SELECT SLEEP(3)"))
-        })
+        .map(|_| in_background(&s, "SELECT SLEEP(3)".to_string()))
         .collect();
-    // Wait until the sleepers run.
-    let t0 = std::time::Instant::now();
-    while s
-        .sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP%'")
-        .trim()
-        != "4"
-    {
-        assert!(
-            t0.elapsed() < Duration::from_secs(5),
-            "the sleepers did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = Osarchiver::new()
-        .config_text(
+    wait_running(&s, "SELECT SLEEP", 4);
+    run_through(
+        Osarchiver::new().config_text(
             Ini::new(&s, &[&db.name])
                 .src("max_threads_running", 3)
                 .text(),
-        )
-        .run();
-    for t in sleepers {
-        t.join().unwrap();
-    }
-    out.assert_success()
-        .output_contains("throttle: pausing deletes: Threads_running on the source is")
-        .output_contains("(max_threads_running = 3)")
-        .output_contains("throttle: resuming deletes after a pause of");
-    assert!(
-        out.elapsed > Duration::from_millis(1500),
-        "no real pause\n{out}"
-    );
+        ),
+        sleepers,
+        "Threads_running on the source is",
+    )
+    .output_contains("(max_threads_running = 3)");
     assert_eq!(rows(&s, &db.name), 1);
     assert_eq!(rows(&s, &db.archive()), 20);
 }
