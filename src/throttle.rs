@@ -36,6 +36,8 @@ pub struct Throttle {
     monitor: Option<Db>,
     replicas: Vec<(String, Option<Db>)>,
     last_check: Option<Instant>,
+    /// The time deletes spent paused so far.
+    paused: Duration,
     /// The previous reading of `wsrep_flow_control_paused_ns`, and when it was taken.
     flow_control: Option<(Instant, u64)>,
     stop: Stop,
@@ -75,6 +77,7 @@ impl Throttle {
             source: source.clone(),
             monitor: None,
             last_check: None,
+            paused: Duration::ZERO,
             flow_control: None,
             stop,
         }
@@ -93,6 +96,11 @@ impl Throttle {
             },
             Stop::new(),
         )
+    }
+
+    /// The time deletes have spent paused by this throttle so far.
+    pub fn paused(&self) -> Duration {
+        self.paused
     }
 
     /// Returns at once when no check is due or nothing is over its threshold; otherwise pauses
@@ -115,6 +123,7 @@ impl Throttle {
             let causes = self.causes().await;
             if causes.is_empty() {
                 if logged.is_some() {
+                    self.paused += started.elapsed();
                     tracing::info!(
                         "throttle: resuming deletes after a pause of {:.1}s",
                         started.elapsed().as_secs_f64()
@@ -145,6 +154,7 @@ impl Throttle {
                 }
             }
             if !self.stop.sleep(CHECK_EVERY).await {
+                self.paused += started.elapsed();
                 tracing::warn!(
                     "throttle: stop requested during a pause ({}): the rows of the batches already archived stay in the source",
                     self.stop.reason().map(|r| r.describe()).unwrap_or("stop")

@@ -61,6 +61,7 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
         throttle,
     } = stages;
     let name = qualified(&plan.db, &plan.table);
+    let paused_before = throttle.paused();
     let periodic = !crate::progress::enabled() && !source.progress_interval.is_zero();
     let estimate = if crate::progress::enabled() || periodic {
         estimate_rows(reader_db, plan, &source.where_clause).await
@@ -245,6 +246,7 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
     r.timing.read += read_time;
     r.timing.write += write_time;
     r.timing.delete += deleted.time;
+    r.timing.throttled += throttle.paused().saturating_sub(paused_before);
     // Report every stage's failure: the first one is the cause, the others follow from it.
     let errors: Vec<String> = [read_result, write_result, delete_result]
         .into_iter()

@@ -42,8 +42,10 @@ pub struct Timing {
     pub read: Duration,
     /// Writing to every destination (committed, fsynced).
     pub write: Duration,
-    /// Deleting from the source, delays between chunks included.
+    /// Deleting from the source, delays between chunks and throttle pauses included.
     pub delete: Duration,
+    /// Deletes paused by the throttle (replica lag, Galera, `Threads_running`).
+    pub throttled: Duration,
 }
 
 impl TableReport {
@@ -98,6 +100,7 @@ impl TableReport {
                 "read": self.timing.read.as_secs_f64(),
                 "write": self.timing.write.as_secs_f64(),
                 "delete": self.timing.delete.as_secs_f64(),
+                "throttled": self.timing.throttled.as_secs_f64(),
             },
         })
     }

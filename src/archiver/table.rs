@@ -34,10 +34,11 @@ impl SourceRun<'_> {
         }
         r.elapsed = started.elapsed();
         tracing::debug!(
-            "{name}: time reading {:.2}s, writing {:.2}s, deleting {:.2}s",
+            "{name}: time reading {:.2}s, writing {:.2}s, deleting {:.2}s (paused by the throttle {:.2}s)",
             r.timing.read.as_secs_f64(),
             r.timing.write.as_secs_f64(),
-            r.timing.delete.as_secs_f64()
+            r.timing.delete.as_secs_f64(),
+            r.timing.throttled.as_secs_f64()
         );
         tracing::info!(
             "{name}: {} {} rows, archived [{}], deleted {}, blocked {}, conflicts {}, changed {} in {:.1}s",

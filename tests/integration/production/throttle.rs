@@ -24,16 +24,23 @@ fn deletes_pause_while_threads_running_is_over_the_limit() {
         .map(|_| in_background(&s, "SELECT SLEEP(3)".to_string()))
         .collect();
     wait_running(&s, "SELECT SLEEP", 4);
-    run_through(
-        Osarchiver::new().config_text(
-            Ini::new(&s, &[&db.name])
-                .src("max_threads_running", 3)
-                .text(),
-        ),
-        sleepers,
-        "Threads_running on the source is",
-    )
-    .output_contains("(max_threads_running = 3)");
+    let run = Osarchiver::new().config_text(
+        Ini::new(&s, &[&db.name])
+            .src("max_threads_running", 3)
+            .text(),
+    );
+    let report = run.dir().join("report.json");
+    let run = run.arg("--report").arg(&report);
+    // `out` keeps the run's directory, and the report in it.
+    let out = run_through(run, sleepers, "Threads_running on the source is");
+    out.output_contains("(max_threads_running = 3)");
+    // The report says how long the deletes were held back.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let throttled = report["tables"][0]["timing_seconds"]["throttled"]
+        .as_f64()
+        .expect("timing_seconds.throttled");
+    assert!(throttled >= 0.5, "throttled {throttled}s in {report}");
     assert_eq!(rows(&s, &db.name), 1);
     assert_eq!(rows(&s, &db.archive()), 20);
 }
