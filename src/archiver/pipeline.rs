@@ -15,7 +15,8 @@ use tokio::sync::mpsc;
 use crate::config::Source;
 use crate::destination::{Dest, Target};
 use crate::mysql::conn::Db;
-use crate::mysql::ident::qualified;
+use crate::mysql::ident::{qualified, quote_ident};
+use crate::mysql::literal::{literal, LiteralKind};
 use crate::mysql::retry::with_retry;
 use crate::source::batch::Batch;
 use crate::source::delete::{blocked_report, delete_rows};
@@ -144,6 +145,16 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
                             batch.describe_key(row, &plan.key, &plan.key_pos),
                             d.name(),
                         );
+                        if let Target::Db(archive) = t {
+                            let cond = key_condition(plan, &batch, row);
+                            let copy = qualified(&archive.db, &archive.table);
+                            tracing::warn!(
+                                "  compare them: SELECT * FROM {name} WHERE {cond}; SELECT * FROM {copy} WHERE {cond};"
+                            );
+                            tracing::warn!(
+                                "  to archive the source row instead, remove the archived copy (DELETE FROM {copy} WHERE {cond};): the next run archives and deletes it"
+                            );
+                        }
                     }
                 }
             }
@@ -267,6 +278,23 @@ struct DeleteCounts {
     blocked: u64,
     changed: u64,
     time: Duration,
+}
+
+/// `key = value AND ...` naming row `row` of `batch` by its key, values as SQL literals.
+fn key_condition(plan: &TablePlan, batch: &Batch, row: usize) -> String {
+    let kinds = LiteralKind::of_columns(&batch.columns);
+    plan.key
+        .iter()
+        .zip(&plan.key_pos)
+        .map(|(column, &i)| {
+            format!(
+                "{} = {}",
+                quote_ident(column),
+                literal(&batch.rows[row][i], kinds[i])
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// A periodic progress line's text: rows archived (of the estimate, when there is one), deleted,

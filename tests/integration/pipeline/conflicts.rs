@@ -44,7 +44,21 @@ fn a_different_archive_row_under_the_same_key_keeps_the_source_row() {
     out.output_contains(&format!(
         "`{}`.`t`: row (id=1) kept: destination dst already holds a different row with this key",
         db.name
+    ))
+    .output_contains(&format!(
+        "compare them: SELECT * FROM `{0}`.`t` WHERE `id` = 1; SELECT * FROM `{1}`.`t` WHERE `id` = 1;",
+        db.name,
+        db.archive()
+    ))
+    .output_contains(&format!(
+        "remove the archived copy (DELETE FROM `{}`.`t` WHERE `id` = 1;)",
+        db.archive()
     ));
+    // The operator follows the advice: the next run archives the source row and deletes it.
+    s.sql(&format!("DELETE FROM `{}`.t WHERE id = 1", db.archive()));
+    run(&Ini::new(s, &[&db.name]).src("tables", "t")).assert_success();
+    assert_eq!(count(s, &db.name, "t", "1"), 0);
+    assert_eq!(digest(s, &db.archive(), "t", "id = 1"), kept);
 
     assert_eq!(lines(&db.sql("SELECT id, v FROM ci")), ["1\tabc"]);
     assert_eq!(
