@@ -3,54 +3,129 @@
 //! multipart upload, `delete_after_upload`, a dry run that uploads nothing, and an
 //! unreachable endpoint that keeps the local file and fails the run.
 
+use std::path::PathBuf;
+
 use crate::file_support::{count, file_names, simple_table};
 use crate::harness::moto::{moto, Moto};
-use crate::harness::{server as test_server, ScratchDb};
+use crate::harness::{server as test_server, Output, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
 use crate::remote_support::{config, split_object};
 
-fn store(moto: &Moto, bucket: &str, extra: &str) -> String {
-    format!(
-        "backend = s3\nbucket = {bucket}\nupload_backoff = 0.1\nupload_attempts = 2\n\
-         opt_endpoint_url = {}\nopt_region = us-east-1\nopt_aws_access_key_id = testing\n\
-         opt_aws_secret_access_key = testing\nopt_create_bucket = true\n{extra}",
-        moto.endpoint()
-    )
+/// Store options that make files over 8 KiB go up in parts of 8 KiB.
+const PARTS: &str = "opt_multipart_threshold = 8K\nopt_part_size = 8K";
+
+/// A test's database with table `t`, a run of its own and a new bucket name: what each test
+/// here starts from.
+struct S3Case {
+    db: ScratchDb<'static>,
+    cmd: Osarchiver,
+    dir: PathBuf,
+    bucket: String,
 }
 
-fn bucket() -> String {
-    unique_name("osa-s3").replace('_', "-").to_lowercase()
+impl S3Case {
+    /// Database `<tag>_...` with `rows` eligible rows in `t`.
+    fn new(tag: &str, rows: u32) -> S3Case {
+        let db = ScratchDb::create(test_server(), tag);
+        simple_table(&db.q("t"), rows);
+        let cmd = Osarchiver::new();
+        let dir = cmd.dir().join("out");
+        S3Case {
+            db,
+            cmd,
+            dir,
+            bucket: unique_name("osa-s3").replace('_', "-").to_lowercase(),
+        }
+    }
+
+    /// Adds arguments or environment to the run.
+    fn with(mut self, f: impl FnOnce(Osarchiver) -> Osarchiver) -> S3Case {
+        self.cmd = f(self.cmd);
+        self
+    }
+
+    /// Runs with files `formats` packed as `archive_format`, uploaded to the bucket on `moto`
+    /// with the test credentials and the store keys `extra`.
+    fn run(self, moto: &Moto, formats: &str, archive_format: &str, extra: &str) -> S3Run {
+        let store = format!(
+            "backend = s3\nbucket = {}\nupload_backoff = 0.1\nupload_attempts = 2\n\
+             opt_endpoint_url = {}\nopt_region = us-east-1\nopt_aws_access_key_id = testing\n\
+             opt_aws_secret_access_key = testing\nopt_create_bucket = true\n{extra}",
+            self.bucket,
+            moto.endpoint()
+        );
+        self.run_store(formats, archive_format, &store)
+    }
+
+    /// Runs with files `formats` packed as `archive_format`, uploaded to the store section
+    /// `store`.
+    fn run_store(self, formats: &str, archive_format: &str, store: &str) -> S3Run {
+        let text = config(&self.db.name, &self.dir, formats, archive_format, store);
+        S3Run {
+            out: self.cmd.config_text(text).run(),
+            db: self.db,
+            dir: self.dir,
+            bucket: self.bucket,
+        }
+    }
+}
+
+/// What an [`S3Case`] run did.
+struct S3Run {
+    db: ScratchDb<'static>,
+    /// The file destination's directory.
+    dir: PathBuf,
+    bucket: String,
+    out: Output,
+}
+
+impl S3Run {
+    /// The name of table `t`'s local file with extension `ext` (`csv.tar`...).
+    fn file(&self, ext: &str) -> String {
+        format!("{}.t.{ext}", self.db.name)
+    }
+
+    /// The key of the bucket's only object, after checking that it downloads identical to the
+    /// local file of `t` with extension `ext`.
+    fn only_object(&self, moto: &Moto, ext: &str) -> String {
+        let out = &self.out;
+        let keys = moto.list(&self.bucket);
+        assert_eq!(keys.len(), 1, "{keys:?}\n{out}");
+        let local = std::fs::read(self.dir.join(self.file(ext))).unwrap();
+        let stored = moto.get(&self.bucket, &keys[0]);
+        assert!(
+            stored.as_ref() == Some(&local),
+            "{} differs\n{out}",
+            keys[0]
+        );
+        keys[0].clone()
+    }
+
+    /// The object's ETag, without quotes.
+    fn etag(&self, moto: &Moto, key: &str) -> String {
+        let etag = moto.header(&self.bucket, key, "etag", &[]).unwrap();
+        etag.trim_matches('"').to_string()
+    }
 }
 
 #[test]
 fn s3_uploads_each_table_files_and_they_download_identical() {
     let Some(moto) = moto() else { return };
-    let db = ScratchDb::create(test_server(), "osa_s3_up");
-    simple_table(&db.q("t"), 30);
-    simple_table(&db.q("u"), 5);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let b = bucket();
-    let out = cmd
-        .config_text(config(
-            &db.name,
-            &dir,
-            "csv, sql",
-            "gztar",
-            &store(moto, &b, "file_name_prefix = archives/x"),
-        ))
-        .run();
+    let case = S3Case::new("osa_s3_up", 30);
+    simple_table(&case.db.q("u"), 5);
+    let run = case.run(moto, "csv, sql", "gztar", "file_name_prefix = archives/x");
+    let (out, b, dir) = (&run.out, &run.bucket, &run.dir);
     out.assert_success();
-    let local = file_names(&dir);
+    let local = file_names(dir);
     assert_eq!(local.len(), 4, "{local:?}\n{out}");
-    let keys = moto.list(&b);
+    let keys = moto.list(b);
     assert_eq!(keys.len(), 4, "{keys:?}\n{out}");
     let mut uploaded = Vec::new();
     for key in &keys {
         assert!(key.starts_with("archives/"), "{key}");
         let (_, file) = key.rsplit_once('/').unwrap();
         let bytes = moto
-            .get(&b, key)
+            .get(b, key)
             .unwrap_or_else(|| panic!("{key} does not download\n{out}"));
         assert_eq!(bytes, std::fs::read(dir.join(file)).unwrap(), "{key}");
         uploaded.push(file.to_string());
@@ -58,114 +133,63 @@ fn s3_uploads_each_table_files_and_they_download_identical() {
     uploaded.sort();
     assert_eq!(uploaded, local);
     out.output_contains("uploaded ");
-    assert_eq!(count(&db.q("t")), 0);
+    assert_eq!(count(&run.db.q("t")), 0);
 }
 
 #[test]
 fn s3_objects_are_named_prefix_date_file_without_a_leading_slash() {
     let Some(moto) = moto() else { return };
-    let db = ScratchDb::create(test_server(), "osa_s3_nm");
-    simple_table(&db.q("t"), 3);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let b = bucket();
-    cmd.config_text(config(&db.name, &dir, "sql", "zst", &store(moto, &b, "")))
-        .run()
-        .assert_success();
-    let keys = moto.list(&b);
-    assert_eq!(keys.len(), 1, "{keys:?}");
-    let (_, file) = split_object(&keys[0], None);
-    assert_eq!(file, format!("{}.t.sql.zst", db.name));
+    let run = S3Case::new("osa_s3_nm", 3).run(moto, "sql", "zst", "");
+    run.out.assert_success();
+    let key = run.only_object(moto, "sql.zst");
+    let (_, file) = split_object(&key, None);
+    assert_eq!(file, run.file("sql.zst"));
 }
 
 #[test]
 fn s3_large_files_go_up_in_parts_and_come_back_identical() {
     let Some(moto) = moto() else { return };
-    let db = ScratchDb::create(test_server(), "osa_s3_mp");
-    simple_table(&db.q("t"), 400);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let b = bucket();
-    let out = cmd
-        .config_text(config(
-            &db.name,
-            &dir,
-            "csv",
-            "tar",
-            &store(moto, &b, "opt_multipart_threshold = 8K\nopt_part_size = 8K"),
-        ))
-        .run();
-    out.assert_success();
-    let file = format!("{}.t.csv.tar", db.name);
-    let local = std::fs::read(dir.join(&file)).unwrap();
-    assert!(local.len() > 3 * 8192, "{} bytes only", local.len());
-    let keys = moto.list(&b);
-    assert_eq!(keys.len(), 1, "{keys:?}");
-    assert_eq!(moto.get(&b, &keys[0]).unwrap(), local);
-    let etag = moto
-        .head(&b, &keys[0])
-        .into_iter()
-        .find(|(k, _)| k == "etag")
-        .map(|(_, v)| v)
-        .unwrap();
-    let parts = local.len().div_ceil(8192);
-    assert!(
-        etag.trim_matches('"').ends_with(&format!("-{parts}")),
-        "{etag}"
-    );
+    let run = S3Case::new("osa_s3_mp", 400).run(moto, "csv", "tar", PARTS);
+    run.out.assert_success();
+    let size = std::fs::metadata(run.dir.join(run.file("csv.tar")))
+        .unwrap()
+        .len();
+    assert!(size > 3 * 8192, "{size} bytes only");
+    let key = run.only_object(moto, "csv.tar");
+    let etag = run.etag(moto, &key);
+    let parts = size.div_ceil(8192);
+    assert!(etag.ends_with(&format!("-{parts}")), "{etag}");
 }
 
 #[test]
 fn s3_delete_after_upload_removes_the_uploaded_local_file() {
     let Some(moto) = moto() else { return };
-    let db = ScratchDb::create(test_server(), "osa_s3_del");
-    simple_table(&db.q("t"), 3);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let b = bucket();
-    let out = cmd
-        .config_text(config(
-            &db.name,
-            &dir,
-            "csv",
-            "tar",
-            &store(moto, &b, "delete_after_upload = true"),
-        ))
-        .run();
-    out.assert_success();
-    assert_eq!(file_names(&dir), Vec::<String>::new(), "{out}");
-    assert_eq!(moto.list(&b).len(), 1);
+    let run = S3Case::new("osa_s3_del", 3).run(moto, "csv", "tar", "delete_after_upload = true");
+    run.out.assert_success();
+    assert_eq!(file_names(&run.dir), Vec::<String>::new(), "{}", run.out);
+    assert_eq!(moto.list(&run.bucket).len(), 1);
 }
 
 #[test]
 fn s3_dry_run_uploads_nothing_and_says_what_it_would_upload() {
     let Some(moto) = moto() else { return };
-    let db = ScratchDb::create(test_server(), "osa_s3_dry");
-    simple_table(&db.q("t"), 3);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let b = bucket();
-    let out = cmd
-        .config_text(config(&db.name, &dir, "csv", "gz", &store(moto, &b, "")))
-        .arg("--dry-run")
-        .run();
+    let run = S3Case::new("osa_s3_dry", 3)
+        .with(|c| c.arg("--dry-run"))
+        .run(moto, "csv", "gz", "");
+    let out = &run.out;
     out.assert_success();
     out.output_contains(&format!(
-        "would upload {}.t.csv.gz to remote store r",
-        db.name
+        "would upload {} to remote store r",
+        run.file("csv.gz")
     ));
-    let (status, _, _) =
-        crate::harness::services::http("HEAD", &format!("{}/{b}", moto.endpoint()), &[]);
+    let url = format!("{}/{}", moto.endpoint(), run.bucket);
+    let (status, _, _) = crate::harness::services::http("HEAD", &url, &[]);
     assert_eq!(status, 404, "the bucket was created in a dry run\n{out}");
-    assert_eq!(count(&db.q("t")), 3);
+    assert_eq!(count(&run.db.q("t")), 3);
 }
 
 #[test]
 fn s3_unreachable_endpoint_keeps_the_local_file_and_fails_the_run() {
-    let db = ScratchDb::create(test_server(), "osa_s3_down");
-    simple_table(&db.q("t"), 3);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
     // A port nothing listens on.
     let port = crate::harness::services::free_ports(1)[0];
     let store = format!(
@@ -173,15 +197,17 @@ fn s3_unreachable_endpoint_keeps_the_local_file_and_fails_the_run() {
          opt_endpoint_url = http://127.0.0.1:{port}\nopt_region = us-east-1\n\
          opt_aws_access_key_id = x\nopt_aws_secret_access_key = y\n"
     );
-    let out = cmd
-        .config_text(config(&db.name, &dir, "sql", "tar", &store))
-        .run();
+    let run = S3Case::new("osa_s3_down", 3).run_store("sql", "tar", &store);
+    let out = &run.out;
     assert_ne!(out.code, Some(0), "{out}");
     out.assert_no_panic();
-    let file = format!("{}.t.sql.tar", db.name);
-    assert_eq!(file_names(&dir), vec![file.clone()], "{out}");
+    let file = run.file("sql.tar");
+    assert_eq!(file_names(&run.dir), vec![file.clone()], "{out}");
     out.output_contains("remote store r: cannot upload")
         .output_contains("(3 attempts)")
-        .output_contains(&format!("the file stays in {}", dir.join(&file).display()));
+        .output_contains(&format!(
+            "the file stays in {}",
+            run.dir.join(&file).display()
+        ));
     assert_eq!(out.lines_containing("failed (attempt").len(), 2, "{out}");
 }

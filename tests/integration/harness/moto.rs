@@ -66,12 +66,26 @@ impl Moto {
         keys
     }
 
-    /// An object's headers (HEAD), lower-case names.
-    pub fn head(&self, bucket: &str, key: &str) -> Vec<(String, String)> {
-        let (status, headers, _) =
-            super::services::http("HEAD", &format!("{}/{bucket}/{key}", self.endpoint()), &[]);
+    /// An object's headers (HEAD with the `request` headers), lower-case names.
+    pub fn head(&self, bucket: &str, key: &str, request: &[(&str, &str)]) -> Vec<(String, String)> {
+        let url = format!("{}/{bucket}/{key}", self.endpoint());
+        let (status, headers, _) = super::services::http("HEAD", &url, request);
         assert_eq!(status, 200, "HEAD {bucket}/{key}");
         headers
+    }
+
+    /// One header (lower-case `name`) of an object's HEAD with the `request` headers.
+    pub fn header(
+        &self,
+        bucket: &str,
+        key: &str,
+        name: &str,
+        request: &[(&str, &str)],
+    ) -> Option<String> {
+        self.head(bucket, key, request)
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 }
 
