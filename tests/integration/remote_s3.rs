@@ -1,7 +1,8 @@
 //! The S3 remote store against a real S3 API on loopback (moto, see `harness/moto.rs`): each
 //! table's files uploaded as `<prefix>/<date>/<file>` and downloaded back byte for byte, a
-//! multipart upload, `delete_after_upload`, a dry run that uploads nothing, and an
-//! unreachable endpoint that keeps the local file and fails the run.
+//! multipart upload, `delete_after_upload`, a dry run that uploads nothing, an unreachable
+//! endpoint that keeps the local file and fails the run, and credentials from the AWS default
+//! chain (the environment, `opt_profile` in a credentials file).
 
 use std::path::PathBuf;
 
@@ -21,7 +22,21 @@ struct S3Case {
     cmd: Osarchiver,
     dir: PathBuf,
     bucket: String,
+    /// Whether the section has the test credentials (see [`S3Case::chain_only`]).
+    keys: bool,
 }
+
+/// The environment variables that give the AWS default chain credentials or a profile.
+const CHAIN_VARS: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+];
 
 impl S3Case {
     /// Database `<tag>_...` with `rows` eligible rows in `t`.
@@ -35,7 +50,25 @@ impl S3Case {
             cmd,
             dir,
             bucket: unique_name("osa-s3").replace('_', "-").to_lowercase(),
+            keys: true,
         }
+    }
+
+    /// No credentials in the section, and an AWS default chain that finds none: none of
+    /// [`CHAIN_VARS`], empty shared credentials and config files, no instance metadata. The
+    /// test adds what the chain should find.
+    fn chain_only(mut self) -> S3Case {
+        let empty = self.cmd.dir().join("empty");
+        std::fs::write(&empty, "").unwrap();
+        self.keys = false;
+        self.with(|mut c| {
+            for var in CHAIN_VARS {
+                c = c.env_remove(var);
+            }
+            c.env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+                .env("AWS_CONFIG_FILE", &empty)
+                .env("AWS_EC2_METADATA_DISABLED", "true")
+        })
     }
 
     /// Adds arguments or environment to the run.
@@ -45,12 +78,17 @@ impl S3Case {
     }
 
     /// Runs with files `formats` packed as `archive_format`, uploaded to the bucket on `moto`
-    /// with the test credentials and the store keys `extra`.
+    /// with the test credentials (unless [`S3Case::chain_only`]) and the store keys `extra`.
     fn run(self, moto: &Moto, formats: &str, archive_format: &str, extra: &str) -> S3Run {
+        let keys = if self.keys {
+            "opt_aws_access_key_id = testing\nopt_aws_secret_access_key = testing\n"
+        } else {
+            ""
+        };
         let store = format!(
             "backend = s3\nbucket = {}\nupload_backoff = 0.1\nupload_attempts = 2\n\
-             opt_endpoint_url = {}\nopt_region = us-east-1\nopt_aws_access_key_id = testing\n\
-             opt_aws_secret_access_key = testing\nopt_create_bucket = true\n{extra}",
+             opt_endpoint_url = {}\nopt_region = us-east-1\n{keys}\
+             opt_create_bucket = true\n{extra}",
             self.bucket,
             moto.endpoint()
         );
@@ -210,4 +248,36 @@ fn s3_unreachable_endpoint_keeps_the_local_file_and_fails_the_run() {
             run.dir.join(&file).display()
         ));
     assert_eq!(out.lines_containing("failed (attempt").len(), 2, "{out}");
+}
+
+#[test]
+fn s3_credentials_from_the_environment_upload() {
+    let Some(moto) = moto() else { return };
+    let run = S3Case::new("osa_s3_env", 3)
+        .chain_only()
+        .with(|c| {
+            c.env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing")
+        })
+        .run(moto, "csv", "tar", "");
+    run.out.assert_success();
+    run.only_object(moto, "csv.tar");
+}
+
+#[test]
+fn s3_credentials_from_the_opt_profile_of_a_credentials_file_upload() {
+    let Some(moto) = moto() else { return };
+    let case = S3Case::new("osa_s3_prof", 3).chain_only();
+    // Only the named profile: no [default] the chain could fall back on.
+    let file = case.cmd.dir().join("credentials");
+    std::fs::write(
+        &file,
+        "[osa-test]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    let run = case
+        .with(|c| c.env("AWS_SHARED_CREDENTIALS_FILE", &file))
+        .run(moto, "csv", "tar", "opt_profile = osa-test");
+    run.out.assert_success();
+    run.only_object(moto, "csv.tar");
 }
