@@ -2,7 +2,7 @@
 //! table's files uploaded as `<prefix>/<date>/<file>` and downloaded back byte for byte, a
 //! multipart upload, `delete_after_upload`, a dry run that uploads nothing, an unreachable
 //! endpoint that keeps the local file and fails the run, and credentials from the AWS default
-//! chain (the environment, `opt_profile` in a credentials file).
+//! chain (the environment, `opt_profile` in a credentials file) or none, which fails at once.
 
 use std::path::PathBuf;
 
@@ -75,6 +75,13 @@ impl S3Case {
     fn with(mut self, f: impl FnOnce(Osarchiver) -> Osarchiver) -> S3Case {
         self.cmd = f(self.cmd);
         self
+    }
+
+    /// A shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`) with the profiles `text`.
+    fn credentials_file(self, text: &str) -> S3Case {
+        let file = self.cmd.dir().join("credentials");
+        std::fs::write(&file, text).unwrap();
+        self.with(|c| c.env("AWS_SHARED_CREDENTIALS_FILE", &file))
     }
 
     /// Runs with files `formats` packed as `archive_format`, uploaded to the bucket on `moto`
@@ -267,17 +274,41 @@ fn s3_credentials_from_the_environment_upload() {
 #[test]
 fn s3_credentials_from_the_opt_profile_of_a_credentials_file_upload() {
     let Some(moto) = moto() else { return };
-    let case = S3Case::new("osa_s3_prof", 3).chain_only();
     // Only the named profile: no [default] the chain could fall back on.
-    let file = case.cmd.dir().join("credentials");
-    std::fs::write(
-        &file,
-        "[osa-test]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
-    )
-    .unwrap();
-    let run = case
-        .with(|c| c.env("AWS_SHARED_CREDENTIALS_FILE", &file))
+    let run = S3Case::new("osa_s3_prof", 3)
+        .chain_only()
+        .credentials_file(
+            "[osa-test]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+        )
         .run(moto, "csv", "tar", "opt_profile = osa-test");
     run.out.assert_success();
     run.only_object(moto, "csv.tar");
+}
+
+#[test]
+fn s3_without_credentials_the_run_fails_at_once_and_keeps_the_local_file() {
+    let Some(moto) = moto() else { return };
+    // Nothing anywhere, then a profile that the credentials file does not have.
+    for (tag, extra, why) in [
+        ("osa_s3_nocred", "", "no credentials found in chain"),
+        (
+            "osa_s3_noprof",
+            "opt_profile = missing",
+            "profile `missing` was not defined",
+        ),
+    ] {
+        let run = S3Case::new(tag, 3)
+            .chain_only()
+            .credentials_file("[other]\naws_access_key_id = a\naws_secret_access_key = b\n")
+            .run(moto, "sql", "tar", extra);
+        let out = &run.out;
+        out.assert_code(1).assert_no_panic();
+        assert_eq!(file_names(&run.dir), vec![run.file("sql.tar")], "{out}");
+        assert_eq!(moto.list(&run.bucket), Vec::<String>::new(), "{out}");
+        out.output_contains("remote store r: cannot upload")
+            .output_contains("(1 attempt): no AWS credentials: set opt_aws_access_key_id")
+            .output_contains(why)
+            .output_contains("the file stays in");
+        assert_eq!(out.lines_containing("failed (attempt").len(), 0, "{out}");
+    }
 }

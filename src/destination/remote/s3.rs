@@ -13,6 +13,9 @@
 //! followed by `-<parts>` for a multipart one) unless the store encrypts with KMS (whose
 //! ETags are not MD5s).
 //!
+//! Credentials are asked for before the first request: when neither the section nor the AWS
+//! default chain has any, the upload fails at once (not retried) naming the options to set.
+//!
 //! The SDK is async: the blocking upload runs it on the run's tokio runtime
 //! (`Handle::block_on`, from the destination's blocking background job).
 
@@ -174,6 +177,7 @@ impl S3Store {
             .or_else(Region::new("us-east-1"));
         loader = loader.region(region);
         let shared = loader.load().await;
+        credentials(&shared).await?;
         let (calc, valid) = if s.when_supported {
             (
                 RequestChecksumCalculation::WhenSupported,
@@ -404,6 +408,41 @@ impl S3Store {
             })?;
         Ok(format!("{}-{}", hex(&Md5::digest(&md5s)), number - 1))
     }
+}
+
+/// Asks the configuration's credentials provider (the section's keys, or the AWS default
+/// chain) for credentials before the first request: when there are none, the upload fails at
+/// once (a permanent error, not retried) with the options to set, rather than with a dispatch
+/// failure at each attempt. A provider that fails (IMDS or STS down, a timeout) is transient.
+async fn credentials(shared: &aws_config::SdkConfig) -> Result<(), UploadError> {
+    use aws_credential_types::provider::error::CredentialsError;
+    use aws_sdk_s3::config::ProvideCredentials;
+    let Some(provider) = shared.credentials_provider() else {
+        return Ok(());
+    };
+    let Err(e) = provider.provide_credentials().await else {
+        return Ok(());
+    };
+    // The error and its causes on one line (the chain lists its providers on lines of their own).
+    let mut why = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        why = format!("{why}: {cause}");
+        source = cause.source();
+    }
+    let why = why.replace(":\n  ", ": ").replace("\n  ", "; ");
+    let message = format!(
+        "no AWS credentials: set opt_aws_access_key_id and opt_aws_secret_access_key, or \
+         opt_profile, or give them to the AWS default chain (AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/credentials, web identity, ECS, EC2 instance \
+         metadata); {why}"
+    );
+    Err(match e {
+        CredentialsError::CredentialsNotLoaded(_) | CredentialsError::InvalidConfiguration(_) => {
+            UploadError::permanent(message)
+        }
+        _ => UploadError::transient(message),
+    })
 }
 
 impl RemoteStore for S3Store {
