@@ -2,9 +2,13 @@
 //! table's files uploaded as `<prefix>/<date>/<file>` and downloaded back byte for byte, a
 //! multipart upload, `delete_after_upload`, a dry run that uploads nothing, an unreachable
 //! endpoint that keeps the local file and fails the run, and credentials from the AWS default
-//! chain (the environment, `opt_profile` in a credentials file) or none, which fails at once.
+//! chain (the environment, `opt_profile` in a credentials file) or none, which fails at once,
+//! and `opt_storage_class`.
 
 use std::path::PathBuf;
+
+use aws_sdk_s3::operation::head_object::HeadObjectOutput;
+use aws_sdk_s3::types::StorageClass;
 
 use crate::file_support::{count, file_names, simple_table};
 use crate::harness::moto::{moto, Moto};
@@ -146,10 +150,16 @@ impl S3Run {
         keys[0].clone()
     }
 
-    /// The object's ETag, without quotes.
-    fn etag(&self, moto: &Moto, key: &str) -> String {
-        let etag = moto.header(&self.bucket, key, "etag", &[]).unwrap();
-        etag.trim_matches('"').to_string()
+    /// The HeadObject of the bucket's only object, after checking that the run succeeded, that
+    /// the object downloads identical to the local file of `t` with extension `ext`, and that
+    /// it went up in parts if `multipart` (its ETag ends with `-<parts>`), else in one piece.
+    fn uploaded(&self, moto: &Moto, ext: &str, multipart: bool) -> HeadObjectOutput {
+        self.out.assert_success();
+        let key = self.only_object(moto, ext);
+        let head = moto.head(&self.bucket, &key);
+        let etag = head.e_tag().unwrap_or("");
+        assert_eq!(etag.contains('-'), multipart, "ETag {etag}\n{}", self.out);
+        head
     }
 }
 
@@ -195,13 +205,12 @@ fn s3_objects_are_named_prefix_date_file_without_a_leading_slash() {
 fn s3_large_files_go_up_in_parts_and_come_back_identical() {
     let Some(moto) = moto() else { return };
     let run = S3Case::new("osa_s3_mp", 400).run(moto, "csv", "tar", PARTS);
-    run.out.assert_success();
+    let head = run.uploaded(moto, "csv.tar", true);
     let size = std::fs::metadata(run.dir.join(run.file("csv.tar")))
         .unwrap()
         .len();
     assert!(size > 3 * 8192, "{size} bytes only");
-    let key = run.only_object(moto, "csv.tar");
-    let etag = run.etag(moto, &key);
+    let etag = head.e_tag().unwrap_or("").trim_matches('"');
     let parts = size.div_ceil(8192);
     assert!(etag.ends_with(&format!("-{parts}")), "{etag}");
 }
@@ -267,8 +276,7 @@ fn s3_credentials_from_the_environment_upload() {
                 .env("AWS_SECRET_ACCESS_KEY", "testing")
         })
         .run(moto, "csv", "tar", "");
-    run.out.assert_success();
-    run.only_object(moto, "csv.tar");
+    run.uploaded(moto, "csv.tar", false);
 }
 
 #[test]
@@ -281,8 +289,7 @@ fn s3_credentials_from_the_opt_profile_of_a_credentials_file_upload() {
             "[osa-test]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
         )
         .run(moto, "csv", "tar", "opt_profile = osa-test");
-    run.out.assert_success();
-    run.only_object(moto, "csv.tar");
+    run.uploaded(moto, "csv.tar", false);
 }
 
 #[test]
@@ -310,5 +317,17 @@ fn s3_without_credentials_the_run_fails_at_once_and_keeps_the_local_file() {
             .output_contains(why)
             .output_contains("the file stays in");
         assert_eq!(out.lines_containing("failed (attempt").len(), 0, "{out}");
+    }
+}
+
+#[test]
+fn s3_storage_class_is_set_on_single_and_multipart_uploads() {
+    let Some(moto) = moto() else { return };
+    for (tag, rows, parts) in [("osa_s3_sc1", 3, ""), ("osa_s3_scm", 400, PARTS)] {
+        let extra = format!("opt_storage_class = STANDARD_IA\n{parts}");
+        let run = S3Case::new(tag, rows).run(moto, "csv", "tar", &extra);
+        let head = run.uploaded(moto, "csv.tar", !parts.is_empty());
+        let class = head.storage_class();
+        assert_eq!(class, Some(&StorageClass::StandardIa), "{tag}\n{}", run.out);
     }
 }

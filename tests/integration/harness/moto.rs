@@ -5,6 +5,10 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::operation::head_object::HeadObjectOutput;
+use aws_sdk_s3::types::ChecksumMode;
+
 use super::services::{free_ports, service_dir, spawn, wait_port, which};
 
 /// The running moto server.
@@ -19,32 +23,51 @@ impl Moto {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// An object's bytes (`None` when missing), downloaded with aws-sdk-s3 (signed, path-style).
-    pub fn get(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
+    /// Runs `f` with an aws-sdk-s3 client of the server (signed, path-style) on a runtime of
+    /// its own.
+    fn with_client<T>(&self, f: impl AsyncFnOnce(aws_sdk_s3::Client) -> T) -> T {
         use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        rt.block_on(async {
-            let conf = aws_sdk_s3::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .endpoint_url(self.endpoint())
-                .region(Region::new("us-east-1"))
-                .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-                .force_path_style(true)
-                .build();
-            let client = aws_sdk_s3::Client::from_conf(conf);
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(self.endpoint())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+            .force_path_style(true)
+            .build();
+        rt.block_on(f(aws_sdk_s3::Client::from_conf(conf)))
+    }
+
+    /// An object's bytes (`None` when missing), downloaded with aws-sdk-s3.
+    pub fn get(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
+        self.with_client(async |client| {
             match client.get_object().bucket(bucket).key(key).send().await {
                 Ok(o) => Some(o.body.collect().await.unwrap().into_bytes().to_vec()),
                 Err(e) => {
-                    eprintln!(
-                        "GetObject {bucket}/{key}: {}",
-                        aws_sdk_s3::error::DisplayErrorContext(&e)
-                    );
+                    eprintln!("GetObject {bucket}/{key}: {}", DisplayErrorContext(&e));
                     None
                 }
             }
+        })
+    }
+
+    /// An object's HeadObject, signed (moto refuses an anonymous HEAD of a private object),
+    /// with `x-amz-checksum-mode: ENABLED` so that the stored checksum is in it, if any.
+    pub fn head(&self, bucket: &str, key: &str) -> HeadObjectOutput {
+        self.with_client(async |client| {
+            client
+                .head_object()
+                .bucket(bucket)
+                .key(key)
+                .checksum_mode(ChecksumMode::Enabled)
+                .send()
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("HeadObject {bucket}/{key}: {}", DisplayErrorContext(&e))
+                })
         })
     }
 
@@ -64,28 +87,6 @@ impl Moto {
             .collect();
         keys.sort();
         keys
-    }
-
-    /// An object's headers (HEAD with the `request` headers), lower-case names.
-    pub fn head(&self, bucket: &str, key: &str, request: &[(&str, &str)]) -> Vec<(String, String)> {
-        let url = format!("{}/{bucket}/{key}", self.endpoint());
-        let (status, headers, _) = super::services::http("HEAD", &url, request);
-        assert_eq!(status, 200, "HEAD {bucket}/{key}");
-        headers
-    }
-
-    /// One header (lower-case `name`) of an object's HEAD with the `request` headers.
-    pub fn header(
-        &self,
-        bucket: &str,
-        key: &str,
-        name: &str,
-        request: &[(&str, &str)],
-    ) -> Option<String> {
-        self.head(bucket, key, request)
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
     }
 }
 
