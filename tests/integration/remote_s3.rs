@@ -2,7 +2,8 @@
 //! table's files uploaded as `<prefix>/<date>/<file>` and downloaded back byte for byte, a
 //! multipart upload, `delete_after_upload`, a dry run that uploads nothing, an unreachable
 //! endpoint that keeps the local file and fails the run, credentials from the AWS default chain
-//! (the environment, `opt_profile` in a credentials file) or none (which fails at once),
+//! (the environment, `opt_profile` in a credentials file) or none (which fails at once), keys
+//! S3 refuses (which fail at once too),
 //! `opt_storage_class` and `opt_checksums`.
 
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ use aws_sdk_s3::types::StorageClass;
 use base64::Engine;
 
 use crate::file_support::{count, file_names, simple_table};
-use crate::harness::moto::{moto, Moto};
+use crate::harness::moto::{moto, moto_with_auth, Moto};
 use crate::harness::{server as test_server, Output, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
 use crate::remote_support::{config, split_object};
@@ -319,6 +320,22 @@ fn s3_without_credentials_the_run_fails_at_once_and_keeps_the_local_file() {
             .output_contains("the file stays in");
         assert_eq!(out.lines_containing("failed (attempt").len(), 0, "{out}");
     }
+}
+
+/// Keys S3 refuses (a moto that checks them and knows none) fail the upload at once, not after
+/// every retry, naming the options to check; the local file stays.
+#[test]
+fn s3_refused_credentials_fail_at_once_and_keep_the_local_file() {
+    let Some(moto) = moto_with_auth() else { return };
+    let run = S3Case::new("osa_s3_refused", 3).run(moto, "sql", "tar", "");
+    let out = &run.out;
+    out.assert_code(1).assert_no_panic();
+    assert_eq!(file_names(&run.dir), vec![run.file("sql.tar")], "{out}");
+    out.output_contains("(1 attempt)")
+        .output_contains("S3 refused the credentials or the access (InvalidAccessKeyId)")
+        .output_contains("check opt_aws_access_key_id and opt_aws_secret_access_key")
+        .output_contains("the file stays in");
+    assert_eq!(out.lines_containing("failed (attempt").len(), 0, "{out}");
 }
 
 #[test]

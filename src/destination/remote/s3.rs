@@ -27,10 +27,11 @@ use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
+use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::config::{
     Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
-use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     CompletedMultipartUpload, CompletedPart, ServerSideEncryption, StorageClass,
@@ -218,14 +219,13 @@ impl S3Store {
                 Ok(())
             }
             Err(e) => {
-                let m = DisplayErrorContext(&e).to_string();
-                if m.contains("BucketAlreadyOwnedByYou") {
+                if e.code() == Some("BucketAlreadyOwnedByYou") {
                     Ok(())
                 } else {
-                    Err(UploadError::transient(format!(
-                        "cannot create bucket {}: {m}",
-                        self.bucket
-                    )))
+                    Err(sdk_failure(
+                        format!("cannot create bucket {}", self.bucket),
+                        &e,
+                    ))
                 }
             }
         }
@@ -237,13 +237,7 @@ impl S3Store {
             .len();
         let client = self.client().await?;
         let s = &self.settings;
-        let sdk = |what: &str, e: &dyn std::error::Error| {
-            UploadError::transient(format!(
-                "{what} s3://{}/{key}: {}",
-                self.bucket,
-                DisplayErrorContext(e)
-            ))
-        };
+        let what = |op: &str| format!("{op} s3://{}/{key}", self.bucket);
         let expected = if size <= s.multipart_threshold {
             let md5 = md5_of(path, 0, size).map_err(|e| io_error(path, e))?;
             let body = ByteStream::from_path(path)
@@ -259,7 +253,7 @@ impl S3Store {
                 .set_storage_class(s.storage_class.clone())
                 .send()
                 .await
-                .map_err(|e| sdk("PutObject", &e))?;
+                .map_err(|e| sdk_failure(what("PutObject"), &e))?;
             hex(&md5)
         } else {
             self.multipart(&client, path, key, size).await?
@@ -270,7 +264,7 @@ impl S3Store {
             .key(key)
             .send()
             .await
-            .map_err(|e| sdk("HeadObject", &e))?;
+            .map_err(|e| sdk_failure(what("HeadObject"), &e))?;
         let stored = head.content_length().unwrap_or(-1);
         if stored != size as i64 {
             return Err(UploadError::transient(format!(
@@ -313,11 +307,10 @@ impl S3Store {
             .send()
             .await
             .map_err(|e| {
-                UploadError::transient(format!(
-                    "CreateMultipartUpload s3://{}/{key}: {}",
-                    self.bucket,
-                    DisplayErrorContext(&e)
-                ))
+                sdk_failure(
+                    format!("CreateMultipartUpload s3://{}/{key}", self.bucket),
+                    &e,
+                )
             })?;
         let upload_id = created.upload_id().unwrap_or_default().to_string();
         let result = self.upload_parts(client, path, key, size, &upload_id).await;
@@ -363,11 +356,10 @@ impl S3Store {
                 .send()
                 .await
                 .map_err(|e| {
-                    UploadError::transient(format!(
-                        "UploadPart {number} s3://{}/{key}: {}",
-                        self.bucket,
-                        DisplayErrorContext(&e)
-                    ))
+                    sdk_failure(
+                        format!("UploadPart {number} s3://{}/{key}", self.bucket),
+                        &e,
+                    )
                 })?;
             let etag = out.e_tag().unwrap_or_default().to_string();
             if etag.trim_matches('"') != hex(&md5) {
@@ -400,13 +392,40 @@ impl S3Store {
             .send()
             .await
             .map_err(|e| {
-                UploadError::transient(format!(
-                    "CompleteMultipartUpload s3://{}/{key}: {}",
-                    self.bucket,
-                    DisplayErrorContext(&e)
-                ))
+                sdk_failure(
+                    format!("CompleteMultipartUpload s3://{}/{key}", self.bucket),
+                    &e,
+                )
             })?;
         Ok(format!("{}-{}", hex(&Md5::digest(&md5s)), number - 1))
+    }
+}
+
+/// S3 error codes that say the credentials or the access were refused: retrying cannot help.
+const REFUSED: &[&str] = &[
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "AccessDenied",
+    "InvalidToken",
+    "ExpiredToken",
+    "AccountProblem",
+    "AllAccessDisabled",
+];
+
+/// The error of an S3 request `what`: permanent (not retried, with the options to check) when
+/// S3 refused the credentials or the access, transient otherwise.
+fn sdk_failure<E>(what: String, e: &SdkError<E, HttpResponse>) -> UploadError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let message = format!("{what}: {}", DisplayErrorContext(e));
+    match e.code() {
+        Some(code) if REFUSED.contains(&code) => UploadError::permanent(format!(
+            "{message}; S3 refused the credentials or the access ({code}): check \
+             opt_aws_access_key_id and opt_aws_secret_access_key (or opt_profile) and the \
+             bucket's policy"
+        )),
+        _ => UploadError::transient(message),
     }
 }
 

@@ -91,34 +91,46 @@ impl Moto {
 }
 
 static MOTO: OnceLock<Option<Moto>> = OnceLock::new();
+static MOTO_AUTH: OnceLock<Option<Moto>> = OnceLock::new();
 
 /// The shared moto server, started on first use; `None` (after saying so on stderr) when
 /// `moto_server` is not installed. Panics when it is installed but does not start.
 pub fn moto() -> Option<&'static Moto> {
-    MOTO.get_or_init(|| {
-        let Some(program) = which("moto_server") else {
-            eprintln!(
-                "\n*** SKIPPED: moto_server is not installed: the S3 remote store tests need it \
-                 (pip install 'moto[server]>=5.2.5'; .ci/run installs it) ***\n"
-            );
-            return None;
-        };
-        check_version();
-        let dir = service_dir("moto");
-        let port = free_ports(1)[0];
-        spawn(
-            &program,
-            &["-H", "127.0.0.1", "-p", &port.to_string()],
-            // Small parts, so that a multipart upload needs no 5 MiB parts.
-            &[("S3_UPLOAD_PART_MIN_SIZE", "1024")],
-            &dir,
-            "moto",
-        )
-        .unwrap();
-        wait_port(port, Duration::from_secs(60), &dir.join("moto.log")).unwrap();
-        Some(Moto { port })
-    })
-    .as_ref()
+    MOTO.get_or_init(|| start(&[])).as_ref()
+}
+
+/// A second moto server that checks credentials like AWS (`INITIAL_NO_AUTH_ACTION_COUNT=0`):
+/// it knows no access key, so every request is refused with `InvalidAccessKeyId`.
+pub fn moto_with_auth() -> Option<&'static Moto> {
+    MOTO_AUTH
+        .get_or_init(|| start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]))
+        .as_ref()
+}
+
+fn start(envs: &[(&str, &str)]) -> Option<Moto> {
+    let Some(program) = which("moto_server") else {
+        eprintln!(
+            "\n*** SKIPPED: moto_server is not installed: the S3 remote store tests need it \
+             (pip install 'moto[server]>=5.2.5'; .ci/run installs it) ***\n"
+        );
+        return None;
+    };
+    check_version();
+    let dir = service_dir("moto");
+    let port = free_ports(1)[0];
+    // Small parts, so that a multipart upload needs no 5 MiB parts.
+    let mut all = vec![("S3_UPLOAD_PART_MIN_SIZE", "1024")];
+    all.extend_from_slice(envs);
+    spawn(
+        &program,
+        &["-H", "127.0.0.1", "-p", &port.to_string()],
+        &all,
+        &dir,
+        "moto",
+    )
+    .unwrap();
+    wait_port(port, Duration::from_secs(60), &dir.join("moto.log")).unwrap();
+    Some(Moto { port })
 }
 
 /// The oldest moto whose multipart answers aws-sdk-s3 parses.
