@@ -34,7 +34,7 @@ use aws_sdk_s3::config::{
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    CompletedMultipartUpload, CompletedPart, ServerSideEncryption, StorageClass,
+    ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart, ServerSideEncryption, StorageClass,
 };
 use aws_sdk_s3::Client;
 use base64::Engine;
@@ -290,6 +290,14 @@ impl S3Store {
         })
     }
 
+    /// The checksum a multipart upload names (on its creation and on each part, which must
+    /// agree, or S3 refuses the parts): CRC32 with `when_supported`, none otherwise.
+    fn part_checksum(&self) -> Option<ChecksumAlgorithm> {
+        self.settings
+            .when_supported
+            .then_some(ChecksumAlgorithm::Crc32)
+    }
+
     /// A multipart upload; returns the ETag S3 computes for it. Aborted on failure.
     async fn multipart(
         &self,
@@ -304,6 +312,7 @@ impl S3Store {
             .bucket(&self.bucket)
             .key(key)
             .set_storage_class(s.storage_class.clone())
+            .set_checksum_algorithm(self.part_checksum())
             .send()
             .await
             .map_err(|e| {
@@ -352,6 +361,7 @@ impl S3Store {
                 .part_number(number)
                 .content_length(len as i64)
                 .content_md5(base64::engine::general_purpose::STANDARD.encode(md5))
+                .set_checksum_algorithm(self.part_checksum())
                 .body(ByteStream::from(data))
                 .send()
                 .await
@@ -373,6 +383,7 @@ impl S3Store {
                 CompletedPart::builder()
                     .part_number(number)
                     .e_tag(etag)
+                    .set_checksum_crc32(out.checksum_crc32().map(str::to_string))
                     .build(),
             );
             md5s.extend_from_slice(&md5);
