@@ -159,7 +159,13 @@ impl S3Store {
                     .build(),
             );
         if let Some(p) = &s.profile {
-            loader = loader.profile_name(p);
+            // The profile's own credentials, as the AWS CLI's `--profile` does: the chain
+            // would take AWS_ACCESS_KEY_ID from the environment before any profile.
+            loader = loader.profile_name(p).credentials_provider(
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(p)
+                    .build(),
+            );
         }
         if let Some(url) = &s.endpoint_url {
             loader = loader.endpoint_url(url);
