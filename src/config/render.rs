@@ -87,6 +87,11 @@ pub fn render(config: &Config) -> String {
             if let Some(m) = s.max_runtime {
                 let _ = writeln!(o, "    max_runtime: {}s", m.as_secs_f64());
             }
+            let _ = writeln!(
+                o,
+                "    progress_interval: {}s",
+                s.progress_interval.as_secs_f64()
+            );
             if let Some(d) = &s.lock_dir {
                 let _ = writeln!(o, "    lock_dir: {}", d.display());
             }

@@ -293,7 +293,8 @@ fn python_sample_plan_masks_passwords() {
         .stdout_contains("retention: 12 MONTH")
         .stdout_contains("INTERVAL 12 MONTH)")
         .stdout_contains("opt_os_password = ********")
-        .stdout_contains("formats: csv, sql  archive_format: bztar");
+        .stdout_contains("formats: csv, sql  archive_format: bztar")
+        .stdout_contains("progress_interval: 10s");
 }
 
 #[test]
