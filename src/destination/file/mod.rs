@@ -488,7 +488,10 @@ impl FileDest {
                     done.join(", ")
                 );
             }
-            upload(&name, &table, &remotes, &date, &to_upload, &mut errors);
+            if !to_upload.is_empty() && !remotes.is_empty() {
+                let _slot = crate::destination::remote::UPLOADS.take();
+                upload(&name, &table, &remotes, &date, &to_upload, &mut errors);
+            }
             errors
         });
         Ok(Some(Packing { job }))
