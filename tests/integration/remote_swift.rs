@@ -1,7 +1,8 @@
 //! The Swift remote store against a real Swift on loopback (see `harness/swift.rs`), with
 //! TempAuth: the container created, each table's files uploaded as `<date>/<file>` without a
 //! prefix (no leading slash) and downloaded back identical, a static large object when a
-//! file is above the segment size, and a wrong password failing clearly without retries.
+//! file is above the segment size (and its segments deleted when Swift refuses its manifest),
+//! and a wrong password failing clearly without retries.
 
 use crate::file_support::{count, file_names, simple_table};
 use crate::harness::swift::{swift, Swift, KEY, USER};
@@ -121,4 +122,43 @@ fn swift_wrong_password_is_a_clear_error_the_file_stays_and_the_run_fails() {
         .output_contains("(1 attempt)");
     assert_eq!(file_names(&dir), vec![format!("{}.t.csv.gz", db.name)]);
     assert!(swift.list(&c).is_empty());
+}
+
+/// A large object whose manifest Swift refuses (the test proxy takes 40 segments at most) fails
+/// the upload: the segments already stored are deleted, not left behind in `<container>_segments`
+/// by the failed attempt; the local file stays and the run fails.
+#[test]
+fn swift_segments_of_a_refused_large_object_are_deleted() {
+    let Some(swift) = swift() else { return };
+    let db = ScratchDb::create(test_server(), "osa_sw_seg");
+    simple_table(&db.q("t"), 800);
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("out");
+    let c = unique_name("osa_sw");
+    let out = cmd
+        .config_text(config(
+            &db.name,
+            &dir,
+            "sql",
+            "tar",
+            // One attempt: each uploads over 40 segments, and this Swift is slow to store them.
+            &store(swift, &c, KEY, "opt_segment_size = 1K")
+                .replace("upload_attempts = 3", "upload_attempts = 1"),
+        ))
+        .run();
+    assert_eq!(out.code, Some(1), "{out}");
+    let file = format!("{}.t.sql.tar", db.name);
+    let local = std::fs::metadata(dir.join(&file)).unwrap().len();
+    assert!(
+        local > 40 * 1024,
+        "{local} bytes: not enough segments to be refused"
+    );
+    out.assert_no_panic()
+        .output_contains("PUT manifest")
+        .output_contains("(1 attempt)")
+        .output_contains("the file stays in");
+    assert_eq!(out.lines_containing("upload failed (").len(), 1, "{out}");
+    assert_eq!(file_names(&dir), vec![file]);
+    assert!(swift.list(&c).is_empty());
+    assert_eq!(swift.list(&format!("{c}_segments")), Vec::<String>::new());
 }

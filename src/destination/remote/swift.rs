@@ -195,33 +195,18 @@ impl SwiftStore {
     }
 }
 
-impl RemoteStore for SwiftStore {
-    fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
-        let size = std::fs::metadata(path)
-            .map_err(|e| io_error(path, e))?
-            .len();
-        self.ensure_container(&self.container)?;
-        if size <= self.segment_size {
-            let etag = self.put_range(path, &self.container, object, 0, size)?;
-            let (stored, _) = self.head(object)?;
-            if stored != size {
-                return Err(UploadError::transient(format!(
-                    "{}/{object}: Swift holds {stored} bytes, the file has {size}",
-                    self.container
-                )));
-            }
-            return Ok(UploadReceipt {
-                location: format!("swift://{}/{object}", self.container),
-                size,
-                etag,
-            });
-        }
-        // A static large object: segments, then the manifest listing them.
-        self.ensure_container(&self.segment_container)?;
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs_f64();
+impl SwiftStore {
+    /// Uploads `path` as the segments of `object`, then its manifest; returns the segments'
+    /// ETags and their count. `segments` receives the name of each segment stored, so that
+    /// the caller can delete them when this fails.
+    fn put_slo(
+        &self,
+        path: &Path,
+        object: &str,
+        size: u64,
+        stamp: f64,
+        segments: &mut Vec<String>,
+    ) -> Result<(Vec<String>, usize), UploadError> {
         let mut manifest = Vec::new();
         let mut md5s = Vec::new();
         let mut offset = 0;
@@ -233,6 +218,7 @@ impl RemoteStore for SwiftStore {
                 self.segment_size
             );
             let etag = self.put_range(path, &self.segment_container, &name, offset, len)?;
+            segments.push(name.clone());
             manifest.push(serde_json::json!({
                 "path": format!("/{}/{name}", self.segment_container),
                 "etag": etag,
@@ -257,6 +243,80 @@ impl RemoteStore for SwiftStore {
         if !resp.status().is_success() {
             return Err(status_error(&what, &mut resp));
         }
+        // The manifest holds them now: they are the object's, not leftovers.
+        segments.clear();
+        Ok((md5s, index))
+    }
+
+    /// Deletes the `segments` of a failed upload of `object` (best effort: what cannot be
+    /// deleted is named in the log).
+    fn delete_segments(&self, object: &str, segments: &[String], cause: &UploadError) {
+        let mut left = Vec::new();
+        for name in segments {
+            let what = format!("DELETE {}/{name}", self.segment_container);
+            let deleted = self.call(&what, |s| {
+                self.agent
+                    .delete(url(&s.storage_url, &self.segment_container, Some(name)))
+                    .header("X-Auth-Token", &s.token)
+                    .call()
+            });
+            match deleted {
+                Ok(resp) if resp.status().is_success() || resp.status().as_u16() == 404 => {}
+                _ => left.push(name.as_str()),
+            }
+        }
+        if !segments.is_empty() {
+            tracing::info!(
+                "swift: {}/{object}: upload failed ({cause}); deleted {} of its {} segments in {}{}",
+                self.container,
+                segments.len() - left.len(),
+                segments.len(),
+                self.segment_container,
+                if left.is_empty() {
+                    String::new()
+                } else {
+                    format!(", left: {}", left.join(", "))
+                }
+            );
+        }
+    }
+}
+
+impl RemoteStore for SwiftStore {
+    fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
+        let size = std::fs::metadata(path)
+            .map_err(|e| io_error(path, e))?
+            .len();
+        self.ensure_container(&self.container)?;
+        if size <= self.segment_size {
+            let etag = self.put_range(path, &self.container, object, 0, size)?;
+            let (stored, _) = self.head(object)?;
+            if stored != size {
+                return Err(UploadError::transient(format!(
+                    "{}/{object}: Swift holds {stored} bytes, the file has {size}",
+                    self.container
+                )));
+            }
+            return Ok(UploadReceipt {
+                location: format!("swift://{}/{object}", self.container),
+                size,
+                etag,
+            });
+        }
+        // A static large object: segments, then the manifest listing them. Segments of an
+        // upload that fails before its manifest is in place are deleted: nothing would ever
+        // reference them (the retry uploads its own).
+        self.ensure_container(&self.segment_container)?;
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64();
+        let mut segments = Vec::new();
+        let result = self.put_slo(path, object, size, stamp, &mut segments);
+        if let Err(e) = &result {
+            self.delete_segments(object, &segments, e);
+        }
+        let (md5s, index) = result?;
         // An SLO's ETag is the MD5 of its segments' ETags, concatenated.
         let expected = {
             use md5::{Digest, Md5};

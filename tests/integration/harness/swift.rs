@@ -2,8 +2,9 @@
 //! Debian's packages (swift, swift-proxy, swift-account, swift-container, swift-object,
 //! memcached): one device in a temporary directory, rings with one replica built with
 //! `swift-ring-builder`, the account, container and object servers and a proxy with TempAuth
-//! (`test:tester` / `testing`, memcached behind it) on free loopback ports. Started once per
-//! test binary; `None`, loudly, when the binaries are missing.
+//! (`test:tester` / `testing`, memcached behind it) on free loopback ports, its SLO middleware
+//! taking 40 segments per manifest at most (so that a test can have one refused). Started once
+//! per test binary; `None`, loudly, when the binaries are missing.
 
 use std::path::Path;
 use std::process::Command;
@@ -167,7 +168,7 @@ fn launch() -> Result<Swift, String> {
          [filter:proxy-logging]\nuse = egg:swift#proxy_logging\n\n\
          [filter:cache]\nuse = egg:swift#memcache\nmemcache_servers = 127.0.0.1:{memcached}\n\n\
          [filter:tempauth]\nuse = egg:swift#tempauth\nuser_test_tester = testing .admin\n\n\
-         [filter:slo]\nuse = egg:swift#slo\n"
+         [filter:slo]\nuse = egg:swift#slo\nmax_manifest_segments = 40\n"
     );
     std::fs::write(dir.join("proxy.conf"), conf).map_err(|e| e.to_string())?;
     let program = |p: &str| which(p).expect("checked above");
