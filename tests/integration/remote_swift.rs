@@ -6,16 +6,64 @@
 
 use crate::file_support::{count, file_names, simple_table};
 use crate::harness::swift::{swift, Swift, KEY, USER};
-use crate::harness::{server as test_server, ScratchDb};
+use std::path::PathBuf;
+
+use crate::harness::{server as test_server, Output, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
 use crate::remote_support::{config, split_object};
 
+/// A `[remote_store:...]` section for the test Swift; `extra` may set `upload_attempts` (3 by
+/// default) and adds its other keys.
 fn store(swift: &Swift, container: &str, key: &str, extra: &str) -> String {
+    let attempts = if extra.contains("upload_attempts") {
+        ""
+    } else {
+        "upload_attempts = 3\n"
+    };
     format!(
-        "backend = swift\ncontainer = {container}\nupload_attempts = 3\nupload_backoff = 0.1\n\
+        "backend = swift\ncontainer = {container}\n{attempts}upload_backoff = 0.1\n\
          opt_auth_version = 1\nopt_os_auth_url = {}\nopt_user = {USER}\nopt_key = {key}\n{extra}",
         swift.auth_url()
     )
+}
+
+/// A run over a new database (`<tag>_...`) with `rows` eligible rows in `t`, writing `formats`
+/// packed as `archive` and uploading them with password `key` and store keys `extra` to a new
+/// container.
+struct SwiftRun {
+    out: Output,
+    db: ScratchDb<'static>,
+    dir: PathBuf,
+    container: String,
+}
+
+fn run(
+    swift: &Swift,
+    tag: &str,
+    rows: u32,
+    formats: &str,
+    archive: &str,
+    key: &str,
+    extra: &str,
+) -> SwiftRun {
+    let db = ScratchDb::create(test_server(), tag);
+    simple_table(&db.q("t"), rows);
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("out");
+    let container = unique_name("osa_sw");
+    let text = config(
+        &db.name,
+        &dir,
+        formats,
+        archive,
+        &store(swift, &container, key, extra),
+    );
+    SwiftRun {
+        out: cmd.config_text(text).run(),
+        db,
+        dir,
+        container,
+    }
 }
 
 #[test]
@@ -58,25 +106,13 @@ fn swift_uploads_each_table_files_into_a_new_container_and_they_download_identic
 #[test]
 fn swift_files_above_the_segment_size_become_static_large_objects() {
     let Some(swift) = swift() else { return };
-    let db = ScratchDb::create(test_server(), "osa_sw_slo");
-    simple_table(&db.q("t"), 60);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let c = unique_name("osa_sw");
-    let out = cmd
-        .config_text(config(
-            &db.name,
-            &dir,
-            "sql",
-            "tar",
-            &store(
-                swift,
-                &c,
-                KEY,
-                "file_name_prefix = p\nopt_segment_size = 1K",
-            ),
-        ))
-        .run();
+    let extra = "file_name_prefix = p\nopt_segment_size = 1K";
+    let SwiftRun {
+        out,
+        db,
+        dir,
+        container: c,
+    } = run(swift, "osa_sw_slo", 60, "sql", "tar", KEY, extra);
     out.assert_success();
     let file = format!("{}.t.sql.tar", db.name);
     let local = std::fs::read(dir.join(&file)).unwrap();
@@ -101,20 +137,12 @@ fn swift_files_above_the_segment_size_become_static_large_objects() {
 #[test]
 fn swift_wrong_password_is_a_clear_error_the_file_stays_and_the_run_fails() {
     let Some(swift) = swift() else { return };
-    let db = ScratchDb::create(test_server(), "osa_sw_pw");
-    simple_table(&db.q("t"), 2);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let c = unique_name("osa_sw");
-    let out = cmd
-        .config_text(config(
-            &db.name,
-            &dir,
-            "csv",
-            "gz",
-            &store(swift, &c, "wrong", ""),
-        ))
-        .run();
+    let SwiftRun {
+        out,
+        db,
+        dir,
+        container: c,
+    } = run(swift, "osa_sw_pw", 2, "csv", "gz", "wrong", "");
     assert_ne!(out.code, Some(0), "{out}");
     out.assert_no_panic()
         .output_contains("refused user \"test:tester\"")
@@ -130,22 +158,14 @@ fn swift_wrong_password_is_a_clear_error_the_file_stays_and_the_run_fails() {
 #[test]
 fn swift_segments_of_a_refused_large_object_are_deleted() {
     let Some(swift) = swift() else { return };
-    let db = ScratchDb::create(test_server(), "osa_sw_seg");
-    simple_table(&db.q("t"), 800);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let c = unique_name("osa_sw");
-    let out = cmd
-        .config_text(config(
-            &db.name,
-            &dir,
-            "sql",
-            "tar",
-            // One attempt: each uploads over 40 segments, and this Swift is slow to store them.
-            &store(swift, &c, KEY, "opt_segment_size = 1K")
-                .replace("upload_attempts = 3", "upload_attempts = 1"),
-        ))
-        .run();
+    // One attempt: each uploads over 40 segments, and this Swift is slow to store them.
+    let extra = "opt_segment_size = 1K\nupload_attempts = 1";
+    let SwiftRun {
+        out,
+        db,
+        dir,
+        container: c,
+    } = run(swift, "osa_sw_seg", 800, "sql", "tar", KEY, extra);
     assert_eq!(out.code, Some(1), "{out}");
     let file = format!("{}.t.sql.tar", db.name);
     let local = std::fs::metadata(dir.join(&file)).unwrap().len();
