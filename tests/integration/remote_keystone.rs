@@ -7,11 +7,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use crate::file_support::{file_names, simple_table};
+use crate::file_support::file_names;
 use crate::harness::swift::swift;
-use crate::harness::{server as test_server, ScratchDb};
-use crate::harness::{unique_name, Osarchiver};
-use crate::remote_support::{config, split_object};
+use crate::remote_support::{run_to_store, split_object, StoreRun};
 
 /// Serves `POST /v3/auth/tokens`; returns its URL and the request bodies it received.
 fn fake_keystone(token: String, storage_url: String) -> (String, Arc<Mutex<Vec<String>>>) {
@@ -89,20 +87,14 @@ fn keystone_v3_token_and_catalog_lead_to_the_real_swift() {
     let Some(swift) = swift() else { return };
     let (token, storage_url) = swift.login();
     let (auth_url, seen) = fake_keystone(token, storage_url);
-    let db = ScratchDb::create(test_server(), "osa_ks_up");
-    simple_table(&db.q("t"), 5);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let c = unique_name("osa_ks");
-    let out = cmd
-        .config_text(config(
-            &db.name,
-            &dir,
-            "csv",
-            "tar",
-            &store(&auth_url, &c, "s3cret"),
-        ))
-        .run();
+    let StoreRun {
+        out,
+        dir,
+        container: c,
+        ..
+    } = run_to_store("osa_ks_up", 5, "csv", "tar", |c| {
+        store(&auth_url, c, "s3cret")
+    });
     out.assert_success();
     let names = swift.list(&c);
     assert_eq!(names.len(), 1, "{names:?}\n{out}");
@@ -119,20 +111,9 @@ fn keystone_v3_refused_password_is_a_clear_error() {
     let Some(swift) = swift() else { return };
     let (token, storage_url) = swift.login();
     let (auth_url, _) = fake_keystone(token, storage_url);
-    let db = ScratchDb::create(test_server(), "osa_ks_pw");
-    simple_table(&db.q("t"), 2);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let c = unique_name("osa_ks");
-    let out = cmd
-        .config_text(config(
-            &db.name,
-            &dir,
-            "csv",
-            "tar",
-            &store(&auth_url, &c, "nope"),
-        ))
-        .run();
+    let StoreRun { out, dir, .. } = run_to_store("osa_ks_pw", 2, "csv", "tar", |c| {
+        store(&auth_url, c, "nope")
+    });
     assert_ne!(out.code, Some(0), "{out}");
     out.output_contains("refused user \"archiver\"")
         .output_contains("check opt_os_username, opt_os_password");

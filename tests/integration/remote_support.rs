@@ -1,9 +1,11 @@
 //! Shared by the remote store tests (`remote_*.rs`): a run's configuration with one file
-//! destination that uploads to `[remote_store:r]`, and the local files it left.
+//! destination that uploads to `[remote_store:r]`, a run of it over a table of its own
+//! ([`run_to_store`]), and the local files it left.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::file_support::src_section;
+use crate::file_support::{simple_table, src_section};
+use crate::harness::{server as test_server, unique_name, Osarchiver, Output, ScratchDb};
 
 /// Archiver `a`: source `s` (database `db`), file destination `f` in `directory`
 /// (`formats`, `archive_format`) with `remote_store = r`, whose section is `store` (keys, one
@@ -22,6 +24,39 @@ pub fn config(
         src_section("s", db, "delete_data = true"),
         directory.display()
     )
+}
+
+/// A finished [`run_to_store`]: its output (which keeps the run's directory), its database,
+/// the directory of its files and the container (or bucket) name it was given.
+pub struct StoreRun {
+    pub out: Output,
+    pub db: ScratchDb<'static>,
+    pub dir: PathBuf,
+    pub container: String,
+}
+
+/// Runs over a new database (`<tag>_...`) with `rows` eligible rows in `t`, writing `formats`
+/// packed as `archive`, uploaded to the store section `store(container)` for a new container
+/// name.
+pub fn run_to_store(
+    tag: &str,
+    rows: u32,
+    formats: &str,
+    archive: &str,
+    store: impl FnOnce(&str) -> String,
+) -> StoreRun {
+    let db = ScratchDb::create(test_server(), tag);
+    simple_table(&db.q("t"), rows);
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("out");
+    let container = unique_name("osa_ct");
+    let text = config(&db.name, &dir, formats, archive, &store(&container));
+    StoreRun {
+        out: cmd.config_text(text).run(),
+        db,
+        dir,
+        container,
+    }
 }
 
 /// The object name's date part: `<prefix>/<date>/<file>` split, checking the shape.

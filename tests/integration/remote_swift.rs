@@ -6,11 +6,9 @@
 
 use crate::file_support::{count, file_names, simple_table};
 use crate::harness::swift::{swift, Swift, KEY, USER};
-use std::path::PathBuf;
-
-use crate::harness::{server as test_server, Output, ScratchDb};
+use crate::harness::{server as test_server, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
-use crate::remote_support::{config, split_object};
+use crate::remote_support::{config, run_to_store, split_object, StoreRun};
 
 /// A `[remote_store:...]` section for the test Swift; `extra` may set `upload_attempts` (3 by
 /// default) and adds its other keys.
@@ -25,45 +23,6 @@ fn store(swift: &Swift, container: &str, key: &str, extra: &str) -> String {
          opt_auth_version = 1\nopt_os_auth_url = {}\nopt_user = {USER}\nopt_key = {key}\n{extra}",
         swift.auth_url()
     )
-}
-
-/// A run over a new database (`<tag>_...`) with `rows` eligible rows in `t`, writing `formats`
-/// packed as `archive` and uploading them with password `key` and store keys `extra` to a new
-/// container.
-struct SwiftRun {
-    out: Output,
-    db: ScratchDb<'static>,
-    dir: PathBuf,
-    container: String,
-}
-
-fn run(
-    swift: &Swift,
-    tag: &str,
-    rows: u32,
-    formats: &str,
-    archive: &str,
-    key: &str,
-    extra: &str,
-) -> SwiftRun {
-    let db = ScratchDb::create(test_server(), tag);
-    simple_table(&db.q("t"), rows);
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("out");
-    let container = unique_name("osa_sw");
-    let text = config(
-        &db.name,
-        &dir,
-        formats,
-        archive,
-        &store(swift, &container, key, extra),
-    );
-    SwiftRun {
-        out: cmd.config_text(text).run(),
-        db,
-        dir,
-        container,
-    }
 }
 
 #[test]
@@ -107,12 +66,14 @@ fn swift_uploads_each_table_files_into_a_new_container_and_they_download_identic
 fn swift_files_above_the_segment_size_become_static_large_objects() {
     let Some(swift) = swift() else { return };
     let extra = "file_name_prefix = p\nopt_segment_size = 1K";
-    let SwiftRun {
+    let StoreRun {
         out,
         db,
         dir,
         container: c,
-    } = run(swift, "osa_sw_slo", 60, "sql", "tar", KEY, extra);
+    } = run_to_store("osa_sw_slo", 60, "sql", "tar", |c| {
+        store(swift, c, KEY, extra)
+    });
     out.assert_success();
     let file = format!("{}.t.sql.tar", db.name);
     let local = std::fs::read(dir.join(&file)).unwrap();
@@ -137,12 +98,14 @@ fn swift_files_above_the_segment_size_become_static_large_objects() {
 #[test]
 fn swift_wrong_password_is_a_clear_error_the_file_stays_and_the_run_fails() {
     let Some(swift) = swift() else { return };
-    let SwiftRun {
+    let StoreRun {
         out,
         db,
         dir,
         container: c,
-    } = run(swift, "osa_sw_pw", 2, "csv", "gz", "wrong", "");
+    } = run_to_store("osa_sw_pw", 2, "csv", "gz", |c| {
+        store(swift, c, "wrong", "")
+    });
     assert_ne!(out.code, Some(0), "{out}");
     out.assert_no_panic()
         .output_contains("refused user \"test:tester\"")
@@ -160,12 +123,14 @@ fn swift_segments_of_a_refused_large_object_are_deleted() {
     let Some(swift) = swift() else { return };
     // One attempt: each uploads over 40 segments, and this Swift is slow to store them.
     let extra = "opt_segment_size = 1K\nupload_attempts = 1";
-    let SwiftRun {
+    let StoreRun {
         out,
         db,
         dir,
         container: c,
-    } = run(swift, "osa_sw_seg", 800, "sql", "tar", KEY, extra);
+    } = run_to_store("osa_sw_seg", 800, "sql", "tar", |c| {
+        store(swift, c, KEY, extra)
+    });
     assert_eq!(out.code, Some(1), "{out}");
     let file = format!("{}.t.sql.tar", db.name);
     let local = std::fs::metadata(dir.join(&file)).unwrap().len();
