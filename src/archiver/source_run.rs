@@ -10,7 +10,7 @@ use crate::lock::{self, DbLock, FileLock, LockError};
 use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
-use crate::mysql::schema;
+use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
 use crate::source::plan::{choose_databases, plan_database, TablePlan};
 use crate::stop::{Stop, StopReason};
 use crate::throttle::Throttle;
@@ -38,6 +38,8 @@ pub(super) struct SourceRun<'a> {
     pub throttle: Throttle,
     /// The database lock (none in a dry run), checked between tables.
     pub db_lock: Option<DbLock>,
+    /// Every foreign key of the server (read once per source, before its first database).
+    pub fks: Vec<ForeignKey>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
@@ -219,6 +221,7 @@ impl<'a> SourceRun<'a> {
             stop: options.stop.clone(),
             throttle: Throttle::new(&source.throttle, &source.conn, options.stop.clone()),
             db_lock: None,
+            fks: Vec::new(),
         })
     }
 
@@ -281,6 +284,32 @@ impl<'a> SourceRun<'a> {
             })
             .cloned()
             .collect();
+        // A DELETE can reach rows of any database through foreign keys declared there: read
+        // them all, once.
+        let fks = with_retry(&mut self.src, source.retry, "list foreign keys", |a| {
+            let existing = existing.as_slice();
+            Box::pin(async move { schema::server_foreign_keys(a.conn, existing).await })
+        })
+        .await;
+        match fks {
+            Ok((fks, how)) => {
+                match how {
+                    ForeignKeySource::InnodbDictionary => tracing::debug!(
+                        "{label}: {} foreign keys on the server (InnoDB's dictionary)",
+                        fks.len()
+                    ),
+                    ForeignKeySource::PerDatabase => tracing::info!(
+                        "{label}: {} foreign keys on the server, read database by database from information_schema (InnoDB's dictionary needs the PROCESS privilege, which reads them without opening every table)",
+                        fks.len()
+                    ),
+                }
+                self.fks = fks;
+            }
+            Err(e) => {
+                report.error(format!("{label}: {e}"));
+                return;
+            }
+        }
         let (databases, skipped) = choose_databases(source, &existing, &archive_dbs);
         for s in &skipped {
             if s.warn {
@@ -305,17 +334,20 @@ impl<'a> SourceRun<'a> {
             Box::pin(async move { schema::list_tables(a.conn, db).await })
         })
         .await;
-        let fks = with_retry(&mut self.src, source.retry, "list foreign keys", |a| {
-            Box::pin(async move { schema::foreign_keys(a.conn, db).await })
-        })
-        .await;
-        let (tables, fks) = match (tables, fks) {
-            (Ok(t), Ok(f)) => (t, f),
-            (Err(e), _) | (_, Err(e)) => {
+        let tables = match tables {
+            Ok(t) => t,
+            Err(e) => {
                 report.error(format!("{label}: database {db}: {e}"));
                 return;
             }
         };
+        // The foreign keys declared in this database, and those of any database onto it.
+        let fks: Vec<ForeignKey> = self
+            .fks
+            .iter()
+            .filter(|f| f.db == db || f.referenced_db == db)
+            .cloned()
+            .collect();
         // Archive tables living in this very database (same server, table_suffix only), of
         // this run or, with {date} in the suffix, of earlier ones.
         let archive_tables: Vec<String> = tables
@@ -343,6 +375,27 @@ impl<'a> SourceRun<'a> {
                 report.tables.push(t);
             } else {
                 tracing::info!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
+            }
+        }
+        if !source.foreign_key_check && !self.dry_run {
+            for t in &plan.tables {
+                if t.referenced_by.is_empty() {
+                    continue;
+                }
+                tracing::warn!(
+                    "{label}: table {db}.{}: foreign_key_check = false: no referential action runs and nothing is checked; rows still referenced through {} are deleted and leave those references dangling",
+                    t.table,
+                    t.referenced_by
+                        .iter()
+                        .map(|f| format!(
+                            "{} ({} ON DELETE {})",
+                            f.name,
+                            qualified(&f.db, &f.table),
+                            f.on_delete.sql()
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
             }
         }
         for cycle in &plan.cycles {

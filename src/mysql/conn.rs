@@ -11,6 +11,8 @@
 //!   `NO_AUTO_VALUE_ON_ZERO` (an archived id 0 stays 0), and none of the modes that change how
 //!   literals, identifiers or `SHOW CREATE TABLE` read.
 //! - `sql_quote_show_create = 1`: `SHOW CREATE TABLE` quotes every identifier.
+//! - `REPEATABLE READ`: locking reads lock the gaps they cross, which the foreign-key check of
+//!   a delete relies on (no child row can appear under a parent being deleted).
 //! - `foreign_key_checks`, when it was set with [`Db::set_foreign_key_checks`].
 //!
 //! The session has no default database: statements must name their tables in full
@@ -280,6 +282,10 @@ async fn setup_session(
 ) -> mysql_async::Result<()> {
     conn.query_drop("SET NAMES utf8mb4").await?;
     conn.query_drop("SET SESSION time_zone = '+00:00', SESSION sql_quote_show_create = 1")
+        .await?;
+    // The delete's locking reads must lock gaps too, whatever the server's default isolation
+    // (see `source::delete`): REPEATABLE READ takes next-key locks, READ COMMITTED does not.
+    conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         .await?;
     let current: Option<String> = conn.query_first("SELECT @@SESSION.sql_mode").await?;
     let mode = session_sql_mode(current.as_deref().unwrap_or(""));

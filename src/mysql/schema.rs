@@ -98,6 +98,18 @@ pub enum FkRule {
 }
 
 impl FkRule {
+    /// The rule as SQL writes it: `CASCADE`, `SET NULL`, ...
+    pub fn sql(&self) -> &str {
+        match self {
+            FkRule::Restrict => "RESTRICT",
+            FkRule::Cascade => "CASCADE",
+            FkRule::SetNull => "SET NULL",
+            FkRule::NoAction => "NO ACTION",
+            FkRule::SetDefault => "SET DEFAULT",
+            FkRule::Other(s) => s,
+        }
+    }
+
     pub fn parse(s: &str) -> FkRule {
         match s.to_ascii_uppercase().as_str() {
             "RESTRICT" => FkRule::Restrict,
@@ -159,6 +171,19 @@ pub const TABLE_COLUMNS_SQL: &str =
     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? \
     ORDER BY ORDINAL_POSITION";
 
+/// Every foreign key of the server, from InnoDB's own dictionary (MariaDB, MySQL 5.7): no
+/// table is opened, whatever the number of databases. Names are in InnoDB's file-name encoding
+/// (`db@002dx/t`), decoded by the server. Needs the PROCESS privilege.
+pub const INNODB_FOREIGN_SQL: &str = "SELECT ID, \
+    CONVERT(CONVERT(CAST(SUBSTRING_INDEX(FOR_NAME, '/', 1) AS BINARY) USING filename) USING utf8mb4), \
+    CONVERT(CONVERT(CAST(SUBSTRING(FOR_NAME, LOCATE('/', FOR_NAME) + 1) AS BINARY) USING filename) USING utf8mb4), \
+    CONVERT(CONVERT(CAST(SUBSTRING_INDEX(REF_NAME, '/', 1) AS BINARY) USING filename) USING utf8mb4), \
+    CONVERT(CONVERT(CAST(SUBSTRING(REF_NAME, LOCATE('/', REF_NAME) + 1) AS BINARY) USING filename) USING utf8mb4), \
+    TYPE FROM information_schema.INNODB_SYS_FOREIGN";
+/// The columns of every foreign key of [`INNODB_FOREIGN_SQL`], in order.
+pub const INNODB_FOREIGN_COLS_SQL: &str = "SELECT ID, FOR_COL_NAME, REF_COL_NAME \
+    FROM information_schema.INNODB_SYS_FOREIGN_COLS ORDER BY ID, POS";
+
 /// Every query above, by name, for the test.
 pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
     ("TABLES_SQL", TABLES_SQL),
@@ -168,6 +193,8 @@ pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
     ("FK_RULES_SQL", FK_RULES_SQL),
     ("CHARSET_SQL", CHARSET_SQL),
     ("TABLE_COLUMNS_SQL", TABLE_COLUMNS_SQL),
+    ("INNODB_FOREIGN_SQL", INNODB_FOREIGN_SQL),
+    ("INNODB_FOREIGN_COLS_SQL", INNODB_FOREIGN_COLS_SQL),
 ];
 
 /// All databases on the server, system ones included, sorted by name.
@@ -327,6 +354,103 @@ pub async fn foreign_keys(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<
     Ok(fks)
 }
 
+/// Where [`server_foreign_keys`] found the server's foreign keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForeignKeySource {
+    /// InnoDB's dictionary (`INNODB_SYS_FOREIGN`): one read, no table opened.
+    InnodbDictionary,
+    /// `information_schema`, one database at a time (the dictionary could not be read, most
+    /// often for want of the PROCESS privilege): every table of every database is opened.
+    PerDatabase,
+}
+
+/// Every foreign key of the server that is declared in, or references, a table of any
+/// database: what a DELETE on a chosen table may set off (`ON DELETE CASCADE`, `SET NULL`,
+/// `SET DEFAULT`) or be refused by (`RESTRICT`, `NO ACTION`), whichever database holds it.
+///
+/// InnoDB's dictionary is read first ([`INNODB_FOREIGN_SQL`]); when it cannot be read (no
+/// PROCESS privilege, a server without that table), each of `databases` is read with the
+/// bounded per-schema queries of [`foreign_keys`].
+pub async fn server_foreign_keys(
+    conn: &mut Conn,
+    databases: &[String],
+) -> mysql_async::Result<(Vec<ForeignKey>, ForeignKeySource)> {
+    match innodb_foreign_keys(conn).await {
+        Ok(fks) => Ok((fks, ForeignKeySource::InnodbDictionary)),
+        Err(mysql_async::Error::Server(e)) => {
+            tracing::debug!(
+                "InnoDB's foreign-key dictionary cannot be read ({} {}): reading each database's foreign keys",
+                e.code,
+                e.message
+            );
+            let mut all = Vec::new();
+            for db in databases {
+                if ["information_schema", "performance_schema", "sys"].contains(&db.as_str()) {
+                    continue;
+                }
+                all.extend(foreign_keys(conn, db).await?);
+            }
+            Ok((all, ForeignKeySource::PerDatabase))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The foreign keys in InnoDB's dictionary, sorted by child table and constraint name.
+/// Constraints of tables InnoDB keeps for an unfinished `ALTER TABLE` (`#sql-...`) are left
+/// out: no statement can reach their rows.
+async fn innodb_foreign_keys(conn: &mut Conn) -> mysql_async::Result<Vec<ForeignKey>> {
+    type Fk = (String, String, String, String, String, u32);
+    let fks: Vec<Fk> = conn.query(INNODB_FOREIGN_SQL).await?;
+    let cols: Vec<(String, String, String)> = conn.query(INNODB_FOREIGN_COLS_SQL).await?;
+    let mut columns: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
+    for (id, column, referenced) in cols {
+        let entry = columns.entry(id).or_default();
+        entry.0.push(column);
+        entry.1.push(referenced);
+    }
+    let mut out: Vec<ForeignKey> = fks
+        .into_iter()
+        .filter(|(_, _, table, _, _, _)| !table.starts_with("#sql"))
+        .map(|(id, db, table, rdb, rtable, kind)| {
+            let (cols, rcols) = columns.remove(&id).unwrap_or_default();
+            // The ID is `<encoded database>/<constraint name>`.
+            let name = id
+                .split_once('/')
+                .map_or(id.as_str(), |(_, n)| n)
+                .to_string();
+            ForeignKey {
+                name,
+                db,
+                table,
+                columns: cols,
+                referenced_db: rdb,
+                referenced_table: rtable,
+                referenced_columns: rcols,
+                on_delete: innodb_rule(kind, 1, 2, 16),
+                on_update: innodb_rule(kind, 4, 8, 32),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.db, &a.table, &a.name).cmp(&(&b.db, &b.table, &b.name)));
+    Ok(out)
+}
+
+/// A referential action from InnoDB's `TYPE` bits (`DICT_FOREIGN_ON_DELETE_CASCADE` = 1,
+/// `_SET_NULL` = 2, `_NO_ACTION` = 16; the `ON UPDATE` ones are 4, 8 and 32); none is
+/// RESTRICT.
+fn innodb_rule(kind: u32, cascade: u32, set_null: u32, no_action: u32) -> FkRule {
+    if kind & cascade != 0 {
+        FkRule::Cascade
+    } else if kind & set_null != 0 {
+        FkRule::SetNull
+    } else if kind & no_action != 0 {
+        FkRule::NoAction
+    } else {
+        FkRule::Restrict
+    }
+}
+
 /// The server's `CREATE TABLE` statement for `db.table`.
 pub async fn show_create_table(
     conn: &mut Conn,
@@ -460,6 +584,16 @@ mod tests {
         assert!(extra_has("INVISIBLE", "INVISIBLE"));
         assert!(extra_has("auto_increment INVISIBLE", "INVISIBLE"));
         assert!(!extra_has("", "INVISIBLE"));
+    }
+
+    #[test]
+    fn innodb_type_bits() {
+        assert_eq!(innodb_rule(0, 1, 2, 16), FkRule::Restrict);
+        assert_eq!(innodb_rule(1, 1, 2, 16), FkRule::Cascade);
+        assert_eq!(innodb_rule(2 | 4, 1, 2, 16), FkRule::SetNull);
+        assert_eq!(innodb_rule(2 | 4, 4, 8, 32), FkRule::Cascade);
+        assert_eq!(innodb_rule(16 | 32, 1, 2, 16), FkRule::NoAction);
+        assert_eq!(innodb_rule(1 | 8, 4, 8, 32), FkRule::SetNull);
     }
 
     #[test]

@@ -3,14 +3,17 @@
 //! first read again and locked: only those still identical to what was read (and archived) are
 //! deleted, the others count as changed.
 //!
-//! Foreign keys: a table that others reference is deleted with `DELETE IGNORE`, so a row a live
-//! child protects is skipped while the rest of the chunk goes in the same statement; the rows
-//! left are then the blocked ones (they are locked and were identical). Should a foreign-key
-//! error (1451) come back all the same, the chunk is split in halves until every deletable row
-//! is gone and each row that cannot go stands alone. In a table that references itself, a row
+//! Foreign keys: before deleting, the chunk's rows that any row still references are found,
+//! through every foreign key onto the table from any database and whatever its `ON DELETE`
+//! rule, with locking reads (so no child can appear under them before the commit): those rows
+//! are blocked, and the server never cascades, nulls or defaults a row that was not archived.
+//! The rest is deleted with `DELETE IGNORE`; a row a foreign key still keeps (one the check
+//! could not know about) is skipped, and counts as blocked too. Should a foreign-key error
+//! (1451) come back all the same, the chunk is split in halves until every deletable row is
+//! gone and each row that cannot go stands alone. In a table that references itself, a row
 //! may only have been blocked by rows of the same batch deleted after it: those are tried again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use mysql_async::prelude::*;
@@ -114,15 +117,24 @@ pub async fn delete_rows(
 /// What one locked delete of some rows did.
 struct Part {
     deleted: u64,
-    /// Rows identical and still eligible that a foreign key kept (`DELETE IGNORE` skipped
-    /// them), each with the constraints whose child rows reference it.
+    /// Rows identical and still eligible that rows of other tables (or rows of this table not
+    /// deleted with them) still reference, each with the constraints through which they do.
     blocked: Vec<(usize, Vec<String>)>,
 }
 
-/// One transaction deleting the rows `part` of the batch that are still as they were read: it
-/// locks them (`SELECT ... FOR UPDATE`, by key and selection), compares each with the batch,
-/// and deletes the identical ones by key, re-checking the selection. On an error the
-/// transaction is rolled back.
+/// One transaction deleting the rows `part` of the batch that are still as they were read:
+///
+/// 1. it locks them (`SELECT ... FOR UPDATE`, by key and selection) and keeps the ones
+///    identical to the batch;
+/// 2. unless foreign key checks are off, it finds, for every foreign key onto the table (from
+///    any database, whatever its `ON DELETE` rule), the rows still referenced
+///    ([`referenced`]), locking the child rows and gaps it reads: those rows are blocked, so no
+///    `CASCADE`, `SET NULL` or `SET DEFAULT` ever reaches a row that was not archived;
+/// 3. it deletes the others by key, re-checking the selection (`DELETE IGNORE` on a table
+///    others reference: a row the check could not know about, such as a row of its own
+///    table deleted later in the same statement under `RESTRICT`, stays and counts as blocked).
+///
+/// On an error the transaction is rolled back.
 async fn delete_part(
     db: &mut Db,
     retry: Retry,
@@ -132,6 +144,8 @@ async fn delete_part(
     part: &[usize],
 ) -> Result<Part, RetryError> {
     let ignore = !plan.referenced_by.is_empty();
+    // With foreign key checks off the server runs no referential action: nothing to protect.
+    let check = ignore && db.foreign_key_checks() != Some(false);
     let lock = sql::lock_rows(plan, where_clause, part.len());
     let keys: Vec<Value> = part
         .iter()
@@ -164,36 +178,48 @@ async fn delete_part(
                 if same.is_empty() {
                     return Ok(done);
                 }
-                let statement = sql::delete_rows(plan, where_clause, same.len(), ignore);
-                let params: Vec<Value> = same
-                    .iter()
-                    .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
-                    .collect();
-                a.conn.exec_drop(statement, params.clone()).await?;
-                done.deleted = a.conn.affected_rows();
-                if ignore {
-                    // The rows of `same` are locked: those still there are the ones a foreign
-                    // key kept, the others are the ones deleted. (Counted this way because the
-                    // affected-rows count of a multi-table DELETE IGNORE that skipped rows is
-                    // not reliable on MariaDB 10.11: it reported 0 for rows it deleted.)
-                    let left = sql::select_remaining(plan, where_clause, same.len());
-                    let rows: Vec<Row> = a.conn.exec(left, params).await?;
-                    let left: Vec<String> = rows
-                        .into_iter()
-                        .map(|row| {
-                            let values = row.unwrap();
-                            key_id(values[..plan.key.len()].iter())
-                        })
-                        .collect();
-                    let blocked: Vec<usize> = same
+                let refs = if check {
+                    referenced(a.conn, plan, batch, &same).await?
+                } else {
+                    References::default()
+                };
+                let (same, mut blocked) = refs.split(plan, batch, same);
+                if !same.is_empty() {
+                    let statement = sql::delete_rows(plan, where_clause, same.len(), ignore);
+                    let params: Vec<Value> = same
                         .iter()
-                        .copied()
-                        .filter(|&i| left.contains(&batch.key_id(i, &plan.key_pos)))
+                        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
                         .collect();
-                    done.deleted = (same.len() - blocked.len()) as u64;
-                    let names = blocking_constraints(a.conn, plan, batch, &blocked).await?;
-                    done.blocked = blocked.into_iter().zip(names).collect();
+                    a.conn.exec_drop(statement, params.clone()).await?;
+                    done.deleted = a.conn.affected_rows();
+                    if ignore {
+                        // The rows of `same` are locked: those still there are the ones a
+                        // foreign key kept, the others are the ones deleted. (Counted this way
+                        // because the affected-rows count of a multi-table DELETE IGNORE that
+                        // skipped rows is not reliable on MariaDB 10.11: it reported 0 for rows
+                        // it deleted.)
+                        let left = sql::select_remaining(plan, where_clause, same.len());
+                        let rows: Vec<Row> = a.conn.exec(left, params).await?;
+                        let left: Vec<String> = rows
+                            .into_iter()
+                            .map(|row| {
+                                let values = row.unwrap();
+                                key_id(values[..plan.key.len()].iter())
+                            })
+                            .collect();
+                        let kept: Vec<usize> = same
+                            .iter()
+                            .copied()
+                            .filter(|&i| left.contains(&batch.key_id(i, &plan.key_pos)))
+                            .collect();
+                        done.deleted = (same.len() - kept.len()) as u64;
+                        for i in kept {
+                            blocked.push((i, refs.names(&batch.key_id(i, &plan.key_pos))));
+                        }
+                    }
                 }
+                blocked.sort_by_key(|(i, _)| *i);
+                done.blocked = blocked;
                 Ok(done)
             }
             .await;
@@ -213,44 +239,118 @@ async fn delete_part(
     .await
 }
 
-/// For each of `rows` (blocked rows of the batch), the foreign keys whose child rows still
-/// reference it: one `SELECT DISTINCT` per foreign key onto this table, on the deleting session.
-async fn blocking_constraints(
+/// Which rows of a chunk other rows reference, per foreign key onto the table (by constraint
+/// name): the referenced row's key id, with the referencing row's key id when it is a row of
+/// the table itself.
+#[derive(Debug, Default)]
+struct References {
+    by_fk: Vec<(String, Vec<Reference>)>,
+}
+
+/// A referenced row's key id, and the referencing row's when it is a row of the same table.
+type Reference = (String, Option<String>);
+
+/// For the rows `rows` of the batch (locked, identical to what was archived), the rows that
+/// reference them through each foreign key of `plan.referenced_by` ([`sql::children_of`],
+/// one statement per foreign key, each a locking read).
+async fn referenced(
     conn: &mut mysql_async::Conn,
     plan: &TablePlan,
     batch: &Batch,
     rows: &[usize],
-) -> mysql_async::Result<Vec<Vec<String>>> {
-    let mut names = vec![Vec::new(); rows.len()];
-    if rows.is_empty() {
-        return Ok(names);
-    }
+) -> mysql_async::Result<References> {
+    let mut out = References::default();
+    let params: Vec<Value> = rows
+        .iter()
+        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+        .collect();
+    let n = plan.key.len();
     for fk in &plan.referenced_by {
-        let Some(pos) = fk
-            .referenced_columns
-            .iter()
-            .map(|c| plan.columns.iter().position(|p| p == c))
-            .collect::<Option<Vec<usize>>>()
-        else {
-            continue;
+        let self_ref = fk.db == plan.db && fk.table == plan.table;
+        let statement = sql::children_of(plan, fk, rows.len(), self_ref);
+        let found: Vec<Row> = match conn.exec(statement, params.clone()).await {
+            Ok(found) => found,
+            // A child table dropped since the plan was made holds no row.
+            Err(mysql_async::Error::Server(e)) if e.code == NO_SUCH_TABLE => {
+                tracing::debug!("{}: {}", qualified(&fk.db, &fk.table), e.message);
+                continue;
+            }
+            Err(e) => return Err(e),
         };
-        let statement = sql::referencing(fk, rows.len());
-        let params: Vec<Value> = rows
-            .iter()
-            .flat_map(|&i| pos.iter().map(move |&p| batch.rows[i][p].clone()))
-            .collect();
-        let found: Vec<Row> = conn.exec(statement, params).await?;
-        let found: Vec<String> = found
+        let pairs = found
             .into_iter()
-            .map(|row| key_id(row.unwrap().iter()))
+            .map(|row| {
+                let values = row.unwrap();
+                let parent = key_id(values[..n].iter());
+                let child = self_ref.then(|| key_id(values[n..].iter()));
+                (parent, child)
+            })
             .collect();
-        for (n, &i) in rows.iter().enumerate() {
-            if found.contains(&batch.key_id(i, &pos)) {
-                names[n].push(fk.name.clone());
+        out.by_fk.push((fk.name.clone(), pairs));
+    }
+    Ok(out)
+}
+
+/// `ER_NO_SUCH_TABLE`.
+const NO_SUCH_TABLE: u16 = 1146;
+
+impl References {
+    /// Splits `rows` into the ones that can be deleted together and the blocked ones (with
+    /// the constraints that reference them). A row is blocked when a row that stays
+    /// references it: a row of another table, or a row of its own table that is not deleted
+    /// with it. Blocking a row can block the rows it references in turn, so this repeats until
+    /// nothing changes.
+    fn split(
+        &self,
+        plan: &TablePlan,
+        batch: &Batch,
+        rows: Vec<usize>,
+    ) -> (Vec<usize>, Vec<(usize, Vec<String>)>) {
+        if self.by_fk.is_empty() {
+            return (rows, Vec::new());
+        }
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|&i| batch.key_id(i, &plan.key_pos))
+            .collect();
+        let mut going: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        loop {
+            let mut changed = false;
+            for (_, pairs) in &self.by_fk {
+                for (parent, child) in pairs {
+                    let stays = match child {
+                        None => true,
+                        Some(c) => !going.contains(c.as_str()),
+                    };
+                    if stays && going.remove(parent.as_str()) {
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
             }
         }
+        let mut keep = Vec::new();
+        let mut blocked = Vec::new();
+        for (i, id) in rows.into_iter().zip(&ids) {
+            if going.contains(id.as_str()) {
+                keep.push(i);
+            } else {
+                blocked.push((i, self.names(id)));
+            }
+        }
+        (keep, blocked)
     }
-    Ok(names)
+
+    /// The constraints through which some row references the row `id`.
+    fn names(&self, id: &str) -> Vec<String> {
+        self.by_fk
+            .iter()
+            .filter(|(_, pairs)| pairs.iter().any(|(p, _)| p == id))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
 }
 
 /// The constraint in a 1451 message: "... CONSTRAINT `name` FOREIGN KEY ...".

@@ -121,15 +121,60 @@ pub fn lock_rows(plan: &TablePlan, where_clause: &str, rows: usize) -> String {
     )
 }
 
-/// The distinct child-key values of `fk` among `rows` parent values: which of them a child row
-/// still references.
-pub fn referencing(fk: &crate::mysql::schema::ForeignKey, rows: usize) -> String {
-    let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
+/// The rows among `rows` rows of the plan's table (named by key) that a row of `fk`'s child
+/// table references, each with the key of the referencing row when the child table is the
+/// table itself (`self_ref`): `SELECT p.key [, c.key] FROM t AS p JOIN child AS c ON c.fk =
+/// p.referenced ... WHERE p.key IN (...) LOCK IN SHARE MODE`.
+///
+/// The server matches the columns as the foreign key does (same types, same collations), the
+/// parent rows are read first by key (`STRAIGHT_JOIN`, `FORCE INDEX`) and the child rows
+/// through the foreign key's index, and the read locks what it finds and the gaps where it
+/// found nothing: until the transaction ends, no other session can add or move a child row
+/// onto one of these parents.
+pub fn children_of(
+    plan: &TablePlan,
+    fk: &crate::mysql::schema::ForeignKey,
+    rows: usize,
+    self_ref: bool,
+) -> String {
+    let mut cols: Vec<String> = plan
+        .key
+        .iter()
+        .map(|k| format!("p.{}", quote_ident(k)))
+        .collect();
+    if self_ref {
+        cols.extend(plan.key.iter().map(|k| format!("c.{}", quote_ident(k))));
+    }
+    let on: Vec<String> = fk
+        .columns
+        .iter()
+        .zip(&fk.referenced_columns)
+        .map(|(c, p)| format!("c.{} = p.{}", quote_ident(c), quote_ident(p)))
+        .collect();
+    let keys: Vec<String> = plan
+        .key
+        .iter()
+        .map(|k| format!("p.{}", quote_ident(k)))
+        .collect();
+    let tuple = if keys.len() == 1 {
+        "?".to_string()
+    } else {
+        format!("({})", vec!["?"; keys.len()].join(","))
+    };
+    let list = vec![tuple; rows].join(",");
+    let lhs = if keys.len() == 1 {
+        keys[0].clone()
+    } else {
+        format!("({})", keys.join(", "))
+    };
     format!(
-        "SELECT DISTINCT {} FROM {} WHERE {}",
+        "SELECT STRAIGHT_JOIN {} FROM {} AS p FORCE INDEX ({}) JOIN {} AS c ON {} \
+         WHERE {lhs} IN ({list}) LOCK IN SHARE MODE",
         cols.join(", "),
+        qualified(&plan.db, &plan.table),
+        quote_ident(&plan.index),
         qualified(&fk.db, &fk.table),
-        key_in(&fk.columns, rows)
+        on.join(" AND ")
     )
 }
 
@@ -233,6 +278,25 @@ mod tests {
         assert_eq!(
             lock_rows(&plan(&["id", "v"]), "x", 2),
             "SELECT `id`, `v` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE (`id`, `v`) IN ((?,?),(?,?)) AND (x) FOR UPDATE"
+        );
+        let fk = crate::mysql::schema::ForeignKey {
+            name: "fk".into(),
+            db: "nova".into(),
+            table: "c".into(),
+            columns: k(&["pa", "pb"]),
+            referenced_db: "nova".into(),
+            referenced_table: "t`x".into(),
+            referenced_columns: k(&["id", "v"]),
+            on_delete: crate::mysql::schema::FkRule::Cascade,
+            on_update: crate::mysql::schema::FkRule::Restrict,
+        };
+        assert_eq!(
+            children_of(&plan(&["id"]), &fk, 2, false),
+            "SELECT STRAIGHT_JOIN p.`id` FROM `nova`.`t``x` AS p FORCE INDEX (`PRIMARY`) JOIN `nova`.`c` AS c ON c.`pa` = p.`id` AND c.`pb` = p.`v` WHERE p.`id` IN (?,?) LOCK IN SHARE MODE"
+        );
+        assert_eq!(
+            children_of(&plan(&["id", "v"]), &fk, 1, true),
+            "SELECT STRAIGHT_JOIN p.`id`, p.`v`, c.`id`, c.`v` FROM `nova`.`t``x` AS p FORCE INDEX (`PRIMARY`) JOIN `nova`.`c` AS c ON c.`pa` = p.`id` AND c.`pb` = p.`v` WHERE (p.`id`, p.`v`) IN ((?,?)) LOCK IN SHARE MODE"
         );
         assert_eq!(
             insert_rows("d", "t", &k(&["a", "b"]), 2),

@@ -19,7 +19,7 @@
 #![allow(dead_code, unused_imports)] // each test module uses its own part of the harness
 
 mod cleanup;
-mod client;
+pub mod client;
 mod command;
 pub mod digest;
 pub mod every_type;

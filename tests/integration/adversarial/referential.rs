@@ -1,0 +1,511 @@
+//! Referential actions: a DELETE must never make the server remove (`ON DELETE CASCADE`) or
+//! change (`SET NULL`) a row that was not archived, whichever database holds the child table,
+//! whatever the key the foreign key points at, and even while other sessions add children.
+//! Such parents stay and are reported as blocked, as RESTRICT ones are.
+
+use std::collections::BTreeSet;
+
+use crate::harness::digest::digest;
+use crate::harness::{server, Ini, Osarchiver, Output, ScratchDb, Server};
+use crate::pipeline::{run, OLD, RECENT};
+
+/// One table of a case: where it is, the rows the run must move (an SQL filter) and whether
+/// the run chooses it (its rows are then archived).
+struct Expect<'a> {
+    db: &'a str,
+    table: &'a str,
+    moved: &'a str,
+    archive: Option<String>,
+}
+
+/// The digests of a table's rows before the run: those that must stay, those that must move.
+struct Before {
+    keep: (u64, String),
+    moved: (u64, String),
+}
+
+fn before(s: &Server, tables: &[Expect]) -> Vec<Before> {
+    tables
+        .iter()
+        .map(|t| Before {
+            keep: digest(s, t.db, t.table, &format!("NOT COALESCE(({}), 0)", t.moved)),
+            moved: digest(s, t.db, t.table, &format!("COALESCE(({}), 0)", t.moved)),
+        })
+        .collect()
+}
+
+/// Every table holds exactly its kept rows, unchanged; every moved row is in the archive,
+/// identical.
+fn assert_after(s: &Server, tables: &[Expect], before: &[Before]) {
+    for (t, b) in tables.iter().zip(before) {
+        assert_eq!(
+            digest(s, t.db, t.table, "1"),
+            b.keep,
+            "{}.{}: the rows left are not exactly the rows that had to stay, unchanged",
+            t.db,
+            t.table
+        );
+        if let Some(archive) = &t.archive {
+            assert_eq!(
+                digest(s, archive, t.table, &format!("COALESCE(({}), 0)", t.moved)),
+                b.moved,
+                "{archive}.{}: the moved rows are not in the archive, identical",
+                t.table
+            );
+        }
+    }
+}
+
+fn expect<'a>(db: &'a ScratchDb, table: &'a str, moved: &'a str) -> Expect<'a> {
+    Expect {
+        db: &db.name,
+        table,
+        moved,
+        archive: Some(db.archive()),
+    }
+}
+
+/// A table the run does not choose: nothing of it may change.
+fn untouched<'a>(db: &'a str, table: &'a str) -> Expect<'a> {
+    Expect {
+        db,
+        table,
+        moved: "0",
+        archive: None,
+    }
+}
+
+const RULES: &[&str] = &["CASCADE", "SET NULL", "RESTRICT", "NO ACTION"];
+
+/// A parent whose live child (same database, child chosen too) points at it with each rule
+/// stays; a parent whose child was eligible goes after it; the report names the constraint.
+#[test]
+fn a_live_child_blocks_its_parent_whatever_the_rule() {
+    let s = server();
+    for rule in RULES {
+        let db = ScratchDb::create(s, "rule");
+        db.sql(&format!(
+            "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             CREATE TABLE c (id INT PRIMARY KEY, p_id INT NULL, deleted_at DATETIME NULL,
+               CONSTRAINT fk_c_p FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE {rule});
+             INSERT INTO p VALUES (1, {OLD}), (2, {OLD}), (3, {OLD}), (4, NULL);
+             INSERT INTO c VALUES (1, 1, NULL), (2, 2, {OLD}), (4, 4, {RECENT}), (5, 1, {RECENT});"
+        ));
+        let tables = [expect(&db, "p", "id IN (2, 3)"), expect(&db, "c", "id = 2")];
+        let b = before(s, &tables);
+        let out = run(&Ini::new(s, &[&db.name])
+            .src("select_limit", 2)
+            .src("delete_limit", 2));
+        out.assert_code(3);
+        assert_after(s, &tables, &b);
+        // The archive holds every eligible parent, the blocked one too.
+        assert_eq!(
+            digest(s, &db.archive(), "p", "1").0,
+            3,
+            "ON DELETE {rule}: eligible parents archived"
+        );
+        let p = out.table_row(&db.name, "p");
+        assert_eq!(
+            (p.num("deleted"), p.num("blocked")),
+            (2, 1),
+            "ON DELETE {rule}"
+        );
+        out.output_contains("row (id=1) kept: rows still reference it (constraint fk_c_p)");
+    }
+}
+
+/// The child table has no `deleted_at`, so the run never chooses it: its rows block parents
+/// all the same.
+#[test]
+fn a_child_table_that_is_never_chosen_blocks() {
+    let s = server();
+    for rule in ["CASCADE", "SET NULL"] {
+        let db = ScratchDb::create(s, "nochoice");
+        db.sql(&format!(
+            "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             CREATE TABLE tags (id INT PRIMARY KEY, p_id INT NULL, tag VARCHAR(10),
+               CONSTRAINT fk_tag FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE {rule});
+             INSERT INTO p SELECT seq, {OLD} FROM seq_1_to_9;
+             INSERT INTO tags VALUES (1, 3, 'a'), (2, 3, 'b'), (3, 7, 'c');"
+        ));
+        let tables = [
+            expect(&db, "p", "id NOT IN (3, 7)"),
+            untouched(&db.name, "tags"),
+        ];
+        let b = before(s, &tables);
+        let out = run(&Ini::new(s, &[&db.name])
+            .src("select_limit", 4)
+            .src("delete_limit", 2));
+        out.assert_code(3);
+        assert_after(s, &tables, &b);
+        out.output_contains("table ")
+            .output_contains("(constraint fk_tag)");
+        assert_eq!(out.table_row(&db.name, "p").num("blocked"), 2, "{rule}");
+    }
+}
+
+/// The child lives in another database that the run does not archive, with CASCADE and SET
+/// NULL (RESTRICT was caught by the server's 1451 before; these are silent).
+#[test]
+fn a_child_in_another_database_blocks_with_every_rule() {
+    let s = server();
+    let db = ScratchDb::create(s, "xdb_parent");
+    let other = ScratchDb::create(s, "xdb_child");
+    db.sql(&format!(
+        "CREATE TABLE instances (id INT PRIMARY KEY, uuid CHAR(36) NOT NULL UNIQUE,
+           deleted_at DATETIME NULL);
+         INSERT INTO instances SELECT seq, CONCAT('uuid-', seq), {OLD} FROM seq_1_to_12;"
+    ));
+    other.sql(&format!(
+        "CREATE TABLE ports (id INT PRIMARY KEY, device_id CHAR(36) NULL,
+           CONSTRAINT fk_port_instance FOREIGN KEY (device_id) REFERENCES {} (uuid)
+             ON DELETE CASCADE);
+         CREATE TABLE attachments (id INT PRIMARY KEY, instance_id INT NULL,
+           deleted_at DATETIME NULL,
+           CONSTRAINT fk_attach_instance FOREIGN KEY (instance_id) REFERENCES {} (id)
+             ON DELETE SET NULL);
+         INSERT INTO ports VALUES (1, 'uuid-2'), (2, 'uuid-11'), (3, NULL);
+         INSERT INTO attachments VALUES (1, 5, NULL), (2, 11, {OLD});",
+        db.q("instances"),
+        db.q("instances")
+    ));
+    let tables = [
+        expect(&db, "instances", "id NOT IN (2, 5, 11)"),
+        untouched(&other.name, "ports"),
+        untouched(&other.name, "attachments"),
+    ];
+    let b = before(s, &tables);
+    let out = run(&Ini::new(s, &[&db.name])
+        .src("select_limit", 5)
+        .src("delete_limit", 3));
+    out.assert_code(3);
+    assert_after(s, &tables, &b);
+    let row = out.table_row(&db.name, "instances");
+    assert_eq!((row.num("deleted"), row.num("blocked")), (9, 3));
+    out.output_contains("row (id=2) kept: rows still reference it (constraint fk_port_instance)")
+        .output_contains("row (id=5) kept: rows still reference it (constraint fk_attach_instance)")
+        .output_contains(
+            "row (id=11) kept: rows still reference it (constraints fk_attach_instance, fk_port_instance)",
+        );
+}
+
+/// Foreign keys onto a composite primary key, onto a UNIQUE key, and onto a non-unique index
+/// prefix (a value two parents share: the live child keeps the eligible one).
+#[test]
+fn composite_unique_and_non_unique_targets() {
+    let s = server();
+    let db = ScratchDb::create(s, "targets");
+    db.sql(&format!(
+        "CREATE TABLE comp (a INT, b VARCHAR(5), deleted_at DATETIME NULL, PRIMARY KEY (a, b));
+         CREATE TABLE comp_child (id INT PRIMARY KEY, a INT, b VARCHAR(5),
+           CONSTRAINT fk_comp FOREIGN KEY (a, b) REFERENCES comp (a, b) ON DELETE CASCADE);
+         INSERT INTO comp VALUES (1, 'x', {OLD}), (1, 'y', {OLD}), (2, 'x', {OLD});
+         INSERT INTO comp_child VALUES (1, 1, 'y'), (2, 2, NULL);
+
+         CREATE TABLE uniq (id INT PRIMARY KEY, code VARCHAR(8) NOT NULL,
+           deleted_at DATETIME NULL, UNIQUE KEY uk_code (code));
+         CREATE TABLE uniq_child (id INT PRIMARY KEY, code VARCHAR(8),
+           CONSTRAINT fk_uniq FOREIGN KEY (code) REFERENCES uniq (code) ON DELETE SET NULL);
+         INSERT INTO uniq VALUES (1, 'one', {OLD}), (2, 'two', {OLD}), (3, 'three', {OLD});
+         INSERT INTO uniq_child VALUES (1, 'two');
+
+         CREATE TABLE grp (id INT PRIMARY KEY, g INT NOT NULL, deleted_at DATETIME NULL,
+           KEY k_g (g, id));
+         CREATE TABLE grp_child (id INT PRIMARY KEY, g INT,
+           CONSTRAINT fk_grp FOREIGN KEY (g) REFERENCES grp (g) ON DELETE CASCADE);
+         INSERT INTO grp VALUES (1, 5, {OLD}), (2, 5, NULL), (3, 6, {OLD}), (4, 7, {OLD});
+         INSERT INTO grp_child VALUES (1, 5), (2, 7);"
+    ));
+    let tables = [
+        expect(&db, "comp", "(a, b) IN ((1, 'x'), (2, 'x'))"),
+        untouched(&db.name, "comp_child"),
+        expect(&db, "uniq", "id IN (1, 3)"),
+        untouched(&db.name, "uniq_child"),
+        expect(&db, "grp", "id = 3"),
+        untouched(&db.name, "grp_child"),
+    ];
+    let b = before(s, &tables);
+    let out = run(&Ini::new(s, &[&db.name]).src("delete_limit", 2));
+    out.assert_code(3);
+    assert_after(s, &tables, &b);
+    out.output_contains("row (a=1, b='y') kept")
+        .output_contains("row (id=2) kept: rows still reference it (constraint fk_uniq)")
+        .output_contains("row (id=1) kept: rows still reference it (constraint fk_grp)")
+        .output_contains("row (id=4) kept: rows still reference it (constraint fk_grp)");
+}
+
+/// A table that references itself with CASCADE: a chain of eligible rows goes whole, in one
+/// batch or across pages; a chain that ends in a live row stays whole.
+#[test]
+fn a_self_referencing_cascade_keeps_chains_that_end_in_a_live_row() {
+    let s = server();
+    for (select_limit, delete_limit) in [(1000, 500), (2, 2), (3, 1)] {
+        let db = ScratchDb::create(s, "selfcascade");
+        db.sql(&format!(
+            "CREATE TABLE node (id INT PRIMARY KEY, parent_id INT NULL, deleted_at DATETIME NULL,
+               CONSTRAINT fk_node FOREIGN KEY (parent_id) REFERENCES node (id)
+                 ON DELETE CASCADE);
+             INSERT INTO node VALUES (1, NULL, {OLD}), (2, 1, NULL),
+               (3, NULL, {OLD}), (4, 3, {OLD}), (5, 4, {OLD}),
+               (6, NULL, {OLD}), (7, 6, {OLD}), (8, 7, {RECENT}),
+               (20, NULL, {OLD}), (19, 20, {OLD}), (18, 19, {OLD}), (17, 18, NULL),
+               (30, NULL, {OLD});
+             UPDATE node SET parent_id = 30 WHERE id = 30;"
+        ));
+        let tables = [expect(&db, "node", "id IN (3, 4, 5, 30)")];
+        let b = before(s, &tables);
+        let out = run(&Ini::new(s, &[&db.name])
+            .src("select_limit", select_limit)
+            .src("delete_limit", delete_limit));
+        out.assert_code(3);
+        assert_after(s, &tables, &b);
+        let row = out.table_row(&db.name, "node");
+        assert_eq!(
+            (row.num("deleted"), row.num("blocked")),
+            (4, 6),
+            "select_limit {select_limit}, delete_limit {delete_limit}"
+        );
+    }
+}
+
+/// grandparent <- parent <- grandchild, all CASCADE, all chosen: a live grandchild keeps its
+/// parent, which keeps the grandparent. The same with a middle table the run never chooses.
+#[test]
+fn a_three_level_cascade_chain_with_a_live_grandchild() {
+    let s = server();
+    for middle_chosen in [true, false] {
+        let db = ScratchDb::create(s, "chain3");
+        let middle_deleted = if middle_chosen {
+            ", deleted_at DATETIME NULL"
+        } else {
+            ""
+        };
+        let mid = |v: &str| {
+            if middle_chosen {
+                format!(", {v}")
+            } else {
+                String::new()
+            }
+        };
+        db.sql(&format!(
+            "CREATE TABLE a (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             CREATE TABLE b (id INT PRIMARY KEY, a_id INT NOT NULL{middle_deleted},
+               CONSTRAINT fk_b_a FOREIGN KEY (a_id) REFERENCES a (id) ON DELETE CASCADE);
+             CREATE TABLE c (id INT PRIMARY KEY, b_id INT NOT NULL, deleted_at DATETIME NULL,
+               CONSTRAINT fk_c_b FOREIGN KEY (b_id) REFERENCES b (id) ON DELETE CASCADE);
+             INSERT INTO a VALUES (1, {OLD}), (2, {OLD}), (3, {OLD});
+             INSERT INTO b VALUES (1, 1{}), (2, 2{}), (3, 3{});
+             INSERT INTO c VALUES (1, 1, NULL), (2, 2, {OLD});",
+            mid(OLD),
+            mid(OLD),
+            mid("NULL"),
+        ));
+        let (a_moved, b_moved) = if middle_chosen {
+            ("id = 2", "id = 2")
+        } else {
+            ("0", "0")
+        };
+        let mut tables = vec![expect(&db, "a", a_moved), expect(&db, "c", "id = 2")];
+        tables.push(if middle_chosen {
+            expect(&db, "b", b_moved)
+        } else {
+            untouched(&db.name, "b")
+        });
+        let b = before(s, &tables);
+        let out = run(&Ini::new(s, &[&db.name]).src("delete_limit", 1));
+        out.assert_code(3);
+        assert_after(s, &tables, &b);
+    }
+}
+
+/// With `foreign_key_check = false` no referential action runs: the parent goes, the live
+/// child keeps its (now dangling) reference, untouched, and the log names the constraint.
+#[test]
+fn without_foreign_key_checks_nothing_cascades_and_the_log_says_what_dangles() {
+    let s = server();
+    let db = ScratchDb::create(s, "nofk");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, p_id INT NULL,
+           CONSTRAINT fk_dangle FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE CASCADE);
+         INSERT INTO p VALUES (1, {OLD}), (2, {OLD});
+         INSERT INTO c VALUES (1, 1);"
+    ));
+    let tables = [expect(&db, "p", "1"), untouched(&db.name, "c")];
+    let b = before(s, &tables);
+    let out = run(&Ini::new(s, &[&db.name]).src("foreign_key_check", "false"));
+    out.assert_success();
+    assert_after(s, &tables, &b);
+    out.output_contains("foreign_key_check = false")
+        .output_contains(&format!("fk_dangle (`{}`.`c` ON DELETE CASCADE)", db.name));
+}
+
+/// While the run deletes parents, another session keeps adding live children (onto a UNIQUE
+/// key, as OpenStack's `instance_uuid` columns do, and onto the primary key) with ON DELETE
+/// CASCADE. Every child whose INSERT succeeded must still be there at the end, and so must its
+/// parent: the check's locks keep a child from appearing under a parent being deleted.
+#[test]
+fn children_added_during_the_run_are_never_cascaded_away() {
+    let s = server();
+    let db = ScratchDb::create(s, "race");
+    const PARENTS: u32 = 1500;
+    db.sql(&format!(
+        "CREATE TABLE instances (id INT PRIMARY KEY, uuid CHAR(36) NOT NULL,
+           deleted_at DATETIME NULL, UNIQUE KEY uk_uuid (uuid));
+         CREATE TABLE child_uuid (id INT PRIMARY KEY, instance_uuid CHAR(36) NOT NULL,
+           CONSTRAINT fk_race_uuid FOREIGN KEY (instance_uuid) REFERENCES instances (uuid)
+             ON DELETE CASCADE);
+         CREATE TABLE child_id (id INT PRIMARY KEY, instance_id INT NULL,
+           CONSTRAINT fk_race_id FOREIGN KEY (instance_id) REFERENCES instances (id)
+             ON DELETE SET NULL);
+         INSERT INTO instances SELECT seq, CONCAT('u-', seq), {OLD} FROM seq_1_to_{PARENTS};"
+    ));
+    let before_parents = digest(s, &db.name, "instances", "1");
+
+    // The children, in rounds that follow the run's progress through the parents.
+    let child_script = |table: &str, column: &str, value: &dyn Fn(u32) -> String, base: u32| {
+        let mut sql = String::from("SET SESSION innodb_lock_wait_timeout = 50;\n");
+        for round in 0..6u32 {
+            for i in 0..PARENTS / 6 {
+                let parent = (i * 6 + round * 7) % PARENTS + 1;
+                let id = base + round * PARENTS + i;
+                sql.push_str(&format!(
+                    "INSERT INTO `{}`.`{table}` (id, {column}) VALUES ({id}, {});\n",
+                    db.name,
+                    value(parent)
+                ));
+            }
+        }
+        sql
+    };
+    let uuid_sql = child_script("child_uuid", "instance_uuid", &|p| format!("'u-{p}'"), 0);
+    let id_sql = child_script("child_id", "instance_id", &|p| p.to_string(), 0);
+    let args = s.cli_args();
+    let spawn_children = |sql: String| {
+        let args = args.clone();
+        std::thread::spawn(move || {
+            // From a file: a pipe written while the client's stderr fills would deadlock.
+            let script = tempfile::NamedTempFile::new().expect("temporary file");
+            std::fs::write(script.path(), sql).expect("write the script");
+            let out = std::process::Command::new(crate::harness::client::client_program())
+                .args(&args)
+                .args(["--force", "-N", "--batch"])
+                .stdin(std::fs::File::open(script.path()).expect("open the script"))
+                .output()
+                .expect("mariadb client");
+            String::from_utf8_lossy(&out.stderr).to_string()
+        })
+    };
+
+    let running = Osarchiver::new()
+        .config_text(
+            Ini::new(s, &[&db.name])
+                .src("select_limit", 50)
+                .src("delete_limit", 10)
+                .src("delete_loop_delay", 0)
+                .text(),
+        )
+        .spawn();
+    let uuid_children = spawn_children(uuid_sql.clone());
+    let id_children = spawn_children(id_sql.clone());
+    let out: Output = running.wait();
+    let uuid_errors = uuid_children.join().unwrap();
+    let id_errors = id_children.join().unwrap();
+    assert!(
+        matches!(out.code, Some(0 | 3)),
+        "exit code {:?}\n{}",
+        out.code,
+        out.stdout
+    );
+
+    // Which INSERTs failed (their parent was gone, 1452), by line of the script.
+    let failed_lines = |errors: &str| -> BTreeSet<usize> {
+        errors
+            .lines()
+            .filter(|l| l.starts_with("ERROR"))
+            .filter_map(|l| {
+                assert!(
+                    l.contains("ERROR 1452"),
+                    "a child INSERT failed for another reason: {l}"
+                );
+                l.split(" at line ")
+                    .nth(1)?
+                    .split(':')
+                    .next()?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+            .collect()
+    };
+    for (table, column, sql, errors) in [
+        ("child_uuid", "instance_uuid", &uuid_sql, &uuid_errors),
+        ("child_id", "instance_id", &id_sql, &id_errors),
+    ] {
+        let failed = failed_lines(errors);
+        let expected: BTreeSet<String> = sql
+            .lines()
+            .enumerate()
+            .skip(1)
+            .filter(|(n, _)| !failed.contains(&(n + 1)))
+            .map(|(_, l)| {
+                let values = l.split("VALUES (").nth(1).unwrap();
+                values
+                    .trim_end_matches(");")
+                    .replace(['\'', ' '], "")
+                    .replace(',', "\t")
+            })
+            .collect();
+        let present: BTreeSet<String> = db
+            .sql(&format!("SELECT id, {column} FROM {}", db.q(table)))
+            .lines()
+            .map(|l| l.replace('\'', ""))
+            .collect();
+        let lost: Vec<&String> = expected.difference(&present).take(5).collect();
+        assert!(
+            lost.is_empty(),
+            "{table}: children inserted during the run were removed or changed: {lost:?} ({} of {})",
+            expected.difference(&present).count(),
+            expected.len()
+        );
+        // Every child still points at a parent that is there.
+        let orphans = db.sql(&format!(
+            "SELECT COUNT(*) FROM {} c LEFT JOIN {} p ON p.{} = c.{column} \
+             WHERE c.{column} IS NOT NULL AND p.id IS NULL",
+            db.q(table),
+            db.q("instances"),
+            if column == "instance_uuid" {
+                "uuid"
+            } else {
+                "id"
+            }
+        ));
+        assert_eq!(
+            orphans.trim(),
+            "0",
+            "{table}: children without their parent"
+        );
+    }
+    // Every parent is archived, identical (the blocked ones too); those left are unchanged.
+    assert_eq!(
+        digest(s, &db.archive(), "instances", "1"),
+        before_parents,
+        "every parent is archived, identical"
+    );
+    let left = digest(s, &db.name, "instances", "1");
+    assert_eq!(
+        left,
+        digest(
+            s,
+            &db.archive(),
+            "instances",
+            &format!("id IN (SELECT id FROM {})", db.q("instances"))
+        ),
+        "the parents left are unchanged"
+    );
+    assert!(
+        left.0 > 0 && left.0 < u64::from(PARENTS),
+        "the race did not happen: {} parents left",
+        left.0
+    );
+}
