@@ -509,3 +509,45 @@ fn children_added_during_the_run_are_never_cascaded_away() {
         left.0
     );
 }
+
+/// A user without the PROCESS privilege cannot read InnoDB's dictionary: the foreign keys are
+/// read database by database from what it can see (said in the log), and a CASCADE child in
+/// another database still keeps its parent.
+#[test]
+fn without_the_process_privilege_foreign_keys_are_read_database_by_database() {
+    let s = server();
+    let db = ScratchDb::create(s, "noproc_p");
+    let other = ScratchDb::create(s, "noproc_c");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO p SELECT seq, {OLD} FROM seq_1_to_5;"
+    ));
+    other.sql(&format!(
+        "CREATE TABLE c (id INT PRIMARY KEY, p_id INT NULL,
+           CONSTRAINT fk_noproc FOREIGN KEY (p_id) REFERENCES {} (id) ON DELETE CASCADE);
+         INSERT INTO c VALUES (1, 4);",
+        db.q("p")
+    ));
+    let user = crate::harness::unique_name("osa_np");
+    s.sql(&format!(
+        "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
+         GRANT ALL ON `{}`.* TO '{user}'@'%';
+         GRANT ALL ON `{}`.* TO '{user}'@'%';
+         GRANT SELECT ON `{}`.* TO '{user}'@'%';",
+        db.name,
+        db.archive(),
+        other.name
+    ));
+    let tables = [expect(&db, "p", "id <> 4"), untouched(&other.name, "c")];
+    let b = before(s, &tables);
+    let out = run(&Ini::new(s, &[&db.name])
+        .src("user", &user)
+        .src("password", "pw")
+        .dst("user", &user)
+        .dst("password", "pw"));
+    s.sql(&format!("DROP USER '{user}'@'%'"));
+    out.assert_code(3)
+        .output_contains("read database by database")
+        .output_contains("row (id=4) kept: rows still reference it (constraint fk_noproc)");
+    assert_after(s, &tables, &b);
+}

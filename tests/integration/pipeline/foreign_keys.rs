@@ -171,9 +171,9 @@ fn a_two_table_cycle_ends_and_keeps_what_cannot_go() {
     );
 }
 
-/// A live child in *another* database (whose foreign keys are not looked up: that would scan
-/// every table of the server) still keeps its parent: the DELETE fails with 1451, the deleter
-/// narrows the chunk down to that row, keeps it and names the constraint; the rest goes.
+/// A live child in *another* database keeps its parent: its foreign key is read from
+/// InnoDB's dictionary with every other one of the server, the check finds the child, the
+/// parent is kept and the constraint named; the rest goes.
 #[test]
 fn a_live_child_in_another_database_keeps_its_parent() {
     let s = server();
