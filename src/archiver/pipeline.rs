@@ -208,6 +208,7 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
             };
             counts.deleted += out.deleted;
             counts.changed += out.changed;
+            counts.gone += out.gone;
             if out.stopped {
                 // Stopped during a throttling pause: the batches held stay in the source
                 // (archived, not deleted); the next run takes them again.
@@ -254,6 +255,7 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
     r.deleted += deleted.deleted;
     r.blocked += deleted.blocked;
     r.changed += deleted.changed;
+    r.gone += deleted.gone;
     r.timing.read += read_time;
     r.timing.write += write_time;
     r.timing.delete += deleted.time;
@@ -277,6 +279,7 @@ struct DeleteCounts {
     deleted: u64,
     blocked: u64,
     changed: u64,
+    gone: u64,
     time: Duration,
 }
 

@@ -28,6 +28,9 @@ pub struct TableReport {
     /// Rows changed since they were read (no longer matching the selection, or other content
     /// than archived) or already gone, when deleted: kept.
     pub changed: u64,
+    /// Of `changed`, the rows no longer eligible (or gone) when deleted: what the completeness
+    /// check does not expect to find left. Not in the report: `changed` says it.
+    pub gone: u64,
     pub errors: Vec<String>,
     /// Why the table was not processed, if it was skipped on purpose.
     pub skipped: Option<String>,

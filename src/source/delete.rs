@@ -39,6 +39,9 @@ pub struct DeleteOutcome {
     pub blocked: Vec<(usize, Vec<String>)>,
     /// Rows that no longer matched the selection (or were already gone) when deleted.
     pub changed: u64,
+    /// Of `changed`, the rows that no longer matched the selection or were gone (the others
+    /// still match, with other content than archived).
+    pub gone: u64,
     /// A stop was requested during a throttling pause: the rows not reached are left.
     pub stopped: bool,
 }
@@ -73,6 +76,7 @@ pub async fn delete_rows(
                     let blocked = done.blocked.len() as u64;
                     out.deleted += done.deleted;
                     out.changed += (part.len() as u64).saturating_sub(done.deleted + blocked);
+                    out.gone += done.gone;
                     out.blocked.extend(done.blocked);
                 }
                 Err(e) if e.kind() == ErrorKind::ForeignKey => {
@@ -103,6 +107,7 @@ pub async fn delete_rows(
                 Ok(done) => {
                     out.deleted += done.deleted;
                     out.changed += 1 - done.deleted.min(1);
+                    out.gone += done.gone;
                     progress = true;
                 }
                 Err(e) if e.kind() == ErrorKind::ForeignKey => out.blocked.push((row, constraint)),
@@ -117,6 +122,8 @@ pub async fn delete_rows(
 /// What one locked delete of some rows did.
 struct Part {
     deleted: u64,
+    /// Rows no longer there, or no longer matching the selection, when locked.
+    gone: u64,
     /// Rows identical and still eligible that rows of other tables (or rows of this table not
     /// deleted with them) still reference, each with the constraints through which they do.
     blocked: Vec<(usize, Vec<String>)>,
@@ -173,6 +180,7 @@ async fn delete_part(
                     .collect();
                 let mut done = Part {
                     deleted: 0,
+                    gone: part.len().saturating_sub(current.len()) as u64,
                     blocked: Vec::new(),
                 };
                 if same.is_empty() {

@@ -3,4 +3,5 @@
 //! checks both sides: what left the source is in the archive byte for byte, and every other
 //! row of every table involved, the tables the run does not choose included, is untouched.
 
+mod completeness;
 mod referential;

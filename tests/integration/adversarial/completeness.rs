@@ -1,0 +1,44 @@
+//! Exit 0 is never a guess: after a table's walk, the eligible rows left must be the ones the
+//! run kept on purpose (blocked, conflicts, changed). A row the walk did not read, here one
+//! that becomes eligible behind it, fails the table (exit 1) with a message saying so; the
+//! next run takes it.
+
+use std::time::{Duration, Instant};
+
+use crate::harness::digest::{count, digest};
+use crate::harness::{server, Ini, Osarchiver, ScratchDb};
+use crate::pipeline::{run, OLD};
+
+#[test]
+fn a_row_that_becomes_eligible_behind_the_walk_fails_the_table() {
+    let s = server();
+    let db = ScratchDb::create(s, "behind");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, IF(seq = 1, NULL, {OLD}) FROM seq_1_to_40;"
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .src("select_limit", 10)
+        .src("delete_limit", 5)
+        .src("delete_loop_delay", "0.3");
+    let running = Osarchiver::new().config_text(ini.text()).spawn();
+    // Once deletes have begun, the walk is past row 1: mark it deleted long ago.
+    let t0 = Instant::now();
+    while count(s, &db.name, "t", "1") > 35 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the run does not delete"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    db.sql(&format!("UPDATE t SET deleted_at = {OLD} WHERE id = 1"));
+    let out = running.wait();
+    out.assert_code(1).output_contains(
+        "1 eligible rows are left in the source that this run neither read nor kept on purpose",
+    );
+    assert_eq!(digest(s, &db.name, "t", "1").0, 1);
+    // The next run takes it, and says all is well.
+    run(&ini).assert_success();
+    assert_eq!(digest(s, &db.name, "t", "1").0, 0);
+    assert_eq!(digest(s, &db.archive(), "t", "1").0, 40);
+}
