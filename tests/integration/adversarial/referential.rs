@@ -551,3 +551,43 @@ fn without_the_process_privilege_foreign_keys_are_read_database_by_database() {
         .output_contains("row (id=4) kept: rows still reference it (constraint fk_noproc)");
     assert_after(s, &tables, &b);
 }
+
+/// Names InnoDB's dictionary stores encoded (`x@002dy/t@0040r`): a child table in a database
+/// whose name has `-`, `.` and `é`, itself named with such characters, onto a
+/// parent with such names; and a child value that only the collation calls equal to the
+/// parent's (`'ABC'` references `'abc'` under a case-insensitive collation).
+#[test]
+fn encoded_names_and_collation_equal_references() {
+    let s = server();
+    let mut db = ScratchDb::create(s, "enc-p.é");
+    let other = format!("{}-c.é", crate::harness::unique_name("enc"));
+    db.also_drop(other.clone());
+    s.sql(&format!(
+        "CREATE DATABASE {} CHARACTER SET utf8mb4",
+        crate::harness::q(&other, "").trim_end_matches(".``")
+    ));
+    db.sql(&format!(
+        "CREATE TABLE `pa@r.é` (id INT PRIMARY KEY, code VARCHAR(8) NOT NULL,
+           deleted_at DATETIME NULL, UNIQUE KEY uk (code))
+           CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;
+         INSERT INTO `pa@r.é` VALUES (1, 'abc', {OLD}), (2, 'def', {OLD}), (3, 'ghi', {OLD});"
+    ));
+    s.sql(&format!(
+        "CREATE TABLE {} (id INT PRIMARY KEY, code VARCHAR(8) NULL,
+           CONSTRAINT `fk-é``x` FOREIGN KEY (code) REFERENCES {} (code) ON DELETE CASCADE)
+           CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;
+         INSERT INTO {} VALUES (1, 'ABC');",
+        crate::harness::q(&other, "ch/ild"),
+        db.q("pa@r.é"),
+        crate::harness::q(&other, "ch/ild"),
+    ));
+    let tables = [
+        expect(&db, "pa@r.é", "id <> 1"),
+        untouched(&other, "ch/ild"),
+    ];
+    let b = before(s, &tables);
+    let out = run(&Ini::new(s, &[&db.name]).src("select_limit", 2));
+    out.assert_code(3)
+        .output_contains("row (id=1) kept: rows still reference it (constraint fk-é`x)");
+    assert_after(s, &tables, &b);
+}
