@@ -50,10 +50,17 @@ pub fn parse_port(raw: &str) -> Result<u16, String> {
 /// Seconds, whole or fractional, not negative (`delete_loop_delay`, `retry_time_limit`).
 pub fn parse_seconds(raw: &str) -> Result<f64, String> {
     match raw.trim().parse::<f64>() {
-        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        Ok(s) if s.is_finite() && s >= 0.0 && s <= MAX_SECONDS => Ok(s),
+        Ok(s) if s.is_finite() && s > MAX_SECONDS => Err(format!(
+            "{raw:?} is more than {MAX_SECONDS} seconds (100 years)"
+        )),
         _ => Err(format!("{raw:?} is not a number of seconds")),
     }
 }
+
+/// The longest duration any key or flag takes: 100 years, far beyond any real run, and far
+/// below what `Duration` and `Instant` arithmetic can hold (a larger value would overflow).
+pub const MAX_SECONDS: f64 = 100.0 * 365.25 * 86400.0;
 
 /// A time budget: whole seconds (`5400`), or a number with a unit `s`, `m`, `h` or `d`
 /// (`90s`, `30m`, `2h`, `1d`, a space allowed before the unit). `0` means no limit (`None`).
@@ -72,10 +79,13 @@ pub fn parse_duration(raw: &str) -> Result<Option<std::time::Duration>, String> 
     };
     match n.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 && factor.is_finite() => {
+            let secs = v * factor;
             if v == 0.0 {
                 Ok(None)
+            } else if secs > MAX_SECONDS {
+                Err(format!("{raw:?} is more than 100 years"))
             } else {
-                Ok(Some(std::time::Duration::from_secs_f64(v * factor)))
+                Ok(Some(std::time::Duration::from_secs_f64(secs)))
             }
         }
         _ => Err(format!(
@@ -189,6 +199,26 @@ pub fn format_placeholders(raw: &str, fields: &BTreeMap<&str, &str>) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_durations_are_errors_not_panics() {
+        for raw in [
+            "20000000000000000000",
+            "1e300",
+            "9.3e18",
+            "1.8e19s",
+            "300000000000d",
+            "3200000000",
+        ] {
+            assert!(parse_duration(raw).is_err(), "{raw}");
+            assert!(parse_seconds(raw).is_err(), "{raw}");
+        }
+        assert_eq!(
+            parse_duration("3000000000").unwrap(),
+            Some(std::time::Duration::from_secs(3_000_000_000))
+        );
+        assert_eq!(parse_seconds("3000000000"), Ok(3e9));
+    }
 
     #[test]
     fn durations_and_host_ports() {
