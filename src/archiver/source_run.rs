@@ -378,6 +378,29 @@ impl<'a> SourceRun<'a> {
                 tracing::info!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
             }
         }
+        if source.delete_data {
+            // A trigger runs for every row deleted and may change rows of its own: say so,
+            // as nothing can tell what it does.
+            let triggers = with_retry(&mut self.src, source.retry, "list triggers", |a| {
+                Box::pin(async move { schema::delete_triggers(a.conn, db).await })
+            })
+            .await;
+            match triggers {
+                Ok(triggers) => {
+                    for (table, trigger, timing) in triggers {
+                        if plan.tables.iter().any(|t| t.table == table) {
+                            tracing::warn!(
+                                "{label}: table {db}.{table}: trigger {trigger} runs {timing} DELETE for every row deleted: what it changes elsewhere is not archived by this run"
+                            );
+                        }
+                    }
+                }
+                Err(e) => {
+                    report.error(format!("{label}: database {db}: {e}"));
+                    return;
+                }
+            }
+        }
         if !source.foreign_key_check && !self.dry_run {
             for t in &plan.tables {
                 if t.referenced_by.is_empty() {

@@ -184,6 +184,12 @@ pub const INNODB_FOREIGN_SQL: &str = "SELECT ID, \
 pub const INNODB_FOREIGN_COLS_SQL: &str = "SELECT ID, FOR_COL_NAME, REF_COL_NAME \
     FROM information_schema.INNODB_SYS_FOREIGN_COLS ORDER BY ID, POS";
 
+/// The `DELETE` triggers of the tables of a schema: table, trigger, `BEFORE`/`AFTER`.
+pub const DELETE_TRIGGERS_SQL: &str =
+    "SELECT EVENT_OBJECT_TABLE, TRIGGER_NAME, ACTION_TIMING FROM information_schema.TRIGGERS \
+    WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_MANIPULATION = 'DELETE' \
+    ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, ACTION_ORDER";
+
 /// Every query above, by name, for the test.
 pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
     ("TABLES_SQL", TABLES_SQL),
@@ -195,6 +201,7 @@ pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
     ("TABLE_COLUMNS_SQL", TABLE_COLUMNS_SQL),
     ("INNODB_FOREIGN_SQL", INNODB_FOREIGN_SQL),
     ("INNODB_FOREIGN_COLS_SQL", INNODB_FOREIGN_COLS_SQL),
+    ("DELETE_TRIGGERS_SQL", DELETE_TRIGGERS_SQL),
 ];
 
 /// All databases on the server, system ones included, sorted by name.
@@ -449,6 +456,14 @@ fn innodb_rule(kind: u32, cascade: u32, set_null: u32, no_action: u32) -> FkRule
     } else {
         FkRule::Restrict
     }
+}
+
+/// The `DELETE` triggers of `db`'s tables: (table, trigger, `BEFORE` or `AFTER`).
+pub async fn delete_triggers(
+    conn: &mut Conn,
+    db: &str,
+) -> mysql_async::Result<Vec<(String, String, String)>> {
+    conn.exec(DELETE_TRIGGERS_SQL, (db,)).await
 }
 
 /// The server's `CREATE TABLE` statement for `db.table`.

@@ -591,3 +591,22 @@ fn encoded_names_and_collation_equal_references() {
         .output_contains("row (id=1) kept: rows still reference it (constraint fk-é`x)");
     assert_after(s, &tables, &b);
 }
+
+/// A DELETE trigger on a source table runs for every row deleted, and nothing can tell what
+/// it changes: the log names it for each table it is on.
+#[test]
+fn delete_triggers_are_named_in_the_log() {
+    let s = server();
+    let db = ScratchDb::create(s, "trig");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE audit (id INT);
+         INSERT INTO t VALUES (1, {OLD});
+         CREATE TRIGGER t_audit AFTER DELETE ON t FOR EACH ROW INSERT INTO audit VALUES (OLD.id);"
+    ));
+    let out = run(&Ini::new(s, &[&db.name]).src("tables", "t"));
+    out.assert_success().output_contains(&format!(
+        "table {}.t: trigger t_audit runs AFTER DELETE for every row deleted",
+        db.name
+    ));
+}
