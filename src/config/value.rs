@@ -50,7 +50,7 @@ pub fn parse_port(raw: &str) -> Result<u16, String> {
 /// Seconds, whole or fractional, not negative (`delete_loop_delay`, `retry_time_limit`).
 pub fn parse_seconds(raw: &str) -> Result<f64, String> {
     match raw.trim().parse::<f64>() {
-        Ok(s) if s.is_finite() && s >= 0.0 && s <= MAX_SECONDS => Ok(s),
+        Ok(s) if (0.0..=MAX_SECONDS).contains(&s) => Ok(s),
         Ok(s) if s.is_finite() && s > MAX_SECONDS => Err(format!(
             "{raw:?} is more than {MAX_SECONDS} seconds (100 years)"
         )),
