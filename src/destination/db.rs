@@ -448,17 +448,25 @@ fn has_suffix(name: &str, base: &str, suffix: &str) -> bool {
     Regex::new(&pattern).is_ok_and(|re| re.is_match(rest))
 }
 
-/// `mode` without `STRICT_TRANS_TABLES` and `STRICT_ALL_TABLES`.
+/// `mode` without `STRICT_TRANS_TABLES` and `STRICT_ALL_TABLES`, with `ALLOW_INVALID_DATES`
+/// (a date such as `2020-02-31`, which a server with that mode stored, is archived as it is).
 fn lenient_mode(mode: &str) -> String {
-    mode.split(',')
+    let mut modes: Vec<&str> = mode
+        .split(',')
         .map(str::trim)
         .filter(|m| {
             !m.is_empty()
                 && !m.eq_ignore_ascii_case("STRICT_TRANS_TABLES")
                 && !m.eq_ignore_ascii_case("STRICT_ALL_TABLES")
         })
-        .collect::<Vec<_>>()
-        .join(",")
+        .collect();
+    if !modes
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case("ALLOW_INVALID_DATES"))
+    {
+        modes.push("ALLOW_INVALID_DATES");
+    }
+    modes.join(",")
 }
 
 /// Sets the session up for a batch (again after a reconnect): non-strict `mode`, every warning
@@ -619,9 +627,13 @@ mod tests {
     fn writes_are_not_strict() {
         assert_eq!(
             lenient_mode("STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO"),
-            "ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_VALUE_ON_ZERO"
+            "ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES"
         );
-        assert_eq!(lenient_mode("STRICT_TRANS_TABLES"), "");
+        assert_eq!(lenient_mode("STRICT_TRANS_TABLES"), "ALLOW_INVALID_DATES");
+        assert_eq!(
+            lenient_mode("ALLOW_INVALID_DATES,STRICT_ALL_TABLES"),
+            "ALLOW_INVALID_DATES"
+        );
     }
 
     #[test]

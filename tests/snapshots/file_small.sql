@@ -7,7 +7,7 @@
 --   mariadb --default-character-set=utf8mb4 < FILE
 SET NAMES utf8mb4;
 SET time_zone = '+00:00';
-SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';
+SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES';
 SET foreign_key_checks = 0;
 /*M!100201 SET check_constraint_checks = 0 */;
 

@@ -8,7 +8,7 @@
 //! -- ...
 //! SET NAMES utf8mb4;
 //! SET time_zone = '+00:00';
-//! SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';
+//! SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES';
 //! SET foreign_key_checks = 0;
 //! /*M!100201 SET check_constraint_checks = 0 */;
 //!
@@ -51,11 +51,11 @@ const CHUNK: usize = 1 << 20;
 
 /// Turns strict mode off, around the statements of a batch that holds an invalid ENUM value.
 pub const LENIENT_MODE_SQL: &str =
-    "SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n";
+    "SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES';\n";
 
 /// Turns strict mode back on: the `sql_mode` of [`LOAD_SESSION_SQL`].
 pub const STRICT_MODE_SQL: &str =
-    "SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n";
+    "SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES';\n";
 
 /// Turns CHECK constraints off on MariaDB (10.2.1 and later), a comment elsewhere.
 pub const NO_CHECKS_SQL: &str = "/*M!100201 SET check_constraint_checks = 0 */;\n";
