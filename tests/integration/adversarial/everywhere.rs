@@ -10,7 +10,7 @@ use osarchiver::destination::file::csv::{load_data_statement, CsvKind};
 use osarchiver::mysql::literal::{LiteralKind, LOAD_SESSION_SQL};
 
 use crate::file_support::decode_prefix;
-use crate::harness::{server, Ini, Osarchiver, Output, ScratchDb};
+use crate::harness::{server, Ini, Osarchiver, Output, ScratchDb, Server};
 
 /// A `deleted_at` older than the retention of [`Ini`] (`7 DAY`).
 pub const OLD: &str = "UTC_TIMESTAMP() - INTERVAL 10 DAY";
@@ -18,22 +18,27 @@ pub const OLD: &str = "UTC_TIMESTAMP() - INTERVAL 10 DAY";
 /// The CSV recipe's session lines, as the README gives them.
 pub const CSV_SESSION: &str = "SET check_constraint_checks = 0;\n";
 
-/// A source database and the two databases its files are restored into.
-pub struct Case {
-    pub src: ScratchDb<'static>,
-    pub sql: ScratchDb<'static>,
-    pub csv: ScratchDb<'static>,
+/// A source database and the two databases its files are restored into, on one server.
+pub struct Case<'s> {
+    pub server: &'s Server,
+    pub src: ScratchDb<'s>,
+    pub sql: ScratchDb<'s>,
+    pub csv: ScratchDb<'s>,
 }
 
 /// A table's rows as `HEX()` of every column but the period columns of system versioning,
 /// `N` for NULL, `|`-separated, sorted.
 pub fn hex_rows(db: &str, table: &str, filter: &str) -> Vec<String> {
-    let s = server();
+    hex_rows_on(server(), db, table, filter)
+}
+
+/// [`hex_rows`] on server `s`.
+pub fn hex_rows_on(s: &Server, db: &str, table: &str, filter: &str) -> Vec<String> {
     let columns: Vec<String> = s
         .sql(&format!(
             "SELECT COLUMN_NAME FROM information_schema.COLUMNS \
              WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = '{table}' \
-             AND IFNULL(GENERATION_EXPRESSION, '') NOT IN ('ROW START', 'ROW END') \
+             AND IFNULL(GENERATION_EXPRESSION, '-') NOT IN ('ROW START', 'ROW END') \
              ORDER BY ORDINAL_POSITION"
         ))
         .lines()
@@ -50,21 +55,33 @@ pub fn hex_rows(db: &str, table: &str, filter: &str) -> Vec<String> {
     rows
 }
 
-impl Case {
-    /// Three fresh databases.
-    pub fn new(prefix: &str) -> Case {
+impl Case<'static> {
+    /// Three fresh databases on the shared test server.
+    pub fn new(prefix: &str) -> Case<'static> {
+        Case::on(server(), prefix)
+    }
+}
+
+impl<'s> Case<'s> {
+    /// Three fresh databases on `server`.
+    pub fn on(server: &'s Server, prefix: &str) -> Case<'s> {
         Case {
-            src: ScratchDb::create(server(), prefix),
-            sql: ScratchDb::create(server(), &format!("{prefix}_sql")),
-            csv: ScratchDb::create(server(), &format!("{prefix}_csv")),
+            server,
+            src: ScratchDb::create(server, prefix),
+            sql: ScratchDb::create(server, &format!("{prefix}_sql")),
+            csv: ScratchDb::create(server, &format!("{prefix}_csv")),
         }
+    }
+
+    fn hex(&self, db: &str, table: &str, filter: &str) -> Vec<String> {
+        hex_rows_on(self.server, db, table, filter)
     }
 
     /// Creates `table` in the two restore databases as it is in the source (`CREATE TABLE
     /// LIKE`: checks, versioning and all): where an operator restores archived rows.
     pub fn restore_targets(&self, table: &str) {
         for db in [&self.sql, &self.csv] {
-            server().sql(&format!(
+            self.server.sql(&format!(
                 "CREATE TABLE {} LIKE {}",
                 db.q(table),
                 self.src.q(table)
@@ -75,7 +92,7 @@ impl Case {
     /// The run's configuration: the harness's archive database destination plus a file
     /// destination (CSV and SQL, zstd) in `dir`.
     pub fn ini(&self, dir: &std::path::Path) -> Ini {
-        Ini::new(server(), &[&self.src.name])
+        Ini::new(self.server, &[&self.src.name])
             .set("archiver:test", "dst", "dst, files")
             .set("dst:files", "backend", "file")
             .set("dst:files", "directory", dir.display())
@@ -112,7 +129,7 @@ impl Case {
             &format!("INSERT INTO {}", self.src.q(table)),
             &format!("INSERT INTO {}", self.sql.q(table)),
         );
-        server().try_sql(&text).map(|_| ())
+        self.server.try_sql(&text).map(|_| ())
     }
 
     /// Restores the CSV file of `table` into the CSV restore database with the README's
@@ -146,7 +163,7 @@ impl Case {
             &columns,
             &kinds,
         );
-        server()
+        self.server
             .sql_with(
                 &["--local-infile=1"],
                 &format!("{LOAD_SESSION_SQL}{CSV_SESSION}{statement}\nSHOW WARNINGS;"),
@@ -171,17 +188,17 @@ impl Case {
     ) {
         assert!(!before.is_empty(), "{table}: the test moves no row");
         assert_eq!(
-            hex_rows(&self.src.name, table, eligible),
+            self.hex(&self.src.name, table, eligible),
             Vec::<String>::new(),
             "{table}: eligible rows left in the source\n{out}"
         );
         assert_eq!(
-            hex_rows(&self.src.name, table, &format!("NOT ({eligible})")),
+            self.hex(&self.src.name, table, &format!("NOT ({eligible})")),
             rest,
             "{table}: rows that were not eligible changed\n{out}"
         );
         assert_eq!(
-            hex_rows(&self.src.archive(), table, "1"),
+            self.hex(&self.src.archive(), table, "1"),
             before,
             "{table}: the archive table differs\n{out}"
         );
@@ -192,7 +209,7 @@ impl Case {
             );
         }
         assert_eq!(
-            hex_rows(&self.sql.name, table, "1"),
+            self.hex(&self.sql.name, table, "1"),
             before,
             "{table}: the SQL file restores other rows\n{}",
             self.sql_file(out, table)
@@ -200,7 +217,7 @@ impl Case {
         let warnings = self.load_csv(out, table, &[]);
         assert_eq!(warnings, csv_warnings, "{table}: CSV restore warnings");
         assert_eq!(
-            hex_rows(&self.csv.name, table, "1"),
+            self.hex(&self.csv.name, table, "1"),
             before,
             "{table}: the CSV file restores other rows"
         );

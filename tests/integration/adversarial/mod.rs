@@ -4,4 +4,5 @@
 mod archive_side;
 mod constraints;
 mod everywhere;
+mod server_modes;
 mod versioned;
