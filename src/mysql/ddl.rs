@@ -16,6 +16,10 @@
 //!   current rows that were archived, as plain rows: a history of the archive itself would only
 //!   record when osarchiver wrote them. (Application-time periods, `PERIOD FOR p` and `WITHOUT
 //!   OVERLAPS`, are ordinary columns and keys: they stay.)
+//! - partitioning (`PARTITION BY ...`): the source's ranges and lists refuse the values its
+//!   operators later add partitions for in the source only, and the archive table would keep
+//!   refusing them (error 1526); the archive has no use for the source's layout. An archive
+//!   table created beforehand, partitioned as wanted, is used as it is.
 //! - the `AUTO_INCREMENT=N` table option: the source's counter means nothing for the archive
 //!   (the ids are copied as they are).
 //!
@@ -37,7 +41,8 @@ pub enum DdlError {
 
 /// The `CREATE TABLE` for an archive table named `new_table` (unqualified; it is quoted here),
 /// from `create_sql`, the source table's `SHOW CREATE TABLE` output: foreign keys, checks,
-/// system versioning and the `AUTO_INCREMENT=N` option removed (see the module documentation),
+/// system versioning, partitioning and the `AUTO_INCREMENT=N` option removed (see the module
+/// documentation),
 /// everything else kept.
 pub fn archive_create_table(create_sql: &str, new_table: &str) -> Result<String, DdlError> {
     rewrite(create_sql, &ident::quote_ident(new_table))
@@ -395,13 +400,14 @@ fn drop_key_columns(item: &str, drop: &[String]) -> Result<Option<String>, DdlEr
     )))
 }
 
-/// The table options without `WITH SYSTEM VERSIONING` and without a `PARTITION BY SYSTEM_TIME`
-/// clause (which runs to the end of the statement).
+/// The table options without `WITH SYSTEM VERSIONING` and without the partitioning clause
+/// (`PARTITION BY ...`, or MySQL's `/*!50100 PARTITION BY ... */`, which runs to the end of
+/// the statement).
 fn tail_without_system_versioning(tail: &str) -> Result<String, DdlError> {
     let words = top_level_words(tail)?;
-    let mut end = tail.len();
-    if let Some((w, _)) = find_words(tail, &words, &["PARTITION", "BY", "SYSTEM_TIME"]) {
-        end = words[w].0;
+    let mut end = partition_clause(tail)?.unwrap_or(tail.len());
+    if let Some((w, _)) = find_words(tail, &words, &["PARTITION", "BY"]) {
+        end = end.min(words[w].0);
     }
     let mut cut = Vec::new();
     if let Some((w, e)) = find_words(tail, &words, &["WITH", "SYSTEM", "VERSIONING"]) {
@@ -416,6 +422,39 @@ fn tail_without_system_versioning(tail: &str) -> Result<String, DdlError> {
     } else {
         kept
     })
+}
+
+/// Where a versioned comment holding the partitioning clause (`/*!50100 PARTITION BY`)
+/// starts in the table options, if there is one.
+fn partition_clause(tail: &str) -> Result<Option<usize>, DdlError> {
+    let b = tail.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'`' | b'\'' | b'"' => {
+                i = skip_quoted(b, i)?;
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = skip_comment(b, i)?;
+                let inner = &tail[i + 2..end - 2];
+                let inner = inner.strip_prefix('!').unwrap_or(inner);
+                let inner = inner.trim_start_matches(|c: char| c.is_ascii_digit());
+                let words = top_level_words(inner)?;
+                if matches!(
+                    find_words(inner, &words, &["PARTITION", "BY"]),
+                    Some((0, _))
+                ) {
+                    return Ok(Some(i));
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(None)
 }
 
 /// Whether a body item is `[CONSTRAINT [name]] FOREIGN KEY ...`.
@@ -767,7 +806,7 @@ mod tests {
             "CREATE TABLE `t` (\n  `a` int COMMENT 'WITHOUT OVERLAPS',\n  `without` int\n)"
         ));
         // A column merely named like the clauses stays.
-        let named = "CREATE TABLE `t` (\n  `row` int(11) DEFAULT NULL COMMENT 'AS ROW START',\n  `period` int(11) DEFAULT NULL\n) ENGINE=InnoDB PARTITION BY HASH (`row`) PARTITIONS 2";
+        let named = "CREATE TABLE `t` (\n  `row` int(11) DEFAULT NULL COMMENT 'AS ROW START',\n  `period` int(11) DEFAULT NULL\n) ENGINE=InnoDB";
         assert_eq!(archive_create_table(named, "t").unwrap(), named);
     }
 
@@ -781,10 +820,27 @@ mod tests {
     }
 
     #[test]
-    fn partitions_survive() {
-        let sql = "CREATE TABLE `p` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=3 DEFAULT CHARSET=latin1\n PARTITION BY RANGE (`id`)\n(PARTITION `p0` VALUES LESS THAN (10) ENGINE = InnoDB,\n PARTITION `p1` VALUES LESS THAN MAXVALUE ENGINE = InnoDB)";
-        let out = archive_create_table(sql, "p").unwrap();
-        assert_eq!(out, sql.replace(" AUTO_INCREMENT=3", ""));
+    fn partitioning_goes() {
+        // The source's ranges and lists refuse values the source accepts once its operators
+        // add a partition; the archive table would keep refusing them.
+        let head = "CREATE TABLE `p` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=3 DEFAULT CHARSET=latin1 COMMENT='PARTITION BY x'";
+        let want = "CREATE TABLE `p` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=latin1 COMMENT='PARTITION BY x'";
+        for clause in [
+            "\n PARTITION BY RANGE (`id`)\n(PARTITION `p0` VALUES LESS THAN (10) ENGINE = InnoDB,\n PARTITION `p1` VALUES LESS THAN MAXVALUE ENGINE = InnoDB)",
+            "\n PARTITION BY LIST (`id`)\n(PARTITION `r1` VALUES IN (1) ENGINE = InnoDB)",
+            "\n/*!50100 PARTITION BY HASH (`id`)\nPARTITIONS 4 */",
+            " partition by key () partitions 2",
+            "\n PARTITION BY LIST (`region`)\n(PARTITION `r1` VALUES IN (1) ENGINE = InnoDB)",
+        ] {
+            let sql = format!("{head}{clause}");
+            assert_eq!(archive_create_table(&sql, "p").unwrap(), want, "{clause}");
+        }
+        // A comment that is not partitioning stays.
+        let sql = format!("{head} /*!50100 TABLESPACE `x` */");
+        assert_eq!(
+            archive_create_table(&sql, "p").unwrap(),
+            format!("{want} /*!50100 TABLESPACE `x` */")
+        );
     }
 
     #[test]
