@@ -170,3 +170,77 @@ fn an_archive_that_would_alter_a_value_fails_the_batch_and_nothing_is_deleted() 
     );
     assert_eq!(out.table_row(&case.src.name, "t").num("deleted"), 0);
 }
+
+#[test]
+fn invalid_enum_values_are_archived_identically_one_by_one_too() {
+    // A batch whose first row the archive already holds goes in row by row (prepared
+    // statements), with its warnings checked the same way.
+    let case = Case::new("adv_enum1");
+    case.src.sql(&format!(
+        "CREATE TABLE e (id INT PRIMARY KEY, a ENUM('x', 'y') NOT NULL, deleted_at DATETIME NULL);
+         SET SESSION sql_mode = '';
+         INSERT INTO e VALUES (1, 'x', {OLD}), (2, 'nope', {OLD}), (3, 'y', {OLD});"
+    ));
+    let before = hex_rows(&case.src.name, "e", "1");
+    server().sql(&format!(
+        "CREATE DATABASE `{}`; CREATE TABLE {a} LIKE {e}; INSERT INTO {a} SELECT * FROM {e} WHERE id = 1;",
+        case.src.archive(),
+        a = case.src.qa("e"),
+        e = case.src.q("e")
+    ));
+    let out = Osarchiver::new()
+        .config_text(Ini::new(server(), &[&case.src.name]).text())
+        .run();
+    out.assert_success();
+    assert_eq!(hex_rows(&case.src.name, "e", "1"), Vec::<String>::new());
+    assert_eq!(hex_rows(&case.src.archive(), "e", "1"), before);
+    assert_eq!(
+        server()
+            .sql(&format!(
+                "SELECT a + 0 FROM {} WHERE id = 2",
+                case.src.qa("e")
+            ))
+            .trim(),
+        "0"
+    );
+    let row = out.table_row(&case.src.name, "e");
+    assert_eq!((row.num("read"), row.num("deleted")), (3, 3));
+}
+
+#[test]
+fn an_archive_that_would_alter_a_value_fails_the_batch_one_by_one_too() {
+    let case = Case::new("adv_alter1");
+    case.src.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL)
+           DEFAULT CHARSET = utf8mb4;
+         INSERT INTO t VALUES (1, 'plain', {OLD}), (2, '🦀', {OLD});"
+    ));
+    // Row 1 is already archived, so the batch goes in row by row; row 2 does not fit latin1.
+    server().sql(&format!(
+        "CREATE DATABASE `{}`;
+         CREATE TABLE {a} (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL)
+           DEFAULT CHARSET = latin1;
+         INSERT INTO {a} SELECT * FROM {t} WHERE id = 1;",
+        case.src.archive(),
+        a = case.src.qa("t"),
+        t = case.src.q("t")
+    ));
+    let before = hex_rows(&case.src.name, "t", "1");
+    let out = Osarchiver::new()
+        .config_text(Ini::new(server(), &[&case.src.name]).text())
+        .run();
+    out.assert_code(1)
+        .output_contains("the archive server altered values while inserting them")
+        .output_contains("1366");
+    assert_eq!(
+        hex_rows(&case.src.name, "t", "1"),
+        before,
+        "nothing deleted"
+    );
+    assert_eq!(
+        server()
+            .sql(&format!("SELECT COUNT(*) FROM {}", case.src.qa("t")))
+            .trim(),
+        "1"
+    );
+}
