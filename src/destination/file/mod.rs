@@ -362,6 +362,7 @@ impl FileDest {
             db: &t.db,
             table: &t.table,
             started: &self.started,
+            upsert: t.upsert,
         };
         for i in 0..t.files.len() {
             let f = &mut t.files[i];

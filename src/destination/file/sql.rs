@@ -68,6 +68,8 @@ pub struct Header<'a> {
     pub table: &'a str,
     /// The run's start, UTC, `YYYY-MM-DD HH:MM:SS`.
     pub started: &'a str,
+    /// Whether the INSERTs end with `ON DUPLICATE KEY UPDATE` (see [`SqlWriter::without_upsert`]).
+    pub upsert: bool,
 }
 
 /// A line of comment text: no line breaks.
@@ -79,13 +81,20 @@ fn one_line(s: &str) -> String {
 pub fn header(h: &Header<'_>) -> String {
     let mut table = String::new();
     push_qualified(&mut table, h.db, h.table);
+    let inserts = if h.upsert {
+        "-- One INSERT per batch of rows, each ending with ON DUPLICATE KEY UPDATE: loading the\n\
+         -- file again changes nothing."
+    } else {
+        "-- One INSERT per batch of rows, plain: the table has a key WITHOUT OVERLAPS, where\n\
+         -- MariaDB refuses ON DUPLICATE KEY UPDATE, so loading the file again stops at the\n\
+         -- first row already there."
+    };
     format!(
         "-- osarchiver {version}: rows archived from {table}\n\
          -- source: {source}\n\
          -- run started: {started} UTC\n\
          --\n\
-         -- One INSERT per batch of rows, each ending with ON DUPLICATE KEY UPDATE: loading the\n\
-         -- file again changes nothing. Load it where the table exists, with\n\
+         {inserts} Load it where the table exists, with\n\
          --   mariadb --default-character-set=utf8mb4 < FILE\n\
          {LOAD_SESSION_SQL}\
          SET foreign_key_checks = 0;\n\
@@ -369,6 +378,7 @@ mod tests {
             db: "nova",
             table: "instances",
             started: "2026-11-21 03:00:00",
+            upsert: true,
         });
         assert!(h.starts_with(&format!(
             "-- osarchiver {}: rows archived from `nova`.`instances`\n",

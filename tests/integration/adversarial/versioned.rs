@@ -105,6 +105,18 @@ fn application_time_periods_are_archived_and_an_overlap_is_a_conflict() {
     let out = case.run(|ini| ini);
     out.assert_success();
     case.assert_moved(&out, "ap", ELIGIBLE, &before, &rest, &[]);
+    // MariaDB refuses ON DUPLICATE KEY UPDATE on such a table (1235): plain INSERTs, and the
+    // header says what loading the file twice does.
+    let sql = case.sql_file(&out, "ap");
+    assert!(!sql.contains("\nON DUPLICATE KEY UPDATE `"), "{sql}");
+    assert!(
+        sql.contains("the table has a key WITHOUT OVERLAPS"),
+        "{sql}"
+    );
+    let again = case
+        .load_sql(&out, "ap")
+        .expect_err("a second load stops at a duplicate");
+    assert!(again.contains("Duplicate entry"), "{again}");
     let ddl = server().sql(&format!("SHOW CREATE TABLE {}", case.src.qa("ap")));
     assert!(
         ddl.contains("WITHOUT OVERLAPS") && ddl.contains("PERIOD FOR `p`"),
