@@ -255,15 +255,21 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
 
     let mut tables = Vec::with_capacity(names.len());
     for (name, table_type) in names {
-        // A table dropped between the queries has no columns left: skip it.
-        let Some(cols) = columns.remove(&name) else {
-            tracing::debug!("table {db}.{name} vanished while listing tables");
-            continue;
+        let kind = TableKind::parse(&table_type);
+        // A table dropped between the queries has no columns left: skip it. A view whose
+        // tables are gone has none either; it stays in the list, to be skipped and logged.
+        let cols = match columns.remove(&name) {
+            Some(cols) => cols,
+            None if matches!(kind, TableKind::Other(_)) => Vec::new(),
+            None => {
+                tracing::debug!("table {db}.{name} vanished while listing tables");
+                continue;
+            }
         };
         let key = choose_key(keys.remove(&name).unwrap_or_default(), &cols);
         tables.push(TableInfo {
             name,
-            kind: TableKind::parse(&table_type),
+            kind,
             columns: cols,
             key,
         });

@@ -146,6 +146,9 @@ fn views_sequences_and_other_tables_left_out_are_logged_with_their_reason() {
         "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
          CREATE TABLE no_deleted (id INT PRIMARY KEY);
          CREATE VIEW v AS SELECT id, deleted_at FROM t;
+         CREATE TABLE gone (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE VIEW broken AS SELECT id, deleted_at FROM gone;
+         DROP TABLE gone;
          CREATE SEQUENCE sq;
          INSERT INTO t VALUES (1, {OLD}), (2, NULL);"
     ));
@@ -154,6 +157,7 @@ fn views_sequences_and_other_tables_left_out_are_logged_with_their_reason() {
     out.assert_success();
     for (table, reason) in [
         ("v", "is a view, not a base table"),
+        ("broken", "is a view, not a base table"),
         ("sq", "is a sequence, not a base table"),
         ("no_deleted", "has no deleted_at column"),
     ] {
