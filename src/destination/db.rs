@@ -11,7 +11,9 @@
 //! strict mode refuses it (1265). Non-strict mode must then never alter a value silently, so
 //! every INSERT that reports warnings has them read (`SHOW WARNINGS`), and any warning other
 //! than exactly that one (1265 on an ENUM column of a row whose value is `''`) fails the batch:
-//! rolled back, nothing deleted.
+//! rolled back, nothing deleted. `ALLOW_INVALID_DATES` is on too, for the dates (`2020-02-31`)
+//! a server with that mode stored. An existing archive table with triggers is refused: they
+//! could change the rows written, unseen.
 
 use std::collections::HashMap;
 
@@ -43,7 +45,8 @@ pub struct ArchiveDb {
     packet_budget: usize,
     /// Whether this destination is the source's server.
     pub same_server: bool,
-    /// The `sql_mode` of the writes: the session's, without strict mode.
+    /// The `sql_mode` of the writes: the session's, without strict mode, with
+    /// `ALLOW_INVALID_DATES` ([`lenient_mode`]).
     write_mode: String,
 }
 
