@@ -3,6 +3,17 @@
 //! and checked for schema drift when present; each batch is written with multi-row INSERTs in
 //! one transaction, committed before the source delete. A key that already holds an identical
 //! row is a re-run (fine); one holding a different row is a conflict (the source row stays).
+//!
+//! The archive table has no CHECK constraints (see [`crate::mysql::ddl`]), and the writes run
+//! with `check_constraint_checks = 0` (MariaDB) so that an archive table created by an earlier
+//! version, with its CHECKs, takes the rows too. They also run without strict mode, so that an
+//! invalid ENUM value (`''`, index 0, which a non-strict server stored) is stored as it was:
+//! strict mode refuses it (1265). Non-strict mode must then never alter a value silently, so
+//! every INSERT that reports warnings has them read (`SHOW WARNINGS`), and any warning other
+//! than exactly that one (1265 on an ENUM column of a row whose value is `''`) fails the batch:
+//! rolled back, nothing deleted. `ALLOW_INVALID_DATES` is on too, for the dates (`2020-02-31`)
+//! a server with that mode stored. An existing archive table with triggers is refused: they
+//! could change the rows written, unseen.
 
 use std::collections::HashMap;
 
@@ -34,6 +45,9 @@ pub struct ArchiveDb {
     packet_budget: usize,
     /// Whether this destination is the source's server.
     pub same_server: bool,
+    /// The `sql_mode` of the writes: the session's, without strict mode, with
+    /// `ALLOW_INVALID_DATES` ([`lenient_mode`]).
+    write_mode: String,
 }
 
 /// Where one source table goes.
@@ -112,8 +126,18 @@ impl ArchiveDb {
             })
         })
         .await?;
+        let session_mode: String = with_retry(&mut db, cfg.retry, "sql_mode", |a| {
+            Box::pin(async move {
+                Ok(a.conn
+                    .query_first("SELECT @@SESSION.sql_mode")
+                    .await?
+                    .unwrap_or_default())
+            })
+        })
+        .await?;
         Ok(ArchiveDb {
             name: cfg.name.clone(),
+            write_mode: lenient_mode(&session_mode),
             db,
             retry: cfg.retry,
             bulk_insert: cfg.bulk_insert as usize,
@@ -205,6 +229,11 @@ impl ArchiveDb {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            // The period columns of a system-versioned source are not in the archive.
+            let source_columns: Vec<schema::ColumnInfo> = source_columns
+                .into_iter()
+                .filter(|c| !c.system_time)
+                .collect();
             if existing.len() != source_columns.len()
                 || existing
                     .iter()
@@ -218,6 +247,31 @@ impl ArchiveDb {
                         "archive: [{}]; source: [{}]",
                         describe(&existing),
                         describe(&source_columns)
+                    ),
+                });
+            }
+            // A trigger could change the rows as they are written (or write elsewhere), and
+            // nothing would tell: refuse the table rather than archive what it makes of them.
+            let triggers = {
+                let (d, t) = (target.db.clone(), target.table.clone());
+                with_retry(
+                    &mut self.db,
+                    self.retry,
+                    "read archive table triggers",
+                    |a| {
+                        let (d, t) = (d.clone(), t.clone());
+                        Box::pin(async move { schema::table_triggers(a.conn, &d, &t).await })
+                    },
+                )
+                .await
+                .map_err(|e| wrap(e, &name))?
+            };
+            if !triggers.is_empty() {
+                return Err(PrepareError::Other {
+                    dest: self.name.clone(),
+                    message: format!(
+                        "{archive} has triggers ({}), which could change the rows written to it; drop them or set another table_suffix",
+                        triggers.join(", ")
                     ),
                 });
             }
@@ -299,9 +353,12 @@ impl ArchiveDb {
         batch: &Batch,
     ) -> Result<WriteOutcome, RetryError> {
         let statements = self.statements(target, plan, batch);
+        let mode = self.write_mode.clone();
         with_retry(&mut self.db, self.retry, "archive insert", |a| {
             let statements = &statements;
+            let mode = mode.clone();
             Box::pin(async move {
+                write_session(a.conn, mode).await?;
                 a.conn.query_drop("START TRANSACTION").await?;
                 let mut out = WriteOutcome::default();
                 let mut inserted = Ok(());
@@ -394,6 +451,113 @@ fn has_suffix(name: &str, base: &str, suffix: &str) -> bool {
     Regex::new(&pattern).is_ok_and(|re| re.is_match(rest))
 }
 
+/// `mode` without `STRICT_TRANS_TABLES` and `STRICT_ALL_TABLES`, with `ALLOW_INVALID_DATES`
+/// (a date such as `2020-02-31`, which a server with that mode stored, is archived as it is).
+fn lenient_mode(mode: &str) -> String {
+    let mut modes: Vec<&str> = mode
+        .split(',')
+        .map(str::trim)
+        .filter(|m| {
+            !m.is_empty()
+                && !m.eq_ignore_ascii_case("STRICT_TRANS_TABLES")
+                && !m.eq_ignore_ascii_case("STRICT_ALL_TABLES")
+        })
+        .collect();
+    if !modes
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case("ALLOW_INVALID_DATES"))
+    {
+        modes.push("ALLOW_INVALID_DATES");
+    }
+    modes.join(",")
+}
+
+/// Sets the session up for a batch (again after a reconnect): non-strict `mode`, every warning
+/// kept for [`check_warnings`], CHECK constraints off where the server has the switch.
+async fn write_session(conn: &mut mysql_async::Conn, mode: String) -> mysql_async::Result<()> {
+    conn.exec_drop(
+        "SET SESSION sql_mode = ?, SESSION max_error_count = 65535",
+        (mode,),
+    )
+    .await?;
+    match conn
+        .query_drop("SET SESSION check_constraint_checks = 0")
+        .await
+    {
+        // MySQL has no such variable (nor CHECKs before 8.0.16): archive tables have none.
+        Err(mysql_async::Error::Server(e)) if e.code == codes::UNKNOWN_SYSTEM_VARIABLE => Ok(()),
+        other => other,
+    }
+}
+
+/// Warnings of an archive INSERT other than the expected ones: the values were altered.
+#[derive(Debug, thiserror::Error)]
+#[error("the archive server altered values while inserting them ({0}); the batch is rolled back")]
+pub struct AlteredValues(pub String);
+
+/// After an INSERT of `rows` (in statement order) into the archive: fails unless every warning
+/// it raised is expected, that is 1265 ("Data truncated") on an ENUM column of a row whose value
+/// is `''`: the invalid ENUM value (index 0) stored as it was.
+async fn check_warnings(
+    conn: &mut mysql_async::Conn,
+    plan: &TablePlan,
+    rows: &[Vec<Value>],
+) -> mysql_async::Result<()> {
+    let count = conn.get_warnings();
+    if count == 0 {
+        return Ok(());
+    }
+    let warnings: Vec<(String, u32, String)> = conn.query("SHOW WARNINGS").await?;
+    let mut unexpected: Vec<String> = warnings
+        .iter()
+        .filter(|(_, code, message)| !expected_warning(*code, message, plan, rows))
+        .map(|(level, code, message)| format!("{level} {code}: {message}"))
+        .collect();
+    if warnings.len() < usize::from(count) {
+        unexpected.push(format!(
+            "{count} warnings, of which only {} could be read",
+            warnings.len()
+        ));
+    }
+    if unexpected.is_empty() {
+        return Ok(());
+    }
+    let shown = unexpected.len().min(5);
+    let mut text = unexpected[..shown].join("; ");
+    if unexpected.len() > shown {
+        text.push_str(&format!("; and {} more", unexpected.len() - shown));
+    }
+    Err(mysql_async::Error::Other(Box::new(AlteredValues(text))))
+}
+
+/// Whether a warning is the expected one for an invalid ENUM value (see [`check_warnings`]).
+fn expected_warning(code: u32, message: &str, plan: &TablePlan, rows: &[Vec<Value>]) -> bool {
+    if code != u32::from(codes::WARN_DATA_TRUNCATED) {
+        return false;
+    }
+    let Some(rest) = message.strip_prefix("Data truncated for column '") else {
+        return false;
+    };
+    let Some((column, row)) = rest.rsplit_once("' at row ") else {
+        return false;
+    };
+    let (Some(pos), Ok(row)) = (
+        plan.columns.iter().position(|c| c == column),
+        row.trim().parse::<usize>(),
+    ) else {
+        return false;
+    };
+    let is_enum = plan
+        .column_types
+        .get(pos)
+        .is_some_and(|t| t.to_ascii_lowercase().starts_with("enum("));
+    let value = row
+        .checked_sub(1)
+        .and_then(|r| rows.get(r))
+        .and_then(|r| r.get(pos));
+    is_enum && matches!(value, Some(Value::Bytes(b)) if b.is_empty())
+}
+
 /// A date as `{date}` writes it in suffixes.
 const DATE_PATTERN: &str = r"[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}:[0-9]{2}:[0-9]{2}";
 
@@ -410,7 +574,7 @@ async fn insert_chunk(
 ) -> mysql_async::Result<()> {
     let rows = &batch.rows[range.clone()];
     match conn.query_drop(statement).await {
-        Ok(()) => return Ok(()),
+        Ok(()) => return check_warnings(conn, plan, rows).await,
         Err(e) if crate::mysql::retry::classify(&e) == ErrorKind::DuplicateKey => {}
         Err(e) => return Err(e),
     }
@@ -446,7 +610,7 @@ async fn insert_chunk(
     for i in fresh {
         let statement = sql::insert_rows(&target.db, &target.table, &plan.columns, 1);
         match conn.exec_drop(statement, batch.rows[i].clone()).await {
-            Ok(()) => {}
+            Ok(()) => check_warnings(conn, plan, std::slice::from_ref(&batch.rows[i])).await?,
             Err(e) if e_is_dup(&e) => out.conflicts.push(i),
             Err(e) => return Err(e),
         }
@@ -460,7 +624,20 @@ fn e_is_dup(e: &mysql_async::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::has_suffix;
+    use super::{has_suffix, lenient_mode};
+
+    #[test]
+    fn writes_are_not_strict() {
+        assert_eq!(
+            lenient_mode("STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO"),
+            "ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES"
+        );
+        assert_eq!(lenient_mode("STRICT_TRANS_TABLES"), "ALLOW_INVALID_DATES");
+        assert_eq!(
+            lenient_mode("ALLOW_INVALID_DATES,STRICT_ALL_TABLES"),
+            "ALLOW_INVALID_DATES"
+        );
+    }
 
     #[test]
     fn archive_names_by_suffix() {

@@ -80,10 +80,15 @@ impl Dest {
                 .await
                 .map(Target::Db)
                 .map_err(|e| e.to_string()),
-            Dest::File(f) => f
-                .prepare(plan, dry_run)
-                .map(Target::File)
-                .map_err(|e| e.to_string()),
+            Dest::File(f) => {
+                let upsert = !(f.writes_sql()
+                    && without_overlaps(plan, source, source_retry)
+                        .await
+                        .map_err(|e| format!("destination {}: {e}", f.name()))?);
+                let mut target = f.prepare(plan, dry_run).map_err(|e| e.to_string())?;
+                target.set_upsert(upsert);
+                Ok(Target::File(target))
+            }
         }
     }
 
@@ -120,4 +125,19 @@ impl Dest {
             d.close().await;
         }
     }
+}
+
+/// Whether the source table has a key `WITHOUT OVERLAPS` (from its `SHOW CREATE TABLE`).
+async fn without_overlaps(
+    plan: &TablePlan,
+    source: &mut Db,
+    retry: Retry,
+) -> Result<bool, crate::mysql::retry::RetryError> {
+    let (d, t) = (plan.db.clone(), plan.table.clone());
+    let sql = crate::mysql::retry::with_retry(source, retry, "SHOW CREATE TABLE", |a| {
+        let (d, t) = (d.clone(), t.clone());
+        Box::pin(async move { crate::mysql::schema::show_create_table(a.conn, &d, &t).await })
+    })
+    .await?;
+    Ok(crate::mysql::ddl::has_without_overlaps(&sql))
 }

@@ -45,8 +45,12 @@ pub mod codes {
     pub const NET_READ_INTERRUPTED: u16 = 1159;
     pub const NET_ERROR_ON_WRITE: u16 = 1160;
     pub const NET_WRITE_INTERRUPTED: u16 = 1161;
+    /// `ER_UNKNOWN_SYSTEM_VARIABLE`.
+    pub const UNKNOWN_SYSTEM_VARIABLE: u16 = 1193;
     /// `ER_LOCK_WAIT_TIMEOUT`.
     pub const LOCK_WAIT_TIMEOUT: u16 = 1205;
+    /// `WARN_DATA_TRUNCATED` ("Data truncated for column"), a warning outside strict mode.
+    pub const WARN_DATA_TRUNCATED: u16 = 1265;
     /// `ER_LOCK_DEADLOCK`; Galera also uses it for certification failures ("WSREP detected
     /// deadlock/conflict and aborted the transaction").
     pub const LOCK_DEADLOCK: u16 = 1213;

@@ -25,25 +25,31 @@ pub struct ColumnInfo {
     pub generated: bool,
     /// An `INVISIBLE` column: `SELECT *` leaves it out, so name the columns.
     pub invisible: bool,
+    /// The `ROW START` or `ROW END` column of a system-versioned table, declared explicitly
+    /// (also [`ColumnInfo::generated`]). Implicit ones are not listed at all.
+    pub system_time: bool,
 }
 
 impl ColumnInfo {
     /// A column from `information_schema.COLUMNS`' COLUMN_NAME, COLUMN_TYPE, DATA_TYPE,
-    /// IS_NULLABLE and EXTRA.
+    /// IS_NULLABLE, EXTRA and GENERATION_EXPRESSION.
     fn from_columns_row(
         name: String,
         column_type: String,
         data_type: String,
         nullable: &str,
         extra: &str,
+        expression: Option<&str>,
     ) -> ColumnInfo {
+        let generated = extra_says_generated(extra);
         ColumnInfo {
             name,
             column_type,
             data_type,
             nullable: nullable.eq_ignore_ascii_case("YES"),
-            generated: extra_says_generated(extra),
+            generated,
             invisible: extra_has(extra, "INVISIBLE"),
+            system_time: generated && expression.is_some_and(is_system_time_expression),
         }
     }
 }
@@ -70,10 +76,33 @@ impl KeyChoice {
     }
 }
 
-/// A base table.
+/// What `information_schema.TABLES.TABLE_TYPE` says a table is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableKind {
+    /// `BASE TABLE`.
+    Base,
+    /// `SYSTEM VERSIONED` (MariaDB): a base table that keeps the history of its rows. Reads
+    /// and deletes see its current rows only; a DELETE moves a row into the history.
+    SystemVersioned,
+    /// Anything else (`VIEW`, `SEQUENCE`, ...): never archived, the table type as reported.
+    Other(String),
+}
+
+impl TableKind {
+    pub fn parse(table_type: &str) -> TableKind {
+        match table_type.to_ascii_uppercase().as_str() {
+            "BASE TABLE" => TableKind::Base,
+            "SYSTEM VERSIONED" => TableKind::SystemVersioned,
+            _ => TableKind::Other(table_type.to_owned()),
+        }
+    }
+}
+
+/// A table of a database, of any kind ([`TableInfo::kind`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableInfo {
     pub name: String,
+    pub kind: TableKind,
     /// In ordinal order.
     pub columns: Vec<ColumnInfo>,
     pub key: KeyChoice,
@@ -142,13 +171,13 @@ pub struct ForeignKey {
 /// The `information_schema` queries, each bounded to one schema (its `?` parameters: the schema,
 /// then the table where there is one). A test checks with `EXPLAIN` that the server scans no
 /// more than one database for any of them.
-/// The base tables of a schema.
-pub const TABLES_SQL: &str = "SELECT TABLE_NAME FROM information_schema.TABLES \
-    WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
+/// The tables of a schema, of every type (base tables, system-versioned ones, views, ...).
+pub const TABLES_SQL: &str = "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES \
+    WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
 /// The columns of every table of a schema.
 pub const COLUMNS_SQL: &str =
-    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA \
-    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? \
+    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA, \
+    GENERATION_EXPRESSION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? \
     ORDER BY TABLE_NAME, ORDINAL_POSITION";
 /// The index columns of every table of a schema.
 pub const KEYS_SQL: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME \
@@ -167,7 +196,7 @@ pub const CHARSET_SQL: &str = "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLAT
     FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?";
 /// The columns of one table.
 pub const TABLE_COLUMNS_SQL: &str =
-    "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA \
+    "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA, GENERATION_EXPRESSION \
     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? \
     ORDER BY ORDINAL_POSITION";
 
@@ -189,6 +218,10 @@ pub const DELETE_TRIGGERS_SQL: &str =
     "SELECT EVENT_OBJECT_TABLE, TRIGGER_NAME, ACTION_TIMING FROM information_schema.TRIGGERS \
     WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_MANIPULATION = 'DELETE' \
     ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, ACTION_ORDER";
+/// The triggers of one table (they live in the table's schema).
+pub const TRIGGERS_SQL: &str = "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION \
+    FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? \
+    ORDER BY TRIGGER_NAME";
 
 /// Every query above, by name, for the test.
 pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
@@ -202,6 +235,7 @@ pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
     ("INNODB_FOREIGN_SQL", INNODB_FOREIGN_SQL),
     ("INNODB_FOREIGN_COLS_SQL", INNODB_FOREIGN_COLS_SQL),
     ("DELETE_TRIGGERS_SQL", DELETE_TRIGGERS_SQL),
+    ("TRIGGERS_SQL", TRIGGERS_SQL),
 ];
 
 /// All databases on the server, system ones included, sorted by name.
@@ -210,15 +244,23 @@ pub async fn list_databases(conn: &mut Conn) -> mysql_async::Result<Vec<String>>
         .await
 }
 
-/// The base tables of `db` (no views, sequences or system-versioned tables), sorted by name,
-/// each with its columns and its row-identifying key.
+/// The tables of `db` of every kind (base tables, system-versioned ones, views, sequences...:
+/// see [`TableInfo::kind`]), sorted by name, each with its columns and its row-identifying key.
 pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<TableInfo>> {
-    let names: Vec<String> = conn.exec(TABLES_SQL, (db,)).await?;
+    let names: Vec<(String, String)> = conn.exec(TABLES_SQL, (db,)).await?;
 
     let mut columns: HashMap<String, Vec<ColumnInfo>> = HashMap::new();
-    let rows: Vec<(String, String, String, String, String, String)> =
-        conn.exec(COLUMNS_SQL, (db,)).await?;
-    for (table, name, column_type, data_type, nullable, extra) in rows {
+    type ColumnRow = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<ColumnRow> = conn.exec(COLUMNS_SQL, (db,)).await?;
+    for (table, name, column_type, data_type, nullable, extra, expression) in rows {
         columns
             .entry(table)
             .or_default()
@@ -228,6 +270,7 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
                 data_type,
                 &nullable,
                 &extra,
+                expression.as_deref(),
             ));
     }
 
@@ -244,15 +287,22 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
     }
 
     let mut tables = Vec::with_capacity(names.len());
-    for name in names {
-        // A table dropped between the queries has no columns left: skip it.
-        let Some(cols) = columns.remove(&name) else {
-            tracing::debug!("table {db}.{name} vanished while listing tables");
-            continue;
+    for (name, table_type) in names {
+        let kind = TableKind::parse(&table_type);
+        // A table dropped between the queries has no columns left: skip it. A view whose
+        // tables are gone has none either; it stays in the list, to be skipped and logged.
+        let cols = match columns.remove(&name) {
+            Some(cols) => cols,
+            None if matches!(kind, TableKind::Other(_)) => Vec::new(),
+            None => {
+                tracing::debug!("table {db}.{name} vanished while listing tables");
+                continue;
+            }
         };
         let key = choose_key(keys.remove(&name).unwrap_or_default(), &cols);
         tables.push(TableInfo {
             name,
+            kind,
             columns: cols,
             key,
         });
@@ -269,10 +319,15 @@ struct IndexColumn {
 }
 
 /// The primary key, else the first unique key whose columns are all `NOT NULL`.
+///
+/// The `ROW END` column of a system-versioned table, which the server adds to each of its
+/// unique keys, is left out: among the current rows (the only ones reads and deletes see) it
+/// holds the same value, so the other columns name a row.
 fn choose_key(unique: Vec<IndexColumn>, columns: &[ColumnInfo]) -> KeyChoice {
+    let system_time = |col: &str| columns.iter().any(|c| c.name == col && c.system_time);
     // Group by index, keeping the order in which indexes first appear.
     let mut indexes: Vec<(String, Vec<(u64, String)>)> = Vec::new();
-    for ic in unique {
+    for ic in unique.into_iter().filter(|ic| !system_time(&ic.column)) {
         match indexes.iter_mut().find(|(name, _)| *name == ic.index) {
             Some((_, cols)) => cols.push((ic.seq, ic.column)),
             None => indexes.push((ic.index, vec![(ic.seq, ic.column)])),
@@ -306,6 +361,14 @@ fn extra_says_generated(extra: &str) -> bool {
     ["VIRTUAL", "STORED", "PERSISTENT"]
         .iter()
         .any(|w| extra_has(extra, w))
+}
+
+/// Whether a generated column's `GENERATION_EXPRESSION` is MariaDB's `ROW START` or `ROW END`
+/// (the period columns of a system-versioned table; no expression can be spelled so).
+fn is_system_time_expression(expression: &str) -> bool {
+    let words: Vec<&str> = expression.split_ascii_whitespace().collect();
+    matches!(words.as_slice(), [row, edge] if row.eq_ignore_ascii_case("ROW")
+        && (edge.eq_ignore_ascii_case("START") || edge.eq_ignore_ascii_case("END")))
 }
 
 fn extra_has(extra: &str, word: &str) -> bool {
@@ -494,18 +557,40 @@ pub async fn table_columns(
     db: &str,
     table: &str,
 ) -> mysql_async::Result<Option<Vec<ColumnInfo>>> {
-    let rows: Vec<(String, String, String, String, String)> =
-        conn.exec(TABLE_COLUMNS_SQL, (db, table)).await?;
+    type Row = (String, String, String, String, String, Option<String>);
+    let rows: Vec<Row> = conn.exec(TABLE_COLUMNS_SQL, (db, table)).await?;
     if rows.is_empty() {
         return Ok(None);
     }
     Ok(Some(
         rows.into_iter()
-            .map(|(name, column_type, data_type, nullable, extra)| {
-                ColumnInfo::from_columns_row(name, column_type, data_type, &nullable, &extra)
-            })
+            .map(
+                |(name, column_type, data_type, nullable, extra, expression)| {
+                    ColumnInfo::from_columns_row(
+                        name,
+                        column_type,
+                        data_type,
+                        &nullable,
+                        &extra,
+                        expression.as_deref(),
+                    )
+                },
+            )
             .collect(),
     ))
+}
+
+/// The triggers of `db.table`: `name (BEFORE INSERT)`, ...
+pub async fn table_triggers(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<Vec<String>> {
+    let rows: Vec<(String, String, String)> = conn.exec(TRIGGERS_SQL, (db, table)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, timing, event)| format!("{name} ({timing} {event})"))
+        .collect())
 }
 
 #[cfg(test)]
@@ -520,6 +605,7 @@ mod tests {
             nullable,
             generated: false,
             invisible: false,
+            system_time: false,
         }
     }
 
@@ -565,6 +651,34 @@ mod tests {
                 cols: vec!["a".into(), "b".into()]
             }
         );
+    }
+
+    #[test]
+    fn the_row_end_of_a_system_versioned_table_is_left_out_of_its_keys() {
+        let mut re = col("re", false);
+        re.generated = true;
+        re.system_time = true;
+        let cols = [col("id", false), col("u", false), re];
+        let k = choose_key(
+            vec![
+                ic("PRIMARY", 1, "id"),
+                ic("PRIMARY", 2, "re"),
+                ic("u", 1, "u"),
+                ic("u", 2, "re"),
+            ],
+            &cols,
+        );
+        assert_eq!(k, KeyChoice::Primary(vec!["id".into()]));
+        assert!(is_system_time_expression("ROW START"));
+        assert!(is_system_time_expression("row  end"));
+        assert!(!is_system_time_expression("`a` + 1"));
+        assert!(!is_system_time_expression("ROW"));
+        assert_eq!(TableKind::parse("BASE TABLE"), TableKind::Base);
+        assert_eq!(
+            TableKind::parse("SYSTEM VERSIONED"),
+            TableKind::SystemVersioned
+        );
+        assert_eq!(TableKind::parse("VIEW"), TableKind::Other("VIEW".into()));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use regex::Regex;
 
 use crate::config::{Selection, Source};
-use crate::mysql::schema::{ForeignKey, KeyChoice, TableInfo};
+use crate::mysql::schema::{ForeignKey, KeyChoice, TableInfo, TableKind};
 
 use super::order::{children_first, Edge};
 
@@ -124,7 +124,7 @@ pub fn plan_database(
                 if !tables.iter().any(|t| &t.name == n) {
                     plan.skipped.push(Skipped {
                         table: n.clone(),
-                        reason: "listed in tables but is not a base table of this database".into(),
+                        reason: "listed in tables but does not exist in this database".into(),
                         warn: true,
                     });
                 }
@@ -142,6 +142,23 @@ pub fn plan_database(
             reason,
             warn,
         };
+        if let TableKind::Other(kind) = &info.kind {
+            // Met with `tables = *`, said at info level; listed by name, a warning.
+            let listed = matches!(source.tables, Selection::Names(_));
+            let reason = format!(
+                "is a {}, not a base table: only base tables are archived",
+                kind.to_ascii_lowercase()
+            );
+            plan.skipped.push(skip(
+                if listed {
+                    format!("listed in tables but {reason}")
+                } else {
+                    reason
+                },
+                listed,
+            ));
+            continue;
+        }
         if archive_tables.contains(&info.name) {
             plan.skipped
                 .push(skip("an archive table of this run".into(), false));

@@ -7,8 +7,9 @@
 --   mariadb --default-character-set=utf8mb4 < FILE
 SET NAMES utf8mb4;
 SET time_zone = '+00:00';
-SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';
+SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES';
 SET foreign_key_checks = 0;
+/*M!100201 SET check_constraint_checks = 0 */;
 
 INSERT INTO `DB`.`small` (`id`,`name`,`price`,`ratio`,`data`,`created`,`took`,`y`,`state`,`meta`,`deleted_at`) VALUES
 (1,'plain',12.50,2.5e-1,X'00FF','2024-02-29 13:05:09.000001','-838:59:59',2024,'deleted','{\"a\": [1, \"x\"]}','2001-01-01 00:00:00'),

@@ -70,6 +70,17 @@ pub struct FileTarget {
     rows: u64,
     /// A write failed: the files were cut back to their last complete batch and take no more.
     failed: bool,
+    /// Whether the SQL file's INSERTs end with `ON DUPLICATE KEY UPDATE` (see
+    /// [`FileTarget::set_upsert`]).
+    upsert: bool,
+}
+
+impl FileTarget {
+    /// `false` for a table with a key `WITHOUT OVERLAPS`: its SQL file has plain INSERTs
+    /// ([`SqlWriter::without_upsert`]).
+    pub fn set_upsert(&mut self, upsert: bool) {
+        self.upsert = upsert;
+    }
 }
 
 /// One file of a table.
@@ -157,6 +168,11 @@ impl FileDest {
         })
     }
 
+    /// Whether this destination writes SQL files.
+    pub fn writes_sql(&self) -> bool {
+        self.formats.contains(&FileFormat::Sql)
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -178,6 +194,7 @@ impl FileDest {
             files: Vec::new(),
             rows: 0,
             failed: false,
+            upsert: true,
         };
         if dry_run || self.dry_run {
             let stem = naming::stem(&plan.db, &plan.table);
@@ -282,7 +299,10 @@ impl FileDest {
             };
             let writer = match format {
                 FileFormat::Csv => FormatWriter::Csv(CsvWriter::new(&t.columns)),
-                FileFormat::Sql => FormatWriter::Sql(SqlWriter::new(&t.db, &t.table, &t.columns)),
+                FileFormat::Sql => {
+                    let w = SqlWriter::new(&t.db, &t.table, &t.columns);
+                    FormatWriter::Sql(if t.upsert { w } else { w.without_upsert() })
+                }
             };
             t.files.push(TableFile {
                 names,
@@ -342,6 +362,7 @@ impl FileDest {
             db: &t.db,
             table: &t.table,
             started: &self.started,
+            upsert: t.upsert,
         };
         for i in 0..t.files.len() {
             let f = &mut t.files[i];

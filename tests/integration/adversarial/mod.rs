@@ -1,7 +1,12 @@
-//! Adversarial cases against the first promises: no row that was not archived ever leaves
-//! the source or changes, and exit 0 always means every eligible row was handled. Each case
-//! checks both sides: what left the source is in the archive byte for byte, and every other
-//! row of every table involved, the tables the run does not choose included, is untouched.
+//! Adversarial cases against the promises: tables and rows built to break them. Each case
+//! checks both sides: what left the source is in every destination byte for byte, every other
+//! row of every table involved (the tables the run does not choose included) is untouched,
+//! every skip and failure is visible, and exit 0 always means every eligible row was handled.
 
+mod archive_side;
 mod completeness;
+mod constraints;
+mod everywhere;
 mod referential;
+mod server_modes;
+mod versioned;

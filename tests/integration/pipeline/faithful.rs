@@ -65,7 +65,12 @@ fn every_type_reaches_the_archive_byte_identical() {
         out.split_once('\t').expect("two columns").1.to_string()
     };
     let source_ddl = create(&db.name);
-    assert_eq!(create(&db.archive()), create(&expected.name));
+    // The archive table is the source's but for the CHECK constraints (a JSON column's
+    // json_valid): the archive keeps rows that violate them.
+    assert_eq!(
+        create(&db.archive()),
+        create(&expected.name).replace(" CHECK (json_valid(`j`))", "")
+    );
     assert!(
         source_ddl.contains(&format!("AUTO_INCREMENT={}", LIVE_ID + 1)),
         "{source_ddl}"

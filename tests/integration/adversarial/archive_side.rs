@@ -1,0 +1,103 @@
+//! Attacks from the archive side and from old server settings: a trigger on an existing
+//! archive table that rewrites what it is given, and dates that only `ALLOW_INVALID_DATES`
+//! stores (`2020-02-31`).
+
+use crate::harness::{server, Ini, Osarchiver};
+
+use super::everywhere::{hex_rows, Case, OLD};
+
+const ELIGIBLE: &str = "deleted_at IS NOT NULL";
+
+#[test]
+fn an_archive_table_with_a_trigger_is_refused_and_nothing_is_deleted() {
+    let case = Case::new("adv_trg");
+    case.src.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, 'a', {OLD}), (2, 'b', {OLD}), (3, 'c', NULL);"
+    ));
+    // An archive table as this version would create it, plus a trigger that rewrites rows.
+    server().sql(&format!(
+        "CREATE DATABASE `{}`; CREATE TABLE {a} LIKE {t};
+         CREATE TRIGGER {trg} BEFORE INSERT ON {a} FOR EACH ROW SET NEW.v = UPPER(NEW.v);",
+        case.src.archive(),
+        a = case.src.qa("t"),
+        t = case.src.q("t"),
+        trg = case.src.qa("shout"),
+    ));
+    let before = hex_rows(&case.src.name, "t", "1");
+    let out = Osarchiver::new()
+        .config_text(Ini::new(server(), &[&case.src.name]).text())
+        .run();
+    out.assert_code(1)
+        .output_contains("has triggers (shout (BEFORE INSERT))");
+    assert_eq!(
+        hex_rows(&case.src.name, "t", "1"),
+        before,
+        "nothing deleted"
+    );
+    assert_eq!(
+        hex_rows(&case.src.archive(), "t", "1"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn dates_stored_with_allow_invalid_dates_are_archived_identically() {
+    let case = Case::new("adv_baddate");
+    case.src.sql(&format!(
+        "CREATE TABLE d (id INT PRIMARY KEY, dt DATE, dtm DATETIME(3), deleted_at DATETIME NULL);
+         SET SESSION sql_mode = 'ALLOW_INVALID_DATES';
+         INSERT INTO d VALUES (1, '2020-02-31', '2021-04-31 10:11:12.345', {OLD}),
+           (2, '2020-02-29', '2000-00-00 00:00:00', {OLD}),
+           (3, '2019-02-30', NULL, NULL);"
+    ));
+    assert_eq!(
+        case.src.sql("SELECT dt FROM d WHERE id = 1").trim(),
+        "2020-02-31",
+        "the fixture holds an invalid date"
+    );
+    case.restore_targets("d");
+    let before = hex_rows(&case.src.name, "d", ELIGIBLE);
+    let rest = hex_rows(&case.src.name, "d", &format!("NOT ({ELIGIBLE})"));
+    let out = case.run(|ini| ini);
+    out.assert_success();
+    case.assert_moved(&out, "d", ELIGIBLE, &before, &rest, &[]);
+}
+
+#[test]
+fn a_partition_added_to_the_source_later_does_not_stop_the_archive() {
+    let case = Case::new("adv_part");
+    case.src.sql(&format!(
+        "CREATE TABLE p (id INT NOT NULL, region INT NOT NULL, deleted_at DATETIME NULL,
+           PRIMARY KEY (id, region))
+           PARTITION BY LIST (region) (PARTITION r1 VALUES IN (1));
+         INSERT INTO p VALUES (1, 1, {OLD}), (2, 1, NULL);"
+    ));
+    case.restore_targets("p");
+    let out = case.run(|ini| ini);
+    out.assert_success();
+    // Later the operators open region 2, in the source only. (The archive table made by the
+    // first run stays; its row is cleared so that it holds this run's rows only.)
+    server().sql(&format!("DELETE FROM {}", case.src.qa("p")));
+    case.src.sql(&format!(
+        "ALTER TABLE p ADD PARTITION (PARTITION r2 VALUES IN (2));
+         INSERT INTO p VALUES (3, 2, {OLD}), (4, 2, NULL);"
+    ));
+    for db in [&case.sql, &case.csv] {
+        server().sql(&format!(
+            "ALTER TABLE {} ADD PARTITION (PARTITION r2 VALUES IN (2))",
+            db.q("p")
+        ));
+    }
+    let before = hex_rows(&case.src.name, "p", "id = 3");
+    let rest = hex_rows(&case.src.name, "p", "NOT (id = 3)");
+    let out = case.run(|ini| ini);
+    out.assert_success();
+    case.assert_moved(&out, "p", "id = 3", &before, &rest, &[]);
+    let archive = server().sql(&format!(
+        "SELECT CREATE_OPTIONS FROM information_schema.TABLES \
+         WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME = 'p'",
+        case.src.archive()
+    ));
+    assert!(!archive.contains("partitioned"), "{archive}");
+}
