@@ -220,7 +220,7 @@ pub const DELETE_TRIGGERS_SQL: &str =
     ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, ACTION_ORDER";
 /// The triggers of one table (they live in the table's schema).
 pub const TRIGGERS_SQL: &str = "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION \
-    FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? \
+    FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? \
     ORDER BY TRIGGER_NAME";
 
 /// Every query above, by name, for the test.
