@@ -25,6 +25,11 @@ pub struct ColumnInfo {
     pub generated: bool,
     /// An `INVISIBLE` column: `SELECT *` leaves it out, so name the columns.
     pub invisible: bool,
+    /// The character set and collation of a text column (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`,
+    /// `SET`): `information_schema.COLUMNS`' CHARACTER_SET_NAME and COLLATION_NAME; `None` for
+    /// other types (and where they were not read).
+    pub charset: Option<String>,
+    pub collation: Option<String>,
 }
 
 impl ColumnInfo {
@@ -44,6 +49,8 @@ impl ColumnInfo {
             nullable: nullable.eq_ignore_ascii_case("YES"),
             generated: extra_says_generated(extra),
             invisible: extra_has(extra, "INVISIBLE"),
+            charset: None,
+            collation: None,
         }
     }
 }
@@ -135,7 +142,8 @@ pub const TABLES_SQL: &str = "SELECT TABLE_NAME FROM information_schema.TABLES \
     WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
 /// The columns of every table of a schema.
 pub const COLUMNS_SQL: &str =
-    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA \
+    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA, \
+    CHARACTER_SET_NAME, COLLATION_NAME \
     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? \
     ORDER BY TABLE_NAME, ORDINAL_POSITION";
 /// The index columns of every table of a schema.
@@ -182,19 +190,23 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
     let names: Vec<String> = conn.exec(TABLES_SQL, (db,)).await?;
 
     let mut columns: HashMap<String, Vec<ColumnInfo>> = HashMap::new();
-    let rows: Vec<(String, String, String, String, String, String)> =
-        conn.exec(COLUMNS_SQL, (db,)).await?;
-    for (table, name, column_type, data_type, nullable, extra) in rows {
-        columns
-            .entry(table)
-            .or_default()
-            .push(ColumnInfo::from_columns_row(
-                name,
-                column_type,
-                data_type,
-                &nullable,
-                &extra,
-            ));
+    type ColumnRow = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<ColumnRow> = conn.exec(COLUMNS_SQL, (db,)).await?;
+    for (table, name, column_type, data_type, nullable, extra, charset, collation) in rows {
+        let mut column =
+            ColumnInfo::from_columns_row(name, column_type, data_type, &nullable, &extra);
+        column.charset = charset;
+        column.collation = collation;
+        columns.entry(table).or_default().push(column);
     }
 
     // No ORDER BY: the server lists a table's keys in its own key order (primary key, then
@@ -381,6 +393,8 @@ mod tests {
             nullable,
             generated: false,
             invisible: false,
+            charset: None,
+            collation: None,
         }
     }
 

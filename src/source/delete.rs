@@ -19,7 +19,7 @@ use mysql_async::{Row, Value};
 use crate::config::Retry;
 use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
-use crate::mysql::literal::{literal, LiteralKind};
+use crate::mysql::literal::literal;
 use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
 use crate::throttle::Throttle;
 
@@ -133,12 +133,13 @@ async fn delete_part(
 ) -> Result<Part, RetryError> {
     let ignore = !plan.referenced_by.is_empty();
     let lock = sql::lock_rows(plan, where_clause, part.len());
+    let key_params = plan.key_params();
     let keys: Vec<Value> = part
         .iter()
-        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+        .flat_map(|&i| batch.bound_key(i, &plan.key_pos, &key_params))
         .collect();
     with_retry(db, retry, "delete", |a| {
-        let (lock, keys) = (lock.as_str(), keys.clone());
+        let (lock, keys, key_params) = (lock.as_str(), keys.clone(), &key_params);
         Box::pin(async move {
             a.conn.query_drop("START TRANSACTION").await?;
             let result = async {
@@ -167,7 +168,7 @@ async fn delete_part(
                 let statement = sql::delete_rows(plan, where_clause, same.len(), ignore);
                 let params: Vec<Value> = same
                     .iter()
-                    .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+                    .flat_map(|&i| batch.bound_key(i, &plan.key_pos, key_params))
                     .collect();
                 a.conn.exec_drop(statement, params.clone()).await?;
                 done.deleted = a.conn.affected_rows();
@@ -234,10 +235,14 @@ async fn blocking_constraints(
         else {
             continue;
         };
-        let statement = sql::referencing(fk, rows.len());
+        // The parent's columns say how to bind its values (a foreign key joins columns of the
+        // same type and character set).
+        let params: Vec<_> = pos.iter().map(|&p| plan.param(p)).collect();
+        let placeholders: Vec<String> = params.iter().map(|p| p.placeholder()).collect();
+        let statement = sql::referencing(fk, &placeholders, rows.len());
         let params: Vec<Value> = rows
             .iter()
-            .flat_map(|&i| pos.iter().map(move |&p| batch.rows[i][p].clone()))
+            .flat_map(|&i| batch.bound_key(i, &pos, &params))
             .collect();
         let found: Vec<Row> = conn.exec(statement, params).await?;
         let found: Vec<String> = found
@@ -271,7 +276,7 @@ pub fn blocked_report(
     constraints: &[String],
     deleted_column: &str,
 ) -> Vec<String> {
-    let kinds = LiteralKind::of_columns(&batch.columns);
+    let kinds = batch.literal_kinds();
     let value_of = |col: &str| -> Option<String> {
         let i = plan.columns.iter().position(|c| c == col)?;
         Some(literal(&batch.rows[row][i], kinds[i]))

@@ -57,10 +57,17 @@ pub enum CsvKind {
 impl CsvKind {
     /// The kind for a result-set column.
     pub fn of(column: &Column) -> CsvKind {
+        CsvKind::with_literal(column, LiteralKind::of(column))
+    }
+
+    /// The kind for a result-set column whose SQL literals are of kind `kind`: text in a
+    /// character set that is not UTF-8 ([`LiteralKind::Encoded`]) is hexadecimal too, of the
+    /// column's own bytes.
+    pub fn with_literal(column: &Column, kind: LiteralKind) -> CsvKind {
         if column.column_type() == ColumnType::MYSQL_TYPE_YEAR {
             return CsvKind::Year;
         }
-        match LiteralKind::of(column) {
+        match kind {
             LiteralKind::Binary => CsvKind::Hex,
             kind => CsvKind::Value(kind),
         }
@@ -97,7 +104,9 @@ fn push_hex_field(out: &mut Vec<u8>, bytes: &[u8]) {
 pub fn push_field(out: &mut Vec<u8>, value: &Value, kind: CsvKind, scratch: &mut String) {
     match (value, kind) {
         (Value::NULL, _) => out.extend_from_slice(b"NULL"),
-        (Value::Bytes(b), CsvKind::Hex) => push_hex_field(out, b),
+        (Value::Bytes(b), CsvKind::Hex | CsvKind::Value(LiteralKind::Encoded(_))) => {
+            push_hex_field(out, b)
+        }
         // Text, and whatever the text protocol sends: the bytes as they are.
         (Value::Bytes(b), _) => push_quoted(out, b),
         (Value::Int(y), CsvKind::Year) => {
@@ -188,7 +197,14 @@ impl CsvWriter {
     /// The records of a batch.
     pub fn write_batch(&mut self, batch: &Batch, out: &mut impl Write) -> io::Result<()> {
         self.kinds.clear();
-        self.kinds.extend(batch.columns.iter().map(CsvKind::of));
+        let literal = batch.literal_kinds();
+        self.kinds.extend(
+            batch
+                .columns
+                .iter()
+                .zip(literal)
+                .map(|(c, k)| CsvKind::with_literal(c, k)),
+        );
         self.buf.clear();
         for row in &batch.rows {
             push_record(&mut self.buf, row, &self.kinds, &mut self.scratch);
@@ -250,10 +266,19 @@ pub fn load_data_statement(
             s.push_str(", ");
         }
         s.push_str(&quote_ident(c));
-        if kinds.get(i) == Some(&CsvKind::Hex) {
-            let _ = write!(s, " = UNHEX(@v{})", i + 1);
-        } else {
-            let _ = write!(s, " = @v{}", i + 1);
+        match kinds.get(i) {
+            Some(CsvKind::Hex) => {
+                let _ = write!(s, " = UNHEX(@v{})", i + 1);
+            }
+            Some(CsvKind::Value(LiteralKind::Encoded(cs))) if !cs.name().is_empty() => {
+                let _ = write!(s, " = CONVERT(UNHEX(@v{}) USING {})", i + 1, cs.name());
+            }
+            Some(CsvKind::Value(LiteralKind::Encoded(_))) => {
+                let _ = write!(s, " = UNHEX(@v{})", i + 1);
+            }
+            _ => {
+                let _ = write!(s, " = @v{}", i + 1);
+            }
         }
     }
     s.push(';');
@@ -402,6 +427,7 @@ mod tests {
                     Value::Bytes(vec![]),
                 ],
             ],
+            ..Default::default()
         };
         let mut w = CsvWriter::new(&columns);
         let mut out = Vec::new();

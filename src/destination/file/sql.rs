@@ -127,7 +127,7 @@ impl SqlWriter {
     /// The statements of a batch.
     pub fn write_batch(&mut self, batch: &Batch, out: &mut impl Write) -> io::Result<()> {
         self.kinds.clear();
-        self.kinds.extend(batch.columns.iter().map(LiteralKind::of));
+        self.kinds.extend(batch.literal_kinds());
         self.buf.clear();
         // The size of the statement being written; 0 when none is open.
         let mut statement = 0usize;
@@ -194,6 +194,7 @@ mod tests {
                 Column::new(ColumnType::MYSQL_TYPE_BLOB).with_character_set(63),
             ]),
             rows,
+            ..Default::default()
         }
     }
 
