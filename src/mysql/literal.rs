@@ -21,7 +21,7 @@
 //! | `DATETIME`, `TIMESTAMP` | `'2024-02-29 13:05:09'`, with `.ffffff` when there are microseconds |
 //! | `TIME` | `'-838:59:59.000001'`: hours beyond 24 and a sign, as the server writes them |
 //! | binary data (charset 63: `BINARY`, `VARBINARY`, `BLOB`, `BIT`, `GEOMETRY`) | `X'00FF'`, empty as `X''` |
-//! | text (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`, `SET`, `JSON`) in `utf8mb4`, `utf8mb3`, `ascii` | `'it\'s'`, backslash-escaped |
+//! | text (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`, `SET`, `JSON`) in `utf8mb4`, `utf8mb3` | `'it\'s'`, backslash-escaped |
 //! | text in any other character set ([`LiteralKind::Encoded`]) | its own bytes, `_sjis X'815F'` |
 //!
 //! Text escaping is MariaDB's backslash escaping (that of `mysql_real_escape_string`): NUL as
@@ -74,14 +74,12 @@ pub const KNOWN_CHARSETS: &[&str] = &[
 
 impl Charset {
     /// The character set named `name` when its text must be kept as its own bytes: every
-    /// character set but `utf8mb4`, `utf8mb3` (`utf8`) and `ascii`, whose bytes are UTF-8 and
-    /// are written as UTF-8 text.
+    /// character set but `utf8mb4` and `utf8mb3` (`utf8`), whose bytes are UTF-8 and are
+    /// written as UTF-8 text. (`ascii` too: a column can hold bytes above 0x7F, which a UTF-8
+    /// literal would not give back.)
     pub fn needs_own_bytes(name: &str) -> Option<Charset> {
         let lower = name.to_ascii_lowercase();
-        if matches!(
-            lower.as_str(),
-            "utf8mb4" | "utf8mb3" | "utf8" | "ascii" | "binary"
-        ) {
+        if matches!(lower.as_str(), "utf8mb4" | "utf8mb3" | "utf8" | "binary") {
             return None;
         }
         let known = KNOWN_CHARSETS.iter().find(|&&k| k == lower);
@@ -610,7 +608,7 @@ mod tests {
         // A name the list does not know is never written; the bytes still are.
         let odd = LiteralKind::Encoded(Charset::needs_own_bytes("x'; DROP").unwrap());
         assert_eq!(lit(Value::Bytes(vec![1]), odd), "X'01'");
-        for utf8 in ["utf8mb4", "utf8mb3", "utf8", "ascii", "binary"] {
+        for utf8 in ["utf8mb4", "utf8mb3", "utf8", "binary"] {
             assert_eq!(Charset::needs_own_bytes(utf8), None);
         }
         let cols = [

@@ -7,10 +7,12 @@
 //! [`super::conn`]): text arrives as the bytes of its column's own character set, and must go
 //! back as those bytes. A parameter is sent in the connection's character set (`utf8mb4`), so:
 //!
-//! - **text in any character set but `utf8mb4`**: `CONVERT(CAST(? AS BINARY) USING cs) COLLATE
-//!   coll`: the server takes the bound bytes as the column's character set without conversion,
-//!   and compares them in the column's collation (that of `ORDER BY`); the expression is a
-//!   constant, so index ranges still apply.
+//! - **text in any character set but `utf8mb4`**: `CONVERT(UNHEX(?) USING cs) COLLATE coll`,
+//!   the value bound as the hexadecimal of its bytes: the server takes the bytes as the
+//!   column's character set without conversion, and compares them in the column's collation
+//!   (that of `ORDER BY`); the expression is a constant, so index ranges still apply. (Bound
+//!   as they are, bytes that are not valid `utf8mb4` reach the server as `?`: a `latin1` `é`
+//!   compared as `'?'`, and a keyset page that never moves on.)
 //! - **`DECIMAL(M,D)`**: `CAST(? AS DECIMAL(M,D))`: a string parameter would be compared with
 //!   the column as a `DOUBLE`, and keys differing beyond a double's precision would compare
 //!   equal.
@@ -86,7 +88,7 @@ impl ColumnParam {
     pub fn placeholder(&self) -> String {
         match (&self.encoding, self.kind) {
             (Some((cs, coll)), _) => {
-                format!("CONVERT(CAST(? AS BINARY) USING {cs}) COLLATE {coll}")
+                format!("CONVERT(UNHEX(?) USING {cs}) COLLATE {coll}")
             }
             (None, Kind::Decimal { precision, scale }) => {
                 format!("CAST(? AS DECIMAL({precision},{scale}))")
@@ -117,12 +119,24 @@ impl ColumnParam {
     /// The value to bind for `value`, a value of the column as read.
     pub fn bind(&self, value: &Value) -> Value {
         match (self.kind, value) {
+            (_, Value::Bytes(b)) if self.encoding.is_some() => Value::Bytes(hex(b)),
             (Kind::Bit, Value::Bytes(b)) if b.len() <= 8 => {
                 Value::UInt(b.iter().fold(0u64, |n, &byte| (n << 8) | u64::from(byte)))
             }
             _ => value.clone(),
         }
     }
+}
+
+/// Upper-case hexadecimal of `bytes`, for `UNHEX(?)`.
+fn hex(bytes: &[u8]) -> Vec<u8> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(HEX[usize::from(b >> 4)]);
+        out.push(HEX[usize::from(b & 0x0f)]);
+    }
+    out
 }
 
 /// `(M,D)` or `(M)` after `decimal`; `None` when absent or not numbers.
@@ -155,7 +169,11 @@ mod tests {
         let p = ColumnParam::of("varchar(10)", Some("sjis"), Some("sjis_japanese_ci"));
         assert_eq!(
             p.placeholder(),
-            "CONVERT(CAST(? AS BINARY) USING sjis) COLLATE sjis_japanese_ci"
+            "CONVERT(UNHEX(?) USING sjis) COLLATE sjis_japanese_ci"
+        );
+        assert_eq!(
+            p.bind(&Value::Bytes(vec![0x81, 0x5f])),
+            Value::Bytes(b"815F".to_vec())
         );
         let p = ColumnParam::of("decimal(30,20) unsigned", None, None);
         assert_eq!(p.placeholder(), "CAST(? AS DECIMAL(30,20))");
@@ -168,7 +186,7 @@ mod tests {
         assert_eq!(p.order_placeholder(), "?");
         assert_eq!(
             p.placeholder(),
-            "CONVERT(CAST(? AS BINARY) USING latin1) COLLATE latin1_bin"
+            "CONVERT(UNHEX(?) USING latin1) COLLATE latin1_bin"
         );
         // Names that are not plain are never written into a statement.
         let p = ColumnParam::of("text", Some("x) OR (1"), Some("y"));

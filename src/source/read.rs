@@ -105,11 +105,23 @@ impl PageReader {
                 values
             })
             .collect();
+        let next_key = page_keys.pop();
+        if next_key.is_some() && next_key == self.last_key {
+            // The page condition did not move past the last key: reading on would loop.
+            return Err(mysql_async::Error::Other(
+                format!(
+                    "the keyset page after {:?} ends on the same key: the page condition does not \
+                     follow the key's order; stopping this table rather than looping",
+                    self.last_key
+                )
+                .into(),
+            ));
+        }
         Ok(Some(Batch {
             columns,
             rows,
             charsets: self.charsets.clone(),
-            next_key: page_keys.pop(),
+            next_key,
         }))
     }
 

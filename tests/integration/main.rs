@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod adversarial;
 mod check_config;
 mod config_compat;
 mod faults;
