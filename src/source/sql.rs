@@ -243,6 +243,36 @@ mod tests {
     }
 
     #[test]
+    fn keys_of_awkward_types_get_exact_placeholders() {
+        let mut p = plan(&["e", "d", "k"]);
+        p.columns = k(&["e", "d", "k", "deleted_at"]);
+        p.column_types = k(&["enum('b','a')", "decimal(30,20)", "varchar(5)", "datetime"]);
+        p.column_charsets = vec![
+            Some(("utf8mb4".into(), "utf8mb4_general_ci".into())),
+            None,
+            Some(("sjis".into(), "sjis_bin".into())),
+            None,
+        ];
+        p.key_pos = vec![0, 1, 2];
+        let sjis = "CONVERT(UNHEX(?) USING sjis) COLLATE sjis_bin";
+        assert_eq!(
+            page_select(&p, "x", false, 3),
+            format!(
+                "SELECT `e`, `d`, `k`, `deleted_at`, `e`+0 FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) \
+                 WHERE ((`e` > ?) OR (`e` = ? AND `d` > CAST(? AS DECIMAL(30,20))) OR (`e` = ? AND \
+                 `d` = CAST(? AS DECIMAL(30,20)) AND `k` > {sjis})) AND (x) ORDER BY `e`, `d`, `k` LIMIT 3"
+            )
+        );
+        assert_eq!(
+            delete_rows(&p, "x", 1, false),
+            format!(
+                "DELETE `nova`.`t``x` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE (`e`, `d`, `k`) \
+                 IN ((?,CAST(? AS DECIMAL(30,20)),{sjis})) AND (x)"
+            )
+        );
+    }
+
+    #[test]
     fn page_and_delete() {
         assert_eq!(
             page_select(&plan(&["id"]), "d < 1", false, 10),

@@ -15,7 +15,9 @@
 //! - Binary columns (character set 63: `BINARY`, `VARBINARY`, `BLOB`s, `BIT`, `GEOMETRY`) are
 //!   written in upper-case hexadecimal (`""` for the empty string) and restored with
 //!   `SET col = UNHEX(@var)`.
-//! - Text (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`, `SET`, `JSON`) is UTF-8, as read.
+//! - Text (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`, `SET`, `JSON`) in `utf8mb4`/`utf8mb3` is UTF-8,
+//!   as read. Text in any other character set ([`LiteralKind::Encoded`]) is hexadecimal of the
+//!   column's own bytes, restored with `SET col = CONVERT(UNHEX(@var) USING cs)`.
 //! - Numbers, dates and times are written as in the SQL files (see
 //!   [`crate::mysql::literal`]), without the SQL quotes: `18446744073709551615`, `-12.500`,
 //!   `3.4028234663852886e38`, `0000-00-00`, `2024-02-29 13:05:09.000001`, `-838:59:59`.
@@ -459,18 +461,40 @@ mod tests {
     #[test]
     fn the_readme_shows_this_statement() {
         let readme = include_str!("../../../README.md");
-        let columns: Vec<String> = ["id", "name", "data", "deleted_at"]
+        let columns: Vec<String> = ["id", "name", "data", "kana", "deleted_at"]
             .map(String::from)
             .to_vec();
+        let sjis = crate::mysql::literal::Charset::needs_own_bytes("sjis").unwrap();
         let kinds = [
             NUMBER,
             TEXT,
             CsvKind::Hex,
+            CsvKind::Value(LiteralKind::Encoded(sjis)),
             CsvKind::Value(LiteralKind::DateTime),
         ];
         let s = load_data_statement("db1.t.csv", "db1", "t", &columns, &kinds);
         assert!(readme.contains(&s), "README.md lacks:\n{s}");
         assert!(readme.contains(crate::mysql::literal::LOAD_SESSION_SQL));
+    }
+
+    #[test]
+    fn text_outside_utf8_is_hex_of_its_own_bytes() {
+        use crate::mysql::literal::Charset;
+        let sjis = CsvKind::Value(LiteralKind::Encoded(
+            Charset::needs_own_bytes("sjis").unwrap(),
+        ));
+        assert_eq!(
+            field(Value::Bytes(vec![0x5c, 0x81, 0x5f]), sjis),
+            "\"5C815F\""
+        );
+        assert_eq!(field(Value::Bytes(vec![]), sjis), "\"\"");
+        assert_eq!(field(Value::NULL, sjis), "NULL");
+        let columns: Vec<String> = vec!["k".into(), "n".into()];
+        let s = load_data_statement("f.csv", "d", "t", &columns, &[sjis, TEXT]);
+        assert!(
+            s.ends_with("SET `k` = CONVERT(UNHEX(@v1) USING sjis), `n` = @v2;"),
+            "{s}"
+        );
     }
 
     #[test]
