@@ -442,3 +442,107 @@ fn float_double_temporal_binary_and_integer_keys() {
         ],
     );
 }
+
+/// The exact statements the archiver prepares for ordinary keys (and the wrapped ones) stay
+/// range reads on the key: the page (no filesort) and the `key IN (...)` lookups, checked with
+/// `EXPLAIN` of the prepared statement with its parameters bound.
+#[tokio::test]
+async fn pages_and_lookups_stay_range_reads() {
+    use osarchiver::mysql::conn::Db;
+    use osarchiver::mysql::literal::push_str_literal;
+    use osarchiver::mysql::schema;
+    use osarchiver::source::plan::plan_database;
+    use osarchiver::source::sql;
+
+    let s = server();
+    let db = ScratchDb::create(s, "adv_explain");
+    let old = "NOW() - INTERVAL 30 DAY";
+    db.sql(&format!(
+        "CREATE TABLE i (id INT NOT NULL PRIMARY KEY, x INT, deleted_at DATETIME NULL, KEY (deleted_at));
+         INSERT INTO i SELECT seq, seq, {old} FROM seq_1_to_3000;
+         CREATE TABLE v (v VARCHAR(20) NOT NULL PRIMARY KEY, deleted_at DATETIME NULL, KEY (deleted_at));
+         INSERT INTO v SELECT CONCAT('v', seq), {old} FROM seq_1_to_3000;
+         CREATE TABLE l (v VARCHAR(20) CHARACTER SET latin1 NOT NULL PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO l SELECT CONCAT('v', seq), {old} FROM seq_1_to_3000;
+         CREATE TABLE c (a INT NOT NULL, b VARCHAR(20) CHARACTER SET sjis NOT NULL, deleted_at DATETIME NULL, PRIMARY KEY (a, b));
+         INSERT INTO c SELECT seq DIV 10, CONCAT('b', seq), {old} FROM seq_1_to_3000;
+         CREATE TABLE d (d DECIMAL(30,10) NOT NULL PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO d SELECT seq + 0.0000000001, {old} FROM seq_1_to_3000;
+         CREATE TABLE b (b BIT(16) NOT NULL PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO b SELECT seq, {old} FROM seq_1_to_3000;
+         ANALYZE TABLE i, v, l, c, d, b;"
+    ));
+    // Key values, as SQL expressions giving what the archiver binds, in key order.
+    let samples: &[(&str, &[&str])] = &[
+        ("i", &["1500"]),
+        ("v", &["'v1500'"]),
+        ("l", &["HEX('v1500')"]),
+        ("c", &["150", "HEX('b1500')"]),
+        ("d", &["'1500.0000000001'"]),
+        ("b", &["1500"]),
+    ];
+    let ini = crate::harness::Ini::new(s, &[&db.name]);
+    let raw = osarchiver::config::ini::Ini::parse(&ini.text()).unwrap();
+    let loaded = osarchiver::config::resolve(
+        &raw,
+        std::path::PathBuf::from("test.ini"),
+        osarchiver::config::RunClock::start(),
+    )
+    .unwrap();
+    let source = loaded.config.archivers[0].sources[0].clone();
+    let mut conn = Db::connect(&source.conn).await.unwrap();
+    let tables = schema::list_tables(conn.conn(), &db.name).await.unwrap();
+    let plan = plan_database(&source, &db.name, &tables, &[], &[]);
+    assert_eq!(plan.tables.len(), samples.len());
+    let explain = |statement: &str, params: &[&str]| -> Vec<String> {
+        let mut q = String::new();
+        push_str_literal(&mut q, &format!("EXPLAIN {statement}"));
+        let mut sql = format!("USE `{}`; SET @q = {q}; PREPARE st FROM @q;", db.name);
+        let mut using = Vec::new();
+        for (n, p) in params.iter().enumerate() {
+            sql.push_str(&format!("SET @p{n} = {p};"));
+            using.push(format!("@p{n}"));
+        }
+        sql.push_str(&format!("EXECUTE st USING {};", using.join(", ")));
+        s.sql(&sql).lines().map(str::to_string).collect()
+    };
+    for table in &plan.tables {
+        let (_, key) = samples
+            .iter()
+            .find(|(t, _)| *t == table.table)
+            .expect("a sample key");
+        let page = sql::page_select(table, &source.where_clause, false, 3);
+        let params: Vec<&str> = sql::after_key_params(key.len())
+            .iter()
+            .map(|&i| key[i])
+            .collect();
+        let plan_rows = explain(&page, &params);
+        assert_eq!(plan_rows.len(), 1, "{page}\n{plan_rows:?}");
+        let cols: Vec<&str> = plan_rows[0].split('\t').collect();
+        let page_type = cols[3].to_string();
+        assert_eq!(
+            (cols[3], cols[5]),
+            ("range", table.index.as_str()),
+            "{}: the page is not a range read on its key: {page}\n{plan_rows:?}",
+            table.table
+        );
+        assert!(
+            !plan_rows[0].contains("filesort"),
+            "{}: the page sorts: {page}\n{plan_rows:?}",
+            table.table
+        );
+        let lookup = sql::select_remaining(table, &source.where_clause, 2);
+        let params: Vec<&str> = key.iter().chain(key.iter()).copied().collect();
+        let plan_rows = explain(&lookup, &params);
+        let cols: Vec<&str> = plan_rows[0].split('\t').collect();
+        assert!(
+            matches!(cols[3], "range" | "const" | "eq_ref" | "ref"),
+            "{}: the lookup by key is not a key read: {lookup}\n{plan_rows:?}",
+            table.table
+        );
+        eprintln!(
+            "ADVERSARIAL explain {}: page {page_type} on {}, lookup {}",
+            table.table, table.index, cols[3]
+        );
+    }
+}
