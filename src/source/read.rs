@@ -1,5 +1,8 @@
 //! Reading a table's eligible rows as keyset pages: `WHERE key > last AND (where) ORDER BY key
-//! LIMIT select_limit`, prepared (binary protocol, exact values), one page at a time.
+//! LIMIT select_limit`, prepared (binary protocol, exact values), one page at a time. The last
+//! key is bound as [`crate::mysql::param`] says, so the condition compares in `ORDER BY` order
+//! (for `ENUM`/`SET` keys, with hidden order values the page reads after the table's columns
+//! and cuts off).
 
 use mysql_async::prelude::*;
 use mysql_async::{Conn, Row, Value};
@@ -90,7 +93,11 @@ impl PageReader {
         };
         let all = first.columns();
         let width = self.width.min(all.len());
-        let columns: Arc<[mysql_async::Column]> = all[..width].to_vec().into();
+        let columns: Arc<[mysql_async::Column]> = if width == all.len() {
+            all
+        } else {
+            all[..width].to_vec().into()
+        };
         let mut page_keys = Vec::with_capacity(1);
         let last = rows.len() - 1;
         let rows: Vec<Vec<Value>> = rows
