@@ -546,3 +546,33 @@ async fn pages_and_lookups_stay_range_reads() {
         );
     }
 }
+
+/// A parent keyed by `latin1` text that a live child still references is kept and reported
+/// with its constraint: the child-reference check binds the parent's bytes as `latin1` too (a
+/// `latin1` `é` bound as it is read reaches the server as `?` and finds no child).
+#[test]
+fn a_latin1_parent_kept_by_a_child_is_reported_with_its_constraint() {
+    let s = server();
+    let db = ScratchDb::create(s, "adv_fk");
+    db.sql(&format!(
+        "CREATE TABLE p (k VARCHAR(10) CHARACTER SET latin1 NOT NULL PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, pk VARCHAR(10) CHARACTER SET latin1,
+           CONSTRAINT c_p FOREIGN KEY (pk) REFERENCES p (k));
+         INSERT INTO p VALUES ('é', {OLD}), ('ß', {OLD}), ('a', {OLD}), ('Ø', NULL);
+         INSERT INTO c VALUES (1, 'é');"
+    ));
+    let ini = crate::harness::Ini::new(s, &[&db.name])
+        .src("select_limit", 2)
+        .src("delete_limit", 2);
+    let out = crate::harness::Osarchiver::new()
+        .config_text(ini.text())
+        .run();
+    out.assert_code(3);
+    out.output_contains("kept: rows still reference it (constraint c_p)");
+    assert_eq!(
+        db.sql("SELECT HEX(k) FROM p ORDER BY HEX(k)").trim(),
+        "D8\nE9",
+        "{}",
+        out.output()
+    );
+}
