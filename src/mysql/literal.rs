@@ -63,7 +63,8 @@ SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Charset(&'static str);
 
-/// The character sets of MariaDB 10.11 (`SHOW CHARACTER SET`), but `binary`.
+/// The character sets of MariaDB 10.11 (`SHOW CHARACTER SET`), but `binary`, and MySQL's
+/// `gb18030`.
 pub const KNOWN_CHARSETS: &[&str] = &[
     "armscii8", "ascii", "big5", "cp1250", "cp1251", "cp1256", "cp1257", "cp850", "cp852", "cp866",
     "cp932", "dec8", "eucjpms", "euckr", "gb18030", "gb2312", "gbk", "geostd8", "greek", "hebrew",
