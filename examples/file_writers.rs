@@ -51,6 +51,7 @@ fn main() {
         batches.push(Batch {
             columns: Arc::from(cols.clone()),
             rows,
+            ..Default::default()
         });
     }
     let dir = tempfile::tempdir().unwrap();

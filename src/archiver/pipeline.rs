@@ -16,7 +16,7 @@ use crate::config::Source;
 use crate::destination::{Dest, Target};
 use crate::mysql::conn::Db;
 use crate::mysql::ident::{qualified, quote_ident};
-use crate::mysql::literal::{literal, LiteralKind};
+use crate::mysql::literal::literal;
 use crate::mysql::retry::with_retry;
 use crate::source::batch::Batch;
 use crate::source::delete::{blocked_report, delete_rows};
@@ -285,7 +285,7 @@ struct DeleteCounts {
 
 /// `key = value AND ...` naming row `row` of `batch` by its key, values as SQL literals.
 fn key_condition(plan: &TablePlan, batch: &Batch, row: usize) -> String {
-    let kinds = LiteralKind::of_columns(&batch.columns);
+    let kinds = batch.literal_kinds();
     plan.key
         .iter()
         .zip(&plan.key_pos)

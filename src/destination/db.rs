@@ -26,7 +26,7 @@ use crate::mysql::conn::Db;
 use crate::mysql::ddl;
 use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::identity;
-use crate::mysql::literal::{push_tuple, LiteralKind};
+use crate::mysql::literal::push_tuple;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::source::batch::{key_id, Batch};
@@ -399,7 +399,7 @@ impl ArchiveDb {
         plan: &TablePlan,
         batch: &Batch,
     ) -> Vec<(std::ops::Range<usize>, String)> {
-        let kinds = LiteralKind::of_columns(&batch.columns);
+        let kinds = batch.literal_kinds();
         let head = sql::insert_head(&target.db, &target.table, &plan.columns);
         let mut out = Vec::new();
         let mut start = 0;
@@ -584,11 +584,13 @@ async fn insert_chunk(
         &target.table,
         &plan.columns,
         &plan.key,
+        &sql::key_placeholders(plan),
         rows.len(),
     );
+    let key_params = plan.key_params();
     let keys: Vec<Value> = range
         .clone()
-        .flat_map(|i| batch.key(i, &plan.key_pos).cloned())
+        .flat_map(|i| batch.bound_key(i, &plan.key_pos, &key_params))
         .collect();
     let found: Vec<Row> = conn.exec(lookup, keys).await?;
     let mut existing: HashMap<String, Vec<Value>> = HashMap::with_capacity(found.len());
@@ -606,10 +608,13 @@ async fn insert_chunk(
             None => fresh.push(i),
         }
     }
-    // The rest one by one: another unique key may collide too.
+    // The rest one by one: another unique key may collide too. Values as literals, as in the
+    // batch INSERT (text outside UTF-8 as its own bytes).
+    let kinds = batch.literal_kinds();
     for i in fresh {
-        let statement = sql::insert_rows(&target.db, &target.table, &plan.columns, 1);
-        match conn.exec_drop(statement, batch.rows[i].clone()).await {
+        let mut statement = sql::insert_head(&target.db, &target.table, &plan.columns);
+        push_tuple(&mut statement, &batch.rows[i], &kinds);
+        match conn.query_drop(statement).await {
             Ok(()) => check_warnings(conn, plan, std::slice::from_ref(&batch.rows[i])).await?,
             Err(e) if e_is_dup(&e) => out.conflicts.push(i),
             Err(e) => return Err(e),

@@ -4,7 +4,13 @@
 //! Every session (the first one and each one opened by [`Db::reconnect`]) is set up the same
 //! way, by [`Db::connect`]:
 //!
-//! - `SET NAMES utf8mb4`: text arrives and leaves as UTF-8, whatever the column charset.
+//! - `SET NAMES utf8mb4, character_set_results = NULL`: statements and bound parameters are
+//!   `utf8mb4` (the `where` keeps its meaning), but results come **raw**: each text column in
+//!   the bytes of its own character set, reported in the result's metadata, with no conversion
+//!   through `utf8mb4` (which does not round-trip `sjis`' `0x5C`, `cp932`'s `0xED40`, ...).
+//!   Names, `SHOW CREATE TABLE` and error messages still come as UTF-8 (the server's system
+//!   character set). Values go back as the same bytes: [`super::param`] for bound parameters,
+//!   [`super::literal`] for literals.
 //! - `SET time_zone = '+00:00'`: `TIMESTAMP` values are read and written without a shift (they
 //!   would otherwise move with the server's or the client's zone, and across DST changes).
 //! - `sql_mode`: the server's, adjusted by [`session_sql_mode`]: strict, zero dates allowed,
@@ -281,6 +287,8 @@ async fn setup_session(
     foreign_key_checks: Option<bool>,
 ) -> mysql_async::Result<()> {
     conn.query_drop("SET NAMES utf8mb4").await?;
+    conn.query_drop("SET SESSION character_set_results = NULL")
+        .await?;
     conn.query_drop("SET SESSION time_zone = '+00:00', SESSION sql_quote_show_create = 1")
         .await?;
     // The delete's locking reads must lock gaps too, whatever the server's default isolation

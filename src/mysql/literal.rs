@@ -21,7 +21,8 @@
 //! | `DATETIME`, `TIMESTAMP` | `'2024-02-29 13:05:09'`, with `.ffffff` when there are microseconds |
 //! | `TIME` | `'-838:59:59.000001'`: hours beyond 24 and a sign, as the server writes them |
 //! | binary data (charset 63: `BINARY`, `VARBINARY`, `BLOB`, `BIT`, `GEOMETRY`) | `X'00FF'`, empty as `X''` |
-//! | text (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`, `SET`, `JSON`) | `'it\'s'`, backslash-escaped |
+//! | text (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`, `SET`, `JSON`) in `utf8mb4`, `utf8mb3` | `'it\'s'`, backslash-escaped |
+//! | text in any other character set ([`LiteralKind::Encoded`]) | its own bytes, `_sjis X'815F'` |
 //!
 //! Text escaping is MariaDB's backslash escaping (that of `mysql_real_escape_string`): NUL as
 //! `\0`, `'` as `\'`, `"` as `\"`, `\` as `\\`, newline as `\n`, carriage return as `\r` and
@@ -55,6 +56,45 @@ pub const LOAD_SESSION_SQL: &str = "SET NAMES utf8mb4;\n\
 SET time_zone = '+00:00';\n\
 SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES';\n";
 
+/// A character set whose text is written as its own bytes, with its introducer: `_sjis
+/// X'815F'`. The archiver's sessions read text raw (see [`super::conn`]), in the column's own
+/// character set, and many of them do not survive a trip through `utf8mb4` (`sjis` `0x5C` comes
+/// back as `0x815F`, `cp932` `0xED40` as `0xFA5C`, `ucs2`/`utf16`/`utf32` are not UTF-8 bytes
+/// at all). Only the server's own names ([`KNOWN_CHARSETS`]) are written into a statement; a
+/// name the list does not know gives a bare `X'..'`, which an `INSERT` stores as the same bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Charset(&'static str);
+
+/// The character sets of MariaDB 10.11 (`SHOW CHARACTER SET`), but `binary`, and MySQL's
+/// `gb18030`.
+pub const KNOWN_CHARSETS: &[&str] = &[
+    "armscii8", "ascii", "big5", "cp1250", "cp1251", "cp1256", "cp1257", "cp850", "cp852", "cp866",
+    "cp932", "dec8", "eucjpms", "euckr", "gb18030", "gb2312", "gbk", "geostd8", "greek", "hebrew",
+    "hp8", "keybcs2", "koi8r", "koi8u", "latin1", "latin2", "latin5", "latin7", "macce",
+    "macroman", "sjis", "swe7", "tis620", "ucs2", "ujis", "utf16", "utf16le", "utf32", "utf8mb3",
+    "utf8mb4",
+];
+
+impl Charset {
+    /// The character set named `name` when its text must be kept as its own bytes: every
+    /// character set but `utf8mb4` and `utf8mb3` (`utf8`), whose bytes are UTF-8 and are
+    /// written as UTF-8 text. (`ascii` too: a column can hold bytes above 0x7F, which a UTF-8
+    /// literal would not give back.)
+    pub fn needs_own_bytes(name: &str) -> Option<Charset> {
+        let lower = name.to_ascii_lowercase();
+        if matches!(lower.as_str(), "utf8mb4" | "utf8mb3" | "utf8" | "binary") {
+            return None;
+        }
+        let known = KNOWN_CHARSETS.iter().find(|&&k| k == lower);
+        Some(Charset(known.copied().unwrap_or("")))
+    }
+
+    /// The name, or `""` for a character set [`KNOWN_CHARSETS`] does not list.
+    pub fn name(self) -> &'static str {
+        self.0
+    }
+}
+
 /// The character set number of binary strings (`binary`/`my_charset_bin`).
 pub const BINARY_CHARSET: u16 = 63;
 
@@ -72,6 +112,9 @@ pub enum LiteralKind {
     Time,
     /// Character data, `ENUM`, `SET`, `JSON`: a quoted, escaped string.
     Text,
+    /// Character data in a character set that is not UTF-8: its own bytes in hex, after the
+    /// character set's introducer (`_sjis X'815F'`).
+    Encoded(Charset),
     /// Binary data (character set 63): `X'..'`.
     Binary,
     /// No metadata (a bound parameter in a log line): bytes are written as text when they are
@@ -115,6 +158,21 @@ impl LiteralKind {
     /// The kinds of all columns of a result set, in order.
     pub fn of_columns(columns: &[Column]) -> Vec<LiteralKind> {
         columns.iter().map(LiteralKind::of).collect()
+    }
+
+    /// The kinds of all columns of a result set, the text of column `i` written as its own
+    /// bytes when `own[i]` names its character set (see [`Charset`]).
+    pub fn of_columns_in(columns: &[Column], own: &[Option<Charset>]) -> Vec<LiteralKind> {
+        columns
+            .iter()
+            .enumerate()
+            .map(
+                |(i, c)| match (LiteralKind::of(c), own.get(i).copied().flatten()) {
+                    (LiteralKind::Text, Some(cs)) => LiteralKind::Encoded(cs),
+                    (kind, _) => kind,
+                },
+            )
+            .collect()
     }
 }
 
@@ -243,6 +301,14 @@ fn push_micros(out: &mut String, us: u32) {
 fn push_bytes(out: &mut String, bytes: &[u8], kind: LiteralKind) {
     match kind {
         LiteralKind::Binary => push_hex_literal(out, bytes),
+        LiteralKind::Encoded(cs) => {
+            if !cs.name().is_empty() {
+                out.push('_');
+                out.push_str(cs.name());
+                out.push(' ');
+            }
+            push_hex_literal(out, bytes);
+        }
         LiteralKind::Number if is_number_token(bytes) => {
             // A valid number token is ASCII.
             out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
@@ -532,6 +598,32 @@ mod tests {
         let v = Value::Bytes(vec![b'a', 0xff, b'\'']);
         assert_eq!(lit(v.clone(), LiteralKind::Text), "X'61FF27'");
         assert_eq!(lit(v, LiteralKind::Untyped), "X'61FF27'");
+    }
+
+    #[test]
+    fn text_in_other_charsets_keeps_its_own_bytes() {
+        let sjis = LiteralKind::Encoded(Charset::needs_own_bytes("sjis").unwrap());
+        assert_eq!(lit(Value::Bytes(vec![0x81, 0x5f]), sjis), "_sjis X'815F'");
+        assert_eq!(lit(Value::Bytes(vec![]), sjis), "_sjis X''");
+        assert_eq!(lit(Value::NULL, sjis), "NULL");
+        let ucs2 = LiteralKind::Encoded(Charset::needs_own_bytes("UCS2").unwrap());
+        assert_eq!(lit(Value::Bytes(vec![0, b'\'']), ucs2), "_ucs2 X'0027'");
+        // A name the list does not know is never written; the bytes still are.
+        let odd = LiteralKind::Encoded(Charset::needs_own_bytes("x'; DROP").unwrap());
+        assert_eq!(lit(Value::Bytes(vec![1]), odd), "X'01'");
+        for utf8 in ["utf8mb4", "utf8mb3", "utf8", "binary"] {
+            assert_eq!(Charset::needs_own_bytes(utf8), None);
+        }
+        let cols = [
+            col(ColumnType::MYSQL_TYPE_VAR_STRING, 13),
+            col(ColumnType::MYSQL_TYPE_VAR_STRING, BINARY_CHARSET),
+            col(ColumnType::MYSQL_TYPE_LONG, BINARY_CHARSET),
+        ];
+        let cs = Charset::needs_own_bytes("sjis");
+        assert_eq!(
+            LiteralKind::of_columns_in(&cols, &[cs, cs, cs]),
+            [sjis, LiteralKind::Binary, LiteralKind::Number]
+        );
     }
 
     #[test]

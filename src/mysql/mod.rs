@@ -2,6 +2,7 @@
 //!
 //! - [`ident`]: quoting identifiers.
 //! - [`literal`]: rendering values as SQL literals (SQL archive files, dry-run logs).
+//! - [`param`]: bound parameters that compare exactly with their column.
 //! - [`conn`]: connection options, the archiver's session settings, a reconnectable [`Db`].
 //! - [`retry`]: classifying errors and retrying transient ones.
 //! - [`schema`]: introspection (databases, tables, columns, keys, foreign keys).
@@ -13,6 +14,7 @@ pub mod ddl;
 pub mod ident;
 pub mod identity;
 pub mod literal;
+pub mod param;
 pub mod retry;
 pub mod schema;
 

@@ -28,6 +28,11 @@ pub struct ColumnInfo {
     /// The `ROW START` or `ROW END` column of a system-versioned table, declared explicitly
     /// (also [`ColumnInfo::generated`]). Implicit ones are not listed at all.
     pub system_time: bool,
+    /// The character set and collation of a text column (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`,
+    /// `SET`): `information_schema.COLUMNS`' CHARACTER_SET_NAME and COLLATION_NAME; `None` for
+    /// other types (and where they were not read).
+    pub charset: Option<String>,
+    pub collation: Option<String>,
 }
 
 impl ColumnInfo {
@@ -50,6 +55,8 @@ impl ColumnInfo {
             generated,
             invisible: extra_has(extra, "INVISIBLE"),
             system_time: generated && expression.is_some_and(is_system_time_expression),
+            charset: None,
+            collation: None,
         }
     }
 }
@@ -177,7 +184,8 @@ pub const TABLES_SQL: &str = "SELECT TABLE_NAME, TABLE_TYPE FROM information_sch
 /// The columns of every table of a schema.
 pub const COLUMNS_SQL: &str =
     "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA, \
-    GENERATION_EXPRESSION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? \
+    GENERATION_EXPRESSION, CHARACTER_SET_NAME, COLLATION_NAME \
+    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? \
     ORDER BY TABLE_NAME, ORDINAL_POSITION";
 /// The index columns of every table of a schema.
 pub const KEYS_SQL: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME \
@@ -258,20 +266,24 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
         String,
         String,
         Option<String>,
+        Option<String>,
+        Option<String>,
     );
     let rows: Vec<ColumnRow> = conn.exec(COLUMNS_SQL, (db,)).await?;
-    for (table, name, column_type, data_type, nullable, extra, expression) in rows {
-        columns
-            .entry(table)
-            .or_default()
-            .push(ColumnInfo::from_columns_row(
-                name,
-                column_type,
-                data_type,
-                &nullable,
-                &extra,
-                expression.as_deref(),
-            ));
+    for (table, name, column_type, data_type, nullable, extra, expression, charset, collation) in
+        rows
+    {
+        let mut column = ColumnInfo::from_columns_row(
+            name,
+            column_type,
+            data_type,
+            &nullable,
+            &extra,
+            expression.as_deref(),
+        );
+        column.charset = charset;
+        column.collation = collation;
+        columns.entry(table).or_default().push(column);
     }
 
     // No ORDER BY: the server lists a table's keys in its own key order (primary key, then
@@ -606,6 +618,8 @@ mod tests {
             generated: false,
             invisible: false,
             system_time: false,
+            charset: None,
+            collation: None,
         }
     }
 

@@ -5,14 +5,28 @@ use std::sync::Arc;
 
 use mysql_async::{Column, Value};
 
+use crate::mysql::literal::{Charset, LiteralKind};
+use crate::mysql::param::ColumnParam;
+
 /// Rows of one page, each row's values in the order of the table plan's `columns`.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub columns: Arc<[Column]>,
     pub rows: Vec<Vec<Value>>,
+    /// Per column, the character set of text that is not UTF-8 (read as its own bytes), from
+    /// the table plan; empty or `None` for the others.
+    pub charsets: Arc<[Option<Charset>]>,
+    /// What the page condition of the page after this one binds (set by the reader).
+    pub next_key: Option<Vec<Value>>,
 }
 
 impl Batch {
+    /// How each column's values are written as SQL literals (text outside UTF-8 as its own
+    /// bytes, see [`Charset`]).
+    pub fn literal_kinds(&self) -> Vec<LiteralKind> {
+        LiteralKind::of_columns_in(&self.columns, &self.charsets)
+    }
+
     pub fn len(&self) -> usize {
         self.rows.len()
     }
@@ -28,6 +42,17 @@ impl Batch {
         key_pos: &'a [usize],
     ) -> impl Iterator<Item = &'a Value> + 'a {
         key_pos.iter().map(move |&p| &self.rows[i][p])
+    }
+
+    /// Row `i`'s key values as bound in a statement's key placeholders (`params`: the key
+    /// columns' [`ColumnParam`]s, in key order).
+    pub fn bound_key<'a>(
+        &'a self,
+        i: usize,
+        key_pos: &'a [usize],
+        params: &'a [ColumnParam],
+    ) -> impl Iterator<Item = Value> + 'a {
+        self.key(i, key_pos).zip(params).map(|(v, p)| p.bind(v))
     }
 
     /// Row `i`'s key as an exact map key (see [`key_id`]).

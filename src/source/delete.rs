@@ -22,7 +22,7 @@ use mysql_async::{Row, Value};
 use crate::config::Retry;
 use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
-use crate::mysql::literal::{literal, LiteralKind};
+use crate::mysql::literal::literal;
 use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
 use crate::throttle::Throttle;
 
@@ -154,12 +154,13 @@ async fn delete_part(
     // With foreign key checks off the server runs no referential action: nothing to protect.
     let check = ignore && db.foreign_key_checks() != Some(false);
     let lock = sql::lock_rows(plan, where_clause, part.len());
+    let key_params = plan.key_params();
     let keys: Vec<Value> = part
         .iter()
-        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+        .flat_map(|&i| batch.bound_key(i, &plan.key_pos, &key_params))
         .collect();
     with_retry(db, retry, "delete", |a| {
-        let (lock, keys) = (lock.as_str(), keys.clone());
+        let (lock, keys, key_params) = (lock.as_str(), keys.clone(), &key_params);
         Box::pin(async move {
             a.conn.query_drop("START TRANSACTION").await?;
             let result = async {
@@ -196,7 +197,7 @@ async fn delete_part(
                     let statement = sql::delete_rows(plan, where_clause, same.len(), ignore);
                     let params: Vec<Value> = same
                         .iter()
-                        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+                        .flat_map(|&i| batch.bound_key(i, &plan.key_pos, key_params))
                         .collect();
                     a.conn.exec_drop(statement, params.clone()).await?;
                     done.deleted = a.conn.affected_rows();
@@ -268,9 +269,10 @@ async fn referenced(
     rows: &[usize],
 ) -> mysql_async::Result<References> {
     let mut out = References::default();
+    let key_params = plan.key_params();
     let params: Vec<Value> = rows
         .iter()
-        .flat_map(|&i| batch.key(i, &plan.key_pos).cloned())
+        .flat_map(|&i| batch.bound_key(i, &plan.key_pos, &key_params))
         .collect();
     let n = plan.key.len();
     for fk in &plan.referenced_by {
@@ -379,7 +381,7 @@ pub fn blocked_report(
     constraints: &[String],
     deleted_column: &str,
 ) -> Vec<String> {
-    let kinds = LiteralKind::of_columns(&batch.columns);
+    let kinds = batch.literal_kinds();
     let value_of = |col: &str| -> Option<String> {
         let i = plan.columns.iter().position(|c| c == col)?;
         Some(literal(&batch.rows[row][i], kinds[i]))

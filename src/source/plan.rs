@@ -4,6 +4,8 @@
 use regex::Regex;
 
 use crate::config::{Selection, Source};
+use crate::mysql::literal::Charset;
+use crate::mysql::param::ColumnParam;
 use crate::mysql::schema::{ForeignKey, KeyChoice, TableInfo, TableKind};
 
 use super::order::{children_first, Edge};
@@ -21,6 +23,8 @@ pub struct TablePlan {
     pub columns: Vec<String>,
     /// `column_type` of each of `columns` (e.g. `varchar(36)`).
     pub column_types: Vec<String>,
+    /// The character set and collation of each of `columns` (`None` for non-text columns).
+    pub column_charsets: Vec<Option<(String, String)>>,
     /// The key columns, in key order.
     pub key: Vec<String>,
     /// Position of each key column in `columns`.
@@ -39,6 +43,32 @@ impl TablePlan {
         self.referenced_by
             .iter()
             .any(|f| f.db == self.db && f.table == self.table)
+    }
+
+    /// How values of column `i` (an index into `columns`) are bound.
+    pub fn param(&self, i: usize) -> ColumnParam {
+        let cs = self.column_charsets.get(i).and_then(Option::as_ref);
+        ColumnParam::of(
+            self.column_types.get(i).map_or("", String::as_str),
+            cs.map(|(c, _)| c.as_str()),
+            cs.map(|(_, c)| c.as_str()),
+        )
+    }
+
+    /// How the key's values are bound, in key order.
+    pub fn key_params(&self) -> Vec<ColumnParam> {
+        self.key_pos.iter().map(|&p| self.param(p)).collect()
+    }
+
+    /// The character set of each column whose text is not UTF-8 (`None` for the others):
+    /// what the archive files write as the column's own bytes.
+    pub fn own_charsets(&self) -> Vec<Option<Charset>> {
+        (0..self.columns.len())
+            .map(|i| {
+                let (cs, _) = self.column_charsets.get(i)?.as_ref()?;
+                Charset::needs_own_bytes(cs)
+            })
+            .collect()
     }
 }
 
@@ -208,6 +238,10 @@ pub fn plan_database(
             db: db.to_string(),
             table: info.name.clone(),
             column_types: stored.iter().map(|c| c.column_type.clone()).collect(),
+            column_charsets: stored
+                .iter()
+                .map(|c| c.charset.clone().zip(c.collation.clone()))
+                .collect(),
             columns,
             key,
             key_pos,

@@ -1,8 +1,16 @@
 //! Reading a table's eligible rows as keyset pages: `WHERE key > last AND (where) ORDER BY key
-//! LIMIT select_limit`, prepared (binary protocol, exact values), one page at a time.
+//! LIMIT select_limit`, prepared (binary protocol, exact values), one page at a time. The last
+//! key is bound as [`crate::mysql::param`] says, so the condition compares in `ORDER BY` order
+//! (for `ENUM`/`SET` keys, with hidden order values the page reads after the table's columns
+//! and cuts off).
 
 use mysql_async::prelude::*;
 use mysql_async::{Conn, Row, Value};
+
+use std::sync::Arc;
+
+use crate::mysql::literal::Charset;
+use crate::mysql::param::ColumnParam;
 
 use super::batch::Batch;
 use super::plan::TablePlan;
@@ -14,6 +22,14 @@ pub struct PageReader {
     first_sql: String,
     next_sql: String,
     key_pos: Vec<usize>,
+    /// How each key column is bound, in key order.
+    key_params: Vec<ColumnParam>,
+    /// Per key column, the position of its hidden order value in a page's rows (after the
+    /// table's columns), when it has one (see [`sql::page_select`]).
+    hidden: Vec<Option<usize>>,
+    /// The table's column count: a page's rows are cut back to it.
+    width: usize,
+    charsets: Arc<[Option<Charset>]>,
     param_order: Vec<usize>,
     limit: u64,
     last_key: Option<Vec<Value>>,
@@ -23,10 +39,28 @@ pub struct PageReader {
 impl PageReader {
     pub fn new(plan: &TablePlan, where_clause: &str, limit: u64) -> PageReader {
         let page = |first| sql::page_select(plan, where_clause, first, limit);
+        let key_params = plan.key_params();
+        let width = plan.columns.len();
+        let mut next_hidden = width;
+        let hidden = plan
+            .key
+            .iter()
+            .zip(&key_params)
+            .map(|(k, p)| {
+                p.order_expr(k).map(|_| {
+                    next_hidden += 1;
+                    next_hidden - 1
+                })
+            })
+            .collect();
         PageReader {
             first_sql: page(true),
             next_sql: page(false),
             key_pos: plan.key_pos.clone(),
+            key_params,
+            hidden,
+            width,
+            charsets: plan.own_charsets().into(),
             param_order: sql::after_key_params(plan.key.len()),
             limit,
             last_key: None,
@@ -57,9 +91,59 @@ impl PageReader {
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let columns = first.columns();
-        let rows: Vec<Vec<Value>> = rows.into_iter().map(Row::unwrap).collect();
-        Ok(Some(Batch { columns, rows }))
+        let all = first.columns();
+        let width = self.width.min(all.len());
+        let columns: Arc<[mysql_async::Column]> = if width == all.len() {
+            all
+        } else {
+            all[..width].to_vec().into()
+        };
+        let mut page_keys = Vec::with_capacity(1);
+        let last = rows.len() - 1;
+        let rows: Vec<Vec<Value>> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(n, row)| {
+                let mut values = row.unwrap();
+                if n == last {
+                    page_keys.push(self.page_key(&values));
+                }
+                values.truncate(width);
+                values
+            })
+            .collect();
+        let next_key = page_keys.pop();
+        if next_key.is_some() && next_key == self.last_key {
+            // The page condition did not move past the last key: reading on would loop.
+            return Err(mysql_async::Error::Other(
+                format!(
+                    "the keyset page after {:?} ends on the same key: the page condition does not \
+                     follow the key's order; stopping this table rather than looping",
+                    self.last_key
+                )
+                .into(),
+            ));
+        }
+        Ok(Some(Batch {
+            columns,
+            rows,
+            charsets: self.charsets.clone(),
+            next_key,
+        }))
+    }
+
+    /// The values the next page's condition binds, from a page's last row (hidden order values
+    /// included).
+    fn page_key(&self, row: &[Value]) -> Vec<Value> {
+        self.key_pos
+            .iter()
+            .zip(&self.key_params)
+            .zip(&self.hidden)
+            .map(|((&p, param), hidden)| match hidden {
+                Some(h) => row.get(*h).cloned().unwrap_or(Value::NULL),
+                None => row.get(p).map_or(Value::NULL, |v| param.bind(v)),
+            })
+            .collect()
     }
 
     /// Moves past `batch`, the page [`PageReader::read`] returned.
@@ -67,8 +151,8 @@ impl PageReader {
         if (batch.len() as u64) < self.limit {
             self.done = true;
         }
-        if let Some(last) = batch.rows.last() {
-            self.last_key = Some(self.key_pos.iter().map(|&p| last[p].clone()).collect());
+        if let Some(next) = &batch.next_key {
+            self.last_key = Some(next.clone());
         }
     }
 }

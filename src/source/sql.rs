@@ -6,17 +6,21 @@ use crate::mysql::ident::{qualified, quote_ident};
 use super::plan::TablePlan;
 
 /// The keyset condition "key > (?, ...)" written so MariaDB's range optimizer uses the index
-/// (it does not for a row-constructor comparison): `k1 > ? OR (k1 = ? AND k2 > ?) ...`.
+/// (it does not for a row-constructor comparison): `k1 > ? OR (k1 = ? AND k2 > ?) ...`, each
+/// `?` the key column's placeholder (`placeholders[i]`, see [`crate::mysql::param`]).
 /// Parameters: see [`after_key_params`].
-pub fn after_key(key: &[String]) -> String {
+pub fn after_key(key: &[String], placeholders: &[String]) -> String {
     let quoted: Vec<String> = key.iter().map(|k| quote_ident(k)).collect();
+    let p = |i: usize| placeholders.get(i).map_or("?", String::as_str);
     if quoted.len() == 1 {
-        return format!("{} > ?", quoted[0]);
+        return format!("{} > {}", quoted[0], p(0));
     }
     let terms: Vec<String> = (0..quoted.len())
         .map(|i| {
-            let mut parts: Vec<String> = quoted[..i].iter().map(|k| format!("{k} = ?")).collect();
-            parts.push(format!("{} > ?", quoted[i]));
+            let mut parts: Vec<String> = (0..i)
+                .map(|j| format!("{} = {}", quoted[j], p(j)))
+                .collect();
+            parts.push(format!("{} > {}", quoted[i], p(i)));
             format!("({})", parts.join(" AND "))
         })
         .collect();
@@ -28,16 +32,34 @@ pub fn after_key_params(key_len: usize) -> Vec<usize> {
     (0..key_len).flat_map(|i| 0..=i).collect()
 }
 
-/// One keyset page: `SELECT cols FROM t FORCE INDEX (key) WHERE [after_key AND] (where)
-/// ORDER BY key LIMIT n`. FORCE INDEX keeps each page a range read on the key, whatever the
-/// `where` makes the optimizer think (pt-archiver does the same).
+/// The placeholders of the key's columns for equality (`IN`), in key order.
+pub fn key_placeholders(plan: &TablePlan) -> Vec<String> {
+    plan.key_params().iter().map(|p| p.placeholder()).collect()
+}
+
+/// One keyset page: `SELECT cols [, hidden] FROM t FORCE INDEX (key) WHERE [after_key AND]
+/// (where) ORDER BY key LIMIT n`. FORCE INDEX keeps each page a range read on the key, whatever
+/// the `where` makes the optimizer think (pt-archiver does the same). `hidden` are the order
+/// values of the key columns whose own values do not compare in `ORDER BY` order (`e+0` for an
+/// `ENUM`), in key order, after the table's columns; the page condition binds them.
 pub fn page_select(plan: &TablePlan, where_clause: &str, first: bool, limit: u64) -> String {
-    let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
+    let params = plan.key_params();
+    let mut cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
+    cols.extend(
+        plan.key
+            .iter()
+            .zip(&params)
+            .filter_map(|(k, p)| p.order_expr(k)),
+    );
     let order: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
     let cond = if first {
         format!("({where_clause})")
     } else {
-        format!("{} AND ({where_clause})", after_key(&plan.key))
+        let placeholders: Vec<String> = params.iter().map(|p| p.order_placeholder()).collect();
+        format!(
+            "{} AND ({where_clause})",
+            after_key(&plan.key, &placeholders)
+        )
     };
     format!(
         "SELECT {} FROM {} FORCE INDEX ({}) WHERE {cond} ORDER BY {} LIMIT {limit}",
@@ -48,8 +70,10 @@ pub fn page_select(plan: &TablePlan, where_clause: &str, first: bool, limit: u64
     )
 }
 
-/// `(k1, k2) IN ((?, ?), ...)` for `rows` keys; a plain `k IN (?, ...)` for a one-column key.
-pub fn key_in(key: &[String], rows: usize) -> String {
+/// `(k1, k2) IN ((p1, p2), ...)` for `rows` keys, `p` the placeholder of each key column; a
+/// plain `k IN (p, ...)` for a one-column key.
+pub fn key_in(key: &[String], placeholders: &[String], rows: usize) -> String {
+    let p = |i: usize| placeholders.get(i).map_or("?", String::as_str);
     let mut s = String::with_capacity(16 + rows * (key.len() * 3 + 3));
     if key.len() == 1 {
         s.push_str(&quote_ident(&key[0]));
@@ -58,13 +82,13 @@ pub fn key_in(key: &[String], rows: usize) -> String {
             if i > 0 {
                 s.push(',');
             }
-            s.push('?');
+            s.push_str(p(0));
         }
         s.push(')');
         return s;
     }
     let cols: Vec<String> = key.iter().map(|k| quote_ident(k)).collect();
-    let tuple = format!("({})", vec!["?"; key.len()].join(","));
+    let tuple = format!("({})", (0..key.len()).map(p).collect::<Vec<_>>().join(","));
     s.push('(');
     s.push_str(&cols.join(", "));
     s.push_str(") IN (");
@@ -91,7 +115,7 @@ pub fn delete_rows(plan: &TablePlan, where_clause: &str, rows: usize, ignore: bo
         "DELETE {}{table} FROM {table} FORCE INDEX ({}) WHERE {} AND ({where_clause})",
         if ignore { "IGNORE " } else { "" },
         quote_ident(&plan.index),
-        key_in(&plan.key, rows)
+        key_in(&plan.key, &key_placeholders(plan), rows)
     )
 }
 
@@ -104,7 +128,7 @@ pub fn select_remaining(plan: &TablePlan, where_clause: &str, rows: usize) -> St
         cols.join(", "),
         qualified(&plan.db, &plan.table),
         quote_ident(&plan.index),
-        key_in(&plan.key, rows)
+        key_in(&plan.key, &key_placeholders(plan), rows)
     )
 }
 
@@ -117,7 +141,7 @@ pub fn lock_rows(plan: &TablePlan, where_clause: &str, rows: usize) -> String {
         cols.join(", "),
         qualified(&plan.db, &plan.table),
         quote_ident(&plan.index),
-        key_in(&plan.key, rows)
+        key_in(&plan.key, &key_placeholders(plan), rows)
     )
 }
 
@@ -156,10 +180,11 @@ pub fn children_of(
         .iter()
         .map(|k| format!("p.{}", quote_ident(k)))
         .collect();
+    let placeholders = key_placeholders(plan);
     let tuple = if keys.len() == 1 {
-        "?".to_string()
+        placeholders[0].clone()
     } else {
-        format!("({})", vec!["?"; keys.len()].join(","))
+        format!("({})", placeholders.join(","))
     };
     let list = vec![tuple; rows].join(",");
     let lhs = if keys.len() == 1 {
@@ -184,6 +209,7 @@ pub fn select_by_keys(
     table: &str,
     columns: &[String],
     key: &[String],
+    placeholders: &[String],
     rows: usize,
 ) -> String {
     let cols: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
@@ -191,7 +217,7 @@ pub fn select_by_keys(
         "SELECT {} FROM {} WHERE {}",
         cols.join(", "),
         qualified(db, table),
-        key_in(key, rows)
+        key_in(key, placeholders, rows)
     )
 }
 
@@ -235,9 +261,9 @@ mod tests {
 
     #[test]
     fn keyset_condition() {
-        assert_eq!(after_key(&k(&["id"])), "`id` > ?");
+        assert_eq!(after_key(&k(&["id"]), &k(&["?"])), "`id` > ?");
         assert_eq!(
-            after_key(&k(&["a", "b", "c"])),
+            after_key(&k(&["a", "b", "c"]), &k(&["?", "?", "?"])),
             "((`a` > ?) OR (`a` = ? AND `b` > ?) OR (`a` = ? AND `b` = ? AND `c` > ?))"
         );
         assert_eq!(after_key_params(3), vec![0, 0, 1, 0, 1, 2]);
@@ -249,12 +275,43 @@ mod tests {
             table: "t`x".into(),
             columns: k(&["id", "v"]),
             column_types: k(&["int(11)", "text"]),
+            column_charsets: vec![],
             key: k(key),
             key_pos: (0..key.len()).collect(),
             index: "PRIMARY".into(),
             referenced_by: vec![],
             in_cycle: false,
         }
+    }
+
+    #[test]
+    fn keys_of_awkward_types_get_exact_placeholders() {
+        let mut p = plan(&["e", "d", "k"]);
+        p.columns = k(&["e", "d", "k", "deleted_at"]);
+        p.column_types = k(&["enum('b','a')", "decimal(30,20)", "varchar(5)", "datetime"]);
+        p.column_charsets = vec![
+            Some(("utf8mb4".into(), "utf8mb4_general_ci".into())),
+            None,
+            Some(("sjis".into(), "sjis_bin".into())),
+            None,
+        ];
+        p.key_pos = vec![0, 1, 2];
+        let sjis = "CONVERT(UNHEX(?) USING sjis) COLLATE sjis_bin";
+        assert_eq!(
+            page_select(&p, "x", false, 3),
+            format!(
+                "SELECT `e`, `d`, `k`, `deleted_at`, `e`+0 FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) \
+                 WHERE ((`e` > ?) OR (`e` = ? AND `d` > CAST(? AS DECIMAL(30,20))) OR (`e` = ? AND \
+                 `d` = CAST(? AS DECIMAL(30,20)) AND `k` > {sjis})) AND (x) ORDER BY `e`, `d`, `k` LIMIT 3"
+            )
+        );
+        assert_eq!(
+            delete_rows(&p, "x", 1, false),
+            format!(
+                "DELETE `nova`.`t``x` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE (`e`, `d`, `k`) \
+                 IN ((?,CAST(? AS DECIMAL(30,20)),{sjis})) AND (x)"
+            )
+        );
     }
 
     #[test]

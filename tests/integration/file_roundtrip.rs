@@ -105,6 +105,13 @@ fn every_type_restores_identical_from_sql_and_csv() {
     assert!(csv.starts_with(format!("{}\r\n", header.join(",")).as_bytes()));
     let plain = dir.join(format!("{}.t.csv", src.name));
     std::fs::write(&plain, &csv).unwrap();
-    load_csv(&plain, &restored.name, "t", &columns, BINARY);
+    load_csv(
+        &plain,
+        &restored.name,
+        "t",
+        &columns,
+        BINARY,
+        &[("lt", "latin1")],
+    );
     assert_identical(&o, &c, &[]);
 }

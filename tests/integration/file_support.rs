@@ -130,15 +130,28 @@ pub fn load_sql(sql: &str) {
 }
 
 /// Restores a CSV archive file into `db.table` with the README's `LOAD DATA LOCAL INFILE`;
-/// `binary` lists the binary columns (hexadecimal in the file). Any warning fails.
-pub fn load_csv(path: &Path, db: &str, table: &str, columns: &[String], binary: &[&str]) {
+/// `binary` lists the binary columns (hexadecimal in the file), `encoded` the text columns in a
+/// character set that is not UTF-8, with it (their own bytes in hexadecimal in the file). Any
+/// warning fails.
+pub fn load_csv(
+    path: &Path,
+    db: &str,
+    table: &str,
+    columns: &[String],
+    binary: &[&str],
+    encoded: &[(&str, &str)],
+) {
     use osarchiver::destination::file::csv::{load_data_statement, CsvKind};
-    use osarchiver::mysql::literal::LiteralKind;
+    use osarchiver::mysql::literal::{Charset, LiteralKind};
     let kinds: Vec<CsvKind> = columns
         .iter()
         .map(|c| {
             if binary.contains(&c.as_str()) {
                 CsvKind::Hex
+            } else if let Some((_, cs)) = encoded.iter().find(|(n, _)| n == c) {
+                CsvKind::Value(LiteralKind::Encoded(
+                    Charset::needs_own_bytes(cs).expect("not UTF-8"),
+                ))
             } else {
                 CsvKind::Value(LiteralKind::Text)
             }

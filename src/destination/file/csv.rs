@@ -15,7 +15,9 @@
 //! - Binary columns (character set 63: `BINARY`, `VARBINARY`, `BLOB`s, `BIT`, `GEOMETRY`) are
 //!   written in upper-case hexadecimal (`""` for the empty string) and restored with
 //!   `SET col = UNHEX(@var)`.
-//! - Text (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`, `SET`, `JSON`) is UTF-8, as read.
+//! - Text (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`, `SET`, `JSON`) in `utf8mb4`/`utf8mb3` is UTF-8,
+//!   as read. Text in any other character set ([`LiteralKind::Encoded`]) is hexadecimal of the
+//!   column's own bytes, restored with `SET col = CONVERT(UNHEX(@var) USING cs)`.
 //! - Numbers, dates and times are written as in the SQL files (see
 //!   [`crate::mysql::literal`]), without the SQL quotes: `18446744073709551615`, `-12.500`,
 //!   `3.4028234663852886e38`, `0000-00-00`, `2024-02-29 13:05:09.000001`, `-838:59:59`.
@@ -57,10 +59,17 @@ pub enum CsvKind {
 impl CsvKind {
     /// The kind for a result-set column.
     pub fn of(column: &Column) -> CsvKind {
+        CsvKind::with_literal(column, LiteralKind::of(column))
+    }
+
+    /// The kind for a result-set column whose SQL literals are of kind `kind`: text in a
+    /// character set that is not UTF-8 ([`LiteralKind::Encoded`]) is hexadecimal too, of the
+    /// column's own bytes.
+    pub fn with_literal(column: &Column, kind: LiteralKind) -> CsvKind {
         if column.column_type() == ColumnType::MYSQL_TYPE_YEAR {
             return CsvKind::Year;
         }
-        match LiteralKind::of(column) {
+        match kind {
             LiteralKind::Binary => CsvKind::Hex,
             kind => CsvKind::Value(kind),
         }
@@ -97,7 +106,9 @@ fn push_hex_field(out: &mut Vec<u8>, bytes: &[u8]) {
 pub fn push_field(out: &mut Vec<u8>, value: &Value, kind: CsvKind, scratch: &mut String) {
     match (value, kind) {
         (Value::NULL, _) => out.extend_from_slice(b"NULL"),
-        (Value::Bytes(b), CsvKind::Hex) => push_hex_field(out, b),
+        (Value::Bytes(b), CsvKind::Hex | CsvKind::Value(LiteralKind::Encoded(_))) => {
+            push_hex_field(out, b)
+        }
         // Text, and whatever the text protocol sends: the bytes as they are.
         (Value::Bytes(b), _) => push_quoted(out, b),
         (Value::Int(y), CsvKind::Year) => {
@@ -188,7 +199,14 @@ impl CsvWriter {
     /// The records of a batch.
     pub fn write_batch(&mut self, batch: &Batch, out: &mut impl Write) -> io::Result<()> {
         self.kinds.clear();
-        self.kinds.extend(batch.columns.iter().map(CsvKind::of));
+        let literal = batch.literal_kinds();
+        self.kinds.extend(
+            batch
+                .columns
+                .iter()
+                .zip(literal)
+                .map(|(c, k)| CsvKind::with_literal(c, k)),
+        );
         self.buf.clear();
         for row in &batch.rows {
             push_record(&mut self.buf, row, &self.kinds, &mut self.scratch);
@@ -250,10 +268,19 @@ pub fn load_data_statement(
             s.push_str(", ");
         }
         s.push_str(&quote_ident(c));
-        if kinds.get(i) == Some(&CsvKind::Hex) {
-            let _ = write!(s, " = UNHEX(@v{})", i + 1);
-        } else {
-            let _ = write!(s, " = @v{}", i + 1);
+        match kinds.get(i) {
+            Some(CsvKind::Hex) => {
+                let _ = write!(s, " = UNHEX(@v{})", i + 1);
+            }
+            Some(CsvKind::Value(LiteralKind::Encoded(cs))) if !cs.name().is_empty() => {
+                let _ = write!(s, " = CONVERT(UNHEX(@v{}) USING {})", i + 1, cs.name());
+            }
+            Some(CsvKind::Value(LiteralKind::Encoded(_))) => {
+                let _ = write!(s, " = UNHEX(@v{})", i + 1);
+            }
+            _ => {
+                let _ = write!(s, " = @v{}", i + 1);
+            }
         }
     }
     s.push(';');
@@ -402,6 +429,7 @@ mod tests {
                     Value::Bytes(vec![]),
                 ],
             ],
+            ..Default::default()
         };
         let mut w = CsvWriter::new(&columns);
         let mut out = Vec::new();
@@ -433,18 +461,40 @@ mod tests {
     #[test]
     fn the_readme_shows_this_statement() {
         let readme = include_str!("../../../README.md");
-        let columns: Vec<String> = ["id", "name", "data", "deleted_at"]
+        let columns: Vec<String> = ["id", "name", "data", "kana", "deleted_at"]
             .map(String::from)
             .to_vec();
+        let sjis = crate::mysql::literal::Charset::needs_own_bytes("sjis").unwrap();
         let kinds = [
             NUMBER,
             TEXT,
             CsvKind::Hex,
+            CsvKind::Value(LiteralKind::Encoded(sjis)),
             CsvKind::Value(LiteralKind::DateTime),
         ];
         let s = load_data_statement("db1.t.csv", "db1", "t", &columns, &kinds);
         assert!(readme.contains(&s), "README.md lacks:\n{s}");
         assert!(readme.contains(crate::mysql::literal::LOAD_SESSION_SQL));
+    }
+
+    #[test]
+    fn text_outside_utf8_is_hex_of_its_own_bytes() {
+        use crate::mysql::literal::Charset;
+        let sjis = CsvKind::Value(LiteralKind::Encoded(
+            Charset::needs_own_bytes("sjis").unwrap(),
+        ));
+        assert_eq!(
+            field(Value::Bytes(vec![0x5c, 0x81, 0x5f]), sjis),
+            "\"5C815F\""
+        );
+        assert_eq!(field(Value::Bytes(vec![]), sjis), "\"\"");
+        assert_eq!(field(Value::NULL, sjis), "NULL");
+        let columns: Vec<String> = vec!["k".into(), "n".into()];
+        let s = load_data_statement("f.csv", "d", "t", &columns, &[sjis, TEXT]);
+        assert!(
+            s.ends_with("SET `k` = CONVERT(UNHEX(@v1) USING sjis), `n` = @v2;"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -647,6 +647,7 @@ mod tests {
             table: "instances".into(),
             columns: vec!["id".into(), "name".into()],
             column_types: vec!["int(11)".into(), "varchar(10)".into()],
+            column_charsets: vec![],
             key: vec!["id".into()],
             key_pos: vec![0],
             index: "PRIMARY".into(),
@@ -664,6 +665,7 @@ mod tests {
             rows: ids
                 .map(|i| vec![Value::Int(i), Value::Bytes(format!("n{i}").into_bytes())])
                 .collect(),
+            ..Default::default()
         }
     }
 

@@ -164,7 +164,7 @@ impl SqlWriter {
     /// The statements of a batch.
     pub fn write_batch(&mut self, batch: &Batch, out: &mut impl Write) -> io::Result<()> {
         self.kinds.clear();
-        self.kinds.extend(batch.columns.iter().map(LiteralKind::of));
+        self.kinds.extend(batch.literal_kinds());
         self.buf.clear();
         let lenient = holds_empty_enum(batch);
         if lenient {
@@ -256,6 +256,7 @@ mod tests {
                 Column::new(ColumnType::MYSQL_TYPE_BLOB).with_character_set(63),
             ]),
             rows,
+            ..Default::default()
         }
     }
 
@@ -296,6 +297,7 @@ mod tests {
                 vec![Value::Int(2), Value::Bytes(e.to_vec())],
                 vec![Value::Int(3), Value::NULL],
             ],
+            ..Default::default()
         };
         let out = render("d", "t", &names, &b(b""));
         assert!(out.starts_with(LENIENT_MODE_SQL), "{out}");

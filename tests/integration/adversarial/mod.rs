@@ -4,9 +4,11 @@
 //! every skip and failure is visible, and exit 0 always means every eligible row was handled.
 
 mod archive_side;
+mod charsets;
 mod completeness;
 mod constraints;
 mod everywhere;
+mod key_types;
 mod referential;
 mod server_modes;
 mod versioned;
