@@ -610,3 +610,41 @@ fn delete_triggers_are_named_in_the_log() {
         db.name
     ));
 }
+
+/// A user that sees the foreign key (PROCESS) but may not read the child table cannot check
+/// it: the table fails (exit 1) and none of its rows is deleted.
+#[test]
+fn a_child_table_the_user_cannot_read_fails_the_parent_table() {
+    let s = server();
+    let db = ScratchDb::create(s, "noread_p");
+    let other = ScratchDb::create(s, "noread_c");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO p SELECT seq, {OLD} FROM seq_1_to_5;"
+    ));
+    other.sql(&format!(
+        "CREATE TABLE c (id INT PRIMARY KEY, p_id INT NULL,
+           CONSTRAINT fk_noread FOREIGN KEY (p_id) REFERENCES {} (id) ON DELETE CASCADE);
+         INSERT INTO c VALUES (1, 4);",
+        db.q("p")
+    ));
+    let user = crate::harness::unique_name("osa_nr");
+    s.sql(&format!(
+        "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
+         GRANT PROCESS ON *.* TO '{user}'@'%';
+         GRANT ALL ON `{}`.* TO '{user}'@'%';
+         GRANT ALL ON `{}`.* TO '{user}'@'%';",
+        db.name,
+        db.archive(),
+    ));
+    let tables = [expect(&db, "p", "0"), untouched(&other.name, "c")];
+    let b = before(s, &tables);
+    let out = run(&Ini::new(s, &[&db.name])
+        .src("user", &user)
+        .src("password", "pw")
+        .dst("user", &user)
+        .dst("password", "pw"));
+    s.sql(&format!("DROP USER '{user}'@'%'"));
+    out.assert_code(1).output_contains("command denied");
+    assert_after(s, &tables, &b);
+}
