@@ -266,6 +266,25 @@ impl ArchiveDb {
                 .await
                 .map_err(|e| wrap(e, &name))?
             };
+            // An engine that loses committed rows (MEMORY at a restart, BLACKHOLE at once,
+            // MyISAM or Aria in a crash) would hold rows the source no longer has.
+            let engine = {
+                let (d, t) = (target.db.clone(), target.table.clone());
+                with_retry(&mut self.db, self.retry, "read archive table engine", |a| {
+                    let (d, t) = (d.clone(), t.clone());
+                    Box::pin(async move { schema::table_engine(a.conn, &d, &t).await })
+                })
+                .await
+                .map_err(|e| wrap(e, &name))?
+            };
+            if let Some(engine) = engine.filter(|e| !ddl::is_durable_engine(e)) {
+                return Err(PrepareError::Other {
+                    dest: self.name.clone(),
+                    message: format!(
+                        "{archive} uses the {engine} engine, which does not keep committed rows through a crash or a restart; convert it (ALTER TABLE {archive} ENGINE=InnoDB) or set another table_suffix"
+                    ),
+                });
+            }
             if !triggers.is_empty() {
                 return Err(PrepareError::Other {
                     dest: self.name.clone(),

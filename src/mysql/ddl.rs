@@ -22,6 +22,9 @@
 //!   table created beforehand, partitioned as wanted, is used as it is.
 //! - the `AUTO_INCREMENT=N` table option: the source's counter means nothing for the archive
 //!   (the ids are copied as they are).
+//! - an engine that does not keep committed rows through a crash (`MEMORY`, `BLACKHOLE`,
+//!   `MyISAM`, `Aria`, `CSV`, `ARCHIVE`, ...): the archive table is InnoDB instead (see
+//!   [`DURABLE_ENGINES`]), without the options InnoDB refuses (`ROW_FORMAT=FIXED`...).
 //!
 //! The rewrite walks the statement with a small scanner that knows backtick identifiers,
 //! quoted strings (with backslash and doubled-quote escapes) and `/* */` comments, so names,
@@ -156,7 +159,9 @@ fn rewrite(create_sql: &str, new_name: &str) -> Result<String, DdlError> {
     out.push(')');
     let mut tail = String::new();
     push_tail_without_auto_increment(&mut tail, &s[close + 1..])?;
-    out.push_str(&tail_without_system_versioning(&tail)?);
+    out.push_str(&tail_with_durable_engine(&tail_without_system_versioning(
+        &tail,
+    )?)?);
     Ok(out)
 }
 
@@ -515,6 +520,73 @@ fn push_tail_without_auto_increment(out: &mut String, tail: &str) -> Result<(), 
     Ok(())
 }
 
+/// Storage engines whose committed rows survive a crash: an archive table keeps its source's
+/// engine when it is one of these, else it is created with InnoDB.
+pub const DURABLE_ENGINES: &[&str] = &["InnoDB", "RocksDB", "TokuDB"];
+
+/// Whether `engine` (as `SHOW CREATE TABLE` or `information_schema.TABLES.ENGINE` name it) is
+/// one of [`DURABLE_ENGINES`].
+pub fn is_durable_engine(engine: &str) -> bool {
+    DURABLE_ENGINES
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case(engine.trim()))
+}
+
+/// The table options with `ENGINE=X` made `ENGINE=InnoDB` when `X` is not durable (`MEMORY`
+/// loses its rows at a restart, `BLACKHOLE` keeps none, `MyISAM`, `Aria`, `CSV`, `ARCHIVE`...
+/// neither commit nor roll back a batch, nor flush it to disk), and then without the options
+/// InnoDB refuses or reads otherwise (`ROW_FORMAT`, `KEY_BLOCK_SIZE`, `UNION`).
+fn tail_with_durable_engine(tail: &str) -> Result<String, DdlError> {
+    let b = tail.as_bytes();
+    let words = words_outside_quotes(tail, 0)?;
+    let Some(pos) = words
+        .iter()
+        .position(|&(a, e)| tail[a..e].eq_ignore_ascii_case("ENGINE"))
+    else {
+        return Ok(tail.to_string());
+    };
+    // ENGINE [=] name
+    let mut j = skip_ws(b, words[pos].1);
+    if b.get(j) == Some(&b'=') {
+        j = skip_ws(b, j + 1);
+    }
+    let name_end = skip_name(b, j)?;
+    let engine = tail[j..name_end].trim_matches('`');
+    if engine.is_empty() || is_durable_engine(engine) {
+        return Ok(tail.to_string());
+    }
+    let mut out = String::with_capacity(tail.len());
+    out.push_str(&tail[..j]);
+    out.push_str("InnoDB");
+    let rest = &tail[name_end..];
+    // Drop the options InnoDB would refuse or read otherwise, with their values.
+    let rb = rest.as_bytes();
+    let rest_words = words_outside_quotes(rest, 0)?;
+    let mut cut: Vec<(usize, usize)> = Vec::new();
+    for &(a, e) in &rest_words {
+        let word = &rest[a..e];
+        if !["ROW_FORMAT", "KEY_BLOCK_SIZE", "UNION", "INSERT_METHOD"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+        {
+            continue;
+        }
+        let mut k = skip_ws(rb, e);
+        if rb.get(k) == Some(&b'=') {
+            k = skip_ws(rb, k + 1);
+        }
+        let end = if rb.get(k) == Some(&b'(') {
+            matching_paren(rb, k)? + 1
+        } else {
+            skip_name(rb, k)?
+        };
+        let start = rest[..a].trim_end().len();
+        cut.push((start, end));
+    }
+    out.push_str(&remove_ranges(rest, &cut));
+    Ok(out)
+}
+
 /// At `i`, `AUTO_INCREMENT [=] digits`: the end of it.
 fn auto_increment_option(b: &[u8], i: usize) -> Option<usize> {
     let mut j = expect_word(b, i, "AUTO_INCREMENT")?;
@@ -817,6 +889,50 @@ mod tests {
             archive_create_table(sql, "t").unwrap(),
             "CREATE TABLE `t` (\n  `a` int(11)\n) ENGINE=InnoDB AUTO_INCREMENT_X=5 MY_AUTO_INCREMENT=3"
         );
+    }
+
+    #[test]
+    fn engines_that_lose_rows_become_innodb() {
+        let t = |tail: &str| {
+            archive_create_table(
+                &format!(
+                    "CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n){tail}"
+                ),
+                "a",
+            )
+            .unwrap()
+        };
+        for engine in [
+            "MEMORY",
+            "MyISAM",
+            "Aria",
+            "BLACKHOLE",
+            "CSV",
+            "ARCHIVE",
+            "MRG_MyISAM",
+        ] {
+            let out = t(&format!(
+                " ENGINE={engine} DEFAULT CHARSET=utf8mb4 ROW_FORMAT=FIXED"
+            ));
+            assert!(
+                out.ends_with(") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"),
+                "{engine}: {out}"
+            );
+        }
+        assert!(
+            t(" ENGINE=InnoDB DEFAULT CHARSET=latin1 ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8")
+                .ends_with(
+                    ") ENGINE=InnoDB DEFAULT CHARSET=latin1 ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8"
+                )
+        );
+        assert!(t(" ENGINE=RocksDB").ends_with(") ENGINE=RocksDB"));
+        assert!(
+            t(" ENGINE=MRG_MyISAM UNION=(`a`,`b`) INSERT_METHOD=LAST COMMENT='ENGINE=MEMORY'")
+                .ends_with(") ENGINE=InnoDB COMMENT='ENGINE=MEMORY'")
+        );
+        assert!(t(" ENGINE=Aria PAGE_CHECKSUM=1 TRANSACTIONAL=1")
+            .ends_with(") ENGINE=InnoDB PAGE_CHECKSUM=1 TRANSACTIONAL=1"));
+        assert!(is_durable_engine("innodb") && !is_durable_engine("MEMORY"));
     }
 
     #[test]

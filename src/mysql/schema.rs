@@ -231,6 +231,10 @@ pub const TRIGGERS_SQL: &str = "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPU
     FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? \
     ORDER BY TRIGGER_NAME";
 
+/// The storage engine of one table.
+pub const TABLE_ENGINE_SQL: &str = "SELECT ENGINE FROM information_schema.TABLES \
+    WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+
 /// Every query above, by name, for the test.
 pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
     ("TABLES_SQL", TABLES_SQL),
@@ -243,6 +247,7 @@ pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
     ("INNODB_FOREIGN_SQL", INNODB_FOREIGN_SQL),
     ("INNODB_FOREIGN_COLS_SQL", INNODB_FOREIGN_COLS_SQL),
     ("DELETE_TRIGGERS_SQL", DELETE_TRIGGERS_SQL),
+    ("TABLE_ENGINE_SQL", TABLE_ENGINE_SQL),
     ("TRIGGERS_SQL", TRIGGERS_SQL),
 ];
 
@@ -539,6 +544,16 @@ pub async fn delete_triggers(
     db: &str,
 ) -> mysql_async::Result<Vec<(String, String, String)>> {
     conn.exec(DELETE_TRIGGERS_SQL, (db,)).await
+}
+
+/// The storage engine of `db.table` (`None` for a view, or when it does not exist).
+pub async fn table_engine(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<Option<String>> {
+    let row: Option<Option<String>> = conn.exec_first(TABLE_ENGINE_SQL, (db, table)).await?;
+    Ok(row.flatten())
 }
 
 /// The server's `CREATE TABLE` statement for `db.table`.

@@ -101,3 +101,60 @@ fn a_partition_added_to_the_source_later_does_not_stop_the_archive() {
     ));
     assert!(!archive.contains("partitioned"), "{archive}");
 }
+
+/// Sources in engines that do not keep committed rows (MEMORY loses them at a restart, MyISAM
+/// and Aria neither commit nor flush a batch): their archive tables are InnoDB, with the rows
+/// identical. An existing archive table in such an engine (here MEMORY, empty after the next
+/// restart) is refused, and nothing is deleted.
+#[test]
+fn archive_tables_are_durable_whatever_the_source_engine() {
+    let case = Case::new("adv_eng");
+    for engine in ["MEMORY", "MyISAM", "Aria"] {
+        case.src.sql(&format!(
+            "CREATE TABLE t_{engine} (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL)
+               ENGINE={engine} ROW_FORMAT=FIXED;
+             INSERT INTO t_{engine} VALUES (1, 'a', {OLD}), (2, 'b', {OLD}), (3, 'c', NULL);"
+        ));
+    }
+    let before: Vec<_> = ["MEMORY", "MyISAM", "Aria"]
+        .iter()
+        .map(|e| hex_rows(&case.src.name, &format!("t_{e}"), ELIGIBLE))
+        .collect();
+    let out = Osarchiver::new()
+        .config_text(Ini::new(server(), &[&case.src.name]).text())
+        .run();
+    out.assert_success();
+    for (engine, before) in ["MEMORY", "MyISAM", "Aria"].iter().zip(before) {
+        let table = format!("t_{engine}");
+        assert_eq!(
+            hex_rows(&case.src.archive(), &table, "1"),
+            before,
+            "{engine}"
+        );
+        let archive_engine = server().sql(&format!(
+            "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME = '{table}'",
+            case.src.archive()
+        ));
+        assert_eq!(archive_engine.trim(), "InnoDB", "{engine}");
+    }
+
+    let other = Case::new("adv_bh");
+    other.src.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, {OLD});"
+    ));
+    server().sql(&format!(
+        "CREATE DATABASE `{}`; CREATE TABLE {} (id INT PRIMARY KEY, deleted_at DATETIME NULL) ENGINE=MEMORY;",
+        other.src.archive(),
+        other.src.qa("t"),
+    ));
+    let out = Osarchiver::new()
+        .config_text(Ini::new(server(), &[&other.src.name]).text())
+        .run();
+    out.assert_code(1).output_contains("uses the MEMORY engine");
+    assert_eq!(
+        hex_rows(&other.src.name, "t", "1").len(),
+        1,
+        "nothing deleted"
+    );
+}
