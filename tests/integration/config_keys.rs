@@ -243,11 +243,28 @@ fn sample_entries(sample: &str) -> Vec<Entry> {
 }
 
 /// Every difference between the sample and the definitions: a key defined but not shown, a
-/// key shown but not defined, a default not shown, or a line of [DEFAULT] (not commented out)
-/// setting another value.
+/// key shown but not defined, a key shown in a section that does not read it (commented out
+/// or not), a default not shown, or a line of [DEFAULT] (not commented out) setting another
+/// value.
 fn sample_differences(sample: &str) -> Vec<String> {
     let entries = sample_entries(sample);
     let mut diffs = Vec::new();
+    let ini = match Ini::parse(sample) {
+        Ok(ini) => ini,
+        Err(e) => return vec![format!("does not parse: {e}")],
+    };
+    for e in entries.iter().filter(|e| e.section != "DEFAULT") {
+        match Scopes::of_section(&ini, &e.section) {
+            Some((scope, _)) if find(scope, &e.key).is_none() => diffs.push(format!(
+                "[{}]: {} is not read by {}",
+                e.section,
+                e.key,
+                scope.describe()
+            )),
+            Some(_) => {}
+            None => diffs.push(format!("[{}]: not a section osarchiver reads", e.section)),
+        }
+    }
     let shown: BTreeSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
     let defined: BTreeSet<&str> = KEYS.iter().map(|d| d.name).collect();
     for k in defined.difference(&shown) {
@@ -298,6 +315,14 @@ fn sample_check_finds_differences() {
         ("\n# lock_dir = ", "\n# lockdir = "),
         ("\nopt_checksums = when_required\n", "\n"),
         ("\nexcluded_databases =\n", "\nexcluded_databases = x\n"),
+        (
+            "\nopt_os_interface = public\n",
+            "\nopt_os_interface = public\n# opt_region = x\n",
+        ),
+        (
+            "\nformats = csv, sql\n",
+            "\nformats = csv, sql\n# bulk_insert = 10\n",
+        ),
         (
             "\n# max_flow_control_paused = 0.1\n",
             "\n# max_flow_control_paused = 0.1\n# opt_retries = 5\n",
