@@ -553,3 +553,66 @@ fn resolve_remote_store(
         .map_err(|(key, message)| r.err(&key, message))?;
     Ok(store)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Loaded, ConfigError> {
+        let ini = Ini::parse(text)?;
+        resolve(&ini, PathBuf::from("t.ini"), RunClock::start())
+    }
+
+    const BASE: &str = "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\n\n\
+                        [dst:f]\nbackend = file\ndirectory = /tmp/x\nremote_store = r\n\n";
+
+    #[test]
+    fn remote_options_are_those_of_the_backend() {
+        let text = format!(
+            "{BASE}[remote_store:r]\nbucket = b\nopt_auth_url = http://h/auth/v1.0\nopt_user = u\n\
+             opt_key = k\nopt_region = x\nopt_colour = blue\n"
+        );
+        let loaded = load(&text).unwrap();
+        let Destination::File(f) = &loaded.config.archivers[0].destinations[0] else {
+            panic!("a file destination");
+        };
+        let store = &f.remote_stores[0];
+        assert_eq!(store.backend, RemoteBackend::Swift);
+        let keys: Vec<&str> = store.options.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["auth_url", "user", "key"]);
+        for key in ["opt_region", "opt_colour"] {
+            assert!(
+                loaded
+                    .warnings
+                    .iter()
+                    .any(|w| w.contains("[remote_store:r]") && w.contains(key)),
+                "{key}: {:?}",
+                loaded.warnings
+            );
+        }
+    }
+
+    #[test]
+    fn defaults_come_from_the_definitions() {
+        let loaded = load(&format!(
+            "{BASE}[remote_store:r]\nbackend = s3\nbucket = b\n"
+        ))
+        .unwrap();
+        let a = &loaded.config.archivers[0];
+        let s = &a.sources[0];
+        assert_eq!((s.select_limit, s.delete_limit), (1000, 500));
+        assert_eq!(s.conn.host, "localhost");
+        assert_eq!(s.conn.port, 3306);
+        assert_eq!(s.throttle.max_replication_lag, 10);
+        assert!(s.where_clause.starts_with("deleted_at <= SUBDATE('"));
+        let Destination::File(f) = &a.destinations[0] else {
+            panic!("a file destination");
+        };
+        assert_eq!(f.formats, [FileFormat::Csv]);
+        assert_eq!(f.archive_format, ArchiveFormat::Tar);
+        let r = &f.remote_stores[0];
+        assert_eq!((r.upload_attempts, r.delete_after_upload), (5, false));
+        assert_eq!(r.upload_backoff, Duration::from_secs(1));
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+}
