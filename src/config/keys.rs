@@ -1,122 +1,291 @@
-//! The options each kind of section understands, so that a typo (`delete_dat`) is reported
-//! instead of silently ignored.
+//! The vocabulary of a configuration key's definition: where it may appear ([`Scopes`]), what
+//! its value must be ([`Kind`]), what it is when unset ([`Default`]), and [`KeyDef`] itself.
+//! The definitions are in [`super::defs`]; parsing, `--check-config`, the unknown-key warnings
+//! and the README and sample tests all read them.
 
-/// What a section is, from its name's prefix.
+use super::ini::Ini;
+use super::model::ArchiveFormat;
+use super::value::*;
+
+/// The kinds of section a key belongs to, as a set. `[DEFAULT]` takes every key of every kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SectionKind {
-    Archiver,
-    Source,
-    Destination,
-    RemoteStore,
-}
+pub struct Scopes(u8);
 
-impl SectionKind {
-    /// The kind of a section named `archiver:x`, `src:x`, `dst:x` or `remote_store:x`.
-    pub fn of(section: &str) -> Option<(SectionKind, &str)> {
-        let (prefix, name) = section.split_once(':')?;
-        let kind = match prefix {
-            "archiver" => SectionKind::Archiver,
-            "src" => SectionKind::Source,
-            "dst" => SectionKind::Destination,
-            "remote_store" => SectionKind::RemoteStore,
-            _ => return None,
-        };
-        Some((kind, name))
+impl Scopes {
+    pub const ARCHIVER: Scopes = Scopes(1);
+    pub const SRC: Scopes = Scopes(1 << 1);
+    /// `[dst:NAME]` with `backend = db`.
+    pub const DST_DB: Scopes = Scopes(1 << 2);
+    /// `[dst:NAME]` with `backend = file`.
+    pub const DST_FILE: Scopes = Scopes(1 << 3);
+    /// `[remote_store:NAME]` with `backend = swift` (or no backend).
+    pub const SWIFT: Scopes = Scopes(1 << 4);
+    /// `[remote_store:NAME]` with `backend = s3`.
+    pub const S3: Scopes = Scopes(1 << 5);
+    /// Both kinds of destination.
+    pub const DST: Scopes = Scopes(Self::DST_DB.0 | Self::DST_FILE.0);
+    /// Both kinds of remote store.
+    pub const REMOTE: Scopes = Scopes(Self::SWIFT.0 | Self::S3.0);
+    /// The sections that connect to a database server.
+    pub const CONN: Scopes = Scopes(Self::SRC.0 | Self::DST_DB.0);
+    /// Every kind of section: what `[DEFAULT]` takes.
+    pub const ALL: Scopes = Scopes(0b11_1111);
+
+    pub const fn union(self, other: Scopes) -> Scopes {
+        Scopes(self.0 | other.0)
     }
 
-    /// The options this kind of section reads.
-    pub fn known_keys(self) -> &'static [&'static str] {
+    /// Whether the two sets share a kind.
+    pub const fn meets(self, other: Scopes) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// The scope of a section, from its name's prefix and, for destinations and remote stores,
+    /// its backend. A backend that cannot be read or is not valid gives every backend of the
+    /// kind (the error is reported when the section is resolved). `None`: not a section kind
+    /// osarchiver reads.
+    pub fn of_section(ini: &Ini, section: &str) -> Option<(Scopes, String)> {
+        let (prefix, name) = section.split_once(':')?;
+        let backend = || -> Option<String> {
+            match ini.get(section, "backend") {
+                Ok(Some(b)) if !b.trim().is_empty() => Some(b.trim().to_lowercase()),
+                _ => None,
+            }
+        };
+        let scope = match prefix {
+            "archiver" => Scopes::ARCHIVER,
+            "src" => Scopes::SRC,
+            "dst" => match backend().as_deref() {
+                None | Some("db") => Scopes::DST_DB,
+                Some("file") => Scopes::DST_FILE,
+                Some(_) => Scopes::DST,
+            },
+            "remote_store" => match backend().as_deref() {
+                None | Some("swift") => Scopes::SWIFT,
+                Some("s3") => Scopes::S3,
+                Some(_) => Scopes::REMOTE,
+            },
+            _ => return None,
+        };
+        Some((scope, name.to_string()))
+    }
+
+    /// How the README and warnings name the scope.
+    pub fn describe(self) -> &'static str {
         match self {
-            SectionKind::Archiver => ARCHIVER,
-            SectionKind::Source => SOURCE,
-            SectionKind::Destination => DESTINATION,
-            SectionKind::RemoteStore => REMOTE_STORE,
+            Scopes::ARCHIVER => "archivers",
+            Scopes::SRC => "sources",
+            Scopes::DST_DB => "db destinations",
+            Scopes::DST_FILE => "file destinations",
+            Scopes::SWIFT => "swift remote stores",
+            Scopes::S3 => "s3 remote stores",
+            _ => "these sections",
         }
     }
 }
 
-const ARCHIVER: &[&str] = &["src", "dst", "enable"];
-
-/// Connection options shared by the db source and the db destination.
-pub const CONNECTION: &[&str] = &["backend", "host", "port", "user", "password", "socket"];
-
-const SOURCE: &[&str] = &[
-    "backend",
-    "host",
-    "port",
-    "user",
-    "password",
-    "socket",
-    "databases",
-    "tables",
-    "excluded_databases",
-    "excluded_tables",
-    "retention",
-    "deleted_column",
-    "where",
-    "archive_data",
-    "delete_data",
-    "select_limit",
-    "delete_limit",
-    "bulk_insert",
-    "delete_loop_delay",
-    "progress_interval",
-    "max_retries",
-    "retry_time_limit",
-    "foreign_key_check",
-    "max_runtime",
-    "lock_dir",
-    "replicas",
-    "max_replication_lag",
-    "max_threads_running",
-    "max_wsrep_recv_queue",
-    "max_flow_control_paused",
-];
-
-const DESTINATION: &[&str] = &[
-    "backend",
-    "host",
-    "port",
-    "user",
-    "password",
-    "socket",
-    "db_suffix",
-    "table_suffix",
-    "bulk_insert",
-    "max_retries",
-    "retry_time_limit",
-    "select_limit",
-    "delete_limit",
-    "directory",
-    "formats",
-    "archive_format",
-    "remote_store",
-];
-
-const REMOTE_STORE: &[&str] = &[
-    "backend",
-    "container",
-    "bucket",
-    "file_name_prefix",
-    "delete_after_upload",
-    "upload_attempts",
-    "upload_backoff",
-];
-
-/// Whether `key` is an option of `kind`; remote stores also take any `opt_*` key.
-pub fn is_known(kind: SectionKind, key: &str) -> bool {
-    kind.known_keys().contains(&key)
-        || (kind == SectionKind::RemoteStore && key.starts_with("opt_"))
+/// What a key's value must be. [`Kind::check`] validates a non-empty, trimmed value; the
+/// typed reading is in [`super::resolve`] (and, for `opt_*` keys, in the remote stores).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Any text.
+    Text,
+    /// A secret text: masked by `--check-config`.
+    Secret,
+    /// `1/yes/true/on`, `0/no/false/off`.
+    Bool,
+    /// A list of names: comma, semicolon or newline separated.
+    List,
+    /// `*` or a list of names.
+    Selection,
+    /// A list of regexes, anchored when used.
+    Regexes,
+    /// A whole number of at least 1.
+    Positive,
+    /// A whole number, 0 allowed.
+    Count,
+    /// A TCP port.
+    Port,
+    /// Seconds, fractions allowed.
+    Seconds,
+    /// A duration: seconds, or a number with s, m, h or d.
+    Duration,
+    /// `N UNIT`, MySQL interval syntax.
+    Retention,
+    /// A list of `host:port`.
+    HostPorts,
+    /// A number between 0 and 1.
+    Fraction,
+    /// A number of attempts, at least 1.
+    Attempts,
+    /// Seconds, 0 to 3600.
+    Backoff,
+    /// One of `values`, any case; `what` names it in the error.
+    Choice {
+        what: &'static str,
+        values: &'static [&'static str],
+    },
+    /// A list of file formats (`csv`, `sql`).
+    Formats,
+    /// An archive format ([`ArchiveFormat`]).
+    ArchiveFormat,
+    /// A size in bytes with an optional K, M, G or T suffix (powers of 1024).
+    Size,
+    /// A size of at least 1 byte.
+    NonZeroSize,
+    /// Swift's authentication version: `1` or `3` (`1.0`, `3.0`, a leading `v` allowed).
+    AuthVersion,
 }
 
-/// Whether `key` in DEFAULT is an option of some kind of section.
+impl Kind {
+    /// Checks a trimmed, non-empty value; the message says what is wrong (the caller adds
+    /// section and key).
+    pub fn check(self, v: &str) -> Result<(), String> {
+        match self {
+            Kind::Text | Kind::Secret | Kind::List => Ok(()),
+            Kind::Bool => parse_bool(v).map(drop),
+            Kind::Selection => {
+                let items = parse_list(v);
+                if items.len() > 1 && items.iter().any(|i| i == "*") {
+                    Err("'*' cannot be combined with names".to_string())
+                } else {
+                    Ok(())
+                }
+            }
+            Kind::Regexes => parse_list(v).iter().try_for_each(|re| {
+                regex::Regex::new(&format!("^(?:{re})$"))
+                    .map(drop)
+                    .map_err(|e| format!("invalid regex {re:?}: {e}"))
+            }),
+            Kind::Positive => parse_positive(v).map(drop),
+            Kind::Count => parse_count(v).map(drop),
+            Kind::Port => parse_port(v).map(drop),
+            Kind::Seconds => parse_seconds(v).map(drop),
+            Kind::Duration => parse_duration(v).map(drop),
+            Kind::Retention => parse_retention(v).map(drop),
+            Kind::HostPorts => parse_list(v)
+                .iter()
+                .try_for_each(|h| parse_host_port(h).map(drop)),
+            Kind::Fraction => parse_fraction(v).map(drop),
+            Kind::Attempts => parse_attempts(v).map(drop),
+            Kind::Backoff => parse_backoff(v).map(drop),
+            Kind::Choice { what, values } => {
+                let l = v.to_lowercase();
+                if values.contains(&l.as_str()) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "unknown {what} {l:?} (expected {})",
+                        values.join(" or ")
+                    ))
+                }
+            }
+            Kind::Formats => {
+                let formats = parse_list(v);
+                match formats
+                    .iter()
+                    .find(|f| !["csv", "sql"].contains(&f.to_lowercase().as_str()))
+                {
+                    Some(f) => Err(format!("unknown format {f:?} (expected csv, sql)")),
+                    None => Ok(()),
+                }
+            }
+            Kind::ArchiveFormat => match ArchiveFormat::parse(v) {
+                Some(_) => Ok(()),
+                None => {
+                    let names: Vec<&str> = ArchiveFormat::ALL.iter().map(|(n, _)| *n).collect();
+                    Err(format!(
+                        "unknown archive format {v:?} (expected one of {})",
+                        names.join(", ")
+                    ))
+                }
+            },
+            Kind::Size => parse_size(v).map(drop),
+            Kind::NonZeroSize => match parse_size(v)? {
+                0 => Err("must be more than 0".to_string()),
+                _ => Ok(()),
+            },
+            Kind::AuthVersion => match v.trim_start_matches('v') {
+                "1" | "1.0" | "3" | "3.0" => Ok(()),
+                _ => Err(format!("{v:?}: expected 1 or 3")),
+            },
+        }
+    }
+}
+
+/// What a key is when neither its section nor `[DEFAULT]` sets it. The README's default
+/// column says [`Default::readme`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Default {
+    /// This value (README: the value in backquotes).
+    Value(&'static str),
+    /// An empty list or text (README: `empty`).
+    Empty,
+    /// Off, or not used (README: `unset`).
+    Unset,
+    /// Must be set (README: `(required)`).
+    Required,
+    /// Computed, or required in some cases only: the README's words.
+    Described(&'static str),
+}
+
+impl Default {
+    /// The built-in value, if there is one.
+    pub fn value(self) -> Option<&'static str> {
+        match self {
+            Default::Value(v) => Some(v),
+            Default::Empty => Some(""),
+            _ => None,
+        }
+    }
+
+    /// The README's default column for this default.
+    pub fn readme(self) -> String {
+        match self {
+            Default::Value(v) => format!("`{v}`"),
+            Default::Empty => "empty".to_string(),
+            Default::Unset => "unset".to_string(),
+            Default::Required => "(required)".to_string(),
+            Default::Described(s) => s.to_string(),
+        }
+    }
+}
+
+/// One configuration key, defined once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyDef {
+    /// The key as written in the file (lower case).
+    pub name: &'static str,
+    /// Other spellings read as this key (not documented separately).
+    pub aliases: &'static [&'static str],
+    /// The kinds of section that read it.
+    pub scopes: Scopes,
+    pub kind: Kind,
+    pub default: Default,
+    /// What it does, in one line.
+    pub doc: &'static str,
+}
+
+impl KeyDef {
+    /// Whether `key` is this key or one of its aliases.
+    pub fn is(&self, key: &str) -> bool {
+        self.name == key || self.aliases.contains(&key)
+    }
+
+    /// Whether its value is a secret (masked by `--check-config`).
+    pub fn is_secret(&self) -> bool {
+        self.kind == Kind::Secret
+    }
+}
+
+/// The definition of `key` in a section of `scope`.
+pub fn find(scope: Scopes, key: &str) -> Option<&'static KeyDef> {
+    super::defs::KEYS
+        .iter()
+        .find(|d| d.scopes.meets(scope) && d.is(key))
+}
+
+/// Whether `key` is read by some kind of section (what `[DEFAULT]` may hold).
 pub fn is_known_anywhere(key: &str) -> bool {
-    [
-        SectionKind::Archiver,
-        SectionKind::Source,
-        SectionKind::Destination,
-        SectionKind::RemoteStore,
-    ]
-    .into_iter()
-    .any(|k| is_known(k, key))
+    find(Scopes::ALL, key).is_some()
 }

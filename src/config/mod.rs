@@ -5,12 +5,17 @@
 //!   ExtendedInterpolation. It knows nothing of osarchiver.
 //! - [`resolve`]: turns the raw sections into [`Config`] (in [`model`]), typed, with every
 //!   default filled in, and validated; each error names its section and key.
+//!
+//! Every key is defined once, in [`defs`] (with the vocabulary of [`keys`]): its sections, type,
+//! default and documentation. [`resolve`], [`render`] and the unknown-key warnings read it.
 
 pub mod clock;
+pub mod defs;
 pub mod error;
 pub mod ini;
 pub mod keys;
 pub mod model;
+pub mod remote_options;
 pub mod render;
 pub mod resolve;
 pub mod value;

@@ -1,7 +1,9 @@
-//! `--check-config`: the resolved plan as text, passwords and `opt_*` secrets masked.
+//! `--check-config`: the resolved plan as text, passwords and the `opt_*` keys defined as
+//! secrets masked.
 
 use std::fmt::Write;
 
+use super::keys::{find, Scopes};
 use super::model::*;
 
 fn conn(c: &DbConnection) -> String {
@@ -24,12 +26,14 @@ fn selection(s: &Selection) -> String {
     }
 }
 
-/// Whether an `opt_*` value should be masked: anything that looks like a credential.
-fn is_secret(key: &str) -> bool {
-    let k = key.to_lowercase();
-    ["password", "secret", "key", "token", "credential"]
-        .iter()
-        .any(|s| k.contains(s))
+/// Whether the value of `opt_<key>` in a store of `backend` is masked: when its definition
+/// says it is a secret, or when there is none.
+fn is_secret(backend: RemoteBackend, key: &str) -> bool {
+    let scope = match backend {
+        RemoteBackend::Swift => Scopes::SWIFT,
+        RemoteBackend::S3 => Scopes::S3,
+    };
+    find(scope, &format!("opt_{key}")).is_none_or(|d| d.is_secret())
 }
 
 /// The plan, one block per archiver, as `--check-config` prints it.
@@ -156,7 +160,11 @@ pub fn render(config: &Config) -> String {
                             r.delete_after_upload, r.upload_attempts, r.upload_backoff
                         );
                         for (k, v) in &r.options {
-                            let shown = if is_secret(k) { "********" } else { v.as_str() };
+                            let shown = if is_secret(r.backend, k) {
+                                "********"
+                            } else {
+                                v.as_str()
+                            };
                             let _ = writeln!(o, "      opt_{k} = {shown}");
                         }
                     }

@@ -1,5 +1,6 @@
 //! From the raw INI to the typed [`Config`]: defaults, typed values, cross-section references
-//! and validation. Every error names its section and key; unknown keys become warnings.
+//! and validation, all read from the key definitions ([`super::defs`]). Every error names its
+//! section and key; unknown keys become warnings.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,41 +10,13 @@ use regex::Regex;
 
 use super::error::ConfigError;
 use super::ini::{Ini, DEFAULT_SECTION};
-use super::keys::{is_known, is_known_anywhere, SectionKind};
+use super::keys::{find, is_known_anywhere, KeyDef, Scopes};
 use super::model::*;
+use super::remote_options;
 use super::value::*;
 use super::RunClock;
 
-/// The default selection predicate, as the original's sample writes it.
-pub const DEFAULT_WHERE: &str = "${deleted_column} <= SUBDATE('{now}', INTERVAL ${retention})";
-
-/// Built-in defaults, used when neither the section nor DEFAULT sets a key.
-const DEFAULTS: &[(&str, &str)] = &[
-    ("enable", "true"),
-    ("delete_after_upload", "false"),
-    ("upload_attempts", "5"),
-    ("upload_backoff", "1"),
-    ("backend", "db"),
-    ("port", "3306"),
-    ("host", "localhost"),
-    ("select_limit", "1000"),
-    ("delete_limit", "500"),
-    ("bulk_insert", "1000"),
-    ("delete_loop_delay", "2"),
-    ("progress_interval", "10"),
-    ("max_retries", "5"),
-    ("retry_time_limit", "2"),
-    ("deleted_column", "deleted_at"),
-    ("foreign_key_check", "true"),
-    ("databases", "*"),
-    ("tables", "*"),
-    ("archive_data", "true"),
-    ("delete_data", "false"),
-    ("archive_format", "tar"),
-    ("formats", "csv"),
-    ("excluded_databases", ""),
-    ("excluded_tables", ""),
-];
+pub use super::defs::DEFAULT_WHERE;
 
 /// A loaded configuration and the warnings found on the way (unknown keys, odd combinations).
 #[derive(Debug, Clone)]
@@ -66,10 +39,13 @@ pub fn load_file(path: &Path, clock: RunClock) -> Result<Loaded, ConfigError> {
     resolve(&ini, path.to_path_buf(), clock)
 }
 
-/// Reads one section's options, with DEFAULT and the built-in defaults as fallbacks.
+/// Reads one section's options, with DEFAULT and the built-in defaults as fallbacks; every
+/// key read must be defined for the section's scope, and every value is checked against its
+/// definition's kind.
 struct Reader<'a> {
     ini: &'a Ini,
     section: &'a str,
+    scope: Scopes,
     clock: &'a RunClock,
 }
 
@@ -78,9 +54,27 @@ impl Reader<'_> {
         ConfigError::value(self.section, key, message)
     }
 
-    /// The interpolated value from the file (section, then DEFAULT), if any.
+    fn def(&self, key: &str) -> Result<&'static KeyDef, ConfigError> {
+        find(self.scope, key).ok_or_else(|| {
+            self.err(
+                key,
+                format!("internal error: not a key of {}", self.scope.describe()),
+            )
+        })
+    }
+
+    /// The interpolated value from the file (section, then DEFAULT), if any; a non-empty value
+    /// is checked against the key's kind.
     fn opt(&self, key: &str) -> Result<Option<String>, ConfigError> {
-        self.ini.get(self.section, key)
+        let def = self.def(key)?;
+        let v = self.ini.get(self.section, key)?;
+        if let Some(v) = &v {
+            let t = v.trim();
+            if !t.is_empty() {
+                def.kind.check(t).map_err(|m| self.err(key, m))?;
+            }
+        }
+        Ok(v)
     }
 
     /// The value, falling back on the built-in default.
@@ -88,11 +82,17 @@ impl Reader<'_> {
         if let Some(v) = self.opt(key)? {
             return Ok(v);
         }
-        Ok(DEFAULTS
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.to_string())
-            .unwrap_or_default())
+        self.built_in(key)
+    }
+
+    /// The built-in default alone.
+    fn built_in(&self, key: &str) -> Result<String, ConfigError> {
+        Ok(self
+            .def(key)?
+            .default
+            .value()
+            .unwrap_or_default()
+            .to_string())
     }
 
     fn required(&self, key: &str) -> Result<String, ConfigError> {
@@ -194,12 +194,14 @@ pub fn resolve(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
     let mut archivers = Vec::new();
     let mut disabled = Vec::new();
     for section in ini.sections() {
-        let Some((SectionKind::Archiver, name)) = SectionKind::of(&section.name) else {
+        let Some((Scopes::ARCHIVER, name)) = Scopes::of_section(ini, &section.name) else {
             continue;
         };
+        let name = name.as_str();
         let r = Reader {
             ini,
             section: &section.name,
+            scope: Scopes::ARCHIVER,
             clock: &clock,
         };
         if !r.bool("enable")? {
@@ -267,6 +269,7 @@ pub fn resolve(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
     })
 }
 
+/// Warns about every key no definition reads in its section (or, in DEFAULT, anywhere).
 fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
     for key in ini.default_keys() {
         if !is_known_anywhere(key) {
@@ -276,12 +279,21 @@ fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
         }
     }
     for section in ini.sections() {
-        match SectionKind::of(&section.name) {
-            Some((kind, _)) => {
+        match Scopes::of_section(ini, &section.name) {
+            Some((scope, _)) => {
                 for key in section.keys() {
-                    if !is_known(kind, key) {
-                        warnings.push(format!("[{}]: unknown key '{key}' is ignored", section.name));
+                    if find(scope, key).is_some() {
+                        continue;
                     }
+                    let other = if is_known_anywhere(key) {
+                        format!(" (it is not read by {})", scope.describe())
+                    } else {
+                        String::new()
+                    };
+                    warnings.push(format!(
+                        "[{}]: unknown key '{key}' is ignored{other}",
+                        section.name
+                    ));
                 }
             }
             None => warnings.push(format!(
@@ -301,6 +313,7 @@ fn resolve_source(
     let r = Reader {
         ini,
         section,
+        scope: Scopes::SRC,
         clock,
     };
     r.backend(&["db"])?;
@@ -358,18 +371,15 @@ fn resolve_source(
                 .map(|h| parse_host_port(h))
                 .collect::<Result<_, _>>()
                 .map_err(|m| r.err("replicas", m))?,
+            // Empty means the default, as unset.
             max_replication_lag: match r.non_empty("max_replication_lag")? {
-                Some(v) => parse_count(v.trim()).map_err(|m| r.err("max_replication_lag", m))?,
-                None => 10,
-            },
+                Some(v) => parse_count(v.trim()),
+                None => parse_count(&r.built_in("max_replication_lag")?),
+            }
+            .map_err(|m| r.err("max_replication_lag", m))?,
             max_threads_running: optional(&r, "max_threads_running", parse_positive)?,
             max_wsrep_recv_queue: optional(&r, "max_wsrep_recv_queue", parse_count)?,
-            max_flow_control_paused: optional(&r, "max_flow_control_paused", |v| {
-                match v.trim().parse::<f64>() {
-                    Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
-                    _ => Err(format!("{v:?} is not a fraction between 0 and 1")),
-                }
-            })?,
+            max_flow_control_paused: optional(&r, "max_flow_control_paused", parse_fraction)?,
         },
     })
 }
@@ -392,12 +402,26 @@ fn resolve_destination(
     name: &str,
     clock: &RunClock,
 ) -> Result<Destination, ConfigError> {
+    let scope = Scopes::DST;
+    let backend = Reader {
+        ini,
+        section,
+        scope,
+        clock,
+    }
+    .backend(&["db", "file"])?;
+    let scope = if backend == "db" {
+        Scopes::DST_DB
+    } else {
+        Scopes::DST_FILE
+    };
     let r = Reader {
         ini,
         section,
+        scope,
         clock,
     };
-    match r.backend(&["db", "file"])?.as_str() {
+    match backend.as_str() {
         "db" => {
             let suffix = |key: &str| -> Result<Option<String>, ConfigError> {
                 match r.non_empty(key)? {
@@ -470,22 +494,29 @@ fn resolve_remote_store(
     name: &str,
     clock: &RunClock,
 ) -> Result<RemoteStore, ConfigError> {
+    // The original only knew Swift; a section without a backend meant Swift.
+    let any_backend = Reader {
+        ini,
+        section,
+        scope: Scopes::REMOTE,
+        clock,
+    };
+    let backend = match any_backend
+        .non_empty("backend")?
+        .map(|b| b.trim().to_lowercase())
+        .as_deref()
+    {
+        Some("s3") => RemoteBackend::S3,
+        _ => RemoteBackend::Swift,
+    };
     let r = Reader {
         ini,
         section,
+        scope: match backend {
+            RemoteBackend::Swift => Scopes::SWIFT,
+            RemoteBackend::S3 => Scopes::S3,
+        },
         clock,
-    };
-    // The original only knew Swift; a section without a backend meant Swift.
-    let backend = match r.non_empty("backend")?.map(|b| b.trim().to_lowercase()) {
-        None => RemoteBackend::Swift,
-        Some(b) if b == "swift" => RemoteBackend::Swift,
-        Some(b) if b == "s3" => RemoteBackend::S3,
-        Some(b) => {
-            return Err(r.err(
-                "backend",
-                format!("unknown remote store backend {b:?} (expected swift or s3)"),
-            ))
-        }
     };
     let container = match (r.non_empty("container")?, r.non_empty("bucket")?) {
         (Some(c), _) | (None, Some(c)) => c,
@@ -496,14 +527,15 @@ fn resolve_remote_store(
             ))
         }
     };
+    // The backend's opt_* keys, each checked; the others were warned about and are left out.
     let mut options = Vec::new();
     for key in ini.keys(section) {
-        if let Some(opt) = key.strip_prefix("opt_") {
+        if let (Some(opt), Some(_)) = (key.strip_prefix("opt_"), find(r.scope, &key)) {
             let v = r.get(&key)?;
             options.push((opt.to_string(), v));
         }
     }
-    Ok(RemoteStore {
+    let store = RemoteStore {
         name: name.to_string(),
         backend,
         container,
@@ -512,16 +544,75 @@ fn resolve_remote_store(
             .map(|p| p.trim_matches('/').to_string())
             .filter(|p| !p.is_empty()),
         delete_after_upload: r.bool("delete_after_upload")?,
-        upload_attempts: r.typed("upload_attempts", |v| match v.parse::<u32>() {
-            Ok(n) if n >= 1 => Ok(n),
-            _ => Err(format!("{v:?} is not a number of attempts (1 or more)")),
-        })?,
-        upload_backoff: r.typed("upload_backoff", |v| match v.parse::<f64>() {
-            Ok(s) if s.is_finite() && (0.0..=3600.0).contains(&s) => {
-                Ok(std::time::Duration::from_secs_f64(s))
-            }
-            _ => Err(format!("{v:?} is not a number of seconds (0 to 3600)")),
-        })?,
+        upload_attempts: r.typed("upload_attempts", parse_attempts)?,
+        upload_backoff: r.typed("upload_backoff", parse_backoff)?,
         options,
-    })
+    };
+    // After the section's own keys, so that a bad one of them is the error named.
+    remote_options::check(backend, &store.options)
+        .map_err(|(key, message)| r.err(&key, message))?;
+    Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Loaded, ConfigError> {
+        let ini = Ini::parse(text)?;
+        resolve(&ini, PathBuf::from("t.ini"), RunClock::start())
+    }
+
+    const BASE: &str = "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\n\n\
+                        [dst:f]\nbackend = file\ndirectory = /tmp/x\nremote_store = r\n\n";
+
+    #[test]
+    fn remote_options_are_those_of_the_backend() {
+        let text = format!(
+            "{BASE}[remote_store:r]\nbucket = b\nopt_auth_url = http://h/auth/v1.0\nopt_user = u\n\
+             opt_key = k\nopt_region = x\nopt_colour = blue\n"
+        );
+        let loaded = load(&text).unwrap();
+        let Destination::File(f) = &loaded.config.archivers[0].destinations[0] else {
+            panic!("a file destination");
+        };
+        let store = &f.remote_stores[0];
+        assert_eq!(store.backend, RemoteBackend::Swift);
+        let keys: Vec<&str> = store.options.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["auth_url", "user", "key"]);
+        for key in ["opt_region", "opt_colour"] {
+            assert!(
+                loaded
+                    .warnings
+                    .iter()
+                    .any(|w| w.contains("[remote_store:r]") && w.contains(key)),
+                "{key}: {:?}",
+                loaded.warnings
+            );
+        }
+    }
+
+    #[test]
+    fn defaults_come_from_the_definitions() {
+        let loaded = load(&format!(
+            "{BASE}[remote_store:r]\nbackend = s3\nbucket = b\n"
+        ))
+        .unwrap();
+        let a = &loaded.config.archivers[0];
+        let s = &a.sources[0];
+        assert_eq!((s.select_limit, s.delete_limit), (1000, 500));
+        assert_eq!(s.conn.host, "localhost");
+        assert_eq!(s.conn.port, 3306);
+        assert_eq!(s.throttle.max_replication_lag, 10);
+        assert!(s.where_clause.starts_with("deleted_at <= SUBDATE('"));
+        let Destination::File(f) = &a.destinations[0] else {
+            panic!("a file destination");
+        };
+        assert_eq!(f.formats, [FileFormat::Csv]);
+        assert_eq!(f.archive_format, ArchiveFormat::Tar);
+        let r = &f.remote_stores[0];
+        assert_eq!((r.upload_attempts, r.delete_after_upload), (5, false));
+        assert_eq!(r.upload_backoff, Duration::from_secs(1));
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
 }

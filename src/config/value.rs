@@ -118,6 +118,39 @@ pub fn parse_host_port(raw: &str) -> Result<(String, u16), String> {
     Ok((host.to_string(), port))
 }
 
+/// A share between 0 and 1 (`max_flow_control_paused`).
+pub fn parse_fraction(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err(format!("{raw:?} is not a fraction between 0 and 1")),
+    }
+}
+
+/// A number of attempts, at least 1 (`upload_attempts`).
+pub fn parse_attempts(raw: &str) -> Result<u32, String> {
+    match raw.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{raw:?} is not a number of attempts (1 or more)")),
+    }
+}
+
+/// A wait in seconds, 0 to 3600 (`upload_backoff`).
+pub fn parse_backoff(raw: &str) -> Result<std::time::Duration, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.0..=3600.0).contains(&s) => {
+            Ok(std::time::Duration::from_secs_f64(s))
+        }
+        _ => Err(format!("{raw:?} is not a number of seconds (0 to 3600)")),
+    }
+}
+
+/// A size in bytes: `123`, `16K`, `8M`, `1G`, `1GiB`, `64MB` (powers of 1024), read as the
+/// remote stores read it.
+pub fn parse_size(raw: &str) -> Result<u64, String> {
+    crate::destination::remote::options::parse_size(raw)
+        .ok_or_else(|| format!("{raw:?} is not a size"))
+}
+
 /// The units MySQL accepts in `INTERVAL N UNIT`.
 const INTERVAL_UNITS: &[&str] = &[
     "MICROSECOND",

@@ -326,3 +326,111 @@ fn command_line_errors_exit_2() {
         .stdout_contains("Exit codes:")
         .stdout_contains("--check-config");
 }
+
+/// A file destination uploading to `[remote_store:r]`, whose body is `store`.
+fn with_store(store: &str) -> String {
+    format!(
+        "backend = file\nformats = csv\ndirectory = {{dir}}/out\nremote_store = r\n\n[remote_store:r]\ncontainer = c\n{store}"
+    )
+}
+
+const SWIFT_V3: &str = "opt_os_auth_url = https://keystone.example/v3\nopt_os_username = u\n\
+                        opt_os_password = p\nopt_os_project_name = p\n";
+
+#[test]
+fn remote_store_options_are_checked_with_the_configuration() {
+    let ok = with_store(SWIFT_V3);
+    let out = check(Extra {
+        dst: &ok,
+        ..Extra::default()
+    });
+    out.assert_success().assert_no_panic();
+    assert!(out.lines_containing("WARN").is_empty(), "{out}");
+
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "backend = s3\nopt_checksums = sometimes\n",
+            &["'opt_checksums'", "sometimes"],
+        ),
+        ("backend = s3\nopt_part_size = 0\n", &["'opt_part_size'"]),
+        (
+            "backend = s3\nopt_multipart_threshold = big\n",
+            &["'opt_multipart_threshold'", "big"],
+        ),
+        (
+            "backend = s3\nopt_create_bucket = perhaps\n",
+            &["'opt_create_bucket'", "perhaps"],
+        ),
+        (
+            "backend = s3\nopt_aws_access_key_id = AKIA\n",
+            &["'opt_aws_secret_access_key'"],
+        ),
+        (
+            "opt_os_username = u\nopt_os_password = p\nopt_os_project_name = p\n",
+            &["'opt_os_auth_url'"],
+        ),
+        (
+            "opt_os_auth_url = https://k/v3\nopt_os_password = p\nopt_os_project_name = p\n",
+            &["'opt_os_username'"],
+        ),
+        (
+            "opt_os_auth_url = https://k/v3\nopt_os_username = u\nopt_os_password = p\n",
+            &["'opt_os_project_name'"],
+        ),
+        (
+            "opt_os_auth_url = http://h/auth/v1.0\nopt_user = a:u\n",
+            &["'opt_key'"],
+        ),
+        (
+            "opt_auth_version = 2\nopt_os_auth_url = https://k/v3\n",
+            &["'opt_auth_version'"],
+        ),
+    ];
+    for (store, names) in cases {
+        let text = with_store(store);
+        let out = check(Extra {
+            dst: &text,
+            ..Extra::default()
+        });
+        let mut names = names.to_vec();
+        names.push("[remote_store:r]");
+        assert_config_error(&out, &names);
+    }
+    // Swift with a segment size of 0: the key's own kind.
+    let text = with_store(&format!("{SWIFT_V3}opt_segment_size = 0\n"));
+    let out = check(Extra {
+        dst: &text,
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[remote_store:r]", "'opt_segment_size'"]);
+}
+
+#[test]
+fn keys_of_another_backend_are_warnings() {
+    // An S3 key in a Swift store, a file key in a db destination.
+    let store = with_store(&format!("{SWIFT_V3}opt_region = us-east-1\n"));
+    let out = check(Extra {
+        dst: &store,
+        ..Extra::default()
+    });
+    out.assert_success().assert_no_panic();
+    let warnings = out.lines_containing("WARN");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("[remote_store:r]") && w.contains("opt_region")),
+        "{out}"
+    );
+    let out = check(Extra {
+        dst: "backend = db\nhost = 127.0.0.1\nformats = sql",
+        ..Extra::default()
+    });
+    out.assert_success().assert_no_panic();
+    let warnings = out.lines_containing("WARN");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("[dst:files]") && w.contains("'formats'")),
+        "{out}"
+    );
+}

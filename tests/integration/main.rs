@@ -8,6 +8,7 @@ mod harness;
 mod adversarial;
 mod check_config;
 mod config_compat;
+mod config_keys;
 mod faults;
 mod file_archives;
 mod file_formats;

@@ -1,0 +1,185 @@
+//! Every configuration key, defined once: the sections that read it, its type, its default and
+//! one line of documentation. To add a key, add it here, read it in [`super::resolve`] (or, for
+//! an `opt_*` key, in the remote store), and list it in the README's table and in
+//! `archiver_sample.ini`; the tests check that those three agree.
+
+use super::keys::{Default, KeyDef, Kind, Scopes};
+
+/// The default selection predicate, as the original's sample writes it.
+pub const DEFAULT_WHERE: &str = "${deleted_column} <= SUBDATE('{now}', INTERVAL ${retention})";
+
+const fn key(
+    name: &'static str,
+    scopes: Scopes,
+    kind: Kind,
+    default: Default,
+    doc: &'static str,
+) -> KeyDef {
+    KeyDef {
+        name,
+        aliases: &[],
+        scopes,
+        kind,
+        default,
+        doc,
+    }
+}
+
+const fn alias(def: KeyDef, aliases: &'static [&'static str]) -> KeyDef {
+    KeyDef { aliases, ..def }
+}
+
+use Default::*;
+use Kind::*;
+
+const A: Scopes = Scopes::ARCHIVER;
+const SRC: Scopes = Scopes::SRC;
+const DB: Scopes = Scopes::DST_DB;
+const FILE: Scopes = Scopes::DST_FILE;
+const CONN: Scopes = Scopes::CONN;
+const SWIFT: Scopes = Scopes::SWIFT;
+const S3: Scopes = Scopes::S3;
+const REMOTE: Scopes = Scopes::REMOTE;
+const SRC_DB: Scopes = Scopes::SRC.union(Scopes::DST_DB);
+
+/// The keys, section by section, in the README's order.
+#[rustfmt::skip]
+pub const KEYS: &[KeyDef] = &[
+    // [archiver:NAME]
+    key("src", A, List, Required, "the sources ([src:NAME]) to archive"),
+    key("dst", A, List, Empty, "the destinations ([dst:NAME]) to write to"),
+    key("enable", A, Bool, Value("true"), "a disabled archiver is skipped"),
+    // [src:NAME]
+    key("backend", SRC, Choice { what: "backend", values: &["db"] }, Value("db"), "the only source backend"),
+    key("host", CONN, Text, Value("localhost"), "the server's host"),
+    key("port", CONN, Port, Value("3306"), "the server's port"),
+    key("socket", CONN, Text, Unset, "a unix socket, used instead of host and port"),
+    key("user", CONN, Text, Unset, "the user to connect as"),
+    key("password", CONN, Secret, Unset, "the user's password"),
+    key("databases", SRC, Selection, Value("*"), "the databases to archive"),
+    key("excluded_databases", SRC, Regexes, Empty, "anchored regexes of databases to skip"),
+    key("tables", SRC, Selection, Value("*"), "the tables to archive"),
+    key("excluded_tables", SRC, Regexes, Empty, "anchored regexes of tables to skip"),
+    key("retention", SRC, Retention, Described("(required by the default `where`)"), "how long soft-deleted rows are kept"),
+    key("deleted_column", SRC, Text, Value("deleted_at"), "the soft-delete date column"),
+    key("where", SRC, Text, Value(DEFAULT_WHERE), "the rows to archive and delete"),
+    key("archive_data", SRC, Bool, Value("true"), "write rows to the destinations before deleting them"),
+    key("delete_data", SRC, Bool, Value("false"), "delete the archived rows from the source"),
+    key("select_limit", SRC, Positive, Value("1000"), "rows per read"),
+    key("delete_limit", SRC, Positive, Value("500"), "rows per DELETE"),
+    key("delete_loop_delay", SRC, Seconds, Value("2"), "seconds between two DELETEs"),
+    key("progress_interval", SRC, Seconds, Value("10"), "seconds between two progress lines"),
+    key("foreign_key_check", SRC, Bool, Value("true"), "keep foreign key checks on while deleting"),
+    key("max_retries", SRC_DB, Count, Value("5"), "retries of a transient database error"),
+    key("retry_time_limit", SRC_DB, Seconds, Value("2"), "seconds between two retries"),
+    key("max_runtime", SRC, Duration, Unset, "time budget while this source is archived"),
+    key("lock_dir", SRC, Text, Described("`/run/osarchiver` (root), else `$XDG_RUNTIME_DIR`, else `/tmp`"), "where the lock file goes"),
+    key("replicas", SRC, HostPorts, Empty, "replicas whose lag pauses deletes"),
+    key("max_replication_lag", SRC, Count, Value("10"), "seconds of replica lag above which deletes pause"),
+    key("max_threads_running", SRC, Positive, Unset, "Threads_running above which deletes pause"),
+    key("max_wsrep_recv_queue", SRC, Count, Unset, "Galera receive queue above which deletes pause"),
+    key("max_flow_control_paused", SRC, Fraction, Unset, "Galera flow control share above which deletes pause"),
+    // [dst:NAME], backend = db (and the connection keys above)
+    key("backend", Scopes::DST, Choice { what: "backend", values: &["db", "file"] }, Value("db"), "`db` or `file`"),
+    key("db_suffix", DB, Text, Empty, "suffix of the archive database; {date} allowed"),
+    key("table_suffix", DB, Text, Empty, "suffix of the archive table; {date} allowed"),
+    key("bulk_insert", DB, Positive, Value("1000"), "rows per multi-row INSERT"),
+    // [dst:NAME], backend = file
+    key("directory", FILE, Text, Required, "where files go; {date} allowed"),
+    key("formats", FILE, Formats, Value("csv"), "csv, sql or both"),
+    key("archive_format", FILE, ArchiveFormat, Value("tar"), "how finished files are packed or compressed"),
+    key("remote_store", FILE, List, Empty, "the remote stores ([remote_store:NAME]) files are uploaded to"),
+    // [remote_store:NAME]
+    key("backend", REMOTE, Choice { what: "remote store backend", values: &["swift", "s3"] }, Value("swift"), "`swift` or `s3`"),
+    key("container", REMOTE, Text, Required, "the Swift container or S3 bucket"),
+    key("bucket", REMOTE, Text, Required, "the S3 bucket or Swift container (another name for container)"),
+    key("file_name_prefix", REMOTE, Text, Empty, "prefix of the object names"),
+    key("delete_after_upload", REMOTE, Bool, Value("false"), "remove the local file once uploaded"),
+    key("upload_attempts", REMOTE, Attempts, Value("5"), "attempts per file and store"),
+    key("upload_backoff", REMOTE, Backoff, Value("1"), "seconds before the second attempt, doubled after"),
+    // Swift
+    alias(key("opt_os_auth_url", SWIFT, Text, Required, "Keystone or TempAuth URL"), &["opt_auth_url"]),
+    key("opt_auth_version", SWIFT, AuthVersion, Described("`3`, or `1` when the URL ends with `/auth/v1.0`"), "3: Keystone v3; 1: TempAuth"),
+    key("opt_os_username", SWIFT, Text, Described("(required for v3)"), "the Keystone user"),
+    key("opt_os_password", SWIFT, Secret, Described("(required for v3)"), "the Keystone user's password"),
+    alias(key("opt_os_project_name", SWIFT, Text, Described("(required for v3)"), "the project the token is scoped to"), &["opt_os_tenant_name"]),
+    key("opt_os_project_id", SWIFT, Text, Described("(required for v3)"), "the project's id, instead of its name"),
+    key("opt_os_user_domain_name", SWIFT, Text, Value("Default"), "the user's domain"),
+    key("opt_os_project_domain_name", SWIFT, Text, Value("Default"), "the project's domain"),
+    key("opt_os_region_name", SWIFT, Text, Described("any"), "the region of the object-store endpoint"),
+    key("opt_os_interface", SWIFT, Text, Value("public"), "the endpoint's interface"),
+    key("opt_user", SWIFT, Text, Described(""), "TempAuth's user (account:user)"),
+    key("opt_key", SWIFT, Secret, Described(""), "TempAuth's key"),
+    key("opt_segment_size", SWIFT, NonZeroSize, Value("1G"), "files above this size go up in segments"),
+    key("opt_segment_container", SWIFT, Text, Described("`<container>_segments`"), "where the segments go"),
+    // S3
+    key("opt_endpoint_url", S3, Text, Described("AWS"), "the URL of an S3-compatible store"),
+    key("opt_region", S3, Text, Described("the AWS chain, else `us-east-1`"), "the region"),
+    key("opt_force_path_style", S3, Bool, Described("`true` with an endpoint, else `false`"), "path-style addressing"),
+    key("opt_aws_access_key_id", S3, Secret, Described("the AWS chain"), "the access key id"),
+    key("opt_aws_secret_access_key", S3, Secret, Described("the AWS chain"), "the secret access key"),
+    key("opt_aws_session_token", S3, Secret, Described("the AWS chain"), "the session token"),
+    key("opt_profile", S3, Text, Described(""), "the ~/.aws profile to use"),
+    key("opt_multipart_threshold", S3, Size, Value("64M"), "files above this size go up in parts"),
+    key("opt_part_size", S3, NonZeroSize, Value("16M"), "the part size"),
+    key("opt_checksums", S3, Choice { what: "checksums", values: &["when_required", "when_supported"] }, Value("when_required"), "the SDK's request checksums"),
+    key("opt_storage_class", S3, Text, Described("the bucket's"), "the objects' storage class"),
+    key("opt_create_bucket", S3, Bool, Value("false"), "create the bucket when missing"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::keys::find;
+
+    #[test]
+    fn built_in_defaults_are_valid_values() {
+        for d in KEYS {
+            if let Some(v) = d.default.value() {
+                if !v.is_empty() {
+                    assert_eq!(d.kind.check(v), Ok(()), "{}", d.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_is_defined_once_per_kind_of_section() {
+        let scopes = [
+            Scopes::ARCHIVER,
+            Scopes::SRC,
+            Scopes::DST_DB,
+            Scopes::DST_FILE,
+            Scopes::SWIFT,
+            Scopes::S3,
+        ];
+        for d in KEYS {
+            assert_eq!(d.name, d.name.to_lowercase());
+            for s in scopes.into_iter().filter(|s| d.scopes.meets(*s)) {
+                for n in std::iter::once(&d.name).chain(d.aliases) {
+                    let count = KEYS.iter().filter(|o| o.scopes.meets(s) && o.is(n)).count();
+                    assert_eq!(count, 1, "{n} in {}", s.describe());
+                }
+            }
+            assert!(!d.doc.is_empty(), "{} has no documentation", d.name);
+        }
+        assert_eq!(
+            find(Scopes::SWIFT, "opt_auth_url").map(|d| d.name),
+            Some("opt_os_auth_url")
+        );
+        assert!(find(Scopes::S3, "opt_os_auth_url").is_none());
+    }
+
+    /// The README promises that values of keys that look like secrets are masked.
+    #[test]
+    fn keys_that_look_like_secrets_are_secrets() {
+        for d in KEYS.iter().filter(|d| d.name.starts_with("opt_")) {
+            let looks = ["password", "secret", "key", "token", "credential"]
+                .iter()
+                .any(|s| d.name.contains(s));
+            assert_eq!(looks, d.is_secret(), "{}", d.name);
+        }
+        assert!(find(Scopes::SRC, "password").is_some_and(|d| d.is_secret()));
+        assert!(find(Scopes::DST_DB, "password").is_some_and(|d| d.is_secret()));
+    }
+}
