@@ -107,3 +107,38 @@ fn command_builder_reports_code_and_output() {
     });
     assert!(failed.is_err(), "assert_code must fail on a wrong code");
 }
+
+/// The rows tests read come from the run's JSON report; they say what the logged summary says,
+/// in a real run (one table with every count non-zero but conflicts, one skipped) and in a
+/// dry run.
+#[test]
+fn summary_rows_from_the_report_match_the_logged_summary() {
+    use crate::harness::{Ini, ScratchDb};
+    use crate::pipeline::OLD;
+    let s = server();
+    let db = ScratchDb::create(s, "selfsum");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, p_id INT, deleted_at DATETIME NULL,
+           FOREIGN KEY (p_id) REFERENCES p (id));
+         CREATE TABLE nokey (v INT, deleted_at DATETIME NULL);
+         INSERT INTO p VALUES (1, {OLD}), (2, {OLD});
+         INSERT INTO c VALUES (1, 1, NULL);"
+    ));
+    for dry_run in [false, true] {
+        let mut cmd = Osarchiver::new().config_text(Ini::new(s, &[&db.name]).text());
+        if dry_run {
+            cmd = cmd.arg("--dry-run");
+        }
+        let out = cmd.run();
+        assert!(out.report.is_some(), "no report\n{out}");
+        let from_report = out.summary();
+        let mut logged = out.logged_summary();
+        for (_, row) in &mut logged {
+            row.cells.remove("time");
+            row.cells.retain(|_, v| !v.is_empty());
+        }
+        assert_eq!(from_report, logged, "dry run: {dry_run}\n{out}");
+        assert_eq!(from_report.len(), 3, "{from_report:?}");
+    }
+}

@@ -157,6 +157,17 @@ impl Osarchiver {
             args.push(OsString::from("--log-file"));
             args.push(log.clone().into_os_string());
         }
+        // The JSON report, which `Output::summary` reads, in a directory of its own (tests
+        // look at what a run leaves in `dir`). Not when the test asks for one itself.
+        let report_dir = TempDir::new().expect("a temporary directory for the report");
+        let report = report_dir.path().join("report.json");
+        if !args
+            .iter()
+            .any(|a| a == "--report" || a == "--check-config")
+        {
+            args.push(OsString::from("--report"));
+            args.push(report.clone().into_os_string());
+        }
         let command_line = std::iter::once(OsStr::new(BINARY))
             .chain(args.iter().map(OsString::as_os_str))
             .map(|a| a.to_string_lossy().into_owned())
@@ -204,6 +215,8 @@ impl Osarchiver {
             timeout: self.timeout,
             log,
             dir: self.dir,
+            report,
+            report_dir,
         }
     }
 }
@@ -218,6 +231,8 @@ pub struct Running {
     timeout: Duration,
     log: PathBuf,
     dir: TempDir,
+    report: PathBuf,
+    report_dir: TempDir,
 }
 
 impl Running {
@@ -284,6 +299,10 @@ impl Running {
             stderr: self.stderr.join().unwrap_or_default(),
             elapsed: self.started.elapsed(),
             dir: self.dir,
+            report: std::fs::read_to_string(&self.report)
+                .ok()
+                .and_then(|text| serde_json::from_str(&text).ok()),
+            _report_dir: self.report_dir,
         };
         if timed_out {
             panic!("osarchiver ran longer than {:?}\n{output}", self.timeout);
@@ -312,6 +331,9 @@ pub struct Output {
     pub elapsed: Duration,
     /// The run's temporary directory (see [`Osarchiver::dir`]), removed when this is dropped.
     pub dir: TempDir,
+    /// The run's `--report` JSON, when the harness asked for it and the run wrote it.
+    pub report: Option<serde_json::Value>,
+    _report_dir: TempDir,
 }
 
 impl fmt::Display for Output {

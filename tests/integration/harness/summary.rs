@@ -29,6 +29,68 @@ impl TableRow {
     }
 }
 
+/// The rows of a `--report` JSON, cells named as the logged summary's columns (`read`,
+/// `archived` as `dst=N ...`, `deleted`, `blocked`, `conflicts`, `changed`, `errors` as a count
+/// or `skipped: why`; in a dry run `eligible`, `would archive`, `would delete`).
+fn report_rows(report: &serde_json::Value) -> Vec<(String, TableRow)> {
+    let dry_run = report["dry_run"].as_bool().unwrap_or(false);
+    let tables = report["tables"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no tables in the report {report}"));
+    tables
+        .iter()
+        .map(|t| {
+            let num = |k: &str| t[k].as_u64().unwrap_or_else(|| panic!("no {k} in {t}"));
+            let archived = match t["archived"].as_array() {
+                Some(a) if !a.is_empty() => a
+                    .iter()
+                    .map(|d| format!("{}={}", d["destination"].as_str().unwrap_or(""), d["rows"]))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => "-".to_string(),
+            };
+            let errors = match t["skipped"].as_str() {
+                Some(why) => format!("skipped: {why}"),
+                None => t["errors"].as_array().map_or(0, Vec::len).to_string(),
+            };
+            let mut cells: BTreeMap<String, String> = BTreeMap::new();
+            let mut put = |k: &str, v: String| {
+                cells.insert(k.to_string(), v);
+            };
+            put(
+                "table",
+                format!(
+                    "{}.{}",
+                    t["database"].as_str().unwrap_or(""),
+                    t["table"].as_str().unwrap_or("")
+                ),
+            );
+            put(
+                "source",
+                format!(
+                    "{}/{}",
+                    t["archiver"].as_str().unwrap_or(""),
+                    t["source"].as_str().unwrap_or("")
+                ),
+            );
+            put("errors", errors);
+            if dry_run {
+                put("eligible", num("read").to_string());
+                put("would archive", archived);
+                put("would delete", num("deleted").to_string());
+            } else {
+                put("read", num("read").to_string());
+                put("archived", archived);
+                put("deleted", num("deleted").to_string());
+                put("blocked", num("blocked").to_string());
+                put("conflicts", num("conflicts").to_string());
+                put("changed", num("changed").to_string());
+            }
+            (cells["table"].clone(), TableRow { cells })
+        })
+        .collect()
+}
+
 fn split_cells(line: &str) -> Vec<String> {
     line.split("  ")
         .map(str::trim)
@@ -38,8 +100,18 @@ fn split_cells(line: &str) -> Vec<String> {
 }
 
 impl Output {
-    /// The summary rows by table (`db.table`), in order; panics when there is no summary.
+    /// The rows by table (`db.table`), in order, from the run's `--report` JSON when it wrote
+    /// one (the harness asks for it), else from the summary table it logged; panics when there
+    /// is neither. The cells are named as the summary's columns.
     pub fn summary(&self) -> Vec<(String, TableRow)> {
+        match &self.report {
+            Some(report) => report_rows(report),
+            None => self.logged_summary(),
+        }
+    }
+
+    /// The summary table the run logged at its end.
+    pub fn logged_summary(&self) -> Vec<(String, TableRow)> {
         let lines: Vec<&str> = self.stdout.lines().collect();
         let Some((start, offset)) = lines.iter().enumerate().rev().find_map(|(i, l)| {
             let at = l.find("source  ")?;
