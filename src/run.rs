@@ -137,6 +137,12 @@ pub fn run(args: Args) -> Outcome {
         ) {
             tracing::warn!("cannot watch SIGINT/SIGTERM: {e}");
         }
+        watch_stop_grace(
+            options.stop.clone(),
+            args.report.clone(),
+            early.clone(),
+            started,
+        );
         crate::archiver::run(&loaded.config, &options).await
     });
     if let Some(why) = options.stop.reason() {
@@ -162,6 +168,38 @@ pub fn run(args: Args) -> Outcome {
     // Do not wait for tasks still parked (a signal watcher, a timer).
     runtime.shutdown_timeout(Duration::from_millis(100));
     outcome
+}
+
+/// How long a run asked to stop (a signal, the time budget) may take to finish its current
+/// batch before it is stopped at once: a statement the server never answers must not keep a
+/// stopped run alive.
+pub const STOP_GRACE: Duration = Duration::from_secs(60);
+
+/// Once a stop is requested, waits [`STOP_GRACE`]; if the run is still going then, stops the
+/// process at once with exit code 4, as a second signal does (the server rolls back what was
+/// not committed; a batch is deleted only once written).
+fn watch_stop_grace(stop: Stop, report_path: Option<PathBuf>, early: RunReport, started: Instant) {
+    tokio::spawn(async move {
+        stop.requested().await;
+        tokio::time::sleep(STOP_GRACE).await;
+        let why = stop.reason().map_or("stopped", |r| r.describe());
+        tracing::error!(
+            "{why}, and the current batch has not finished within {}s: stopping at once; rows of unfinished batches stay in the source (exit code 4)",
+            STOP_GRACE.as_secs()
+        );
+        let mut aborted = early;
+        aborted.interrupted = Some(format!(
+            "{why}; stopped at once after {}s without the current batch finishing; per-table counts are not known",
+            STOP_GRACE.as_secs()
+        ));
+        write_report(
+            report_path.as_deref(),
+            &aborted,
+            Outcome::Interrupted,
+            started,
+        );
+        std::process::exit(i32::from(Outcome::Interrupted.code()));
+    });
 }
 
 /// Installs the SIGINT/SIGTERM handlers: the first signal asks the run to stop after the current

@@ -69,6 +69,19 @@ impl Stop {
         self.reason().is_some()
     }
 
+    /// Waits until a stop is requested.
+    pub async fn requested(&self) {
+        loop {
+            let notified = self.0.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.is_requested() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
     /// Sleeps for `d`, or less when a stop is requested meanwhile; `false` when stopped.
     pub async fn sleep(&self, d: Duration) -> bool {
         let notified = self.0.notify.notified();

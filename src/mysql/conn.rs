@@ -255,7 +255,33 @@ pub async fn set_foreign_key_checks(conn: &mut Conn, on: bool) -> mysql_async::R
     conn.query_drop(sql).await
 }
 
+/// The longest a connection may take to open and be set up: a server (or a proxy, or a
+/// firewall) that accepts the TCP connection and never answers must not hang a cron job. A
+/// timeout is a transient error: [`super::retry::with_retry`] tries again, a bounded number of
+/// times.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
 async fn open(
+    opts: &Opts,
+    target: &str,
+    foreign_key_checks: Option<bool>,
+) -> Result<Conn, ConnectError> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, open_now(opts, target, foreign_key_checks)).await {
+        Ok(result) => result,
+        Err(_) => Err(ConnectError::Connect {
+            target: target.to_owned(),
+            source: mysql_async::Error::Io(mysql_async::IoError::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "no answer within {}s (connect timeout)",
+                    CONNECT_TIMEOUT.as_secs()
+                ),
+            ))),
+        }),
+    }
+}
+
+async fn open_now(
     opts: &Opts,
     target: &str,
     foreign_key_checks: Option<bool>,

@@ -8,6 +8,7 @@
 //! its counts (faults injected, rows checked, rows lost).
 
 mod disk_full;
+mod hangs;
 mod killed;
 mod lock_wait;
 mod restart;
