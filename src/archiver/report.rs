@@ -284,10 +284,11 @@ impl RunReport {
             failed.to_string(),
             format!(
                 "{:.1}s",
+                // From 0.0: the sum of nothing is -0.0, which prints as "-0.0s".
                 self.tables
                     .iter()
                     .map(|t| t.elapsed.as_secs_f64())
-                    .sum::<f64>()
+                    .fold(0.0, |a, b| a + b)
             ),
         ]);
         let mut width = head.map(str::len);

@@ -24,6 +24,13 @@ pub enum ConfigError {
     #[error("section [{section}] does not exist")]
     NoSection { section: String },
 
+    /// Not one `[archiver:NAME]` section: the run would do nothing and say all is well.
+    #[error(
+        "no [archiver:NAME] section: nothing would be archived{}",
+        unknown_hint(unknown)
+    )]
+    NoArchiver { unknown: Vec<String> },
+
     /// A bad value, a failed interpolation, a missing required key, a reference to a missing section.
     #[error("section [{section}], key '{key}': {message}")]
     Value {
@@ -31,6 +38,18 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
+}
+
+/// ` (unknown sections: [a], [b]; a misspelt [archiver:NAME]?)`, or nothing.
+fn unknown_hint(unknown: &[String]) -> String {
+    if unknown.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = unknown.iter().map(|s| format!("[{s}]")).collect();
+    format!(
+        " (unknown sections: {}; a misspelt [archiver:NAME]?)",
+        list.join(", ")
+    )
 }
 
 impl ConfigError {

@@ -187,7 +187,34 @@ impl Reader<'_> {
 }
 
 /// Resolves a parsed file into the plan of a run.
+///
+/// When the file has an error, the unknown sections are logged before it is returned: a
+/// misspelt section name (`[archivers:nova]`) is often the cause of the error reported.
 pub fn resolve(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, ConfigError> {
+    let result = resolve_all(ini, path, clock);
+    if result.is_err() {
+        for warning in unknown_sections(ini) {
+            tracing::warn!("{warning}");
+        }
+    }
+    result
+}
+
+/// The warnings for sections no definition reads.
+fn unknown_sections(ini: &Ini) -> Vec<String> {
+    ini.sections()
+        .iter()
+        .filter(|section| Scopes::of_section(ini, &section.name).is_none())
+        .map(|section| {
+            format!(
+                "[{}]: unknown section (expected archiver:, src:, dst: or remote_store:) is ignored",
+                section.name
+            )
+        })
+        .collect()
+}
+
+fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, ConfigError> {
     let mut warnings = Vec::new();
     check_keys(ini, &mut warnings);
 
@@ -257,6 +284,22 @@ pub fn resolve(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
             sources,
             destinations,
         });
+    }
+    if archivers.is_empty() && disabled.is_empty() {
+        return Err(ConfigError::NoArchiver {
+            unknown: ini
+                .sections()
+                .iter()
+                .filter(|section| Scopes::of_section(ini, &section.name).is_none())
+                .map(|section| section.name.clone())
+                .collect(),
+        });
+    }
+    if archivers.is_empty() {
+        warnings.push(format!(
+            "every archiver is disabled (enable = false): {}; nothing will be archived",
+            disabled.join(", ")
+        ));
     }
     Ok(Loaded {
         config: Config {

@@ -434,3 +434,43 @@ fn keys_of_another_backend_are_warnings() {
         "{out}"
     );
 }
+
+/// A file that would do nothing (empty, or whose archiver section is misspelt) is an error,
+/// not a run that says every eligible row was handled; the misspelt section is named, even
+/// beside another error. Archivers all disabled on purpose are a warning and exit 0.
+#[test]
+fn a_configuration_that_does_nothing_is_an_error() {
+    for (text, names) in [
+        ("", vec!["no [archiver:NAME] section"]),
+        (
+            "# only a comment\n[DEFAULT]\nretention = 1 MONTH\n",
+            vec!["no [archiver:NAME] section"],
+        ),
+        (
+            "[archivers:nova]\nsrc = nova\n[src:nova]\nhost = db\n",
+            vec!["no [archiver:NAME] section", "[archivers:nova]"],
+        ),
+    ] {
+        for dry_run in [false, true] {
+            let mut cmd = Osarchiver::new().config_text(text);
+            if dry_run {
+                cmd = cmd.arg("--dry-run");
+            }
+            assert_config_error(&cmd.run(), &names);
+        }
+    }
+    // A typo in a section name beside another error: the typo is still named.
+    let out = Osarchiver::new()
+        .config_text("[archiver:a]\nsrc = x\n[srcs:x]\nhost = db\n")
+        .arg("--check-config")
+        .run();
+    out.assert_code(2)
+        .output_contains("[srcs:x]: unknown section")
+        .output_contains("refers to [src:x], which does not exist");
+    let out = Osarchiver::new()
+        .config_text("[archiver:a]\nenable = false\nsrc = x\n")
+        .arg("--check-config")
+        .run();
+    out.assert_code(0)
+        .output_contains("every archiver is disabled (enable = false): a");
+}
