@@ -160,3 +160,43 @@ fn a_dry_run_writes_nothing() {
     f.finish(t).unwrap();
     assert!(!dir.exists());
 }
+
+#[tokio::test]
+async fn packing_waits_for_the_packing_lock_of_its_run_only() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("out");
+    let limits = Limits::default();
+    let mut f = FileDest::open(
+        &cfg(&dir, ArchiveFormat::Tar),
+        "s",
+        &clock(),
+        false,
+        &limits,
+    )
+    .unwrap();
+    let p = plan();
+    let mut t = f.prepare(&p, false).unwrap();
+    f.write(&mut t, &p, &batch(0..2)).unwrap();
+    // Another run packing: this one's lock is free, its limits are its own.
+    let other = Limits::default();
+    let other_packing = other.packing.lock().unwrap();
+    // This run packing another table: the packing waits.
+    let held = limits.packing.lock().unwrap();
+    let packing = f.finish(t).unwrap().expect("tar files are packed");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!dir.join("nova.instances.csv.tar").exists());
+    assert!(dir.join("nova.instances.csv").exists());
+    drop(held);
+    let packed = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !dir.join("nova.instances.sql.tar").exists() && std::time::Instant::now() < packed {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        dir.join("nova.instances.sql.tar").exists(),
+        "packed while another run holds its own lock"
+    );
+    drop(other_packing);
+    assert!(packing.wait().await.is_empty());
+    assert!(dir.join("nova.instances.csv.tar").exists());
+    assert!(!dir.join("nova.instances.csv").exists());
+}
