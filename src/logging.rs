@@ -7,13 +7,16 @@ use tracing_subscriber::fmt::time::ChronoLocal;
 use tracing_subscriber::fmt::writer::MakeWriterExt;
 
 use crate::cli::LogLevel;
+use crate::progress::{LogStdout, Progress};
 
-/// Installs the global subscriber. Fails only when the log file cannot be opened.
-pub fn init(level: LogLevel, log_file: Option<&Path>) -> std::io::Result<()> {
+/// Installs the global subscriber, writing to stdout through `progress`. Fails only when the
+/// log file cannot be opened.
+pub fn init(level: LogLevel, log_file: Option<&Path>, progress: &Progress) -> std::io::Result<()> {
     let level = level.as_tracing();
     let timer = ChronoLocal::new("%Y-%m-%d %H:%M:%S%.3f".to_string());
     // Through the progress module, so log lines never cut through a progress bar.
-    let stdout = (|| crate::progress::LogStdout).with_max_level(level);
+    let progress = progress.clone();
+    let stdout = (move || LogStdout(progress.clone())).with_max_level(level);
     let builder = tracing_subscriber::fmt()
         .with_timer(timer)
         .with_target(false)

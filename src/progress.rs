@@ -2,38 +2,64 @@
 //! rate and an estimate of the eligible rows from the optimizer's statistics; log lines are
 //! printed above the bars, never through them. Not on a terminal (cron), there are no bars: the
 //! pipeline logs a plain progress line every ten seconds instead.
+//!
+//! [`Progress`] is created once per run ([`crate::run`]) and handed to the log writer
+//! ([`LogStdout`]) and to the pipeline; clones share the same bars.
 
 use std::io::{IsTerminal, Write};
-use std::sync::OnceLock;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-static BARS: OnceLock<MultiProgress> = OnceLock::new();
+/// The run's progress bars, if shown.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    bars: Option<MultiProgress>,
+}
 
-/// Turns the bars on when both stdout (the log) and stderr (the bars) are terminals.
-pub fn init() {
-    if std::io::stderr().is_terminal() && std::io::stdout().is_terminal() {
-        let _ = BARS.set(MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+impl Progress {
+    /// Bars when both stdout (the log) and stderr (the bars) are terminals; none otherwise.
+    pub fn detect() -> Progress {
+        if std::io::stderr().is_terminal() && std::io::stdout().is_terminal() {
+            Progress::on(ProgressDrawTarget::stderr())
+        } else {
+            Progress::default()
+        }
     }
-}
 
-/// Whether bars are shown.
-pub fn enabled() -> bool {
-    BARS.get().is_some()
-}
+    /// Bars drawn to `target`.
+    pub fn on(target: ProgressDrawTarget) -> Progress {
+        Progress {
+            bars: Some(MultiProgress::with_draw_target(target)),
+        }
+    }
 
-/// A bar for one table, `estimate` eligible rows expected (0: unknown); `None` without a terminal.
-pub fn table_bar(name: &str, estimate: u64) -> Option<ProgressBar> {
-    let multi = BARS.get()?;
-    let bar = multi.add(ProgressBar::new(estimate.max(1)));
-    let style = ProgressStyle::with_template(
-        "{prefix:.bold} [{bar:30}] {pos}/~{len} rows {per_sec} eta {eta} {msg}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar())
-    .progress_chars("=> ");
-    bar.set_style(style);
-    bar.set_prefix(name.to_string());
-    Some(bar)
+    /// Whether bars are shown.
+    pub fn enabled(&self) -> bool {
+        self.bars.is_some()
+    }
+
+    /// A bar for one table, `estimate` eligible rows expected (0: unknown); `None` without bars.
+    pub fn table_bar(&self, name: &str, estimate: u64) -> Option<ProgressBar> {
+        let multi = self.bars.as_ref()?;
+        let bar = multi.add(ProgressBar::new(estimate.max(1)));
+        let style = ProgressStyle::with_template(
+            "{prefix:.bold} [{bar:30}] {pos}/~{len} rows {per_sec} eta {eta} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_prefix(name.to_string());
+        Some(bar)
+    }
+
+    /// Writes log output without breaking the bars: they are hidden while it is printed.
+    pub fn write_log(&self, buf: &[u8]) -> std::io::Result<()> {
+        let write = || std::io::stdout().lock().write_all(buf);
+        match &self.bars {
+            Some(multi) => multi.suspend(write),
+            None => write(),
+        }
+    }
 }
 
 /// Ends a table's bar, leaving its last state on screen.
@@ -44,25 +70,37 @@ pub fn finish(bar: Option<ProgressBar>, message: &str) {
     }
 }
 
-/// Writes log output without breaking the bars: they are hidden while it is printed.
-pub fn write_log(buf: &[u8]) -> std::io::Result<()> {
-    let write = || std::io::stdout().lock().write_all(buf);
-    match BARS.get() {
-        Some(multi) => multi.suspend(write),
-        None => write(),
-    }
-}
-
-/// The log's stdout writer, going through [`write_log`].
-pub struct LogStdout;
+/// The log's stdout writer, going through [`Progress::write_log`].
+pub struct LogStdout(pub Progress);
 
 impl Write for LogStdout {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        write_log(buf)?;
+        self.0.write_log(buf)?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         std::io::stdout().flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_only_when_asked_and_clones_share_them() {
+        let none = Progress::default();
+        assert!(!none.enabled());
+        assert!(none.table_bar("db.t", 10).is_none());
+        let shown = Progress::on(ProgressDrawTarget::hidden());
+        assert!(shown.enabled());
+        let bar = shown.clone().table_bar("db.t", 0).expect("a bar");
+        assert_eq!(
+            bar.length(),
+            Some(1),
+            "an unknown estimate is not a zero length"
+        );
+        finish(Some(bar), "done");
     }
 }

@@ -13,7 +13,9 @@ use crate::archiver::report::{write_json, RunReport};
 use crate::archiver::RunOptions;
 use crate::cli::Args;
 use crate::config::{self, RunClock};
+use crate::destination::limits::Limits;
 use crate::exit::Outcome;
+use crate::progress::Progress;
 use crate::stop::{Stop, StopReason};
 
 /// Entry point of the binary.
@@ -59,7 +61,8 @@ fn write_report(
 /// Runs with parsed arguments.
 pub fn run(args: Args) -> Outcome {
     let started = Instant::now();
-    if let Err(e) = crate::logging::init(args.level(), args.log_file.as_deref()) {
+    let progress = Progress::detect();
+    if let Err(e) = crate::logging::init(args.level(), args.log_file.as_deref(), &progress) {
         eprintln!(
             "error: cannot open log file {}: {e}",
             args.log_file
@@ -116,6 +119,8 @@ pub fn run(args: Args) -> Outcome {
         started,
         stop: Stop::new(),
         config_path: loaded.config.path.clone(),
+        limits: Limits::default(),
+        progress,
     };
     tracing::info!(
         "osarchiver {} starting: config {}, {} archiver(s){}{}",
@@ -127,7 +132,6 @@ pub fn run(args: Args) -> Outcome {
             .map(|d| format!(", --max-runtime {:.0}s", d.as_secs_f64()))
             .unwrap_or_default()
     );
-    crate::progress::init();
     let mut report = runtime.block_on(async {
         if let Err(e) = watch_signals(
             options.stop.clone(),

@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
+use crate::destination::limits::Limits;
+use crate::progress::Progress;
 use crate::stop::Stop;
 
 use report::RunReport;
@@ -28,6 +30,10 @@ pub struct RunOptions {
     pub stop: Stop,
     /// The configuration file, whose path names the locks.
     pub config_path: PathBuf,
+    /// The run's bounds on the destinations' background jobs (packing, uploads).
+    pub limits: Limits,
+    /// The progress bars (none when not on a terminal).
+    pub progress: Progress,
 }
 
 /// Runs every enabled archiver of `config`, in file order.

@@ -18,6 +18,7 @@ use crate::mysql::conn::Db;
 use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::literal::literal;
 use crate::mysql::retry::with_retry;
+use crate::progress::Progress;
 use crate::source::batch::Batch;
 use crate::source::delete::{blocked_report, delete_rows};
 use crate::source::plan::TablePlan;
@@ -47,6 +48,8 @@ pub struct Stages<'a> {
     pub stop: &'a Stop,
     /// Asked by the deleter before each delete chunk.
     pub throttle: &'a mut Throttle,
+    /// Where the table's bar goes (if bars are shown).
+    pub progress: &'a Progress,
 }
 
 /// Runs the three stages to the end of the table or the first failure; counts go into `r`.
@@ -60,16 +63,17 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
         targets,
         stop,
         throttle,
+        progress,
     } = stages;
     let name = qualified(&plan.db, &plan.table);
     let paused_before = throttle.paused();
-    let periodic = !crate::progress::enabled() && !source.progress_interval.is_zero();
-    let estimate = if crate::progress::enabled() || periodic {
+    let periodic = !progress.enabled() && !source.progress_interval.is_zero();
+    let estimate = if progress.enabled() || periodic {
         estimate_rows(reader_db, plan, &source.where_clause).await
     } else {
         0
     };
-    let bar = crate::progress::table_bar(&name, estimate);
+    let bar = progress.table_bar(&name, estimate);
     let started = Instant::now();
     let (to_writer, from_reader) = mpsc::channel::<Batch>(1);
     let (to_deleter, from_writer) = mpsc::channel::<Written>(1);

@@ -11,6 +11,7 @@ use crate::mysql::conn::Db;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
+use crate::progress::Progress;
 use crate::source::plan::{choose_databases, plan_database, TablePlan};
 use crate::stop::{Stop, StopReason};
 use crate::throttle::Throttle;
@@ -35,6 +36,8 @@ pub(super) struct SourceRun<'a> {
     /// Files being packed in the background: database, table, destination, job.
     pub packing: Vec<(String, String, String, Packing)>,
     pub stop: Stop,
+    /// The run's progress bars.
+    pub progress: Progress,
     pub throttle: Throttle,
     /// The database lock (none in a dry run), checked between tables.
     pub db_lock: Option<DbLock>,
@@ -196,7 +199,7 @@ impl<'a> SourceRun<'a> {
         let mut dests: Vec<Dest> = Vec::new();
         if source.archive_data {
             for d in &archiver.destinations {
-                match Dest::open(d, &mut src, &source.name, clock, dry_run).await {
+                match Dest::open(d, &mut src, &source.name, clock, dry_run, &options.limits).await {
                     Ok(dest) => dests.push(dest),
                     Err(e) => {
                         report.error(format!("{label}: destination {}: {e}", d.name()));
@@ -219,6 +222,7 @@ impl<'a> SourceRun<'a> {
             dest_names,
             packing: Vec::new(),
             stop: options.stop.clone(),
+            progress: options.progress.clone(),
             throttle: Throttle::new(&source.throttle, &source.conn, options.stop.clone()),
             db_lock: None,
             fks: Vec::new(),

@@ -89,6 +89,7 @@ impl SourceRun<'_> {
                                 targets: &mut targets,
                                 stop: &self.stop,
                                 throttle: &mut self.throttle,
+                                progress: &self.progress,
                             },
                             r,
                         )

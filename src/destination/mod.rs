@@ -5,9 +5,11 @@
 //!
 //! [`Dest`] and [`Target`] put them behind one interface for the pipeline: open once per
 //! source, `prepare` per table, `write` per batch (durable when it returns), `finish` per table.
+//! What their background jobs share in a run is bounded by [`limits::Limits`].
 
 pub mod db;
 pub mod file;
+pub mod limits;
 pub mod remote;
 
 use crate::config::{Destination, Retry, RunClock};
@@ -32,20 +34,21 @@ pub enum Target {
 
 impl Dest {
     /// Opens a destination for one source (`source` is that source's session; `clock` the
-    /// run's start, for the files' headers).
+    /// run's start, for the files' headers; `limits` the run's bounds on background jobs).
     pub async fn open(
         cfg: &Destination,
         source: &mut Db,
         source_name: &str,
         clock: &RunClock,
         dry_run: bool,
+        limits: &limits::Limits,
     ) -> Result<Dest, String> {
         match cfg {
             Destination::Db(c) => db::ArchiveDb::open(c, source)
                 .await
                 .map(Dest::Db)
                 .map_err(|e| e.to_string()),
-            Destination::File(c) => file::FileDest::open(c, source_name, clock, dry_run)
+            Destination::File(c) => file::FileDest::open(c, source_name, clock, dry_run, limits)
                 .map(Dest::File)
                 .map_err(|e| e.to_string()),
         }

@@ -6,7 +6,8 @@
 //!
 //! Uploads are blocking calls: they run in the file destination's background job (after
 //! packing), so a table's upload overlaps with archiving the next table; at most
-//! [`MAX_TABLE_UPLOADS`] tables upload at once ([`slots`]). [`Remote::upload`]
+//! [`MAX_TABLE_UPLOADS`](super::limits::MAX_TABLE_UPLOADS) tables upload at once ([`slots`],
+//! held in the run's [`Limits`](super::limits::Limits)). [`Remote::upload`]
 //! retries with a doubling backoff; an upload that fails for good is an error of its table.
 //! Objects are named `<file_name_prefix>/<date>/<file name>` ([`object_name`]).
 
@@ -20,12 +21,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::config::{RemoteBackend, RemoteStore as StoreConfig};
-
-/// How many tables' files may be uploading at once, in the whole run.
-pub const MAX_TABLE_UPLOADS: usize = 4;
-
-/// The places of [`MAX_TABLE_UPLOADS`].
-pub static UPLOADS: slots::Slots = slots::Slots::new(MAX_TABLE_UPLOADS);
 
 /// What a store confirmed about an uploaded object.
 #[derive(Debug, Clone, PartialEq, Eq)]

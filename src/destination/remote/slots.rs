@@ -19,7 +19,7 @@ pub struct Slot<'a> {
 }
 
 impl Slots {
-    pub const fn new(max: usize) -> Slots {
+    pub fn new(max: usize) -> Slots {
         Slots {
             max,
             used: Mutex::new(0),
@@ -50,28 +50,30 @@ impl Drop for Slot<'_> {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
     use std::time::Duration;
 
     #[test]
     fn no_more_than_max_hold_a_slot_at_once() {
-        static SLOTS: Slots = Slots::new(3);
-        static NOW: AtomicUsize = AtomicUsize::new(0);
-        static MOST: AtomicUsize = AtomicUsize::new(0);
+        let slots = Arc::new(Slots::new(3));
+        let now = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
         let threads: Vec<_> = (0..12)
             .map(|_| {
-                std::thread::spawn(|| {
-                    let _slot = SLOTS.take();
-                    let n = NOW.fetch_add(1, Ordering::SeqCst) + 1;
-                    MOST.fetch_max(n, Ordering::SeqCst);
+                let (slots, now, most) = (slots.clone(), now.clone(), most.clone());
+                std::thread::spawn(move || {
+                    let _slot = slots.take();
+                    let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(n, Ordering::SeqCst);
                     std::thread::sleep(Duration::from_millis(20));
-                    NOW.fetch_sub(1, Ordering::SeqCst);
+                    now.fetch_sub(1, Ordering::SeqCst);
                 })
             })
             .collect();
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(MOST.load(Ordering::SeqCst), 3);
-        assert_eq!(*SLOTS.used.lock().unwrap(), 0);
+        assert_eq!(most.load(Ordering::SeqCst), 3);
+        assert_eq!(*slots.used.lock().unwrap(), 0);
     }
 }

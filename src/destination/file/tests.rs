@@ -1,0 +1,204 @@
+//! Unit tests of the file destination as the pipeline uses it: open, prepare, write, finish.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::super::limits::Limits;
+use super::super::WriteOutcome;
+use super::*;
+use crate::config::ArchiveFormat;
+use crate::config::{RemoteBackend, RemoteStore};
+use crate::source::batch::Batch;
+use mysql_async::consts::ColumnType;
+use mysql_async::{Column, Value};
+
+fn cfg(dir: &Path, archive: ArchiveFormat) -> FileDestination {
+    FileDestination {
+        name: "f".into(),
+        directory: dir.to_path_buf(),
+        formats: vec![FileFormat::Csv, FileFormat::Sql],
+        archive_format: archive,
+        remote_stores: vec![],
+    }
+}
+
+/// A destination writing tar archives of CSV and SQL files in `dir`.
+pub(super) fn open(dir: &Path) -> FileDest {
+    FileDest::open(
+        &cfg(dir, ArchiveFormat::Tar),
+        "s",
+        &clock(),
+        false,
+        &Limits::default(),
+    )
+    .unwrap()
+}
+
+fn clock() -> RunClock {
+    RunClock {
+        now: "2026-11-21 03:00:00".into(),
+        date: "2026-11-21_04:00:00".into(),
+    }
+}
+
+fn plan() -> TablePlan {
+    TablePlan {
+        db: "nova".into(),
+        table: "instances".into(),
+        columns: vec!["id".into(), "name".into()],
+        column_types: vec!["int(11)".into(), "varchar(10)".into()],
+        key: vec!["id".into()],
+        key_pos: vec![0],
+        index: "PRIMARY".into(),
+        referenced_by: vec![],
+        in_cycle: false,
+        column_charsets: vec![],
+    }
+}
+
+fn batch(ids: std::ops::Range<i64>) -> Batch {
+    Batch {
+        columns: Arc::from(vec![
+            Column::new(ColumnType::MYSQL_TYPE_LONG).with_character_set(63),
+            Column::new(ColumnType::MYSQL_TYPE_VAR_STRING).with_character_set(45),
+        ]),
+        rows: ids
+            .map(|i| vec![Value::Int(i), Value::Bytes(format!("n{i}").into_bytes())])
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_remote_store_with_bad_options_is_refused_before_anything_happens() {
+    let d = tempfile::tempdir().unwrap();
+    let mut c = cfg(&d.path().join("out"), ArchiveFormat::Tar);
+    c.remote_stores.push(RemoteStore {
+        name: "swift".into(),
+        backend: RemoteBackend::Swift,
+        container: "c".into(),
+        file_name_prefix: None,
+        delete_after_upload: false,
+        upload_attempts: 1,
+        upload_backoff: std::time::Duration::ZERO,
+        options: vec![],
+    });
+    let e = FileDest::open(&c, "s", &clock(), false, &Limits::default())
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("opt_os_auth_url is required"), "{e}");
+    assert!(!d.path().join("out").exists());
+}
+
+#[tokio::test]
+async fn files_come_with_the_first_batch_and_are_packed_at_finish() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("a/b");
+    let mut f = FileDest::open(
+        &cfg(&dir, ArchiveFormat::Tar),
+        "s",
+        &clock(),
+        false,
+        &Limits::default(),
+    )
+    .unwrap();
+    let p = plan();
+    let mut t = f.prepare(&p, false).unwrap();
+    assert!(!dir.exists(), "nothing before the first batch");
+    let out = f.write(&mut t, &p, &batch(0..0)).unwrap();
+    assert_eq!(out.archived, 0);
+    assert!(!dir.exists(), "nothing for an empty batch");
+    let out = f.write(&mut t, &p, &batch(0..3)).unwrap();
+    assert_eq!(
+        out,
+        WriteOutcome {
+            archived: 3,
+            ..Default::default()
+        }
+    );
+    f.write(&mut t, &p, &batch(3..5)).unwrap();
+    let plain = std::fs::read_to_string(dir.join("nova.instances.sql")).unwrap();
+    assert!(plain.starts_with("-- osarchiver "));
+    assert!(plain.contains("-- run started: 2026-11-21 03:00:00 UTC\n"));
+    assert_eq!(plain.matches("INSERT INTO `nova`.`instances`").count(), 2);
+    let csv = std::fs::read_to_string(dir.join("nova.instances.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 6);
+    let packing = f.finish(t).unwrap().expect("tar files are packed");
+    assert!(packing.wait().await.is_empty());
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["nova.instances.csv.tar", "nova.instances.sql.tar"]);
+
+    // The same table again (another source): numbered, nothing overwritten.
+    let mut t = f.prepare(&p, false).unwrap();
+    f.write(&mut t, &p, &batch(0..1)).unwrap();
+    let packing = f.finish(t).unwrap().expect("tar files are packed");
+    assert!(packing.wait().await.is_empty());
+    assert!(dir.join("nova.instances.1.sql.tar").exists());
+    // A table without rows: no file.
+    let t = f.prepare(&p, false).unwrap();
+    assert!(f.finish(t).unwrap().is_none());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 4);
+}
+
+#[test]
+fn a_dry_run_writes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("out");
+    let mut f = FileDest::open(
+        &cfg(&dir, ArchiveFormat::Zst),
+        "s",
+        &clock(),
+        true,
+        &Limits::default(),
+    )
+    .unwrap();
+    let p = plan();
+    let mut t = f.prepare(&p, true).unwrap();
+    assert_eq!(f.write(&mut t, &p, &batch(0..3)).unwrap().archived, 0);
+    f.finish(t).unwrap();
+    assert!(!dir.exists());
+}
+
+#[tokio::test]
+async fn packing_waits_for_the_packing_lock_of_its_run_only() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("out");
+    let limits = Limits::default();
+    let mut f = FileDest::open(
+        &cfg(&dir, ArchiveFormat::Tar),
+        "s",
+        &clock(),
+        false,
+        &limits,
+    )
+    .unwrap();
+    let p = plan();
+    let mut t = f.prepare(&p, false).unwrap();
+    f.write(&mut t, &p, &batch(0..2)).unwrap();
+    // Another run packing: this one's lock is free, its limits are its own.
+    let other = Limits::default();
+    let other_packing = other.packing.lock().unwrap();
+    // This run packing another table: the packing waits.
+    let held = limits.packing.lock().unwrap();
+    let packing = f.finish(t).unwrap().expect("tar files are packed");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!dir.join("nova.instances.csv.tar").exists());
+    assert!(dir.join("nova.instances.csv").exists());
+    drop(held);
+    let packed = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !dir.join("nova.instances.sql.tar").exists() && std::time::Instant::now() < packed {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        dir.join("nova.instances.sql.tar").exists(),
+        "packed while another run holds its own lock"
+    );
+    drop(other_packing);
+    assert!(packing.wait().await.is_empty());
+    assert!(dir.join("nova.instances.csv.tar").exists());
+    assert!(!dir.join("nova.instances.csv").exists());
+}

@@ -1,0 +1,174 @@
+//! Writing a table's rows: its files are opened with its first batch (never before: a table
+//! without eligible rows gets no file), and each batch is written to every one of them and made
+//! durable before [`FileDest::write`] returns.
+
+use std::fs;
+use std::io::{self, Write};
+
+use crate::config::{ArchiveFormat, FileFormat};
+use crate::mysql::ident::qualified;
+use crate::source::batch::Batch;
+use crate::source::plan::TablePlan;
+
+use super::super::WriteOutcome;
+use super::csv::CsvWriter;
+use super::naming::{self, FileNames};
+use super::sink::{sync_dir, Compression, Sink};
+use super::sql::{self, SqlWriter};
+use super::{FileDest, FileError, FileTarget};
+
+/// One file of a table.
+pub(super) struct TableFile {
+    pub(super) names: FileNames,
+    pub(super) sink: Sink,
+    pub(super) writer: FormatWriter,
+    /// Whether the beginning of the file (CSV header, SQL comment and session) is written.
+    started: bool,
+}
+
+pub(super) enum FormatWriter {
+    Csv(CsvWriter),
+    Sql(SqlWriter),
+}
+
+impl FileDest {
+    /// Creates the directory (once) and the table's files.
+    fn start(&mut self, t: &mut FileTarget) -> Result<(), FileError> {
+        self.ensure_directory()?;
+        let stem = naming::stem(&t.db, &t.table);
+        let claimed = naming::claim(&self.directory, &stem, &self.formats, self.archive)
+            .map_err(|e| self.io("cannot create the files", e))?;
+        let compression = match self.archive {
+            ArchiveFormat::Gz => Compression::Gzip,
+            ArchiveFormat::Zst => Compression::Zstd,
+            _ => Compression::None,
+        };
+        let mut claimed = claimed.into_iter();
+        for &format in &self.formats {
+            let Some((names, file)) = claimed.next() else {
+                break;
+            };
+            let sink = match Sink::new(names.written.clone(), file, compression) {
+                Ok(sink) => sink,
+                Err(e) => {
+                    // Nothing is written yet: remove this file and those not opened yet (the
+                    // opened ones are removed by `finish`, being empty).
+                    let _ = fs::remove_file(&names.written);
+                    for (rest, _) in claimed.by_ref() {
+                        let _ = fs::remove_file(&rest.written);
+                    }
+                    return Err(self.io(format!("cannot open {}", names.written.display()), e));
+                }
+            };
+            let writer = match format {
+                FileFormat::Csv => FormatWriter::Csv(CsvWriter::new(&t.columns)),
+                FileFormat::Sql => {
+                    let w = SqlWriter::new(&t.db, &t.table, &t.columns);
+                    FormatWriter::Sql(if t.upsert { w } else { w.without_upsert() })
+                }
+            };
+            t.files.push(TableFile {
+                names,
+                sink,
+                writer,
+                started: false,
+            });
+        }
+        tracing::info!(
+            "destination {}: {}: writing {}",
+            self.name,
+            qualified(&t.db, &t.table),
+            t.files
+                .iter()
+                .map(|f| f.names.written.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        sync_dir(&self.directory)
+            .map_err(|e| self.io(format!("cannot sync {}", self.directory.display()), e))?;
+        Ok(())
+    }
+
+    /// Writes a batch to every file of the table; when this returns Ok the batch is flushed and
+    /// fsynced in all of them. On an error every file is cut back to its last complete batch
+    /// and the target takes no more batches.
+    pub fn write(
+        &mut self,
+        t: &mut FileTarget,
+        _plan: &TablePlan,
+        batch: &Batch,
+    ) -> Result<WriteOutcome, FileError> {
+        if self.dry_run {
+            // The pipeline writes nothing in a dry run; make sure of it.
+            return Ok(WriteOutcome::default());
+        }
+        if t.failed {
+            return Err(FileError::Other(format!(
+                "{}: an earlier write failed",
+                qualified(&t.db, &t.table)
+            )));
+        }
+        if batch.is_empty() {
+            return Ok(WriteOutcome::default());
+        }
+        if t.files.is_empty() {
+            if let Err(e) = self.start(t) {
+                t.failed = true;
+                for f in &mut t.files {
+                    let _ = f.sink.abort();
+                }
+                return Err(e);
+            }
+        }
+        let header = sql::Header {
+            source: &self.source,
+            db: &t.db,
+            table: &t.table,
+            started: &self.started,
+            upsert: t.upsert,
+        };
+        for i in 0..t.files.len() {
+            let f = &mut t.files[i];
+            if let Err(e) = write_file(f, &header, batch) {
+                let path = f.sink.path().display().to_string();
+                t.failed = true;
+                for f in &mut t.files {
+                    if let Err(cut) = f.sink.abort() {
+                        tracing::error!(
+                            "destination {}: cannot cut {} back to its last complete batch: {cut}",
+                            self.name,
+                            f.sink.path().display()
+                        );
+                    }
+                }
+                return Err(self.io(format!("cannot write {path}"), e));
+            }
+        }
+        t.rows += batch.len() as u64;
+        Ok(WriteOutcome {
+            archived: batch.len() as u64,
+            ..Default::default()
+        })
+    }
+}
+
+/// Writes a batch (after the file's beginning, the first time) and makes it durable.
+fn write_file(f: &mut TableFile, header: &sql::Header<'_>, batch: &Batch) -> io::Result<()> {
+    match &mut f.writer {
+        FormatWriter::Csv(w) => {
+            if !f.started {
+                w.write_head(&mut f.sink)?;
+            }
+            w.write_batch(batch, &mut f.sink)?;
+        }
+        FormatWriter::Sql(w) => {
+            if !f.started {
+                f.sink.write_all(sql::header(header).as_bytes())?;
+            }
+            w.write_batch(batch, &mut f.sink)?;
+        }
+    }
+    f.sink.end_batch()?;
+    f.started = true;
+    Ok(())
+}
