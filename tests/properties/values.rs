@@ -30,6 +30,16 @@ proptest! {
             prop_assert!(d.as_secs_f64() <= MAX_SECONDS * 1.000_001, "{d:?}");
             prop_assert!(std::time::Instant::now().checked_add(d).is_some());
         }
+        if let Ok(f) = value::parse_fraction(&raw) {
+            prop_assert!((0.0..=1.0).contains(&f), "{f}");
+        }
+        if let Ok(n) = value::parse_attempts(&raw) {
+            prop_assert!(n >= 1);
+        }
+        if let Ok(d) = value::parse_backoff(&raw) {
+            prop_assert!(d.as_secs_f64() <= 3600.0, "{d:?}");
+        }
+        let _ = value::parse_size(&raw);
         if let Ok((host, _)) = value::parse_host_port(&raw) {
             prop_assert!(!host.is_empty());
         }
