@@ -197,7 +197,7 @@ impl RunReport {
                 "eligible",
                 "would archive",
                 "would delete",
-                "",
+                "would block",
                 "",
                 "",
                 "errors",
@@ -239,11 +239,7 @@ impl RunReport {
                 t.read.to_string(),
                 archived,
                 t.deleted.to_string(),
-                if self.dry_run {
-                    String::new()
-                } else {
-                    t.blocked.to_string()
-                },
+                t.blocked.to_string(),
                 if self.dry_run {
                     String::new()
                 } else {
@@ -266,11 +262,7 @@ impl RunReport {
             sum(|t| t.read).to_string(),
             String::new(),
             sum(|t| t.deleted).to_string(),
-            if self.dry_run {
-                String::new()
-            } else {
-                sum(|t| t.blocked).to_string()
-            },
+            sum(|t| t.blocked).to_string(),
             if self.dry_run {
                 String::new()
             } else {

@@ -43,6 +43,8 @@ pub(super) struct SourceRun<'a> {
     pub db_lock: Option<DbLock>,
     /// Every foreign key of the server (read once per source, before its first database).
     pub fks: Vec<ForeignKey>,
+    /// The tables chosen in the database being archived (what a dry run counts as archived).
+    pub chosen: Vec<String>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
@@ -226,6 +228,7 @@ impl<'a> SourceRun<'a> {
             throttle: Throttle::new(&source.throttle, &source.conn, options.stop.clone()),
             db_lock: None,
             fks: Vec::new(),
+            chosen: Vec::new(),
         })
     }
 
@@ -440,6 +443,7 @@ impl<'a> SourceRun<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        self.chosen = plan.tables.iter().map(|t| t.table.clone()).collect();
         let mut i = 0;
         while i < plan.tables.len() {
             // The tables of a foreign-key cycle come one after the other.

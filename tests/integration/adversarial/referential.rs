@@ -652,3 +652,61 @@ fn a_child_table_the_user_cannot_read_fails_the_parent_table() {
     out.assert_code(1).output_contains("command denied");
     assert_after(s, &tables, &b);
 }
+
+/// The dry run predicts the rows that live rows keep (children chosen in the run but not
+/// eligible, children in tables the run never chooses, children in another database) and the
+/// exit code: the real run that follows blocks exactly as many rows and exits the same way.
+#[test]
+fn the_dry_run_predicts_the_blocked_rows_and_the_exit_code() {
+    let s = server();
+    let db = ScratchDb::create(s, "predict");
+    let other = ScratchDb::create(s, "predict_x");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, p_id INT NULL, deleted_at DATETIME NULL,
+           CONSTRAINT fk_pred_c FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE CASCADE);
+         CREATE TABLE tags (id INT PRIMARY KEY, p_id INT NULL,
+           CONSTRAINT fk_pred_tag FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE SET NULL);
+         CREATE TABLE node (id INT PRIMARY KEY, parent INT NULL, deleted_at DATETIME NULL,
+           CONSTRAINT fk_pred_node FOREIGN KEY (parent) REFERENCES node (id));
+         INSERT INTO p SELECT seq, {OLD} FROM seq_1_to_10;
+         INSERT INTO c VALUES (1, 1, NULL), (2, 2, {OLD}), (3, 3, {RECENT});
+         INSERT INTO tags VALUES (1, 4), (2, 4), (3, NULL);
+         INSERT INTO node VALUES (1, NULL, {OLD}), (2, 1, NULL), (3, NULL, {OLD}), (4, 3, {OLD});"
+    ));
+    other.sql(&format!(
+        "CREATE TABLE x (id INT PRIMARY KEY, p_id INT NULL,
+           CONSTRAINT fk_pred_x FOREIGN KEY (p_id) REFERENCES {} (id) ON DELETE CASCADE);
+         INSERT INTO x VALUES (1, 5);",
+        db.q("p")
+    ));
+    let ini = Ini::new(s, &[&db.name]).src("select_limit", 3);
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    dry.assert_code(3);
+    let p = dry.table_row(&db.name, "p");
+    assert_eq!(
+        (
+            p.num("eligible"),
+            p.num("would delete"),
+            p.num("would block")
+        ),
+        (10, 6, 4),
+        "p is kept for c 1 and 3, tags 4, x 5\n{dry}"
+    );
+    let node = dry.table_row(&db.name, "node");
+    assert_eq!((node.num("would delete"), node.num("would block")), (2, 1));
+
+    let real = run(&ini);
+    real.assert_code(3);
+    for t in ["p", "c", "node"] {
+        let (d, r) = (dry.table_row(&db.name, t), real.table_row(&db.name, t));
+        assert_eq!(
+            (d.num("would delete"), d.num("would block")),
+            (r.num("deleted"), r.num("blocked")),
+            "{t}: the dry run's prediction differs from the real run"
+        );
+    }
+}

@@ -31,7 +31,7 @@ impl TableRow {
 
 /// The rows of a `--report` JSON, cells named as the logged summary's columns (`read`,
 /// `archived` as `dst=N ...`, `deleted`, `blocked`, `conflicts`, `changed`, `errors` as a count
-/// or `skipped: why`; in a dry run `eligible`, `would archive`, `would delete`).
+/// or `skipped: why`; in a dry run `eligible`, `would archive`, `would delete`, `would block`).
 fn report_rows(report: &serde_json::Value) -> Vec<(String, TableRow)> {
     let dry_run = report["dry_run"].as_bool().unwrap_or(false);
     let tables = report["tables"]
@@ -78,6 +78,7 @@ fn report_rows(report: &serde_json::Value) -> Vec<(String, TableRow)> {
                 put("eligible", num("read").to_string());
                 put("would archive", archived);
                 put("would delete", num("deleted").to_string());
+                put("would block", num("blocked").to_string());
             } else {
                 put("read", num("read").to_string());
                 put("archived", archived);
