@@ -168,8 +168,8 @@ impl SourceRun<'_> {
 
     /// For a dry run: how many of the `eligible` rows a real run would keep because rows that
     /// stay reference them ([`sql::count_referenced`]): rows of tables this run does not archive
-    /// (not chosen, in another database, or with foreign key checks on and no `deleted_column`),
-    /// and rows of chosen tables of this database that are not eligible. A row kept only
+    /// (not chosen here, or in another database), and rows of chosen tables of this database
+    /// that are not eligible. A row kept only
     /// because the row referencing it is itself kept (a chain) is counted by the real run only;
     /// the deepest row of such a chain is counted here, so the exit code is predicted all the
     /// same. One `COUNT(*)` over the eligible rows, each looked up in the children's
@@ -183,7 +183,7 @@ impl SourceRun<'_> {
             .referenced_by
             .iter()
             .map(|fk| {
-                let archived = fk.db == plan.db && self.chosen.iter().any(|t| *t == fk.table);
+                let archived = fk.db == plan.db && self.chosen.contains(&fk.table);
                 (fk, archived)
             })
             .collect();
