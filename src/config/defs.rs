@@ -81,6 +81,7 @@ pub const KEYS: &[KeyDef] = &[
     key("max_flow_control_paused", SRC, Fraction, Unset, "Galera flow control share above which deletes pause"),
     // [dst:NAME], backend = db (and the connection keys above)
     key("backend", Scopes::DST, Choice { what: "backend", values: &["db", "file"] }, Value("db"), "`db` or `file`"),
+    key("archive_data", Scopes::DST, Bool, Value("true"), "false: the destination is not written (as in the original)"),
     key("db_suffix", DB, Text, Empty, "suffix of the archive database; {date} allowed"),
     key("table_suffix", DB, Text, Empty, "suffix of the archive table; {date} allowed"),
     key("bulk_insert", DB, Positive, Value("1000"), "rows per multi-row INSERT"),

@@ -246,7 +246,21 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
                     format!("refers to [{dst_section}], which does not exist"),
                 ));
             }
-            destinations.push(resolve_destination(ini, &dst_section, d, &clock)?);
+            let enabled = Reader {
+                ini,
+                section: &dst_section,
+                scope: Scopes::DST,
+                clock: &clock,
+            }
+            .bool("archive_data")?;
+            let destination = resolve_destination(ini, &dst_section, d, &clock)?;
+            if !enabled {
+                warnings.push(format!(
+                    "[{dst_section}]: archive_data = false: archiver '{name}' does not write to this destination"
+                ));
+                continue;
+            }
+            destinations.push(destination);
         }
         let mut sources = Vec::new();
         for s in &src_names {

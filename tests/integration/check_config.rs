@@ -474,3 +474,30 @@ fn a_configuration_that_does_nothing_is_an_error() {
     out.assert_code(0)
         .output_contains("every archiver is disabled (enable = false): a");
 }
+
+/// `archive_data = false` in a `[dst:...]` section leaves that destination out, as the Python
+/// osarchiver does; a source that archives still needs another one.
+#[test]
+fn a_destination_with_archive_data_false_is_left_out() {
+    let text = "[archiver:a]\nsrc = s\ndst = off, on\n\
+        [src:s]\nhost = db\nretention = 1 MONTH\n\
+        [dst:off]\nbackend = db\nhost = nowhere\narchive_data = false\n\
+        [dst:on]\nbackend = db\nhost = db\n";
+    let out = Osarchiver::new()
+        .config_text(text)
+        .arg("--check-config")
+        .run();
+    out.assert_code(0).output_contains(
+        "[dst:off]: archive_data = false: archiver 'a' does not write to this destination",
+    );
+    assert!(
+        !out.stdout.contains("nowhere"),
+        "[dst:off] is in the plan\n{out}"
+    );
+    let only_off = text.replace("dst = off, on", "dst = off");
+    let out = Osarchiver::new()
+        .config_text(only_off)
+        .arg("--check-config")
+        .run();
+    assert_config_error(&out, &["[archiver:a]", "dst", "no destination"]);
+}
