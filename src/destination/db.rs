@@ -334,11 +334,17 @@ impl ArchiveDb {
             })?
         };
         if dry_run {
+            // The statements in full at debug level: a CREATE TABLE is long, and one per table
+            // would bury the rest of the dry run.
             tracing::info!(
+                "[dry-run] destination {}: would create {archive}",
+                self.name
+            );
+            tracing::debug!(
                 "[dry-run] destination {}: would run: {create_db}",
                 self.name
             );
-            tracing::info!(
+            tracing::debug!(
                 "[dry-run] destination {}: would run: {create_table}",
                 self.name
             );
