@@ -514,35 +514,37 @@ fn children_added_during_the_run_are_never_cascaded_away() {
     );
 }
 
-/// A user without the PROCESS privilege cannot read InnoDB's dictionary: the foreign keys are
-/// read database by database from what it can see (said in the log), and a CASCADE child in
-/// another database still keeps its parent.
-#[test]
-fn without_the_process_privilege_foreign_keys_are_read_database_by_database() {
+/// Runs the archiver as a user of its own with `grants` (after `GRANT ALL` on the source
+/// database `p` and its archive database) over a parent table of 5 eligible rows, the 4th of
+/// them referenced with ON DELETE CASCADE from a table `c` in another database; checks that
+/// the rows that move (`moved`) are exactly those, and that `c` is untouched.
+fn as_user_with(prefix: &str, grants: &str, moved: &str) -> Output {
     let s = server();
-    let db = ScratchDb::create(s, "noproc_p");
-    let other = ScratchDb::create(s, "noproc_c");
+    let db = ScratchDb::create(s, &format!("{prefix}_p"));
+    let other = ScratchDb::create(s, &format!("{prefix}_c"));
     db.sql(&format!(
         "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
          INSERT INTO p SELECT seq, {OLD} FROM seq_1_to_5;"
     ));
     other.sql(&format!(
         "CREATE TABLE c (id INT PRIMARY KEY, p_id INT NULL,
-           CONSTRAINT fk_noproc FOREIGN KEY (p_id) REFERENCES {} (id) ON DELETE CASCADE);
+           CONSTRAINT fk_{prefix} FOREIGN KEY (p_id) REFERENCES {} (id) ON DELETE CASCADE);
          INSERT INTO c VALUES (1, 4);",
         db.q("p")
     ));
-    let user = crate::harness::unique_name("osa_np");
+    let user = crate::harness::unique_name(&format!("osa_{prefix}"));
     s.sql(&format!(
         "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
          GRANT ALL ON `{}`.* TO '{user}'@'%';
          GRANT ALL ON `{}`.* TO '{user}'@'%';
-         GRANT SELECT ON `{}`.* TO '{user}'@'%';",
+         {}",
         db.name,
         db.archive(),
-        other.name
+        grants
+            .replace("{user}", &user)
+            .replace("{child_db}", &other.name)
     ));
-    let tables = [expect(&db, "p", "id <> 4"), untouched(&other.name, "c")];
+    let tables = [expect(&db, "p", moved), untouched(&other.name, "c")];
     let b = before(s, &tables);
     let out = run(&Ini::new(s, &[&db.name])
         .src("user", &user)
@@ -550,10 +552,23 @@ fn without_the_process_privilege_foreign_keys_are_read_database_by_database() {
         .dst("user", &user)
         .dst("password", "pw"));
     s.sql(&format!("DROP USER '{user}'@'%'"));
+    assert_after(s, &tables, &b);
+    out
+}
+
+/// A user without the PROCESS privilege cannot read InnoDB's dictionary: the foreign keys are
+/// read database by database from what it can see (said in the log), and a CASCADE child in
+/// another database still keeps its parent.
+#[test]
+fn without_the_process_privilege_foreign_keys_are_read_database_by_database() {
+    let out = as_user_with(
+        "noproc",
+        "GRANT SELECT ON `{child_db}`.* TO '{user}'@'%';",
+        "id <> 4",
+    );
     out.assert_code(3)
         .output_contains("read database by database")
         .output_contains("row (id=4) kept: rows still reference it (constraint fk_noproc)");
-    assert_after(s, &tables, &b);
 }
 
 /// Names InnoDB's dictionary stores encoded (`x@002dy/t@0040r`): a child table in a database
@@ -619,38 +634,8 @@ fn delete_triggers_are_named_in_the_log() {
 /// it: the table fails (exit 1) and none of its rows is deleted.
 #[test]
 fn a_child_table_the_user_cannot_read_fails_the_parent_table() {
-    let s = server();
-    let db = ScratchDb::create(s, "noread_p");
-    let other = ScratchDb::create(s, "noread_c");
-    db.sql(&format!(
-        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
-         INSERT INTO p SELECT seq, {OLD} FROM seq_1_to_5;"
-    ));
-    other.sql(&format!(
-        "CREATE TABLE c (id INT PRIMARY KEY, p_id INT NULL,
-           CONSTRAINT fk_noread FOREIGN KEY (p_id) REFERENCES {} (id) ON DELETE CASCADE);
-         INSERT INTO c VALUES (1, 4);",
-        db.q("p")
-    ));
-    let user = crate::harness::unique_name("osa_nr");
-    s.sql(&format!(
-        "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
-         GRANT PROCESS ON *.* TO '{user}'@'%';
-         GRANT ALL ON `{}`.* TO '{user}'@'%';
-         GRANT ALL ON `{}`.* TO '{user}'@'%';",
-        db.name,
-        db.archive(),
-    ));
-    let tables = [expect(&db, "p", "0"), untouched(&other.name, "c")];
-    let b = before(s, &tables);
-    let out = run(&Ini::new(s, &[&db.name])
-        .src("user", &user)
-        .src("password", "pw")
-        .dst("user", &user)
-        .dst("password", "pw"));
-    s.sql(&format!("DROP USER '{user}'@'%'"));
+    let out = as_user_with("noread", "GRANT PROCESS ON *.* TO '{user}'@'%';", "0");
     out.assert_code(1).output_contains("command denied");
-    assert_after(s, &tables, &b);
 }
 
 /// The dry run predicts the rows that live rows keep (children chosen in the run but not
