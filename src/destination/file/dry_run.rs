@@ -1,6 +1,8 @@
 //! Dry runs of the file destination: nothing is created, not even the directory; what a real
 //! run would write and upload is logged instead (`[dry-run] ...` lines).
 
+use std::path::{Path, PathBuf};
+
 use crate::config::FileDestination;
 use crate::mysql::ident::qualified;
 use crate::source::plan::TablePlan;
@@ -39,6 +41,15 @@ impl FileDest {
     /// already there), their archives and their uploads.
     pub(super) fn log_dry_run_table(&self, plan: &TablePlan) -> Result<(), FileError> {
         let table = qualified(&plan.db, &plan.table);
+        writable(&self.directory).map_err(|(path, e)| {
+            let what = format!(
+                "destination {}: a real run could not write into {} ({} cannot be written)",
+                self.name,
+                self.directory.display(),
+                path.display()
+            );
+            self.io(what, e)
+        })?;
         let stem = naming::stem(&plan.db, &plan.table);
         let n = naming::first_free(&self.directory, &stem, &self.formats, 0).map_err(|e| {
             let what = format!(
@@ -81,5 +92,61 @@ impl FileDest {
                 object_name(r.cfg.file_name_prefix.as_deref(), &self.date, file)
             );
         }
+    }
+}
+
+/// Whether a real run could create its files in `dir`, without creating anything: `dir`, or
+/// the nearest ancestor that exists (the real run creates the rest), must be a directory this
+/// process may write into and enter (`access(2)`, which also sees a read-only filesystem).
+/// The path that fails, with why.
+fn writable(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
+    let mut at = dir;
+    loop {
+        match std::fs::metadata(at) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) => {
+                return Err((
+                    at.to_path_buf(),
+                    std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
+                ))
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                match at.parent() {
+                    Some(parent) if !parent.as_os_str().is_empty() => at = parent,
+                    _ => return Ok(()),
+                }
+            }
+            Err(e) => return Err((at.to_path_buf(), e)),
+        }
+    }
+    let c = std::ffi::CString::new(at.as_os_str().as_encoded_bytes())
+        .map_err(|e| (at.to_path_buf(), std::io::Error::other(e)))?;
+    // SAFETY: access(2) reads a NUL-terminated path and touches nothing.
+    if unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) } == 0 {
+        Ok(())
+    } else {
+        Err((at.to_path_buf(), std::io::Error::last_os_error()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::writable;
+
+    #[test]
+    fn a_directory_under_a_file_cannot_be_written() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(writable(&d.path().join("new/dir")).is_ok());
+        assert!(writable(d.path()).is_ok());
+        let file = d.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        let (path, _) = writable(&file.join("sub")).unwrap_err();
+        assert_eq!(path, file);
+        assert!(writable(&file).is_err());
     }
 }

@@ -120,3 +120,28 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
         assert_eq!(row.num("would delete"), n, "{t}");
     }
 }
+
+/// A file destination whose directory a real run could not create (under a regular file) is
+/// found by the dry run: exit 1, as the real run's, which deletes nothing.
+#[test]
+fn a_directory_that_cannot_be_written_fails_the_dry_run_as_the_real_run() {
+    let s = server();
+    let db = ScratchDb::create(s, "dryfile");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, {OLD});"
+    ));
+    let cmd = Osarchiver::new();
+    let blocker = cmd.dir().join("not-a-directory");
+    std::fs::write(&blocker, b"x").unwrap();
+    let ini = Ini::new(s, &[&db.name])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", blocker.join("out").display());
+    let dry = cmd.config_text(ini.text()).arg("--dry-run").run();
+    dry.assert_code(1)
+        .output_contains("a real run could not write into");
+    let real = Osarchiver::new().config_text(ini.text()).run();
+    real.assert_code(1);
+    assert_eq!(count(s, &db.name, "t", "1"), 1, "nothing deleted");
+}
