@@ -151,7 +151,7 @@ pub(super) async fn run(
 fn lock_failed(label: &str, e: LockError, report: &mut RunReport) {
     match e {
         LockError::Held(who) => report.locked(format!("{label}: not archived: {who}")),
-        LockError::Failed(why) => report.error(format!("{label}: {why}")),
+        why => report.error(format!("{label}: {why}")),
     }
 }
 
@@ -482,7 +482,7 @@ impl<'a> SourceRun<'a> {
                     report.error(format!("{label}: lost the database lock: {who}; stopping"));
                     return true;
                 }
-                Err(LockError::Failed(why)) => {
+                Err(why) => {
                     // The server may be down for a moment: the tables' retries deal with it.
                     tracing::warn!("{label}: cannot check the database lock: {why}");
                 }
