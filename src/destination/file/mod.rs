@@ -108,7 +108,7 @@ pub enum FileError {
     Remote {
         dest: String,
         #[source]
-        source: super::remote::RemoteError,
+        source: Box<super::remote::RemoteError>,
     },
 }
 
@@ -126,7 +126,7 @@ impl FileDest {
         for r in &cfg.remote_stores {
             remotes.push(Remote::open(r).map_err(|source| FileError::Remote {
                 dest: cfg.name.clone(),
-                source,
+                source: Box::new(source),
             })?);
         }
         if dry_run {
