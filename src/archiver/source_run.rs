@@ -256,6 +256,14 @@ impl<'a> SourceRun<'a> {
                 None => report.error(format!("internal error: a packing without its table: {e}")),
             }
         }
+        // Not reached either (every table's packings are claimed): waited for all the same.
+        for (dest, packing) in self.pending {
+            let failures = packing.wait().await;
+            if !failures.is_empty() {
+                let e = TableError::Packing { dest, failures };
+                report.error(format!("internal error: a packing without its table: {e}"));
+            }
+        }
         for d in self.dests {
             d.close().await;
         }
