@@ -71,6 +71,8 @@ pub struct Args {
     pub max_runtime: Option<std::time::Duration>,
 }
 
+// A String error on purpose: clap's `value_parser` shows it after the flag's name and exits 2;
+// nothing branches on it (see the error policy in `lib.rs`).
 fn parse_max_runtime(raw: &str) -> Result<std::time::Duration, String> {
     match crate::config::value::parse_duration(raw)? {
         Some(d) => Ok(d),

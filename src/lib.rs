@@ -20,12 +20,34 @@
 //! - [`throttle`]: pausing deletes while replicas lag or the server is busy.
 //! - [`progress`]: progress bars on a terminal, periodic lines elsewhere.
 //!
-//! Errors: where a caller branches on an error it is typed (`thiserror`): configuration errors
-//! ([`config::ConfigError`]), retryable database errors ([`mysql::retry::RetryError`] and its
-//! [`mysql::retry::ErrorKind`]), DDL, lock and destination errors. An error that only ends a
-//! table is rendered once, into that table's report line, and the run goes on; an error that
-//! ends the run is returned to [`run`], which logs it and maps it to an exit code. Nothing
-//! panics on input: configuration and command-line values are parsed into errors (exit 2).
+//! Errors are typed (`thiserror`), one enum per layer, each variant saying which step failed and
+//! keeping its cause as `source`; they become text only where they are rendered:
+//!
+//! - configuration: [`config::ConfigError`] (exit 2);
+//! - database: [`mysql::retry::RetryError`] and its [`mysql::retry::ErrorKind`] (retried or
+//!   not), [`mysql::conn::ConnectError`], DDL errors;
+//! - destinations: [`destination::DestError`], wrapping the archive database's
+//!   ([`mysql::retry::RetryError`], [`destination::db::PrepareError`]), the files'
+//!   ([`destination::file::FileError`]) and the remote stores'
+//!   ([`destination::remote::RemoteError`], whose uploads retry on an
+//!   [`destination::remote::UploadError`] that is not `permanent`);
+//! - locks: [`lock::LockError`], `Held` (the source is skipped, exit 5) or a failure;
+//! - a table: [`archiver::error::TableError`] (read, write to a destination, delete, count,
+//!   prepare, incomplete walk, finish, packing...), kept typed in
+//!   [`archiver::report::TableReport::errors`] and rendered (Display) for the log, the summary
+//!   and the JSON report, whose `errors` are strings.
+//!
+//! An error that only ends a table goes into that table's report and the run goes on; an error
+//! that ends a source or the run is rendered once, with its context, into
+//! [`archiver::report::RunReport::errors`] (strings) and returned to [`run`], which logs it and
+//! maps the outcome to an exit code. Nothing panics on input.
+//!
+//! Left as `String` on purpose, since nothing branches on them and their caller adds the
+//! context: the configuration value parsers ([`config::value`], [`config::keys`]), whose
+//! message the resolver wraps into a [`config::ConfigError`] naming the section and key; clap's
+//! `value_parser` functions in [`cli`], whose message clap prints after the flag (exit 2); and
+//! the messages of a file destination's background packing and uploads (one per file), which
+//! become an [`archiver::error::TableError::Packing`]. `anyhow` is not used.
 
 pub mod archiver;
 pub mod cli;

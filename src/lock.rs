@@ -77,13 +77,40 @@ pub fn hostname() -> String {
     String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
-/// Why a lock was not taken.
-#[derive(Debug)]
+/// Why a lock was not taken: [`LockError::Held`] by another run (the source is skipped, not a
+/// failure), or any other variant: the lock could not be tried at all (a failure).
+#[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    /// Another run holds it: who.
+    /// Another run holds it: who (the lock file's owner or the database session).
+    #[error("{0}")]
     Held(String),
-    /// The lock could not be tried at all.
-    Failed(String),
+    #[error("cannot create lock directory {}: {source}", dir.display())]
+    CreateDir {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open lock file {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot lock {}: {source}", path.display())]
+    Flock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database lock's own session could not connect (or reconnect).
+    #[error(transparent)]
+    Connect(#[from] crate::mysql::conn::ConnectError),
+    #[error("cannot take the database lock {name}: {source}")]
+    Take {
+        name: String,
+        #[source]
+        source: mysql_async::Error,
+    },
 }
 
 /// A held lock file; released when dropped (or when the process dies).
@@ -101,11 +128,9 @@ pub fn lock_file(dir: &Path, hash: &str, started: &str) -> Result<FileLock, Lock
             .recursive(true)
             .mode(0o755)
             .create(dir)
-            .map_err(|e| {
-                LockError::Failed(format!(
-                    "cannot create lock directory {}: {e}",
-                    dir.display()
-                ))
+            .map_err(|source| LockError::CreateDir {
+                dir: dir.to_path_buf(),
+                source,
             })?;
     }
     let path = dir.join(file_name(hash));
@@ -116,7 +141,10 @@ pub fn lock_file(dir: &Path, hash: &str, started: &str) -> Result<FileLock, Lock
         .truncate(false)
         .mode(0o644)
         .open(&path)
-        .map_err(|e| LockError::Failed(format!("cannot open lock file {}: {e}", path.display())))?;
+        .map_err(|source| LockError::Open {
+            path: path.clone(),
+            source,
+        })?;
     // SAFETY: the descriptor is open for the duration of the call.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     if rc != 0 {
@@ -135,10 +163,7 @@ pub fn lock_file(dir: &Path, hash: &str, started: &str) -> Result<FileLock, Lock
                 }
             )));
         }
-        return Err(LockError::Failed(format!(
-            "cannot lock {}: {err}",
-            path.display()
-        )));
+        return Err(LockError::Flock { path, source: err });
     }
     let me = format!(
         "pid {} on host {}, started {started}\n",
@@ -163,9 +188,7 @@ pub struct DbLock {
 impl DbLock {
     /// Connects and takes `name` without waiting.
     pub async fn acquire(spec: &DbConnection, name: &str) -> Result<DbLock, LockError> {
-        let mut db = Db::connect(spec)
-            .await
-            .map_err(|e| LockError::Failed(e.to_string()))?;
+        let mut db = Db::connect(spec).await?;
         match take(db.conn(), name).await {
             Ok(()) => Ok(DbLock {
                 db,
@@ -196,10 +219,7 @@ impl DbLock {
             "database lock {}: the locking session was lost; taking the lock again",
             self.name
         );
-        self.db
-            .reconnect()
-            .await
-            .map_err(|e| LockError::Failed(e.to_string()))?;
+        self.db.reconnect().await?;
         take(self.db.conn(), &self.name).await
     }
 
@@ -218,7 +238,10 @@ async fn take(conn: &mut mysql_async::Conn, name: &str) -> Result<(), LockError>
     let got: Option<Option<i64>> = conn
         .exec_first("SELECT GET_LOCK(?, 0)", (name,))
         .await
-        .map_err(|e| LockError::Failed(format!("cannot take the database lock {name}: {e}")))?;
+        .map_err(|source| LockError::Take {
+            name: name.to_string(),
+            source,
+        })?;
     if let Some(Some(1)) = got {
         return Ok(());
     }

@@ -136,7 +136,7 @@ pub fn run(args: Args) -> Outcome {
         if let Err(e) = watch_signals(
             options.stop.clone(),
             args.report.clone(),
-            early.clone(),
+            early.without_tables(),
             started,
         ) {
             tracing::warn!("cannot watch SIGINT/SIGTERM: {e}");
@@ -144,7 +144,7 @@ pub fn run(args: Args) -> Outcome {
         watch_stop_grace(
             options.stop.clone(),
             args.report.clone(),
-            early.clone(),
+            early.without_tables(),
             started,
         );
         crate::archiver::run(&loaded.config, &options).await
@@ -236,7 +236,7 @@ fn watch_signals(
                 tracing::error!(
                     "{name} received again: stopping at once; rows of unfinished batches stay in the source (exit code 4)"
                 );
-                let mut aborted = early.clone();
+                let mut aborted = early.without_tables();
                 aborted.interrupted = Some(format!(
                     "stopped at once by a second signal ({name}); per-table counts are not known"
                 ));

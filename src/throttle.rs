@@ -247,9 +247,9 @@ impl Throttle {
         paused_share(ns, later, later_at.duration_since(now))
     }
 
-    async fn status(&mut self) -> Result<Vec<(String, String)>, String> {
+    async fn status(&mut self) -> Result<Vec<(String, String)>, MonitorError> {
         if self.monitor.is_none() {
-            self.monitor = Some(Db::connect(&self.source).await.map_err(|e| e.to_string())?);
+            self.monitor = Some(Db::connect(&self.source).await?);
         }
         let db = self.monitor.as_mut().expect("just set");
         db.conn()
@@ -259,7 +259,7 @@ impl Throttle {
                  'wsrep_flow_control_paused_ns')",
             )
             .await
-            .map_err(|e| e.to_string())
+            .map_err(MonitorError::from)
     }
 
     /// The cause of a pause for replica `i`, if any.
@@ -302,6 +302,15 @@ impl Throttle {
     }
 }
 
+/// Why the server's status could not be read by the throttle's own session.
+#[derive(Debug, thiserror::Error)]
+enum MonitorError {
+    #[error(transparent)]
+    Connect(#[from] crate::mysql::conn::ConnectError),
+    #[error(transparent)]
+    Query(#[from] mysql_async::Error),
+}
+
 /// A numeric `SHOW GLOBAL STATUS` value by name.
 fn status_value(status: &[(String, String)], name: &str) -> Option<f64> {
     status
@@ -329,13 +338,10 @@ enum Lag {
 }
 
 /// `SHOW REPLICA STATUS` (MySQL 8.0.22+, MariaDB 10.5+), else `SHOW SLAVE STATUS`.
-async fn seconds_behind(conn: &mut mysql_async::Conn) -> Result<Lag, String> {
+async fn seconds_behind(conn: &mut mysql_async::Conn) -> Result<Lag, mysql_async::Error> {
     let rows: Vec<mysql_async::Row> = match conn.query("SHOW REPLICA STATUS").await {
         Ok(rows) => rows,
-        Err(_) => conn
-            .query("SHOW SLAVE STATUS")
-            .await
-            .map_err(|e| e.to_string())?,
+        Err(_) => conn.query("SHOW SLAVE STATUS").await?,
     };
     let Some(row) = rows.first() else {
         return Ok(Lag::NotAReplica);

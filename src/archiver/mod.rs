@@ -3,6 +3,7 @@
 //! destination (committed, fsynced), then delete from the source only the rows every
 //! destination holds identically. At the end, a per-table [`report`].
 
+pub mod error;
 pub mod pipeline;
 pub mod report;
 mod source_run;

@@ -26,6 +26,7 @@ use crate::source::read::PageReader;
 use crate::stop::Stop;
 use crate::throttle::Throttle;
 
+use super::error::TableError;
 use super::report::TableReport;
 
 /// What the writer hands to the deleter: the batch and which rows a destination refused.
@@ -53,7 +54,7 @@ pub struct Stages<'a> {
 }
 
 /// Runs the three stages to the end of the table or the first failure; counts go into `r`.
-pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> {
+pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), TableError> {
     let Stages {
         source,
         plan,
@@ -103,7 +104,7 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
             let batch = match batch {
                 Ok(Some(b)) => b,
                 Ok(None) => break,
-                Err(e) => return (rows, time, Err(e.to_string())),
+                Err(e) => return (rows, time, Err(TableError::Read(e))),
             };
             reader.advance(&batch);
             rows += batch.len() as u64;
@@ -134,7 +135,10 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
                                 archived,
                                 conflicts,
                                 time,
-                                Err(format!("destination {}: {e}", d.name())),
+                                Err(TableError::Write {
+                                    dest: d.name().to_string(),
+                                    source: e,
+                                }),
                             )
                         }
                     };
@@ -208,7 +212,7 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
             counts.time += t0.elapsed();
             let out = match out {
                 Ok(out) => out,
-                Err(e) => return (counts, Err(e.to_string())),
+                Err(e) => return (counts, Err(TableError::Delete(e))),
             };
             counts.deleted += out.deleted;
             counts.changed += out.changed;
@@ -265,13 +269,13 @@ pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), String> 
     r.timing.delete += deleted.time;
     r.timing.throttled += throttle.paused().saturating_sub(paused_before);
     // Report every stage's failure: the first one is the cause, the others follow from it.
-    let errors: Vec<String> = [read_result, write_result, delete_result]
+    let errors: Vec<TableError> = [read_result, write_result, delete_result]
         .into_iter()
         .filter_map(Result::err)
         .collect();
-    match errors.len() {
-        0 => Ok(()),
-        _ => Err(errors.join("; ")),
+    match TableError::of_stages(errors) {
+        None => Ok(()),
+        Some(e) => Err(e),
     }
 }
 

@@ -9,8 +9,10 @@ use serde_json::{json, Value};
 
 use crate::exit::Outcome;
 
+use super::error::TableError;
+
 /// The counts of one table.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct TableReport {
     pub archiver: String,
     pub source: String,
@@ -31,7 +33,8 @@ pub struct TableReport {
     /// Of `changed`, the rows no longer eligible (or gone) when deleted: what the completeness
     /// check does not expect to find left. Not in the report: `changed` says it.
     pub gone: u64,
-    pub errors: Vec<String>,
+    /// Why the table failed, typed; rendered (Display) in the JSON report.
+    pub errors: Vec<TableError>,
     /// Why the table was not processed, if it was skipped on purpose.
     pub skipped: Option<String>,
     pub elapsed: Duration,
@@ -96,7 +99,7 @@ impl TableReport {
             "blocked": self.blocked,
             "conflicts": self.conflicts,
             "changed": self.changed,
-            "errors": self.errors,
+            "errors": self.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "skipped": self.skipped,
             "elapsed_seconds": self.elapsed.as_secs_f64(),
             "timing_seconds": {
@@ -110,7 +113,7 @@ impl TableReport {
 }
 
 /// Every table's report, in the order they were processed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct RunReport {
     pub tables: Vec<TableReport>,
     /// Failures outside any one table (a source that cannot be reached, ...).
@@ -125,6 +128,19 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// A copy without the tables' reports (whose errors are not `Clone`): what the run's early
+    /// report says, for the reports written when the run is cut short (second signal, grace).
+    pub fn without_tables(&self) -> RunReport {
+        RunReport {
+            tables: Vec::new(),
+            errors: self.errors.clone(),
+            dry_run: self.dry_run,
+            started: self.started.clone(),
+            locked: self.locked.clone(),
+            interrupted: self.interrupted.clone(),
+        }
+    }
+
     /// Records a failure outside any one table, and logs it at error level when it happens (the
     /// summary, at info level, repeats it).
     pub fn error(&mut self, message: String) {
@@ -350,7 +366,7 @@ mod tests {
     fn table(blocked: u64, errors: usize) -> TableReport {
         TableReport {
             blocked,
-            errors: vec!["boom".to_string(); errors],
+            errors: (0..errors).map(|_| TableError::NoReader).collect(),
             ..Default::default()
         }
     }

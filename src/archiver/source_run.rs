@@ -16,6 +16,7 @@ use crate::source::plan::{choose_databases, plan_database, TablePlan};
 use crate::stop::{Stop, StopReason};
 use crate::throttle::Throttle;
 
+use super::error::TableError;
 use super::report::{RunReport, TableReport};
 use super::RunOptions;
 
@@ -33,8 +34,12 @@ pub(super) struct SourceRun<'a> {
     pub reader: Option<Db>,
     pub dests: Vec<Dest>,
     pub dest_names: Vec<String>,
-    /// Files being packed in the background: database, table, destination, job.
-    pub packing: Vec<(String, String, String, Packing)>,
+    /// Files being packed in the background: the index of their table's report in the run's
+    /// [`RunReport::tables`], the destination, the job.
+    pub packing: Vec<(usize, String, Packing)>,
+    /// The packings of the table just run, whose report is not in the run's yet: see
+    /// [`SourceRun::claim_packing`].
+    pub pending: Vec<(String, Packing)>,
     pub stop: Stop,
     /// The run's progress bars.
     pub progress: Progress,
@@ -151,7 +156,7 @@ pub(super) async fn run(
 fn lock_failed(label: &str, e: LockError, report: &mut RunReport) {
     match e {
         LockError::Held(who) => report.locked(format!("{label}: not archived: {who}")),
-        LockError::Failed(why) => report.error(format!("{label}: {why}")),
+        why => report.error(format!("{label}: {why}")),
     }
 }
 
@@ -223,6 +228,7 @@ impl<'a> SourceRun<'a> {
             dests,
             dest_names,
             packing: Vec::new(),
+            pending: Vec::new(),
             stop: options.stop.clone(),
             progress: options.progress.clone(),
             throttle: Throttle::new(&source.throttle, &source.conn, options.stop.clone()),
@@ -235,24 +241,27 @@ impl<'a> SourceRun<'a> {
     /// Waits for the background packings (their failures go to their tables' reports) and
     /// closes the sessions.
     async fn close(self, report: &mut RunReport) {
-        for (db, table, dest, packing) in self.packing {
-            let errors = packing.wait().await;
-            if errors.is_empty() {
+        for (index, dest, packing) in self.packing {
+            let failures = packing.wait().await;
+            if failures.is_empty() {
                 continue;
             }
-            let message = format!("destination {dest}: {}", errors.join("; "));
-            tracing::error!("{}: {message}", qualified(&db, &table));
-            let own = report.tables.iter_mut().rev().find(|t| {
-                t.archiver == self.archiver.name
-                    && t.source == self.source.name
-                    && t.database == db
-                    && t.table == table
-            });
-            match own {
-                Some(t) => t.errors.push(message),
-                None => report
-                    .errors
-                    .push(format!("{}: {message}", qualified(&db, &table))),
+            let e = TableError::Packing { dest, failures };
+            match report.tables.get_mut(index) {
+                Some(t) => {
+                    tracing::error!("{}: {e}", qualified(&t.database, &t.table));
+                    t.errors.push(e);
+                }
+                // Not reached (a claimed index is a report's): never lose the failure though.
+                None => report.error(format!("internal error: a packing without its table: {e}")),
+            }
+        }
+        // Not reached either (every table's packings are claimed): waited for all the same.
+        for (dest, packing) in self.pending {
+            let failures = packing.wait().await;
+            if !failures.is_empty() {
+                let e = TableError::Packing { dest, failures };
+                report.error(format!("internal error: a packing without its table: {e}"));
             }
         }
         for d in self.dests {
@@ -459,13 +468,22 @@ impl<'a> SourceRun<'a> {
             let first = report.tables.len();
             for table in group {
                 let t = self.table(table).await;
+                self.claim_packing(report.tables.len());
                 report.tables.push(t);
             }
             if group[0].in_cycle && source.delete_data && !self.dry_run {
-                self.cycle_passes(group, &mut report.tables[first..]).await;
+                self.cycle_passes(group, first, &mut report.tables[first..])
+                    .await;
             }
             i += len;
         }
+    }
+
+    /// The packings of the table just run belong to the report at `index` of the run's tables.
+    fn claim_packing(&mut self, index: usize) {
+        let pending = std::mem::take(&mut self.pending);
+        self.packing
+            .extend(pending.into_iter().map(|(dest, p)| (index, dest, p)));
     }
 
     /// Whether the source must stop before its next table: a stop was requested, or the
@@ -482,7 +500,7 @@ impl<'a> SourceRun<'a> {
                     report.error(format!("{label}: lost the database lock: {who}; stopping"));
                     return true;
                 }
-                Err(LockError::Failed(why)) => {
+                Err(why) => {
                     // The server may be down for a moment: the tables' retries deal with it.
                     tracing::warn!("{label}: cannot check the database lock: {why}");
                 }
@@ -498,7 +516,12 @@ impl<'a> SourceRun<'a> {
     /// pass, until no table qualifies or after [`MAX_CYCLE_PASSES`] passes. A report keeps its
     /// first pass's read, archived and conflict counts, adds the rows deleted and changed later,
     /// and ends with the rows still blocked after its last pass.
-    async fn cycle_passes(&mut self, group: &[TablePlan], reports: &mut [TableReport]) {
+    async fn cycle_passes(
+        &mut self,
+        group: &[TablePlan],
+        first: usize,
+        reports: &mut [TableReport],
+    ) {
         // Rows of the cycle deleted so far, and that number as each table's last pass saw it.
         let mut deleted: u64 = reports.iter().map(|r| r.deleted).sum();
         let mut seen: Vec<u64> = Vec::with_capacity(group.len());
@@ -529,6 +552,7 @@ impl<'a> SourceRun<'a> {
                 );
                 let before = deleted;
                 let p = self.table(table).await;
+                self.claim_packing(first + i);
                 r.deleted += p.deleted;
                 r.changed += p.changed;
                 r.blocked = p.blocked;

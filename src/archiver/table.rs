@@ -12,6 +12,7 @@ use crate::source::plan::TablePlan;
 use crate::source::read::PageReader;
 use crate::source::sql;
 
+use super::error::TableError;
 use super::pipeline;
 use super::report::TableReport;
 use super::source_run::SourceRun;
@@ -58,7 +59,11 @@ impl SourceRun<'_> {
         r
     }
 
-    async fn archive_table(&mut self, plan: &TablePlan, r: &mut TableReport) -> Result<(), String> {
+    async fn archive_table(
+        &mut self,
+        plan: &TablePlan,
+        r: &mut TableReport,
+    ) -> Result<(), TableError> {
         let mut targets: Vec<Target> = Vec::with_capacity(self.dests.len());
         let mut result = Ok(());
         for d in self.dests.iter_mut() {
@@ -68,7 +73,7 @@ impl SourceRun<'_> {
             {
                 Ok(t) => targets.push(t),
                 Err(e) => {
-                    result = Err(e);
+                    result = Err(TableError::Prepare(e));
                     break;
                 }
             }
@@ -95,7 +100,7 @@ impl SourceRun<'_> {
                         )
                         .await
                     }
-                    None => Err("internal error: no reading session".to_string()),
+                    None => Err(TableError::NoReader),
                 }
             };
             if result.is_ok() && !self.dry_run && !self.stop.is_requested() {
@@ -104,14 +109,12 @@ impl SourceRun<'_> {
         }
         for (d, t) in self.dests.iter_mut().zip(targets) {
             match d.finish(t).await {
-                Ok(Some(packing)) => self.packing.push((
-                    plan.db.clone(),
-                    plan.table.clone(),
-                    d.name().to_string(),
-                    packing,
-                )),
+                Ok(Some(packing)) => self.pending.push((d.name().to_string(), packing)),
                 Ok(None) => {}
-                Err(e) => r.errors.push(format!("destination {}: {e}", d.name())),
+                Err(source) => r.errors.push(TableError::Finish {
+                    dest: d.name().to_string(),
+                    source,
+                }),
             }
         }
         result
@@ -131,7 +134,7 @@ impl SourceRun<'_> {
         &mut self,
         plan: &TablePlan,
         r: &mut TableReport,
-    ) -> Result<(), String> {
+    ) -> Result<(), TableError> {
         let source = self.source;
         if r.read < source.select_limit {
             return Ok(());
@@ -151,17 +154,11 @@ impl SourceRun<'_> {
             },
         )
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(TableError::Count)?;
         let expected = r.read.saturating_sub(r.deleted + r.gone);
         tracing::debug!("{name}: {left} eligible rows left, {expected} accounted for");
         if left > expected {
-            return Err(format!(
-                "{} eligible rows are left in the source that this run neither read nor kept on purpose \
-                 ({left} left, {expected} accounted for: blocked, conflicts, changed): the walk over the key \
-                 may have missed them, or they became eligible during the run. Nothing was lost; \
-                 a re-run takes them",
-                left - expected
-            ));
+            return Err(TableError::IncompleteWalk { left, expected });
         }
         Ok(())
     }
@@ -174,7 +171,11 @@ impl SourceRun<'_> {
     /// the deepest row of such a chain is counted here, so the exit code is predicted all the
     /// same. One `COUNT(*)` over the eligible rows, each looked up in the children's
     /// foreign-key indexes.
-    async fn dry_run_blocked(&mut self, plan: &TablePlan, eligible: u64) -> Result<u64, String> {
+    async fn dry_run_blocked(
+        &mut self,
+        plan: &TablePlan,
+        eligible: u64,
+    ) -> Result<u64, TableError> {
         let source = self.source;
         if eligible == 0 || plan.referenced_by.is_empty() || !source.foreign_key_check {
             return Ok(0);
@@ -193,7 +194,7 @@ impl SourceRun<'_> {
             Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
         })
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(TableError::Count)?;
         if blocked > 0 {
             tracing::warn!(
                 "[dry-run] {}: {blocked} of the {eligible} eligible rows would stay: rows that are not archived reference them (constraints {})",
@@ -214,7 +215,7 @@ impl SourceRun<'_> {
         plan: &TablePlan,
         targets: &[Target],
         r: &mut TableReport,
-    ) -> Result<(), String> {
+    ) -> Result<(), TableError> {
         let source = self.source;
         let name = qualified(&plan.db, &plan.table);
         let count_sql = format!(
@@ -226,7 +227,7 @@ impl SourceRun<'_> {
             Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
         })
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(TableError::Count)?;
         r.read = count;
         if source.archive_data {
             for i in 0..targets.len() {

@@ -19,6 +19,35 @@ use crate::source::plan::TablePlan;
 
 pub use db::WriteOutcome;
 
+use crate::mysql::retry::RetryError;
+
+/// Why a destination failed. The archive database's and the files' own errors, kept whole;
+/// which step failed (open, prepare, write, finish) is the caller's context. The messages of
+/// [`DestError::Prepare`], [`DestError::SourceSchema`] and of a file destination's `open` and
+/// `prepare` name the destination; the others do not (the caller does).
+#[derive(Debug, thiserror::Error)]
+pub enum DestError {
+    /// The archive database: a statement that failed after its retries (open, write).
+    #[error(transparent)]
+    Db(#[from] RetryError),
+    /// The archive table cannot receive the source table's rows.
+    #[error(transparent)]
+    Prepare(#[from] db::PrepareError),
+    /// The files: writing, closing, or opening a remote store.
+    #[error(transparent)]
+    File(#[from] file::FileError),
+    /// The source table's definition, read to tell how a SQL file must insert its rows.
+    #[error("destination {dest}: {source}")]
+    SourceSchema {
+        dest: String,
+        #[source]
+        source: RetryError,
+    },
+    /// A target given to a destination of another kind (a bug).
+    #[error("internal error: destination and target of different kinds")]
+    Mismatch,
+}
+
 /// An open destination (a handful per run: their size does not matter).
 #[allow(clippy::large_enum_variant)]
 pub enum Dest {
@@ -42,16 +71,17 @@ impl Dest {
         clock: &RunClock,
         dry_run: bool,
         limits: &limits::Limits,
-    ) -> Result<Dest, String> {
-        match cfg {
-            Destination::Db(c) => db::ArchiveDb::open(c, source)
-                .await
-                .map(Dest::Db)
-                .map_err(|e| e.to_string()),
-            Destination::File(c) => file::FileDest::open(c, source_name, clock, dry_run, limits)
-                .map(Dest::File)
-                .map_err(|e| e.to_string()),
-        }
+    ) -> Result<Dest, DestError> {
+        Ok(match cfg {
+            Destination::Db(c) => Dest::Db(db::ArchiveDb::open(c, source).await?),
+            Destination::File(c) => Dest::File(file::FileDest::open(
+                c,
+                source_name,
+                clock,
+                dry_run,
+                limits,
+            )?),
+        })
     }
 
     pub fn name(&self) -> &str {
@@ -76,19 +106,20 @@ impl Dest {
         source: &mut Db,
         source_retry: Retry,
         dry_run: bool,
-    ) -> Result<Target, String> {
+    ) -> Result<Target, DestError> {
         match self {
-            Dest::Db(d) => d
-                .prepare(plan, source, source_retry, dry_run)
-                .await
-                .map(Target::Db)
-                .map_err(|e| e.to_string()),
+            Dest::Db(d) => Ok(Target::Db(
+                d.prepare(plan, source, source_retry, dry_run).await?,
+            )),
             Dest::File(f) => {
                 let upsert = !(f.writes_sql()
                     && without_overlaps(plan, source, source_retry)
                         .await
-                        .map_err(|e| format!("destination {}: {e}", f.name()))?);
-                let mut target = f.prepare(plan, dry_run).map_err(|e| e.to_string())?;
+                        .map_err(|source| DestError::SourceSchema {
+                            dest: f.name().to_string(),
+                            source,
+                        })?);
+                let mut target = f.prepare(plan, dry_run)?;
                 target.set_upsert(upsert);
                 Ok(Target::File(target))
             }
@@ -102,23 +133,21 @@ impl Dest {
         target: &mut Target,
         plan: &TablePlan,
         batch: &Batch,
-    ) -> Result<WriteOutcome, String> {
+    ) -> Result<WriteOutcome, DestError> {
         match (self, target) {
-            (Dest::Db(d), Target::Db(t)) => {
-                d.write(t, plan, batch).await.map_err(|e| e.to_string())
-            }
-            (Dest::File(f), Target::File(t)) => f.write(t, plan, batch).map_err(|e| e.to_string()),
-            _ => Err("internal error: destination and target of different kinds".to_string()),
+            (Dest::Db(d), Target::Db(t)) => Ok(d.write(t, plan, batch).await?),
+            (Dest::File(f), Target::File(t)) => Ok(f.write(t, plan, batch)?),
+            _ => Err(DestError::Mismatch),
         }
     }
 
     /// A table is done (or stopped): close its files; what remains to do in the background
     /// (packing, uploads) comes back as a [`file::Packing`] to wait for before the run ends.
-    pub async fn finish(&mut self, target: Target) -> Result<Option<file::Packing>, String> {
+    pub async fn finish(&mut self, target: Target) -> Result<Option<file::Packing>, DestError> {
         match (self, target) {
             (Dest::Db(_), Target::Db(_)) => Ok(None),
-            (Dest::File(f), Target::File(t)) => f.finish(t).map_err(|e| e.to_string()),
-            _ => Err("internal error: destination and target of different kinds".to_string()),
+            (Dest::File(f), Target::File(t)) => Ok(f.finish(t)?),
+            _ => Err(DestError::Mismatch),
         }
     }
 
@@ -135,7 +164,7 @@ async fn without_overlaps(
     plan: &TablePlan,
     source: &mut Db,
     retry: Retry,
-) -> Result<bool, crate::mysql::retry::RetryError> {
+) -> Result<bool, RetryError> {
     let (d, t) = (plan.db.clone(), plan.table.clone());
     let sql = crate::mysql::retry::with_retry(source, retry, "SHOW CREATE TABLE", |a| {
         let (d, t) = (d.clone(), t.clone());

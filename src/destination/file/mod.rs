@@ -103,6 +103,13 @@ pub enum FileError {
     },
     #[error("{}", .0.join("; "))]
     Finish(Vec<String>),
+    /// A remote store of the destination cannot be opened (its section is wrong).
+    #[error("destination {dest}: {source}")]
+    Remote {
+        dest: String,
+        #[source]
+        source: Box<super::remote::RemoteError>,
+    },
 }
 
 impl FileDest {
@@ -117,10 +124,10 @@ impl FileDest {
     ) -> Result<FileDest, FileError> {
         let mut remotes = Vec::new();
         for r in &cfg.remote_stores {
-            remotes.push(
-                Remote::open(r)
-                    .map_err(|e| FileError::Other(format!("destination {}: {e}", cfg.name)))?,
-            );
+            remotes.push(Remote::open(r).map_err(|source| FileError::Remote {
+                dest: cfg.name.clone(),
+                source: Box::new(source),
+            })?);
         }
         if dry_run {
             dry_run::log_open(cfg, &remotes, &clock.date);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::options::Options;
-use super::UploadError;
+use super::{RemoteError, UploadError};
 
 /// How to get a token.
 #[derive(Debug, Clone)]
@@ -59,18 +59,18 @@ pub const OPTIONS: &[&str] = &[
 impl AuthConfig {
     /// Reads the section: `opt_auth_version = 1` (or an auth URL ending in `/v1.0`) means
     /// TempAuth with `opt_user`/`opt_key`; otherwise Keystone v3 with the `opt_os_*` keys.
-    pub fn from_options(o: &Options<'_>) -> Result<AuthConfig, String> {
-        let need = |keys: &[&str]| -> Result<String, String> {
+    pub fn from_options(o: &Options<'_>) -> Result<AuthConfig, RemoteError> {
+        let need = |keys: &[&str]| -> Result<String, RemoteError> {
             o.any(keys)
                 .map(str::to_string)
-                .ok_or_else(|| format!("opt_{} is required", keys[0]))
+                .ok_or_else(|| o.invalid(format!("opt_{} is required", keys[0])))
         };
         let auth_url = need(&["os_auth_url", "auth_url"])?;
         let version = o.get("auth_version").map(|v| v.trim_start_matches('v'));
         let v1 = match version {
             Some("1") | Some("1.0") => true,
             Some("3") | Some("3.0") => false,
-            Some(v) => return Err(format!("opt_auth_version {v:?}: expected 1 or 3")),
+            Some(v) => return Err(o.invalid(format!("opt_auth_version {v:?}: expected 1 or 3"))),
             None => {
                 let u = auth_url.trim_end_matches('/');
                 u.ends_with("/v1.0") || u.ends_with("/auth/v1")
@@ -88,7 +88,7 @@ impl AuthConfig {
             .map(String::from);
         let project_id = o.get("os_project_id").map(String::from);
         if project_name.is_none() && project_id.is_none() {
-            return Err("opt_os_project_name (or opt_os_project_id) is required".into());
+            return Err(o.invalid("opt_os_project_name (or opt_os_project_id) is required"));
         }
         Ok(AuthConfig::V3 {
             auth_url,
@@ -220,11 +220,33 @@ impl AuthConfig {
     }
 }
 
+/// Why a token's catalog has no endpoint to use.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("the token has no catalog")]
+    NoCatalog,
+    #[error(
+        "no object-store endpoint for interface {interface}{} in the catalog (found: {})",
+        region.as_ref().map(|r| format!(" in region {r:?}")).unwrap_or_default(),
+        if found.is_empty() { "none".to_string() } else { found.join(", ") }
+    )]
+    NoEndpoint {
+        interface: String,
+        region: Option<String>,
+        /// The object-store endpoints there are: `interface in "region"`.
+        found: Vec<String>,
+    },
+}
+
 /// The object-store endpoint of a token's catalog for a region (any, if None) and interface.
-pub fn endpoint(doc: &Value, region: Option<&str>, interface: &str) -> Result<String, String> {
+pub fn endpoint(
+    doc: &Value,
+    region: Option<&str>,
+    interface: &str,
+) -> Result<String, CatalogError> {
     let catalog = doc["token"]["catalog"]
         .as_array()
-        .ok_or("the token has no catalog")?;
+        .ok_or(CatalogError::NoCatalog)?;
     let mut seen = Vec::new();
     for service in catalog.iter().filter(|s| s["type"] == "object-store") {
         for e in service["endpoints"].as_array().into_iter().flatten() {
@@ -241,17 +263,11 @@ pub fn endpoint(doc: &Value, region: Option<&str>, interface: &str) -> Result<St
             }
         }
     }
-    Err(format!(
-        "no object-store endpoint for interface {interface}{} in the catalog (found: {})",
-        region
-            .map(|r| format!(" in region {r:?}"))
-            .unwrap_or_default(),
-        if seen.is_empty() {
-            "none".to_string()
-        } else {
-            seen.join(", ")
-        }
-    ))
+    Err(CatalogError::NoEndpoint {
+        interface: interface.to_string(),
+        region: region.map(str::to_string),
+        found: seen,
+    })
 }
 
 /// A default timeout for connecting.
@@ -274,7 +290,9 @@ mod tests {
         assert_eq!(endpoint(&doc, Some("R2"), "public").unwrap(), "http://p2");
         assert_eq!(endpoint(&doc, Some("R1"), "internal").unwrap(), "http://i1");
         assert_eq!(endpoint(&doc, None, "public").unwrap(), "http://p1");
-        let e = endpoint(&doc, Some("R3"), "public").unwrap_err();
+        let e = endpoint(&doc, Some("R3"), "public")
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("region \"R3\"") && e.contains("public in \"R2\""),
             "{e}"
@@ -291,7 +309,9 @@ mod tests {
         let a = AuthConfig::from_options(&Options::new("s", &opts)).unwrap();
         assert!(matches!(a, AuthConfig::V1 { .. }));
         let opts = vec![("os_auth_url".to_string(), "http://h:5000/v3".to_string())];
-        let e = AuthConfig::from_options(&Options::new("s", &opts)).unwrap_err();
+        let e = AuthConfig::from_options(&Options::new("s", &opts))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("opt_os_project_name"), "{e}");
     }
 }

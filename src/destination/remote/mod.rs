@@ -17,7 +17,7 @@ pub mod s3;
 pub mod slots;
 pub mod swift;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::config::{RemoteBackend, RemoteStore as StoreConfig};
@@ -33,8 +33,35 @@ pub struct UploadReceipt {
     pub etag: String,
 }
 
-/// Why an upload failed; `permanent` ones (bad credentials...) are not retried.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a remote store failed: its section is wrong (found when it is opened), or an upload
+/// failed for good (after its retries).
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    /// An option of the `[remote_store:NAME]` section is wrong or missing.
+    #[error("[remote_store:{store}] {message}")]
+    Option { store: String, message: String },
+    /// The S3 client runs on the tokio runtime, which the caller must be in.
+    #[error("internal error: the S3 store needs the tokio runtime")]
+    NoRuntime,
+    /// An upload failed for good: permanently, or at its last attempt.
+    #[error(
+        "remote store {store}: cannot upload {} as {object} ({attempts} attempt{}): {source}",
+        path.display(),
+        if *attempts == 1 { "" } else { "s" }
+    )]
+    Upload {
+        store: String,
+        path: PathBuf,
+        object: String,
+        attempts: u32,
+        #[source]
+        source: UploadError,
+    },
+}
+
+/// Why an upload attempt failed; `permanent` ones (bad credentials...) are not retried.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct UploadError {
     pub message: String,
     pub permanent: bool,
@@ -58,12 +85,6 @@ impl UploadError {
     }
 }
 
-impl std::fmt::Display for UploadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
 /// An object store that takes files.
 pub trait RemoteStore: Send + Sync {
     /// Uploads the file at `path` as `object` and checks what the store received.
@@ -79,7 +100,7 @@ pub struct Remote {
 impl Remote {
     /// Checks the section's options; connects to nothing. Must be called within the tokio
     /// runtime (the S3 client runs on it).
-    pub fn open(cfg: &StoreConfig) -> Result<Remote, String> {
+    pub fn open(cfg: &StoreConfig) -> Result<Remote, RemoteError> {
         let store: Box<dyn RemoteStore> = match cfg.backend {
             RemoteBackend::S3 => Box::new(s3::S3Store::new(cfg)?),
             RemoteBackend::Swift => Box::new(swift::SwiftStore::new(cfg)?),
@@ -104,20 +125,20 @@ impl Remote {
 
     /// Uploads with retries: up to `upload_attempts` attempts, waiting `upload_backoff`, then
     /// twice as long before each next one. Blocking.
-    pub fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, String> {
+    pub fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, RemoteError> {
         let attempts = self.cfg.upload_attempts.max(1);
         let mut wait = self.cfg.upload_backoff;
         for attempt in 1..=attempts {
             match self.store.upload(path, object) {
                 Ok(receipt) => return Ok(receipt),
                 Err(e) if e.permanent || attempt == attempts => {
-                    return Err(format!(
-                        "remote store {}: cannot upload {} as {object} ({} attempt{}): {e}",
-                        self.cfg.name,
-                        path.display(),
-                        attempt,
-                        if attempt == 1 { "" } else { "s" }
-                    ));
+                    return Err(RemoteError::Upload {
+                        store: self.cfg.name.clone(),
+                        path: path.to_path_buf(),
+                        object: object.to_string(),
+                        attempts: attempt,
+                        source: e,
+                    });
                 }
                 Err(e) => {
                     tracing::warn!(
@@ -237,9 +258,15 @@ mod tests {
     #[test]
     fn uploads_are_retried_unless_the_failure_is_permanent() {
         assert!(remote(false, 3).upload(Path::new("f"), "o").is_ok());
-        let e = remote(false, 2).upload(Path::new("f"), "o").unwrap_err();
+        let e = remote(false, 2)
+            .upload(Path::new("f"), "o")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("(2 attempts): failure 1"), "{e}");
-        let e = remote(true, 5).upload(Path::new("f"), "o").unwrap_err();
+        let e = remote(true, 5)
+            .upload(Path::new("f"), "o")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("(1 attempt): failure 0"), "{e}");
     }
 }

@@ -1,5 +1,7 @@
 //! The `opt_*` keys of a `[remote_store:NAME]` section (stored without `opt_`), typed.
 
+use super::RemoteError;
+
 /// A section's options; the backends say which they read, the others are reported.
 pub struct Options<'a> {
     store: &'a str,
@@ -26,11 +28,20 @@ impl<'a> Options<'a> {
         keys.iter().find_map(|k| self.get(k))
     }
 
-    fn err(&self, key: &str, message: String) -> String {
-        format!("[remote_store:{}] opt_{key}: {message}", self.store)
+    /// The section is wrong: `message` says how.
+    pub fn invalid(&self, message: impl Into<String>) -> RemoteError {
+        RemoteError::Option {
+            store: self.store.to_string(),
+            message: message.into(),
+        }
     }
 
-    pub fn bool(&self, key: &str) -> Result<Option<bool>, String> {
+    /// Option `opt_<key>` is wrong: `message` says how.
+    pub fn err(&self, key: &str, message: impl std::fmt::Display) -> RemoteError {
+        self.invalid(format!("opt_{key}: {message}"))
+    }
+
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, RemoteError> {
         self.get(key)
             .map(|v| match v.to_ascii_lowercase().as_str() {
                 "1" | "yes" | "true" | "on" => Ok(true),
@@ -41,7 +52,7 @@ impl<'a> Options<'a> {
     }
 
     /// A size in bytes, with an optional K, M or G suffix (powers of 1024: `16M`, `1G`).
-    pub fn size(&self, key: &str) -> Result<Option<u64>, String> {
+    pub fn size(&self, key: &str) -> Result<Option<u64>, RemoteError> {
         self.get(key)
             .map(|v| parse_size(v).ok_or_else(|| self.err(key, format!("{v:?} is not a size"))))
             .transpose()

@@ -40,7 +40,7 @@ use aws_sdk_s3::Client;
 use base64::Engine;
 
 use super::options::Options;
-use super::{hex, md5_of, RemoteStore, UploadError, UploadReceipt};
+use super::{hex, md5_of, RemoteError, RemoteStore, UploadError, UploadReceipt};
 use crate::config::RemoteStore as StoreConfig;
 
 const MIN_PART: u64 = 5 << 20;
@@ -82,10 +82,10 @@ pub struct S3Store {
 }
 
 impl S3Store {
-    pub fn new(cfg: &StoreConfig) -> Result<S3Store, String> {
+    pub fn new(cfg: &StoreConfig) -> Result<S3Store, RemoteError> {
         let o = Options::new(&cfg.name, &cfg.options);
         o.warn_unknown(OPTIONS);
-        let err = |key: &str, m: &str| format!("[remote_store:{}] opt_{key}: {m}", cfg.name);
+        let err = |key: &str, m: &str| o.err(key, m);
         let endpoint_url = o.get("endpoint_url").map(String::from);
         let credentials = match (o.get("aws_access_key_id"), o.get("aws_secret_access_key")) {
             (Some(id), Some(secret)) => Some((
@@ -116,8 +116,7 @@ impl S3Store {
             Some("when_supported") => true,
             Some(_) => return Err(err("checksums", "expected when_required or when_supported")),
         };
-        let handle = tokio::runtime::Handle::try_current()
-            .map_err(|_| "internal error: the S3 store needs the tokio runtime".to_string())?;
+        let handle = tokio::runtime::Handle::try_current().map_err(|_| RemoteError::NoRuntime)?;
         Ok(S3Store {
             bucket: cfg.container.clone(),
             settings: Settings {

@@ -16,7 +16,7 @@ use ureq::Body;
 
 use super::keystone::{self, AuthConfig, Session};
 use super::options::Options;
-use super::{hex, md5_of, RemoteStore, UploadError, UploadReceipt};
+use super::{hex, md5_of, RemoteError, RemoteStore, UploadError, UploadReceipt};
 use crate::config::RemoteStore as StoreConfig;
 
 const DEFAULT_SEGMENT_SIZE: u64 = 1 << 30;
@@ -33,19 +33,15 @@ pub struct SwiftStore {
 }
 
 impl SwiftStore {
-    pub fn new(cfg: &StoreConfig) -> Result<SwiftStore, String> {
+    pub fn new(cfg: &StoreConfig) -> Result<SwiftStore, RemoteError> {
         let o = Options::new(&cfg.name, &cfg.options);
         let mut known = keystone::OPTIONS.to_vec();
         known.extend(["segment_size", "segment_container"]);
         o.warn_unknown(&known);
-        let auth =
-            AuthConfig::from_options(&o).map_err(|e| format!("[remote_store:{}] {e}", cfg.name))?;
+        let auth = AuthConfig::from_options(&o)?;
         let segment_size = o.size("segment_size")?.unwrap_or(DEFAULT_SEGMENT_SIZE);
         if segment_size == 0 {
-            return Err(format!(
-                "[remote_store:{}] opt_segment_size: must be more than 0",
-                cfg.name
-            ));
+            return Err(o.err("segment_size", "must be more than 0"));
         }
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)

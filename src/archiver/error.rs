@@ -1,0 +1,99 @@
+//! Why a table failed: [`TableError`], one variant per step of a table's run, kept typed in the
+//! table's report ([`super::report::TableReport::errors`]) and rendered (Display) only for the
+//! log, the summary and the JSON report.
+
+use crate::destination::DestError;
+use crate::mysql::retry::RetryError;
+
+/// A table's failure. The table stops (nothing more is deleted from it) and the run goes on
+/// with the next table; the run's exit code says a table failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    /// A destination could not get ready for the table (its message names the destination).
+    #[error(transparent)]
+    Prepare(DestError),
+    /// Reading a page of the source failed (after its retries).
+    #[error(transparent)]
+    Read(RetryError),
+    /// Writing a batch to destination `dest` failed: the batch is not deleted.
+    #[error("destination {dest}: {source}")]
+    Write {
+        dest: String,
+        #[source]
+        source: DestError,
+    },
+    /// Deleting rows from the source failed (after its retries).
+    #[error(transparent)]
+    Delete(RetryError),
+    /// A count on the source failed (after its retries): the eligible rows (dry run), those
+    /// referenced by rows that stay (dry run), or those left after the walk.
+    #[error(transparent)]
+    Count(RetryError),
+    /// The walk over the key left eligible rows it neither read nor kept on purpose.
+    #[error(
+        "{} eligible rows are left in the source that this run neither read nor kept on purpose \
+         ({left} left, {expected} accounted for: blocked, conflicts, changed): the walk over the key \
+         may have missed them, or they became eligible during the run. Nothing was lost; \
+         a re-run takes them",
+        left - expected
+    )]
+    IncompleteWalk { left: u64, expected: u64 },
+    /// Closing the table's target in destination `dest` failed.
+    #[error("destination {dest}: {source}")]
+    Finish {
+        dest: String,
+        #[source]
+        source: DestError,
+    },
+    /// The background packing and uploads of the table's files in destination `dest` failed:
+    /// one message per file (the job's own; the files stay where they are).
+    #[error("destination {dest}: {}", failures.join("; "))]
+    Packing { dest: String, failures: Vec<String> },
+    /// A real run without its reading session (a bug).
+    #[error("internal error: no reading session")]
+    NoReader,
+    /// Several stages of the pipeline failed: the first is the cause, the others follow from it.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Stages(Vec<TableError>),
+}
+
+impl TableError {
+    /// The stages' failures as one error: none, the only one, or [`TableError::Stages`].
+    pub fn of_stages(mut errors: Vec<TableError>) -> Option<TableError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(TableError::Stages(errors)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_are_joined_and_the_walk_says_what_is_missing() {
+        let walk = TableError::IncompleteWalk {
+            left: 12,
+            expected: 2,
+        };
+        assert!(walk.to_string().starts_with("10 eligible rows are left"));
+        assert!(walk.to_string().contains("(12 left, 2 accounted for"));
+        assert!(TableError::of_stages(vec![]).is_none());
+        let one = TableError::of_stages(vec![TableError::NoReader]).unwrap();
+        assert!(matches!(one, TableError::NoReader));
+        let two = TableError::of_stages(vec![
+            TableError::NoReader,
+            TableError::Packing {
+                dest: "files".into(),
+                failures: vec!["a".into(), "b".into()],
+            },
+        ])
+        .unwrap();
+        assert_eq!(
+            two.to_string(),
+            "internal error: no reading session; destination files: a; b"
+        );
+    }
+}
