@@ -17,7 +17,7 @@ use mysql_async::{Column, Value};
 use osarchiver::destination::file::csv::CsvWriter;
 use osarchiver::destination::file::sink::{Compression, Sink};
 use osarchiver::destination::file::sql::SqlWriter;
-use osarchiver::source::batch::Batch;
+use osarchiver::table::batch::Batch;
 
 fn main() {
     let cols = vec![

@@ -10,8 +10,10 @@
 //!   a typed, validated plan ([`config::Config`]); every key defined once ([`config::defs`]).
 //! - [`archiver`]: the pipeline: archivers, sources, tables; reader, writer and deleter stages;
 //!   the end-of-run report.
-//! - [`source`]: what to archive on a source (databases, tables, key, order), the keyset pages,
-//!   the statements, and the locked, checked delete.
+//! - [`source`]: what to archive on a source (databases, tables, key, order), the keyset pages
+//!   and the locked, checked delete.
+//! - [`table`]: what the source and the destinations share: a table's plan, its rows as read
+//!   (with exact row identities) and the statements that name them.
 //! - [`destination`]: where rows go before they are deleted: the archive database, the CSV and
 //!   SQL files (packed, compressed) and their uploads to S3 or Swift.
 //! - [`mysql`]: connections, retries, bound values and literals, identifiers, schema and DDL.
@@ -61,4 +63,5 @@ pub mod progress;
 pub mod run;
 pub mod source;
 pub mod stop;
+pub mod table;
 pub mod throttle;

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use mysql_async::prelude::*;
 
 use crate::config::DbConnection;
-use crate::mysql::conn::Db;
+use crate::mysql::conn::Connection;
 
 /// FNV-1a, 64 bits: a hash that is the same on every host and every build.
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -181,14 +181,14 @@ pub fn lock_file(dir: &Path, hash: &str, started: &str) -> Result<FileLock, Lock
 /// the working sessions do not drop it). [`DbLock::ensure`] checks it between tables and takes
 /// it again after a lost connection.
 pub struct DbLock {
-    db: Db,
+    db: Connection,
     pub name: String,
 }
 
 impl DbLock {
     /// Connects and takes `name` without waiting.
     pub async fn acquire(spec: &DbConnection, name: &str) -> Result<DbLock, LockError> {
-        let mut db = Db::connect(spec).await?;
+        let mut db = Connection::connect(spec).await?;
         match take(db.conn(), name).await {
             Ok(()) => Ok(DbLock {
                 db,

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use mysql_async::prelude::*;
 
 use crate::config::{DbConnection, ThrottleConfig};
-use crate::mysql::conn::Db;
+use crate::mysql::conn::Connection;
 use crate::stop::Stop;
 
 /// How often the checks run, at most.
@@ -33,8 +33,8 @@ pub struct Throttle {
     config: ThrottleConfig,
     source: DbConnection,
     /// A session on the source for the status counters, opened on first use.
-    monitor: Option<Db>,
-    replicas: Vec<(String, Option<Db>)>,
+    monitor: Option<Connection>,
+    replicas: Vec<(String, Option<Connection>)>,
     last_check: Option<Instant>,
     /// The time deletes spent paused so far.
     paused: Duration,
@@ -249,7 +249,7 @@ impl Throttle {
 
     async fn status(&mut self) -> Result<Vec<(String, String)>, MonitorError> {
         if self.monitor.is_none() {
-            self.monitor = Some(Db::connect(&self.source).await?);
+            self.monitor = Some(Connection::connect(&self.source).await?);
         }
         let db = self.monitor.as_mut().expect("just set");
         db.conn()
@@ -274,7 +274,7 @@ impl Throttle {
                 socket: None,
                 ..self.source.clone()
             };
-            match Db::connect(&spec).await {
+            match Connection::connect(&spec).await {
                 Ok(db) => self.replicas[i].1 = Some(db),
                 Err(e) => return Some(format!("replica {name} cannot be reached ({e})")),
             }

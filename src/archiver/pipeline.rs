@@ -14,16 +14,16 @@ use tokio::sync::mpsc;
 
 use crate::config::Source;
 use crate::destination::{Dest, Target};
-use crate::mysql::conn::Db;
+use crate::mysql::conn::Connection;
 use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::literal::literal;
 use crate::mysql::retry::with_retry;
 use crate::progress::Progress;
-use crate::source::batch::Batch;
 use crate::source::delete::{blocked_report, delete_rows};
-use crate::source::plan::TablePlan;
 use crate::source::read::PageReader;
 use crate::stop::Stop;
+use crate::table::batch::Batch;
+use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
 use super::error::TableError;
@@ -40,9 +40,9 @@ pub struct Stages<'a> {
     pub source: &'a Source,
     pub plan: &'a TablePlan,
     /// The session that reads pages.
-    pub reader_db: &'a mut Db,
+    pub reader_db: &'a mut Connection,
     /// The session that deletes.
-    pub delete_db: &'a mut Db,
+    pub delete_db: &'a mut Connection,
     pub dests: &'a mut [Dest],
     pub targets: &'a mut [Target],
     /// Checked by the reader before each page: a stop ends the table after the batches read.
@@ -323,7 +323,7 @@ fn progress_line(rows: u64, estimate: u64, deleted: u64, elapsed: Duration) -> S
 
 /// The optimizer's estimate of a table's eligible rows (`EXPLAIN`), for the progress bar; 0 when
 /// it cannot tell.
-async fn estimate_rows(db: &mut Db, plan: &TablePlan, where_clause: &str) -> u64 {
+async fn estimate_rows(db: &mut Connection, plan: &TablePlan, where_clause: &str) -> u64 {
     use mysql_async::prelude::Queryable;
     let sql = format!(
         "EXPLAIN SELECT 1 FROM {} WHERE ({where_clause})",

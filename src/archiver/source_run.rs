@@ -7,13 +7,14 @@ use crate::config::{Archiver, RunClock, Source};
 use crate::destination::file::Packing;
 use crate::destination::Dest;
 use crate::lock::{self, DbLock, FileLock, LockError};
-use crate::mysql::conn::Db;
+use crate::mysql::conn::Connection;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
 use crate::progress::Progress;
-use crate::source::plan::{choose_databases, plan_database, TablePlan};
+use crate::source::plan::{choose_databases, plan_database};
 use crate::stop::{Stop, StopReason};
+use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
 use super::error::TableError;
@@ -29,9 +30,9 @@ pub(super) struct SourceRun<'a> {
     pub source: &'a Source,
     pub dry_run: bool,
     /// The session that deletes (and reads the schema).
-    pub src: Db,
+    pub src: Connection,
     /// The session that reads pages, so reading overlaps writing and deleting (none in a dry run).
-    pub reader: Option<Db>,
+    pub reader: Option<Connection>,
     pub dests: Vec<Dest>,
     pub dest_names: Vec<String>,
     /// Files being packed in the background: the index of their table's report in the run's
@@ -176,7 +177,7 @@ impl<'a> SourceRun<'a> {
         report: &mut RunReport,
     ) -> Option<SourceRun<'a>> {
         let dry_run = options.dry_run;
-        let mut src = match Db::connect(&source.conn).await {
+        let mut src = match Connection::connect(&source.conn).await {
             Ok(db) => db,
             Err(e) => {
                 report.error(format!("{label}: {e}"));
@@ -186,7 +187,7 @@ impl<'a> SourceRun<'a> {
         let reader = if dry_run {
             None
         } else {
-            match Db::connect(&source.conn).await {
+            match Connection::connect(&source.conn).await {
                 Ok(db) => Some(db),
                 Err(e) => {
                     report.error(format!("{label}: {e}"));

@@ -8,9 +8,9 @@ use mysql_async::prelude::*;
 use crate::destination::Target;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
-use crate::source::plan::TablePlan;
 use crate::source::read::PageReader;
-use crate::source::sql;
+use crate::table::sql;
+use crate::table::TablePlan;
 
 use super::error::TableError;
 use super::pipeline;

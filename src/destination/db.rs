@@ -22,21 +22,21 @@ use mysql_async::{Row, Value};
 use regex::Regex;
 
 use crate::config::{DbDestination, Retry};
-use crate::mysql::conn::Db;
+use crate::mysql::conn::Connection;
 use crate::mysql::ddl;
 use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::identity;
 use crate::mysql::literal::push_tuple;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
-use crate::source::batch::{key_id, Batch};
-use crate::source::plan::TablePlan;
-use crate::source::sql;
+use crate::table::batch::{key_id, Batch};
+use crate::table::sql;
+use crate::table::TablePlan;
 
 /// An open archive database destination.
 pub struct ArchiveDb {
     pub name: String,
-    db: Db,
+    db: Connection,
     retry: Retry,
     bulk_insert: usize,
     db_suffix: String,
@@ -90,8 +90,11 @@ pub enum PrepareError {
 impl ArchiveDb {
     /// Connects and decides the suffixes: on the source's own server with no suffix set, the
     /// database suffix becomes `_archive`.
-    pub async fn open(cfg: &DbDestination, source: &mut Db) -> Result<ArchiveDb, RetryError> {
-        let mut db = Db::connect(&cfg.conn)
+    pub async fn open(
+        cfg: &DbDestination,
+        source: &mut Connection,
+    ) -> Result<ArchiveDb, RetryError> {
+        let mut db = Connection::connect(&cfg.conn)
             .await
             .map_err(|e| RetryError::Failed {
                 what: format!("connect to destination {}", cfg.name),
@@ -177,7 +180,7 @@ impl ArchiveDb {
     pub async fn prepare(
         &mut self,
         plan: &TablePlan,
-        source: &mut Db,
+        source: &mut Connection,
         source_retry: Retry,
         dry_run: bool,
     ) -> Result<ArchiveTable, PrepareError> {

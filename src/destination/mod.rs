@@ -13,9 +13,9 @@ pub mod limits;
 pub mod remote;
 
 use crate::config::{Destination, Retry, RunClock};
-use crate::mysql::conn::Db;
-use crate::source::batch::Batch;
-use crate::source::plan::TablePlan;
+use crate::mysql::conn::Connection;
+use crate::table::batch::Batch;
+use crate::table::TablePlan;
 
 pub use db::WriteOutcome;
 
@@ -66,7 +66,7 @@ impl Dest {
     /// run's start, for the files' headers; `limits` the run's bounds on background jobs).
     pub async fn open(
         cfg: &Destination,
-        source: &mut Db,
+        source: &mut Connection,
         source_name: &str,
         clock: &RunClock,
         dry_run: bool,
@@ -103,7 +103,7 @@ impl Dest {
     pub async fn prepare(
         &mut self,
         plan: &TablePlan,
-        source: &mut Db,
+        source: &mut Connection,
         source_retry: Retry,
         dry_run: bool,
     ) -> Result<Target, DestError> {
@@ -162,7 +162,7 @@ impl Dest {
 /// Whether the source table has a key `WITHOUT OVERLAPS` (from its `SHOW CREATE TABLE`).
 async fn without_overlaps(
     plan: &TablePlan,
-    source: &mut Db,
+    source: &mut Connection,
     retry: Retry,
 ) -> Result<bool, RetryError> {
     let (d, t) = (plan.db.clone(), plan.table.clone());

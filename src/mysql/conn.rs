@@ -1,8 +1,8 @@
 //! Connections: driver options from the configuration, the session the archiver needs, and
-//! [`Db`], a connection that knows how to reconnect itself.
+//! [`Connection`], a connection that knows how to reconnect itself.
 //!
-//! Every session (the first one and each one opened by [`Db::reconnect`]) is set up the same
-//! way, by [`Db::connect`]:
+//! Every session (the first one and each one opened by [`Connection::reconnect`]) is set up the same
+//! way, by [`Connection::connect`]:
 //!
 //! - `SET NAMES utf8mb4, character_set_results = NULL`: statements and bound parameters are
 //!   `utf8mb4` (the `where` keeps its meaning), but results come **raw**: each text column in
@@ -19,12 +19,12 @@
 //! - `sql_quote_show_create = 1`: `SHOW CREATE TABLE` quotes every identifier.
 //! - `REPEATABLE READ`: locking reads lock the gaps they cross, which the foreign-key check of
 //!   a delete relies on (no child row can appear under a parent being deleted).
-//! - `foreign_key_checks`, when it was set with [`Db::set_foreign_key_checks`].
+//! - `foreign_key_checks`, when it was set with [`Connection::set_foreign_key_checks`].
 //!
 //! The session has no default database: statements must name their tables in full
 //! ([`super::ident::qualified`]), which also keeps them right after a reconnect.
 //!
-//! The password only goes into the driver options; nothing here formats or logs it, and [`Db`]
+//! The password only goes into the driver options; nothing here formats or logs it, and [`Connection`]
 //! shows itself as `user@host:port`.
 
 use std::fmt;
@@ -159,7 +159,7 @@ impl ConnectError {
 }
 
 /// An open, set-up session, plus what it takes to open it again.
-pub struct Db {
+pub struct Connection {
     conn: Conn,
     spec: DbConnection,
     opts: Opts,
@@ -167,22 +167,22 @@ pub struct Db {
     foreign_key_checks: Option<bool>,
 }
 
-impl fmt::Debug for Db {
+impl fmt::Debug for Connection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Db")
+        f.debug_struct("Connection")
             .field("target", &self.target)
             .field("connection_id", &self.conn.id())
             .finish_non_exhaustive()
     }
 }
 
-impl Db {
+impl Connection {
     /// Connects to `spec` and sets the session up (see the module documentation).
-    pub async fn connect(spec: &DbConnection) -> Result<Db, ConnectError> {
+    pub async fn connect(spec: &DbConnection) -> Result<Connection, ConnectError> {
         let opts = opts(spec);
         let target = target(spec);
         let conn = open(&opts, &target, None).await?;
-        Ok(Db {
+        Ok(Connection {
             conn,
             spec: spec.clone(),
             opts,
@@ -234,7 +234,7 @@ impl Db {
         Ok(())
     }
 
-    /// The value last set with [`Db::set_foreign_key_checks`], if any.
+    /// The value last set with [`Connection::set_foreign_key_checks`], if any.
     pub fn foreign_key_checks(&self) -> Option<bool> {
         self.foreign_key_checks
     }

@@ -3,7 +3,7 @@
 //! - [`ident`]: quoting identifiers.
 //! - [`literal`]: rendering values as SQL literals (SQL archive files, dry-run logs).
 //! - [`param`]: bound parameters that compare exactly with their column.
-//! - [`conn`]: connection options, the archiver's session settings, a reconnectable [`Db`].
+//! - [`conn`]: connection options, the archiver's session settings, a reconnectable [`Connection`].
 //! - [`retry`]: classifying errors and retrying transient ones.
 //! - [`schema`]: introspection (databases, tables, columns, keys, foreign keys).
 //! - [`identity`]: telling servers apart.
@@ -18,5 +18,5 @@ pub mod param;
 pub mod retry;
 pub mod schema;
 
-pub use conn::{ConnectError, Db};
+pub use conn::{ConnectError, Connection};
 pub use retry::{classify, with_retry, ErrorKind, RetryError};

@@ -11,7 +11,7 @@ use std::pin::Pin;
 
 use mysql_async::{Conn, DriverError, Error};
 
-use super::conn::Db;
+use super::conn::Connection;
 use crate::config::Retry;
 
 /// What a caller can do about an error.
@@ -214,8 +214,8 @@ pub struct Attempt<'c, 'env> {
 /// ```no_run
 /// # use mysql_async::prelude::Queryable;
 /// # use osarchiver::config::Retry;
-/// # use osarchiver::mysql::{with_retry, Db, RetryError};
-/// # async fn delete(db: &mut Db, retry: Retry, sql: &str) -> Result<u64, RetryError> {
+/// # use osarchiver::mysql::{with_retry, Connection, RetryError};
+/// # async fn delete(db: &mut Connection, retry: Retry, sql: &str) -> Result<u64, RetryError> {
 /// let deleted = with_retry(db, retry, "delete batch", |a| {
 ///     Box::pin(async move {
 ///         a.conn.query_drop(sql).await?;
@@ -227,7 +227,7 @@ pub struct Attempt<'c, 'env> {
 /// # }
 /// ```
 pub async fn with_retry<'env, T, F>(
-    db: &mut Db,
+    db: &mut Connection,
     policy: Retry,
     what: &str,
     mut op: F,

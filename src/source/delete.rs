@@ -20,15 +20,15 @@ use mysql_async::prelude::*;
 use mysql_async::{Row, Value};
 
 use crate::config::Retry;
-use crate::mysql::conn::Db;
+use crate::mysql::conn::Connection;
 use crate::mysql::ident::qualified;
 use crate::mysql::literal::literal;
 use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
 use crate::throttle::Throttle;
 
-use super::batch::{key_id, Batch};
-use super::plan::TablePlan;
-use super::sql;
+use crate::table::batch::{key_id, Batch};
+use crate::table::sql;
+use crate::table::TablePlan;
 
 /// What a delete of some rows of a batch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct DeleteOutcome {
 /// Deletes the batch's rows listed in `rows`, asking `throttle` before each chunk.
 #[allow(clippy::too_many_arguments)]
 pub async fn delete_rows(
-    db: &mut Db,
+    db: &mut Connection,
     retry: Retry,
     plan: &TablePlan,
     where_clause: &str,
@@ -143,7 +143,7 @@ struct Part {
 ///
 /// On an error the transaction is rolled back.
 async fn delete_part(
-    db: &mut Db,
+    db: &mut Connection,
     retry: Retry,
     plan: &TablePlan,
     where_clause: &str,

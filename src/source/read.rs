@@ -12,9 +12,9 @@ use std::sync::Arc;
 use crate::mysql::literal::Charset;
 use crate::mysql::param::ColumnParam;
 
-use super::batch::Batch;
-use super::plan::TablePlan;
-use super::sql;
+use crate::table::batch::Batch;
+use crate::table::sql;
+use crate::table::TablePlan;
 
 /// Walks a table's eligible rows page by page. A page can be read again after an error: the
 /// position only moves when a page is returned.

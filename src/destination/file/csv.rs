@@ -37,7 +37,7 @@ use mysql_async::{Column, Value};
 
 use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::literal::{push_literal, LiteralKind};
-use crate::source::batch::Batch;
+use crate::table::batch::Batch;
 
 /// Rendered records are handed to the file in pieces of about this size.
 const CHUNK: usize = 1 << 20;

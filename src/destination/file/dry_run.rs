@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::FileDestination;
 use crate::mysql::ident::qualified;
-use crate::source::plan::TablePlan;
+use crate::table::TablePlan;
 
 use super::super::remote::{object_name, Remote};
 use super::{naming, FileDest, FileError};

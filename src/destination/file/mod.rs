@@ -39,7 +39,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::{ArchiveFormat, FileDestination, FileFormat, RunClock};
-use crate::source::plan::TablePlan;
+use crate::table::TablePlan;
 
 use super::limits::Limits;
 use super::remote::Remote;

@@ -36,7 +36,7 @@ use mysql_async::consts::ColumnFlags;
 use mysql_async::Value;
 
 use crate::mysql::literal::{push_tuple, LiteralKind, LOAD_SESSION_SQL};
-use crate::source::batch::Batch;
+use crate::table::batch::Batch;
 
 /// A statement is closed before it passes this size, a quarter of the `mariadb` client's and
 /// the server's default `max_allowed_packet` (16 MiB). A single row larger than that gets a

@@ -8,7 +8,7 @@ use super::super::WriteOutcome;
 use super::*;
 use crate::config::ArchiveFormat;
 use crate::config::{RemoteBackend, RemoteStore};
-use crate::source::batch::Batch;
+use crate::table::batch::Batch;
 use mysql_async::consts::ColumnType;
 use mysql_async::{Column, Value};
 

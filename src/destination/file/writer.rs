@@ -7,8 +7,8 @@ use std::io::{self, Write};
 
 use crate::config::{ArchiveFormat, FileFormat};
 use crate::mysql::ident::qualified;
-use crate::source::batch::Batch;
-use crate::source::plan::TablePlan;
+use crate::table::batch::Batch;
+use crate::table::TablePlan;
 
 use super::super::WriteOutcome;
 use super::csv::CsvWriter;

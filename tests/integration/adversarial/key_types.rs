@@ -448,11 +448,11 @@ fn float_double_temporal_binary_and_integer_keys() {
 /// `EXPLAIN` of the prepared statement with its parameters bound.
 #[tokio::test]
 async fn pages_and_lookups_stay_range_reads() {
-    use osarchiver::mysql::conn::Db;
+    use osarchiver::mysql::conn::Connection;
     use osarchiver::mysql::literal::push_str_literal;
     use osarchiver::mysql::schema;
     use osarchiver::source::plan::plan_database;
-    use osarchiver::source::sql;
+    use osarchiver::table::sql;
 
     let s = server();
     let db = ScratchDb::create(s, "adv_explain");
@@ -490,7 +490,7 @@ async fn pages_and_lookups_stay_range_reads() {
     )
     .unwrap();
     let source = loaded.config.archivers[0].sources[0].clone();
-    let mut conn = Db::connect(&source.conn).await.unwrap();
+    let mut conn = Connection::connect(&source.conn).await.unwrap();
     let tables = schema::list_tables(conn.conn(), &db.name).await.unwrap();
     let plan = plan_database(&source, &db.name, &tables, &[], &[]);
     assert_eq!(plan.tables.len(), samples.len());

@@ -67,7 +67,7 @@ enum Protocol {
 
 /// Reads the fixture, renders it as one multi-row INSERT into `dst_table` (same columns).
 async fn render_insert(
-    db: &mut Db,
+    db: &mut Connection,
     src: &str,
     dst: &str,
     protocol: Protocol,

@@ -26,7 +26,7 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{Row, Value};
 
 use osarchiver::config::{DbConnection, Retry, Secret};
-use osarchiver::mysql::conn::Db;
+use osarchiver::mysql::conn::Connection;
 use osarchiver::mysql::ident::quote_ident;
 use osarchiver::mysql::literal::{self, LiteralKind, LOAD_SESSION_SQL};
 use osarchiver::mysql::retry::{needs_reconnect, with_retry, ErrorKind, RetryError};
@@ -47,8 +47,8 @@ pub(super) fn spec() -> DbConnection {
     }
 }
 
-pub(super) async fn connect() -> Db {
-    Db::connect(&spec())
+pub(super) async fn connect() -> Connection {
+    Connection::connect(&spec())
         .await
         .expect("connect to the test server")
 }

@@ -102,7 +102,7 @@ async fn connect_errors_name_the_target_but_not_the_password() {
     let mut s = spec();
     s.user = Some(unique_name("osa_nobody"));
     s.password = Some(Secret::new("very-secret-pw"));
-    let err = Db::connect(&s).await.unwrap_err();
+    let err = Connection::connect(&s).await.unwrap_err();
     let msg = format!("{err} / {err:?}");
     assert!(
         msg.contains(&format!(

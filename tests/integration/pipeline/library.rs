@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use osarchiver::config::{self, RunClock, Source};
-use osarchiver::mysql::conn::Db;
+use osarchiver::mysql::conn::Connection;
 use osarchiver::mysql::schema;
 use osarchiver::source::delete::{delete_rows, DeleteOutcome};
-use osarchiver::source::plan::{plan_database, TablePlan};
+use osarchiver::source::plan::plan_database;
 use osarchiver::source::read::PageReader;
+use osarchiver::table::TablePlan;
 
 use crate::harness::{server, Ini, ScratchDb};
 
@@ -29,14 +30,19 @@ fn source_of(ini: &Ini) -> Source {
 async fn read_first_page(
     db: &ScratchDb<'_>,
     rows: &str,
-) -> (Source, Db, TablePlan, osarchiver::source::batch::Batch) {
+) -> (
+    Source,
+    Connection,
+    TablePlan,
+    osarchiver::table::batch::Batch,
+) {
     let s = server();
     db.sql(&format!(
         "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
          INSERT INTO t VALUES {rows};"
     ));
     let source = source_of(&Ini::new(s, &[&db.name]));
-    let mut conn = Db::connect(&source.conn).await.expect("connect");
+    let mut conn = Connection::connect(&source.conn).await.expect("connect");
     let tables = schema::list_tables(conn.conn(), &db.name).await.unwrap();
     let fks = schema::foreign_keys(conn.conn(), &db.name).await.unwrap();
     let plan = plan_database(&source, &db.name, &tables, &fks, &[]);
@@ -55,9 +61,9 @@ async fn read_first_page(
 /// Deletes every row of `batch`, two per DELETE.
 async fn delete_all(
     source: &Source,
-    conn: &mut Db,
+    conn: &mut Connection,
     table: &TablePlan,
-    batch: &osarchiver::source::batch::Batch,
+    batch: &osarchiver::table::batch::Batch,
 ) -> DeleteOutcome {
     let rows: Vec<usize> = (0..batch.len()).collect();
     delete_rows(

@@ -3,7 +3,7 @@
 
 use crate::mysql::ident::{qualified, quote_ident};
 
-use super::plan::TablePlan;
+use super::TablePlan;
 
 /// The keyset condition "key > (?, ...)" written so MariaDB's range optimizer uses the index
 /// (it does not for a row-constructor comparison): `k1 > ? OR (k1 = ? AND k2 > ?) ...`, each

@@ -1,0 +1,66 @@
+//! [`TablePlan`]: a table that will be archived, as the source's reader and deleter and every
+//! destination see it: its columns and their types and character sets, the key that names its
+//! rows exactly, and the foreign keys of other tables that reference it.
+
+use crate::mysql::literal::Charset;
+use crate::mysql::param::ColumnParam;
+use crate::mysql::schema::ForeignKey;
+
+/// A table that will be archived: its columns, the key that names its rows exactly, and the
+/// foreign keys of other tables that reference it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TablePlan {
+    pub db: String,
+    pub table: String,
+    /// The stored (not generated) columns, in ordinal order: what is read and archived.
+    pub columns: Vec<String>,
+    /// `column_type` of each of `columns` (e.g. `varchar(36)`).
+    pub column_types: Vec<String>,
+    /// The character set and collation of each of `columns` (`None` for non-text columns).
+    pub column_charsets: Vec<Option<(String, String)>>,
+    /// The key columns, in key order.
+    pub key: Vec<String>,
+    /// Position of each key column in `columns`.
+    pub key_pos: Vec<usize>,
+    /// The index behind the key, for FORCE INDEX: `PRIMARY` or a unique key's name.
+    pub index: String,
+    /// Foreign keys (of any table) that reference this table.
+    pub referenced_by: Vec<ForeignKey>,
+    /// Whether the table is part of a foreign-key cycle.
+    pub in_cycle: bool,
+}
+
+impl TablePlan {
+    /// Whether one of the foreign keys referencing the table is declared on the table itself.
+    pub fn references_itself(&self) -> bool {
+        self.referenced_by
+            .iter()
+            .any(|f| f.db == self.db && f.table == self.table)
+    }
+
+    /// How values of column `i` (an index into `columns`) are bound.
+    pub fn param(&self, i: usize) -> ColumnParam {
+        let cs = self.column_charsets.get(i).and_then(Option::as_ref);
+        ColumnParam::of(
+            self.column_types.get(i).map_or("", String::as_str),
+            cs.map(|(c, _)| c.as_str()),
+            cs.map(|(_, c)| c.as_str()),
+        )
+    }
+
+    /// How the key's values are bound, in key order.
+    pub fn key_params(&self) -> Vec<ColumnParam> {
+        self.key_pos.iter().map(|&p| self.param(p)).collect()
+    }
+
+    /// The character set of each column whose text is not UTF-8 (`None` for the others):
+    /// what the archive files write as the column's own bytes.
+    pub fn own_charsets(&self) -> Vec<Option<Charset>> {
+        (0..self.columns.len())
+            .map(|i| {
+                let (cs, _) = self.column_charsets.get(i)?.as_ref()?;
+                Charset::needs_own_bytes(cs)
+            })
+            .collect()
+    }
+}
