@@ -147,7 +147,7 @@ pub fn run(args: Args) -> Outcome {
             early.without_tables(),
             started,
         );
-        crate::archiver::run(&loaded.config, &options).await
+        crate::archiver::archive_all(&loaded.config, &options).await
     });
     if let Some(why) = options.stop.reason() {
         report.interrupted = Some(why.describe().to_string());

@@ -38,7 +38,7 @@ pub struct RunOptions {
 }
 
 /// Runs every enabled archiver of `config`, in file order.
-pub async fn run(config: &Config, options: &RunOptions) -> RunReport {
+pub async fn archive_all(config: &Config, options: &RunOptions) -> RunReport {
     let dry_run = options.dry_run;
     let mut report = RunReport {
         dry_run,
@@ -71,7 +71,7 @@ pub async fn run(config: &Config, options: &RunOptions) -> RunReport {
             }
         );
         for source in &archiver.sources {
-            source_run::run(archiver, source, &config.clock, options, &mut report).await;
+            source_run::archive_source(archiver, source, &config.clock, options, &mut report).await;
         }
     }
     report

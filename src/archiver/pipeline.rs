@@ -54,7 +54,7 @@ pub struct Stages<'a> {
 }
 
 /// Runs the three stages to the end of the table or the first failure; counts go into `r`.
-pub async fn run(stages: Stages<'_>, r: &mut TableReport) -> Result<(), TableError> {
+pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), TableError> {
     let Stages {
         source,
         plan,

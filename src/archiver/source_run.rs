@@ -54,7 +54,7 @@ pub(super) struct SourceRun<'a> {
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
-pub(super) async fn run(
+pub(super) async fn archive_source(
     archiver: &Archiver,
     source: &Source,
     clock: &RunClock,

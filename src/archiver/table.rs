@@ -84,7 +84,7 @@ impl SourceRun<'_> {
             } else {
                 match self.reader.as_mut() {
                     Some(reader_db) => {
-                        pipeline::run(
+                        pipeline::run_stages(
                             pipeline::Stages {
                                 source: self.source,
                                 plan,

@@ -40,7 +40,7 @@ impl Packing {
     /// Starts the job on a blocking thread (packing is CPU work, uploads are blocking calls).
     pub(super) fn spawn(job: PackingJob) -> Packing {
         Packing {
-            job: tokio::task::spawn_blocking(move || job.run()),
+            job: tokio::task::spawn_blocking(move || job.pack_and_upload()),
         }
     }
 
@@ -55,7 +55,7 @@ impl Packing {
 
 impl PackingJob {
     /// Packs, then uploads (outside the packing lock); the messages of what failed.
-    fn run(mut self) -> Vec<String> {
+    fn pack_and_upload(mut self) -> Vec<String> {
         let mut errors = Vec::new();
         let mut done = Vec::new();
         {
