@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use crate::file_support::decode_prefix;
+use crate::file::support::decode_prefix;
 use crate::harness::{server, Ini, Osarchiver, Output, ScratchDb};
 use crate::pipeline::OLD;
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use osarchiver::destination::file::csv::{load_data_statement, CsvKind};
 use osarchiver::mysql::literal::{LiteralKind, LOAD_SESSION_SQL};
 
-use crate::file_support::decode_prefix;
+use crate::file::support::decode_prefix;
 use crate::harness::{server, Ini, Osarchiver, Output, ScratchDb, Server};
 
 /// A `deleted_at` older than the retention of [`Ini`] (`7 DAY`).

@@ -17,7 +17,7 @@ mod s3_gone;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::file_support::{complete_statements, decode_prefix};
+use crate::file::support::{complete_statements, decode_prefix};
 use crate::harness::digest::{count, digest};
 use crate::harness::{Ini, ScratchDb, Server};
 
@@ -104,7 +104,7 @@ pub fn load_sql_file(f: &Fixture<'_>, path: &Path, check: &str, table: &str) {
     let (s, src, orig) = (f.s, &f.db.name, &f.orig.name);
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let bytes = if name.ends_with(".tar") {
-        crate::file_support::run_tool("tar", &["-xOf", &path.to_string_lossy()])
+        crate::file::support::run_tool("tar", &["-xOf", &path.to_string_lossy()])
     } else {
         decode_prefix(path)
     };

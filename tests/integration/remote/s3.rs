@@ -12,11 +12,11 @@ use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use aws_sdk_s3::types::StorageClass;
 use base64::Engine;
 
-use crate::file_support::{count, file_names, simple_table};
+use crate::file::support::{count, file_names, simple_table};
 use crate::harness::moto::{moto, moto_with_auth, Moto};
 use crate::harness::{server as test_server, Output, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
-use crate::remote_support::{config, split_object};
+use crate::remote::support::{config, split_object};
 
 /// Store options that make files over 8 KiB go up in parts of 8 KiB.
 const PARTS: &str = "opt_multipart_threshold = 8K\nopt_part_size = 8K";

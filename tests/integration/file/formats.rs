@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::file_support::{config, decode_prefix, file_names};
+use crate::file::support::{config, decode_prefix, file_names};
 use crate::harness::{server, Osarchiver, ScratchDb};
 
 const UPDATE: &str = "OSARCHIVER_UPDATE_SNAPSHOTS";
@@ -81,7 +81,7 @@ fn check_snapshot(name: &str, got: &str) {
     assert!(
         got == want,
         "{name} differs from {}:\n--- expected ---\n{want:?}\n--- got ---\n{got:?}\n\
-         (if the change is intended: {UPDATE}=1 cargo test file_formats, then git diff)",
+         (if the change is intended: {UPDATE}=1 cargo test file::formats, then git diff)",
         path.display()
     );
 }

@@ -7,9 +7,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use crate::file_support::file_names;
+use crate::file::support::file_names;
 use crate::harness::swift::swift;
-use crate::remote_support::{run_to_store, split_object, StoreRun};
+use crate::remote::support::{run_to_store, split_object, StoreRun};
 
 /// Serves `POST /v3/auth/tokens`; returns its URL and the request bodies it received.
 fn fake_keystone(token: String, storage_url: String) -> (String, Arc<Mutex<Vec<String>>>) {

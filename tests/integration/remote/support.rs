@@ -1,10 +1,10 @@
-//! Shared by the remote store tests (`remote_*.rs`): a run's configuration with one file
+//! Shared by the remote store tests (`remote/*.rs`): a run's configuration with one file
 //! destination that uploads to `[remote_store:r]`, a run of it over a table of its own
 //! ([`run_to_store`]), and the local files it left.
 
 use std::path::{Path, PathBuf};
 
-use crate::file_support::{simple_table, src_section};
+use crate::file::support::{simple_table, src_section};
 use crate::harness::{server as test_server, unique_name, Osarchiver, Output, ScratchDb};
 
 /// Archiver `a`: source `s` (database `db`), file destination `f` in `directory`

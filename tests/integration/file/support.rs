@@ -1,4 +1,4 @@
-//! Shared by the file destination's tests (`file_*.rs`): configurations for the test server,
+//! Shared by the file destination's tests (`file/*.rs`): configurations for the test server,
 //! the files a run wrote, the standard tools that open them, and loading them back.
 
 use std::io::Read;

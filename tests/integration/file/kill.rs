@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::file_support::{complete_statements, config, count, decode_prefix, file_names};
-use crate::file_support::{load_sql, simple_table};
+use crate::file::support::{complete_statements, config, count, decode_prefix, file_names};
+use crate::file::support::{load_sql, simple_table};
 use crate::harness::{server, ScratchDb};
 
 const ROWS: u32 = 3000;

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::file_support::{count, dst_section, file_names, run_tool, simple_table, src_section};
+use crate::file::support::{count, dst_section, file_names, run_tool, simple_table, src_section};
 use crate::harness::{server, Osarchiver, ScratchDb};
 
 /// Each format, with what it appends to the plain file's name.
@@ -161,7 +161,7 @@ fn later_runs_into_the_same_directory_never_overwrite_a_file() {
     let dir = work.path().join("archives");
     let run = |archive_format: &str| {
         Osarchiver::new()
-            .config_text(crate::file_support::config(
+            .config_text(crate::file::support::config(
                 &db.name,
                 "",
                 &dir,
@@ -268,7 +268,7 @@ fn a_dry_run_creates_no_file_and_no_directory() {
     let root = cmd.dir().join("out");
     let dir = root.join("{date}");
     let out = cmd
-        .config_text(crate::file_support::config(
+        .config_text(crate::file::support::config(
             &db.name,
             "delete_data = true",
             &dir,
@@ -296,7 +296,7 @@ fn a_table_without_eligible_rows_gets_no_file() {
     for archive_format in ["zst", "tar"] {
         let dir = work.path().join(archive_format);
         let out = Osarchiver::new()
-            .config_text(crate::file_support::config(
+            .config_text(crate::file::support::config(
                 &db.name,
                 "",
                 &dir,
@@ -329,7 +329,7 @@ fn a_directory_that_cannot_be_created_fails_the_table_and_deletes_nothing() {
     let blocker = cmd.dir().join("a-file");
     std::fs::write(&blocker, "not a directory").unwrap();
     let out = cmd
-        .config_text(crate::file_support::config(
+        .config_text(crate::file::support::config(
             &db.name,
             "delete_data = true",
             &blocker.join("out"),

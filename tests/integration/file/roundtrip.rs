@@ -7,7 +7,7 @@
 //! file with the README's `LOAD DATA`, and both results are compared with a copy of the
 //! original rows column by column, by MD5 over every value's hex and by `CHECKSUM TABLE`.
 
-use crate::file_support::{
+use crate::file::support::{
     columns_of, complete_statements, config, count, decode_prefix, file_names, load_csv, load_sql,
 };
 use crate::harness::every_type::{self, bin, text, BINARY};

@@ -4,11 +4,11 @@
 //! file is above the segment size (and its segments deleted when Swift refuses its manifest),
 //! and a wrong password failing clearly without retries.
 
-use crate::file_support::{count, file_names, simple_table};
+use crate::file::support::{count, file_names, simple_table};
 use crate::harness::swift::{swift, Swift, KEY, USER};
 use crate::harness::{server as test_server, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
-use crate::remote_support::{config, run_to_store, split_object, StoreRun};
+use crate::remote::support::{config, run_to_store, split_object, StoreRun};
 
 /// A `[remote_store:...]` section for the test Swift; `extra` may set `upload_attempts` (3 by
 /// default) and adds its other keys.
