@@ -147,9 +147,26 @@ pub fn parse_backoff(raw: &str) -> Result<std::time::Duration, String> {
 /// A size in bytes: `123`, `16K`, `8M`, `1G`, `1GiB`, `64MB` (powers of 1024), read as the
 /// remote stores read it.
 pub fn parse_size(raw: &str) -> Result<u64, String> {
-    crate::destination::remote::options::parse_size(raw)
-        .ok_or_else(|| format!("{raw:?} is not a size"))
+    size(raw).ok_or_else(|| format!("{raw:?} is not a size"))
 }
+
+/// `123`, `16K`, `8M`, `1G`, `1GiB`, `64MB` (all powers of 1024).
+pub fn size(v: &str) -> Option<u64> {
+    let v = v.trim();
+    let digits = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let n: u64 = v[..digits].parse().ok()?;
+    let unit = v[digits..].trim().to_ascii_lowercase();
+    let mult: u64 = match unit.trim_end_matches("ib").trim_end_matches('b') {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
 
 /// The units MySQL accepts in `INTERVAL N UNIT`.
 const INTERVAL_UNITS: &[&str] = &[

@@ -71,21 +71,10 @@ impl<'a> Options<'a> {
     }
 }
 
-/// `123`, `16K`, `8M`, `1G`, `1GiB`, `64MB` (all powers of 1024).
+/// `123`, `16K`, `8M`, `1G`, `1GiB`, `64MB` (all powers of 1024): the configuration's size
+/// parser ([`crate::config::value::size`]).
 pub fn parse_size(v: &str) -> Option<u64> {
-    let v = v.trim();
-    let digits = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
-    let n: u64 = v[..digits].parse().ok()?;
-    let unit = v[digits..].trim().to_ascii_lowercase();
-    let mult: u64 = match unit.trim_end_matches("ib").trim_end_matches('b') {
-        "" => 1,
-        "k" => 1 << 10,
-        "m" => 1 << 20,
-        "g" => 1 << 30,
-        "t" => 1 << 40,
-        _ => return None,
-    };
-    n.checked_mul(mult)
+    crate::config::value::size(v)
 }
 
 #[cfg(test)]
