@@ -19,6 +19,7 @@ use crate::throttle::Throttle;
 
 use super::error::TableError;
 use super::report::{RunReport, TableReport};
+use super::table::TableRun;
 use super::RunOptions;
 
 /// The most passes over the tables of a foreign-key cycle (see [`SourceRun::cycle_passes`]).
@@ -485,6 +486,11 @@ impl<'a> SourceRun<'a> {
         let pending = std::mem::take(&mut self.pending);
         self.packing
             .extend(pending.into_iter().map(|(dest, p)| (index, dest, p)));
+    }
+
+    /// Archives one table and reports what happened ([`TableRun`]).
+    async fn table(&mut self, plan: &TablePlan) -> TableReport {
+        TableRun { run: self }.archive(plan).await
     }
 
     /// Whether the source must stop before its next table: a stop was requested, or the

@@ -17,16 +17,21 @@ use super::pipeline;
 use super::report::TableReport;
 use super::source_run::SourceRun;
 
-impl SourceRun<'_> {
+/// One table of a source, archived with the source's sessions and destinations.
+pub(super) struct TableRun<'r, 'a> {
+    pub run: &'r mut SourceRun<'a>,
+}
+
+impl TableRun<'_, '_> {
     /// Archives one table and reports what happened.
-    pub(super) async fn table(&mut self, plan: &TablePlan) -> TableReport {
+    pub(super) async fn archive(&mut self, plan: &TablePlan) -> TableReport {
         let started = Instant::now();
         let mut r = TableReport::new(
-            &self.archiver.name,
-            &self.source.name,
+            &self.run.archiver.name,
+            &self.run.source.name,
             &plan.db,
             &plan.table,
-            &self.dest_names,
+            &self.run.dest_names,
         );
         let name = qualified(&plan.db, &plan.table);
         if let Err(e) = self.archive_table(plan, &mut r).await {
@@ -43,7 +48,7 @@ impl SourceRun<'_> {
         );
         tracing::info!(
             "{name}: {} {} rows, archived [{}], deleted {}, blocked {}, conflicts {}, changed {} in {:.1}s",
-            if self.dry_run { "eligible" } else { "read" },
+            if self.run.dry_run { "eligible" } else { "read" },
             r.read,
             r.archived
                 .iter()
@@ -64,11 +69,16 @@ impl SourceRun<'_> {
         plan: &TablePlan,
         r: &mut TableReport,
     ) -> Result<(), TableError> {
-        let mut targets: Vec<Target> = Vec::with_capacity(self.dests.len());
+        let mut targets: Vec<Target> = Vec::with_capacity(self.run.dests.len());
         let mut result = Ok(());
-        for d in self.dests.iter_mut() {
+        for d in self.run.dests.iter_mut() {
             match d
-                .prepare(plan, &mut self.src, self.source.retry, self.dry_run)
+                .prepare(
+                    plan,
+                    &mut self.run.src,
+                    self.run.source.retry,
+                    self.run.dry_run,
+                )
                 .await
             {
                 Ok(t) => targets.push(t),
@@ -79,22 +89,22 @@ impl SourceRun<'_> {
             }
         }
         if result.is_ok() {
-            result = if self.dry_run {
+            result = if self.run.dry_run {
                 self.dry_run_table(plan, &targets, r).await
             } else {
-                match self.reader.as_mut() {
+                match self.run.reader.as_mut() {
                     Some(reader_db) => {
                         pipeline::run_stages(
                             pipeline::Stages {
-                                source: self.source,
+                                source: self.run.source,
                                 plan,
                                 reader_db,
-                                delete_db: &mut self.src,
-                                dests: &mut self.dests,
+                                delete_db: &mut self.run.src,
+                                dests: &mut self.run.dests,
                                 targets: &mut targets,
-                                stop: &self.stop,
-                                throttle: &mut self.throttle,
-                                progress: &self.progress,
+                                stop: &self.run.stop,
+                                throttle: &mut self.run.throttle,
+                                progress: &self.run.progress,
                             },
                             r,
                         )
@@ -103,13 +113,13 @@ impl SourceRun<'_> {
                     None => Err(TableError::NoReader),
                 }
             };
-            if result.is_ok() && !self.dry_run && !self.stop.is_requested() {
+            if result.is_ok() && !self.run.dry_run && !self.run.stop.is_requested() {
                 result = self.account_for_every_row(plan, r).await;
             }
         }
-        for (d, t) in self.dests.iter_mut().zip(targets) {
+        for (d, t) in self.run.dests.iter_mut().zip(targets) {
             match d.finish(t).await {
-                Ok(Some(packing)) => self.pending.push((d.name().to_string(), packing)),
+                Ok(Some(packing)) => self.run.pending.push((d.name().to_string(), packing)),
                 Ok(None) => {}
                 Err(source) => r.errors.push(TableError::Finish {
                     dest: d.name().to_string(),
@@ -135,7 +145,7 @@ impl SourceRun<'_> {
         plan: &TablePlan,
         r: &mut TableReport,
     ) -> Result<(), TableError> {
-        let source = self.source;
+        let source = self.run.source;
         if r.read < source.select_limit {
             return Ok(());
         }
@@ -145,7 +155,7 @@ impl SourceRun<'_> {
             source.where_clause
         );
         let left: u64 = with_retry(
-            &mut self.src,
+            &mut self.run.src,
             source.retry,
             "count eligible rows left",
             |a| {
@@ -176,7 +186,7 @@ impl SourceRun<'_> {
         plan: &TablePlan,
         eligible: u64,
     ) -> Result<u64, TableError> {
-        let source = self.source;
+        let source = self.run.source;
         if eligible == 0 || plan.referenced_by.is_empty() || !source.foreign_key_check {
             return Ok(0);
         }
@@ -184,15 +194,20 @@ impl SourceRun<'_> {
             .referenced_by
             .iter()
             .map(|fk| {
-                let archived = fk.db == plan.db && self.chosen.contains(&fk.table);
+                let archived = fk.db == plan.db && self.run.chosen.contains(&fk.table);
                 (fk, archived)
             })
             .collect();
         let count_sql = sql::count_referenced(plan, &source.where_clause, &fks);
-        let blocked: u64 = with_retry(&mut self.src, source.retry, "count referenced rows", |a| {
-            let count_sql = count_sql.as_str();
-            Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
-        })
+        let blocked: u64 = with_retry(
+            &mut self.run.src,
+            source.retry,
+            "count referenced rows",
+            |a| {
+                let count_sql = count_sql.as_str();
+                Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
+            },
+        )
         .await
         .map_err(TableError::Count)?;
         if blocked > 0 {
@@ -216,16 +231,21 @@ impl SourceRun<'_> {
         targets: &[Target],
         r: &mut TableReport,
     ) -> Result<(), TableError> {
-        let source = self.source;
+        let source = self.run.source;
         let name = qualified(&plan.db, &plan.table);
         let count_sql = format!(
             "SELECT COUNT(*) FROM {name} WHERE ({})",
             source.where_clause
         );
-        let count: u64 = with_retry(&mut self.src, source.retry, "count eligible rows", |a| {
-            let count_sql = count_sql.as_str();
-            Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
-        })
+        let count: u64 = with_retry(
+            &mut self.run.src,
+            source.retry,
+            "count eligible rows",
+            |a| {
+                let count_sql = count_sql.as_str();
+                Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
+            },
+        )
         .await
         .map_err(TableError::Count)?;
         r.read = count;
@@ -245,7 +265,7 @@ impl SourceRun<'_> {
             "[dry-run] {name}: {count} eligible rows; would read pages with: {}",
             reader.first_statement()
         );
-        for (d, t) in self.dests.iter().zip(targets.iter()) {
+        for (d, t) in self.run.dests.iter().zip(targets.iter()) {
             if let Target::Db(t) = t {
                 tracing::info!(
                     "[dry-run] {name}: would insert into {} on destination {} with: {}(...), ...",

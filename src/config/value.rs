@@ -167,7 +167,6 @@ pub fn size(v: &str) -> Option<u64> {
     n.checked_mul(mult)
 }
 
-
 /// The units MySQL accepts in `INTERVAL N UNIT`.
 const INTERVAL_UNITS: &[&str] = &[
     "MICROSECOND",
