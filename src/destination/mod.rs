@@ -74,13 +74,13 @@ impl Dest {
     ) -> Result<Dest, DestError> {
         Ok(match cfg {
             Destination::Db(c) => Dest::Db(db::ArchiveDb::open(c, source).await?),
-            Destination::File(c) => Dest::File(file::FileDest::open(
-                c,
-                source_name,
-                clock,
-                dry_run,
-                limits,
-            )?),
+            Destination::File(c) => {
+                let f = file::FileDest::open(c, source_name, clock, dry_run, limits)?;
+                if dry_run {
+                    f.check_remotes().await?;
+                }
+                Dest::File(f)
+            }
         })
     }
 

@@ -37,6 +37,33 @@ pub(super) fn log_open(cfg: &FileDestination, remotes: &[Remote], date: &str) {
 }
 
 impl FileDest {
+    /// For a dry run: each remote store is asked whether a real run could upload to it
+    /// (credentials, container or bucket; see [`Remote::check_access`]), off the runtime's
+    /// threads. Nothing is written.
+    pub async fn check_remotes(&self) -> Result<(), FileError> {
+        for i in 0..self.remotes.len() {
+            let remotes = std::sync::Arc::clone(&self.remotes);
+            let checked = tokio::task::spawn_blocking(move || remotes[i].check_access()).await;
+            let result = match checked {
+                Ok(result) => result,
+                Err(e) => Err(crate::destination::remote::RemoteError::Option {
+                    store: self.remotes[i].name().to_string(),
+                    message: format!("the access check did not finish: {e}"),
+                }),
+            };
+            result.map_err(|source| FileError::Remote {
+                dest: self.name.clone(),
+                source: Box::new(source),
+            })?;
+            tracing::info!(
+                "[dry-run] destination {}: remote store {} accepts the credentials",
+                self.name,
+                self.remotes[i].name()
+            );
+        }
+        Ok(())
+    }
+
     /// When a table is prepared: the files a real run would write now (numbered after those
     /// already there), their archives and their uploads.
     pub(super) fn log_dry_run_table(&self, plan: &TablePlan) -> Result<(), FileError> {

@@ -57,6 +57,13 @@ pub enum RemoteError {
         #[source]
         source: UploadError,
     },
+    /// A dry run found that a real run could not upload to the store.
+    #[error("remote store {store}: a real run could not upload: {source}")]
+    Access {
+        store: String,
+        #[source]
+        source: UploadError,
+    },
 }
 
 /// Why an upload attempt failed; `permanent` ones (bad credentials...) are not retried.
@@ -89,6 +96,12 @@ impl UploadError {
 pub trait RemoteStore: Send + Sync {
     /// Uploads the file at `path` as `object` and checks what the store received.
     fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError>;
+
+    /// For a dry run: whether a real run could upload (credentials accepted, container or
+    /// bucket reachable), without writing anything.
+    fn check_access(&self) -> Result<(), UploadError> {
+        Ok(())
+    }
 }
 
 /// A `[remote_store:NAME]` section, ready to upload (connections are made at the first upload).
@@ -125,6 +138,17 @@ impl Remote {
 
     /// Uploads with retries: up to `upload_attempts` attempts, waiting `upload_backoff`, then
     /// twice as long before each next one. Blocking.
+    /// For a dry run: checks that a real run could upload (see [`RemoteStore::check_access`]).
+    /// Blocking (the S3 store blocks on the runtime): call it off the runtime's threads.
+    pub fn check_access(&self) -> Result<(), RemoteError> {
+        self.store
+            .check_access()
+            .map_err(|source| RemoteError::Access {
+                store: self.cfg.name.clone(),
+                source,
+            })
+    }
+
     pub fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, RemoteError> {
         let attempts = self.cfg.upload_attempts.max(1);
         let mut wait = self.cfg.upload_backoff;

@@ -147,6 +147,47 @@ impl S3Store {
         {
             return Ok(c);
         }
+        let client = self.build_client().await?;
+        if self.settings.create_bucket {
+            self.create_bucket(&client).await?;
+        }
+        *self.client.lock().unwrap_or_else(|e| e.into_inner()) = Some(client.clone());
+        Ok(client)
+    }
+
+    /// For a dry run: the credentials are found and the bucket can be reached with them
+    /// (`HeadBucket`; a missing bucket is fine with `opt_create_bucket`, which a real run would
+    /// use). Nothing is created or written.
+    async fn check_async(&self) -> Result<(), UploadError> {
+        let client = self.build_client().await?;
+        match client.head_bucket().bucket(&self.bucket).send().await {
+            Ok(_) => Ok(()),
+            Err(e)
+                if self.settings.create_bucket
+                    && e.as_service_error().is_some_and(|se| se.is_not_found()) =>
+            {
+                Ok(())
+            }
+            Err(e) => {
+                let status = e.raw_response().map(|r| r.status().as_u16());
+                let what = format!("HeadBucket s3://{}", self.bucket);
+                match status {
+                    Some(401 | 403) => Err(UploadError::permanent(format!(
+                        "{what}: access refused ({}): check opt_aws_access_key_id and \
+                         opt_aws_secret_access_key (or opt_profile) and the bucket's policy",
+                        status.unwrap_or_default()
+                    ))),
+                    Some(404) => Err(UploadError::permanent(format!(
+                        "{what}: no such bucket (opt_create_bucket is false)"
+                    ))),
+                    _ => Err(sdk_failure(what, &e)),
+                }
+            }
+        }
+    }
+
+    /// A client for the section's settings (credentials asked for first).
+    async fn build_client(&self) -> Result<Client, UploadError> {
         let s = &self.settings;
         // Our own retries wrap each upload: the SDK tries once.
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
@@ -200,12 +241,7 @@ impl S3Store {
             .request_checksum_calculation(calc)
             .response_checksum_validation(valid)
             .build();
-        let client = Client::from_conf(conf);
-        if s.create_bucket {
-            self.create_bucket(&client).await?;
-        }
-        *self.client.lock().unwrap_or_else(|e| e.into_inner()) = Some(client.clone());
-        Ok(client)
+        Ok(Client::from_conf(conf))
     }
 
     async fn create_bucket(&self, client: &Client) -> Result<(), UploadError> {
@@ -483,6 +519,10 @@ async fn credentials(shared: &aws_config::SdkConfig) -> Result<(), UploadError> 
 impl RemoteStore for S3Store {
     fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
         self.handle.block_on(self.upload_async(path, object))
+    }
+
+    fn check_access(&self) -> Result<(), UploadError> {
+        self.handle.block_on(self.check_async())
     }
 }
 

@@ -279,6 +279,26 @@ impl SwiftStore {
 }
 
 impl RemoteStore for SwiftStore {
+    /// For a dry run: authentication succeeds and the container can be reached with the token
+    /// (`HEAD`; a missing container is fine, a real run creates it). Nothing is written.
+    fn check_access(&self) -> Result<(), UploadError> {
+        let what = format!("HEAD container {}", self.container);
+        let resp = self.call(&what, |s| {
+            self.agent
+                .head(url(&s.storage_url, &self.container, None))
+                .header("X-Auth-Token", &s.token)
+                .call()
+        })?;
+        match resp.status().as_u16() {
+            200..=299 | 404 => Ok(()),
+            401 | 403 => Err(UploadError::permanent(format!(
+                "{what}: access refused ({}): check the store's credentials and the container's ACLs",
+                resp.status().as_u16()
+            ))),
+            code => Err(UploadError::transient(format!("{what}: HTTP {code}"))),
+        }
+    }
+
     fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
         let size = std::fs::metadata(path)
             .map_err(|e| io_error(path, e))?

@@ -400,3 +400,19 @@ fn s3_checksums_when_supported_stores_a_crc32_and_the_object_round_trips() {
         assert_eq!(got, stored.then_some(expected), "{extra}\n{}", run.out);
     }
 }
+
+/// A dry run asks for the bucket (HeadBucket, nothing written): credentials S3 refuses fail the
+/// dry run as they would fail the real run (exit 1).
+#[test]
+fn s3_refused_credentials_fail_the_dry_run_too() {
+    let Some(moto) = moto_with_auth() else { return };
+    let run = S3Case::new("osa_s3_dryref", 3)
+        .with(|c| c.arg("--dry-run"))
+        .run(moto, "sql", "tar", "");
+    let out = &run.out;
+    out.assert_code(1)
+        .assert_no_panic()
+        .output_contains("a real run could not upload");
+    assert_eq!(count(&run.db.q("t")), 3);
+    assert!(!run.dir.exists(), "the dry run made the directory\n{out}");
+}

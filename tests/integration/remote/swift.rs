@@ -147,3 +147,41 @@ fn swift_segments_of_a_refused_large_object_are_deleted() {
     assert!(swift.list(&c).is_empty());
     assert_eq!(swift.list(&format!("{c}_segments")), Vec::<String>::new());
 }
+
+/// A dry run authenticates and looks at the container (nothing written): a key the store
+/// refuses fails the dry run as it would fail the real run (exit 1), and no file is made.
+#[test]
+fn swift_wrong_password_fails_the_dry_run_too() {
+    let Some(swift) = swift() else { return };
+    let db = ScratchDb::create(test_server(), "osa_sw_dry");
+    simple_table(&db.q("t"), 2);
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("out");
+    let container = unique_name("osa_ct");
+    let text = config(
+        &db.name,
+        &dir,
+        "csv",
+        "gz",
+        &store(swift, &container, "wrong", ""),
+    );
+    let out = cmd.config_text(text).arg("--dry-run").run();
+    out.assert_code(1)
+        .output_contains("a real run could not upload")
+        .output_contains("refused user \"test:tester\"");
+    assert!(!dir.exists(), "the dry run made the directory");
+    assert_eq!(count(&db.q("t")), 2);
+    // With the right key, the dry run says the store accepts it, and creates nothing.
+    let cmd = Osarchiver::new();
+    let text = config(
+        &db.name,
+        &dir,
+        "csv",
+        "gz",
+        &store(swift, &container, KEY, ""),
+    );
+    let out = cmd.config_text(text).arg("--dry-run").run();
+    out.assert_success()
+        .output_contains("remote store r accepts the credentials");
+    assert!(swift.list(&container).is_empty());
+}
