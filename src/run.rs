@@ -176,7 +176,8 @@ pub fn run(args: Args) -> Outcome {
 
 /// How long a run asked to stop (a signal, the time budget) may take to finish its current
 /// batch before it is stopped at once: a statement the server never answers must not keep a
-/// stopped run alive.
+/// stopped run alive. The packings and uploads of tables already archived are waited for
+/// beyond it (they have timeouts of their own).
 pub const STOP_GRACE: Duration = Duration::from_secs(60);
 
 /// Once a stop is requested, waits [`STOP_GRACE`]; if the run is still going then, stops the
@@ -186,6 +187,15 @@ fn watch_stop_grace(stop: Stop, report_path: Option<PathBuf>, early: RunReport, 
     tokio::spawn(async move {
         stop.requested().await;
         tokio::time::sleep(STOP_GRACE).await;
+        // Waiting for the packings and uploads of finished tables is not a hang: they have
+        // their own timeouts and attempts, and cutting them short would leave files unsent.
+        if stop.is_draining() {
+            while stop.is_draining() {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            // The run writes its summary and report right after: leave it the time to.
+            tokio::time::sleep(Duration::from_secs(10)).await;
+        }
         let why = stop.reason().map_or("stopped", |r| r.describe());
         tracing::error!(
             "{why}, and the current batch has not finished within {}s: stopping at once; rows of unfinished batches stay in the source (exit code 4)",

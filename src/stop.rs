@@ -2,7 +2,7 @@
 //! (`max_runtime`), read by the reader stage between pages, by the table, database and source
 //! loops, and by throttling pauses, which wake up at once.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,6 +29,19 @@ struct Inner {
     /// 0: running; 1: signal; 2: out of time.
     reason: AtomicU8,
     notify: Notify,
+    /// Sources waiting for their finished tables' packings and uploads (see
+    /// [`Stop::draining`]).
+    draining: AtomicUsize,
+}
+
+/// Marks a source as waiting for its packings and uploads while it lives.
+#[derive(Debug)]
+pub struct Draining(Arc<Inner>);
+
+impl Drop for Draining {
+    fn drop(&mut self) {
+        self.0.draining.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A cloneable handle on the run's stop flag.
@@ -69,6 +82,19 @@ impl Stop {
         self.reason().is_some()
     }
 
+    /// Says, while the guard lives, that the run is only waiting for the packings and uploads
+    /// of tables already archived (their rows are deleted and their files durable): the stop
+    /// grace does not cut them short (each upload has its own timeouts and attempts).
+    pub fn draining(&self) -> Draining {
+        self.0.draining.fetch_add(1, Ordering::SeqCst);
+        Draining(Arc::clone(&self.0))
+    }
+
+    /// Whether a source is waiting for its packings and uploads ([`Stop::draining`]).
+    pub fn is_draining(&self) -> bool {
+        self.0.draining.load(Ordering::SeqCst) > 0
+    }
+
     /// Waits until a stop is requested.
     pub async fn requested(&self) {
         loop {
@@ -100,6 +126,18 @@ impl Stop {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn draining_lasts_as_long_as_its_guards() {
+        let stop = Stop::new();
+        assert!(!stop.is_draining());
+        let a = stop.clone().draining();
+        let b = stop.draining();
+        drop(a);
+        assert!(stop.is_draining());
+        drop(b);
+        assert!(!stop.is_draining());
+    }
 
     #[tokio::test]
     async fn a_stop_wakes_a_sleep_and_keeps_its_first_reason() {

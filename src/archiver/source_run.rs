@@ -243,6 +243,9 @@ impl<'a> SourceRun<'a> {
     /// Waits for the background packings (their failures go to their tables' reports) and
     /// closes the sessions.
     async fn close(self, report: &mut RunReport) {
+        // Only packings and uploads of finished tables are left: a stop's grace does not cut
+        // them short.
+        let _draining = self.stop.draining();
         for (index, dest, packing) in self.packing {
             let failures = packing.wait().await;
             if failures.is_empty() {
