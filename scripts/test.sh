@@ -21,9 +21,12 @@ have mariadb || missing+=(mariadb-client)
 if [ -z "${OSARCHIVER_TEST_MYSQL:-}" ]; then
     { have mariadbd && have mariadb-install-db; } || missing+=(mariadb-server)
     # The Galera throttling test runs a two-node cluster (Debian's mariadb-server pulls these).
-    ls /usr/lib/galera/libgalera_smm.so /usr/lib/galera-4/libgalera_smm.so \
-        /usr/lib64/galera-4/libgalera_smm.so /usr/lib/libgalera_smm.so >/dev/null 2>&1 \
-        || missing+=(galera-4)
+    galera=no
+    for lib in /usr/lib/galera/libgalera_smm.so /usr/lib/galera-4/libgalera_smm.so \
+        /usr/lib64/galera-4/libgalera_smm.so /usr/lib/libgalera_smm.so; do
+        [ -e "$lib" ] && galera=yes
+    done
+    [ "$galera" = yes ] || missing+=(galera-4)
     have rsync || missing+=(rsync)
     have ss || missing+=(iproute2)
 fi

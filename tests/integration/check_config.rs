@@ -307,6 +307,23 @@ fn repository_sample_plan_masks_passwords() {
     assert_sample_masks_passwords(&sample);
 }
 
+/// The sample's disabled archivers are checked too: a value that only a disabled archiver reads
+/// (once `${src:nova:host}`, which configparser refuses) must not hide in the sample.
+#[test]
+fn repository_sample_with_every_archiver_enabled_is_valid() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("archiver_sample.ini");
+    let text = std::fs::read_to_string(&sample).expect("read the sample");
+    assert!(text.contains("enable = false"), "the sample lost its disabled archiver");
+    let enabled = text.replace("enable = false", "enable = true");
+    Osarchiver::new()
+        .config_text(enabled)
+        .arg("--check-config")
+        .run()
+        .assert_success()
+        .assert_no_panic()
+        .output_lacks("archiver glance: disabled");
+}
+
 #[test]
 fn command_line_errors_exit_2() {
     Osarchiver::new()
