@@ -1,6 +1,6 @@
 //! The command line, as the Python osarchiver spells it (and as argparse reads it: unambiguous
 //! prefixes, the last of a repeated option wins), plus `--check-config`, `--report`,
-//! `--max-runtime`, `--log-format`, `--rows-left-ok` and `--version`.
+//! `--max-runtime`, `--log-format`, `--rows-left-ok`, `--jobs` and `--version`.
 
 use std::path::PathBuf;
 
@@ -99,6 +99,23 @@ pub struct Args {
     /// non-zero code. Failures, interruptions and locks keep their codes.
     #[arg(long)]
     pub rows_left_ok: bool,
+
+    /// Archive up to N tables at the same time, each on its own sessions: tables that share no
+    /// foreign-key path, and different sources. Overrides every source's `jobs` key. 1: one
+    /// table after the other, as without it.
+    #[arg(long, value_name = "N", value_parser = parse_jobs)]
+    pub jobs: Option<usize>,
+}
+
+/// The most jobs `--jobs` accepts: each job holds a few sessions on the servers.
+pub const MAX_JOBS: usize = 64;
+
+// A String error on purpose, as `parse_max_runtime`'s.
+fn parse_jobs(raw: &str) -> Result<usize, String> {
+    match raw.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_JOBS).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number from 1 to {MAX_JOBS}")),
+    }
 }
 
 // A String error on purpose: clap's `value_parser` shows it after the flag's name and exits 2;

@@ -126,6 +126,7 @@ pub fn run(args: Args) -> Outcome {
         config_path: loaded.config.path.clone(),
         limits: Limits::default(),
         progress,
+        jobs: args.jobs,
     };
     tracing::info!(
         "osarchiver {} starting: config {}, {} archiver(s){}{}",

@@ -4,6 +4,7 @@
 //! destination holds identically. At the end, a per-table [`report`].
 
 pub mod error;
+mod jobs;
 pub mod pipeline;
 pub mod report;
 mod source_run;
@@ -35,6 +36,8 @@ pub struct RunOptions {
     pub limits: Limits,
     /// The progress bars (none when not on a terminal).
     pub progress: Progress,
+    /// `--jobs`: how many tables may be archived at once, overriding the sources' `jobs`.
+    pub jobs: Option<usize>,
 }
 
 /// Runs every enabled archiver of `config`, in file order.
@@ -45,34 +48,45 @@ pub async fn archive_all(config: &Config, options: &RunOptions) -> RunReport {
         started: config.clock.now.clone(),
         ..Default::default()
     };
+    let jobs = jobs::run_jobs(config, options);
+    if jobs > 1 {
+        jobs::archive_all(config, options, jobs, &mut report).await;
+        return report;
+    }
     for archiver in &config.archivers {
         if options.stop.is_requested() {
             break;
         }
-        tracing::info!(
-            "archiver {}: sources [{}], destinations [{}]{}",
-            archiver.name,
-            archiver
-                .sources
-                .iter()
-                .map(|s| s.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            archiver
-                .destinations
-                .iter()
-                .map(|d| d.name())
-                .collect::<Vec<_>>()
-                .join(", "),
-            if dry_run {
-                " (dry run: nothing will be changed)"
-            } else {
-                ""
-            }
-        );
+        log_archiver(archiver, dry_run);
         for source in &archiver.sources {
-            source_run::archive_source(archiver, source, &config.clock, options, &mut report).await;
+            source_run::archive_source(archiver, source, &config.clock, options, &mut report, None)
+                .await;
         }
     }
     report
+}
+
+/// Logs what an archiver will do.
+fn log_archiver(archiver: &crate::config::Archiver, dry_run: bool) {
+    tracing::info!(
+        "archiver {}: sources [{}], destinations [{}]{}",
+        archiver.name,
+        archiver
+            .sources
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        archiver
+            .destinations
+            .iter()
+            .map(|d| d.name())
+            .collect::<Vec<_>>()
+            .join(", "),
+        if dry_run {
+            " (dry run: nothing will be changed)"
+        } else {
+            ""
+        }
+    );
 }

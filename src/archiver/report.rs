@@ -38,6 +38,9 @@ pub struct TableReport {
     /// Why the table was not processed, if it was skipped on purpose.
     pub skipped: Option<String>,
     pub elapsed: Duration,
+    /// When the table's first pass started and its last one ended, from the run's start (none
+    /// for a skipped table): with `--jobs`, which tables ran at the same time.
+    pub span: Option<(Duration, Duration)>,
     /// Where the time went.
     pub timing: Timing,
 }
@@ -102,6 +105,8 @@ impl TableReport {
             "errors": self.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "skipped": self.skipped,
             "elapsed_seconds": self.elapsed.as_secs_f64(),
+            "started_seconds": self.span.map(|(s, _)| s.as_secs_f64()),
+            "finished_seconds": self.span.map(|(_, f)| f.as_secs_f64()),
             "timing_seconds": {
                 "read": self.timing.read.as_secs_f64(),
                 "write": self.timing.write.as_secs_f64(),

@@ -12,12 +12,13 @@ use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
 use crate::progress::Progress;
-use crate::source::plan::{choose_databases, plan_database, Exclusions};
+use crate::source::plan::{choose_databases, plan_database, DatabasePlan, Exclusions};
 use crate::stop::{Stop, StopReason};
 use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
 use super::error::TableError;
+use super::jobs::Parallel;
 use super::report::{RunReport, TableReport};
 use super::table::TableRun;
 use super::RunOptions;
@@ -54,15 +55,21 @@ pub(super) struct SourceRun<'a> {
     pub chosen: Vec<String>,
     /// What each `excluded_tables` pattern matched, over every database of the source.
     pub table_exclusions: Exclusions,
+    /// The run's start, from which the tables' spans in the report count.
+    pub run_started: Instant,
+    /// With more than one job: how this source's tables are spread over jobs.
+    pub parallel: Option<Parallel>,
 }
 
-/// Archives one source of `archiver`; failures go into `report`.
+/// Archives one source of `archiver`; failures go into `report`. With `parallel`, its tables
+/// that share no foreign-key path are spread over jobs ([`super::jobs`]).
 pub(super) async fn archive_source(
     archiver: &Archiver,
     source: &Source,
     clock: &RunClock,
     options: &RunOptions,
     report: &mut RunReport,
+    parallel: Option<Parallel>,
 ) {
     let dry_run = options.dry_run;
     let label = format!("archiver {} source {}", archiver.name, source.name);
@@ -143,6 +150,7 @@ pub(super) async fn archive_source(
     }
     if let Some(mut run) = SourceRun::open(archiver, source, clock, options, &label, report).await {
         run.db_lock = db_lock.take();
+        run.parallel = parallel;
         run.all_databases(&label, report).await;
         db_lock = run.db_lock.take();
         run.close(report).await;
@@ -171,7 +179,7 @@ fn source_conn_text(source: &Source) -> String {
 
 impl<'a> SourceRun<'a> {
     /// Connects to the source and opens the destinations; `None` (failure reported) if any fails.
-    async fn open(
+    pub(super) async fn open(
         archiver: &'a Archiver,
         source: &'a Source,
         clock: &RunClock,
@@ -240,16 +248,31 @@ impl<'a> SourceRun<'a> {
             fks: Vec::new(),
             chosen: Vec::new(),
             table_exclusions: Exclusions::new(&source.excluded_tables),
+            run_started: options.started,
+            parallel: None,
         })
     }
 
     /// Waits for the background packings (their failures go to their tables' reports) and
     /// closes the sessions.
-    async fn close(self, report: &mut RunReport) {
+    pub(super) async fn close(mut self, report: &mut RunReport) {
+        self.wait_packings(report).await;
+        for d in self.dests {
+            d.close().await;
+        }
+        if let Some(db) = self.reader {
+            let _ = db.disconnect().await;
+        }
+        let _ = self.src.disconnect().await;
+    }
+
+    /// Waits for the background packings of the tables run so far (their failures go to their
+    /// tables' reports in `report`, whose indexes [`SourceRun::claim_packing`] recorded).
+    pub(super) async fn wait_packings(&mut self, report: &mut RunReport) {
         // Only packings and uploads of finished tables are left: a stop's grace does not cut
         // them short.
         let _draining = self.stop.draining();
-        for (index, dest, packing) in self.packing {
+        for (index, dest, packing) in std::mem::take(&mut self.packing) {
             let failures = packing.wait().await;
             if failures.is_empty() {
                 continue;
@@ -265,20 +288,13 @@ impl<'a> SourceRun<'a> {
             }
         }
         // Not reached either (every table's packings are claimed): waited for all the same.
-        for (dest, packing) in self.pending {
+        for (dest, packing) in std::mem::take(&mut self.pending) {
             let failures = packing.wait().await;
             if !failures.is_empty() {
                 let e = TableError::Packing { dest, failures };
                 report.error(format!("internal error: a packing without its table: {e}"));
             }
         }
-        for d in self.dests {
-            d.close().await;
-        }
-        if let Some(db) = self.reader {
-            let _ = db.disconnect().await;
-        }
-        let _ = self.src.disconnect().await;
     }
 
     /// Chooses the databases and archives each.
@@ -354,17 +370,43 @@ impl<'a> SourceRun<'a> {
             &database_exclusions,
         );
         tracing::info!("{label}: databases to archive: [{}]", databases.join(", "));
-        for db in &databases {
-            if self.stopping(label, report).await {
-                return;
+        match self.parallel.clone() {
+            Some(parallel) => super::jobs::tables(self, &parallel, &databases, label, report).await,
+            None => {
+                for db in &databases {
+                    if self.stopping(label, report).await {
+                        break;
+                    }
+                    self.database(db, label, report).await;
+                }
             }
-            self.database(db, label, report).await;
         }
         log_exclusions(label, "excluded_tables", "table", &self.table_exclusions);
     }
 
     /// Plans one database and archives its tables, children first.
     async fn database(&mut self, db: &str, label: &str, report: &mut RunReport) {
+        let Some(plan) = self.plan_database(db, label, report).await else {
+            return;
+        };
+        self.chosen = plan.tables.iter().map(|t| t.table.clone()).collect();
+        for step in steps(&plan.tables) {
+            if self.stopping(label, report).await {
+                return;
+            }
+            self.run_group(&plan.tables[step], report).await;
+        }
+    }
+
+    /// Plans one database: its tables in order (children first), those skipped reported (in
+    /// `report`, as the warnings about triggers, disabled checks and cycles, in the log);
+    /// `None` when it cannot be read (reported).
+    pub(super) async fn plan_database(
+        &mut self,
+        db: &str,
+        label: &str,
+        report: &mut RunReport,
+    ) -> Option<DatabasePlan> {
         let source = self.source;
         let tables = with_retry(&mut self.src, source.retry, "list tables", |a| {
             Box::pin(async move { schema::list_tables(a.conn, db).await })
@@ -374,7 +416,7 @@ impl<'a> SourceRun<'a> {
             Ok(t) => t,
             Err(e) => {
                 report.error(format!("{label}: database {db}: {e}"));
-                return;
+                return None;
             }
         };
         // The foreign keys declared in this database, and those of any database onto it.
@@ -436,7 +478,7 @@ impl<'a> SourceRun<'a> {
                 }
                 Err(e) => {
                     report.error(format!("{label}: database {db}: {e}"));
-                    return;
+                    return None;
                 }
             }
         }
@@ -475,30 +517,21 @@ impl<'a> SourceRun<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        self.chosen = plan.tables.iter().map(|t| t.table.clone()).collect();
-        let mut i = 0;
-        while i < plan.tables.len() {
-            // The tables of a foreign-key cycle come one after the other.
-            let len = if plan.tables[i].in_cycle {
-                plan.tables[i..].iter().take_while(|t| t.in_cycle).count()
-            } else {
-                1
-            };
-            let group = &plan.tables[i..i + len];
-            if self.stopping(label, report).await {
-                return;
-            }
-            let first = report.tables.len();
-            for table in group {
-                let t = self.table(table).await;
-                self.claim_packing(report.tables.len());
-                report.tables.push(t);
-            }
-            if group[0].in_cycle && source.delete_data && !self.dry_run {
-                self.cycle_passes(group, first, &mut report.tables[first..])
-                    .await;
-            }
-            i += len;
+        Some(plan)
+    }
+
+    /// Archives `group`: one table, or the tables of a foreign-key cycle one after the other
+    /// and then again ([`SourceRun::cycle_passes`]); one report per table, pushed in order.
+    pub(super) async fn run_group(&mut self, group: &[TablePlan], report: &mut RunReport) {
+        let first = report.tables.len();
+        for table in group {
+            let t = self.table(table).await;
+            self.claim_packing(report.tables.len());
+            report.tables.push(t);
+        }
+        if group.first().is_some_and(|t| t.in_cycle) && self.source.delete_data && !self.dry_run {
+            self.cycle_passes(group, first, &mut report.tables[first..])
+                .await;
         }
     }
 
@@ -516,7 +549,7 @@ impl<'a> SourceRun<'a> {
 
     /// Whether the source must stop before its next table: a stop was requested, or the
     /// database lock was lost to another run (a failure, reported).
-    async fn stopping(&mut self, label: &str, report: &mut RunReport) -> bool {
+    pub(super) async fn stopping(&mut self, label: &str, report: &mut RunReport) -> bool {
         if let Some(why) = self.stop.reason() {
             tracing::info!("{label}: {}: no further table is started", why.describe());
             return true;
@@ -586,6 +619,9 @@ impl<'a> SourceRun<'a> {
                 r.blocked = p.blocked;
                 r.errors.extend(p.errors);
                 r.elapsed += p.elapsed;
+                if let (Some((started, _)), Some((_, finished))) = (r.span, p.span) {
+                    r.span = Some((started, finished));
+                }
                 deleted += p.deleted;
                 seen[i] = if table.references_itself() {
                     before
@@ -598,6 +634,23 @@ impl<'a> SourceRun<'a> {
             }
         }
     }
+}
+
+/// The table loop's steps, as ranges of `tables`: a table, or the tables of a foreign-key cycle
+/// (which come one after the other in the order).
+pub(super) fn steps(tables: &[TablePlan]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tables.len() {
+        let len = if tables[i].in_cycle {
+            tables[i..].iter().take_while(|t| t.in_cycle).count()
+        } else {
+            1
+        };
+        out.push(i..i + len);
+        i += len;
+    }
+    out
 }
 
 /// Logs what each exclusion pattern matched; a pattern that matched nothing is a warning (a

@@ -39,6 +39,10 @@ impl TableRun<'_, '_> {
             r.errors.push(e);
         }
         r.elapsed = started.elapsed();
+        r.span = Some((
+            started.saturating_duration_since(self.run.run_started),
+            Instant::now().saturating_duration_since(self.run.run_started),
+        ));
         tracing::debug!(
             "{name}: time reading {:.2}s, writing {:.2}s, deleting {:.2}s (paused by the throttle {:.2}s)",
             r.timing.read.as_secs_f64(),

@@ -73,6 +73,7 @@ pub const KEYS: &[KeyDef] = &[
     key("max_retries", SRC_DB, Count, Value("5"), "retries of a transient database error"),
     key("retry_time_limit", SRC_DB, Seconds, Value("2"), "seconds between two retries"),
     key("max_runtime", SRC, Duration, Unset, "time budget while this source is archived"),
+    key("jobs", SRC, Positive, Value("1"), "tables of this source archived at the same time (--jobs overrides)"),
     key("lock_dir", SRC, Text, Described("`/run/osarchiver` (root), else `$XDG_RUNTIME_DIR`, else `/tmp`"), "where the lock file goes"),
     key("replicas", SRC, HostPorts, Empty, "replicas whose lag pauses deletes"),
     key("max_replication_lag", SRC, Count, Value("10"), "seconds of replica lag above which deletes pause"),

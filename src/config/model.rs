@@ -84,6 +84,9 @@ pub struct Source {
     pub foreign_key_check: bool,
     /// The time budget of the run while this source is archived, from the run's start.
     pub max_runtime: Option<Duration>,
+    /// How many tables of this source may be archived at the same time (`jobs`; `--jobs`
+    /// overrides it): 1 is one table after the other.
+    pub jobs: usize,
     /// Where the lock file goes; `None`: the default ([`crate::lock::default_dir`]).
     pub lock_dir: Option<PathBuf>,
     pub throttle: ThrottleConfig,

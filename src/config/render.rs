@@ -88,6 +88,9 @@ pub fn render(config: &Config) -> String {
                 s.retry.max_retries,
                 s.retry.delay.as_secs_f64()
             );
+            if s.jobs > 1 {
+                let _ = writeln!(o, "    jobs: {}", s.jobs);
+            }
             if let Some(m) = s.max_runtime {
                 let _ = writeln!(o, "    max_runtime: {}s", m.as_secs_f64());
             }

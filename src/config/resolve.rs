@@ -460,6 +460,10 @@ fn resolve_source(
             Some(v) => parse_duration(&v).map_err(|m| r.err("max_runtime", m))?,
             None => None,
         },
+        jobs: match usize::try_from(r.typed("jobs", parse_positive)?) {
+            Ok(n) if n <= crate::cli::MAX_JOBS => n,
+            _ => return Err(r.err("jobs", format!("must be at most {}", crate::cli::MAX_JOBS))),
+        },
         lock_dir: r.non_empty("lock_dir")?.map(|d| PathBuf::from(d.trim())),
         throttle: ThrottleConfig {
             replicas: r

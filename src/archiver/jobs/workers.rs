@@ -1,0 +1,328 @@
+//! The tables of one source on several jobs: the databases planned first, the tables cut into
+//! groups that share no foreign-key path, the biggest groups first; the source's own sessions
+//! are its first job, and each further job (its own source sessions, destinations, throttle)
+//! takes a free slot of the run while groups are left. Each job runs a group's tables one after
+//! the other as the sequential loop does (cycle passes included); the reports are put back in
+//! the sequential order.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use mysql_async::prelude::*;
+use tokio::sync::Notify;
+
+use crate::mysql::ident::qualified;
+use crate::mysql::retry::with_retry;
+use crate::table::TablePlan;
+
+use super::super::report::{RunReport, TableReport};
+use super::super::source_run::{steps, SourceRun};
+use super::groups::connected;
+use super::Parallel;
+
+/// One step of the sequential order (a table, or the tables of a foreign-key cycle), where its
+/// reports go, and the tables chosen in its database (what a dry run counts as archived).
+struct Step {
+    tables: Vec<TablePlan>,
+    first_slot: usize,
+    chosen: Arc<Vec<String>>,
+}
+
+/// The groups left to run; halted when the source must stop (its lock lost).
+#[derive(Default)]
+struct Queue {
+    groups: Mutex<VecDeque<Vec<usize>>>,
+    halted: AtomicBool,
+    done: Notify,
+}
+
+impl Queue {
+    fn pop(&self) -> Option<Vec<usize>> {
+        if self.halted.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        let next = groups.pop_front();
+        if groups.is_empty() {
+            self.done.notify_waiters();
+        }
+        next
+    }
+
+    fn halt(&self) {
+        self.halted.store(true, Ordering::SeqCst);
+        self.done.notify_waiters();
+    }
+
+    fn is_done(&self) -> bool {
+        self.halted.load(Ordering::SeqCst)
+            || self
+                .groups
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_empty()
+    }
+
+    /// Returns once no group is left to take.
+    async fn finished(&self) {
+        loop {
+            let notified = self.done.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.is_done() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Where each report of a job goes: (slot in the sequential order, index in the job's report).
+type Placement = Vec<(usize, usize)>;
+
+/// Plans every database of `databases`, then archives their tables on up to `parallel.jobs`
+/// jobs; the reports go into `report` in the sequential order.
+pub(in crate::archiver) async fn tables(
+    run: &mut SourceRun<'_>,
+    parallel: &Parallel,
+    databases: &[String],
+    label: &str,
+    report: &mut RunReport,
+) {
+    // Every report of the sequential order: skipped tables at once, the others when run.
+    let mut slots: Vec<Option<TableReport>> = Vec::new();
+    let mut all: Vec<Step> = Vec::new();
+    for db in databases {
+        if run.stopping(label, report).await {
+            break;
+        }
+        let mut planning = RunReport::default();
+        let plan = run.plan_database(db, label, &mut planning).await;
+        report.errors.extend(planning.errors);
+        slots.extend(planning.tables.into_iter().map(Some));
+        let Some(plan) = plan else {
+            continue;
+        };
+        let chosen = Arc::new(plan.tables.iter().map(|t| t.table.clone()).collect());
+        for range in steps(&plan.tables) {
+            let tables = plan.tables[range].to_vec();
+            let first_slot = slots.len();
+            slots.extend(tables.iter().map(|_| None));
+            all.push(Step {
+                tables,
+                first_slot,
+                chosen: Arc::clone(&chosen),
+            });
+        }
+    }
+    let names: Vec<Vec<(String, String)>> = all
+        .iter()
+        .map(|s| {
+            s.tables
+                .iter()
+                .map(|t| (t.db.clone(), t.table.clone()))
+                .collect()
+        })
+        .collect();
+    let mut groups = connected(&names, &run.fks);
+    // The biggest groups first (by the optimizer's row estimates), so that the longest one does
+    // not start last; ties keep the sequential order.
+    let sizes = estimate_rows(run, databases).await;
+    let size = |g: &Vec<usize>| -> u64 {
+        g.iter()
+            .flat_map(|&s| &all[s].tables)
+            .map(|t| {
+                sizes
+                    .get(&(t.db.clone(), t.table.clone()))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .sum()
+    };
+    groups.sort_by_cached_key(|g| std::cmp::Reverse(size(g)));
+    let extra = parallel
+        .jobs
+        .saturating_sub(1)
+        .min(groups.len().saturating_sub(1));
+    tracing::info!(
+        "{label}: {} groups of tables sharing no foreign-key path, on up to {} jobs: {}",
+        groups.len(),
+        extra + 1,
+        groups
+            .iter()
+            .map(|g| format!(
+                "[{}]",
+                g.iter()
+                    .flat_map(|&s| &all[s].tables)
+                    .map(|t| qualified(&t.db, &t.table))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let queue = Arc::new(Queue {
+        groups: Mutex::new(groups.into()),
+        ..Default::default()
+    });
+    let all = Arc::new(all);
+    let handles: Vec<_> = (1..=extra)
+        .map(|job| {
+            tokio::spawn(further_job(
+                parallel.clone(),
+                Arc::clone(&queue),
+                Arc::clone(&all),
+                format!("{label} job {job}"),
+            ))
+        })
+        .collect();
+    let mut first = RunReport::default();
+    let placed = work(run, &queue, &all, label, &mut first).await;
+    run.wait_packings(&mut first).await;
+    place(&mut slots, first, placed, report);
+    for h in handles {
+        match h.await {
+            Ok((job, placed)) => place(&mut slots, job, placed, report),
+            Err(e) => report.error(format!("{label}: internal error: a job ended: {e}")),
+        }
+    }
+    report.tables.extend(slots.into_iter().flatten());
+}
+
+/// Puts a job's reports in their slots; its other failures go to `report`.
+fn place(
+    slots: &mut [Option<TableReport>],
+    job: RunReport,
+    placed: Placement,
+    report: &mut RunReport,
+) {
+    report.errors.extend(job.errors);
+    report.locked.extend(job.locked);
+    let mut tables: Vec<Option<TableReport>> = job.tables.into_iter().map(Some).collect();
+    for (slot, i) in placed {
+        if let (Some(s), Some(t)) = (slots.get_mut(slot), tables.get_mut(i)) {
+            *s = t.take();
+        }
+    }
+    // Not reached (every report has its slot): never lose one though.
+    for t in tables.into_iter().flatten() {
+        report.error(format!(
+            "internal error: a report without its place: {}",
+            qualified(&t.database, &t.table)
+        ));
+    }
+}
+
+/// A job beyond the source's first: waits for a free slot of the run (or for no group to be
+/// left), opens sessions and destinations of its own, and takes groups until none is left.
+async fn further_job(
+    parallel: Parallel,
+    queue: Arc<Queue>,
+    all: Arc<Vec<Step>>,
+    label: String,
+) -> (RunReport, Placement) {
+    let mut report = RunReport::default();
+    let slot = tokio::select! {
+        slot = Arc::clone(&parallel.slots).acquire_owned() => slot.ok(),
+        _ = queue.finished() => None,
+    };
+    let Some(_slot) = slot else {
+        return (report, Vec::new());
+    };
+    if queue.is_done() || parallel.options.stop.is_requested() {
+        return (report, Vec::new());
+    }
+    let archiver = &parallel.config.archivers[parallel.archiver];
+    let source = &archiver.sources[parallel.source];
+    let opened = SourceRun::open(
+        archiver,
+        source,
+        &parallel.config.clock,
+        &parallel.options,
+        &label,
+        &mut report,
+    )
+    .await;
+    let Some(mut run) = opened else {
+        return (report, Vec::new());
+    };
+    tracing::debug!("{label}: started");
+    let placed = work(&mut run, &queue, &all, &label, &mut report).await;
+    run.close(&mut report).await;
+    (report, placed)
+}
+
+/// Takes groups from `queue` and runs their steps in order; where each report went.
+async fn work(
+    run: &mut SourceRun<'_>,
+    queue: &Queue,
+    all: &[Step],
+    label: &str,
+    report: &mut RunReport,
+) -> Placement {
+    let mut placed = Vec::new();
+    while let Some(group) = queue.pop() {
+        tracing::info!(
+            "{label}: taking [{}]",
+            group
+                .iter()
+                .flat_map(|&s| &all[s].tables)
+                .map(|t| qualified(&t.db, &t.table))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for &s in &group {
+            let step = &all[s];
+            if queue.halted.load(Ordering::SeqCst) || run.stopping(label, report).await {
+                queue.halt();
+                return placed;
+            }
+            run.chosen = step.chosen.to_vec();
+            let first = report.tables.len();
+            run.run_group(&step.tables, report).await;
+            let ran = report.tables.len() - first;
+            placed.extend((0..ran).map(|k| (step.first_slot + k, first + k)));
+        }
+    }
+    placed
+}
+
+/// The optimizer's estimate of each table's rows in `databases` (none when it cannot be read:
+/// the groups then keep the sequential order).
+async fn estimate_rows(
+    run: &mut SourceRun<'_>,
+    databases: &[String],
+) -> HashMap<(String, String), u64> {
+    let mut out = HashMap::new();
+    for db in databases {
+        let rows = with_retry(
+            &mut run.src,
+            run.source.retry,
+            "estimate table sizes",
+            |a| {
+                Box::pin(async move {
+                    let rows: Vec<(String, Option<u64>)> = a
+                        .conn
+                        .exec(
+                            "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES \
+                         WHERE TABLE_SCHEMA = ?",
+                            (db.as_str(),),
+                        )
+                        .await?;
+                    Ok(rows)
+                })
+            },
+        )
+        .await;
+        match rows {
+            Ok(rows) => {
+                for (table, n) in rows {
+                    out.insert((db.clone(), table), n.unwrap_or(0));
+                }
+            }
+            Err(e) => tracing::debug!("database {db}: no size estimates: {e}"),
+        }
+    }
+    out
+}
