@@ -5,6 +5,7 @@
 //! a two-node cluster.
 
 mod galera;
+mod jobs;
 mod locks;
 mod pressure;
 mod progress;

@@ -1,0 +1,306 @@
+//! `--jobs N`: tables sharing no foreign-key path, and sources, archived at the same time. The
+//! outcome equals a sequential run's (source, archive, files, report, exit code); the tables of
+//! one foreign-key group never run at once (their spans in the report); a signal stops every
+//! job with nothing lost; two sources run side by side.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::harness::digest::{count, digest, table_exists};
+use crate::harness::{server, Ini, Osarchiver, ScratchDb, Server};
+use crate::pipeline::OLD;
+
+/// The tables of [`schema`], children before parents within each foreign-key group.
+const TABLES: &[&str] = &[
+    "a_leaf", "a_child", "a_parent", "b_child", "b_parent", "u1", "u2", "u3",
+];
+
+/// Two foreign-key groups (`a_*`: three tables in a chain, `b_*`: two) and three unrelated
+/// tables, each with `rows` eligible rows and a live one; one eligible `a_parent` row is kept by
+/// a live child (blocked: exit code 3).
+fn schema(db: &ScratchDb<'_>, rows: u32) {
+    let t = |name: &str, fk: &str| {
+        format!(
+            "CREATE TABLE {name} (id INT PRIMARY KEY, p INT NULL, payload VARCHAR(50), \
+             deleted_at DATETIME NULL{fk}) ENGINE=InnoDB;
+             INSERT INTO {name} VALUES (0, NULL, 'live', NULL);
+             INSERT INTO {name} SELECT seq, seq, CONCAT('{name} ', seq), {OLD} FROM seq_1_to_{rows};"
+        )
+    };
+    let fk = |parent: &str| format!(", FOREIGN KEY (p) REFERENCES {parent} (id)");
+    let mut sql = String::new();
+    sql += &t("a_parent", "");
+    sql += &t("a_child", &fk("a_parent"));
+    sql += &t("a_leaf", &fk("a_child"));
+    sql += &t("b_parent", "");
+    sql += &t("b_child", &fk("b_parent"));
+    for u in ["u1", "u2", "u3"] {
+        sql += &t(u, "");
+    }
+    // A live child keeps a_parent 1 (and the a_child 1 row is live: it stays).
+    sql += "UPDATE a_child SET deleted_at = NULL WHERE id = 1;";
+    db.sql(&sql);
+}
+
+/// A run of `dbs` through the archive database and CSV+SQL files in `files`, slow enough for
+/// tables to overlap: pages of 5 rows, deletes of 5, a pause between deletes.
+fn ini(s: &Server, dbs: &[&str], files: &Path, delay: f64) -> Ini {
+    Ini::new(s, dbs)
+        .src("select_limit", 5)
+        .src("delete_limit", 5)
+        .src("delete_loop_delay", delay)
+        .set("archiver:test", "dst", "dst, files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", files.display())
+        .set("dst:files", "formats", "csv, sql")
+}
+
+fn report(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("the report")).expect("JSON")
+}
+
+/// The report's tables as text, the database name left out, time left out.
+fn tables_of(r: &Value) -> Vec<String> {
+    r["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .map(|t| {
+            format!(
+                "{} read={} archived={} deleted={} blocked={} conflicts={} changed={} errors={} skipped={}",
+                t["table"], t["read"], t["archived"], t["deleted"], t["blocked"],
+                t["conflicts"], t["changed"], t["errors"], t["skipped"]
+            )
+        })
+        .collect()
+}
+
+/// The files a run wrote, `db` written `DB`, with their sizes (the SQL files' header holds the
+/// run's start, of a fixed width).
+fn files_of(dir: &Path, db: &str) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| {
+                let e = e.expect("an entry");
+                let name = e.file_name().to_string_lossy().replace(db, "DB");
+                format!("{name} {}", e.metadata().expect("metadata").len())
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// The span (started, finished) of `table` in the report.
+fn span(r: &Value, table: &str) -> (f64, f64) {
+    let t = r["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["table"] == table)
+        .unwrap_or_else(|| panic!("no {table} in {r:#}"));
+    (
+        t["started_seconds"].as_f64().expect("started_seconds"),
+        t["finished_seconds"].as_f64().expect("finished_seconds"),
+    )
+}
+
+fn overlap(a: (f64, f64), b: (f64, f64)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+#[test]
+fn four_jobs_do_what_one_does_and_keep_each_foreign_key_group_in_one_job() {
+    let s = server();
+    let seq = ScratchDb::create(s, "jobsq");
+    let par = ScratchDb::create(s, "jobsp");
+    assert_eq!(seq.name.len(), par.name.len());
+    schema(&seq, 30);
+    schema(&par, 30);
+    let mut runs = Vec::new();
+    for (db, jobs) in [(&seq, "1"), (&par, "4")] {
+        let cmd = Osarchiver::new();
+        let files = cmd.dir().join("files");
+        let path = cmd.dir().join("r.json");
+        let out = cmd
+            .config_text(ini(s, &[&db.name], &files, 0.05).text())
+            .args(["--jobs", jobs, "--report"])
+            .arg(&path)
+            .run();
+        out.assert_code(3);
+        runs.push((out, report(&path), files_of(&files, &db.name)));
+    }
+    let (seq_out, seq_report, seq_files) = &runs[0];
+    let (par_out, par_report, par_files) = &runs[1];
+    par_out.output_contains("groups of tables sharing no foreign-key path, on up to 4 jobs");
+    seq_out.output_lacks("groups of tables sharing no foreign-key path");
+    assert_eq!(tables_of(seq_report), tables_of(par_report), "{par_out}");
+    assert_eq!(seq_report["exit_code"], par_report["exit_code"]);
+    assert_eq!(seq_files, par_files);
+    assert_eq!(seq_files.len(), 2 * TABLES.len(), "{seq_files:?}");
+    for t in TABLES {
+        assert_eq!(
+            digest(s, &seq.name, t, "1"),
+            digest(s, &par.name, t, "1"),
+            "{t}"
+        );
+        assert_eq!(
+            digest(s, &seq.archive(), t, "1"),
+            digest(s, &par.archive(), t, "1"),
+            "{t}"
+        );
+    }
+    assert_eq!(
+        count(s, &par.name, "a_parent", "1"),
+        2,
+        "the blocked parent stays"
+    );
+    // One foreign-key group: one table after the other, children first.
+    for group in [
+        &["a_leaf", "a_child", "a_parent"][..],
+        &["b_child", "b_parent"],
+    ] {
+        for pair in group.windows(2) {
+            let (a, b) = (span(par_report, pair[0]), span(par_report, pair[1]));
+            assert!(a.1 <= b.0, "{} {a:?} before {} {b:?}", pair[0], pair[1]);
+        }
+    }
+    // And the groups did run at the same time.
+    let overlapping = TABLES
+        .iter()
+        .flat_map(|a| TABLES.iter().map(move |b| (a, b)))
+        .filter(|(a, b)| a < b && overlap(span(par_report, a), span(par_report, b)))
+        .count();
+    assert!(overlapping > 0, "no two tables ran at once\n{par_out}");
+    let sequential_overlaps = TABLES
+        .iter()
+        .flat_map(|a| TABLES.iter().map(move |b| (a, b)))
+        .filter(|(a, b)| a < b && overlap(span(seq_report, a), span(seq_report, b)))
+        .count();
+    assert_eq!(sequential_overlaps, 0);
+}
+
+#[test]
+fn a_signal_stops_every_job_with_nothing_lost() {
+    let s = server();
+    let db = ScratchDb::create(s, "jobssig");
+    schema(&db, 20);
+    let cmd = Osarchiver::new();
+    let files = cmd.dir().join("files");
+    let slow = ini(s, &[&db.name], &files, 0.2)
+        .src("select_limit", 1)
+        .src("delete_limit", 1);
+    let mut run = cmd.config_text(slow.text()).args(["--jobs", "4"]).spawn();
+    assert!(
+        run.wait_for_log("job 3: taking", Duration::from_secs(30)),
+        "{}",
+        run.log()
+    );
+    std::thread::sleep(Duration::from_millis(600));
+    run.signal(libc::SIGTERM);
+    let out = run.wait();
+    out.assert_code(4).output_contains("SIGTERM received");
+    let mut moved = 0;
+    for t in TABLES {
+        let left = count(s, &db.name, t, "1");
+        // Every row is in the source or in the archive (identical: the re-run below finds no
+        // conflict). A table not started yet has no archive table.
+        let only_archived = if table_exists(s, &db.archive(), t) {
+            count(
+                s,
+                &db.archive(),
+                t,
+                &format!("id NOT IN (SELECT id FROM {})", db.q(t)),
+            )
+        } else {
+            0
+        };
+        assert_eq!(left + only_archived, 21, "{t}: {left} left\n{out}");
+        moved += 21 - left;
+    }
+    assert!(
+        moved > 0 && moved < 8 * 20 - 1,
+        "stopped early: {moved} rows moved\n{out}"
+    );
+    // A re-run finishes the job.
+    Osarchiver::new()
+        .config_text(
+            slow.src("select_limit", 50)
+                .src("delete_limit", 50)
+                .src("delete_loop_delay", 0)
+                .text(),
+        )
+        .args(["--jobs", "4"])
+        .run()
+        .assert_code(3);
+    for t in TABLES {
+        let keep = if *t == "a_parent" || *t == "a_child" {
+            2
+        } else {
+            1
+        };
+        assert_eq!(count(s, &db.name, t, "1"), keep, "{t}");
+        // The blocked parent was archived all the same; the live child was not.
+        let archived = if *t == "a_child" { 19 } else { 20 };
+        assert_eq!(count(s, &db.archive(), t, "1"), archived, "{t}");
+    }
+}
+
+#[test]
+fn two_sources_run_at_the_same_time_and_report_in_file_order() {
+    let s = server();
+    let one = ScratchDb::create(s, "jobs1");
+    let two = ScratchDb::create(s, "jobs2");
+    crate::production::eligible_table(&one, 20);
+    crate::production::eligible_table(&two, 20);
+    let cmd = Osarchiver::new();
+    let path = cmd.dir().join("r.json");
+    let mut ini = Ini::new(s, &[&one.name])
+        .src("select_limit", 2)
+        .src("delete_limit", 2)
+        .src("delete_loop_delay", 0.1)
+        .set("archiver:test", "src", "src, two");
+    for (k, v) in crate::harness::connection(s) {
+        ini = ini.set("src:two", &k, v);
+    }
+    let ini = ini
+        .set("src:two", "databases", &two.name)
+        .set("src:two", "retention", "7 DAY")
+        .set("src:two", "delete_data", "true")
+        .set("src:two", "select_limit", 2)
+        .set("src:two", "delete_limit", 2)
+        .set("src:two", "delete_loop_delay", 0.1);
+    let out = cmd
+        .config_text(ini.text())
+        .args(["--jobs", "2", "--report"])
+        .arg(&path)
+        .run();
+    out.assert_success();
+    let r = report(&path);
+    let tables = r["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 2, "{r:#}");
+    assert_eq!(
+        (&tables[0]["source"], &tables[1]["source"]),
+        (&"src".into(), &"two".into())
+    );
+    let spans: Vec<(f64, f64)> = tables
+        .iter()
+        .map(|t| {
+            (
+                t["started_seconds"].as_f64().unwrap(),
+                t["finished_seconds"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        overlap(spans[0], spans[1]),
+        "the sources ran one after the other: {spans:?}\n{out}"
+    );
+    for db in [&one, &two] {
+        assert_eq!(count(s, &db.name, "t", "1"), 1);
+        assert_eq!(count(s, &db.archive(), "t", "1"), 20);
+    }
+}
