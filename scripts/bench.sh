@@ -27,6 +27,7 @@
 #   OSARCHIVER=BIN  use this binary instead of building target/release/osarchiver
 #   SKIP_FLOOR=1    skip the floor run (the comparison then has no floor column)
 #   SKIP_OURS=1     only run the floor
+#   JOBS=N          run osarchiver with --jobs N (tables sharing no foreign-key path at the same time)
 #   LOG_LEVEL=L     osarchiver's --log-level (default info); its output goes to RUN_DIR/osarchiver.log
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -204,7 +205,7 @@ SUMMARY=$RUN_DIR/summary.txt
 : >"$SUMMARY"
 report() { printf '%s\n' "$*" | tee -a "$SUMMARY"; }
 
-report "osarchiver benchmark: N=$N, MODE=$MODE, $(date -u '+%F %T UTC'), $(nproc) cores,"
+report "osarchiver benchmark: N=$N, MODE=$MODE, JOBS=${JOBS:-1}, $(date -u '+%F %T UTC'), $(nproc) cores,"
 report "  MariaDB $(sql -N -B -e 'SELECT VERSION()'), innodb_buffer_pool_size=2G, innodb_log_file_size=512M"
 report "  where: $WHERE"
 
@@ -272,7 +273,7 @@ EOF
     say "osarchiver ($MODE): $BIN --config $INI"
     rc=0
     /usr/bin/time -v -o "$RUN_DIR/ours.time" "$BIN" --config "$INI" --log-level "${LOG_LEVEL:-info}" \
-        >"$RUN_DIR/osarchiver.log" 2>&1 || rc=$?
+        ${JOBS:+--jobs "$JOBS"} >"$RUN_DIR/osarchiver.log" 2>&1 || rc=$?
     # 3: finished with rows left on purpose (the dataset's parents blocked by live children).
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
         tail -n 30 "$RUN_DIR/osarchiver.log" >&2
