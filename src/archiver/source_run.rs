@@ -8,6 +8,7 @@ use crate::destination::file::Packing;
 use crate::destination::Dest;
 use crate::lock::{self, DbLock, FileLock, LockError};
 use crate::mysql::conn::Connection;
+use crate::mysql::grants::Grants;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
@@ -59,6 +60,8 @@ pub(super) struct SourceRun<'a> {
     pub run_started: Instant,
     /// With more than one job: how this source's tables are spread over jobs.
     pub parallel: Option<Parallel>,
+    /// The source user's grants, read once by a dry run's preflight.
+    pub grants: Option<Grants>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`. With `parallel`, its tables
@@ -250,6 +253,7 @@ impl<'a> SourceRun<'a> {
             table_exclusions: Exclusions::new(&source.excluded_tables),
             run_started: options.started,
             parallel: None,
+            grants: None,
         })
     }
 
