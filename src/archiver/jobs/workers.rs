@@ -179,13 +179,19 @@ pub(in crate::archiver) async fn tables(
         .collect();
     let mut first = RunReport::default();
     let placed = work(run, &queue, &all, label, &mut first).await;
-    run.wait_packings(&mut first).await;
-    place(&mut slots, first, placed, report);
+    let mut others = Vec::with_capacity(handles.len());
     for h in handles {
         match h.await {
-            Ok((job, placed)) => place(&mut slots, job, placed, report),
+            Ok(job) => others.push(job),
             Err(e) => report.error(format!("{label}: internal error: a job ended: {e}")),
         }
+    }
+    // Only now, every job done: a stop's grace does not wait for packings while a job still
+    // runs a batch.
+    run.wait_packings(&mut first).await;
+    place(&mut slots, first, placed, report);
+    for (job, placed) in others {
+        place(&mut slots, job, placed, report);
     }
     report.tables.extend(slots.into_iter().flatten());
 }
