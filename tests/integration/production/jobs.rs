@@ -306,3 +306,57 @@ fn two_sources_run_at_the_same_time_and_report_in_file_order() {
         assert_eq!(count(s, &db.archive(), "t", "1"), 20);
     }
 }
+
+#[test]
+fn a_dry_run_with_jobs_predicts_what_one_job_predicts_and_changes_nothing() {
+    let s = server();
+    let db = ScratchDb::create(s, "jobsdry");
+    schema(&db, 10);
+    let cmd = Osarchiver::new();
+    let files = cmd.dir().join("files");
+    let ini = ini(s, &[&db.name], &files, 0.0);
+    let mut seen = Vec::new();
+    for jobs in ["1", "4"] {
+        let cmd = Osarchiver::new();
+        let path = cmd.dir().join("r.json");
+        let out = cmd
+            .config_text(ini.text())
+            .args(["--dry-run", "--jobs", jobs, "--report"])
+            .arg(&path)
+            .run();
+        out.assert_code(3);
+        seen.push(tables_of(&report(&path)));
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert!(
+        !db.exists(&db.archive()),
+        "a dry run created the archive database"
+    );
+    assert!(!files.exists(), "a dry run created files");
+    for t in TABLES {
+        assert_eq!(count(s, &db.name, t, "1"), 11, "{t}");
+    }
+}
+
+#[test]
+fn jobs_out_of_bounds_are_usage_errors_naming_the_key() {
+    let s = server();
+    let ini = Ini::new(s, &["nothing_here"]);
+    Osarchiver::new()
+        .config_text(ini.text())
+        .args(["--jobs", "0"])
+        .run()
+        .assert_code(2)
+        .output_contains("--jobs");
+    Osarchiver::new()
+        .config_text(ini.clone().src("jobs", 0).text())
+        .run()
+        .assert_code(2)
+        .output_contains("[src:src]")
+        .output_contains("jobs");
+    Osarchiver::new()
+        .config_text(ini.src("jobs", 65).text())
+        .run()
+        .assert_code(2)
+        .output_contains("must be at most 64");
+}
