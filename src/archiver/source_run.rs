@@ -379,7 +379,7 @@ impl<'a> SourceRun<'a> {
             None => {
                 for db in &databases {
                     if self.stopping(label, report).await {
-                        break;
+                        return;
                     }
                     self.database(db, label, report).await;
                 }
