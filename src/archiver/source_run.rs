@@ -12,12 +12,13 @@ use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
 use crate::progress::Progress;
-use crate::source::plan::{choose_databases, plan_database};
+use crate::source::plan::{choose_databases, plan_database, SYSTEM_DATABASES};
 use crate::stop::{Stop, StopReason};
 use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
 use super::error::TableError;
+use super::forecast::SkippedTable;
 use super::report::{RunReport, TableReport};
 use super::table::TableRun;
 use super::RunOptions;
@@ -50,8 +51,8 @@ pub(super) struct SourceRun<'a> {
     pub db_lock: Option<DbLock>,
     /// Every foreign key of the server (read once per source, before its first database).
     pub fks: Vec<ForeignKey>,
-    /// The tables chosen in the database being archived (what a dry run counts as archived).
-    pub chosen: Vec<String>,
+    /// The tables a dry run has gone through, in order (what its plans count as gone).
+    pub done: Vec<crate::archiver::forecast::sql::Done>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
@@ -236,7 +237,7 @@ impl<'a> SourceRun<'a> {
             throttle: Throttle::new(&source.throttle, &source.conn, options.stop.clone()),
             db_lock: None,
             fks: Vec::new(),
-            chosen: Vec::new(),
+            done: Vec::new(),
         })
     }
 
@@ -338,6 +339,14 @@ impl<'a> SourceRun<'a> {
                 report.error(format!("{label}: database {}: {}", s.table, s.reason));
             } else {
                 tracing::debug!("{label}: database {} skipped: {}", s.table, s.reason);
+                if self.dry_run && !SYSTEM_DATABASES.contains(&s.table.as_str()) {
+                    report.plan_skipped.push(SkippedTable {
+                        archiver: self.archiver.name.clone(),
+                        source: source.name.clone(),
+                        table: format!("database {}", s.table),
+                        reason: s.reason.clone(),
+                    });
+                }
             }
         }
         tracing::info!("{label}: databases to archive: [{}]", databases.join(", "));
@@ -397,6 +406,14 @@ impl<'a> SourceRun<'a> {
                 report.tables.push(t);
             } else {
                 tracing::info!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
+                if self.dry_run {
+                    report.plan_skipped.push(SkippedTable {
+                        archiver: self.archiver.name.clone(),
+                        source: source.name.clone(),
+                        table: format!("{db}.{}", s.table),
+                        reason: s.reason.clone(),
+                    });
+                }
             }
         }
         if source.delete_data {
@@ -457,7 +474,6 @@ impl<'a> SourceRun<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        self.chosen = plan.tables.iter().map(|t| t.table.clone()).collect();
         let mut i = 0;
         while i < plan.tables.len() {
             // The tables of a foreign-key cycle come one after the other.
