@@ -8,13 +8,14 @@
 //! through (the *horizon*: the tables done before it). That is the predicate the real run's
 //! delete evaluates row by row, written once as SQL: nested `EXISTS` down the foreign keys, and
 //! for a table that references itself a recursive CTE walking up from the rows kept to their
-//! ancestors. Every `EXISTS` is an index probe (the child's foreign-key index, the archive's
+//! ancestors (a row that references itself stays under `RESTRICT` and `NO ACTION`, which the
+//! server refuses to delete). Every `EXISTS` is an index probe (the child's foreign-key index, the archive's
 //! key); the eligible rows are found through the `where` like the `COUNT(*)`.
 
 use std::cell::Cell;
 
 use crate::mysql::ident::{qualified, quote_ident};
-use crate::mysql::schema::ForeignKey;
+use crate::mysql::schema::{FkRule, ForeignKey};
 use crate::table::TablePlan;
 
 /// A table the dry run has gone through, as the real run leaves it: its eligible rows gone but
@@ -184,11 +185,19 @@ impl<'a> Builder<'a> {
         p: &str,
         horizon: usize,
     ) -> Option<String> {
-        let parts: Vec<String> = plan
+        let mut parts: Vec<String> = plan
             .referenced_by
             .iter()
             .map(|fk| self.child_stays(plan, archives, fk, p, horizon, None))
             .collect();
+        // A row that references itself under RESTRICT or NO ACTION can never be deleted: the
+        // server refuses (1451) to delete a parent its own row references.
+        parts.extend(
+            plan.referenced_by
+                .iter()
+                .filter(|fk| is_self(fk, plan) && !matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull))
+                .map(|fk| format!("({})", join(fk, p, p))),
+        );
         (!parts.is_empty()).then(|| format!("({})", parts.join(" OR ")))
     }
 

@@ -1,5 +1,4 @@
 use super::*;
-use crate::mysql::schema::FkRule;
 
 fn table(db: &str, name: &str, refs: Vec<ForeignKey>) -> TablePlan {
     TablePlan {
