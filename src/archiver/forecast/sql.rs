@@ -195,7 +195,9 @@ impl<'a> Builder<'a> {
         parts.extend(
             plan.referenced_by
                 .iter()
-                .filter(|fk| is_self(fk, plan) && !matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull))
+                .filter(|fk| {
+                    is_self(fk, plan) && !matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull)
+                })
                 .map(|fk| format!("({})", join(fk, p, p))),
         );
         (!parts.is_empty()).then(|| format!("({})", parts.join(" OR ")))

@@ -40,10 +40,7 @@ pub fn dry_then_real(ini: &Ini) -> (Output, Output) {
         .config_text(ini.text())
         .arg("--dry-run")
         .run();
-    assert!(
-        matches!(dry.code, Some(0 | 3)),
-        "the dry run failed\n{dry}"
-    );
+    assert!(matches!(dry.code, Some(0 | 3)), "the dry run failed\n{dry}");
     let real = run(ini);
     assert_eq!(
         dry.code, real.code,
@@ -77,7 +74,10 @@ pub fn dry_then_real(ini: &Ini) -> (Output, Output) {
                 .iter()
                 .map(|b| b["rows"].as_u64().unwrap())
                 .sum();
-            assert!(by >= done.1, "{table}: every blocked row has its constraint: {p}");
+            assert!(
+                by >= done.1,
+                "{table}: every blocked row has its constraint: {p}"
+            );
         }
     }
     (dry, real)
@@ -160,7 +160,11 @@ fn the_plan_predicts_what_the_real_run_blocks_on_the_referential_cases() {
         );
         // Node 30 references itself: the server deletes it under CASCADE and SET NULL, never
         // under RESTRICT and NO ACTION.
-        let node = if matches!(rule, "CASCADE" | "SET NULL") { 6 } else { 7 };
+        let node = if matches!(rule, "CASCADE" | "SET NULL") {
+            6
+        } else {
+            7
+        };
         assert_eq!(plans[&name("node")]["blocked"], node, "{rule}");
         assert_eq!(plans[&name("b")]["blocked"], 1, "{rule}");
     }
@@ -219,7 +223,11 @@ fn the_plan_predicts_conflicts_with_the_archive() {
     let plans = plans(&dry);
     let p = &plans[&format!("{}.p", db.name)];
     // p 4: 'X' against 'x' is another row (byte for byte); p 2 kept by its conflicting child.
-    assert_eq!((p["conflicts"].as_u64(), p["blocked"].as_u64()), (Some(1), Some(1)), "{p}");
+    assert_eq!(
+        (p["conflicts"].as_u64(), p["blocked"].as_u64()),
+        (Some(1), Some(1)),
+        "{p}"
+    );
     assert_eq!(plans[&format!("{}.c", db.name)]["conflicts"], 1);
     dry.output_contains("rows kept: their key holds a different row in the archive");
 }
@@ -251,7 +259,13 @@ fn the_plan_lists_the_skipped_tables_with_their_reason() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| format!("{}: {}", s["table"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s["table"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
         .collect();
     assert!(
         skipped.contains(&format!("{}.services: has no deleted_at column", db.name)),
@@ -264,10 +278,19 @@ fn the_plan_lists_the_skipped_tables_with_their_reason() {
         )),
         "{skipped:?}"
     );
-    assert!(dry.table_row(&db.name, "nokey").get("errors").starts_with("skipped: "));
+    assert!(dry
+        .table_row(&db.name, "nokey")
+        .get("errors")
+        .starts_with("skipped: "));
     dry.output_contains("plan (what a real run would do):")
-        .output_contains(&format!("{}.services: skipped: has no deleted_at column", db.name))
-        .output_contains(&format!("{}.nokey: skipped: has neither a primary key", db.name));
+        .output_contains(&format!(
+            "{}.services: skipped: has no deleted_at column",
+            db.name
+        ))
+        .output_contains(&format!(
+            "{}.nokey: skipped: has neither a primary key",
+            db.name
+        ));
 }
 
 /// The bench dataset (`gen_dataset.sh`, small, with a few more live children down the
@@ -305,7 +328,9 @@ fn the_plan_predicts_the_real_run_on_the_bench_dataset() {
     let bytes: u64 = plans.values().map(|p| p["bytes"].as_u64().unwrap()).sum();
     let written = dir_size(&files);
     assert!(
-        written > 0 && (bytes as f64) > 0.5 * written as f64 && (bytes as f64) < 1.5 * written as f64,
+        written > 0
+            && (bytes as f64) > 0.5 * written as f64
+            && (bytes as f64) < 1.5 * written as f64,
         "planned {bytes} bytes, the CSV files hold {written}\n{real}"
     );
 }
@@ -327,8 +352,8 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 /// `gen_dataset.sh n` on `s`, then live rows down the nova chains: events of eligible
 /// actions (which keep their action, which keeps its instance) and metadata.
 fn bench_dataset(s: &Server, n: u32) {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/bench/gen_dataset.sh");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_dataset.sh");
     let script = if script.exists() {
         script
     } else {
@@ -352,5 +377,38 @@ fn bench_dataset(s: &Server, n: u32) {
            WHERE deleted_at <= SUBDATE('2026-11-01 00:00:00', INTERVAL 12 MONTH) AND id % 97 = 0;
          UPDATE nova.instance_metadata SET deleted_at = NULL, deleted = 0
            WHERE deleted_at <= SUBDATE('2026-11-01 00:00:00', INTERVAL 12 MONTH) AND id % 89 = 0;",
+    );
+}
+
+/// The expected time counts a `delete_loop_delay` before every delete chunk but the first:
+/// 10 rows in pages of 4 and chunks of 2 are 5 chunks, 4 pauses; the real run takes about that.
+#[test]
+fn the_expected_time_counts_the_pauses_between_chunks() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_time");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_10;"
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .src("select_limit", 4)
+        .src("delete_limit", 2)
+        .src("delete_loop_delay", 0.25);
+    let (dry, real) = dry_then_real(&ini);
+    let p = &plans(&dry)[&format!("{}.t", db.name)];
+    let e = &p["estimate"];
+    assert_eq!(
+        (e["batches"].as_u64(), e["delete_chunks"].as_u64()),
+        (Some(3), Some(5)),
+        "{p}"
+    );
+    assert_eq!(e["delay_seconds"].as_f64(), Some(1.0), "{p}");
+    let estimated = p["estimated_seconds"].as_f64().unwrap();
+    let took = real.report.as_ref().unwrap()["tables"][0]["elapsed_seconds"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        estimated >= 1.0 && took >= 1.0 && estimated < took + 0.5,
+        "estimated {estimated}s, the real run took {took}s"
     );
 }

@@ -35,12 +35,12 @@ const W: &str = "deleted_at IS NOT NULL";
 fn a_child_not_gone_through_keeps_every_row_it_references() {
     let p = table("d", "p", vec![fk("fk_c", ("d", "c"), "p_id", ("d", "p"))]);
     let q = Builder::new(&[], W).blocked(&p, &[]).unwrap();
-    assert!(
-        q.contains("EXISTS (SELECT 1 FROM `d`.`c` AS c"),
-        "{q}"
-    );
+    assert!(q.contains("EXISTS (SELECT 1 FROM `d`.`c` AS c"), "{q}");
     assert!(q.contains(".`p_id` = p") && q.contains(" AND 1)"), "{q}");
-    assert!(!q.contains("UNION"), "no recursion without a self reference: {q}");
+    assert!(
+        !q.contains("UNION"),
+        "no recursion without a self reference: {q}"
+    );
 }
 
 #[test]
@@ -59,7 +59,10 @@ fn a_child_gone_through_keeps_its_rows_that_stay_down_the_chain() {
     let p = table("d", "p", vec![fk("fk_c", ("d", "c"), "p_id", ("d", "p"))]);
     let q = Builder::new(&done, W).blocked(&p, &[]).unwrap();
     // c's rows stay when not eligible, conflicting with c's archive, or kept by g's that stay.
-    assert!(q.contains("NOT COALESCE((deleted_at IS NOT NULL), 0)"), "{q}");
+    assert!(
+        q.contains("NOT COALESCE((deleted_at IS NOT NULL), 0)"),
+        "{q}"
+    );
     assert!(q.contains("FROM `d_archive`.`c` AS x"), "{q}");
     assert!(q.contains("BINARY x"), "{q}");
     assert!(q.contains("FROM `d`.`g` AS c"), "{q}");
