@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use mysql_async::prelude::*;
 
-use crate::destination::Target;
+use crate::destination::{Dest, Target};
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::source::read::PageReader;
@@ -183,21 +183,28 @@ impl TableRun<'_, '_> {
         targets: &[Target],
         eligible: u64,
     ) -> Result<forecast::measure::Measured, TableError> {
+        let source = self.run.source;
         let mut archives = Vec::new();
-        let mut remote_archives = Vec::new();
-        for (d, t) in self.run.dests.iter().zip(targets.iter()) {
-            if let Target::Db(t) = t {
-                if t.missing {
-                    continue;
+        let mut remote_conflicts = Vec::new();
+        for (d, t) in self.run.dests.iter_mut().zip(targets.iter()) {
+            let Target::Db(t) = t else { continue };
+            if t.missing {
+                continue;
+            }
+            let name = d.name().to_string();
+            let target = (t.db.clone(), t.table.clone());
+            match d {
+                Dest::Db(db) if !db.same_server && source.archive_data && eligible > 0 => {
+                    let n =
+                        forecast::remote::conflicts(&mut self.run.src, source, plan, db, &target)
+                            .await
+                            .map_err(TableError::Count)?;
+                    remote_conflicts.push((name, n));
                 }
-                if d.same_server_db().is_some() {
-                    archives.push((d.name().to_string(), (t.db.clone(), t.table.clone())));
-                } else {
-                    remote_archives.push(d.name().to_string());
-                }
+                Dest::Db(db) if db.same_server => archives.push((name, target)),
+                _ => {}
             }
         }
-        let source = self.run.source;
         let measured = forecast::measure::forecast(
             &mut self.run.src,
             forecast::measure::Inputs {
@@ -205,7 +212,7 @@ impl TableRun<'_, '_> {
                 plan,
                 done: &self.run.done,
                 archives: archives.clone(),
-                remote_archives,
+                remote_conflicts,
                 destinations: targets.len(),
                 eligible,
             },

@@ -1,5 +1,5 @@
 //! Computing a table's [`Forecast`] on the source, read-only: the conflicts with the archive
-//! tables on the source's server, the rows kept by rows that stay ([`super::sql::Builder`]),
+//! tables on the source's server (those on other servers come from [`super::remote`]), the rows kept by rows that stay ([`super::sql::Builder`]),
 //! the bytes (a bounded sample) and the expected time.
 
 use std::time::{Duration, Instant};
@@ -31,8 +31,9 @@ pub struct Inputs<'a> {
     pub done: &'a [Done],
     /// The existing archive tables on the source's server, by destination name.
     pub archives: Vec<(String, (String, String))>,
-    /// Destinations whose archive table exists on another server: conflicts not predicted.
-    pub remote_archives: Vec<String>,
+    /// The conflicts with archive tables on other servers, by destination name
+    /// ([`super::remote::conflicts`]).
+    pub remote_conflicts: Vec<(String, u64)>,
     /// How many destinations the rows go to.
     pub destinations: usize,
     pub eligible: u64,
@@ -98,7 +99,7 @@ pub async fn forecast(db: &mut Connection, i: Inputs<'_>) -> Result<Measured, Re
             conflicts_by_dest.push((dest.clone(), n.first().copied().unwrap_or(0)));
         }
     }
-    let total_conflicts = match conflicts_by_dest.len() {
+    let same_server = match conflicts_by_dest.len() {
         0 => 0,
         1 => conflicts_by_dest[0].1,
         _ => {
@@ -107,13 +108,27 @@ pub async fn forecast(db: &mut Connection, i: Inputs<'_>) -> Result<Measured, Re
             n.first().copied().unwrap_or(0)
         }
     };
-    f.conflicts = Some(total_conflicts);
-    if !i.remote_archives.is_empty() && source.archive_data && i.eligible > 0 {
+    // A row conflicts once however many destinations refuse it: exact with one destination
+    // that conflicts; with several on different servers, the largest count is a lower bound.
+    let remote = i
+        .remote_conflicts
+        .iter()
+        .map(|(_, n)| *n)
+        .max()
+        .unwrap_or(0);
+    let total_conflicts = same_server.max(remote);
+    let conflicting = conflicts_by_dest
+        .iter()
+        .chain(&i.remote_conflicts)
+        .filter(|(_, n)| *n > 0)
+        .count();
+    if conflicting > 1 && !i.remote_conflicts.is_empty() {
         f.conflicts_note = Some(format!(
-            "not predicted for {}: archive table on another server",
-            i.remote_archives.join(", ")
+            "at least {total_conflicts}: several destinations on different servers conflict"
         ));
     }
+    conflicts_by_dest.extend(i.remote_conflicts.iter().cloned());
+    f.conflicts = Some(total_conflicts);
 
     // Rows kept by rows that stay: one COUNT over the eligible rows, probing the children.
     if source.delete_data && source.foreign_key_check && i.eligible > 0 {

@@ -5,6 +5,7 @@
 //! written as a `plan` object per table into the JSON report.
 
 pub mod measure;
+pub mod remote;
 pub mod sql;
 mod text;
 

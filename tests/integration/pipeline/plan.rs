@@ -412,3 +412,45 @@ fn the_expected_time_counts_the_pauses_between_chunks() {
         "estimated {estimated}s, the real run took {took}s"
     );
 }
+
+/// An archive table on another server: the plan reads the eligible rows page by page and looks
+/// their keys up there, as the real run's writes do; an identical archived row is no conflict.
+#[test]
+fn the_plan_predicts_conflicts_with_an_archive_on_another_server() {
+    if !server().is_private() {
+        eprintln!("skipped: needs a second server of its own");
+        return;
+    }
+    let s = server();
+    let archive_server = dedicated_server();
+    let db = ScratchDb::create(s, "plan_remote");
+    let table = "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL)";
+    db.sql(&format!(
+        "{table}; INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_7;"
+    ));
+    archive_server.sql(&format!(
+        "CREATE DATABASE `{a}`; USE `{a}`; {table};
+         INSERT INTO t VALUES (2, 'other', {OLD}), (5, 'v5', NULL), (6, 'other', NULL);
+         INSERT INTO t SELECT 3, 'v3', deleted_at FROM (SELECT {OLD} AS deleted_at) AS x;",
+        a = db.name
+    ));
+    // On another server the archive database has the source's name (no default suffix). Row
+    // 3 is archived identically only if its deleted_at matches: copied from the source.
+    let when = db.sql("SELECT deleted_at FROM t WHERE id = 3");
+    archive_server.sql(&format!(
+        "UPDATE `{}`.t SET deleted_at = '{}' WHERE id = 3",
+        db.name,
+        when.trim()
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .dst_server(&archive_server)
+        .src("select_limit", 3);
+    let (dry, _) = dry_then_real(&ini);
+    dry.assert_code(3);
+    let p = &plans(&dry)[&format!("{}.t", db.name)];
+    assert_eq!(
+        (p["conflicts"].as_u64(), p["delete"].as_u64()),
+        (Some(3), Some(4)),
+        "{p}"
+    );
+}
