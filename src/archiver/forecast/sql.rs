@@ -79,9 +79,15 @@ impl<'a> Builder<'a> {
         format!("{prefix}{}", self.n.get())
     }
 
-    /// Whether the row in scope is eligible (its columns unqualified: the innermost table).
+    /// The row in scope is eligible (its columns unqualified: the innermost table), as the
+    /// `where` says it: so the server can read the eligible rows through its index.
     fn eligible(&self) -> String {
-        format!("COALESCE(({}), 0)", self.where_clause)
+        format!("({})", self.where_clause)
+    }
+
+    /// The row in scope is not eligible (`where` false or NULL).
+    fn not_eligible(&self) -> String {
+        format!("NOT COALESCE(({}), 0)", self.where_clause)
     }
 
     /// The row `a` of `archives`' table conflicts: its key holds another row in one of them.
@@ -125,7 +131,7 @@ impl<'a> Builder<'a> {
             return "1".to_string();
         };
         let done = &self.done[i];
-        let mut parts = vec![format!("NOT {}", self.eligible())];
+        let mut parts = vec![self.not_eligible()];
         parts.extend(self.conflict(&done.plan, &done.archives, a));
         if !done.plan.referenced_by.is_empty() {
             if done.plan.references_itself() {
@@ -155,7 +161,7 @@ impl<'a> Builder<'a> {
     ) -> String {
         let c = self.alias("c");
         let stays = if is_self(fk, plan) {
-            let mut parts = vec![format!("NOT {}", self.eligible())];
+            let mut parts = vec![self.not_eligible()];
             parts.extend(self.conflict(plan, archives, &c));
             if let Some(b) = kept {
                 parts.push(format!(
@@ -282,30 +288,67 @@ impl<'a> Builder<'a> {
     /// stay (conflicts not counted: they stay as conflicts), then how many of them each foreign
     /// key of `plan.referenced_by` references from a row that stays. `None` when no foreign key
     /// references the table.
+    ///
+    /// Without a foreign key onto itself, one pass over the eligible rows (read through the
+    /// `where`), each probed in the children's foreign-key indexes. With one, the kept rows are
+    /// a recursive CTE (the same pass, then the climb by key), and the count reads them back by
+    /// key, the CTE first.
     pub fn blocked(&self, plan: &TablePlan, archives: &[(String, String)]) -> Option<String> {
         if plan.referenced_by.is_empty() {
             return None;
         }
         let horizon = self.done.len();
+        let table = qualified(&plan.db, &plan.table);
+        if !plan.references_itself() {
+            let p = self.alias("p");
+            let base = self.base(plan, archives, &p, horizon)?;
+            let not_conflict = self
+                .conflict(plan, archives, &p)
+                .map(|c| format!(" AND NOT ({c})"))
+                .unwrap_or_default();
+            let sums = self.sums(plan, archives, &p, horizon, None);
+            return Some(format!(
+                "SELECT COUNT(*), {sums} FROM {table} AS {p} WHERE {}{not_conflict} AND {base}",
+                self.eligible()
+            ));
+        }
         let (cte, b) = self.kept_cte(plan, archives, horizon);
         let p = self.alias("p");
-        let sums: Vec<String> = plan
-            .referenced_by
+        let sums = self.sums(plan, archives, &p, horizon, Some(&b));
+        let on: Vec<String> = plan
+            .key
             .iter()
-            .map(|fk| {
-                format!(
-                    "COALESCE(SUM({}), 0)",
-                    self.child_stays(plan, archives, fk, &p, horizon, Some(&b))
-                )
-            })
+            .enumerate()
+            .map(|(i, k)| format!("{p}.{} = {b}.k{i}", quote_ident(k)))
             .collect();
         Some(format!(
-            "{cte} SELECT COUNT(*), {} FROM {} AS {p} WHERE {} IN (SELECT {} FROM {b})",
-            sums.join(", "),
-            qualified(&plan.db, &plan.table),
-            key_tuple(plan, &p),
-            key_columns(plan).join(", ")
+            "{cte} SELECT STRAIGHT_JOIN COUNT(*), {sums} FROM {b} JOIN {table} AS {p} ON {}",
+            on.join(" AND ")
         ))
+    }
+
+    /// `COALESCE(SUM(<row p referenced through fk> ), 0), ...` for each foreign key onto the
+    /// table (`kept`: the CTE of the table's kept rows, when it references itself).
+    fn sums(
+        &self,
+        plan: &TablePlan,
+        archives: &[(String, String)],
+        p: &str,
+        horizon: usize,
+        kept: Option<&str>,
+    ) -> String {
+        plan.referenced_by
+            .iter()
+            .map(|fk| {
+                let mut through = self.child_stays(plan, archives, fk, p, horizon, kept);
+                if is_self(fk, plan) && !matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull)
+                {
+                    through = format!("({through} OR ({}))", join(fk, p, p));
+                }
+                format!("COALESCE(SUM({through}), 0)")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// `SELECT COUNT(*) FROM t AS p WHERE (where) AND (conflict)`: the eligible rows whose key
