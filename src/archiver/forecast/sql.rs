@@ -341,8 +341,7 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|fk| {
                 let mut through = self.child_stays(plan, archives, fk, p, horizon, kept);
-                if is_self(fk, plan) && !matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull)
-                {
+                if is_self(fk, plan) && !matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull) {
                     through = format!("({through} OR ({}))", join(fk, p, p));
                 }
                 format!("COALESCE(SUM({through}), 0)")
