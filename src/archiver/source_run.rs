@@ -12,7 +12,7 @@ use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
 use crate::progress::Progress;
-use crate::source::plan::{choose_databases, plan_database, SYSTEM_DATABASES};
+use crate::source::plan::{choose_databases, plan_database, Exclusions, SYSTEM_DATABASES};
 use crate::stop::{Stop, StopReason};
 use crate::table::TablePlan;
 use crate::throttle::Throttle;
@@ -53,6 +53,8 @@ pub(super) struct SourceRun<'a> {
     pub fks: Vec<ForeignKey>,
     /// The tables a dry run has gone through, in order (what its plans count as gone).
     pub done: Vec<crate::archiver::forecast::sql::Done>,
+    /// What each `excluded_tables` pattern matched, over every database of the source.
+    pub table_exclusions: Exclusions,
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
@@ -238,6 +240,7 @@ impl<'a> SourceRun<'a> {
             db_lock: None,
             fks: Vec::new(),
             done: Vec::new(),
+            table_exclusions: Exclusions::new(&source.excluded_tables),
         })
     }
 
@@ -349,6 +352,16 @@ impl<'a> SourceRun<'a> {
                 }
             }
         }
+        let mut database_exclusions = Exclusions::new(&source.excluded_databases);
+        for db in &existing {
+            database_exclusions.record(db, db);
+        }
+        log_exclusions(
+            label,
+            "excluded_databases",
+            "database",
+            &database_exclusions,
+        );
         tracing::info!("{label}: databases to archive: [{}]", databases.join(", "));
         for db in &databases {
             if self.stopping(label, report).await {
@@ -356,6 +369,7 @@ impl<'a> SourceRun<'a> {
             }
             self.database(db, label, report).await;
         }
+        log_exclusions(label, "excluded_tables", "table", &self.table_exclusions);
     }
 
     /// Plans one database and archives its tables, children first.
@@ -398,6 +412,10 @@ impl<'a> SourceRun<'a> {
             .map(|t| t.name.clone())
             .collect();
         let plan = plan_database(source, db, &tables, &fks, &archive_tables);
+        for t in &tables {
+            self.table_exclusions
+                .record(&t.name, &format!("{db}.{}", t.name));
+        }
         for s in &plan.skipped {
             if s.warn {
                 tracing::warn!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
@@ -594,6 +612,22 @@ impl<'a> SourceRun<'a> {
             if !tried {
                 break;
             }
+        }
+    }
+}
+
+/// Logs what each exclusion pattern matched; a pattern that matched nothing is a warning (a
+/// typo would otherwise let through what the operator meant to keep out).
+fn log_exclusions(label: &str, key: &str, what: &str, exclusions: &Exclusions) {
+    for (pattern, names) in &exclusions.matches {
+        if names.is_empty() {
+            tracing::warn!("{label}: {key} pattern {pattern:?} matched no {what}");
+        } else {
+            tracing::info!(
+                "{label}: {key} pattern {pattern:?} matched {} {what}(s): {}",
+                names.len(),
+                names.join(", ")
+            );
         }
     }
 }

@@ -145,14 +145,14 @@ impl Kind {
             Kind::Text | Kind::Secret | Kind::List => Ok(()),
             Kind::Bool => parse_bool(v).map(drop),
             Kind::Selection => {
-                let items = parse_list(v);
+                let items = parse_name_list(v);
                 if items.len() > 1 && items.iter().any(|i| i == "*") {
                     Err("'*' cannot be combined with names".to_string())
                 } else {
                     Ok(())
                 }
             }
-            Kind::Regexes => parse_list(v).iter().try_for_each(|re| {
+            Kind::Regexes => parse_name_list(v).iter().try_for_each(|re| {
                 regex::Regex::new(&format!("^(?:{re})$"))
                     .map(drop)
                     .map_err(|e| format!("invalid regex {re:?}: {e}"))
