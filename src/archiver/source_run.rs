@@ -53,6 +53,10 @@ pub(super) struct SourceRun<'a> {
     pub fks: Vec<ForeignKey>,
     /// The tables a dry run has gone through, in order (what its plans count as gone).
     pub done: Vec<crate::archiver::forecast::sql::Done>,
+    /// The chosen tables of the database being archived, and its foreign-key cycles (for the
+    /// dry run's plans).
+    pub db_tables: Vec<TablePlan>,
+    pub db_cycles: Vec<Vec<String>>,
     /// What each `excluded_tables` pattern matched, over every database of the source.
     pub table_exclusions: Exclusions,
 }
@@ -240,6 +244,8 @@ impl<'a> SourceRun<'a> {
             db_lock: None,
             fks: Vec::new(),
             done: Vec::new(),
+            db_tables: Vec::new(),
+            db_cycles: Vec::new(),
             table_exclusions: Exclusions::new(&source.excluded_tables),
         })
     }
@@ -492,6 +498,10 @@ impl<'a> SourceRun<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        if self.dry_run {
+            self.db_tables = plan.tables.clone();
+            self.db_cycles = plan.cycles.clone();
+        }
         let mut i = 0;
         while i < plan.tables.len() {
             // The tables of a foreign-key cycle come one after the other.

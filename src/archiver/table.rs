@@ -205,12 +205,33 @@ impl TableRun<'_, '_> {
                 _ => {}
             }
         }
+        let cycle: Vec<String> = self
+            .run
+            .db_cycles
+            .iter()
+            // A table alone in its cycle (it references itself) is a recursive CTE's.
+            .find(|c| c.len() > 1 && c.contains(&plan.table))
+            .cloned()
+            .unwrap_or_default();
+        let group: Vec<forecast::sql::Done> = self
+            .run
+            .db_tables
+            .iter()
+            .filter(|t| cycle.contains(&t.table))
+            .map(|t| forecast::sql::Done {
+                plan: t.clone(),
+                archives: Vec::new(),
+                cycle: cycle.clone(),
+            })
+            .collect();
         let measured = forecast::measure::forecast(
             &mut self.run.src,
             forecast::measure::Inputs {
                 source,
                 plan,
                 done: &self.run.done,
+                cycle: cycle.clone(),
+                group: &group,
                 archives: archives.clone(),
                 remote_conflicts,
                 destinations: targets.len(),
@@ -223,6 +244,7 @@ impl TableRun<'_, '_> {
             self.run.done.push(forecast::sql::Done {
                 plan: plan.clone(),
                 archives: archives.into_iter().map(|(_, a)| a).collect(),
+                cycle,
             });
         }
         Ok(measured)

@@ -12,7 +12,7 @@ use crate::mysql::conn::Connection;
 use crate::mysql::retry::{with_retry, RetryError};
 use crate::table::TablePlan;
 
-use super::sql::{sample_length, Builder, Done};
+use super::sql::{sample_length, Builder, Done, CYCLE_DEPTH};
 use super::{BlockedBy, BytesMethod, Forecast, Timing};
 
 /// The eligible rows whose length is measured: the first ones the `where` finds.
@@ -29,6 +29,10 @@ pub struct Inputs<'a> {
     pub plan: &'a TablePlan,
     /// The tables of the source the dry run has gone through so far, in order.
     pub done: &'a [Done],
+    /// The table's foreign-key cycle (its tables' names, itself included; empty if none) and
+    /// those tables.
+    pub cycle: Vec<String>,
+    pub group: &'a [Done],
     /// The existing archive tables on the source's server, by destination name.
     pub archives: Vec<(String, (String, String))>,
     /// The conflicts with archive tables on other servers, by destination name
@@ -67,6 +71,27 @@ async fn query_row(
     .await
 }
 
+/// The longest statement the plan sends (a foreign-key cycle is followed round fewer times
+/// rather than more than this).
+const MAX_STATEMENT: usize = 256 * 1024;
+
+/// The statement counting the rows of `me` kept by rows that stay: a cycle is followed round
+/// [`CYCLE_DEPTH`] times, or as many as fit in [`MAX_STATEMENT`].
+fn blocked_statement(i: &Inputs<'_>, me: &Done) -> Option<String> {
+    let build = |depth| Builder::new(i.done, i.group, &i.source.where_clause, depth).blocked(me);
+    if me.cycle.is_empty() {
+        return build(CYCLE_DEPTH);
+    }
+    let mut best = build(1);
+    for depth in 2..=CYCLE_DEPTH {
+        match build(depth) {
+            Some(s) if s.len() <= MAX_STATEMENT => best = Some(s),
+            _ => break,
+        }
+    }
+    best
+}
+
 /// The round trip to the source: the fastest of three `SELECT 1`.
 async fn round_trip(db: &mut Connection, source: &Source) -> Result<Duration, RetryError> {
     let mut best = Duration::MAX;
@@ -81,7 +106,7 @@ async fn round_trip(db: &mut Connection, source: &Source) -> Result<Duration, Re
 /// The plan of one table (its eligible rows counted already).
 pub async fn forecast(db: &mut Connection, i: Inputs<'_>) -> Result<Measured, RetryError> {
     let (source, plan) = (i.source, i.plan);
-    let builder = Builder::new(i.done, &source.where_clause);
+    let builder = Builder::new(i.done, i.group, &source.where_clause, CYCLE_DEPTH);
     let mut f = Forecast {
         eligible: i.eligible,
         ..Default::default()
@@ -132,7 +157,12 @@ pub async fn forecast(db: &mut Connection, i: Inputs<'_>) -> Result<Measured, Re
 
     // Rows kept by rows that stay: one COUNT over the eligible rows, probing the children.
     if source.delete_data && source.foreign_key_check && i.eligible > 0 {
-        if let Some(statement) = builder.blocked(plan, &archives) {
+        let me = Done {
+            plan: plan.clone(),
+            archives: archives.clone(),
+            cycle: i.cycle.clone(),
+        };
+        if let Some(statement) = blocked_statement(&i, &me) {
             tracing::debug!("[dry-run] {}.{}: {statement}", plan.db, plan.table);
             let n = query_row(db, source, "count rows kept by rows that stay", statement).await?;
             f.blocked = n.first().copied().unwrap_or(0);

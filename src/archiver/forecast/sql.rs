@@ -26,15 +26,40 @@ pub struct Done {
     /// Its archive tables on the source's server that exist already (`db`, `table`): an
     /// eligible row whose key holds a different row there is a conflict.
     pub archives: Vec<(String, String)>,
+    /// The tables of its database in the same foreign-key cycle (itself included; empty when
+    /// it is in none).
+    pub cycle: Vec<String>,
 }
+
+impl Done {
+    fn in_cycle_with(&self, db: &str, table: &str) -> bool {
+        self.plan.db == db && self.cycle.iter().any(|t| t == table)
+    }
+
+    /// Kept rows found by a recursive CTE: a table referencing itself outside any cycle with
+    /// other tables (within a cycle, self references are unrolled with the cycle's).
+    fn recursive(&self) -> bool {
+        self.plan.references_itself() && self.cycle.is_empty()
+    }
+}
+
+/// How many times the rows of a foreign-key cycle are followed round it (the real run passes
+/// over a cycle at most 10 times): a row further down stays in the plan.
+pub const CYCLE_DEPTH: u32 = 10;
 
 /// Writes the plan's statements for the tables of one source.
 pub struct Builder<'a> {
     /// The tables gone through so far, in order.
     done: &'a [Done],
+    /// The tables of the foreign-key cycle of the table being planned, if it is in one: the
+    /// real run passes over them until nothing more goes, so each counts as gone through for
+    /// the others.
+    group: &'a [Done],
     where_clause: &'a str,
     /// The last alias number handed out (aliases must differ in nested subqueries).
     n: Cell<usize>,
+    /// How many more times a cycle may be followed round (see [`CYCLE_DEPTH`]).
+    depth: Cell<u32>,
 }
 
 fn is_self(fk: &ForeignKey, plan: &TablePlan) -> bool {
@@ -66,12 +91,39 @@ fn key_tuple(plan: &TablePlan, alias: &str) -> String {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(done: &'a [Done], where_clause: &'a str) -> Self {
+    pub fn new(done: &'a [Done], group: &'a [Done], where_clause: &'a str, depth: u32) -> Self {
         Builder {
             done,
+            group,
             where_clause,
             n: Cell::new(0),
+            depth: Cell::new(depth),
         }
+    }
+
+    /// The table `db`.`table` as gone through, with the horizon its own children are seen at:
+    /// among the tables done before `horizon`, or, for a table of `parent`'s foreign-key cycle,
+    /// among all the tables of the cycle.
+    fn entry(
+        &self,
+        db: &str,
+        table: &str,
+        horizon: usize,
+        parent: &Done,
+    ) -> Option<(&'a Done, usize)> {
+        let same = |d: &&Done| d.plan.db == db && d.plan.table == table;
+        if parent.in_cycle_with(db, table) {
+            return self
+                .done
+                .iter()
+                .chain(self.group)
+                .find(same)
+                .map(|d| (d, horizon));
+        }
+        self.done[..horizon]
+            .iter()
+            .position(|d| same(&d))
+            .map(|i| (&self.done[i], i))
     }
 
     fn alias(&self, prefix: &str) -> String {
@@ -121,48 +173,52 @@ impl<'a> Builder<'a> {
         Some(parts.join(" OR "))
     }
 
-    /// The row `a` of `db`.`table` is still in the source when the table at `horizon` (an index
-    /// into the tables done) is gone through.
-    fn stays(&self, db: &str, table: &str, a: &str, horizon: usize) -> String {
-        let Some(i) = self.done[..horizon]
-            .iter()
-            .position(|d| d.plan.db == db && d.plan.table == table)
-        else {
+    /// The row `a` of `db`.`table`, a child of `parent`'s, is still in the source when the
+    /// table at `horizon` (an index into the tables done) is gone through.
+    fn stays(&self, db: &str, table: &str, a: &str, horizon: usize, parent: &Done) -> String {
+        let Some((done, h)) = self.entry(db, table, horizon, parent) else {
             return "1".to_string();
         };
-        let done = &self.done[i];
         let mut parts = vec![self.not_eligible()];
         parts.extend(self.conflict(&done.plan, &done.archives, a));
-        if !done.plan.referenced_by.is_empty() {
-            if done.plan.references_itself() {
-                let (cte, b) = self.kept_cte(&done.plan, &done.archives, i);
-                parts.push(format!(
-                    "{} IN ({cte} SELECT {} FROM {b})",
-                    key_tuple(&done.plan, a),
-                    key_columns(&done.plan).join(", ")
-                ));
-            } else if let Some(base) = self.base(&done.plan, &done.archives, a, i) {
-                parts.push(base);
+        if !done.cycle.is_empty() {
+            // Round the cycle once more, or, when that is done often enough, the row stays.
+            let depth = self.depth.get();
+            if depth == 0 {
+                return "1".to_string();
             }
+            self.depth.set(depth - 1);
+            parts.extend(self.base(done, a, h));
+            self.depth.set(depth);
+        } else if done.recursive() {
+            let (cte, b) = self.kept_cte(done, h);
+            parts.push(format!(
+                "{} IN ({cte} SELECT {} FROM {b})",
+                key_tuple(&done.plan, a),
+                key_columns(&done.plan).join(", ")
+            ));
+        } else if let Some(base) = self.base(done, a, h) {
+            parts.push(base);
         }
         format!("({})", parts.join(" OR "))
     }
 
-    /// Row `child` of `fk`'s table references `p` and stays (at `horizon`; for a reference from
-    /// the table itself, `kept` says whether a row of the table is kept).
+    /// Row `child` of `fk`'s table references `p` (a row of `parent`'s table) and stays (at
+    /// `horizon`; for a reference from the table itself, `kept` says whether a row of the
+    /// table is kept).
     fn child_stays(
         &self,
-        plan: &TablePlan,
-        archives: &[(String, String)],
+        parent: &Done,
         fk: &ForeignKey,
         p: &str,
         horizon: usize,
         kept: Option<&str>,
     ) -> String {
         let c = self.alias("c");
-        let stays = if is_self(fk, plan) {
+        let plan = &parent.plan;
+        let stays = if is_self(fk, plan) && parent.cycle.is_empty() {
             let mut parts = vec![self.not_eligible()];
-            parts.extend(self.conflict(plan, archives, &c));
+            parts.extend(self.conflict(plan, &parent.archives, &c));
             if let Some(b) = kept {
                 parts.push(format!(
                     "{} IN (SELECT {} FROM {b})",
@@ -172,7 +228,7 @@ impl<'a> Builder<'a> {
             }
             format!("({})", parts.join(" OR "))
         } else {
-            self.stays(&fk.db, &fk.table, &c, horizon)
+            self.stays(&fk.db, &fk.table, &c, horizon, parent)
         };
         format!(
             "EXISTS (SELECT 1 FROM {} AS {c} WHERE {} AND {stays})",
@@ -184,17 +240,12 @@ impl<'a> Builder<'a> {
     /// The eligible row `p` of the table is referenced by a row that stays, not counting the
     /// chains through its own table (rows of the table itself count when they are not
     /// eligible or conflict). `None` when nothing references the table.
-    fn base(
-        &self,
-        plan: &TablePlan,
-        archives: &[(String, String)],
-        p: &str,
-        horizon: usize,
-    ) -> Option<String> {
+    fn base(&self, done: &Done, p: &str, horizon: usize) -> Option<String> {
+        let plan = &done.plan;
         let mut parts: Vec<String> = plan
             .referenced_by
             .iter()
-            .map(|fk| self.child_stays(plan, archives, fk, p, horizon, None))
+            .map(|fk| self.child_stays(done, fk, p, horizon, None))
             .collect();
         // A row that references itself under RESTRICT or NO ACTION can never be deleted: the
         // server refuses (1451) to delete a parent its own row references.
@@ -214,12 +265,8 @@ impl<'a> Builder<'a> {
     /// conflicts; and the CTE's name. The columns `f<i>_<j>` are the row's own references
     /// through the table's foreign keys onto itself: the recursion climbs them to the rows a
     /// kept row keeps.
-    fn kept_cte(
-        &self,
-        plan: &TablePlan,
-        archives: &[(String, String)],
-        horizon: usize,
-    ) -> (String, String) {
+    fn kept_cte(&self, done: &Done, horizon: usize) -> (String, String) {
+        let (plan, archives) = (&done.plan, done.archives.as_slice());
         let b = self.alias("b");
         let selfs: Vec<&ForeignKey> = plan
             .referenced_by
@@ -252,7 +299,7 @@ impl<'a> Builder<'a> {
         };
         let p = self.alias("p");
         let base = self
-            .base(plan, archives, &p, horizon)
+            .base(done, &p, horizon)
             .unwrap_or_else(|| "0".to_string());
         let mut sql = format!(
             "WITH RECURSIVE {b} ({}) AS (SELECT {} FROM {} AS {p} WHERE {}{} AND {base}",
@@ -293,28 +340,29 @@ impl<'a> Builder<'a> {
     /// `where`), each probed in the children's foreign-key indexes. With one, the kept rows are
     /// a recursive CTE (the same pass, then the climb by key), and the count reads them back by
     /// key, the CTE first.
-    pub fn blocked(&self, plan: &TablePlan, archives: &[(String, String)]) -> Option<String> {
+    pub fn blocked(&self, me: &Done) -> Option<String> {
+        let (plan, archives) = (&me.plan, me.archives.as_slice());
         if plan.referenced_by.is_empty() {
             return None;
         }
         let horizon = self.done.len();
         let table = qualified(&plan.db, &plan.table);
-        if !plan.references_itself() {
+        if !me.recursive() {
             let p = self.alias("p");
-            let base = self.base(plan, archives, &p, horizon)?;
+            let base = self.base(me, &p, horizon)?;
             let not_conflict = self
                 .conflict(plan, archives, &p)
                 .map(|c| format!(" AND NOT ({c})"))
                 .unwrap_or_default();
-            let sums = self.sums(plan, archives, &p, horizon, None);
+            let sums = self.sums(me, &p, horizon, None);
             return Some(format!(
                 "SELECT COUNT(*), {sums} FROM {table} AS {p} WHERE {}{not_conflict} AND {base}",
                 self.eligible()
             ));
         }
-        let (cte, b) = self.kept_cte(plan, archives, horizon);
+        let (cte, b) = self.kept_cte(me, horizon);
         let p = self.alias("p");
-        let sums = self.sums(plan, archives, &p, horizon, Some(&b));
+        let sums = self.sums(me, &p, horizon, Some(&b));
         let on: Vec<String> = plan
             .key
             .iter()
@@ -329,18 +377,12 @@ impl<'a> Builder<'a> {
 
     /// `COALESCE(SUM(<row p referenced through fk> ), 0), ...` for each foreign key onto the
     /// table (`kept`: the CTE of the table's kept rows, when it references itself).
-    fn sums(
-        &self,
-        plan: &TablePlan,
-        archives: &[(String, String)],
-        p: &str,
-        horizon: usize,
-        kept: Option<&str>,
-    ) -> String {
+    fn sums(&self, me: &Done, p: &str, horizon: usize, kept: Option<&str>) -> String {
+        let plan = &me.plan;
         plan.referenced_by
             .iter()
             .map(|fk| {
-                let mut through = self.child_stays(plan, archives, fk, p, horizon, kept);
+                let mut through = self.child_stays(me, fk, p, horizon, kept);
                 if is_self(fk, plan) && !matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull) {
                     through = format!("({through} OR ({}))", join(fk, p, p));
                 }
