@@ -8,6 +8,7 @@ use crate::destination::file::Packing;
 use crate::destination::Dest;
 use crate::lock::{self, DbLock, FileLock, LockError};
 use crate::mysql::conn::Connection;
+use crate::mysql::grants::Grants;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
@@ -59,6 +60,8 @@ pub(super) struct SourceRun<'a> {
     pub db_cycles: Vec<Vec<String>>,
     /// What each `excluded_tables` pattern matched, over every database of the source.
     pub table_exclusions: Exclusions,
+    /// The source user's grants, read once by a dry run's preflight.
+    pub grants: Option<Grants>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
@@ -247,6 +250,7 @@ impl<'a> SourceRun<'a> {
             db_tables: Vec::new(),
             db_cycles: Vec::new(),
             table_exclusions: Exclusions::new(&source.excluded_tables),
+            grants: None,
         })
     }
 

@@ -285,6 +285,25 @@ pub fn find(scope: Scopes, key: &str) -> Option<&'static KeyDef> {
         .find(|d| d.scopes.meets(scope) && d.is(key))
 }
 
+/// Where `key` is read, for a warning about it in a section that does not read it:
+/// `[dst:NAME] with backend = file`, `[remote_store:NAME] with backend = s3`, ...
+pub fn where_read(key: &str) -> String {
+    const PLACES: [(Scopes, &str); 6] = [
+        (Scopes::ARCHIVER, "[archiver:NAME]"),
+        (Scopes::SRC, "[src:NAME]"),
+        (Scopes::DST_DB, "[dst:NAME] with backend = db"),
+        (Scopes::DST_FILE, "[dst:NAME] with backend = file"),
+        (Scopes::SWIFT, "[remote_store:NAME] with backend = swift"),
+        (Scopes::S3, "[remote_store:NAME] with backend = s3"),
+    ];
+    let places: Vec<&str> = PLACES
+        .iter()
+        .filter(|(scope, _)| find(*scope, key).is_some())
+        .map(|(_, place)| *place)
+        .collect();
+    places.join(" or ")
+}
+
 /// Whether `key` is read by some kind of section (what `[DEFAULT]` may hold).
 pub fn is_known_anywhere(key: &str) -> bool {
     find(Scopes::ALL, key).is_some()

@@ -10,7 +10,7 @@ use regex::Regex;
 
 use super::error::ConfigError;
 use super::ini::{Ini, DEFAULT_SECTION};
-use super::keys::{find, is_known_anywhere, KeyDef, Scopes};
+use super::keys::{find, is_known_anywhere, where_read, KeyDef, Scopes};
 use super::model::*;
 use super::remote_options;
 use super::value::*;
@@ -383,7 +383,20 @@ fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
                         continue;
                     }
                     let other = if is_known_anywhere(key) {
-                        format!(" (it is not read by {})", scope.describe())
+                        let implicit = if scope == Scopes::DST_DB
+                            && !section.keys().any(|k| k == "backend")
+                        {
+                            " (this section has no backend key, so it is one with backend = db)"
+                        } else if scope == Scopes::SWIFT && !section.keys().any(|k| k == "backend") {
+                            " (this section has no backend key, so it is one with backend = swift)"
+                        } else {
+                            ""
+                        };
+                        format!(
+                            ": it is a key of {}, not of {}{implicit}",
+                            where_read(key),
+                            scope.describe()
+                        )
                     } else {
                         String::new()
                     };

@@ -16,6 +16,7 @@ mod generated;
 mod killed;
 mod library;
 mod plan;
+mod preflight;
 mod rollback;
 mod selection;
 
