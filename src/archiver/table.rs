@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use mysql_async::prelude::*;
 
-use crate::destination::{Dest, Target};
+use crate::destination::Target;
 use crate::mysql::grants::{Decision, Grants};
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
@@ -176,81 +176,6 @@ impl TableRun<'_, '_> {
         Ok(())
     }
 
-    /// The dry run's plan of the table ([`forecast::measure`]); the table then counts as gone
-    /// through for the plans of the tables after it (when the real run would delete).
-    async fn forecast(
-        &mut self,
-        plan: &TablePlan,
-        targets: &[Target],
-        eligible: u64,
-    ) -> Result<forecast::measure::Measured, TableError> {
-        let source = self.run.source;
-        let mut archives = Vec::new();
-        let mut remote_conflicts = Vec::new();
-        for (d, t) in self.run.dests.iter_mut().zip(targets.iter()) {
-            let Target::Db(t) = t else { continue };
-            if t.missing {
-                continue;
-            }
-            let name = d.name().to_string();
-            let target = (t.db.clone(), t.table.clone());
-            match d {
-                Dest::Db(db) if !db.same_server && source.archive_data && eligible > 0 => {
-                    let n =
-                        forecast::remote::conflicts(&mut self.run.src, source, plan, db, &target)
-                            .await
-                            .map_err(TableError::Count)?;
-                    remote_conflicts.push((name, n));
-                }
-                Dest::Db(db) if db.same_server => archives.push((name, target)),
-                _ => {}
-            }
-        }
-        let cycle: Vec<String> = self
-            .run
-            .db_cycles
-            .iter()
-            // A table alone in its cycle (it references itself) is a recursive CTE's.
-            .find(|c| c.len() > 1 && c.contains(&plan.table))
-            .cloned()
-            .unwrap_or_default();
-        let group: Vec<forecast::sql::Done> = self
-            .run
-            .db_tables
-            .iter()
-            .filter(|t| cycle.contains(&t.table))
-            .map(|t| forecast::sql::Done {
-                plan: t.clone(),
-                archives: Vec::new(),
-                cycle: cycle.clone(),
-            })
-            .collect();
-        let measured = forecast::measure::forecast(
-            &mut self.run.src,
-            forecast::measure::Inputs {
-                source,
-                plan,
-                done: &self.run.done,
-                cycle: cycle.clone(),
-                group: &group,
-                archives: archives.clone(),
-                remote_conflicts,
-                destinations: targets.len(),
-                eligible,
-            },
-        )
-        .await
-        .map_err(TableError::Count)?;
-        if source.delete_data {
-            self.run.done.push(forecast::sql::Done {
-                plan: plan.clone(),
-                archives: archives.into_iter().map(|(_, a)| a).collect(),
-                cycle,
-            });
-        }
-        Ok(measured)
-    }
-
     /// What a real run would do: the eligible count and the statements it would send.
     /// A dry run's preflight on the source: SELECT on the table, and with `delete_data`
     /// DELETE on it and SELECT on every table whose foreign keys reference it (the check
@@ -329,7 +254,7 @@ impl TableRun<'_, '_> {
         .await
         .map_err(TableError::Count)?;
         r.read = count;
-        let measured = self.forecast(plan, targets, count).await?;
+        let measured = forecast::run::plan_table(self.run, plan, targets, count).await?;
         let f = &measured.forecast;
         if source.archive_data {
             for (i, d) in self.run.dests.iter().enumerate() {

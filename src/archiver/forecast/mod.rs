@@ -6,6 +6,7 @@
 
 pub mod measure;
 pub mod remote;
+pub(super) mod run;
 pub mod sql;
 mod text;
 
