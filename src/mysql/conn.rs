@@ -24,6 +24,11 @@
 //! The session has no default database: statements must name their tables in full
 //! ([`super::ident::qualified`]), which also keeps them right after a reconnect.
 //!
+//! Every operation on the session is bounded ([`Connection::run`]: `read_timeout` +
+//! `write_timeout`), as is opening it (`connect_timeout`); a session that timed out is marked
+//! broken and never used again: the next operation opens a new one first. TLS options come
+//! from [`super::tls`].
+//!
 //! The password only goes into the driver options; nothing here formats or logs it, and [`Connection`]
 //! shows itself as `user@host:port`.
 
@@ -33,7 +38,9 @@ use std::time::Duration;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, PoolConstraints, PoolOpts};
 
-use crate::config::DbConnection;
+use super::retry::OpFuture;
+use super::tls;
+use crate::config::{DbConnection, SslMode};
 
 /// Modes removed from the server's `sql_mode` for the archiver's sessions.
 ///
@@ -118,6 +125,7 @@ pub fn opts(spec: &DbConnection) -> Opts {
         // Each cached statement keeps the metadata of all its placeholders: a few statements
         // per table are reused, the rest would only hold memory.
         .stmt_cache_size(Some(STMT_CACHE_SIZE))
+        .ssl_opts(tls::ssl_opts(&spec.tls))
         .pool_opts(pool);
     match &spec.socket {
         Some(path) => b = b.socket(Some(path.to_string_lossy())),
@@ -165,6 +173,8 @@ pub struct Connection {
     opts: Opts,
     target: String,
     foreign_key_checks: Option<bool>,
+    /// An operation timed out on `conn`: it must not be used again.
+    broken: bool,
 }
 
 impl fmt::Debug for Connection {
@@ -179,15 +189,17 @@ impl fmt::Debug for Connection {
 impl Connection {
     /// Connects to `spec` and sets the session up (see the module documentation).
     pub async fn connect(spec: &DbConnection) -> Result<Connection, ConnectError> {
+        tls::install_provider();
         let opts = opts(spec);
         let target = target(spec);
-        let conn = open(&opts, &target, None).await?;
+        let conn = open(spec, &opts, &target, None).await?;
         Ok(Connection {
             conn,
             spec: spec.clone(),
             opts,
             target,
             foreign_key_checks: None,
+            broken: false,
         })
     }
 
@@ -195,8 +207,9 @@ impl Connection {
     /// `foreign_key_checks` when it was set). The old connection is dropped. On failure the old
     /// connection stays in place and a later call may try again.
     pub async fn reconnect(&mut self) -> Result<(), ConnectError> {
-        let conn = open(&self.opts, &self.target, self.foreign_key_checks).await?;
+        let conn = open(&self.spec, &self.opts, &self.target, self.foreign_key_checks).await?;
         let old = std::mem::replace(&mut self.conn, conn);
+        self.broken = false;
         tracing::info!(
             "reconnected to {} (connection {} replaces {})",
             self.target,
@@ -207,9 +220,63 @@ impl Connection {
         Ok(())
     }
 
-    /// The driver connection, for queries.
+    /// Runs `op` on the session, bounded by the operation timeout (`read_timeout` +
+    /// `write_timeout`). A broken session (one that timed out before) is replaced first. On
+    /// timeout the session is marked broken and a transient I/O error (`TimedOut`) returned,
+    /// which [`super::retry::with_retry`] retries after reconnecting.
+    pub async fn run<T>(
+        &mut self,
+        what: &str,
+        op: impl for<'c> FnOnce(&'c mut Conn) -> OpFuture<'c, T>,
+    ) -> mysql_async::Result<T> {
+        self.ensure_usable().await?;
+        let limit = self.operation_timeout();
+        match tokio::time::timeout(limit, op(&mut self.conn)).await {
+            Ok(result) => result,
+            Err(_) => Err(self.timed_out(what)),
+        }
+    }
+
+    /// Replaces a broken session (see [`Connection::run`]); nothing to do otherwise.
+    pub async fn ensure_usable(&mut self) -> mysql_async::Result<()> {
+        if self.broken {
+            self.reconnect()
+                .await
+                .map_err(ConnectError::into_mysql_error)?;
+        }
+        Ok(())
+    }
+
+    /// The longest one operation may take: `read_timeout` + `write_timeout`.
+    pub fn operation_timeout(&self) -> Duration {
+        self.spec.timeouts.operation()
+    }
+
+    /// After an operation timed out: marks the session broken (it is replaced before the next
+    /// operation, never reused), logs it and returns the (transient) error.
+    pub fn timed_out(&mut self, what: &str) -> mysql_async::Error {
+        self.broken = true;
+        let limit = self.operation_timeout().as_secs_f64();
+        tracing::warn!(
+            "{what} on {}: no answer within {limit}s (read_timeout + write_timeout); connection {} abandoned",
+            self.target,
+            self.conn.id()
+        );
+        timed_out(&format!(
+            "{what}: no answer within {limit}s (read_timeout + write_timeout)"
+        ))
+    }
+
+    /// The driver connection, unbounded: for tests and one-off tools; the archiver's own
+    /// statements go through [`Connection::run`] or [`super::retry::with_retry`].
     pub fn conn(&mut self) -> &mut Conn {
         &mut self.conn
+    }
+
+    /// Whether an operation timed out on the current session (it will be replaced before the
+    /// next one).
+    pub fn is_broken(&self) -> bool {
+        self.broken
     }
 
     /// The server's id of the current session (`CONNECTION_ID()`); it changes on reconnect.
@@ -229,7 +296,10 @@ impl Connection {
 
     /// Sets `foreign_key_checks` for this session, and for every session after a reconnect.
     pub async fn set_foreign_key_checks(&mut self, on: bool) -> Result<(), mysql_async::Error> {
-        set_foreign_key_checks(&mut self.conn, on).await?;
+        self.run("set foreign_key_checks", |c| {
+            Box::pin(set_foreign_key_checks(c, on))
+        })
+        .await?;
         self.foreign_key_checks = Some(on);
         Ok(())
     }
@@ -239,9 +309,16 @@ impl Connection {
         self.foreign_key_checks
     }
 
-    /// Closes the session cleanly.
+    /// Closes the session cleanly (a broken one is only dropped), within the connect timeout.
     pub async fn disconnect(self) -> Result<(), mysql_async::Error> {
-        self.conn.disconnect().await
+        if self.broken {
+            return Ok(());
+        }
+        let limit = self.spec.timeouts.connect;
+        match tokio::time::timeout(limit, self.conn.disconnect()).await {
+            Ok(r) => r,
+            Err(_) => Err(timed_out("disconnect: no answer (connect_timeout)")),
+        }
     }
 }
 
@@ -255,28 +332,52 @@ pub async fn set_foreign_key_checks(conn: &mut Conn, on: bool) -> mysql_async::R
     conn.query_drop(sql).await
 }
 
-/// The longest a connection may take to open and be set up: a server (or a proxy, or a
-/// firewall) that accepts the TCP connection and never answers must not hang a cron job. A
-/// timeout is a transient error: [`super::retry::with_retry`] tries again, a bounded number of
-/// times.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default longest a connection may take to open and be set up (`connect_timeout`): a
+/// server (or a proxy, or a firewall) that accepts the TCP connection and never answers must
+/// not hang a cron job. A timeout is a transient error: [`super::retry::with_retry`] tries
+/// again, a bounded number of times.
+pub const CONNECT_TIMEOUT: Duration = crate::config::Timeouts::DEFAULT.connect;
 
+/// The error of an operation that timed out: a transient I/O error (`TimedOut`) after which
+/// the session is not used again.
+pub fn timed_out(message: &str) -> mysql_async::Error {
+    mysql_async::Error::Io(mysql_async::IoError::Io(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        message.to_owned(),
+    )))
+}
+
+/// Opens a session, within `connect_timeout`. With `ssl_mode = preferred`, a server without
+/// TLS gets a plain connection.
 async fn open(
+    spec: &DbConnection,
     opts: &Opts,
     target: &str,
     foreign_key_checks: Option<bool>,
 ) -> Result<Conn, ConnectError> {
-    match tokio::time::timeout(CONNECT_TIMEOUT, open_now(opts, target, foreign_key_checks)).await {
+    let limit = spec.timeouts.connect;
+    let attempt = async {
+        match open_now(opts, target, foreign_key_checks).await {
+            Err(ConnectError::Connect {
+                source:
+                    mysql_async::Error::Driver(mysql_async::DriverError::NoClientSslFlagFromServer),
+                ..
+            }) if spec.tls.mode == SslMode::Preferred => {
+                tracing::debug!("{target} offers no TLS: connecting without (ssl_mode = preferred)");
+                let plain = Opts::from(OptsBuilder::from_opts(opts.clone()).ssl_opts(None));
+                open_now(&plain, target, foreign_key_checks).await
+            }
+            other => other,
+        }
+    };
+    match tokio::time::timeout(limit, attempt).await {
         Ok(result) => result,
         Err(_) => Err(ConnectError::Connect {
             target: target.to_owned(),
-            source: mysql_async::Error::Io(mysql_async::IoError::Io(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!(
-                    "no answer within {}s (connect timeout)",
-                    CONNECT_TIMEOUT.as_secs()
-                ),
-            ))),
+            source: timed_out(&format!(
+                "no answer within {}s (connect_timeout)",
+                limit.as_secs_f64()
+            )),
         }),
     }
 }
@@ -343,6 +444,7 @@ mod tests {
             user: Some("archiver".into()),
             password: Some(Secret::new("s3cr3t")),
             socket: None,
+            ..DbConnection::default()
         }
     }
 

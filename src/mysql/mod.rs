@@ -5,6 +5,7 @@
 //! - [`param`]: bound parameters that compare exactly with their column.
 //! - [`conn`]: connection options, the archiver's session settings, a reconnectable [`Connection`].
 //! - [`retry`]: classifying errors and retrying transient ones.
+//! - [`tls`]: TLS options for `ssl_mode`, and certificate failures.
 //! - [`schema`]: introspection (databases, tables, columns, keys, foreign keys).
 //! - [`identity`]: telling servers apart.
 //! - [`ddl`]: the archive table's `CREATE TABLE`.
@@ -17,6 +18,7 @@ pub mod literal;
 pub mod param;
 pub mod retry;
 pub mod schema;
+pub mod tls;
 
 pub use conn::{ConnectError, Connection};
 pub use retry::{classify, with_retry, ErrorKind, RetryError};
