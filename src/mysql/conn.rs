@@ -375,7 +375,7 @@ async fn open(
         Err(_) => Err(ConnectError::Connect {
             target: target.to_owned(),
             source: timed_out(&format!(
-                "no answer within {}s (connect_timeout)",
+                "no answer within {}s (connect timeout, key connect_timeout)",
                 limit.as_secs_f64()
             )),
         }),
