@@ -195,3 +195,81 @@ fn tls(r: &Reader, value: &Value) -> Result<Tls, ConfigError> {
         key,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ini::Ini;
+    use crate::config::{resolve, RunClock};
+
+    fn conn(src: &str) -> Result<DbConnection, ConfigError> {
+        let text = format!(
+            "[archiver:a]\nsrc = s\n\n[src:s]\nretention = 1 DAY\narchive_data = false\n{src}\n"
+        );
+        let ini = Ini::parse(&text)?;
+        let loaded = resolve(&ini, PathBuf::from("t.ini"), RunClock::start())?;
+        Ok(loaded.config.archivers[0].sources[0].conn.clone())
+    }
+
+    #[test]
+    fn defaults_keep_plain_connections_and_bound_every_session() {
+        let c = conn("").unwrap();
+        assert_eq!(c.tls, Tls::default());
+        assert_eq!(c.tls.mode, SslMode::Disabled);
+        assert_eq!(c.timeouts, Timeouts::DEFAULT);
+        assert!(c.timeouts.read >= Duration::from_secs(300));
+        let c = conn("connect_timeout = 2\nread_timeout = 0.5\nwrite_timeout = 1").unwrap();
+        assert_eq!(c.timeouts.connect, Duration::from_secs(2));
+        assert_eq!(c.timeouts.operation(), Duration::from_millis(1500));
+        let e = conn("read_timeout = 0").unwrap_err().to_string();
+        assert!(e.contains("key 'read_timeout': must be more than 0"), "{e}");
+    }
+
+    #[test]
+    fn ssl_mode_defaults_follow_the_files_given() {
+        let ca = "/etc/hostname";
+        let c = conn(&format!("ssl_ca = {ca}")).unwrap();
+        assert_eq!(c.tls.mode, SslMode::VerifyCa);
+        let c = conn(&format!("ssl_cert = {ca}\nssl_key = {ca}")).unwrap();
+        assert_eq!(c.tls.mode, SslMode::Required);
+        let c = conn("ssl_mode = VERIFY_IDENTITY").unwrap();
+        assert_eq!(c.tls.mode, SslMode::VerifyIdentity);
+        let c = conn(&format!("ssl_mode = disabled\nssl_ca = {ca}")).unwrap();
+        assert_eq!(c.tls.mode, SslMode::Disabled);
+    }
+
+    #[test]
+    fn option_file_fills_in_what_the_ini_does_not_say() {
+        let dir = tempfile::tempdir().unwrap();
+        let cnf = dir.path().join("my.cnf");
+        std::fs::write(
+            &cnf,
+            "[client]\nuser = fromfile\npassword = pw-file\nhost = h1\nport = 3310\nssl-mode = REQUIRED\n",
+        )
+        .unwrap();
+        let c = conn(&format!("option_file = {}\nhost = h2", cnf.display())).unwrap();
+        assert_eq!(c.user.as_deref(), Some("fromfile"));
+        assert_eq!(c.password.as_ref().map(Secret::expose), Some("pw-file"));
+        assert_eq!((c.host.as_str(), c.port), ("h2", 3310));
+        assert_eq!(c.tls.mode, SslMode::Required);
+        let c = conn(&format!("option_file = {}\npassword = ini", cnf.display())).unwrap();
+        assert_eq!(c.password.as_ref().map(Secret::expose), Some("ini"));
+        std::fs::write(&cnf, "[client]\nport = x\n").unwrap();
+        let e = conn(&format!("option_file = {}", cnf.display()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("[src:s], key 'option_file'"), "{e}");
+    }
+
+    #[test]
+    fn password_file_first_line_without_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pw");
+        std::fs::write(&f, "p w\r\nnext\n").unwrap();
+        assert_eq!(password_from_file(&f).unwrap().expose(), "p w");
+        std::fs::write(&f, "only").unwrap();
+        assert_eq!(password_from_file(&f).unwrap().expose(), "only");
+        std::fs::write(&f, "").unwrap();
+        assert!(password_from_file(&f).is_err());
+    }
+}

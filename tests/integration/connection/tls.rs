@@ -216,6 +216,36 @@ fn users_that_require_ssl_or_a_client_certificate() {
 }
 
 #[test]
+fn preferred_falls_back_to_plain_and_required_refuses_a_server_without_tls() {
+    let s = server();
+    if s.sql("SELECT @@have_ssl").trim() == "YES" {
+        eprintln!("SKIPPED preferred_falls_back: the test server offers TLS");
+        return;
+    }
+    let db = table(s, "notls");
+    let ini = |mode: &str| {
+        ini_as(s, &db, &s.user())
+            .src("ssl_mode", mode)
+            .dst("ssl_mode", mode)
+            .src("delete_data", "false")
+            .text()
+    };
+    let t0 = Instant::now();
+    Osarchiver::new()
+        .config_text(ini("required"))
+        .run()
+        .assert_code(1)
+        .output_contains("server does not have this capability");
+    assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
+    assert_eq!(counts(s, &db), (6, 0));
+    Osarchiver::new()
+        .config_text(ini("preferred"))
+        .run()
+        .assert_success();
+    assert_eq!(counts(s, &db).1, 6);
+}
+
+#[test]
 fn missing_tls_files_are_config_errors() {
     let s = server();
     let db = table(s, "tlsconf");
