@@ -42,7 +42,8 @@ pub struct DbConnection {
     pub password: Option<Secret>,
     /// A unix socket; when set it is used instead of host and port.
     pub socket: Option<PathBuf>,
-    pub tls: Tls,
+    /// Boxed: most connections have none, and it would make every holder large.
+    pub tls: Box<Tls>,
     pub timeouts: Timeouts,
 }
 
@@ -72,14 +73,16 @@ impl SslMode {
     ];
 
     pub fn parse(s: &str) -> Option<SslMode> {
-        Some(match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "disabled" => SslMode::Disabled,
-            "preferred" => SslMode::Preferred,
-            "required" => SslMode::Required,
-            "verify_ca" => SslMode::VerifyCa,
-            "verify_identity" => SslMode::VerifyIdentity,
-            _ => return None,
-        })
+        Some(
+            match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+                "disabled" => SslMode::Disabled,
+                "preferred" => SslMode::Preferred,
+                "required" => SslMode::Required,
+                "verify_ca" => SslMode::VerifyCa,
+                "verify_identity" => SslMode::VerifyIdentity,
+                _ => return None,
+            },
+        )
     }
 
     pub fn name(self) -> &'static str {

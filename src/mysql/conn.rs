@@ -207,7 +207,13 @@ impl Connection {
     /// `foreign_key_checks` when it was set). The old connection is dropped. On failure the old
     /// connection stays in place and a later call may try again.
     pub async fn reconnect(&mut self) -> Result<(), ConnectError> {
-        let conn = open(&self.spec, &self.opts, &self.target, self.foreign_key_checks).await?;
+        let conn = open(
+            &self.spec,
+            &self.opts,
+            &self.target,
+            self.foreign_key_checks,
+        )
+        .await?;
         let old = std::mem::replace(&mut self.conn, conn);
         self.broken = false;
         tracing::info!(
@@ -363,7 +369,9 @@ async fn open(
                     mysql_async::Error::Driver(mysql_async::DriverError::NoClientSslFlagFromServer),
                 ..
             }) if spec.tls.mode == SslMode::Preferred => {
-                tracing::debug!("{target} offers no TLS: connecting without (ssl_mode = preferred)");
+                tracing::debug!(
+                    "{target} offers no TLS: connecting without (ssl_mode = preferred)"
+                );
                 let plain = Opts::from(OptsBuilder::from_opts(opts.clone()).ssl_opts(None));
                 open_now(&plain, target, foreign_key_checks).await
             }

@@ -287,7 +287,12 @@ where
 }
 
 /// One attempt of `op`, bounded like [`Connection::run`] (a broken session is replaced first).
-async fn attempt<'env, T, F>(db: &mut Connection, what: &str, number: u64, op: &mut F) -> Result<T, Error>
+async fn attempt<'env, T, F>(
+    db: &mut Connection,
+    what: &str,
+    number: u64,
+    op: &mut F,
+) -> Result<T, Error>
 where
     F: for<'c> FnMut(Attempt<'c, 'env>) -> OpFuture<'c, T>,
 {

@@ -59,7 +59,7 @@ pub(super) fn read(r: &Reader) -> Result<DbConnection, ConfigError> {
         user: value("user", "user")?.map(|(u, _)| u),
         password: password(r, file.as_ref())?,
         socket: value("socket", "socket")?.map(|(s, _)| expand_home(&s)),
-        tls: tls(r, &value)?,
+        tls: Box::new(tls(r, &value)?),
         timeouts: Timeouts {
             connect: timeout(r, "connect_timeout")?,
             read: timeout(r, "read_timeout")?,
@@ -137,8 +137,8 @@ pub fn password_from_file(path: &Path) -> Result<Secret, String> {
             }
         }
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| format!("{} is not valid UTF-8", path.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("{} is not valid UTF-8", path.display()))?;
     let line = text.split('\n').next().unwrap_or("");
     let line = line.strip_suffix('\r').unwrap_or(line);
     if line.is_empty() {
@@ -214,7 +214,7 @@ mod tests {
     #[test]
     fn defaults_keep_plain_connections_and_bound_every_session() {
         let c = conn("").unwrap();
-        assert_eq!(c.tls, Tls::default());
+        assert_eq!(*c.tls, Tls::default());
         assert_eq!(c.tls.mode, SslMode::Disabled);
         assert_eq!(c.timeouts, Timeouts::DEFAULT);
         assert!(c.timeouts.read >= Duration::from_secs(300));

@@ -47,7 +47,12 @@ fn password_file_gives_the_first_line_and_warns_when_others_can_read_it() {
     let u = User::create(s);
     let db = table(s, "pwfile");
     let dir = tempfile::tempdir().unwrap();
-    let private = write(dir.path(), "pw", &format!("{PASSWORD}\nsecond line\n"), 0o600);
+    let private = write(
+        dir.path(),
+        "pw",
+        &format!("{PASSWORD}\nsecond line\n"),
+        0o600,
+    );
     let open = write(dir.path(), "pw-open", &format!("{PASSWORD}\r\n"), 0o644);
     let wrong = write(dir.path(), "pw-wrong", "not-it\n", 0o600);
 
@@ -112,7 +117,9 @@ fn password_env_names_a_variable_that_must_be_set() {
         .env("OSA_TEST_PW", PASSWORD)
         .arg("--check-config")
         .run();
-    out.assert_success().output_lacks(PASSWORD).output_contains("********");
+    out.assert_success()
+        .output_lacks(PASSWORD)
+        .output_contains("********");
 }
 
 #[test]
@@ -143,7 +150,11 @@ fn option_file_client_group_gives_user_and_password_and_the_ini_wins() {
         .run();
     out.assert_success()
         .output_lacks(PASSWORD)
-        .output_contains(&format!("{}@127.0.0.1:{} password=********", u.name, s.port()));
+        .output_contains(&format!(
+            "{}@127.0.0.1:{} password=********",
+            u.name,
+            s.port()
+        ));
     // A wrong INI password wins over the file's right one.
     Osarchiver::new()
         .config_text(ini.clone().src("password", "wrong").text())

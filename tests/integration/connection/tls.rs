@@ -28,11 +28,23 @@ fn make_ca(dir: &Path, name: &str) -> PathBuf {
     openssl(
         dir,
         &[
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-            "-subj", &format!("/CN=osarchiver test {name} CA"),
-            "-keyout", &format!("{name}-ca.key"), "-out", &format!("{name}-ca.pem"),
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            &format!("/CN=osarchiver test {name} CA"),
+            "-keyout",
+            &format!("{name}-ca.key"),
+            "-out",
+            &format!("{name}-ca.pem"),
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
         ],
     );
     dir.join(format!("{name}-ca.pem"))
@@ -44,19 +56,42 @@ fn leaf(dir: &Path, ca: &str, name: &str, ext: &str) -> (PathBuf, PathBuf) {
     openssl(
         dir,
         &[
-            "req", "-newkey", "rsa:2048", "-nodes", "-subj", &format!("/CN={name}"),
-            "-keyout", &format!("{name}.key"), "-out", &format!("{name}.csr"),
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            &format!("/CN={name}"),
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.csr"),
         ],
     );
     openssl(
         dir,
         &[
-            "x509", "-req", "-in", &format!("{name}.csr"), "-CA", &format!("{ca}-ca.pem"),
-            "-CAkey", &format!("{ca}-ca.key"), "-CAcreateserial", "-days", "30",
-            "-extfile", &format!("{name}.ext"), "-out", &format!("{name}.pem"),
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            &format!("{ca}-ca.pem"),
+            "-CAkey",
+            &format!("{ca}-ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "30",
+            "-extfile",
+            &format!("{name}.ext"),
+            "-out",
+            &format!("{name}.pem"),
         ],
     );
-    (dir.join(format!("{name}.pem")), dir.join(format!("{name}.key")))
+    (
+        dir.join(format!("{name}.pem")),
+        dir.join(format!("{name}.key")),
+    )
 }
 
 struct Pki {
@@ -190,9 +225,9 @@ fn users_that_require_ssl_or_a_client_certificate() {
         p.client.1.display().to_string(),
     );
     let run = |user: &str, keys: &[(&str, &str)]| {
-        let ini = keys.iter().fold(ini_as(&s, &db, user), |i, (k, v)| {
-            i.src(k, v).dst(k, v)
-        });
+        let ini = keys
+            .iter()
+            .fold(ini_as(&s, &db, user), |i, (k, v)| i.src(k, v).dst(k, v));
         Osarchiver::new()
             .config_text(ini.src("delete_data", "false").text())
             .run()
@@ -263,7 +298,9 @@ fn missing_tls_files_are_config_errors() {
         "section [src:src], key 'ssl_ca': cannot read /nonexistent/ca.pem",
     );
     check(
-        base.clone().dst("ssl_cert", "/nonexistent/c.pem").dst("ssl_key", "/nonexistent/k.pem"),
+        base.clone()
+            .dst("ssl_cert", "/nonexistent/c.pem")
+            .dst("ssl_key", "/nonexistent/k.pem"),
         "section [dst:dst], key 'ssl_cert': cannot read /nonexistent/c.pem",
     );
     check(
@@ -274,5 +311,8 @@ fn missing_tls_files_are_config_errors() {
         base.clone().src("ssl_mode", "verify_ca"),
         "section [src:src], key 'ssl_ca': is required by ssl_mode = verify_ca",
     );
-    check(base.src("ssl_mode", "sometimes"), "section [src:src], key 'ssl_mode'");
+    check(
+        base.src("ssl_mode", "sometimes"),
+        "section [src:src], key 'ssl_mode'",
+    );
 }

@@ -68,7 +68,11 @@ fn a_server_that_never_answers_fails_the_run_after_the_configured_connect_timeou
         .run();
     out.assert_code(1)
         .output_contains("no answer within 2s (connect timeout, key connect_timeout)");
-    assert!(t0.elapsed() < Duration::from_secs(8), "took {:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        t0.elapsed()
+    );
 }
 
 #[test]

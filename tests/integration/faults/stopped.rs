@@ -44,7 +44,11 @@ fn stop_mid_run(s: &Server, f: &Fixture<'_>, running: &mut Running) {
             assert!(archived < ELIGIBLE, "the run finished before the stop");
             break;
         }
-        assert!(running.is_running(), "the run ended early:\n{}", running.log());
+        assert!(
+            running.is_running(),
+            "the run ended early:\n{}",
+            running.log()
+        );
         assert!(t0.elapsed() < Duration::from_secs(60), "no rows archived");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -82,7 +86,10 @@ fn a_server_stopped_mid_batch_fails_the_run_within_the_read_timeout() {
         .output_contains("no answer within 3s (read_timeout + write_timeout)");
     // One statement (3 s) and two retries, each a connection attempt (2 s) or a statement,
     // plus the delays and the end of the run (lock release, report).
-    assert!(took < Duration::from_secs(40), "exited {took:?} after the stop");
+    assert!(
+        took < Duration::from_secs(40),
+        "exited {took:?} after the stop"
+    );
     eprintln!("STOPPED SERVER: the run exited {took:?} after SIGSTOP");
     let mut counts = Counts {
         faults: 1,
