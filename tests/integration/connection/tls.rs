@@ -174,7 +174,9 @@ fn ssl_modes_against_the_right_and_a_wrong_ca() {
     let out = Osarchiver::new()
         .config_text(ini("verify_ca", Some(&other)))
         .run();
-    out.assert_code(1).output_contains("UnknownIssuer");
+    out.assert_code(1)
+        .output_contains("UnknownIssuer")
+        .output_contains("(TLS: check ssl_mode, ssl_ca, ssl_cert and ssl_key)");
     assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
     Osarchiver::new()
         .config_text(ini("verify_identity", Some(&other)))
