@@ -9,7 +9,11 @@ fn an_instance_comes_back_with_its_children_byte_identical() {
     nova.archive();
     let out = nova.restore(2, &["--with-children"]).run();
     out.assert_success();
-    assert_eq!(nova.digests(&nova.db.name, 2), before, "HEX of every column, every table");
+    assert_eq!(
+        nova.digests(&nova.db.name, 2),
+        before,
+        "HEX of every column, every table"
+    );
     // 1 instance, 3 metadata rows, 2 actions, 4 events; nothing of the other instances.
     assert_eq!(nova.counts(&nova.db.name), [1, 3, 2, 4]);
     assert_eq!(total(&out, "restored"), 10);
@@ -46,6 +50,8 @@ fn without_children_only_the_rows_asked_for_come_back() {
             "instance_uuid = 'u2'",
         ])
         .run();
-    orphan.assert_code(1).output_contains("a row they reference is missing from the source");
+    orphan
+        .assert_code(1)
+        .output_contains("a row they reference is missing from the source");
     assert_eq!(nova.counts(&nova.db.name), [1, 0, 0, 0]);
 }

@@ -31,15 +31,30 @@ fn a_restore_killed_halfway_then_run_again_loses_and_duplicates_nothing() {
     assert!(partial[0] == 1 && partial[1] < 40, "halfway: {partial:?}");
     let out = nova.restore(1, &args).run();
     out.assert_success();
-    assert!(total(&out, "already") >= 1, "the re-run found the rows already restored");
-    assert_eq!(nova.digests(&nova.db.name, 1), before, "nothing lost, nothing changed");
-    assert_eq!(nova.counts(&nova.db.name), [1, 40, 2, 4], "nothing duplicated");
+    assert!(
+        total(&out, "already") >= 1,
+        "the re-run found the rows already restored"
+    );
+    assert_eq!(
+        nova.digests(&nova.db.name, 1),
+        before,
+        "nothing lost, nothing changed"
+    );
+    assert_eq!(
+        nova.counts(&nova.db.name),
+        [1, 40, 2, 4],
+        "nothing duplicated"
+    );
     let left: Vec<u64> = nova
         .digests(&nova.db.archive(), 1)
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    assert_eq!(left, [0, 0, 0, 0], "the archived copies are removed once restored");
+    assert_eq!(
+        left,
+        [0, 0, 0, 0],
+        "the archived copies are removed once restored"
+    );
     assert_eq!(nova.digests(&nova.db.archive(), 2), other);
 }
 
@@ -48,7 +63,13 @@ fn a_signal_stops_a_restore_after_its_batch_with_exit_code_4() {
     let nova = Nova::create("rs_signal", 1, 40);
     let before = nova.digests(&nova.db.name, 1);
     nova.archive();
-    let args = ["--with-children", "--batch-size", "2", "--batch-delay", "0.2"];
+    let args = [
+        "--with-children",
+        "--batch-size",
+        "2",
+        "--batch-delay",
+        "0.2",
+    ];
     let mut running = nova.restore(1, &args).spawn();
     assert!(
         running.wait_for_log("instance_metadata: 2 row(s)", Duration::from_secs(60)),

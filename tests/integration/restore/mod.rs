@@ -147,7 +147,11 @@ impl Nova {
             .config_text(&self.ini)
             .run()
             .assert_success();
-        assert_eq!(self.counts(&self.db.name), [0, 0, 0, 0], "archived and deleted");
+        assert_eq!(
+            self.counts(&self.db.name),
+            [0, 0, 0, 0],
+            "archived and deleted"
+        );
     }
 
     /// `osarchiver restore --config ... --table <db>.instances --where "uuid = 'u<k>'" ...`.

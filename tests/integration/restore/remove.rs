@@ -20,5 +20,9 @@ fn restored_rows_leave_the_archive_and_the_others_stay() {
         .map(|(n, _)| n)
         .collect();
     assert_eq!(gone, [0, 0, 0, 0], "instance 1's rows left the archive");
-    assert_eq!(nova.digests(&nova.db.archive(), 2), other, "instance 2's stayed");
+    assert_eq!(
+        nova.digests(&nova.db.archive(), 2),
+        other,
+        "instance 2's stayed"
+    );
 }
