@@ -49,6 +49,11 @@ pub struct RestoreArgs {
     #[arg(long)]
     pub remove_from_archive: bool,
 
+    /// Restore from these files the tool wrote (SQL or CSV, plain, compressed or packed)
+    /// instead of the archive database; repeat it for the children's files, oldest first.
+    #[arg(long, value_name = "PATH")]
+    pub file: Vec<PathBuf>,
+
     /// Only read: say what would be restored (rows per table, conflicts), change nothing.
     #[arg(long)]
     pub dry_run: bool,

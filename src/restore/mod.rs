@@ -4,6 +4,7 @@
 //! - [`args`]: its command line.
 //! - [`target`]: which archiver, source and archive database of the configuration.
 //! - [`tables`]: each table's plan (source and archive names, key, columns), checked.
+//! - [`files`]: `--file`: the tool's SQL and CSV files, staged in temporary tables.
 //! - [`fetch`]: reading archived rows back: by the operator's condition, by foreign-key values.
 //! - [`insert`]: one batch into the source, in one transaction: identical rows are already
 //!   restored, different ones are conflicts, the rest are inserted.
@@ -14,6 +15,7 @@
 
 pub mod args;
 pub mod fetch;
+pub mod files;
 pub mod insert;
 pub mod remove;
 pub mod report;

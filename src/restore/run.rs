@@ -20,6 +20,8 @@ use crate::progress::Progress;
 use crate::stop::{Stop, StopReason};
 
 use super::args::RestoreArgs;
+use super::files::stage::stage_files;
+use super::files::STAGE_SUFFIX;
 use super::insert::InsertOptions;
 use super::report::RestoreReport;
 use super::target::{self, Target};
@@ -78,10 +80,17 @@ pub fn run(args: RestoreArgs) -> Outcome {
         args.archiver.as_deref(),
         args.source.as_deref(),
         args.destination.as_deref(),
+        !args.file.is_empty(),
     ) {
         Ok(t) => t,
         Err(e) => return usage(&mut report, format!("restore: {e}")),
     };
+    if !args.file.is_empty() && args.remove_from_archive {
+        return usage(
+            &mut report,
+            "restore: --remove-from-archive removes rows from the archive database; files are never changed".to_string(),
+        );
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -155,7 +164,10 @@ async fn restore(
         target.archiver,
         source.name,
         conn::target(&source.conn),
-        target.destination.name,
+        match (&target.destination, args.file.len()) {
+            (Some(d), 0) => d.name.clone(),
+            (_, n) => format!("none ({n} file(s))"),
+        },
         args.table.db,
         args.table.table,
         args.where_clause,
@@ -215,17 +227,37 @@ async fn walk(
     report: &mut RestoreReport,
 ) -> Result<(), WalkError> {
     let source = &target.source;
-    let dest = &target.destination;
     let mut src = Connection::connect(&source.conn)
         .await
         .map_err(|e| connect_failed("connect to the source", &source.conn, e))?;
-    // The archive names as archiving makes them (suffixes, `_archive` on the same server).
-    let names = ArchiveDb::open(dest, &mut src).await?;
-    let suffixes = names.suffixes();
-    names.close().await;
-    let arc = Connection::connect(&dest.conn)
-        .await
-        .map_err(|e| connect_failed("connect to the archive database", &dest.conn, e))?;
+    let (arc, arc_retry, suffixes, staged) = match &target.destination {
+        Some(dest) if args.file.is_empty() => {
+            // The archive names as archiving makes them (suffixes, `_archive` on the same
+            // server).
+            let names = ArchiveDb::open(dest, &mut src).await?;
+            let suffixes = names.suffixes();
+            names.close().await;
+            let arc = Connection::connect(&dest.conn)
+                .await
+                .map_err(|e| connect_failed("connect to the archive database", &dest.conn, e))?;
+            (arc, dest.retry, suffixes, None)
+        }
+        _ => {
+            // The files' rows, staged in temporary tables of a session of their own.
+            let mut stage = Connection::connect(&source.conn)
+                .await
+                .map_err(|e| connect_failed("connect to the source (staging)", &source.conn, e))?;
+            let staged = stage_files(&mut stage, &args.file, args.batch_size as usize)
+                .await
+                .map_err(|e| WalkError::Staging(e.to_string()))?;
+            (
+                stage,
+                source.retry,
+                (String::new(), STAGE_SUFFIX.to_string()),
+                Some(staged),
+            )
+        }
+    };
     src.set_foreign_key_checks(true)
         .await
         .map_err(|e| RetryError::Failed {
@@ -263,7 +295,7 @@ async fn walk(
     };
     let opts = WalkOptions {
         src_retry: retry,
-        arc_retry: dest.retry,
+        arc_retry,
         suffixes,
         insert: InsertOptions {
             retry,
@@ -275,6 +307,7 @@ async fn walk(
         batch_delay: args.batch_delay,
         with_children: args.with_children,
         remove: args.remove_from_archive,
+        staged,
     };
     let mut w = Walk::new(src, arc, opts, stop, fks, std::mem::take(report));
     let mut result = w

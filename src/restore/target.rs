@@ -9,7 +9,8 @@ use crate::config::{Config, DbDestination, Destination, Source};
 pub struct Target {
     pub archiver: String,
     pub source: Source,
-    pub destination: DbDestination,
+    /// The archive database; `None` when restoring from files.
+    pub destination: Option<DbDestination>,
 }
 
 /// Why no target could be chosen (rendered for the log; exit code 2).
@@ -60,6 +61,7 @@ pub fn choose(
     archiver: Option<&str>,
     source: Option<&str>,
     destination: Option<&str>,
+    from_files: bool,
 ) -> Result<Target, ChoiceError> {
     if let Some(name) = archiver {
         if config.disabled.iter().any(|d| d == name) {
@@ -93,6 +95,13 @@ pub fn choose(
             Destination::File(_) => None,
         })
         .collect();
+    if from_files && destination.is_none() {
+        return Ok(Target {
+            archiver: a.name.clone(),
+            source: s.clone(),
+            destination: None,
+        });
+    }
     if dbs.is_empty() {
         return Err(ChoiceError(format!(
             "archiver {} has no archive database (a destination with backend = db): restore reads archived rows from one",
@@ -110,6 +119,6 @@ pub fn choose(
     Ok(Target {
         archiver: a.name.clone(),
         source: s.clone(),
-        destination: d.clone(),
+        destination: Some(d.clone()),
     })
 }

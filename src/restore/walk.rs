@@ -42,6 +42,8 @@ pub enum WalkError {
     MissingParent { table: String, message: String },
     #[error("stopped")]
     Stopped,
+    #[error("cannot stage the files: {0}")]
+    Staging(String),
 }
 
 /// The settings of a walk.
@@ -56,6 +58,9 @@ pub struct WalkOptions {
     pub batch_delay: Option<Duration>,
     pub with_children: bool,
     pub remove: bool,
+    /// Restoring from files: the source tables staged (their staging tables stand for archive
+    /// tables, with the source's columns by construction).
+    pub staged: Option<HashSet<(String, String)>>,
 }
 
 /// A restore in progress.
@@ -127,7 +132,19 @@ impl Walk {
         }
         let archive_db = format!("{db}{}", self.opts.suffixes.0);
         let archive_table = format!("{table}{}", self.opts.suffixes.1);
-        let archive_columns = {
+        let archive_columns = if let Some(staged) = &self.opts.staged {
+            if staged.contains(&(db.to_string(), table.to_string())) {
+                self.schema.table(db, table).map(|i| {
+                    i.columns
+                        .iter()
+                        .filter(|c| !c.system_time)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+            } else {
+                None
+            }
+        } else {
             let (d, t) = (archive_db.clone(), archive_table.clone());
             with_retry(
                 &mut self.arc,
