@@ -9,12 +9,14 @@
 //!   overwritten; it is a conflict (exit code 3) with a SELECT that compares the two rows.
 //! - [`remove`]: `--remove-from-archive` deletes exactly the archived copies restored.
 //! - [`dry_run`]: changes nothing, and says what the real run then does.
+//! - [`files`]: `--file`, from packed or compressed SQL and CSV files.
 //! - [`killed`]: a restore killed with SIGKILL halfway, then run again: nothing duplicated,
 //!   nothing lost.
 
 mod conflicts;
 mod dry_run;
 mod faithful;
+mod files;
 mod killed;
 mod remove;
 
