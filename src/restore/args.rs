@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::cli::LogLevel;
+use crate::cli::{LogFormat, LogLevel};
 
 /// A source table named as `DB.TABLE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,10 @@ pub struct RestoreArgs {
     /// Log level.
     #[arg(long, value_enum, default_value = "info", ignore_case = true)]
     pub log_level: LogLevel,
+
+    /// The shape of log lines: text, classic (the Python tool's) or json.
+    #[arg(long, value_enum, default_value = "text", ignore_case = true)]
+    pub log_format: LogFormat,
 
     /// Same as --log-level debug.
     #[arg(long)]

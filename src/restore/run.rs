@@ -52,7 +52,12 @@ fn write_report(
 pub fn run(args: RestoreArgs) -> Outcome {
     let started = Instant::now();
     let progress = Progress::detect();
-    if let Err(e) = crate::logging::init(args.level(), args.log_file.as_deref(), &progress) {
+    if let Err(e) = crate::logging::init(
+        args.level(),
+        args.log_format,
+        args.log_file.as_deref(),
+        &progress,
+    ) {
         eprintln!("error: cannot open log file: {e}");
         return Outcome::Usage;
     }
