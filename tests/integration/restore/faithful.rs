@@ -55,3 +55,48 @@ fn without_children_only_the_rows_asked_for_come_back() {
         .output_contains("a row they reference is missing from the source");
     assert_eq!(nova.counts(&nova.db.name), [1, 0, 0, 0]);
 }
+
+#[test]
+fn children_in_another_database_and_suffixed_archive_names_are_followed() {
+    use crate::harness::{server, Ini, ScratchDb};
+    let mut nova = Nova::create("rs_xdb", 2, 1);
+    let other = ScratchDb::create(server(), "rs_xdb_cinder");
+    other.sql(&format!(
+        "CREATE TABLE attachments (id INT PRIMARY KEY, instance_uuid VARCHAR(36) CHARACTER SET utf8mb3, \
+         deleted_at DATETIME, deleted INT NOT NULL DEFAULT 0, \
+         CONSTRAINT att_fk FOREIGN KEY (instance_uuid) REFERENCES `{}`.instances (uuid)); \
+         INSERT INTO attachments VALUES (1, 'u1', '2020-01-01', 1), (2, 'u2', '2020-01-01', 1);",
+        nova.db.name
+    ));
+    let before = crate::harness::digest::digest(server(), &other.name, "attachments", "1");
+    nova.db.also_drop(format!("{}_old", nova.db.name));
+    let mut other = other;
+    other.also_drop(format!("{}_old", other.name));
+    nova.ini = Ini::new(server(), &[&other.name, &nova.db.name])
+        .dst("db_suffix", "_old")
+        .dst("table_suffix", "_t")
+        .text();
+    let digests = nova.digests(&nova.db.name, 1);
+    nova.archive();
+    assert_eq!(
+        crate::harness::digest::count(server(), &other.name, "attachments", "1"),
+        0
+    );
+    nova.restore(1, &["--with-children"]).run().assert_success();
+    assert_eq!(nova.digests(&nova.db.name, 1), digests);
+    let (n, _) = crate::harness::digest::digest(server(), &other.name, "attachments", "1");
+    assert_eq!(
+        n, 1,
+        "the attachment of instance 1, from the other database"
+    );
+    assert_eq!(
+        crate::harness::digest::digest(server(), &other.name, "attachments", "id = 1"),
+        crate::harness::digest::digest(
+            server(),
+            &format!("{}_old", other.name),
+            "attachments_t",
+            "id = 1"
+        ),
+    );
+    assert_ne!(before.0, 0);
+}

@@ -10,6 +10,7 @@
 //! - [`remove`]: `--remove-from-archive` deletes exactly the archived copies restored.
 //! - [`dry_run`]: changes nothing, and says what the real run then does.
 //! - [`files`]: `--file`, from packed or compressed SQL and CSV files.
+//! - [`locks`]: a restore and an archiving run exclude each other.
 //! - [`killed`]: a restore killed with SIGKILL halfway, then run again: nothing duplicated,
 //!   nothing lost.
 
@@ -18,6 +19,7 @@ mod dry_run;
 mod faithful;
 mod files;
 mod killed;
+mod locks;
 mod remove;
 
 use crate::harness::digest::{count, digest};
