@@ -8,6 +8,7 @@ use crate::destination::file::Packing;
 use crate::destination::Dest;
 use crate::lock::{self, DbLock, FileLock, LockError};
 use crate::mysql::conn::Connection;
+use crate::mysql::grants::Grants;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
@@ -54,6 +55,8 @@ pub(super) struct SourceRun<'a> {
     pub chosen: Vec<String>,
     /// What each `excluded_tables` pattern matched, over every database of the source.
     pub table_exclusions: Exclusions,
+    /// The source user's grants, read once by a dry run's preflight.
+    pub grants: Option<Grants>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
@@ -240,6 +243,7 @@ impl<'a> SourceRun<'a> {
             fks: Vec::new(),
             chosen: Vec::new(),
             table_exclusions: Exclusions::new(&source.excluded_tables),
+            grants: None,
         })
     }
 
