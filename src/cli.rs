@@ -47,6 +47,8 @@ pub enum LogFormat {
 ///
 /// Long options may be shortened to any unambiguous prefix (`--conf`, `--dry`), and an option
 /// given twice takes its last value, as the Python tool's argparse does.
+///
+/// To put archived rows back into their source table: `osarchiver restore --help`.
 #[derive(Debug, Parser)]
 #[command(
     name = "osarchiver",

@@ -20,8 +20,11 @@ pub struct TableName {
 #[derive(Debug, Parser)]
 #[command(
     name = "osarchiver restore",
+    bin_name = "osarchiver restore",
     version,
-    about,
+    about = "Put archived rows back into their source table, from the archive database (or the \
+             files) a configuration names, parents before children, never overwriting a row the \
+             source holds.",
     infer_long_args = true,
     args_override_self = true,
     after_help = HELP_TEXT
