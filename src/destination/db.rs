@@ -225,6 +225,12 @@ impl ArchiveDb {
         format!("{table}{}", self.table_suffix)
     }
 
+    /// The database and table suffixes in effect (`_archive` for the database on the source's
+    /// own server when none is set): what `osarchiver restore` reads back from.
+    pub fn suffixes(&self) -> (String, String) {
+        (self.db_suffix.clone(), self.table_suffix.clone())
+    }
+
     /// Whether `name` is the archive database of `base` by this destination's database suffix:
     /// this run's, or an earlier run's when the suffix holds `{date}`.
     pub fn is_archive_database_of(&self, name: &str, base: &str) -> bool {
@@ -555,7 +561,7 @@ fn has_suffix(name: &str, base: &str, suffix: &str) -> bool {
 
 /// `mode` without `STRICT_TRANS_TABLES` and `STRICT_ALL_TABLES`, with `ALLOW_INVALID_DATES`
 /// (a date such as `2020-02-31`, which a server with that mode stored, is archived as it is).
-fn lenient_mode(mode: &str) -> String {
+pub(crate) fn lenient_mode(mode: &str) -> String {
     let mut modes: Vec<&str> = mode
         .split(',')
         .map(str::trim)
@@ -576,7 +582,10 @@ fn lenient_mode(mode: &str) -> String {
 
 /// Sets the session up for a batch (again after a reconnect): non-strict `mode`, every warning
 /// kept for [`check_warnings`], CHECK constraints off where the server has the switch.
-async fn write_session(conn: &mut mysql_async::Conn, mode: String) -> mysql_async::Result<()> {
+pub(crate) async fn write_session(
+    conn: &mut mysql_async::Conn,
+    mode: String,
+) -> mysql_async::Result<()> {
     conn.exec_drop(
         "SET SESSION sql_mode = ?, SESSION max_error_count = 65535",
         (mode,),
@@ -600,7 +609,7 @@ pub struct AlteredValues(pub String);
 /// After an INSERT of `rows` (in statement order) into the archive: fails unless every warning
 /// it raised is expected, that is 1265 ("Data truncated") on an ENUM column of a row whose value
 /// is `''`: the invalid ENUM value (index 0) stored as it was.
-async fn check_warnings(
+pub(crate) async fn check_warnings(
     conn: &mut mysql_async::Conn,
     plan: &TablePlan,
     rows: &[Vec<Value>],

@@ -18,3 +18,4 @@ mod mysql_layer;
 mod pipeline;
 mod production;
 mod remote;
+mod restore;
