@@ -6,8 +6,9 @@
 //! The server's rules are followed: global and table-level grants add up, but of the
 //! database-level grants of one grantee only the most specific matching pattern counts
 //! (`GRANT SELECT ON nova.*` hides `GRANT DELETE ON nov%.*` for `nova`). Where the server's
-//! choice cannot be known (two patterns as specific) or a privilege is granted on some columns
-//! only, the answer is undecided (a warning), not missing.
+//! choice cannot be known (two patterns as specific), a privilege is granted on some columns
+//! only, or MySQL lists a role without its privileges, the answer is undecided (a warning), not
+//! missing.
 
 mod parse;
 #[cfg(test)]
@@ -15,7 +16,7 @@ mod tests;
 
 use mysql_async::prelude::Queryable;
 
-use parse::{like, parse_line, specificity, Grant, Grantee, Target};
+use parse::{like, mysql_role_grant, parse_line, specificity, Grant, Grantee, Target};
 
 /// Whether the user holds a privilege on a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub enum Decision {
 #[derive(Debug, Clone, Default)]
 pub struct Grants {
     grants: Vec<Grant>,
+    /// Roles granted on MySQL, whose privileges `SHOW GRANTS` does not list.
+    unlisted_roles: Vec<String>,
     /// `CURRENT_USER()`, for messages.
     pub user: String,
 }
@@ -54,6 +57,10 @@ impl Grants {
                 .iter()
                 .filter_map(|l| parse_line(l.as_ref()))
                 .collect(),
+            unlisted_roles: lines
+                .iter()
+                .filter_map(|l| mysql_role_grant(l.as_ref()))
+                .collect(),
             user: String::new(),
         }
     }
@@ -61,6 +68,19 @@ impl Grants {
     /// Whether `privilege` (upper case: `SELECT`, `DELETE`, `INSERT`, `CREATE`) is held on
     /// `db`.`table` (or on the database itself when `table` is `None`).
     pub fn allows(&self, privilege: &str, db: &str, table: Option<&str>) -> Decision {
+        match self.listed(privilege, db, table) {
+            Decision::Missing | Decision::Shadowed(_) if !self.unlisted_roles.is_empty() => {
+                Decision::Undecided(format!(
+                    "it may come from the role(s) {}, whose privileges SHOW GRANTS does not list",
+                    self.unlisted_roles.join(", ")
+                ))
+            }
+            d => d,
+        }
+    }
+
+    /// [`Self::allows`] from the grants listed.
+    fn listed(&self, privilege: &str, db: &str, table: Option<&str>) -> Decision {
         let holds = |g: &Grant| g.privileges.iter().any(|p| p == privilege || p == "ALL");
         let on_table = |g: &Grant| match &g.on {
             Target::Table(d, t) => d == db && table.is_some_and(|table| table == t),

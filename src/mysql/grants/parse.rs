@@ -70,6 +70,19 @@ pub(super) fn parse_line(line: &str) -> Option<Grant> {
     })
 }
 
+/// The roles a MySQL `GRANT `r`@`%` TO ...` line grants (a role with a host part, which
+/// MariaDB's roles never have), or `None`. MySQL's `SHOW GRANTS` does not list what such roles
+/// give.
+pub(super) fn mysql_role_grant(line: &str) -> Option<String> {
+    let rest = line.trim().strip_prefix("GRANT ")?;
+    if find_outside_parens(rest, " ON ").is_some() {
+        return None;
+    }
+    let to = rest.find(" TO ")?;
+    let roles = rest[..to].trim();
+    (grantee(roles)? == Grantee::User).then(|| roles.to_string())
+}
+
 /// The grantee at the start of `s`: `PUBLIC`, a role (a name) or a user (`name@host`, an `@`
 /// outside quotes). `None` when a quote is not closed.
 fn grantee(s: &str) -> Option<Grantee> {

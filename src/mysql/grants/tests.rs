@@ -194,3 +194,37 @@ fn specificity_follows_the_server() {
     // Overlong names do not overflow.
     specificity(&format!("{}%", "é".repeat(200)));
 }
+
+/// After `GRANT ALL ON gq_arch.*` then `REVOKE DELETE ON gq_arch.*` (MariaDB 10.11).
+#[test]
+fn a_revoked_privilege_is_missing() {
+    let g = Grants::parse(&[
+        "GRANT USAGE ON *.* TO `gq`@`%` IDENTIFIED BY PASSWORD '*D821809F681A40A6E379B50D0463EFAE20BDD122'",
+        "GRANT SELECT, INSERT, UPDATE, CREATE, DROP, REFERENCES, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, DELETE HISTORY ON `gq_arch`.* TO `gq`@`%`",
+    ]);
+    assert_eq!(g.allows("DELETE", "gq_arch", Some("t")), Decision::Missing);
+    for p in ["SELECT", "INSERT", "CREATE"] {
+        assert_eq!(g.allows(p, "gq_arch", Some("t")), Decision::Granted, "{p}");
+    }
+}
+
+/// MySQL 8 lists a role (with a host part) but not its privileges: what is not listed may
+/// come from it, so the answer is undecided. MariaDB's role lines are not that.
+#[test]
+fn mysql_roles_whose_privileges_are_not_listed_leave_it_undecided() {
+    let g = Grants::parse(&[
+        "GRANT USAGE ON *.* TO `u`@`%`",
+        "GRANT SELECT ON `nova`.* TO `u`@`%`",
+        "GRANT `app_rw`@`%`,`audit`@`%` TO `u`@`%`",
+    ]);
+    assert_eq!(g.allows("SELECT", "nova", Some("t")), Decision::Granted);
+    match g.allows("DELETE", "nova", Some("t")) {
+        Decision::Undecided(why) => assert!(why.contains("`app_rw`@`%`"), "{why}"),
+        d => panic!("{d:?}"),
+    }
+    let g = Grants::parse(&[
+        "GRANT `r_arch` TO `gtest`@`%`",
+        "GRANT USAGE ON *.* TO `r_arch`",
+    ]);
+    assert_eq!(g.allows("DELETE", "nova", Some("t")), Decision::Missing);
+}
