@@ -320,14 +320,16 @@ impl TableRun<'_, '_> {
             r.blocked = blocked;
             r.deleted = count - blocked;
         }
+        // The statements at debug level: one set per table would bury the rest of the dry run.
         let reader = PageReader::new(plan, &source.where_clause, source.select_limit);
-        tracing::info!(
-            "[dry-run] {name}: {count} eligible rows; would read pages with: {}",
+        tracing::info!("[dry-run] {name}: {count} eligible rows");
+        tracing::debug!(
+            "[dry-run] {name}: would read pages with: {}",
             reader.first_statement()
         );
         for (d, t) in self.run.dests.iter().zip(targets.iter()) {
             if let Target::Db(t) = t {
-                tracing::info!(
+                tracing::debug!(
                     "[dry-run] {name}: would insert into {} on destination {} with: {}(...), ...",
                     qualified(&t.db, &t.table),
                     d.name(),
@@ -336,7 +338,7 @@ impl TableRun<'_, '_> {
             }
         }
         if source.delete_data {
-            tracing::info!(
+            tracing::debug!(
                 "[dry-run] {name}: per chunk, would lock with: {}; then delete with: {}",
                 sql::lock_rows(plan, &source.where_clause, 1),
                 sql::delete_rows(
