@@ -18,6 +18,9 @@ use mysql_async::prelude::Queryable;
 
 use parse::{like, mysql_role_grant, parse_line, specificity, Grant, Grantee, Target};
 
+/// A database name pattern that matches, and whether its grant gives the privilege.
+type Entry<'a> = (&'a str, bool);
+
 /// Whether the user holds a privilege on a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
@@ -117,8 +120,7 @@ impl Grants {
     /// What the database-level grants of `grantee` give on `db`: those of the most specific
     /// pattern that matches (a role's nested roles merged into it, pattern by pattern).
     fn database_level(&self, grantee: Grantee, privilege: &str, db: &str) -> Decision {
-        // (pattern, whether it gives the privilege), one entry per pattern.
-        let mut matching: Vec<(&str, bool)> = Vec::new();
+        let mut matching: Vec<Entry> = Vec::new();
         for g in self.grants.iter().filter(|g| g.to == grantee) {
             let Target::Database(pattern) = &g.on else {
                 continue;
@@ -135,9 +137,9 @@ impl Grants {
         let Some(best) = matching.iter().map(|(p, _)| specificity(p)).max() else {
             return Decision::Missing;
         };
-        let (first, hidden): (Vec<(&str, bool)>, Vec<(&str, bool)>) =
+        let (first, hidden): (Vec<Entry>, Vec<Entry>) =
             matching.iter().partition(|(p, _)| specificity(p) == best);
-        let shown = |entries: &[(&str, bool)], gives: bool| {
+        let shown = |entries: &[Entry], gives: bool| {
             entries
                 .iter()
                 .filter(|(_, g)| *g == gives)
