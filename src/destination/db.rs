@@ -181,11 +181,15 @@ impl ArchiveDb {
         if missing {
             needed.push(("CREATE", None));
         }
-        let mut lacking = Vec::new();
+        let (mut lacking, mut notes) = (Vec::new(), Vec::<String>::new());
         for (privilege, table) in needed {
             match grants.allows(privilege, &target.db, table) {
                 Decision::Granted => {}
-                Decision::Missing => lacking.push(privilege),
+                Decision::Missing => lacking.push(privilege.to_string()),
+                Decision::Shadowed(why) => {
+                    lacking.push(privilege.to_string());
+                    notes.push(why);
+                }
                 Decision::Undecided(why) => tracing::warn!(
                     "[dry-run] destination {}: cannot tell whether {} may {privilege} on {}: {why}",
                     self.name,
@@ -200,7 +204,7 @@ impl ArchiveDb {
         Err(PrepareError::Other {
             dest: self.name.clone(),
             message: format!(
-                "user {} lacks {} on {}{}: the real run would fail (GRANT {} ON {}.* TO ...)",
+                "user {} lacks {} on {}{}{}: the real run would fail (GRANT {} ON {}.* TO ...)",
                 grants.user,
                 lacking.join(", "),
                 qualified(&target.db, &target.table),
@@ -209,6 +213,7 @@ impl ArchiveDb {
                 } else {
                     ""
                 },
+                notes.iter().map(|n| format!(" ({n})")).collect::<String>(),
                 lacking.join(", "),
                 quote_ident(&target.db),
             ),
