@@ -181,11 +181,15 @@ impl ArchiveDb {
         if missing {
             needed.push(("CREATE", None));
         }
-        let mut lacking = Vec::new();
+        let (mut lacking, mut notes) = (Vec::new(), Vec::<String>::new());
         for (privilege, table) in needed {
             match grants.allows(privilege, &target.db, table) {
                 Decision::Granted => {}
-                Decision::Missing => lacking.push(privilege),
+                Decision::Missing => lacking.push(privilege.to_string()),
+                Decision::Shadowed(why) => {
+                    lacking.push(privilege.to_string());
+                    notes.push(why);
+                }
                 Decision::Undecided(why) => tracing::warn!(
                     "[dry-run] destination {}: cannot tell whether {} may {privilege} on {}: {why}",
                     self.name,
@@ -200,7 +204,7 @@ impl ArchiveDb {
         Err(PrepareError::Other {
             dest: self.name.clone(),
             message: format!(
-                "user {} lacks {} on {}{}: the real run would fail (GRANT {} ON {}.* TO ...)",
+                "user {} lacks {} on {}{}{}: the real run would fail (GRANT {} ON {}.* TO ...)",
                 grants.user,
                 lacking.join(", "),
                 qualified(&target.db, &target.table),
@@ -209,6 +213,7 @@ impl ArchiveDb {
                 } else {
                     ""
                 },
+                notes.iter().map(|n| format!(" ({n})")).collect::<String>(),
                 lacking.join(", "),
                 quote_ident(&target.db),
             ),
@@ -223,6 +228,12 @@ impl ArchiveDb {
     /// The archive table a source table goes to.
     pub fn archive_table(&self, table: &str) -> String {
         format!("{table}{}", self.table_suffix)
+    }
+
+    /// The database and table suffixes in effect (`_archive` for the database on the source's
+    /// own server when none is set): what `osarchiver restore` reads back from.
+    pub fn suffixes(&self) -> (String, String) {
+        (self.db_suffix.clone(), self.table_suffix.clone())
     }
 
     /// Whether `name` is the archive database of `base` by this destination's database suffix:
@@ -519,6 +530,12 @@ impl ArchiveDb {
         out
     }
 
+    /// The session on the archive server and its retry policy: the dry run's plan reads
+    /// archive tables by key through it ([`crate::archiver::forecast::remote`]).
+    pub fn session(&mut self) -> (&mut Connection, Retry) {
+        (&mut self.db, self.retry)
+    }
+
     /// Closes the connection.
     pub async fn close(self) {
         let _ = self.db.disconnect().await;
@@ -549,7 +566,7 @@ fn has_suffix(name: &str, base: &str, suffix: &str) -> bool {
 
 /// `mode` without `STRICT_TRANS_TABLES` and `STRICT_ALL_TABLES`, with `ALLOW_INVALID_DATES`
 /// (a date such as `2020-02-31`, which a server with that mode stored, is archived as it is).
-fn lenient_mode(mode: &str) -> String {
+pub(crate) fn lenient_mode(mode: &str) -> String {
     let mut modes: Vec<&str> = mode
         .split(',')
         .map(str::trim)
@@ -570,7 +587,10 @@ fn lenient_mode(mode: &str) -> String {
 
 /// Sets the session up for a batch (again after a reconnect): non-strict `mode`, every warning
 /// kept for [`check_warnings`], CHECK constraints off where the server has the switch.
-async fn write_session(conn: &mut mysql_async::Conn, mode: String) -> mysql_async::Result<()> {
+pub(crate) async fn write_session(
+    conn: &mut mysql_async::Conn,
+    mode: String,
+) -> mysql_async::Result<()> {
     conn.exec_drop(
         "SET SESSION sql_mode = ?, SESSION max_error_count = 65535",
         (mode,),
@@ -594,7 +614,7 @@ pub struct AlteredValues(pub String);
 /// After an INSERT of `rows` (in statement order) into the archive: fails unless every warning
 /// it raised is expected, that is 1265 ("Data truncated") on an ENUM column of a row whose value
 /// is `''`: the invalid ENUM value (index 0) stored as it was.
-async fn check_warnings(
+pub(crate) async fn check_warnings(
     conn: &mut mysql_async::Conn,
     plan: &TablePlan,
     rows: &[Vec<Value>],

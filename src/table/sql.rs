@@ -43,6 +43,19 @@ pub fn key_placeholders(plan: &TablePlan) -> Vec<String> {
 /// values of the key columns whose own values do not compare in `ORDER BY` order (`e+0` for an
 /// `ENUM`), in key order, after the table's columns; the page condition binds them.
 pub fn page_select(plan: &TablePlan, where_clause: &str, first: bool, limit: u64) -> String {
+    page_select_with(plan, where_clause, first, limit, true)
+}
+
+/// [`page_select`], with or without its `FORCE INDEX`: without it the server picks the index
+/// (`osarchiver restore` selects archived rows by an operator's condition or by foreign-key
+/// values, which an index other than the key serves best).
+pub fn page_select_with(
+    plan: &TablePlan,
+    where_clause: &str,
+    first: bool,
+    limit: u64,
+    force_index: bool,
+) -> String {
     let params = plan.key_params();
     let mut cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
     cols.extend(
@@ -61,11 +74,15 @@ pub fn page_select(plan: &TablePlan, where_clause: &str, first: bool, limit: u64
             after_key(&plan.key, &placeholders)
         )
     };
+    let hint = if force_index {
+        format!(" FORCE INDEX ({})", quote_ident(&plan.index))
+    } else {
+        String::new()
+    };
     format!(
-        "SELECT {} FROM {} FORCE INDEX ({}) WHERE {cond} ORDER BY {} LIMIT {limit}",
+        "SELECT {} FROM {}{hint} WHERE {cond} ORDER BY {} LIMIT {limit}",
         cols.join(", "),
         qualified(&plan.db, &plan.table),
-        quote_ident(&plan.index),
         order.join(", ")
     )
 }
@@ -200,44 +217,6 @@ pub fn children_of(
         quote_ident(&plan.index),
         qualified(&fk.db, &fk.table),
         on.join(" AND ")
-    )
-}
-
-/// For a dry run: the eligible rows of the plan's table that a row which stays references,
-/// through any of `fks` (each with whether its child table is archived by this run, so that
-/// only its rows that are not eligible stay): `SELECT COUNT(*) FROM t AS p WHERE (where) AND
-/// (EXISTS (SELECT 1 FROM child AS c WHERE c.fk = p.col [AND NOT COALESCE((where), 0)]) OR
-/// ...)`. Inside each `EXISTS`, the unqualified columns of `where` are the child's.
-pub fn count_referenced(
-    plan: &TablePlan,
-    where_clause: &str,
-    fks: &[(&crate::mysql::schema::ForeignKey, bool)],
-) -> String {
-    let exists: Vec<String> = fks
-        .iter()
-        .map(|(fk, child_archived)| {
-            let on: Vec<String> = fk
-                .columns
-                .iter()
-                .zip(&fk.referenced_columns)
-                .map(|(c, p)| format!("c.{} = p.{}", quote_ident(c), quote_ident(p)))
-                .collect();
-            let stays = if *child_archived {
-                format!(" AND NOT COALESCE(({where_clause}), 0)")
-            } else {
-                String::new()
-            };
-            format!(
-                "EXISTS (SELECT 1 FROM {} AS c WHERE {}{stays})",
-                qualified(&fk.db, &fk.table),
-                on.join(" AND ")
-            )
-        })
-        .collect();
-    format!(
-        "SELECT COUNT(*) FROM {} AS p WHERE ({where_clause}) AND ({})",
-        qualified(&plan.db, &plan.table),
-        exists.join(" OR ")
     )
 }
 

@@ -105,6 +105,7 @@ pub(super) async fn archive_all(
         report.tables.extend(r.tables);
         report.errors.extend(r.errors);
         report.locked.extend(r.locked);
+        report.plan_skipped.extend(r.plan_skipped);
     }
 }
 
@@ -128,7 +129,8 @@ async fn run_chain(
         let archiver = &config.archivers[a];
         let source = &archiver.sources[s];
         let jobs = options.jobs.unwrap_or(source.jobs);
-        let parallel = (jobs > 1).then(|| Parallel {
+        // A dry run's plan follows the sequential order of the source's tables.
+        let parallel = (jobs > 1 && !options.dry_run).then(|| Parallel {
             config: Arc::clone(&config),
             archiver: a,
             source: s,

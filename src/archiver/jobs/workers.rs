@@ -21,12 +21,11 @@ use super::super::source_run::{steps, SourceRun};
 use super::groups::connected;
 use super::Parallel;
 
-/// One step of the sequential order (a table, or the tables of a foreign-key cycle), where its
-/// reports go, and the tables chosen in its database (what a dry run counts as archived).
+/// One step of the sequential order (a table, or the tables of a foreign-key cycle) and where
+/// its reports go.
 struct Step {
     tables: Vec<TablePlan>,
     first_slot: usize,
-    chosen: Arc<Vec<String>>,
 }
 
 /// The groups left to run; halted when the source must stop (its lock lost).
@@ -100,20 +99,16 @@ pub(in crate::archiver) async fn tables(
         let mut planning = RunReport::default();
         let plan = run.plan_database(db, label, &mut planning).await;
         report.errors.extend(planning.errors);
+        report.plan_skipped.extend(planning.plan_skipped);
         slots.extend(planning.tables.into_iter().map(Some));
         let Some(plan) = plan else {
             continue;
         };
-        let chosen = Arc::new(plan.tables.iter().map(|t| t.table.clone()).collect());
         for range in steps(&plan.tables) {
             let tables = plan.tables[range].to_vec();
             let first_slot = slots.len();
             slots.extend(tables.iter().map(|_| None));
-            all.push(Step {
-                tables,
-                first_slot,
-                chosen: Arc::clone(&chosen),
-            });
+            all.push(Step { tables, first_slot });
         }
     }
     let names: Vec<Vec<(String, String)>> = all
@@ -284,7 +279,6 @@ async fn work(
                 queue.halt();
                 return placed;
             }
-            run.chosen = step.chosen.to_vec();
             let first = report.tables.len();
             run.run_group(&step.tables, report).await;
             let ran = report.tables.len() - first;

@@ -52,7 +52,10 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
          CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, deleted_at DATETIME NULL,
            FOREIGN KEY (parent_id) REFERENCES parent (id));
          INSERT INTO parent VALUES (1, {OLD}), (2, {OLD}), (3, NULL);
-         INSERT INTO child VALUES (1, 1, {OLD}), (2, 2, NULL), (3, 3, {RECENT});"
+         INSERT INTO child VALUES (1, 1, {OLD}), (2, 2, NULL), (3, 3, {RECENT});
+         CREATE TABLE node (id INT PRIMARY KEY, up INT NULL, deleted_at DATETIME NULL,
+           FOREIGN KEY (up) REFERENCES node (id));
+         INSERT INTO node VALUES (1, NULL, {OLD}), (2, 1, {OLD}), (3, 2, NULL);"
     ));
     // A database whose archive table exists already, with one of the rows.
     other.sql(&format!(
@@ -66,6 +69,7 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
     let tables = [
         (db.name.as_str(), "parent"),
         (db.name.as_str(), "child"),
+        (db.name.as_str(), "node"),
         (other.name.as_str(), "t"),
         (&other.archive(), "t"),
     ];
@@ -85,8 +89,26 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
         )
         .arg("--dry-run")
         .run();
+    // With foreign key checks, the plan's statements run too (counts over the children, a
+    // recursive CTE over the table that references itself, conflicts, a sample).
+    let planned = Osarchiver::new()
+        .config_text(Ini::new(s, &[&db.name, &other.name]).text())
+        .arg("--dry-run")
+        .run();
     let counters_after = own.as_ref().map(|s| s.sql(COUNTERS));
     out.assert_success();
+    planned.assert_code(3);
+    let node = &planned.report.as_ref().unwrap()["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "node")
+        .unwrap()["plan"];
+    assert_eq!(
+        (node["eligible"].as_u64(), node["blocked"].as_u64()),
+        (Some(2), Some(2)),
+        "{node}"
+    );
 
     assert_eq!(
         counters_after, counters,
