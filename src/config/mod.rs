@@ -15,7 +15,7 @@ pub mod error;
 pub mod ini;
 pub mod keys;
 pub mod model;
-pub mod remote_options;
+pub mod remote;
 pub mod render;
 pub mod resolve;
 pub mod value;
