@@ -544,7 +544,13 @@ fn resolve_destination(
                         format!("refers to [{store_section}], which does not exist"),
                     ));
                 }
-                remote_stores.push(resolve_remote_store(ini, &store_section, &store, clock, warnings)?);
+                remote_stores.push(resolve_remote_store(
+                    ini,
+                    &store_section,
+                    &store,
+                    clock,
+                    warnings,
+                )?);
             }
             Ok(Destination::File(FileDestination {
                 name: name.to_string(),

@@ -313,7 +313,10 @@ fn repository_sample_plan_masks_passwords() {
 fn repository_sample_with_every_archiver_enabled_is_valid() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("archiver_sample.ini");
     let text = std::fs::read_to_string(&sample).expect("read the sample");
-    assert!(text.contains("enable = false"), "the sample lost its disabled archiver");
+    assert!(
+        text.contains("enable = false"),
+        "the sample lost its disabled archiver"
+    );
     let enabled = text.replace("enable = false", "enable = true");
     Osarchiver::new()
         .config_text(enabled)

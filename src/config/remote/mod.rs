@@ -92,3 +92,6 @@ impl Opts<'_> {
 pub fn err(key: &str, message: impl Into<String>) -> KeyError {
     (format!("opt_{key}"), message.into())
 }
+
+#[cfg(test)]
+mod tests;

@@ -45,7 +45,11 @@ pub(super) fn resolve(o: &Opts<'_>) -> Result<S3Settings, KeyError> {
     if part_size == 0 {
         return Err(err("part_size", "must be more than 0"));
     }
-    let when_supported = match o.get("checksums").map(|v| v.to_ascii_lowercase()).as_deref() {
+    let when_supported = match o
+        .get("checksums")
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
         None | Some("when_required") => false,
         Some("when_supported") => true,
         Some(v) => {
@@ -56,7 +60,9 @@ pub(super) fn resolve(o: &Opts<'_>) -> Result<S3Settings, KeyError> {
         }
     };
     Ok(S3Settings {
-        force_path_style: o.bool("force_path_style")?.unwrap_or(endpoint_url.is_some()),
+        force_path_style: o
+            .bool("force_path_style")?
+            .unwrap_or(endpoint_url.is_some()),
         endpoint_url,
         region: o.get("region"),
         credentials,

@@ -29,13 +29,31 @@ pub enum Domain {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SwiftAuth {
     /// TempAuth (v1): `GET <url>` with `X-Auth-User`, `X-Auth-Key`.
-    TempAuth { url: String, user: String, key: String },
+    TempAuth {
+        url: String,
+        user: String,
+        key: String,
+    },
     /// Keystone v3, password method, scoped to a project.
-    Password { url: String, user: Named, password: String, project: Named },
+    Password {
+        url: String,
+        user: Named,
+        password: String,
+        project: Named,
+    },
     /// Keystone v3, token method (a token for a project-scoped one with a catalog).
-    Token { url: String, token: String, project: Named },
+    Token {
+        url: String,
+        token: String,
+        project: Named,
+    },
     /// Keystone v3 application credential (by id, or by name and user).
-    AppCredential { url: String, credential: Named, user: Option<Named>, secret: String },
+    AppCredential {
+        url: String,
+        credential: Named,
+        user: Option<Named>,
+        secret: String,
+    },
     /// A token used as is with `storage_url` (no authentication).
     PreAuth { token: String },
 }
@@ -62,28 +80,58 @@ pub const DEFAULT_SEGMENT_SIZE: u64 = 1 << 30;
 
 /// Python-swiftclient options that mean nothing here, and why: warned about, not read.
 pub const UNUSED: &[(&str, &str)] = &[
-    ("snet", "ServiceNet is Rackspace's; set opt_os_storage_url or opt_os_endpoint_type"),
+    (
+        "snet",
+        "ServiceNet is Rackspace's; set opt_os_storage_url or opt_os_endpoint_type",
+    ),
     ("verbose", "the log level is osarchiver's --log-level"),
     ("debug", "the log level is osarchiver's --log-level"),
     ("info", "the log level is osarchiver's --log-level"),
     ("force_auth_retry", "a refused token is always renewed once"),
     ("ssl_compression", "TLS compression is never used"),
-    ("segment_threads", "a file's segments go up one after the other"),
-    ("object_dd_threads", "osarchiver never downloads or deletes objects"),
-    ("object_uu_threads", "files go up in the destination's background jobs"),
+    (
+        "segment_threads",
+        "a file's segments go up one after the other",
+    ),
+    (
+        "object_dd_threads",
+        "osarchiver never downloads or deletes objects",
+    ),
+    (
+        "object_uu_threads",
+        "files go up in the destination's background jobs",
+    ),
     ("container_threads", "the container is created once"),
-    ("use_slo", "large files always go up as static large objects"),
-    ("leave_segments", "a failed upload's segments are always deleted"),
+    (
+        "use_slo",
+        "large files always go up as static large objects",
+    ),
+    (
+        "leave_segments",
+        "a failed upload's segments are always deleted",
+    ),
     ("changed", "every archive is a new object"),
     ("skip_identical", "every archive is a new object"),
-    ("skip_container_put", "a missing container is always created"),
-    ("checksum", "every object is always sent with its MD5 and checked"),
+    (
+        "skip_container_put",
+        "a missing container is always created",
+    ),
+    (
+        "checksum",
+        "every object is always sent with its MD5 and checked",
+    ),
     ("header", "no headers are added to objects"),
     ("meta", "no metadata is added to objects"),
     ("read_acl", "the container's ACLs are not changed"),
     ("write_acl", "the container's ACLs are not changed"),
-    ("object_name", "object names are <file_name_prefix>/<date>/<file>"),
-    ("prefix", "object names are <file_name_prefix>/<date>/<file>"),
+    (
+        "object_name",
+        "object names are <file_name_prefix>/<date>/<file>",
+    ),
+    (
+        "prefix",
+        "object names are <file_name_prefix>/<date>/<file>",
+    ),
 ];
 
 /// Why swiftclient's option `key` (without `opt_`) is not used, if it is one of those.
@@ -134,7 +182,7 @@ impl Src<'_, '_> {
     }
 
     fn domain(&mut self, of: &str) -> Domain {
-        let (id, name): (&[&'static str], &[&'static str], ) = match of {
+        let (id, name): (&[&'static str], &[&'static str]) = match of {
             "user" => (&["os_user_domain_id"], &["os_user_domain_name"]),
             _ => (&["os_project_domain_id"], &["os_project_domain_name"]),
         };
@@ -150,29 +198,50 @@ impl Src<'_, '_> {
     }
 
     fn user(&mut self) -> Option<Named> {
-        match self.id_or_name((&["os_user_id"], &["OS_USER_ID"]), (&["os_username"], &["OS_USERNAME"]))? {
+        match self.id_or_name(
+            (&["os_user_id"], &["OS_USER_ID"]),
+            (&["os_username"], &["OS_USERNAME"]),
+        )? {
             Ok(id) => Some(Named::Id(id)),
-            Err(name) => Some(Named::Name { name, domain: self.domain("user") }),
+            Err(name) => Some(Named::Name {
+                name,
+                domain: self.domain("user"),
+            }),
         }
     }
 
     fn project(&mut self) -> Option<Named> {
         match self.id_or_name(
-            (&["os_project_id", "os_tenant_id"], &["OS_PROJECT_ID", "OS_TENANT_ID"]),
-            (&["os_project_name", "os_tenant_name"], &["OS_PROJECT_NAME", "OS_TENANT_NAME"]),
+            (
+                &["os_project_id", "os_tenant_id"],
+                &["OS_PROJECT_ID", "OS_TENANT_ID"],
+            ),
+            (
+                &["os_project_name", "os_tenant_name"],
+                &["OS_PROJECT_NAME", "OS_TENANT_NAME"],
+            ),
         )? {
             Ok(id) => Some(Named::Id(id)),
-            Err(name) => Some(Named::Name { name, domain: self.domain("project") }),
+            Err(name) => Some(Named::Name {
+                name,
+                domain: self.domain("project"),
+            }),
         }
     }
 }
 
 fn required(what: &str, key: &str, env: &str) -> KeyError {
-    err(key, format!("is required by {what} (or set {env} in the environment)"))
+    err(
+        key,
+        format!("is required by {what} (or set {env} in the environment)"),
+    )
 }
 
 pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, KeyError> {
-    let mut s = Src { o, used: Vec::new() };
+    let mut s = Src {
+        o,
+        used: Vec::new(),
+    };
     let token = s.value(&["os_auth_token"], &["OS_AUTH_TOKEN"]);
     let storage_url = s.value(&["os_storage_url"], &["OS_STORAGE_URL"]);
     let version = match s.pick(&["auth_version"], &["ST_AUTH_VERSION"]) {
@@ -206,7 +275,9 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
         },
     };
     let v1_keys = ["auth", "user", "key"].iter().all(|k| o.get(k).is_some())
-        || ["ST_AUTH", "ST_USER", "ST_KEY"].iter().all(|k| o.env(k).is_some());
+        || ["ST_AUTH", "ST_USER", "ST_KEY"]
+            .iter()
+            .all(|k| o.env(k).is_some());
     let v1_url = o
         .any(&["auth", "os_auth_url", "auth_url"])
         .map(|(_, u)| u)
@@ -221,12 +292,17 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
         None => auth_type.is_none() && (v1_keys || v1_url),
     };
     let auth = if let (Some(token), Some(_)) = (&token, &storage_url) {
-        SwiftAuth::PreAuth { token: token.clone() }
+        SwiftAuth::PreAuth {
+            token: token.clone(),
+        }
     } else if v1 {
         let what = "TempAuth (v1)";
         SwiftAuth::TempAuth {
             url: s
-                .value(&["auth", "os_auth_url", "auth_url"], &["ST_AUTH", "OS_AUTH_URL"])
+                .value(
+                    &["auth", "os_auth_url", "auth_url"],
+                    &["ST_AUTH", "OS_AUTH_URL"],
+                )
                 .ok_or_else(|| required(what, "auth", "ST_AUTH"))?,
             user: s
                 .value(&["user", "os_username"], &["ST_USER", "OS_USERNAME"])
@@ -237,7 +313,10 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
         }
     } else {
         let url = s
-            .value(&["os_auth_url", "auth_url", "auth"], &["OS_AUTH_URL", "ST_AUTH"])
+            .value(
+                &["os_auth_url", "auth_url", "auth"],
+                &["OS_AUTH_URL", "ST_AUTH"],
+            )
             .ok_or_else(|| required("Keystone", "os_auth_url", "OS_AUTH_URL"))?;
         let has = |opt: &str, env: &str| o.get(opt).is_some() || o.env(env).is_some();
         let kind = auth_type.unwrap_or({
@@ -251,7 +330,10 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
                 None
             };
             in_options.unwrap_or(
-                if has("os_application_credential_secret", "OS_APPLICATION_CREDENTIAL_SECRET") {
+                if has(
+                    "os_application_credential_secret",
+                    "OS_APPLICATION_CREDENTIAL_SECRET",
+                ) {
                     "appcred"
                 } else if !has("os_password", "OS_PASSWORD") && token.is_some() {
                     "token"
@@ -267,41 +349,68 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
                     url,
                     token: token.ok_or_else(|| required(what, "os_auth_token", "OS_AUTH_TOKEN"))?,
                     project: s.project().ok_or_else(|| {
-                        required(what, "os_project_name", "OS_PROJECT_NAME, or opt_os_project_id")
+                        required(
+                            what,
+                            "os_project_name",
+                            "OS_PROJECT_NAME, or opt_os_project_id",
+                        )
                     })?,
                 }
             }
             "appcred" => {
                 let what = "Keystone v3 application credentials";
                 let secret = s
-                    .value(&["os_application_credential_secret"], &["OS_APPLICATION_CREDENTIAL_SECRET"])
+                    .value(
+                        &["os_application_credential_secret"],
+                        &["OS_APPLICATION_CREDENTIAL_SECRET"],
+                    )
                     .ok_or_else(|| {
-                        required(what, "os_application_credential_secret", "OS_APPLICATION_CREDENTIAL_SECRET")
+                        required(
+                            what,
+                            "os_application_credential_secret",
+                            "OS_APPLICATION_CREDENTIAL_SECRET",
+                        )
                     })?;
-                let (credential, user) = match s.id_or_name(
-                    (&["os_application_credential_id"], &["OS_APPLICATION_CREDENTIAL_ID"]),
-                    (&["os_application_credential_name"], &["OS_APPLICATION_CREDENTIAL_NAME"]),
-                ) {
-                    Some(Ok(id)) => (Named::Id(id), None),
-                    Some(Err(name)) => {
-                        let user = s.user().ok_or_else(|| {
-                            required(
-                                "an application credential given by name",
-                                "os_username",
-                                "OS_USERNAME, or opt_os_user_id",
+                let (credential, user) =
+                    match s.id_or_name(
+                        (
+                            &["os_application_credential_id"],
+                            &["OS_APPLICATION_CREDENTIAL_ID"],
+                        ),
+                        (
+                            &["os_application_credential_name"],
+                            &["OS_APPLICATION_CREDENTIAL_NAME"],
+                        ),
+                    ) {
+                        Some(Ok(id)) => (Named::Id(id), None),
+                        Some(Err(name)) => {
+                            let user = s.user().ok_or_else(|| {
+                                required(
+                                    "an application credential given by name",
+                                    "os_username",
+                                    "OS_USERNAME, or opt_os_user_id",
+                                )
+                            })?;
+                            (
+                                Named::Name {
+                                    name,
+                                    domain: Domain::Name(String::new()),
+                                },
+                                Some(user),
                             )
-                        })?;
-                        (Named::Name { name, domain: Domain::Name(String::new()) }, Some(user))
-                    }
-                    None => {
-                        return Err(required(
+                        }
+                        None => return Err(required(
                             what,
                             "os_application_credential_id",
                             "OS_APPLICATION_CREDENTIAL_ID, or opt_os_application_credential_name",
-                        ))
-                    }
-                };
-                SwiftAuth::AppCredential { url, credential, user, secret }
+                        )),
+                    };
+                SwiftAuth::AppCredential {
+                    url,
+                    credential,
+                    user,
+                    secret,
+                }
             }
             _ => {
                 let what = "Keystone v3 password authentication";
@@ -313,14 +422,21 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
                         .value(&["os_password"], &["OS_PASSWORD"])
                         .ok_or_else(|| required(what, "os_password", "OS_PASSWORD"))?,
                     project: s.project().ok_or_else(|| {
-                        required(what, "os_project_name", "OS_PROJECT_NAME, or opt_os_project_id")
+                        required(
+                            what,
+                            "os_project_name",
+                            "OS_PROJECT_NAME, or opt_os_project_id",
+                        )
                     })?,
                     url,
                 }
             }
         }
     };
-    let interface = match s.pick(&["os_endpoint_type", "os_interface"], &["OS_ENDPOINT_TYPE", "OS_INTERFACE"]) {
+    let interface = match s.pick(
+        &["os_endpoint_type", "os_interface"],
+        &["OS_ENDPOINT_TYPE", "OS_INTERFACE"],
+    ) {
         None => "public".to_string(),
         Some((key, v)) => {
             let l = v.to_ascii_lowercase();
@@ -339,13 +455,17 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
         return Err(err("segment_size", "must be more than 0"));
     }
     if let Some(v) = o.get("retries") {
-        let n: u32 = v
-            .parse()
-            .map_err(|_| err("retries", format!("{v:?} is not a number of retries (0 or more)")))?;
+        let n: u32 = v.parse().map_err(|_| {
+            err(
+                "retries",
+                format!("{v:?} is not a number of retries (0 or more)"),
+            )
+        })?;
         notes.attempts = Some(n.saturating_add(1));
     }
     let file = |s: &mut Src<'_, '_>, opt: &'static str, env: &'static str| {
-        s.pick(&[opt], &[env]).map(|(k, v)| (k, std::path::PathBuf::from(v)))
+        s.pick(&[opt], &[env])
+            .map(|(k, v)| (k, std::path::PathBuf::from(v)))
     };
     let tls = TlsFiles {
         cacert: file(&mut s, "os_cacert", "OS_CACERT"),

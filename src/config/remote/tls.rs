@@ -29,13 +29,19 @@ impl TlsFiles {
     /// Reads and parses the files. The error names the key (or variable) and says why.
     pub fn load(&self) -> Result<TlsMaterial, (String, String)> {
         let read = |(key, path): &(String, PathBuf)| {
-            std::fs::read(path).map_err(|e| (key.clone(), format!("cannot read {}: {e}", path.display())))
+            std::fs::read(path)
+                .map_err(|e| (key.clone(), format!("cannot read {}: {e}", path.display())))
         };
         let items = |src: &(String, PathBuf)| -> Result<Vec<PemItem<'static>>, (String, String)> {
             let bytes = read(src)?;
             parse_pem(&bytes)
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| (src.0.clone(), format!("{} is not PEM: {e}", src.1.display())))
+                .map_err(|e| {
+                    (
+                        src.0.clone(),
+                        format!("{} is not PEM: {e}", src.1.display()),
+                    )
+                })
         };
         let mut roots = Vec::new();
         if let Some(src) = &self.cacert {
@@ -45,13 +51,19 @@ impl TlsFiles {
                 }
             }
             if roots.is_empty() {
-                return Err((src.0.clone(), format!("{} holds no certificate", src.1.display())));
+                return Err((
+                    src.0.clone(),
+                    format!("{} holds no certificate", src.1.display()),
+                ));
             }
         }
         let client = match &self.cert {
             None => {
                 if let Some((key, _)) = &self.key {
-                    return Err((key.clone(), "needs a client certificate (opt_os_cert)".into()));
+                    return Err((
+                        key.clone(),
+                        "needs a client certificate (opt_os_cert)".into(),
+                    ));
                 }
                 None
             }
@@ -66,7 +78,10 @@ impl TlsFiles {
                     }
                 }
                 if chain.is_empty() {
-                    return Err((src.0.clone(), format!("{} holds no certificate", src.1.display())));
+                    return Err((
+                        src.0.clone(),
+                        format!("{} holds no certificate", src.1.display()),
+                    ));
                 }
                 if let Some(ksrc) = &self.key {
                     private = items(ksrc)?.into_iter().find_map(|i| match i {
@@ -74,7 +89,10 @@ impl TlsFiles {
                         _ => None,
                     });
                     if private.is_none() {
-                        return Err((ksrc.0.clone(), format!("{} holds no private key", ksrc.1.display())));
+                        return Err((
+                            ksrc.0.clone(),
+                            format!("{} holds no private key", ksrc.1.display()),
+                        ));
                     }
                 }
                 let Some(private) = private else {
