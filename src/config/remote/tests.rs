@@ -122,13 +122,19 @@ fn missing_and_unknown_are_named() {
         "opt_auth_version"
     );
     let ok = [base[0], base[1], base[2], ("os_project_id", "p")];
-    assert_eq!(key_of(&[&ok[..], &[("retries", "-1")]].concat(), &[]), "opt_retries");
+    assert_eq!(
+        key_of(&[&ok[..], &[("retries", "-1")]].concat(), &[]),
+        "opt_retries"
+    );
     assert_eq!(
         key_of(&[base[0]], &[("ST_AUTH_VERSION", "9")]),
         "ST_AUTH_VERSION"
     );
     assert_eq!(
-        key_of(&[&ok[..], &[("os_cacert", "/nonexistent.pem")]].concat(), &[]),
+        key_of(
+            &[&ok[..], &[("os_cacert", "/nonexistent.pem")]].concat(),
+            &[]
+        ),
         "opt_os_cacert"
     );
 }
