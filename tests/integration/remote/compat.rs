@@ -193,3 +193,25 @@ fn swiftclient_options_that_mean_nothing_here_are_named() {
     )
     .output_contains("unknown key 'opt_colour'");
 }
+
+/// A Python configuration setting every python-swiftclient option
+/// (`tests/corpus/ini/python_swiftclient_options.ini`): checked without an error, secrets
+/// masked, every option osarchiver does not use named in a warning, none called unknown.
+#[test]
+fn a_python_configuration_with_every_swiftclient_option() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/ini/python_swiftclient_options.ini");
+    let out = Osarchiver::new()
+        .config_file(&path)
+        .arg("--check-config")
+        .run();
+    out.assert_success()
+        .output_contains("opt_os_password = ********")
+        .output_lacks("pw-secret-1")
+        .output_lacks("unknown key");
+    for (key, _) in osarchiver::config::remote::swift::UNUSED {
+        out.output_contains(&format!(
+            "'opt_{key}' is a python-swiftclient option osarchiver does not use"
+        ));
+    }
+}
