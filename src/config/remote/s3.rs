@@ -1,5 +1,5 @@
 //! The S3 store's options, typed: endpoint, region, addressing, credentials (or the AWS
-//! chain), multipart sizes, checksums, storage class, bucket creation.
+//! chain), multipart sizes, checksums, storage class, bucket creation; `AWS_CA_BUNDLE`.
 
 use super::{err, KeyError, Opts};
 
@@ -21,6 +21,8 @@ pub struct S3Settings {
     pub when_supported: bool,
     pub storage_class: Option<String>,
     pub create_bucket: bool,
+    /// `AWS_CA_BUNDLE`: CAs trusted besides the system's (checked when resolved).
+    pub ca_bundle: Option<std::path::PathBuf>,
 }
 
 pub(super) fn resolve(o: &Opts<'_>) -> Result<S3Settings, KeyError> {
@@ -59,7 +61,16 @@ pub(super) fn resolve(o: &Opts<'_>) -> Result<S3Settings, KeyError> {
             ))
         }
     };
+    let ca_bundle = o.env("AWS_CA_BUNDLE").map(std::path::PathBuf::from);
+    if let Some(path) = &ca_bundle {
+        super::tls::TlsFiles {
+            cacert: Some(("AWS_CA_BUNDLE".into(), path.clone())),
+            ..Default::default()
+        }
+        .load()?;
+    }
     Ok(S3Settings {
+        ca_bundle,
         force_path_style: o
             .bool("force_path_style")?
             .unwrap_or(endpoint_url.is_some()),

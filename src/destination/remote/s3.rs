@@ -16,6 +16,9 @@
 //! Credentials are asked for before the first request: when neither the section nor the AWS
 //! default chain has any, the upload fails at once (not retried) naming the options to set.
 //!
+//! Trust: the system's CA store (the SDK's default), and the CAs of the file `AWS_CA_BUNDLE`
+//! names, as the AWS CLI reads it. Timeouts: `connect_timeout` and `read_timeout`.
+//!
 //! The SDK is async: the blocking upload runs it on the run's tokio runtime
 //! (`Handle::block_on`, from the destination's blocking background job).
 
@@ -43,6 +46,27 @@ use super::{hex, md5_of, RemoteError, RemoteStore, UploadError, UploadReceipt};
 use crate::config::remote::s3::{S3Settings, MIN_PART};
 use crate::config::remote::StoreSettings;
 use crate::config::RemoteStore as StoreConfig;
+
+/// An HTTPS client trusting the system's store and the CAs of `path` (`AWS_CA_BUNDLE`).
+fn https_client(path: &Path) -> Result<aws_sdk_s3::config::SharedHttpClient, UploadError> {
+    use aws_smithy_http_client::tls;
+    let pem = std::fs::read(path).map_err(|e| {
+        UploadError::permanent(format!(
+            "AWS_CA_BUNDLE: cannot read {}: {e}",
+            path.display()
+        ))
+    })?;
+    let context = tls::TlsContext::builder()
+        .with_trust_store(tls::TrustStore::default().with_pem_certificate(pem))
+        .build()
+        .map_err(|e| UploadError::permanent(format!("AWS_CA_BUNDLE {}: {e}", path.display())))?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(context)
+        .build_https())
+}
 
 /// The settings and the section's timeouts.
 #[derive(Debug, Clone)]
@@ -151,6 +175,9 @@ impl S3Store {
                     .read_timeout(s.read_timeout)
                     .build(),
             );
+        if let Some(path) = &s.s.ca_bundle {
+            loader = loader.http_client(https_client(path)?);
+        }
         if let Some(p) = &s.s.profile {
             // The profile's own credentials, as the AWS CLI's `--profile` does: the chain
             // would take AWS_ACCESS_KEY_ID from the environment before any profile.

@@ -157,6 +157,11 @@ fn check_config_refuses_bad_remote_options() {
     for (store, env, key) in [
         ("backend = s3\nbucket = b\nopt_checksums = always\n", &[][..], "opt_checksums"),
         (
+            "backend = s3\nbucket = b\n",
+            &[("AWS_CA_BUNDLE", "/nonexistent/bundle.pem")][..],
+            "AWS_CA_BUNDLE",
+        ),
+        (
             "container = c\nopt_os_auth_url = http://k/v3\nopt_os_auth_type = kerberos\n",
             &[][..],
             "opt_os_auth_type",
