@@ -1,5 +1,6 @@
-//! The command line, as the Python osarchiver spells it, plus `--check-config`, `--report`,
-//! `--max-runtime` and `--version`.
+//! The command line, as the Python osarchiver spells it (and as argparse reads it: unambiguous
+//! prefixes, the last of a repeated option wins), plus `--check-config`, `--report`,
+//! `--max-runtime`, `--log-format`, `--rows-left-ok` and `--version`.
 
 use std::path::PathBuf;
 
@@ -26,13 +27,32 @@ impl LogLevel {
     }
 }
 
+/// The shape of a log line, chosen with `--log-format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// `2026-12-04 03:10:00.123  INFO message` (local time).
+    #[default]
+    Text,
+    /// The Python osarchiver's `%(asctime)s %(levelname)s: %(message)s`:
+    /// `2026-12-04 03:10:00,123 INFO: message`, levels `WARNING` and `ERROR` spelt as Python's.
+    Classic,
+    /// One JSON object per line (`timestamp`, `level`, `message`, the event's fields), for log
+    /// shippers.
+    Json,
+}
+
 /// Archive and purge soft-deleted rows from OpenStack MySQL/MariaDB databases.
+///
+/// Long options may be shortened to any unambiguous prefix (`--conf`, `--dry`), and an option
+/// given twice takes its last value, as the Python tool's argparse does.
 #[derive(Debug, Parser)]
 #[command(
     name = "osarchiver",
     version,
     about,
-    after_help = crate::exit::HELP_TEXT
+    after_help = crate::exit::HELP_TEXT,
+    infer_long_args = true,
+    args_override_self = true
 )]
 pub struct Args {
     /// Configuration file to read (INI, compatible with the Python osarchiver).
@@ -50,6 +70,10 @@ pub struct Args {
     /// Same as --log-level debug.
     #[arg(long)]
     pub debug: bool,
+
+    /// Log line format: text, classic (the Python osarchiver's) or json (one object per line).
+    #[arg(long, value_enum, default_value = "text", ignore_case = true)]
+    pub log_format: LogFormat,
 
     /// Only read: report what a real run would archive and delete, change nothing anywhere.
     #[arg(long)]
@@ -69,6 +93,12 @@ pub struct Args {
     /// max_runtime.
     #[arg(long, value_name = "DURATION", value_parser = parse_max_runtime)]
     pub max_runtime: Option<std::time::Duration>,
+
+    /// Exit 0 instead of 3 when the only thing to report is rows left in the source on purpose
+    /// (blocked by live rows, conflicts, skipped tables), for cron wrappers that alert on any
+    /// non-zero code. Failures, interruptions and locks keep their codes.
+    #[arg(long)]
+    pub rows_left_ok: bool,
 }
 
 // A String error on purpose: clap's `value_parser` shows it after the flag's name and exits 2;

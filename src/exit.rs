@@ -18,6 +18,9 @@ pub enum Outcome {
     /// because a destination holds a different row with their key, or tables skipped (no usable
     /// key).
     RowsLeft,
+    /// [`Outcome::RowsLeft`], accepted as a success by `--rows-left-ok`: exit code 0, but the
+    /// report still says `rows_left`.
+    RowsLeftAccepted,
     /// Stopped early by SIGINT/SIGTERM or because the time budget (`max_runtime`) was spent.
     Interrupted,
     /// Another run holds the lock of a source (lock file or database lock): that source was
@@ -32,6 +35,7 @@ impl Outcome {
             Outcome::Failure => 1,
             Outcome::Usage => 2,
             Outcome::RowsLeft => 3,
+            Outcome::RowsLeftAccepted => 0,
             Outcome::Interrupted => 4,
             Outcome::Locked => 5,
         }
@@ -43,7 +47,7 @@ impl Outcome {
             Outcome::Success => "success",
             Outcome::Failure => "failure",
             Outcome::Usage => "usage",
-            Outcome::RowsLeft => "rows_left",
+            Outcome::RowsLeft | Outcome::RowsLeftAccepted => "rows_left",
             Outcome::Interrupted => "interrupted",
             Outcome::Locked => "locked",
         }
@@ -53,11 +57,19 @@ impl Outcome {
     fn rank(self) -> u8 {
         match self {
             Outcome::Success => 0,
-            Outcome::RowsLeft => 1,
+            Outcome::RowsLeft | Outcome::RowsLeftAccepted => 1,
             Outcome::Interrupted => 2,
             Outcome::Locked => 3,
             Outcome::Failure => 4,
             Outcome::Usage => 5,
+        }
+    }
+
+    /// The outcome as `--rows-left-ok` sees it: rows left on purpose become exit code 0.
+    pub fn accepting_rows_left(self, accept: bool) -> Outcome {
+        match self {
+            Outcome::RowsLeft if accept => Outcome::RowsLeftAccepted,
+            other => other,
         }
     }
 
@@ -89,7 +101,8 @@ Exit codes:
      batch; a re-run carries on
   5  another run holds the lock of a source (lock file or database lock); that source was
      left alone
-When several apply, the most serious wins: 2, then 1, 5, 4, 3.";
+When several apply, the most serious wins: 2, then 1, 5, 4, 3.
+--rows-left-ok turns 3 into 0 (for cron wrappers that alert on any non-zero code).";
 
 #[cfg(test)]
 mod tests {
@@ -109,5 +122,10 @@ mod tests {
             .map(|o| o.code())
             .collect();
         assert_eq!(codes, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(RowsLeft.accepting_rows_left(true).code(), 0);
+        assert_eq!(RowsLeft.accepting_rows_left(true).name(), "rows_left");
+        assert_eq!(RowsLeft.accepting_rows_left(false).code(), 3);
+        assert_eq!(Failure.accepting_rows_left(true).code(), 1);
+        assert_eq!(Interrupted.accepting_rows_left(true).code(), 4);
     }
 }

@@ -1,36 +1,105 @@
-//! Log setup: timestamped, levelled lines to stdout and, with `--log-file`, appended to a file.
+//! Log setup: levelled lines to stdout and, with `--log-file`, appended to a file, in one of
+//! three formats (`--log-format`): `text` (ours), `classic` (the Python osarchiver's
+//! `%(asctime)s %(levelname)s: %(message)s`, for alerting that greps it) and `json` (one
+//! object per line, for log shippers).
 
+use std::fmt;
 use std::fs::OpenOptions;
 use std::path::Path;
 
-use tracing_subscriber::fmt::time::ChronoLocal;
-use tracing_subscriber::fmt::writer::MakeWriterExt;
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::time::{ChronoLocal, FormatTime};
+use tracing_subscriber::fmt::writer::{BoxMakeWriter, MakeWriterExt};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::registry::LookupSpan;
 
-use crate::cli::LogLevel;
+use crate::cli::{LogFormat, LogLevel};
 use crate::progress::{LogStdout, Progress};
 
 /// Installs the global subscriber, writing to stdout through `progress`. Fails only when the
 /// log file cannot be opened.
-pub fn init(level: LogLevel, log_file: Option<&Path>, progress: &Progress) -> std::io::Result<()> {
+pub fn init(
+    level: LogLevel,
+    format: LogFormat,
+    log_file: Option<&Path>,
+    progress: &Progress,
+) -> std::io::Result<()> {
     let level = level.as_tracing();
-    let timer = ChronoLocal::new("%Y-%m-%d %H:%M:%S%.3f".to_string());
     // Through the progress module, so log lines never cut through a progress bar.
     let progress = progress.clone();
     let stdout = (move || LogStdout(progress.clone())).with_max_level(level);
-    let builder = tracing_subscriber::fmt()
-        .with_timer(timer)
-        .with_target(false)
-        .with_ansi(false)
-        .with_max_level(level);
-    match log_file {
+    let writer = match log_file {
         Some(path) => {
             let file = OpenOptions::new().create(true).append(true).open(path)?;
-            let writer = stdout.and(std::sync::Mutex::new(file).with_max_level(level));
-            let _ = builder.with_writer(writer).try_init();
+            BoxMakeWriter::new(stdout.and(std::sync::Mutex::new(file).with_max_level(level)))
         }
-        None => {
-            let _ = builder.with_writer(stdout).try_init();
-        }
-    }
+        None => BoxMakeWriter::new(stdout),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(level)
+        .with_writer(writer);
+    // A second init (the library used twice in one process, as tests do) keeps the first.
+    let _ = match format {
+        LogFormat::Text => builder
+            .with_timer(ChronoLocal::new("%Y-%m-%d %H:%M:%S%.3f".to_string()))
+            .with_target(false)
+            .try_init(),
+        LogFormat::Classic => builder.event_format(Classic).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_timer(ChronoLocal::new("%Y-%m-%dT%H:%M:%S%.3f%:z".to_string()))
+            .with_current_span(false)
+            .with_span_list(false)
+            .try_init(),
+    };
     Ok(())
+}
+
+/// Python logging's `levelname` for a level.
+pub fn python_level(level: &Level) -> &'static str {
+    match *level {
+        Level::ERROR => "ERROR",
+        Level::WARN => "WARNING",
+        Level::INFO => "INFO",
+        Level::DEBUG | Level::TRACE => "DEBUG",
+    }
+}
+
+/// The Python osarchiver's line: `2026-12-04 03:10:00,123 WARNING: message` (local time,
+/// milliseconds after a comma, as Python's `asctime`).
+struct Classic;
+
+impl<S, N> FormatEvent<S, N> for Classic
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        ChronoLocal::new("%Y-%m-%d %H:%M:%S,%3f".to_string()).format_time(&mut writer)?;
+        write!(writer, " {}: ", python_level(event.metadata().level()))?;
+        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_level_names() {
+        assert_eq!(python_level(&Level::WARN), "WARNING");
+        assert_eq!(python_level(&Level::ERROR), "ERROR");
+        assert_eq!(python_level(&Level::INFO), "INFO");
+        assert_eq!(python_level(&Level::DEBUG), "DEBUG");
+        assert_eq!(python_level(&Level::TRACE), "DEBUG");
+    }
 }

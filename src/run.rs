@@ -62,7 +62,12 @@ fn write_report(
 pub fn run(args: Args) -> Outcome {
     let started = Instant::now();
     let progress = Progress::detect();
-    if let Err(e) = crate::logging::init(args.level(), args.log_file.as_deref(), &progress) {
+    if let Err(e) = crate::logging::init(
+        args.level(),
+        args.log_format,
+        args.log_file.as_deref(),
+        &progress,
+    ) {
         eprintln!(
             "error: cannot open log file {}: {e}",
             args.log_file
@@ -155,7 +160,7 @@ pub fn run(args: Args) -> Outcome {
     for line in report.summary().lines() {
         tracing::info!("{line}");
     }
-    let outcome = report.outcome();
+    let outcome = report.outcome().accepting_rows_left(args.rows_left_ok);
     match outcome {
         Outcome::Failure => tracing::error!("finished with errors: see the lines above (exit code 1)"),
         Outcome::Locked => tracing::error!("another run holds a lock: sources were left alone (exit code 5)"),
@@ -165,6 +170,9 @@ pub fn run(args: Args) -> Outcome {
         ),
         Outcome::RowsLeft => tracing::warn!(
             "finished, with rows left in the source on purpose: blocked, conflicting or in skipped tables (exit code 3)"
+        ),
+        Outcome::RowsLeftAccepted => tracing::warn!(
+            "finished, with rows left in the source on purpose: blocked, conflicting or in skipped tables (exit code 0: --rows-left-ok)"
         ),
         _ => tracing::info!("finished: every eligible row was handled (exit code 0)"),
     }

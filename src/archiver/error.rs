@@ -49,6 +49,9 @@ pub enum TableError {
     /// one message per file (the job's own; the files stay where they are).
     #[error("destination {dest}: {}", failures.join("; "))]
     Packing { dest: String, failures: Vec<String> },
+    /// A dry run's preflight: the source user lacks a privilege the real run needs.
+    #[error("{0}")]
+    Privileges(String),
     /// A real run without its reading session (a bug).
     #[error("internal error: no reading session")]
     NoReader,

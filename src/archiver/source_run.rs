@@ -8,11 +8,12 @@ use crate::destination::file::Packing;
 use crate::destination::Dest;
 use crate::lock::{self, DbLock, FileLock, LockError};
 use crate::mysql::conn::Connection;
+use crate::mysql::grants::Grants;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
 use crate::progress::Progress;
-use crate::source::plan::{choose_databases, plan_database};
+use crate::source::plan::{choose_databases, plan_database, Exclusions};
 use crate::stop::{Stop, StopReason};
 use crate::table::TablePlan;
 use crate::throttle::Throttle;
@@ -52,6 +53,10 @@ pub(super) struct SourceRun<'a> {
     pub fks: Vec<ForeignKey>,
     /// The tables chosen in the database being archived (what a dry run counts as archived).
     pub chosen: Vec<String>,
+    /// What each `excluded_tables` pattern matched, over every database of the source.
+    pub table_exclusions: Exclusions,
+    /// The source user's grants, read once by a dry run's preflight.
+    pub grants: Option<Grants>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`.
@@ -237,6 +242,8 @@ impl<'a> SourceRun<'a> {
             db_lock: None,
             fks: Vec::new(),
             chosen: Vec::new(),
+            table_exclusions: Exclusions::new(&source.excluded_tables),
+            grants: None,
         })
     }
 
@@ -340,6 +347,16 @@ impl<'a> SourceRun<'a> {
                 tracing::debug!("{label}: database {} skipped: {}", s.table, s.reason);
             }
         }
+        let mut database_exclusions = Exclusions::new(&source.excluded_databases);
+        for db in &existing {
+            database_exclusions.record(db, db);
+        }
+        log_exclusions(
+            label,
+            "excluded_databases",
+            "database",
+            &database_exclusions,
+        );
         tracing::info!("{label}: databases to archive: [{}]", databases.join(", "));
         for db in &databases {
             if self.stopping(label, report).await {
@@ -347,6 +364,7 @@ impl<'a> SourceRun<'a> {
             }
             self.database(db, label, report).await;
         }
+        log_exclusions(label, "excluded_tables", "table", &self.table_exclusions);
     }
 
     /// Plans one database and archives its tables, children first.
@@ -389,6 +407,10 @@ impl<'a> SourceRun<'a> {
             .map(|t| t.name.clone())
             .collect();
         let plan = plan_database(source, db, &tables, &fks, &archive_tables);
+        for t in &tables {
+            self.table_exclusions
+                .record(&t.name, &format!("{db}.{}", t.name));
+        }
         for s in &plan.skipped {
             if s.warn {
                 tracing::warn!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
@@ -578,6 +600,22 @@ impl<'a> SourceRun<'a> {
             if !tried {
                 break;
             }
+        }
+    }
+}
+
+/// Logs what each exclusion pattern matched; a pattern that matched nothing is a warning (a
+/// typo would otherwise let through what the operator meant to keep out).
+fn log_exclusions(label: &str, key: &str, what: &str, exclusions: &Exclusions) {
+    for (pattern, names) in &exclusions.matches {
+        if names.is_empty() {
+            tracing::warn!("{label}: {key} pattern {pattern:?} matched no {what}");
+        } else {
+            tracing::info!(
+                "{label}: {key} pattern {pattern:?} matched {} {what}(s): {}",
+                names.len(),
+                names.join(", ")
+            );
         }
     }
 }

@@ -6,6 +6,7 @@ use std::time::Instant;
 use mysql_async::prelude::*;
 
 use crate::destination::Target;
+use crate::mysql::grants::{Decision, Grants};
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::source::read::PageReader;
@@ -225,6 +226,58 @@ impl TableRun<'_, '_> {
     }
 
     /// What a real run would do: the eligible count and the statements it would send.
+    /// A dry run's preflight on the source: SELECT on the table, and with `delete_data`
+    /// DELETE on it and SELECT on every table whose foreign keys reference it (the check
+    /// before each DELETE reads them). A missing privilege fails the table as the real run
+    /// would; a column-level grant is a warning.
+    async fn check_grants(&mut self, plan: &TablePlan) -> Result<(), TableError> {
+        if self.run.grants.is_none() {
+            let grants = with_retry(
+                &mut self.run.src,
+                self.run.source.retry,
+                "read grants",
+                |a| Box::pin(Grants::read(a.conn)),
+            )
+            .await
+            .map_err(TableError::Count)?;
+            self.run.grants = Some(grants);
+        }
+        let Some(grants) = &self.run.grants else {
+            return Ok(());
+        };
+        let mut needed = vec![("SELECT", plan.db.as_str(), plan.table.as_str())];
+        if self.run.source.delete_data {
+            needed.push(("DELETE", &plan.db, &plan.table));
+            if self.run.source.foreign_key_check {
+                for fk in &plan.referenced_by {
+                    needed.push(("SELECT", &fk.db, &fk.table));
+                }
+            }
+        }
+        let mut lacking = Vec::new();
+        for (privilege, db, table) in needed {
+            let what = format!("{privilege} on {}", qualified(db, table));
+            match grants.allows(privilege, db, Some(table)) {
+                Decision::Granted => {}
+                Decision::Missing if !lacking.contains(&what) => lacking.push(what),
+                Decision::Missing => {}
+                Decision::Undecided(why) => tracing::warn!(
+                    "[dry-run] {}: cannot tell whether {} has {what}: {why}",
+                    qualified(&plan.db, &plan.table),
+                    grants.user
+                ),
+            }
+        }
+        if lacking.is_empty() {
+            return Ok(());
+        }
+        Err(TableError::Privileges(format!(
+            "source user {} lacks {}: the real run would fail",
+            grants.user,
+            lacking.join(", ")
+        )))
+    }
+
     async fn dry_run_table(
         &mut self,
         plan: &TablePlan,
@@ -233,6 +286,7 @@ impl TableRun<'_, '_> {
     ) -> Result<(), TableError> {
         let source = self.run.source;
         let name = qualified(&plan.db, &plan.table);
+        self.check_grants(plan).await?;
         let count_sql = format!(
             "SELECT COUNT(*) FROM {name} WHERE ({})",
             source.where_clause

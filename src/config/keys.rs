@@ -147,14 +147,14 @@ impl Kind {
             Kind::Text | Kind::Secret | Kind::List => Ok(()),
             Kind::Bool => parse_bool(v).map(drop),
             Kind::Selection => {
-                let items = parse_list(v);
+                let items = parse_name_list(v);
                 if items.len() > 1 && items.iter().any(|i| i == "*") {
                     Err("'*' cannot be combined with names".to_string())
                 } else {
                     Ok(())
                 }
             }
-            Kind::Regexes => parse_list(v).iter().try_for_each(|re| {
+            Kind::Regexes => parse_name_list(v).iter().try_for_each(|re| {
                 regex::Regex::new(&format!("^(?:{re})$"))
                     .map(drop)
                     .map_err(|e| format!("invalid regex {re:?}: {e}"))
@@ -286,6 +286,25 @@ pub fn find(scope: Scopes, key: &str) -> Option<&'static KeyDef> {
     super::defs::KEYS
         .iter()
         .find(|d| d.scopes.meets(scope) && d.is(key))
+}
+
+/// Where `key` is read, for a warning about it in a section that does not read it:
+/// `[dst:NAME] with backend = file`, `[remote_store:NAME] with backend = s3`, ...
+pub fn where_read(key: &str) -> String {
+    const PLACES: [(Scopes, &str); 6] = [
+        (Scopes::ARCHIVER, "[archiver:NAME]"),
+        (Scopes::SRC, "[src:NAME]"),
+        (Scopes::DST_DB, "[dst:NAME] with backend = db"),
+        (Scopes::DST_FILE, "[dst:NAME] with backend = file"),
+        (Scopes::SWIFT, "[remote_store:NAME] with backend = swift"),
+        (Scopes::S3, "[remote_store:NAME] with backend = s3"),
+    ];
+    let places: Vec<&str> = PLACES
+        .iter()
+        .filter(|(scope, _)| find(*scope, key).is_some())
+        .map(|(_, place)| *place)
+        .collect();
+    places.join(" or ")
 }
 
 /// Whether `key` is read by some kind of section (what `[DEFAULT]` may hold).

@@ -10,7 +10,7 @@ use regex::Regex;
 
 use super::error::ConfigError;
 use super::ini::{Ini, DEFAULT_SECTION};
-use super::keys::{find, is_known_anywhere, KeyDef, Scopes};
+use super::keys::{find, is_known_anywhere, where_read, KeyDef, Scopes};
 use super::model::*;
 use super::remote;
 use super::value::*;
@@ -119,8 +119,13 @@ impl Reader<'_> {
         Ok(parse_list(&self.get(key)?))
     }
 
+    /// A list of names or patterns, spaces removed as the original does.
+    fn names(&self, key: &str) -> Result<Vec<String>, ConfigError> {
+        Ok(parse_name_list(&self.get(key)?))
+    }
+
     fn selection(&self, key: &str) -> Result<Selection, ConfigError> {
-        let items = self.list(key)?;
+        let items = self.names(key)?;
         if items.is_empty() || items.iter().any(|i| i == "*") {
             if items.len() > 1 {
                 return Err(self.err(key, "'*' cannot be combined with names"));
@@ -131,7 +136,7 @@ impl Reader<'_> {
     }
 
     fn regexes(&self, key: &str) -> Result<Vec<String>, ConfigError> {
-        self.list(key)?
+        self.names(key)?
             .into_iter()
             .map(|re| {
                 let anchored = format!("^(?:{re})$");
@@ -217,6 +222,7 @@ fn unknown_sections(ini: &Ini) -> Vec<String> {
 fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, ConfigError> {
     let mut warnings = Vec::new();
     check_keys(ini, &mut warnings);
+    check_spaced_names(ini, &mut warnings);
 
     let mut archivers = Vec::new();
     let mut disabled = Vec::new();
@@ -326,6 +332,40 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
     })
 }
 
+/// The keys whose items lose their spaces (see [`parse_name_list`]).
+const NAME_LISTS: [&str; 4] = [
+    "databases",
+    "tables",
+    "excluded_databases",
+    "excluded_tables",
+];
+
+/// Warns about every name or pattern with a space inside, which the original (and we) read
+/// without its spaces: `shadow_ .*` looks like two patterns and is one, `shadow_.*`.
+fn check_spaced_names(ini: &Ini, warnings: &mut Vec<String>) {
+    for section in ini.sections() {
+        if !matches!(
+            Scopes::of_section(ini, &section.name),
+            Some((Scopes::SRC, _))
+        ) {
+            continue;
+        }
+        for key in NAME_LISTS {
+            let Ok(Some(raw)) = ini.get(&section.name, key) else {
+                continue;
+            };
+            for item in spaced_items(&raw) {
+                warnings.push(format!(
+                    "[{}]: {key}: {item:?} contains spaces; they are removed, as the Python \
+                     osarchiver does: it reads {:?} (separate items with commas or new lines)",
+                    section.name,
+                    item.replace(' ', "")
+                ));
+            }
+        }
+    }
+}
+
 /// Warns about every key no definition reads in its section (or, in DEFAULT, anywhere).
 fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
     for key in ini.default_keys() {
@@ -354,7 +394,20 @@ fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
                         continue;
                     }
                     let other = if is_known_anywhere(key) {
-                        format!(" (it is not read by {})", scope.describe())
+                        let implicit = if scope == Scopes::DST_DB
+                            && !section.keys().any(|k| k == "backend")
+                        {
+                            " (this section has no backend key, so it is one with backend = db)"
+                        } else if scope == Scopes::SWIFT && !section.keys().any(|k| k == "backend") {
+                            " (this section has no backend key, so it is one with backend = swift)"
+                        } else {
+                            ""
+                        };
+                        format!(
+                            ": it is a key of {}, not of {}{implicit}",
+                            where_read(key),
+                            scope.describe()
+                        )
                     } else {
                         String::new()
                     };

@@ -23,6 +23,21 @@ pub fn parse_list(raw: &str) -> Vec<String> {
         .collect()
 }
 
+/// A list of names or patterns (`databases`, `tables`, `excluded_databases`,
+/// `excluded_tables`): as [`parse_list`], with every space removed, as the Python osarchiver
+/// does (`shadow_ .*` is `shadow_.*`; a MySQL name with a space cannot be listed there).
+pub fn parse_name_list(raw: &str) -> Vec<String> {
+    parse_list(&raw.replace(' ', ""))
+}
+
+/// The items of a name list that had a space inside them (the resolver warns about them).
+pub fn spaced_items(raw: &str) -> Vec<String> {
+    parse_list(raw)
+        .into_iter()
+        .filter(|item| item.contains(' '))
+        .collect()
+}
+
 /// A count that must be a whole number of at least 1 (limits, batch sizes).
 pub fn parse_positive(raw: &str) -> Result<u64, String> {
     match raw.trim().parse::<u64>() {
@@ -319,6 +334,21 @@ mod tests {
     fn lists() {
         assert_eq!(parse_list(" a, b;c\n\n d ,,"), vec!["a", "b", "c", "d"]);
         assert!(parse_list("").is_empty());
+    }
+
+    #[test]
+    fn name_lists_lose_their_spaces_as_in_the_original() {
+        assert_eq!(
+            parse_name_list("shadow_ .*, .* _backup\n nova"),
+            vec!["shadow_.*", ".*_backup", "nova"]
+        );
+        assert_eq!(parse_name_list(" , ;"), Vec::<String>::new());
+        assert_eq!(
+            spaced_items("shadow_ .*, nova , a b"),
+            vec!["shadow_ .*", "a b"]
+        );
+        // A tab is kept (the original removes spaces only), and trimmed at the ends.
+        assert_eq!(parse_name_list("\ta\tb "), vec!["a\tb"]);
     }
 
     #[test]

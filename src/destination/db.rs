@@ -24,6 +24,7 @@ use regex::Regex;
 use crate::config::{DbDestination, Retry};
 use crate::mysql::conn::Connection;
 use crate::mysql::ddl;
+use crate::mysql::grants::{Decision, Grants};
 use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::identity;
 use crate::mysql::literal::push_tuple;
@@ -48,6 +49,8 @@ pub struct ArchiveDb {
     /// The `sql_mode` of the writes: the session's, without strict mode, with
     /// `ALLOW_INVALID_DATES` ([`lenient_mode`]).
     write_mode: String,
+    /// The user's grants, read once by a dry run's preflight.
+    grants: Option<Grants>,
 }
 
 /// Where one source table goes.
@@ -148,6 +151,67 @@ impl ArchiveDb {
             table_suffix,
             packet_budget: (max_packet as usize / 2).max(64 << 10),
             same_server,
+            grants: None,
+        })
+    }
+
+    /// A dry run's preflight: the privileges the real run needs on the archive table (INSERT,
+    /// and SELECT to recognise rows already archived), and CREATE when it is missing. A
+    /// missing one fails the table as the real run would; a column-level grant is a warning.
+    async fn check_grants(
+        &mut self,
+        target: &ArchiveTable,
+        missing: bool,
+    ) -> Result<(), PrepareError> {
+        if self.grants.is_none() {
+            let grants = with_retry(&mut self.db, self.retry, "read grants", |a| {
+                Box::pin(Grants::read(a.conn))
+            })
+            .await
+            .map_err(|e| PrepareError::Db(e, self.name.clone()))?;
+            self.grants = Some(grants);
+        }
+        let Some(grants) = &self.grants else {
+            return Ok(());
+        };
+        let mut needed = vec![
+            ("INSERT", Some(target.table.as_str())),
+            ("SELECT", Some(&target.table)),
+        ];
+        if missing {
+            needed.push(("CREATE", None));
+        }
+        let mut lacking = Vec::new();
+        for (privilege, table) in needed {
+            match grants.allows(privilege, &target.db, table) {
+                Decision::Granted => {}
+                Decision::Missing => lacking.push(privilege),
+                Decision::Undecided(why) => tracing::warn!(
+                    "[dry-run] destination {}: cannot tell whether {} may {privilege} on {}: {why}",
+                    self.name,
+                    grants.user,
+                    qualified(&target.db, &target.table)
+                ),
+            }
+        }
+        if lacking.is_empty() {
+            return Ok(());
+        }
+        Err(PrepareError::Other {
+            dest: self.name.clone(),
+            message: format!(
+                "user {} lacks {} on {}{}: the real run would fail (GRANT {} ON {}.* TO ...)",
+                grants.user,
+                lacking.join(", "),
+                qualified(&target.db, &target.table),
+                if missing {
+                    " (which it would create)"
+                } else {
+                    ""
+                },
+                lacking.join(", "),
+                quote_ident(&target.db),
+            ),
         })
     }
 
@@ -297,6 +361,9 @@ impl ArchiveDb {
                     ),
                 });
             }
+            if dry_run {
+                self.check_grants(&target, false).await?;
+            }
             return Ok(target);
         }
         let create_db = {
@@ -337,6 +404,7 @@ impl ArchiveDb {
             })?
         };
         if dry_run {
+            self.check_grants(&target, true).await?;
             // The statements in full at debug level: a CREATE TABLE is long, and one per table
             // would bury the rest of the dry run.
             tracing::info!(

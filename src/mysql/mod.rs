@@ -8,9 +8,11 @@
 //! - [`schema`]: introspection (databases, tables, columns, keys, foreign keys).
 //! - [`identity`]: telling servers apart.
 //! - [`ddl`]: the archive table's `CREATE TABLE`.
+//! - [`grants`]: what the session's user may do (`SHOW GRANTS`), for the dry run's preflight.
 
 pub mod conn;
 pub mod ddl;
+pub mod grants;
 pub mod ident;
 pub mod identity;
 pub mod literal;

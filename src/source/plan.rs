@@ -29,6 +29,46 @@ pub struct DatabasePlan {
     pub cycles: Vec<Vec<String>>,
 }
 
+/// What each exclusion pattern (`excluded_databases` or `excluded_tables`) matched, in the
+/// order the patterns were written: the operator sees what a pattern took away, and a pattern
+/// that matched nothing (a typo) is warned about.
+#[derive(Debug, Clone, Default)]
+pub struct Exclusions {
+    /// The pattern as written (not anchored) and the names it matched.
+    pub matches: Vec<(String, Vec<String>)>,
+    compiled: Vec<Regex>,
+}
+
+impl Exclusions {
+    /// For the anchored patterns of a resolved source.
+    pub fn new(anchored: &[String]) -> Exclusions {
+        Exclusions {
+            matches: anchored
+                .iter()
+                .map(|p| (as_written(p).to_string(), Vec::new()))
+                .collect(),
+            compiled: compile(anchored),
+        }
+    }
+
+    /// Records `name` (shown as `shown`) under every pattern that matches it.
+    pub fn record(&mut self, name: &str, shown: &str) {
+        for (re, (_, names)) in self.compiled.iter().zip(self.matches.iter_mut()) {
+            if re.is_match(name) {
+                names.push(shown.to_string());
+            }
+        }
+    }
+}
+
+/// The pattern the operator wrote, from its anchored form `^(?:p)$`.
+pub fn as_written(anchored: &str) -> &str {
+    anchored
+        .strip_prefix("^(?:")
+        .and_then(|p| p.strip_suffix(")$"))
+        .unwrap_or(anchored)
+}
+
 fn compile(patterns: &[String]) -> Vec<Regex> {
     // Validated when the configuration was loaded.
     patterns.iter().filter_map(|p| Regex::new(p).ok()).collect()
@@ -53,7 +93,7 @@ pub fn choose_databases(
             Some(("system database".to_string(), false))
         } else if let Some(re) = excluded.iter().find(|re| re.is_match(&db)) {
             Some((
-                format!("excluded by excluded_databases {}", re.as_str()),
+                format!("excluded by excluded_databases {}", as_written(re.as_str())),
                 false,
             ))
         } else if also_excluded.contains(&db) {
@@ -136,7 +176,7 @@ pub fn plan_database(
         }
         if let Some(re) = excluded.iter().find(|re| re.is_match(&info.name)) {
             plan.skipped.push(skip(
-                format!("excluded by excluded_tables {}", re.as_str()),
+                format!("excluded by excluded_tables {}", as_written(re.as_str())),
                 false,
             ));
             continue;

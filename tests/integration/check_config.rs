@@ -236,6 +236,42 @@ fn unknown_key_is_a_warning() {
     assert!(out.lines_containing("ERROR").is_empty(), "{out}");
 }
 
+/// A key of another backend is named with the backend it needs: a `[dst:...]` without
+/// `backend` is a database destination, whose `directory` and `formats` would otherwise be
+/// ignored with no hint why.
+#[test]
+fn a_key_of_another_backend_names_the_backend_it_needs() {
+    let out = Osarchiver::new()
+        .config_text(
+            "[archiver:a]\nsrc = s\ndst = files\n\n[src:s]\nretention = 1 DAY\n\n\
+             [dst:files]\ndirectory = /tmp/x\nformats = csv\n\n\
+             [dst:db]\nbackend = file\ndirectory = /tmp/y\ndb_suffix = _a\n\n\
+             [remote_store:r]\ncontainer = c\nopt_region = eu\n",
+        )
+        .arg("--check-config")
+        .run();
+    out.assert_success().assert_no_panic();
+    for (key, section, needs) in [
+        ("directory", "[dst:files]", "[dst:NAME] with backend = file"),
+        ("formats", "[dst:files]", "[dst:NAME] with backend = file"),
+        ("db_suffix", "[dst:db]", "[dst:NAME] with backend = db"),
+        ("opt_region", "[remote_store:r]", "with backend = s3"),
+    ] {
+        assert!(
+            out.lines_containing(&format!("'{key}'"))
+                .iter()
+                .any(|l| l.contains("WARN") && l.contains(section) && l.contains(needs)),
+            "no warning naming {needs:?} for {key}\n{out}"
+        );
+    }
+    assert!(
+        out.lines_containing("'directory'")
+            .iter()
+            .any(|l| l.contains("no backend key")),
+        "{out}"
+    );
+}
+
 /// `text` with every password (`password`, `opt_*password*`) replaced by a unique literal,
 /// and those literals.
 fn with_unique_passwords(text: &str) -> (String, Vec<String>) {

@@ -7,6 +7,7 @@ mod harness;
 
 mod adversarial;
 mod check_config;
+mod cli;
 mod config_compat;
 mod config_keys;
 mod faults;

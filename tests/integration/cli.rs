@@ -1,0 +1,196 @@
+//! The command line as argparse reads it (unambiguous prefixes, the last of a repeated option
+//! wins), the three log formats, and `--rows-left-ok` for cron wrappers.
+
+use serde_json::Value;
+
+use crate::harness::{server, Ini, Osarchiver, ScratchDb};
+use crate::pipeline::OLD;
+
+/// A valid configuration that `--check-config` accepts without a server, with one unknown key
+/// (a WARNING line) and an archiver.
+const CONFIG: &str = "[archiver:a]\nsrc = s\narchive_data = x\n\n[src:s]\nhost = 127.0.0.1\n\
+                      archive_data = false\ndelete_data = true\nretention = 1 DAY\nfrobnicate = 1\n";
+
+#[test]
+fn unambiguous_prefixes_are_accepted_as_argparse_does() {
+    let cmd = Osarchiver::new();
+    let log = cmd.dir().join("prefix.log");
+    let out = cmd
+        .config_text(CONFIG)
+        // The harness passes --config itself; these spell every other flag of the Python
+        // tool by a prefix.
+        .args(["--check-c", "--dry", "--deb", "--log-fi"])
+        .arg(&log)
+        .args(["--log-le", "debug"])
+        .run();
+    out.assert_success().stdout_contains("archiver a:");
+    assert!(
+        std::fs::read_to_string(&log).is_ok_and(|l| l.contains("frobnicate")),
+        "--log-fi was not read as --log-file:\n{out}"
+    );
+}
+
+#[test]
+fn the_config_flag_itself_may_be_shortened() {
+    let cmd = Osarchiver::new();
+    let path = cmd.dir().join("short.ini");
+    std::fs::write(&path, CONFIG).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_osarchiver"))
+        .arg("--conf")
+        .arg(&path)
+        .arg("--check")
+        .output()
+        .expect("run osarchiver");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("archiver a:"));
+}
+
+#[test]
+fn an_ambiguous_prefix_is_a_usage_error() {
+    // --d: --debug or --dry-run; --log: --log-file, --log-level or --log-format.
+    for ambiguous in [&["--d"][..], &["--log", "x"][..]] {
+        Osarchiver::new()
+            .config_text(CONFIG)
+            .args(ambiguous)
+            .run()
+            .assert_code(2)
+            .assert_no_panic();
+    }
+}
+
+#[test]
+fn a_repeated_option_takes_its_last_value() {
+    // The harness's own --config comes first; a second one wins.
+    let cmd = Osarchiver::new();
+    let good = cmd.dir().join("good.ini");
+    std::fs::write(&good, CONFIG).unwrap();
+    cmd.config_text("not an ini file [")
+        .arg("--config")
+        .arg(&good)
+        .arg("--check-config")
+        .run()
+        .assert_success()
+        .stdout_contains("archiver a:");
+    // The last --log-level wins: error hides the unknown-key warning, warn shows it.
+    Osarchiver::new()
+        .config_text(CONFIG)
+        .args([
+            "--check-config",
+            "--log-level",
+            "warn",
+            "--log-level",
+            "error",
+        ])
+        .run()
+        .assert_success()
+        .output_lacks("frobnicate");
+    Osarchiver::new()
+        .config_text(CONFIG)
+        .args([
+            "--check-config",
+            "--log-level",
+            "error",
+            "--log-level",
+            "warn",
+        ])
+        .run()
+        .assert_success()
+        .output_contains("frobnicate");
+}
+
+/// The log lines of a run (stdout lines that are not the plan `--check-config` prints).
+fn log_lines(out: &crate::harness::Output, looks_like_log: impl Fn(&str) -> bool) -> Vec<String> {
+    out.output()
+        .lines()
+        .filter(|l| looks_like_log(l))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn classic_format_is_the_python_tools() {
+    let re = regex::Regex::new(
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL): \S",
+    )
+    .unwrap();
+    let out = Osarchiver::new()
+        .config_text(CONFIG)
+        .args(["--check-config", "--log-format", "classic"])
+        .run();
+    out.assert_success();
+    let lines = log_lines(&out, |l| l.starts_with("20"));
+    assert!(!lines.is_empty(), "no log line:\n{out}");
+    for l in &lines {
+        assert!(re.is_match(l), "not a classic line: {l:?}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(" WARNING: ") && l.contains("frobnicate")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn json_format_is_one_object_per_line() {
+    let cmd = Osarchiver::new();
+    let log = cmd.dir().join("json.log");
+    let out = cmd
+        .config_text(CONFIG)
+        .args(["--check-config", "--log-format", "json", "--log-file"])
+        .arg(&log)
+        .run();
+    out.assert_success();
+    let text = std::fs::read_to_string(&log).expect("the log file");
+    let mut warned = false;
+    for line in text.lines() {
+        let v: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}"));
+        let level = v["level"].as_str().expect("level");
+        let message = v["message"].as_str().expect("message");
+        assert!(v["timestamp"].is_string(), "{line}");
+        warned |= level == "WARN" && message.contains("frobnicate");
+    }
+    assert!(warned, "no WARN line about frobnicate:\n{text}");
+}
+
+#[test]
+fn rows_left_ok_turns_exit_3_into_0_and_nothing_else() {
+    let s = server();
+    let db = ScratchDb::create(s, "rowsleftok");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, p_id INT, deleted_at DATETIME NULL,
+           FOREIGN KEY (p_id) REFERENCES p (id));
+         INSERT INTO p VALUES (1, {OLD}), (2, {OLD}), (3, {OLD});
+         INSERT INTO c VALUES (1, 1, NULL);"
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    // A dry run predicts the real run's code, with the flag too.
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .args(["--dry-run", "--rows-left-ok"])
+        .run();
+    dry.assert_success();
+    let out = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--rows-left-ok")
+        .run();
+    out.assert_success()
+        .output_contains("rows left in the source on purpose")
+        .output_contains("(exit code 0: --rows-left-ok)");
+    let r = out.report.as_ref().expect("the report");
+    assert_eq!(r["exit_code"], 0, "{r:#}");
+    assert_eq!(r["outcome"], "rows_left", "{r:#}");
+    // Without the flag, the same state is exit 3 (p = 1 is still there, blocked).
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_code(3);
+    // A failure stays a failure (nothing listens on port 1).
+    Osarchiver::new()
+        .config_text(ini.src("port", 1).src("max_retries", 0).text())
+        .arg("--rows-left-ok")
+        .run()
+        .assert_code(1);
+}
