@@ -4,8 +4,10 @@
 //! ([`super::defs`]); this module owns the rules between keys, so that `--check-config` reports
 //! a bad combination (exit 2) with section and key, and the stores parse nothing.
 
+mod lookup;
 pub mod s3;
 pub mod swift;
+mod swift_unused;
 pub mod tls;
 
 use super::model::RemoteBackend;
@@ -13,8 +15,10 @@ use super::value::{parse_bool, size};
 
 /// The typed settings of a remote store.
 #[derive(Debug, Clone, PartialEq)]
+// One per store, built once: the size of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum StoreSettings {
-    Swift(Box<swift::SwiftSettings>),
+    Swift(swift::SwiftSettings),
     S3(s3::S3Settings),
 }
 
@@ -40,7 +44,7 @@ pub fn resolve(
     let o = Opts { options, env };
     let mut notes = Notes::default();
     let settings = match backend {
-        RemoteBackend::Swift => StoreSettings::Swift(Box::new(swift::resolve(&o, &mut notes)?)),
+        RemoteBackend::Swift => StoreSettings::Swift(swift::resolve(&o, &mut notes)?),
         RemoteBackend::S3 => StoreSettings::S3(s3::resolve(&o)?),
     };
     Ok((settings, notes))

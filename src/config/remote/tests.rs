@@ -14,7 +14,7 @@ fn swift(opts: &[(&str, &str)], env: &[(&str, &str)]) -> Result<(SwiftSettings, 
             .map(|(_, v)| v.to_string())
     };
     match resolve(RemoteBackend::Swift, &options, &lookup)? {
-        (StoreSettings::Swift(s), n) => Ok((*s, n)),
+        (StoreSettings::Swift(s), n) => Ok((s, n)),
         _ => unreachable!(),
     }
 }

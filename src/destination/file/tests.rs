@@ -85,7 +85,7 @@ fn a_remote_store_with_bad_options_is_refused_before_anything_happens() {
         read_timeout: std::time::Duration::from_secs(1),
         options: vec![],
         // A CA file that was there when the configuration was resolved, and is gone.
-        settings: crate::config::remote::StoreSettings::Swift(Box::new(
+        settings: crate::config::remote::StoreSettings::Swift(
             crate::config::remote::swift::SwiftSettings {
                 auth: crate::config::remote::swift::SwiftAuth::PreAuth { token: "t".into() },
                 storage_url: Some("http://127.0.0.1:9/v1/AUTH_t".into()),
@@ -100,7 +100,7 @@ fn a_remote_store_with_bad_options_is_refused_before_anything_happens() {
                 },
                 from_env: vec![],
             },
-        )),
+        ),
     });
     let e = FileDest::open(&c, "s", &clock(), false, &Limits::default())
         .err()

@@ -62,7 +62,7 @@ impl SwiftStore {
                 .clone()
                 .unwrap_or_else(|| format!("{}_segments", cfg.container)),
             segment_size: settings.segment_size,
-            settings: (**settings).clone(),
+            settings: settings.clone(),
             agent,
             read_timeout: cfg.read_timeout,
             session: Mutex::new(None),

@@ -31,7 +31,11 @@ fn a_silent_swift_ends_in_read_timeout() {
     });
     assert_eq!(run.out.code, Some(1), "{}", run.out);
     run.out.output_contains("TempAuth at http://127.0.0.1");
-    assert!(start.elapsed() < Duration::from_secs(60), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -47,5 +51,9 @@ fn a_silent_s3_ends_in_read_timeout() {
     });
     assert_eq!(run.out.code, Some(1), "{}", run.out);
     run.out.output_contains("cannot upload");
-    assert!(start.elapsed() < Duration::from_secs(60), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
 }
