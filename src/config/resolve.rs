@@ -664,6 +664,12 @@ fn resolve_remote_store(
             options.push((opt.to_string(), v));
         }
     }
+    // The section's own keys first, so that a bad one of them is the error named.
+    let delete_after_upload = r.bool("delete_after_upload")?;
+    let explicit_attempts = r.typed("upload_attempts", parse_attempts)?;
+    let upload_backoff = r.typed("upload_backoff", parse_backoff)?;
+    let connect_timeout = r.typed("connect_timeout", parse_timeout)?;
+    r.typed("read_timeout", parse_timeout)?;
     let (settings, notes) = remote::resolve(backend, &options, &|k| std::env::var(k).ok())
         .map_err(|(key, message)| match key.strip_prefix("opt_") {
             Some(_) => r.err(&key, message),
@@ -683,7 +689,7 @@ fn resolve_remote_store(
     // opt_retries is swiftclient's retry count; upload_attempts wins.
     let upload_attempts = match (r.non_empty("upload_attempts")?, notes.attempts) {
         (None, Some(n)) => n,
-        _ => r.typed("upload_attempts", parse_attempts)?,
+        _ => explicit_attempts,
     };
     Ok(RemoteStore {
         name: name.to_string(),
@@ -693,10 +699,10 @@ fn resolve_remote_store(
             .non_empty("file_name_prefix")?
             .map(|p| p.trim_matches('/').to_string())
             .filter(|p| !p.is_empty()),
-        delete_after_upload: r.bool("delete_after_upload")?,
+        delete_after_upload,
         upload_attempts,
-        upload_backoff: r.typed("upload_backoff", parse_backoff)?,
-        connect_timeout: r.typed("connect_timeout", parse_timeout)?,
+        upload_backoff,
+        connect_timeout,
         read_timeout,
         options,
         settings,

@@ -80,11 +80,14 @@ pub struct SwiftSettings {
 /// The segment size when `opt_segment_size` is not set.
 pub const DEFAULT_SEGMENT_SIZE: u64 = 1 << 30;
 
+/// `opt_<key>` is required by `what`; `env` names the variables that can stand for it, `or`
+/// another option that can.
 fn required(what: &str, key: &str, env: &str) -> KeyError {
-    err(
-        key,
-        format!("is required by {what} (or set {env} in the environment)"),
-    )
+    let message = match env.split_once(", or ") {
+        Some((env, or)) => format!("is required by {what} (or {or}, or {env} in the environment)"),
+        None => format!("is required by {what} (or set {env} in the environment)"),
+    };
+    err(key, message)
 }
 
 pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, KeyError> {

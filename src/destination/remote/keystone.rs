@@ -47,7 +47,7 @@ fn v3_body(auth: &SwiftAuth) -> Option<(Value, &'static str)> {
                     "identity": { "methods": ["password"], "password": { "user": u } },
                     "scope": { "project": named_json(project) }
                 } }),
-                "check opt_os_username (or opt_os_user_id), opt_os_password and the domains",
+                "check opt_os_username, opt_os_password (or opt_os_user_id) and the domains",
             ))
         }
         SwiftAuth::Token { token, project, .. } => Some((
