@@ -13,9 +13,13 @@ fn conn(c: &DbConnection) -> String {
     } else {
         ""
     };
+    let tls = match c.tls.mode {
+        SslMode::Disabled => String::new(),
+        m => format!(" ssl_mode={}", m.name()),
+    };
     match &c.socket {
-        Some(s) => format!("{who}@unix:{}{pw}", s.display()),
-        None => format!("{who}@{}:{}{pw}", c.host, c.port),
+        Some(s) => format!("{who}@unix:{}{pw}{tls}", s.display()),
+        None => format!("{who}@{}:{}{pw}{tls}", c.host, c.port),
     }
 }
 
@@ -59,13 +63,13 @@ pub fn render(config: &Config) -> String {
                 o,
                 "    databases: {}  excluded: [{}]",
                 selection(&s.databases),
-                s.excluded_databases.join(", ")
+                written(&s.excluded_databases)
             );
             let _ = writeln!(
                 o,
                 "    tables: {}  excluded: [{}]",
                 selection(&s.tables),
-                s.excluded_tables.join(", ")
+                written(&s.excluded_tables)
             );
             let _ = writeln!(
                 o,
@@ -173,4 +177,13 @@ pub fn render(config: &Config) -> String {
         }
     }
     o
+}
+
+/// Exclusion patterns as the operator wrote them (they are kept anchored, `^(?:p)$`).
+fn written(anchored: &[String]) -> String {
+    anchored
+        .iter()
+        .map(|p| super::value::as_written(p))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

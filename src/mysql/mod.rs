@@ -4,7 +4,9 @@
 //! - [`literal`]: rendering values as SQL literals (SQL archive files, dry-run logs).
 //! - [`param`]: bound parameters that compare exactly with their column.
 //! - [`conn`]: connection options, the archiver's session settings, a reconnectable [`Connection`].
+//! - [`session`]: the settings of every session (`sql_mode`, character sets, time zone).
 //! - [`retry`]: classifying errors and retrying transient ones.
+//! - [`tls`]: TLS options for `ssl_mode`, and certificate failures.
 //! - [`schema`]: introspection (databases, tables, columns, keys, foreign keys).
 //! - [`identity`]: telling servers apart.
 //! - [`ddl`]: the archive table's `CREATE TABLE`.
@@ -19,6 +21,8 @@ pub mod literal;
 pub mod param;
 pub mod retry;
 pub mod schema;
+pub mod session;
+pub mod tls;
 
 pub use conn::{ConnectError, Connection};
 pub use retry::{classify, with_retry, ErrorKind, RetryError};

@@ -10,6 +10,7 @@ mod check_config;
 mod cli;
 mod config_compat;
 mod config_keys;
+mod connection;
 mod faults;
 mod file;
 mod harness_selftest;
