@@ -20,6 +20,8 @@ use crate::stop::{Stop, StopReason};
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    // First, while the process has one thread: the environment is process-wide.
+    crate::mysql::buffers::bound_buffer_pool();
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
