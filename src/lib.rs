@@ -9,7 +9,7 @@
 //! - [`config`]: the INI file, as raw configparser-compatible sections ([`config::ini`]), then as
 //!   a typed, validated plan ([`config::Config`]); every key defined once ([`config::defs`]).
 //! - [`archiver`]: the pipeline: archivers, sources, tables; reader, writer and deleter stages;
-//!   the end-of-run report.
+//!   the end-of-run report; the dry run's plan ([`archiver::forecast`]).
 //! - [`source`]: what to archive on a source (databases, tables, key, order), the keyset pages
 //!   and the locked, checked delete.
 //! - [`table`]: what the source and the destinations share: a table's plan, its rows as read

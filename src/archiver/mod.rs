@@ -4,6 +4,7 @@
 //! destination holds identically. At the end, a per-table [`report`].
 
 pub mod error;
+pub mod forecast;
 pub mod pipeline;
 pub mod report;
 mod source_run;

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::exit::Outcome;
 
 use super::error::TableError;
+use super::forecast::{plan_table, Forecast, SkippedTable};
 
 /// The counts of one table.
 #[derive(Debug, Default)]
@@ -40,6 +41,8 @@ pub struct TableReport {
     pub elapsed: Duration,
     /// Where the time went.
     pub timing: Timing,
+    /// The dry run's plan of the table (dry runs only).
+    pub plan: Option<Forecast>,
 }
 
 /// Time spent in each stage of a table's batches.
@@ -108,6 +111,7 @@ impl TableReport {
                 "delete": self.timing.delete.as_secs_f64(),
                 "throttled": self.timing.throttled.as_secs_f64(),
             },
+            "plan": self.plan.as_ref().map(Forecast::to_json),
         })
     }
 }
@@ -125,6 +129,8 @@ pub struct RunReport {
     pub locked: Vec<String>,
     /// Why the run stopped early, if it did.
     pub interrupted: Option<String>,
+    /// The tables the dry run's plan leaves out, with their reason (dry runs only).
+    pub plan_skipped: Vec<SkippedTable>,
 }
 
 impl RunReport {
@@ -138,6 +144,7 @@ impl RunReport {
             started: self.started.clone(),
             locked: self.locked.clone(),
             interrupted: self.interrupted.clone(),
+            plan_skipped: self.plan_skipped.clone(),
         }
     }
 
@@ -200,6 +207,7 @@ impl RunReport {
                 "failed_tables": self.tables.iter().filter(|t| t.failed()).count(),
             },
             "tables": self.tables.iter().map(TableReport::to_json).collect::<Vec<_>>(),
+            "plan_skipped": self.plan_skipped.iter().map(SkippedTable::to_json).collect::<Vec<_>>(),
         })
     }
 
@@ -214,7 +222,7 @@ impl RunReport {
                 "would archive",
                 "would delete",
                 "would block",
-                "",
+                "would conflict",
                 "",
                 "errors",
                 "time",
@@ -256,11 +264,7 @@ impl RunReport {
                 archived,
                 t.deleted.to_string(),
                 t.blocked.to_string(),
-                if self.dry_run {
-                    String::new()
-                } else {
-                    t.conflicts.to_string()
-                },
+                t.conflicts.to_string(),
                 if self.dry_run {
                     String::new()
                 } else {
@@ -279,11 +283,7 @@ impl RunReport {
             String::new(),
             sum(|t| t.deleted).to_string(),
             sum(|t| t.blocked).to_string(),
-            if self.dry_run {
-                String::new()
-            } else {
-                sum(|t| t.conflicts).to_string()
-            },
+            sum(|t| t.conflicts).to_string(),
             if self.dry_run {
                 String::new()
             } else {
@@ -327,6 +327,9 @@ impl RunReport {
         }
         if let Some(why) = &self.interrupted {
             let _ = writeln!(o, "stopped early: {why}; a re-run carries on");
+        }
+        if self.dry_run {
+            o.push_str(&plan_table(&self.tables, &self.plan_skipped));
         }
         o
     }

@@ -13,12 +13,13 @@ use crate::mysql::ident::qualified;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
 use crate::progress::Progress;
-use crate::source::plan::{choose_databases, plan_database, Exclusions};
+use crate::source::plan::{choose_databases, plan_database, Exclusions, SYSTEM_DATABASES};
 use crate::stop::{Stop, StopReason};
 use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
 use super::error::TableError;
+use super::forecast::SkippedTable;
 use super::report::{RunReport, TableReport};
 use super::table::TableRun;
 use super::RunOptions;
@@ -51,8 +52,12 @@ pub(super) struct SourceRun<'a> {
     pub db_lock: Option<DbLock>,
     /// Every foreign key of the server (read once per source, before its first database).
     pub fks: Vec<ForeignKey>,
-    /// The tables chosen in the database being archived (what a dry run counts as archived).
-    pub chosen: Vec<String>,
+    /// The tables a dry run has gone through, in order (what its plans count as gone).
+    pub done: Vec<crate::archiver::forecast::sql::Done>,
+    /// The chosen tables of the database being archived, and its foreign-key cycles (for the
+    /// dry run's plans).
+    pub db_tables: Vec<TablePlan>,
+    pub db_cycles: Vec<Vec<String>>,
     /// What each `excluded_tables` pattern matched, over every database of the source.
     pub table_exclusions: Exclusions,
     /// The source user's grants, read once by a dry run's preflight.
@@ -241,7 +246,9 @@ impl<'a> SourceRun<'a> {
             throttle: Throttle::new(&source.throttle, &source.conn, options.stop.clone()),
             db_lock: None,
             fks: Vec::new(),
-            chosen: Vec::new(),
+            done: Vec::new(),
+            db_tables: Vec::new(),
+            db_cycles: Vec::new(),
             table_exclusions: Exclusions::new(&source.excluded_tables),
             grants: None,
         })
@@ -345,6 +352,14 @@ impl<'a> SourceRun<'a> {
                 report.error(format!("{label}: database {}: {}", s.table, s.reason));
             } else {
                 tracing::debug!("{label}: database {} skipped: {}", s.table, s.reason);
+                if self.dry_run && !SYSTEM_DATABASES.contains(&s.table.as_str()) {
+                    report.plan_skipped.push(SkippedTable {
+                        archiver: self.archiver.name.clone(),
+                        source: source.name.clone(),
+                        table: format!("database {}", s.table),
+                        reason: s.reason.clone(),
+                    });
+                }
             }
         }
         let mut database_exclusions = Exclusions::new(&source.excluded_databases);
@@ -419,6 +434,14 @@ impl<'a> SourceRun<'a> {
                 report.tables.push(t);
             } else {
                 tracing::info!("{label}: table {db}.{} skipped: {}", s.table, s.reason);
+                if self.dry_run {
+                    report.plan_skipped.push(SkippedTable {
+                        archiver: self.archiver.name.clone(),
+                        source: source.name.clone(),
+                        table: format!("{db}.{}", s.table),
+                        reason: s.reason.clone(),
+                    });
+                }
             }
         }
         if source.delete_data {
@@ -479,7 +502,10 @@ impl<'a> SourceRun<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        self.chosen = plan.tables.iter().map(|t| t.table.clone()).collect();
+        if self.dry_run {
+            self.db_tables = plan.tables.clone();
+            self.db_cycles = plan.cycles.clone();
+        }
         let mut i = 0;
         while i < plan.tables.len() {
             // The tables of a foreign-key cycle come one after the other.

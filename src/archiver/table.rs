@@ -1,5 +1,6 @@
-//! One table of a source: get every destination ready, then either count what a real run would
-//! do (dry run) or run the [`super::pipeline`]; close the destinations' targets in any case.
+//! One table of a source: get every destination ready, then either plan what a real run would
+//! do (dry run, [`super::forecast`]) or run the [`super::pipeline`]; close the destinations'
+//! targets in any case.
 
 use std::time::Instant;
 
@@ -14,6 +15,7 @@ use crate::table::sql;
 use crate::table::TablePlan;
 
 use super::error::TableError;
+use super::forecast;
 use super::pipeline;
 use super::report::TableReport;
 use super::source_run::SourceRun;
@@ -174,57 +176,6 @@ impl TableRun<'_, '_> {
         Ok(())
     }
 
-    /// For a dry run: how many of the `eligible` rows a real run would keep because rows that
-    /// stay reference them ([`sql::count_referenced`]): rows of tables this run does not archive
-    /// (not chosen here, or in another database), and rows of chosen tables of this database
-    /// that are not eligible. A row kept only
-    /// because the row referencing it is itself kept (a chain) is counted by the real run only;
-    /// the deepest row of such a chain is counted here, so the exit code is predicted all the
-    /// same. One `COUNT(*)` over the eligible rows, each looked up in the children's
-    /// foreign-key indexes.
-    async fn dry_run_blocked(
-        &mut self,
-        plan: &TablePlan,
-        eligible: u64,
-    ) -> Result<u64, TableError> {
-        let source = self.run.source;
-        if eligible == 0 || plan.referenced_by.is_empty() || !source.foreign_key_check {
-            return Ok(0);
-        }
-        let fks: Vec<(&crate::mysql::schema::ForeignKey, bool)> = plan
-            .referenced_by
-            .iter()
-            .map(|fk| {
-                let archived = fk.db == plan.db && self.run.chosen.contains(&fk.table);
-                (fk, archived)
-            })
-            .collect();
-        let count_sql = sql::count_referenced(plan, &source.where_clause, &fks);
-        let blocked: u64 = with_retry(
-            &mut self.run.src,
-            source.retry,
-            "count referenced rows",
-            |a| {
-                let count_sql = count_sql.as_str();
-                Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
-            },
-        )
-        .await
-        .map_err(TableError::Count)?;
-        if blocked > 0 {
-            tracing::warn!(
-                "[dry-run] {}: {blocked} of the {eligible} eligible rows would stay: rows that are not archived reference them (constraints {})",
-                qualified(&plan.db, &plan.table),
-                plan.referenced_by
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-        Ok(blocked.min(eligible))
-    }
-
     /// What a real run would do: the eligible count and the statements it would send.
     /// A dry run's preflight on the source: SELECT on the table, and with `delete_data`
     /// DELETE on it and SELECT on every table whose foreign keys reference it (the check
@@ -303,25 +254,51 @@ impl TableRun<'_, '_> {
         .await
         .map_err(TableError::Count)?;
         r.read = count;
+        let measured = forecast::run::plan_table(self.run, plan, targets, count).await?;
+        let f = &measured.forecast;
         if source.archive_data {
-            for i in 0..targets.len() {
-                r.add_archived(i, count);
+            for (i, d) in self.run.dests.iter().enumerate() {
+                let conflicts = measured
+                    .conflicts_by_dest
+                    .iter()
+                    .find(|(n, _)| n == d.name())
+                    .map_or(0, |(_, n)| *n);
+                r.add_archived(i, count - conflicts.min(count));
             }
         }
+        r.conflicts = f.conflicts.unwrap_or(0);
         if source.delete_data {
-            r.deleted = count;
-            let blocked = self.dry_run_blocked(plan, count).await?;
-            r.blocked = blocked;
-            r.deleted = count - blocked;
+            r.blocked = f.blocked;
+            r.deleted = f.delete;
         }
+        if f.blocked > 0 {
+            tracing::warn!(
+                "[dry-run] {name}: {} of the {count} eligible rows would stay: rows that stay reference them ({})",
+                f.blocked,
+                f.blocked_by
+                    .iter()
+                    .map(|b| format!("{} rows through {} from {}", b.rows, b.constraint, b.child))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        if r.conflicts > 0 {
+            tracing::warn!(
+                "[dry-run] {name}: {} eligible rows would stay: their key holds a different row in the archive",
+                r.conflicts
+            );
+        }
+        r.plan = Some(measured.forecast);
+        // The statements at debug level: one set per table would bury the rest of the dry run.
         let reader = PageReader::new(plan, &source.where_clause, source.select_limit);
-        tracing::info!(
-            "[dry-run] {name}: {count} eligible rows; would read pages with: {}",
+        tracing::info!("[dry-run] {name}: {count} eligible rows");
+        tracing::debug!(
+            "[dry-run] {name}: would read pages with: {}",
             reader.first_statement()
         );
         for (d, t) in self.run.dests.iter().zip(targets.iter()) {
             if let Target::Db(t) = t {
-                tracing::info!(
+                tracing::debug!(
                     "[dry-run] {name}: would insert into {} on destination {} with: {}(...), ...",
                     qualified(&t.db, &t.table),
                     d.name(),
@@ -330,7 +307,7 @@ impl TableRun<'_, '_> {
             }
         }
         if source.delete_data {
-            tracing::info!(
+            tracing::debug!(
                 "[dry-run] {name}: per chunk, would lock with: {}; then delete with: {}",
                 sql::lock_rows(plan, &source.where_clause, 1),
                 sql::delete_rows(

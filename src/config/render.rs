@@ -59,13 +59,13 @@ pub fn render(config: &Config) -> String {
                 o,
                 "    databases: {}  excluded: [{}]",
                 selection(&s.databases),
-                s.excluded_databases.join(", ")
+                written(&s.excluded_databases)
             );
             let _ = writeln!(
                 o,
                 "    tables: {}  excluded: [{}]",
                 selection(&s.tables),
-                s.excluded_tables.join(", ")
+                written(&s.excluded_tables)
             );
             let _ = writeln!(
                 o,
@@ -173,4 +173,13 @@ pub fn render(config: &Config) -> String {
         }
     }
     o
+}
+
+/// Exclusion patterns as the operator wrote them (they are kept anchored, `^(?:p)$`).
+fn written(anchored: &[String]) -> String {
+    anchored
+        .iter()
+        .map(|p| super::value::as_written(p))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

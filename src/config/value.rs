@@ -30,6 +30,15 @@ pub fn parse_name_list(raw: &str) -> Vec<String> {
     parse_list(&raw.replace(' ', ""))
 }
 
+/// An exclusion pattern as the operator wrote it, from the anchored form `^(?:p)$` the
+/// resolved configuration keeps.
+pub fn as_written(anchored: &str) -> &str {
+    anchored
+        .strip_prefix("^(?:")
+        .and_then(|p| p.strip_suffix(")$"))
+        .unwrap_or(anchored)
+}
+
 /// The items of a name list that had a space inside them (the resolver warns about them).
 pub fn spaced_items(raw: &str) -> Vec<String> {
     parse_list(raw)

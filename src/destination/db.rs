@@ -530,6 +530,12 @@ impl ArchiveDb {
         out
     }
 
+    /// The session on the archive server and its retry policy: the dry run's plan reads
+    /// archive tables by key through it ([`crate::archiver::forecast::remote`]).
+    pub fn session(&mut self) -> (&mut Connection, Retry) {
+        (&mut self.db, self.retry)
+    }
+
     /// Closes the connection.
     pub async fn close(self) {
         let _ = self.db.disconnect().await;

@@ -61,13 +61,7 @@ impl Exclusions {
     }
 }
 
-/// The pattern the operator wrote, from its anchored form `^(?:p)$`.
-pub fn as_written(anchored: &str) -> &str {
-    anchored
-        .strip_prefix("^(?:")
-        .and_then(|p| p.strip_suffix(")$"))
-        .unwrap_or(anchored)
-}
+pub use crate::config::value::as_written;
 
 fn compile(patterns: &[String]) -> Vec<Regex> {
     // Validated when the configuration was loaded.

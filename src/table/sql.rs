@@ -203,44 +203,6 @@ pub fn children_of(
     )
 }
 
-/// For a dry run: the eligible rows of the plan's table that a row which stays references,
-/// through any of `fks` (each with whether its child table is archived by this run, so that
-/// only its rows that are not eligible stay): `SELECT COUNT(*) FROM t AS p WHERE (where) AND
-/// (EXISTS (SELECT 1 FROM child AS c WHERE c.fk = p.col [AND NOT COALESCE((where), 0)]) OR
-/// ...)`. Inside each `EXISTS`, the unqualified columns of `where` are the child's.
-pub fn count_referenced(
-    plan: &TablePlan,
-    where_clause: &str,
-    fks: &[(&crate::mysql::schema::ForeignKey, bool)],
-) -> String {
-    let exists: Vec<String> = fks
-        .iter()
-        .map(|(fk, child_archived)| {
-            let on: Vec<String> = fk
-                .columns
-                .iter()
-                .zip(&fk.referenced_columns)
-                .map(|(c, p)| format!("c.{} = p.{}", quote_ident(c), quote_ident(p)))
-                .collect();
-            let stays = if *child_archived {
-                format!(" AND NOT COALESCE(({where_clause}), 0)")
-            } else {
-                String::new()
-            };
-            format!(
-                "EXISTS (SELECT 1 FROM {} AS c WHERE {}{stays})",
-                qualified(&fk.db, &fk.table),
-                on.join(" AND ")
-            )
-        })
-        .collect();
-    format!(
-        "SELECT COUNT(*) FROM {} AS p WHERE ({where_clause}) AND ({})",
-        qualified(&plan.db, &plan.table),
-        exists.join(" OR ")
-    )
-}
-
 /// Reads back rows of an archive table by key (duplicate-key resolution).
 pub fn select_by_keys(
     db: &str,

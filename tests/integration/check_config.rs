@@ -557,3 +557,25 @@ fn a_destination_with_archive_data_false_is_left_out() {
         .run();
     assert_config_error(&out, &["[archiver:a]", "dst", "no destination"]);
 }
+
+/// The README's minimal configuration (its operator guide) is valid as printed.
+#[test]
+fn the_readme_minimal_config_is_valid() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("read the README");
+    let after = readme
+        .split("### A minimal configuration")
+        .nth(1)
+        .expect("the README has a minimal configuration");
+    let block = after
+        .split("```ini\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("an ini block");
+    let out = Osarchiver::new()
+        .config_text(block)
+        .arg("--check-config")
+        .run();
+    out.assert_success().assert_no_panic();
+    assert!(out.lines_containing("WARN").is_empty(), "{out}");
+}

@@ -79,6 +79,7 @@ fn report_rows(report: &serde_json::Value) -> Vec<(String, TableRow)> {
                 put("would archive", archived);
                 put("would delete", num("deleted").to_string());
                 put("would block", num("blocked").to_string());
+                put("would conflict", num("conflicts").to_string());
             } else {
                 put("read", num("read").to_string());
                 put("archived", archived);

@@ -52,7 +52,10 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
          CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, deleted_at DATETIME NULL,
            FOREIGN KEY (parent_id) REFERENCES parent (id));
          INSERT INTO parent VALUES (1, {OLD}), (2, {OLD}), (3, NULL);
-         INSERT INTO child VALUES (1, 1, {OLD}), (2, 2, NULL), (3, 3, {RECENT});"
+         INSERT INTO child VALUES (1, 1, {OLD}), (2, 2, NULL), (3, 3, {RECENT});
+         CREATE TABLE node (id INT PRIMARY KEY, up INT NULL, deleted_at DATETIME NULL,
+           FOREIGN KEY (up) REFERENCES node (id));
+         INSERT INTO node VALUES (1, NULL, {OLD}), (2, 1, {OLD}), (3, 2, NULL);"
     ));
     // A database whose archive table exists already, with one of the rows.
     other.sql(&format!(
@@ -66,6 +69,7 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
     let tables = [
         (db.name.as_str(), "parent"),
         (db.name.as_str(), "child"),
+        (db.name.as_str(), "node"),
         (other.name.as_str(), "t"),
         (&other.archive(), "t"),
     ];
@@ -85,8 +89,26 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
         )
         .arg("--dry-run")
         .run();
+    // With foreign key checks, the plan's statements run too (counts over the children, a
+    // recursive CTE over the table that references itself, conflicts, a sample).
+    let planned = Osarchiver::new()
+        .config_text(Ini::new(s, &[&db.name, &other.name]).text())
+        .arg("--dry-run")
+        .run();
     let counters_after = own.as_ref().map(|s| s.sql(COUNTERS));
     out.assert_success();
+    planned.assert_code(3);
+    let node = &planned.report.as_ref().unwrap()["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "node")
+        .unwrap()["plan"];
+    assert_eq!(
+        (node["eligible"].as_u64(), node["blocked"].as_u64()),
+        (Some(2), Some(2)),
+        "{node}"
+    );
 
     assert_eq!(
         counters_after, counters,
@@ -102,13 +124,11 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
     .output_contains(&format!("[dry-run] `{}`.`child`: 1 eligible rows", db.name))
     .output_contains(&format!("[dry-run] `{}`.`t`: 3 eligible rows", other.name))
     .output_contains(&format!("would create `{}`.`parent`", db.archive()))
-    .output_contains(&format!(
-        "then delete with: DELETE IGNORE `{}`.`parent`",
-        db.name
-    ))
     .output_lacks(&format!("would create `{}`", other.archive()))
     // The statements in full are at debug level only.
-    .output_lacks("would run: CREATE");
+    .output_lacks("would run: CREATE")
+    .output_lacks("then delete with: DELETE")
+    .output_lacks("would read pages with: SELECT");
     for (d, t, n) in [
         (&db.name, "parent", 2),
         (&db.name, "child", 1),
@@ -119,6 +139,22 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
         assert_eq!(row.get("would archive"), format!("dst={n}"), "{t}");
         assert_eq!(row.num("would delete"), n, "{t}");
     }
+    // With --debug, the statements are there, and still nothing changes.
+    Osarchiver::new()
+        .config_text(
+            Ini::new(s, &[&db.name])
+                .src("foreign_key_check", "false")
+                .text(),
+        )
+        .args(["--dry-run", "--debug"])
+        .run()
+        .assert_success()
+        .output_contains(&format!(
+            "then delete with: DELETE IGNORE `{}`.`parent`",
+            db.name
+        ))
+        .output_contains("would run: CREATE TABLE");
+    assert_eq!(state(s, &tables), before);
 }
 
 /// A file destination whose directory a real run could not create (under a regular file) is

@@ -1,0 +1,433 @@
+//! The statements of the dry run's plan: which eligible rows a real run would keep because a
+//! row that stays references them (chains included), which conflict with an archive table on
+//! the source's server, and how long the rows are.
+//!
+//! A row *stays* when the real run reaches its parent's table if its own table was not gone
+//! through yet (not chosen, in a later database, `delete_data` off), or if it is not eligible,
+//! conflicts with the archive, or is itself kept by a row that stays when its table was gone
+//! through (the *horizon*: the tables done before it). That is the predicate the real run's
+//! delete evaluates row by row, written once as SQL: nested `EXISTS` down the foreign keys, and
+//! for a table that references itself a recursive CTE walking up from the rows kept to their
+//! ancestors (a row that references itself stays under `RESTRICT` and `NO ACTION`, which the
+//! server refuses to delete). Every `EXISTS` is an index probe (the child's foreign-key index, the archive's
+//! key); the eligible rows are found through the `where` like the `COUNT(*)`.
+
+use std::cell::Cell;
+
+use crate::mysql::ident::{qualified, quote_ident};
+use crate::mysql::schema::{FkRule, ForeignKey};
+use crate::table::TablePlan;
+
+/// A table the dry run has gone through, as the real run leaves it: its eligible rows gone but
+/// those kept (blocked or conflicting).
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub plan: TablePlan,
+    /// Its archive tables on the source's server that exist already (`db`, `table`): an
+    /// eligible row whose key holds a different row there is a conflict.
+    pub archives: Vec<(String, String)>,
+    /// The tables of its database in the same foreign-key cycle (itself included; empty when
+    /// it is in none).
+    pub cycle: Vec<String>,
+}
+
+impl Done {
+    fn in_cycle_with(&self, db: &str, table: &str) -> bool {
+        self.plan.db == db && self.cycle.iter().any(|t| t == table)
+    }
+
+    /// Kept rows found by a recursive CTE: a table referencing itself outside any cycle with
+    /// other tables (within a cycle, self references are unrolled with the cycle's).
+    fn recursive(&self) -> bool {
+        self.plan.references_itself() && self.cycle.is_empty()
+    }
+}
+
+/// How many times the rows of a foreign-key cycle are followed round it (the real run passes
+/// over a cycle at most 10 times): a row further down stays in the plan.
+pub const CYCLE_DEPTH: u32 = 10;
+
+/// Writes the plan's statements for the tables of one source.
+pub struct Builder<'a> {
+    /// The tables gone through so far, in order.
+    done: &'a [Done],
+    /// The tables of the foreign-key cycle of the table being planned, if it is in one: the
+    /// real run passes over them until nothing more goes, so each counts as gone through for
+    /// the others.
+    group: &'a [Done],
+    where_clause: &'a str,
+    /// The last alias number handed out (aliases must differ in nested subqueries).
+    n: Cell<usize>,
+    /// How many more times a cycle may be followed round (see [`CYCLE_DEPTH`]).
+    depth: Cell<u32>,
+}
+
+fn is_self(fk: &ForeignKey, plan: &TablePlan) -> bool {
+    fk.db == plan.db && fk.table == plan.table
+}
+
+/// `c.fk1 = p.ref1 AND ...`.
+fn join(fk: &ForeignKey, child: &str, parent: &str) -> String {
+    fk.columns
+        .iter()
+        .zip(&fk.referenced_columns)
+        .map(|(c, p)| format!("{child}.{} = {parent}.{}", quote_ident(c), quote_ident(p)))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// `a.k` or `(a.k1, a.k2)`.
+fn key_tuple(plan: &TablePlan, alias: &str) -> String {
+    let cols: Vec<String> = plan
+        .key
+        .iter()
+        .map(|k| format!("{alias}.{}", quote_ident(k)))
+        .collect();
+    if cols.len() == 1 {
+        cols[0].clone()
+    } else {
+        format!("({})", cols.join(", "))
+    }
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(done: &'a [Done], group: &'a [Done], where_clause: &'a str, depth: u32) -> Self {
+        Builder {
+            done,
+            group,
+            where_clause,
+            n: Cell::new(0),
+            depth: Cell::new(depth),
+        }
+    }
+
+    /// The table `db`.`table` as gone through, with the horizon its own children are seen at:
+    /// among the tables done before `horizon`, or, for a table of `parent`'s foreign-key cycle,
+    /// among all the tables of the cycle.
+    fn entry(
+        &self,
+        db: &str,
+        table: &str,
+        horizon: usize,
+        parent: &Done,
+    ) -> Option<(&'a Done, usize)> {
+        let same = |d: &&Done| d.plan.db == db && d.plan.table == table;
+        if parent.in_cycle_with(db, table) {
+            return self
+                .done
+                .iter()
+                .chain(self.group)
+                .find(same)
+                .map(|d| (d, horizon));
+        }
+        self.done[..horizon]
+            .iter()
+            .position(|d| same(&d))
+            .map(|i| (&self.done[i], i))
+    }
+
+    fn alias(&self, prefix: &str) -> String {
+        self.n.set(self.n.get() + 1);
+        format!("{prefix}{}", self.n.get())
+    }
+
+    /// The row in scope is eligible (its columns unqualified: the innermost table), as the
+    /// `where` says it: so the server can read the eligible rows through its index.
+    fn eligible(&self) -> String {
+        format!("({})", self.where_clause)
+    }
+
+    /// The row in scope is not eligible (`where` false or NULL).
+    fn not_eligible(&self) -> String {
+        format!("NOT COALESCE(({}), 0)", self.where_clause)
+    }
+
+    /// The row `a` of `archives`' table conflicts: its key holds another row in one of them.
+    /// `None` without archive tables.
+    fn conflict(&self, plan: &TablePlan, archives: &[(String, String)], a: &str) -> Option<String> {
+        if archives.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = archives
+            .iter()
+            .map(|(db, table)| {
+                let x = self.alias("x");
+                let key: Vec<String> = plan
+                    .key
+                    .iter()
+                    .map(|k| format!("{x}.{k} = {a}.{k}", k = quote_ident(k)))
+                    .collect();
+                let same: Vec<String> = plan
+                    .columns
+                    .iter()
+                    .map(|c| format!("BINARY {x}.{c} <=> BINARY {a}.{c}", c = quote_ident(c)))
+                    .collect();
+                format!(
+                    "EXISTS (SELECT 1 FROM {} AS {x} WHERE {} AND NOT ({}))",
+                    qualified(db, table),
+                    key.join(" AND "),
+                    same.join(" AND ")
+                )
+            })
+            .collect();
+        Some(parts.join(" OR "))
+    }
+
+    /// The row `a` of `db`.`table`, a child of `parent`'s, is still in the source when the
+    /// table at `horizon` (an index into the tables done) is gone through.
+    fn stays(&self, db: &str, table: &str, a: &str, horizon: usize, parent: &Done) -> String {
+        let Some((done, h)) = self.entry(db, table, horizon, parent) else {
+            return "1".to_string();
+        };
+        let mut parts = vec![self.not_eligible()];
+        parts.extend(self.conflict(&done.plan, &done.archives, a));
+        if !done.cycle.is_empty() {
+            // Round the cycle once more, or, when that is done often enough, the row stays.
+            let depth = self.depth.get();
+            if depth == 0 {
+                return "1".to_string();
+            }
+            self.depth.set(depth - 1);
+            parts.extend(self.base(done, a, h));
+            self.depth.set(depth);
+        } else if done.recursive() {
+            let (cte, b) = self.kept_cte(done, h);
+            parts.push(format!(
+                "{} IN ({cte} SELECT {} FROM {b})",
+                key_tuple(&done.plan, a),
+                key_columns(&done.plan).join(", ")
+            ));
+        } else if let Some(base) = self.base(done, a, h) {
+            parts.push(base);
+        }
+        format!("({})", parts.join(" OR "))
+    }
+
+    /// Row `child` of `fk`'s table references `p` (a row of `parent`'s table) and stays (at
+    /// `horizon`; for a reference from the table itself, `kept` says whether a row of the
+    /// table is kept).
+    fn child_stays(
+        &self,
+        parent: &Done,
+        fk: &ForeignKey,
+        p: &str,
+        horizon: usize,
+        kept: Option<&str>,
+    ) -> String {
+        let c = self.alias("c");
+        let plan = &parent.plan;
+        let stays = if is_self(fk, plan) && parent.cycle.is_empty() {
+            let mut parts = vec![self.not_eligible()];
+            parts.extend(self.conflict(plan, &parent.archives, &c));
+            if let Some(b) = kept {
+                parts.push(format!(
+                    "{} IN (SELECT {} FROM {b})",
+                    key_tuple(plan, &c),
+                    key_columns(plan).join(", ")
+                ));
+            }
+            format!("({})", parts.join(" OR "))
+        } else {
+            self.stays(&fk.db, &fk.table, &c, horizon, parent)
+        };
+        format!(
+            "EXISTS (SELECT 1 FROM {} AS {c} WHERE {} AND {stays})",
+            qualified(&fk.db, &fk.table),
+            join(fk, &c, p)
+        )
+    }
+
+    /// The eligible row `p` of the table is referenced by a row that stays, not counting the
+    /// chains through its own table (rows of the table itself count when they are not
+    /// eligible or conflict). `None` when nothing references the table.
+    fn base(&self, done: &Done, p: &str, horizon: usize) -> Option<String> {
+        let plan = &done.plan;
+        let mut parts: Vec<String> = plan
+            .referenced_by
+            .iter()
+            .map(|fk| self.child_stays(done, fk, p, horizon, None))
+            .collect();
+        // A row that references itself under RESTRICT or NO ACTION can never be deleted: the
+        // server refuses (1451) to delete a parent its own row references.
+        parts.extend(
+            plan.referenced_by
+                .iter()
+                .filter(|fk| {
+                    is_self(fk, plan) && !matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull)
+                })
+                .map(|fk| format!("({})", join(fk, p, p))),
+        );
+        (!parts.is_empty()).then(|| format!("({})", parts.join(" OR ")))
+    }
+
+    /// `WITH RECURSIVE b (k0, ..., f0_0, ...) AS (...)`: the keys of the eligible rows of the
+    /// table that stay because a row that stays references them (at `horizon`), not counting
+    /// conflicts; and the CTE's name. The columns `f<i>_<j>` are the row's own references
+    /// through the table's foreign keys onto itself: the recursion climbs them to the rows a
+    /// kept row keeps.
+    fn kept_cte(&self, done: &Done, horizon: usize) -> (String, String) {
+        let (plan, archives) = (&done.plan, done.archives.as_slice());
+        let b = self.alias("b");
+        let selfs: Vec<&ForeignKey> = plan
+            .referenced_by
+            .iter()
+            .filter(|f| is_self(f, plan))
+            .collect();
+        let mut names = key_columns(plan);
+        for (i, fk) in selfs.iter().enumerate() {
+            names.extend((0..fk.columns.len()).map(|j| format!("f{i}_{j}")));
+        }
+        let select = |alias: &str| -> String {
+            let mut cols: Vec<String> = plan
+                .key
+                .iter()
+                .map(|k| format!("{alias}.{}", quote_ident(k)))
+                .collect();
+            for fk in &selfs {
+                cols.extend(
+                    fk.columns
+                        .iter()
+                        .map(|c| format!("{alias}.{}", quote_ident(c))),
+                );
+            }
+            cols.join(", ")
+        };
+        let not_conflict = |alias: &str| {
+            self.conflict(plan, archives, alias)
+                .map(|c| format!(" AND NOT ({c})"))
+                .unwrap_or_default()
+        };
+        let p = self.alias("p");
+        let base = self
+            .base(done, &p, horizon)
+            .unwrap_or_else(|| "0".to_string());
+        let mut sql = format!(
+            "WITH RECURSIVE {b} ({}) AS (SELECT {} FROM {} AS {p} WHERE {}{} AND {base}",
+            names.join(", "),
+            select(&p),
+            qualified(&plan.db, &plan.table),
+            self.eligible(),
+            not_conflict(&p),
+        );
+        for (i, fk) in selfs.iter().enumerate() {
+            let e = self.alias("e");
+            let on: Vec<String> = fk
+                .referenced_columns
+                .iter()
+                .enumerate()
+                .map(|(j, r)| format!("{e}.{} = {b}.f{i}_{j}", quote_ident(r)))
+                .collect();
+            sql.push_str(&format!(
+                " UNION SELECT {} FROM {b} JOIN {} AS {e} ON {} WHERE {}{}",
+                select(&e),
+                qualified(&plan.db, &plan.table),
+                on.join(" AND "),
+                self.eligible(),
+                not_conflict(&e),
+            ));
+        }
+        sql.push(')');
+        (sql, b)
+    }
+
+    /// For the table about to be gone through (not among the tables done): `SELECT COUNT(*),
+    /// SUM(<through fk 1>), ...` over its eligible rows that a real run would keep for rows that
+    /// stay (conflicts not counted: they stay as conflicts), then how many of them each foreign
+    /// key of `plan.referenced_by` references from a row that stays. `None` when no foreign key
+    /// references the table.
+    ///
+    /// Without a foreign key onto itself, one pass over the eligible rows (read through the
+    /// `where`), each probed in the children's foreign-key indexes. With one, the kept rows are
+    /// a recursive CTE (the same pass, then the climb by key), and the count reads them back by
+    /// key, the CTE first.
+    pub fn blocked(&self, me: &Done) -> Option<String> {
+        let (plan, archives) = (&me.plan, me.archives.as_slice());
+        if plan.referenced_by.is_empty() {
+            return None;
+        }
+        let horizon = self.done.len();
+        let table = qualified(&plan.db, &plan.table);
+        if !me.recursive() {
+            let p = self.alias("p");
+            let base = self.base(me, &p, horizon)?;
+            let not_conflict = self
+                .conflict(plan, archives, &p)
+                .map(|c| format!(" AND NOT ({c})"))
+                .unwrap_or_default();
+            let sums = self.sums(me, &p, horizon, None);
+            return Some(format!(
+                "SELECT COUNT(*), {sums} FROM {table} AS {p} WHERE {}{not_conflict} AND {base}",
+                self.eligible()
+            ));
+        }
+        let (cte, b) = self.kept_cte(me, horizon);
+        let p = self.alias("p");
+        let sums = self.sums(me, &p, horizon, Some(&b));
+        let on: Vec<String> = plan
+            .key
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{p}.{} = {b}.k{i}", quote_ident(k)))
+            .collect();
+        Some(format!(
+            "{cte} SELECT STRAIGHT_JOIN COUNT(*), {sums} FROM {b} JOIN {table} AS {p} ON {}",
+            on.join(" AND ")
+        ))
+    }
+
+    /// `COALESCE(SUM(<row p referenced through fk> ), 0), ...` for each foreign key onto the
+    /// table (`kept`: the CTE of the table's kept rows, when it references itself).
+    fn sums(&self, me: &Done, p: &str, horizon: usize, kept: Option<&str>) -> String {
+        let plan = &me.plan;
+        plan.referenced_by
+            .iter()
+            .map(|fk| {
+                let mut through = self.child_stays(me, fk, p, horizon, kept);
+                if is_self(fk, plan) && !matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull) {
+                    through = format!("({through} OR ({}))", join(fk, p, p));
+                }
+                format!("COALESCE(SUM({through}), 0)")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `SELECT COUNT(*) FROM t AS p WHERE (where) AND (conflict)`: the eligible rows whose key
+    /// holds another row in one of `archives`. `None` without archive tables.
+    pub fn conflicts(&self, plan: &TablePlan, archives: &[(String, String)]) -> Option<String> {
+        let p = self.alias("p");
+        let conflict = self.conflict(plan, archives, &p)?;
+        Some(format!(
+            "SELECT COUNT(*) FROM {} AS {p} WHERE {} AND ({conflict})",
+            qualified(&plan.db, &plan.table),
+            self.eligible()
+        ))
+    }
+}
+
+/// The CTE's key column names, `k0, k1, ...`: its own names, which the `where` cannot mean.
+fn key_columns(plan: &TablePlan) -> Vec<String> {
+    (0..plan.key.len()).map(|i| format!("k{i}")).collect()
+}
+
+/// `SELECT COUNT(*), SUM(len) FROM (SELECT LENGTH(c1) + ... FROM t WHERE (where) LIMIT n)`:
+/// the length of the first `n` eligible rows' values, as text (`LENGTH`, in bytes; NULL as 0).
+pub fn sample_length(plan: &TablePlan, where_clause: &str, n: u64) -> String {
+    let lengths: Vec<String> = plan
+        .columns
+        .iter()
+        .map(|c| format!("COALESCE(LENGTH({}), 0)", quote_ident(c)))
+        .collect();
+    format!(
+        "SELECT COUNT(*), COALESCE(SUM(len), 0) FROM (SELECT {} AS len FROM {} WHERE ({where_clause}) LIMIT {n}) AS s",
+        if lengths.is_empty() {
+            "0".to_string()
+        } else {
+            lengths.join(" + ")
+        },
+        qualified(&plan.db, &plan.table)
+    )
+}
+
+#[cfg(test)]
+mod tests;

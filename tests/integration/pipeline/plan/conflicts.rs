@@ -1,0 +1,82 @@
+//! The plan's conflicts: keys that hold another row in an archive table, on the source's server
+//! (one count over the eligible rows) and on another (the eligible rows looked up there).
+
+use crate::harness::{dedicated_server, server, Ini, ScratchDb};
+use crate::pipeline::OLD;
+
+use super::{dry_then_real, plans};
+
+/// Keys that hold another row in the archive are predicted as conflicts (kept), and the
+/// parent of a conflicting row is predicted blocked; an identical archived row is no conflict.
+#[test]
+fn the_plan_predicts_conflicts_with_the_archive() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_conf");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, p_id INT NULL, v VARCHAR(10), deleted_at DATETIME NULL,
+           CONSTRAINT fk_conf FOREIGN KEY (p_id) REFERENCES p (id));
+         INSERT INTO p SELECT seq, 'x', {OLD} FROM seq_1_to_5;
+         INSERT INTO c VALUES (1, 1, 'a', {OLD}), (2, 2, 'b', {OLD}), (3, 3, 'c', {OLD});
+         CREATE DATABASE {arch};
+         CREATE TABLE {arch}.p LIKE p; CREATE TABLE {arch}.c LIKE c;
+         INSERT INTO {arch}.p SELECT id, 'X', deleted_at FROM p WHERE id = 4;
+         INSERT INTO {arch}.p SELECT * FROM p WHERE id = 5;
+         INSERT INTO {arch}.c SELECT id, p_id, 'other', deleted_at FROM c WHERE id = 2;",
+        arch = format!("`{}`", db.archive())
+    ));
+    let (dry, _) = dry_then_real(&Ini::new(s, &[&db.name]));
+    dry.assert_code(3);
+    let plans = plans(&dry);
+    let p = &plans[&format!("{}.p", db.name)];
+    // p 4: 'X' against 'x' is another row (byte for byte); p 2 kept by its conflicting child.
+    assert_eq!(
+        (p["conflicts"].as_u64(), p["blocked"].as_u64()),
+        (Some(1), Some(1)),
+        "{p}"
+    );
+    assert_eq!(plans[&format!("{}.c", db.name)]["conflicts"], 1);
+    dry.output_contains("rows kept: their key holds a different row in the archive");
+}
+
+/// An archive table on another server: the plan reads the eligible rows page by page and looks
+/// their keys up there, as the real run's writes do; an identical archived row is no conflict.
+#[test]
+fn the_plan_predicts_conflicts_with_an_archive_on_another_server() {
+    if !server().is_private() {
+        eprintln!("skipped: needs a second server of its own");
+        return;
+    }
+    let s = server();
+    let archive_server = dedicated_server();
+    let db = ScratchDb::create(s, "plan_remote");
+    let table = "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL)";
+    db.sql(&format!(
+        "{table}; INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_7;"
+    ));
+    archive_server.sql(&format!(
+        "CREATE DATABASE `{a}`; USE `{a}`; {table};
+         INSERT INTO t VALUES (2, 'other', {OLD}), (5, 'v5', NULL), (6, 'other', NULL);
+         INSERT INTO t SELECT 3, 'v3', deleted_at FROM (SELECT {OLD} AS deleted_at) AS x;",
+        a = db.name
+    ));
+    // On another server the archive database has the source's name (no default suffix). Row
+    // 3 is archived identically only if its deleted_at matches: copied from the source.
+    let when = db.sql("SELECT deleted_at FROM t WHERE id = 3");
+    archive_server.sql(&format!(
+        "UPDATE `{}`.t SET deleted_at = '{}' WHERE id = 3",
+        db.name,
+        when.trim()
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .dst_server(&archive_server)
+        .src("select_limit", 3);
+    let (dry, _) = dry_then_real(&ini);
+    dry.assert_code(3);
+    let p = &plans(&dry)[&format!("{}.t", db.name)];
+    assert_eq!(
+        (p["conflicts"].as_u64(), p["delete"].as_u64()),
+        (Some(3), Some(4)),
+        "{p}"
+    );
+}

@@ -1,0 +1,204 @@
+//! The dry run's plan against the real run that follows it: for every table, the rows the plan
+//! says would go, would be blocked (by constraint) and would conflict with the archive are the
+//! rows the real run deletes, blocks and keeps as conflicts; the exit codes are the same; the
+//! skipped tables come with their reason; the bytes are near the real archive's size; the
+//! expected time counts the pauses.
+//!
+//! - [`referential`]: live children, chains, self references, databases in order, `EXPLAIN`;
+//! - [`conflicts`]: archive tables on the source's server and on another;
+//! - [`bench`]: the bench dataset (`gen_dataset.sh`).
+
+mod bench;
+mod conflicts;
+mod referential;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::harness::{server, Ini, Osarchiver, Output, ScratchDb};
+
+use super::{run, OLD};
+
+/// The `plan` objects of a dry run's JSON report, by `db.table`.
+pub fn plans(out: &Output) -> BTreeMap<String, Value> {
+    let report = out.report.as_ref().expect("a JSON report");
+    report["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .filter(|t| !t["plan"].is_null())
+        .map(|t| {
+            (
+                format!(
+                    "{}.{}",
+                    t["database"].as_str().unwrap(),
+                    t["table"].as_str().unwrap()
+                ),
+                t["plan"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// A dry run of `ini`, then the real run: asserts that the dry run predicted every table's
+/// deleted, blocked and conflicting rows (summary and `plan` object alike) and the exit code.
+/// Returns both runs.
+pub fn dry_then_real(ini: &Ini) -> (Output, Output) {
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    assert!(matches!(dry.code, Some(0 | 3)), "the dry run failed\n{dry}");
+    let real = run(ini);
+    assert_eq!(
+        dry.code, real.code,
+        "the dry run predicted another exit code\n{dry}\n{real}"
+    );
+    let plans = plans(&dry);
+    let real_rows: BTreeMap<String, _> = real.summary().into_iter().collect();
+    for (table, d) in dry.summary() {
+        let r = real_rows
+            .get(&table)
+            .unwrap_or_else(|| panic!("{table}: not in the real run\n{real}"));
+        let predicted = (
+            d.num("would delete"),
+            d.num("would block"),
+            d.num("would conflict"),
+        );
+        let done = (r.num("deleted"), r.num("blocked"), r.num("conflicts"));
+        assert_eq!(
+            predicted, done,
+            "{table}: (deleted, blocked, conflicts) predicted, then done\n{dry}\n{real}"
+        );
+        assert_eq!(d.get("errors"), r.get("errors"), "{table}");
+        if let Some(p) = plans.get(&table) {
+            assert_eq!(p["delete"], done.0, "{table}: {p}");
+            assert_eq!(p["blocked"], done.1, "{table}: {p}");
+            assert_eq!(p["conflicts"], done.2, "{table}: {p}");
+            assert_eq!(p["stay"], done.1 + done.2, "{table}: {p}");
+            let by: u64 = p["blocked_by"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b["rows"].as_u64().unwrap())
+                .sum();
+            assert!(
+                by >= done.1,
+                "{table}: every blocked row has its constraint: {p}"
+            );
+        }
+    }
+    (dry, real)
+}
+
+/// The constraints a plan names, with their rows: `constraint child_table rows`.
+pub fn blocked_by(plan: &Value) -> Vec<String> {
+    plan["blocked_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            format!(
+                "{} {} {}",
+                b["constraint"].as_str().unwrap(),
+                b["child_table"].as_str().unwrap(),
+                b["rows"]
+            )
+        })
+        .collect()
+}
+
+/// Tables left out are in the plan with their reason: in the JSON report (`plan_skipped`, or
+/// the table's `skipped`) and in the plan table.
+#[test]
+fn the_plan_lists_the_skipped_tables_with_their_reason() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_skip");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE services (id INT PRIMARY KEY, host VARCHAR(10));
+         CREATE TABLE shadow_t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE nokey (v INT, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, {OLD}); INSERT INTO nokey VALUES (1, {OLD});"
+    ));
+    let dry = Osarchiver::new()
+        .config_text(
+            Ini::new(s, &[&db.name])
+                .src("excluded_tables", "shadow_.*")
+                .text(),
+        )
+        .arg("--dry-run")
+        .run();
+    dry.assert_code(3);
+    let report = dry.report.as_ref().unwrap();
+    let skipped: Vec<String> = report["plan_skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s["table"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        skipped.contains(&format!("{}.services: has no deleted_at column", db.name)),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.contains(&format!(
+            "{}.shadow_t: excluded by excluded_tables shadow_.*",
+            db.name
+        )),
+        "{skipped:?}"
+    );
+    assert!(dry
+        .table_row(&db.name, "nokey")
+        .get("errors")
+        .starts_with("skipped: "));
+    dry.output_contains("plan (what a real run would do):")
+        .output_contains(&format!(
+            "{}.services: skipped: has no deleted_at column",
+            db.name
+        ))
+        .output_contains(&format!(
+            "{}.nokey: skipped: has neither a primary key",
+            db.name
+        ));
+}
+
+/// The expected time counts a `delete_loop_delay` before every delete chunk but the first:
+/// 10 rows in pages of 4 and chunks of 2 are 5 chunks, 4 pauses; the real run takes about that.
+#[test]
+fn the_expected_time_counts_the_pauses_between_chunks() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_time");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_10;"
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .src("select_limit", 4)
+        .src("delete_limit", 2)
+        .src("delete_loop_delay", 0.25);
+    let (dry, real) = dry_then_real(&ini);
+    let p = &plans(&dry)[&format!("{}.t", db.name)];
+    let e = &p["estimate"];
+    assert_eq!(
+        (e["batches"].as_u64(), e["delete_chunks"].as_u64()),
+        (Some(3), Some(5)),
+        "{p}"
+    );
+    assert_eq!(e["delay_seconds"].as_f64(), Some(1.0), "{p}");
+    let estimated = p["estimated_seconds"].as_f64().unwrap();
+    let took = real.report.as_ref().unwrap()["tables"][0]["elapsed_seconds"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        estimated >= 1.0 && took >= 1.0 && estimated < took + 0.5,
+        "estimated {estimated}s, the real run took {took}s"
+    );
+}
