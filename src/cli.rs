@@ -1,6 +1,8 @@
 //! The command line, as the Python osarchiver spells it (and as argparse reads it: unambiguous
 //! prefixes, the last of a repeated option wins), plus `--check-config`, `--report`,
-//! `--max-runtime`, `--log-format`, `--rows-left-ok` and `--version`.
+//! `--max-runtime`, `--log-format`, `--rows-left-ok` and `--version`; and the hook of
+//! `osarchiver restore` (its own command line, [`crate::restore::args`]), chosen by its first
+//! argument so the archiving command line stays exactly as it was.
 
 use std::path::PathBuf;
 
@@ -45,6 +47,8 @@ pub enum LogFormat {
 ///
 /// Long options may be shortened to any unambiguous prefix (`--conf`, `--dry`), and an option
 /// given twice takes its last value, as the Python tool's argparse does.
+///
+/// To put archived rows back into their source table: `osarchiver restore --help`.
 #[derive(Debug, Parser)]
 #[command(
     name = "osarchiver",
@@ -118,5 +122,35 @@ impl Args {
         } else {
             self.log_level
         }
+    }
+}
+
+/// Whether the command line (`args`, the program name first) is `osarchiver restore ...`: the
+/// first argument is the word `restore` (as a subcommand; `--config restore` is a file).
+pub fn is_restore<I, S>(args: I) -> bool
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    args.into_iter()
+        .nth(1)
+        .is_some_and(|a| a.as_ref() == "restore")
+}
+
+#[cfg(test)]
+mod restore_hook_tests {
+    use super::is_restore;
+
+    #[test]
+    fn only_a_first_argument_restore_is_the_subcommand() {
+        assert!(is_restore(["osarchiver", "restore", "--config", "a"]));
+        assert!(!is_restore(["osarchiver", "--config", "restore"]));
+        assert!(!is_restore(["osarchiver"]));
+        assert!(!is_restore([
+            "osarchiver",
+            "--config",
+            "a.ini",
+            "--dry-run"
+        ]));
     }
 }

@@ -21,6 +21,7 @@
 //! - [`stop`]: stopping gracefully on a signal or when the time budget is spent.
 //! - [`throttle`]: pausing deletes while replicas lag or the server is busy.
 //! - [`progress`]: progress bars on a terminal, periodic lines elsewhere.
+//! - [`restore`]: `osarchiver restore`, archived rows back into their source table.
 //!
 //! Errors are typed (`thiserror`), one enum per layer, each variant saying which step failed and
 //! keeping its cause as `source`; they become text only where they are rendered:
@@ -60,6 +61,7 @@ pub mod lock;
 pub mod logging;
 pub mod mysql;
 pub mod progress;
+pub mod restore;
 pub mod run;
 pub mod source;
 pub mod stop;

@@ -189,7 +189,7 @@ impl DbLock {
     /// Connects and takes `name` without waiting.
     pub async fn acquire(spec: &DbConnection, name: &str) -> Result<DbLock, LockError> {
         let mut db = Connection::connect(spec).await?;
-        match take(db.conn(), name).await {
+        match take(&mut db, name).await {
             Ok(()) => Ok(DbLock {
                 db,
                 name: name.to_string(),
@@ -204,13 +204,12 @@ impl DbLock {
     /// Whether we still hold the lock; after a lost session, reconnects and takes it again.
     /// `Err(Held)` when another run took it meanwhile.
     pub async fn ensure(&mut self) -> Result<(), LockError> {
+        let name = self.name.clone();
         let mine: Result<Option<Option<i64>>, _> = self
             .db
-            .conn()
-            .exec_first(
-                "SELECT IS_USED_LOCK(?) = CONNECTION_ID()",
-                (self.name.as_str(),),
-            )
+            .run("check the database lock", |c| {
+                Box::pin(c.exec_first("SELECT IS_USED_LOCK(?) = CONNECTION_ID()", (name,)))
+            })
             .await;
         if let Ok(Some(Some(1))) = mine {
             return Ok(());
@@ -220,23 +219,28 @@ impl DbLock {
             self.name
         );
         self.db.reconnect().await?;
-        take(self.db.conn(), &self.name).await
+        take(&mut self.db, &self.name).await
     }
 
     /// Releases the lock and closes its session.
     pub async fn release(mut self) {
+        let name = self.name.clone();
         let _ = self
             .db
-            .conn()
-            .exec_drop("DO RELEASE_LOCK(?)", (self.name.as_str(),))
+            .run("release the database lock", |c| {
+                Box::pin(c.exec_drop("DO RELEASE_LOCK(?)", (name,)))
+            })
             .await;
         let _ = self.db.disconnect().await;
     }
 }
 
-async fn take(conn: &mut mysql_async::Conn, name: &str) -> Result<(), LockError> {
-    let got: Option<Option<i64>> = conn
-        .exec_first("SELECT GET_LOCK(?, 0)", (name,))
+async fn take(db: &mut Connection, name: &str) -> Result<(), LockError> {
+    let owned = name.to_string();
+    let got: Option<Option<i64>> = db
+        .run("take the database lock", |c| {
+            Box::pin(c.exec_first("SELECT GET_LOCK(?, 0)", (owned,)))
+        })
         .await
         .map_err(|source| LockError::Take {
             name: name.to_string(),
@@ -245,12 +249,15 @@ async fn take(conn: &mut mysql_async::Conn, name: &str) -> Result<(), LockError>
     if let Some(Some(1)) = got {
         return Ok(());
     }
-    let holder: Option<(Option<u64>, Option<String>, Option<String>)> = conn
-        .exec_first(
-            "SELECT l.id, p.HOST, p.USER FROM (SELECT IS_USED_LOCK(?) AS id) l \
-             LEFT JOIN information_schema.PROCESSLIST p ON p.ID = l.id",
-            (name,),
-        )
+    let owned = name.to_string();
+    let holder: Option<(Option<u64>, Option<String>, Option<String>)> = db
+        .run("find the database lock's holder", |c| {
+            Box::pin(c.exec_first(
+                "SELECT l.id, p.HOST, p.USER FROM (SELECT IS_USED_LOCK(?) AS id) l \
+                 LEFT JOIN information_schema.PROCESSLIST p ON p.ID = l.id",
+                (owned,),
+            ))
+        })
         .await
         .unwrap_or(None);
     let who = match holder {

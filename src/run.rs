@@ -22,6 +22,9 @@ use crate::stop::{Stop, StopReason};
 pub fn main() -> ExitCode {
     // First, while the process has one thread: the environment is process-wide.
     crate::mysql::buffers::bound_buffer_pool();
+    if crate::cli::is_restore(std::env::args_os()) {
+        return restore_main().into();
+    }
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
@@ -35,6 +38,26 @@ pub fn main() -> ExitCode {
         }
     };
     run(args).into()
+}
+
+/// `osarchiver restore ...`: parsed apart (its options are its own), then run.
+fn restore_main() -> Outcome {
+    let args = std::env::args_os()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, a)| a);
+    match crate::restore::RestoreArgs::try_parse_from(args) {
+        Ok(a) => crate::restore::run::run(a),
+        Err(e) => {
+            let _ = e.print();
+            match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    Outcome::Success
+                }
+                _ => Outcome::Usage,
+            }
+        }
+    }
 }
 
 /// Writes the JSON report, if asked; a failure to write it is logged (and makes a successful

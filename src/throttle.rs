@@ -87,13 +87,7 @@ impl Throttle {
     pub fn off() -> Throttle {
         Throttle::new(
             &ThrottleConfig::default(),
-            &DbConnection {
-                host: String::new(),
-                port: 0,
-                user: None,
-                password: None,
-                socket: None,
-            },
+            &DbConnection::default(),
             Stop::new(),
         )
     }
@@ -252,14 +246,15 @@ impl Throttle {
             self.monitor = Some(Connection::connect(&self.source).await?);
         }
         let db = self.monitor.as_mut().expect("just set");
-        db.conn()
-            .query(
+        db.run("read the server's status", |c| {
+            Box::pin(c.query(
                 "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_running', \
                  'wsrep_local_recv_queue', 'wsrep_flow_control_paused', \
                  'wsrep_flow_control_paused_ns')",
-            )
-            .await
-            .map_err(MonitorError::from)
+            ))
+        })
+        .await
+        .map_err(MonitorError::from)
     }
 
     /// The cause of a pause for replica `i`, if any.
@@ -280,7 +275,10 @@ impl Throttle {
             }
         }
         let db = self.replicas[i].1.as_mut().expect("just set");
-        let lag = match seconds_behind(db.conn()).await {
+        let lag = match db
+            .run("read the replica's status", |c| Box::pin(seconds_behind(c)))
+            .await
+        {
             Ok(lag) => lag,
             Err(e) => {
                 self.replicas[i].1 = None;

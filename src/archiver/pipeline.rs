@@ -329,7 +329,12 @@ async fn estimate_rows(db: &mut Connection, plan: &TablePlan, where_clause: &str
         "EXPLAIN SELECT 1 FROM {} WHERE ({where_clause})",
         qualified(&plan.db, &plan.table)
     );
-    match db.conn().query_first::<mysql_async::Row, _>(sql).await {
+    match db
+        .run("estimate the rows", |c| {
+            Box::pin(c.query_first::<mysql_async::Row, _>(sql))
+        })
+        .await
+    {
         Ok(Some(row)) => row
             .columns_ref()
             .iter()

@@ -211,6 +211,12 @@ impl TableRun<'_, '_> {
             match grants.allows(privilege, db, Some(table)) {
                 Decision::Granted => {}
                 Decision::Missing if !lacking.contains(&what) => lacking.push(what),
+                Decision::Shadowed(why) => {
+                    let what = format!("{what} ({why})");
+                    if !lacking.contains(&what) {
+                        lacking.push(what);
+                    }
+                }
                 Decision::Missing => {}
                 Decision::Undecided(why) => tracing::warn!(
                     "[dry-run] {}: cannot tell whether {} has {what}: {why}",

@@ -30,6 +30,9 @@ const fn alias(def: KeyDef, aliases: &'static [&'static str]) -> KeyDef {
 }
 
 use Default::*;
+
+/// `ssl_mode`'s values, as the MySQL client spells them.
+const SSL_MODES: &[&str] = super::model::SslMode::NAMES;
 use Kind::*;
 
 const A: Scopes = Scopes::ARCHIVER;
@@ -56,6 +59,16 @@ pub const KEYS: &[KeyDef] = &[
     key("socket", CONN, Text, Unset, "a unix socket, used instead of host and port"),
     key("user", CONN, Text, Unset, "the user to connect as"),
     key("password", CONN, Secret, Unset, "the user's password"),
+    key("password_file", CONN, Text, Unset, "a file whose first line is the password"),
+    key("password_env", CONN, Text, Unset, "an environment variable holding the password"),
+    key("option_file", CONN, Text, Unset, "a MySQL option file (`~/.my.cnf`) read for its [client] group"),
+    key("ssl_mode", CONN, Choice { what: "ssl mode", values: SSL_MODES }, Described("`verify_ca` with `ssl_ca`, `required` with `ssl_cert` alone, else `disabled`"), "TLS: disabled, preferred, required, verify_ca or verify_identity"),
+    key("ssl_ca", CONN, Text, Unset, "PEM file of the CA that signs the server's certificate"),
+    key("ssl_cert", CONN, Text, Unset, "PEM file of the client certificate (with ssl_key)"),
+    key("ssl_key", CONN, Text, Unset, "PEM file of the client certificate's private key"),
+    key("connect_timeout", CONN, Seconds, Value("30"), "seconds to open and set up a connection"),
+    key("read_timeout", CONN, Seconds, Value("600"), "seconds to wait for the answer to one statement"),
+    key("write_timeout", CONN, Seconds, Value("60"), "seconds to send one statement (added to read_timeout)"),
     key("databases", SRC, Selection, Value("*"), "the databases to archive"),
     key("excluded_databases", SRC, Regexes, Empty, "anchored regexes of databases to skip"),
     key("tables", SRC, Selection, Value("*"), "the tables to archive"),

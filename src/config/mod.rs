@@ -15,6 +15,7 @@ pub mod error;
 pub mod ini;
 pub mod keys;
 pub mod model;
+pub mod option_file;
 pub mod remote_options;
 pub mod render;
 pub mod resolve;

@@ -34,7 +34,7 @@ impl fmt::Display for Secret {
 }
 
 /// Where a MySQL/MariaDB server is and who we are on it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DbConnection {
     pub host: String,
     pub port: u16,
@@ -42,6 +42,100 @@ pub struct DbConnection {
     pub password: Option<Secret>,
     /// A unix socket; when set it is used instead of host and port.
     pub socket: Option<PathBuf>,
+    /// Boxed: most connections have none, and it would make every holder large.
+    pub tls: Box<Tls>,
+    pub timeouts: Timeouts,
+}
+
+/// `ssl_mode`, as the MySQL client spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SslMode {
+    /// No TLS.
+    #[default]
+    Disabled,
+    /// TLS when the server offers it, its certificate not checked; plain otherwise.
+    Preferred,
+    /// TLS or no connection; the certificate is not checked.
+    Required,
+    /// TLS, the server's certificate signed by `ssl_ca`; its name is not checked.
+    VerifyCa,
+    /// As `VerifyCa`, and the certificate names the host connected to.
+    VerifyIdentity,
+}
+
+impl SslMode {
+    pub const NAMES: &'static [&'static str] = &[
+        "disabled",
+        "preferred",
+        "required",
+        "verify_ca",
+        "verify_identity",
+    ];
+
+    pub fn parse(s: &str) -> Option<SslMode> {
+        Some(
+            match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+                "disabled" => SslMode::Disabled,
+                "preferred" => SslMode::Preferred,
+                "required" => SslMode::Required,
+                "verify_ca" => SslMode::VerifyCa,
+                "verify_identity" => SslMode::VerifyIdentity,
+                _ => return None,
+            },
+        )
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SslMode::Disabled => "disabled",
+            SslMode::Preferred => "preferred",
+            SslMode::Required => "required",
+            SslMode::VerifyCa => "verify_ca",
+            SslMode::VerifyIdentity => "verify_identity",
+        }
+    }
+}
+
+/// TLS to a database server.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tls {
+    pub mode: SslMode,
+    /// PEM file of the certificate authorities that sign the server's certificate.
+    pub ca: Option<PathBuf>,
+    /// PEM files of the client's certificate (chain) and private key; both or neither.
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+}
+
+/// Client-side bounds on a database session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Opening a connection and setting its session up.
+    pub connect: Duration,
+    /// Waiting for the server's answer to one statement (or one attempt of an operation).
+    pub read: Duration,
+    /// Sending one statement; added to `read` for the attempt's single deadline.
+    pub write: Duration,
+}
+
+impl Timeouts {
+    /// The built-in defaults (the `connect_timeout`, `read_timeout`, `write_timeout` keys').
+    pub const DEFAULT: Timeouts = Timeouts {
+        connect: Duration::from_secs(30),
+        read: Duration::from_secs(600),
+        write: Duration::from_secs(60),
+    };
+
+    /// The longest one attempt of an operation may take.
+    pub fn operation(&self) -> Duration {
+        self.read.saturating_add(self.write)
+    }
+}
+
+impl std::default::Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts::DEFAULT
+    }
 }
 
 /// Which databases or tables: all (`*`) or a list of names.

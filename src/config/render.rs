@@ -13,9 +13,13 @@ fn conn(c: &DbConnection) -> String {
     } else {
         ""
     };
+    let tls = match c.tls.mode {
+        SslMode::Disabled => String::new(),
+        m => format!(" ssl_mode={}", m.name()),
+    };
     match &c.socket {
-        Some(s) => format!("{who}@unix:{}{pw}", s.display()),
-        None => format!("{who}@{}:{}{pw}", c.host, c.port),
+        Some(s) => format!("{who}@unix:{}{pw}{tls}", s.display()),
+        None => format!("{who}@{}:{}{pw}{tls}", c.host, c.port),
     }
 }
 

@@ -18,6 +18,8 @@ use super::RunClock;
 
 pub use super::defs::DEFAULT_WHERE;
 
+pub mod connection;
+
 /// A loaded configuration and the warnings found on the way (unknown keys, odd combinations).
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -169,13 +171,7 @@ impl Reader<'_> {
     }
 
     fn connection(&self) -> Result<DbConnection, ConfigError> {
-        Ok(DbConnection {
-            host: self.get("host")?,
-            port: self.typed("port", parse_port)?,
-            user: self.non_empty("user")?,
-            password: self.opt("password")?.map(Secret::new),
-            socket: self.non_empty("socket")?.map(PathBuf::from),
-        })
+        connection::read(self)
     }
 
     fn backend(&self, allowed: &[&str]) -> Result<String, ConfigError> {

@@ -187,11 +187,15 @@ impl ArchiveDb {
         if missing {
             needed.push(("CREATE", None));
         }
-        let mut lacking = Vec::new();
+        let (mut lacking, mut notes) = (Vec::new(), Vec::<String>::new());
         for (privilege, table) in needed {
             match grants.allows(privilege, &target.db, table) {
                 Decision::Granted => {}
-                Decision::Missing => lacking.push(privilege),
+                Decision::Missing => lacking.push(privilege.to_string()),
+                Decision::Shadowed(why) => {
+                    lacking.push(privilege.to_string());
+                    notes.push(why);
+                }
                 Decision::Undecided(why) => tracing::warn!(
                     "[dry-run] destination {}: cannot tell whether {} may {privilege} on {}: {why}",
                     self.name,
@@ -206,7 +210,7 @@ impl ArchiveDb {
         Err(PrepareError::Other {
             dest: self.name.clone(),
             message: format!(
-                "user {} lacks {} on {}{}: the real run would fail (GRANT {} ON {}.* TO ...)",
+                "user {} lacks {} on {}{}{}: the real run would fail (GRANT {} ON {}.* TO ...)",
                 grants.user,
                 lacking.join(", "),
                 qualified(&target.db, &target.table),
@@ -215,6 +219,7 @@ impl ArchiveDb {
                 } else {
                     ""
                 },
+                notes.iter().map(|n| format!(" ({n})")).collect::<String>(),
                 lacking.join(", "),
                 quote_ident(&target.db),
             ),
@@ -229,6 +234,12 @@ impl ArchiveDb {
     /// The archive table a source table goes to.
     pub fn archive_table(&self, table: &str) -> String {
         format!("{table}{}", self.table_suffix)
+    }
+
+    /// The database and table suffixes in effect (`_archive` for the database on the source's
+    /// own server when none is set): what `osarchiver restore` reads back from.
+    pub fn suffixes(&self) -> (String, String) {
+        (self.db_suffix.clone(), self.table_suffix.clone())
     }
 
     /// Whether `name` is the archive database of `base` by this destination's database suffix:
@@ -566,7 +577,7 @@ fn has_suffix(name: &str, base: &str, suffix: &str) -> bool {
 
 /// `mode` without `STRICT_TRANS_TABLES` and `STRICT_ALL_TABLES`, with `ALLOW_INVALID_DATES`
 /// (a date such as `2020-02-31`, which a server with that mode stored, is archived as it is).
-fn lenient_mode(mode: &str) -> String {
+pub(crate) fn lenient_mode(mode: &str) -> String {
     let mut modes: Vec<&str> = mode
         .split(',')
         .map(str::trim)
@@ -590,7 +601,10 @@ const NO_SESSION: u64 = u64::MAX;
 
 /// Sets the session up for the batches of a connection (again after a reconnect): non-strict `mode`, every warning
 /// kept for [`check_warnings`], CHECK constraints off where the server has the switch.
-async fn write_session(conn: &mut mysql_async::Conn, mode: String) -> mysql_async::Result<()> {
+pub(crate) async fn write_session(
+    conn: &mut mysql_async::Conn,
+    mode: String,
+) -> mysql_async::Result<()> {
     conn.exec_drop(
         "SET SESSION sql_mode = ?, SESSION max_error_count = 65535",
         (mode,),
@@ -614,7 +628,7 @@ pub struct AlteredValues(pub String);
 /// After an INSERT of `rows` (in statement order) into the archive: fails unless every warning
 /// it raised is expected, that is 1265 ("Data truncated") on an ENUM column of a row whose value
 /// is `''`: the invalid ENUM value (index 0) stored as it was.
-async fn check_warnings(
+pub(crate) async fn check_warnings(
     conn: &mut mysql_async::Conn,
     plan: &TablePlan,
     rows: &[Vec<Value>],

@@ -24,68 +24,24 @@
 //! The session has no default database: statements must name their tables in full
 //! ([`super::ident::qualified`]), which also keeps them right after a reconnect.
 //!
+//! Every operation on the session is bounded ([`Connection::run`]: `read_timeout` +
+//! `write_timeout`), as is opening it (`connect_timeout`); a session that timed out is marked
+//! broken and never used again: the next operation opens a new one first. TLS options come
+//! from [`super::tls`].
+//!
 //! The password only goes into the driver options; nothing here formats or logs it, and [`Connection`]
 //! shows itself as `user@host:port`.
 
 use std::fmt;
 use std::time::Duration;
 
-use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, PoolConstraints, PoolOpts};
 
-use crate::config::DbConnection;
-
-/// Modes removed from the server's `sql_mode` for the archiver's sessions.
-///
-/// - `NO_ZERO_DATE`, `NO_ZERO_IN_DATE`: zero dates exist in old rows and must be copied as is.
-/// - `NO_BACKSLASH_ESCAPES`: literals ([`super::literal`]) use backslash escapes.
-/// - `ANSI_QUOTES`: `"` must stay a string quote; identifiers use backticks anyway.
-/// - `PAD_CHAR_TO_FULL_LENGTH`: `CHAR` values would be read back with trailing spaces added.
-/// - `EMPTY_STRING_IS_NULL`: `''` would be archived as `NULL`.
-/// - `NO_KEY_OPTIONS`, `NO_TABLE_OPTIONS`, `NO_FIELD_OPTIONS`: they strip `SHOW CREATE TABLE`.
-/// - combination modes (`TRADITIONAL`, `ORACLE`, ...): the server lists their parts next to
-///   them, so the parts that are harmless stay; the name itself would bring the others back.
-const DROPPED_MODES: &[&str] = &[
-    "NO_ZERO_DATE",
-    "NO_ZERO_IN_DATE",
-    "NO_BACKSLASH_ESCAPES",
-    "ANSI_QUOTES",
-    "PAD_CHAR_TO_FULL_LENGTH",
-    "EMPTY_STRING_IS_NULL",
-    "NO_KEY_OPTIONS",
-    "NO_TABLE_OPTIONS",
-    "NO_FIELD_OPTIONS",
-    "ANSI",
-    "DB2",
-    "MAXDB",
-    "MSSQL",
-    "MYSQL323",
-    "MYSQL40",
-    "ORACLE",
-    "POSTGRESQL",
-    "TRADITIONAL",
-];
-
-/// The `sql_mode` for an archiver session, from the server's current one: the modes in
-/// `DROPPED_MODES` removed, `STRICT_TRANS_TABLES` added unless a strict mode is already there,
-/// `NO_AUTO_VALUE_ON_ZERO` added. Order is kept, names are upper-cased.
-pub fn session_sql_mode(current: &str) -> String {
-    let mut modes: Vec<String> = Vec::new();
-    for m in current.split(',') {
-        let m = m.trim().to_ascii_uppercase();
-        if !m.is_empty() && !DROPPED_MODES.contains(&m.as_str()) && !modes.contains(&m) {
-            modes.push(m);
-        }
-    }
-    let has = |modes: &[String], m: &str| modes.iter().any(|x| x == m);
-    if !has(&modes, "STRICT_TRANS_TABLES") && !has(&modes, "STRICT_ALL_TABLES") {
-        modes.push("STRICT_TRANS_TABLES".to_owned());
-    }
-    if !has(&modes, "NO_AUTO_VALUE_ON_ZERO") {
-        modes.push("NO_AUTO_VALUE_ON_ZERO".to_owned());
-    }
-    modes.join(",")
-}
+use super::retry::OpFuture;
+use super::session::setup_session;
+pub use super::session::{session_sql_mode, set_foreign_key_checks};
+use super::tls;
+use crate::config::{DbConnection, SslMode};
 
 /// Where a connection goes, for log lines: `user@host:port` or `user@unix:/path`; never the
 /// password.
@@ -118,6 +74,7 @@ pub fn opts(spec: &DbConnection) -> Opts {
         // Each cached statement keeps the metadata of all its placeholders: a few statements
         // per table are reused, the rest would only hold memory.
         .stmt_cache_size(Some(STMT_CACHE_SIZE))
+        .ssl_opts(tls::ssl_opts(&spec.tls))
         .pool_opts(pool);
     match &spec.socket {
         Some(path) => b = b.socket(Some(path.to_string_lossy())),
@@ -129,7 +86,7 @@ pub fn opts(spec: &DbConnection) -> Opts {
 /// A failure to open or set up a connection.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    #[error("cannot connect to {target}: {source}")]
+    #[error("cannot connect to {target}: {source}{}", tls_hint(.source))]
     Connect {
         target: String,
         #[source]
@@ -141,6 +98,15 @@ pub enum ConnectError {
         #[source]
         source: mysql_async::Error,
     },
+}
+
+/// For a TLS failure, which keys to look at.
+fn tls_hint(e: &mysql_async::Error) -> &'static str {
+    if tls::is_tls_failure(e) {
+        " (TLS: check ssl_mode, ssl_ca, ssl_cert and ssl_key)"
+    } else {
+        ""
+    }
 }
 
 impl ConnectError {
@@ -165,6 +131,8 @@ pub struct Connection {
     opts: Opts,
     target: String,
     foreign_key_checks: Option<bool>,
+    /// An operation timed out on `conn`: it must not be used again.
+    broken: bool,
 }
 
 impl fmt::Debug for Connection {
@@ -179,15 +147,17 @@ impl fmt::Debug for Connection {
 impl Connection {
     /// Connects to `spec` and sets the session up (see the module documentation).
     pub async fn connect(spec: &DbConnection) -> Result<Connection, ConnectError> {
+        tls::install_provider();
         let opts = opts(spec);
         let target = target(spec);
-        let conn = open(&opts, &target, None).await?;
+        let conn = open(spec, &opts, &target, None).await?;
         Ok(Connection {
             conn,
             spec: spec.clone(),
             opts,
             target,
             foreign_key_checks: None,
+            broken: false,
         })
     }
 
@@ -195,8 +165,15 @@ impl Connection {
     /// `foreign_key_checks` when it was set). The old connection is dropped. On failure the old
     /// connection stays in place and a later call may try again.
     pub async fn reconnect(&mut self) -> Result<(), ConnectError> {
-        let conn = open(&self.opts, &self.target, self.foreign_key_checks).await?;
+        let conn = open(
+            &self.spec,
+            &self.opts,
+            &self.target,
+            self.foreign_key_checks,
+        )
+        .await?;
         let old = std::mem::replace(&mut self.conn, conn);
+        self.broken = false;
         tracing::info!(
             "reconnected to {} (connection {} replaces {})",
             self.target,
@@ -207,9 +184,63 @@ impl Connection {
         Ok(())
     }
 
-    /// The driver connection, for queries.
+    /// Runs `op` on the session, bounded by the operation timeout (`read_timeout` +
+    /// `write_timeout`). A broken session (one that timed out before) is replaced first. On
+    /// timeout the session is marked broken and a transient I/O error (`TimedOut`) returned,
+    /// which [`super::retry::with_retry`] retries after reconnecting.
+    pub async fn run<T>(
+        &mut self,
+        what: &str,
+        op: impl for<'c> FnOnce(&'c mut Conn) -> OpFuture<'c, T>,
+    ) -> mysql_async::Result<T> {
+        self.ensure_usable().await?;
+        let limit = self.operation_timeout();
+        match tokio::time::timeout(limit, op(&mut self.conn)).await {
+            Ok(result) => result,
+            Err(_) => Err(self.timed_out(what)),
+        }
+    }
+
+    /// Replaces a broken session (see [`Connection::run`]); nothing to do otherwise.
+    pub async fn ensure_usable(&mut self) -> mysql_async::Result<()> {
+        if self.broken {
+            self.reconnect()
+                .await
+                .map_err(ConnectError::into_mysql_error)?;
+        }
+        Ok(())
+    }
+
+    /// The longest one operation may take: `read_timeout` + `write_timeout`.
+    pub fn operation_timeout(&self) -> Duration {
+        self.spec.timeouts.operation()
+    }
+
+    /// After an operation timed out: marks the session broken (it is replaced before the next
+    /// operation, never reused), logs it and returns the (transient) error.
+    pub fn timed_out(&mut self, what: &str) -> mysql_async::Error {
+        self.broken = true;
+        let limit = self.operation_timeout().as_secs_f64();
+        tracing::warn!(
+            "{what} on {}: no answer within {limit}s (read_timeout + write_timeout); connection {} abandoned",
+            self.target,
+            self.conn.id()
+        );
+        timed_out(&format!(
+            "{what}: no answer within {limit}s (read_timeout + write_timeout)"
+        ))
+    }
+
+    /// The driver connection, unbounded: for tests and one-off tools; the archiver's own
+    /// statements go through [`Connection::run`] or [`super::retry::with_retry`].
     pub fn conn(&mut self) -> &mut Conn {
         &mut self.conn
+    }
+
+    /// Whether an operation timed out on the current session (it will be replaced before the
+    /// next one).
+    pub fn is_broken(&self) -> bool {
+        self.broken
     }
 
     /// The server's id of the current session (`CONNECTION_ID()`); it changes on reconnect.
@@ -229,7 +260,10 @@ impl Connection {
 
     /// Sets `foreign_key_checks` for this session, and for every session after a reconnect.
     pub async fn set_foreign_key_checks(&mut self, on: bool) -> Result<(), mysql_async::Error> {
-        set_foreign_key_checks(&mut self.conn, on).await?;
+        self.run("set foreign_key_checks", |c| {
+            Box::pin(set_foreign_key_checks(c, on))
+        })
+        .await?;
         self.foreign_key_checks = Some(on);
         Ok(())
     }
@@ -239,44 +273,67 @@ impl Connection {
         self.foreign_key_checks
     }
 
-    /// Closes the session cleanly.
+    /// Closes the session cleanly (a broken one is only dropped), within the connect timeout.
     pub async fn disconnect(self) -> Result<(), mysql_async::Error> {
-        self.conn.disconnect().await
+        if self.broken {
+            return Ok(());
+        }
+        let limit = self.spec.timeouts.connect;
+        match tokio::time::timeout(limit, self.conn.disconnect()).await {
+            Ok(r) => r,
+            Err(_) => Err(timed_out("disconnect: no answer (connect_timeout)")),
+        }
     }
 }
 
-/// `SET SESSION foreign_key_checks = 0|1` on `conn`.
-pub async fn set_foreign_key_checks(conn: &mut Conn, on: bool) -> mysql_async::Result<()> {
-    let sql = if on {
-        "SET SESSION foreign_key_checks = 1"
-    } else {
-        "SET SESSION foreign_key_checks = 0"
-    };
-    conn.query_drop(sql).await
+/// The default longest a connection may take to open and be set up (`connect_timeout`): a
+/// server (or a proxy, or a firewall) that accepts the TCP connection and never answers must
+/// not hang a cron job. A timeout is a transient error: [`super::retry::with_retry`] tries
+/// again, a bounded number of times.
+pub const CONNECT_TIMEOUT: Duration = crate::config::Timeouts::DEFAULT.connect;
+
+/// The error of an operation that timed out: a transient I/O error (`TimedOut`) after which
+/// the session is not used again.
+pub fn timed_out(message: &str) -> mysql_async::Error {
+    mysql_async::Error::Io(mysql_async::IoError::Io(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        message.to_owned(),
+    )))
 }
 
-/// The longest a connection may take to open and be set up: a server (or a proxy, or a
-/// firewall) that accepts the TCP connection and never answers must not hang a cron job. A
-/// timeout is a transient error: [`super::retry::with_retry`] tries again, a bounded number of
-/// times.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
-
+/// Opens a session, within `connect_timeout`. With `ssl_mode = preferred`, a server without
+/// TLS gets a plain connection.
 async fn open(
+    spec: &DbConnection,
     opts: &Opts,
     target: &str,
     foreign_key_checks: Option<bool>,
 ) -> Result<Conn, ConnectError> {
-    match tokio::time::timeout(CONNECT_TIMEOUT, open_now(opts, target, foreign_key_checks)).await {
+    let limit = spec.timeouts.connect;
+    let attempt = async {
+        match open_now(opts, target, foreign_key_checks).await {
+            Err(ConnectError::Connect {
+                source:
+                    mysql_async::Error::Driver(mysql_async::DriverError::NoClientSslFlagFromServer),
+                ..
+            }) if spec.tls.mode == SslMode::Preferred => {
+                tracing::debug!(
+                    "{target} offers no TLS: connecting without (ssl_mode = preferred)"
+                );
+                let plain = Opts::from(OptsBuilder::from_opts(opts.clone()).ssl_opts(None));
+                open_now(&plain, target, foreign_key_checks).await
+            }
+            other => other,
+        }
+    };
+    match tokio::time::timeout(limit, attempt).await {
         Ok(result) => result,
         Err(_) => Err(ConnectError::Connect {
             target: target.to_owned(),
-            source: mysql_async::Error::Io(mysql_async::IoError::Io(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!(
-                    "no answer within {}s (connect timeout)",
-                    CONNECT_TIMEOUT.as_secs()
-                ),
-            ))),
+            source: timed_out(&format!(
+                "no answer within {}s (connect timeout, key connect_timeout)",
+                limit.as_secs_f64()
+            )),
         }),
     }
 }
@@ -308,28 +365,6 @@ async fn open_now(
     Ok(conn)
 }
 
-async fn setup_session(
-    conn: &mut Conn,
-    foreign_key_checks: Option<bool>,
-) -> mysql_async::Result<()> {
-    conn.query_drop("SET NAMES utf8mb4").await?;
-    conn.query_drop("SET SESSION character_set_results = NULL")
-        .await?;
-    conn.query_drop("SET SESSION time_zone = '+00:00', SESSION sql_quote_show_create = 1")
-        .await?;
-    // The delete's locking reads must lock gaps too, whatever the server's default isolation
-    // (see `source::delete`): REPEATABLE READ takes next-key locks, READ COMMITTED does not.
-    conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        .await?;
-    let current: Option<String> = conn.query_first("SELECT @@SESSION.sql_mode").await?;
-    let mode = session_sql_mode(current.as_deref().unwrap_or(""));
-    conn.exec_drop("SET SESSION sql_mode = ?", (mode,)).await?;
-    if let Some(on) = foreign_key_checks {
-        set_foreign_key_checks(conn, on).await?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,65 +378,8 @@ mod tests {
             user: Some("archiver".into()),
             password: Some(Secret::new("s3cr3t")),
             socket: None,
+            ..DbConnection::default()
         }
-    }
-
-    #[test]
-    fn mariadb_default_mode_gains_no_auto_value_on_zero() {
-        assert_eq!(
-            session_sql_mode(
-                "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION"
-            ),
-            "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO"
-        );
-    }
-
-    #[test]
-    fn zero_date_modes_are_dropped_and_strict_kept() {
-        assert_eq!(
-            session_sql_mode(
-                "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
-            ),
-            "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO"
-        );
-        assert_eq!(
-            session_sql_mode("STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO"),
-            "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO"
-        );
-    }
-
-    #[test]
-    fn strict_is_added_when_missing() {
-        assert_eq!(
-            session_sql_mode(""),
-            "STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO"
-        );
-        assert_eq!(
-            session_sql_mode("NO_ENGINE_SUBSTITUTION"),
-            "NO_ENGINE_SUBSTITUTION,STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO"
-        );
-    }
-
-    #[test]
-    fn combination_and_literal_changing_modes_are_dropped() {
-        // What MariaDB reports after SET sql_mode='TRADITIONAL,ANSI_QUOTES,NO_BACKSLASH_ESCAPES'.
-        let m = session_sql_mode(
-            "ANSI_QUOTES,STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,\
-             ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_AUTO_CREATE_USER,NO_BACKSLASH_ESCAPES",
-        );
-        assert_eq!(
-            m,
-            "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_AUTO_VALUE_ON_ZERO"
-        );
-        let m = session_sql_mode(
-            "PIPES_AS_CONCAT,ANSI_QUOTES,IGNORE_SPACE,ORACLE,NO_KEY_OPTIONS,NO_TABLE_OPTIONS,\
-             NO_FIELD_OPTIONS,NO_AUTO_CREATE_USER,SIMULTANEOUS_ASSIGNMENT,EMPTY_STRING_IS_NULL,\
-             pad_char_to_full_length",
-        );
-        assert_eq!(
-            m,
-            "PIPES_AS_CONCAT,IGNORE_SPACE,NO_AUTO_CREATE_USER,SIMULTANEOUS_ASSIGNMENT,STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO"
-        );
     }
 
     #[test]

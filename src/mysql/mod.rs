@@ -5,7 +5,9 @@
 //! - [`param`]: bound parameters that compare exactly with their column.
 //! - [`buffers`]: bounding mysql_async's buffer pool (memory bounded by batch size).
 //! - [`conn`]: connection options, the archiver's session settings, a reconnectable [`Connection`].
+//! - [`session`]: the settings of every session (`sql_mode`, character sets, time zone).
 //! - [`retry`]: classifying errors and retrying transient ones.
+//! - [`tls`]: TLS options for `ssl_mode`, and certificate failures.
 //! - [`schema`]: introspection (databases, tables, columns, keys, foreign keys).
 //! - [`identity`]: telling servers apart.
 //! - [`ddl`]: the archive table's `CREATE TABLE`.
@@ -21,6 +23,8 @@ pub mod literal;
 pub mod param;
 pub mod retry;
 pub mod schema;
+pub mod session;
+pub mod tls;
 
 pub use conn::{ConnectError, Connection};
 pub use retry::{classify, with_retry, ErrorKind, RetryError};

@@ -102,6 +102,9 @@ const RETRY_IN_PLACE_CODES: &[u16] = &[
 
 /// Sorts a driver error.
 pub fn classify(e: &Error) -> ErrorKind {
+    if super::tls::is_tls_failure(e) {
+        return ErrorKind::Other;
+    }
     match e {
         Error::Server(s) => classify_code(s.code),
         Error::Io(_) => ErrorKind::Transient,
@@ -244,22 +247,12 @@ where
             match db.reconnect().await {
                 Ok(()) => {
                     reconnect = false;
-                    op(Attempt {
-                        conn: db.conn(),
-                        number,
-                        _env: PhantomData,
-                    })
-                    .await
+                    attempt(db, what, number, &mut op).await
                 }
                 Err(e) => Err(e.into_mysql_error()),
             }
         } else {
-            op(Attempt {
-                conn: db.conn(),
-                number,
-                _env: PhantomData,
-            })
-            .await
+            attempt(db, what, number, &mut op).await
         };
         let err = match result {
             Ok(v) => return Ok(v),
@@ -290,6 +283,29 @@ where
             if reconnect { " after reconnecting" } else { "" }
         );
         tokio::time::sleep(policy.delay).await;
+    }
+}
+
+/// One attempt of `op`, bounded like [`Connection::run`] (a broken session is replaced first).
+async fn attempt<'env, T, F>(
+    db: &mut Connection,
+    what: &str,
+    number: u64,
+    op: &mut F,
+) -> Result<T, Error>
+where
+    F: for<'c> FnMut(Attempt<'c, 'env>) -> OpFuture<'c, T>,
+{
+    db.ensure_usable().await?;
+    let limit = db.operation_timeout();
+    let fut = op(Attempt {
+        conn: db.conn(),
+        number,
+        _env: PhantomData,
+    });
+    match tokio::time::timeout(limit, fut).await {
+        Ok(result) => result,
+        Err(_) => Err(db.timed_out(what)),
     }
 }
 

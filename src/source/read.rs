@@ -38,7 +38,18 @@ pub struct PageReader {
 
 impl PageReader {
     pub fn new(plan: &TablePlan, where_clause: &str, limit: u64) -> PageReader {
-        let page = |first| sql::page_select(plan, where_clause, first, limit);
+        PageReader::new_with(plan, where_clause, limit, true)
+    }
+
+    /// A reader whose pages force the key's index (`FORCE INDEX`, as [`PageReader::new`]) or
+    /// leave the choice of index to the server.
+    pub fn new_with(
+        plan: &TablePlan,
+        where_clause: &str,
+        limit: u64,
+        force_index: bool,
+    ) -> PageReader {
+        let page = |first| sql::page_select_with(plan, where_clause, first, limit, force_index);
         let key_params = plan.key_params();
         let width = plan.columns.len();
         let mut next_hidden = width;

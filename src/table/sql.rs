@@ -43,6 +43,19 @@ pub fn key_placeholders(plan: &TablePlan) -> Vec<String> {
 /// values of the key columns whose own values do not compare in `ORDER BY` order (`e+0` for an
 /// `ENUM`), in key order, after the table's columns; the page condition binds them.
 pub fn page_select(plan: &TablePlan, where_clause: &str, first: bool, limit: u64) -> String {
+    page_select_with(plan, where_clause, first, limit, true)
+}
+
+/// [`page_select`], with or without its `FORCE INDEX`: without it the server picks the index
+/// (`osarchiver restore` selects archived rows by an operator's condition or by foreign-key
+/// values, which an index other than the key serves best).
+pub fn page_select_with(
+    plan: &TablePlan,
+    where_clause: &str,
+    first: bool,
+    limit: u64,
+    force_index: bool,
+) -> String {
     let params = plan.key_params();
     let mut cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
     cols.extend(
@@ -61,11 +74,15 @@ pub fn page_select(plan: &TablePlan, where_clause: &str, first: bool, limit: u64
             after_key(&plan.key, &placeholders)
         )
     };
+    let hint = if force_index {
+        format!(" FORCE INDEX ({})", quote_ident(&plan.index))
+    } else {
+        String::new()
+    };
     format!(
-        "SELECT {} FROM {} FORCE INDEX ({}) WHERE {cond} ORDER BY {} LIMIT {limit}",
+        "SELECT {} FROM {}{hint} WHERE {cond} ORDER BY {} LIMIT {limit}",
         cols.join(", "),
         qualified(&plan.db, &plan.table),
-        quote_ident(&plan.index),
         order.join(", ")
     )
 }

@@ -45,6 +45,37 @@ fn a_server_that_never_answers_fails_the_run_after_the_connect_timeout() {
 }
 
 #[test]
+fn a_server_that_never_answers_fails_the_run_after_the_configured_connect_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let ini = Ini::new(server(), &["nova"])
+        .src("port", port)
+        .src("max_retries", 0)
+        .src("connect_timeout", 2)
+        .dst("port", port)
+        .dst("max_retries", 0)
+        .dst("connect_timeout", 2);
+    let t0 = Instant::now();
+    let out = Osarchiver::new()
+        .config_text(ini.text())
+        .timeout(Duration::from_secs(60))
+        .run();
+    out.assert_code(1)
+        .output_contains("no answer within 2s (connect timeout, key connect_timeout)");
+    assert!(
+        t0.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        t0.elapsed()
+    );
+}
+
+#[test]
 fn a_statement_that_never_returns_does_not_keep_a_stopped_run_alive() {
     if !server().is_private() {
         eprintln!("SKIPPED a_statement_that_never_returns: {ENV_VAR} names an external server");

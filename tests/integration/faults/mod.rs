@@ -13,6 +13,7 @@ mod killed;
 mod lock_wait;
 mod restart;
 mod s3_gone;
+mod stopped;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -31,6 +31,8 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 pub struct Osarchiver {
     dir: TempDir,
     config: Option<PathBuf>,
+    /// A subcommand (`restore`), before `--config`.
+    subcommand: Option<OsString>,
     args: Vec<OsString>,
     envs: Vec<(OsString, Option<OsString>)>,
     current_dir: Option<PathBuf>,
@@ -52,6 +54,7 @@ impl Osarchiver {
                 .tempdir()
                 .expect("cannot create a temporary directory"),
             config: None,
+            subcommand: None,
             args: Vec::new(),
             envs: Vec::new(),
             current_dir: None,
@@ -78,6 +81,12 @@ impl Osarchiver {
     /// Passes `--config PATH` (an existing file, or a missing one on purpose).
     pub fn config_file(mut self, path: impl AsRef<Path>) -> Osarchiver {
         self.config = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Runs a subcommand (`restore`): its name comes first, before `--config`.
+    pub fn subcommand(mut self, name: impl AsRef<OsStr>) -> Osarchiver {
+        self.subcommand = Some(name.as_ref().to_os_string());
         self
     }
 
@@ -130,7 +139,7 @@ impl Osarchiver {
     }
 
     fn full_args(&self) -> Vec<OsString> {
-        let mut args = Vec::new();
+        let mut args: Vec<OsString> = self.subcommand.iter().cloned().collect();
         if let Some(config) = &self.config {
             args.push(OsString::from("--config"));
             args.push(config.clone().into_os_string());

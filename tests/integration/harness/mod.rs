@@ -39,6 +39,7 @@ pub mod swift;
 pub use command::{Osarchiver, Output, Running};
 pub use ini::{connection, Ini};
 pub use names::unique_name;
+pub use private::Launch;
 pub use scratch::{q, ScratchDb};
 pub use server::{dedicated_server, dedicated_server_with, server, Server, ENV_VAR};
 pub use summary::TableRow;

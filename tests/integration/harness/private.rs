@@ -152,6 +152,16 @@ impl PrivateServer {
         self.port
     }
 
+    /// Sends `signal` to `mariadbd` (the wrapper `exec`s it: the child's pid is the server's).
+    pub fn signal(&self, signal: i32) {
+        if let Some(child) = self.process.lock().unwrap().as_ref() {
+            // SAFETY: kill(2) with our own child's pid.
+            unsafe {
+                libc::kill(child.id() as i32, signal);
+            }
+        }
+    }
+
     /// Arguments for the `mariadb` client.
     pub fn cli_args(&self) -> Vec<String> {
         vec![

@@ -187,6 +187,12 @@ impl Server {
         self.private("start").start();
     }
 
+    /// Sends `signal` to `mariadbd` (`SIGSTOP`: a server that hangs, `SIGCONT`: it resumes).
+    /// Private server only.
+    pub fn signal(&self, signal: i32) {
+        self.private("signal").signal(signal);
+    }
+
     /// [`Self::kill`] then [`Self::start`].
     pub fn restart(&self) {
         self.kill();

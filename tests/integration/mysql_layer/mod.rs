@@ -44,6 +44,7 @@ pub(super) fn spec() -> DbConnection {
         user: Some(s.user()),
         password: s.password().map(Secret::new),
         socket: None,
+        ..DbConnection::default()
     }
 }
 

@@ -162,3 +162,74 @@ fn privileges_through_nested_default_roles_count() {
         3
     );
 }
+
+/// The server uses only the most specific database-level grant that matches: the exact grant
+/// on the source database (SELECT) hides the pattern's DELETE. Adding up every matching grant
+/// would let the dry run pass where the real run fails.
+#[test]
+fn a_wildcard_grant_hidden_by_an_exact_one_fails_the_dry_run_as_the_real_run() {
+    let s = server();
+    let case = Case::new(s, "shadow");
+    case.grant(
+        s,
+        "GRANT SELECT ON `{db}`.* TO '{user}'@'%';
+         GRANT DELETE ON `{db}%`.* TO '{user}'@'%';
+         GRANT SELECT ON `{child}`.* TO '{user}'@'%';
+         GRANT ALL ON `{archive}`.* TO '{user}'@'%';",
+    );
+    let (dry, real) = case.dry_then_real(s);
+    dry.assert_code(1)
+        .output_contains(&format!("lacks DELETE on `{}`.`p`", case.db.name))
+        .output_contains("does not apply");
+    real.assert_code(1);
+}
+
+/// The same on the archive side: `{db}%`.* would give INSERT and CREATE on the archive
+/// database, but the exact grant on it (SELECT only) is the one used.
+#[test]
+fn an_archive_grant_hidden_by_an_exact_one_fails_the_dry_run_as_the_real_run() {
+    let s = server();
+    let case = Case::new(s, "ashadow");
+    case.grant(
+        s,
+        "GRANT SELECT, DELETE ON `{db}`.* TO '{user}'@'%';
+         GRANT SELECT ON `{child}`.* TO '{user}'@'%';
+         GRANT INSERT, SELECT, CREATE ON `{db}%`.* TO '{user}'@'%';
+         GRANT SELECT ON `{archive}`.* TO '{user}'@'%';",
+    );
+    let (dry, real) = case.dry_then_real(s);
+    dry.assert_code(1)
+        .output_contains(&format!(
+            "user {}@% lacks INSERT, CREATE on `{}`.`p`",
+            case.user,
+            case.db.archive()
+        ))
+        .output_contains("does not apply");
+    real.assert_code(1);
+}
+
+/// Wildcard grants alone, a table-level DELETE and a grant to PUBLIC are enough, and the
+/// dry run says so as the real run does.
+#[test]
+fn wildcard_table_level_and_public_grants_pass_the_dry_run_as_the_real_run() {
+    let s = server();
+    let case = Case::new(s, "wild");
+    case.grant(
+        s,
+        "GRANT SELECT ON `{db}%`.* TO '{user}'@'%';
+         GRANT DELETE ON `{db}`.`p` TO '{user}'@'%';
+         GRANT SELECT ON `{child}`.`c` TO PUBLIC;
+         GRANT CREATE, INSERT, SELECT ON `{archive}`.* TO '{user}'@'%';",
+    );
+    let (dry, real) = case.dry_then_real(s);
+    s.sql(&format!(
+        "REVOKE SELECT ON `{}`.`c` FROM PUBLIC",
+        case.child.name
+    ));
+    dry.assert_success();
+    real.assert_success();
+    assert_eq!(
+        crate::harness::digest::count(s, &case.db.archive(), "p", "1"),
+        3
+    );
+}

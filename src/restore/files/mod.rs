@@ -1,0 +1,98 @@
+//! Restoring from the tool's own files (`--file`): each SQL or CSV file, plain, compressed
+//! (`.gz`, `.zst`) or packed (`.tar`, `.tar.gz`, `.tar.bz2`, `.tar.xz`, `.zip`), is loaded into
+//! a staging table, a `TEMPORARY` table of a session of its own on the source server (created
+//! `LIKE` the source table: visible to no other session, gone when that session ends). The
+//! walk then reads the staging tables as it reads archive tables, with the same rules: parents
+//! first, never overwrite, conflicts reported.
+//!
+//! - [`open`]: the file's content, whatever its packing or compression, streamed.
+//! - [`sql`]: the statements of a SQL file, checked and pointed at the staging table.
+//! - [`csv`]: the records of a CSV file, as rows of literals.
+//! - [`stage`]: creating the staging tables and loading the files into them.
+
+pub mod csv;
+pub mod open;
+pub mod sql;
+pub mod stage;
+
+use std::path::Path;
+
+/// What the staging table of `db.table` is called (in `db`, as a temporary table).
+pub const STAGE_SUFFIX: &str = "__osarchiver_restore";
+
+/// A file's format, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Sql,
+    Csv,
+}
+
+/// The source table and format of a file the tool wrote: `<db>.<table>[.N].(sql|csv)` and the
+/// packing or compression suffix, `%2F`, `%25` and `%00` decoded. `None` when the name is not
+/// one of them.
+pub fn table_of(path: &Path) -> Option<(String, String, Format)> {
+    let mut name = path.file_name()?.to_str()?;
+    for ext in [
+        ".tar.gz", ".tar.bz2", ".tar.xz", ".tar", ".zip", ".gz", ".zst",
+    ] {
+        if let Some(n) = name.strip_suffix(ext) {
+            name = n;
+            break;
+        }
+    }
+    let (stem, format) = if let Some(s) = name.strip_suffix(".sql") {
+        (s, Format::Sql)
+    } else if let Some(s) = name.strip_suffix(".csv") {
+        (s, Format::Csv)
+    } else {
+        return None;
+    };
+    // A number added when the name was taken: `.1`, `.2`, ...
+    let stem = match stem.rsplit_once('.') {
+        Some((s, n))
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && s.contains('.') =>
+        {
+            s
+        }
+        _ => stem,
+    };
+    let (db, table) = stem.split_once('.')?;
+    if db.is_empty() || table.is_empty() {
+        return None;
+    }
+    Some((decode(db), decode(table), format))
+}
+
+fn decode(s: &str) -> String {
+    s.replace("%2F", "/")
+        .replace("%00", "\0")
+        .replace("%25", "%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_give_the_table_and_format() {
+        let t = |n: &str| table_of(Path::new(n));
+        assert_eq!(
+            t("/x/nova.instances.sql"),
+            Some(("nova".into(), "instances".into(), Format::Sql))
+        );
+        assert_eq!(
+            t("nova.instances.2.csv.zst"),
+            Some(("nova".into(), "instances".into(), Format::Csv))
+        );
+        assert_eq!(
+            t("nova.a%2Fb.sql.tar.gz"),
+            Some(("nova".into(), "a/b".into(), Format::Sql))
+        );
+        assert_eq!(
+            t("nova.7.sql"),
+            Some(("nova".into(), "7".into(), Format::Sql))
+        );
+        assert_eq!(t("nova.instances.txt"), None);
+        assert_eq!(t("instances.sql"), None);
+    }
+}

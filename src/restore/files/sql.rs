@@ -1,0 +1,122 @@
+//! The statements of a SQL file the tool wrote, for the staging table: the session lines it
+//! starts with (`SET NAMES`, `time_zone`, `sql_mode`, `foreign_key_checks`,
+//! `check_constraint_checks`) as they are, and its INSERTs into the table, pointed at the
+//! staging table. Anything else is refused: the file is not run as a script. Literals never
+//! hold a raw newline, so a line that ends with `;` ends a statement (see
+//! [`crate::destination::file::sql`]); a last statement cut by a crash is left out, as the
+//! `mariadb` client leaves it.
+
+use std::io::{self, BufRead};
+
+use crate::mysql::ident::qualified;
+
+/// The session lines a file may hold, by their beginning.
+const SESSION_LINES: &[&str] = &[
+    "SET NAMES ",
+    "SET time_zone = ",
+    "SET sql_mode = ",
+    "SET foreign_key_checks = ",
+    "/*M!100201 SET check_constraint_checks = 0 */;",
+];
+
+/// Reads the statements of a SQL file of `db.table` and hands each, pointed at `stage` (the
+/// staging table's name in `db`), to `f`; returns how many INSERTs there were.
+pub fn statements(
+    r: &mut dyn BufRead,
+    db: &str,
+    table: &str,
+    stage: &str,
+    f: &mut dyn FnMut(String) -> io::Result<()>,
+) -> io::Result<u64> {
+    let head = format!("INSERT INTO {} (", qualified(db, table));
+    let staged = format!("INSERT INTO {} (", qualified(db, stage));
+    let bad = |n: u64, what: &str| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "line {n}: {what}: not a statement the tool writes into a SQL file of {}",
+                qualified(db, table)
+            ),
+        )
+    };
+    let mut statement = String::new();
+    let mut line = Vec::new();
+    let mut n = 0u64;
+    let mut inserts = 0;
+    loop {
+        line.clear();
+        if r.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        n += 1;
+        let text = std::str::from_utf8(&line).map_err(|_| bad(n, "not UTF-8"))?;
+        let text = text.trim_end_matches(['\n', '\r']);
+        if statement.is_empty() {
+            if text.is_empty() || text.starts_with("--") {
+                continue;
+            }
+            if let Some(rest) = text.strip_prefix(&head) {
+                statement.push_str(&staged);
+                statement.push_str(rest);
+            } else if SESSION_LINES.iter().any(|s| text.starts_with(s)) && text.ends_with(';') {
+                f(text.to_string())?;
+                continue;
+            } else {
+                let shown: String = text.chars().take(60).collect();
+                return Err(bad(n, &shown));
+            }
+        } else {
+            statement.push('\n');
+            statement.push_str(text);
+        }
+        if text.ends_with(';') {
+            inserts += 1;
+            f(std::mem::take(&mut statement))?;
+        }
+    }
+    Ok(inserts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> io::Result<Vec<String>> {
+        let mut out = Vec::new();
+        statements(
+            &mut text.as_bytes(),
+            "nova",
+            "instances",
+            "instances__s",
+            &mut |s| {
+                out.push(s);
+                Ok(())
+            },
+        )?;
+        Ok(out)
+    }
+
+    #[test]
+    fn inserts_go_to_the_staging_table_and_a_cut_last_one_is_left_out() {
+        let file = "-- osarchiver 0.1.0: rows archived from `nova`.`instances`\n\
+            SET NAMES utf8mb4;\nSET time_zone = '+00:00';\n\
+            /*M!100201 SET check_constraint_checks = 0 */;\n\n\
+            INSERT INTO `nova`.`instances` (`id`,`name`) VALUES\n(1,'a;'),\n(2,'b')\n\
+            ON DUPLICATE KEY UPDATE `id`=VALUES(`id`),`name`=VALUES(`name`);\n\
+            INSERT INTO `nova`.`instances` (`id`,`name`) VALUES\n(3,'c'),\n";
+        let s = run(file).expect("valid");
+        assert_eq!(s.len(), 4);
+        assert_eq!(
+            s[3],
+            "INSERT INTO `nova`.`instances__s` (`id`,`name`) VALUES\n(1,'a;'),\n(2,'b')\n\
+             ON DUPLICATE KEY UPDATE `id`=VALUES(`id`),`name`=VALUES(`name`);"
+        );
+    }
+
+    #[test]
+    fn other_statements_and_other_tables_are_refused() {
+        assert!(run("DROP TABLE x;\n").is_err());
+        assert!(run("INSERT INTO `nova`.`other` (`id`) VALUES\n(1);\n").is_err());
+        assert!(run("SET GLOBAL read_only = 1;\n").is_err());
+    }
+}

@@ -1,0 +1,257 @@
+//! Loading files into staging tables: per source table, one `CREATE TEMPORARY TABLE db.t<suffix>
+//! LIKE db.t` in the staging session, then each of its files, read on a blocking thread and
+//! streamed as statements (at most a few in flight), in the order given (oldest first: a SQL
+//! file's `ON DUPLICATE KEY UPDATE` keeps the newest copy of a row found in several files).
+//!
+//! The session writes as the archive writer does (not strict, `ALLOW_INVALID_DATES`,
+//! `check_constraint_checks = 0`) and any warning fails the file, so the staged rows are the
+//! file's rows exactly. The file's own session lines are checked, not run: the session already
+//! reads values as they were written (`utf8mb4`, `+00:00`).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use mysql_async::prelude::*;
+use mysql_async::Value;
+
+use crate::destination::db::{check_warnings, lenient_mode, write_session};
+use crate::mysql::conn::Connection;
+use crate::mysql::ident::qualified;
+use crate::mysql::schema::{self, TableInfo};
+use crate::table::TablePlan;
+
+use super::csv::{next_record, push_record, FieldKind};
+use super::open::with_content;
+use super::sql::statements;
+use super::{table_of, Format, STAGE_SUFFIX};
+
+/// Why a file could not be staged.
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    #[error("{0}: cannot tell its table from its name (the tool writes <db>.<table>.sql or .csv, packed or compressed)")]
+    Name(String),
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+    #[error("{file}: {source}")]
+    Db {
+        file: String,
+        #[source]
+        source: mysql_async::Error,
+    },
+}
+
+/// One statement for the staging table, and for a CSV batch its rows (for the warning check).
+struct Piece {
+    sql: String,
+    rows: Vec<Vec<Value>>,
+    skip: bool,
+}
+
+/// Stages `files` in `stage`'s session (on the source server); returns the source tables
+/// staged. `plans(db, table)` gives a source table's description.
+pub async fn stage_files(
+    stage: &mut Connection,
+    files: &[PathBuf],
+    batch_size: usize,
+) -> Result<HashSet<(String, String)>, StageError> {
+    let mut staged: HashSet<(String, String)> = HashSet::new();
+    let mut described: Vec<(String, Vec<TableInfo>)> = Vec::new();
+    let db_err = |file: &str| {
+        let file = file.to_string();
+        move |source| StageError::Db {
+            file: file.clone(),
+            source,
+        }
+    };
+    let mode: Option<String> = stage
+        .conn()
+        .query_first("SELECT @@SESSION.sql_mode")
+        .await
+        .map_err(db_err("staging session"))?;
+    write_session(stage.conn(), lenient_mode(&mode.unwrap_or_default()))
+        .await
+        .map_err(db_err("staging session"))?;
+    for path in files {
+        let file = path.display().to_string();
+        let (db, table, format) = table_of(path).ok_or_else(|| StageError::Name(file.clone()))?;
+        let stage_name = format!("{table}{STAGE_SUFFIX}");
+        if !described.iter().any(|(d, _)| *d == db) {
+            let infos = schema::list_tables(stage.conn(), &db)
+                .await
+                .map_err(db_err(&file))?;
+            described.push((db.clone(), infos));
+        }
+        let info = described
+            .iter()
+            .find(|(d, _)| *d == db)
+            .and_then(|(_, ts)| ts.iter().find(|t| t.name == table))
+            .cloned()
+            .ok_or_else(|| StageError::File {
+                file: file.clone(),
+                message: format!(
+                    "its table {} does not exist in the source",
+                    qualified(&db, &table)
+                ),
+            })?;
+        if staged.insert((db.clone(), table.clone())) {
+            stage
+                .conn()
+                .query_drop(format!(
+                    "CREATE TEMPORARY TABLE {} LIKE {}",
+                    qualified(&db, &stage_name),
+                    qualified(&db, &table)
+                ))
+                .await
+                .map_err(db_err(&file))?;
+        }
+        let plan = plan_of(&db, &info);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Piece, String>>(2);
+        let reader = {
+            let (path, db, table, stage_name) =
+                (path.clone(), db.clone(), table.clone(), stage_name.clone());
+            let columns: Vec<_> = info.columns.clone();
+            tokio::task::spawn_blocking(move || {
+                let send = |p: Result<Piece, String>| {
+                    tx.blocking_send(p)
+                        .map_err(|_| std::io::Error::other("the loader stopped"))
+                };
+                let result = with_content(&path, |r| match format {
+                    Format::Sql => statements(r, &db, &table, &stage_name, &mut |sql| {
+                        let skip = !sql.starts_with("INSERT");
+                        send(Ok(Piece {
+                            sql,
+                            rows: Vec::new(),
+                            skip,
+                        }))
+                    })
+                    .map(|_| ()),
+                    Format::Csv => read_csv(r, &db, &stage_name, &columns, batch_size, &send),
+                });
+                if let Err(e) = result {
+                    let _ = tx.blocking_send(Err(e.to_string()));
+                }
+            })
+        };
+        let mut pieces = 0u64;
+        while let Some(piece) = rx.recv().await {
+            let piece = piece.map_err(|message| StageError::File {
+                file: file.clone(),
+                message,
+            })?;
+            if piece.skip {
+                continue;
+            }
+            // Prepared: a single statement, whatever the file holds.
+            let prepared = stage
+                .conn()
+                .prep(piece.sql.as_str())
+                .await
+                .map_err(db_err(&file))?;
+            stage
+                .conn()
+                .exec_drop(&prepared, ())
+                .await
+                .map_err(db_err(&file))?;
+            stage.conn().close(prepared).await.map_err(db_err(&file))?;
+            check_warnings(stage.conn(), &plan, &piece.rows)
+                .await
+                .map_err(db_err(&file))?;
+            pieces += 1;
+        }
+        let _ = reader.await;
+        let rows: Option<u64> = stage
+            .conn()
+            .query_first(format!(
+                "SELECT COUNT(*) FROM {}",
+                qualified(&db, &stage_name)
+            ))
+            .await
+            .map_err(db_err(&file))?;
+        tracing::info!(
+            "restore: staged {file} ({pieces} statement(s)): {} now holds {} row(s) of {}",
+            qualified(&db, &stage_name),
+            rows.unwrap_or(0),
+            qualified(&db, &table)
+        );
+    }
+    Ok(staged)
+}
+
+/// The columns, types and key of a table, for the warning check.
+fn plan_of(db: &str, info: &TableInfo) -> TablePlan {
+    let stored: Vec<_> = info.columns.iter().filter(|c| !c.generated).collect();
+    TablePlan {
+        db: db.to_string(),
+        table: info.name.clone(),
+        columns: stored.iter().map(|c| c.name.clone()).collect(),
+        column_types: stored.iter().map(|c| c.column_type.clone()).collect(),
+        column_charsets: stored
+            .iter()
+            .map(|c| c.charset.clone().zip(c.collation.clone()))
+            .collect(),
+        key: Vec::new(),
+        key_pos: Vec::new(),
+        index: String::new(),
+        referenced_by: Vec::new(),
+        in_cycle: false,
+    }
+}
+
+/// Reads a CSV file and sends its rows as INSERTs of `batch_size` rows.
+fn read_csv(
+    r: &mut dyn std::io::BufRead,
+    db: &str,
+    stage_name: &str,
+    columns: &[schema::ColumnInfo],
+    batch_size: usize,
+    send: &dyn Fn(Result<Piece, String>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let invalid = |m: String| std::io::Error::new(std::io::ErrorKind::InvalidData, m);
+    let Some(header) = next_record(r)? else {
+        return Ok(());
+    };
+    let stored: Vec<&schema::ColumnInfo> = columns.iter().filter(|c| !c.generated).collect();
+    let names: Vec<String> = header
+        .iter()
+        .map(|f| String::from_utf8_lossy(f.as_deref().unwrap_or(b"NULL")).into_owned())
+        .collect();
+    let expected: Vec<&str> = stored.iter().map(|c| c.name.as_str()).collect();
+    if names != expected {
+        return Err(invalid(format!(
+            "its columns ({}) are not the table's ({})",
+            names.join(", "),
+            expected.join(", ")
+        )));
+    }
+    let kinds: Vec<FieldKind> = stored.iter().map(|c| FieldKind::of(c)).collect();
+    let head = crate::table::sql::insert_head(db, stage_name, &names);
+    let mut sql = String::new();
+    let mut rows = Vec::new();
+    let mut n = 1u64;
+    while let Some(record) = next_record(r)? {
+        n += 1;
+        if sql.is_empty() {
+            sql.push_str(&head);
+        } else {
+            sql.push(',');
+        }
+        let values = push_record(&mut sql, &record, &kinds)
+            .map_err(|e| invalid(format!("record {n}: {e}")))?;
+        rows.push(values);
+        if rows.len() >= batch_size || sql.len() >= 4 << 20 {
+            send(Ok(Piece {
+                sql: std::mem::take(&mut sql),
+                rows: std::mem::take(&mut rows),
+                skip: false,
+            }))?;
+        }
+    }
+    if !rows.is_empty() {
+        send(Ok(Piece {
+            sql,
+            rows,
+            skip: false,
+        }))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,252 @@
+//! Putting one batch of archived rows back into the source table, in one transaction, never
+//! overwriting: the rows whose key the source holds are locked and compared value by value
+//! (read raw, as the archive writer compares: every column's bytes); an identical row is
+//! already restored, a different one is a conflict and stays as it is; the others are inserted
+//! (multi-row INSERTs of literals, as the archive writer writes them), then the transaction
+//! commits. A row refused for a duplicate on another unique key is a conflict too.
+//!
+//! The session inserts as the archive writer does (see [`crate::destination::db`]): not strict,
+//! `ALLOW_INVALID_DATES`, `check_constraint_checks = 0`, and any warning but an invalid ENUM
+//! value's fails the batch, so rows go back exactly as they were archived. `foreign_key_checks`
+//! stays on: a child row whose parent the source lacks fails its batch (error 1452).
+
+use std::collections::HashMap;
+
+use mysql_async::prelude::*;
+use mysql_async::{Row, Value};
+
+use crate::config::Retry;
+use crate::destination::db::{check_warnings, write_session};
+use crate::mysql::conn::Connection;
+use crate::mysql::ident::{qualified, quote_ident};
+use crate::mysql::literal::{push_literal, push_tuple};
+use crate::mysql::retry::{classify, codes, with_retry, ErrorKind, RetryError};
+use crate::table::batch::{key_id, Batch};
+use crate::table::sql;
+
+use super::tables::RestoreTable;
+
+/// What putting a batch back did (or, in a dry run, would do), as indexes into the batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// Inserted into the source (in a dry run: would be).
+    pub restored: Vec<usize>,
+    /// Already in the source, identical in every column.
+    pub already: Vec<usize>,
+    /// Left alone: the source holds a different row with this key (or another unique key's
+    /// value), with what tells so.
+    pub conflicts: Vec<(usize, String)>,
+}
+
+/// How a batch is inserted.
+#[derive(Debug, Clone)]
+pub struct InsertOptions {
+    pub retry: Retry,
+    /// The `sql_mode` of the inserts (the session's, made lenient as the archive writer's).
+    pub write_mode: String,
+    /// The most bytes of one INSERT statement (half of `max_allowed_packet`).
+    pub packet_budget: usize,
+    pub dry_run: bool,
+}
+
+/// Puts `batch` (rows read from `t`'s archive table) back into `t`'s source table.
+pub async fn put_batch(
+    src: &mut Connection,
+    opts: &InsertOptions,
+    t: &RestoreTable,
+    batch: &Batch,
+) -> Result<BatchOutcome, RetryError> {
+    let plan = &t.source;
+    let mut lookup = sql::select_by_keys(
+        &plan.db,
+        &plan.table,
+        &plan.columns,
+        &plan.key,
+        &sql::key_placeholders(plan),
+        batch.len(),
+    );
+    if !opts.dry_run {
+        lookup.push_str(" FOR UPDATE");
+    }
+    let key_params = plan.key_params();
+    let keys: Vec<Value> = (0..batch.len())
+        .flat_map(|i| batch.bound_key(i, &plan.key_pos, &key_params))
+        .collect();
+    let statements = insert_statements(t, batch, opts.packet_budget);
+    let what = format!("restore into {}", qualified(&plan.db, &plan.table));
+    with_retry(src, opts.retry, &what, |a| {
+        let (lookup, keys, statements) = (&lookup, &keys, &statements);
+        Box::pin(async move {
+            if !opts.dry_run {
+                write_session(a.conn, opts.write_mode.clone()).await?;
+                a.conn.query_drop("START TRANSACTION").await?;
+            }
+            let result = async {
+                let found: Vec<Row> = a.conn.exec(lookup.as_str(), keys.clone()).await?;
+                let mut existing: HashMap<String, Vec<Value>> = HashMap::with_capacity(found.len());
+                for row in found {
+                    let values = row.unwrap();
+                    existing.insert(key_id(plan.key_pos.iter().map(|&p| &values[p])), values);
+                }
+                let mut out = BatchOutcome::default();
+                let mut fresh = vec![false; batch.len()];
+                for (i, row) in batch.rows.iter().enumerate() {
+                    match existing.get(&batch.key_id(i, &plan.key_pos)) {
+                        Some(live) if live == row => out.already.push(i),
+                        Some(_) => out.conflicts.push((
+                            i,
+                            "the source holds a different row with this key".to_string(),
+                        )),
+                        None => fresh[i] = true,
+                    }
+                }
+                if opts.dry_run {
+                    out.restored = (0..batch.len()).filter(|&i| fresh[i]).collect();
+                    return Ok(out);
+                }
+                for (range, statement) in statements {
+                    let rows: Vec<usize> = range.clone().filter(|&i| fresh[i]).collect();
+                    if rows.is_empty() {
+                        continue;
+                    }
+                    if rows.len() == range.len() {
+                        match a.conn.query_drop(statement.as_str()).await {
+                            Ok(()) => {
+                                check_warnings(a.conn, plan, &batch.rows[range.clone()]).await?;
+                                out.restored.extend(rows);
+                                continue;
+                            }
+                            Err(e) if classify(&e) == ErrorKind::DuplicateKey => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    // Some rows are not to be inserted, or one collided on another unique
+                    // key: one by one.
+                    insert_one_by_one(a.conn, t, batch, &rows, &mut out).await?;
+                }
+                Ok(out)
+            }
+            .await;
+            if opts.dry_run {
+                return result;
+            }
+            match result {
+                Ok(out) => {
+                    a.conn.query_drop("COMMIT").await?;
+                    Ok(out)
+                }
+                Err(e) => {
+                    let _ = a.conn.query_drop("ROLLBACK").await;
+                    Err(e)
+                }
+            }
+        })
+    })
+    .await
+}
+
+async fn insert_one_by_one(
+    conn: &mut mysql_async::Conn,
+    t: &RestoreTable,
+    batch: &Batch,
+    rows: &[usize],
+    out: &mut BatchOutcome,
+) -> mysql_async::Result<()> {
+    let plan = &t.source;
+    let kinds = batch.literal_kinds();
+    for &i in rows {
+        let mut statement = sql::insert_head(&plan.db, &plan.table, &plan.columns);
+        push_tuple(&mut statement, &batch.rows[i], &kinds);
+        match conn.query_drop(statement).await {
+            Ok(()) => {
+                check_warnings(conn, plan, std::slice::from_ref(&batch.rows[i])).await?;
+                out.restored.push(i);
+            }
+            Err(mysql_async::Error::Server(e))
+                if e.code == codes::DUP_ENTRY || e.code == codes::DUP_ENTRY_WITH_KEY_NAME =>
+            {
+                out.conflicts.push((
+                    i,
+                    format!("the source refused it: {} (error {})", e.message, e.code),
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// The INSERTs of a batch, each at most `budget` bytes (at least one row), with the rows each
+/// holds.
+fn insert_statements(
+    t: &RestoreTable,
+    batch: &Batch,
+    budget: usize,
+) -> Vec<(std::ops::Range<usize>, String)> {
+    let plan = &t.source;
+    let kinds = batch.literal_kinds();
+    let head = sql::insert_head(&plan.db, &plan.table, &plan.columns);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut s = String::new();
+    for (i, row) in batch.rows.iter().enumerate() {
+        if s.is_empty() {
+            s.push_str(&head);
+        } else {
+            s.push(',');
+        }
+        push_tuple(&mut s, row, &kinds);
+        if s.len() >= budget {
+            out.push((start..i + 1, std::mem::take(&mut s)));
+            start = i + 1;
+        }
+    }
+    if !s.is_empty() {
+        out.push((start..batch.rows.len(), s));
+    }
+    out
+}
+
+/// A short form of row `i`'s key, for logs: `id=5`.
+pub fn describe_key(t: &RestoreTable, batch: &Batch, i: usize) -> String {
+    key_condition(t, batch, i, "", ", ")
+}
+
+/// `k1 = v1 AND k2 = v2` for row `i`'s key, values as literals, columns prefixed with `alias`.
+fn key_condition(t: &RestoreTable, batch: &Batch, i: usize, alias: &str, join: &str) -> String {
+    let kinds = batch.literal_kinds();
+    let mut parts = Vec::new();
+    for (k, &p) in t.source.key.iter().zip(&t.source.key_pos) {
+        let mut s = format!(
+            "{alias}{}",
+            if join == ", " {
+                k.clone()
+            } else {
+                quote_ident(k)
+            }
+        );
+        s.push_str(if join == ", " { "=" } else { " = " });
+        push_literal(
+            &mut s,
+            &batch.rows[i][p],
+            kinds
+                .get(p)
+                .copied()
+                .unwrap_or(crate::mysql::literal::LiteralKind::Untyped),
+        );
+        parts.push(s);
+    }
+    parts.join(join)
+}
+
+/// A SELECT that shows the source row and the archived row with row `i`'s key side by side,
+/// for the operator to compare.
+pub fn compare_select(t: &RestoreTable, batch: &Batch, i: usize) -> String {
+    format!(
+        "SELECT 'source' AS side, s.* FROM {} AS s WHERE {} UNION ALL SELECT 'archive', a.* FROM {} AS a WHERE {}",
+        qualified(&t.source.db, &t.source.table),
+        key_condition(t, batch, i, "s.", " AND "),
+        qualified(&t.archive.db, &t.archive.table),
+        key_condition(t, batch, i, "a.", " AND "),
+    )
+}

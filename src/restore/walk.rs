@@ -1,0 +1,381 @@
+//! The walk of a restore: the archived rows of the table asked for, page by page, each page put
+//! back into the source in one transaction; then, with `--with-children`, for each foreign key
+//! of the source server that references the table, the archived rows of the child table that
+//! reference the rows of that page, recursively. So parents are always committed before their
+//! children. Rows the source already holds identically lead to their children too: a run cut
+//! short and run again finds every row it had not restored yet. Each row is put back once per
+//! run, whatever the number of paths that reach it (self-references, diamonds).
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mysql_async::Value;
+
+use crate::config::Retry;
+use crate::mysql::conn::Connection;
+use crate::mysql::ident::qualified;
+use crate::mysql::retry::{with_retry, RetryError};
+use crate::mysql::schema::{self, ForeignKey};
+use crate::stop::Stop;
+use crate::table::batch::Batch;
+
+use super::fetch;
+use super::insert::{compare_select, describe_key, put_batch, InsertOptions};
+use super::remove::remove_keys;
+use super::report::{Conflict, RestoreReport};
+use super::tables::{self, RestoreTable, SchemaCache, TableProblem};
+
+/// `ER_NO_REFERENCED_ROW_2`: a child row whose parent is missing.
+const NO_REFERENCED_ROW: u16 = 1452;
+
+/// Why a walk ended early.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    #[error(transparent)]
+    Db(#[from] RetryError),
+    #[error("cannot restore {0}: {1}")]
+    Table(String, TableProblem),
+    #[error("cannot restore rows of {table}: a row they reference is missing from the source ({message}); restore that row first (osarchiver restore --table ... for its table), or restore from its table with --with-children")]
+    MissingParent { table: String, message: String },
+    #[error("stopped")]
+    Stopped,
+    #[error("cannot stage the files: {0}")]
+    Staging(String),
+}
+
+/// The settings of a walk.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    pub src_retry: Retry,
+    pub arc_retry: Retry,
+    /// The archive database's suffixes (`db_suffix`, `table_suffix`).
+    pub suffixes: (String, String),
+    pub insert: InsertOptions,
+    pub batch_size: u64,
+    pub batch_delay: Option<Duration>,
+    pub with_children: bool,
+    pub remove: bool,
+    /// Restoring from files: the source tables staged (their staging tables stand for archive
+    /// tables, with the source's columns by construction).
+    pub staged: Option<HashSet<(String, String)>>,
+}
+
+/// A restore in progress.
+pub struct Walk {
+    pub src: Connection,
+    pub arc: Connection,
+    opts: WalkOptions,
+    stop: Stop,
+    schema: SchemaCache,
+    fks: Vec<ForeignKey>,
+    tables: HashMap<(String, String), Arc<RestoreTable>>,
+    /// Keys (as `key_id`) of the rows handled in this run, per source table.
+    visited: HashMap<String, HashSet<String>>,
+    /// Keys to remove from the archive, per table, tables in the order first met.
+    removal: Vec<(Arc<RestoreTable>, Vec<Vec<Value>>)>,
+    /// Child tables without an archive table, said once.
+    no_archive: HashSet<String>,
+    pub report: RestoreReport,
+}
+
+type WalkFuture<'a> = Pin<Box<dyn Future<Output = Result<(), WalkError>> + Send + 'a>>;
+
+impl Walk {
+    pub fn new(
+        src: Connection,
+        arc: Connection,
+        opts: WalkOptions,
+        stop: Stop,
+        fks: Vec<ForeignKey>,
+        report: RestoreReport,
+    ) -> Walk {
+        Walk {
+            src,
+            arc,
+            opts,
+            stop,
+            schema: SchemaCache::default(),
+            fks,
+            tables: HashMap::new(),
+            visited: HashMap::new(),
+            removal: Vec::new(),
+            no_archive: HashSet::new(),
+            report,
+        }
+    }
+
+    /// The plan of `db.table` and its archive table (read once).
+    async fn table(
+        &mut self,
+        db: &str,
+        table: &str,
+    ) -> Result<Result<Arc<RestoreTable>, TableProblem>, RetryError> {
+        if let Some(t) = self.tables.get(&(db.to_string(), table.to_string())) {
+            return Ok(Ok(t.clone()));
+        }
+        if !self.schema.databases.contains_key(db) {
+            let d = db.to_string();
+            let infos = with_retry(
+                &mut self.src,
+                self.opts.src_retry,
+                "read the source schema",
+                |a| {
+                    let d = d.clone();
+                    Box::pin(async move { schema::list_tables(a.conn, &d).await })
+                },
+            )
+            .await?;
+            self.schema.databases.insert(db.to_string(), infos);
+        }
+        let archive_db = format!("{db}{}", self.opts.suffixes.0);
+        let archive_table = format!("{table}{}", self.opts.suffixes.1);
+        let archive_columns = if let Some(staged) = &self.opts.staged {
+            if staged.contains(&(db.to_string(), table.to_string())) {
+                self.schema.table(db, table).map(|i| {
+                    i.columns
+                        .iter()
+                        .filter(|c| !c.system_time)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+            } else {
+                None
+            }
+        } else {
+            let (d, t) = (archive_db.clone(), archive_table.clone());
+            with_retry(
+                &mut self.arc,
+                self.opts.arc_retry,
+                "read the archive table's columns",
+                |a| {
+                    let (d, t) = (d.clone(), t.clone());
+                    Box::pin(async move { schema::table_columns(a.conn, &d, &t).await })
+                },
+            )
+            .await?
+        };
+        let planned = tables::plan(
+            db,
+            self.schema.table(db, table),
+            table,
+            &archive_db,
+            &archive_table,
+            archive_columns.as_deref(),
+        )
+        .map(Arc::new);
+        if let Ok(t) = &planned {
+            self.tables
+                .insert((db.to_string(), table.to_string()), t.clone());
+        }
+        Ok(planned)
+    }
+
+    /// Restores the archived rows of `db.table` matching `condition`, with their children when
+    /// asked.
+    pub async fn restore(
+        &mut self,
+        db: &str,
+        table: &str,
+        condition: &str,
+    ) -> Result<(), WalkError> {
+        let t = match self.table(db, table).await? {
+            Ok(t) => t,
+            Err(p) => return Err(WalkError::Table(qualified(db, table), p)),
+        };
+        self.report.table(&t.name(), &t.archive_name());
+        tracing::info!(
+            "restore: reading {} WHERE {condition}",
+            qualified(&t.archive.db, &t.archive.table)
+        );
+        let found = self.pages(t.clone(), condition.to_string()).await?;
+        if found == 0 {
+            tracing::warn!(
+                "restore: no archived row of {} matches: {condition}",
+                t.archive_name()
+            );
+        }
+        Ok(())
+    }
+
+    /// Reads the pages of `t`'s archive table matching `condition` and restores each; returns
+    /// the rows read.
+    fn pages(
+        &mut self,
+        t: Arc<RestoreTable>,
+        condition: String,
+    ) -> Pin<Box<dyn Future<Output = Result<u64, WalkError>> + Send + '_>> {
+        Box::pin(async move {
+            let mut reader = fetch::pages(&t, &condition, self.opts.batch_size);
+            let mut read = 0;
+            loop {
+                if self.stop.is_requested() {
+                    return Err(WalkError::Stopped);
+                }
+                let what = format!("read {}", t.archive_name());
+                let page = {
+                    let reader = &reader;
+                    with_retry(&mut self.arc, self.opts.arc_retry, &what, |a| {
+                        Box::pin(async move { reader.read(a.conn).await })
+                    })
+                    .await?
+                };
+                let Some(page) = page else { break };
+                reader.advance(&page);
+                read += page.len() as u64;
+                self.batch(t.clone(), page).await?;
+            }
+            Ok(read)
+        })
+    }
+
+    /// Puts one page back, then walks its children.
+    fn batch(&mut self, t: Arc<RestoreTable>, mut page: Batch) -> WalkFuture<'_> {
+        Box::pin(async move {
+            let name = t.name();
+            let seen = self.visited.entry(name.clone()).or_default();
+            page.rows.retain(|row| {
+                seen.insert(crate::table::batch::key_id(
+                    t.source.key_pos.iter().map(|&p| &row[p]),
+                ))
+            });
+            if page.is_empty() {
+                return Ok(());
+            }
+            let out = match put_batch(&mut self.src, &self.opts.insert, &t, &page).await {
+                Ok(out) => out,
+                Err(e) if matches!(e.mysql_error(), mysql_async::Error::Server(s) if s.code == NO_REFERENCED_ROW) => {
+                    return Err(WalkError::MissingParent {
+                        table: name,
+                        message: e.mysql_error().to_string(),
+                    })
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let counts = self.report.table(&name, &t.archive_name());
+            counts.found += page.len() as u64;
+            counts.restored += out.restored.len() as u64;
+            counts.already += out.already.len() as u64;
+            counts.conflicts += out.conflicts.len() as u64;
+            tracing::info!(
+                "restore: {name}: {} row(s) from the archive: {} {}, {} already there, {} conflict(s)",
+                page.len(),
+                out.restored.len(),
+                if self.opts.insert.dry_run { "would be restored" } else { "restored" },
+                out.already.len(),
+                out.conflicts.len()
+            );
+            for (i, reason) in &out.conflicts {
+                let c = Conflict {
+                    table: name.clone(),
+                    key: describe_key(&t, &page, *i),
+                    reason: reason.clone(),
+                    compare: compare_select(&t, &page, *i),
+                };
+                tracing::warn!(
+                    "restore: {name}: conflict on {}: {}; left as it is (archived copy kept). Compare: {}",
+                    c.key,
+                    c.reason,
+                    c.compare
+                );
+                self.report.conflicts.push(c);
+            }
+            let mut good: Vec<usize> = out.restored.iter().chain(&out.already).copied().collect();
+            good.sort_unstable();
+            if self.opts.remove {
+                let keys: Vec<Vec<Value>> = good
+                    .iter()
+                    .map(|&i| {
+                        t.source
+                            .key_pos
+                            .iter()
+                            .map(|&p| page.rows[i][p].clone())
+                            .collect()
+                    })
+                    .collect();
+                match self.removal.iter_mut().find(|(r, _)| r.name() == name) {
+                    Some((_, list)) => list.extend(keys),
+                    None => self.removal.push((t.clone(), keys)),
+                }
+            }
+            if let Some(d) = self.opts.batch_delay.filter(|d| !d.is_zero()) {
+                if !self.stop.sleep(d).await {
+                    return Err(WalkError::Stopped);
+                }
+            }
+            if !self.opts.with_children || good.is_empty() {
+                return Ok(());
+            }
+            let parents = Batch {
+                columns: page.columns.clone(),
+                charsets: page.charsets.clone(),
+                rows: good.iter().map(|&i| page.rows[i].clone()).collect(),
+                next_key: None,
+            };
+            drop(page);
+            let fks: Vec<ForeignKey> =
+                tables::children_of(&self.fks, &t.source.db, &t.source.table)
+                    .into_iter()
+                    .cloned()
+                    .collect();
+            for fk in fks {
+                let child = match self.table(&fk.db, &fk.table).await? {
+                    Ok(c) => c,
+                    Err(TableProblem::NoArchive(a)) => {
+                        if self.no_archive.insert(a.clone()) {
+                            tracing::info!(
+                                "restore: {}.{} references {name} ({}) but has no archive table {a}: nothing to restore there",
+                                fk.db, fk.table, fk.name
+                            );
+                        }
+                        continue;
+                    }
+                    Err(p) => return Err(WalkError::Table(qualified(&fk.db, &fk.table), p)),
+                };
+                let Some(condition) = fetch::child_condition(&fk, &t, &parents) else {
+                    continue;
+                };
+                tracing::debug!(
+                    "restore: children of {name} in {} by {}: {condition}",
+                    child.archive_name(),
+                    fk.name
+                );
+                self.pages(child, condition).await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Deletes from the archive what this run restored or found identical, child tables first.
+    pub async fn remove_restored(&mut self) -> Result<(), WalkError> {
+        let removal = std::mem::take(&mut self.removal);
+        for (t, keys) in removal.iter().rev() {
+            let n = if self.opts.insert.dry_run {
+                keys.len() as u64
+            } else {
+                remove_keys(
+                    &mut self.arc,
+                    self.opts.arc_retry,
+                    t,
+                    keys,
+                    self.opts.batch_size as usize,
+                )
+                .await?
+            };
+            tracing::info!(
+                "restore: {}: {n} archived row(s) {} from {}",
+                t.name(),
+                if self.opts.insert.dry_run {
+                    "would be removed"
+                } else {
+                    "removed"
+                },
+                t.archive_name()
+            );
+            self.report.table(&t.name(), &t.archive_name()).removed += n;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,102 @@
+//! One instance and its children come back byte-identical, and nothing else comes back.
+
+use super::{total, Nova};
+
+#[test]
+fn an_instance_comes_back_with_its_children_byte_identical() {
+    let nova = Nova::create("rs_faithful", 3, 3);
+    let before = nova.digests(&nova.db.name, 2);
+    nova.archive();
+    let out = nova.restore(2, &["--with-children"]).run();
+    out.assert_success();
+    assert_eq!(
+        nova.digests(&nova.db.name, 2),
+        before,
+        "HEX of every column, every table"
+    );
+    // 1 instance, 3 metadata rows, 2 actions, 4 events; nothing of the other instances.
+    assert_eq!(nova.counts(&nova.db.name), [1, 3, 2, 4]);
+    assert_eq!(total(&out, "restored"), 10);
+    assert_eq!(
+        nova.db.sql("SELECT secret FROM instances").trim(),
+        "2",
+        "the INVISIBLE column too"
+    );
+    // The archive keeps its copies (no --remove-from-archive).
+    assert_eq!(nova.digests(&nova.db.archive(), 2), before);
+    // Again: everything is already there, identical.
+    let again = nova.restore(2, &["--with-children"]).run();
+    again.assert_success();
+    assert_eq!(total(&again, "restored"), 0);
+    assert_eq!(total(&again, "already"), 10);
+    assert_eq!(nova.digests(&nova.db.name, 2), before);
+}
+
+#[test]
+fn without_children_only_the_rows_asked_for_come_back() {
+    let nova = Nova::create("rs_alone", 2, 2);
+    nova.archive();
+    let out = nova.restore(1, &[]).run();
+    out.assert_success();
+    assert_eq!(nova.counts(&nova.db.name), [1, 0, 0, 0]);
+    // A child whose parent is missing fails clearly (foreign_key_checks stay on).
+    let orphan = super::Osarchiver::new()
+        .subcommand("restore")
+        .config_text(&nova.ini)
+        .args([
+            "--table",
+            &format!("{}.instance_metadata", nova.db.name),
+            "--where",
+            "instance_uuid = 'u2'",
+        ])
+        .run();
+    orphan
+        .assert_code(1)
+        .output_contains("a row they reference is missing from the source");
+    assert_eq!(nova.counts(&nova.db.name), [1, 0, 0, 0]);
+}
+
+#[test]
+fn children_in_another_database_and_suffixed_archive_names_are_followed() {
+    use crate::harness::{server, Ini, ScratchDb};
+    let mut nova = Nova::create("rs_xdb", 2, 1);
+    let other = ScratchDb::create(server(), "rs_xdb_cinder");
+    other.sql(&format!(
+        "CREATE TABLE attachments (id INT PRIMARY KEY, instance_uuid VARCHAR(36) CHARACTER SET utf8mb3, \
+         deleted_at DATETIME, deleted INT NOT NULL DEFAULT 0, \
+         CONSTRAINT att_fk FOREIGN KEY (instance_uuid) REFERENCES `{}`.instances (uuid)); \
+         INSERT INTO attachments VALUES (1, 'u1', '2020-01-01', 1), (2, 'u2', '2020-01-01', 1);",
+        nova.db.name
+    ));
+    let before = crate::harness::digest::digest(server(), &other.name, "attachments", "1");
+    nova.db.also_drop(format!("{}_old", nova.db.name));
+    let mut other = other;
+    other.also_drop(format!("{}_old", other.name));
+    nova.ini = Ini::new(server(), &[&other.name, &nova.db.name])
+        .dst("db_suffix", "_old")
+        .dst("table_suffix", "_t")
+        .text();
+    let digests = nova.digests(&nova.db.name, 1);
+    nova.archive();
+    assert_eq!(
+        crate::harness::digest::count(server(), &other.name, "attachments", "1"),
+        0
+    );
+    nova.restore(1, &["--with-children"]).run().assert_success();
+    assert_eq!(nova.digests(&nova.db.name, 1), digests);
+    let (n, _) = crate::harness::digest::digest(server(), &other.name, "attachments", "1");
+    assert_eq!(
+        n, 1,
+        "the attachment of instance 1, from the other database"
+    );
+    assert_eq!(
+        crate::harness::digest::digest(server(), &other.name, "attachments", "id = 1"),
+        crate::harness::digest::digest(
+            server(),
+            &format!("{}_old", other.name),
+            "attachments_t",
+            "id = 1"
+        ),
+    );
+    assert_ne!(before.0, 0);
+}

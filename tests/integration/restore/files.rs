@@ -1,0 +1,118 @@
+//! `--file`: restoring from the tool's own SQL and CSV files, packed or compressed, with the
+//! same rules as from the archive database.
+
+use crate::harness::{server, Ini, Osarchiver};
+
+use super::{total, Nova, TABLES};
+
+fn restore_from_files(
+    nova: &Nova,
+    ini: &str,
+    files: &[std::path::PathBuf],
+    extra: &[&str],
+) -> crate::harness::Output {
+    let mut cmd = Osarchiver::new()
+        .subcommand("restore")
+        .config_text(ini)
+        .args([
+            "--table",
+            &format!("{}.instances", nova.db.name),
+            "--where",
+            "uuid = 'u1'",
+            "--with-children",
+        ])
+        .args(extra);
+    for f in files {
+        cmd = cmd.arg("--file").arg(f);
+    }
+    cmd.run()
+}
+
+fn wipe(nova: &Nova) {
+    nova.db.sql(
+        "SET foreign_key_checks = 0; DELETE FROM instances; DELETE FROM instance_metadata; \
+         DELETE FROM instance_actions; DELETE FROM instance_actions_events;",
+    );
+}
+
+#[test]
+fn an_instance_comes_back_from_packed_sql_and_compressed_csv_files() {
+    for (format, packing) in [
+        ("sql", "gztar"),
+        ("csv", "zst"),
+        ("csv", "zip"),
+        ("sql", "xztar"),
+    ] {
+        let nova = Nova::create("rs_files", 2, 3);
+        let before = nova.digests(&nova.db.name, 1);
+        let dir = tempfile::tempdir().expect("a directory");
+        let ini = Ini::new(server(), &[&nova.db.name])
+            .set("archiver:test", "dst", "files")
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.path().display())
+            .set("dst:files", "formats", format)
+            .set("dst:files", "archive_format", packing)
+            .text();
+        Osarchiver::new().config_text(&ini).run().assert_success();
+        assert_eq!(nova.counts(&nova.db.name), [0, 0, 0, 0]);
+        let suffix = match packing {
+            "gztar" => ".tar.gz",
+            "xztar" => ".tar.xz",
+            "zip" => ".zip",
+            _ => ".zst",
+        };
+        let files: Vec<_> = TABLES
+            .iter()
+            .map(|t| {
+                dir.path()
+                    .join(format!("{}.{t}.{format}{suffix}", nova.db.name))
+            })
+            .collect();
+        let out = restore_from_files(&nova, &ini, &files, &[]);
+        out.assert_success();
+        assert_eq!(total(&out, "restored"), 10, "{format} {packing}");
+        assert_eq!(
+            nova.digests(&nova.db.name, 1),
+            before,
+            "{format} {packing}: byte-identical"
+        );
+        assert_eq!(nova.counts(&nova.db.name), [1, 3, 2, 4]);
+        // Never overwrite: a changed live row is a conflict; the dry run says so too.
+        nova.db
+            .sql("UPDATE instance_metadata SET value = 'live' WHERE id = 1000");
+        let dry = restore_from_files(&nova, &ini, &files, &["--dry-run"]);
+        dry.assert_code(3);
+        assert_eq!(total(&dry, "conflicts"), 1);
+        assert_eq!(total(&dry, "already"), 9);
+        wipe(&nova);
+        assert_eq!(nova.counts(&nova.db.name), [0, 0, 0, 0]);
+    }
+}
+
+#[test]
+fn a_file_of_another_kind_or_with_foreign_statements_is_refused() {
+    let nova = Nova::create("rs_badfile", 1, 1);
+    let dir = tempfile::tempdir().expect("a directory");
+    let bad = dir.path().join(format!("{}.instances.sql", nova.db.name));
+    std::fs::write(
+        &bad,
+        format!("SET NAMES utf8mb4;\nDROP DATABASE `{}`;\n", nova.db.name),
+    )
+    .expect("write");
+    let out = restore_from_files(&nova, &nova.ini, &[bad], &[]);
+    out.assert_code(1)
+        .output_contains("not a statement the tool writes");
+    assert!(nova.db.exists(&nova.db.name), "the DROP was not run");
+    let odd = dir.path().join("notes.txt");
+    std::fs::write(&odd, "x").expect("write");
+    restore_from_files(&nova, &nova.ini, &[odd], &[])
+        .assert_code(1)
+        .output_contains("cannot tell its table from its name");
+    restore_from_files(
+        &nova,
+        &nova.ini,
+        &[dir.path().join("x.y.sql")],
+        &["--remove-from-archive"],
+    )
+    .assert_code(2);
+}
