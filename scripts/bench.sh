@@ -2,8 +2,10 @@
 # Benchmark: osarchiver against the floor (the same archive-and-purge job done entirely inside the
 # server), on the shared deterministic dataset. Not a timed test: it measures and prints.
 #
-#   scripts/bench.sh [N]            # N instances, default 100000 (about 14.8 rows per instance)
+#   scripts/bench.sh [N...]         # N instances, default 100000 (about 14.8 rows per instance)
+#   scripts/bench.sh 25000 100000 400000              # several sizes
 #   MODE=files scripts/bench.sh     # osarchiver writes CSV+SQL gztar files instead of an archive db
+#   MODE="db files" RUNS=3 scripts/bench.sh 25000 100000 400000   # the full table of README
 #   OUT=bench-results/$(date +%F).txt scripts/bench.sh   # also write the results to a file
 #
 # Steps, on a private MariaDB (a free loopback port, its own data directory; tuned like a sane
@@ -14,12 +16,16 @@
 #      timed with /usr/bin/time -v (wall time, peak RSS);
 #   3. per table: rows that left the source and rows in the archive, floor vs osarchiver;
 #      osarchiver must remove exactly the rows the floor removed, and archive every one of them;
-#   4. a summary: floor wall time, osarchiver wall time, ratio, peak RSS, rows moved.
+#   4. a summary: floor wall time, osarchiver wall time, ratio, peak RSS, rows moved;
+#   steps 1-4 run RUNS times for every size and mode (floor and osarchiver alternate, each on
+#   fresh data), then a table gives min / median / max of the floor, osarchiver, the ratio
+#   (of each run) and peak RSS per size and mode.
 #
 # Environment:
 #   BENCH_DIR=DIR   gen_dataset.sh and floor.sh (default: ../shared/bench from the repository root)
 #   MODE=db|files|both  osarchiver's destination: the archive db (default), CSV+SQL files in a
-#                   gztar per table, or both
+#                   gztar per table, or both; a list ("db files") runs each
+#   RUNS=K          runs per size and mode (default 3)
 #   OUT=FILE        write the comparison and the summary to FILE as well
 #   RUN_DIR=DIR     where to put the server and the files (default: a new directory in /tmp,
 #                   removed at the end unless KEEP=1)
@@ -28,7 +34,7 @@
 #   SKIP_FLOOR=1    skip the floor run (the comparison then has no floor column)
 #   SKIP_OURS=1     only run the floor
 #   JOBS=N          run osarchiver with --jobs N (tables sharing no foreign-key path at the same time)
-#   LOG_LEVEL=L     osarchiver's --log-level (default info); its output goes to RUN_DIR/osarchiver.log
+#   LOG_LEVEL=L     osarchiver's --log-level (default info); its output goes to RUN_DIR/n<N>-<MODE>-r<run>/osarchiver.log
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
@@ -38,10 +44,17 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/build.sh
 . "$ROOT/scripts/lib/build.sh"
 
-N=${1:-100000}
-case "$N" in '' | *[!0-9]* | 0) echo "usage: $0 [N]   (N instances, a positive integer)" >&2 && exit 2 ;; esac
-MODE=${MODE:-db}
-case "$MODE" in db | files | both) ;; *) echo "MODE must be db, files or both" >&2 && exit 2 ;; esac
+SIZES=${*:-100000}
+for N in $SIZES; do
+    case "$N" in '' | *[!0-9]* | 0) echo "usage: $0 [N...]   (N instances, positive integers)" >&2 && exit 2 ;; esac
+done
+MODES=${MODE:-db}
+MODES=${MODES//,/ }
+for MODE in $MODES; do
+    case "$MODE" in db | files | both) ;; *) echo "MODE must be db, files or both (or a list of them)" >&2 && exit 2 ;; esac
+done
+RUNS=${RUNS:-3}
+case "$RUNS" in '' | *[!0-9]* | 0) echo "RUNS must be a positive integer" >&2 && exit 2 ;; esac
 BENCH_DIR=${BENCH_DIR:-../shared/bench}
 case "$BENCH_DIR" in /*) ;; *) BENCH_DIR=$ROOT/$BENCH_DIR ;; esac
 KEEP=${KEEP:-0}
@@ -140,7 +153,7 @@ source_counts() {
     local q="" db t
     while read -r db t; do
         q+="${q:+ UNION ALL }SELECT '$db.$t', COUNT(*), COALESCE(SUM($WHERE), 0) FROM \`$db\`.\`$t\`"
-    done <"$RUN_DIR/tables.txt"
+    done <"$W/tables.txt"
     sql -N -B -e "$q"
 }
 
@@ -155,7 +168,7 @@ archive_counts() {
         else
             printf '%s.%s\t0\n' "$db" "$t"
         fi
-    done <"$RUN_DIR/tables.txt"
+    done <"$W/tables.txt"
 }
 
 # db.table, CSV records in the file destination's <db>.<table>.csv (inside a tarball or not).
@@ -197,40 +210,47 @@ generate() {
     bash "$BENCH_DIR/gen_dataset.sh" "$N" >&2
     t1=$(date +%s.%N)
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "generated in %.1f s\n", b - a }' >&2
-    source_tables >"$RUN_DIR/tables.txt"
-    source_counts >"$RUN_DIR/$1-before.tsv"
+    source_tables >"$W/tables.txt"
+    source_counts >"$W/$1-before.tsv"
 }
 
 SUMMARY=$RUN_DIR/summary.txt
 : >"$SUMMARY"
 report() { printf '%s\n' "$*" | tee -a "$SUMMARY"; }
 
-report "osarchiver benchmark: N=$N, MODE=$MODE, JOBS=${JOBS:-1}, $(date -u '+%F %T UTC'), $(nproc) cores,"
+report "osarchiver benchmark: N=${SIZES// /,}, MODE=${MODES// /,}, RUNS=$RUNS, JOBS=${JOBS:-1}, $(date -u '+%F %T UTC'), $(nproc) cores,"
 report "  MariaDB $(sql -N -B -e 'SELECT VERSION()'), innodb_buffer_pool_size=2G, innodb_log_file_size=512M"
 report "  where: $WHERE"
 
+# One run of size $N and mode $MODE (run $RUN of $RUNS): the floor then osarchiver on the same
+# fresh data, the comparison, and one line per run in RESULTS. Its files are in $W.
+one_run() {
+W=$RUN_DIR/n$N-$MODE-r$RUN
+mkdir -p "$W"
+report ""
+report "--- N=$N MODE=$MODE run $RUN/$RUNS"
 floor_wall="" ours_wall="" ours_rss_kb="" ours_cpu=""
 
 # (a) The floor.
 if [ "${SKIP_FLOOR:-0}" != 1 ]; then
     generate floor
     say "Floor: floor.sh (INSERT ... SELECT and DELETE IGNORE per table, inside the server)"
-    /usr/bin/time -v -o "$RUN_DIR/floor.time" bash "$BENCH_DIR/floor.sh"
-    floor_wall=$(wall_seconds "$RUN_DIR/floor.time")
+    /usr/bin/time -v -o "$W/floor.time" bash "$BENCH_DIR/floor.sh"
+    floor_wall=$(wall_seconds "$W/floor.time")
     echo "floor: ${floor_wall}s" >&2
-    source_counts >"$RUN_DIR/floor-after.tsv"
-    archive_counts >"$RUN_DIR/floor-archive.tsv"
+    source_counts >"$W/floor-after.tsv"
+    archive_counts >"$W/floor-archive.tsv"
 fi
 
 # (b) osarchiver.
 if [ "${SKIP_OURS:-0}" != 1 ]; then
     generate ours
-    if [ -f "$RUN_DIR/floor-before.tsv" ] && ! cmp -s "$RUN_DIR/floor-before.tsv" "$RUN_DIR/ours-before.tsv"; then
-        diff "$RUN_DIR/floor-before.tsv" "$RUN_DIR/ours-before.tsv" >&2 || true
+    if [ -f "$W/floor-before.tsv" ] && ! cmp -s "$W/floor-before.tsv" "$W/ours-before.tsv"; then
+        diff "$W/floor-before.tsv" "$W/ours-before.tsv" >&2 || true
         die "the regenerated dataset differs from the floor's"
     fi
-    INI=$RUN_DIR/bench.ini
-    FILES_DIR=$RUN_DIR/archive-files
+    INI=$W/bench.ini
+    FILES_DIR=$W/archive-files
     rm -rf "$FILES_DIR"
     case "$MODE" in
         db) dst="archive_db" ;;
@@ -272,27 +292,27 @@ EOF
     "$BIN" --config "$INI" --check-config >&2
     say "osarchiver ($MODE): $BIN --config $INI"
     rc=0
-    /usr/bin/time -v -o "$RUN_DIR/ours.time" "$BIN" --config "$INI" --log-level "${LOG_LEVEL:-info}" \
-        ${JOBS:+--jobs "$JOBS"} >"$RUN_DIR/osarchiver.log" 2>&1 || rc=$?
+    /usr/bin/time -v -o "$W/ours.time" "$BIN" --config "$INI" --log-level "${LOG_LEVEL:-info}" \
+        ${JOBS:+--jobs "$JOBS"} >"$W/osarchiver.log" 2>&1 || rc=$?
     # 3: finished with rows left on purpose (the dataset's parents blocked by live children).
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
-        tail -n 30 "$RUN_DIR/osarchiver.log" >&2
+        tail -n 30 "$W/osarchiver.log" >&2
         [ "$OWN_RUN_DIR" = 1 ] && OWN_RUN_DIR=0 DROP_DATA=1 # keep the log and the ini, not the data
-        die "osarchiver failed (exit $rc); its log is $RUN_DIR/osarchiver.log, its configuration $INI"
+        die "osarchiver failed (exit $rc); its log is $W/osarchiver.log, its configuration $INI"
     fi
-    ours_wall=$(wall_seconds "$RUN_DIR/ours.time")
-    ours_rss_kb=$(time_field "$RUN_DIR/ours.time" "Maximum resident set size (kbytes)")
-    ours_cpu=$(awk -v u="$(time_field "$RUN_DIR/ours.time" "User time (seconds)")" \
-        -v s="$(time_field "$RUN_DIR/ours.time" "System time (seconds)")" 'BEGIN { printf "%.2f", u + s }')
+    ours_wall=$(wall_seconds "$W/ours.time")
+    ours_rss_kb=$(time_field "$W/ours.time" "Maximum resident set size (kbytes)")
+    ours_cpu=$(awk -v u="$(time_field "$W/ours.time" "User time (seconds)")" \
+        -v s="$(time_field "$W/ours.time" "System time (seconds)")" 'BEGIN { printf "%.2f", u + s }')
     echo "osarchiver: ${ours_wall}s, peak RSS ${ours_rss_kb} kB" >&2
-    source_counts >"$RUN_DIR/ours-after.tsv"
+    source_counts >"$W/ours-after.tsv"
     if [ "$MODE" = files ]; then
-        : >"$RUN_DIR/ours-archive.tsv"
+        : >"$W/ours-archive.tsv"
     else
-        archive_counts >"$RUN_DIR/ours-archive.tsv"
+        archive_counts >"$W/ours-archive.tsv"
     fi
     if [ "$MODE" != db ]; then
-        file_counts "$FILES_DIR" >"$RUN_DIR/ours-files.tsv" || echo "could not count the records in the files" >&2
+        file_counts "$FILES_DIR" >"$W/ours-files.tsv" || echo "could not count the records in the files" >&2
         say "Files written"
         (cd "$FILES_DIR" && find . -type f -printf '%s\n' | awk '{ n++; s += $1 } END { printf "%d files, %.1f MB\n", n, s / 1048576 }') >&2
     fi
@@ -300,7 +320,7 @@ fi
 
 # (c) The comparison.
 for f in floor-before floor-after floor-archive ours-before ours-after ours-archive ours-files; do
-    [ -f "$RUN_DIR/$f.tsv" ] || : >"$RUN_DIR/$f.tsv"
+    [ -f "$W/$f.tsv" ] || : >"$W/$f.tsv"
 done
 say "Rows per table: floor vs osarchiver"
 set +e
@@ -338,17 +358,17 @@ awk -F'\t' -v mode="$MODE" '
             hasours ? toout : "-", (hasours && mode != "files") ? todb : "-", (hasours && mode != "db") ? tofi : "-"
         print "out = rows that left the source; arc/db/file = rows in the archive (blocked parents are archived but stay)"
         if (bad) { printf "CHECK FAILED: %d table(s)\n", bad; exit 1 }
-    }' "$RUN_DIR/floor-before.tsv" "$RUN_DIR/floor-after.tsv" "$RUN_DIR/floor-archive.tsv" \
-    "$RUN_DIR/ours-before.tsv" "$RUN_DIR/ours-after.tsv" "$RUN_DIR/ours-archive.tsv" "$RUN_DIR/ours-files.tsv" \
-    "$RUN_DIR/tables.txt" >"$RUN_DIR/compare.txt"
+    }' "$W/floor-before.tsv" "$W/floor-after.tsv" "$W/floor-archive.tsv" \
+    "$W/ours-before.tsv" "$W/ours-after.tsv" "$W/ours-archive.tsv" "$W/ours-files.tsv" \
+    "$W/tables.txt" >"$W/compare.txt"
 check_rc=$?
 set -e
-tee -a "$SUMMARY" <"$RUN_DIR/compare.txt"
+tee -a "$SUMMARY" <"$W/compare.txt"
 # Rows that left the source: osarchiver's run, or the floor's when osarchiver did not run.
 moved_of() {
-    awk -F'\t' 'FILENAME == ARGV[1] { b[$1] = $2; next } { m += b[$1] - $2 } END { print m + 0 }' "$RUN_DIR/$1-before.tsv" "$RUN_DIR/$1-after.tsv"
+    awk -F'\t' 'FILENAME == ARGV[1] { b[$1] = $2; next } { m += b[$1] - $2 } END { print m + 0 }' "$W/$1-before.tsv" "$W/$1-after.tsv"
 }
-if [ -s "$RUN_DIR/ours-after.tsv" ]; then rows_moved=$(moved_of ours); else rows_moved=$(moved_of floor); fi
+if [ -s "$W/ours-after.tsv" ]; then rows_moved=$(moved_of ours); else rows_moved=$(moved_of floor); fi
 
 report ""
 report "Summary (N=$N, MODE=$MODE)"
@@ -361,9 +381,43 @@ if [ -n "$ours_wall" ]; then
 fi
 report "$(printf '  rows moved:             %10s' "${rows_moved:-?}")"
 
+printf "%s %s %s %s %s %s %s\n" "$N" "$MODE" "$RUN" "${floor_wall:--}" "${ours_wall:--}" "${ours_rss_kb:--}" "${ours_cpu:--}" >>"$RESULTS"
+[ "$check_rc" -eq 0 ] || FAILED=1
+}
+
+# min/median/max of the numbers on stdin ("-" when there are none).
+stats() {
+    sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f / %.2f / %.2f\n", v[1], m, v[NR] }'
+}
+
+RESULTS=$RUN_DIR/results.txt
+: >"$RESULTS"
+FAILED=0
+for N in $SIZES; do
+    for MODE in $MODES; do
+        for RUN in $(seq 1 "$RUNS"); do one_run; done
+    done
+done
+
+# The table over all runs: per size and mode, min / median / max of the floor, of osarchiver, of
+# the ratio (each run's osarchiver time over the floor time of the same run) and of peak RSS.
+report ""
+report "Summary over $RUNS run(s) each: min / median / max"
+report "$(printf '%-8s %-6s %-22s %-22s %-22s %-22s' N MODE 'floor s' 'osarchiver s' ratio 'peak RSS MB')"
+for N in $SIZES; do
+    for MODE in $MODES; do
+        sel() { awk -v n="$N" -v m="$MODE" "\$1 == n && \$2 == m && \$$1 != \"-\" { print $2 }" "$RESULTS"; }
+        f=$(sel 4 '$4' | stats)
+        o=$(sel 5 '$5' | stats)
+        r=$(sel 4 '($4 > 0 && $5 != "-") ? $5 / $4 : ""' | sed '/^$/d' | stats)
+        m=$(sel 6 '$6 / 1024' | stats)
+        report "$(printf '%-8s %-6s %-22s %-22s %-22s %-22s' "$N" "$MODE" "$f" "$o" "$r" "$m")"
+    done
+done
+report "(timings are noisy on a shared machine: compare ratios of the same run, floor and osarchiver alternate)"
 if [ -n "${OUT:-}" ]; then
     mkdir -p "$(dirname "$OUT")"
     cp "$SUMMARY" "$OUT"
     echo "results written to $OUT" >&2
 fi
-[ "$check_rc" -eq 0 ] || die "CHECK FAILED: see the table above"
+[ "$FAILED" = 0 ] || die "CHECK FAILED: see the tables above"

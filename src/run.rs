@@ -20,6 +20,8 @@ use crate::stop::{Stop, StopReason};
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    // First, while the process has one thread: the environment is process-wide.
+    crate::mysql::buffers::bound_buffer_pool();
     if crate::cli::is_restore(std::env::args_os()) {
         return restore_main().into();
     }

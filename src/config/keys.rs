@@ -120,6 +120,8 @@ pub enum Kind {
     Attempts,
     /// Seconds, 0 to 3600.
     Backoff,
+    /// Seconds, more than 0, at most a day.
+    Timeout,
     /// One of `values`, any case; `what` names it in the error.
     Choice {
         what: &'static str,
@@ -133,7 +135,7 @@ pub enum Kind {
     Size,
     /// A size of at least 1 byte.
     NonZeroSize,
-    /// Swift's authentication version: `1` or `3` (`1.0`, `3.0`, a leading `v` allowed).
+    /// Swift's authentication version: `1`, `2.0` (read as 3) or `3` (a leading `v` allowed).
     AuthVersion,
 }
 
@@ -169,6 +171,7 @@ impl Kind {
             Kind::Fraction => parse_fraction(v).map(drop),
             Kind::Attempts => parse_attempts(v).map(drop),
             Kind::Backoff => parse_backoff(v).map(drop),
+            Kind::Timeout => parse_timeout(v).map(drop),
             Kind::Choice { what, values } => {
                 let l = v.to_lowercase();
                 if values.contains(&l.as_str()) {
@@ -205,9 +208,9 @@ impl Kind {
                 0 => Err("must be more than 0".to_string()),
                 _ => Ok(()),
             },
-            Kind::AuthVersion => match v.trim_start_matches('v') {
-                "1" | "1.0" | "3" | "3.0" => Ok(()),
-                _ => Err(format!("{v:?}: expected 1 or 3")),
+            Kind::AuthVersion => match v.trim_start_matches(['v', 'V']) {
+                "1" | "1.0" | "2" | "2.0" | "3" | "3.0" => Ok(()),
+                _ => Err(format!("{v:?}: expected 1, 2.0 or 3")),
             },
         }
     }

@@ -16,7 +16,7 @@ pub mod ini;
 pub mod keys;
 pub mod model;
 pub mod option_file;
-pub mod remote_options;
+pub mod remote;
 pub mod render;
 pub mod resolve;
 pub mod value;

@@ -334,8 +334,15 @@ pub struct RemoteStore {
     pub upload_attempts: u32,
     /// Wait before the second attempt, doubled before each next one (default 1 s).
     pub upload_backoff: std::time::Duration,
-    /// The `opt_*` keys, without the prefix; values may be secrets and are masked when shown.
+    /// Seconds to connect (each connection).
+    pub connect_timeout: std::time::Duration,
+    /// Seconds a request may wait for an answer, or stall while sending.
+    pub read_timeout: std::time::Duration,
+    /// The `opt_*` keys as written, without the prefix (for `--check-config`; values may be
+    /// secrets and are masked when shown).
     pub options: Vec<(String, String)>,
+    /// The `opt_*` keys (and the environment), resolved and typed: what the store reads.
+    pub settings: super::remote::StoreSettings,
 }
 
 /// An `[archiver:NAME]` section that is enabled: its sources and destinations, resolved.

@@ -12,7 +12,7 @@ use super::error::ConfigError;
 use super::ini::{Ini, DEFAULT_SECTION};
 use super::keys::{find, is_known_anywhere, where_read, KeyDef, Scopes};
 use super::model::*;
-use super::remote_options;
+use super::remote;
 use super::value::*;
 use super::RunClock;
 
@@ -255,7 +255,7 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
                 clock: &clock,
             }
             .bool("archive_data")?;
-            let destination = resolve_destination(ini, &dst_section, d, &clock)?;
+            let destination = resolve_destination(ini, &dst_section, d, &clock, &mut warnings)?;
             if !enabled {
                 warnings.push(format!(
                     "[{dst_section}]: archive_data = false: archiver '{name}' does not write to this destination"
@@ -376,6 +376,17 @@ fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
             Some((scope, _)) => {
                 for key in section.keys() {
                     if find(scope, key).is_some() {
+                        continue;
+                    }
+                    let unused = key
+                        .strip_prefix("opt_")
+                        .filter(|_| scope == Scopes::SWIFT)
+                        .and_then(super::remote::swift::unused);
+                    if let Some(why) = unused {
+                        warnings.push(format!(
+                            "[{}]: '{key}' is a python-swiftclient option osarchiver does not use ({why}); it is ignored",
+                            section.name
+                        ));
                         continue;
                     }
                     let other = if is_known_anywhere(key) {
@@ -511,6 +522,7 @@ fn resolve_destination(
     section: &str,
     name: &str,
     clock: &RunClock,
+    warnings: &mut Vec<String>,
 ) -> Result<Destination, ConfigError> {
     let scope = Scopes::DST;
     let backend = Reader {
@@ -585,7 +597,13 @@ fn resolve_destination(
                         format!("refers to [{store_section}], which does not exist"),
                     ));
                 }
-                remote_stores.push(resolve_remote_store(ini, &store_section, &store, clock)?);
+                remote_stores.push(resolve_remote_store(
+                    ini,
+                    &store_section,
+                    &store,
+                    clock,
+                    warnings,
+                )?);
             }
             Ok(Destination::File(FileDestination {
                 name: name.to_string(),
@@ -603,6 +621,7 @@ fn resolve_remote_store(
     section: &str,
     name: &str,
     clock: &RunClock,
+    warnings: &mut Vec<String>,
 ) -> Result<RemoteStore, ConfigError> {
     // The original only knew Swift; a section without a backend meant Swift.
     let any_backend = Reader {
@@ -645,7 +664,34 @@ fn resolve_remote_store(
             options.push((opt.to_string(), v));
         }
     }
-    let store = RemoteStore {
+    // The section's own keys first, so that a bad one of them is the error named.
+    let delete_after_upload = r.bool("delete_after_upload")?;
+    let explicit_attempts = r.typed("upload_attempts", parse_attempts)?;
+    let upload_backoff = r.typed("upload_backoff", parse_backoff)?;
+    let connect_timeout = r.typed("connect_timeout", parse_timeout)?;
+    r.typed("read_timeout", parse_timeout)?;
+    let (settings, notes) = remote::resolve(backend, &options, &|k| std::env::var(k).ok())
+        .map_err(|(key, message)| match key.strip_prefix("opt_") {
+            Some(_) => r.err(&key, message),
+            None => r.err(&format!("{key} (environment variable)"), message),
+        })?;
+    for w in notes.warnings {
+        warnings.push(format!("[{section}]: {w}"));
+    }
+    // Swift's opt_timeout is swiftclient's name for read_timeout; read_timeout wins.
+    let read_timeout = match (r.non_empty("read_timeout")?, backend) {
+        (None, RemoteBackend::Swift) => match r.non_empty("opt_timeout")? {
+            Some(_) => r.typed("opt_timeout", parse_timeout)?,
+            None => r.typed("read_timeout", parse_timeout)?,
+        },
+        _ => r.typed("read_timeout", parse_timeout)?,
+    };
+    // opt_retries is swiftclient's retry count; upload_attempts wins.
+    let upload_attempts = match (r.non_empty("upload_attempts")?, notes.attempts) {
+        (None, Some(n)) => n,
+        _ => explicit_attempts,
+    };
+    Ok(RemoteStore {
         name: name.to_string(),
         backend,
         container,
@@ -653,15 +699,14 @@ fn resolve_remote_store(
             .non_empty("file_name_prefix")?
             .map(|p| p.trim_matches('/').to_string())
             .filter(|p| !p.is_empty()),
-        delete_after_upload: r.bool("delete_after_upload")?,
-        upload_attempts: r.typed("upload_attempts", parse_attempts)?,
-        upload_backoff: r.typed("upload_backoff", parse_backoff)?,
+        delete_after_upload,
+        upload_attempts,
+        upload_backoff,
+        connect_timeout,
+        read_timeout,
         options,
-    };
-    // After the section's own keys, so that a bad one of them is the error named.
-    remote_options::check(backend, &store.options)
-        .map_err(|(key, message)| r.err(&key, message))?;
-    Ok(store)
+        settings,
+    })
 }
 
 #[cfg(test)]

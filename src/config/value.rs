@@ -158,6 +158,18 @@ pub fn parse_attempts(raw: &str) -> Result<u32, String> {
     }
 }
 
+/// A network timeout in seconds: more than 0, at most a day (`connect_timeout`...).
+pub fn parse_timeout(raw: &str) -> Result<std::time::Duration, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86400.0 => {
+            Ok(std::time::Duration::from_secs_f64(s))
+        }
+        _ => Err(format!(
+            "{raw:?} is not a timeout (seconds, more than 0, at most 86400)"
+        )),
+    }
+}
+
 /// A wait in seconds, 0 to 3600 (`upload_backoff`).
 pub fn parse_backoff(raw: &str) -> Result<std::time::Duration, String> {
     match raw.trim().parse::<f64>() {

@@ -16,6 +16,7 @@
 //! could change the rows written, unseen.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use mysql_async::prelude::*;
 use mysql_async::{Row, Value};
@@ -49,6 +50,10 @@ pub struct ArchiveDb {
     /// The `sql_mode` of the writes: the session's, without strict mode, with
     /// `ALLOW_INVALID_DATES` ([`lenient_mode`]).
     write_mode: String,
+    /// The connection id whose session [`write_session`] set up, [`NO_SESSION`] for none: a
+    /// batch sets the session up only on a new connection (the first, or after a reconnect),
+    /// not in two extra round trips per batch.
+    session_ready: AtomicU64,
     /// The user's grants, read once by a dry run's preflight.
     grants: Option<Grants>,
 }
@@ -144,6 +149,7 @@ impl ArchiveDb {
         Ok(ArchiveDb {
             name: cfg.name.clone(),
             write_mode: lenient_mode(&session_mode),
+            session_ready: AtomicU64::new(NO_SESSION),
             db,
             retry: cfg.retry,
             bulk_insert: cfg.bulk_insert as usize,
@@ -461,11 +467,16 @@ impl ArchiveDb {
     ) -> Result<WriteOutcome, RetryError> {
         let statements = self.statements(target, plan, batch);
         let mode = self.write_mode.clone();
+        let ready = &self.session_ready;
         with_retry(&mut self.db, self.retry, "archive insert", |a| {
             let statements = &statements;
             let mode = mode.clone();
             Box::pin(async move {
-                write_session(a.conn, mode).await?;
+                let id = u64::from(a.conn.id());
+                if ready.load(Ordering::Relaxed) != id {
+                    write_session(a.conn, mode).await?;
+                    ready.store(id, Ordering::Relaxed);
+                }
                 a.conn.query_drop("START TRANSACTION").await?;
                 let mut out = WriteOutcome::default();
                 let mut inserted = Ok(());
@@ -585,7 +596,10 @@ pub(crate) fn lenient_mode(mode: &str) -> String {
     modes.join(",")
 }
 
-/// Sets the session up for a batch (again after a reconnect): non-strict `mode`, every warning
+/// No session set up yet (connection ids are 32-bit).
+const NO_SESSION: u64 = u64::MAX;
+
+/// Sets the session up for the batches of a connection (again after a reconnect): non-strict `mode`, every warning
 /// kept for [`check_warnings`], CHECK constraints off where the server has the switch.
 pub(crate) async fn write_session(
     conn: &mut mysql_async::Conn,

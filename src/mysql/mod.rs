@@ -3,6 +3,7 @@
 //! - [`ident`]: quoting identifiers.
 //! - [`literal`]: rendering values as SQL literals (SQL archive files, dry-run logs).
 //! - [`param`]: bound parameters that compare exactly with their column.
+//! - [`buffers`]: bounding mysql_async's buffer pool (memory bounded by batch size).
 //! - [`conn`]: connection options, the archiver's session settings, a reconnectable [`Connection`].
 //! - [`session`]: the settings of every session (`sql_mode`, character sets, time zone).
 //! - [`retry`]: classifying errors and retrying transient ones.
@@ -12,6 +13,7 @@
 //! - [`ddl`]: the archive table's `CREATE TABLE`.
 //! - [`grants`]: what the session's user may do (`SHOW GRANTS`), for the dry run's preflight.
 
+pub mod buffers;
 pub mod conn;
 pub mod ddl;
 pub mod grants;

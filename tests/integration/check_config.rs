@@ -438,7 +438,7 @@ fn remote_store_options_are_checked_with_the_configuration() {
             &["'opt_key'"],
         ),
         (
-            "opt_auth_version = 2\nopt_os_auth_url = https://k/v3\n",
+            "opt_auth_version = 4\nopt_os_auth_url = https://k/v3\n",
             &["'opt_auth_version'"],
         ),
     ];

@@ -325,7 +325,7 @@ fn sample_check_finds_differences() {
         ),
         (
             "\n# max_flow_control_paused = 0.1\n",
-            "\n# max_flow_control_paused = 0.1\n# opt_retries = 5\n",
+            "\n# max_flow_control_paused = 0.1\n# opt_colour = 5\n",
         ),
     ];
     for (from, to) in doctored {

@@ -81,12 +81,31 @@ fn a_remote_store_with_bad_options_is_refused_before_anything_happens() {
         delete_after_upload: false,
         upload_attempts: 1,
         upload_backoff: std::time::Duration::ZERO,
+        connect_timeout: std::time::Duration::from_secs(1),
+        read_timeout: std::time::Duration::from_secs(1),
         options: vec![],
+        // A CA file that was there when the configuration was resolved, and is gone.
+        settings: crate::config::remote::StoreSettings::Swift(
+            crate::config::remote::swift::SwiftSettings {
+                auth: crate::config::remote::swift::SwiftAuth::PreAuth { token: "t".into() },
+                storage_url: Some("http://127.0.0.1:9/v1/AUTH_t".into()),
+                region: None,
+                interface: "public".into(),
+                service_type: "object-store".into(),
+                segment_size: 1 << 30,
+                segment_container: None,
+                tls: crate::config::remote::tls::TlsFiles {
+                    cacert: Some(("opt_os_cacert".into(), d.path().join("gone.pem"))),
+                    ..Default::default()
+                },
+                from_env: vec![],
+            },
+        ),
     });
     let e = FileDest::open(&c, "s", &clock(), false, &Limits::default())
         .err()
         .unwrap();
-    assert!(e.to_string().contains("opt_os_auth_url is required"), "{e}");
+    assert!(e.to_string().contains("opt_os_cacert: cannot read"), "{e}");
     assert!(!d.path().join("out").exists());
 }
 

@@ -1,34 +1,13 @@
-//! Swift authentication: Keystone v3 password authentication (a token from
-//! `POST <auth_url>/v3/auth/tokens`, the object-store endpoint from its catalog), or TempAuth
-//! v1 (`GET <auth_url>` with `X-Auth-User`/`X-Auth-Key`, Swift's own test authentication).
-
-use std::time::Duration;
+//! Swift authentication ([`SwiftAuth`], resolved by [`crate::config::remote::swift`]):
+//! Keystone v3 (`POST <auth_url>/v3/auth/tokens` with the password, token or
+//! application_credential method; the object-store endpoint from the token's catalog), TempAuth
+//! v1 (`GET <auth_url>` with `X-Auth-User`/`X-Auth-Key`), or a token used as is with its
+//! storage URL. A storage URL given in the section replaces the one authentication gives.
 
 use serde_json::{json, Value};
 
-use super::options::Options;
-use super::{RemoteError, UploadError};
-
-/// How to get a token.
-#[derive(Debug, Clone)]
-pub enum AuthConfig {
-    V3 {
-        auth_url: String,
-        username: String,
-        password: String,
-        project_name: Option<String>,
-        project_id: Option<String>,
-        user_domain_name: String,
-        project_domain_name: String,
-        region_name: Option<String>,
-        interface: String,
-    },
-    V1 {
-        auth_url: String,
-        user: String,
-        key: String,
-    },
-}
+use super::UploadError;
+use crate::config::remote::swift::{Domain, Named, SwiftAuth, SwiftSettings};
 
 /// A token and the Swift account URL it works for.
 #[derive(Debug, Clone)]
@@ -37,187 +16,200 @@ pub struct Session {
     pub storage_url: String,
 }
 
-/// The options this module reads.
-pub const OPTIONS: &[&str] = &[
-    "auth_version",
-    "os_auth_url",
-    "auth_url",
-    "os_username",
-    "os_password",
-    "os_project_name",
-    "os_tenant_name",
-    "os_project_id",
-    "os_user_domain_name",
-    "os_project_domain_name",
-    "os_region_name",
-    "os_interface",
-    "user",
-    "key",
-    "os_storage_url",
-];
-
-impl AuthConfig {
-    /// Reads the section: `opt_auth_version = 1` (or an auth URL ending in `/v1.0`) means
-    /// TempAuth with `opt_user`/`opt_key`; otherwise Keystone v3 with the `opt_os_*` keys.
-    pub fn from_options(o: &Options<'_>) -> Result<AuthConfig, RemoteError> {
-        let need = |keys: &[&str]| -> Result<String, RemoteError> {
-            o.any(keys)
-                .map(str::to_string)
-                .ok_or_else(|| o.invalid(format!("opt_{} is required", keys[0])))
-        };
-        let auth_url = need(&["os_auth_url", "auth_url"])?;
-        let version = o.get("auth_version").map(|v| v.trim_start_matches('v'));
-        let v1 = match version {
-            Some("1") | Some("1.0") => true,
-            Some("3") | Some("3.0") => false,
-            Some(v) => return Err(o.invalid(format!("opt_auth_version {v:?}: expected 1 or 3"))),
-            None => {
-                let u = auth_url.trim_end_matches('/');
-                u.ends_with("/v1.0") || u.ends_with("/auth/v1")
-            }
-        };
-        if v1 {
-            return Ok(AuthConfig::V1 {
-                auth_url,
-                user: need(&["user", "os_username"])?,
-                key: need(&["key", "os_password"])?,
-            });
-        }
-        let project_name = o
-            .any(&["os_project_name", "os_tenant_name"])
-            .map(String::from);
-        let project_id = o.get("os_project_id").map(String::from);
-        if project_name.is_none() && project_id.is_none() {
-            return Err(o.invalid("opt_os_project_name (or opt_os_project_id) is required"));
-        }
-        Ok(AuthConfig::V3 {
-            auth_url,
-            username: need(&["os_username"])?,
-            password: need(&["os_password"])?,
-            project_name,
-            project_id,
-            user_domain_name: o.get("os_user_domain_name").unwrap_or("Default").into(),
-            project_domain_name: o.get("os_project_domain_name").unwrap_or("Default").into(),
-            region_name: o.get("os_region_name").map(String::from),
-            interface: o
-                .get("os_interface")
-                .unwrap_or("public")
-                .trim_end_matches("URL")
-                .to_ascii_lowercase(),
-        })
+fn domain_json(d: &Domain) -> Value {
+    match d {
+        Domain::Id(id) => json!({ "id": id }),
+        Domain::Name(name) => json!({ "name": name }),
     }
+}
 
-    /// Authenticates. Refused credentials are a permanent error.
-    pub fn authenticate(&self, agent: &ureq::Agent) -> Result<Session, UploadError> {
-        match self {
-            AuthConfig::V1 {
-                auth_url,
-                user,
-                key,
-            } => {
-                let mut resp = agent
-                    .get(auth_url)
-                    .header("X-Auth-User", user)
-                    .header("X-Auth-Key", key)
-                    .call()
-                    .map_err(|e| UploadError::transient(format!("TempAuth at {auth_url}: {e}")))?;
-                let status = resp.status().as_u16();
-                if status == 401 || status == 403 {
-                    return Err(UploadError::permanent(format!(
-                        "TempAuth at {auth_url} refused user {user:?} ({status}): check opt_user and opt_key"
-                    )));
-                }
-                if !(200..300).contains(&status) {
-                    let body = resp.body_mut().read_to_string().unwrap_or_default();
-                    return Err(UploadError::transient(format!(
-                        "TempAuth at {auth_url}: HTTP {status}: {}",
-                        body.trim()
-                    )));
-                }
-                let header = |name: &str| {
-                    resp.headers()
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string)
-                };
-                match (header("x-auth-token"), header("x-storage-url")) {
-                    (Some(token), Some(storage_url)) => Ok(Session { token, storage_url }),
-                    _ => Err(UploadError::transient(format!(
-                        "TempAuth at {auth_url}: no X-Auth-Token or X-Storage-Url in the answer"
-                    ))),
-                }
-            }
-            AuthConfig::V3 {
-                auth_url,
-                username,
-                password,
-                project_name,
-                project_id,
-                user_domain_name,
-                project_domain_name,
-                region_name,
-                interface,
-            } => {
-                let base = auth_url.trim_end_matches('/');
-                let url = if base.ends_with("/v3") {
-                    format!("{base}/auth/tokens")
-                } else {
-                    format!("{base}/v3/auth/tokens")
-                };
-                let project = match project_id {
-                    Some(id) => json!({ "id": id }),
-                    None => {
-                        json!({ "name": project_name, "domain": { "name": project_domain_name } })
-                    }
-                };
-                let body = json!({
-                    "auth": {
-                        "identity": {
-                            "methods": ["password"],
-                            "password": { "user": {
-                                "name": username,
-                                "domain": { "name": user_domain_name },
-                                "password": password,
-                            } }
-                        },
-                        "scope": { "project": project }
-                    }
-                });
-                let mut resp = agent
-                    .post(&url)
-                    .header("Content-Type", "application/json")
-                    .send(body.to_string())
-                    .map_err(|e| UploadError::transient(format!("Keystone at {url}: {e}")))?;
-                let status = resp.status().as_u16();
-                let text = resp.body_mut().read_to_string().unwrap_or_default();
-                if status == 401 || status == 403 {
-                    return Err(UploadError::permanent(format!(
-                        "Keystone at {url} refused user {username:?} ({status}): check opt_os_username, opt_os_password and the domains"
-                    )));
-                }
-                if !(200..300).contains(&status) {
-                    return Err(UploadError::transient(format!(
-                        "Keystone at {url}: HTTP {status}: {}",
-                        text.trim()
-                    )));
-                }
-                let token = resp
-                    .headers()
-                    .get("x-subject-token")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-                    .ok_or_else(|| {
-                        UploadError::transient(format!("Keystone at {url}: no X-Subject-Token"))
-                    })?;
-                let doc: Value = serde_json::from_str(&text).map_err(|e| {
-                    UploadError::transient(format!("Keystone at {url}: bad answer: {e}"))
-                })?;
-                let storage_url = endpoint(&doc, region_name.as_deref(), interface)
-                    .map_err(|m| UploadError::permanent(format!("Keystone at {url}: {m}")))?;
-                Ok(Session { token, storage_url })
-            }
-        }
+/// A user or project: `{"id"}` or `{"name", "domain"}`.
+fn named_json(n: &Named) -> Value {
+    match n {
+        Named::Id(id) => json!({ "id": id }),
+        Named::Name { name, domain } => json!({ "name": name, "domain": domain_json(domain) }),
     }
+}
+
+/// The request body of a Keystone v3 authentication, and what to check when it is refused.
+fn v3_body(auth: &SwiftAuth) -> Option<(Value, &'static str)> {
+    match auth {
+        SwiftAuth::Password {
+            user,
+            password,
+            project,
+            ..
+        } => {
+            let mut u = named_json(user);
+            u["password"] = json!(password);
+            Some((
+                json!({ "auth": {
+                    "identity": { "methods": ["password"], "password": { "user": u } },
+                    "scope": { "project": named_json(project) }
+                } }),
+                "check opt_os_username, opt_os_password (or opt_os_user_id) and the domains",
+            ))
+        }
+        SwiftAuth::Token { token, project, .. } => Some((
+            json!({ "auth": {
+                "identity": { "methods": ["token"], "token": { "id": token } },
+                "scope": { "project": named_json(project) }
+            } }),
+            "check opt_os_auth_token and the project",
+        )),
+        SwiftAuth::AppCredential {
+            credential,
+            user,
+            secret,
+            ..
+        } => {
+            let mut c = match credential {
+                Named::Id(id) => json!({ "id": id }),
+                Named::Name { name, .. } => json!({ "name": name }),
+            };
+            c["secret"] = json!(secret);
+            if let Some(u) = user {
+                c["user"] = named_json(u);
+            }
+            Some((
+                json!({ "auth": { "identity": {
+                    "methods": ["application_credential"], "application_credential": c
+                } } }),
+                "check opt_os_application_credential_id (or _name and the user) and opt_os_application_credential_secret",
+            ))
+        }
+        SwiftAuth::TempAuth { .. } | SwiftAuth::PreAuth { .. } => None,
+    }
+}
+
+/// Who is authenticating, for messages (no secrets).
+fn who(auth: &SwiftAuth) -> String {
+    match auth {
+        SwiftAuth::Password {
+            user: Named::Name { name, .. },
+            ..
+        } => format!("user {name:?}"),
+        SwiftAuth::Password {
+            user: Named::Id(id),
+            ..
+        } => format!("user id {id:?}"),
+        SwiftAuth::Token { .. } => "the token".into(),
+        SwiftAuth::AppCredential { .. } => "the application credential".into(),
+        SwiftAuth::TempAuth { user, .. } => format!("user {user:?}"),
+        SwiftAuth::PreAuth { .. } => "the token".into(),
+    }
+}
+
+/// Authenticates. Refused credentials are a permanent error.
+pub fn authenticate(s: &SwiftSettings, agent: &ureq::Agent) -> Result<Session, UploadError> {
+    let mut session = match &s.auth {
+        SwiftAuth::PreAuth { token } => Session {
+            token: token.clone(),
+            storage_url: s.storage_url.clone().unwrap_or_default(),
+        },
+        SwiftAuth::TempAuth { url, user, key } => temp_auth(agent, url, user, key)?,
+        SwiftAuth::Password { url, .. }
+        | SwiftAuth::Token { url, .. }
+        | SwiftAuth::AppCredential { url, .. } => keystone(s, agent, url)?,
+    };
+    if let Some(u) = &s.storage_url {
+        session.storage_url = u.clone();
+    }
+    Ok(session)
+}
+
+fn temp_auth(
+    agent: &ureq::Agent,
+    auth_url: &str,
+    user: &str,
+    key: &str,
+) -> Result<Session, UploadError> {
+    let mut resp = agent
+        .get(auth_url)
+        .header("X-Auth-User", user)
+        .header("X-Auth-Key", key)
+        .call()
+        .map_err(|e| UploadError::transient(format!("TempAuth at {auth_url}: {e}")))?;
+    let status = resp.status().as_u16();
+    if status == 401 || status == 403 {
+        return Err(UploadError::permanent(format!(
+            "TempAuth at {auth_url} refused user {user:?} ({status}): check opt_user and opt_key"
+        )));
+    }
+    if !(200..300).contains(&status) {
+        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        return Err(UploadError::transient(format!(
+            "TempAuth at {auth_url}: HTTP {status}: {}",
+            body.trim()
+        )));
+    }
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    match (header("x-auth-token"), header("x-storage-url")) {
+        (Some(token), Some(storage_url)) => Ok(Session { token, storage_url }),
+        _ => Err(UploadError::transient(format!(
+            "TempAuth at {auth_url}: no X-Auth-Token or X-Storage-Url in the answer"
+        ))),
+    }
+}
+
+fn keystone(
+    s: &SwiftSettings,
+    agent: &ureq::Agent,
+    auth_url: &str,
+) -> Result<Session, UploadError> {
+    let Some((body, hint)) = v3_body(&s.auth) else {
+        return Err(UploadError::permanent(
+            "internal error: not a Keystone method",
+        ));
+    };
+    let base = auth_url.trim_end_matches('/');
+    let base = base.strip_suffix("/v2.0").unwrap_or(base);
+    let url = if base.ends_with("/v3") {
+        format!("{base}/auth/tokens")
+    } else {
+        format!("{base}/v3/auth/tokens")
+    };
+    let mut resp = agent
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .send(body.to_string())
+        .map_err(|e| UploadError::transient(format!("Keystone at {url}: {e}")))?;
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    if status == 401 || status == 403 {
+        return Err(UploadError::permanent(format!(
+            "Keystone at {url} refused {} ({status}): {hint}",
+            who(&s.auth)
+        )));
+    }
+    if !(200..300).contains(&status) {
+        return Err(UploadError::transient(format!(
+            "Keystone at {url}: HTTP {status}: {}",
+            text.trim()
+        )));
+    }
+    let token = resp
+        .headers()
+        .get("x-subject-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .ok_or_else(|| UploadError::transient(format!("Keystone at {url}: no X-Subject-Token")))?;
+    if s.storage_url.is_some() {
+        return Ok(Session {
+            token,
+            storage_url: String::new(),
+        });
+    }
+    let doc: Value = serde_json::from_str(&text)
+        .map_err(|e| UploadError::transient(format!("Keystone at {url}: bad answer: {e}")))?;
+    let storage_url = endpoint(&doc, &s.service_type, s.region.as_deref(), &s.interface)
+        .map_err(|m| UploadError::permanent(format!("Keystone at {url}: {m}")))?;
+    Ok(Session { token, storage_url })
 }
 
 /// Why a token's catalog has no endpoint to use.
@@ -226,11 +218,12 @@ pub enum CatalogError {
     #[error("the token has no catalog")]
     NoCatalog,
     #[error(
-        "no object-store endpoint for interface {interface}{} in the catalog (found: {})",
+        "no {service} endpoint for interface {interface}{} in the catalog (found: {})",
         region.as_ref().map(|r| format!(" in region {r:?}")).unwrap_or_default(),
         if found.is_empty() { "none".to_string() } else { found.join(", ") }
     )]
     NoEndpoint {
+        service: String,
         interface: String,
         region: Option<String>,
         /// The object-store endpoints there are: `interface in "region"`.
@@ -238,9 +231,11 @@ pub enum CatalogError {
     },
 }
 
-/// The object-store endpoint of a token's catalog for a region (any, if None) and interface.
+/// The endpoint of a service type in a token's catalog for a region (any, if None) and
+/// interface.
 pub fn endpoint(
     doc: &Value,
+    service: &str,
     region: Option<&str>,
     interface: &str,
 ) -> Result<String, CatalogError> {
@@ -248,7 +243,7 @@ pub fn endpoint(
         .as_array()
         .ok_or(CatalogError::NoCatalog)?;
     let mut seen = Vec::new();
-    for service in catalog.iter().filter(|s| s["type"] == "object-store") {
+    for service in catalog.iter().filter(|s| s["type"] == service) {
         for e in service["endpoints"].as_array().into_iter().flatten() {
             let r = e["region_id"]
                 .as_str()
@@ -264,14 +259,12 @@ pub fn endpoint(
         }
     }
     Err(CatalogError::NoEndpoint {
+        service: service.to_string(),
         interface: interface.to_string(),
         region: region.map(str::to_string),
         found: seen,
     })
 }
-
-/// A default timeout for connecting.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[cfg(test)]
 mod tests {
@@ -287,31 +280,24 @@ mod tests {
                 {"interface": "public", "region_id": "R2", "url": "http://p2"}
             ]}
         ]}});
-        assert_eq!(endpoint(&doc, Some("R2"), "public").unwrap(), "http://p2");
-        assert_eq!(endpoint(&doc, Some("R1"), "internal").unwrap(), "http://i1");
-        assert_eq!(endpoint(&doc, None, "public").unwrap(), "http://p1");
-        let e = endpoint(&doc, Some("R3"), "public")
+        assert_eq!(
+            endpoint(&doc, "object-store", Some("R2"), "public").unwrap(),
+            "http://p2"
+        );
+        assert_eq!(
+            endpoint(&doc, "object-store", Some("R1"), "internal").unwrap(),
+            "http://i1"
+        );
+        assert_eq!(
+            endpoint(&doc, "object-store", None, "public").unwrap(),
+            "http://p1"
+        );
+        let e = endpoint(&doc, "object-store", Some("R3"), "public")
             .unwrap_err()
             .to_string();
         assert!(
             e.contains("region \"R3\"") && e.contains("public in \"R2\""),
             "{e}"
         );
-    }
-
-    #[test]
-    fn v1_is_detected_from_the_url() {
-        let opts = vec![
-            ("os_auth_url".to_string(), "http://h/auth/v1.0".to_string()),
-            ("user".into(), "test:tester".into()),
-            ("key".into(), "testing".into()),
-        ];
-        let a = AuthConfig::from_options(&Options::new("s", &opts)).unwrap();
-        assert!(matches!(a, AuthConfig::V1 { .. }));
-        let opts = vec![("os_auth_url".to_string(), "http://h:5000/v3".to_string())];
-        let e = AuthConfig::from_options(&Options::new("s", &opts))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("opt_os_project_name"), "{e}");
     }
 }

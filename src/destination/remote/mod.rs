@@ -2,7 +2,10 @@
 //!
 //! - [`s3`]: Amazon S3 and S3-compatible stores (Ceph RGW, MinIO...), with aws-sdk-s3.
 //! - [`swift`]: OpenStack Swift, authenticated by [`keystone`] (Keystone v3 or TempAuth v1).
-//! - [`options`]: the `opt_*` keys of a `[remote_store:NAME]` section, typed.
+//! - [`tls`]: the HTTP agent of the Swift store: trusted roots, client certificate, timeouts.
+//!
+//! The `opt_*` keys are resolved and typed by [`crate::config::remote`]; the stores read
+//! the typed settings.
 //!
 //! Uploads are blocking calls: they run in the file destination's background job (after
 //! packing), so a table's upload overlaps with archiving the next table; at most
@@ -12,10 +15,10 @@
 //! Objects are named `<file_name_prefix>/<date>/<file name>` ([`object_name`]).
 
 pub mod keystone;
-pub mod options;
 pub mod s3;
 pub mod slots;
 pub mod swift;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -273,7 +276,10 @@ mod tests {
                 delete_after_upload: false,
                 upload_attempts: attempts,
                 upload_backoff: Duration::from_millis(1),
+                connect_timeout: Duration::from_secs(1),
+                read_timeout: Duration::from_secs(1),
                 options: vec![],
+                settings: crate::config::remote::StoreSettings::S3(Default::default()),
             },
             store: Box::new(Flaky(Default::default(), permanent)),
         }

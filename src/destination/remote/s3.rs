@@ -16,6 +16,9 @@
 //! Credentials are asked for before the first request: when neither the section nor the AWS
 //! default chain has any, the upload fails at once (not retried) naming the options to set.
 //!
+//! Trust: the system's CA store (the SDK's default), and the CAs of the file `AWS_CA_BUNDLE`
+//! names, as the AWS CLI reads it. Timeouts: `connect_timeout` and `read_timeout`.
+//!
 //! The SDK is async: the blocking upload runs it on the run's tokio runtime
 //! (`Handle::block_on`, from the destination's blocking background job).
 
@@ -39,39 +42,39 @@ use aws_sdk_s3::types::{
 use aws_sdk_s3::Client;
 use base64::Engine;
 
-use super::options::Options;
 use super::{hex, md5_of, RemoteError, RemoteStore, UploadError, UploadReceipt};
+use crate::config::remote::s3::{S3Settings, MIN_PART};
+use crate::config::remote::StoreSettings;
 use crate::config::RemoteStore as StoreConfig;
 
-const MIN_PART: u64 = 5 << 20;
+/// An HTTPS client trusting the system's store and the CAs of `path` (`AWS_CA_BUNDLE`).
+fn https_client(path: &Path) -> Result<aws_sdk_s3::config::SharedHttpClient, UploadError> {
+    use aws_smithy_http_client::tls;
+    let pem = std::fs::read(path).map_err(|e| {
+        UploadError::permanent(format!(
+            "AWS_CA_BUNDLE: cannot read {}: {e}",
+            path.display()
+        ))
+    })?;
+    let context = tls::TlsContext::builder()
+        .with_trust_store(tls::TrustStore::default().with_pem_certificate(pem))
+        .build()
+        .map_err(|e| UploadError::permanent(format!("AWS_CA_BUNDLE {}: {e}", path.display())))?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(context)
+        .build_https())
+}
 
-const OPTIONS: &[&str] = &[
-    "endpoint_url",
-    "region",
-    "force_path_style",
-    "aws_access_key_id",
-    "aws_secret_access_key",
-    "aws_session_token",
-    "profile",
-    "multipart_threshold",
-    "part_size",
-    "checksums",
-    "storage_class",
-    "create_bucket",
-];
-
+/// The settings and the section's timeouts.
 #[derive(Debug, Clone)]
 struct Settings {
-    endpoint_url: Option<String>,
-    region: Option<String>,
-    force_path_style: bool,
-    credentials: Option<(String, String, Option<String>)>,
-    profile: Option<String>,
-    multipart_threshold: u64,
-    part_size: u64,
-    when_supported: bool,
+    s: S3Settings,
     storage_class: Option<StorageClass>,
-    create_bucket: bool,
+    connect_timeout: Duration,
+    read_timeout: Duration,
 }
 
 pub struct S3Store {
@@ -82,56 +85,30 @@ pub struct S3Store {
 }
 
 impl S3Store {
+    /// The store of a resolved section (its settings were checked when the configuration was
+    /// resolved).
     pub fn new(cfg: &StoreConfig) -> Result<S3Store, RemoteError> {
-        let o = Options::new(&cfg.name, &cfg.options);
-        o.warn_unknown(OPTIONS);
-        let err = |key: &str, m: &str| o.err(key, m);
-        let endpoint_url = o.get("endpoint_url").map(String::from);
-        let credentials = match (o.get("aws_access_key_id"), o.get("aws_secret_access_key")) {
-            (Some(id), Some(secret)) => Some((
-                id.to_string(),
-                secret.to_string(),
-                o.get("aws_session_token").map(String::from),
-            )),
-            (None, None) => None,
-            _ => {
-                return Err(err(
-                    "aws_access_key_id",
-                    "opt_aws_access_key_id and opt_aws_secret_access_key go together",
-                ))
-            }
+        let StoreSettings::S3(settings) = &cfg.settings else {
+            return Err(RemoteError::Option {
+                store: cfg.name.clone(),
+                message: "internal error: not S3 settings".into(),
+            });
         };
-        let part_size = o.size("part_size")?.unwrap_or(16 << 20);
-        if part_size == 0 {
-            return Err(err("part_size", "must be more than 0"));
-        }
-        if part_size < MIN_PART {
+        if settings.part_size < MIN_PART {
             tracing::warn!(
-                "[remote_store:{}] opt_part_size {part_size}: S3 refuses parts under 5 MiB (but the last)",
-                cfg.name
+                "[remote_store:{}] opt_part_size {}: S3 refuses parts under 5 MiB (but the last)",
+                cfg.name,
+                settings.part_size
             );
         }
-        let when_supported = match o.get("checksums").map(str::to_ascii_lowercase).as_deref() {
-            None | Some("when_required") => false,
-            Some("when_supported") => true,
-            Some(_) => return Err(err("checksums", "expected when_required or when_supported")),
-        };
         let handle = tokio::runtime::Handle::try_current().map_err(|_| RemoteError::NoRuntime)?;
         Ok(S3Store {
             bucket: cfg.container.clone(),
             settings: Settings {
-                force_path_style: o
-                    .bool("force_path_style")?
-                    .unwrap_or(endpoint_url.is_some()),
-                endpoint_url,
-                region: o.get("region").map(String::from),
-                credentials,
-                profile: o.get("profile").map(String::from),
-                multipart_threshold: o.size("multipart_threshold")?.unwrap_or(64 << 20),
-                part_size,
-                when_supported,
-                storage_class: o.get("storage_class").map(StorageClass::from),
-                create_bucket: o.bool("create_bucket")?.unwrap_or(false),
+                storage_class: settings.storage_class.as_deref().map(StorageClass::from),
+                s: settings.clone(),
+                connect_timeout: cfg.connect_timeout,
+                read_timeout: cfg.read_timeout,
             },
             handle,
             client: Mutex::new(None),
@@ -148,7 +125,7 @@ impl S3Store {
             return Ok(c);
         }
         let client = self.build_client().await?;
-        if self.settings.create_bucket {
+        if self.settings.s.create_bucket {
             self.create_bucket(&client).await?;
         }
         *self.client.lock().unwrap_or_else(|e| e.into_inner()) = Some(client.clone());
@@ -163,7 +140,7 @@ impl S3Store {
         match client.head_bucket().bucket(&self.bucket).send().await {
             Ok(_) => Ok(()),
             Err(e)
-                if self.settings.create_bucket
+                if self.settings.s.create_bucket
                     && e.as_service_error().is_some_and(|se| se.is_not_found()) =>
             {
                 Ok(())
@@ -194,11 +171,14 @@ impl S3Store {
             .retry_config(RetryConfig::standard().with_max_attempts(1))
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(15))
-                    .read_timeout(Duration::from_secs(300))
+                    .connect_timeout(s.connect_timeout)
+                    .read_timeout(s.read_timeout)
                     .build(),
             );
-        if let Some(p) = &s.profile {
+        if let Some(path) = &s.s.ca_bundle {
+            loader = loader.http_client(https_client(path)?);
+        }
+        if let Some(p) = &s.s.profile {
             // The profile's own credentials, as the AWS CLI's `--profile` does: the chain
             // would take AWS_ACCESS_KEY_ID from the environment before any profile.
             loader = loader.profile_name(p).credentials_provider(
@@ -207,10 +187,10 @@ impl S3Store {
                     .build(),
             );
         }
-        if let Some(url) = &s.endpoint_url {
+        if let Some(url) = &s.s.endpoint_url {
             loader = loader.endpoint_url(url);
         }
-        if let Some((id, secret, token)) = &s.credentials {
+        if let Some((id, secret, token)) = &s.s.credentials {
             loader = loader.credentials_provider(Credentials::new(
                 id,
                 secret,
@@ -219,13 +199,13 @@ impl S3Store {
                 "osarchiver-config",
             ));
         }
-        let region = RegionProviderChain::first_try(s.region.clone().map(Region::new))
+        let region = RegionProviderChain::first_try(s.s.region.clone().map(Region::new))
             .or_default_provider()
             .or_else(Region::new("us-east-1"));
         loader = loader.region(region);
         let shared = loader.load().await;
         credentials(&shared).await?;
-        let (calc, valid) = if s.when_supported {
+        let (calc, valid) = if s.s.when_supported {
             (
                 RequestChecksumCalculation::WhenSupported,
                 ResponseChecksumValidation::WhenSupported,
@@ -237,7 +217,7 @@ impl S3Store {
             )
         };
         let conf = aws_sdk_s3::config::Builder::from(&shared)
-            .force_path_style(s.force_path_style)
+            .force_path_style(s.s.force_path_style)
             .request_checksum_calculation(calc)
             .response_checksum_validation(valid)
             .build();
@@ -279,7 +259,7 @@ impl S3Store {
         let client = self.client().await?;
         let s = &self.settings;
         let what = |op: &str| format!("{op} s3://{}/{key}", self.bucket);
-        let expected = if size <= s.multipart_threshold {
+        let expected = if size <= s.s.multipart_threshold {
             let md5 = md5_of(path, 0, size).map_err(|e| io_error(path, e))?;
             let body = ByteStream::from_path(path)
                 .await
@@ -335,6 +315,7 @@ impl S3Store {
     /// agree, or S3 refuses the parts): CRC32 with `when_supported`, none otherwise.
     fn part_checksum(&self) -> Option<ChecksumAlgorithm> {
         self.settings
+            .s
             .when_supported
             .then_some(ChecksumAlgorithm::Crc32)
     }
@@ -385,7 +366,7 @@ impl S3Store {
         upload_id: &str,
     ) -> Result<String, UploadError> {
         use md5::{Digest, Md5};
-        let part_size = self.settings.part_size;
+        let part_size = self.settings.s.part_size;
         let mut parts = Vec::new();
         let mut md5s = Vec::new();
         let mut offset = 0;

@@ -14,50 +14,57 @@ use std::time::Duration;
 use ureq::http::Response;
 use ureq::Body;
 
-use super::keystone::{self, AuthConfig, Session};
-use super::options::Options;
-use super::{hex, md5_of, RemoteError, RemoteStore, UploadError, UploadReceipt};
+use super::keystone::{self, Session};
+use super::{hex, md5_of, tls, RemoteError, RemoteStore, UploadError, UploadReceipt};
+use crate::config::remote::swift::SwiftSettings;
+use crate::config::remote::StoreSettings;
 use crate::config::RemoteStore as StoreConfig;
-
-const DEFAULT_SEGMENT_SIZE: u64 = 1 << 30;
 
 pub struct SwiftStore {
     container: String,
     segment_container: String,
     segment_size: u64,
-    auth: AuthConfig,
+    settings: SwiftSettings,
     agent: ureq::Agent,
+    read_timeout: Duration,
     session: Mutex<Option<Session>>,
     /// Containers known to exist.
     ready: Mutex<HashSet<String>>,
 }
 
 impl SwiftStore {
+    /// The store of a resolved section (its settings were checked when the configuration was
+    /// resolved; the TLS files are read again here).
     pub fn new(cfg: &StoreConfig) -> Result<SwiftStore, RemoteError> {
-        let o = Options::new(&cfg.name, &cfg.options);
-        let mut known = keystone::OPTIONS.to_vec();
-        known.extend(["segment_size", "segment_container"]);
-        o.warn_unknown(&known);
-        let auth = AuthConfig::from_options(&o)?;
-        let segment_size = o.size("segment_size")?.unwrap_or(DEFAULT_SEGMENT_SIZE);
-        if segment_size == 0 {
-            return Err(o.err("segment_size", "must be more than 0"));
+        let StoreSettings::Swift(settings) = &cfg.settings else {
+            return Err(RemoteError::Option {
+                store: cfg.name.clone(),
+                message: "internal error: not Swift settings".into(),
+            });
+        };
+        if !settings.from_env.is_empty() {
+            tracing::info!(
+                "[remote_store:{}]: from the environment: {}",
+                cfg.name,
+                settings.from_env.join(", ")
+            );
         }
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_connect(Some(keystone::CONNECT_TIMEOUT))
-            .timeout_recv_response(Some(Duration::from_secs(600)))
-            .build()
-            .into();
+        let agent = tls::agent(&settings.tls, cfg.connect_timeout, cfg.read_timeout).map_err(
+            |(key, message)| RemoteError::Option {
+                store: cfg.name.clone(),
+                message: format!("{key}: {message}"),
+            },
+        )?;
         Ok(SwiftStore {
             container: cfg.container.clone(),
-            segment_container: o
-                .get("segment_container")
-                .map(String::from)
+            segment_container: settings
+                .segment_container
+                .clone()
                 .unwrap_or_else(|| format!("{}_segments", cfg.container)),
-            segment_size,
-            auth,
+            segment_size: settings.segment_size,
+            settings: settings.clone(),
             agent,
+            read_timeout: cfg.read_timeout,
             session: Mutex::new(None),
             ready: Mutex::new(HashSet::new()),
         })
@@ -66,7 +73,7 @@ impl SwiftStore {
     fn session(&self, renew: bool) -> Result<Session, UploadError> {
         let mut s = self.session.lock().unwrap_or_else(|e| e.into_inner());
         if renew || s.is_none() {
-            *s = Some(self.auth.authenticate(&self.agent)?);
+            *s = Some(keystone::authenticate(&self.settings, &self.agent)?);
         }
         Ok(s.clone().expect("set above"))
     }
@@ -151,6 +158,9 @@ impl SwiftStore {
                 .header("X-Auth-Token", &s.token)
                 .header("ETag", &md5)
                 .header("Content-Length", len.to_string())
+                .config()
+                .timeout_send_body(Some(tls::send_budget(self.read_timeout, len)))
+                .build()
                 .send(ureq::SendBody::from_reader(&mut body))
         })?;
         if resp.status().as_u16() == 422 {

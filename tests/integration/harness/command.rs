@@ -200,6 +200,17 @@ impl Osarchiver {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        // The operator's OpenStack credentials (python-swiftclient's variables, which the Swift
+        // store reads) must not leak into a test's run: a test sets the ones it means.
+        for (k, _) in std::env::vars_os() {
+            let name = k.to_string_lossy();
+            if ["OS_", "ST_", "SWIFTCLIENT_"]
+                .iter()
+                .any(|p| name.starts_with(p))
+            {
+                cmd.env_remove(&k);
+            }
+        }
         for (k, v) in &self.envs {
             match v {
                 Some(v) => cmd.env(k, v),

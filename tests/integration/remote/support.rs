@@ -45,9 +45,21 @@ pub fn run_to_store(
     archive: &str,
     store: impl FnOnce(&str) -> String,
 ) -> StoreRun {
+    run_to_store_with(tag, rows, formats, archive, store, |c| c)
+}
+
+/// [`run_to_store`], the command changed by `with` first (environment variables...).
+pub fn run_to_store_with(
+    tag: &str,
+    rows: u32,
+    formats: &str,
+    archive: &str,
+    store: impl FnOnce(&str) -> String,
+    with: impl FnOnce(Osarchiver) -> Osarchiver,
+) -> StoreRun {
     let db = ScratchDb::create(test_server(), tag);
     simple_table(&db.q("t"), rows);
-    let cmd = Osarchiver::new();
+    let cmd = with(Osarchiver::new());
     let dir = cmd.dir().join("out");
     let container = unique_name("osa_ct");
     let text = config(&db.name, &dir, formats, archive, &store(&container));
