@@ -22,7 +22,8 @@
 #   (of each run) and peak RSS per size and mode.
 #
 # Environment:
-#   BENCH_DIR=DIR   gen_dataset.sh and floor.sh (default: ../shared/bench from the repository root)
+#   BENCH_DIR=DIR   gen_dataset.sh and floor.sh (default: ../shared/bench from the repository root,
+#                   else the copy in tests/corpus/bench)
 #   MODE=db|files|both  osarchiver's destination: the archive db (default), CSV+SQL files in a
 #                   gztar per table, or both; a list ("db files") runs each
 #   RUNS=K          runs per size and mode (default 3)
@@ -55,7 +56,14 @@ for MODE in $MODES; do
 done
 RUNS=${RUNS:-3}
 case "$RUNS" in '' | *[!0-9]* | 0) echo "RUNS must be a positive integer" >&2 && exit 2 ;; esac
-BENCH_DIR=${BENCH_DIR:-../shared/bench}
+# The shared bench beside the repository, else the copy kept in tests/corpus/bench.
+if [ -z "${BENCH_DIR:-}" ]; then
+    if [ -r "$ROOT/../shared/bench/floor.sh" ]; then
+        BENCH_DIR=../shared/bench
+    else
+        BENCH_DIR=tests/corpus/bench
+    fi
+fi
 case "$BENCH_DIR" in /*) ;; *) BENCH_DIR=$ROOT/$BENCH_DIR ;; esac
 KEEP=${KEEP:-0}
 DATABASES="nova cinder freezer"

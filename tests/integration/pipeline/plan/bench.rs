@@ -85,10 +85,12 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 fn bench_dataset(s: &Server, n: u32) {
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_dataset.sh");
+    // The shared generator beside the repository when there is one, else the copy kept in
+    // tests/corpus (a clean clone on a fresh machine has only the repository).
     let script = if script.exists() {
         script
     } else {
-        std::path::PathBuf::from("/work/shared/bench/gen_dataset.sh")
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/bench/gen_dataset.sh")
     };
     let mut client = vec!["mariadb".to_string(), "--no-defaults".to_string()];
     client.extend(s.cli_args());
