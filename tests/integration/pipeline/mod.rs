@@ -15,7 +15,7 @@ mod foreign_keys;
 mod generated;
 mod killed;
 mod library;
-mod plan;
+pub(crate) mod plan;
 mod preflight;
 mod rollback;
 mod selection;

@@ -14,6 +14,7 @@
 //! - [`killed`]: a restore killed with SIGKILL halfway, then run again: nothing duplicated,
 //!   nothing lost.
 
+mod bench;
 mod conflicts;
 mod dry_run;
 mod faithful;

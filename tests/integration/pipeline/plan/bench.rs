@@ -82,7 +82,7 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 
 /// `gen_dataset.sh n` on `s`, then live rows down the nova chains: events of eligible
 /// actions (which keep their action, which keeps its instance) and metadata.
-fn bench_dataset(s: &Server, n: u32) {
+pub(crate) fn bench_dataset(s: &Server, n: u32) {
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_dataset.sh");
     // The shared generator beside the repository when there is one, else the copy kept in

@@ -8,7 +8,7 @@
 //! - [`conflicts`]: archive tables on the source's server and on another;
 //! - [`bench`]: the bench dataset (`gen_dataset.sh`).
 
-mod bench;
+pub(crate) mod bench;
 mod conflicts;
 mod referential;
 
