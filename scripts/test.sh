@@ -31,6 +31,8 @@ if [ -z "${OSARCHIVER_TEST_MYSQL:-}" ]; then
     have ss || missing+=(iproute2)
 fi
 have python3 || missing+=(python3)
+# The TLS tests make their CA and certificates with the openssl command.
+have openssl || missing+=(openssl)
 # The file destination's tests open its archives with the standard tools.
 for tool in tar gzip bzip2 zstd unzip; do
     have "$tool" || missing+=("$tool")
