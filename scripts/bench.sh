@@ -35,6 +35,7 @@
 #   SKIP_FLOOR=1    skip the floor run (the comparison then has no floor column)
 #   SKIP_OURS=1     only run the floor
 #   JOBS=N          run osarchiver with --jobs N (tables sharing no foreign-key path at the same time)
+#   SRC_KEYS=TEXT   extra lines for the source section (e.g. $'select_limit = 2000\ndelete_limit = 2000')
 #   LOG_LEVEL=L     osarchiver's --log-level (default info); its output goes to RUN_DIR/n<N>-<MODE>-r<run>/osarchiver.log
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -286,6 +287,7 @@ tables = *
 where = $WHERE
 archive_data = true
 delete_data = true
+${SRC_KEYS:-}
 
 [dst:archive_db]
 backend = db
