@@ -50,9 +50,9 @@ pub struct ArchiveDb {
     /// The `sql_mode` of the writes: the session's, without strict mode, with
     /// `ALLOW_INVALID_DATES` ([`lenient_mode`]).
     write_mode: String,
-    /// The connection id whose session [`write_session`] set up, [`NO_SESSION`] for none: a
-    /// batch sets the session up only on a new connection (the first, or after a reconnect),
-    /// not in two extra round trips per batch.
+    /// The session ([`Connection::session`]) that [`write_session`] set up, [`NO_SESSION`] for
+    /// none: a batch sets the session up only on a new session (the first, or after a
+    /// reconnect), not in two extra round trips per batch.
     session_ready: AtomicU64,
     /// The user's grants, read once by a dry run's preflight.
     grants: Option<Grants>,
@@ -472,7 +472,7 @@ impl ArchiveDb {
             let statements = &statements;
             let mode = mode.clone();
             Box::pin(async move {
-                let id = u64::from(a.conn.id());
+                let id = a.session;
                 if ready.load(Ordering::Relaxed) != id {
                     write_session(a.conn, mode).await?;
                     ready.store(id, Ordering::Relaxed);
@@ -596,7 +596,7 @@ pub(crate) fn lenient_mode(mode: &str) -> String {
     modes.join(",")
 }
 
-/// No session set up yet (connection ids are 32-bit).
+/// No session set up yet (sessions count from 1).
 const NO_SESSION: u64 = u64::MAX;
 
 /// Sets the session up for the batches of a connection (again after a reconnect): non-strict `mode`, every warning

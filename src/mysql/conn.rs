@@ -133,6 +133,10 @@ pub struct Connection {
     foreign_key_checks: Option<bool>,
     /// An operation timed out on `conn`: it must not be used again.
     broken: bool,
+    /// Which session of this connection `conn` is: 1 for the first, one more at every
+    /// reconnect. Unlike the server's connection id, it never repeats (ids start again after a
+    /// server restart), so per-session setup keyed on it is never skipped.
+    session: u64,
 }
 
 impl fmt::Debug for Connection {
@@ -158,6 +162,7 @@ impl Connection {
             target,
             foreign_key_checks: None,
             broken: false,
+            session: 1,
         })
     }
 
@@ -174,6 +179,7 @@ impl Connection {
         .await?;
         let old = std::mem::replace(&mut self.conn, conn);
         self.broken = false;
+        self.session += 1;
         tracing::info!(
             "reconnected to {} (connection {} replaces {})",
             self.target,
@@ -199,6 +205,11 @@ impl Connection {
             Ok(result) => result,
             Err(_) => Err(self.timed_out(what)),
         }
+    }
+
+    /// Which session of this connection is open (see the field): changes at every reconnect.
+    pub fn session(&self) -> u64 {
+        self.session
     }
 
     /// Replaces a broken session (see [`Connection::run`]); nothing to do otherwise.

@@ -200,6 +200,8 @@ pub type OpFuture<'c, T> = Pin<Box<dyn Future<Output = mysql_async::Result<T>> +
 pub struct Attempt<'c, 'env> {
     pub conn: &'c mut Conn,
     pub number: u64,
+    /// [`Connection::session`] of `conn`: per-session setup is done again when it changes.
+    pub session: u64,
     _env: PhantomData<&'c &'env ()>,
 }
 
@@ -298,9 +300,11 @@ where
 {
     db.ensure_usable().await?;
     let limit = db.operation_timeout();
+    let session = db.session();
     let fut = op(Attempt {
         conn: db.conn(),
         number,
+        session,
         _env: PhantomData,
     });
     match tokio::time::timeout(limit, fut).await {

@@ -34,9 +34,12 @@ async fn retry_reconnects_after_the_session_is_killed() {
     server().sql(&format!("KILL {killed}"));
     let calls = AtomicU64::new(0);
     let calls_ref = &calls;
+    let sessions = std::sync::Mutex::new(Vec::new());
+    let sessions_ref = &sessions;
     let sql = "SELECT CONNECTION_ID(), @@SESSION.foreign_key_checks, @@SESSION.time_zone";
     let (id, fk, tz) = with_retry(&mut db, retry(3), "select after kill", |a| {
         calls_ref.fetch_add(1, Ordering::SeqCst);
+        sessions_ref.lock().unwrap().push(a.session);
         Box::pin(async move {
             let row: Option<(u32, i64, String)> = a.conn.query_first(sql).await?;
             Ok(row.expect("one row"))
@@ -45,6 +48,11 @@ async fn retry_reconnects_after_the_session_is_killed() {
     .await
     .unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 2, "one failure, one success");
+    // Each session of the connection has its own number, whatever the server's ids (which
+    // start again after a restart): per-session setup (the archive writes' sql_mode) keyed on
+    // it is done again on the new one.
+    assert_eq!(*sessions.lock().unwrap(), [1, 2]);
+    assert_eq!(db.session(), 2);
     assert_ne!(id, killed);
     assert_eq!(id, db.connection_id());
     // The new session is set up like the first one.
