@@ -71,7 +71,17 @@ fn write_report(
     let Some(path) = path else {
         return outcome;
     };
-    match write_json(path, &report.to_json(outcome, started.elapsed())) {
+    write_report_json(path, &report.to_json(outcome, started.elapsed()), outcome)
+}
+
+/// Writes a report (the archiving run's or a restore's) to `path`; a failure to write it is
+/// logged and makes the outcome at least a failure.
+pub(crate) fn write_report_json(
+    path: &Path,
+    json: &serde_json::Value,
+    outcome: Outcome,
+) -> Outcome {
+    match write_json(path, json) {
         Ok(()) => {
             tracing::info!("report written to {}", path.display());
             outcome

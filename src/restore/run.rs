@@ -36,16 +36,7 @@ fn write_report(
     let Some(path) = path else {
         return outcome;
     };
-    match crate::archiver::report::write_json(path, &report.to_json(outcome, started.elapsed())) {
-        Ok(()) => {
-            tracing::info!("report written to {}", path.display());
-            outcome
-        }
-        Err(e) => {
-            tracing::error!("cannot write the report to {}: {e}", path.display());
-            outcome.worst(Outcome::Failure)
-        }
-    }
+    crate::run::write_report_json(path, &report.to_json(outcome, started.elapsed()), outcome)
 }
 
 /// Runs a restore with parsed arguments.

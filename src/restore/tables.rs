@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::mysql::ident::qualified;
-use crate::mysql::schema::{self, ForeignKey, KeyChoice, TableInfo, TableKind};
+use crate::mysql::schema::{self, ForeignKey, TableInfo, TableKind};
 use crate::table::TablePlan;
 
 /// A source table and its archive table.
@@ -65,11 +65,6 @@ pub fn plan(
     if let TableKind::Other(kind) = &info.kind {
         return Err(TableProblem::NotBase(name, kind.to_ascii_lowercase()));
     }
-    let (index, key) = match &info.key {
-        KeyChoice::Primary(cols) => ("PRIMARY".to_string(), cols.clone()),
-        KeyChoice::Unique { name, cols } => (name.clone(), cols.clone()),
-        KeyChoice::None => return Err(TableProblem::NoKey(name)),
-    };
     let archive_columns = archive_columns
         .ok_or_else(|| TableProblem::NoArchive(qualified(archive_db, archive_table)))?;
     // The archive table has the source's columns but the period columns of a system-versioned
@@ -94,30 +89,7 @@ pub fn plan(
             source_cols: describe(&mut source_columns.iter().copied()),
         });
     }
-    let stored: Vec<&schema::ColumnInfo> = info.columns.iter().filter(|c| !c.generated).collect();
-    let columns: Vec<String> = stored.iter().map(|c| c.name.clone()).collect();
-    let key_pos: Option<Vec<usize>> = key
-        .iter()
-        .map(|k| columns.iter().position(|c| c == k))
-        .collect();
-    let Some(key_pos) = key_pos else {
-        return Err(TableProblem::NoKey(name));
-    };
-    let source = TablePlan {
-        db: db.to_string(),
-        table: table.to_string(),
-        column_types: stored.iter().map(|c| c.column_type.clone()).collect(),
-        column_charsets: stored
-            .iter()
-            .map(|c| c.charset.clone().zip(c.collation.clone()))
-            .collect(),
-        columns,
-        key,
-        key_pos,
-        index,
-        referenced_by: Vec::new(),
-        in_cycle: false,
-    };
+    let source = TablePlan::of(db, info).map_err(|_| TableProblem::NoKey(name))?;
     let archive = TablePlan {
         db: archive_db.to_string(),
         table: archive_table.to_string(),
@@ -151,7 +123,7 @@ impl SchemaCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mysql::schema::ColumnInfo;
+    use crate::mysql::schema::{ColumnInfo, KeyChoice};
 
     fn col(name: &str, t: &str, generated: bool) -> ColumnInfo {
         ColumnInfo {

@@ -4,8 +4,8 @@
 use regex::Regex;
 
 use crate::config::{Selection, Source};
-use crate::mysql::schema::{ForeignKey, KeyChoice, TableInfo, TableKind};
-use crate::table::TablePlan;
+use crate::mysql::schema::{ForeignKey, TableInfo, TableKind};
+use crate::table::{NoKey, TablePlan};
 
 use super::order::{children_first, Edge};
 
@@ -186,47 +186,27 @@ pub fn plan_database(
             ));
             continue;
         }
-        let (index, key) = match &info.key {
-            KeyChoice::Primary(cols) => ("PRIMARY".to_string(), cols.clone()),
-            KeyChoice::Unique { name, cols } => (name.clone(), cols.clone()),
-            KeyChoice::None => {
+        let mut table = match TablePlan::of(db, info) {
+            Ok(t) => t,
+            Err(NoKey::None) => {
                 plan.skipped.push(skip(
                     "has neither a primary key nor a NOT NULL unique key: its rows cannot be named exactly".into(),
                     true,
                 ));
                 continue;
             }
+            Err(NoKey::Generated) => {
+                plan.skipped
+                    .push(skip("its key uses a generated column".into(), true));
+                continue;
+            }
         };
-        let stored: Vec<_> = info.columns.iter().filter(|c| !c.generated).collect();
-        let columns: Vec<String> = stored.iter().map(|c| c.name.clone()).collect();
-        let key_pos: Option<Vec<usize>> = key
+        table.referenced_by = fks
             .iter()
-            .map(|k| columns.iter().position(|c| c == k))
+            .filter(|f| f.referenced_db == db && f.referenced_table == info.name)
+            .cloned()
             .collect();
-        let Some(key_pos) = key_pos else {
-            plan.skipped
-                .push(skip("its key uses a generated column".into(), true));
-            continue;
-        };
-        chosen.push(TablePlan {
-            db: db.to_string(),
-            table: info.name.clone(),
-            column_types: stored.iter().map(|c| c.column_type.clone()).collect(),
-            column_charsets: stored
-                .iter()
-                .map(|c| c.charset.clone().zip(c.collation.clone()))
-                .collect(),
-            columns,
-            key,
-            key_pos,
-            index,
-            referenced_by: fks
-                .iter()
-                .filter(|f| f.referenced_db == db && f.referenced_table == info.name)
-                .cloned()
-                .collect(),
-            in_cycle: false,
-        });
+        chosen.push(table);
     }
     let names: Vec<String> = chosen.iter().map(|t| t.table.clone()).collect();
     let edges: Vec<Edge> = fks

@@ -7,4 +7,4 @@ pub mod batch;
 mod plan;
 pub mod sql;
 
-pub use plan::TablePlan;
+pub use plan::{NoKey, TablePlan};

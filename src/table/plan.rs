@@ -4,7 +4,16 @@
 
 use crate::mysql::literal::Charset;
 use crate::mysql::param::ColumnParam;
-use crate::mysql::schema::ForeignKey;
+use crate::mysql::schema::{ForeignKey, KeyChoice, TableInfo};
+
+/// Why a table has no key that names its rows exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoKey {
+    /// Neither a primary key nor a unique key whose columns are all NOT NULL.
+    None,
+    /// The key uses a generated column, which is not read (nor archived).
+    Generated,
+}
 
 /// A table that will be archived: its columns, the key that names its rows exactly, and the
 /// foreign keys of other tables that reference it.
@@ -31,6 +40,38 @@ pub struct TablePlan {
 }
 
 impl TablePlan {
+    /// The plan of `db`.`info` with its stored columns and its key (the primary key, else a
+    /// NOT NULL unique key), referenced by no foreign key yet.
+    pub fn of(db: &str, info: &TableInfo) -> Result<TablePlan, NoKey> {
+        let (index, key) = match &info.key {
+            KeyChoice::Primary(cols) => ("PRIMARY".to_string(), cols.clone()),
+            KeyChoice::Unique { name, cols } => (name.clone(), cols.clone()),
+            KeyChoice::None => return Err(NoKey::None),
+        };
+        let stored: Vec<_> = info.columns.iter().filter(|c| !c.generated).collect();
+        let columns: Vec<String> = stored.iter().map(|c| c.name.clone()).collect();
+        let key_pos: Vec<usize> = key
+            .iter()
+            .map(|k| columns.iter().position(|c| c == k))
+            .collect::<Option<_>>()
+            .ok_or(NoKey::Generated)?;
+        Ok(TablePlan {
+            db: db.to_string(),
+            table: info.name.clone(),
+            column_types: stored.iter().map(|c| c.column_type.clone()).collect(),
+            column_charsets: stored
+                .iter()
+                .map(|c| c.charset.clone().zip(c.collation.clone()))
+                .collect(),
+            columns,
+            key,
+            key_pos,
+            index,
+            referenced_by: Vec::new(),
+            in_cycle: false,
+        })
+    }
+
     /// Whether one of the foreign keys referencing the table is declared on the table itself.
     pub fn references_itself(&self) -> bool {
         self.referenced_by
