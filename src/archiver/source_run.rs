@@ -67,8 +67,9 @@ pub(super) struct SourceRun<'a> {
     pub run_started: Instant,
     /// With more than one job: how this source's tables are spread over jobs.
     pub parallel: Option<Parallel>,
-    /// The source user's grants, read once by a dry run's preflight.
-    pub grants: Option<Grants>,
+    /// The source user's grants, read once by a dry run's preflight (`Some(None)`: they could
+    /// not be read, and are not checked).
+    pub grants: Option<Option<Grants>>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`. With `parallel`, its tables

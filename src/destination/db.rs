@@ -54,8 +54,9 @@ pub struct ArchiveDb {
     /// none: a batch sets the session up only on a new session (the first, or after a
     /// reconnect), not in two extra round trips per batch.
     session_ready: AtomicU64,
-    /// The user's grants, read once by a dry run's preflight.
-    grants: Option<Grants>,
+    /// The user's grants, read once by a dry run's preflight (`Some(None)`: they could not be
+    /// read, and are not checked).
+    grants: Option<Option<Grants>>,
 }
 
 /// Where one source table goes.
@@ -173,11 +174,20 @@ impl ArchiveDb {
             let grants = with_retry(&mut self.db, self.retry, "read grants", |a| {
                 Box::pin(Grants::read(a.conn))
             })
-            .await
-            .map_err(|e| PrepareError::Db(e, self.name.clone()))?;
-            self.grants = Some(grants);
+            .await;
+            // What cannot be read cannot fail the dry run: the real run would not read it.
+            self.grants = Some(
+                grants
+                    .map_err(|e| {
+                        tracing::warn!(
+                            "[dry-run] destination {}: the user's grants cannot be read ({e}): not checked",
+                            self.name
+                        );
+                    })
+                    .ok(),
+            );
         }
-        let Some(grants) = &self.grants else {
+        let Some(Some(grants)) = &self.grants else {
             return Ok(());
         };
         let mut needed = vec![
