@@ -8,6 +8,7 @@ pub mod forecast;
 mod jobs;
 pub mod pipeline;
 pub mod report;
+pub mod server_copy;
 mod source_run;
 mod table;
 

@@ -23,6 +23,7 @@ use crate::source::delete::{blocked_report, delete_rows};
 use crate::source::read::PageReader;
 use crate::stop::Stop;
 use crate::table::batch::Batch;
+use crate::table::range::KeyRange;
 use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
@@ -51,6 +52,8 @@ pub struct Stages<'a> {
     pub throttle: &'a mut Throttle,
     /// Where the table's bar goes (if bars are shown).
     pub progress: &'a Progress,
+    /// Only the rows of this key range (those the server-side copy left), else the whole table.
+    pub range: Option<&'a KeyRange>,
 }
 
 /// Runs the three stages to the end of the table or the first failure; counts go into `r`.
@@ -65,16 +68,22 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         stop,
         throttle,
         progress,
+        range,
     } = stages;
     let name = qualified(&plan.db, &plan.table);
     let paused_before = throttle.paused();
-    let periodic = !progress.enabled() && !source.progress_interval.is_zero();
-    let estimate = if progress.enabled() || periodic {
+    // A range is part of a table whose progress the server-side copy shows.
+    let periodic = range.is_none() && !progress.enabled() && !source.progress_interval.is_zero();
+    let estimate = if range.is_none() && (progress.enabled() || periodic) {
         estimate_rows(reader_db, plan, &source.where_clause).await
     } else {
         0
     };
-    let bar = progress.table_bar(&name, estimate);
+    let bar = if range.is_none() {
+        progress.table_bar(&name, estimate)
+    } else {
+        None
+    };
     let started = Instant::now();
     let (to_writer, from_reader) = mpsc::channel::<Batch>(1);
     let (to_deleter, from_writer) = mpsc::channel::<Written>(1);
@@ -82,7 +91,12 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
     let reading = async {
         // Owned here, so the writer sees the end of the pages when this stage ends.
         let to_writer = to_writer;
-        let mut reader = PageReader::new(plan, &source.where_clause, source.select_limit);
+        let mut reader = match range {
+            None => PageReader::new(plan, &source.where_clause, source.select_limit),
+            Some(range) => {
+                PageReader::within(plan, &source.where_clause, source.select_limit, range)
+            }
+        };
         let (mut rows, mut time) = (0u64, Duration::ZERO);
         loop {
             if let Some(why) = stop.reason() {
@@ -310,7 +324,7 @@ fn key_condition(plan: &TablePlan, batch: &Batch, row: usize) -> String {
 
 /// A periodic progress line's text: rows archived (of the estimate, when there is one), deleted,
 /// and the rate since the table began.
-fn progress_line(rows: u64, estimate: u64, deleted: u64, elapsed: Duration) -> String {
+pub(super) fn progress_line(rows: u64, estimate: u64, deleted: u64, elapsed: Duration) -> String {
     let of = if estimate > 0 {
         format!(" of ~{}", estimate.max(rows))
     } else {
@@ -323,7 +337,11 @@ fn progress_line(rows: u64, estimate: u64, deleted: u64, elapsed: Duration) -> S
 
 /// The optimizer's estimate of a table's eligible rows (`EXPLAIN`), for the progress bar; 0 when
 /// it cannot tell.
-async fn estimate_rows(db: &mut Connection, plan: &TablePlan, where_clause: &str) -> u64 {
+pub(super) async fn estimate_rows(
+    db: &mut Connection,
+    plan: &TablePlan,
+    where_clause: &str,
+) -> u64 {
     use mysql_async::prelude::Queryable;
     let sql = format!(
         "EXPLAIN SELECT 1 FROM {} WHERE ({where_clause})",

@@ -18,6 +18,7 @@ use super::error::TableError;
 use super::forecast;
 use super::pipeline;
 use super::report::TableReport;
+use super::server_copy;
 use super::source_run::SourceRun;
 
 /// One table of a source, archived with the source's sessions and destinations.
@@ -99,7 +100,33 @@ impl TableRun<'_, '_> {
             result = if self.run.dry_run {
                 self.dry_run_table(plan, &targets, r).await
             } else {
+                let fast =
+                    server_copy::possible(self.run.source, plan, &mut self.run.dests, &targets)
+                        .await;
+                if fast {
+                    tracing::debug!(
+                        "{}: rows are copied inside the server (server_side_copy)",
+                        qualified(&plan.db, &plan.table)
+                    );
+                }
                 match self.run.reader.as_mut() {
+                    Some(reader_db) if fast => {
+                        server_copy::run(
+                            server_copy::Copy {
+                                source: self.run.source,
+                                plan,
+                                reader_db,
+                                delete_db: &mut self.run.src,
+                                dests: &mut self.run.dests,
+                                targets: &mut targets,
+                                stop: &self.run.stop,
+                                throttle: &mut self.run.throttle,
+                                progress: &self.run.progress,
+                            },
+                            r,
+                        )
+                        .await
+                    }
                     Some(reader_db) => {
                         pipeline::run_stages(
                             pipeline::Stages {
@@ -112,6 +139,7 @@ impl TableRun<'_, '_> {
                                 stop: &self.run.stop,
                                 throttle: &mut self.run.throttle,
                                 progress: &self.run.progress,
+                                range: None,
                             },
                             r,
                         )

@@ -99,6 +99,7 @@ pub const KEYS: &[KeyDef] = &[
     key("db_suffix", DB, Text, Empty, "suffix of the archive database; {date} allowed"),
     key("table_suffix", DB, Text, Empty, "suffix of the archive table; {date} allowed"),
     key("bulk_insert", DB, Positive, Value("1000"), "rows per multi-row INSERT"),
+    key("server_side_copy", DB, Bool, Value("true"), "on the source's own server, copy rows inside the server (INSERT ... SELECT)"),
     // [dst:NAME], backend = file
     key("directory", FILE, Text, Required, "where files go; {date} allowed"),
     key("formats", FILE, Formats, Value("csv"), "csv, sql or both"),

@@ -237,6 +237,9 @@ pub struct DbDestination {
     pub db_suffix: Option<String>,
     pub table_suffix: Option<String>,
     pub bulk_insert: u64,
+    /// On the source's own server, copy rows with `INSERT ... SELECT` inside the server
+    /// ([`crate::archiver::server_copy`]) rather than through osarchiver.
+    pub server_side_copy: bool,
     pub retry: Retry,
 }
 

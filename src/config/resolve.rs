@@ -557,6 +557,7 @@ fn resolve_destination(
                 db_suffix: suffix("db_suffix")?,
                 table_suffix: suffix("table_suffix")?,
                 bulk_insert: r.typed("bulk_insert", parse_positive)?,
+                server_side_copy: r.bool("server_side_copy")?,
                 retry: r.retry()?,
             }))
         }

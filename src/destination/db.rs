@@ -32,6 +32,7 @@ use crate::mysql::literal::push_tuple;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::table::batch::{key_id, Batch};
+use crate::table::range::KeyRange;
 use crate::table::sql;
 use crate::table::TablePlan;
 
@@ -47,6 +48,8 @@ pub struct ArchiveDb {
     packet_budget: usize,
     /// Whether this destination is the source's server.
     pub same_server: bool,
+    /// `server_side_copy`: copy inside the server when it is the source's.
+    pub server_side_copy: bool,
     /// The `sql_mode` of the writes: the session's, without strict mode, with
     /// `ALLOW_INVALID_DATES` ([`lenient_mode`]).
     write_mode: String,
@@ -77,6 +80,15 @@ pub struct WriteOutcome {
     pub already: u64,
     /// Rows (indexes into the batch) whose key holds a different row in the archive.
     pub conflicts: Vec<usize>,
+}
+
+/// What a server-side copy of a key range did ([`ArchiveDb::copy_range`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Copied {
+    /// Committed: rows inserted, and rows whose key the archive held already.
+    Done { inserted: u64, duplicates: u64 },
+    /// Rolled back: the server reported these warnings.
+    Refused(String),
 }
 
 /// Why a table cannot be archived to this destination.
@@ -158,6 +170,7 @@ impl ArchiveDb {
             table_suffix,
             packet_budget: (max_packet as usize / 2).max(64 << 10),
             same_server,
+            server_side_copy: cfg.server_side_copy,
             grants: None,
         })
     }
@@ -514,6 +527,122 @@ impl ArchiveDb {
                 a.conn.query_drop("COMMIT").await?;
                 out.archived = batch.len() as u64 - out.conflicts.len() as u64;
                 Ok(out)
+            })
+        })
+        .await
+    }
+
+    /// Whether the archive table has a unique index on exactly the key's columns (whole
+    /// columns, no prefix): what the server-side copy needs, for `INSERT IGNORE` to skip the
+    /// keys already archived and for the delete to find each row's copy by key.
+    pub async fn has_key_index(
+        &mut self,
+        target: &ArchiveTable,
+        key: &[String],
+    ) -> Result<bool, RetryError> {
+        let (d, t) = (target.db.clone(), target.table.clone());
+        let indexes: Vec<(String, String, u64)> =
+            with_retry(&mut self.db, self.retry, "read archive table keys", |a| {
+                let (d, t) = (d.clone(), t.clone());
+                Box::pin(async move {
+                    a.conn
+                        .exec(
+                            "SELECT INDEX_NAME, COLUMN_NAME, SUB_PART IS NULL FROM information_schema.STATISTICS \
+                             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+                            (d, t),
+                        )
+                        .await
+                })
+            })
+            .await?;
+        let mut by_index: HashMap<&str, (Vec<&str>, bool)> = HashMap::new();
+        for (index, column, whole) in &indexes {
+            let e = by_index.entry(index).or_insert((Vec::new(), true));
+            e.0.push(column);
+            e.1 &= *whole == 1;
+        }
+        Ok(by_index.values().any(|(cols, whole)| {
+            *whole && cols.len() == key.len() && key.iter().all(|k| cols.contains(&k.as_str()))
+        }))
+    }
+
+    /// Copies the eligible rows of a key range of the source table, which is on this server,
+    /// into the archive table, inside the server (`INSERT IGNORE ... SELECT`, see
+    /// [`sql::copy_range`]), in one transaction, committed. Keys the archive holds already are
+    /// skipped (the delete keeps their source rows unless the copy there is identical). Any
+    /// other warning (a value the archive table would alter) rolls the copy back and returns
+    /// [`Copied::Refused`]: the range then goes the client's way, which knows the expected ones.
+    pub async fn copy_range(
+        &mut self,
+        target: &ArchiveTable,
+        plan: &TablePlan,
+        where_clause: &str,
+        range: &KeyRange,
+    ) -> Result<Copied, RetryError> {
+        let statement = sql::copy_range(
+            plan,
+            &target.db,
+            &target.table,
+            where_clause,
+            range.after.is_some(),
+        );
+        let params = range.params();
+        let mode = self.write_mode.clone();
+        let ready = &self.session_ready;
+        with_retry(&mut self.db, self.retry, "archive copy", |a| {
+            let (statement, params, mode) = (statement.as_str(), params.clone(), mode.clone());
+            Box::pin(async move {
+                let id = a.session;
+                if ready.load(Ordering::Relaxed) != id {
+                    write_session(a.conn, mode).await?;
+                    ready.store(id, Ordering::Relaxed);
+                }
+                // A consistent read of the source rows, without locks: the copy must not lock
+                // the rows the source session deletes meanwhile (the delete compares every row
+                // with its copy, so what the copy saw needs no lock to stay true).
+                a.conn
+                    .query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    .await?;
+                a.conn.query_drop("START TRANSACTION").await?;
+                let result = async {
+                    a.conn.exec_drop(statement, params).await?;
+                    let inserted = a.conn.affected_rows();
+                    let mut duplicates = 0u64;
+                    let mut other = Vec::new();
+                    if a.conn.get_warnings() > 0 {
+                        let warnings: Vec<(String, u32, String)> =
+                            a.conn.query("SHOW WARNINGS").await?;
+                        for (level, code, message) in warnings {
+                            match u16::try_from(code) {
+                                Ok(codes::DUP_ENTRY) => duplicates += 1,
+                                // Statement-based binary logging calls INSERT IGNORE ... SELECT
+                                // unsafe (the order of its rows decides which are skipped):
+                                // the copy is ordered by key.
+                                Ok(codes::UNSAFE_STATEMENT) => {}
+                                _ => other.push(format!("{level} {code}: {message}")),
+                            }
+                        }
+                    }
+                    Ok::<_, mysql_async::Error>((inserted, duplicates, other))
+                }
+                .await;
+                match result {
+                    Ok((inserted, duplicates, other)) if other.is_empty() => {
+                        a.conn.query_drop("COMMIT").await?;
+                        Ok(Copied::Done {
+                            inserted,
+                            duplicates,
+                        })
+                    }
+                    Ok((_, _, other)) => {
+                        a.conn.query_drop("ROLLBACK").await?;
+                        Ok(Copied::Refused(other.join("; ")))
+                    }
+                    Err(e) => {
+                        let _ = a.conn.query_drop("ROLLBACK").await;
+                        Err(e)
+                    }
+                }
             })
         })
         .await

@@ -279,6 +279,12 @@ impl Connection {
         Ok(())
     }
 
+    /// Whether the server is MariaDB: its major version is 10 or more (MySQL's are 5, 8, 9;
+    /// the driver reads MariaDB's own version behind its `5.5.5-` prefix).
+    pub fn is_mariadb(&self) -> bool {
+        self.conn.server_version().0 >= 10
+    }
+
     /// The value last set with [`Connection::set_foreign_key_checks`], if any.
     pub fn foreign_key_checks(&self) -> Option<bool> {
         self.foreign_key_checks

@@ -40,6 +40,8 @@ pub mod codes {
     pub const SERVER_SHUTDOWN: u16 = 1053;
     /// `ER_DUP_ENTRY`.
     pub const DUP_ENTRY: u16 = 1062;
+    /// `ER_BINLOG_UNSAFE_STATEMENT`: a warning under statement-based binary logging.
+    pub const UNSAFE_STATEMENT: u16 = 1592;
     /// `ER_NET_READ_ERROR` .. `ER_NET_WRITE_INTERRUPTED`.
     pub const NET_READ_ERROR: u16 = 1158;
     pub const NET_READ_INTERRUPTED: u16 = 1159;

@@ -252,7 +252,7 @@ async fn delete_part(
 /// name): the referenced row's key id, with the referencing row's key id when it is a row of
 /// the table itself.
 #[derive(Debug, Default)]
-struct References {
+pub(crate) struct References {
     by_fk: Vec<(String, Vec<Reference>)>,
 }
 
@@ -262,7 +262,7 @@ type Reference = (String, Option<String>);
 /// For the rows `rows` of the batch (locked, identical to what was archived), the rows that
 /// reference them through each foreign key of `plan.referenced_by` ([`sql::children_of`],
 /// one statement per foreign key, each a locking read).
-async fn referenced(
+pub(crate) async fn referenced(
     conn: &mut mysql_async::Conn,
     plan: &TablePlan,
     batch: &Batch,
@@ -310,7 +310,7 @@ impl References {
     /// references it: a row of another table, or a row of its own table that is not deleted
     /// with it. Blocking a row can block the rows it references in turn, so this repeats until
     /// nothing changes.
-    fn split(
+    pub(crate) fn split(
         &self,
         plan: &TablePlan,
         batch: &Batch,
@@ -354,7 +354,7 @@ impl References {
     }
 
     /// The constraints through which some row references the row `id`.
-    fn names(&self, id: &str) -> Vec<String> {
+    pub(crate) fn names(&self, id: &str) -> Vec<String> {
         self.by_fk
             .iter()
             .filter(|(_, pairs)| pairs.iter().any(|(p, _)| p == id))

@@ -13,6 +13,7 @@ use crate::mysql::literal::Charset;
 use crate::mysql::param::ColumnParam;
 
 use crate::table::batch::Batch;
+use crate::table::range::KeyRange;
 use crate::table::sql;
 use crate::table::TablePlan;
 
@@ -33,6 +34,9 @@ pub struct PageReader {
     param_order: Vec<usize>,
     limit: u64,
     last_key: Option<Vec<Value>>,
+    /// Parameters bound after the page condition's: the upper end of a range
+    /// ([`PageReader::within`]).
+    tail_params: Vec<Value>,
     done: bool,
 }
 
@@ -75,8 +79,28 @@ impl PageReader {
             param_order: sql::after_key_params(plan.key.len()),
             limit,
             last_key: None,
+            tail_params: Vec::new(),
             done: false,
         }
+    }
+
+    /// A reader of the eligible rows of one key range only (the rows the server-side copy left
+    /// for the client's way, see [`crate::archiver::server_copy`]).
+    pub fn within(
+        plan: &TablePlan,
+        where_clause: &str,
+        limit: u64,
+        range: &KeyRange,
+    ) -> PageReader {
+        let bounded = format!("({where_clause}) AND {}", sql::key_range(plan, false));
+        let mut reader = PageReader::new(plan, &bounded, limit);
+        reader.last_key = range.after.clone();
+        reader.tail_params = KeyRange {
+            after: None,
+            upto: range.upto.clone(),
+        }
+        .params();
+        reader
     }
 
     /// The statement of the first page, for dry-run logs.
@@ -92,10 +116,15 @@ impl PageReader {
             return Ok(None);
         }
         let rows: Vec<Row> = match &self.last_key {
-            None => conn.exec(self.first_sql.as_str(), ()).await?,
+            None if self.tail_params.is_empty() => conn.exec(self.first_sql.as_str(), ()).await?,
+            None => {
+                conn.exec(self.first_sql.as_str(), self.tail_params.clone())
+                    .await?
+            }
             Some(last) => {
-                let params: Vec<Value> =
+                let mut params: Vec<Value> =
                     self.param_order.iter().map(|&i| last[i].clone()).collect();
+                params.extend(self.tail_params.iter().cloned());
                 conn.exec(self.next_sql.as_str(), params).await?
             }
         };

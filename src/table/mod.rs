@@ -5,6 +5,7 @@
 
 pub mod batch;
 mod plan;
+pub mod range;
 pub mod sql;
 
 pub use plan::{NoKey, TablePlan};

@@ -72,6 +72,31 @@ impl TablePlan {
         })
     }
 
+    /// The plan of the table's key columns alone (columns, key and key positions restricted
+    /// to them): what reads and locks keys only, for the server-side copy.
+    pub fn key_only(&self) -> TablePlan {
+        TablePlan {
+            db: self.db.clone(),
+            table: self.table.clone(),
+            columns: self.key.clone(),
+            column_types: self
+                .key_pos
+                .iter()
+                .map(|&p| self.column_types[p].clone())
+                .collect(),
+            column_charsets: self
+                .key_pos
+                .iter()
+                .map(|&p| self.column_charsets.get(p).cloned().flatten())
+                .collect(),
+            key: self.key.clone(),
+            key_pos: (0..self.key.len()).collect(),
+            index: self.index.clone(),
+            referenced_by: self.referenced_by.clone(),
+            in_cycle: self.in_cycle,
+        }
+    }
+
     /// Whether one of the foreign keys referencing the table is declared on the table itself.
     pub fn references_itself(&self) -> bool {
         self.referenced_by

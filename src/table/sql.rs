@@ -268,6 +268,202 @@ pub fn insert_rows(db: &str, table: &str, columns: &[String], rows: usize) -> St
     s
 }
 
+/// The keyset condition "key <= (?, ...)", the upper end of a key range, in the form of
+/// [`after_key`]: `k1 < ? OR (k1 = ? AND k2 <= ?)`. Parameters: as [`after_key_params`].
+pub fn upto_key(key: &[String], placeholders: &[String]) -> String {
+    let quoted: Vec<String> = key.iter().map(|k| quote_ident(k)).collect();
+    let p = |i: usize| placeholders.get(i).map_or("?", String::as_str);
+    let last = quoted.len().saturating_sub(1);
+    let op = |i: usize| if i == last { "<=" } else { "<" };
+    if quoted.len() == 1 {
+        return format!("{} <= {}", quoted[0], p(0));
+    }
+    let terms: Vec<String> = (0..quoted.len())
+        .map(|i| {
+            let mut parts: Vec<String> = (0..i)
+                .map(|j| format!("{} = {}", quoted[j], p(j)))
+                .collect();
+            parts.push(format!("{} {} {}", quoted[i], op(i), p(i)));
+            format!("({})", parts.join(" AND "))
+        })
+        .collect();
+    format!("({})", terms.join(" OR "))
+}
+
+/// The condition of a key range `(after, upto]` (`[after_key AND] upto_key`), compared in
+/// `ORDER BY` order (order placeholders, see [`crate::mysql::param::ColumnParam`]); its
+/// parameters are [`crate::table::range::KeyRange::params`].
+pub fn key_range(plan: &TablePlan, has_after: bool) -> String {
+    let placeholders: Vec<String> = plan
+        .key_params()
+        .iter()
+        .map(|p| p.order_placeholder())
+        .collect();
+    let upto = upto_key(&plan.key, &placeholders);
+    if has_after {
+        format!("{} AND {upto}", after_key(&plan.key, &placeholders))
+    } else {
+        upto
+    }
+}
+
+/// The server-side copy of a key range's eligible rows into an archive table on the same
+/// server: `INSERT IGNORE INTO archive (cols) SELECT cols FROM t FORCE INDEX (key) WHERE
+/// range AND (where) ORDER BY key`. A key the archive already holds is skipped (warning
+/// 1062): the delete then only takes the rows whose archived copy is identical.
+pub fn copy_range(
+    plan: &TablePlan,
+    archive_db: &str,
+    archive_table: &str,
+    where_clause: &str,
+    has_after: bool,
+) -> String {
+    let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
+    let order: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
+    format!(
+        "INSERT IGNORE INTO {} ({cols}) SELECT {cols} FROM {} FORCE INDEX ({}) WHERE {} AND ({where_clause}) ORDER BY {}",
+        qualified(archive_db, archive_table),
+        qualified(&plan.db, &plan.table),
+        quote_ident(&plan.index),
+        key_range(plan, has_after),
+        order.join(", "),
+        cols = cols.join(", "),
+    )
+}
+
+/// Deletes the rows of the plan's table that match `cond` (a key range or a key list) and the
+/// selection, and whose copy in every one of `archives` is identical, byte for byte: `DELETE t
+/// FROM t FORCE INDEX (key) WHERE cond AND (where) AND EXISTS (SELECT 1 FROM archive AS a
+/// WHERE a.key = t.key AND <every column identical>) ...`. A row changed since it was copied,
+/// or never copied, stays.
+///
+/// Identical: `a.c <=> t.c` for the types whose equal values are the same value
+/// ([`compares_exactly`]), else `CAST(a.c AS BINARY) <=> CAST(t.c AS BINARY)` (the bytes of text
+/// in its own character set, NULL only with NULL), and for `FLOAT`/`DOUBLE` both (their text
+/// may round, their values hide the sign of zero).
+///
+/// On MariaDB (`mariadb`), the statement runs with semi-joins and subquery materialization off
+/// (`SET STATEMENT optimizer_switch = ... FOR`): each row is then checked by key lookups, where
+/// the optimizer would otherwise materialize a whole child table's index for every chunk.
+pub fn delete_archived(
+    plan: &TablePlan,
+    where_clause: &str,
+    cond: &str,
+    archives: &[(String, String)],
+    mariadb: bool,
+) -> String {
+    let table = qualified(&plan.db, &plan.table);
+    let head = format!(
+        "{}DELETE {table} FROM {table} FORCE INDEX ({}) WHERE {cond} AND ({where_clause})",
+        if mariadb {
+            "SET STATEMENT optimizer_switch = 'semijoin=off,materialization=off' FOR "
+        } else {
+            ""
+        },
+        quote_ident(&plan.index)
+    );
+    head + &archived_identically(plan, archives)
+}
+
+/// ` AND NOT EXISTS (SELECT 1 FROM child AS c WHERE c.fk = t.referenced ...)` for each foreign
+/// key onto the plan's table: the rows no other row references. For `RESTRICT` and `NO ACTION`
+/// keys only, where the server's own check stands behind it (see
+/// [`crate::archiver::server_copy`]).
+pub fn unreferenced(plan: &TablePlan) -> String {
+    let table = qualified(&plan.db, &plan.table);
+    let mut s = String::new();
+    for fk in &plan.referenced_by {
+        let on: Vec<String> = fk
+            .columns
+            .iter()
+            .zip(&fk.referenced_columns)
+            .map(|(c, p)| format!("c.{} = {table}.{}", quote_ident(c), quote_ident(p)))
+            .collect();
+        s.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM {} AS c WHERE {})",
+            qualified(&fk.db, &fk.table),
+            on.join(" AND ")
+        ));
+    }
+    s
+}
+
+/// ` AND EXISTS (SELECT 1 FROM archive AS a WHERE <the row of the plan's table, identical>)`
+/// for each archive table (see [`delete_archived`]).
+fn archived_identically(plan: &TablePlan, archives: &[(String, String)]) -> String {
+    let table = qualified(&plan.db, &plan.table);
+    let mut s = String::new();
+    for (db, t) in archives {
+        let mut terms: Vec<String> = plan
+            .key
+            .iter()
+            .map(|k| format!("a.{k} = {table}.{k}", k = quote_ident(k)))
+            .collect();
+        for (c, ty) in plan.columns.iter().zip(&plan.column_types) {
+            let c = quote_ident(c);
+            let ty = ty.to_ascii_lowercase();
+            let by_value = format!("a.{c} <=> {table}.{c}");
+            if compares_exactly(&ty) {
+                terms.push(by_value);
+                continue;
+            }
+            terms.push(format!(
+                "CAST(a.{c} AS BINARY) <=> CAST({table}.{c} AS BINARY)"
+            ));
+            // The text of a float may round: compare the values too.
+            if ty.starts_with("float") || ty.starts_with("double") || ty.starts_with("real") {
+                terms.push(by_value);
+            }
+        }
+        s.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM {} AS a WHERE {})",
+            qualified(db, t),
+            terms.join(" AND ")
+        ));
+    }
+    s
+}
+
+/// Whether two values of a column of type `ty` (lower case) that compare equal (`<=>`) are the
+/// same value, byte for byte: integers, `DECIMAL` (one scale per column), dates, times and
+/// timestamps (compared as instants, whatever the time zone), `YEAR` and `BIT`. Not text (a
+/// collation may ignore case or trailing spaces), binary strings (`BINARY` pads), floats (`-0 =
+/// 0`) or anything else.
+fn compares_exactly(ty: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "tinyint",
+        "smallint",
+        "mediumint",
+        "int",
+        "integer",
+        "bigint",
+        "decimal",
+        "numeric",
+        "date",
+        "datetime",
+        "timestamp",
+        "time",
+        "year",
+        "bit",
+    ];
+    let base = ty.split(['(', ' ']).next().unwrap_or_default();
+    EXACT.contains(&base)
+}
+
+/// The keys (with their hidden order values) of the rows matching `cond` and the selection,
+/// in key order, locked until the transaction ends: `SELECT key FROM t FORCE INDEX (key)
+/// WHERE cond AND (where) ORDER BY key FOR UPDATE`.
+pub fn lock_keys(plan: &TablePlan, where_clause: &str, cond: &str) -> String {
+    let order: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
+    format!(
+        "SELECT {} FROM {} FORCE INDEX ({}) WHERE {cond} AND ({where_clause}) ORDER BY {} FOR UPDATE",
+        order.join(", "),
+        qualified(&plan.db, &plan.table),
+        quote_ident(&plan.index),
+        order.join(", ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +480,37 @@ mod tests {
             "((`a` > ?) OR (`a` = ? AND `b` > ?) OR (`a` = ? AND `b` = ? AND `c` > ?))"
         );
         assert_eq!(after_key_params(3), vec![0, 0, 1, 0, 1, 2]);
+    }
+
+    #[test]
+    fn key_range_upper_end() {
+        assert_eq!(upto_key(&k(&["id"]), &k(&["?"])), "`id` <= ?");
+        assert_eq!(
+            upto_key(&k(&["a", "b", "c"]), &k(&["?", "?", "?"])),
+            "((`a` < ?) OR (`a` = ? AND `b` < ?) OR (`a` = ? AND `b` = ? AND `c` <= ?))"
+        );
+        let p = plan(&["id"]);
+        assert_eq!(key_range(&p, false), "`id` <= ?");
+        assert_eq!(key_range(&p, true), "`id` > ? AND `id` <= ?");
+    }
+
+    #[test]
+    fn server_side_copy_and_delete_of_identical_rows() {
+        let p = plan(&["id"]);
+        assert_eq!(
+            copy_range(&p, "nova_archive", "t`x", "deleted = 1", true),
+            "INSERT IGNORE INTO `nova_archive`.`t``x` (`id`, `v`) SELECT `id`, `v` FROM `nova`.`t``x` \
+             FORCE INDEX (`PRIMARY`) WHERE `id` > ? AND `id` <= ? AND (deleted = 1) ORDER BY `id`"
+        );
+        let mut p = p;
+        p.column_types = k(&["int(11)", "double"]);
+        assert_eq!(
+            delete_archived(&p, "deleted = 1", "`id` <= ?", &[("a".into(), "t".into())], false),
+            "DELETE `nova`.`t``x` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE `id` <= ? AND (deleted = 1) \
+             AND EXISTS (SELECT 1 FROM `a`.`t` AS a WHERE a.`id` = `nova`.`t``x`.`id` \
+             AND a.`id` <=> `nova`.`t``x`.`id` \
+             AND CAST(a.`v` AS BINARY) <=> CAST(`nova`.`t``x`.`v` AS BINARY) AND a.`v` <=> `nova`.`t``x`.`v`)"
+        );
     }
 
     fn plan(key: &[&str]) -> TablePlan {

@@ -19,6 +19,7 @@ pub(crate) mod plan;
 mod preflight;
 mod rollback;
 mod selection;
+mod server_copy;
 
 use crate::harness::digest::digest;
 use crate::harness::{Ini, Osarchiver, Output, Server};

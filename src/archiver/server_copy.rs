@@ -1,0 +1,527 @@
+//! The server-side copy: when every destination is an archive table on the source's own server,
+//! rows never travel through the client. Two sessions overlap, as the floor's two statements
+//! would if they could:
+//!
+//! - the copier reads a page of keys (`select_limit` of them, keys only), which ends a key range,
+//!   and copies the range's eligible rows into each archive table inside the server
+//!   (`INSERT IGNORE ... SELECT`, one transaction, committed: [`ArchiveDb::copy_range`]);
+//! - the deleter, on the source session, deletes the copied range in chunks of `delete_limit`
+//!   keys, each `DELETE` taking only the rows still eligible whose archived copy in every
+//!   destination is identical, column by column and byte for byte ([`sql::delete_archived`]).
+//!   A row that changed after it was copied, or was never copied, stays. On a table that foreign
+//!   keys reference, each chunk is one transaction that first locks its rows, then finds those
+//!   still referenced (from any database, whatever the `ON DELETE` rule) with the same locking
+//!   reads as the client's way, and deletes the others by key.
+//!
+//! Whatever the fast way leaves in a range (rows blocked by a foreign key, keys the archive holds
+//! with other content, rows changed meanwhile, a copy refused because the archive would alter a
+//! value) goes through the client's way afterwards, restricted to that range
+//! ([`pipeline::run_stages`] with a range): it sorts and reports them exactly as it always does.
+
+use std::time::{Duration, Instant};
+
+use mysql_async::prelude::*;
+use mysql_async::{Row, Value};
+use tokio::sync::mpsc;
+
+use crate::config::Source;
+use crate::destination::db::Copied;
+use crate::destination::{Dest, Target};
+use crate::mysql::conn::Connection;
+use crate::mysql::ident::qualified;
+use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
+use crate::progress::Progress;
+use crate::source::delete::referenced;
+use crate::source::read::PageReader;
+use crate::stop::Stop;
+use crate::table::batch::Batch;
+use crate::table::range::KeyRange;
+use crate::table::sql;
+use crate::table::TablePlan;
+use crate::throttle::Throttle;
+
+use super::error::TableError;
+use super::pipeline;
+use super::report::TableReport;
+
+/// Sessions and destinations the server-side copy uses (those of [`pipeline::Stages`]).
+pub struct Copy<'a> {
+    pub source: &'a Source,
+    pub plan: &'a TablePlan,
+    /// Reads the pages of keys.
+    pub reader_db: &'a mut Connection,
+    /// Deletes.
+    pub delete_db: &'a mut Connection,
+    pub dests: &'a mut [Dest],
+    pub targets: &'a mut [Target],
+    pub stop: &'a Stop,
+    pub throttle: &'a mut Throttle,
+    pub progress: &'a Progress,
+}
+
+/// Whether the table can go the server-side way: a real run that archives and deletes, every
+/// destination an archive table on the source's server (with a unique index on the key, so
+/// that rows archived already are recognised), no foreign key from the table onto itself or
+/// through a cycle (the client's way orders those rows), and the copy not turned off.
+pub async fn possible(
+    source: &Source,
+    plan: &TablePlan,
+    dests: &mut [Dest],
+    targets: &[Target],
+) -> bool {
+    if !(source.archive_data && source.delete_data) || dests.is_empty() {
+        return false;
+    }
+    if plan.references_itself() || plan.in_cycle {
+        return false;
+    }
+    for (d, t) in dests.iter_mut().zip(targets) {
+        let (Dest::Db(db), Target::Db(target)) = (d, t) else {
+            return false;
+        };
+        if !db.same_server || !db.server_side_copy || target.missing {
+            return false;
+        }
+        match db.has_key_index(target, &plan.key).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(
+                    "{}: the archive table {} has no unique index on the key ({}): rows go through osarchiver",
+                    qualified(&plan.db, &plan.table),
+                    qualified(&target.db, &target.table),
+                    plan.key.join(", ")
+                );
+                return false;
+            }
+            Err(e) => {
+                tracing::debug!("{e}: rows go through osarchiver");
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// A copied range on its way to the deleter.
+struct Page {
+    range: KeyRange,
+    /// The ends of the delete chunks, in order (the last one is the range's end).
+    chunk_ends: Vec<Vec<Value>>,
+    /// Eligible keys the page read.
+    keys: u64,
+    /// The copy was refused (or failed): the range goes the client's way as a whole.
+    refused: bool,
+}
+
+/// Runs the table the server-side way, then the client's way over the ranges it left.
+pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> {
+    let Copy {
+        source,
+        plan,
+        reader_db,
+        delete_db,
+        dests,
+        targets,
+        stop,
+        throttle,
+        progress,
+    } = copy;
+    let name = qualified(&plan.db, &plan.table);
+    let keys_plan = plan.key_only();
+    let archives: Vec<(String, String)> = targets
+        .iter()
+        .filter_map(|t| match t {
+            Target::Db(a) => Some((a.db.clone(), a.table.clone())),
+            Target::File(_) => None,
+        })
+        .collect();
+    let paused_before = throttle.paused();
+    let periodic = !progress.enabled() && !source.progress_interval.is_zero();
+    let estimate = if progress.enabled() || periodic {
+        pipeline::estimate_rows(reader_db, plan, &source.where_clause).await
+    } else {
+        0
+    };
+    let bar = progress.table_bar(&name, estimate);
+    let started = Instant::now();
+    // Chunk ends inside a page are its keys bound for the range condition: not possible for
+    // keys compared by a hidden order value (ENUM, SET), whose pages are one chunk each.
+    let split = keys_plan
+        .key_params()
+        .iter()
+        .zip(&plan.key)
+        .all(|(p, k)| p.order_expr(k).is_none());
+    let delete_limit = (source.delete_limit as usize).max(1);
+    let (to_deleter, from_copier) = mpsc::channel::<Page>(1);
+
+    let copying = async {
+        let to_deleter = to_deleter;
+        let mut reader = PageReader::new(&keys_plan, &source.where_clause, source.select_limit);
+        let (mut read_time, mut write_time) = (Duration::ZERO, Duration::ZERO);
+        let mut after: Option<Vec<Value>> = None;
+        let mut refused_once = false;
+        loop {
+            if let Some(why) = stop.reason() {
+                tracing::info!(
+                    "{name}: {}: no more pages are read; finishing the ranges already copied",
+                    why.describe()
+                );
+                break;
+            }
+            let t0 = Instant::now();
+            let batch = {
+                let reader = &reader;
+                with_retry(reader_db, source.retry, "read page of keys", |a| {
+                    Box::pin(reader.read(a.conn))
+                })
+                .await
+            };
+            read_time += t0.elapsed();
+            let batch: Batch = match batch {
+                Ok(Some(b)) => b,
+                Ok(None) => break,
+                Err(e) => return (read_time, write_time, Err(TableError::Read(e))),
+            };
+            reader.advance(&batch);
+            let Some(upto) = batch.next_key.clone() else {
+                break;
+            };
+            let range = KeyRange {
+                after: after.replace(upto.clone()),
+                upto,
+            };
+            let mut chunk_ends = Vec::new();
+            if split {
+                let params = keys_plan.key_params();
+                let mut i = delete_limit;
+                while i < batch.len() {
+                    chunk_ends.push(
+                        batch
+                            .bound_key(i - 1, &keys_plan.key_pos, &params)
+                            .collect::<Vec<_>>(),
+                    );
+                    i += delete_limit;
+                }
+            }
+            chunk_ends.push(range.upto.clone());
+            let t1 = Instant::now();
+            let mut refused = false;
+            for (d, t) in dests.iter_mut().zip(targets.iter()) {
+                let (Dest::Db(db), Target::Db(target)) = (d, t) else {
+                    refused = true;
+                    break;
+                };
+                match db
+                    .copy_range(target, plan, &source.where_clause, &range)
+                    .await
+                {
+                    Ok(Copied::Done { .. }) => {}
+                    Ok(Copied::Refused(why)) => {
+                        tracing::debug!(
+                            "{name}: destination {}: the server-side copy of a range was refused ({why}): its rows go through osarchiver",
+                            db.name
+                        );
+                        refused = true;
+                        break;
+                    }
+                    Err(e) => {
+                        if !refused_once {
+                            tracing::info!(
+                                "{name}: destination {}: the server-side copy failed ({e}): its rows go through osarchiver",
+                                db.name
+                            );
+                            refused_once = true;
+                        }
+                        refused = true;
+                        break;
+                    }
+                }
+            }
+            write_time += t1.elapsed();
+            let page = Page {
+                range,
+                chunk_ends,
+                keys: batch.len() as u64,
+                refused,
+            };
+            if to_deleter.send(page).await.is_err() {
+                break; // the deleter stopped: its error is reported there
+            }
+        }
+        (read_time, write_time, Ok(()))
+    };
+
+    let deleting = async {
+        let mut from_copier = from_copier;
+        let mut left: Vec<KeyRange> = Vec::new();
+        let (mut deleted, mut time) = (0u64, Duration::ZERO);
+        let mut first = true;
+        let way = DeleteWay::of(plan, delete_db);
+        let (mut rows, mut last_progress) = (0u64, Instant::now());
+        'pages: while let Some(page) = from_copier.recv().await {
+            if page.refused {
+                left.push(page.range);
+                continue;
+            }
+            let t0 = Instant::now();
+            let mut page_deleted = 0u64;
+            let mut leftover = false;
+            let mut after = page.range.after.clone();
+            for end in &page.chunk_ends {
+                if !first && !source.delete_loop_delay.is_zero() {
+                    tokio::time::sleep(source.delete_loop_delay).await;
+                }
+                first = false;
+                if throttle.wait().await.is_err() {
+                    // Stopped while paused: the copied rows stay in the source (and in the
+                    // archive, identical: the next run deletes them).
+                    time += t0.elapsed();
+                    deleted += page_deleted;
+                    break 'pages;
+                }
+                let chunk = KeyRange {
+                    after: after.replace(end.clone()),
+                    upto: end.clone(),
+                };
+                let done = match way {
+                    DeleteWay::Plain => {
+                        delete_chunk(delete_db, source, plan, &archives, &chunk, false).await
+                    }
+                    DeleteWay::Restricted => {
+                        match delete_chunk(delete_db, source, plan, &archives, &chunk, true).await {
+                            Err(e) if e.kind() == ErrorKind::ForeignKey => {
+                                delete_referenced(
+                                    delete_db, source, plan, &keys_plan, &archives, &chunk,
+                                )
+                                .await
+                            }
+                            other => other,
+                        }
+                    }
+                    DeleteWay::Checked => {
+                        delete_referenced(delete_db, source, plan, &keys_plan, &archives, &chunk)
+                            .await
+                    }
+                };
+                match done {
+                    Ok((n, clean)) => {
+                        page_deleted += n;
+                        leftover |= !clean;
+                    }
+                    // A row the checks could not see is still referenced: the client's way
+                    // finds which one.
+                    Err(e) if e.kind() == ErrorKind::ForeignKey => leftover = true,
+                    Err(e) => {
+                        deleted += page_deleted;
+                        return (
+                            deleted,
+                            time + t0.elapsed(),
+                            left,
+                            Err(TableError::Delete(e)),
+                        );
+                    }
+                }
+            }
+            time += t0.elapsed();
+            deleted += page_deleted;
+            if leftover || page_deleted < page.keys {
+                left.push(page.range);
+            }
+            rows += page.keys;
+            if let Some(bar) = &bar {
+                if rows > bar.length().unwrap_or(0) {
+                    bar.set_length(rows);
+                }
+                bar.set_position(rows);
+                bar.set_message(format!("deleted {deleted}"));
+            } else if periodic && last_progress.elapsed() >= source.progress_interval {
+                last_progress = Instant::now();
+                tracing::info!(
+                    "{name}: {}",
+                    pipeline::progress_line(rows, estimate, deleted, started.elapsed())
+                );
+            }
+        }
+        (deleted, time, left, Ok(()))
+    };
+
+    let ((read_time, write_time, copy_result), (deleted, delete_time, left, delete_result)) =
+        tokio::join!(copying, deleting);
+    crate::progress::finish(bar, &format!("deleted {deleted}"));
+    // What the fast way deleted was read, archived in every destination and deleted.
+    r.read += deleted;
+    for i in 0..dests.len() {
+        r.add_archived(i, deleted);
+    }
+    r.deleted += deleted;
+    r.timing.read += read_time;
+    r.timing.write += write_time;
+    r.timing.delete += delete_time;
+    r.timing.throttled += throttle.paused().saturating_sub(paused_before);
+    let errors: Vec<TableError> = [copy_result, delete_result]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect();
+    if let Some(e) = TableError::of_stages(errors) {
+        return Err(e);
+    }
+    if !left.is_empty() {
+        tracing::debug!(
+            "{name}: {} ranges left by the server-side copy go through osarchiver",
+            left.len()
+        );
+    }
+    for range in left {
+        if stop.is_requested() {
+            break;
+        }
+        pipeline::run_stages(
+            pipeline::Stages {
+                source,
+                plan,
+                reader_db,
+                delete_db,
+                dests,
+                targets,
+                stop,
+                throttle,
+                progress,
+                range: Some(&range),
+            },
+            r,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// How the chunks of a table are deleted, by the foreign keys onto it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DeleteWay {
+    /// No foreign key references the table (or the checks are off): one `DELETE`.
+    Plain,
+    /// Every foreign key onto the table is `RESTRICT` or `NO ACTION`: one `DELETE` that leaves
+    /// out the rows still referenced ([`sql::unreferenced`]). Its reads of the child tables
+    /// need no locks: the server itself refuses to delete a row still referenced and acts on
+    /// no other row, so a child that appears meanwhile fails the statement (1451), which rolls
+    /// it back, and the chunk is done the [`DeleteWay::Checked`] way.
+    Restricted,
+    /// A foreign key onto the table would cascade, set null or set a default: its rows are
+    /// locked and checked first ([`delete_referenced`]).
+    Checked,
+}
+
+impl DeleteWay {
+    fn of(plan: &TablePlan, db: &Connection) -> DeleteWay {
+        use crate::mysql::schema::FkRule;
+        if plan.referenced_by.is_empty() || db.foreign_key_checks() == Some(false) {
+            return DeleteWay::Plain;
+        }
+        let restrict_only = plan
+            .referenced_by
+            .iter()
+            .all(|fk| matches!(fk.on_delete, FkRule::Restrict | FkRule::NoAction));
+        if restrict_only {
+            DeleteWay::Restricted
+        } else {
+            DeleteWay::Checked
+        }
+    }
+}
+
+/// Deletes a chunk in one statement, rows identical to their archived copies only, and with
+/// `unreferenced` only the rows no foreign key references ([`DeleteWay::Restricted`]). Returns
+/// the rows deleted, and whether nothing is known to be left (always: what is left shows in
+/// the count).
+async fn delete_chunk(
+    db: &mut Connection,
+    source: &Source,
+    plan: &TablePlan,
+    archives: &[(String, String)],
+    chunk: &KeyRange,
+    unreferenced: bool,
+) -> Result<(u64, bool), RetryError> {
+    let mut statement = sql::delete_archived(
+        plan,
+        &source.where_clause,
+        &chunk.condition(plan),
+        archives,
+        db.is_mariadb(),
+    );
+    if unreferenced {
+        statement.push_str(&sql::unreferenced(plan));
+    }
+    let params = chunk.params();
+    with_retry(db, source.retry, "delete", |a| {
+        let (statement, params) = (statement.as_str(), params.clone());
+        Box::pin(async move {
+            a.conn.exec_drop(statement, params).await?;
+            Ok((a.conn.affected_rows(), true))
+        })
+    })
+    .await
+}
+
+/// Deletes a chunk of a table that foreign keys reference, in one transaction: locks the
+/// chunk's eligible rows, finds those still referenced through each foreign key (locking reads,
+/// [`referenced`]), deletes the others by key if identical to their archived copies. Returns
+/// the rows deleted, and whether none was kept (blocked, or changed since it was copied).
+async fn delete_referenced(
+    db: &mut Connection,
+    source: &Source,
+    plan: &TablePlan,
+    keys_plan: &TablePlan,
+    archives: &[(String, String)],
+    chunk: &KeyRange,
+) -> Result<(u64, bool), RetryError> {
+    let lock = sql::lock_keys(keys_plan, &source.where_clause, &chunk.condition(plan));
+    let params = chunk.params();
+    let key_params = keys_plan.key_params();
+    let placeholders = sql::key_placeholders(keys_plan);
+    let mariadb = db.is_mariadb();
+    with_retry(db, source.retry, "delete", |a| {
+        let (lock, params, key_params, placeholders) =
+            (lock.as_str(), params.clone(), &key_params, &placeholders);
+        Box::pin(async move {
+            a.conn.query_drop("START TRANSACTION").await?;
+            let result = async {
+                let rows: Vec<Row> = a.conn.exec(lock, params).await?;
+                let locked = Batch {
+                    rows: rows.into_iter().map(Row::unwrap).collect(),
+                    ..Batch::default()
+                };
+                if locked.is_empty() {
+                    return Ok((0, true));
+                }
+                let all: Vec<usize> = (0..locked.len()).collect();
+                let refs = referenced(a.conn, keys_plan, &locked, &all).await?;
+                let (going, blocked) = refs.split(keys_plan, &locked, all);
+                if going.is_empty() {
+                    return Ok((0, false));
+                }
+                let cond = sql::key_in(&keys_plan.key, placeholders, going.len());
+                let statement =
+                    sql::delete_archived(plan, &source.where_clause, &cond, archives, mariadb);
+                let keys: Vec<Value> = going
+                    .iter()
+                    .flat_map(|&i| locked.bound_key(i, &keys_plan.key_pos, key_params))
+                    .collect();
+                a.conn.exec_drop(statement, keys).await?;
+                let deleted = a.conn.affected_rows();
+                Ok((deleted, blocked.is_empty() && deleted == going.len() as u64))
+            }
+            .await;
+            match result {
+                Ok(done) => {
+                    a.conn.query_drop("COMMIT").await?;
+                    Ok(done)
+                }
+                Err(e) => {
+                    let _ = a.conn.query_drop("ROLLBACK").await;
+                    Err(e)
+                }
+            }
+        })
+    })
+    .await
+}

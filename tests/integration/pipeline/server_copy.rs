@@ -1,0 +1,88 @@
+//! The server-side copy (an archive database on the source's own server): rows are copied with
+//! `INSERT ... SELECT` and a source row is deleted only when its archived copy is identical, byte
+//! for byte. The same cases run with `server_side_copy = false` (every row through osarchiver):
+//! both ways must leave the same rows, in the source and in the archive.
+
+use crate::harness::digest::digest;
+use crate::harness::{server, Ini, Osarchiver, ScratchDb};
+
+use super::OLD;
+
+/// Rows whose archived copy differs from the source only in ways that equality (`=`, `<=>`)
+/// does not see: each is a conflict and stays; the identical ones go.
+#[test]
+fn only_rows_identical_to_their_archived_copy_leave_the_source() {
+    let s = server();
+    for server_side in [true, false] {
+        let db = ScratchDb::create(s, if server_side { "sscopy" } else { "clcopy" });
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY,
+               s VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci,
+               f DOUBLE, b VARBINARY(4), l VARCHAR(10) CHARACTER SET latin1,
+               deleted_at DATETIME(6) NULL);
+             INSERT INTO t VALUES
+               (1, 'same', 0.5, 'a', 'caf\\xe9', {OLD}),
+               (2, 'abc', 0.5, 'a', 'x', {OLD}),
+               (3, 'abc', 0.5, 'a', 'x', {OLD}),
+               (4, 'abc', 0.3, 'a', 'x', {OLD}),
+               (5, 'abc', 0.5, 'a', 'x', {OLD}),
+               (6, 'new', 0.5, 'a', 'x', {OLD}),
+               (7, 'abc', 0.5, 'a', 'x', {OLD});
+             UPDATE t SET l = CONVERT(_latin1 0x636166E9 USING latin1) WHERE id = 1;
+             CREATE DATABASE `{archive}`;
+             CREATE TABLE `{archive}`.t LIKE t;
+             INSERT INTO `{archive}`.t SELECT * FROM t WHERE id IN (1, 2, 3, 4, 5, 7);
+             -- A trailing space (PAD SPACE: 'abc' = 'abc ').
+             UPDATE `{archive}`.t SET s = 'abc ' WHERE id = 2;
+             -- Case (a case-insensitive collation).
+             UPDATE `{archive}`.t SET s = 'ABC' WHERE id = 3;
+             -- The last bits of a double.
+             UPDATE `{archive}`.t SET f = 0.1e0 + 0.2e0 WHERE id = 4;
+             -- A binary string one zero byte longer.
+             UPDATE `{archive}`.t SET b = 0x6100 WHERE id = 5;
+             -- Latin-1 text, other bytes that a collation may call equal ('e' and 'é').
+             UPDATE `{archive}`.t SET l = 'cafe', s = 'abc' WHERE id = 7;
+             UPDATE t SET l = CONVERT(_latin1 0x636166E9 USING latin1) WHERE id = 7;",
+            archive = db.archive()
+        ));
+        let kept = digest(s, &db.name, "t", "id IN (2, 3, 4, 5, 7)");
+        let moved = digest(s, &db.name, "t", "id IN (1, 6)");
+        let archived_before = digest(s, &db.archive(), "t", "id IN (2, 3, 4, 5, 7)");
+        let out = Osarchiver::new()
+            .config_text(
+                Ini::new(s, &[&db.name])
+                    .dst("server_side_copy", server_side)
+                    .text(),
+            )
+            .arg("--debug")
+            .run();
+        out.assert_code(3);
+        let used = format!("`{}`.`t`: rows are copied inside the server", db.name);
+        if server_side {
+            out.output_contains(&used);
+        } else {
+            out.output_lacks(&used);
+        }
+        assert_eq!(
+            digest(s, &db.name, "t", "1"),
+            kept,
+            "server_side_copy = {server_side}: exactly the conflicting rows stay, unchanged"
+        );
+        assert_eq!(
+            digest(s, &db.archive(), "t", "id IN (1, 6)"),
+            moved,
+            "server_side_copy = {server_side}: the identical rows are archived as they were"
+        );
+        assert_eq!(
+            digest(s, &db.archive(), "t", "id IN (2, 3, 4, 5, 7)"),
+            archived_before,
+            "server_side_copy = {server_side}: the archive's own rows are not overwritten"
+        );
+        let row = out.table_row(&db.name, "t");
+        assert_eq!(
+            (row.num("read"), row.num("deleted"), row.num("conflicts")),
+            (7, 2, 5),
+            "server_side_copy = {server_side}"
+        );
+    }
+}
