@@ -54,6 +54,9 @@ pub struct Stages<'a> {
     pub progress: &'a Progress,
     /// Only the rows of this key range (those the server-side copy left), else the whole table.
     pub range: Option<&'a KeyRange>,
+    /// Write to the archive databases only, not to the files (which the server-side copy
+    /// gave the range's rows already).
+    pub skip_files: bool,
 }
 
 /// Runs the three stages to the end of the table or the first failure; counts go into `r`.
@@ -69,6 +72,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         throttle,
         progress,
         range,
+        skip_files,
     } = stages;
     let name = qualified(&plan.db, &plan.table);
     let paused_before = throttle.paused();
@@ -142,6 +146,9 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             let mut conflict = vec![false; batch.len()];
             if source.archive_data {
                 for (i, (d, t)) in dests.iter_mut().zip(targets.iter_mut()).enumerate() {
+                    if skip_files && matches!(t, Target::File(_)) {
+                        continue;
+                    }
                     let out = match d.write(t, plan, &batch).await {
                         Ok(out) => out,
                         Err(e) => {

@@ -32,7 +32,7 @@ use crate::mysql::ident::qualified;
 use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
 use crate::progress::Progress;
 use crate::source::delete::referenced;
-use crate::source::read::PageReader;
+use crate::source::read::{read_rows, PageReader};
 use crate::stop::Stop;
 use crate::table::batch::Batch;
 use crate::table::range::KeyRange;
@@ -69,21 +69,22 @@ pub async fn possible(
     dests: &mut [Dest],
     targets: &[Target],
 ) -> bool {
-    if !(source.archive_data && source.delete_data) || dests.is_empty() {
+    if !(source.archive_data && source.delete_data) {
         return false;
     }
     if plan.references_itself() || plan.in_cycle {
         return false;
     }
+    let mut databases = 0;
     for (d, t) in dests.iter_mut().zip(targets) {
         let (Dest::Db(db), Target::Db(target)) = (d, t) else {
-            return false;
+            continue;
         };
         if !db.same_server || !db.server_side_copy || target.missing {
             return false;
         }
         match db.has_key_index(target, &plan.key).await {
-            Ok(true) => {}
+            Ok(true) => databases += 1,
             Ok(false) => {
                 tracing::info!(
                     "{}: the archive table {} has no unique index on the key ({}): rows go through osarchiver",
@@ -99,7 +100,7 @@ pub async fn possible(
             }
         }
     }
-    true
+    databases > 0
 }
 
 /// A copied range on its way to the deleter.
@@ -111,6 +112,31 @@ struct Page {
     keys: u64,
     /// The copy was refused (or failed): the range goes the client's way as a whole.
     refused: bool,
+    /// With file destinations: the archived copies of the range's rows still identical in the
+    /// source, as read back for the files; the delete then takes these rows only, by key.
+    rows: Option<Batch>,
+}
+
+/// Which rows a delete chunk names: a key range, or keys (bound, `n` of them).
+enum Chunk {
+    Range(KeyRange),
+    Keys(Vec<Value>, usize),
+}
+
+impl Chunk {
+    fn condition(&self, plan: &TablePlan) -> String {
+        match self {
+            Chunk::Range(r) => r.condition(plan),
+            Chunk::Keys(_, n) => sql::key_in(&plan.key, &sql::key_placeholders(plan), *n),
+        }
+    }
+
+    fn params(&self) -> Vec<Value> {
+        match self {
+            Chunk::Range(r) => r.params(),
+            Chunk::Keys(keys, _) => keys.clone(),
+        }
+    }
 }
 
 /// Runs the table the server-side way, then the client's way over the ranges it left.
@@ -135,6 +161,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
             Target::File(_) => None,
         })
         .collect();
+    let has_files = targets.iter().any(|t| matches!(t, Target::File(_)));
     let paused_before = throttle.paused();
     let periodic = !progress.enabled() && !source.progress_interval.is_zero();
     let estimate = if progress.enabled() || periodic {
@@ -152,10 +179,20 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
         .zip(&plan.key)
         .all(|(p, k)| p.order_expr(k).is_none());
     let delete_limit = (source.delete_limit as usize).max(1);
-    let (to_deleter, from_copier) = mpsc::channel::<Page>(1);
+    // The destinations, by kind: the copier writes the databases, the filer the files.
+    let mut databases: Vec<(usize, &mut Dest, &Target)> = Vec::new();
+    let mut files: Vec<(usize, &mut Dest, &mut Target)> = Vec::new();
+    for (i, (d, t)) in dests.iter_mut().zip(targets.iter_mut()).enumerate() {
+        match t {
+            Target::Db(_) => databases.push((i, d, &*t)),
+            Target::File(_) => files.push((i, d, t)),
+        }
+    }
+    let (to_filer, from_copier) = mpsc::channel::<Page>(1);
+    let (to_deleter, from_filer) = mpsc::channel::<Page>(1);
 
     let copying = async {
-        let to_deleter = to_deleter;
+        let to_filer = to_filer;
         let mut reader = PageReader::new(&keys_plan, &source.where_clause, source.select_limit);
         let (mut read_time, mut write_time) = (Duration::ZERO, Duration::ZERO);
         let mut after: Option<Vec<Value>> = None;
@@ -191,7 +228,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                 upto,
             };
             let mut chunk_ends = Vec::new();
-            if split {
+            if split && !has_files {
                 let params = keys_plan.key_params();
                 let mut i = delete_limit;
                 while i < batch.len() {
@@ -206,10 +243,9 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
             chunk_ends.push(range.upto.clone());
             let t1 = Instant::now();
             let mut refused = false;
-            for (d, t) in dests.iter_mut().zip(targets.iter()) {
-                let (Dest::Db(db), Target::Db(target)) = (d, t) else {
-                    refused = true;
-                    break;
+            for (_, d, t) in databases.iter_mut() {
+                let (Dest::Db(db), Target::Db(target)) = (&mut **d, &**t) else {
+                    continue;
                 };
                 match db
                     .copy_range(target, plan, &source.where_clause, &range)
@@ -238,27 +274,76 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                 }
             }
             write_time += t1.elapsed();
+            let mut rows = None;
+            if has_files && !refused {
+                // The files get the archived copies, read back: the same bytes.
+                let t2 = Instant::now();
+                let statement = sql::read_archived(
+                    plan,
+                    (&archives[0].0, &archives[0].1),
+                    &source.where_clause,
+                    &range.condition(plan),
+                );
+                let params = range.params();
+                let read = with_retry(reader_db, source.retry, "read back copied rows", |a| {
+                    Box::pin(read_rows(a.conn, plan, &statement, params.clone()))
+                })
+                .await;
+                read_time += t2.elapsed();
+                match read {
+                    Ok(b) => rows = Some(b),
+                    Err(e) => return (read_time, write_time, Err(TableError::Read(e))),
+                }
+            }
             let page = Page {
                 range,
                 chunk_ends,
                 keys: batch.len() as u64,
                 refused,
+                rows,
             };
-            if to_deleter.send(page).await.is_err() {
-                break; // the deleter stopped: its error is reported there
+            if to_filer.send(page).await.is_err() {
+                break; // a later stage stopped: its error is reported there
             }
         }
         (read_time, write_time, Ok(()))
     };
 
-    let deleting = async {
+    let filing = async {
+        let to_deleter = to_deleter;
         let mut from_copier = from_copier;
+        let mut written = vec![0u64; files.len()];
+        let mut time = Duration::ZERO;
+        while let Some(page) = from_copier.recv().await {
+            if let Some(rows) = page.rows.as_ref().filter(|b| !b.is_empty()) {
+                let t0 = Instant::now();
+                for (n, (_, d, t)) in files.iter_mut().enumerate() {
+                    match d.write(t, plan, rows).await {
+                        Ok(out) => written[n] += out.archived,
+                        Err(e) => {
+                            let dest = d.name().to_string();
+                            return (written, time, Err(TableError::Write { dest, source: e }));
+                        }
+                    }
+                }
+                time += t0.elapsed();
+            }
+            if to_deleter.send(page).await.is_err() {
+                break; // the deleter stopped: its error is reported there
+            }
+        }
+        (written, time, Ok(()))
+    };
+
+    let deleting = async {
+        let mut from_filer = from_filer;
         let mut left: Vec<KeyRange> = Vec::new();
         let (mut deleted, mut time) = (0u64, Duration::ZERO);
         let mut first = true;
         let way = DeleteWay::of(plan, delete_db);
         let (mut rows, mut last_progress) = (0u64, Instant::now());
-        'pages: while let Some(page) = from_copier.recv().await {
+        let key_params = keys_plan.key_params();
+        'pages: while let Some(page) = from_filer.recv().await {
             if page.refused {
                 left.push(page.range);
                 continue;
@@ -266,8 +351,33 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
             let t0 = Instant::now();
             let mut page_deleted = 0u64;
             let mut leftover = false;
-            let mut after = page.range.after.clone();
-            for end in &page.chunk_ends {
+            let chunks: Vec<Chunk> = match &page.rows {
+                // Only the rows the files hold, by key.
+                Some(batch) => (0..batch.len())
+                    .collect::<Vec<_>>()
+                    .chunks(delete_limit)
+                    .map(|part| {
+                        let keys: Vec<Value> = part
+                            .iter()
+                            .flat_map(|&i| batch.bound_key(i, &plan.key_pos, &key_params))
+                            .collect();
+                        Chunk::Keys(keys, part.len())
+                    })
+                    .collect(),
+                None => {
+                    let mut after = page.range.after.clone();
+                    page.chunk_ends
+                        .iter()
+                        .map(|end| {
+                            Chunk::Range(KeyRange {
+                                after: after.replace(end.clone()),
+                                upto: end.clone(),
+                            })
+                        })
+                        .collect()
+                }
+            };
+            for chunk in &chunks {
                 if !first && !source.delete_loop_delay.is_zero() {
                     tokio::time::sleep(source.delete_loop_delay).await;
                 }
@@ -279,19 +389,15 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                     deleted += page_deleted;
                     break 'pages;
                 }
-                let chunk = KeyRange {
-                    after: after.replace(end.clone()),
-                    upto: end.clone(),
-                };
                 let done = match way {
                     DeleteWay::Plain => {
-                        delete_chunk(delete_db, source, plan, &archives, &chunk, false).await
+                        delete_chunk(delete_db, source, plan, &archives, chunk, false).await
                     }
                     DeleteWay::Restricted => {
-                        match delete_chunk(delete_db, source, plan, &archives, &chunk, true).await {
+                        match delete_chunk(delete_db, source, plan, &archives, chunk, true).await {
                             Err(e) if e.kind() == ErrorKind::ForeignKey => {
                                 delete_referenced(
-                                    delete_db, source, plan, &keys_plan, &archives, &chunk,
+                                    delete_db, source, plan, &keys_plan, &archives, chunk,
                                 )
                                 .await
                             }
@@ -299,7 +405,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                         }
                     }
                     DeleteWay::Checked => {
-                        delete_referenced(delete_db, source, plan, &keys_plan, &archives, &chunk)
+                        delete_referenced(delete_db, source, plan, &keys_plan, &archives, chunk)
                             .await
                     }
                 };
@@ -345,20 +451,29 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
         (deleted, time, left, Ok(()))
     };
 
-    let ((read_time, write_time, copy_result), (deleted, delete_time, left, delete_result)) =
-        tokio::join!(copying, deleting);
+    let (
+        (read_time, copy_time, copy_result),
+        (written, file_time, file_result),
+        (deleted, delete_time, left, delete_result),
+    ) = tokio::join!(copying, filing, deleting);
     crate::progress::finish(bar, &format!("deleted {deleted}"));
-    // What the fast way deleted was read, archived in every destination and deleted.
+    // What the fast way deleted was read, archived in every database and deleted; the files
+    // hold every row read back for them.
     r.read += deleted;
-    for i in 0..dests.len() {
-        r.add_archived(i, deleted);
+    for (i, _, _) in &databases {
+        r.add_archived(*i, deleted);
+    }
+    for ((i, _, _), n) in files.iter().zip(written) {
+        r.add_archived(*i, n);
     }
     r.deleted += deleted;
     r.timing.read += read_time;
-    r.timing.write += write_time;
+    r.timing.write += copy_time + file_time;
     r.timing.delete += delete_time;
     r.timing.throttled += throttle.paused().saturating_sub(paused_before);
-    let errors: Vec<TableError> = [copy_result, delete_result]
+    drop(databases);
+    drop(files);
+    let errors: Vec<TableError> = [copy_result, file_result, delete_result]
         .into_iter()
         .filter_map(Result::err)
         .collect();
@@ -387,6 +502,9 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                 throttle,
                 progress,
                 range: Some(&range),
+                // The files hold the rows read back already; what is left was kept on purpose
+                // (or changed): only the archive databases see it again.
+                skip_files: has_files,
             },
             r,
         )
@@ -438,7 +556,7 @@ async fn delete_chunk(
     source: &Source,
     plan: &TablePlan,
     archives: &[(String, String)],
-    chunk: &KeyRange,
+    chunk: &Chunk,
     unreferenced: bool,
 ) -> Result<(u64, bool), RetryError> {
     let mut statement = sql::delete_archived(
@@ -472,7 +590,7 @@ async fn delete_referenced(
     plan: &TablePlan,
     keys_plan: &TablePlan,
     archives: &[(String, String)],
-    chunk: &KeyRange,
+    chunk: &Chunk,
 ) -> Result<(u64, bool), RetryError> {
     let lock = sql::lock_keys(keys_plan, &source.where_clause, &chunk.condition(plan));
     let params = chunk.params();

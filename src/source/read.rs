@@ -196,3 +196,25 @@ impl PageReader {
         }
     }
 }
+
+/// Runs `statement` (prepared, binary protocol: exact values), whose rows have the plan's
+/// columns and no more, and returns them as a batch (no next key): how the server-side copy
+/// reads back the rows it copied, for the file destinations.
+pub async fn read_rows(
+    conn: &mut Conn,
+    plan: &TablePlan,
+    statement: &str,
+    params: Vec<Value>,
+) -> Result<Batch, mysql_async::Error> {
+    let rows: Vec<Row> = conn.exec(statement, params).await?;
+    let columns: Arc<[mysql_async::Column]> = match rows.first() {
+        Some(first) => first.columns(),
+        None => Arc::from(Vec::new()),
+    };
+    Ok(Batch {
+        columns,
+        rows: rows.into_iter().map(Row::unwrap).collect(),
+        charsets: plan.own_charsets().into(),
+        next_key: None,
+    })
+}

@@ -391,9 +391,54 @@ pub fn unreferenced(plan: &TablePlan) -> String {
 /// ` AND EXISTS (SELECT 1 FROM archive AS a WHERE <the row of the plan's table, identical>)`
 /// for each archive table (see [`delete_archived`]).
 fn archived_identically(plan: &TablePlan, archives: &[(String, String)]) -> String {
-    let table = qualified(&plan.db, &plan.table);
     let mut s = String::new();
     for (db, t) in archives {
+        s.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM {} AS a WHERE {})",
+            qualified(db, t),
+            identical(plan)
+        ));
+    }
+    s
+}
+
+/// Reads back, from the archive table `archive` (as `a`), the rows of a key range (`cond`, its
+/// columns unqualified) whose source row is still eligible and identical: `SELECT cols FROM
+/// archive AS a WHERE cond AND EXISTS (SELECT 1 FROM t WHERE <identical> AND (where)) ORDER BY
+/// key`. What the file destinations get when the rows were copied inside the server: the
+/// archived copies, the same bytes as the source rows. (Inside the subquery, the selection's
+/// unqualified columns are the source table's.)
+pub fn read_archived(
+    plan: &TablePlan,
+    archive: (&str, &str),
+    where_clause: &str,
+    cond: &str,
+) -> String {
+    let cols: Vec<String> = plan
+        .columns
+        .iter()
+        .map(|c| format!("a.{}", quote_ident(c)))
+        .collect();
+    let order: Vec<String> = plan
+        .key
+        .iter()
+        .map(|k| format!("a.{}", quote_ident(k)))
+        .collect();
+    format!(
+        "SELECT {} FROM {} AS a WHERE {cond} AND EXISTS (SELECT 1 FROM {} WHERE {} AND ({where_clause})) ORDER BY {}",
+        cols.join(", "),
+        qualified(archive.0, archive.1),
+        qualified(&plan.db, &plan.table),
+        identical(plan),
+        order.join(", ")
+    )
+}
+
+/// The row `a` of an archive table and the row of the plan's table (named by its qualified
+/// name) have the same key and are identical (see [`delete_archived`]).
+fn identical(plan: &TablePlan) -> String {
+    let table = qualified(&plan.db, &plan.table);
+    {
         let mut terms: Vec<String> = plan
             .key
             .iter()
@@ -415,13 +460,8 @@ fn archived_identically(plan: &TablePlan, archives: &[(String, String)]) -> Stri
                 terms.push(by_value);
             }
         }
-        s.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM {} AS a WHERE {})",
-            qualified(db, t),
-            terms.join(" AND ")
-        ));
+        terms.join(" AND ")
     }
-    s
 }
 
 /// Whether two values of a column of type `ty` (lower case) that compare equal (`<=>`) are the
