@@ -86,3 +86,41 @@ fn only_rows_identical_to_their_archived_copy_leave_the_source() {
         );
     }
 }
+
+/// The archive's user may not read the source table: the copy inside the server fails, and the
+/// rows go through osarchiver instead, all of them, as if `server_side_copy` were off.
+#[test]
+fn an_archive_user_that_cannot_read_the_source_gets_the_rows_through_osarchiver() {
+    let s = server();
+    let db = ScratchDb::create(s, "ssgrant");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME(6) NULL);
+         INSERT INTO t VALUES (1, 'a', {OLD}), (2, 'b', {OLD}), (3, 'c', NULL);"
+    ));
+    let user = crate::harness::unique_name("osa_ssgrant");
+    s.sql(&format!(
+        "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
+         GRANT ALL ON `{archive}`.* TO '{user}'@'%';",
+        archive = db.archive()
+    ));
+    let moved = digest(s, &db.name, "t", "id IN (1, 2)");
+    let out = Osarchiver::new()
+        .config_text(
+            Ini::new(s, &[&db.name])
+                .dst("user", &user)
+                .dst("password", "pw")
+                .text(),
+        )
+        .run();
+    s.sql(&format!("DROP USER '{user}'@'%'"));
+    out.assert_success();
+    out.output_contains("the server-side copy failed");
+    assert_eq!(digest(s, &db.archive(), "t", "1"), moved);
+    assert_eq!(
+        digest(s, &db.name, "t", "1").0,
+        1,
+        "only the live row stays"
+    );
+    let row = out.table_row(&db.name, "t");
+    assert_eq!((row.num("read"), row.num("deleted")), (2, 2));
+}
