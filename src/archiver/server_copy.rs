@@ -337,7 +337,8 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
 
     let deleting = async {
         let mut from_filer = from_filer;
-        let mut left: Vec<KeyRange> = Vec::new();
+        // Ranges left for the client's way, each with whether the files hold its rows already.
+        let mut left: Vec<(KeyRange, bool)> = Vec::new();
         let (mut deleted, mut time) = (0u64, Duration::ZERO);
         let mut first = true;
         let way = DeleteWay::of(plan, delete_db);
@@ -345,7 +346,8 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
         let key_params = keys_plan.key_params();
         'pages: while let Some(page) = from_filer.recv().await {
             if page.refused {
-                left.push(page.range);
+                // Not copied, so not read back either: the files still need these rows.
+                left.push((page.range, false));
                 continue;
             }
             let t0 = Instant::now();
@@ -431,7 +433,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
             time += t0.elapsed();
             deleted += page_deleted;
             if leftover || page_deleted < page.keys {
-                left.push(page.range);
+                left.push((page.range, has_files));
             }
             rows += page.keys;
             if let Some(bar) = &bar {
@@ -486,7 +488,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
             left.len()
         );
     }
-    for range in left {
+    for (range, in_files) in left {
         if stop.is_requested() {
             break;
         }
@@ -504,7 +506,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                 range: Some(&range),
                 // The files hold the rows read back already; what is left was kept on purpose
                 // (or changed): only the archive databases see it again.
-                skip_files: has_files,
+                skip_files: in_files,
             },
             r,
         )

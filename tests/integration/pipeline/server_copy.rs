@@ -124,3 +124,56 @@ fn an_archive_user_that_cannot_read_the_source_gets_the_rows_through_osarchiver(
     let row = out.table_row(&db.name, "t");
     assert_eq!((row.num("read"), row.num("deleted")), (2, 2));
 }
+
+/// With a file destination beside the archive database, the files get every archived row,
+/// whether the copy was made inside the server (rows read back) or refused (the archive's user
+/// cannot read the source: the rows go through osarchiver, files included).
+#[test]
+fn the_files_get_every_row_whether_the_copy_inside_the_server_works_or_not() {
+    use std::io::Read;
+    let s = server();
+    for refused in [false, true] {
+        let db = ScratchDb::create(s, if refused { "ssfref" } else { "ssfok" });
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME(6) NULL);
+             INSERT INTO t VALUES (1, 'first', {OLD}), (2, 'second', {OLD}), (3, 'live', NULL);"
+        ));
+        let user = crate::harness::unique_name("osa_ssfiles");
+        s.sql(&format!(
+            "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
+             GRANT ALL ON `{archive}`.* TO '{user}'@'%';",
+            archive = db.archive()
+        ));
+        let cmd = Osarchiver::new();
+        let dir = cmd.dir().join("files");
+        let mut ini = Ini::new(s, &[&db.name])
+            .set("archiver:test", "dst", "dst, files")
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.display())
+            .set("dst:files", "formats", "csv")
+            .set("dst:files", "archive_format", "gz");
+        if refused {
+            ini = ini.dst("user", &user).dst("password", "pw");
+        }
+        let out = cmd.config_text(ini.text()).run();
+        s.sql(&format!("DROP USER '{user}'@'%'"));
+        out.assert_success();
+        if refused {
+            out.output_contains("the server-side copy failed");
+        }
+        let path = dir.join(format!("{}.t.csv.gz", db.name));
+        let mut csv = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&path).expect("the CSV file"))
+            .read_to_string(&mut csv)
+            .expect("gzip");
+        let records: Vec<&str> = csv.lines().skip(1).collect();
+        assert_eq!(records.len(), 2, "refused = {refused}: {csv}");
+        assert!(csv.contains("first") && csv.contains("second") && !csv.contains("live"));
+        let row = out.table_row(&db.name, "t");
+        assert_eq!(
+            (row.num("read"), row.num("deleted"), row.get("archived")),
+            (2, 2, "dst=2 files=2"),
+            "refused = {refused}"
+        );
+    }
+}
