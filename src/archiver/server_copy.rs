@@ -416,9 +416,12 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                         page_deleted += n;
                         leftover |= !clean;
                     }
-                    // A row the checks could not see is still referenced: the client's way
-                    // finds which one.
-                    Err(e) if e.kind() == ErrorKind::ForeignKey => leftover = true,
+                    // A row the checks could not see is still referenced, or a child table
+                    // named by the statement was dropped during the run: the client's way
+                    // sorts the chunk's rows out.
+                    Err(e) if e.kind() == ErrorKind::ForeignKey || no_such_table(&e) => {
+                        leftover = true
+                    }
                     Err(e) => {
                         deleted += page_deleted;
                         return (
@@ -513,6 +516,11 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
         .await?;
     }
     Ok(())
+}
+
+/// `ER_NO_SUCH_TABLE` (1146).
+fn no_such_table(e: &RetryError) -> bool {
+    matches!(e.mysql_error(), mysql_async::Error::Server(s) if s.code == 1146)
 }
 
 /// How the chunks of a table are deleted, by the foreign keys onto it.
