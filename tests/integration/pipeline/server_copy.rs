@@ -177,3 +177,88 @@ fn the_files_get_every_row_whether_the_copy_inside_the_server_works_or_not() {
         );
     }
 }
+
+/// Rows updated all the time while they are archived: a row leaves the source only as the
+/// archive holds it. Another session updates blocks of 100 rows over and over (`v = v + 1`),
+/// logging in the same transaction the values it committed; afterwards, every row gone from
+/// the source must be in the archive with the last value committed before it went. Both ways:
+/// server-side copy and through osarchiver.
+#[test]
+fn rows_updated_while_they_are_archived_leave_the_source_as_the_archive_holds_them() {
+    let s = server();
+    for server_side in [true, false] {
+        let db = ScratchDb::create(s, if server_side { "sshammer" } else { "clhammer" });
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL, pad VARCHAR(40),
+               deleted_at DATETIME(6) NULL);
+             INSERT INTO t SELECT seq, 0, REPEAT('x', 40), {OLD} FROM seq_1_to_20000;
+             CREATE TABLE log (id INT NOT NULL, v INT NOT NULL, KEY (id));"
+        ));
+        let hammer = {
+            let name = db.name.clone();
+            std::thread::spawn(move || {
+                // Longer than the run: blocks of 100 rows in turn, each block's new values
+                // logged in the same transaction.
+                let mut script = String::new();
+                for _round in 0..40 {
+                    for block in 0..200 {
+                        let (lo, hi) = (block * 100 + 1, block * 100 + 100);
+                        script.push_str(&format!(
+                            "START TRANSACTION; UPDATE `{name}`.t SET v = v + 1 WHERE id BETWEEN {lo} AND {hi}; \
+                             INSERT INTO `{name}`.log SELECT id, v FROM `{name}`.t WHERE id BETWEEN {lo} AND {hi}; COMMIT;\n"
+                        ));
+                    }
+                }
+                server().sql(&script);
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        // Slowed down (10 ms between delete chunks), so that many rows change between their
+        // copy and their delete.
+        let out = Osarchiver::new()
+            .config_text(
+                Ini::new(s, &[&db.name])
+                    .src("tables", "t")
+                    .src("select_limit", 200)
+                    .src("delete_limit", 50)
+                    .src("delete_loop_delay", 0.01)
+                    .dst("server_side_copy", server_side)
+                    .text(),
+            )
+            .run();
+        hammer.join().expect("the updating session");
+        assert!(
+            out.code == Some(0) || out.code == Some(3),
+            "server_side_copy = {server_side}: {out}"
+        );
+        let wrong = s.sql(&format!(
+            "SELECT COUNT(*) FROM `{archive}`.t AS a
+             WHERE NOT EXISTS (SELECT 1 FROM `{db}`.t AS s WHERE s.id = a.id)
+               AND a.v <> COALESCE((SELECT MAX(l.v) FROM `{db}`.log AS l WHERE l.id = a.id), 0)",
+            archive = db.archive(),
+            db = db.name
+        ));
+        let gone = s.sql(&format!("SELECT COUNT(*) FROM `{db}`.t", db = db.name));
+        let archived = s.sql(&format!(
+            "SELECT COUNT(*) FROM `{archive}`.t AS a WHERE NOT EXISTS (SELECT 1 FROM `{db}`.t AS s WHERE s.id = a.id)",
+            archive = db.archive(),
+            db = db.name
+        ));
+        eprintln!(
+            "server_side_copy = {server_side}: {} rows left, {} gone and archived, updates logged: {}",
+            gone.trim(),
+            archived.trim(),
+            s.sql(&format!("SELECT COUNT(*) FROM `{}`.log", db.name)).trim()
+        );
+        assert_eq!(
+            wrong.trim(),
+            "0",
+            "server_side_copy = {server_side}: rows left the source with another value than the archive holds"
+        );
+        assert_eq!(
+            archived.trim().parse::<u64>().unwrap() + gone.trim().parse::<u64>().unwrap(),
+            20000,
+            "server_side_copy = {server_side}: every row is in the source or in the archive"
+        );
+    }
+}
