@@ -188,6 +188,31 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
             Target::File(_) => files.push((i, d, t)),
         }
     }
+    // The files' rows are read back on a session of their own, so that reading them overlaps
+    // the next copy; without one (it could not be opened), the copier reads them back itself.
+    let mut file_db = if has_files {
+        match Connection::connect(&source.conn).await {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::debug!("{name}: a session to read back the copied rows: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let read_back = |range: &KeyRange| {
+        (
+            sql::read_archived(
+                plan,
+                (&archives[0].0, &archives[0].1),
+                &source.where_clause,
+                &range.condition(plan),
+            ),
+            range.params(),
+        )
+    };
+    let filer_reads = file_db.is_some();
     let (to_filer, from_copier) = mpsc::channel::<Page>(1);
     let (to_deleter, from_filer) = mpsc::channel::<Page>(1);
 
@@ -275,16 +300,10 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
             }
             write_time += t1.elapsed();
             let mut rows = None;
-            if has_files && !refused {
+            if has_files && !refused && !filer_reads {
                 // The files get the archived copies, read back: the same bytes.
                 let t2 = Instant::now();
-                let statement = sql::read_archived(
-                    plan,
-                    (&archives[0].0, &archives[0].1),
-                    &source.where_clause,
-                    &range.condition(plan),
-                );
-                let params = range.params();
+                let (statement, params) = read_back(&range);
                 let read = with_retry(reader_db, source.retry, "read back copied rows", |a| {
                     Box::pin(read_rows(a.conn, plan, &statement, params.clone()))
                 })
@@ -313,8 +332,22 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
         let to_deleter = to_deleter;
         let mut from_copier = from_copier;
         let mut written = vec![0u64; files.len()];
-        let mut time = Duration::ZERO;
-        while let Some(page) = from_copier.recv().await {
+        let (mut time, mut read_time) = (Duration::ZERO, Duration::ZERO);
+        while let Some(mut page) = from_copier.recv().await {
+            if let (Some(db), false) = (file_db.as_mut(), page.refused) {
+                // The files get the archived copies, read back: the same bytes.
+                let t0 = Instant::now();
+                let (statement, params) = read_back(&page.range);
+                let read = with_retry(db, source.retry, "read back copied rows", |a| {
+                    Box::pin(read_rows(a.conn, plan, &statement, params.clone()))
+                })
+                .await;
+                read_time += t0.elapsed();
+                match read {
+                    Ok(b) => page.rows = Some(b),
+                    Err(e) => return (written, time, read_time, Err(TableError::Read(e))),
+                }
+            }
             if let Some(rows) = page.rows.as_ref().filter(|b| !b.is_empty()) {
                 let t0 = Instant::now();
                 for (n, (_, d, t)) in files.iter_mut().enumerate() {
@@ -322,7 +355,12 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                         Ok(out) => written[n] += out.archived,
                         Err(e) => {
                             let dest = d.name().to_string();
-                            return (written, time, Err(TableError::Write { dest, source: e }));
+                            return (
+                                written,
+                                time,
+                                read_time,
+                                Err(TableError::Write { dest, source: e }),
+                            );
                         }
                     }
                 }
@@ -332,7 +370,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                 break; // the deleter stopped: its error is reported there
             }
         }
-        (written, time, Ok(()))
+        (written, time, read_time, Ok(()))
     };
 
     let deleting = async {
@@ -458,7 +496,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
 
     let (
         (read_time, copy_time, copy_result),
-        (written, file_time, file_result),
+        (written, file_time, read_back_time, file_result),
         (deleted, delete_time, left, delete_result),
     ) = tokio::join!(copying, filing, deleting);
     crate::progress::finish(bar, &format!("deleted {deleted}"));
@@ -472,12 +510,15 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
         r.add_archived(*i, n);
     }
     r.deleted += deleted;
-    r.timing.read += read_time;
+    r.timing.read += read_time + read_back_time;
     r.timing.write += copy_time + file_time;
     r.timing.delete += delete_time;
     r.timing.throttled += throttle.paused().saturating_sub(paused_before);
     drop(databases);
     drop(files);
+    if let Some(db) = file_db {
+        let _ = db.disconnect().await;
+    }
     let errors: Vec<TableError> = [copy_result, file_result, delete_result]
         .into_iter()
         .filter_map(Result::err)
