@@ -1,17 +1,22 @@
-//! The server-side copy: when every destination is an archive table on the source's own server,
-//! rows never travel through the client. Two sessions overlap, as the floor's two statements
-//! would if they could:
+//! The server-side copy: when every archive database of the archiver is on the source's own
+//! server, rows never travel through the client to reach it. The stages overlap, each on its own
+//! session:
 //!
 //! - the copier reads a page of keys (`select_limit` of them, keys only), which ends a key range,
 //!   and copies the range's eligible rows into each archive table inside the server
-//!   (`INSERT IGNORE ... SELECT`, one transaction, committed: [`ArchiveDb::copy_range`]);
+//!   (`INSERT IGNORE ... SELECT`, a consistent read, one transaction, committed:
+//!   [`ArchiveDb::copy_range`]);
+//! - with file destinations, the filer reads back the archived copies whose source row is still
+//!   eligible and identical ([`sql::read_archived`]) and writes and fsyncs them: the files hold
+//!   the archive's bytes;
 //! - the deleter, on the source session, deletes the copied range in chunks of `delete_limit`
-//!   keys, each `DELETE` taking only the rows still eligible whose archived copy in every
-//!   destination is identical, column by column and byte for byte ([`sql::delete_archived`]).
-//!   A row that changed after it was copied, or was never copied, stays. On a table that foreign
-//!   keys reference, each chunk is one transaction that first locks its rows, then finds those
-//!   still referenced (from any database, whatever the `ON DELETE` rule) with the same locking
-//!   reads as the client's way, and deletes the others by key.
+//!   (key ranges; the keys the files got when there are files), each `DELETE` taking only the
+//!   rows still eligible whose archived copy in every archive database is identical, column by
+//!   column and byte for byte ([`sql::delete_archived`]). A row that changed after it was
+//!   copied, or was never copied, stays. Foreign keys onto the table decide how ([`DeleteWay`]):
+//!   `RESTRICT`/`NO ACTION` only, the same statement leaves the referenced rows out; any other
+//!   rule, each chunk is one transaction that first locks its rows, finds those still referenced
+//!   with the client's way's locking reads, and deletes the others by key.
 //!
 //! Whatever the fast way leaves in a range (rows blocked by a foreign key, keys the archive holds
 //! with other content, rows changed meanwhile, a copy refused because the archive would alter a
