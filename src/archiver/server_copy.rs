@@ -5,7 +5,7 @@
 //! - the copier reads a page of keys (`select_limit` of them, keys only), which ends a key range,
 //!   and copies the range's eligible rows into each archive table inside the server
 //!   (`INSERT IGNORE ... SELECT`, a consistent read, one transaction, committed:
-//!   [`ArchiveDb::copy_range`]);
+//!   [`crate::destination::db::ArchiveDb::copy_range`]);
 //! - with file destinations, the filer reads back the archived copies whose source row is still
 //!   eligible and identical ([`sql::read_archived`]) and writes and fsyncs them: the files hold
 //!   the archive's bytes;
@@ -13,7 +13,7 @@
 //!   (key ranges; the keys the files got when there are files), each `DELETE` taking only the
 //!   rows still eligible whose archived copy in every archive database is identical, column by
 //!   column and byte for byte ([`sql::delete_archived`]). A row that changed after it was
-//!   copied, or was never copied, stays. Foreign keys onto the table decide how ([`DeleteWay`]):
+//!   copied, or was never copied, stays. Foreign keys onto the table decide how (`DeleteWay`):
 //!   `RESTRICT`/`NO ACTION` only, the same statement leaves the referenced rows out; any other
 //!   rule, each chunk is one transaction that first locks its rows, finds those still referenced
 //!   with the client's way's locking reads, and deletes the others by key.

@@ -338,7 +338,7 @@ pub fn copy_range(
 /// or never copied, stays.
 ///
 /// Identical: `a.c <=> t.c` for the types whose equal values are the same value
-/// ([`compares_exactly`]), else `CAST(a.c AS BINARY) <=> CAST(t.c AS BINARY)` (the bytes of text
+/// (`compares_exactly`), else `CAST(a.c AS BINARY) <=> CAST(t.c AS BINARY)` (the bytes of text
 /// in its own character set, NULL only with NULL), and for `FLOAT`/`DOUBLE` both (their text
 /// may round, their values hide the sign of zero).
 ///
