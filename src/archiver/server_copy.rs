@@ -23,6 +23,7 @@
 //! value) goes through the client's way afterwards, restricted to that range
 //! ([`pipeline::run_stages`] with a range): it sorts and reports them exactly as it always does.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mysql_async::prelude::*;
@@ -119,7 +120,7 @@ struct Page {
     refused: bool,
     /// With file destinations: the archived copies of the range's rows still identical in the
     /// source, as read back for the files; the delete then takes these rows only, by key.
-    rows: Option<Batch>,
+    rows: Option<Arc<Batch>>,
 }
 
 /// Which rows a delete chunk names: a key range, or keys (bound, `n` of them).
@@ -315,7 +316,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                 .await;
                 read_time += t2.elapsed();
                 match read {
-                    Ok(b) => rows = Some(b),
+                    Ok(b) => rows = Some(Arc::new(b)),
                     Err(e) => return (read_time, write_time, Err(TableError::Read(e))),
                 }
             }
@@ -349,15 +350,28 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                 .await;
                 read_time += t0.elapsed();
                 match read {
-                    Ok(b) => page.rows = Some(b),
+                    Ok(b) => page.rows = Some(Arc::new(b)),
                     Err(e) => return (written, time, read_time, Err(TableError::Read(e))),
                 }
             }
-            if let Some(rows) = page.rows.as_ref().filter(|b| !b.is_empty()) {
+            if let Some(mut rows) = page.rows.take() {
                 let t0 = Instant::now();
                 for (n, (_, d, t)) in files.iter_mut().enumerate() {
-                    match d.write(t, plan, rows).await {
-                        Ok(out) => written[n] += out.archived,
+                    let (Dest::File(f), Target::File(ft)) = (&mut **d, &mut **t) else {
+                        continue;
+                    };
+                    // Encoding and fsync on a blocking thread: the copier and the deleter,
+                    // on this task, go on meanwhile.
+                    let written_now = if rows.is_empty() {
+                        Ok((crate::destination::WriteOutcome::default(), rows.clone()))
+                    } else {
+                        f.write_off_task(ft, rows.clone()).await
+                    };
+                    match written_now.map_err(crate::destination::DestError::from) {
+                        Ok((out, back)) => {
+                            written[n] += out.archived;
+                            rows = back;
+                        }
                         Err(e) => {
                             let dest = d.name().to_string();
                             return (
@@ -370,6 +384,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                     }
                 }
                 time += t0.elapsed();
+                page.rows = Some(rows);
             }
             if to_deleter.send(page).await.is_err() {
                 break; // the deleter stopped: its error is reported there

@@ -34,6 +34,8 @@ mod tests;
 mod uploads;
 mod writer;
 
+use crate::destination::WriteOutcome;
+use crate::table::batch::Batch;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -47,6 +49,7 @@ use super::remote::Remote;
 pub use packing::Packing;
 
 /// An open file destination (one per source).
+#[derive(Clone)]
 pub struct FileDest {
     name: String,
     directory: PathBuf,
@@ -67,6 +70,7 @@ pub struct FileDest {
 }
 
 /// The files of one table. Empty until the first batch is written.
+#[derive(Default)]
 pub struct FileTarget {
     db: String,
     table: String,
@@ -154,6 +158,36 @@ impl FileDest {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Writes a batch as [`FileDest::write`] does, on a blocking thread, so that encoding the
+    /// rows and fsyncing the files stall no other stage of the table (they run on the same
+    /// task). The target is moved there and back; the destination is cloned (a write changes
+    /// only whether its directory is known to exist, which comes back).
+    pub async fn write_off_task(
+        &mut self,
+        t: &mut FileTarget,
+        batch: Arc<Batch>,
+    ) -> Result<(WriteOutcome, Arc<Batch>), FileError> {
+        let mut dest = self.clone();
+        let mut target = std::mem::take(t);
+        let joined = tokio::task::spawn_blocking(move || {
+            let out = dest.write_batch(&mut target, &batch);
+            (dest.directory_ready, target, out, batch)
+        })
+        .await;
+        match joined {
+            Ok((ready, target, out, batch)) => {
+                self.directory_ready |= ready;
+                *t = target;
+                out.map(|o| (o, batch))
+            }
+            Err(e) => {
+                // The target stayed on the thread that panicked: no more batches for it.
+                t.failed = true;
+                Err(FileError::Other(format!("the file writer stopped: {e}")))
+            }
+        }
     }
 
     fn io(&self, what: impl Into<String>, source: io::Error) -> FileError {

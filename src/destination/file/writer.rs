@@ -98,6 +98,15 @@ impl FileDest {
         _plan: &TablePlan,
         batch: &Batch,
     ) -> Result<WriteOutcome, FileError> {
+        self.write_batch(t, batch)
+    }
+
+    /// [`FileDest::write`], without the plan (which it does not need).
+    pub(super) fn write_batch(
+        &mut self,
+        t: &mut FileTarget,
+        batch: &Batch,
+    ) -> Result<WriteOutcome, FileError> {
         if self.dry_run {
             // The pipeline writes nothing in a dry run; make sure of it.
             return Ok(WriteOutcome::default());
