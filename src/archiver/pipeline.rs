@@ -4,10 +4,14 @@
 //! four batches alive) and keep the order that matters: a batch reaches the deleter only after
 //! every destination has committed (or fsynced) it.
 //!
+//! A file destination's write (encoding, fsync) runs on a blocking thread, so it stalls neither
+//! the reader nor the deleter, which share the writer's task.
+//!
 //! When a stage fails it stops and drops its ends of the channels: upstream stages stop at
 //! their next send, downstream stages finish what they already hold, which is safe (the deleter
 //! only ever holds fully written batches).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
@@ -32,7 +36,7 @@ use super::report::TableReport;
 
 /// What the writer hands to the deleter: the batch and which rows a destination refused.
 struct Written {
-    batch: Batch,
+    batch: Arc<Batch>,
     conflict: Vec<bool>,
 }
 
@@ -143,13 +147,27 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         let (mut conflicts, mut time) = (0u64, Duration::ZERO);
         while let Some(batch) = from_reader.recv().await {
             let t0 = Instant::now();
+            let mut batch = Arc::new(batch);
             let mut conflict = vec![false; batch.len()];
             if source.archive_data {
                 for (i, (d, t)) in dests.iter_mut().zip(targets.iter_mut()).enumerate() {
                     if skip_files && matches!(t, Target::File(_)) {
                         continue;
                     }
-                    let out = match d.write(t, plan, &batch).await {
+                    let written = match (&mut *d, &mut *t) {
+                        // Encoding and fsync on a blocking thread: reading and deleting, on
+                        // this task, go on meanwhile.
+                        (Dest::File(f), Target::File(ft)) => f
+                            .write_off_task(ft, batch.clone())
+                            .await
+                            .map(|(out, back)| {
+                                batch = back;
+                                out
+                            })
+                            .map_err(crate::destination::DestError::from),
+                        _ => d.write(t, plan, &batch).await,
+                    };
+                    let out = match written {
                         Ok(out) => out,
                         Err(e) => {
                             return (
