@@ -95,6 +95,14 @@ if ! moto_ok; then
     fi
 fi
 
-# --tests: unit and integration tests (the crate has no doctests; examples have no tests), so
-# the run ends on the integration tests' summary line.
-exec cargo test --tests "$@"
+# --tests: unit and integration tests (the crate has no doctests; examples have no tests).
+cargo test --tests "$@"
+# With no arguments, the safety tests once more with every row through osarchiver instead of
+# copied inside the server (the default for an archive database on the source's server), so
+# that both ways stay tested: foreign keys, conflicts, key types, the faithful round trips.
+if [ "$#" -eq 0 ]; then
+    echo "scripts/test.sh: the safety tests again, with server_side_copy = false" >&2
+    OSARCHIVER_TEST_SERVER_SIDE_COPY=false cargo test --test integration -- \
+        adversarial:: pipeline::foreign_keys pipeline::conflicts pipeline::faithful \
+        pipeline::basics pipeline::killed
+fi

@@ -18,6 +18,10 @@ pub struct Ini {
     sections: Vec<(String, Vec<(String, String)>)>,
 }
 
+/// Sets `server_side_copy` in the default archive destination of [`Ini::new`] (`false`: every
+/// row through osarchiver, as for an archive on another server).
+pub const SERVER_SIDE_COPY_VAR: &str = "OSARCHIVER_TEST_SERVER_SIDE_COPY";
+
 /// `host`, `port`, `user` and, when there is one, `password` for `server`.
 pub fn connection(server: &Server) -> Vec<(String, String)> {
     let mut keys = vec![
@@ -49,6 +53,11 @@ impl Ini {
         let mut dst = vec![("backend".to_string(), "db".to_string())];
         dst.extend(connection(server));
         dst.push(("retry_time_limit".to_string(), "0.2".to_string()));
+        // scripts/test.sh runs the safety tests a second time with every row through
+        // osarchiver (the way of remote archives), not copied inside the server.
+        if let Ok(v) = std::env::var(SERVER_SIDE_COPY_VAR) {
+            dst.push(("server_side_copy".to_string(), v));
+        }
         Ini {
             sections: vec![
                 (
