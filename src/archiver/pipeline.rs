@@ -58,9 +58,9 @@ pub struct Stages<'a> {
     pub progress: &'a Progress,
     /// Only the rows of this key range (those the server-side copy left), else the whole table.
     pub range: Option<&'a KeyRange>,
-    /// Write to the archive databases only, not to the files (which the server-side copy
-    /// gave the range's rows already).
-    pub skip_files: bool,
+    /// The rows of that range the file destinations hold already (by [`Batch::key_id`]): they
+    /// are not written to the files again.
+    pub in_files: Option<&'a std::collections::HashSet<String>>,
 }
 
 /// Runs the three stages to the end of the table or the first failure; counts go into `r`.
@@ -76,7 +76,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         throttle,
         progress,
         range,
-        skip_files,
+        in_files,
     } = stages;
     let name = qualified(&plan.db, &plan.table);
     let paused_before = throttle.paused();
@@ -151,20 +151,35 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             let mut conflict = vec![false; batch.len()];
             if source.archive_data {
                 for (i, (d, t)) in dests.iter_mut().zip(targets.iter_mut()).enumerate() {
-                    if skip_files && matches!(t, Target::File(_)) {
-                        continue;
-                    }
                     let written = match (&mut *d, &mut *t) {
                         // Encoding and fsync on a blocking thread: reading and deleting, on
                         // this task, go on meanwhile.
-                        (Dest::File(f), Target::File(ft)) => f
-                            .write_off_task(ft, batch.clone())
-                            .await
-                            .map(|(out, back)| {
-                                batch = back;
-                                out
-                            })
-                            .map_err(crate::destination::DestError::from),
+                        (Dest::File(f), Target::File(ft)) => match in_files {
+                            None => f
+                                .write_off_task(ft, batch.clone())
+                                .await
+                                .map(|(out, back)| {
+                                    batch = back;
+                                    out
+                                })
+                                .map_err(crate::destination::DestError::from),
+                            Some(held) => {
+                                // Only the rows the files do not hold yet.
+                                let mut fresh = Batch::clone(&batch);
+                                fresh.rows.retain(|row| {
+                                    !held.contains(&crate::table::batch::key_id(
+                                        plan.key_pos.iter().map(|&p| &row[p]),
+                                    ))
+                                });
+                                f.write_off_task(ft, Arc::new(fresh))
+                                    .await
+                                    .map(|(mut out, _)| {
+                                        out.archived = batch.len() as u64;
+                                        out
+                                    })
+                                    .map_err(crate::destination::DestError::from)
+                            }
+                        },
                         _ => d.write(t, plan, &batch).await,
                     };
                     let out = match written {

@@ -23,6 +23,7 @@
 //! value) goes through the client's way afterwards, restricted to that range
 //! ([`pipeline::run_stages`] with a range): it sorts and reports them exactly as it always does.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -395,8 +396,9 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
 
     let deleting = async {
         let mut from_filer = from_filer;
-        // Ranges left for the client's way, each with whether the files hold its rows already.
-        let mut left: Vec<(KeyRange, bool)> = Vec::new();
+        // Ranges left for the client's way, each with the keys of the rows the files hold
+        // already (read back for them).
+        let mut left: Vec<(KeyRange, Option<HashSet<String>>)> = Vec::new();
         let (mut deleted, mut time) = (0u64, Duration::ZERO);
         let mut first = true;
         let way = DeleteWay::of(plan, delete_db);
@@ -404,8 +406,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
         let key_params = keys_plan.key_params();
         'pages: while let Some(page) = from_filer.recv().await {
             if page.refused {
-                // Not copied, so not read back either: the files still need these rows.
-                left.push((page.range, false));
+                left.push((page.range, None));
                 continue;
             }
             let t0 = Instant::now();
@@ -494,7 +495,12 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
             time += t0.elapsed();
             deleted += page_deleted;
             if leftover || page_deleted < page.keys {
-                left.push((page.range, has_files));
+                let held = page.rows.as_ref().map(|b| {
+                    (0..b.len())
+                        .map(|i| b.key_id(i, &plan.key_pos))
+                        .collect::<HashSet<String>>()
+                });
+                left.push((page.range, held));
             }
             rows += page.keys;
             if let Some(bar) = &bar {
@@ -552,7 +558,7 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
             left.len()
         );
     }
-    for (range, in_files) in left {
+    for (range, held) in left {
         if stop.is_requested() {
             break;
         }
@@ -567,10 +573,11 @@ pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> 
                 stop,
                 throttle,
                 progress,
+                // Every destination again, files included: a row of the range the files do not
+                // hold (one that became eligible after the copy, say) may go now, and must be
+                // in them; the rows they hold already are not written twice.
                 range: Some(&range),
-                // The files hold the rows read back already; what is left was kept on purpose
-                // (or changed): only the archive databases see it again.
-                skip_files: in_files,
+                in_files: held.as_ref(),
             },
             r,
         )

@@ -140,7 +140,7 @@ impl TableRun<'_, '_> {
                                 throttle: &mut self.run.throttle,
                                 progress: &self.run.progress,
                                 range: None,
-                                skip_files: false,
+                                in_files: None,
                             },
                             r,
                         )
