@@ -6,6 +6,7 @@
 pub mod error;
 pub mod forecast;
 mod jobs;
+mod locked_copy;
 pub mod pipeline;
 pub mod report;
 pub mod server_copy;

@@ -171,13 +171,16 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
                                         plan.key_pos.iter().map(|&p| &row[p]),
                                     ))
                                 });
-                                f.write_off_task(ft, Arc::new(fresh))
-                                    .await
-                                    .map(|(mut out, _)| {
-                                        out.archived = batch.len() as u64;
-                                        out
-                                    })
-                                    .map_err(crate::destination::DestError::from)
+                                // Counted once: the rows the files hold were counted when
+                                // they were written.
+                                if fresh.rows.is_empty() {
+                                    Ok(crate::destination::WriteOutcome::default())
+                                } else {
+                                    f.write_off_task(ft, Arc::new(fresh))
+                                        .await
+                                        .map(|(out, _)| out)
+                                        .map_err(crate::destination::DestError::from)
+                                }
                             }
                         },
                         _ => d.write(t, plan, &batch).await,

@@ -1,6 +1,8 @@
 //! The server-side copy: when every archive database of the archiver is on the source's own
-//! server, rows never travel through the client to reach it. The stages overlap, each on its own
-//! session:
+//! server, rows never travel through the client to reach it. On MariaDB, when the source's user
+//! may write the archive and no foreign key onto the table would act on other rows, each chunk
+//! is archived and deleted in one locked transaction ([`super::locked_copy`]). Otherwise the
+//! three stages below overlap, each on its own session:
 //!
 //! - the copier reads a page of keys (`select_limit` of them, keys only), which ends a key range,
 //!   and copies the range's eligible rows into each archive table inside the server
@@ -48,6 +50,7 @@ use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
 use super::error::TableError;
+use super::locked_copy;
 use super::pipeline;
 use super::report::TableReport;
 
@@ -147,7 +150,15 @@ impl Chunk {
 }
 
 /// Runs the table the server-side way, then the client's way over the ranges it left.
-pub async fn run(copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> {
+pub async fn run(mut copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> {
+    // Archive tables only, and no foreign key that would act on other rows: each chunk is
+    // archived and deleted in one locked transaction, with nothing to compare.
+    let way = DeleteWay::of(copy.plan, copy.delete_db);
+    if way != DeleteWay::Checked {
+        if let Some(archives) = locked_copy::archives(&mut copy).await {
+            return locked_copy::run(copy, archives, way == DeleteWay::Restricted, r).await;
+        }
+    }
     let Copy {
         source,
         plan,

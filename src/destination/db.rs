@@ -566,6 +566,11 @@ impl ArchiveDb {
         }))
     }
 
+    /// The `sql_mode` rows are written under: the session's, without strictness.
+    pub fn write_mode(&self) -> &str {
+        &self.write_mode
+    }
+
     /// Copies the eligible rows of a key range of the source table, which is on this server,
     /// into the archive table, inside the server (`INSERT IGNORE ... SELECT`, see
     /// [`sql::copy_range`]), in one transaction, committed. Keys the archive holds already are

@@ -136,6 +136,16 @@ pub fn delete_rows(plan: &TablePlan, where_clause: &str, rows: usize, ignore: bo
     )
 }
 
+/// Deletes the rows matching `cond` (a key range and a key list) and the selection: `DELETE t
+/// FROM t FORCE INDEX (key) WHERE cond AND (where)` (the multi-table form for its index hint).
+pub fn delete_matching(plan: &TablePlan, where_clause: &str, cond: &str) -> String {
+    let table = qualified(&plan.db, &plan.table);
+    format!(
+        "DELETE {table} FROM {table} FORCE INDEX ({}) WHERE {cond} AND ({where_clause})",
+        quote_ident(&plan.index),
+    )
+}
+
 /// The keys of `rows` rows still in the table, each followed by whether it still matches the
 /// selection predicate (1 or 0).
 pub fn select_remaining(plan: &TablePlan, where_clause: &str, rows: usize) -> String {
@@ -331,6 +341,33 @@ pub fn copy_range(
     )
 }
 
+/// Copies the rows of the plan's table that match `cond` (the locked keys) and the selection
+/// into an archive table inside the server, written under `mode` (the archive's lenient
+/// `sql_mode`) with its checks off: `SET STATEMENT sql_mode = '<mode>', check_constraint_checks =
+/// 0, foreign_key_checks = 0, max_error_count = 65535 FOR INSERT IGNORE INTO archive (cols)
+/// SELECT cols FROM t FORCE INDEX (key) WHERE cond AND (where)`. MariaDB only.
+pub fn copy_keys(
+    plan: &TablePlan,
+    archive_db: &str,
+    archive_table: &str,
+    cond: &str,
+    where_clause: &str,
+    mode: &str,
+) -> String {
+    let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
+    let mut mode_literal = String::new();
+    crate::mysql::literal::push_str_literal(&mut mode_literal, mode);
+    format!(
+        "SET STATEMENT sql_mode = {mode_literal}, check_constraint_checks = 0, foreign_key_checks = 0, \
+         max_error_count = 65535 FOR INSERT IGNORE INTO {} ({cols}) SELECT {cols} FROM {} FORCE INDEX ({}) \
+         WHERE {cond} AND ({where_clause})",
+        qualified(archive_db, archive_table),
+        qualified(&plan.db, &plan.table),
+        quote_ident(&plan.index),
+        cols = cols.join(", "),
+    )
+}
+
 /// Deletes the rows of the plan's table that match `cond` (a key range or a key list) and the
 /// selection, and whose copy in every one of `archives` is identical, byte for byte: `DELETE t
 /// FROM t FORCE INDEX (key) WHERE cond AND (where) AND EXISTS (SELECT 1 FROM archive AS a
@@ -488,6 +525,21 @@ fn compares_exactly(ty: &str) -> bool {
     ];
     let base = ty.split(['(', ' ']).next().unwrap_or_default();
     EXACT.contains(&base)
+}
+
+/// The rows (the table's columns) matching `cond` and the selection, in key order, locked until
+/// the transaction ends: `SELECT cols FROM t FORCE INDEX (key) WHERE cond AND (where) ORDER BY
+/// key FOR UPDATE`.
+pub fn lock_rows_in(plan: &TablePlan, where_clause: &str, cond: &str) -> String {
+    let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
+    let order: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
+    format!(
+        "SELECT {} FROM {} FORCE INDEX ({}) WHERE {cond} AND ({where_clause}) ORDER BY {} FOR UPDATE",
+        cols.join(", "),
+        qualified(&plan.db, &plan.table),
+        quote_ident(&plan.index),
+        order.join(", ")
+    )
 }
 
 /// The keys (with their hidden order values) of the rows matching `cond` and the selection,

@@ -87,7 +87,8 @@ fn only_rows_identical_to_their_archived_copy_leave_the_source() {
     }
 }
 
-/// The archive's user may not read the source table: the copy inside the server fails, and the
+/// The source's user may not write the archive (no locked copy by the source's session), and
+/// the archive's user may not read the source table: the copy inside the server fails, and the
 /// rows go through osarchiver instead, all of them, as if `server_side_copy` were off.
 #[test]
 fn an_archive_user_that_cannot_read_the_source_gets_the_rows_through_osarchiver() {
@@ -98,21 +99,31 @@ fn an_archive_user_that_cannot_read_the_source_gets_the_rows_through_osarchiver(
          INSERT INTO t VALUES (1, 'a', {OLD}), (2, 'b', {OLD}), (3, 'c', NULL);"
     ));
     let user = crate::harness::unique_name("osa_ssgrant");
+    let src_user = crate::harness::unique_name("osa_ssgrant_src");
     s.sql(&format!(
         "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
-         GRANT ALL ON `{archive}`.* TO '{user}'@'%';",
-        archive = db.archive()
+         GRANT ALL ON `{archive}`.* TO '{user}'@'%';
+         CREATE USER '{src_user}'@'%' IDENTIFIED BY 'pw';
+         GRANT ALL ON `{source}`.* TO '{src_user}'@'%';
+         GRANT SELECT ON `{archive}`.* TO '{src_user}'@'%';",
+        archive = db.archive(),
+        source = db.name
     ));
     let moved = digest(s, &db.name, "t", "id IN (1, 2)");
     let out = Osarchiver::new()
         .config_text(
             Ini::new(s, &[&db.name])
+                .src("user", &src_user)
+                .src("password", "pw")
                 .dst("user", &user)
                 .dst("password", "pw")
                 .text(),
         )
+        .args(["--debug"])
         .run();
     s.sql(&format!("DROP USER '{user}'@'%'"));
+    s.sql(&format!("DROP USER '{src_user}'@'%'"));
+    out.output_contains("the source's session cannot copy into");
     out.assert_success();
     out.output_contains("the server-side copy failed");
     assert_eq!(digest(s, &db.archive(), "t", "1"), moved);
@@ -132,17 +143,26 @@ fn an_archive_user_that_cannot_read_the_source_gets_the_rows_through_osarchiver(
 fn the_files_get_every_row_whether_the_copy_inside_the_server_works_or_not() {
     use std::io::Read;
     let s = server();
-    for refused in [false, true] {
-        let db = ScratchDb::create(s, if refused { "ssfref" } else { "ssfok" });
+    // The locked way (the source's user writes the archive), the three stages (it may not:
+    // the files get the rows read back from the archive), and a refused copy (nor may the
+    // archive's user read the source: every row through osarchiver).
+    for way in ["locked", "stages", "refused"] {
+        let refused = way == "refused";
+        let db = ScratchDb::create(s, &format!("ssf{way}"));
         db.sql(&format!(
             "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME(6) NULL);
              INSERT INTO t VALUES (1, 'first', {OLD}), (2, 'second', {OLD}), (3, 'live', NULL);"
         ));
         let user = crate::harness::unique_name("osa_ssfiles");
+        let src_user = crate::harness::unique_name("osa_ssfiles_src");
         s.sql(&format!(
             "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
-             GRANT ALL ON `{archive}`.* TO '{user}'@'%';",
-            archive = db.archive()
+             GRANT ALL ON `{archive}`.* TO '{user}'@'%';
+             CREATE USER '{src_user}'@'%' IDENTIFIED BY 'pw';
+             GRANT ALL ON `{source}`.* TO '{src_user}'@'%';
+             GRANT SELECT ON `{archive}`.* TO '{src_user}'@'%';",
+            archive = db.archive(),
+            source = db.name
         ));
         let cmd = Osarchiver::new();
         let dir = cmd.dir().join("files");
@@ -152,12 +172,24 @@ fn the_files_get_every_row_whether_the_copy_inside_the_server_works_or_not() {
             .set("dst:files", "directory", dir.display())
             .set("dst:files", "formats", "csv")
             .set("dst:files", "archive_format", "gz");
+        if way != "locked" {
+            ini = ini.src("user", &src_user).src("password", "pw");
+        }
         if refused {
             ini = ini.dst("user", &user).dst("password", "pw");
         }
-        let out = cmd.config_text(ini.text()).run();
+        let out = cmd.config_text(ini.text()).args(["--debug"]).run();
         s.sql(&format!("DROP USER '{user}'@'%'"));
+        s.sql(&format!("DROP USER '{src_user}'@'%'"));
         out.assert_success();
+        if way == "locked" {
+            assert!(
+                !out.stdout.contains("cannot copy into"),
+                "the locked way was not taken\n{out}"
+            );
+        } else {
+            out.output_contains("the source's session cannot copy into");
+        }
         if refused {
             out.output_contains("the server-side copy failed");
         }
@@ -167,13 +199,13 @@ fn the_files_get_every_row_whether_the_copy_inside_the_server_works_or_not() {
             .read_to_string(&mut csv)
             .expect("gzip");
         let records: Vec<&str> = csv.lines().skip(1).collect();
-        assert_eq!(records.len(), 2, "refused = {refused}: {csv}");
+        assert_eq!(records.len(), 2, "{way}: {csv}");
         assert!(csv.contains("first") && csv.contains("second") && !csv.contains("live"));
         let row = out.table_row(&db.name, "t");
         assert_eq!(
             (row.num("read"), row.num("deleted"), row.get("archived")),
             (2, 2, "dst=2 files=2"),
-            "refused = {refused}"
+            "{way}"
         );
     }
 }
