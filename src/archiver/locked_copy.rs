@@ -47,7 +47,7 @@ use crate::table::TablePlan;
 use super::error::TableError;
 use super::pipeline;
 use super::report::TableReport;
-use super::server_copy::Copy;
+use super::server_copy::{self, Copy};
 
 /// An archive table the chunks are copied into, and the `sql_mode` its rows are written under.
 pub(super) struct Archive {
@@ -315,39 +315,26 @@ pub(super) async fn run(
     if let Some(e) = TableError::of_stages(errors) {
         return Err(e);
     }
-    if !left.is_empty() {
-        tracing::debug!(
-            "{name}: {} chunks left by the server-side copy go through osarchiver",
-            left.len()
-        );
-    }
     // In key order: the report's first blocked rows are the table's first ones.
     left.sort_by_key(|(seq, _, _)| *seq);
-    for (_, range, held) in left {
-        if stop.is_requested() {
-            break;
-        }
-        pipeline::run_stages(
-            pipeline::Stages {
-                source,
-                plan,
-                reader_db,
-                delete_db,
-                dests,
-                targets,
-                stop,
-                throttle,
-                progress,
-                // Every destination again, files included: a row of the range the files do not
-                // hold may go now, and must be in them; the rows they hold are not written twice.
-                range: Some(&range),
-                in_files: held.as_ref(),
-            },
-            r,
-        )
-        .await?;
-    }
-    Ok(())
+    server_copy::through_client(
+        Copy {
+            source,
+            plan,
+            reader_db,
+            delete_db,
+            dests,
+            targets,
+            stop,
+            throttle,
+            progress,
+        },
+        left.into_iter()
+            .map(|(_, range, held)| (range, held))
+            .collect(),
+        r,
+    )
+    .await
 }
 
 /// What the sessions taking the chunks share.

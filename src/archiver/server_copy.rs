@@ -563,9 +563,46 @@ pub async fn run(mut copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableErr
     if let Some(e) = TableError::of_stages(errors) {
         return Err(e);
     }
+    through_client(
+        Copy {
+            source,
+            plan,
+            reader_db,
+            delete_db,
+            dests,
+            targets,
+            stop,
+            throttle,
+            progress,
+        },
+        left,
+        r,
+    )
+    .await
+}
+
+/// Runs the client's way over the ranges the server-side copy left, in the order given, each
+/// with the keys of the rows the files hold already; none after a stop is requested.
+pub(super) async fn through_client(
+    copy: Copy<'_>,
+    left: Vec<(KeyRange, Option<HashSet<String>>)>,
+    r: &mut TableReport,
+) -> Result<(), TableError> {
+    let Copy {
+        source,
+        plan,
+        reader_db,
+        delete_db,
+        dests,
+        targets,
+        stop,
+        throttle,
+        progress,
+    } = copy;
     if !left.is_empty() {
         tracing::debug!(
-            "{name}: {} ranges left by the server-side copy go through osarchiver",
+            "{}: {} ranges left by the server-side copy go through osarchiver",
+            qualified(&plan.db, &plan.table),
             left.len()
         );
     }
