@@ -1,14 +1,18 @@
 //! The locked way of the server-side copy, for a table whose only destinations are archive
-//! tables on the source's MariaDB server and whose rows no foreign key would cascade onto: each
-//! chunk is one transaction on a source session that archives and deletes the same rows, with
-//! nothing to compare afterwards:
+//! tables on the source's MariaDB server (and, beside them, file destinations) and whose rows no
+//! foreign key would cascade onto: each chunk is one transaction on a source session that
+//! archives and deletes the same rows, with nothing to compare afterwards:
 //!
-//! 1. `SELECT key ... WHERE <chunk's key range> AND (where) ORDER BY key FOR UPDATE`, under
-//!    `READ COMMITTED`: the chunk's eligible rows, locked (and only those: no gap locks), so
-//!    that nobody changes them until the commit;
-//! 2. per archive table, `INSERT IGNORE INTO archive SELECT ... WHERE key IN (<the locked
-//!    keys>) AND (where)`: it must insert every locked row, with no warning (a row the archive
-//!    holds already, or a value the archive would alter, refuses the chunk);
+//! 1. the chunk is the walk's next page of eligible rows, read `FOR UPDATE` under `READ
+//!    COMMITTED`: locked (and only those: no gap locks), so that nobody changes them until the
+//!    commit. When the first archive table's key columns are defined as the source's and there
+//!    are no files, the page is read by copying it: `INSERT IGNORE INTO archive SELECT ... FOR
+//!    UPDATE ... RETURNING key` ([`sql::copy_page`]) locks, copies and returns the keys in one
+//!    statement; a warning (a row the archive holds already, a value it would alter) rolls it
+//!    back, and the page is read again with a plain locking read. With file destinations, the
+//!    page is the whole rows, written to the files (flushed and fsynced) before step 2;
+//! 2. per archive table not yet holding them, `INSERT IGNORE INTO archive SELECT ... WHERE key
+//!    IN (<the locked keys>) AND (where)`: it must insert every locked row, with no warning;
 //! 3. `DELETE ... WHERE key IN (<the locked keys>) AND (where)`, on a table that `RESTRICT`/`NO
 //!    ACTION` foreign keys reference `AND NOT EXISTS (<a child row>)` per key
 //!    ([`sql::unreferenced`]; a child that appears meanwhile fails the statement with 1451);
@@ -21,9 +25,11 @@
 //! is committed but not clean. Either way the chunk's range goes the client's way afterwards,
 //! which sorts and reports its rows as it always does.
 //!
-//! Two sessions take the chunks in turn while a third reads the next page of keys (a
-//! consistent read, no locks); the chunks are disjoint key ranges and hold no gap locks, so
-//! they never wait for one another.
+//! Two sessions take the chunks in turn. The walk's locking reads run one after the other,
+//! each from where the last one ended (a mutex over the walk), while the other session archives
+//! and deletes its chunk: the chunks are disjoint and hold no gap locks, so they never wait for
+//! one another. A pace task hands out one ticket per chunk: `delete_loop_delay`, the throttles
+//! and stop requests act between chunks.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,7 +44,8 @@ use crate::destination::{Dest, Target};
 use crate::mysql::conn::Connection;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
-use crate::source::read::read_rows;
+use crate::mysql::schema;
+use crate::source::read::PageReader;
 use crate::table::batch::Batch;
 use crate::table::range::KeyRange;
 use crate::table::sql;
@@ -54,6 +61,9 @@ pub(super) struct Archive {
     pub db: String,
     pub table: String,
     pub mode: String,
+    /// Its key columns are defined as the source's (type, character set, collation): the keys
+    /// its `INSERT ... RETURNING` returns are the source's own.
+    pub same_key: bool,
 }
 
 /// The archive tables of the locked way, when it can run: MariaDB, and the source's user may
@@ -72,6 +82,7 @@ pub(super) async fn archives(copy: &mut Copy<'_>) -> Option<Vec<Archive>> {
             db: target.db.clone(),
             table: target.table.clone(),
             mode: db.write_mode().to_string(),
+            same_key: false,
         });
     }
     if out.is_empty() {
@@ -93,6 +104,34 @@ pub(super) async fn archives(copy: &mut Copy<'_>) -> Option<Vec<Archive>> {
             return None;
         }
     }
+    let first = &mut out[0];
+    let (d, t) = (first.db.clone(), first.table.clone());
+    let defined = copy
+        .delete_db
+        .run("read the archive's columns", |c| {
+            let (d, t) = (d.clone(), t.clone());
+            Box::pin(async move { schema::column_definitions(c, &d, &t).await })
+        })
+        .await;
+    first.same_key = match defined {
+        Ok(columns) => plan.key_pos.iter().all(|&p| {
+            columns.iter().any(|(name, ty, cs, coll)| {
+                *name == plan.columns[p]
+                    && *ty == plan.column_types[p]
+                    && cs.clone().zip(coll.clone()) == plan.column_charsets[p]
+            })
+        }),
+        Err(_) => false,
+    };
+    tracing::debug!(
+        "{}: {}",
+        qualified(&plan.db, &plan.table),
+        if first.same_key {
+            "the first archive's key is defined as the source's: a chunk can be locked by its copy"
+        } else {
+            "the first archive's key is not defined as the source's: a chunk is locked, then copied"
+        }
+    );
     Some(out)
 }
 
@@ -135,14 +174,9 @@ pub(super) async fn run(
     };
     let bar = progress.table_bar(&name, estimate);
     let started = Instant::now();
-    // Chunk ends inside a page are keys bound for the range condition: not possible for keys
-    // compared by a hidden order value (ENUM, SET), whose pages are one chunk each.
-    let split = keys_plan
-        .key_params()
-        .iter()
-        .zip(&plan.key)
-        .all(|(p, k)| p.order_expr(k).is_none());
-    let delete_limit = (source.delete_limit as usize).max(1);
+    // A chunk is at most a page (`select_limit`: the SQL files get one statement per page)
+    // and at most a delete (`delete_limit`).
+    let delete_limit = source.delete_limit.min(source.select_limit).max(1);
     // A second session takes every other chunk (without one, the first takes them all).
     let mut second = match Connection::connect(&source.conn).await {
         Ok(c) => Some(c),
@@ -157,19 +191,39 @@ pub(super) async fn run(
             second = None;
         }
     }
-    let (to_workers, chunks) = mpsc::channel::<(usize, KeyRange)>(2);
+    let has_files = targets.iter().any(|t| matches!(t, Target::File(_)));
+    // With files, a chunk's lock reads the whole rows (what the files get); else its keys.
+    let walk = Mutex::new(Walk {
+        reader: PageReader::locking(
+            if has_files { plan } else { &keys_plan },
+            &source.where_clause,
+            delete_limit,
+        ),
+        copying: archives
+            .first()
+            .filter(|a| a.same_key && !has_files)
+            .map(|a| {
+                PageReader::copying(
+                    plan,
+                    &source.where_clause,
+                    delete_limit,
+                    (&a.db, &a.table),
+                    &a.mode,
+                )
+            }),
+        ended: false,
+        seq: 0,
+    });
+    // A ticket per chunk: the pace (delete_loop_delay, throttles, stop requests) is set here.
+    let (to_workers, chunks) = mpsc::channel::<()>(1);
     let chunks = Mutex::new(chunks);
     let deleted = AtomicU64::new(0);
     let done_rows = AtomicU64::new(0);
-    let turns = Turns::default();
     let last_progress = std::sync::Mutex::new(Instant::now());
 
-    let reading = async {
+    let pacing = async {
         let to_workers = to_workers;
-        let mut reader = PageReaderState::new(&keys_plan, source);
-        let mut time = Duration::ZERO;
         let mut first = true;
-        let mut seq = 0usize;
         loop {
             if let Some(why) = stop.reason() {
                 tracing::info!(
@@ -178,45 +232,15 @@ pub(super) async fn run(
                 );
                 break;
             }
-            let t0 = Instant::now();
-            let page = reader.next(reader_db, source).await;
-            time += t0.elapsed();
-            let (batch, range) = match page {
-                Ok(Some(p)) => p,
-                Ok(None) => break,
-                Err(e) => return (time, Err(TableError::Read(e))),
-            };
-            let mut ends = Vec::new();
-            if split {
-                let params = keys_plan.key_params();
-                let mut i = delete_limit;
-                while i < batch.len() {
-                    ends.push(
-                        batch
-                            .bound_key(i - 1, &keys_plan.key_pos, &params)
-                            .collect::<Vec<_>>(),
-                    );
-                    i += delete_limit;
-                }
+            if !first && !source.delete_loop_delay.is_zero() {
+                tokio::time::sleep(source.delete_loop_delay).await;
             }
-            ends.push(range.upto.clone());
-            let mut after = range.after.clone();
-            for end in ends {
-                if !first && !source.delete_loop_delay.is_zero() {
-                    tokio::time::sleep(source.delete_loop_delay).await;
-                }
-                first = false;
-                if throttle.wait().await.is_err() {
-                    return (time, Ok(()));
-                }
-                let chunk = KeyRange {
-                    after: after.replace(end.clone()),
-                    upto: end,
-                };
-                seq += 1;
-                if to_workers.send((seq, chunk)).await.is_err() {
-                    return (time, Ok(())); // the workers stopped: their error is reported
-                }
+            first = false;
+            if throttle.wait().await.is_err() {
+                break;
+            }
+            if to_workers.send(()).await.is_err() {
+                break; // the walk ended, or a worker failed (its error is reported)
             }
             let rows = done_rows.load(Ordering::Relaxed);
             if let Some(bar) = &bar {
@@ -241,7 +265,6 @@ pub(super) async fn run(
                 }
             }
         }
-        (time, Ok(()))
     };
 
     // The file destinations (their positions among the destinations, and the rows each got).
@@ -263,7 +286,7 @@ pub(super) async fn run(
         chunks: &chunks,
         deleted: &deleted,
         done_rows: &done_rows,
-        turns: &turns,
+        walk: &walk,
         source,
         plan,
         keys_plan: &keys_plan,
@@ -272,16 +295,13 @@ pub(super) async fn run(
         restricted,
         name: &name,
     };
-    let ((read_time, read_result), (mut left, time1, result1), (left2, time2, result2)) =
-        match second.as_mut() {
-            Some(second) => {
-                tokio::join!(reading, worker(delete_db, &shared), worker(second, &shared))
-            }
-            None => {
-                let (a, b) = tokio::join!(reading, worker(delete_db, &shared));
-                (a, b, (Vec::new(), Duration::ZERO, Ok(())))
-            }
-        };
+    let ((), (mut left, time1, result1), (left2, time2, result2)) = match second.as_mut() {
+        Some(second) => tokio::join!(pacing, worker(delete_db, &shared), worker(second, &shared)),
+        None => {
+            let (a, b) = tokio::join!(pacing, worker(delete_db, &shared));
+            (a, b, (Vec::new(), Duration::ZERO, Ok(())))
+        }
+    };
     let written = files.into_inner().written;
     if let Some(c) = second {
         let _ = c.disconnect().await;
@@ -304,11 +324,10 @@ pub(super) async fn run(
         r.add_archived(i, n);
     }
     r.deleted += deleted;
-    r.timing.read += read_time;
-    // Each chunk archives and deletes in one transaction: its time counts as deleting.
+    // Each chunk locks, archives and deletes in one transaction: its time counts as deleting.
     r.timing.delete += time1 + time2;
     r.timing.throttled += throttle.paused().saturating_sub(paused_before);
-    let errors: Vec<TableError> = [read_result, result1, result2]
+    let errors: Vec<TableError> = [result1, result2]
         .into_iter()
         .filter_map(Result::err)
         .collect();
@@ -339,12 +358,13 @@ pub(super) async fn run(
 
 /// What the sessions taking the chunks share.
 struct Shared<'a, 'd> {
-    chunks: &'a Mutex<mpsc::Receiver<(usize, KeyRange)>>,
+    /// A ticket per chunk to take.
+    chunks: &'a Mutex<mpsc::Receiver<()>>,
     /// Rows deleted, and rows locked, so far.
     deleted: &'a AtomicU64,
     done_rows: &'a AtomicU64,
-    /// The chunks lock their rows in order.
-    turns: &'a Turns,
+    /// Where the next chunk starts.
+    walk: &'a Mutex<Walk>,
     source: &'a crate::config::Source,
     plan: &'a TablePlan,
     keys_plan: &'a TablePlan,
@@ -355,38 +375,29 @@ struct Shared<'a, 'd> {
     name: &'a str,
 }
 
-/// The order in which the chunks lock their rows: chunk `k` (from 1) runs its locking read once
-/// chunk `k - 1` has run its own. A locking read may lock the first row past its range for a
-/// moment (and wait for it): in order, no chunk ever waits for a later one, so the sessions
-/// cannot deadlock one another.
-#[derive(Default)]
-struct Turns {
-    locked: std::sync::Mutex<usize>,
-    notify: tokio::sync::Notify,
+/// The walk over the table's eligible rows, a locked page (a chunk) at a time. Its mutex is
+/// held from a chunk's locking read until the walk has moved past the chunk: the locking reads
+/// run one after the other, each from where the last one ended, so no chunk's read meets
+/// another chunk's rows (and the sessions cannot deadlock one another).
+struct Walk {
+    /// Locks a page of keys (or, with file destinations, of rows).
+    reader: PageReader,
+    /// Copies a page into the first archive table and returns its keys, its rows locked: the
+    /// lock and the first copy in one statement (keys the archive returns as they were).
+    copying: Option<PageReader>,
+    ended: bool,
+    /// The chunks locked so far.
+    seq: usize,
 }
 
-impl Turns {
-    async fn wait(&self, seq: usize) {
-        loop {
-            let notified = self.notify.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if *self.locked.lock().unwrap_or_else(|e| e.into_inner()) + 1 >= seq {
-                return;
-            }
-            notified.await;
-        }
-    }
-
-    fn done(&self, seq: usize) {
-        {
-            let mut locked = self.locked.lock().unwrap_or_else(|e| e.into_inner());
-            if *locked < seq {
-                *locked = seq;
-            }
-        }
-        self.notify.notify_waiters();
-    }
+/// A chunk, locked: its number, its key range and its rows (their keys alone without file
+/// destinations). The session's transaction is open and holds the rows' locks.
+struct Claimed {
+    seq: usize,
+    range: KeyRange,
+    rows: Batch,
+    /// The archive tables that hold the rows already (the first ones).
+    copied: usize,
 }
 
 /// A range left for the client's way (its chunk's number, the range, the keys of the rows the
@@ -404,20 +415,32 @@ async fn worker(
     let mut left: Vec<Left> = Vec::new();
     let mut time = Duration::ZERO;
     loop {
-        let chunk = s.chunks.lock().await.recv().await;
-        let Some((seq, range)) = chunk else {
+        if s.chunks.lock().await.recv().await.is_none() {
             break;
-        };
+        }
         let t0 = Instant::now();
-        s.turns.wait(seq).await;
+        let claimed = match claim(db, s).await {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                // The end of the table: no more tickets.
+                s.chunks.lock().await.close();
+                time += t0.elapsed();
+                break;
+            }
+            Err(e) => {
+                s.chunks.lock().await.close();
+                time += t0.elapsed();
+                return (left, time, Err(TableError::Read(e)));
+            }
+        };
+        let (seq, range) = (claimed.seq, claimed.range.clone());
         let done = match s.files {
-            None => one_chunk(db, s, seq, &range)
+            None => locked_chunk(db, s, claimed)
                 .await
                 .map(|(n, chunk)| (n, chunk, None))
                 .map_err(TableError::Delete),
-            Some(files) => one_chunk_with_files(db, s, files, seq, &range).await,
+            Some(files) => locked_chunk_with_files(db, s, files, claimed).await,
         };
-        s.turns.done(seq);
         time += t0.elapsed();
         match done {
             Ok((locked, Chunk::Done { deleted, clean }, held)) => {
@@ -438,14 +461,167 @@ async fn worker(
                 left.push((seq, range, None));
             }
             Err(e) => {
-                // No more chunks for anyone: the reader's next send fails, and the other
-                // session takes only what was sent already.
+                // No more chunks for anyone: the pace's next send fails, and the other
+                // session takes only the ticket it has.
                 s.chunks.lock().await.close();
                 return (left, time, Err(e));
             }
         }
     }
     (left, time, Ok(()))
+}
+
+/// Locks the next chunk: in a new `READ COMMITTED` transaction, the next page of the walk,
+/// `FOR UPDATE` (retried on a lost session or a deadlock; the walk moves only once a page is
+/// read). `None` at the end of the table, the transaction ended.
+async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed>, RetryError> {
+    let mut walk = s.walk.lock().await;
+    if walk.ended {
+        return Ok(None);
+    }
+    let page = {
+        let (reader, copying) = (&walk.reader, walk.copying.as_ref());
+        with_retry(db, s.source.retry, "lock a chunk", |a| {
+            Box::pin(async move {
+                a.conn
+                    .query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    .await?;
+                a.conn.query_drop("START TRANSACTION").await?;
+                let read = async {
+                    if let Some(copying) = copying {
+                        let page = copying.read(a.conn).await?;
+                        match refusal(a.conn, &[codes::UNSAFE_STATEMENT]).await? {
+                            None => return Ok((page, 1)),
+                            Some(why) => {
+                                // A row the archive holds already, or one it would alter: the
+                                // page is locked again, and the copy by key refuses it.
+                                tracing::debug!(
+                                    "{}: a page is not copied with its lock: {why}",
+                                    s.name
+                                );
+                                a.conn.query_drop("ROLLBACK").await?;
+                                a.conn.query_drop("START TRANSACTION").await?;
+                            }
+                        }
+                    }
+                    Ok((reader.read(a.conn).await?, 0))
+                }
+                .await;
+                match read {
+                    Ok((Some(page), copied)) => Ok(Some((page, copied))),
+                    Ok((None, _)) => {
+                        a.conn.query_drop("ROLLBACK").await?;
+                        Ok(None)
+                    }
+                    Err(e) => {
+                        let _ = a.conn.query_drop("ROLLBACK").await;
+                        Err(e)
+                    }
+                }
+            })
+        })
+        .await?
+    };
+    let Some((rows, copied)) = page else {
+        walk.ended = true;
+        return Ok(None);
+    };
+    let Some(upto) = rows.next_key.clone() else {
+        walk.ended = true;
+        return Ok(None);
+    };
+    let after = walk.reader.position().cloned();
+    walk.reader.advance(&rows);
+    if let Some(copying) = walk.copying.as_mut() {
+        copying.advance(&rows);
+    }
+    walk.seq += 1;
+    Ok(Some(Claimed {
+        seq: walk.seq,
+        range: KeyRange { after, upto },
+        rows,
+        copied,
+    }))
+}
+
+/// The rest of a locked chunk's transaction (its keys locked, see the module's documentation).
+/// A lost session or a deadlock runs the chunk again over its range ([`one_chunk`]). Returns
+/// the rows it locked and what it did.
+async fn locked_chunk(
+    db: &mut Connection,
+    s: &Shared<'_, '_>,
+    claimed: Claimed,
+) -> Result<(u64, Chunk), RetryError> {
+    let keys_plan = s.keys_plan;
+    let key_params = keys_plan.key_params();
+    let n = claimed.rows.len();
+    let keys: Vec<Value> = (0..n)
+        .flat_map(|i| claimed.rows.bound_key(i, &keys_plan.key_pos, &key_params))
+        .collect();
+    let once = crate::config::Retry {
+        max_retries: 0,
+        ..s.source.retry
+    };
+    let (range, copied) = (&claimed.range, claimed.copied);
+    let done = with_retry(db, once, "archive and delete", |a| {
+        let keys = keys.clone();
+        Box::pin(async move {
+            let result = archive_and_delete(a.conn, s, range, n, keys, copied).await;
+            finish(a.conn, result).await
+        })
+    })
+    .await;
+    match done {
+        Err(e) if e.kind() == ErrorKind::Transient => one_chunk(db, s, range).await,
+        done => done,
+    }
+}
+
+/// One chunk's transaction over a known range (a chunk run again after a lost session or a
+/// deadlock): its rows locked by range, then archived and deleted; retried whole. Returns the
+/// rows it locked and what it did.
+async fn one_chunk(
+    db: &mut Connection,
+    s: &Shared<'_, '_>,
+    range: &KeyRange,
+) -> Result<(u64, Chunk), RetryError> {
+    let (plan, keys_plan) = (s.plan, s.keys_plan);
+    let lock = sql::lock_keys(keys_plan, &s.source.where_clause, &range.condition(plan));
+    let params = range.params();
+    let key_params = keys_plan.key_params();
+    with_retry(db, s.source.retry, "archive and delete", |a| {
+        let (lock, params, key_params) = (lock.as_str(), params.clone(), &key_params);
+        Box::pin(async move {
+            a.conn
+                .query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                .await?;
+            a.conn.query_drop("START TRANSACTION").await?;
+            let result = async {
+                let rows: Vec<Row> = a.conn.exec(lock, params).await?;
+                let locked = Batch {
+                    rows: rows.into_iter().map(Row::unwrap).collect(),
+                    ..Batch::default()
+                };
+                let n = locked.len();
+                if n == 0 {
+                    return Ok((
+                        0,
+                        Chunk::Done {
+                            deleted: 0,
+                            clean: true,
+                        },
+                    ));
+                }
+                let keys: Vec<Value> = (0..n)
+                    .flat_map(|i| locked.bound_key(i, &keys_plan.key_pos, key_params))
+                    .collect();
+                archive_and_delete(a.conn, s, range, n, keys, 0).await
+            }
+            .await;
+            finish(a.conn, result).await
+        })
+    })
+    .await
 }
 
 /// The file destinations, written a chunk at a time, and the rows each one got.
@@ -480,101 +656,6 @@ impl Files<'_> {
     }
 }
 
-/// The pages of keys and the key ranges they end.
-struct PageReaderState {
-    reader: crate::source::read::PageReader,
-    after: Option<Vec<Value>>,
-}
-
-impl PageReaderState {
-    fn new(keys_plan: &TablePlan, source: &crate::config::Source) -> PageReaderState {
-        PageReaderState {
-            reader: crate::source::read::PageReader::new(
-                keys_plan,
-                &source.where_clause,
-                source.select_limit,
-            ),
-            after: None,
-        }
-    }
-
-    /// The next page of keys and its range, `None` at the end of the table.
-    async fn next(
-        &mut self,
-        db: &mut Connection,
-        source: &crate::config::Source,
-    ) -> Result<Option<(Batch, KeyRange)>, RetryError> {
-        let batch = {
-            let reader = &self.reader;
-            with_retry(db, source.retry, "read page of keys", |a| {
-                Box::pin(reader.read(a.conn))
-            })
-            .await?
-        };
-        let Some(batch) = batch else {
-            return Ok(None);
-        };
-        self.reader.advance(&batch);
-        let Some(upto) = batch.next_key.clone() else {
-            return Ok(None);
-        };
-        let range = KeyRange {
-            after: self.after.replace(upto.clone()),
-            upto,
-        };
-        Ok(Some((batch, range)))
-    }
-}
-
-/// One chunk's transaction (see the module's documentation); retried whole on a lost session
-/// or a deadlock. Returns the rows it locked and what it did.
-async fn one_chunk(
-    db: &mut Connection,
-    s: &Shared<'_, '_>,
-    seq: usize,
-    range: &KeyRange,
-) -> Result<(u64, Chunk), RetryError> {
-    let (plan, keys_plan) = (s.plan, s.keys_plan);
-    let lock = sql::lock_keys(keys_plan, &s.source.where_clause, &range.condition(plan));
-    let params = range.params();
-    let key_params = keys_plan.key_params();
-    with_retry(db, s.source.retry, "archive and delete", |a| {
-        let (lock, params, key_params) = (lock.as_str(), params.clone(), &key_params);
-        Box::pin(async move {
-            a.conn
-                .query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                .await?;
-            a.conn.query_drop("START TRANSACTION").await?;
-            let result = async {
-                let rows: Result<Vec<Row>, _> = a.conn.exec(lock, params).await;
-                s.turns.done(seq);
-                let rows = rows?;
-                let locked = Batch {
-                    rows: rows.into_iter().map(Row::unwrap).collect(),
-                    ..Batch::default()
-                };
-                let n = locked.len();
-                if n == 0 {
-                    return Ok((
-                        0,
-                        Chunk::Done {
-                            deleted: 0,
-                            clean: true,
-                        },
-                    ));
-                }
-                let keys: Vec<Value> = (0..n)
-                    .flat_map(|i| locked.bound_key(i, &keys_plan.key_pos, key_params))
-                    .collect();
-                archive_and_delete(a.conn, s, range, n, keys).await
-            }
-            .await;
-            finish(a.conn, result).await
-        })
-    })
-    .await
-}
-
 /// Commits the chunk's transaction when it was done, else rolls it back.
 async fn finish(
     conn: &mut mysql_async::Conn,
@@ -596,66 +677,27 @@ async fn finish(
     }
 }
 
-/// One chunk's transaction with file destinations: the locked rows themselves are read, written
-/// to the files (flushed and fsynced) and only then archived and deleted, in the same
-/// transaction. The lock is retried on a lost session or a deadlock; once the files hold the
-/// rows, nothing is retried: a failure leaves the range to the client's way with the keys the
-/// files hold (it does not write them twice).
-async fn one_chunk_with_files(
+/// The rest of a locked chunk's transaction with file destinations: the locked rows are
+/// written to the files (flushed and fsynced) and only then archived and deleted, in the same
+/// transaction. Nothing is retried: a failure leaves the range to the client's way with the
+/// keys the files hold (it does not write them twice).
+async fn locked_chunk_with_files(
     db: &mut Connection,
     s: &Shared<'_, '_>,
     files: &Mutex<Files<'_>>,
-    seq: usize,
-    range: &KeyRange,
+    claimed: Claimed,
 ) -> Result<(u64, Chunk, Option<HashSet<String>>), TableError> {
     let plan = s.plan;
-    let lock = sql::lock_rows_in(plan, &s.source.where_clause, &range.condition(plan));
-    let params = range.params();
-    let read = with_retry(db, s.source.retry, "lock rows", |a| {
-        let (lock, params) = (lock.as_str(), params.clone());
-        Box::pin(async move {
-            a.conn
-                .query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                .await?;
-            a.conn.query_drop("START TRANSACTION").await?;
-            let read = read_rows(a.conn, plan, lock, params).await;
-            s.turns.done(seq);
-            match read {
-                Ok(b) => Ok(b),
-                Err(e) => {
-                    let _ = a.conn.query_drop("ROLLBACK").await;
-                    Err(e)
-                }
-            }
-        })
-    })
-    .await;
-    let batch = match read {
-        Ok(b) => b,
-        Err(e) if e.kind() != ErrorKind::Transient => {
-            return Ok((0, Chunk::Refused(e.to_string()), None))
-        }
-        Err(e) => return Err(TableError::Read(e)),
-    };
+    let Claimed { range, rows, .. } = claimed;
+    let range = &range;
     let session = db.session();
-    let n = batch.len();
-    // Once the rows are locked (and, later, in the files): one attempt, on this session only.
+    let n = rows.len();
+    // The rows are locked (and, later, in the files): one attempt, on this session only.
     let once = crate::config::Retry {
         max_retries: 0,
         ..s.source.retry
     };
-    if n == 0 {
-        let _ = end(db, once, "COMMIT").await;
-        return Ok((
-            0,
-            Chunk::Done {
-                deleted: 0,
-                clean: true,
-            },
-            None,
-        ));
-    }
-    let batch = Arc::new(batch);
+    let batch = Arc::new(rows);
     if let Err(e) = files.lock().await.write(Arc::clone(&batch)).await {
         let _ = end(db, once, "ROLLBACK").await;
         return Err(e);
@@ -676,7 +718,7 @@ async fn one_chunk_with_files(
     let done = with_retry(db, once, "archive and delete", |a| {
         let keys = keys.clone();
         Box::pin(async move {
-            let result = archive_and_delete(a.conn, s, range, n, keys).await;
+            let result = archive_and_delete(a.conn, s, range, n, keys, 0).await;
             finish(a.conn, result).await
         })
     })
@@ -700,7 +742,8 @@ async fn end(
 }
 
 /// Inside a chunk's transaction, once its `n` rows are locked (`keys`, bound): copies them into
-/// every archive table, then deletes them; neither commits nor rolls back. Returns the rows
+/// every archive table but the first `copied` ones (which hold them already), then deletes
+/// them; neither commits nor rolls back. Returns the rows
 /// locked and what was done, or why the chunk must be rolled back.
 async fn archive_and_delete(
     conn: &mut mysql_async::Conn,
@@ -708,6 +751,7 @@ async fn archive_and_delete(
     range: &KeyRange,
     n: usize,
     keys: Vec<Value>,
+    copied: usize,
 ) -> Result<(u64, Chunk), mysql_async::Error> {
     let (plan, source, restricted) = (s.plan, s.source, s.restricted);
     let refused = |why: String| Ok((n as u64, Chunk::Refused(why)));
@@ -722,7 +766,7 @@ async fn archive_and_delete(
     let mut params = range.params();
     params.extend(keys);
     let keys = params;
-    for archive in s.archives {
+    for archive in s.archives.iter().skip(copied) {
         let copy = sql::copy_keys(
             plan,
             &archive.db,
@@ -733,16 +777,8 @@ async fn archive_and_delete(
         );
         conn.exec_drop(copy, keys.clone()).await?;
         let inserted = conn.affected_rows();
-        let warnings = warnings(conn).await?;
-        if let Some((code, message)) = warnings
-            .listed
-            .iter()
-            .find(|(code, _)| *code != codes::UNSAFE_STATEMENT)
-        {
-            return refused(format!("{code}: {message}"));
-        }
-        if warnings.count > warnings.listed.len() as u64 {
-            return refused("unlisted warnings".into());
+        if let Some(why) = refusal(conn, &[codes::UNSAFE_STATEMENT]).await? {
+            return refused(why);
         }
         if inserted != n as u64 {
             return refused(format!(
@@ -764,12 +800,11 @@ async fn archive_and_delete(
     };
     conn.exec_drop(delete, keys).await?;
     let deleted = conn.affected_rows();
-    let warnings = warnings(conn).await?;
-    if let Some((code, message)) = warnings.listed.first() {
-        return refused(format!("{code}: {message}"));
+    if let Some(why) = refusal(conn, &[]).await? {
+        return refused(why);
     }
-    if warnings.count > 0 || deleted > n as u64 {
-        return refused("unlisted warnings".into());
+    if deleted > n as u64 {
+        return refused(format!("{deleted} rows deleted, {n} locked"));
     }
     // The rows deleted are locked rows (named by key), each archived as it was locked. Rows
     // kept (still referenced, or no longer selected) go the client's way.
@@ -780,6 +815,26 @@ async fn archive_and_delete(
             clean: deleted == n as u64,
         },
     ))
+}
+
+/// Why the last statement's warnings refuse the chunk: a warning whose code is not one of
+/// `allowed`, or more warnings than the server lists.
+async fn refusal(
+    conn: &mut mysql_async::Conn,
+    allowed: &[u16],
+) -> Result<Option<String>, mysql_async::Error> {
+    let warnings = warnings(conn).await?;
+    if let Some((code, message)) = warnings
+        .listed
+        .iter()
+        .find(|(code, _)| !allowed.contains(code))
+    {
+        return Ok(Some(format!("{code}: {message}")));
+    }
+    if warnings.count > warnings.listed.len() as u64 {
+        return Ok(Some("unlisted warnings".into()));
+    }
+    Ok(None)
 }
 
 /// The warnings of the last statement: how many, and those the server lists.

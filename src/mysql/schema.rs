@@ -207,6 +207,11 @@ pub const TABLE_COLUMNS_SQL: &str =
     "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA, GENERATION_EXPRESSION \
     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? \
     ORDER BY ORDINAL_POSITION";
+/// The full definition of each column of one table: type, character set, collation.
+pub const COLUMN_DEFINITIONS_SQL: &str =
+    "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME \
+    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? \
+    ORDER BY ORDINAL_POSITION";
 
 /// Every foreign key of the server, from InnoDB's own dictionary (MariaDB, MySQL 5.7): no
 /// table is opened, whatever the number of databases. Names are in InnoDB's file-name encoding
@@ -244,6 +249,7 @@ pub const SCHEMA_QUERIES: &[(&str, &str)] = &[
     ("FK_RULES_SQL", FK_RULES_SQL),
     ("CHARSET_SQL", CHARSET_SQL),
     ("TABLE_COLUMNS_SQL", TABLE_COLUMNS_SQL),
+    ("COLUMN_DEFINITIONS_SQL", COLUMN_DEFINITIONS_SQL),
     ("INNODB_FOREIGN_SQL", INNODB_FOREIGN_SQL),
     ("INNODB_FOREIGN_COLS_SQL", INNODB_FOREIGN_COLS_SQL),
     ("DELETE_TRIGGERS_SQL", DELETE_TRIGGERS_SQL),
@@ -605,6 +611,18 @@ pub async fn table_columns(
             )
             .collect(),
     ))
+}
+
+/// A column's name, full type, character set and collation (`None` for non-text types).
+pub type ColumnDefinition = (String, String, Option<String>, Option<String>);
+
+/// The definition of each column of `db.table`, in ordinal order (none for a missing table).
+pub async fn column_definitions(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<Vec<ColumnDefinition>> {
+    conn.exec(COLUMN_DEFINITIONS_SQL, (db, table)).await
 }
 
 /// The triggers of `db.table`: `name (BEFORE INSERT)`, ...

@@ -84,6 +84,40 @@ impl PageReader {
         }
     }
 
+    /// A reader whose pages lock their rows (`FOR UPDATE`) until the reading transaction ends:
+    /// the locked way's chunks ([`crate::archiver::locked_copy`]). Under `READ COMMITTED`, a
+    /// page locks its eligible rows and no gaps.
+    pub fn locking(plan: &TablePlan, where_clause: &str, limit: u64) -> PageReader {
+        let mut reader = PageReader::new(plan, where_clause, limit);
+        reader.first_sql.push_str(" FOR UPDATE");
+        reader.next_sql.push_str(" FOR UPDATE");
+        reader
+    }
+
+    /// A reader whose pages are copied into an archive table by the server, their rows locked
+    /// (`FOR UPDATE`) until the transaction ends, and return the copied rows' keys
+    /// ([`sql::copy_page`]): pages of the table's key alone, as [`PageReader::new`] reads them
+    /// with `plan.key_only()`. The archive's key columns must be defined as the source's.
+    pub fn copying(
+        plan: &TablePlan,
+        where_clause: &str,
+        limit: u64,
+        archive: (&str, &str),
+        mode: &str,
+    ) -> PageReader {
+        let mut reader = PageReader::new(&plan.key_only(), where_clause, limit);
+        let page =
+            |first| sql::copy_page(plan, archive.0, archive.1, where_clause, first, limit, mode);
+        reader.first_sql = page(true);
+        reader.next_sql = page(false);
+        reader
+    }
+
+    /// What the next page's condition binds: the last page's key (`None` before the first).
+    pub fn position(&self) -> Option<&Vec<Value>> {
+        self.last_key.as_ref()
+    }
+
     /// A reader of the eligible rows of one key range only (the rows the server-side copy left
     /// for the client's way, see [`crate::archiver::server_copy`]).
     pub fn within(

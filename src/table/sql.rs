@@ -368,6 +368,53 @@ pub fn copy_keys(
     )
 }
 
+/// A locked page copied into an archive table, the copied rows' keys returned: `SET STATEMENT
+/// sql_mode = mode, <checks off> FOR INSERT IGNORE INTO archive (cols) SELECT cols FROM t FORCE
+/// INDEX (key) WHERE [after_key AND] (where) ORDER BY key LIMIT n FOR UPDATE RETURNING key [,
+/// hidden]`: the shape of [`page_select`]'s page of the table's key alone (`RETURNING` names
+/// the archive's columns, which must be defined as the source's for the keys to be the same).
+pub fn copy_page(
+    plan: &TablePlan,
+    archive_db: &str,
+    archive_table: &str,
+    where_clause: &str,
+    first: bool,
+    limit: u64,
+    mode: &str,
+) -> String {
+    let params = plan.key_params();
+    let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
+    let mut returning: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
+    let order = returning.join(", ");
+    returning.extend(
+        plan.key
+            .iter()
+            .zip(&params)
+            .filter_map(|(k, p)| p.order_expr(k)),
+    );
+    let cond = if first {
+        format!("({where_clause})")
+    } else {
+        let placeholders: Vec<String> = params.iter().map(|p| p.order_placeholder()).collect();
+        format!(
+            "{} AND ({where_clause})",
+            after_key(&plan.key, &placeholders)
+        )
+    };
+    let mut mode_literal = String::new();
+    crate::mysql::literal::push_str_literal(&mut mode_literal, mode);
+    format!(
+        "SET STATEMENT sql_mode = {mode_literal}, check_constraint_checks = 0, foreign_key_checks = 0, \
+         max_error_count = 65535 FOR INSERT IGNORE INTO {} ({cols}) SELECT {cols} FROM {} FORCE INDEX ({}) \
+         WHERE {cond} ORDER BY {order} LIMIT {limit} FOR UPDATE RETURNING {}",
+        qualified(archive_db, archive_table),
+        qualified(&plan.db, &plan.table),
+        quote_ident(&plan.index),
+        returning.join(", "),
+        cols = cols.join(", "),
+    )
+}
+
 /// Deletes the rows of the plan's table that match `cond` (a key range or a key list) and the
 /// selection, and whose copy in every one of `archives` is identical, byte for byte: `DELETE t
 /// FROM t FORCE INDEX (key) WHERE cond AND (where) AND EXISTS (SELECT 1 FROM archive AS a
@@ -525,21 +572,6 @@ fn compares_exactly(ty: &str) -> bool {
     ];
     let base = ty.split(['(', ' ']).next().unwrap_or_default();
     EXACT.contains(&base)
-}
-
-/// The rows (the table's columns) matching `cond` and the selection, in key order, locked until
-/// the transaction ends: `SELECT cols FROM t FORCE INDEX (key) WHERE cond AND (where) ORDER BY
-/// key FOR UPDATE`.
-pub fn lock_rows_in(plan: &TablePlan, where_clause: &str, cond: &str) -> String {
-    let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
-    let order: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
-    format!(
-        "SELECT {} FROM {} FORCE INDEX ({}) WHERE {cond} AND ({where_clause}) ORDER BY {} FOR UPDATE",
-        cols.join(", "),
-        qualified(&plan.db, &plan.table),
-        quote_ident(&plan.index),
-        order.join(", ")
-    )
 }
 
 /// The keys (with their hidden order values) of the rows matching `cond` and the selection,

@@ -294,3 +294,97 @@ fn rows_updated_while_they_are_archived_leave_the_source_as_the_archive_holds_th
         );
     }
 }
+
+/// The locked way locks a chunk by copying it (`INSERT ... SELECT ... FOR UPDATE RETURNING
+/// key`) only when the first archive's key columns are defined as the source's: the keys the
+/// archive returns drive the walk. Keys whose order is not their bytes' (a case-insensitive
+/// Latin-1 collation with trailing spaces, an `ENUM` whose order is not alphabetical, in a
+/// composite key) go through many small chunks that way, and an archive whose key is Unicode
+/// and binary (the same rows, other bytes and order) takes the other path; every eligible row
+/// leaves, archived, either way.
+#[test]
+fn a_chunk_is_locked_by_its_copy_only_when_the_archive_key_is_the_sources() {
+    let s = server();
+    for (name, key, archive_key) in [
+        (
+            "latin1",
+            "k VARCHAR(20) CHARACTER SET latin1 COLLATE latin1_swedish_ci NOT NULL, PRIMARY KEY (k)",
+            None,
+        ),
+        (
+            "enum",
+            "e ENUM('z', 'a', 'm') NOT NULL, k VARCHAR(20) CHARACTER SET latin1 NOT NULL, \
+             PRIMARY KEY (e, k)",
+            None,
+        ),
+        (
+            "unicode",
+            "k VARCHAR(20) CHARACTER SET latin1 COLLATE latin1_swedish_ci NOT NULL, PRIMARY KEY (k)",
+            Some("k VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (k)"),
+        ),
+    ] {
+        let db = ScratchDb::create(s, &format!("sskey{name}"));
+        let enum_col = if name == "enum" { "e, " } else { "" };
+        let enum_val = if name == "enum" {
+            "ELT(1 + seq % 3, 'z', 'a', 'm'), "
+        } else {
+            ""
+        };
+        db.sql(&format!(
+            "CREATE TABLE t ({key}, v INT, deleted_at DATETIME(6) NULL);
+             INSERT INTO t ({enum_col}k, v, deleted_at)
+               SELECT {enum_val}CONCAT(ELT(1 + seq % 4, 'A', 'b', _latin1 0xE9, 'c '), seq), seq,
+                      IF(seq % 10 = 0, NULL, {OLD})
+               FROM seq_1_to_60;
+             CREATE TABLE snapshot SELECT * FROM t;"
+        ));
+        if let Some(archive_key) = archive_key {
+            db.sql(&format!(
+                "CREATE DATABASE `{archive}`;
+                 CREATE TABLE `{archive}`.t ({archive_key}, v INT, deleted_at DATETIME(6) NULL);",
+                archive = db.archive()
+            ));
+        }
+        let moved = digest(s, &db.name, "t", "deleted_at IS NOT NULL");
+        let out = Osarchiver::new()
+            .config_text(
+                Ini::new(s, &[&db.name])
+                    .src("tables", "t")
+                    .src("select_limit", 5)
+                    .src("delete_limit", 4)
+                    .text(),
+            )
+            .arg("--debug")
+            .run();
+        out.assert_success();
+        out.output_contains(if archive_key.is_none() {
+            "the first archive's key is defined as the source's"
+        } else {
+            "the first archive's key is not defined as the source's"
+        });
+        let row = out.table_row(&db.name, "t");
+        assert_eq!((row.num("read"), row.num("deleted")), (54, 54), "{name}");
+        assert_eq!(
+            s.sql(&format!(
+                "SELECT COUNT(*), SUM(deleted_at IS NULL) FROM `{}`.t",
+                db.name
+            ))
+            .trim(),
+            "6\t6",
+            "{name}: the live rows stay, only they"
+        );
+        if archive_key.is_none() {
+            assert_eq!(digest(s, &db.archive(), "t", "1"), moved, "{name}");
+        } else {
+            let same = s.sql(&format!(
+                "SELECT COUNT(*) FROM `{db}`.snapshot AS s JOIN `{archive}`.t AS a
+                   ON a.k = CONVERT(s.k USING utf8mb4) COLLATE utf8mb4_bin AND a.v <=> s.v
+                      AND a.deleted_at <=> s.deleted_at
+                 WHERE s.deleted_at IS NOT NULL",
+                db = db.name,
+                archive = db.archive()
+            ));
+            assert_eq!(same.trim(), "54", "{name}: every row archived as it was");
+        }
+    }
+}
