@@ -64,6 +64,9 @@ pub(super) struct Archive {
     /// Its key columns are defined as the source's (type, character set, collation): the keys
     /// its `INSERT ... RETURNING` returns are the source's own.
     pub same_key: bool,
+    /// Every column copied is defined as the source's: the rows its `INSERT ... RETURNING`
+    /// returns are the source's own (what the file destinations get).
+    pub same_columns: bool,
 }
 
 /// The archive tables of the locked way, when it can run: MariaDB, and the source's user may
@@ -83,6 +86,7 @@ pub(super) async fn archives(copy: &mut Copy<'_>) -> Option<Vec<Archive>> {
             table: target.table.clone(),
             mode: db.write_mode().to_string(),
             same_key: false,
+            same_columns: false,
         });
     }
     if out.is_empty() {
@@ -113,16 +117,11 @@ pub(super) async fn archives(copy: &mut Copy<'_>) -> Option<Vec<Archive>> {
             Box::pin(async move { schema::column_definitions(c, &d, &t).await })
         })
         .await;
-    first.same_key = match defined {
-        Ok(columns) => plan.key_pos.iter().all(|&p| {
-            columns.iter().any(|(name, ty, cs, coll)| {
-                *name == plan.columns[p]
-                    && *ty == plan.column_types[p]
-                    && cs.clone().zip(coll.clone()) == plan.column_charsets[p]
-            })
-        }),
-        Err(_) => false,
-    };
+    if let Ok(columns) = defined {
+        first.same_key = defined_as_source(plan, &columns, &plan.key_pos);
+        let all: Vec<usize> = (0..plan.columns.len()).collect();
+        first.same_columns = defined_as_source(plan, &columns, &all);
+    }
     tracing::debug!(
         "{}: {}",
         qualified(&plan.db, &plan.table),
@@ -132,7 +131,34 @@ pub(super) async fn archives(copy: &mut Copy<'_>) -> Option<Vec<Archive>> {
             "the first archive's key is not defined as the source's: a chunk is locked, then copied"
         }
     );
+    tracing::debug!(
+        "{}: {}",
+        qualified(&plan.db, &plan.table),
+        if first.same_columns {
+            "the first archive's columns are all defined as the source's: with files, a chunk can be locked by its copy"
+        } else {
+            "the first archive's columns are not all defined as the source's: with files, a chunk is locked, then copied"
+        }
+    );
     Some(out)
+}
+
+/// Whether each of the plan's columns at `positions` is defined in `columns` (an archive
+/// table's) as in the source: name, full type, character set and collation.
+fn defined_as_source(
+    plan: &TablePlan,
+    columns: &[schema::ColumnDefinition],
+    positions: &[usize],
+) -> bool {
+    positions.iter().all(|&p| {
+        let (Some(name), Some(ty)) = (plan.columns.get(p), plan.column_types.get(p)) else {
+            return false;
+        };
+        let charset = plan.column_charsets.get(p).cloned().flatten();
+        columns
+            .iter()
+            .any(|(n, t, cs, coll)| n == name && t == ty && cs.clone().zip(coll.clone()) == charset)
+    })
 }
 
 /// What one chunk's transaction did.
@@ -199,9 +225,17 @@ pub(super) async fn run(
             &source.where_clause,
             delete_limit,
         ),
+        // The first copy locks the chunk when the archive returns what the lock would read:
+        // the source's keys, or with files the source's rows.
         copying: archives
             .first()
-            .filter(|a| a.same_key && !has_files)
+            .filter(|a| {
+                if has_files {
+                    a.same_columns
+                } else {
+                    a.same_key
+                }
+            })
             .map(|a| {
                 PageReader::copying(
                     plan,
@@ -209,6 +243,7 @@ pub(super) async fn run(
                     delete_limit,
                     (&a.db, &a.table),
                     &a.mode,
+                    has_files,
                 )
             }),
         ended: false,
@@ -688,7 +723,12 @@ async fn locked_chunk_with_files(
     claimed: Claimed,
 ) -> Result<(u64, Chunk, Option<HashSet<String>>), TableError> {
     let plan = s.plan;
-    let Claimed { range, rows, .. } = claimed;
+    let Claimed {
+        range,
+        rows,
+        copied,
+        ..
+    } = claimed;
     let range = &range;
     let session = db.session();
     let n = rows.len();
@@ -718,7 +758,7 @@ async fn locked_chunk_with_files(
     let done = with_retry(db, once, "archive and delete", |a| {
         let keys = keys.clone();
         Box::pin(async move {
-            let result = archive_and_delete(a.conn, s, range, n, keys, 0).await;
+            let result = archive_and_delete(a.conn, s, range, n, keys, copied).await;
             finish(a.conn, result).await
         })
     })

@@ -95,19 +95,34 @@ impl PageReader {
     }
 
     /// A reader whose pages are copied into an archive table by the server, their rows locked
-    /// (`FOR UPDATE`) until the transaction ends, and return the copied rows' keys
-    /// ([`sql::copy_page`]): pages of the table's key alone, as [`PageReader::new`] reads them
-    /// with `plan.key_only()`. The archive's key columns must be defined as the source's.
+    /// (`FOR UPDATE`) until the transaction ends, and return the copied rows
+    /// ([`sql::copy_page`]): with `rows`, the pages [`PageReader::new`] reads, else pages of the
+    /// table's key alone, as it reads them with `plan.key_only()`. The archive's columns
+    /// returned must be defined as the source's.
     pub fn copying(
         plan: &TablePlan,
         where_clause: &str,
         limit: u64,
         archive: (&str, &str),
         mode: &str,
+        rows: bool,
     ) -> PageReader {
-        let mut reader = PageReader::new(&plan.key_only(), where_clause, limit);
-        let page =
-            |first| sql::copy_page(plan, archive.0, archive.1, where_clause, first, limit, mode);
+        let mut reader = if rows {
+            PageReader::new(plan, where_clause, limit)
+        } else {
+            PageReader::new(&plan.key_only(), where_clause, limit)
+        };
+        let page = |first| {
+            sql::copy_page(
+                plan,
+                (archive.0, archive.1),
+                where_clause,
+                first,
+                limit,
+                mode,
+                rows,
+            )
+        };
         reader.first_sql = page(true);
         reader.next_sql = page(false);
         reader

@@ -368,24 +368,26 @@ pub fn copy_keys(
     )
 }
 
-/// A locked page copied into an archive table, the copied rows' keys returned: `SET STATEMENT
+/// A locked page copied into an archive table, the copied rows returned: `SET STATEMENT
 /// sql_mode = mode, <checks off> FOR INSERT IGNORE INTO archive (cols) SELECT cols FROM t FORCE
-/// INDEX (key) WHERE [after_key AND] (where) ORDER BY key LIMIT n FOR UPDATE RETURNING key [,
-/// hidden]`: the shape of [`page_select`]'s page of the table's key alone (`RETURNING` names
-/// the archive's columns, which must be defined as the source's for the keys to be the same).
+/// INDEX (key) WHERE [after_key AND] (where) ORDER BY key LIMIT n FOR UPDATE RETURNING cols|key
+/// [, hidden]`: the shape of [`page_select`]'s page, of the whole rows with `rows`, else of the
+/// table's key alone (`RETURNING` names the archive's columns, which must be defined as the
+/// source's for the values to be the same).
 pub fn copy_page(
     plan: &TablePlan,
-    archive_db: &str,
-    archive_table: &str,
+    (archive_db, archive_table): (&str, &str),
     where_clause: &str,
     first: bool,
     limit: u64,
     mode: &str,
+    rows: bool,
 ) -> String {
     let params = plan.key_params();
     let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
-    let mut returning: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
-    let order = returning.join(", ");
+    let keys: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
+    let order = keys.join(", ");
+    let mut returning = if rows { cols.clone() } else { keys };
     returning.extend(
         plan.key
             .iter()

@@ -195,7 +195,7 @@ fn the_files_get_every_row_whether_the_copy_inside_the_server_works_or_not() {
         }
         let path = dir.join(format!("{}.t.csv.gz", db.name));
         let mut csv = String::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(&path).expect("the CSV file"))
+        flate2::read::MultiGzDecoder::new(std::fs::File::open(&path).expect("the CSV file"))
             .read_to_string(&mut csv)
             .expect("gzip");
         let records: Vec<&str> = csv.lines().skip(1).collect();
@@ -386,5 +386,84 @@ fn a_chunk_is_locked_by_its_copy_only_when_the_archive_key_is_the_sources() {
             ));
             assert_eq!(same.trim(), "54", "{name}: every row archived as it was");
         }
+    }
+}
+
+/// With file destinations beside the archive database, the locked way writes the files from
+/// the rows its copy returns when every column of the archive is defined as the source's, and
+/// from a locking read when one is not (here a collation): either way the files and the
+/// archive get every eligible row, in small chunks.
+#[test]
+fn the_files_get_the_rows_whether_the_copy_returns_them_or_not() {
+    use std::io::Read;
+    let s = server();
+    for same in [true, false] {
+        let db = ScratchDb::create(s, if same { "ssretsame" } else { "ssretother" });
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY,
+               s VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci,
+               b VARBINARY(8), deleted_at DATETIME(6) NULL);
+             INSERT INTO t SELECT seq, CONCAT('row ', seq, ' \u{e9}\u{1f980}'), UNHEX(HEX(seq)),
+                    IF(seq % 10 = 0, NULL, {OLD})
+               FROM seq_1_to_40;"
+        ));
+        if !same {
+            db.sql(&format!(
+                "CREATE DATABASE `{archive}`;
+                 CREATE TABLE `{archive}`.t (id INT PRIMARY KEY,
+                   s VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+                   b VARBINARY(8), deleted_at DATETIME(6) NULL);",
+                archive = db.archive()
+            ));
+        }
+        let moved = digest(s, &db.name, "t", "deleted_at IS NOT NULL");
+        let cmd = Osarchiver::new();
+        let dir = cmd.dir().join("files");
+        let ini = Ini::new(s, &[&db.name])
+            .src("tables", "t")
+            .src("select_limit", 7)
+            .set("archiver:test", "dst", "dst, files")
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.display())
+            .set("dst:files", "formats", "csv")
+            .set("dst:files", "archive_format", "gz");
+        let out = cmd.config_text(ini.text()).args(["--debug"]).run();
+        out.assert_success();
+        out.output_contains(if same {
+            "the first archive's columns are all defined as the source's"
+        } else {
+            "the first archive's columns are not all defined as the source's"
+        });
+        assert_eq!(digest(s, &db.archive(), "t", "1"), moved, "same = {same}");
+        let mut csv = String::new();
+        let path = dir.join(format!("{}.t.csv.gz", db.name));
+        flate2::read::MultiGzDecoder::new(std::fs::File::open(&path).expect("the CSV file"))
+            .read_to_string(&mut csv)
+            .expect("gzip");
+        let mut ids: Vec<u32> = csv
+            .lines()
+            .skip(1)
+            .map(|l| {
+                l.split(',')
+                    .next()
+                    .unwrap()
+                    .trim_matches('"')
+                    .parse()
+                    .expect("an id")
+            })
+            .collect();
+        ids.sort_unstable();
+        let expected: Vec<u32> = (1..=40).filter(|i| i % 10 != 0).collect();
+        assert_eq!(ids, expected, "same = {same}: {csv}");
+        assert!(
+            csv.contains("row 13 \u{e9}\u{1f980}"),
+            "same = {same}: {csv}"
+        );
+        let row = out.table_row(&db.name, "t");
+        assert_eq!(
+            (row.num("read"), row.num("deleted"), row.get("archived")),
+            (36, 36, "dst=36 files=36"),
+            "same = {same}"
+        );
     }
 }
