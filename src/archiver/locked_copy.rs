@@ -534,7 +534,11 @@ async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed
                                     "{}: a page is not copied with its lock: {why}",
                                     s.name
                                 );
+                                // (`SET TRANSACTION` holds for one transaction only.)
                                 a.conn.query_drop("ROLLBACK").await?;
+                                a.conn
+                                    .query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                                    .await?;
                                 a.conn.query_drop("START TRANSACTION").await?;
                             }
                         }
@@ -593,22 +597,38 @@ async fn locked_chunk(
     let keys: Vec<Value> = (0..n)
         .flat_map(|i| claimed.rows.bound_key(i, &keys_plan.key_pos, &key_params))
         .collect();
-    let once = crate::config::Retry {
-        max_retries: 0,
-        ..s.source.retry
-    };
     let (range, copied) = (&claimed.range, claimed.copied);
-    let done = with_retry(db, once, "archive and delete", |a| {
+    match archive_and_delete_once(db, s, range, n, keys, copied).await {
+        Err(e) if e.kind() == ErrorKind::Transient => one_chunk(db, s, range).await,
+        done => done,
+    }
+}
+
+/// The rest of a locked chunk's transaction ([`archive_and_delete`]), committed or rolled
+/// back, in one attempt: its locks live on this session only.
+async fn archive_and_delete_once(
+    db: &mut Connection,
+    s: &Shared<'_, '_>,
+    range: &KeyRange,
+    n: usize,
+    keys: Vec<Value>,
+    copied: usize,
+) -> Result<(u64, Chunk), RetryError> {
+    with_retry(db, once(s), "archive and delete", |a| {
         let keys = keys.clone();
         Box::pin(async move {
             let result = archive_and_delete(a.conn, s, range, n, keys, copied).await;
             finish(a.conn, result).await
         })
     })
-    .await;
-    match done {
-        Err(e) if e.kind() == ErrorKind::Transient => one_chunk(db, s, range).await,
-        done => done,
+    .await
+}
+
+/// The source's retry settings with no retry.
+fn once(s: &Shared<'_, '_>) -> crate::config::Retry {
+    crate::config::Retry {
+        max_retries: 0,
+        ..s.source.retry
     }
 }
 
@@ -733,13 +753,9 @@ async fn locked_chunk_with_files(
     let session = db.session();
     let n = rows.len();
     // The rows are locked (and, later, in the files): one attempt, on this session only.
-    let once = crate::config::Retry {
-        max_retries: 0,
-        ..s.source.retry
-    };
     let batch = Arc::new(rows);
     if let Err(e) = files.lock().await.write(Arc::clone(&batch)).await {
-        let _ = end(db, once, "ROLLBACK").await;
+        let _ = end(db, once(s), "ROLLBACK").await;
         return Err(e);
     }
     let held: HashSet<String> = (0..n).map(|i| batch.key_id(i, &plan.key_pos)).collect();
@@ -755,15 +771,7 @@ async fn locked_chunk_with_files(
     let keys: Vec<Value> = (0..n)
         .flat_map(|i| batch.bound_key(i, &plan.key_pos, &key_params))
         .collect();
-    let done = with_retry(db, once, "archive and delete", |a| {
-        let keys = keys.clone();
-        Box::pin(async move {
-            let result = archive_and_delete(a.conn, s, range, n, keys, copied).await;
-            finish(a.conn, result).await
-        })
-    })
-    .await;
-    match done {
+    match archive_and_delete_once(db, s, range, n, keys, copied).await {
         Ok((_, chunk)) => Ok((n as u64, chunk, Some(held))),
         Err(e) => Ok((n as u64, Chunk::Refused(e.to_string()), Some(held))),
     }

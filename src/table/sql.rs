@@ -58,22 +58,9 @@ pub fn page_select_with(
 ) -> String {
     let params = plan.key_params();
     let mut cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(c)).collect();
-    cols.extend(
-        plan.key
-            .iter()
-            .zip(&params)
-            .filter_map(|(k, p)| p.order_expr(k)),
-    );
+    cols.extend(hidden_order(plan, &params));
     let order: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
-    let cond = if first {
-        format!("({where_clause})")
-    } else {
-        let placeholders: Vec<String> = params.iter().map(|p| p.order_placeholder()).collect();
-        format!(
-            "{} AND ({where_clause})",
-            after_key(&plan.key, &placeholders)
-        )
-    };
+    let cond = page_condition(plan, &params, where_clause, first);
     let hint = if force_index {
         format!(" FORCE INDEX ({})", quote_ident(&plan.index))
     } else {
@@ -85,6 +72,36 @@ pub fn page_select_with(
         qualified(&plan.db, &plan.table),
         order.join(", ")
     )
+}
+
+/// A keyset page's condition: `(where)` for the first page, else `<after the last key> AND
+/// (where)` (the last key bound as `params` say).
+fn page_condition(
+    plan: &TablePlan,
+    params: &[crate::mysql::param::ColumnParam],
+    where_clause: &str,
+    first: bool,
+) -> String {
+    if first {
+        return format!("({where_clause})");
+    }
+    let placeholders: Vec<String> = params.iter().map(|p| p.order_placeholder()).collect();
+    format!(
+        "{} AND ({where_clause})",
+        after_key(&plan.key, &placeholders)
+    )
+}
+
+/// The hidden order values a keyset page reads after its columns, in key order (see
+/// [`page_select`]).
+fn hidden_order<'a>(
+    plan: &'a TablePlan,
+    params: &'a [crate::mysql::param::ColumnParam],
+) -> impl Iterator<Item = String> + 'a {
+    plan.key
+        .iter()
+        .zip(params)
+        .filter_map(|(k, p)| p.order_expr(k))
 }
 
 /// `(k1, k2) IN ((p1, p2), ...)` for `rows` keys, `p` the placeholder of each key column; a
@@ -388,21 +405,8 @@ pub fn copy_page(
     let keys: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
     let order = keys.join(", ");
     let mut returning = if rows { cols.clone() } else { keys };
-    returning.extend(
-        plan.key
-            .iter()
-            .zip(&params)
-            .filter_map(|(k, p)| p.order_expr(k)),
-    );
-    let cond = if first {
-        format!("({where_clause})")
-    } else {
-        let placeholders: Vec<String> = params.iter().map(|p| p.order_placeholder()).collect();
-        format!(
-            "{} AND ({where_clause})",
-            after_key(&plan.key, &placeholders)
-        )
-    };
+    returning.extend(hidden_order(plan, &params));
+    let cond = page_condition(plan, &params, where_clause, first);
     let mut mode_literal = String::new();
     crate::mysql::literal::push_str_literal(&mut mode_literal, mode);
     format!(
