@@ -180,12 +180,8 @@ impl LiteralKind {
 pub fn push_literal(out: &mut String, value: &Value, kind: LiteralKind) {
     match value {
         Value::NULL => out.push_str("NULL"),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::UInt(u) => {
-            let _ = write!(out, "{u}");
-        }
+        Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        Value::UInt(u) => out.push_str(itoa::Buffer::new().format(*u)),
         // The server parses the literal as a DOUBLE, then stores it into the FLOAT column. The
         // f32's exact value as a DOUBLE (shortest form) converts back exactly; f32's own
         // shortest form may not: "3.4028235e38" is above FLT_MAX as a double, which a strict
@@ -198,22 +194,31 @@ pub fn push_literal(out: &mut String, value: &Value, kind: LiteralKind) {
             let _ = write!(out, "{d:e}");
         }
         Value::Date(y, mo, d, h, mi, s, us) => {
-            let _ = write!(out, "'{y:04}-{mo:02}-{d:02}");
+            out.push('\'');
+            push_padded(out, u64::from(*y), 4);
+            out.push('-');
+            push_padded(out, u64::from(*mo), 2);
+            out.push('-');
+            push_padded(out, u64::from(*d), 2);
             let date_only = match kind {
                 LiteralKind::Date => true,
                 LiteralKind::Untyped => (*h, *mi, *s, *us) == (0, 0, 0, 0),
                 _ => false,
             };
             if !date_only {
-                let _ = write!(out, " {h:02}:{mi:02}:{s:02}");
+                out.push(' ');
+                push_clock(out, u64::from(*h), *mi, *s);
                 push_micros(out, *us);
             }
             out.push('\'');
         }
         Value::Time(neg, days, h, mi, s, us) => {
             let hours = u64::from(*days) * 24 + u64::from(*h);
-            let sign = if *neg { "-" } else { "" };
-            let _ = write!(out, "'{sign}{hours:02}:{mi:02}:{s:02}");
+            out.push('\'');
+            if *neg {
+                out.push('-');
+            }
+            push_clock(out, hours, *mi, *s);
             push_micros(out, *us);
             out.push('\'');
         }
@@ -294,8 +299,29 @@ pub fn push_hex_literal(out: &mut String, bytes: &[u8]) {
 /// column's fractional precision.
 fn push_micros(out: &mut String, us: u32) {
     if us != 0 {
-        let _ = write!(out, ".{us:06}");
+        out.push('.');
+        push_padded(out, u64::from(us), 6);
     }
+}
+
+/// `hh:mm:ss`, each part at least two digits (hours may have more).
+fn push_clock(out: &mut String, hours: u64, minutes: u8, seconds: u8) {
+    push_padded(out, hours, 2);
+    out.push(':');
+    push_padded(out, u64::from(minutes), 2);
+    out.push(':');
+    push_padded(out, u64::from(seconds), 2);
+}
+
+/// `n` in decimal, left-padded with zeros to at least `width` digits (as `{n:0width$}`),
+/// without going through `fmt`: dates are most of what the file formats write.
+pub fn push_padded(out: &mut String, n: u64, width: usize) {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(digits);
 }
 
 fn push_bytes(out: &mut String, bytes: &[u8], kind: LiteralKind) {

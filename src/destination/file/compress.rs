@@ -1,5 +1,5 @@
 //! Packing a finished file into an archive, as the original's `shutil.make_archive` did:
-//! `tar`, `gztar` (`.tar.gz`), `bztar` (`.tar.bz2`), `xztar` (`.tar.xz`) or `zip` (deflated),
+//! `tar`, `gztar` (`.tar.gz`, compressed by [`super::deflate`]), `bztar` (`.tar.bz2`), `xztar` (`.tar.xz`) or `zip` (deflated),
 //! holding the one file under its own name; the plain file is removed afterwards.
 //!
 //! It happens when a table is finished, not at the end of the run, and safely: the archive is
@@ -68,7 +68,7 @@ fn build(out: File, src: &mut File, path: &Path, format: ArchiveFormat) -> io::R
     let w = match format {
         ArchiveFormat::Tar => tar(w, name, src)?,
         ArchiveFormat::Gztar => {
-            let gz = flate2::write::GzEncoder::new(w, flate2::Compression::default());
+            let gz = super::deflate::GzMembers::new(w);
             tar(gz, name, src)?.finish()?
         }
         ArchiveFormat::Bztar => {
@@ -187,7 +187,7 @@ mod tests {
             let f = File::open(&kept).unwrap();
             let (name, body) = match fmt {
                 ArchiveFormat::Tar => untar(f),
-                ArchiveFormat::Gztar => untar(flate2::read::GzDecoder::new(f)),
+                ArchiveFormat::Gztar => untar(flate2::read::MultiGzDecoder::new(f)),
                 ArchiveFormat::Bztar => untar(bzip2::read::BzDecoder::new(f)),
                 ArchiveFormat::Xztar => untar(liblzma::read::XzDecoder::new(f)),
                 _ => {
@@ -202,6 +202,54 @@ mod tests {
             assert_eq!(name, "db.t.csv", "{fmt:?}");
             assert!(body == content(), "{fmt:?}: content differs");
         }
+    }
+
+    /// A `gztar` of more than a MiB is several gzip members: the tools operators unpack with
+    /// read it whole.
+    #[test]
+    fn a_gztar_of_several_members_unpacks_whole_with_tar_and_python() {
+        let (d, plain) = setup("db.t.csv");
+        assert!(content().len() > super::super::deflate::PIECE);
+        let kept = d.path().join("db.t.csv.tar.gz");
+        pack(
+            &plain,
+            &d.path().join("p.part"),
+            &kept,
+            ArchiveFormat::Gztar,
+        )
+        .unwrap();
+        let python = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import sys, tarfile\n\
+                 with tarfile.open(sys.argv[1]) as t:\n\
+                 \x20   m = t.getmembers()\n\
+                 \x20   assert [x.name for x in m] == ['db.t.csv'], m\n\
+                 \x20   sys.stdout.buffer.write(t.extractfile(m[0]).read())",
+            )
+            .arg(&kept)
+            .output()
+            .unwrap();
+        assert!(
+            python.status.success(),
+            "{}",
+            String::from_utf8_lossy(&python.stderr)
+        );
+        assert!(
+            python.stdout == content(),
+            "python's tarfile reads it whole"
+        );
+        let tar = std::process::Command::new("tar")
+            .arg("-xzOf")
+            .arg(&kept)
+            .output()
+            .unwrap();
+        assert!(
+            tar.status.success(),
+            "{}",
+            String::from_utf8_lossy(&tar.stderr)
+        );
+        assert!(tar.stdout == content(), "tar xz reads it whole");
     }
 
     #[test]

@@ -22,6 +22,7 @@
 
 pub mod compress;
 pub mod csv;
+pub mod deflate;
 mod directory;
 mod dry_run;
 mod finish;

@@ -36,7 +36,7 @@ use mysql_async::consts::ColumnType;
 use mysql_async::{Column, Value};
 
 use crate::mysql::ident::{qualified, quote_ident};
-use crate::mysql::literal::{push_literal, LiteralKind};
+use crate::mysql::literal::{push_literal, push_padded, LiteralKind};
 use crate::table::batch::Batch;
 
 /// Rendered records are handed to the file in pieces of about this size.
@@ -102,6 +102,13 @@ fn push_hex_field(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
 }
 
+/// Appends `bytes`, which hold no `"`, as a quoted field.
+fn push_unescaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.push(b'"');
+    out.extend_from_slice(bytes);
+    out.push(b'"');
+}
+
 /// Appends one value as a field. `scratch` is a reusable buffer.
 pub fn push_field(out: &mut Vec<u8>, value: &Value, kind: CsvKind, scratch: &mut String) {
     match (value, kind) {
@@ -118,8 +125,15 @@ pub fn push_field(out: &mut Vec<u8>, value: &Value, kind: CsvKind, scratch: &mut
         }
         (Value::UInt(y), CsvKind::Year) => {
             scratch.clear();
-            let _ = write!(scratch, "{y:04}");
+            push_padded(scratch, *y, 4);
             push_quoted(out, scratch.as_bytes());
+        }
+        // Quoted like every field; digits hold no quote to double.
+        (Value::Int(i), CsvKind::Value(_)) => {
+            push_unescaped(out, itoa::Buffer::new().format(*i).as_bytes())
+        }
+        (Value::UInt(u), CsvKind::Value(_)) => {
+            push_unescaped(out, itoa::Buffer::new().format(*u).as_bytes())
         }
         (v, kind) => {
             let kind = match kind {
