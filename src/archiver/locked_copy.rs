@@ -10,13 +10,15 @@
 //!    UPDATE ... RETURNING key` ([`sql::copy_page`]) locks, copies and returns the keys in one
 //!    statement; a warning (a row the archive holds already, a value it would alter) rolls it
 //!    back, and the page is read again with a plain locking read. With file destinations, the
-//!    page is the whole rows, written to the files (flushed and fsynced) before step 2;
+//!    page is the whole rows, written to the files (flushed and fsynced) while steps 2 and 3
+//!    run, and step 4 waits for them;
 //! 2. per archive table not yet holding them, `INSERT IGNORE INTO archive SELECT ... WHERE key
 //!    IN (<the locked keys>) AND (where)`: it must insert every locked row, with no warning;
 //! 3. `DELETE ... WHERE key IN (<the locked keys>) AND (where)`, on a table that `RESTRICT`/`NO
 //!    ACTION` foreign keys reference `AND NOT EXISTS (<a child row>)` per key
 //!    ([`sql::unreferenced`]; a child that appears meanwhile fails the statement with 1451);
-//! 4. `COMMIT`: the archived copies and the deletion become durable together.
+//! 4. `COMMIT` (with files, once they hold the rows): the archived copies and the deletion
+//!    become durable together.
 //!
 //! The locked rows cannot change between the steps, and the statements name them by key: every
 //! row deleted is a locked row, and the copy's count proves that the archive got every locked
@@ -508,79 +510,82 @@ async fn worker(
 
 /// Locks the next chunk: in a new `READ COMMITTED` transaction, the next page of the walk,
 /// `FOR UPDATE` (retried on a lost session or a deadlock; the walk moves only once a page is
-/// read). `None` at the end of the table, the transaction ended.
+/// read). `None` at the end of the table, the transaction ended. The transaction begins
+/// before the walk is taken: while one session reads its page, the other waits for no more
+/// than that read.
 async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed>, RetryError> {
-    let mut walk = s.walk.lock().await;
-    if walk.ended {
-        return Ok(None);
-    }
-    let page = {
-        let (reader, copying) = (&walk.reader, walk.copying.as_ref());
-        with_retry(db, s.source.retry, "lock a chunk", |a| {
-            Box::pin(async move {
-                a.conn
-                    .query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                    .await?;
-                a.conn.query_drop("START TRANSACTION").await?;
-                let read = async {
-                    if let Some(copying) = copying {
-                        let page = copying.read(a.conn).await?;
-                        match refusal(a.conn, &[codes::UNSAFE_STATEMENT]).await? {
-                            None => return Ok((page, 1)),
-                            Some(why) => {
-                                // A row the archive holds already, or one it would alter: the
-                                // page is locked again, and the copy by key refuses it.
-                                tracing::debug!(
-                                    "{}: a page is not copied with its lock: {why}",
-                                    s.name
-                                );
-                                // (`SET TRANSACTION` holds for one transaction only.)
-                                a.conn.query_drop("ROLLBACK").await?;
-                                a.conn
-                                    .query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                                    .await?;
-                                a.conn.query_drop("START TRANSACTION").await?;
-                            }
+    with_retry(db, s.source.retry, "lock a chunk", |a| {
+        Box::pin(async move {
+            begin(a.conn).await?;
+            let mut walk = s.walk.lock().await;
+            if walk.ended {
+                drop(walk);
+                a.conn.query_drop("ROLLBACK").await?;
+                return Ok(None);
+            }
+            let read = async {
+                if let Some(copying) = &walk.copying {
+                    let page = copying.read(a.conn).await?;
+                    match refusal(a.conn, &[codes::UNSAFE_STATEMENT]).await? {
+                        None => return Ok((page, 1)),
+                        Some(why) => {
+                            // A row the archive holds already, or one it would alter: the
+                            // page is locked again, and the copy by key refuses it.
+                            tracing::debug!(
+                                "{}: a page is not copied with its lock: {why}",
+                                s.name
+                            );
+                            a.conn.query_drop("ROLLBACK").await?;
+                            begin(a.conn).await?;
                         }
                     }
-                    Ok((reader.read(a.conn).await?, 0))
                 }
-                .await;
-                match read {
-                    Ok((Some(page), copied)) => Ok(Some((page, copied))),
-                    Ok((None, _)) => {
-                        a.conn.query_drop("ROLLBACK").await?;
-                        Ok(None)
-                    }
-                    Err(e) => {
-                        let _ = a.conn.query_drop("ROLLBACK").await;
-                        Err(e)
-                    }
+                Ok((walk.reader.read(a.conn).await?, 0))
+            }
+            .await;
+            let (rows, copied) = match read {
+                Ok((Some(page), copied)) => (page, copied),
+                Ok((None, _)) => {
+                    walk.ended = true;
+                    drop(walk);
+                    a.conn.query_drop("ROLLBACK").await?;
+                    return Ok(None);
                 }
-            })
+                Err(e) => {
+                    drop(walk);
+                    let _ = a.conn.query_drop("ROLLBACK").await;
+                    return Err(e);
+                }
+            };
+            // A page that is not empty ends on a key.
+            let Some(upto) = rows.next_key.clone() else {
+                walk.ended = true;
+                drop(walk);
+                a.conn.query_drop("ROLLBACK").await?;
+                return Ok(None);
+            };
+            let after = walk.reader.position().cloned();
+            walk.reader.advance(&rows);
+            if let Some(copying) = walk.copying.as_mut() {
+                copying.advance(&rows);
+            }
+            walk.seq += 1;
+            Ok(Some(Claimed {
+                seq: walk.seq,
+                range: KeyRange { after, upto },
+                rows,
+                copied,
+            }))
         })
-        .await?
-    };
-    let Some((rows, copied)) = page else {
-        walk.ended = true;
-        return Ok(None);
-    };
-    let Some(upto) = rows.next_key.clone() else {
-        walk.ended = true;
-        return Ok(None);
-    };
-    let after = walk.reader.position().cloned();
-    walk.reader.advance(&rows);
-    if let Some(copying) = walk.copying.as_mut() {
-        copying.advance(&rows);
-    }
-    walk.seq += 1;
-    Ok(Some(Claimed {
-        seq: walk.seq,
-        range: KeyRange { after, upto },
-        rows,
-        copied,
-    }))
+    })
+    .await
+}
+
+/// Begins a `READ COMMITTED` transaction (`SET TRANSACTION` holds for the next one only).
+async fn begin(conn: &mut mysql_async::Conn) -> Result<(), mysql_async::Error> {
+    conn.query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        .await?;
+    conn.query_drop("START TRANSACTION").await
 }
 
 /// The rest of a locked chunk's transaction (its keys locked, see the module's documentation).
@@ -733,9 +738,10 @@ async fn finish(
 }
 
 /// The rest of a locked chunk's transaction with file destinations: the locked rows are
-/// written to the files (flushed and fsynced) and only then archived and deleted, in the same
-/// transaction. Nothing is retried: a failure leaves the range to the client's way with the
-/// keys the files hold (it does not write them twice).
+/// written to the files (flushed and fsynced) while the same rows are archived and deleted in
+/// the chunk's transaction, and the transaction commits only once the files hold them. Nothing
+/// is retried: a failure leaves the range to the client's way with the keys the files hold (it
+/// does not write them twice).
 async fn locked_chunk_with_files(
     db: &mut Connection,
     s: &Shared<'_, '_>,
@@ -750,30 +756,71 @@ async fn locked_chunk_with_files(
         ..
     } = claimed;
     let range = &range;
-    let session = db.session();
     let n = rows.len();
-    // The rows are locked (and, later, in the files): one attempt, on this session only.
     let batch = Arc::new(rows);
-    if let Err(e) = files.lock().await.write(Arc::clone(&batch)).await {
-        let _ = end(db, once(s), "ROLLBACK").await;
-        return Err(e);
-    }
     let held: HashSet<String> = (0..n).map(|i| batch.key_id(i, &plan.key_pos)).collect();
-    // The locks must still be held: the same session, never replaced.
-    if db.is_broken() || db.session() != session {
+    let key_params = plan.key_params();
+    let keys: Vec<Value> = (0..n)
+        .flat_map(|i| batch.bound_key(i, &plan.key_pos, &key_params))
+        .collect();
+    // The rows are locked on this session: every statement of the chunk runs on it, in one
+    // attempt, and it must never be replaced meanwhile (a new session holds no lock, and its
+    // statements would commit on their own).
+    let session = db.session();
+    let lost = |db: &Connection| db.is_broken() || db.session() != session;
+    if lost(db) {
         return Ok((
             n as u64,
             Chunk::Refused("the session holding the locks was lost".into()),
             Some(held),
         ));
     }
-    let key_params = plan.key_params();
-    let keys: Vec<Value> = (0..n)
-        .flat_map(|i| batch.bound_key(i, &plan.key_pos, &key_params))
-        .collect();
-    match archive_and_delete_once(db, s, range, n, keys, copied).await {
-        Ok((_, chunk)) => Ok((n as u64, chunk, Some(held))),
+    // The server archives and deletes while the files are written: neither is durable before
+    // the commit, which waits for both.
+    let statements = with_retry(db, once(s), "archive and delete", |a| {
+        let keys = keys.clone();
+        Box::pin(async move {
+            let result = archive_and_delete(a.conn, s, range, n, keys, copied).await;
+            if result.is_err() {
+                let _ = a.conn.query_drop("ROLLBACK").await;
+            }
+            result
+        })
+    });
+    let write = async { files.lock().await.write(Arc::clone(&batch)).await };
+    let (done, written) = tokio::join!(statements, write);
+    if let Err(e) = written {
+        rollback(db, session, once(s)).await;
+        return Err(e);
+    }
+    let chunk = match done {
+        Ok((_, Chunk::Done { deleted, clean })) => Chunk::Done { deleted, clean },
+        Ok((_, refused)) => {
+            rollback(db, session, once(s)).await;
+            return Ok((n as u64, refused, Some(held)));
+        }
+        Err(e) => {
+            rollback(db, session, once(s)).await;
+            return Ok((n as u64, Chunk::Refused(e.to_string()), Some(held)));
+        }
+    };
+    if lost(db) {
+        return Ok((
+            n as u64,
+            Chunk::Refused("the session holding the locks was lost".into()),
+            Some(held),
+        ));
+    }
+    match end(db, once(s), "COMMIT").await {
+        Ok(()) => Ok((n as u64, chunk, Some(held))),
         Err(e) => Ok((n as u64, Chunk::Refused(e.to_string()), Some(held))),
+    }
+}
+
+/// Rolls back the chunk's transaction if `session` still holds it (a new session has none).
+async fn rollback(db: &mut Connection, session: u64, once: crate::config::Retry) {
+    if !db.is_broken() && db.session() == session {
+        let _ = end(db, once, "ROLLBACK").await;
     }
 }
 
