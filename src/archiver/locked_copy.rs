@@ -758,7 +758,8 @@ async fn locked_chunk_with_files(
     let range = &range;
     let n = rows.len();
     let batch = Arc::new(rows);
-    let held: HashSet<String> = (0..n).map(|i| batch.key_id(i, &plan.key_pos)).collect();
+    // The keys the files hold, for a chunk that leaves rows to the client's way only.
+    let held = || Some((0..n).map(|i| batch.key_id(i, &plan.key_pos)).collect());
     let key_params = plan.key_params();
     let keys: Vec<Value> = (0..n)
         .flat_map(|i| batch.bound_key(i, &plan.key_pos, &key_params))
@@ -772,7 +773,7 @@ async fn locked_chunk_with_files(
         return Ok((
             n as u64,
             Chunk::Refused("the session holding the locks was lost".into()),
-            Some(held),
+            held(),
         ));
     }
     // The server archives and deletes while the files are written: neither is durable before
@@ -793,27 +794,31 @@ async fn locked_chunk_with_files(
         rollback(db, session, once(s)).await;
         return Err(e);
     }
-    let chunk = match done {
-        Ok((_, Chunk::Done { deleted, clean })) => Chunk::Done { deleted, clean },
+    let (deleted, clean) = match done {
+        Ok((_, Chunk::Done { deleted, clean })) => (deleted, clean),
         Ok((_, refused)) => {
             rollback(db, session, once(s)).await;
-            return Ok((n as u64, refused, Some(held)));
+            return Ok((n as u64, refused, held()));
         }
         Err(e) => {
             rollback(db, session, once(s)).await;
-            return Ok((n as u64, Chunk::Refused(e.to_string()), Some(held)));
+            return Ok((n as u64, Chunk::Refused(e.to_string()), held()));
         }
     };
     if lost(db) {
         return Ok((
             n as u64,
             Chunk::Refused("the session holding the locks was lost".into()),
-            Some(held),
+            held(),
         ));
     }
     match end(db, once(s), "COMMIT").await {
-        Ok(()) => Ok((n as u64, chunk, Some(held))),
-        Err(e) => Ok((n as u64, Chunk::Refused(e.to_string()), Some(held))),
+        Ok(()) => Ok((
+            n as u64,
+            Chunk::Done { deleted, clean },
+            if clean { None } else { held() },
+        )),
+        Err(e) => Ok((n as u64, Chunk::Refused(e.to_string()), held())),
     }
 }
 

@@ -218,7 +218,18 @@ mod tests {
             ArchiveFormat::Gztar,
         )
         .unwrap();
-        let python = std::process::Command::new("python3")
+        // Each reader must succeed and give the content whole.
+        let reads_whole = |mut cmd: std::process::Command, who: &str| {
+            let out = cmd.output().unwrap();
+            assert!(
+                out.status.success(),
+                "{who}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(out.stdout == content(), "{who} reads it whole");
+        };
+        let mut python = std::process::Command::new("python3");
+        python
             .arg("-c")
             .arg(
                 "import sys, tarfile\n\
@@ -227,29 +238,11 @@ mod tests {
                  \x20   assert [x.name for x in m] == ['db.t.csv'], m\n\
                  \x20   sys.stdout.buffer.write(t.extractfile(m[0]).read())",
             )
-            .arg(&kept)
-            .output()
-            .unwrap();
-        assert!(
-            python.status.success(),
-            "{}",
-            String::from_utf8_lossy(&python.stderr)
-        );
-        assert!(
-            python.stdout == content(),
-            "python's tarfile reads it whole"
-        );
-        let tar = std::process::Command::new("tar")
-            .arg("-xzOf")
-            .arg(&kept)
-            .output()
-            .unwrap();
-        assert!(
-            tar.status.success(),
-            "{}",
-            String::from_utf8_lossy(&tar.stderr)
-        );
-        assert!(tar.stdout == content(), "tar xz reads it whole");
+            .arg(&kept);
+        reads_whole(python, "python's tarfile");
+        let mut tar = std::process::Command::new("tar");
+        tar.arg("-xzOf").arg(&kept);
+        reads_whole(tar, "tar xz");
     }
 
     #[test]

@@ -92,18 +92,21 @@ impl<W: Write> Write for GzMembers<W> {
     }
 }
 
+/// Decompresses a whole gzip stream, every member (for the tests).
+#[cfg(test)]
+pub(crate) fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Read;
-
-    fn gunzip(bytes: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes)
-            .read_to_end(&mut out)
-            .unwrap();
-        out
-    }
 
     /// Rows of CSV as the archives hold them: counters, dates, random hex identifiers.
     fn text(len: usize) -> Vec<u8> {

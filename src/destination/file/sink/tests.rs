@@ -1,20 +1,12 @@
 //! Unit tests of [`super`].
 
 use super::*;
-use std::io::Read;
+use crate::destination::file::deflate::gunzip;
 
 fn sink(dir: &Path, name: &str, c: Compression) -> Sink {
     let path = dir.join(name);
     let file = File::create_new(&path).unwrap();
     Sink::new(path, file, c).unwrap()
-}
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
 }
 
 fn unzstd(bytes: &[u8]) -> Vec<u8> {
