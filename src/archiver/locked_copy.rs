@@ -34,7 +34,7 @@
 //! and stop requests act between chunks.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -219,6 +219,9 @@ pub(super) async fn run(
             second = None;
         }
     }
+    let server_checks = ServerChecks::new(
+        restricted && plan.references_known && children_readable(delete_db, source, plan).await,
+    );
     let has_files = targets.iter().any(|t| matches!(t, Target::File(_)));
     // With files, a chunk's lock reads the whole rows (what the files get); else its keys.
     let walk = Mutex::new(Walk {
@@ -330,6 +333,7 @@ pub(super) async fn run(
         archives: &archives,
         files: (!file_slots.is_empty()).then_some(&files),
         restricted,
+        server_checks: &server_checks,
         name: &name,
     };
     let ((), (mut left, time1, result1), (left2, time2, result2)) = match second.as_mut() {
@@ -393,6 +397,35 @@ pub(super) async fn run(
     .await
 }
 
+/// Whether this user may read every table whose foreign keys reference the plan's table: what
+/// the client's way reads for the rows they keep, and the dry run checks.
+async fn children_readable(
+    db: &mut Connection,
+    source: &crate::config::Source,
+    plan: &TablePlan,
+) -> bool {
+    let mut children: Vec<(&str, &str)> = plan
+        .referenced_by
+        .iter()
+        .map(|fk| (fk.db.as_str(), fk.table.as_str()))
+        .collect();
+    children.sort_unstable();
+    children.dedup();
+    for (child_db, child) in children {
+        let probe = format!("SELECT 1 FROM {} LIMIT 0", qualified(child_db, child));
+        let read = with_retry(db, source.retry, "read a referencing table", |a| {
+            let probe = probe.as_str();
+            Box::pin(async move { a.conn.query_drop(probe).await })
+        })
+        .await;
+        if let Err(e) = read {
+            tracing::debug!("{}: {e}", qualified(&plan.db, &plan.table));
+            return false;
+        }
+    }
+    true
+}
+
 /// What the sessions taking the chunks share.
 struct Shared<'a, 'd> {
     /// A ticket per chunk to take.
@@ -409,7 +442,62 @@ struct Shared<'a, 'd> {
     /// The file destinations, if any.
     files: Option<&'a Mutex<Files<'d>>>,
     restricted: bool,
+    server_checks: &'a ServerChecks,
     name: &'a str,
+}
+
+/// Whether the chunks' deletes leave the rows still referenced to the server's own
+/// foreign-key checks ([`sql::delete_unless_referenced`]: no child table read) rather than to
+/// a `NOT EXISTS` per foreign key. Possible when every foreign key onto the table is known
+/// (InnoDB's dictionary) and `RESTRICT` or `NO ACTION`, and this user may read their tables
+/// (as the client's way and the dry run must); decided by the first chunk's `EXPLAIN`: the
+/// statement must read the chunk's rows by a range of the table's key.
+struct ServerChecks(AtomicU8);
+
+impl ServerChecks {
+    const UNDECIDED: u8 = 0;
+    const ON: u8 = 1;
+    const OFF: u8 = 2;
+
+    fn new(possible: bool) -> ServerChecks {
+        ServerChecks(AtomicU8::new(if possible {
+            Self::UNDECIDED
+        } else {
+            Self::OFF
+        }))
+    }
+
+    fn undecided(&self) -> bool {
+        self.0.load(Ordering::Relaxed) == Self::UNDECIDED
+    }
+
+    fn on(&self) -> bool {
+        self.0.load(Ordering::Relaxed) == Self::ON
+    }
+
+    /// Decides from the first row of the delete's `EXPLAIN`: on when it reads a range of the
+    /// table's key index.
+    fn decide(&self, explained: Option<&Row>, plan: &TablePlan, name: &str) {
+        let column = |c: &str| {
+            explained
+                .and_then(|r| r.get::<Option<String>, _>(c))
+                .flatten()
+        };
+        let (access, index) = (column("type"), column("key"));
+        let on = access.as_deref() == Some("range") && index.as_deref() == Some(&plan.index);
+        tracing::debug!(
+            "{name}: the delete reads {} by {}: rows still referenced are left to {}",
+            access.as_deref().unwrap_or("?"),
+            index.as_deref().unwrap_or("no index"),
+            if on {
+                "the server's foreign-key checks"
+            } else {
+                "NOT EXISTS"
+            }
+        );
+        self.0
+            .store(if on { Self::ON } else { Self::OFF }, Ordering::Relaxed);
+    }
 }
 
 /// The walk over the table's eligible rows, a locked page (a chunk) at a time. Its mutex is
@@ -887,6 +975,14 @@ async fn archive_and_delete(
             ));
         }
     }
+    if s.server_checks.undecided() {
+        let delete = sql::delete_unless_referenced(plan, &source.where_clause, &named);
+        let explained: Vec<Row> = conn.exec(format!("EXPLAIN {delete}"), keys.clone()).await?;
+        s.server_checks.decide(explained.first(), plan, s.name);
+    }
+    if s.server_checks.on() {
+        return delete_unless_referenced(conn, s, &named, n, keys).await;
+    }
     // Rows still referenced stay: left out by the statement, and a child that appears
     // meanwhile fails it (1451, the chunk goes the client's way).
     let delete = if restricted {
@@ -917,30 +1013,69 @@ async fn archive_and_delete(
     ))
 }
 
+/// The delete of a chunk's `n` locked rows (`named`, bound by `keys`) that leaves the rows
+/// still referenced to the server's own foreign-key checks ([`sql::delete_unless_referenced`]):
+/// every warning must be a row kept for a foreign key, and the rows deleted and kept must add
+/// up to the rows locked, else the chunk is refused.
+async fn delete_unless_referenced(
+    conn: &mut mysql_async::Conn,
+    s: &Shared<'_, '_>,
+    named: &str,
+    n: usize,
+    keys: Vec<Value>,
+) -> Result<(u64, Chunk), mysql_async::Error> {
+    let delete = sql::delete_unless_referenced(s.plan, &s.source.where_clause, named);
+    conn.exec_drop(format!("{}{delete}", sql::SERVER_CHECKED), keys)
+        .await?;
+    let deleted = conn.affected_rows();
+    let warnings = warnings(conn).await?;
+    let referenced = warnings.count;
+    let why = warnings
+        .refusal(&[codes::ROW_IS_REFERENCED_2, codes::ROW_IS_REFERENCED])
+        .or_else(|| {
+            (deleted + referenced != n as u64).then(|| {
+                format!(
+                    "{deleted} rows deleted and {referenced} kept for a foreign key, of {n} locked"
+                )
+            })
+        });
+    Ok(match why {
+        Some(why) => (n as u64, Chunk::Refused(why)),
+        None => (
+            n as u64,
+            Chunk::Done {
+                deleted,
+                clean: deleted == n as u64,
+            },
+        ),
+    })
+}
+
 /// Why the last statement's warnings refuse the chunk: a warning whose code is not one of
 /// `allowed`, or more warnings than the server lists.
 async fn refusal(
     conn: &mut mysql_async::Conn,
     allowed: &[u16],
 ) -> Result<Option<String>, mysql_async::Error> {
-    let warnings = warnings(conn).await?;
-    if let Some((code, message)) = warnings
-        .listed
-        .iter()
-        .find(|(code, _)| !allowed.contains(code))
-    {
-        return Ok(Some(format!("{code}: {message}")));
-    }
-    if warnings.count > warnings.listed.len() as u64 {
-        return Ok(Some("unlisted warnings".into()));
-    }
-    Ok(None)
+    Ok(warnings(conn).await?.refusal(allowed))
 }
 
 /// The warnings of the last statement: how many, and those the server lists.
 struct Warnings {
     count: u64,
     listed: Vec<(u16, String)>,
+}
+
+impl Warnings {
+    /// Why they refuse the chunk: a warning whose code is not one of `allowed`, or more
+    /// warnings than the server lists.
+    fn refusal(&self, allowed: &[u16]) -> Option<String> {
+        if let Some((code, message)) = self.listed.iter().find(|(code, _)| !allowed.contains(code))
+        {
+            return Some(format!("{code}: {message}"));
+        }
+        (self.count > self.listed.len() as u64).then(|| "unlisted warnings".into())
+    }
 }
 
 async fn warnings(conn: &mut mysql_async::Conn) -> Result<Warnings, mysql_async::Error> {

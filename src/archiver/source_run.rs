@@ -55,6 +55,8 @@ pub(super) struct SourceRun<'a> {
     pub db_lock: Option<DbLock>,
     /// Every foreign key of the server (read once per source, before its first database).
     pub fks: Vec<ForeignKey>,
+    /// Whether `fks` is every foreign key of the server (read from InnoDB's dictionary).
+    pub fks_all: bool,
     /// The tables a dry run has gone through, in order (what its plans count as gone).
     pub done: Vec<crate::archiver::forecast::sql::Done>,
     /// The chosen tables of the database being archived, and its foreign-key cycles (for the
@@ -257,6 +259,7 @@ impl<'a> SourceRun<'a> {
             throttle: Throttle::new(&source.throttle, &source.conn, options.stop.clone()),
             db_lock: None,
             fks: Vec::new(),
+            fks_all: false,
             done: Vec::new(),
             db_tables: Vec::new(),
             db_cycles: Vec::new(),
@@ -359,6 +362,7 @@ impl<'a> SourceRun<'a> {
                     ),
                 }
                 self.fks = fks;
+                self.fks_all = how == ForeignKeySource::InnodbDictionary;
             }
             Err(e) => {
                 report.error(format!("{label}: {e}"));
@@ -469,7 +473,10 @@ impl<'a> SourceRun<'a> {
             })
             .map(|t| t.name.clone())
             .collect();
-        let plan = plan_database(source, db, &tables, &fks, &archive_tables);
+        let mut plan = plan_database(source, db, &tables, &fks, &archive_tables);
+        for t in &mut plan.tables {
+            t.references_known = self.fks_all;
+        }
         for t in &tables {
             self.table_exclusions
                 .record(&t.name, &format!("{db}.{}", t.name));

@@ -99,6 +99,7 @@ mod tests {
             index: "PRIMARY".into(),
             referenced_by: vec![],
             in_cycle: false,
+            references_known: false,
         };
         RestoreTable {
             source: p.clone(),

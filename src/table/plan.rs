@@ -37,6 +37,9 @@ pub struct TablePlan {
     pub referenced_by: Vec<ForeignKey>,
     /// Whether the table is part of a foreign-key cycle.
     pub in_cycle: bool,
+    /// Whether `referenced_by` is every foreign key onto the table, rules included (read from
+    /// InnoDB's dictionary), not only those of the databases this user can see.
+    pub references_known: bool,
 }
 
 impl TablePlan {
@@ -69,6 +72,7 @@ impl TablePlan {
             index,
             referenced_by: Vec::new(),
             in_cycle: false,
+            references_known: false,
         })
     }
 
@@ -94,6 +98,7 @@ impl TablePlan {
             index: self.index.clone(),
             referenced_by: self.referenced_by.clone(),
             in_cycle: self.in_cycle,
+            references_known: self.references_known,
         }
     }
 

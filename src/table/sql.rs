@@ -455,6 +455,30 @@ pub fn delete_archived(
     head + &archived_identically(plan, archives)
 }
 
+/// Deletes the rows of the plan's table that match `cond` (the key conditions of locked rows)
+/// and the selection, leaving to the server's own foreign-key checks the rows still
+/// referenced: `DELETE IGNORE FROM t WHERE cond AND COALESCE((where), 0) <> 0`, run after
+/// [`SERVER_CHECKED`]. Each row kept is one warning (1451), each row deleted one affected row.
+/// For `RESTRICT` and `NO ACTION` keys only, all of them known: the check refuses a row and
+/// acts on no other.
+///
+/// The single-table form, because the multi-table one (`DELETE t FROM t`) of MariaDB 10.11
+/// drops the warnings of the rows it keeps and may miscount the rows it deletes. That form
+/// takes no index hint: the selection is wrapped in an expression that no index can serve, so
+/// that only the key conditions of `cond` choose the index (the caller checks the plan with
+/// `EXPLAIN`).
+pub fn delete_unless_referenced(plan: &TablePlan, where_clause: &str, cond: &str) -> String {
+    format!(
+        "DELETE IGNORE FROM {} WHERE {cond} AND COALESCE(({where_clause}), 0) <> 0",
+        qualified(&plan.db, &plan.table)
+    )
+}
+
+/// What runs [`delete_unless_referenced`]: the foreign-key checks on whatever the session
+/// says, and room for a warning per row kept.
+pub const SERVER_CHECKED: &str =
+    "SET STATEMENT foreign_key_checks = 1, max_error_count = 65535 FOR ";
+
 /// ` AND NOT EXISTS (SELECT 1 FROM child AS c WHERE c.fk = t.referenced ...)` for each foreign
 /// key onto the plan's table: the rows no other row references. For `RESTRICT` and `NO ACTION`
 /// keys only, where the server's own check stands behind it (see
@@ -655,6 +679,7 @@ mod tests {
             index: "PRIMARY".into(),
             referenced_by: vec![],
             in_cycle: false,
+            references_known: false,
         }
     }
 

@@ -52,6 +52,7 @@ fn plan() -> TablePlan {
         index: "PRIMARY".into(),
         referenced_by: vec![],
         in_cycle: false,
+        references_known: false,
         column_charsets: vec![],
     }
 }

@@ -194,6 +194,7 @@ fn plan_of(db: &str, info: &TableInfo) -> TablePlan {
         index: String::new(),
         referenced_by: Vec::new(),
         in_cycle: false,
+        references_known: false,
     }
 }
 

@@ -12,6 +12,7 @@ fn table(db: &str, name: &str, refs: Vec<ForeignKey>) -> TablePlan {
         index: "PRIMARY".into(),
         referenced_by: refs,
         in_cycle: false,
+        references_known: false,
     }
 }
 
