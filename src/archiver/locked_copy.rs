@@ -49,6 +49,7 @@ use tokio::sync::{mpsc, Mutex};
 
 use crate::destination::{Dest, Target};
 use crate::mysql::conn::Connection;
+use crate::mysql::grants::{Decision, Grants};
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
@@ -225,7 +226,9 @@ pub(super) async fn run(
         }
     }
     let server_checks = ServerChecks::new(
-        restricted && plan.references_known && children_readable(delete_db, source, plan).await,
+        restricted
+            && plan.references_known
+            && server_checks_possible(delete_db, source, plan).await,
     );
     let has_files = targets.iter().any(|t| matches!(t, Target::File(_)));
     // With files, a chunk's lock reads the whole rows (what the files get); else its keys.
@@ -402,13 +405,49 @@ pub(super) async fn run(
     .await
 }
 
-/// Whether this user may read every table whose foreign keys reference the plan's table: what
-/// the client's way reads for the rows they keep, and the dry run checks.
-async fn children_readable(
+/// Whether the server's own checks may keep the rows still referenced (see [`ServerChecks`]):
+/// this user may read every table whose foreign keys reference the plan's table (what the
+/// client's way reads for the rows they keep, and the dry run checks), and the table has no
+/// `BEFORE DELETE` trigger, which would run for a row that the check then keeps. Triggers show
+/// only to a user who holds the TRIGGER privilege on the table: without it, no.
+async fn server_checks_possible(
     db: &mut Connection,
     source: &crate::config::Source,
     plan: &TablePlan,
 ) -> bool {
+    let name = qualified(&plan.db, &plan.table);
+    let grants = with_retry(db, source.retry, "read the grants", |a| {
+        Box::pin(Grants::read(a.conn))
+    })
+    .await;
+    match grants {
+        Ok(g) if g.allows("TRIGGER", &plan.db, Some(&plan.table)) == Decision::Granted => {}
+        Ok(_) => {
+            tracing::debug!(
+                "{name}: no TRIGGER privilege: its BEFORE DELETE triggers cannot be seen"
+            );
+            return false;
+        }
+        Err(e) => {
+            tracing::debug!("{name}: {e}");
+            return false;
+        }
+    }
+    let triggers = with_retry(db, source.retry, "list triggers", |a| {
+        Box::pin(schema::table_triggers(a.conn, &plan.db, &plan.table))
+    })
+    .await;
+    match triggers {
+        Ok(t) if t.iter().any(|t| t.ends_with("(BEFORE DELETE)")) => {
+            tracing::debug!("{name}: a BEFORE DELETE trigger would run for the rows kept");
+            return false;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::debug!("{name}: {e}");
+            return false;
+        }
+    }
     let mut children: Vec<(&str, &str)> = plan
         .referenced_by
         .iter()
@@ -424,7 +463,7 @@ async fn children_readable(
         })
         .await;
         if let Err(e) = read {
-            tracing::debug!("{}: {e}", qualified(&plan.db, &plan.table));
+            tracing::debug!("{name}: {e}");
             return false;
         }
     }
@@ -454,9 +493,10 @@ struct Shared<'a, 'd> {
 /// Whether the chunks' deletes leave the rows still referenced to the server's own
 /// foreign-key checks ([`sql::delete_unless_referenced`]: no child table read) rather than to
 /// a `NOT EXISTS` per foreign key. Possible when every foreign key onto the table is known
-/// (InnoDB's dictionary) and `RESTRICT` or `NO ACTION`, and this user may read their tables
-/// (as the client's way and the dry run must); decided by the first chunk's `EXPLAIN`: the
-/// statement must read the chunk's rows by a range of the table's key.
+/// (InnoDB's dictionary) and `RESTRICT` or `NO ACTION`, this user may read their tables (as
+/// the client's way and the dry run must) and no `BEFORE DELETE` trigger is on the table
+/// ([`server_checks_possible`]); decided by the first chunk's `EXPLAIN`: the statement must
+/// read the chunk's rows by a range of the table's key.
 struct ServerChecks(AtomicU8);
 
 impl ServerChecks {

@@ -559,3 +559,46 @@ fn referenced_parents_are_kept_by_the_servers_own_checks_and_counted_exactly() {
         assert_eq!(digest(s, &db.archive(), "p", &moved_filter), moved);
     }
 }
+
+/// A `BEFORE DELETE` trigger runs before the server's foreign-key check, so a `DELETE IGNORE`
+/// would run it for the rows it then keeps: a parent with one keeps `NOT EXISTS`, and the
+/// trigger runs for the rows deleted, only them.
+#[test]
+fn a_before_delete_trigger_runs_only_for_the_rows_deleted() {
+    let s = server();
+    let db = ScratchDb::create(s, "srvtrg");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO p SELECT seq, IF(seq <= 600, {OLD}, NULL) FROM seq_1_to_3000;
+         CREATE TABLE c (id INT PRIMARY KEY, p_id INT,
+           CONSTRAINT fk_trg_c FOREIGN KEY (p_id) REFERENCES p (id));
+         INSERT INTO c SELECT seq, seq * 7 FROM seq_1_to_85;
+         CREATE TABLE audit (p_id INT PRIMARY KEY);
+         CREATE TRIGGER p_bd BEFORE DELETE ON p FOR EACH ROW INSERT INTO audit VALUES (OLD.id);
+         ANALYZE TABLE p;"
+    ));
+    let out = Osarchiver::new()
+        .config_text(
+            Ini::new(s, &[&db.name])
+                .src("tables", "p")
+                .src("select_limit", 100)
+                .src("delete_limit", 100)
+                .text(),
+        )
+        .arg("--debug")
+        .run();
+    out.assert_code(3)
+        .output_contains("a BEFORE DELETE trigger would run for the rows kept")
+        .output_lacks("left to the server's foreign-key checks");
+    let p = out.table_row(&db.name, "p");
+    assert_eq!((p.num("deleted"), p.num("blocked")), (515, 85));
+    let audit = s.sql(&format!(
+        "SELECT COUNT(*), SUM(p_id % 7 = 0), MAX(p_id) FROM {}",
+        db.q("audit")
+    ));
+    assert_eq!(
+        audit.trim(),
+        "515\t0\t600",
+        "the trigger ran for the rows deleted, not for those the foreign key kept"
+    );
+}
