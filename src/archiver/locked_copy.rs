@@ -17,11 +17,12 @@
 //! 3. `DELETE ... WHERE key IN (<the locked keys>) AND (where)`, on a table that `RESTRICT`/`NO
 //!    ACTION` foreign keys reference `AND NOT EXISTS (<a child row>)` per key
 //!    ([`sql::unreferenced`]; a child that appears meanwhile fails the statement with 1451).
-//!    When InnoDB's dictionary shows every foreign key onto the table and the first chunk's
-//!    `EXPLAIN` reads it by a range of its key, the server's own checks keep the referenced
-//!    rows instead, with no child table read: a single-table `DELETE IGNORE`
-//!    ([`sql::delete_unless_referenced`]), where every warning must be a row kept for a
-//!    foreign key and the rows deleted and kept must add up to the rows locked;
+//!    When InnoDB's dictionary shows every foreign key onto the table, no `BEFORE DELETE`
+//!    trigger is on it, and the first chunk's `EXPLAIN` reads it by a range of its key, the
+//!    server's own checks keep the referenced rows instead, with no child table read: a
+//!    single-table `DELETE IGNORE` ([`sql::delete_unless_referenced`]), where every warning
+//!    must be a row kept for a foreign key and the rows deleted and kept must add up to the
+//!    rows locked;
 //! 4. `COMMIT` (with files, once they hold the rows): the archived copies and the deletion
 //!    become durable together.
 //!
