@@ -156,7 +156,10 @@ mariadb_start() {
         # $! stays alive exactly as long as mariadbd does, even when setsid has to fork.
         local launcher=()
         setsid -w true >/dev/null 2>&1 && launcher=(setsid -w)
-        "${launcher[@]}" mariadbd --no-defaults --user="$user" \
+        # A tmpdir of its own: a starting mariadbd deletes every #sql* file of its tmpdir, which
+        # in a shared /tmp are the temporary tables of the other servers.
+        mkdir -p "$dir/tmp"
+        "${launcher[@]}" mariadbd --no-defaults --user="$user" --tmpdir="$dir/tmp" \
             --datadir="$dir/data" --socket="$socket" --port="$port" --bind-address=127.0.0.1 \
             --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" --skip-name-resolve \
             --character-set-server=utf8mb4 "$@" \

@@ -247,6 +247,9 @@ impl PrivateServer {
             format!("--datadir={}", self.data_dir().display()),
             format!("--socket={}", d.join("mysqld.sock").display()),
             format!("--pid-file={}", d.join("mysqld.pid").display()),
+            // A tmpdir of its own: a starting mariadbd deletes every `#sql*` file of its tmpdir,
+            // which, in a shared /tmp, are the temporary tables other servers are using.
+            format!("--tmpdir={}", d.join("tmp").display()),
             format!("--log-error={}", self.error_log().display()),
             format!("--port={}", self.port),
             "--bind-address=127.0.0.1".into(),
@@ -275,6 +278,8 @@ impl PrivateServer {
     /// Starts `mariadbd` and waits until it answers SQL on its port.
     fn spawn_and_wait(&self, restart: bool) -> Result<Child, String> {
         let log_offset = fs::metadata(self.error_log()).map(|m| m.len()).unwrap_or(0);
+        fs::create_dir_all(self.dir.join("tmp"))
+            .map_err(|e| format!("cannot create the server's tmpdir: {e}"))?;
         let mut child = watched(&self.mariadbd, &self.dir)
             .args(self.server_args(restart))
             .stdin(Stdio::null())
