@@ -474,7 +474,7 @@ pub fn delete_unless_referenced(plan: &TablePlan, where_clause: &str, cond: &str
     )
 }
 
-/// What runs [`delete_unless_referenced`]: the foreign-key checks on whatever the session
+/// What runs [`delete_unless_referenced`]: the foreign-key checks on, whatever the session
 /// says, and room for a warning per row kept.
 pub const SERVER_CHECKED: &str =
     "SET STATEMENT foreign_key_checks = 1, max_error_count = 65535 FOR ";

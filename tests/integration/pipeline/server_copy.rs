@@ -4,7 +4,7 @@
 //! both ways must leave the same rows, in the source and in the archive.
 
 use crate::harness::digest::digest;
-use crate::harness::{server, Ini, Osarchiver, ScratchDb};
+use crate::harness::{server, Ini, Osarchiver, Output, ScratchDb, Server};
 
 use super::OLD;
 
@@ -468,6 +468,20 @@ fn the_files_get_the_rows_whether_the_copy_returns_them_or_not() {
     }
 }
 
+/// Archives table `p` of `db` in chunks of 100 rows, with the debug log.
+fn run_p_by_100(s: &'static Server, db: &ScratchDb) -> Output {
+    Osarchiver::new()
+        .config_text(
+            Ini::new(s, &[&db.name])
+                .src("tables", "p")
+                .src("select_limit", 100)
+                .src("delete_limit", 100)
+                .text(),
+        )
+        .arg("--debug")
+        .run()
+}
+
 /// A parent that `RESTRICT` and `NO ACTION` foreign keys reference (from its own database and
 /// from another one, some rows through both) goes the locked way with the server's own checks:
 /// each chunk's `DELETE IGNORE` keeps the referenced rows (one warning each, more in a chunk
@@ -531,16 +545,7 @@ fn referenced_parents_are_kept_by_the_servers_own_checks_and_counted_exactly() {
         let moved = digest(s, &db.name, "p", &moved_filter);
         let stays = digest(s, &db.name, "p", &format!("NOT ({moved_filter})"));
 
-        let out = Osarchiver::new()
-            .config_text(
-                Ini::new(s, &[&db.name])
-                    .src("tables", "p")
-                    .src("select_limit", 100)
-                    .src("delete_limit", 100)
-                    .text(),
-            )
-            .arg("--debug")
-            .run();
+        let out = run_p_by_100(s, &db);
         out.assert_code(3)
             .output_contains(way)
             .output_lacks("kept for a foreign key, of")
@@ -577,16 +582,7 @@ fn a_before_delete_trigger_runs_only_for_the_rows_deleted() {
          CREATE TRIGGER p_bd BEFORE DELETE ON p FOR EACH ROW INSERT INTO audit VALUES (OLD.id);
          ANALYZE TABLE p;"
     ));
-    let out = Osarchiver::new()
-        .config_text(
-            Ini::new(s, &[&db.name])
-                .src("tables", "p")
-                .src("select_limit", 100)
-                .src("delete_limit", 100)
-                .text(),
-        )
-        .arg("--debug")
-        .run();
+    let out = run_p_by_100(s, &db);
     out.assert_code(3)
         .output_contains("a BEFORE DELETE trigger would run for the rows kept")
         .output_lacks("left to the server's foreign-key checks");
