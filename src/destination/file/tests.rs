@@ -222,3 +222,37 @@ async fn packing_waits_for_the_packing_lock_of_its_run_only() {
     assert!(dir.join("nova.instances.csv.tar").exists());
     assert!(!dir.join("nova.instances.csv").exists());
 }
+
+#[test]
+fn a_failed_file_cuts_every_file_of_the_table_back() {
+    let d = tempfile::tempdir().unwrap();
+    let mut f = open(d.path());
+    let p = plan();
+    let mut t = f.prepare(&p, false).unwrap();
+    f.write(&mut t, &p, &batch(0..3)).unwrap();
+    let csv = d.path().join("nova.instances.csv");
+    let after_first = std::fs::metadata(&csv).unwrap().len();
+    // The SQL file (written on another thread than the CSV file) now fails: its handle is
+    // read-only.
+    let broken = d.path().join("broken.sql");
+    std::fs::write(&broken, b"").unwrap();
+    let read_only = std::fs::File::open(&broken).unwrap();
+    assert!(t.files[1].names.written.ends_with("nova.instances.sql"));
+    t.files[1].sink = sink::Sink::new(broken.clone(), read_only, sink::Compression::None).unwrap();
+    let e = f.write(&mut t, &p, &batch(3..600)).unwrap_err().to_string();
+    assert!(
+        e.contains("cannot write") && e.contains("broken.sql"),
+        "{e}"
+    );
+    // Each file ends with a complete batch of its own: the CSV file, written beside the
+    // failed one, holds the batch whole (its rows stay in the source all the same).
+    let lines = std::fs::read_to_string(&csv).unwrap().lines().count();
+    assert!(lines == 4 || lines == 601, "{lines} lines");
+    let len = std::fs::metadata(&csv).unwrap().len();
+    assert!(len >= after_first);
+    assert!(
+        f.write(&mut t, &p, &batch(600..601)).is_err(),
+        "no more batches"
+    );
+    assert_eq!(std::fs::metadata(&csv).unwrap().len(), len);
+}

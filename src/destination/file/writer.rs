@@ -136,22 +136,18 @@ impl FileDest {
             started: &self.started,
             upsert: t.upsert,
         };
-        for i in 0..t.files.len() {
-            let f = &mut t.files[i];
-            if let Err(e) = write_file(f, &header, batch) {
-                let path = f.sink.path().display().to_string();
-                t.failed = true;
-                for f in &mut t.files {
-                    if let Err(cut) = f.sink.abort() {
-                        tracing::error!(
-                            "destination {}: cannot cut {} back to its last complete batch: {cut}",
-                            self.name,
-                            f.sink.path().display()
-                        );
-                    }
+        if let Some((path, e)) = write_files(&mut t.files, &header, batch) {
+            t.failed = true;
+            for f in &mut t.files {
+                if let Err(cut) = f.sink.abort() {
+                    tracing::error!(
+                        "destination {}: cannot cut {} back to its last complete batch: {cut}",
+                        self.name,
+                        f.sink.path().display()
+                    );
                 }
-                return Err(self.io(format!("cannot write {path}"), e));
             }
+            return Err(self.io(format!("cannot write {path}"), e));
         }
         t.rows += batch.len() as u64;
         Ok(WriteOutcome {
@@ -159,6 +155,44 @@ impl FileDest {
             ..Default::default()
         })
     }
+}
+
+/// Writes a batch to every file of a table, each file on its own thread (the first on this
+/// one): encoding and `fdatasync` take as long as the slowest file, not as all of them. Returns
+/// the first failure (the file's path and the error); the other files are written all the same,
+/// and the caller cuts every one back.
+fn write_files(
+    files: &mut [TableFile],
+    header: &sql::Header<'_>,
+    batch: &Batch,
+) -> Option<(String, io::Error)> {
+    let failed = |f: &TableFile, r: io::Result<()>| {
+        r.err().map(|e| (f.sink.path().display().to_string(), e))
+    };
+    let (first, rest) = files.split_first_mut()?;
+    std::thread::scope(|scope| {
+        let others: Vec<_> = rest
+            .iter_mut()
+            .map(|f| {
+                scope.spawn(move || {
+                    let r = write_file(f, header, batch);
+                    failed(f, r)
+                })
+            })
+            .collect();
+        let r = write_file(first, header, batch);
+        let mut failure = failed(first, r);
+        for other in others {
+            let result = other.join().unwrap_or_else(|_| {
+                Some((
+                    "a file".to_string(),
+                    io::Error::other("the thread writing it stopped"),
+                ))
+            });
+            failure = failure.or(result);
+        }
+        failure
+    })
 }
 
 /// Writes a batch (after the file's beginning, the first time) and makes it durable.
