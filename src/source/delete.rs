@@ -10,8 +10,12 @@
 //! The rest is deleted with `DELETE IGNORE`; a row a foreign key still keeps (one the check
 //! could not know about) is skipped, and counts as blocked too. Should a foreign-key error
 //! (1451) come back all the same, the chunk is split in halves until every deletable row is
-//! gone and each row that cannot go stands alone. In a table that references itself, a row
-//! may only have been blocked by rows of the same batch deleted after it: those are tried again.
+//! gone and each row that cannot go stands alone. In a table that references itself, the rows
+//! of a chunk are deleted children first, a statement per level, and the rows the server would
+//! refuse in any order (a row that references itself, a cycle, through `RESTRICT`/`NO ACTION`)
+//! are blocked without a delete: a `BEFORE DELETE` trigger runs before the foreign-key check,
+//! so a row the server refuses would have run it. A row blocked by a child in a later chunk of
+//! the same batch is tried again once that chunk is deleted.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -24,6 +28,7 @@ use crate::mysql::conn::Connection;
 use crate::mysql::ident::qualified;
 use crate::mysql::literal::literal;
 use crate::mysql::retry::{with_retry, ErrorKind, RetryError};
+use crate::mysql::schema::FkRule;
 use crate::throttle::Throttle;
 
 use crate::table::batch::{key_id, Batch};
@@ -137,9 +142,10 @@ struct Part {
 ///    any database, whatever its `ON DELETE` rule), the rows still referenced
 ///    ([`referenced`]), locking the child rows and gaps it reads: those rows are blocked, so no
 ///    `CASCADE`, `SET NULL` or `SET DEFAULT` ever reaches a row that was not archived;
-/// 3. it deletes the others by key, re-checking the selection (`DELETE IGNORE` on a table
-///    others reference: a row the check could not know about, such as a row of its own
-///    table deleted later in the same statement under `RESTRICT`, stays and counts as blocked).
+/// 3. it deletes the others by key, re-checking the selection, children before their parents
+///    in a table that references itself ([`References::levels`]; `DELETE IGNORE` on a table
+///    others reference: a row a foreign key the check could not know about keeps stays, and
+///    counts as blocked with the rows it references).
 ///
 /// On an error the transaction is rolled back.
 async fn delete_part(
@@ -193,39 +199,55 @@ async fn delete_part(
                     References::default()
                 };
                 let (same, mut blocked) = refs.split(plan, batch, same);
-                if !same.is_empty() {
-                    let statement = sql::delete_rows(plan, where_clause, same.len(), ignore);
-                    let params: Vec<Value> = same
+                // Children before their parents, so that no row of the statement is refused
+                // (after its `BEFORE DELETE` triggers ran) for a row deleted after it.
+                let (levels, refused) = refs.levels(plan, batch, &same);
+                for i in refused {
+                    blocked.push((i, refs.names(&batch.key_id(i, &plan.key_pos))));
+                }
+                let mut levels = levels.into_iter();
+                while let Some(level) = levels.next() {
+                    let statement = sql::delete_rows(plan, where_clause, level.len(), ignore);
+                    let params: Vec<Value> = level
                         .iter()
                         .flat_map(|&i| batch.bound_key(i, &plan.key_pos, key_params))
                         .collect();
                     a.conn.exec_drop(statement, params.clone()).await?;
-                    done.deleted = a.conn.affected_rows();
-                    if ignore {
-                        // The rows of `same` are locked: those still there are the ones a
-                        // foreign key kept, the others are the ones deleted. (Counted this way
-                        // because the affected-rows count of a multi-table DELETE IGNORE that
-                        // skipped rows is not reliable on MariaDB 10.11: it reported 0 for rows
-                        // it deleted.)
-                        let left = sql::select_remaining(plan, where_clause, same.len());
-                        let rows: Vec<Row> = a.conn.exec(left, params).await?;
-                        let left: Vec<String> = rows
-                            .into_iter()
-                            .map(|row| {
-                                let values = row.unwrap();
-                                key_id(values[..plan.key.len()].iter())
-                            })
-                            .collect();
-                        let kept: Vec<usize> = same
-                            .iter()
-                            .copied()
-                            .filter(|&i| left.contains(&batch.key_id(i, &plan.key_pos)))
-                            .collect();
-                        done.deleted = (same.len() - kept.len()) as u64;
-                        for i in kept {
-                            blocked.push((i, refs.names(&batch.key_id(i, &plan.key_pos))));
-                        }
+                    if !ignore {
+                        done.deleted += a.conn.affected_rows();
+                        continue;
                     }
+                    // The rows of `level` are locked: those still there are the ones a
+                    // foreign key kept, the others are the ones deleted. (Counted this way
+                    // because the affected-rows count of a multi-table DELETE IGNORE that
+                    // skipped rows is not reliable on MariaDB 10.11: it reported 0 for rows
+                    // it deleted.)
+                    let left = sql::select_remaining(plan, where_clause, level.len());
+                    let rows: Vec<Row> = a.conn.exec(left, params).await?;
+                    let left: HashSet<String> = rows
+                        .into_iter()
+                        .map(|row| {
+                            let values = row.unwrap();
+                            key_id(values[..plan.key.len()].iter())
+                        })
+                        .collect();
+                    let kept: Vec<usize> = level
+                        .iter()
+                        .copied()
+                        .filter(|&i| left.contains(&batch.key_id(i, &plan.key_pos)))
+                        .collect();
+                    done.deleted += (level.len() - kept.len()) as u64;
+                    if kept.is_empty() {
+                        continue;
+                    }
+                    // The rows kept keep the rows they reference in the levels to come.
+                    let later: Vec<Vec<usize>> = levels.by_ref().collect();
+                    let (rest, held) = refs.held_by(plan, batch, &kept, later);
+                    for i in kept {
+                        blocked.push((i, refs.names(&batch.key_id(i, &plan.key_pos))));
+                    }
+                    blocked.extend(held);
+                    levels = rest.into_iter();
                 }
                 blocked.sort_by_key(|(i, _)| *i);
                 done.blocked = blocked;
@@ -255,6 +277,9 @@ async fn delete_part(
 pub(crate) struct References {
     by_fk: Vec<(String, Vec<Reference>)>,
 }
+
+/// Rows (indexes into a batch) that stay, each with the constraints that keep it.
+type Blocked = Vec<(usize, Vec<String>)>;
 
 /// A referenced row's key id, and the referencing row's when it is a row of the same table.
 type Reference = (String, Option<String>);
@@ -351,6 +376,173 @@ impl References {
             }
         }
         (keep, blocked)
+    }
+
+    /// `rows` (all going) in the order their statements must delete them: a row of the table
+    /// that references another one of `rows` is deleted by an earlier statement than the row it
+    /// references, so that the server refuses none of them for a row deleted after it (a
+    /// refused row would have run its `BEFORE DELETE` triggers all the same). One level, all of
+    /// `rows`, in a table that does not reference itself. Rows left that each wait for another
+    /// one (a cycle, and the rows that reference it) go together last; or, when only
+    /// `RESTRICT`/`NO ACTION` foreign keys link them, not at all: the server would refuse every
+    /// one of them, so they come back apart (the second list), to be blocked.
+    pub(crate) fn levels(
+        &self,
+        plan: &TablePlan,
+        batch: &Batch,
+        rows: &[usize],
+    ) -> (Vec<Vec<usize>>, Vec<usize>) {
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|&i| batch.key_id(i, &plan.key_pos))
+            .collect();
+        let mut remaining: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let restrictive = |name: &str| {
+            plan.referenced_by.iter().any(|fk| {
+                fk.name == name
+                    && fk.db == plan.db
+                    && fk.table == plan.table
+                    && matches!(fk.on_delete, FkRule::Restrict | FkRule::NoAction)
+            })
+        };
+        // (parent, child, through a `RESTRICT`/`NO ACTION` foreign key) of rows among `rows`.
+        let pairs: Vec<(&str, &str, bool)> = self
+            .by_fk
+            .iter()
+            .flat_map(|(name, pairs)| pairs.iter().map(move |pair| (name, pair)))
+            .filter_map(|(name, (p, c))| Some((p.as_str(), c.as_deref()?, restrictive(name))))
+            .filter(|(p, c, _)| remaining.contains(p) && remaining.contains(c))
+            .collect();
+        if pairs.is_empty() {
+            let levels = if rows.is_empty() {
+                Vec::new()
+            } else {
+                vec![rows.to_vec()]
+            };
+            return (levels, Vec::new());
+        }
+        let mut levels = Vec::new();
+        let mut refused: HashSet<&str> = HashSet::new();
+        while !remaining.is_empty() {
+            // Rows that wait for another row left (not for themselves: a row that references
+            // itself goes with no other row).
+            let waiting: HashSet<&str> = pairs
+                .iter()
+                .filter(|(p, c, _)| p != c && remaining.contains(p) && remaining.contains(c))
+                .map(|(p, _, _)| *p)
+                .collect();
+            let mut level: HashSet<&str> = remaining.difference(&waiting).copied().collect();
+            if level.is_empty() {
+                // Each row left waits for another one left: linked by `RESTRICT`/`NO ACTION`
+                // only, the server refuses every one of them whatever the order; else they go
+                // together, and it decides.
+                let linked: Vec<&(&str, &str, bool)> = pairs
+                    .iter()
+                    .filter(|(p, c, _)| remaining.contains(p) && remaining.contains(c))
+                    .collect();
+                if linked.iter().all(|(_, _, restrict)| *restrict) {
+                    refused.extend(remaining.drain());
+                    break;
+                }
+                level = remaining.clone();
+            }
+            // A row that references itself through a `RESTRICT`/`NO ACTION` foreign key: the
+            // server refuses it in any statement.
+            let own: Vec<&str> = pairs
+                .iter()
+                .filter(|(p, c, restrict)| p == c && *restrict && level.contains(p))
+                .map(|(p, _, _)| *p)
+                .collect();
+            for id in own {
+                level.remove(id);
+                remaining.remove(id);
+                refused.insert(id);
+            }
+            // ... and so are the rows that a refused row references, directly or not.
+            loop {
+                let more: Vec<&str> = pairs
+                    .iter()
+                    .filter(|(p, c, _)| refused.contains(c) && remaining.contains(p))
+                    .map(|(p, _, _)| *p)
+                    .collect();
+                if more.is_empty() {
+                    break;
+                }
+                for id in more {
+                    level.remove(id);
+                    remaining.remove(id);
+                    refused.insert(id);
+                }
+            }
+            for id in &level {
+                remaining.remove(id);
+            }
+            let level: Vec<usize> = rows
+                .iter()
+                .zip(&ids)
+                .filter(|(_, id)| level.contains(id.as_str()))
+                .map(|(&i, _)| i)
+                .collect();
+            if !level.is_empty() {
+                levels.push(level);
+            }
+        }
+        let refused = rows
+            .iter()
+            .zip(&ids)
+            .filter(|(_, id)| refused.contains(id.as_str()))
+            .map(|(&i, _)| i)
+            .collect();
+        (levels, refused)
+    }
+
+    /// After the rows `kept` stayed (a foreign key the checks could not know about), the rows
+    /// of the levels still to delete that they reference, directly or not, stay too: returns
+    /// the levels without them, and them with the constraints that reference them.
+    pub(crate) fn held_by(
+        &self,
+        plan: &TablePlan,
+        batch: &Batch,
+        kept: &[usize],
+        later: Vec<Vec<usize>>,
+    ) -> (Vec<Vec<usize>>, Blocked) {
+        let mut staying: HashSet<String> = kept
+            .iter()
+            .map(|&i| batch.key_id(i, &plan.key_pos))
+            .collect();
+        loop {
+            let more: Vec<String> = self
+                .by_fk
+                .iter()
+                .flat_map(|(_, pairs)| pairs.iter())
+                .filter_map(|(p, c)| Some((p, c.as_ref()?)))
+                .filter(|(p, c)| staying.contains(*c) && !staying.contains(*p))
+                .map(|(p, _)| p.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            staying.extend(more);
+        }
+        let mut held = Vec::new();
+        let rest = later
+            .into_iter()
+            .map(|level| {
+                level
+                    .into_iter()
+                    .filter(|&i| {
+                        let id = batch.key_id(i, &plan.key_pos);
+                        let stays = staying.contains(&id);
+                        if stays {
+                            held.push((i, self.names(&id)));
+                        }
+                        !stays
+                    })
+                    .collect::<Vec<usize>>()
+            })
+            .filter(|level| !level.is_empty())
+            .collect();
+        (rest, held)
     }
 
     /// The constraints through which some row references the row `id`.
