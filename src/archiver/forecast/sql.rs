@@ -9,7 +9,9 @@
 //! delete evaluates row by row, written once as SQL: nested `EXISTS` down the foreign keys, and
 //! for a table that references itself a recursive CTE walking up from the rows kept to their
 //! ancestors (a row that references itself stays under `RESTRICT` and `NO ACTION`, which the
-//! server refuses to delete). Every `EXISTS` is an index probe (the child's foreign-key index, the archive's
+//! server refuses to delete, and so do the rows of a cycle of eligible rows linked by such
+//! references: a second recursive CTE climbs from every eligible row and finds the climbs that
+//! come back). Every `EXISTS` is an index probe (the child's foreign-key index, the archive's
 //! key); the eligible rows are found through the `where` like the `COUNT(*)`.
 
 use std::cell::Cell;
@@ -46,6 +48,11 @@ impl Done {
 /// How many times the rows of a foreign-key cycle are followed round it (the real run passes
 /// over a cycle at most 10 times): a row further down stays in the plan.
 pub const CYCLE_DEPTH: u32 = 10;
+
+/// The longest cycle of rows of one table the dry run looks for (a climb from each eligible
+/// row stops after so many rows, so that a long chain costs rows times this, not rows squared):
+/// a longer one is predicted to go, which the real run then blocks.
+pub const CYCLE_ROWS: u32 = 100;
 
 /// Writes the plan's statements for the tables of one source.
 pub struct Builder<'a> {
@@ -298,11 +305,29 @@ impl<'a> Builder<'a> {
                 .unwrap_or_default()
         };
         let p = self.alias("p");
-        let base = self
+        let mut base = self
             .base(done, &p, horizon)
             .unwrap_or_else(|| "0".to_string());
+        // Rows in a cycle of eligible rows linked by `RESTRICT`/`NO ACTION` references onto
+        // the table itself: the server refuses each of them whatever the order, and the real
+        // run keeps them without a delete.
+        let cycles = self.restrict_cycles(done);
+        if let Some((_, cyc)) = &cycles {
+            base = format!(
+                "({base} OR {} IN (SELECT {} FROM {cyc} WHERE back))",
+                key_tuple(plan, &p),
+                (0..plan.key.len())
+                    .map(|i| format!("s{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         let mut sql = format!(
-            "WITH RECURSIVE {b} ({}) AS (SELECT {} FROM {} AS {p} WHERE {}{} AND {base}",
+            "WITH RECURSIVE {}{b} ({}) AS (SELECT {} FROM {} AS {p} WHERE {}{} AND {base}",
+            cycles
+                .as_ref()
+                .map(|(cte, _)| format!("{cte}, "))
+                .unwrap_or_default(),
             names.join(", "),
             select(&p),
             qualified(&plan.db, &plan.table),
@@ -328,6 +353,123 @@ impl<'a> Builder<'a> {
         }
         sql.push(')');
         (sql, b)
+    }
+
+    /// `cyc (s0, ..., f0_0, ..., back, n) AS (...)` (without `WITH RECURSIVE`) and its name:
+    /// from every eligible row of the table (not conflicting), the climb up its `RESTRICT`/`NO
+    /// ACTION` references onto the table itself through eligible rows, [`CYCLE_ROWS`] rows at
+    /// most, from each peak (a row whose references go both to and from a smaller key: the
+    /// greatest key of a cycle is one) through rows of smaller keys; `back` marks a climb that
+    /// came back to the row it started from (`s0, ...`: a row in a cycle; the rest of the
+    /// cycle is what that row keeps). `None` when no such reference is on the table.
+    fn restrict_cycles(&self, done: &Done) -> Option<(String, String)> {
+        let (plan, archives) = (&done.plan, done.archives.as_slice());
+        let selfs: Vec<&ForeignKey> = plan
+            .referenced_by
+            .iter()
+            .filter(|f| {
+                is_self(f, plan) && matches!(f.on_delete, FkRule::Restrict | FkRule::NoAction)
+            })
+            .collect();
+        if selfs.is_empty() {
+            return None;
+        }
+        let cyc = self.alias("cyc");
+        let starts: Vec<String> = (0..plan.key.len()).map(|i| format!("s{i}")).collect();
+        let mut names = starts.clone();
+        for (i, fk) in selfs.iter().enumerate() {
+            names.extend((0..fk.columns.len()).map(|j| format!("f{i}_{j}")));
+        }
+        names.push("back".to_string());
+        names.push("n".to_string());
+        let refs = |alias: &str| -> Vec<String> {
+            selfs
+                .iter()
+                .flat_map(|fk| {
+                    fk.columns
+                        .iter()
+                        .map(move |c| format!("{alias}.{}", quote_ident(c)))
+                })
+                .collect()
+        };
+        let not_conflict = |alias: &str| {
+            self.conflict(plan, archives, alias)
+                .map(|c| format!(" AND NOT ({c})"))
+                .unwrap_or_default()
+        };
+        let p = self.alias("p");
+        let mut first: Vec<String> = plan
+            .key
+            .iter()
+            .map(|k| format!("{p}.{}", quote_ident(k)))
+            .collect();
+        first.extend(refs(&p));
+        first.push("0".to_string());
+        first.push("0".to_string());
+        // The climbs start at the peaks: rows that reference, and are referenced by, an eligible
+        // row of a smaller key (through such references). The greatest key of a cycle is one.
+        let table = qualified(&plan.db, &plan.table);
+        let smaller = |link: fn(&ForeignKey, &str, &str) -> String| -> String {
+            selfs
+                .iter()
+                .map(|fk| {
+                    let q = self.alias("q");
+                    format!(
+                        "EXISTS (SELECT 1 FROM {table} AS {q} WHERE {} AND {} < {} AND {})",
+                        link(fk, &q, &p),
+                        key_tuple(plan, &q),
+                        key_tuple(plan, &p),
+                        self.eligible()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        };
+        let parent_smaller = smaller(|fk, q, p| join(fk, p, q));
+        let child_smaller = smaller(join);
+        let mut sql = format!(
+            "{cyc} ({}) AS (SELECT {} FROM {table} AS {p} WHERE {}{} AND ({parent_smaller}) AND ({child_smaller})",
+            names.join(", "),
+            first.join(", "),
+            self.eligible(),
+            not_conflict(&p),
+        );
+        let start = if starts.len() == 1 {
+            format!("{cyc}.{}", starts[0])
+        } else {
+            format!(
+                "({})",
+                starts
+                    .iter()
+                    .map(|s| format!("{cyc}.{s}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        for (i, fk) in selfs.iter().enumerate() {
+            let e = self.alias("e");
+            let on: Vec<String> = fk
+                .referenced_columns
+                .iter()
+                .enumerate()
+                .map(|(j, r)| format!("{e}.{} = {cyc}.f{i}_{j}", quote_ident(r)))
+                .collect();
+            let mut cols: Vec<String> = starts.iter().map(|s| format!("{cyc}.{s}")).collect();
+            cols.extend(refs(&e));
+            cols.push(format!("{} = {start}", key_tuple(plan, &e)));
+            cols.push(format!("{cyc}.n + 1"));
+            // Only through rows of a smaller key than the peak's, back to the peak.
+            sql.push_str(&format!(
+                " UNION SELECT {} FROM {cyc} JOIN {table} AS {e} ON {} WHERE NOT {cyc}.back AND {cyc}.n < {CYCLE_ROWS} AND {} <= {start} AND {}{}",
+                cols.join(", "),
+                on.join(" AND "),
+                key_tuple(plan, &e),
+                self.eligible(),
+                not_conflict(&e),
+            ));
+        }
+        sql.push(')');
+        Some((sql, cyc))
     }
 
     /// For the table about to be gone through (not among the tables done): `SELECT COUNT(*),

@@ -636,7 +636,8 @@ fn delete_triggers_are_named_in_the_log() {
 /// one delete go children first, and rows the server would refuse whatever the order (a row
 /// that references itself, a cycle) are blocked without a delete: the trigger runs once for
 /// each row deleted, and for no other row. Chains run both ways in key order; deletes of 1, 2
-/// and 500 rows.
+/// and 500 rows. The dry run predicts the rows kept (a cycle of rows, a row referencing
+/// itself) and the exit code.
 #[test]
 fn a_before_delete_trigger_runs_once_per_row_deleted_in_a_self_referencing_table() {
     let s = server();
@@ -652,33 +653,47 @@ fn a_before_delete_trigger_runs_once_per_row_deleted_in_a_self_referencing_table
                (13, NULL, {OLD}), (12, 13, {OLD}), (11, 12, {OLD}),
                (5, 6, {OLD}), (6, 5, {OLD}), (9, 5, {OLD}),
                (10, 10, {OLD}), (14, 10, {OLD}),
-               (7, 8, {OLD}), (8, NULL, NULL), (20, NULL, {OLD}), (21, 20, NULL);
+               (7, 8, {OLD}), (8, NULL, NULL), (20, NULL, {OLD}), (21, 20, NULL),
+               (31, 33, {OLD}), (32, 31, {OLD}), (33, 34, {OLD}), (34, 32, {OLD}), (35, 34, {OLD});
              SET foreign_key_checks = 1;
              CREATE TRIGGER node_bd BEFORE DELETE ON node FOR EACH ROW
                INSERT INTO audit (id) VALUES (OLD.id);"
         ));
-        let moved = "id IN (1, 2, 3, 11, 12, 13, 9, 14, 7)";
+        let moved = "id IN (1, 2, 3, 11, 12, 13, 9, 14, 7, 35)";
         let tables = [expect(&db, "node", moved)];
         let b = before(s, &tables);
-        let out = run(&Ini::new(s, &[&db.name])
+        let ini = Ini::new(s, &[&db.name])
             .src("tables", "node")
             .src("select_limit", 1000)
-            .src("delete_limit", delete_limit));
+            .src("delete_limit", delete_limit);
+        // The dry run predicts it: the cycle and the row referencing itself stay.
+        let dry = Osarchiver::new()
+            .config_text(ini.text())
+            .arg("--dry-run")
+            .run();
+        dry.assert_code(3);
+        let predicted = dry.table_row(&db.name, "node");
+        assert_eq!(
+            (predicted.num("would delete"), predicted.num("would block")),
+            (10, 8),
+            "the dry run's prediction"
+        );
+        let out = run(&ini);
         out.assert_code(3);
         assert_after(s, &tables, &b);
         let row = out.table_row(&db.name, "node");
         assert_eq!(
             (row.num("deleted"), row.num("blocked")),
-            (9, 4),
+            (10, 8),
             "delete_limit {delete_limit}"
         );
         let audit = s.sql(&format!(
-            "SELECT COUNT(*), COUNT(DISTINCT id), SUM(id IN (1, 2, 3, 11, 12, 13, 9, 14, 7)) FROM {}",
+            "SELECT COUNT(*), COUNT(DISTINCT id), SUM(id IN (1, 2, 3, 11, 12, 13, 9, 14, 7, 35)) FROM {}",
             db.q("audit")
         ));
         assert_eq!(
             audit.trim(),
-            "9\t9\t9",
+            "10\t10\t10",
             "delete_limit {delete_limit}: the trigger ran once for each row deleted, and only for them"
         );
     }

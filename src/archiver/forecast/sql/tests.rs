@@ -103,6 +103,41 @@ fn a_self_reference_climbs_from_kept_rows_to_their_ancestors() {
 }
 
 #[test]
+fn rows_in_a_restrict_cycle_of_their_own_table_are_kept() {
+    let mut self_fk = fk("fk_n", ("d", "n"), "parent", ("d", "n"));
+    self_fk.on_delete = FkRule::Restrict;
+    let n = table("d", "n", vec![self_fk]);
+    let q = Builder::new(&[], &[], W, CYCLE_DEPTH)
+        .blocked(&done_of(n))
+        .unwrap();
+    // The climbs start at the peaks, marking those that come back.
+    assert!(
+        q.starts_with("WITH RECURSIVE cyc4 (s0, f0_0, back, n) AS (SELECT p5.`id`, p5.`parent`, 0, 0 FROM `d`.`n` AS p5"),
+        "{q}"
+    );
+    assert!(
+        q.contains("WHERE p5.`parent` = q6.`id` AND q6.`id` < p5.`id`")
+            && q.contains("WHERE q7.`parent` = p5.`id` AND q7.`id` < p5.`id`"),
+        "{q}"
+    );
+    assert!(
+        q.contains("WHERE NOT cyc4.back AND cyc4.n < 100 AND e8.`id` <= cyc4.s0 AND (deleted_at IS NOT NULL)"),
+        "{q}"
+    );
+    assert!(
+        q.contains("e8.`id` = cyc4.s0, cyc4.n + 1 FROM cyc4 JOIN"),
+        "{q}"
+    );
+    assert!(q.contains("IN (SELECT s0 FROM cyc4 WHERE back)"), "{q}");
+    // Under CASCADE the server deletes a cycle: no climb.
+    let cascade = table("d", "n", vec![fk("fk_n", ("d", "n"), "parent", ("d", "n"))]);
+    let q = Builder::new(&[], &[], W, CYCLE_DEPTH)
+        .blocked(&done_of(cascade))
+        .unwrap();
+    assert!(!q.contains("cyc"), "{q}");
+}
+
+#[test]
 fn conflicts_compare_every_column_byte_for_byte() {
     let p = table("d", "p", vec![]);
     assert!(Builder::new(&[], &[], W, CYCLE_DEPTH)
