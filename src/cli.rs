@@ -104,9 +104,10 @@ pub struct Args {
     #[arg(long)]
     pub rows_left_ok: bool,
 
-    /// Archive up to N tables at the same time, each on its own sessions: tables that share no
-    /// foreign-key path, and different sources. Overrides every source's `jobs` key. 1: one
-    /// table after the other, as without it.
+    /// Archive up to N tables at the same time, each on its own sessions: tables that no
+    /// directed foreign-key path joins (a parent after its children, siblings at once), and
+    /// different sources. Overrides every source's `jobs` key. 1: one table after the other,
+    /// as without it.
     #[arg(long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
 }

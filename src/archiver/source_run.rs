@@ -75,7 +75,7 @@ pub(super) struct SourceRun<'a> {
 }
 
 /// Archives one source of `archiver`; failures go into `report`. With `parallel`, its tables
-/// that share no foreign-key path are spread over jobs ([`super::jobs`]).
+/// that no directed foreign-key path joins are spread over jobs ([`super::jobs`]).
 pub(super) async fn archive_source(
     archiver: &Archiver,
     source: &Source,

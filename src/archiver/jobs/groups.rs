@@ -1,7 +1,8 @@
 //! Which tables may run at the same time: the tables of a source fall into groups connected by
 //! foreign-key paths (in either direction, through any table of any database of the server,
-//! archived or not). The tables of one group run one after the other in one job, in the
-//! sequential order; different groups may run at once.
+//! archived or not), and different groups may run at once. Within a group, a step waits for the
+//! earlier steps joined to it by a directed path ([`waits_for`]): a parent for its children,
+//! while siblings run at once.
 
 use std::collections::HashMap;
 
@@ -80,6 +81,65 @@ pub fn connected(steps: &[Vec<(String, String)>], fks: &[ForeignKey]) -> Vec<Vec
     groups.into_iter().map(|(_, members)| members).collect()
 }
 
+/// For each of `steps` (in the sequential order), the earlier steps it must wait for: those
+/// joined to it by a directed foreign-key path, one way or the other (through any table of
+/// any database of the server). A step runs after the steps whose tables reference its own,
+/// so that their rows are archived first, as in the sequential order; a step not joined to an
+/// earlier one by such a path touches no row that the earlier one reads, locks or deletes
+/// (its deletes reach only tables that reference it), so the two may run at once: siblings,
+/// children of one parent, do.
+pub fn waits_for(steps: &[Vec<(String, String)>], fks: &[ForeignKey]) -> Vec<Vec<usize>> {
+    let mut ids: HashMap<(String, String), usize> = HashMap::new();
+    let mut id = |db: &str, table: &str| {
+        let next = ids.len();
+        *ids.entry((db.to_string(), table.to_string()))
+            .or_insert(next)
+    };
+    let step_ids: Vec<Vec<usize>> = steps
+        .iter()
+        .map(|tables| tables.iter().map(|(d, t)| id(d, t)).collect())
+        .collect();
+    // child -> parent
+    let edges: Vec<(usize, usize)> = fks
+        .iter()
+        .map(|fk| {
+            (
+                id(&fk.db, &fk.table),
+                id(&fk.referenced_db, &fk.referenced_table),
+            )
+        })
+        .collect();
+    let n = ids.len();
+    let mut up: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(c, p) in &edges {
+        up[c].push(p);
+    }
+    // The tables each step reaches up its foreign keys (its own included).
+    let reach: Vec<Vec<bool>> = step_ids
+        .iter()
+        .map(|start| {
+            let mut seen = vec![false; n];
+            let mut todo: Vec<usize> = start.clone();
+            while let Some(t) = todo.pop() {
+                if !std::mem::replace(&mut seen[t], true) {
+                    todo.extend(up[t].iter().copied());
+                }
+            }
+            seen
+        })
+        .collect();
+    (0..steps.len())
+        .map(|j| {
+            (0..j)
+                .filter(|&i| {
+                    step_ids[j].iter().any(|&t| reach[i][t])
+                        || step_ids[i].iter().any(|&t| reach[j][t])
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +185,39 @@ mod tests {
         assert_eq!(
             connected(&steps, &fks),
             vec![vec![0, 3, 5], vec![1], vec![2, 4]]
+        );
+    }
+
+    #[test]
+    fn a_step_waits_for_the_steps_on_a_directed_path_only() {
+        let steps = vec![
+            step(&[("a", "metadata")]),  // 0: child of instances
+            step(&[("a", "events")]),    // 1: child of actions
+            step(&[("a", "actions")]),   // 2: child of instances
+            step(&[("a", "faults")]),    // 3: child of instances
+            step(&[("a", "instances")]), // 4
+            step(&[("b", "volumes")]),   // 5: unrelated
+            step(&[("a", "tags")]),      // 6: references a table that references faults
+        ];
+        let fks = vec![
+            fk("a", "metadata", "a", "instances"),
+            fk("a", "events", "a", "actions"),
+            fk("a", "actions", "a", "instances"),
+            fk("a", "faults", "a", "instances"),
+            fk("a", "tags", "c", "not_archived"),
+            fk("c", "not_archived", "a", "faults"),
+        ];
+        assert_eq!(
+            waits_for(&steps, &fks),
+            vec![
+                vec![],
+                vec![],
+                vec![1],
+                vec![],
+                vec![0, 1, 2, 3],
+                vec![],
+                vec![3, 4],
+            ]
         );
     }
 

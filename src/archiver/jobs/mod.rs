@@ -6,8 +6,10 @@
 //!   other, in file order: its lock is one per source). Each keeps its lock, its time budget
 //!   and its throttle as in a sequential run.
 //! - Tables ([`workers`]): a source whose jobs are more than 1 plans all its databases first,
-//!   cuts its tables into groups that share no foreign-key path ([`groups`]), and runs the
-//!   groups on its own sessions and on further jobs, each taking a free slot of the run.
+//!   cuts its tables into groups that share no foreign-key path ([`groups`]), and runs their
+//!   steps on its own sessions and on further jobs, each taking a free slot of the run: a step
+//!   starts once the earlier steps on a directed foreign-key path with it are done (a parent
+//!   after its children; siblings, and different groups, at once).
 //!
 //! The report lists the tables in the sequential order, whatever order they ran in. With one
 //! job, none of this runs: the run is the sequential one.

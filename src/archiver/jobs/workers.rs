@@ -1,11 +1,12 @@
 //! The tables of one source on several jobs: the databases planned first, the tables cut into
 //! groups that share no foreign-key path, the biggest groups first; the source's own sessions
 //! are its first job, and each further job (its own source sessions, destinations, throttle)
-//! takes a free slot of the run while groups are left. Each job runs a group's tables one after
-//! the other as the sequential loop does (cycle passes included); the reports are put back in
-//! the sequential order.
+//! takes a free slot of the run while steps are left. Each job takes the next step (a table, or
+//! the tables of a foreign-key cycle, with its cycle passes) whose earlier steps on a directed
+//! foreign-key path with it are finished: within a group, the children of one parent run at
+//! once, and the parent after all of them. The reports are put back in the sequential order.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -18,7 +19,7 @@ use crate::table::TablePlan;
 
 use super::super::report::{RunReport, TableReport};
 use super::super::source_run::{steps, SourceRun};
-use super::groups::connected;
+use super::groups::{connected, waits_for};
 use super::Parallel;
 
 /// One step of the sequential order (a table, or the tables of a foreign-key cycle) and where
@@ -28,51 +29,93 @@ struct Step {
     first_slot: usize,
 }
 
-/// The groups left to run; halted when the source must stop (its lock lost).
+/// The steps left to run, and which earlier steps each must wait for; halted when the source
+/// must stop (its lock lost).
 #[derive(Default)]
 struct Queue {
-    groups: Mutex<VecDeque<Vec<usize>>>,
+    state: Mutex<State>,
     halted: AtomicBool,
-    done: Notify,
+    /// A step finished, or the queue halted.
+    changed: Notify,
+}
+
+#[derive(Default)]
+struct State {
+    /// The steps not taken yet, in the order they are taken (the biggest groups first, then
+    /// the sequential order).
+    pending: Vec<usize>,
+    /// For each step, the earlier steps it waits for ([`super::groups::waits_for`]).
+    waits_for: Vec<Vec<usize>>,
+    finished: Vec<bool>,
 }
 
 impl Queue {
-    fn pop(&self) -> Option<Vec<usize>> {
-        if self.halted.load(Ordering::SeqCst) {
-            return None;
+    /// The next step whose steps to wait for are finished, waiting for one to be; `None` when
+    /// none is left (or the queue halted).
+    async fn pop(&self) -> Option<usize> {
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if self.halted.load(Ordering::SeqCst) {
+                return None;
+            }
+            {
+                let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                if st.pending.is_empty() {
+                    return None;
+                }
+                let ready = st
+                    .pending
+                    .iter()
+                    .position(|&s| st.waits_for[s].iter().all(|&w| st.finished[w]));
+                if let Some(at) = ready {
+                    let step = st.pending.remove(at);
+                    if st.pending.is_empty() {
+                        self.changed.notify_waiters();
+                    }
+                    return Some(step);
+                }
+            }
+            changed.await;
         }
-        let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
-        let next = groups.pop_front();
-        if groups.is_empty() {
-            self.done.notify_waiters();
+    }
+
+    /// `step` is done (whatever its outcome): the steps waiting for it may go.
+    fn finish(&self, step: usize) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = st.finished.get_mut(step) {
+            *f = true;
         }
-        next
+        drop(st);
+        self.changed.notify_waiters();
     }
 
     fn halt(&self) {
         self.halted.store(true, Ordering::SeqCst);
-        self.done.notify_waiters();
+        self.changed.notify_waiters();
     }
 
     fn is_done(&self) -> bool {
         self.halted.load(Ordering::SeqCst)
             || self
-                .groups
+                .state
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
+                .pending
                 .is_empty()
     }
 
-    /// Returns once no group is left to take.
+    /// Returns once no step is left to take.
     async fn finished(&self) {
         loop {
-            let notified = self.done.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
             if self.is_done() {
                 return;
             }
-            notified.await;
+            changed.await;
         }
     }
 }
@@ -139,7 +182,7 @@ pub(in crate::archiver) async fn tables(
     let extra = parallel
         .jobs
         .saturating_sub(1)
-        .min(groups.len().saturating_sub(1));
+        .min(all.len().saturating_sub(1));
     tracing::info!(
         "{label}: {} groups of tables sharing no foreign-key path, on up to {} jobs: {}",
         groups.len(),
@@ -157,8 +200,16 @@ pub(in crate::archiver) async fn tables(
             .collect::<Vec<_>>()
             .join(" ")
     );
+    // Steps of different groups never wait for one another; within a group, a step waits only
+    // for the earlier steps on a foreign-key path with it (siblings run at once).
+    let waits = waits_for(&names, &run.fks);
+    let pending: Vec<usize> = groups.iter().flatten().copied().collect();
     let queue = Arc::new(Queue {
-        groups: Mutex::new(groups.into()),
+        state: Mutex::new(State {
+            pending,
+            waits_for: waits,
+            finished: vec![false; all.len()],
+        }),
         ..Default::default()
     });
     let all = Arc::new(all);
@@ -254,7 +305,7 @@ async fn further_job(
     (report, placed)
 }
 
-/// Takes groups from `queue` and runs their steps in order; where each report went.
+/// Takes steps from `queue` as they become ready and runs them; where each report went.
 async fn work(
     run: &mut SourceRun<'_>,
     queue: &Queue,
@@ -262,28 +313,37 @@ async fn work(
     label: &str,
     report: &mut RunReport,
 ) -> Placement {
+    // Should this job end in the middle of a step (a panic), the jobs waiting for that step
+    // must not wait forever: the queue halts.
+    struct HaltOnUnwind<'q>(&'q Queue);
+    impl Drop for HaltOnUnwind<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.halt();
+            }
+        }
+    }
+    let _guard = HaltOnUnwind(queue);
     let mut placed = Vec::new();
-    while let Some(group) = queue.pop() {
+    while let Some(s) = queue.pop().await {
+        let step = &all[s];
         tracing::info!(
             "{label}: taking [{}]",
-            group
+            step.tables
                 .iter()
-                .flat_map(|&s| &all[s].tables)
                 .map(|t| qualified(&t.db, &t.table))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        for &s in &group {
-            let step = &all[s];
-            if queue.halted.load(Ordering::SeqCst) || run.stopping(label, report).await {
-                queue.halt();
-                return placed;
-            }
-            let first = report.tables.len();
-            run.run_group(&step.tables, report).await;
-            let ran = report.tables.len() - first;
-            placed.extend((0..ran).map(|k| (step.first_slot + k, first + k)));
+        if queue.halted.load(Ordering::SeqCst) || run.stopping(label, report).await {
+            queue.halt();
+            return placed;
         }
+        let first = report.tables.len();
+        run.run_group(&step.tables, report).await;
+        let ran = report.tables.len() - first;
+        placed.extend((0..ran).map(|k| (step.first_slot + k, first + k)));
+        queue.finish(s);
     }
     placed
 }

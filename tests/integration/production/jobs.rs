@@ -1,7 +1,8 @@
 //! `--jobs N`: tables sharing no foreign-key path, and sources, archived at the same time. The
-//! outcome equals a sequential run's (source, archive, files, report, exit code); the tables of
-//! one foreign-key group never run at once (their spans in the report); a signal stops every
-//! job with nothing lost; two sources run side by side.
+//! outcome equals a sequential run's (source, archive, files, report, exit code); tables on a
+//! directed foreign-key path never run at once, children first (their spans in the report),
+//! while the children of one parent do; a signal stops every job with nothing lost; two
+//! sources run side by side.
 
 use std::path::Path;
 use std::time::Duration;
@@ -115,7 +116,7 @@ fn overlap(a: (f64, f64), b: (f64, f64)) -> bool {
 }
 
 #[test]
-fn four_jobs_do_what_one_does_and_keep_each_foreign_key_group_in_one_job() {
+fn four_jobs_do_what_one_does_and_run_each_chain_children_first() {
     let s = server();
     let seq = ScratchDb::create(s, "jobsq");
     let par = ScratchDb::create(s, "jobsp");
@@ -160,7 +161,7 @@ fn four_jobs_do_what_one_does_and_keep_each_foreign_key_group_in_one_job() {
         2,
         "the blocked parent stays"
     );
-    // One foreign-key group: one table after the other, children first.
+    // One foreign-key chain: one table after the other, children first.
     for group in [
         &["a_leaf", "a_child", "a_parent"][..],
         &["b_child", "b_parent"],
@@ -183,6 +184,98 @@ fn four_jobs_do_what_one_does_and_keep_each_foreign_key_group_in_one_job() {
         .filter(|(a, b)| a < b && overlap(span(seq_report, a), span(seq_report, b)))
         .count();
     assert_eq!(sequential_overlaps, 0);
+}
+
+/// A parent with three children, one of them with a child of its own, each table with `rows`
+/// eligible rows and a live one; a live `s_one` row keeps `s_parent` 1.
+fn siblings(db: &ScratchDb<'_>, rows: u32) {
+    let mut sql = String::new();
+    for (name, parent) in [
+        ("s_parent", None),
+        ("s_one", Some("s_parent")),
+        ("s_two", Some("s_parent")),
+        ("s_three", Some("s_parent")),
+        ("s_grand", Some("s_two")),
+    ] {
+        let fk = parent
+            .map(|p| format!(", FOREIGN KEY (p) REFERENCES {p} (id)"))
+            .unwrap_or_default();
+        sql += &format!(
+            "CREATE TABLE {name} (id INT PRIMARY KEY, p INT NULL, payload VARCHAR(50), \
+             deleted_at DATETIME NULL{fk}) ENGINE=InnoDB;
+             INSERT INTO {name} VALUES (0, NULL, 'live', NULL);
+             INSERT INTO {name} SELECT seq, seq, CONCAT('{name} ', seq), {OLD} FROM seq_1_to_{rows};"
+        );
+    }
+    sql += "UPDATE s_one SET deleted_at = NULL WHERE id = 1;";
+    db.sql(&sql);
+}
+
+/// Within one foreign-key group, the children of one parent run at once on two jobs, a child
+/// after its own children, and the parent only after all of them; the outcome is a sequential
+/// run's.
+#[test]
+fn siblings_run_at_once_and_their_parent_after_them() {
+    let s = server();
+    let seq = ScratchDb::create(s, "jobsibq");
+    let par = ScratchDb::create(s, "jobsibp");
+    assert_eq!(seq.name.len(), par.name.len());
+    siblings(&seq, 30);
+    siblings(&par, 30);
+    let mut runs = Vec::new();
+    for (db, jobs) in [(&seq, "1"), (&par, "2")] {
+        let cmd = Osarchiver::new();
+        let files = cmd.dir().join("files");
+        let path = cmd.dir().join("r.json");
+        let out = cmd
+            .config_text(ini(s, &[&db.name], &files, 0.05).text())
+            .args(["--jobs", jobs, "--report"])
+            .arg(&path)
+            .run();
+        out.assert_code(3);
+        runs.push((out, report(&path), files_of(&files, &db.name)));
+    }
+    let (_, seq_report, seq_files) = &runs[0];
+    let (par_out, par_report, par_files) = &runs[1];
+    assert_eq!(tables_of(seq_report), tables_of(par_report), "{par_out}");
+    assert_eq!(seq_files, par_files);
+    let tables = ["s_parent", "s_one", "s_two", "s_three", "s_grand"];
+    for t in tables {
+        assert_eq!(
+            digest(s, &seq.name, t, "1"),
+            digest(s, &par.name, t, "1"),
+            "{t}"
+        );
+        assert_eq!(
+            digest(s, &seq.archive(), t, "1"),
+            digest(s, &par.archive(), t, "1"),
+            "{t}"
+        );
+    }
+    assert_eq!(
+        count(s, &par.name, "s_parent", "1"),
+        2,
+        "the blocked parent stays"
+    );
+    let parent = span(par_report, "s_parent");
+    for child in ["s_one", "s_two", "s_three", "s_grand"] {
+        let c = span(par_report, child);
+        assert!(
+            c.1 <= parent.0,
+            "{child} {c:?} before s_parent {parent:?}\n{par_out}"
+        );
+    }
+    let (grand, two) = (span(par_report, "s_grand"), span(par_report, "s_two"));
+    assert!(grand.1 <= two.0, "s_grand {grand:?} before s_two {two:?}");
+    let siblings_at_once = ["s_one", "s_three", "s_grand", "s_two"]
+        .iter()
+        .flat_map(|a| ["s_one", "s_two", "s_three", "s_grand"].map(|b| (*a, b)))
+        .filter(|(a, b)| a < b && overlap(span(par_report, a), span(par_report, b)))
+        .count();
+    assert!(
+        siblings_at_once > 0,
+        "no two children ran at once\n{par_out}"
+    );
 }
 
 #[test]
