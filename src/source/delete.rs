@@ -392,6 +392,22 @@ impl References {
         batch: &Batch,
         rows: &[usize],
     ) -> (Vec<Vec<usize>>, Vec<usize>) {
+        // Without a reference from a row of the table itself, one level: no key to compute.
+        let one_level = || {
+            let levels = if rows.is_empty() {
+                Vec::new()
+            } else {
+                vec![rows.to_vec()]
+            };
+            (levels, Vec::new())
+        };
+        if !self
+            .by_fk
+            .iter()
+            .any(|(_, pairs)| pairs.iter().any(|(_, child)| child.is_some()))
+        {
+            return one_level();
+        }
         let ids: Vec<String> = rows
             .iter()
             .map(|&i| batch.key_id(i, &plan.key_pos))
@@ -414,12 +430,7 @@ impl References {
             .filter(|(p, c, _)| remaining.contains(p) && remaining.contains(c))
             .collect();
         if pairs.is_empty() {
-            let levels = if rows.is_empty() {
-                Vec::new()
-            } else {
-                vec![rows.to_vec()]
-            };
-            return (levels, Vec::new());
+            return one_level();
         }
         let mut levels = Vec::new();
         let mut refused: HashSet<&str> = HashSet::new();

@@ -180,6 +180,13 @@ impl<'a> Builder<'a> {
         Some(parts.join(" OR "))
     }
 
+    /// ` AND NOT (<conflict>)` for the row `a`, or nothing without archive tables.
+    fn not_conflict(&self, plan: &TablePlan, archives: &[(String, String)], a: &str) -> String {
+        self.conflict(plan, archives, a)
+            .map(|c| format!(" AND NOT ({c})"))
+            .unwrap_or_default()
+    }
+
     /// The row `a` of `db`.`table`, a child of `parent`'s, is still in the source when the
     /// table at `horizon` (an index into the tables done) is gone through.
     fn stays(&self, db: &str, table: &str, a: &str, horizon: usize, parent: &Done) -> String {
@@ -281,29 +288,13 @@ impl<'a> Builder<'a> {
             .filter(|f| is_self(f, plan))
             .collect();
         let mut names = key_columns(plan);
-        for (i, fk) in selfs.iter().enumerate() {
-            names.extend((0..fk.columns.len()).map(|j| format!("f{i}_{j}")));
-        }
+        names.extend(reference_names(&selfs));
         let select = |alias: &str| -> String {
-            let mut cols: Vec<String> = plan
-                .key
-                .iter()
-                .map(|k| format!("{alias}.{}", quote_ident(k)))
-                .collect();
-            for fk in &selfs {
-                cols.extend(
-                    fk.columns
-                        .iter()
-                        .map(|c| format!("{alias}.{}", quote_ident(c))),
-                );
-            }
+            let mut cols = qualified_key(plan, alias);
+            cols.extend(reference_columns(&selfs, alias));
             cols.join(", ")
         };
-        let not_conflict = |alias: &str| {
-            self.conflict(plan, archives, alias)
-                .map(|c| format!(" AND NOT ({c})"))
-                .unwrap_or_default()
-        };
+        let not_conflict = |alias: &str| self.not_conflict(plan, archives, alias);
         let p = self.alias("p");
         let mut base = self
             .base(done, &p, horizon)
@@ -336,17 +327,11 @@ impl<'a> Builder<'a> {
         );
         for (i, fk) in selfs.iter().enumerate() {
             let e = self.alias("e");
-            let on: Vec<String> = fk
-                .referenced_columns
-                .iter()
-                .enumerate()
-                .map(|(j, r)| format!("{e}.{} = {b}.f{i}_{j}", quote_ident(r)))
-                .collect();
             sql.push_str(&format!(
                 " UNION SELECT {} FROM {b} JOIN {} AS {e} ON {} WHERE {}{}",
                 select(&e),
                 qualified(&plan.db, &plan.table),
-                on.join(" AND "),
+                climb(fk, i, &e, &b),
                 self.eligible(),
                 not_conflict(&e),
             ));
@@ -377,33 +362,13 @@ impl<'a> Builder<'a> {
         let cyc = self.alias("cyc");
         let starts: Vec<String> = (0..plan.key.len()).map(|i| format!("s{i}")).collect();
         let mut names = starts.clone();
-        for (i, fk) in selfs.iter().enumerate() {
-            names.extend((0..fk.columns.len()).map(|j| format!("f{i}_{j}")));
-        }
+        names.extend(reference_names(&selfs));
         names.push("back".to_string());
         names.push("n".to_string());
-        let refs = |alias: &str| -> Vec<String> {
-            selfs
-                .iter()
-                .flat_map(|fk| {
-                    fk.columns
-                        .iter()
-                        .map(move |c| format!("{alias}.{}", quote_ident(c)))
-                })
-                .collect()
-        };
-        let not_conflict = |alias: &str| {
-            self.conflict(plan, archives, alias)
-                .map(|c| format!(" AND NOT ({c})"))
-                .unwrap_or_default()
-        };
+        let not_conflict = |alias: &str| self.not_conflict(plan, archives, alias);
         let p = self.alias("p");
-        let mut first: Vec<String> = plan
-            .key
-            .iter()
-            .map(|k| format!("{p}.{}", quote_ident(k)))
-            .collect();
-        first.extend(refs(&p));
+        let mut first = qualified_key(plan, &p);
+        first.extend(reference_columns(&selfs, &p));
         first.push("0".to_string());
         first.push("0".to_string());
         // The climbs start at the peaks: rows that reference, and are referenced by, an eligible
@@ -448,21 +413,15 @@ impl<'a> Builder<'a> {
         };
         for (i, fk) in selfs.iter().enumerate() {
             let e = self.alias("e");
-            let on: Vec<String> = fk
-                .referenced_columns
-                .iter()
-                .enumerate()
-                .map(|(j, r)| format!("{e}.{} = {cyc}.f{i}_{j}", quote_ident(r)))
-                .collect();
             let mut cols: Vec<String> = starts.iter().map(|s| format!("{cyc}.{s}")).collect();
-            cols.extend(refs(&e));
+            cols.extend(reference_columns(&selfs, &e));
             cols.push(format!("{} = {start}", key_tuple(plan, &e)));
             cols.push(format!("{cyc}.n + 1"));
             // Only through rows of a smaller key than the peak's, back to the peak.
             sql.push_str(&format!(
                 " UNION SELECT {} FROM {cyc} JOIN {table} AS {e} ON {} WHERE NOT {cyc}.back AND {cyc}.n < {CYCLE_ROWS} AND {} <= {start} AND {}{}",
                 cols.join(", "),
-                on.join(" AND "),
+                climb(fk, i, &e, &cyc),
                 key_tuple(plan, &e),
                 self.eligible(),
                 not_conflict(&e),
@@ -492,10 +451,7 @@ impl<'a> Builder<'a> {
         if !me.recursive() {
             let p = self.alias("p");
             let base = self.base(me, &p, horizon)?;
-            let not_conflict = self
-                .conflict(plan, archives, &p)
-                .map(|c| format!(" AND NOT ({c})"))
-                .unwrap_or_default();
+            let not_conflict = self.not_conflict(plan, archives, &p);
             let sums = self.sums(me, &p, horizon, None);
             return Some(format!(
                 "SELECT COUNT(*), {sums} FROM {table} AS {p} WHERE {}{not_conflict} AND {base}",
@@ -545,6 +501,47 @@ impl<'a> Builder<'a> {
             self.eligible()
         ))
     }
+}
+
+/// `alias.k1, alias.k2, ...`: the key's columns of the row `alias`.
+fn qualified_key(plan: &TablePlan, alias: &str) -> Vec<String> {
+    plan.key
+        .iter()
+        .map(|k| format!("{alias}.{}", quote_ident(k)))
+        .collect()
+}
+
+/// The names a recursive CTE gives the referencing columns of `selfs` (foreign keys of a table
+/// onto itself): `f<i>_<j>`, column `j` of foreign key `i`.
+fn reference_names(selfs: &[&ForeignKey]) -> Vec<String> {
+    selfs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, fk)| (0..fk.columns.len()).map(move |j| format!("f{i}_{j}")))
+        .collect()
+}
+
+/// The referencing columns of `selfs` of the row `alias`, in [`reference_names`]' order.
+fn reference_columns(selfs: &[&ForeignKey], alias: &str) -> Vec<String> {
+    selfs
+        .iter()
+        .flat_map(|fk| {
+            fk.columns
+                .iter()
+                .map(move |c| format!("{alias}.{}", quote_ident(c)))
+        })
+        .collect()
+}
+
+/// The join that climbs from a row of the recursive CTE `cte` to the row `alias` it references
+/// through `fk` (the CTE's foreign key `i`): `alias.ref0 = cte.f<i>_0 AND ...`.
+fn climb(fk: &ForeignKey, i: usize, alias: &str, cte: &str) -> String {
+    fk.referenced_columns
+        .iter()
+        .enumerate()
+        .map(|(j, r)| format!("{alias}.{} = {cte}.f{i}_{j}", quote_ident(r)))
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// The CTE's key column names, `k0, k1, ...`: its own names, which the `where` cannot mean.

@@ -158,9 +158,9 @@ impl FileDest {
 }
 
 /// Writes a batch to every file of a table, each file on its own thread (the first on this
-/// one): encoding and `fdatasync` take as long as the slowest file, not as all of them. Returns
-/// the first failure (the file's path and the error); the other files are written all the same,
-/// and the caller cuts every one back.
+/// one, and any file whose thread cannot be started): encoding and `fdatasync` take as long as
+/// the slowest file, not as all of them. Returns the first failure (the file's path and the
+/// error); the other files are written all the same, and the caller cuts every one back.
 fn write_files(
     files: &mut [TableFile],
     header: &sql::Header<'_>,
@@ -170,16 +170,20 @@ fn write_files(
         r.err().map(|e| (f.sink.path().display().to_string(), e))
     };
     let (first, rest) = files.split_first_mut()?;
-    std::thread::scope(|scope| {
-        let others: Vec<_> = rest
-            .iter_mut()
-            .map(|f| {
-                scope.spawn(move || {
-                    let r = write_file(f, header, batch);
-                    failed(f, r)
-                })
-            })
-            .collect();
+    // Files whose thread could not be started: written here, once the others are done.
+    let mut unstarted = Vec::new();
+    let mut failure = std::thread::scope(|scope| {
+        let mut others = Vec::new();
+        for (k, f) in rest.iter_mut().enumerate() {
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+                let r = write_file(f, header, batch);
+                failed(f, r)
+            });
+            match spawned {
+                Ok(handle) => others.push(handle),
+                Err(_) => unstarted.push(k),
+            }
+        }
         let r = write_file(first, header, batch);
         let mut failure = failed(first, r);
         for other in others {
@@ -192,7 +196,13 @@ fn write_files(
             failure = failure.or(result);
         }
         failure
-    })
+    });
+    for k in unstarted {
+        let f = &mut rest[k];
+        let r = write_file(f, header, batch);
+        failure = failure.or(failed(f, r));
+    }
+    failure
 }
 
 /// Writes a batch (after the file's beginning, the first time) and makes it durable.

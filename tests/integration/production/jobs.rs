@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::harness::digest::{count, digest, table_exists};
-use crate::harness::{server, Ini, Osarchiver, ScratchDb, Server};
+use crate::harness::{server, Ini, Osarchiver, Output, ScratchDb, Server};
 
 /// Long past the retention, and the same in every database (two runs are compared).
 const OLD: &str = "'2020-01-01 00:00:00'";
@@ -115,16 +115,18 @@ fn overlap(a: (f64, f64), b: (f64, f64)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
-#[test]
-fn four_jobs_do_what_one_does_and_run_each_chain_children_first() {
-    let s = server();
-    let seq = ScratchDb::create(s, "jobsq");
-    let par = ScratchDb::create(s, "jobsp");
-    assert_eq!(seq.name.len(), par.name.len());
-    schema(&seq, 30);
-    schema(&par, 30);
-    let mut runs = Vec::new();
-    for (db, jobs) in [(&seq, "1"), (&par, "4")] {
+/// Runs `seq` with one job and `par` (the same tables) with `jobs`, each to the archive
+/// database and files, exit code 3; asserts that both did the same (report, exit code, files,
+/// and every table of `tables` in the source and the archive). Each run's output, report and
+/// files.
+fn sequential_and_parallel(
+    s: &Server,
+    seq: &ScratchDb<'_>,
+    par: &ScratchDb<'_>,
+    jobs: &str,
+    tables: &[&str],
+) -> [(Output, Value, Vec<String>); 2] {
+    let run = |db: &ScratchDb<'_>, jobs: &str| {
         let cmd = Osarchiver::new();
         let files = cmd.dir().join("files");
         let path = cmd.dir().join("r.json");
@@ -134,17 +136,15 @@ fn four_jobs_do_what_one_does_and_run_each_chain_children_first() {
             .arg(&path)
             .run();
         out.assert_code(3);
-        runs.push((out, report(&path), files_of(&files, &db.name)));
-    }
-    let (seq_out, seq_report, seq_files) = &runs[0];
-    let (par_out, par_report, par_files) = &runs[1];
-    par_out.output_contains("groups of tables sharing no foreign-key path, on up to 4 jobs");
-    seq_out.output_lacks("groups of tables sharing no foreign-key path");
+        let report = report(&path);
+        (out, report, files_of(&files, &db.name))
+    };
+    let (seq_run, par_run) = (run(seq, "1"), run(par, jobs));
+    let ((_, seq_report, seq_files), (par_out, par_report, par_files)) = (&seq_run, &par_run);
     assert_eq!(tables_of(seq_report), tables_of(par_report), "{par_out}");
     assert_eq!(seq_report["exit_code"], par_report["exit_code"]);
     assert_eq!(seq_files, par_files);
-    assert_eq!(seq_files.len(), 2 * TABLES.len(), "{seq_files:?}");
-    for t in TABLES {
+    for t in tables {
         assert_eq!(
             digest(s, &seq.name, t, "1"),
             digest(s, &par.name, t, "1"),
@@ -156,6 +156,22 @@ fn four_jobs_do_what_one_does_and_run_each_chain_children_first() {
             "{t}"
         );
     }
+    [seq_run, par_run]
+}
+
+#[test]
+fn four_jobs_do_what_one_does_and_run_each_chain_children_first() {
+    let s = server();
+    let seq = ScratchDb::create(s, "jobsq");
+    let par = ScratchDb::create(s, "jobsp");
+    assert_eq!(seq.name.len(), par.name.len());
+    schema(&seq, 30);
+    schema(&par, 30);
+    let [(seq_out, seq_report, seq_files), (par_out, par_report, _)] =
+        &sequential_and_parallel(s, &seq, &par, "4", TABLES);
+    par_out.output_contains("groups of tables sharing no foreign-key path, on up to 4 jobs");
+    seq_out.output_lacks("groups of tables sharing no foreign-key path");
+    assert_eq!(seq_files.len(), 2 * TABLES.len(), "{seq_files:?}");
     assert_eq!(
         count(s, &par.name, "a_parent", "1"),
         2,
@@ -222,36 +238,8 @@ fn siblings_run_at_once_and_their_parent_after_them() {
     assert_eq!(seq.name.len(), par.name.len());
     siblings(&seq, 30);
     siblings(&par, 30);
-    let mut runs = Vec::new();
-    for (db, jobs) in [(&seq, "1"), (&par, "2")] {
-        let cmd = Osarchiver::new();
-        let files = cmd.dir().join("files");
-        let path = cmd.dir().join("r.json");
-        let out = cmd
-            .config_text(ini(s, &[&db.name], &files, 0.05).text())
-            .args(["--jobs", jobs, "--report"])
-            .arg(&path)
-            .run();
-        out.assert_code(3);
-        runs.push((out, report(&path), files_of(&files, &db.name)));
-    }
-    let (_, seq_report, seq_files) = &runs[0];
-    let (par_out, par_report, par_files) = &runs[1];
-    assert_eq!(tables_of(seq_report), tables_of(par_report), "{par_out}");
-    assert_eq!(seq_files, par_files);
     let tables = ["s_parent", "s_one", "s_two", "s_three", "s_grand"];
-    for t in tables {
-        assert_eq!(
-            digest(s, &seq.name, t, "1"),
-            digest(s, &par.name, t, "1"),
-            "{t}"
-        );
-        assert_eq!(
-            digest(s, &seq.archive(), t, "1"),
-            digest(s, &par.archive(), t, "1"),
-            "{t}"
-        );
-    }
+    let [_, (par_out, par_report, _)] = &sequential_and_parallel(s, &seq, &par, "2", &tables);
     assert_eq!(
         count(s, &par.name, "s_parent", "1"),
         2,
