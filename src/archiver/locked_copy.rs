@@ -46,7 +46,7 @@ use std::time::{Duration, Instant};
 
 use mysql_async::prelude::*;
 use mysql_async::{Row, Value};
-use tokio::sync::{mpsc, Mutex};
+use tokio::sync::{mpsc, watch, Mutex};
 
 use crate::destination::{Dest, Target};
 use crate::mysql::conn::Connection;
@@ -261,8 +261,12 @@ pub(super) async fn run(
                 )
             }),
         ended: false,
+        limit: delete_limit,
         seq: 0,
     });
+    // Set once the walk has reached the end of the table: no more tickets, and no pause
+    // before a ticket that would only find the end.
+    let (ended, mut walk_ended) = watch::channel(false);
     // A ticket per chunk: the pace (delete_loop_delay, throttles, stop requests) is set here.
     let (to_workers, chunks) = mpsc::channel::<()>(1);
     let chunks = Mutex::new(chunks);
@@ -274,6 +278,9 @@ pub(super) async fn run(
         let to_workers = to_workers;
         let mut first = true;
         loop {
+            if *walk_ended.borrow() {
+                break;
+            }
             if let Some(why) = stop.reason() {
                 tracing::info!(
                     "{name}: {}: no more pages are read; finishing the chunks under way",
@@ -282,10 +289,16 @@ pub(super) async fn run(
                 break;
             }
             if !first && !source.delete_loop_delay.is_zero() {
-                tokio::time::sleep(source.delete_loop_delay).await;
+                tokio::select! {
+                    () = tokio::time::sleep(source.delete_loop_delay) => {}
+                    _ = walk_ended.wait_for(|e| *e) => break,
+                }
             }
             first = false;
             if throttle.wait().await.is_err() {
+                break;
+            }
+            if *walk_ended.borrow() {
                 break;
             }
             if to_workers.send(()).await.is_err() {
@@ -336,6 +349,7 @@ pub(super) async fn run(
         deleted: &deleted,
         done_rows: &done_rows,
         walk: &walk,
+        ended: &ended,
         source,
         plan,
         keys_plan: &keys_plan,
@@ -480,6 +494,8 @@ struct Shared<'a, 'd> {
     done_rows: &'a AtomicU64,
     /// Where the next chunk starts.
     walk: &'a Mutex<Walk>,
+    /// Set when the walk has reached the end of the table.
+    ended: &'a watch::Sender<bool>,
     source: &'a crate::config::Source,
     plan: &'a TablePlan,
     keys_plan: &'a TablePlan,
@@ -557,6 +573,8 @@ struct Walk {
     /// lock and the first copy in one statement (keys the archive returns as they were).
     copying: Option<PageReader>,
     ended: bool,
+    /// Rows in a full page: a shorter one is the table's last.
+    limit: u64,
     /// The chunks locked so far.
     seq: usize,
 }
@@ -681,6 +699,7 @@ async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed
                 Ok((Some(page), copied)) => (page, copied),
                 Ok((None, _)) => {
                     walk.ended = true;
+                    s.ended.send_replace(true);
                     drop(walk);
                     a.conn.query_drop("ROLLBACK").await?;
                     return Ok(None);
@@ -694,6 +713,7 @@ async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed
             // A page that is not empty ends on a key.
             let Some(upto) = rows.next_key.clone() else {
                 walk.ended = true;
+                s.ended.send_replace(true);
                 drop(walk);
                 a.conn.query_drop("ROLLBACK").await?;
                 return Ok(None);
@@ -704,6 +724,11 @@ async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed
                 copying.advance(&rows);
             }
             walk.seq += 1;
+            if (rows.len() as u64) < walk.limit {
+                // A short page: the read went to the end of the table.
+                walk.ended = true;
+                s.ended.send_replace(true);
+            }
             Ok(Some(Claimed {
                 seq: walk.seq,
                 range: KeyRange { after, upto },

@@ -10,11 +10,12 @@ use crate::lock::{self, DbLock, FileLock, LockError};
 use crate::mysql::conn::Connection;
 use crate::mysql::grants::Grants;
 use crate::mysql::ident::qualified;
+use crate::mysql::labels;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
 use crate::progress::Progress;
 use crate::source::plan::{
-    choose_databases, plan_database, DatabasePlan, Exclusions, SYSTEM_DATABASES,
+    choose_databases, plan_database, DatabasePlan, Exclusions, Skipped, SYSTEM_DATABASES,
 };
 use crate::stop::{Stop, StopReason};
 use crate::table::TablePlan;
@@ -474,6 +475,46 @@ impl<'a> SourceRun<'a> {
             .map(|t| t.name.clone())
             .collect();
         let mut plan = plan_database(source, db, &tables, &fks, &archive_tables);
+        // ENUM and SET columns whose labels do not name their values one to one: the table
+        // is left out (see crate::mysql::labels).
+        let mut unfaithful: Vec<(String, String)> = Vec::new();
+        for t in &plan.tables {
+            let Some(info) = tables.iter().find(|i| i.name == t.table) else {
+                continue;
+            };
+            for column in info.columns.iter().filter(|c| !c.generated) {
+                let why = with_retry(
+                    &mut self.src,
+                    source.retry,
+                    "read ENUM and SET members",
+                    |a| {
+                        Box::pin(
+                            async move { labels::ambiguous(a.conn, db, &info.name, column).await },
+                        )
+                    },
+                )
+                .await;
+                match why {
+                    Ok(None) => {}
+                    Ok(Some(why)) => {
+                        unfaithful.push((t.table.clone(), why));
+                        break;
+                    }
+                    Err(e) => {
+                        report.error(format!("{label}: database {db}: {e}"));
+                        return None;
+                    }
+                }
+            }
+        }
+        for (table, why) in unfaithful {
+            plan.tables.retain(|t| t.table != table);
+            plan.skipped.push(Skipped {
+                table,
+                reason: why,
+                warn: true,
+            });
+        }
         for t in &mut plan.tables {
             t.references_known = self.fks_all;
         }

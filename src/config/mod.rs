@@ -6,10 +6,14 @@
 //! - [`resolve`]: turns the raw sections into [`Config`] (in [`model`]), typed, with every
 //!   default filled in, and validated; each error names its section and key.
 //!
+//! [`condition`] checks the `where` option (and `restore --where`): one condition that stays
+//! inside its parentheses.
+//!
 //! Every key is defined once, in [`defs`] (with the vocabulary of [`keys`]): its sections, type,
 //! default and documentation. [`resolve`], [`render`] and the unknown-key warnings read it.
 
 pub mod clock;
+pub mod condition;
 pub mod defs;
 pub mod error;
 pub mod ini;

@@ -454,6 +454,7 @@ fn resolve_source(
         return Err(r.err("where", "is empty: it would select every row"));
     }
     let where_clause = r.placeholders("where", &raw_where, &[("now", &clock.now)])?;
+    super::condition::check(&where_clause).map_err(|m| r.err("where", m))?;
     let deleted_column = r.get("deleted_column")?.trim().to_string();
     if deleted_column.is_empty() {
         return Err(r.err("deleted_column", "is empty"));

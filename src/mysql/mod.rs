@@ -9,6 +9,7 @@
 //! - [`retry`]: classifying errors and retrying transient ones.
 //! - [`tls`]: TLS options for `ssl_mode`, and certificate failures.
 //! - [`schema`]: introspection (databases, tables, columns, keys, foreign keys).
+//! - [`labels`]: `ENUM` and `SET` columns whose labels do not name their values one to one.
 //! - [`identity`]: telling servers apart.
 //! - [`ddl`]: the archive table's `CREATE TABLE`.
 //! - [`grants`]: what the session's user may do (`SHOW GRANTS`), for the dry run's preflight.
@@ -19,6 +20,7 @@ pub mod ddl;
 pub mod grants;
 pub mod ident;
 pub mod identity;
+pub mod labels;
 pub mod literal;
 pub mod param;
 pub mod retry;

@@ -141,6 +141,7 @@ fn parse_where(raw: &str) -> Result<String, String> {
     if raw.trim().is_empty() {
         return Err("must not be empty (use 1 to restore every archived row)".to_string());
     }
+    crate::config::condition::check(raw)?;
     Ok(raw.to_string())
 }
 
@@ -194,6 +195,16 @@ mod tests {
         assert_eq!(a.where_clause, "id = 2");
         assert!(parse(&["--config", "a", "--table", "nodot", "--where", "1"]).is_err());
         assert!(parse(&["--config", "a", "--table", "n.t", "--where", " "]).is_err());
+        assert!(parse(&["--config", "a", "--table", "n.t", "--where", "1) OR (1"]).is_err());
+        assert!(parse(&[
+            "--config",
+            "a",
+            "--table",
+            "n.t",
+            "--where",
+            "1; DROP TABLE x"
+        ])
+        .is_err());
         assert!(parse(&["--config", "a", "--table", "n.t"]).is_err());
         assert!(parse(&[
             "--config",

@@ -132,6 +132,30 @@ fn bad_retention() {
 }
 
 #[test]
+fn a_where_that_would_escape_its_parentheses_or_run_a_statement_is_refused() {
+    for bad in [
+        "deleted_at < NOW()); DELETE FROM nova.victim WHERE (1=1",
+        "deleted_at < NOW()) OR (1=1",
+        "deleted_at < NOW() /*!) OR (1=1 */",
+        "deleted_at < NOW() -- and the rest",
+        "deleted_at < 'never closed",
+    ] {
+        let src = format!("where = {bad}");
+        let out = check(Extra {
+            src: &src,
+            ..Extra::default()
+        });
+        assert_config_error(&out, &["[src:nova]", "'where'"]);
+    }
+    // Quotes and nested parentheses are fine.
+    let out = check(Extra {
+        src: "where = deleted_at < NOW() AND (name <> ')' OR note = 'a;b -- (')",
+        ..Extra::default()
+    });
+    out.assert_success().assert_no_panic();
+}
+
+#[test]
 fn archiver_with_missing_source_section() {
     let out = Osarchiver::new()
         .config_text("[archiver:main]\nsrc = ghost\narchive_data = false\n")

@@ -56,7 +56,7 @@ pub(super) fn read(r: &Reader) -> Result<DbConnection, ConfigError> {
     Ok(DbConnection {
         host,
         port,
-        user: value("user", "user")?.map(|(u, _)| u),
+        user: value("user", "user")?.map(|(u, _)| u).or_else(os_user),
         password: password(r, file.as_ref())?,
         socket: value("socket", "socket")?.map(|(s, _)| expand_home(&s)),
         tls: Box::new(tls(r, &value)?),
@@ -66,6 +66,34 @@ pub(super) fn read(r: &Reader) -> Result<DbConnection, ConfigError> {
             write: timeout(r, "write_timeout")?,
         },
     })
+}
+
+/// The login name when no `user` is set, as the Python osarchiver's driver (PyMySQL, through
+/// `getpass.getuser()`) and the `mariadb` client take it: `$LOGNAME`, `$USER`, `$LNAME`,
+/// `$USERNAME`, else the name of the process's user in the password database.
+fn os_user() -> Option<String> {
+    for var in ["LOGNAME", "USER", "LNAME", "USERNAME"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.is_empty() {
+                return Some(v);
+            }
+        }
+    }
+    let uid = unsafe { libc::geteuid() };
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is to a live local of the size given; getpwuid_r writes only there.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found) };
+    if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
+        return None;
+    }
+    // SAFETY: pw_name points into `buf`, NUL-terminated by getpwuid_r.
+    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+    name.to_str()
+        .ok()
+        .filter(|n| !n.is_empty())
+        .map(String::from)
 }
 
 fn timeout(r: &Reader, key: &str) -> Result<Duration, ConfigError> {
@@ -223,6 +251,14 @@ mod tests {
         assert_eq!(c.timeouts.operation(), Duration::from_millis(1500));
         let e = conn("read_timeout = 0").unwrap_err().to_string();
         assert!(e.contains("key 'read_timeout': must be more than 0"), "{e}");
+    }
+
+    #[test]
+    fn an_unset_user_is_the_login_name_as_for_the_python_tool() {
+        let login = os_user().expect("a login name");
+        assert!(!login.is_empty());
+        assert_eq!(conn("").unwrap().user.as_deref(), Some(login.as_str()));
+        assert_eq!(conn("user = nova").unwrap().user.as_deref(), Some("nova"));
     }
 
     #[test]

@@ -244,3 +244,70 @@ fn an_archive_that_would_alter_a_value_fails_the_batch_one_by_one_too() {
         "1"
     );
 }
+
+#[test]
+fn enum_and_set_labels_that_name_two_values_leave_their_table_out() {
+    let case = Case::new("adv_labels");
+    case.src.sql(&format!(
+        "SET SESSION sql_mode = '';
+         CREATE TABLE k (k ENUM('z', 'a', '', 'm'), s SET('c', 'b', 'a'), deleted_at DATETIME,
+           PRIMARY KEY (k, s));
+         INSERT INTO k VALUES ('', 'c', {OLD}), ('', '', {OLD}), ('bad', '', {OLD});
+         CREATE TABLE st (id INT PRIMARY KEY, s SET('a', 'b', ''), deleted_at DATETIME);
+         INSERT INTO st VALUES (1, 4, {OLD}), (2, 'a', {OLD});
+         CREATE TABLE ci (id INT PRIMARY KEY,
+           e ENUM('a', 'A', 'b') CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci,
+           deleted_at DATETIME);
+         INSERT INTO ci VALUES (1, 2, {OLD}), (2, 'b', {OLD});
+         CREATE TABLE fine (id INT PRIMARY KEY, b ENUM('', 'z'), s SET('p', '', 'q'),
+           e ENUM('x', 'y'), deleted_at DATETIME);
+         INSERT INTO fine VALUES (1, '', 'p,q', 'nope', {OLD}), (2, 'z', '', 'y', {OLD});"
+    ));
+    // The fixture: index 0 and index 3 in `k`, the member '' in `st`, index 2 in `ci`.
+    assert_eq!(
+        case.src
+            .sql("SELECT GROUP_CONCAT(CONCAT(k + 0, ':', s + 0) ORDER BY k + 0, s + 0) FROM k")
+            .trim(),
+        "0:0,3:0,3:1"
+    );
+    let digest = |table: &str| hex_rows(&case.src.name, table, "1");
+    let kept: Vec<_> = ["k", "st", "ci"].iter().map(|t| digest(t)).collect();
+    let fine = hex_rows(&case.src.name, "fine", ELIGIBLE);
+    let dry = Osarchiver::new();
+    let files = dry.dir().join("files");
+    let dry = dry
+        .config_text(case.ini(&files).text())
+        .arg("--dry-run")
+        .run();
+    dry.assert_code(3);
+    let out = case.run(|ini| ini);
+    out.assert_code(3);
+    let log = out.output();
+    for (table, why) in [
+        (
+            "k",
+            "column `k` is enum('z','a','','m') and holds the invalid value (index 0)",
+        ),
+        (
+            "st",
+            "column `s` is set('a','b','') and holds sets with its member ''",
+        ),
+        (
+            "ci",
+            "column `e` is enum('a','A','b'): some of its members are equal under utf8mb4_general_ci",
+        ),
+    ] {
+        assert!(
+            log.contains(&format!("table {}.{table} skipped: {why}", case.src.name)),
+            "{table}: {log}"
+        );
+    }
+    // Nothing of the three left the source; the fourth went whole, index 0 of `e` included.
+    let after: Vec<_> = ["k", "st", "ci"].iter().map(|t| digest(t)).collect();
+    assert_eq!(after, kept);
+    assert_eq!(
+        hex_rows(&case.src.name, "fine", ELIGIBLE),
+        Vec::<String>::new()
+    );
+    assert_eq!(hex_rows(&case.src.archive(), "fine", "1"), fine);
+}

@@ -44,3 +44,26 @@ fn deletes_pause_while_threads_running_is_over_the_limit() {
     assert_eq!(rows(&s, &db.name), 1);
     assert_eq!(rows(&s, &db.archive()), 20);
 }
+
+/// `delete_loop_delay` pauses between two chunks, and nowhere else: not after the last one,
+/// before the end of the table is found (each pause there used to cost a table two of them,
+/// 4 s with the Python tool's default of 2 s).
+#[test]
+fn the_pause_comes_between_chunks_only() {
+    let db = ScratchDb::create(server(), "pause");
+    eligible_table(&db, 5);
+    let run = Osarchiver::new().config_text(
+        Ini::new(server(), &[&db.name])
+            .src("delete_limit", 2)
+            .src("delete_loop_delay", 0.6)
+            .text(),
+    );
+    let t0 = std::time::Instant::now();
+    let out = run.run();
+    let took = t0.elapsed().as_secs_f64();
+    out.assert_success();
+    assert_eq!(rows(server(), &db.name), 1);
+    assert_eq!(rows(server(), &db.archive()), 5);
+    // Three chunks (2, 2 and 1 rows), two pauses: 1.2 s; one more pause would make 1.8 s.
+    assert!((1.2..1.75).contains(&took), "took {took:.2}s\n{out}");
+}
