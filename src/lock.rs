@@ -120,6 +120,61 @@ pub struct FileLock {
     pub path: PathBuf,
 }
 
+/// What a dry run checks instead of taking the lock file: that [`lock_file`] could create
+/// `dir` and the lock file of `hash` in it. The directory, or its nearest existing parent when it does not
+/// exist yet, must be a directory this process may write to (`access(2)`, which also says
+/// when the file system is read-only).
+pub fn check_dir(dir: &Path, hash: &str) -> Result<(), LockError> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let mut at = dir;
+    loop {
+        match std::fs::metadata(at) {
+            Ok(m) if m.is_dir() => {
+                let c = std::ffi::CString::new(at.as_os_str().as_bytes())
+                    .map_err(std::io::Error::other);
+                // SAFETY: a NUL-terminated path that lives through the call.
+                let writable = c.as_ref().is_ok_and(|c| unsafe {
+                    libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0
+                });
+                if writable {
+                    return Ok(());
+                }
+                let source = match c {
+                    Err(e) => e,
+                    Ok(_) => std::io::Error::last_os_error(),
+                };
+                return Err(if at == dir {
+                    LockError::Open {
+                        path: dir.join(file_name(hash)),
+                        source,
+                    }
+                } else {
+                    LockError::CreateDir {
+                        dir: dir.to_path_buf(),
+                        source,
+                    }
+                });
+            }
+            Ok(_) => {
+                return Err(LockError::CreateDir {
+                    dir: dir.to_path_buf(),
+                    source: std::io::Error::other(format!("{} is not a directory", at.display())),
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match at.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => at = parent,
+                _ => return Ok(()),
+            },
+            Err(source) => {
+                return Err(LockError::CreateDir {
+                    dir: dir.to_path_buf(),
+                    source,
+                })
+            }
+        }
+    }
+}
+
 /// Takes the lock file `dir/osarchiver-<hash>.lock` without waiting, and writes our pid, host
 /// and start into it.
 pub fn lock_file(dir: &Path, hash: &str, started: &str) -> Result<FileLock, LockError> {

@@ -17,6 +17,39 @@ use tracing_subscriber::registry::LookupSpan;
 use crate::cli::{LogFormat, LogLevel};
 use crate::progress::{LogStdout, Progress};
 
+/// The first error met writing the log file: the log stops there, so the run cannot end as a
+/// success (see [`checked`]).
+static LOG_FILE_FAILED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The `--log-file`, whose write errors are kept (the subscriber drops them).
+struct LogFile(std::fs::File);
+
+impl std::io::Write for LogFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).inspect_err(|e| {
+            let _ = LOG_FILE_FAILED.set(e.to_string());
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().inspect_err(|e| {
+            let _ = LOG_FILE_FAILED.set(e.to_string());
+        })
+    }
+}
+
+/// `outcome`, made a failure when the log file could not be written (said on stderr, the
+/// one place left to say it).
+pub fn checked(outcome: crate::exit::Outcome) -> crate::exit::Outcome {
+    match LOG_FILE_FAILED.get() {
+        Some(e) => {
+            eprintln!("error: cannot write the log file: {e}; the log is incomplete");
+            outcome.worst(crate::exit::Outcome::Failure)
+        }
+        None => outcome,
+    }
+}
+
 /// Installs the global subscriber, writing to stdout through `progress`. Fails only when the
 /// log file cannot be opened.
 pub fn init(
@@ -32,7 +65,9 @@ pub fn init(
     let writer = match log_file {
         Some(path) => {
             let file = OpenOptions::new().create(true).append(true).open(path)?;
-            BoxMakeWriter::new(stdout.and(std::sync::Mutex::new(file).with_max_level(level)))
+            BoxMakeWriter::new(
+                stdout.and(std::sync::Mutex::new(LogFile(file)).with_max_level(level)),
+            )
         }
         None => BoxMakeWriter::new(stdout),
     };

@@ -23,7 +23,7 @@ pub fn main() -> ExitCode {
     // First, while the process has one thread: the environment is process-wide.
     crate::mysql::buffers::bound_buffer_pool();
     if crate::cli::is_restore(std::env::args_os()) {
-        return restore_main().into();
+        return crate::logging::checked(restore_main()).into();
     }
     let args = match Args::try_parse() {
         Ok(a) => a,
@@ -37,7 +37,7 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    run(args).into()
+    crate::logging::checked(run(args)).into()
 }
 
 /// `osarchiver restore ...`: parsed apart (its options are its own), then run.

@@ -66,7 +66,44 @@ pub async fn archive_all(config: &Config, options: &RunOptions) -> RunReport {
                 .await;
         }
     }
+    if dry_run {
+        predict_time_budget(config, options, &mut report);
+    }
     report
+}
+
+/// A dry run's prediction of `max_runtime` (the source's, bounded by `--max-runtime`, counted
+/// from the run's start): when the pauses of `delete_loop_delay` alone, which a real run
+/// cannot skip, add up to more than a source's budget, that run would stop early (exit code
+/// 4). Sources run one after the other, so a source's pauses add to the ones before it. The
+/// rest of the plan's time is an estimate and predicts nothing.
+fn predict_time_budget(config: &Config, options: &RunOptions, report: &mut RunReport) {
+    let mut pauses = 0.0;
+    for archiver in &config.archivers {
+        for source in &archiver.sources {
+            pauses += report
+                .tables
+                .iter()
+                .filter(|t| t.archiver == archiver.name && t.source == source.name)
+                .filter_map(|t| t.plan.as_ref())
+                .map(|p| p.timing.delay_seconds)
+                .sum::<f64>();
+            let budget = match (source.max_runtime, options.max_runtime) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if let Some(budget) = budget.filter(|b| pauses > b.as_secs_f64()) {
+                let why = format!(
+                    "out of time (max_runtime): the pauses of delete_loop_delay alone would take {pauses:.1}s, more than the {:.0}s of source {}",
+                    budget.as_secs_f64(),
+                    source.name
+                );
+                tracing::warn!("a real run would stop early: {why}");
+                report.interrupted = Some(why);
+                return;
+            }
+        }
+    }
 }
 
 /// Logs what an archiver will do.

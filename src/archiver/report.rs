@@ -344,6 +344,15 @@ impl RunReport {
 /// renamed over `path`, so a monitor never reads half a report.
 pub fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
     use std::io::Write as _;
+    let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+    text.push('\n');
+    // Not a regular file (`/dev/stdout`, a FIFO, a device): written in place, as the path is
+    // not ours to replace (a rename over `/dev/full` would swap the device for a file).
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+        f.write_all(text.as_bytes())?;
+        return f.flush();
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -355,8 +364,6 @@ pub fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
-        text.push('\n');
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -416,5 +423,17 @@ mod tests {
         assert_eq!(back["exit_code"], 3);
         assert_eq!(back["tables"][0]["blocked"], 3);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_report_to_a_device_is_written_in_place_and_its_failure_seen() {
+        let v = RunReport::default().to_json(Outcome::Success, Duration::from_secs(1));
+        write_json(Path::new("/dev/null"), &v).unwrap();
+        let e = write_json(Path::new("/dev/full"), &v).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOSPC), "{e}");
+        // Still the devices, not files renamed over them.
+        for dev in ["/dev/null", "/dev/full"] {
+            assert!(!std::fs::metadata(dev).unwrap().is_file(), "{dev}");
+        }
     }
 }

@@ -131,6 +131,18 @@ pub(super) async fn archive_source(
     // One run at a time per configuration and source (not for a dry run, which changes nothing).
     let mut file_lock: Option<FileLock> = None;
     let mut db_lock: Option<DbLock> = None;
+    if dry_run {
+        // The lock file is not taken, but a real run could not take it either: say so now.
+        let dir = source.lock_dir.clone().unwrap_or_else(lock::default_dir);
+        let hash = lock::job_hash(&options.config_path, &source.name);
+        if let Err(e) = lock::check_dir(&dir, &hash) {
+            lock_failed(&label, e, report);
+            if let Some(t) = timer {
+                t.abort();
+            }
+            return;
+        }
+    }
     if !dry_run {
         let hash = lock::job_hash(&options.config_path, &source.name);
         let dir = source.lock_dir.clone().unwrap_or_else(lock::default_dir);
@@ -182,6 +194,11 @@ pub(super) async fn archive_source(
 fn lock_failed(label: &str, e: LockError, report: &mut RunReport) {
     match e {
         LockError::Held(who) => report.locked(format!("{label}: not archived: {who}")),
+        why @ (LockError::CreateDir { .. } | LockError::Open { .. } | LockError::Flock { .. }) => {
+            report.error(format!(
+                "{label}: {why} (the lock_dir of the source's section; set it to a directory this user may write to)"
+            ))
+        }
         why => report.error(format!("{label}: {why}")),
     }
 }

@@ -5,7 +5,7 @@
 //! client reads; the Python tool's pymysql reads `[client]`), in the order they appear, a later
 //! value replacing an earlier one. The syntax is the MySQL client's: `name = value` or `name`
 //! alone, `-` and `_` alike in names, `#` and `;` comments (an unquoted value ends at `#`),
-//! values optionally in single or double quotes with backslash escapes. `!include` and
+//! values optionally in single or double quotes, backslash escapes in either kind. `!include` and
 //! `!includedir` are refused rather than silently skipped.
 
 use std::collections::BTreeMap;
@@ -89,8 +89,20 @@ pub fn parse(text: &str) -> Result<OptionFile, String> {
 /// comment) or bare (up to a `#`, trimmed).
 fn value_of(v: &str) -> Result<String, String> {
     let Some(quote) = v.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-        let bare = v.split('#').next().unwrap_or("");
-        return Ok(bare.trim().to_string());
+        // Escapes apply to bare values too, as the client library reads them.
+        let bare = v.split('#').next().unwrap_or("").trim();
+        let mut out = String::new();
+        let mut chars = bare.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some(e) => escape(&mut out, e),
+                    None => out.push('\\'),
+                },
+                c => out.push(c),
+            }
+        }
+        return Ok(out);
     };
     let mut out = String::new();
     let mut chars = v[1..].chars();
@@ -99,16 +111,7 @@ fn value_of(v: &str) -> Result<String, String> {
             None => return Err("unterminated quoted value".into()),
             Some(c) if c == quote => break,
             Some('\\') => match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('r') => out.push('\r'),
-                Some('b') => out.push('\u{8}'),
-                Some('s') => out.push(' '),
-                Some('\\') => out.push('\\'),
-                Some(c) => {
-                    out.push('\\');
-                    out.push(c);
-                }
+                Some(e) => escape(&mut out, e),
                 None => return Err("unterminated quoted value".into()),
             },
             Some(c) => out.push(c),
@@ -119,6 +122,23 @@ fn value_of(v: &str) -> Result<String, String> {
         return Err("text after the closing quote".into());
     }
     Ok(out)
+}
+
+/// The character a backslash escape stands for (MariaDB's `my_default.c`): `\n`, `\t`, `\r`,
+/// `\b`, `\s` (a space), `\\`, `\"` and `\'`; any other keeps its backslash.
+fn escape(out: &mut String, e: char) {
+    match e {
+        'n' => out.push('\n'),
+        't' => out.push('\t'),
+        'r' => out.push('\r'),
+        'b' => out.push('\u{8}'),
+        's' => out.push(' '),
+        '\\' | '"' | '\'' => out.push(e),
+        c => {
+            out.push('\\');
+            out.push(c);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -145,6 +165,10 @@ mod tests {
     fn escapes_and_errors() {
         let f = parse("[client]\npassword='a\\\\b\\sc'\n").unwrap();
         assert_eq!(f.get("password"), Some("a\\b c"));
+        // As `mariadb --defaults-file` reads them: escaped quotes, and escapes in bare values.
+        let f = parse("[client]\npassword=\"x\\\"y\"\nuser=a\\\\b\\q\n").unwrap();
+        assert_eq!(f.get("password"), Some("x\"y"));
+        assert_eq!(f.get("user"), Some("a\\b\\q"));
         assert!(parse("[client]\npassword=\"abc\n").is_err());
         assert!(parse("[client]\npassword=\"abc\" x\n").is_err());
         assert!(parse("!include /etc/other.cnf\n").is_err());

@@ -300,6 +300,19 @@ impl ArchiveDb {
                 archive,
             });
         }
+        // The server's limit on a database or table name: a dry run must see it as well.
+        for (what, n) in [("database", &target.db), ("table", &target.table)] {
+            if n.chars().count() > 64 {
+                return Err(PrepareError::Other {
+                    dest: self.name.clone(),
+                    message: format!(
+                        "the archive {what} name {} is {} characters long, more than the 64 the server allows; shorten db_suffix or table_suffix",
+                        crate::mysql::ident::quote_ident(n),
+                        n.chars().count()
+                    ),
+                });
+            }
+        }
         let wrap = |e, name: &str| PrepareError::Db(e, name.to_string());
         let name = self.name.clone();
         let existing = {
@@ -332,7 +345,16 @@ impl ArchiveDb {
         if let Some(existing) = existing {
             let describe = |cols: &[schema::ColumnInfo]| {
                 cols.iter()
-                    .map(|c| format!("{} {}", c.name, c.column_type))
+                    .map(|c| {
+                        let mut d = format!("{} {}", c.name, c.column_type);
+                        if !c.nullable {
+                            d.push_str(" NOT NULL");
+                        }
+                        if let Some(e) = &c.expression {
+                            d.push_str(&format!(" AS ({e})"));
+                        }
+                        d
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             };
@@ -341,11 +363,18 @@ impl ArchiveDb {
                 .into_iter()
                 .filter(|c| !c.system_time)
                 .collect();
+            // A generated column is computed again by the archive, never copied: the archive's
+            // must compute the same (the same expression), and a plain column where the source
+            // has a generated one would get NULL. A NOT NULL column where the source allows
+            // NULL would refuse the batch that holds one.
             if existing.len() != source_columns.len()
-                || existing
-                    .iter()
-                    .zip(&source_columns)
-                    .any(|(a, s)| a.name != s.name || a.column_type != s.column_type)
+                || existing.iter().zip(&source_columns).any(|(a, s)| {
+                    a.name != s.name
+                        || a.column_type != s.column_type
+                        || a.generated != s.generated
+                        || a.expression != s.expression
+                        || (s.nullable && !a.nullable)
+                })
             {
                 return Err(PrepareError::Drift {
                     dest: self.name.clone(),

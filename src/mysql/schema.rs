@@ -28,6 +28,8 @@ pub struct ColumnInfo {
     /// The `ROW START` or `ROW END` column of a system-versioned table, declared explicitly
     /// (also [`ColumnInfo::generated`]). Implicit ones are not listed at all.
     pub system_time: bool,
+    /// A generated column's expression (`GENERATION_EXPRESSION`), as the server writes it.
+    pub expression: Option<String>,
     /// The character set and collation of a text column (`CHAR`, `VARCHAR`, `TEXT`, `ENUM`,
     /// `SET`): `information_schema.COLUMNS`' CHARACTER_SET_NAME and COLLATION_NAME; `None` for
     /// other types (and where they were not read).
@@ -55,6 +57,7 @@ impl ColumnInfo {
             generated,
             invisible: extra_has(extra, "INVISIBLE"),
             system_time: generated && expression.is_some_and(is_system_time_expression),
+            expression: expression.filter(|_| generated).map(String::from),
             charset: None,
             collation: None,
         }
@@ -651,6 +654,7 @@ mod tests {
             generated: false,
             invisible: false,
             system_time: false,
+            expression: None,
             charset: None,
             collation: None,
         }

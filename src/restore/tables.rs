@@ -134,6 +134,7 @@ mod tests {
             generated,
             invisible: false,
             system_time: false,
+            expression: None,
             charset: None,
             collation: None,
         }

@@ -180,10 +180,15 @@ pub fn plan_database(
             .iter()
             .any(|c| c.name.eq_ignore_ascii_case(&source.deleted_column))
         {
-            plan.skipped.push(skip(
-                format!("has no {} column", source.deleted_column),
-                false,
-            ));
+            // Listed by name, a warning (exit code 3): a misspelt deleted_column would
+            // otherwise archive nothing and say all is well.
+            let listed = matches!(source.tables, Selection::Names(_));
+            let reason = format!("has no {} column", source.deleted_column);
+            plan.skipped.push(if listed {
+                skip(format!("listed in tables but {reason}"), true)
+            } else {
+                skip(reason, false)
+            });
             continue;
         }
         let mut table = match TablePlan::of(db, info) {

@@ -1,5 +1,6 @@
 //! The command line as argparse reads it (unambiguous prefixes, the last of a repeated option
-//! wins), the three log formats, and `--rows-left-ok` for cron wrappers.
+//! wins), the three log formats, a log file or report that cannot be written, and
+//! `--rows-left-ok` for cron wrappers.
 
 use serde_json::Value;
 
@@ -152,6 +153,30 @@ fn json_format_is_one_object_per_line() {
         warned |= level == "WARN" && message.contains("frobnicate");
     }
     assert!(warned, "no WARN line about frobnicate:\n{text}");
+}
+
+/// A log file that cannot be written (a full disk: `/dev/full`) fails the run, said on stderr;
+/// a report to a device is written into it, not renamed over it.
+#[test]
+fn a_log_file_or_report_that_cannot_be_written_fails_the_run() {
+    let out = Osarchiver::new()
+        .config_text(CONFIG)
+        .args(["--check-config", "--log-file", "/dev/full"])
+        .run();
+    out.assert_code(1)
+        .stderr_contains("cannot write the log file: No space left on device");
+    let s = server();
+    let db = ScratchDb::create(s, "reportfull");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME); INSERT INTO t VALUES (1, {OLD});"
+    ));
+    let out = Osarchiver::new()
+        .config_text(Ini::new(s, &[&db.name]).text())
+        .args(["--report", "/dev/full"])
+        .run();
+    out.assert_code(1)
+        .output_contains("cannot write the report to /dev/full");
+    assert!(!std::fs::metadata("/dev/full").unwrap().is_file());
 }
 
 #[test]

@@ -216,4 +216,28 @@ fn s3_rules() {
         "opt_aws_access_key_id"
     );
     assert_eq!(s3(&[("part_size", "0")]).unwrap_err(), "opt_part_size");
+    for bad in [
+        "not a url",
+        "ftp://h",
+        "http://",
+        "http://[::1",
+        "http://[::1]x",
+        "http://h:99999",
+        "http://h:x/",
+        "https://h :9000",
+    ] {
+        assert_eq!(
+            s3(&[("endpoint_url", bad)]).unwrap_err(),
+            "opt_endpoint_url",
+            "{bad}"
+        );
+    }
+    for good in [
+        "http://127.0.0.1:9000",
+        "https://s3.example.com",
+        "http://[::1]:5000/",
+        "https://user@h:443/path?x=1",
+    ] {
+        assert_eq!(s3(&[("endpoint_url", good)]), Ok(()), "{good}");
+    }
 }

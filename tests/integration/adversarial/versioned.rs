@@ -168,7 +168,7 @@ fn views_sequences_and_other_tables_left_out_are_logged_with_their_reason() {
     assert_eq!(out.table_row(db, "t").num("deleted"), 1);
 
     // Listed by name, a table that cannot be archived is a warning and rows left (exit 3).
-    let ini = |ini: Ini| ini.src("tables", "t, v, sq, missing");
+    let ini = |ini: Ini| ini.src("tables", "t, v, sq, missing, no_deleted");
     let out = case.run(ini);
     out.assert_code(3);
     for (table, reason) in [
@@ -177,6 +177,10 @@ fn views_sequences_and_other_tables_left_out_are_logged_with_their_reason() {
         (
             "missing",
             "listed in tables but does not exist in this database",
+        ),
+        (
+            "no_deleted",
+            "listed in tables but has no deleted_at column",
         ),
     ] {
         let lines = out.lines_containing(&format!("table {db}.{table} skipped: {reason}"));

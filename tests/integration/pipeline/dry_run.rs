@@ -181,3 +181,84 @@ fn a_directory_that_cannot_be_written_fails_the_dry_run_as_the_real_run() {
     real.assert_code(1);
     assert_eq!(count(s, &db.name, "t", "1"), 1, "nothing deleted");
 }
+
+/// When the pauses of `delete_loop_delay` alone outlast the time budget, the dry run predicts
+/// the real run's exit code 4; with a budget they fit in, 0.
+#[test]
+fn a_dry_run_predicts_a_run_out_of_time() {
+    let s = server();
+    let db = ScratchDb::create(s, "dry_budget");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME);
+         INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_30;"
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .src("delete_limit", 2)
+        .src("delete_loop_delay", 0.5);
+    let dry = |budget: &str| {
+        Osarchiver::new()
+            .config_text(ini.text())
+            .args(["--dry-run", "--max-runtime", budget])
+            .run()
+    };
+    // 15 chunks, 14 pauses: 7 s.
+    let out = dry("3");
+    out.assert_code(4)
+        .output_contains("the pauses of delete_loop_delay alone would take 7.0s, more than the 3s");
+    dry("60").assert_success();
+    assert_eq!(count(s, &db.name, "t", "1"), 30);
+    let real = Osarchiver::new()
+        .config_text(ini.text())
+        .args(["--max-runtime", "3"])
+        .run();
+    real.assert_code(4);
+}
+
+/// A `lock_dir` the real run could not create its lock file in (a file, or under one) fails
+/// the dry run too, naming the key; nothing is created.
+#[test]
+fn a_lock_dir_that_cannot_be_used_fails_the_dry_run_as_the_real_run() {
+    let s = server();
+    let db = ScratchDb::create(s, "dry_lockdir");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME); INSERT INTO t VALUES (1, {OLD});"
+    ));
+    let scratch = tempfile::tempdir().unwrap();
+    let file = scratch.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    for dir in [file.clone(), file.join("below")] {
+        let ini = Ini::new(s, &[&db.name]).src("lock_dir", dir.display());
+        for dry in [true, false] {
+            let mut cmd = Osarchiver::new().config_text(ini.text());
+            if dry {
+                cmd = cmd.arg("--dry-run");
+            }
+            let out = cmd.run();
+            out.assert_code(1).output_contains("lock_dir");
+            assert_eq!(count(s, &db.name, "t", "1"), 1, "{dir:?} dry={dry}");
+        }
+    }
+    assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 1);
+}
+
+/// An archive database name longer than the server allows fails the dry run as the real run,
+/// saying which setting to shorten.
+#[test]
+fn an_archive_name_too_long_fails_the_dry_run_as_the_real_run() {
+    let s = server();
+    let db = ScratchDb::create(s, "dry_long");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME); INSERT INTO t VALUES (1, {OLD});"
+    ));
+    let ini = Ini::new(s, &[&db.name]).dst("db_suffix", format!("_{}", "x".repeat(64)));
+    for dry in [true, false] {
+        let mut cmd = Osarchiver::new().config_text(ini.text());
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+            .assert_code(1)
+            .output_contains("more than the 64 the server allows; shorten db_suffix");
+        assert_eq!(count(s, &db.name, "t", "1"), 1);
+    }
+}
