@@ -128,7 +128,15 @@ impl Reader<'_> {
 
     fn selection(&self, key: &str) -> Result<Selection, ConfigError> {
         let items = self.names(key)?;
-        if items.is_empty() || items.iter().any(|i| i == "*") {
+        if items.is_empty() {
+            // Set, to nothing: the Python osarchiver then chose nothing; taking every one
+            // instead would widen the run to the whole server.
+            return Err(self.err(
+                key,
+                "is empty: name what to archive, or write * for all (left out, it is *)",
+            ));
+        }
+        if items.iter().any(|i| i == "*") {
             if items.len() > 1 {
                 return Err(self.err(key, "'*' cannot be combined with names"));
             }

@@ -124,6 +124,7 @@ pub async fn put_batch(
                     // key: one by one.
                     insert_one_by_one(a.conn, t, batch, &rows, &mut out).await?;
                 }
+                held_as_archived(a.conn, t, batch, &out.restored).await?;
                 Ok(out)
             }
             .await;
@@ -143,6 +144,61 @@ pub async fn put_batch(
         })
     })
     .await
+}
+
+/// Checks, before the commit, that the source holds the `restored` rows of `batch` as they
+/// were archived: a `BEFORE INSERT` trigger (or anything else that changes a row as it goes
+/// in) would otherwise pass for a restore, and `--remove-from-archive` would then delete the
+/// only copy of the original values. Any difference fails the batch (rolled back).
+async fn held_as_archived(
+    conn: &mut mysql_async::Conn,
+    t: &RestoreTable,
+    batch: &Batch,
+    restored: &[usize],
+) -> mysql_async::Result<()> {
+    if restored.is_empty() {
+        return Ok(());
+    }
+    let plan = &t.source;
+    let key_params = plan.key_params();
+    let lookup = sql::select_by_keys(
+        &plan.db,
+        &plan.table,
+        &plan.columns,
+        &plan.key,
+        &sql::key_placeholders(plan),
+        restored.len(),
+    );
+    let keys: Vec<Value> = restored
+        .iter()
+        .flat_map(|&i| batch.bound_key(i, &plan.key_pos, &key_params))
+        .collect();
+    let found: Vec<Row> = conn.exec(lookup, keys).await?;
+    let mut held: HashMap<String, Vec<Value>> = HashMap::with_capacity(found.len());
+    for row in found {
+        let values = row.unwrap();
+        held.insert(key_id(plan.key_pos.iter().map(|&p| &values[p])), values);
+    }
+    let differ: Vec<String> = restored
+        .iter()
+        .filter(|&&i| held.get(&batch.key_id(i, &plan.key_pos)) != Some(&batch.rows[i]))
+        .map(|&i| describe_key(t, batch, i))
+        .collect();
+    if differ.is_empty() {
+        return Ok(());
+    }
+    let shown = differ.len().min(5);
+    Err(mysql_async::Error::Other(Box::new(std::io::Error::other(
+        format!(
+            "the source does not hold the rows as archived once inserted (a BEFORE INSERT trigger?): {}{}; the batch is rolled back",
+            differ[..shown].join(", "),
+            if differ.len() > shown {
+                format!(" and {} more", differ.len() - shown)
+            } else {
+                String::new()
+            }
+        ),
+    ))))
 }
 
 async fn insert_one_by_one(

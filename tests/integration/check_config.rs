@@ -119,6 +119,30 @@ fn zero_limit() {
     assert_config_error(&out, &["[src:nova]", "'delete_limit'"]);
 }
 
+/// `tables =` or `databases =` set to nothing chose nothing in the Python osarchiver; here it is
+/// an error, never every table of the server.
+#[test]
+fn an_empty_selection_is_an_error_not_everything() {
+    for empty in ["", " , ;"] {
+        let src = format!("tables = {empty}");
+        let out = check(Extra {
+            src: &src,
+            ..Extra::default()
+        });
+        assert_config_error(&out, &["[src:nova]", "'tables'", "is empty"]);
+        // databases, from [DEFAULT] (the base sets it in the section).
+        let text = format!(
+            "[DEFAULT]\ndatabases = {empty}\n[archiver:a]\nsrc = s\n\n[src:s]\nhost = 127.0.0.1\n\
+             archive_data = false\ndelete_data = true\nretention = 1 DAY\n"
+        );
+        let out = Osarchiver::new()
+            .config_text(text)
+            .arg("--check-config")
+            .run();
+        assert_config_error(&out, &["[src:s]", "'databases'", "is empty"]);
+    }
+}
+
 #[test]
 fn bad_retention() {
     for bad in ["12 MONTHS", "soon", "1 DAY; DROP TABLE x"] {

@@ -41,8 +41,8 @@ fn an_archive_table_with_other_columns_fails_only_that_table() {
     let error = out.lines_containing(&format!("`{}`.`a_type` differs", db.archive()));
     assert!(
         error.iter().any(|l| l.contains("ERROR")
-            && l.contains("archive: [id int(11), v varchar(10), deleted_at datetime]")
-            && l.contains("source: [id int(11), v varchar(20), deleted_at datetime]")),
+            && l.contains("archive: [id int(11) NOT NULL, v varchar(10), deleted_at datetime]")
+            && l.contains("source: [id int(11) NOT NULL, v varchar(20), deleted_at datetime]")),
         "no clear drift error: {error:?}\n{out}"
     );
     out.output_contains(&format!("`{}`.`c_extra` differs", db.archive()))
