@@ -155,7 +155,7 @@ impl Kind {
                 }
             }
             Kind::Regexes => parse_name_list(v).iter().try_for_each(|re| {
-                regex::Regex::new(&format!("^(?:{re})$"))
+                fancy_regex::Regex::new(&format!("^(?:{re})$"))
                     .map(drop)
                     .map_err(|e| format!("invalid regex {re:?}: {e}"))
             }),

@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use regex::Regex;
-
 use super::error::ConfigError;
 use super::ini::{Ini, DEFAULT_SECTION};
 use super::keys::{find, is_known_anywhere, where_read, KeyDef, Scopes};
@@ -150,7 +148,7 @@ impl Reader<'_> {
             .into_iter()
             .map(|re| {
                 let anchored = format!("^(?:{re})$");
-                Regex::new(&anchored)
+                fancy_regex::Regex::new(&anchored)
                     .map(|_| anchored)
                     .map_err(|e| self.err(key, format!("invalid regex {re:?}: {e}")))
             })

@@ -1,7 +1,9 @@
 //! Choosing what to archive on a source: the databases, then each database's tables (with the
 //! reason for every table left out), their key, and their order over foreign keys.
 
-use regex::Regex;
+// fancy-regex: Python's `re` syntax, look-around and backreferences included (plain patterns
+// run on the regex crate underneath).
+use fancy_regex::Regex;
 
 use crate::config::{Selection, Source};
 use crate::mysql::schema::{ForeignKey, TableInfo, TableKind};
@@ -54,7 +56,7 @@ impl Exclusions {
     /// Records `name` (shown as `shown`) under every pattern that matches it.
     pub fn record(&mut self, name: &str, shown: &str) {
         for (re, (_, names)) in self.compiled.iter().zip(self.matches.iter_mut()) {
-            if re.is_match(name) {
+            if matches(re, name) {
                 names.push(shown.to_string());
             }
         }
@@ -62,6 +64,12 @@ impl Exclusions {
 }
 
 pub use crate::config::value::as_written;
+
+/// Whether exclusion pattern `re` matches `name`; a pattern that cannot tell (its backtracking
+/// limit reached) excludes: leaving a table out is the safe side.
+fn matches(re: &Regex, name: &str) -> bool {
+    re.is_match(name).unwrap_or(true)
+}
 
 fn compile(patterns: &[String]) -> Vec<Regex> {
     // Validated when the configuration was loaded.
@@ -85,7 +93,7 @@ pub fn choose_databases(
     for db in candidates {
         let reason = if SYSTEM_DATABASES.contains(&db.as_str()) {
             Some(("system database".to_string(), false))
-        } else if let Some(re) = excluded.iter().find(|re| re.is_match(&db)) {
+        } else if let Some(re) = excluded.iter().find(|re| matches(re, &db)) {
             Some((
                 format!("excluded by excluded_databases {}", as_written(re.as_str())),
                 false,
@@ -168,7 +176,7 @@ pub fn plan_database(
                 .push(skip("an archive table of this run".into(), false));
             continue;
         }
-        if let Some(re) = excluded.iter().find(|re| re.is_match(&info.name)) {
+        if let Some(re) = excluded.iter().find(|re| matches(re, &info.name)) {
             plan.skipped.push(skip(
                 format!("excluded by excluded_tables {}", as_written(re.as_str())),
                 false,
@@ -232,4 +240,21 @@ pub fn plan_database(
     }
     plan.cycles = order.cycles;
     plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusion_patterns_take_look_around_and_backreferences_as_python_does() {
+        let mut e =
+            Exclusions::new(&["^(?:(?!keep$).*)$".to_string(), "^(?:(a)\\1x)$".to_string()]);
+        for name in ["keep", "drop_me", "aax", "abx"] {
+            e.record(name, &format!("db.{name}"));
+        }
+        assert_eq!(e.matches[0].1, ["db.drop_me", "db.aax", "db.abx"]);
+        assert_eq!(e.matches[1].1, ["db.aax"]);
+        assert_eq!(e.matches[0].0, "(?!keep$).*");
+    }
 }

@@ -627,3 +627,13 @@ fn the_readme_minimal_config_is_valid() {
     out.assert_success().assert_no_panic();
     assert!(out.lines_containing("WARN").is_empty(), "{out}");
 }
+
+/// Python's `re` takes look-around and backreferences; so do the exclusion patterns.
+#[test]
+fn exclusion_patterns_take_pythons_look_around() {
+    let out = check(Extra {
+        src: "excluded_databases = (?!nova$$).*\nexcluded_tables = (?=shadow_).*, (a)\\1",
+        ..Extra::default()
+    });
+    out.assert_success().assert_no_panic();
+}
