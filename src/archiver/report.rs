@@ -348,8 +348,23 @@ pub fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
     text.push('\n');
     // Not a regular file (`/dev/stdout`, a FIFO, a device): written in place, as the path is
     // not ours to replace (a rename over `/dev/full` would swap the device for a file).
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+    if let Some(meta) = std::fs::metadata(path).ok().filter(|m| !m.is_file()) {
+        use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
+        use std::os::unix::io::AsRawFd as _;
+        // A FIFO nobody reads would block the open for ever: opened without blocking, it
+        // fails at once (ENXIO) instead, and then writes as usual.
+        let fifo = meta.file_type().is_fifo();
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(if fifo { libc::O_NONBLOCK } else { 0 })
+            .open(path)?;
+        if fifo {
+            // SAFETY: fcntl on a descriptor this function owns.
+            unsafe {
+                let flags = libc::fcntl(f.as_raw_fd(), libc::F_GETFL);
+                libc::fcntl(f.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
         f.write_all(text.as_bytes())?;
         return f.flush();
     }
@@ -431,6 +446,14 @@ mod tests {
         write_json(Path::new("/dev/null"), &v).unwrap();
         let e = write_json(Path::new("/dev/full"), &v).unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::ENOSPC), "{e}");
+        // A FIFO nobody reads fails at once rather than blocking.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a NUL-terminated path that lives through the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = write_json(&fifo, &v).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENXIO), "{e}");
         // Still the devices, not files renamed over them.
         for dev in ["/dev/null", "/dev/full"] {
             assert!(!std::fs::metadata(dev).unwrap().is_file(), "{dev}");

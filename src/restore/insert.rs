@@ -57,37 +57,18 @@ pub async fn put_batch(
     batch: &Batch,
 ) -> Result<BatchOutcome, RetryError> {
     let plan = &t.source;
-    let mut lookup = sql::select_by_keys(
-        &plan.db,
-        &plan.table,
-        &plan.columns,
-        &plan.key,
-        &sql::key_placeholders(plan),
-        batch.len(),
-    );
-    if !opts.dry_run {
-        lookup.push_str(" FOR UPDATE");
-    }
-    let key_params = plan.key_params();
-    let keys: Vec<Value> = (0..batch.len())
-        .flat_map(|i| batch.bound_key(i, &plan.key_pos, &key_params))
-        .collect();
+    let all: Vec<usize> = (0..batch.len()).collect();
     let statements = insert_statements(t, batch, opts.packet_budget);
     let what = format!("restore into {}", qualified(&plan.db, &plan.table));
     with_retry(src, opts.retry, &what, |a| {
-        let (lookup, keys, statements) = (&lookup, &keys, &statements);
+        let (all, statements) = (&all, &statements);
         Box::pin(async move {
             if !opts.dry_run {
                 write_session(a.conn, opts.write_mode.clone()).await?;
                 a.conn.query_drop("START TRANSACTION").await?;
             }
             let result = async {
-                let found: Vec<Row> = a.conn.exec(lookup.as_str(), keys.clone()).await?;
-                let mut existing: HashMap<String, Vec<Value>> = HashMap::with_capacity(found.len());
-                for row in found {
-                    let values = row.unwrap();
-                    existing.insert(key_id(plan.key_pos.iter().map(|&p| &values[p])), values);
-                }
+                let existing = source_rows(a.conn, t, batch, all, !opts.dry_run).await?;
                 let mut out = BatchOutcome::default();
                 let mut fresh = vec![false; batch.len()];
                 for (i, row) in batch.rows.iter().enumerate() {
@@ -146,6 +127,41 @@ pub async fn put_batch(
     .await
 }
 
+/// The rows the source holds with the keys of `rows` (indexes into `batch`), by key id; locked
+/// with `lock`.
+async fn source_rows(
+    conn: &mut mysql_async::Conn,
+    t: &RestoreTable,
+    batch: &Batch,
+    rows: &[usize],
+    lock: bool,
+) -> mysql_async::Result<HashMap<String, Vec<Value>>> {
+    let plan = &t.source;
+    let mut lookup = sql::select_by_keys(
+        &plan.db,
+        &plan.table,
+        &plan.columns,
+        &plan.key,
+        &sql::key_placeholders(plan),
+        rows.len(),
+    );
+    if lock {
+        lookup.push_str(" FOR UPDATE");
+    }
+    let key_params = plan.key_params();
+    let keys: Vec<Value> = rows
+        .iter()
+        .flat_map(|&i| batch.bound_key(i, &plan.key_pos, &key_params))
+        .collect();
+    let found: Vec<Row> = conn.exec(lookup, keys).await?;
+    let mut held = HashMap::with_capacity(found.len());
+    for row in found {
+        let values = row.unwrap();
+        held.insert(key_id(plan.key_pos.iter().map(|&p| &values[p])), values);
+    }
+    Ok(held)
+}
+
 /// Checks, before the commit, that the source holds the `restored` rows of `batch` as they
 /// were archived: a `BEFORE INSERT` trigger (or anything else that changes a row as it goes
 /// in) would otherwise pass for a restore, and `--remove-from-archive` would then delete the
@@ -160,25 +176,7 @@ async fn held_as_archived(
         return Ok(());
     }
     let plan = &t.source;
-    let key_params = plan.key_params();
-    let lookup = sql::select_by_keys(
-        &plan.db,
-        &plan.table,
-        &plan.columns,
-        &plan.key,
-        &sql::key_placeholders(plan),
-        restored.len(),
-    );
-    let keys: Vec<Value> = restored
-        .iter()
-        .flat_map(|&i| batch.bound_key(i, &plan.key_pos, &key_params))
-        .collect();
-    let found: Vec<Row> = conn.exec(lookup, keys).await?;
-    let mut held: HashMap<String, Vec<Value>> = HashMap::with_capacity(found.len());
-    for row in found {
-        let values = row.unwrap();
-        held.insert(key_id(plan.key_pos.iter().map(|&p| &values[p])), values);
-    }
+    let held = source_rows(conn, t, batch, restored, false).await?;
     let differ: Vec<String> = restored
         .iter()
         .filter(|&&i| held.get(&batch.key_id(i, &plan.key_pos)) != Some(&batch.rows[i]))
