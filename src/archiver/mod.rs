@@ -11,6 +11,7 @@ pub mod pipeline;
 pub mod report;
 pub mod server_copy;
 mod source_run;
+mod stale;
 mod table;
 
 use std::path::PathBuf;

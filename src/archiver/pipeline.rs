@@ -33,6 +33,7 @@ use crate::throttle::Throttle;
 
 use super::error::TableError;
 use super::report::TableReport;
+use super::stale;
 
 /// What the writer hands to the deleter: the batch and which rows a destination refused.
 struct Written {
@@ -93,6 +94,9 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         None
     };
     let started = Instant::now();
+    // Rows that change between their archiving and their delete leave stale copies in the
+    // archive databases, removed once the table's stages are done.
+    let keep_changed = source.archive_data && dests.iter().any(|d| matches!(d, Dest::Db(_)));
     let (to_writer, from_reader) = mpsc::channel::<Batch>(1);
     let (to_deleter, from_writer) = mpsc::channel::<Written>(1);
 
@@ -235,6 +239,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         // Owned here, so the writer's next send fails when this stage stops on an error.
         let mut from_writer = from_writer;
         let mut counts = DeleteCounts::default();
+        let mut changed = stale::Changed::new();
         let mut last_progress = Instant::now();
         let mut first = true;
         while let Some(Written { batch, conflict }) = from_writer.recv().await {
@@ -269,8 +274,11 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             counts.time += t0.elapsed();
             let out = match out {
                 Ok(out) => out,
-                Err(e) => return (counts, Err(TableError::Delete(e))),
+                Err(e) => return (counts, changed, Err(TableError::Delete(e))),
             };
+            if keep_changed && !out.changed_rows.is_empty() {
+                changed.keep(&batch, &out.changed_rows);
+            }
             counts.deleted += out.deleted;
             counts.changed += out.changed;
             counts.gone += out.gone;
@@ -303,14 +311,17 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
                 );
             }
         }
-        (counts, Ok(()))
+        (counts, changed, Ok(()))
     };
 
     let (
         (read, read_time, read_result),
         (archived, conflicts, write_time, write_result),
-        (deleted, delete_result),
+        (deleted, changed, delete_result),
     ) = tokio::join!(reading, writing, deleting);
+    if !changed.is_empty() {
+        stale::remove(delete_db, plan, dests, targets, &changed).await;
+    }
     crate::progress::finish(bar, &format!("deleted {}", deleted.deleted));
     r.read += read;
     for (i, n) in archived.into_iter().enumerate() {

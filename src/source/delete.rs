@@ -47,6 +47,9 @@ pub struct DeleteOutcome {
     /// Of `changed`, the rows that no longer matched the selection or were gone (the others
     /// still match, with other content than archived).
     pub gone: u64,
+    /// The rows (indexes into the batch) counted in `changed`: not deleted because they no
+    /// longer matched, were gone, or differed from what was archived.
+    pub changed_rows: Vec<usize>,
     /// A stop was requested during a throttling pause: the rows not reached are left.
     pub stopped: bool,
 }
@@ -83,6 +86,7 @@ pub async fn delete_rows(
                     out.changed += (part.len() as u64).saturating_sub(done.deleted + blocked);
                     out.gone += done.gone;
                     out.blocked.extend(done.blocked);
+                    out.changed_rows.extend(done.changed);
                 }
                 Err(e) if e.kind() == ErrorKind::ForeignKey => {
                     if part.len() == 1 {
@@ -113,6 +117,7 @@ pub async fn delete_rows(
                     out.deleted += done.deleted;
                     out.changed += 1 - done.deleted.min(1);
                     out.gone += done.gone;
+                    out.changed_rows.extend(done.changed);
                     progress = true;
                 }
                 Err(e) if e.kind() == ErrorKind::ForeignKey => out.blocked.push((row, constraint)),
@@ -129,6 +134,8 @@ struct Part {
     deleted: u64,
     /// Rows no longer there, or no longer matching the selection, when locked.
     gone: u64,
+    /// The rows of the part not deleted because they were gone or differed from the batch.
+    changed: Vec<usize>,
     /// Rows identical and still eligible that rows of other tables (or rows of this table not
     /// deleted with them) still reference, each with the constraints through which they do.
     blocked: Vec<(usize, Vec<String>)>,
@@ -178,17 +185,15 @@ async fn delete_part(
                         (key_id(plan.key_pos.iter().map(|&p| &values[p])), values)
                     })
                     .collect();
-                let same: Vec<usize> = part
-                    .iter()
-                    .copied()
-                    .filter(|&i| {
+                let (same, changed): (Vec<usize>, Vec<usize>) =
+                    part.iter().copied().partition(|&i| {
                         current.get(&batch.key_id(i, &plan.key_pos)) == Some(&batch.rows[i])
-                    })
-                    .collect();
+                    });
                 let mut done = Part {
                     deleted: 0,
                     gone: part.len().saturating_sub(current.len()) as u64,
                     blocked: Vec::new(),
+                    changed,
                 };
                 if same.is_empty() {
                     return Ok(done);

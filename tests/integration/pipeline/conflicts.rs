@@ -133,3 +133,66 @@ fn long_string_keys_partly_archived_are_told_apart() {
     assert_eq!(count(s, &db.name, "t", "1"), 0);
     assert_eq!(digest(s, &db.archive(), "t", "1"), eligible);
 }
+
+/// A row that changes after its batch reached the archive and before its delete stays in the
+/// source as it now is; the archive copy of what was read is stale and is removed in the same
+/// run (the source row locked meanwhile), so that the next run archives the row again instead
+/// of keeping it as a conflict for ever. A row deleted meanwhile by someone else keeps its
+/// copy: it may be the only one left.
+#[test]
+fn the_archive_copy_of_a_row_that_changed_before_its_delete_is_removed() {
+    let s = server();
+    let db = ScratchDb::create(s, "stale");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME(6) NULL);
+         INSERT INTO t SELECT seq, CONCAT('row ', seq), {OLD} FROM seq_1_to_8;"
+    ));
+    let gone = digest(s, &db.name, "t", "id = 6");
+    let ini = Ini::new(s, &[&db.name])
+        .dst("server_side_copy", "false")
+        .src("select_limit", 4)
+        .src("delete_limit", 2);
+    // Another session locks rows 2, 4 and 6 before the run begins, so that the run reads and
+    // archives them but waits at their delete; then it changes 2 (still eligible), un-deletes
+    // 4, deletes 6, and commits.
+    let locker = {
+        let t = db.q("t");
+        std::thread::spawn(move || {
+            s.sql(&format!(
+                "START TRANSACTION; SELECT COUNT(*) FROM {t} WHERE id IN (2, 4, 6) FOR UPDATE;
+                 DO SLEEP(3);
+                 UPDATE {t} SET v = 'changed' WHERE id = 2;
+                 UPDATE {t} SET deleted_at = NULL WHERE id = 4;
+                 DELETE FROM {t} WHERE id = 6;
+                 COMMIT;"
+            ))
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let out = run(&ini);
+    locker.join().unwrap();
+    out.assert_success()
+        .output_contains("2 archive copies removed from destination dst");
+    let row = out.table_row(&db.name, "t");
+    assert_eq!(
+        (row.num("read"), row.num("deleted"), row.num("changed")),
+        (8, 5, 3),
+        "the run must have read rows 2, 4 and 6 before they changed"
+    );
+    assert_eq!(
+        lines(&db.sql("SELECT id, v FROM t ORDER BY id")),
+        ["2\tchanged", "4\trow 4"]
+    );
+    // The copies of 2 and 4 are gone; 6's stays, identical to the row read.
+    assert_eq!(
+        lines(&s.sql(&format!("SELECT id FROM {} ORDER BY id", db.qa("t")))),
+        ["1", "3", "5", "6", "7", "8"]
+    );
+    assert_eq!(digest(s, &db.archive(), "t", "id = 6"), gone);
+    // The next run archives row 2 as it now is, with no conflict.
+    let changed = digest(s, &db.name, "t", "id = 2");
+    let next = run(&ini);
+    next.assert_success();
+    assert_eq!(lines(&db.sql("SELECT id FROM t")), ["4"]);
+    assert_eq!(digest(s, &db.archive(), "t", "id = 2"), changed);
+}
