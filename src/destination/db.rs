@@ -343,6 +343,11 @@ impl ArchiveDb {
             })?
         };
         if let Some(existing) = existing {
+            // Collations are named only when text differs, so that the usual detail stays short.
+            let text_differs = existing.iter().zip(&source_columns).any(|(a, s)| {
+                !schema::same_modulo_utf8(a.charset.as_deref(), s.charset.as_deref())
+                    || !schema::same_modulo_utf8(a.collation.as_deref(), s.collation.as_deref())
+            });
             let describe = |cols: &[schema::ColumnInfo]| {
                 cols.iter()
                     .map(|c| {
@@ -352,6 +357,9 @@ impl ArchiveDb {
                         }
                         if let Some(e) = &c.expression {
                             d.push_str(&format!(" AS ({e})"));
+                        }
+                        if let (true, Some(collation)) = (text_differs, &c.collation) {
+                            d.push_str(&format!(" COLLATE {collation}"));
                         }
                         d
                     })
@@ -374,6 +382,16 @@ impl ArchiveDb {
                         || a.generated != s.generated
                         || a.expression != s.expression
                         || (s.nullable && !a.nullable)
+                        // Text in another character set is stored as other bytes (or refused).
+                        || !schema::same_modulo_utf8(a.charset.as_deref(), s.charset.as_deref())
+                        // A key that compares otherwise would match other rows: the conflict
+                        // check, and a DELETE of an archived copy by its key, would name the
+                        // wrong row (`'a'` and `'A'` under a `_ci` collation).
+                        || (plan.key.contains(&s.name)
+                            && !schema::same_modulo_utf8(
+                                a.collation.as_deref(),
+                                s.collation.as_deref(),
+                            ))
                 })
             {
                 return Err(PrepareError::Drift {

@@ -207,9 +207,31 @@ pub const CHARSET_SQL: &str = "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLAT
     FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?";
 /// The columns of one table.
 pub const TABLE_COLUMNS_SQL: &str =
-    "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA, GENERATION_EXPRESSION \
+    "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, EXTRA, GENERATION_EXPRESSION, \
+    CHARACTER_SET_NAME, COLLATION_NAME \
     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? \
     ORDER BY ORDINAL_POSITION";
+/// Two character sets that store a text as the same bytes, or two collations that compare
+/// the same: equal, or the same but for the UTF-8 character set (`utf8mb3`, its old name
+/// `utf8`, `utf8mb4`: `utf8mb3_general_ci` and `utf8mb4_general_ci`). A character `utf8mb3`
+/// lacks is refused with a warning, never stored otherwise.
+pub fn same_modulo_utf8(a: Option<&str>, b: Option<&str>) -> bool {
+    a.map(utf8_family) == b.map(utf8_family)
+}
+
+/// `utf8mb3`, `utf8` and `utf8mb4` (or a collation of theirs) under one name.
+fn utf8_family(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    for prefix in ["utf8mb4", "utf8mb3", "utf8"] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            if rest.is_empty() || rest.starts_with('_') {
+                return format!("utf8{rest}");
+            }
+        }
+    }
+    lower
+}
+
 /// The full definition of each column of one table: type, character set, collation.
 pub const COLUMN_DEFINITIONS_SQL: &str =
     "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME \
@@ -593,7 +615,16 @@ pub async fn table_columns(
     db: &str,
     table: &str,
 ) -> mysql_async::Result<Option<Vec<ColumnInfo>>> {
-    type Row = (String, String, String, String, String, Option<String>);
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     let rows: Vec<Row> = conn.exec(TABLE_COLUMNS_SQL, (db, table)).await?;
     if rows.is_empty() {
         return Ok(None);
@@ -601,15 +632,28 @@ pub async fn table_columns(
     Ok(Some(
         rows.into_iter()
             .map(
-                |(name, column_type, data_type, nullable, extra, expression)| {
-                    ColumnInfo::from_columns_row(
-                        name,
-                        column_type,
-                        data_type,
-                        &nullable,
-                        &extra,
-                        expression.as_deref(),
-                    )
+                |(
+                    name,
+                    column_type,
+                    data_type,
+                    nullable,
+                    extra,
+                    expression,
+                    charset,
+                    collation,
+                )| {
+                    ColumnInfo {
+                        charset,
+                        collation,
+                        ..ColumnInfo::from_columns_row(
+                            name,
+                            column_type,
+                            data_type,
+                            &nullable,
+                            &extra,
+                            expression.as_deref(),
+                        )
+                    }
                 },
             )
             .collect(),
@@ -681,6 +725,30 @@ mod tests {
         );
         assert_eq!(k, KeyChoice::Primary(vec!["b".into(), "a".into()]));
         assert_eq!(k.columns(), ["b", "a"]);
+    }
+
+    #[test]
+    fn the_utf8_character_sets_and_their_collations_are_one_family() {
+        assert!(same_modulo_utf8(Some("utf8mb3"), Some("utf8mb4")));
+        assert!(same_modulo_utf8(Some("utf8"), Some("utf8mb4")));
+        assert!(same_modulo_utf8(None, None));
+        assert!(!same_modulo_utf8(Some("latin1"), Some("utf8mb4")));
+        assert!(!same_modulo_utf8(Some("utf8mb4"), None));
+        assert!(!same_modulo_utf8(Some("utf16"), Some("utf8mb4")));
+        assert!(same_modulo_utf8(
+            Some("utf8mb3_general_ci"),
+            Some("utf8mb4_general_ci")
+        ));
+        assert!(same_modulo_utf8(Some("utf8_bin"), Some("utf8mb4_bin")));
+        assert!(!same_modulo_utf8(
+            Some("utf8mb4_bin"),
+            Some("utf8mb4_general_ci")
+        ));
+        assert!(!same_modulo_utf8(
+            Some("utf8mb4_general_ci"),
+            Some("utf8mb4_unicode_ci")
+        ));
+        assert!(!same_modulo_utf8(Some("utf16_bin"), Some("utf8mb4_bin")));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! and the run exits 1.
 
 use crate::harness::digest::{count, digest};
-use crate::harness::{server, Ini, ScratchDb};
+use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 
 use super::{lines, run, OLD};
 
@@ -51,4 +51,62 @@ fn an_archive_table_with_other_columns_fails_only_that_table() {
     assert_eq!(out.table_row(&db.name, "c_extra").get("errors"), "1");
     let fine = out.table_row(&db.name, "b_fine");
     assert_eq!((fine.num("deleted"), fine.get("errors")), (1, "0"));
+}
+
+/// An existing archive table whose text is in another character set (other bytes for the same
+/// text, or a refusal), or whose key compares otherwise (`'a'` and `'A'` one key under a `_ci`
+/// collation: the conflict check and the advice to delete an archived copy by its key would
+/// name another row), is a drift: the dry run and the run say so, nothing is deleted. The
+/// UTF-8 character sets are one family: an archive made before the source went from `utf8mb3`
+/// to `utf8mb4` stores the same bytes, and is used.
+#[test]
+fn an_archive_table_whose_text_is_stored_or_compared_otherwise_is_a_drift() {
+    let s = server();
+    let db = ScratchDb::create(s, "textdrift");
+    db.sql(&format!(
+        "CREATE TABLE k (k VARCHAR(10) COLLATE utf8mb4_bin PRIMARY KEY, deleted_at DATETIME);
+         INSERT INTO k VALUES ('a', {OLD}), ('A', {OLD}), ('e', {OLD}), ('é', {OLD});
+         CREATE TABLE c (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET utf8mb4,
+           deleted_at DATETIME);
+         INSERT INTO c VALUES (1, 'é', {OLD});
+         CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET utf8mb4
+           COLLATE utf8mb4_general_ci, deleted_at DATETIME);
+         INSERT INTO u VALUES (1, 'é', {OLD});
+         CREATE DATABASE `{archive}`;
+         CREATE TABLE `{archive}`.k (k VARCHAR(10) COLLATE utf8mb4_general_ci PRIMARY KEY,
+           deleted_at DATETIME);
+         CREATE TABLE `{archive}`.c (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET latin1,
+           deleted_at DATETIME);
+         CREATE TABLE `{archive}`.u (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET utf8mb3
+           COLLATE utf8mb3_general_ci, deleted_at DATETIME);",
+        archive = db.archive()
+    ));
+    let before = digest(s, &db.name, "k", "1");
+    let ini = Ini::new(s, &[&db.name]);
+    for dry in [true, false] {
+        let mut command = Osarchiver::new().config_text(ini.text());
+        if dry {
+            command = command.arg("--dry-run");
+        }
+        let out = command.run();
+        out.assert_code(1).assert_no_panic();
+        for table in ["k", "c"] {
+            assert!(
+                out.lines_containing(&format!("`{}`.`{table}` differs", db.archive()))
+                    .iter()
+                    .any(|l| l.contains("ERROR") && l.contains("COLLATE")),
+                "dry run {dry}: no drift error naming the collations for {table}:\n{out}"
+            );
+        }
+        assert_eq!(out.table_row(&db.name, "u").get("errors"), "0", "{out}");
+    }
+    assert_eq!(digest(s, &db.name, "k", "1"), before);
+    assert_eq!(count(s, &db.name, "c", "1"), 1);
+    assert_eq!(count(s, &db.archive(), "k", "1"), 0);
+    // The utf8mb3 archive of a utf8mb4 table holds the same bytes.
+    assert_eq!(count(s, &db.name, "u", "1"), 0);
+    assert_eq!(
+        lines(&s.sql(&format!("SELECT HEX(v) FROM {}", db.qa("u")))),
+        ["C3A9"]
+    );
 }
