@@ -3,6 +3,7 @@
 //! destination (committed, fsynced), then delete from the source only the rows every
 //! destination holds identically. At the end, a per-table [`report`].
 
+mod blocked;
 pub mod error;
 pub mod forecast;
 mod jobs;

@@ -23,7 +23,7 @@ use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::literal::literal;
 use crate::mysql::retry::with_retry;
 use crate::progress::Progress;
-use crate::source::delete::{blocked_report, delete_rows};
+use crate::source::delete::delete_rows;
 use crate::source::read::PageReader;
 use crate::stop::Stop;
 use crate::table::batch::Batch;
@@ -240,6 +240,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         let mut from_writer = from_writer;
         let mut counts = DeleteCounts::default();
         let mut changed = stale::Changed::new();
+        let mut blocked = std::mem::take(&mut r.blocked_log);
         let mut last_progress = Instant::now();
         let mut first = true;
         while let Some(Written { batch, conflict }) = from_writer.recv().await {
@@ -274,7 +275,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             counts.time += t0.elapsed();
             let out = match out {
                 Ok(out) => out,
-                Err(e) => return (counts, changed, Err(TableError::Delete(e))),
+                Err(e) => return (counts, changed, blocked, Err(TableError::Delete(e))),
             };
             if keep_changed && !out.changed_rows.is_empty() {
                 changed.keep(&batch, &out.changed_rows);
@@ -282,24 +283,14 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             counts.deleted += out.deleted;
             counts.changed += out.changed;
             counts.gone += out.gone;
+            counts.blocked += out.blocked.len() as u64;
+            for (row, constraint) in &out.blocked {
+                blocked.row(plan, &batch, *row, constraint);
+            }
             if out.stopped {
                 // Stopped during a throttling pause: the batches held stay in the source
                 // (archived, not deleted); the next run takes them again.
-                for (row, constraint) in &out.blocked {
-                    for line in
-                        blocked_report(plan, &batch, *row, constraint, &source.deleted_column)
-                    {
-                        tracing::warn!("{line}");
-                    }
-                }
-                counts.blocked += out.blocked.len() as u64;
                 break;
-            }
-            counts.blocked += out.blocked.len() as u64;
-            for (row, constraint) in &out.blocked {
-                for line in blocked_report(plan, &batch, *row, constraint, &source.deleted_column) {
-                    tracing::warn!("{line}");
-                }
             }
             if let Some(bar) = &bar {
                 bar.set_message(format!("deleted {}", counts.deleted));
@@ -311,14 +302,15 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
                 );
             }
         }
-        (counts, changed, Ok(()))
+        (counts, changed, blocked, Ok(()))
     };
 
     let (
         (read, read_time, read_result),
         (archived, conflicts, write_time, write_result),
-        (deleted, changed, delete_result),
+        (deleted, changed, blocked, delete_result),
     ) = tokio::join!(reading, writing, deleting);
+    r.blocked_log = blocked;
     if !changed.is_empty() {
         stale::remove(delete_db, plan, dests, targets, &changed).await;
     }

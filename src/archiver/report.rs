@@ -46,6 +46,8 @@ pub struct TableReport {
     pub timing: Timing,
     /// The dry run's plan of the table (dry runs only).
     pub plan: Option<Forecast>,
+    /// The blocked rows logged so far, summed up when the table ends.
+    pub(crate) blocked_log: super::blocked::BlockedLog,
 }
 
 /// Time spent in each stage of a table's batches.

@@ -39,9 +39,12 @@ impl TableRun<'_, '_> {
         );
         let name = qualified(&plan.db, &plan.table);
         if let Err(e) = self.archive_table(plan, &mut r).await {
-            tracing::error!("{name}: {e}; nothing more is deleted from this table");
+            tracing::error!(
+                "{name}: {e}; the table stops here: only rows every destination held already were deleted"
+            );
             r.errors.push(e);
         }
+        r.blocked_log.finish(plan, &self.run.source.where_clause);
         r.elapsed = started.elapsed();
         r.span = Some((
             started.saturating_duration_since(self.run.run_started),

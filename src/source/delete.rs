@@ -578,16 +578,16 @@ fn constraint_name(message: &str) -> Option<String> {
     Some(rest[..end].replace("``", "`"))
 }
 
-/// The log lines for a row a foreign key keeps: which rows reference it, how to find them, and
-/// an UPDATE that would mark the live ones deleted so a later run archives them (as the
-/// original suggests). Only the `constraints` found blocking are listed, all foreign keys onto
-/// the table when none could be told.
+/// The log lines for a row a foreign key keeps: which rows reference it and how to find them.
+/// Only the `constraints` found blocking are listed, all foreign keys onto the table when none
+/// could be told. (The original also suggested an `UPDATE` marking them deleted: on a service's
+/// live rows, behind its back, with a `deleted` column it did not set, and on child tables that
+/// may have no such column, it was advice to leave out.)
 pub fn blocked_report(
     plan: &TablePlan,
     batch: &Batch,
     row: usize,
     constraints: &[String],
-    deleted_column: &str,
 ) -> Vec<String> {
     let kinds = batch.literal_kinds();
     let value_of = |col: &str| -> Option<String> {
@@ -604,7 +604,6 @@ pub fn blocked_report(
             many => format!(" (constraints {})", many.join(", ")),
         }
     )];
-    let deleted_at = value_of(deleted_column).unwrap_or_else(|| "NOW()".to_string());
     for fk in plan
         .referenced_by
         .iter()
@@ -625,11 +624,7 @@ pub fn blocked_report(
         let Some(conds) = conds else { continue };
         let child = qualified(&fk.db, &fk.table);
         let cond = conds.join(" AND ");
-        let dc = crate::mysql::ident::quote_ident(deleted_column);
         lines.push(format!("  find them: SELECT * FROM {child} WHERE {cond};"));
-        lines.push(format!(
-            "  to archive them on a later run: UPDATE {child} SET {dc} = {deleted_at} WHERE {cond} AND {dc} IS NULL;"
-        ));
     }
     lines
 }

@@ -69,7 +69,15 @@ fn a_chain_is_deleted_children_first_and_a_live_child_blocks_its_parent() {
     .output_contains(&format!(
         "find them: SELECT * FROM `{}`.`c_child` WHERE `parent_id` = 12;",
         db.name
+    ))
+    .output_contains(&format!(
+        "`{}`.`b_parent`: 1 eligible rows kept because rows that stay still reference them (fk_child_parent: 1); they stay until those rows are deleted",
+        db.name
     ));
+    assert!(
+        !out.to_string().contains("UPDATE `"),
+        "no UPDATE of a service's live rows is suggested:\n{out}"
+    );
 
     // The operator marks the child deleted long ago: the next run finishes the job.
     db.sql(&format!(
@@ -199,4 +207,41 @@ fn a_live_child_in_another_database_keeps_its_parent() {
     assert_eq!((row.num("deleted"), row.num("blocked")), (9, 1));
     assert_eq!(row.get("errors"), "0");
     out.output_contains("(constraint fk_elsewhere)");
+}
+
+/// Many rows kept by live children (a deleted flavor that live instances use): the first ten
+/// are logged each, the rest only counted, and the summary gives one query per constraint that
+/// lists every row keeping one, which the operator can run as it is.
+#[test]
+fn many_blocked_rows_are_summed_up_with_one_query_per_constraint() {
+    let s = server();
+    let db = ScratchDb::create(s, "manyblocked");
+    db.sql(&format!(
+        "CREATE TABLE flavor (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE instance (id INT PRIMARY KEY, flavor_id INT, deleted_at DATETIME NULL,
+           CONSTRAINT fk_instance_flavor FOREIGN KEY (flavor_id) REFERENCES flavor (id));
+         INSERT INTO flavor SELECT seq, {OLD} FROM seq_1_to_30;
+         INSERT INTO instance SELECT seq, seq, NULL FROM seq_1_to_25;
+         INSERT INTO instance SELECT 100 + seq, seq, NULL FROM seq_1_to_5;"
+    ));
+    let out = run(&Ini::new(s, &[&db.name]).src("select_limit", 7));
+    out.assert_code(3);
+    assert_eq!(count(s, &db.name, "flavor", "1"), 25);
+    let detailed = out.lines_containing("kept: rows still reference it");
+    assert_eq!(detailed.len(), 10, "{detailed:?}");
+    out.output_contains(&format!(
+        "`{}`.`flavor`: 25 eligible rows kept because rows that stay still reference them (fk_instance_flavor: 25) (the first 10 are named above; --debug names each)",
+        db.name
+    ));
+    let query = out.lines_containing("every row that keeps one through fk_instance_flavor: ");
+    assert_eq!(query.len(), 1, "{out}");
+    let sql = query[0]
+        .split("fk_instance_flavor: ")
+        .nth(1)
+        .expect("the query follows the constraint");
+    let listed = s.sql(&format!(
+        "SELECT COUNT(*) FROM ({}) AS q",
+        sql.trim_end_matches(';')
+    ));
+    assert_eq!(listed.trim(), "30", "{sql}");
 }
