@@ -209,6 +209,18 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
                             conflict[row] = true;
                             conflicts += 1;
                         }
+                        if let Some((_, message)) = out.refused.iter().find(|(r, _)| *r == row) {
+                            let copy = match &*t {
+                                Target::Db(archive) => qualified(&archive.db, &archive.table),
+                                Target::File(_) => String::new(),
+                            };
+                            tracing::warn!(
+                                "{name}: row ({}) kept: destination {} refuses it ({message}): {copy} holds another row with the same value of a unique key that is not the row's key; the source keeps such values unique among its current rows, an archive gathers rows of many years: make that key non-unique in {copy} (ALTER TABLE ... DROP INDEX, then ADD INDEX on the same columns) and the next run archives the row",
+                                batch.describe_key(row, &plan.key, &plan.key_pos),
+                                d.name(),
+                            );
+                            continue;
+                        }
                         tracing::warn!(
                             "{name}: row ({}) kept: destination {} already holds a different row with this key",
                             batch.describe_key(row, &plan.key, &plan.key_pos),

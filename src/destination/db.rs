@@ -78,8 +78,12 @@ pub struct WriteOutcome {
     pub archived: u64,
     /// Rows already there identically (a re-run).
     pub already: u64,
-    /// Rows (indexes into the batch) whose key holds a different row in the archive.
+    /// Rows (indexes into the batch) whose key holds a different row in the archive, or that
+    /// another unique key of the archive table refuses.
     pub conflicts: Vec<usize>,
+    /// Of `conflicts`, the rows another unique key refuses (their key is free), with the
+    /// server's message naming that key.
+    pub refused: Vec<(usize, String)>,
 }
 
 /// What a server-side copy of a key range did ([`ArchiveDb::copy_range`]).
@@ -480,15 +484,14 @@ impl ArchiveDb {
             })
             .await
             .map_err(|e| wrap(e, &name))?;
-            ddl::archive_create_table_in(&source_sql, &target.db, &target.table).map_err(|e| {
-                PrepareError::Other {
+            ddl::archive_create_table_in(&source_sql, &target.db, &target.table, &plan.index)
+                .map_err(|e| PrepareError::Other {
                     dest: name.clone(),
                     message: format!(
                         "cannot derive the archive table from {}: {e}",
                         qualified(&plan.db, &plan.table)
                     ),
-                }
-            })?
+                })?
         };
         if dry_run {
             self.check_grants(&target, true).await?;
@@ -937,7 +940,15 @@ async fn insert_chunk(
         push_tuple(&mut statement, &batch.rows[i], &kinds);
         match conn.query_drop(statement).await {
             Ok(()) => check_warnings(conn, plan, std::slice::from_ref(&batch.rows[i])).await?,
-            Err(e) if e_is_dup(&e) => out.conflicts.push(i),
+            Err(e) if e_is_dup(&e) => {
+                // The row's own key was free: another unique key of the archive refuses it.
+                out.conflicts.push(i);
+                let message = match &e {
+                    mysql_async::Error::Server(s) => s.message.clone(),
+                    other => other.to_string(),
+                };
+                out.refused.push((i, message));
+            }
             Err(e) => return Err(e),
         }
     }

@@ -48,19 +48,22 @@ pub enum DdlError {
 /// documentation),
 /// everything else kept.
 pub fn archive_create_table(create_sql: &str, new_table: &str) -> Result<String, DdlError> {
-    rewrite(create_sql, &ident::quote_ident(new_table))
+    rewrite(create_sql, &ident::quote_ident(new_table), None)
 }
 
-/// As [`archive_create_table`], for the table `db`.`new_table`.
+/// As [`archive_create_table`], for the table `db`.`new_table`, whose rows are told apart by
+/// the index `row_key` (`PRIMARY`, or the unique key chosen when there is no primary key):
+/// the table's other unique keys become plain keys (see [`relax_unique`]).
 pub fn archive_create_table_in(
     create_sql: &str,
     db: &str,
     new_table: &str,
+    row_key: &str,
 ) -> Result<String, DdlError> {
-    rewrite(create_sql, &ident::qualified(db, new_table))
+    rewrite(create_sql, &ident::qualified(db, new_table), Some(row_key))
 }
 
-fn rewrite(create_sql: &str, new_name: &str) -> Result<String, DdlError> {
+fn rewrite(create_sql: &str, new_name: &str, row_key: Option<&str>) -> Result<String, DdlError> {
     let s = create_sql;
     let b = s.as_bytes();
     let not_create = || {
@@ -143,6 +146,7 @@ fn rewrite(create_sql: &str, new_name: &str) -> Result<String, DdlError> {
             Some(strip_column_clauses(item)?)
         } else {
             drop_key_columns(item, &system_time)?
+                .map(|k| row_key.map_or(k.clone(), |keep| relax_unique(&k, keep)))
         };
         kept.extend(rewritten);
     }
@@ -163,6 +167,32 @@ fn rewrite(create_sql: &str, new_name: &str) -> Result<String, DdlError> {
         &tail,
     )?)?);
     Ok(out)
+}
+
+/// A `UNIQUE KEY` item other than the row key `keep` as a plain `KEY`. The source keeps such a
+/// key unique among its current rows; the archive gathers rows from across the years (glance's
+/// `(image_id, name)` of an image property removed, added again and removed again), and a
+/// unique key there would refuse a row for ever. Kept unique: the row key, a key `WITHOUT
+/// OVERLAPS` (only a unique key may say so) and a long unique key `USING HASH` (a plain key on
+/// a `BLOB` needs a prefix length).
+fn relax_unique(item: &str, keep: &str) -> String {
+    let trimmed = item.trim_start();
+    let lead = &item[..item.len() - trimmed.len()];
+    let Some(rest) = trimmed
+        .strip_prefix("UNIQUE KEY ")
+        .or_else(|| trimmed.strip_prefix("UNIQUE INDEX "))
+    else {
+        return item.to_string();
+    };
+    let Ok(words) = top_level_words(item) else {
+        return item.to_string();
+    };
+    let unrelaxable =
+        find_words(item, &words, &["USING", "HASH"]).is_some() || has_without_overlaps(item);
+    if unrelaxable || leading_ident(rest).is_none_or(|name| name == keep) {
+        return item.to_string();
+    }
+    format!("{lead}KEY {rest}")
 }
 
 /// Whether a `CREATE TABLE` statement declares a key `WITHOUT OVERLAPS` (application-time
@@ -715,6 +745,41 @@ mod tests {
     }
 
     #[test]
+    fn unique_keys_other_than_the_row_key_become_plain_keys() {
+        let out = archive_create_table_in(NOVA_INSTANCES, "nova_archive", "instances", "PRIMARY")
+            .unwrap();
+        assert!(
+            out.contains("\n  KEY `uniq_instances0uuid` (`uuid`),"),
+            "{out}"
+        );
+        assert!(out.contains("PRIMARY KEY (`id`),"), "{out}");
+        assert!(!out.contains("UNIQUE"), "{out}");
+        // Without a primary key, the unique key chosen as the row key stays unique.
+        let no_pk = "CREATE TABLE `t` (
+  `a` int(11) NOT NULL,
+  `b` varchar(10) NOT NULL,
+  `c` blob DEFAULT NULL,
+  `s` date NOT NULL,
+  `e` date NOT NULL,
+  PERIOD FOR `p` (`s`, `e`),
+  UNIQUE KEY `by_a` (`a`),
+  UNIQUE INDEX `by_b` (`b`),
+  UNIQUE KEY `by_c` (`c`) USING HASH,
+  UNIQUE KEY `by_p` (`a`,`p` WITHOUT OVERLAPS),
+  KEY `plain` (`b`)
+) ENGINE=InnoDB";
+        let out = archive_create_table_in(no_pk, "d", "t", "by_a").unwrap();
+        assert!(out.contains("UNIQUE KEY `by_a` (`a`),"), "{out}");
+        assert!(out.contains("\n  KEY `by_b` (`b`),"), "{out}");
+        assert!(out.contains("UNIQUE KEY `by_c` (`c`) USING HASH,"), "{out}");
+        assert!(
+            out.contains("UNIQUE KEY `by_p` (`a`,`p` WITHOUT OVERLAPS),"),
+            "{out}"
+        );
+        assert!(out.contains("KEY `plain` (`b`)"), "{out}");
+    }
+
+    #[test]
     fn drops_a_last_foreign_key_and_the_comma_before_it() {
         let out = archive_create_table(NOVA_INSTANCE_FAULTS, "instance_faults").unwrap();
         assert_eq!(
@@ -766,7 +831,7 @@ mod tests {
             "CREATE TABLE `new``one` (\n  `a` int(11) DEFAULT NULL\n) ENGINE=InnoDB"
         );
         assert_eq!(
-            archive_create_table_in(sql, "arch`db", "t").unwrap(),
+            archive_create_table_in(sql, "arch`db", "t", "PRIMARY").unwrap(),
             "CREATE TABLE `arch``db`.`t` (\n  `a` int(11) DEFAULT NULL\n) ENGINE=InnoDB"
         );
     }

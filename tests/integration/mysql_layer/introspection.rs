@@ -302,7 +302,7 @@ async fn archive_create_table_builds_a_table_without_foreign_keys() {
     assert!(create.contains("AUTO_INCREMENT=4242"), "{create}");
 
     let archive = "instance `faults`_archive";
-    let rewritten = ddl::archive_create_table_in(&create, &dst.name, archive).unwrap();
+    let rewritten = ddl::archive_create_table_in(&create, &dst.name, archive, "PRIMARY").unwrap();
     assert!(!rewritten.contains("FOREIGN KEY ("), "{rewritten}");
     db.conn().query_drop(&rewritten).await.unwrap();
 

@@ -196,3 +196,54 @@ fn the_archive_copy_of_a_row_that_changed_before_its_delete_is_removed() {
     assert_eq!(lines(&db.sql("SELECT id FROM t")), ["4"]);
     assert_eq!(digest(s, &db.archive(), "t", "id = 2"), changed);
 }
+
+/// A unique key other than the row key holds among the source's current rows only: glance's
+/// `(image_id, name)` of an image property removed, archived, added again and removed again.
+/// The archive table osarchiver creates keeps such keys as plain keys, so the second row is
+/// archived too; an archive table made beforehand with such a unique key refuses the row, which
+/// stays, and the log says which key refuses it and what to do (not to delete an archived copy
+/// by a key that holds none).
+#[test]
+fn a_unique_key_of_the_source_does_not_refuse_archived_rows_of_other_years() {
+    let s = server();
+    let db = ScratchDb::create(s, "uniqueyears");
+    db.sql(&format!(
+        "CREATE TABLE prop (id INT PRIMARY KEY, image_id INT NOT NULL, name VARCHAR(20) NOT NULL,
+           deleted_at DATETIME NULL, UNIQUE KEY ix_prop_image_name (image_id, name));
+         INSERT INTO prop VALUES (1, 7, 'foo', {OLD}), (2, 8, 'bar', NULL);
+         CREATE TABLE made (id INT PRIMARY KEY, v INT, deleted_at DATETIME NULL);
+         INSERT INTO made VALUES (1, 1, {OLD});
+         CREATE DATABASE `{archive}`;
+         CREATE TABLE `{archive}`.made (id INT PRIMARY KEY, v INT, deleted_at DATETIME NULL,
+           UNIQUE KEY one_v (v));",
+        archive = db.archive()
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    run(&ini).assert_success();
+    let created = s.sql(&format!("SHOW CREATE TABLE {}", db.qa("prop")));
+    assert!(
+        created.contains("KEY `ix_prop_image_name`") && !created.contains("UNIQUE"),
+        "{created}"
+    );
+    // The property comes back and goes again; so does a row of `made` with the same `v`.
+    db.sql(&format!(
+        "INSERT INTO prop VALUES (3, 7, 'foo', {OLD}); INSERT INTO made VALUES (2, 1, {OLD});"
+    ));
+    let out = run(&ini);
+    out.assert_code(3);
+    assert_eq!(lines(&db.sql("SELECT id FROM prop")), ["2"]);
+    assert_eq!(
+        lines(&s.sql(&format!("SELECT id FROM {} ORDER BY id", db.qa("prop")))),
+        ["1", "3"]
+    );
+    assert_eq!(lines(&db.sql("SELECT id FROM made")), ["2"]);
+    out.output_contains(&format!(
+        "`{}`.`made`: row (id=2) kept: destination dst refuses it (Duplicate entry '1' for key 'one_v')",
+        db.name
+    ))
+    .output_contains("make that key non-unique");
+    assert!(
+        out.lines_containing("remove the archived copy").is_empty(),
+        "no advice to delete a copy the key does not hold:\n{out}"
+    );
+}
