@@ -7,6 +7,7 @@
 mod galera;
 mod jobs;
 mod locks;
+mod openstack;
 mod pressure;
 mod progress;
 mod replica_lag;
