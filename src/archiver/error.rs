@@ -25,6 +25,11 @@ pub enum TableError {
     /// Deleting rows from the source failed (after its retries).
     #[error(transparent)]
     Delete(RetryError),
+    /// The server refuses the statement that would delete the table's rows (`EXPLAIN` of it,
+    /// before anything of the table is archived): a `where` that reads the table itself in a
+    /// subquery (1093), a function the server lacks...
+    #[error("the server refuses this table's DELETE ({0}); nothing of the table was archived")]
+    DeleteRefused(RetryError),
     /// A count on the source failed (after its retries): the eligible rows (dry run), those
     /// referenced by rows that stay (dry run), or those left after the walk.
     #[error(transparent)]

@@ -262,3 +262,39 @@ fn an_archive_name_too_long_fails_the_dry_run_as_the_real_run() {
         assert_eq!(count(s, &db.name, "t", "1"), 1);
     }
 }
+
+/// A `where` that reads the table itself in a subquery: the server refuses the `DELETE` (1093)
+/// that names the rows by key. The table fails in the dry run as in the real run, before
+/// anything of it is archived; the other tables go.
+#[test]
+fn a_delete_the_server_refuses_fails_the_dry_run_as_the_real_run() {
+    let s = server();
+    let db = ScratchDb::create(s, "refused");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, status VARCHAR(5), deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, 'ok', {OLD}), (2, 'no', {OLD});"
+    ));
+    let ini = Ini::new(s, &[&db.name]).src(
+        "where",
+        format!(
+            "deleted_at IS NOT NULL AND id IN (SELECT id FROM {} WHERE status = 'ok')",
+            db.q("t")
+        ),
+    );
+    for dry in [true, false] {
+        let mut command = Osarchiver::new().config_text(ini.text());
+        if dry {
+            command = command.arg("--dry-run");
+        }
+        let out = command.run();
+        out.assert_code(1)
+            .assert_no_panic()
+            .output_contains("the server refuses this table's DELETE")
+            .output_contains("1093");
+    }
+    assert_eq!(count(s, &db.name, "t", "1"), 2);
+    assert!(
+        !db.exists(&db.archive()) || count(s, &db.archive(), "t", "1") == 0,
+        "nothing of the table is archived"
+    );
+}
