@@ -245,3 +245,40 @@ fn many_blocked_rows_are_summed_up_with_one_query_per_constraint() {
     ));
     assert_eq!(listed.trim(), "30", "{sql}");
 }
+
+/// Rows of one table that reference each other through `ON DELETE CASCADE` or `SET NULL` go
+/// only in one statement: with `delete_limit = 1` each chunk kept its row for the other's
+/// sake, on every run. The blocked rows of a batch are tried once more all together; a
+/// `RESTRICT` cycle, which the server refuses in any order, still stays.
+#[test]
+fn a_cycle_of_rows_cut_by_small_chunks_goes_in_one_statement() {
+    let s = server();
+    let db = ScratchDb::create(s, "rowcycle");
+    db.sql(&format!(
+        "CREATE TABLE n (id INT PRIMARY KEY, peer INT NULL, deleted_at DATETIME NULL,
+           CONSTRAINT fk_n_peer FOREIGN KEY (peer) REFERENCES n (id) ON DELETE CASCADE);
+         CREATE TABLE m (id INT PRIMARY KEY, peer INT NULL, deleted_at DATETIME NULL,
+           CONSTRAINT fk_m_peer FOREIGN KEY (peer) REFERENCES m (id) ON DELETE SET NULL);
+         CREATE TABLE r (id INT PRIMARY KEY, peer INT NULL, deleted_at DATETIME NULL,
+           CONSTRAINT fk_r_peer FOREIGN KEY (peer) REFERENCES r (id));
+         INSERT INTO n VALUES (1, NULL, {OLD}), (2, 1, {OLD}), (3, NULL, {OLD});
+         UPDATE n SET peer = 2 WHERE id = 1;
+         INSERT INTO m VALUES (1, NULL, {OLD}), (2, 1, {OLD}), (3, NULL, NULL);
+         UPDATE m SET peer = 2 WHERE id = 1;
+         INSERT INTO r VALUES (1, NULL, {OLD}), (2, 1, {OLD});
+         UPDATE r SET peer = 2 WHERE id = 1;"
+    ));
+    let eligible: Vec<_> = ["n", "m", "r"]
+        .iter()
+        .map(|t| digest(s, &db.name, t, ELIGIBLE))
+        .collect();
+    let out = run(&Ini::new(s, &[&db.name]).src("delete_limit", 1));
+    out.assert_code(3); // the RESTRICT cycle stays
+    assert_eq!(count(s, &db.name, "n", "1"), 0);
+    assert_eq!(lines(&db.sql("SELECT id, peer FROM m")), ["3\tNULL"]);
+    assert_eq!(lines(&db.sql("SELECT id FROM r ORDER BY id")), ["1", "2"]);
+    for (t, e) in ["n", "m", "r"].iter().zip(&eligible) {
+        assert_eq!(&digest(s, &db.archive(), t, "1"), e, "{t}");
+    }
+    assert_eq!(out.table_row(&db.name, "r").num("blocked"), 2);
+}
