@@ -99,7 +99,7 @@ impl TableRun<'_, '_> {
                 }
             }
         }
-        if result.is_ok() && self.run.source.delete_data {
+        if result.is_ok() && self.run.source.delete_data && !self.run.dry_run {
             result = self.check_delete(plan).await;
         }
         if result.is_ok() {
@@ -215,34 +215,34 @@ impl TableRun<'_, '_> {
         Ok(())
     }
 
-    /// What a real run would do: the eligible count and the statements it would send.
-    /// A dry run's preflight on the source: SELECT on the table, and with `delete_data`
-    /// DELETE on it and SELECT on every table whose foreign keys reference it (the check
-    /// before each DELETE reads them). A missing privilege fails the table as the real run
-    /// would; a column-level grant is a warning.
-    /// `EXPLAIN` of the statement that deletes the table's rows, for one key of NULLs: an error
-    /// the server would give every chunk's `DELETE` (a `where` reading the table itself in a
-    /// subquery is 1093 in the multi-table form) fails the table now, in the dry run as in the
-    /// real run, before anything of it is archived. An `EXPLAIN` runs nothing.
+    /// The statement that deletes the table's rows by key, prepared (not run: the server
+    /// parses and resolves it, and counts no `DELETE`): an error it would give every chunk's
+    /// `DELETE` (a `where` reading the table itself in a subquery is 1093 in the multi-table
+    /// form) fails the table now, in the dry run as in the real run, before anything of it is
+    /// archived.
     async fn check_delete(&mut self, plan: &TablePlan) -> Result<(), TableError> {
-        let statement = format!(
-            "EXPLAIN {}",
-            crate::table::sql::delete_rows(plan, &self.run.source.where_clause, 1, false)
-        );
-        let nulls = vec![mysql_async::Value::NULL; plan.key.len()];
+        let statement =
+            crate::table::sql::delete_rows(plan, &self.run.source.where_clause, 1, false);
         with_retry(
             &mut self.run.src,
             self.run.source.retry,
-            "explain the delete",
+            "prepare the delete",
             |a| {
-                let (statement, nulls) = (statement.as_str(), nulls.clone());
-                Box::pin(async move { a.conn.exec_drop(statement, nulls).await })
+                let statement = statement.as_str();
+                Box::pin(async move {
+                    let prepared = a.conn.prep(statement).await?;
+                    a.conn.close(prepared).await
+                })
             },
         )
         .await
         .map_err(TableError::DeleteRefused)
     }
 
+    /// A dry run's preflight on the source: SELECT on the table, and with `delete_data`
+    /// DELETE on it and SELECT on every table whose foreign keys reference it (the check
+    /// before each DELETE reads them). A missing privilege fails the table as the real run
+    /// would; a column-level grant is a warning.
     async fn check_grants(&mut self, plan: &TablePlan) -> Result<(), TableError> {
         if self.run.grants.is_none() {
             let grants = with_retry(
@@ -305,6 +305,7 @@ impl TableRun<'_, '_> {
         )))
     }
 
+    /// What a real run would do: the eligible count and the statements it would send.
     async fn dry_run_table(
         &mut self,
         plan: &TablePlan,
@@ -314,6 +315,9 @@ impl TableRun<'_, '_> {
         let source = self.run.source;
         let name = qualified(&plan.db, &plan.table);
         self.check_grants(plan).await?;
+        if source.delete_data {
+            self.check_delete(plan).await?;
+        }
         let count_sql = format!(
             "SELECT COUNT(*) FROM {name} WHERE ({})",
             source.where_clause

@@ -22,7 +22,7 @@ fn a_batch_refused_half_way_leaves_nothing_in_the_archive_and_deletes_nothing() 
          INSERT INTO b_fine VALUES (1, {OLD});
          CREATE DATABASE `{archive}`;
          CREATE TABLE `{archive}`.a_refused (id INT PRIMARY KEY, v VARCHAR(10),
-           deleted_at DATETIME NULL) CHARSET latin1;",
+           deleted_at DATETIME NULL) CHARSET utf8mb3;",
         archive = db.archive()
     ));
     let before = digest(s, &db.name, "a_refused", "1");

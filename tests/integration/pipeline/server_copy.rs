@@ -299,9 +299,9 @@ fn rows_updated_while_they_are_archived_leave_the_source_as_the_archive_holds_th
 /// key`) only when the first archive's key columns are defined as the source's: the keys the
 /// archive returns drive the walk. Keys whose order is not their bytes' (a case-insensitive
 /// Latin-1 collation with trailing spaces, an `ENUM` whose order is not alphabetical, in a
-/// composite key) go through many small chunks that way, and an archive whose key is Unicode
-/// and binary (the same rows, other bytes and order) takes the other path; every eligible row
-/// leaves, archived, either way.
+/// composite key) go through many small chunks that way, and an archive whose key is in
+/// `utf8mb3` where the source's is in `utf8mb4` (the same bytes and order, another
+/// definition) takes the other path; every eligible row leaves, archived, either way.
 #[test]
 fn a_chunk_is_locked_by_its_copy_only_when_the_archive_key_is_the_sources() {
     let s = server();
@@ -319,8 +319,8 @@ fn a_chunk_is_locked_by_its_copy_only_when_the_archive_key_is_the_sources() {
         ),
         (
             "unicode",
-            "k VARCHAR(20) CHARACTER SET latin1 COLLATE latin1_swedish_ci NOT NULL, PRIMARY KEY (k)",
-            Some("k VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (k)"),
+            "k VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, PRIMARY KEY (k)",
+            Some("k VARCHAR(20) CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci NOT NULL, PRIMARY KEY (k)"),
         ),
     ] {
         let db = ScratchDb::create(s, &format!("sskey{name}"));
@@ -378,7 +378,7 @@ fn a_chunk_is_locked_by_its_copy_only_when_the_archive_key_is_the_sources() {
         } else {
             let same = s.sql(&format!(
                 "SELECT COUNT(*) FROM `{db}`.snapshot AS s JOIN `{archive}`.t AS a
-                   ON a.k = CONVERT(s.k USING utf8mb4) COLLATE utf8mb4_bin AND a.v <=> s.v
+                   ON BINARY a.k = BINARY s.k AND a.v <=> s.v
                       AND a.deleted_at <=> s.deleted_at
                  WHERE s.deleted_at IS NOT NULL",
                 db = db.name,
