@@ -23,9 +23,11 @@ use crate::table::batch::{key_id, Batch};
 use crate::table::sql;
 use crate::table::TablePlan;
 
-/// How many changed rows a table keeps for the clean-up; beyond it, the others' copies stay
-/// (and are named), so that memory stays bounded by the batch size.
+/// How many changed rows a table keeps for the clean-up, and how many bytes of values; beyond
+/// them, the others' copies stay (and are counted in the log), so that memory stays bounded
+/// whatever the table.
 pub const KEEP_AT_MOST: usize = 10_000;
+pub const KEEP_BYTES: usize = 64 << 20;
 
 /// Rows per statement of the clean-up.
 const CHUNK: usize = 500;
@@ -33,6 +35,8 @@ const CHUNK: usize = 500;
 /// The rows of a table that changed after they were archived, kept for [`remove`].
 pub struct Changed {
     rows: Option<Batch>,
+    /// The bytes of the values kept.
+    bytes: usize,
     /// Changed rows not kept (over [`KEEP_AT_MOST`]).
     pub dropped: u64,
 }
@@ -41,6 +45,7 @@ impl Changed {
     pub fn new() -> Changed {
         Changed {
             rows: None,
+            bytes: 0,
             dropped: 0,
         }
     }
@@ -54,7 +59,9 @@ impl Changed {
             next_key: None,
         });
         for &i in rows {
-            if kept.rows.len() < KEEP_AT_MOST {
+            let size: usize = batch.rows[i].iter().map(value_size).sum();
+            if kept.rows.len() < KEEP_AT_MOST && self.bytes + size <= KEEP_BYTES {
+                self.bytes += size;
                 kept.rows.push(batch.rows[i].clone());
             } else {
                 self.dropped += 1;
@@ -241,6 +248,14 @@ async fn remove_copies(
             .await;
     }
     result
+}
+
+/// About how many bytes a value holds.
+fn value_size(v: &Value) -> usize {
+    match v {
+        Value::Bytes(b) => b.len() + 24,
+        _ => 24,
+    }
 }
 
 /// Rows read by [`sql::select_by_keys`], by key id.
