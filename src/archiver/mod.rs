@@ -7,12 +7,12 @@ mod blocked;
 pub mod error;
 pub mod forecast;
 mod jobs;
+mod kept;
 mod locked_copy;
 pub mod pipeline;
 pub mod report;
 pub mod server_copy;
 mod source_run;
-mod stale;
 mod table;
 
 use std::path::PathBuf;

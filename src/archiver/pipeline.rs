@@ -32,8 +32,8 @@ use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
 use super::error::TableError;
+use super::kept::{self, Kept, Why};
 use super::report::TableReport;
-use super::stale;
 
 /// What the writer hands to the deleter: the batch and which rows a destination refused.
 struct Written {
@@ -95,8 +95,14 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
     };
     let started = Instant::now();
     // Rows that change between their archiving and their delete leave stale copies in the
-    // archive databases, removed once the table's stages are done.
-    let keep_changed = source.archive_data && dests.iter().any(|d| matches!(d, Dest::Db(_)));
+    // archive databases, removed once the table's stages are done when the files hold the row
+    // as it was read: the last copy of a row is never removed (an update and a delete followed
+    // by an insert of the same key look the same).
+    let archive_db = source.archive_data && dests.iter().any(|d| matches!(d, Dest::Db(_)));
+    let keep_changed = archive_db && dests.iter().any(|d| matches!(d, Dest::File(_)));
+    // Blocked rows stay in the source as they were archived: their archive database copies
+    // are taken back at the end of the table (see [`kept`]).
+    let keep_blocked = archive_db;
     let (to_writer, from_reader) = mpsc::channel::<Batch>(1);
     let (to_deleter, from_writer) = mpsc::channel::<Written>(1);
 
@@ -251,7 +257,8 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         // Owned here, so the writer's next send fails when this stage stops on an error.
         let mut from_writer = from_writer;
         let mut counts = DeleteCounts::default();
-        let mut changed = stale::Changed::new();
+        let mut changed = Kept::new(Why::Changed);
+        let mut held = Kept::new(Why::Blocked);
         let mut blocked = std::mem::take(&mut r.blocked_log);
         let mut last_progress = Instant::now();
         let mut first = true;
@@ -287,7 +294,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             counts.time += t0.elapsed();
             let out = match out {
                 Ok(out) => out,
-                Err(e) => return (counts, changed, blocked, Err(TableError::Delete(e))),
+                Err(e) => return (counts, changed, held, blocked, Err(TableError::Delete(e))),
             };
             if keep_changed && !out.changed_rows.is_empty() {
                 changed.keep(&batch, &out.changed_rows);
@@ -298,6 +305,10 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             counts.blocked += out.blocked.len() as u64;
             for (row, constraint) in &out.blocked {
                 blocked.row(plan, &batch, *row, constraint);
+            }
+            if keep_blocked && !out.blocked.is_empty() {
+                let rows: Vec<usize> = out.blocked.iter().map(|(row, _)| *row).collect();
+                held.keep(&batch, &rows);
             }
             if out.stopped {
                 // Stopped during a throttling pause: the batches held stay in the source
@@ -314,22 +325,28 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
                 );
             }
         }
-        (counts, changed, blocked, Ok(()))
+        (counts, changed, held, blocked, Ok(()))
     };
 
     let (
         (read, read_time, read_result),
         (archived, conflicts, write_time, write_result),
-        (deleted, changed, blocked, delete_result),
+        (deleted, changed, held, blocked, delete_result),
     ) = tokio::join!(reading, writing, deleting);
     r.blocked_log = blocked;
-    if !changed.is_empty() {
-        stale::remove(delete_db, plan, dests, targets, &changed).await;
+    let mut taken_back = vec![0u64; dests.len()];
+    for rows in [&held, &changed] {
+        if !rows.is_empty() {
+            for (i, n) in kept::remove(delete_db, plan, dests, targets, rows).await {
+                taken_back[i] += n;
+            }
+        }
     }
     crate::progress::finish(bar, &format!("deleted {}", deleted.deleted));
     r.read += read;
+    // The copies taken back are not held any more.
     for (i, n) in archived.into_iter().enumerate() {
-        r.add_archived(i, n);
+        r.add_archived(i, n.saturating_sub(taken_back[i]));
     }
     r.conflicts += conflicts;
     r.deleted += deleted.deleted;

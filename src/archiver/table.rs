@@ -220,10 +220,11 @@ impl TableRun<'_, '_> {
     /// `DELETE` (a `where` reading the table itself in a subquery is 1093 in the multi-table
     /// form) fails the table now, in the dry run as in the real run, before anything of it is
     /// archived.
+    /// A table with no eligible row has nothing to delete: it does not fail.
     async fn check_delete(&mut self, plan: &TablePlan) -> Result<(), TableError> {
         let statement =
             crate::table::sql::delete_rows(plan, &self.run.source.where_clause, 1, false);
-        with_retry(
+        let refused = with_retry(
             &mut self.run.src,
             self.run.source.retry,
             "prepare the delete",
@@ -235,8 +236,27 @@ impl TableRun<'_, '_> {
                 })
             },
         )
-        .await
-        .map_err(TableError::DeleteRefused)
+        .await;
+        let Err(e) = refused else { return Ok(()) };
+        let any = format!(
+            "SELECT 1 FROM {} WHERE ({}) LIMIT 1",
+            qualified(&plan.db, &plan.table),
+            self.run.source.where_clause
+        );
+        let eligible = with_retry(
+            &mut self.run.src,
+            self.run.source.retry,
+            "look for an eligible row",
+            |a| {
+                let any = any.as_str();
+                Box::pin(async move { a.conn.query_first::<u8, _>(any).await })
+            },
+        )
+        .await;
+        match eligible {
+            Ok(None) => Ok(()),
+            _ => Err(TableError::DeleteRefused(e)),
+        }
     }
 
     /// A dry run's preflight on the source: SELECT on the table, and with `delete_data`

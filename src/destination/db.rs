@@ -941,18 +941,32 @@ async fn insert_chunk(
         match conn.query_drop(statement).await {
             Ok(()) => check_warnings(conn, plan, std::slice::from_ref(&batch.rows[i])).await?,
             Err(e) if e_is_dup(&e) => {
-                // The row's own key was free: another unique key of the archive refuses it.
                 out.conflicts.push(i);
                 let message = match &e {
                     mysql_async::Error::Server(s) => s.message.clone(),
                     other => other.to_string(),
                 };
-                out.refused.push((i, message));
+                // Not found by its bytes, but its key is taken all the same: a key equal under
+                // the archive's collation (`'ABC'` for `'abc'`) is an ordinary conflict; another
+                // unique key of the archive refusing it is not.
+                if !names_key(&message, &plan.index) {
+                    out.refused.push((i, message));
+                }
             }
             Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+/// Whether a duplicate-key message (`Duplicate entry '...' for key 'k'`, MySQL 8 `'t.k'`)
+/// names the index `index`.
+fn names_key(message: &str, index: &str) -> bool {
+    let Some(at) = message.rfind(" for key '") else {
+        return false;
+    };
+    let name = message[at + " for key '".len()..].trim_end_matches('\'');
+    name == index || name.rsplit_once('.').is_some_and(|(_, n)| n == index)
 }
 
 fn e_is_dup(e: &mysql_async::Error) -> bool {
@@ -962,6 +976,25 @@ fn e_is_dup(e: &mysql_async::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{has_suffix, lenient_mode};
+
+    #[test]
+    fn a_duplicate_message_names_its_key() {
+        use super::names_key;
+        assert!(names_key(
+            "Duplicate entry 'ABC' for key 'PRIMARY'",
+            "PRIMARY"
+        ));
+        assert!(names_key(
+            "Duplicate entry '1' for key 't.PRIMARY'",
+            "PRIMARY"
+        ));
+        assert!(names_key(
+            "Duplicate entry 'x' for key 'by_name'",
+            "by_name"
+        ));
+        assert!(!names_key("Duplicate entry '1' for key 'one_v'", "PRIMARY"));
+        assert!(!names_key("something else", "PRIMARY"));
+    }
 
     #[test]
     fn writes_are_not_strict() {

@@ -219,10 +219,11 @@ pub fn same_modulo_utf8(a: Option<&str>, b: Option<&str>) -> bool {
     a.map(utf8_family) == b.map(utf8_family)
 }
 
-/// `utf8mb3`, `utf8` and `utf8mb4` (or a collation of theirs) under one name.
+/// `utf8mb3`, `utf8`, `utf8mb4` and `ascii` (whose bytes are UTF-8's, and whose `_general_ci`
+/// and `_bin` compare its characters as theirs do), or a collation of theirs, under one name.
 fn utf8_family(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
-    for prefix in ["utf8mb4", "utf8mb3", "utf8"] {
+    for prefix in ["utf8mb4", "utf8mb3", "utf8", "ascii"] {
         if let Some(rest) = lower.strip_prefix(prefix) {
             if rest.is_empty() || rest.starts_with('_') {
                 return format!("utf8{rest}");
@@ -749,6 +750,11 @@ mod tests {
             Some("utf8mb4_unicode_ci")
         ));
         assert!(!same_modulo_utf8(Some("utf16_bin"), Some("utf8mb4_bin")));
+        assert!(same_modulo_utf8(Some("ascii"), Some("utf8mb3")));
+        assert!(same_modulo_utf8(
+            Some("ascii_general_ci"),
+            Some("utf8mb4_general_ci")
+        ));
     }
 
     #[test]

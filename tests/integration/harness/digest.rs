@@ -118,3 +118,57 @@ pub fn table_exists(server: &Server, db: &str, table: &str) -> bool {
         .trim()
         == "1"
 }
+
+/// A copy of some tables as they were before a run, in a database of its own (dropped with
+/// this value), to compare an archive with the rows that left the source: blocked rows stay in
+/// the source, and the archive does not keep a copy of them.
+pub struct Before<'a> {
+    server: &'a Server,
+    db: String,
+    source: String,
+}
+
+impl<'a> Before<'a> {
+    /// Copies `tables` of `source` (`CREATE TABLE ... LIKE`, so with their keys and without
+    /// their foreign keys).
+    pub fn take(server: &'a Server, source: &str, tables: &[&str]) -> Before<'a> {
+        let db = format!("{source}_before");
+        let mut sql = format!("DROP DATABASE IF EXISTS `{db}`; CREATE DATABASE `{db}`;");
+        for t in tables {
+            sql.push_str(&format!(
+                "CREATE TABLE `{db}`.`{t}` LIKE `{source}`.`{t}`; \
+                 INSERT INTO `{db}`.`{t}` SELECT * FROM `{source}`.`{t}`;"
+            ));
+        }
+        server.sql(&sql);
+        Before {
+            server,
+            db,
+            source: source.to_string(),
+        }
+    }
+
+    /// The database holding the copies.
+    pub fn db(&self) -> &str {
+        &self.db
+    }
+
+    /// The digest of the rows of `table` that matched `filter` before the run and whose key
+    /// (`key`, its columns) is no longer in the source: what the archive must hold.
+    pub fn left(&self, table: &str, filter: &str, key: &str) -> (u64, String) {
+        let (db, source) = (&self.db, &self.source);
+        self.server.sql(&format!(
+            "DELETE FROM `{db}`.`{table}` WHERE NOT COALESCE(({filter}), 0) \
+               OR ({key}) IN (SELECT {key} FROM `{source}`.`{table}`)"
+        ));
+        digest(self.server, db, table, "1")
+    }
+}
+
+impl Drop for Before<'_> {
+    fn drop(&mut self) {
+        let _ = self
+            .server
+            .try_sql(&format!("DROP DATABASE IF EXISTS `{}`", self.db));
+    }
+}

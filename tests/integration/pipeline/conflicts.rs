@@ -148,10 +148,18 @@ fn the_archive_copy_of_a_row_that_changed_before_its_delete_is_removed() {
          INSERT INTO t SELECT seq, CONCAT('row ', seq), {OLD} FROM seq_1_to_8;"
     ));
     let gone = digest(s, &db.name, "t", "id = 6");
-    let ini = Ini::new(s, &[&db.name])
+    let files = tempfile::tempdir().unwrap();
+    let db_only = Ini::new(s, &[&db.name])
         .dst("server_side_copy", "false")
         .src("select_limit", 4)
         .src("delete_limit", 2);
+    // The files keep every row as it was read: the archive database's copy is not the last.
+    let ini = db_only
+        .clone()
+        .set("archiver:test", "dst", "dst, files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", files.path().display())
+        .set("dst:files", "formats", "csv");
     // Another session locks rows 2, 4 and 6 before the run begins, so that the run reads and
     // archives them but waits at their delete; then it changes 2 (still eligible), un-deletes
     // 4, deletes 6, and commits.
@@ -195,6 +203,30 @@ fn the_archive_copy_of_a_row_that_changed_before_its_delete_is_removed() {
     next.assert_success();
     assert_eq!(lines(&db.sql("SELECT id FROM t")), ["4"]);
     assert_eq!(digest(s, &db.archive(), "t", "id = 2"), changed);
+
+    // Without files the archive database's copy may be the last one of a row deleted and
+    // inserted again under its key: it stays, and the next run keeps the row as a conflict.
+    db.sql(&format!("INSERT INTO t VALUES (9, 'row 9', {OLD})"));
+    let locker = {
+        let t = db.q("t");
+        std::thread::spawn(move || {
+            s.sql(&format!(
+                "START TRANSACTION; SELECT COUNT(*) FROM {t} WHERE id = 9 FOR UPDATE;
+                 DO SLEEP(3);
+                 DELETE FROM {t} WHERE id = 9;
+                 INSERT INTO {t} VALUES (9, 'another row', {OLD});
+                 COMMIT;"
+            ))
+        })
+    };
+    let first = digest(s, &db.name, "t", "id = 9");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let out = run(&db_only);
+    locker.join().unwrap();
+    out.assert_success();
+    assert_eq!(out.table_row(&db.name, "t").num("changed"), 1, "{out}");
+    assert_eq!(digest(s, &db.archive(), "t", "id = 9"), first);
+    run(&db_only).assert_code(3);
 }
 
 /// A unique key other than the row key holds among the source's current rows only: glance's

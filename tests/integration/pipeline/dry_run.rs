@@ -297,4 +297,15 @@ fn a_delete_the_server_refuses_fails_the_dry_run_as_the_real_run() {
         !db.exists(&db.archive()) || count(s, &db.archive(), "t", "1") == 0,
         "nothing of the table is archived"
     );
+    // With no eligible row there is nothing to delete: not a failure.
+    db.sql("UPDATE t SET deleted_at = NULL");
+    Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run()
+        .assert_success();
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
 }

@@ -1,14 +1,26 @@
-//! Archived copies of rows that changed before they could be deleted.
+//! Archive-database copies of rows that stayed in the source.
 //!
 //! The client's way commits a batch to the archive databases before the deleter locks its rows
-//! in the source: a row updated in between stays in the source (it is not the row archived), and
-//! its archive copy is stale. Left there, it would make every later run find its key holding a
-//! different row and keep the source row as a conflict. So at the end of the table, with the
-//! source row locked (`FOR UPDATE`) and seen to hold its key with other content, the archive
-//! copy that is still exactly the row this run read is deleted from each archive database. A
-//! row gone from the source keeps its copy (it may be the only one left), and so does a copy
-//! that is not the row read (another run's, or an operator's). A failure here is only a warning:
-//! nothing is lost, and the next run reports the key as a conflict, as it would have.
+//! in the source, so two kinds of row get a copy there and stay in the source:
+//!
+//! - **blocked** rows (a row that stays references them): the source holds them as they were
+//!   archived. Their copy is not an archive of a row that left; left there, it turns into a
+//!   conflict for ever once the service touches the row (any later change makes the source row
+//!   differ from its copy). So at the end of the table, with the source row locked (`FOR
+//!   UPDATE`) and seen to be still exactly the row read, the copy that is also still exactly
+//!   the row read is deleted: the source holds the same bytes, nothing is lost. A later run
+//!   archives the row as it then is, once it can go.
+//! - **changed** rows (updated between their archiving and their delete): the source holds its
+//!   key with other content, and the copy is stale; left there, every later run would keep the
+//!   row as a conflict. Its copy is deleted when the source row, locked, still holds the key
+//!   with other content, the copy is still exactly the row read, and the archiver's files hold
+//!   that row too (the pipeline collects them only then): a row deleted and inserted again
+//!   under its key looks like an update, and its archive copy may be the last one of the row
+//!   deleted, so it is only ever removed while another copy stays.
+//!
+//! A row gone from the source keeps its copy, and so does a copy that is not the row read
+//! (another run's, or an operator's). A failure here is only a warning (the archive user may
+//! lack `DELETE`): nothing is lost, and a later run may report the key as a conflict.
 
 use std::collections::HashMap;
 
@@ -23,27 +35,38 @@ use crate::table::batch::{key_id, Batch};
 use crate::table::sql;
 use crate::table::TablePlan;
 
-/// How many changed rows a table keeps for the clean-up, and how many bytes of values; beyond
-/// them, the others' copies stay (and are counted in the log), so that memory stays bounded
-/// whatever the table.
+/// How many rows of each kind a table keeps for the clean-up, and how many bytes of values;
+/// beyond them, the others' copies stay (and are counted in the log), so that memory stays
+/// bounded whatever the table.
 pub const KEEP_AT_MOST: usize = 10_000;
 pub const KEEP_BYTES: usize = 64 << 20;
 
 /// Rows per statement of the clean-up.
 const CHUNK: usize = 500;
 
-/// The rows of a table that changed after they were archived, kept for [`remove`].
-pub struct Changed {
+/// Why rows stayed in the source after their archiving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// A row that stays references them: the source holds them as archived.
+    Blocked,
+    /// They changed after they were read.
+    Changed,
+}
+
+/// The rows of a table that stayed in the source after they were archived, for [`remove`].
+pub struct Kept {
+    why: Why,
     rows: Option<Batch>,
     /// The bytes of the values kept.
     bytes: usize,
-    /// Changed rows not kept (over [`KEEP_AT_MOST`]).
+    /// Rows not kept (over [`KEEP_AT_MOST`] or [`KEEP_BYTES`]).
     pub dropped: u64,
 }
 
-impl Changed {
-    pub fn new() -> Changed {
-        Changed {
+impl Kept {
+    pub fn new(why: Why) -> Kept {
+        Kept {
+            why,
             rows: None,
             bytes: 0,
             dropped: 0,
@@ -74,24 +97,29 @@ impl Changed {
     }
 }
 
-/// Deletes, from every archive database of `dests`, the copies of the `changed` rows whose
-/// source row is still there with other content; returns how many copies went, per
+/// Deletes, from every archive database of `dests`, the copies of the `kept` rows that the
+/// source row, locked, shows to be redundant (blocked: the source holds the same row) or stale
+/// (changed: the source holds the key with other content); returns how many copies went, per
 /// destination index.
 pub async fn remove(
     source: &mut Connection,
     plan: &TablePlan,
     dests: &mut [Dest],
     targets: &[Target],
-    changed: &Changed,
+    kept: &Kept,
 ) -> Vec<(usize, u64)> {
     let name = qualified(&plan.db, &plan.table);
-    if changed.dropped > 0 {
+    let what = match kept.why {
+        Why::Blocked => "rows kept for the rows that reference them",
+        Why::Changed => "rows that changed after they were archived",
+    };
+    if kept.dropped > 0 {
         tracing::warn!(
-            "{name}: {} more rows changed after they were archived; their archive copies stay (a later run reports them as conflicts)",
-            changed.dropped
+            "{name}: the archive copies of {} more {what} stay (a later run may report them as conflicts)",
+            kept.dropped
         );
     }
-    let Some(batch) = &changed.rows else {
+    let Some(batch) = &kept.rows else {
         return Vec::new();
     };
     let mut removed = Vec::new();
@@ -103,28 +131,33 @@ pub async fn remove(
         let mut n = 0;
         for start in (0..batch.len()).step_by(CHUNK) {
             let rows: Vec<usize> = (start..batch.len().min(start + CHUNK)).collect();
-            match remove_chunk(source, archive, table, plan, batch, &rows).await {
+            match remove_chunk(source, archive, table, plan, batch, &rows, kept.why).await {
                 Ok(k) => n += k,
                 Err(e) => {
                     tracing::warn!(
-                        "{name}: the archive copies of rows that changed after they were archived could not be removed from destination {dest}: {e}; a later run reports them as conflicts"
+                        "{name}: the archive copies of {what} could not be removed from destination {dest}: {e}; a later run may report them as conflicts"
                     );
                     break;
                 }
             }
         }
         if n > 0 {
-            tracing::info!(
-                "{name}: {n} archive copies removed from destination {dest}: their rows changed in the source after they were archived, and stay there as they now are"
-            );
+            match kept.why {
+                Why::Blocked => tracing::info!(
+                    "{name}: {n} archive copies of rows that stay in the source, kept for the rows that reference them, removed from destination {dest}: the source holds them as they were read, and a later run archives them once they can go"
+                ),
+                Why::Changed => tracing::info!(
+                    "{name}: {n} archive copies removed from destination {dest}: their rows changed in the source after they were archived, and stay there as they now are (the files keep them as they were read)"
+                ),
+            }
         }
         removed.push((i, n));
     }
     removed
 }
 
-/// One chunk: lock the source rows by key, keep those the source holds with other content,
-/// delete their archive copies that are still the rows read, commit both.
+/// One chunk: lock the source rows by key, keep those the source holds as read (blocked) or
+/// with other content (changed), delete their archive copies that are still the rows read.
 async fn remove_chunk(
     source: &mut Connection,
     archive: &mut ArchiveDb,
@@ -132,6 +165,7 @@ async fn remove_chunk(
     plan: &TablePlan,
     batch: &Batch,
     rows: &[usize],
+    why: Why,
 ) -> mysql_async::Result<u64> {
     let key_params = plan.key_params();
     let placeholders = sql::key_placeholders(plan);
@@ -161,14 +195,15 @@ async fn remove_chunk(
         })
         .await?;
     let current = by_key(plan, found);
-    // Still there, with other content: the copy of what was read is stale.
+    // Still there as read (blocked: the copy is redundant), or with other content (changed:
+    // the copy is stale).
     let stale: Vec<usize> = rows
         .iter()
         .copied()
         .filter(|&i| {
             current
                 .get(&batch.key_id(i, &plan.key_pos))
-                .is_some_and(|now| now != &batch.rows[i])
+                .is_some_and(|now| (now == &batch.rows[i]) == (why == Why::Blocked))
         })
         .collect();
     let result = if stale.is_empty() {
