@@ -92,6 +92,46 @@ impl Kept {
         }
     }
 
+    /// How many rows are kept.
+    pub fn len(&self) -> usize {
+        self.rows.as_ref().map_or(0, Batch::len)
+    }
+
+    /// Deletes the rows kept, all in one statement's chunk: blocked rows of a table that
+    /// references itself, whose cycles (`CASCADE`/`SET NULL` rows referencing one another) the
+    /// pages cut apart, go only together. Keeps those still blocked; returns how many went,
+    /// and how many changed meanwhile.
+    pub async fn delete_together(
+        &mut self,
+        db: &mut Connection,
+        source: &crate::config::Source,
+        plan: &TablePlan,
+        throttle: &mut crate::throttle::Throttle,
+    ) -> Result<crate::source::delete::DeleteOutcome, crate::mysql::retry::RetryError> {
+        let Some(batch) = self.rows.take() else {
+            return Ok(Default::default());
+        };
+        let all: Vec<usize> = (0..batch.len()).collect();
+        let out = crate::source::delete::delete_rows(
+            db,
+            source.retry,
+            plan,
+            &source.where_clause,
+            &batch,
+            &all,
+            all.len(),
+            std::time::Duration::ZERO,
+            throttle,
+        )
+        .await?;
+        let still: Vec<usize> = out.blocked.iter().map(|(row, _)| *row).collect();
+        let mut left = Kept::new(self.why);
+        left.dropped = self.dropped;
+        left.keep(&batch, &still);
+        *self = left;
+        Ok(out)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rows.as_ref().is_none_or(Batch::is_empty) && self.dropped == 0
     }

@@ -101,8 +101,9 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
     let archive_db = source.archive_data && dests.iter().any(|d| matches!(d, Dest::Db(_)));
     let keep_changed = archive_db && dests.iter().any(|d| matches!(d, Dest::File(_)));
     // Blocked rows stay in the source as they were archived: their archive database copies
-    // are taken back at the end of the table (see [`kept`]).
-    let keep_blocked = archive_db;
+    // are taken back at the end of the table (see [`kept`]). In a table that references
+    // itself they are also tried once more, all together, at the end.
+    let keep_blocked = archive_db || (plan.references_itself() && source.delete_data);
     let (to_writer, from_reader) = mpsc::channel::<Batch>(1);
     let (to_deleter, from_writer) = mpsc::channel::<Written>(1);
 
@@ -331,9 +332,39 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
     let (
         (read, read_time, read_result),
         (archived, conflicts, write_time, write_result),
-        (deleted, changed, held, blocked, delete_result),
+        (mut deleted, changed, mut held, blocked, mut delete_result),
     ) = tokio::join!(reading, writing, deleting);
     r.blocked_log = blocked;
+    // Rows of a cycle that the pages cut apart: each page kept its rows for the other's sake.
+    // (Bounded: the statements bind every key of the rows tried.)
+    if plan.references_itself()
+        && held.len() > 1
+        && held.len() * plan.key.len() <= 30_000
+        && delete_result.is_ok()
+        && !stop.is_requested()
+    {
+        match held
+            .delete_together(delete_db, source, plan, throttle)
+            .await
+        {
+            Ok(out) if out.deleted > 0 => {
+                tracing::info!(
+                    "{name}: {} of the blocked rows went when tried together (rows that reference one another, read in different pages)",
+                    out.deleted
+                );
+                let gone = out.deleted + out.changed;
+                deleted.deleted += out.deleted;
+                deleted.changed += out.changed;
+                deleted.gone += out.gone;
+                deleted.blocked = deleted.blocked.saturating_sub(gone);
+            }
+            Ok(_) => {}
+            Err(e) => delete_result = Err(TableError::Delete(e)),
+        }
+    }
+    if !archive_db {
+        held = Kept::new(Why::Blocked);
+    }
     let mut taken_back = vec![0u64; dests.len()];
     for rows in [&held, &changed] {
         if !rows.is_empty() {

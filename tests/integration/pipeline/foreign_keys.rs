@@ -3,7 +3,7 @@
 //! and cycles end, deleting what can go and keeping what cannot.
 
 use crate::harness::digest::{count, digest, Before};
-use crate::harness::{server, Ini, ScratchDb};
+use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 
 use super::{lines, run, OLD, RECENT};
 
@@ -327,4 +327,41 @@ fn a_blocked_row_the_service_changes_later_is_archived_as_it_then_is() {
     run(&ini).assert_success();
     assert_eq!(count(s, &db.name, "p", "1"), 0);
     assert_eq!(digest(s, &db.archive(), "p", "id = 1"), renamed);
+}
+
+/// The same cycles cut by the pages (`select_limit = 1`): each page keeps its row for the
+/// other page's sake; the blocked rows of the table are tried together at its end. The dry
+/// run says they go, and they do.
+#[test]
+fn a_cycle_of_rows_cut_by_the_pages_goes_at_the_end_of_the_table() {
+    let s = server();
+    let db = ScratchDb::create(s, "pagecycle");
+    db.sql(&format!(
+        "CREATE TABLE n (id INT PRIMARY KEY, peer INT NULL, deleted_at DATETIME NULL,
+           CONSTRAINT fk_n_peer FOREIGN KEY (peer) REFERENCES n (id) ON DELETE CASCADE);
+         CREATE TABLE m (id INT PRIMARY KEY, peer INT NULL, deleted_at DATETIME NULL,
+           CONSTRAINT fk_m_peer FOREIGN KEY (peer) REFERENCES m (id) ON DELETE SET NULL);
+         SET foreign_key_checks = 0;
+         INSERT INTO n VALUES (1, 2, {OLD}), (2, 1, {OLD}), (3, NULL, NULL), (4, 3, {OLD});
+         INSERT INTO m VALUES (1, 2, {OLD}), (2, 1, {OLD});
+         SET foreign_key_checks = 1;"
+    ));
+    let before = Before::take(s, &db.name, &["n", "m"]);
+    let ini = Ini::new(s, &[&db.name]).src("select_limit", 1);
+    Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run()
+        .assert_success();
+    let out = run(&ini);
+    out.assert_success();
+    assert_eq!(lines(&db.sql("SELECT id, peer FROM n")), ["3\tNULL"]);
+    assert_eq!(count(s, &db.name, "m", "1"), 0);
+    for t in ["n", "m"] {
+        assert_eq!(
+            digest(s, &db.archive(), t, "1"),
+            before.left(t, ELIGIBLE, "id"),
+            "{t}"
+        );
+    }
 }
