@@ -156,6 +156,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         let mut from_reader = from_reader;
         let mut archived = vec![0u64; dests.len()];
         let (mut conflicts, mut time) = (0u64, Duration::ZERO);
+        let mut named = 0u64;
         while let Some(batch) = from_reader.recv().await {
             let t0 = Instant::now();
             let mut batch = Arc::new(batch);
@@ -216,32 +217,42 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
                             conflict[row] = true;
                             conflicts += 1;
                         }
+                        // The first conflicts of the table in full, the others at debug level.
+                        named += 1;
+                        let detailed = named <= CONFLICTS_NAMED;
+                        let say = |line: String| {
+                            if detailed {
+                                tracing::warn!("{line}");
+                            } else {
+                                tracing::debug!("{line}");
+                            }
+                        };
                         if let Some((_, message)) = out.refused.iter().find(|(r, _)| *r == row) {
                             let copy = match &*t {
                                 Target::Db(archive) => qualified(&archive.db, &archive.table),
                                 Target::File(_) => String::new(),
                             };
-                            tracing::warn!(
+                            say(format!(
                                 "{name}: row ({}) kept: destination {} refuses it ({message}): {copy} holds another row with the same value of a unique key that is not the row's key; the source keeps such values unique among its current rows, an archive gathers rows of many years: make that key non-unique in {copy} (ALTER TABLE ... DROP INDEX, then ADD INDEX on the same columns) and the next run archives the row",
                                 batch.describe_key(row, &plan.key, &plan.key_pos),
                                 d.name(),
-                            );
+                            ));
                             continue;
                         }
-                        tracing::warn!(
+                        say(format!(
                             "{name}: row ({}) kept: destination {} already holds a different row with this key",
                             batch.describe_key(row, &plan.key, &plan.key_pos),
                             d.name(),
-                        );
+                        ));
                         if let Target::Db(archive) = t {
                             let cond = key_condition(plan, &batch, row);
                             let copy = qualified(&archive.db, &archive.table);
-                            tracing::warn!(
+                            say(format!(
                                 "  compare them: SELECT * FROM {name} WHERE {cond}; SELECT * FROM {copy} WHERE {cond};"
-                            );
-                            tracing::warn!(
+                            ));
+                            say(format!(
                                 "  to archive the source row instead, remove the archived copy (DELETE FROM {copy} WHERE {cond};): the next run archives and deletes it"
-                            );
+                            ));
                         }
                     }
                 }
@@ -250,6 +261,11 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             if to_deleter.send(Written { batch, conflict }).await.is_err() {
                 break; // the deleter stopped: its error is reported there
             }
+        }
+        if named > CONFLICTS_NAMED {
+            tracing::warn!(
+                "{name}: {conflicts} rows kept because a destination holds a different row with their key (the first {CONFLICTS_NAMED} are named above; --debug names each)"
+            );
         }
         (archived, conflicts, time, Ok(()))
     };
@@ -398,6 +414,9 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         Some(e) => Err(e),
     }
 }
+
+/// Conflicts logged in full per table (the rest at debug level).
+const CONFLICTS_NAMED: u64 = 10;
 
 /// The deleter's counts.
 #[derive(Default)]

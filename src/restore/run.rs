@@ -125,6 +125,9 @@ pub fn run(args: RestoreArgs) -> Outcome {
             "restore finished with {} conflict(s): those rows were not restored, the source keeps its own (exit code 3)",
             report.conflicts.len()
         ),
+        _ if args.dry_run => tracing::info!(
+            "restore dry run finished: every selected row would be in the source (exit code 0)"
+        ),
         _ => tracing::info!("restore finished: every selected row is in the source (exit code 0)"),
     }
     let outcome = write_report(args.report.as_deref(), &report, outcome, started);

@@ -279,3 +279,32 @@ fn a_unique_key_of_the_source_does_not_refuse_archived_rows_of_other_years() {
         "no advice to delete a copy the key does not hold:\n{out}"
     );
 }
+
+/// Many conflicts (a whole restored tree deleted again): the first ten are named each, with
+/// their advice, the rest only counted, so that a nightly run's log stays readable.
+#[test]
+fn many_conflicts_are_named_ten_at_a_time() {
+    let s = server();
+    let db = ScratchDb::create(s, "manyconflicts");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, 'new', {OLD} FROM seq_1_to_15;
+         CREATE DATABASE `{archive}`;
+         CREATE TABLE `{archive}`.t LIKE t;
+         INSERT INTO `{archive}`.t SELECT seq, 'old', {OLD} FROM seq_1_to_15;",
+        archive = db.archive()
+    ));
+    let out = run(&Ini::new(s, &[&db.name]).dst("server_side_copy", "false"));
+    out.assert_code(3);
+    assert_eq!(out.table_row(&db.name, "t").num("conflicts"), 15);
+    assert_eq!(
+        out.lines_containing("already holds a different row with this key")
+            .len(),
+        10,
+        "{out}"
+    );
+    out.output_contains(&format!(
+        "`{}`.`t`: 15 rows kept because a destination holds a different row with their key (the first 10 are named above; --debug names each)",
+        db.name
+    ));
+}
