@@ -350,6 +350,62 @@ pub(crate) async fn referenced(
     Ok(out)
 }
 
+/// Whether `from` reaches `to` going from rows to the rows they reference (`links` are
+/// `(parent, child, _)`): with the link `to` → `from`, a cycle.
+fn reaches(from: &str, to: &str, links: &[&(&str, &str, bool)]) -> bool {
+    let mut seen: HashSet<&str> = HashSet::from([from]);
+    let mut todo = vec![from];
+    while let Some(at) = todo.pop() {
+        for (p, c, _) in links {
+            if *c == at {
+                if *p == to {
+                    return true;
+                }
+                if seen.insert(p) {
+                    todo.push(p);
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The rows of `rows` in groups linked (either way) by `links`.
+fn groups<'a>(rows: &HashSet<&'a str>, links: &[&(&'a str, &'a str, bool)]) -> Vec<Vec<&'a str>> {
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    let mut groups: Vec<Vec<&str>> = Vec::new();
+    let mut sorted: Vec<&str> = rows.iter().copied().collect();
+    sorted.sort_unstable();
+    for start in sorted {
+        if group_of.contains_key(start) {
+            continue;
+        }
+        let n = groups.len();
+        let mut group = vec![start];
+        group_of.insert(start, n);
+        let mut i = 0;
+        while i < group.len() {
+            let at = group[i];
+            for (p, c, _) in links {
+                let other = if *p == at {
+                    *c
+                } else if *c == at {
+                    *p
+                } else {
+                    continue;
+                };
+                if rows.contains(other) && !group_of.contains_key(other) {
+                    group_of.insert(other, n);
+                    group.push(other);
+                }
+            }
+            i += 1;
+        }
+        groups.push(group);
+    }
+    groups
+}
+
 /// `ER_NO_SUCH_TABLE`.
 const NO_SUCH_TABLE: u16 = 1146;
 
@@ -468,18 +524,30 @@ impl References {
                 .collect();
             let mut level: HashSet<&str> = remaining.difference(&waiting).copied().collect();
             if level.is_empty() {
-                // Each row left waits for another one left: linked by `RESTRICT`/`NO ACTION`
-                // only, the server refuses every one of them whatever the order; else they go
-                // together, and it decides.
+                // Each row left waits for another one left. Rows whose cycles are linked by
+                // `CASCADE`/`SET NULL`/`SET DEFAULT` only go together, in one statement,
+                // whatever the order: what the server does to one of them it does to a row
+                // deleted with it. A group where a cycle passes through a `RESTRICT`/`NO
+                // ACTION` link cannot: the server refuses the row it meets before its child,
+                // and deleting the others would cascade to, or null a column of, that refused
+                // row, which stays. Such groups stay whole.
                 let linked: Vec<&(&str, &str, bool)> = pairs
                     .iter()
                     .filter(|(p, c, _)| remaining.contains(p) && remaining.contains(c))
                     .collect();
-                if linked.iter().all(|(_, _, restrict)| *restrict) {
-                    refused.extend(remaining.drain());
-                    break;
+                for group in groups(&remaining, &linked) {
+                    let restricted = linked.iter().any(|(p, c, restrict)| {
+                        *restrict && group.contains(p) && reaches(p, c, &linked)
+                    });
+                    if restricted {
+                        for id in group {
+                            remaining.remove(id);
+                            refused.insert(id);
+                        }
+                    } else {
+                        level.extend(group);
+                    }
                 }
-                level = remaining.clone();
             }
             // A row that references itself through a `RESTRICT`/`NO ACTION` foreign key: the
             // server refuses it in any statement.

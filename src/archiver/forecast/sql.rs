@@ -305,7 +305,7 @@ impl<'a> Builder<'a> {
         let cycles = self.restrict_cycles(done);
         if let Some((_, cyc)) = &cycles {
             base = format!(
-                "({base} OR {} IN (SELECT {} FROM {cyc} WHERE back))",
+                "({base} OR {} IN (SELECT {} FROM {cyc} WHERE back AND r))",
                 key_tuple(plan, &p),
                 (0..plan.key.len())
                     .map(|i| format!("s{i}"))
@@ -349,14 +349,16 @@ impl<'a> Builder<'a> {
     /// cycle is what that row keeps). `None` when no such reference is on the table.
     fn restrict_cycles(&self, done: &Done) -> Option<(String, String)> {
         let (plan, archives) = (&done.plan, done.archives.as_slice());
+        let restricts = |f: &ForeignKey| matches!(f.on_delete, FkRule::Restrict | FkRule::NoAction);
+        // Every reference onto the table itself is climbed; `r` says whether a climb went
+        // through a `RESTRICT`/`NO ACTION` one (a cycle linked by `CASCADE`/`SET NULL` only goes
+        // in one statement; one that passes through such a link stays whole).
         let selfs: Vec<&ForeignKey> = plan
             .referenced_by
             .iter()
-            .filter(|f| {
-                is_self(f, plan) && matches!(f.on_delete, FkRule::Restrict | FkRule::NoAction)
-            })
+            .filter(|f| is_self(f, plan))
             .collect();
-        if selfs.is_empty() {
+        if !selfs.iter().any(|f| restricts(f)) {
             return None;
         }
         let cyc = self.alias("cyc");
@@ -364,11 +366,13 @@ impl<'a> Builder<'a> {
         let mut names = starts.clone();
         names.extend(reference_names(&selfs));
         names.push("back".to_string());
+        names.push("r".to_string());
         names.push("n".to_string());
         let not_conflict = |alias: &str| self.not_conflict(plan, archives, alias);
         let p = self.alias("p");
         let mut first = qualified_key(plan, &p);
         first.extend(reference_columns(&selfs, &p));
+        first.push("0".to_string());
         first.push("0".to_string());
         first.push("0".to_string());
         // The climbs start at the peaks: rows that reference, and are referenced by, an eligible
@@ -416,6 +420,11 @@ impl<'a> Builder<'a> {
             let mut cols: Vec<String> = starts.iter().map(|s| format!("{cyc}.{s}")).collect();
             cols.extend(reference_columns(&selfs, &e));
             cols.push(format!("{} = {start}", key_tuple(plan, &e)));
+            cols.push(if restricts(fk) {
+                "1".to_string()
+            } else {
+                format!("{cyc}.r")
+            });
             cols.push(format!("{cyc}.n + 1"));
             // Only through rows of a smaller key than the peak's, back to the peak.
             sql.push_str(&format!(

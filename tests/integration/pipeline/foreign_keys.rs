@@ -365,3 +365,42 @@ fn a_cycle_of_rows_cut_by_the_pages_goes_at_the_end_of_the_table() {
         );
     }
 }
+
+/// A cycle of rows of one table through a `RESTRICT` link and a `SET NULL` or `CASCADE` one
+/// (8.o = 9 SET NULL, 9.r = 8 RESTRICT): the server refuses 8 while 9 references it, and
+/// deleting 9 first would null 8.o, a row that then stays changed. Such a cycle stays whole,
+/// blocked, and the dry run says so; a cycle through `SET NULL` and `CASCADE` links only goes.
+#[test]
+fn a_cycle_of_rows_through_a_restrict_link_stays_whole() {
+    let s = server();
+    let db = ScratchDb::create(s, "mixedcycle");
+    db.sql(&format!(
+        "CREATE TABLE n (id INT PRIMARY KEY, p INT, o INT, r INT, deleted_at DATETIME,
+           FOREIGN KEY (p) REFERENCES n (id) ON DELETE CASCADE,
+           FOREIGN KEY (o) REFERENCES n (id) ON DELETE SET NULL,
+           FOREIGN KEY (r) REFERENCES n (id) ON DELETE RESTRICT);
+         SET foreign_key_checks = 0;
+         INSERT INTO n VALUES (8, NULL, 9, NULL, {OLD}), (9, NULL, NULL, 8, {OLD}),
+           (6, 7, NULL, NULL, {OLD}), (7, NULL, NULL, 6, {OLD}),
+           (20, 21, NULL, NULL, {OLD}), (21, NULL, 20, NULL, {OLD});
+         SET foreign_key_checks = 1;"
+    ));
+    let kept = digest(s, &db.name, "n", "id < 10");
+    // The second time, 20 and 21 are gone already.
+    for (select_limit, eligible) in [(1000, 6), (1, 4)] {
+        let ini = Ini::new(s, &[&db.name]).src("select_limit", select_limit);
+        Osarchiver::new()
+            .config_text(ini.text())
+            .arg("--dry-run")
+            .run()
+            .assert_code(3)
+            .output_contains(&format!("4 of the {eligible} eligible rows would stay"));
+        let out = run(&ini);
+        out.assert_code(3);
+        assert_eq!(
+            digest(s, &db.name, "n", "1"),
+            kept,
+            "select_limit {select_limit}: the two mixed cycles stay, unchanged; the other goes"
+        );
+    }
+}
