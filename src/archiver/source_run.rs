@@ -717,6 +717,11 @@ impl<'a> SourceRun<'a> {
                 r.deleted += p.deleted;
                 r.changed += p.changed;
                 r.blocked = p.blocked;
+                // The rows this pass archived and deleted (the blocked rows' copies were taken
+                // back, in each pass).
+                for (i, (_, n)) in p.archived.iter().enumerate() {
+                    r.add_archived(i, *n);
+                }
                 r.errors.extend(p.errors);
                 r.elapsed += p.elapsed;
                 if let (Some((started, _)), Some((_, finished))) = (r.span, p.span) {
