@@ -366,7 +366,7 @@ awk -F'\t' -v mode="$MODE" '
         }
         printf "%-32s %9d %9d %9s %9s %9s %9s %9s\n", "all", trows, telig, hasfloor ? tfout : "-", hasfloor ? tfarc : "-", \
             hasours ? toout : "-", (hasours && mode != "files") ? todb : "-", (hasours && mode != "db") ? tofi : "-"
-        print "out = rows that left the source; arc/db/file = rows in the archive (blocked parents are archived but stay)"
+        print "out = rows that left the source; arc/db/file = rows in the archive (the floor archives the blocked parents too; osarchiver takes their copies back)"
         if (bad) { printf "CHECK FAILED: %d table(s)\n", bad; exit 1 }
     }' "$W/floor-before.tsv" "$W/floor-after.tsv" "$W/floor-archive.tsv" \
     "$W/ours-before.tsv" "$W/ours-after.tsv" "$W/ours-archive.tsv" "$W/ours-files.tsv" \

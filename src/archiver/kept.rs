@@ -54,6 +54,7 @@ pub enum Why {
 }
 
 /// The rows of a table that stayed in the source after they were archived, for [`remove`].
+#[derive(Debug)]
 pub struct Kept {
     why: Why,
     rows: Option<Batch>,

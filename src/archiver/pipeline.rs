@@ -32,7 +32,7 @@ use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
 use super::error::TableError;
-use super::kept::{self, Kept, Why};
+use super::kept::{Kept, Why};
 use super::report::TableReport;
 
 /// What the writer hands to the deleter: the batch and which rows a destination refused.
@@ -274,8 +274,14 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         // Owned here, so the writer's next send fails when this stage stops on an error.
         let mut from_writer = from_writer;
         let mut counts = DeleteCounts::default();
-        let mut changed = Kept::new(Why::Changed);
-        let mut held = Kept::new(Why::Blocked);
+        let mut changed = r
+            .kept_changed
+            .take()
+            .unwrap_or_else(|| Kept::new(Why::Changed));
+        let mut held = r
+            .kept_blocked
+            .take()
+            .unwrap_or_else(|| Kept::new(Why::Blocked));
         let mut blocked = std::mem::take(&mut r.blocked_log);
         let mut last_progress = Instant::now();
         let mut first = true;
@@ -381,19 +387,14 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
     if !archive_db {
         held = Kept::new(Why::Blocked);
     }
-    let mut taken_back = vec![0u64; dests.len()];
-    for rows in [&held, &changed] {
-        if !rows.is_empty() {
-            for (i, n) in kept::remove(delete_db, plan, dests, targets, rows).await {
-                taken_back[i] += n;
-            }
-        }
-    }
+    // Their archive copies are taken back when the table ends (once, whatever the number of
+    // key ranges the server-side copy hands to this way).
+    r.kept_blocked = Some(held);
+    r.kept_changed = Some(changed);
     crate::progress::finish(bar, &format!("deleted {}", deleted.deleted));
     r.read += read;
-    // The copies taken back are not held any more.
     for (i, n) in archived.into_iter().enumerate() {
-        r.add_archived(i, n.saturating_sub(taken_back[i]));
+        r.add_archived(i, n);
     }
     r.conflicts += conflicts;
     r.deleted += deleted.deleted;

@@ -48,6 +48,10 @@ pub struct TableReport {
     pub plan: Option<Forecast>,
     /// The blocked rows logged so far, summed up when the table ends.
     pub(crate) blocked_log: super::blocked::BlockedLog,
+    /// Rows that stayed in the source after their archiving (blocked, changed), whose archive
+    /// database copies are taken back when the table ends ([`super::kept`]).
+    pub(crate) kept_blocked: Option<super::kept::Kept>,
+    pub(crate) kept_changed: Option<super::kept::Kept>,
 }
 
 /// Time spent in each stage of a table's batches.

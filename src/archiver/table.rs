@@ -159,6 +159,29 @@ impl TableRun<'_, '_> {
                 result = self.account_for_every_row(plan, r).await;
             }
         }
+        // The archive copies of the rows that stayed in the source, taken back; they are not
+        // held any more.
+        for kept in [r.kept_blocked.take(), r.kept_changed.take()]
+            .into_iter()
+            .flatten()
+        {
+            if kept.is_empty() {
+                continue;
+            }
+            let removed = super::kept::remove(
+                &mut self.run.src,
+                plan,
+                &mut self.run.dests,
+                &targets,
+                &kept,
+            )
+            .await;
+            for (i, n) in removed {
+                if let Some(slot) = r.archived.get_mut(i) {
+                    slot.1 = slot.1.saturating_sub(n);
+                }
+            }
+        }
         for (d, t) in self.run.dests.iter_mut().zip(targets) {
             match d.finish(t).await {
                 Ok(Some(packing)) => self.run.pending.push((d.name().to_string(), packing)),
