@@ -292,6 +292,30 @@ impl ArchiveDb {
         source_retry: Retry,
         dry_run: bool,
     ) -> Result<ArchiveTable, PrepareError> {
+        match self.prepare_once(plan, source, source_retry, dry_run).await {
+            // Another job of the run (a second source on the same database, with `--jobs`)
+            // created the table between the look and the `CREATE`: check it as an existing one.
+            Err(PrepareError::Db(e, _)) if matches!(e.mysql_error(), mysql_async::Error::Server(s) if s.code == TABLE_EXISTS) =>
+            {
+                tracing::info!(
+                    "destination {}: the archive table of {} was created meanwhile; checking it",
+                    self.name,
+                    qualified(&plan.db, &plan.table)
+                );
+                self.prepare_once(plan, source, source_retry, dry_run).await
+            }
+            other => other,
+        }
+    }
+
+    /// [`ArchiveDb::prepare`], once.
+    async fn prepare_once(
+        &mut self,
+        plan: &TablePlan,
+        source: &mut Connection,
+        source_retry: Retry,
+        dry_run: bool,
+    ) -> Result<ArchiveTable, PrepareError> {
         let target = ArchiveTable {
             db: self.archive_database(&plan.db),
             table: self.archive_table(&plan.table),
@@ -881,6 +905,9 @@ fn expected_warning(code: u32, message: &str, plan: &TablePlan, rows: &[Vec<Valu
         .and_then(|r| r.get(pos));
     is_enum && matches!(value, Some(Value::Bytes(b)) if b.is_empty())
 }
+
+/// `ER_TABLE_EXISTS_ERROR`.
+const TABLE_EXISTS: u16 = 1050;
 
 /// A date as `{date}` writes it in suffixes.
 const DATE_PATTERN: &str = r"[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}:[0-9]{2}:[0-9]{2}";
