@@ -51,7 +51,7 @@ use tokio::sync::{mpsc, watch, Mutex};
 use crate::destination::{Dest, Target};
 use crate::mysql::conn::Connection;
 use crate::mysql::grants::{Decision, Grants};
-use crate::mysql::ident::qualified;
+use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::source::read::PageReader;
@@ -1073,7 +1073,7 @@ async fn archive_and_delete(
     } else {
         sql::delete_matching(plan, &source.where_clause, &named)
     };
-    conn.exec_drop(delete, keys).await?;
+    conn.exec_drop(delete, keys.clone()).await?;
     let deleted = conn.affected_rows();
     if let Some(why) = refusal(conn, &[]).await? {
         return refused(why);
@@ -1083,6 +1083,9 @@ async fn archive_and_delete(
     }
     // The rows deleted are locked rows (named by key), each archived as it was locked. Rows
     // kept (still referenced, or no longer selected) go the client's way.
+    if deleted < n as u64 {
+        take_back_kept(conn, s, &named, &keys).await?;
+    }
     Ok((
         n as u64,
         Chunk::Done {
@@ -1091,6 +1094,45 @@ async fn archive_and_delete(
         },
     ))
 }
+
+/// The archived copies of the chunk's rows that stay in the source (kept for a foreign key, or
+/// no longer selected), deleted in the chunk's own transaction: every locked row was copied by
+/// it (none was there before), so the archives then hold exactly the rows deleted, and a kept
+/// row that changes before the client's way reads it again is no conflict with a copy of
+/// itself as it was.
+async fn take_back_kept(
+    conn: &mut mysql_async::Conn,
+    s: &Shared<'_, '_>,
+    named: &str,
+    keys: &[Value],
+) -> Result<(), mysql_async::Error> {
+    let plan = s.plan;
+    let key: Vec<String> = plan.key.iter().map(|c| quote_ident(c)).collect();
+    let key = key.join(", ");
+    let mut params = keys.to_vec();
+    params.extend(keys.iter().cloned());
+    for archive in s.archives.iter() {
+        let statement = format!(
+            "DELETE FROM {} WHERE {named} AND ({key}) IN (SELECT {key} FROM {} WHERE {named})",
+            qualified(&archive.db, &archive.table),
+            qualified(&plan.db, &plan.table),
+        );
+        match conn.exec_drop(statement, params.clone()).await {
+            Ok(()) => {}
+            // Without `DELETE` on the archive the copies stay, to be taken back (or not) when
+            // the table ends, like the client's way's: the chunk itself is sound.
+            Err(mysql_async::Error::Server(e)) if e.code == TABLE_ACCESS_DENIED => {
+                tracing::debug!("{}: {}", s.name, e.message);
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// `ER_TABLEACCESS_DENIED_ERROR`.
+const TABLE_ACCESS_DENIED: u16 = 1142;
 
 /// The delete of a chunk's `n` locked rows (`named`, bound by `keys`) that leaves the rows
 /// still referenced to the server's own foreign-key checks ([`sql::delete_unless_referenced`]):
@@ -1104,7 +1146,7 @@ async fn delete_unless_referenced(
     keys: Vec<Value>,
 ) -> Result<(u64, Chunk), mysql_async::Error> {
     let delete = sql::delete_unless_referenced(s.plan, &s.source.where_clause, named);
-    conn.exec_drop(format!("{}{delete}", sql::SERVER_CHECKED), keys)
+    conn.exec_drop(format!("{}{delete}", sql::SERVER_CHECKED), keys.clone())
         .await?;
     let deleted = conn.affected_rows();
     let warnings = warnings(conn).await?;
@@ -1118,6 +1160,9 @@ async fn delete_unless_referenced(
                 )
             })
         });
+    if why.is_none() && deleted < n as u64 {
+        take_back_kept(conn, s, named, &keys).await?;
+    }
     Ok(match why {
         Some(why) => (n as u64, Chunk::Refused(why)),
         None => (
