@@ -58,9 +58,9 @@ fn main() {
     for (fmt, c) in [
         ("csv", Compression::None),
         ("sql", Compression::None),
-        ("csv", Compression::Zstd),
-        ("sql", Compression::Zstd),
-        ("sql", Compression::Gzip),
+        ("csv", Compression::Zstd(3)),
+        ("sql", Compression::Zstd(3)),
+        ("sql", Compression::Gzip(6)),
     ] {
         let path = dir.path().join(format!("x.{fmt}.{c:?}"));
         let file = std::fs::File::create_new(&path).unwrap();

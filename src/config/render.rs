@@ -146,9 +146,14 @@ pub fn render(config: &Config) -> String {
                         f.name,
                         f.directory.display()
                     );
+                    let level = if f.archive_format.levels().is_some() {
+                        format!("  compression_level: {}", f.compression_level)
+                    } else {
+                        String::new()
+                    };
                     let _ = writeln!(
                         o,
-                        "    formats: {}  archive_format: {}",
+                        "    formats: {}  archive_format: {}{level}",
                         formats.join(", "),
                         f.archive_format.name()
                     );

@@ -596,6 +596,7 @@ fn resolve_destination(
                     ),
                 ));
             };
+            let compression_level = compression_level(&r, archive_format, warnings)?;
             let mut remote_stores = Vec::new();
             for store in r.list("remote_store")? {
                 let store_section = format!("remote_store:{store}");
@@ -618,10 +619,47 @@ fn resolve_destination(
                 directory: PathBuf::from(directory),
                 formats,
                 archive_format,
+                compression_level,
                 remote_stores,
             }))
         }
     }
+}
+
+/// `compression_level`, checked against what `format` takes; the format's own level when
+/// unset. Set for `tar`, which does not compress, it is ignored with a warning (it may come
+/// from `[DEFAULT]`, meant for other destinations).
+fn compression_level(
+    r: &Reader<'_>,
+    format: ArchiveFormat,
+    warnings: &mut Vec<String>,
+) -> Result<u32, ConfigError> {
+    let set = optional(r, "compression_level", parse_count)?;
+    let Some(levels) = format.levels() else {
+        if set.is_some() {
+            warnings.push(format!(
+                "[{}] compression_level is ignored: archive_format tar does not compress",
+                r.section
+            ));
+        }
+        return Ok(0);
+    };
+    let Some(level) = set else {
+        return Ok(levels.default);
+    };
+    let level = u32::try_from(level).unwrap_or(u32::MAX);
+    if level < levels.min || level > levels.max {
+        return Err(r.err(
+            "compression_level",
+            format!(
+                "{level} is out of range for archive_format {} (expected {} to {})",
+                format.name(),
+                levels.min,
+                levels.max
+            ),
+        ));
+    }
+    Ok(level)
 }
 
 fn resolve_remote_store(
@@ -777,5 +815,81 @@ mod tests {
         assert_eq!((r.upload_attempts, r.delete_after_upload), (5, false));
         assert_eq!(r.upload_backoff, Duration::from_secs(1));
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+
+    #[test]
+    fn compression_level_defaults_per_format_and_is_checked_against_it() {
+        let level = |dst_keys: &str| -> Result<(u32, Vec<String>), ConfigError> {
+            let text = format!(
+                "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\n\n\
+                 [dst:f]\nbackend = file\ndirectory = /tmp/x\n{dst_keys}\n"
+            );
+            let loaded = load(&text)?;
+            let Destination::File(f) = &loaded.config.archivers[0].destinations[0] else {
+                panic!("a file destination");
+            };
+            Ok((f.compression_level, loaded.warnings))
+        };
+        for (format, default) in [
+            ("gztar", 1),
+            ("gz", 6),
+            ("zip", 6),
+            ("bztar", 9),
+            ("xztar", 6),
+            ("zst", 3),
+            ("tar", 0),
+        ] {
+            let (got, warnings) = level(&format!("archive_format = {format}")).unwrap();
+            assert_eq!(got, default, "{format}");
+            assert!(warnings.is_empty(), "{format}: {warnings:?}");
+        }
+        assert_eq!(
+            level("archive_format = gztar\ncompression_level = 12")
+                .unwrap()
+                .0,
+            12
+        );
+        assert_eq!(
+            level("archive_format = xztar\ncompression_level = 0")
+                .unwrap()
+                .0,
+            0
+        );
+        for (keys, what) in [
+            (
+                "archive_format = gztar\ncompression_level = 0",
+                "0 is out of range for archive_format gztar (expected 1 to 12)",
+            ),
+            (
+                "archive_format = bztar\ncompression_level = 10",
+                "expected 1 to 9",
+            ),
+            (
+                "archive_format = zst\ncompression_level = 99999999999999999999",
+                "not a whole number",
+            ),
+            (
+                "archive_format = zip\ncompression_level = fast",
+                "not a whole number",
+            ),
+        ] {
+            let e = level(keys).unwrap_err().to_string();
+            assert!(
+                e.contains("[dst:f]") && e.contains("compression_level") && e.contains(what),
+                "{keys}: {e}"
+            );
+        }
+        // From [DEFAULT], meant for other destinations: ignored by a tar one, with a warning.
+        let text = "[DEFAULT]\ncompression_level = 9\n\n[archiver:a]\nsrc = s\ndst = f\n\n\
+                    [src:s]\nretention = 1 DAY\n\n[dst:f]\nbackend = file\ndirectory = /tmp/x\n";
+        let loaded = load(text).unwrap();
+        assert!(
+            loaded
+                .warnings
+                .iter()
+                .any(|w| w.contains("[dst:f] compression_level is ignored")),
+            "{:?}",
+            loaded.warnings
+        );
     }
 }

@@ -24,7 +24,13 @@ const BUFFER: usize = 256 << 10;
 /// Packs `plain` into the archive `kept` (format `format`), building it in `part`; removes
 /// `plain` when the archive is in place. Returns the archive's size. On an error the plain
 /// file is left as it is and `part` is removed.
-pub fn pack(plain: &Path, part: &Path, kept: &Path, format: ArchiveFormat) -> io::Result<u64> {
+pub fn pack(
+    plain: &Path,
+    part: &Path,
+    kept: &Path,
+    format: ArchiveFormat,
+    level: u32,
+) -> io::Result<u64> {
     let with_path = |what: &str, p: &Path, e: io::Error| {
         io::Error::new(e.kind(), format!("{what} {}: {e}", p.display()))
     };
@@ -35,7 +41,7 @@ pub fn pack(plain: &Path, part: &Path, kept: &Path, format: ArchiveFormat) -> io
         .mode(FILE_MODE)
         .open(part)
         .map_err(|e| with_path("cannot create", part, e))?;
-    let built = build(out, &mut src, plain, format)
+    let built = build(out, &mut src, plain, format, level)
         .and_then(|out| {
             out.sync_all()?;
             Ok(out.metadata()?.len())
@@ -60,7 +66,13 @@ pub fn pack(plain: &Path, part: &Path, kept: &Path, format: ArchiveFormat) -> io
 }
 
 /// Writes the archive of `src` (named `path`'s file name inside) to `out`.
-fn build(out: File, src: &mut File, path: &Path, format: ArchiveFormat) -> io::Result<File> {
+fn build(
+    out: File,
+    src: &mut File,
+    path: &Path,
+    format: ArchiveFormat,
+    level: u32,
+) -> io::Result<File> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::other("a file name is needed"))?;
@@ -68,18 +80,18 @@ fn build(out: File, src: &mut File, path: &Path, format: ArchiveFormat) -> io::R
     let w = match format {
         ArchiveFormat::Tar => tar(w, name, src)?,
         ArchiveFormat::Gztar => {
-            let gz = super::deflate::GzMembers::new(w);
+            let gz = super::deflate::GzMembers::new(w, level);
             tar(gz, name, src)?.finish()?
         }
         ArchiveFormat::Bztar => {
-            let bz = bzip2::write::BzEncoder::new(w, bzip2::Compression::default());
+            let bz = bzip2::write::BzEncoder::new(w, bzip2::Compression::new(level));
             tar(bz, name, src)?.finish()?
         }
         ArchiveFormat::Xztar => {
-            let xz = liblzma::write::XzEncoder::new(w, 6);
+            let xz = liblzma::write::XzEncoder::new(w, level);
             tar(xz, name, src)?.finish()?
         }
-        ArchiveFormat::Zip => zip(w, &name.to_string_lossy(), src)?,
+        ArchiveFormat::Zip => zip(w, &name.to_string_lossy(), src, level)?,
         ArchiveFormat::Gz | ArchiveFormat::Zst => {
             return Err(io::Error::other(format!(
                 "{} compresses as it writes: nothing to pack",
@@ -99,10 +111,11 @@ fn tar<W: Write>(w: W, name: &std::ffi::OsStr, src: &mut File) -> io::Result<W> 
 }
 
 /// A zip archive holding `src` as `name`, deflated (zip64 when it is large).
-fn zip(w: BufWriter<File>, name: &str, src: &mut File) -> io::Result<BufWriter<File>> {
+fn zip(w: BufWriter<File>, name: &str, src: &mut File, level: u32) -> io::Result<BufWriter<File>> {
     let meta = src.metadata()?;
     let mut options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(i64::from(level)))
         .unix_permissions(FILE_MODE)
         .large_file(meta.len() >= u64::from(u32::MAX));
     if let Ok(modified) = meta.modified() {
@@ -168,6 +181,76 @@ mod tests {
         (name, body)
     }
 
+    /// CSV-like rows of pseudo-random numbers, where a harder level finds more to save.
+    fn rows() -> Vec<u8> {
+        let mut x: u64 = 1;
+        let mut out = Vec::new();
+        for i in 0..20_000u64 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let line = format!(
+                "{i},\"{}\",{},2024-0{}-1{} 00:00:00\n",
+                x >> 40,
+                x % 97,
+                x % 9 + 1,
+                x % 10
+            );
+            out.extend_from_slice(line.as_bytes());
+        }
+        out
+    }
+
+    /// The format's own level, as an unset `compression_level` gives.
+    fn level(fmt: ArchiveFormat) -> u32 {
+        fmt.levels().map_or(0, |l| l.default)
+    }
+
+    /// `compression_level` reaches the compressor: each format packs at both ends of its
+    /// range, the archive reads back whole, and the highest level writes fewer bytes than
+    /// the lowest.
+    #[test]
+    fn the_compression_level_reaches_every_compressor() {
+        for fmt in [
+            ArchiveFormat::Gztar,
+            ArchiveFormat::Bztar,
+            ArchiveFormat::Xztar,
+            ArchiveFormat::Zip,
+        ] {
+            let levels = fmt.levels().unwrap();
+            let mut sizes = Vec::new();
+            for level in [levels.min, levels.max] {
+                let d = tempfile::tempdir().unwrap();
+                let plain = d.path().join("db.t.csv");
+                fs::write(&plain, rows()).unwrap();
+                let kept = d.path().join("db.t.csv.packed");
+                let size = pack(&plain, &d.path().join("p.part"), &kept, fmt, level).unwrap();
+                let f = File::open(&kept).unwrap();
+                let body = match fmt {
+                    ArchiveFormat::Gztar => untar(flate2::read::MultiGzDecoder::new(f)).1,
+                    ArchiveFormat::Bztar => untar(bzip2::read::BzDecoder::new(f)).1,
+                    ArchiveFormat::Xztar => untar(liblzma::read::XzDecoder::new(f)).1,
+                    _ => {
+                        let mut z = zip::ZipArchive::new(f).unwrap();
+                        let mut body = Vec::new();
+                        z.by_index(0).unwrap().read_to_end(&mut body).unwrap();
+                        body
+                    }
+                };
+                assert!(body == rows(), "{fmt:?} at level {level}: content differs");
+                sizes.push(size);
+            }
+            assert!(
+                sizes[1] < sizes[0],
+                "{fmt:?}: level {} gave {} bytes, level {} gave {}",
+                levels.max,
+                sizes[1],
+                levels.min,
+                sizes[0]
+            );
+        }
+    }
+
     #[test]
     fn every_archive_format_holds_the_file_under_its_name() {
         for (fmt, suffix) in [
@@ -180,7 +263,7 @@ mod tests {
             let (d, plain) = setup("db.t.csv");
             let kept = d.path().join(format!("db.t.csv{suffix}"));
             let part = d.path().join(format!("db.t.csv{suffix}.part"));
-            let size = pack(&plain, &part, &kept, fmt).unwrap();
+            let size = pack(&plain, &part, &kept, fmt, level(fmt)).unwrap();
             assert_eq!(fs::metadata(&kept).unwrap().len(), size);
             assert!(!plain.exists(), "{fmt:?}: the plain file is removed");
             assert!(!part.exists(), "{fmt:?}: the temporary file is removed");
@@ -216,6 +299,7 @@ mod tests {
             &d.path().join("p.part"),
             &kept,
             ArchiveFormat::Gztar,
+            1,
         )
         .unwrap();
         // Each reader must succeed and give the content whole.
@@ -251,7 +335,7 @@ mod tests {
         let kept = d.path().join("db.t.sql.tar");
         let part = d.path().join("db.t.sql.tar.part");
         fs::write(&kept, b"an earlier run's archive").unwrap();
-        let e = pack(&plain, &part, &kept, ArchiveFormat::Tar).unwrap_err();
+        let e = pack(&plain, &part, &kept, ArchiveFormat::Tar, 0).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::AlreadyExists, "{e}");
         assert!(e.to_string().contains("not overwritten"), "{e}");
         assert_eq!(fs::read(&kept).unwrap(), b"an earlier run's archive");
@@ -265,7 +349,7 @@ mod tests {
         let kept = d.path().join("db.t.sql.zip");
         let part = d.path().join("db.t.sql.zip.part");
         fs::write(&part, b"someone else's").unwrap();
-        let e = pack(&plain, &part, &kept, ArchiveFormat::Zip).unwrap_err();
+        let e = pack(&plain, &part, &kept, ArchiveFormat::Zip, 6).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::AlreadyExists, "{e}");
         assert_eq!(fs::read(&part).unwrap(), b"someone else's");
         assert!(!kept.exists());
@@ -277,7 +361,7 @@ mod tests {
         let (d, plain) = setup("db.t.sql");
         let kept = d.path().join("db.t.sql.gz");
         let part = d.path().join("db.t.sql.gz.part");
-        assert!(pack(&plain, &part, &kept, ArchiveFormat::Gz).is_err());
+        assert!(pack(&plain, &part, &kept, ArchiveFormat::Gz, 6).is_err());
         assert!(plain.exists() && !part.exists() && !kept.exists());
     }
 }

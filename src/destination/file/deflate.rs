@@ -16,9 +16,6 @@ use libdeflater::{CompressionLvl, Compressor};
 /// Bytes of input per gzip member.
 pub const PIECE: usize = 1 << 20;
 
-/// The compression level: gzip's and Python's `zlib` default.
-const LEVEL: i32 = 6;
-
 /// Writes a gzip stream of members of [`PIECE`] input bytes each to `W`.
 pub struct GzMembers<W: Write> {
     out: W,
@@ -32,8 +29,11 @@ pub struct GzMembers<W: Write> {
 }
 
 impl<W: Write> GzMembers<W> {
-    pub fn new(out: W) -> GzMembers<W> {
-        let mut compressor = Compressor::new(CompressionLvl::new(LEVEL).unwrap_or_default());
+    /// At `level` (libdeflate's: 1 to 12; out of range, its default).
+    pub fn new(out: W, level: u32) -> GzMembers<W> {
+        let level =
+            CompressionLvl::new(i32::try_from(level).unwrap_or(i32::MAX)).unwrap_or_default();
+        let mut compressor = Compressor::new(level);
         let bound = compressor.gzip_compress_bound(PIECE);
         GzMembers {
             out,
@@ -138,7 +138,7 @@ mod tests {
     }
 
     fn compress(input: &[u8], write_size: usize) -> Vec<u8> {
-        let mut gz = GzMembers::new(Vec::new());
+        let mut gz = GzMembers::new(Vec::new(), 6);
         for piece in input.chunks(write_size.max(1)) {
             gz.write_all(piece).unwrap();
         }
@@ -211,9 +211,9 @@ mod tests {
                 Ok(())
             }
         }
-        let mut gz = GzMembers::new(Full);
+        let mut gz = GzMembers::new(Full, 1);
         assert!(gz.write_all(&text(PIECE + 1)).is_err());
-        let gz = GzMembers::new(Full);
+        let gz = GzMembers::new(Full, 1);
         assert_eq!(gz.finish().unwrap_err().kind(), io::ErrorKind::StorageFull);
     }
 }

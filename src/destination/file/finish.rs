@@ -75,6 +75,7 @@ impl FileDest {
             table,
             rows: t.rows,
             format: self.archive,
+            level: self.level,
             to_pack,
             to_upload,
             remotes: self.remotes.clone(),

@@ -56,6 +56,8 @@ pub struct FileDest {
     directory: PathBuf,
     formats: Vec<FileFormat>,
     archive: ArchiveFormat,
+    /// `archive_format`'s compression level.
+    level: u32,
     source: String,
     /// The run's start, UTC, for the SQL header.
     started: String,
@@ -142,6 +144,7 @@ impl FileDest {
             directory: cfg.directory.clone(),
             formats: cfg.formats.clone(),
             archive: cfg.archive_format,
+            level: cfg.compression_level,
             source: source_name.to_string(),
             started: clock.now.clone(),
             dry_run,

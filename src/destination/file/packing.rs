@@ -20,6 +20,8 @@ pub(super) struct PackingJob {
     pub table: String,
     pub rows: u64,
     pub format: ArchiveFormat,
+    /// Its compression level.
+    pub level: u32,
     /// Plain file, archive being built, archive kept, plain file's size.
     pub to_pack: Vec<(PathBuf, PathBuf, PathBuf, u64)>,
     /// Files finished as written (plain, gz, zst).
@@ -65,7 +67,7 @@ impl PackingJob {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
             for (written, part, kept, len) in std::mem::take(&mut self.to_pack) {
-                match compress::pack(&written, &part, &kept, self.format) {
+                match compress::pack(&written, &part, &kept, self.format, self.level) {
                     Ok(size) => {
                         done.push(format!("{} ({size} bytes, {len} unpacked)", kept.display()));
                         self.to_upload.push(kept);

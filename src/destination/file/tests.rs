@@ -18,6 +18,7 @@ fn cfg(dir: &Path, archive: ArchiveFormat) -> FileDestination {
         directory: dir.to_path_buf(),
         formats: vec![FileFormat::Csv, FileFormat::Sql],
         archive_format: archive,
+        compression_level: archive.levels().map_or(0, |l| l.default),
         remote_stores: vec![],
     }
 }

@@ -39,8 +39,8 @@ impl FileDest {
         let claimed = naming::claim(&self.directory, &stem, &self.formats, self.archive)
             .map_err(|e| self.io("cannot create the files", e))?;
         let compression = match self.archive {
-            ArchiveFormat::Gz => Compression::Gzip,
-            ArchiveFormat::Zst => Compression::Zstd,
+            ArchiveFormat::Gz => Compression::Gzip(self.level),
+            ArchiveFormat::Zst => Compression::Zstd(self.level),
             _ => Compression::None,
         };
         let mut claimed = claimed.into_iter();

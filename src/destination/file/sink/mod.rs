@@ -17,17 +17,14 @@ use flate2::write::GzEncoder;
 /// The buffer between the encoders and the file.
 const BUFFER: usize = 256 << 10;
 
-/// zstd's default level: fast, and much smaller than gzip's output on SQL and CSV text.
-const ZSTD_LEVEL: i32 = 3;
-
 /// How the file is compressed as it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
     None,
-    /// One gzip member per batch.
-    Gzip,
-    /// One zstd frame per batch, with a checksum.
-    Zstd,
+    /// One gzip member per batch, at this level.
+    Gzip(u32),
+    /// One zstd frame per batch, with a checksum, at this level.
+    Zstd(u32),
 }
 
 enum Out {
@@ -94,9 +91,12 @@ impl Sink {
         let out = match self.out.take() {
             Some(Out::Plain(w)) => match self.compression {
                 Compression::None => Out::Plain(w),
-                Compression::Gzip => Out::Gzip(GzEncoder::new(w, flate2::Compression::default())),
-                Compression::Zstd => {
-                    let mut e = zstd::stream::write::Encoder::new(w, ZSTD_LEVEL)?;
+                Compression::Gzip(level) => {
+                    Out::Gzip(GzEncoder::new(w, flate2::Compression::new(level)))
+                }
+                Compression::Zstd(level) => {
+                    let level = i32::try_from(level).map_err(io::Error::other)?;
+                    let mut e = zstd::stream::write::Encoder::new(w, level)?;
                     e.include_checksum(true)?;
                     Out::Zstd(e)
                 }

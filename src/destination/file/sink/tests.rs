@@ -21,8 +21,8 @@ fn batches_are_durable_and_decode_as_one_stream() {
             Compression::None,
             (|b: &[u8]| b.to_vec()) as fn(&[u8]) -> Vec<u8>,
         ),
-        (Compression::Gzip, gunzip),
-        (Compression::Zstd, unzstd),
+        (Compression::Gzip(6), gunzip),
+        (Compression::Zstd(3), unzstd),
     ] {
         let mut s = sink(d.path(), &format!("{c:?}"), c);
         s.write_all(b"first batch\n").unwrap();
@@ -49,7 +49,11 @@ fn batches_are_durable_and_decode_as_one_stream() {
 #[test]
 fn abort_cuts_the_unfinished_batch_off() {
     let d = tempfile::tempdir().unwrap();
-    for c in [Compression::None, Compression::Gzip, Compression::Zstd] {
+    for c in [
+        Compression::None,
+        Compression::Gzip(6),
+        Compression::Zstd(3),
+    ] {
         let mut s = sink(d.path(), &format!("{c:?}"), c);
         s.write_all(b"kept\n").unwrap();
         s.end_batch().unwrap();
@@ -79,8 +83,8 @@ fn abort_cuts_the_unfinished_batch_off() {
         assert_eq!(bytes.len() as u64, durable, "{c:?}");
         let plain = match c {
             Compression::None => bytes,
-            Compression::Gzip => gunzip(&bytes),
-            Compression::Zstd => unzstd(&bytes),
+            Compression::Gzip(_) => gunzip(&bytes),
+            Compression::Zstd(_) => unzstd(&bytes),
         };
         assert_eq!(plain, b"kept\n");
     }
@@ -89,11 +93,48 @@ fn abort_cuts_the_unfinished_batch_off() {
 #[test]
 fn closing_inside_a_batch_drops_that_batch() {
     let d = tempfile::tempdir().unwrap();
-    let mut s = sink(d.path(), "z", Compression::Zstd);
+    let mut s = sink(d.path(), "z", Compression::Zstd(3));
     s.write_all(b"one").unwrap();
     s.end_batch().unwrap();
     s.write_all(b"two").unwrap();
     let path = s.path().to_path_buf();
     s.close().unwrap();
     assert_eq!(unzstd(&std::fs::read(path).unwrap()), b"one");
+}
+
+/// The level of `archive_format = gz` or `zst` (`compression_level`) reaches the compressor:
+/// the highest level writes fewer bytes than the lowest, and both read back whole.
+#[test]
+fn the_compression_level_reaches_the_streaming_compressors() {
+    let d = tempfile::tempdir().unwrap();
+    let mut x: u64 = 7;
+    let mut text = Vec::new();
+    for i in 0..20_000u64 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        text.extend_from_slice(format!("{i},\"{}\",{}\n", x >> 40, x % 97).as_bytes());
+    }
+    type Decode = fn(&[u8]) -> Vec<u8>;
+    let pairs: [(Compression, Compression, Decode); 2] = [
+        (Compression::Gzip(0), Compression::Gzip(9), gunzip),
+        (Compression::Zstd(1), Compression::Zstd(19), unzstd),
+    ];
+    for (low, high, decode) in pairs {
+        let mut sizes = Vec::new();
+        for c in [low, high] {
+            let mut s = sink(d.path(), &format!("{c:?}"), c);
+            s.write_all(&text).unwrap();
+            s.end_batch().unwrap();
+            let path = s.path().to_path_buf();
+            sizes.push(s.close().unwrap());
+            assert!(decode(&std::fs::read(&path).unwrap()) == text, "{c:?}");
+        }
+        assert!(
+            sizes[1] < sizes[0],
+            "{low:?} {}, {high:?} {}",
+            sizes[0],
+            sizes[1]
+        );
+    }
 }
