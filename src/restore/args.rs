@@ -57,6 +57,12 @@ pub struct RestoreArgs {
     #[arg(long, value_name = "PATH")]
     pub file: Vec<PathBuf>,
 
+    /// The `{date}` of the run whose archive database to read, when `db_suffix` or
+    /// `table_suffix` holds `{date}`: as it appears in the archive's names
+    /// (`2026-12-06_02:12:38`).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<String>,
+
     /// Only read: say what would be restored (rows per table, conflicts), change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -134,6 +140,13 @@ fn parse_table(raw: &str) -> Result<TableName, String> {
             table: table.to_string(),
         }),
         _ => Err("must be DB.TABLE, e.g. nova.instances".to_string()),
+    }
+}
+
+fn parse_date(raw: &str) -> Result<String, String> {
+    match chrono::NaiveDateTime::parse_from_str(raw, "%F_%T") {
+        Ok(_) if raw.len() == "YYYY-MM-DD_HH:MM:SS".len() => Ok(raw.to_string()),
+        _ => Err("must be a run's {date}, YYYY-MM-DD_HH:MM:SS (2026-12-06_02:12:38)".to_string()),
     }
 }
 

@@ -52,7 +52,11 @@ pub fn run(args: RestoreArgs) -> Outcome {
         eprintln!("error: cannot open log file: {e}");
         return Outcome::Usage;
     }
-    let clock = RunClock::start();
+    // `--date` stands for the archiving run's `{date}` (suffixes, directories).
+    let mut clock = RunClock::start();
+    if let Some(date) = &args.date {
+        clock.date = date.clone();
+    }
     let mut report = RestoreReport {
         started: clock.now.clone(),
         dry_run: args.dry_run,
@@ -81,6 +85,32 @@ pub fn run(args: RestoreArgs) -> Outcome {
         Ok(t) => t,
         Err(e) => return usage(&mut report, format!("restore: {e}")),
     };
+    if let Some(dest) = target.destination.as_ref().filter(|_| args.file.is_empty()) {
+        let dated = [&dest.db_suffix, &dest.table_suffix]
+            .into_iter()
+            .flatten()
+            .any(|suffix| suffix.contains(&clock.date));
+        match (&args.date, dated) {
+            (None, true) => {
+                return usage(
+                    &mut report,
+                    format!(
+                        "restore: [dst:{}] db_suffix or table_suffix holds {{date}}: each run archived into \
+                         names of its own start; say which run's archive to read with --date, as its \
+                         names show it (SHOW DATABASES: `{}{}`, with that run's date)",
+                        dest.name,
+                        args.table.db,
+                        dest.db_suffix.as_deref().unwrap_or_default()
+                    ),
+                )
+            }
+            (Some(date), false) => tracing::warn!(
+                "restore: --date {date} is not used: neither db_suffix nor table_suffix of [dst:{}] holds {{date}}",
+                dest.name
+            ),
+            _ => {}
+        }
+    }
     if !args.file.is_empty() && args.remove_from_archive {
         return usage(
             &mut report,

@@ -100,3 +100,42 @@ fn children_in_another_database_and_suffixed_archive_names_are_followed() {
     );
     assert_ne!(before.0, 0);
 }
+
+/// `db_suffix = _{date}`: each run archives into a database named by its start. A restore
+/// without `--date` cannot know which one and says so (exit 2, nothing read); with the run's
+/// `{date}` it restores from that run's database, byte for byte.
+#[test]
+fn a_dated_archive_database_is_read_with_the_runs_date() {
+    use crate::harness::{server, Ini};
+    let mut nova = Nova::create("rs_dated", 2, 1);
+    nova.ini = Ini::new(server(), &[&nova.db.name])
+        .dst("db_suffix", "_{date}")
+        .text();
+    let digests = nova.digests(&nova.db.name, 1);
+    nova.archive();
+    let like = format!("{}\\_%", nova.db.name.replace('_', "\\_"));
+    let archives = server().sql(&format!("SHOW DATABASES LIKE '{like}'"));
+    let archive = archives.trim().to_string();
+    assert_eq!(
+        archive.lines().count(),
+        1,
+        "one dated archive database: {archives}"
+    );
+    nova.db.also_drop(archive.clone());
+    let date = archive[nova.db.name.len() + 1..].to_string();
+    assert_eq!(date.len(), "2026-12-06_02:12:38".len(), "{archive}");
+    nova.restore(1, &[])
+        .run()
+        .assert_code(2)
+        .output_contains("holds {date}")
+        .output_contains("--date");
+    assert_eq!(nova.counts(&nova.db.name), [0, 0, 0, 0], "nothing restored");
+    nova.restore(1, &["--with-children", "--date", &date])
+        .run()
+        .assert_success();
+    assert_eq!(nova.digests(&nova.db.name, 1), digests);
+    nova.restore(1, &["--date", "yesterday"])
+        .run()
+        .assert_code(2)
+        .output_contains("YYYY-MM-DD_HH:MM:SS");
+}
