@@ -51,7 +51,7 @@ use tokio::sync::{mpsc, watch, Mutex};
 use crate::destination::{Dest, Target};
 use crate::mysql::conn::Connection;
 use crate::mysql::grants::{Decision, Grants};
-use crate::mysql::ident::{qualified, quote_ident};
+use crate::mysql::ident::qualified;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::source::read::PageReader;
@@ -1106,18 +1106,9 @@ async fn take_back_kept(
     named: &str,
     keys: &[Value],
 ) -> Result<(), mysql_async::Error> {
-    let plan = s.plan;
-    let key: Vec<String> = plan.key.iter().map(|c| quote_ident(c)).collect();
-    let key = key.join(", ");
-    let mut params = keys.to_vec();
-    params.extend(keys.iter().cloned());
     for archive in s.archives.iter() {
-        let statement = format!(
-            "DELETE FROM {} WHERE {named} AND ({key}) IN (SELECT {key} FROM {} WHERE {named})",
-            qualified(&archive.db, &archive.table),
-            qualified(&plan.db, &plan.table),
-        );
-        match conn.exec_drop(statement, params.clone()).await {
+        let statement = sql::take_back_copies(s.plan, &archive.db, &archive.table, named);
+        match conn.exec_drop(statement, keys.to_vec()).await {
             Ok(()) => {}
             // Without `DELETE` on the archive the copies stay, to be taken back (or not) when
             // the table ends, like the client's way's: the chunk itself is sound.

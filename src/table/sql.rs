@@ -265,6 +265,39 @@ pub fn select_by_keys(
     )
 }
 
+/// Deletes from the archive table `archive_db`.`archive_table` the copies of the source rows
+/// that `named` (a condition on the source's own columns, bound by the caller) still selects:
+/// `DELETE archive FROM (SELECT key FROM source WHERE named) AS k STRAIGHT_JOIN archive ON
+/// archive.key = k.key`.
+///
+/// The source drives and the archive is reached by its key, row by row, so the statement
+/// touches no archive row but those copies. Written as `DELETE FROM archive WHERE named AND key
+/// IN (SELECT ...)`, a newly created archive table (its statistics still say one row) is
+/// scanned whole, and the scan waits for every row another session has just inserted and not
+/// committed: two sessions of one table, each taking back a kept row of its chunk, deadlocked
+/// on each other's copies.
+pub fn take_back_copies(
+    plan: &TablePlan,
+    archive_db: &str,
+    archive_table: &str,
+    named: &str,
+) -> String {
+    // The archive is named in full, not by an alias: without a default database, the server
+    // refuses an alias in a multi-table `DELETE`'s list (1046).
+    let archive = qualified(archive_db, archive_table);
+    let key: Vec<String> = plan.key.iter().map(|c| quote_ident(c)).collect();
+    let on: Vec<String> = key
+        .iter()
+        .map(|c| format!("{archive}.{c} = k.{c}"))
+        .collect();
+    format!(
+        "DELETE {archive} FROM (SELECT {} FROM {} WHERE {named}) AS k STRAIGHT_JOIN {archive} ON {}",
+        key.join(", "),
+        qualified(&plan.db, &plan.table),
+        on.join(" AND ")
+    )
+}
+
 /// `INSERT INTO t (cols) VALUES `: the head of a multi-row insert whose values follow as
 /// literal tuples.
 pub fn insert_head(db: &str, table: &str, columns: &[String]) -> String {

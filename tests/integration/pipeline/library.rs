@@ -138,3 +138,63 @@ async fn a_row_changed_but_still_eligible_after_it_was_read_is_not_deleted() {
     );
     conn.disconnect().await.unwrap();
 }
+
+/// The locked way's take-back of a chunk's kept rows ([`osarchiver::table::sql::take_back_copies`])
+/// reaches the archive by key: on a newly created archive table, with another session's row
+/// inserted and not committed (as the other session of the same table does with its own chunk),
+/// it deletes the copies of the rows the source still holds and waits for nothing. Written as
+/// `DELETE FROM archive WHERE ... IN (SELECT ...)`, the server scanned the archive whole and
+/// waited for that row (two such sessions deadlocked in the benchmark).
+#[tokio::test]
+async fn taking_back_kept_copies_touches_no_other_archive_row() {
+    use mysql_async::prelude::Queryable;
+    use osarchiver::table::sql;
+    let s = server();
+    let db = ScratchDb::create(s, "takeback");
+    let (_source, mut conn, table, batch) = read_first_page(
+        &db,
+        &format!("(1, 'a', {OLD}), (2, 'b', {OLD}), (3, 'c', {OLD}), (4, 'd', {OLD})"),
+    )
+    .await;
+    assert_eq!(batch.len(), 4);
+    // The archive as a chunk leaves it: every row copied, rows 1 and 3 deleted from the source
+    // (2 and 4 kept). A fresh table: its statistics say one row.
+    db.sql(
+        "CREATE TABLE t_archive LIKE t; INSERT INTO t_archive SELECT * FROM t; \
+         DELETE FROM t WHERE id IN (1, 3);",
+    );
+    let key_params = table.key_params();
+    let keys: Vec<mysql_async::Value> = (0..batch.len())
+        .flat_map(|i| batch.bound_key(i, &table.key_pos, &key_params))
+        .collect();
+    let named = sql::key_in(&table.key, &sql::key_placeholders(&table), batch.len());
+    let statement = sql::take_back_copies(&table, &db.name, "t_archive", &named);
+    // Another session's uncommitted row in the archive, outside the chunk.
+    let holder = {
+        let t = db.q("t_archive");
+        std::thread::spawn(move || {
+            server().sql(&format!(
+                "START TRANSACTION; INSERT INTO {t} VALUES (100, 'x', NULL); DO SLEEP(4); ROLLBACK;"
+            ))
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let c = conn.conn();
+    c.query_drop("SET SESSION innodb_lock_wait_timeout = 1")
+        .await
+        .unwrap();
+    c.query_drop("START TRANSACTION").await.unwrap();
+    let started = std::time::Instant::now();
+    let done = c.exec_drop(statement.as_str(), keys).await;
+    let took = started.elapsed();
+    c.query_drop("COMMIT").await.unwrap();
+    holder.join().unwrap();
+    done.unwrap_or_else(|e| panic!("{statement}: {e}"));
+    assert!(took < Duration::from_millis(900), "waited {took:?}");
+    assert_eq!(
+        lines(&db.sql("SELECT id FROM t_archive ORDER BY id")),
+        ["1", "3"],
+        "the copies of the kept rows 2 and 4 are gone, the others stay"
+    );
+    conn.disconnect().await.unwrap();
+}
