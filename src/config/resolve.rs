@@ -647,9 +647,9 @@ fn compression_level(
     let Some(level) = set else {
         return Ok(levels.default);
     };
-    let level = u32::try_from(level).unwrap_or(u32::MAX);
-    if level < levels.min || level > levels.max {
-        return Err(r.err(
+    match u32::try_from(level) {
+        Ok(level) if (levels.min..=levels.max).contains(&level) => Ok(level),
+        _ => Err(r.err(
             "compression_level",
             format!(
                 "{level} is out of range for archive_format {} (expected {} to {})",
@@ -657,9 +657,8 @@ fn compression_level(
                 levels.min,
                 levels.max
             ),
-        ));
+        )),
     }
-    Ok(level)
 }
 
 fn resolve_remote_store(
@@ -863,6 +862,10 @@ mod tests {
             (
                 "archive_format = bztar\ncompression_level = 10",
                 "expected 1 to 9",
+            ),
+            (
+                "archive_format = gztar\ncompression_level = 4294967297",
+                "4294967297 is out of range",
             ),
             (
                 "archive_format = zst\ncompression_level = 99999999999999999999",

@@ -143,9 +143,18 @@ fn parse_table(raw: &str) -> Result<TableName, String> {
     }
 }
 
+/// A run's `{date}` exactly as the run wrote it (`%F_%T`): every field zero-padded, a real
+/// date and time (no second 60).
 fn parse_date(raw: &str) -> Result<String, String> {
+    const SHAPE: &[u8] = b"dddd-dd-dd_dd:dd:dd";
+    let shaped = raw.len() == SHAPE.len()
+        && raw.bytes().zip(SHAPE).all(|(c, &s)| match s {
+            b'd' => c.is_ascii_digit(),
+            s => c == s,
+        });
     match chrono::NaiveDateTime::parse_from_str(raw, "%F_%T") {
-        Ok(_) if raw.len() == "YYYY-MM-DD_HH:MM:SS".len() => Ok(raw.to_string()),
+        // chrono reads second 60 as a leap second: no run starts then.
+        Ok(_) if shaped && &raw[17..] < "60" => Ok(raw.to_string()),
         _ => Err("must be a run's {date}, YYYY-MM-DD_HH:MM:SS (2026-12-06_02:12:38)".to_string()),
     }
 }
@@ -165,6 +174,31 @@ fn parse_delay(raw: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_must_be_written_as_a_run_writes_it() {
+        assert_eq!(
+            parse_date("2026-12-06_03:29:36").unwrap(),
+            "2026-12-06_03:29:36"
+        );
+        for bad in [
+            "2026-12-06_ 3:29:36",
+            " 2026-12-06_03:29:3",
+            "2026-12- 6_03:29:36",
+            "2026-12-06_03:29: 6",
+            "2026-12-06_23:59:60",
+            "2026-12-06 03:29:36",
+            "2026-12-06_3:29:36",
+            "2026-02-30_00:00:00",
+            "2026-13-01_00:00:00",
+            "+2026-12-06_03:29:36",
+            "2026-12-06_03:29:36 ",
+            "2026-12-06_03:29:36.5",
+            "",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad:?}");
+        }
+    }
 
     fn parse(args: &[&str]) -> Result<RestoreArgs, clap::Error> {
         RestoreArgs::try_parse_from(

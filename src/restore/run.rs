@@ -85,7 +85,17 @@ pub fn run(args: RestoreArgs) -> Outcome {
         Ok(t) => t,
         Err(e) => return usage(&mut report, format!("restore: {e}")),
     };
+    if let (Some(date), false) = (&args.date, args.file.is_empty()) {
+        tracing::warn!("restore: --date {date} is not used: the rows come from the files given");
+    }
     if let Some(dest) = target.destination.as_ref().filter(|_| args.file.is_empty()) {
+        // The names as a run writes them, its date shown as a pattern.
+        let pattern = |suffix: &Option<String>| {
+            suffix
+                .as_deref()
+                .unwrap_or_default()
+                .replace(&clock.date, "YYYY-MM-DD_HH:MM:SS")
+        };
         let dated = [&dest.db_suffix, &dest.table_suffix]
             .into_iter()
             .flatten()
@@ -95,12 +105,15 @@ pub fn run(args: RestoreArgs) -> Outcome {
                 return usage(
                     &mut report,
                     format!(
-                        "restore: [dst:{}] db_suffix or table_suffix holds {{date}}: each run archived into \
-                         names of its own start; say which run's archive to read with --date, as its \
-                         names show it (SHOW DATABASES: `{}{}`, with that run's date)",
+                        "restore: [dst:{}] db_suffix or table_suffix holds {{date}}: each run archived \
+                         into names of its own start, `{}{}`.`{}{}`; say which run's archive to read \
+                         with --date YYYY-MM-DD_HH:MM:SS, as the names show it (SHOW DATABASES, \
+                         SHOW TABLES)",
                         dest.name,
                         args.table.db,
-                        dest.db_suffix.as_deref().unwrap_or_default()
+                        pattern(&dest.db_suffix),
+                        args.table.table,
+                        pattern(&dest.table_suffix),
                     ),
                 )
             }
