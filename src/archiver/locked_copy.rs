@@ -763,7 +763,11 @@ async fn locked_chunk(
         .collect();
     let (range, copied) = (&claimed.range, claimed.copied);
     match archive_and_delete_once(db, s, range, n, keys, copied).await {
-        Err(e) if e.kind() == ErrorKind::Transient => one_chunk(db, s, range).await,
+        Err(e) if e.kind() == ErrorKind::Transient => {
+            // Visible, as every retry is: a deadlock here costs a chunk's work.
+            tracing::info!("{}: a chunk is run again by its key range: {e}", s.name);
+            one_chunk(db, s, range).await
+        }
         done => done,
     }
 }
