@@ -148,6 +148,8 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         (rows, time, Ok(()))
     };
 
+    // Conflicts named so far in the table (a table may take several passes).
+    let mut named = r.conflicts_named;
     let writing = async {
         // Owned here, so the deleter sees the end of the batches when this stage ends, and the
         // reader's next send fails when this stage stops on an error (instead of waiting
@@ -156,7 +158,6 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         let mut from_reader = from_reader;
         let mut archived = vec![0u64; dests.len()];
         let (mut conflicts, mut time) = (0u64, Duration::ZERO);
-        let mut named = 0u64;
         while let Some(batch) = from_reader.recv().await {
             let t0 = Instant::now();
             let mut batch = Arc::new(batch);
@@ -262,11 +263,6 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
                 break; // the deleter stopped: its error is reported there
             }
         }
-        if named > CONFLICTS_NAMED {
-            tracing::warn!(
-                "{name}: {conflicts} rows kept because a destination holds a different row with their key (the first {CONFLICTS_NAMED} are named above; --debug names each)"
-            );
-        }
         (archived, conflicts, time, Ok(()))
     };
 
@@ -356,6 +352,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         (archived, conflicts, write_time, write_result),
         (mut deleted, changed, mut held, blocked, mut delete_result),
     ) = tokio::join!(reading, writing, deleting);
+    r.conflicts_named = named;
     r.blocked_log = blocked;
     // Rows of a cycle that the pages cut apart: each page kept its rows for the other's sake.
     // (Bounded: the statements bind every key of the rows tried.)
@@ -417,7 +414,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
 }
 
 /// Conflicts logged in full per table (the rest at debug level).
-const CONFLICTS_NAMED: u64 = 10;
+pub(super) const CONFLICTS_NAMED: u64 = 10;
 
 /// The deleter's counts.
 #[derive(Default)]

@@ -48,6 +48,9 @@ pub struct TableReport {
     pub plan: Option<Forecast>,
     /// The blocked rows logged so far, summed up when the table ends.
     pub(crate) blocked_log: super::blocked::BlockedLog,
+    /// Conflicts named in full so far (the first [`super::pipeline::CONFLICTS_NAMED`] of the
+    /// table; the others at debug level, and counted when the table ends).
+    pub(crate) conflicts_named: u64,
     /// Rows that stayed in the source after their archiving (blocked, changed), whose archive
     /// database copies are taken back when the table ends ([`super::kept`]).
     pub(crate) kept_blocked: Option<super::kept::Kept>,

@@ -45,6 +45,13 @@ impl TableRun<'_, '_> {
             r.errors.push(e);
         }
         r.blocked_log.finish(plan, &self.run.source.where_clause);
+        if r.conflicts_named > super::pipeline::CONFLICTS_NAMED {
+            tracing::warn!(
+                "{name}: {} rows kept because a destination holds a different row with their key (the first {} are named above; --debug names each)",
+                r.conflicts,
+                super::pipeline::CONFLICTS_NAMED
+            );
+        }
         r.elapsed = started.elapsed();
         r.span = Some((
             started.saturating_duration_since(self.run.run_started),

@@ -294,17 +294,26 @@ fn many_conflicts_are_named_ten_at_a_time() {
          INSERT INTO `{archive}`.t SELECT seq, 'old', {OLD} FROM seq_1_to_15;",
         archive = db.archive()
     ));
-    let out = run(&Ini::new(s, &[&db.name]).dst("server_side_copy", "false"));
-    out.assert_code(3);
-    assert_eq!(out.table_row(&db.name, "t").num("conflicts"), 15);
-    assert_eq!(
-        out.lines_containing("already holds a different row with this key")
-            .len(),
-        10,
-        "{out}"
-    );
-    out.output_contains(&format!(
-        "`{}`.`t`: 15 rows kept because a destination holds a different row with their key (the first 10 are named above; --debug names each)",
-        db.name
-    ));
+    // Through the client, and through the locked way with small chunks, which hands each
+    // chunk's key range over to the client's way one at a time: ten per table either way.
+    for ini in [
+        Ini::new(s, &[&db.name]).dst("server_side_copy", "false"),
+        Ini::new(s, &[&db.name])
+            .src("select_limit", 4)
+            .src("delete_limit", 2),
+    ] {
+        let out = run(&ini);
+        out.assert_code(3);
+        assert_eq!(out.table_row(&db.name, "t").num("conflicts"), 15);
+        assert_eq!(
+            out.lines_containing("already holds a different row with this key")
+                .len(),
+            10,
+            "{out}"
+        );
+        out.output_contains(&format!(
+            "`{}`.`t`: 15 rows kept because a destination holds a different row with their key (the first 10 are named above; --debug names each)",
+            db.name
+        ));
+    }
 }
