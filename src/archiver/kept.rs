@@ -3,13 +3,14 @@
 //! The client's way commits a batch to the archive databases before the deleter locks its rows
 //! in the source, so two kinds of row get a copy there and stay in the source:
 //!
-//! - **blocked** rows (a row that stays references them): the source holds them as they were
-//!   archived. Their copy is not an archive of a row that left; left there, it turns into a
-//!   conflict for ever once the service touches the row (any later change makes the source row
-//!   differ from its copy). So at the end of the table, with the source row locked (`FOR
-//!   UPDATE`) and seen to be still exactly the row read, the copy that is also still exactly
-//!   the row read is deleted: the source holds the same bytes, nothing is lost. A later run
-//!   archives the row as it then is, once it can go.
+//! - **blocked** rows (a row that stays references them): the row never left the source. Its
+//!   copy is not an archive of a row that left; left there, it turns into a conflict for ever
+//!   once the service touches the row (any later change makes the source row differ from its
+//!   copy). So at the end of the table, with the source row locked (`FOR UPDATE`) and its key
+//!   still held, the copy that is still exactly the row read is deleted, whether the source
+//!   row is still as read or another session changed it meanwhile (an adversarial run with an
+//!   updater on the blocked rows left 254 such copies, conflicts on every later run). A later
+//!   run archives the row as it then is, once it can go; the files keep it as it was read.
 //! - **changed** rows (updated between their archiving and their delete): the source holds its
 //!   key with other content, and the copy is stale; left there, every later run would keep the
 //!   row as a conflict. Its copy is deleted when the source row, locked, still holds the key
@@ -185,7 +186,7 @@ pub async fn remove(
         if n > 0 {
             match kept.why {
                 Why::Blocked => tracing::info!(
-                    "{name}: {n} archive copies of rows that stay in the source, kept for the rows that reference them, removed from destination {dest}: the source holds them as they were read, and a later run archives them once they can go"
+                    "{name}: {n} archive copies of rows that stay in the source, kept for the rows that reference them, removed from destination {dest}: those rows never left the source, and a later run archives them as they then are, once they can go"
                 ),
                 Why::Changed => tracing::info!(
                     "{name}: {n} archive copies removed from destination {dest}: their rows changed in the source after they were archived, and stay there as they now are (the files keep them as they were read)"
@@ -236,15 +237,16 @@ async fn remove_chunk(
         })
         .await?;
     let current = by_key(plan, found);
-    // Still there as read (blocked: the copy is redundant), or with other content (changed:
-    // the copy is stale).
+    // Blocked: still held by the source, as read (the copy is redundant) or changed since by
+    // another session (the copy is stale); either way the row never left. Changed: held with
+    // other content (the copy is stale).
     let stale: Vec<usize> = rows
         .iter()
         .copied()
         .filter(|&i| {
             current
                 .get(&batch.key_id(i, &plan.key_pos))
-                .is_some_and(|now| (now == &batch.rows[i]) == (why == Why::Blocked))
+                .is_some_and(|now| why == Why::Blocked || now != &batch.rows[i])
         })
         .collect();
     let result = if stale.is_empty() {

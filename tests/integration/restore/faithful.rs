@@ -128,7 +128,10 @@ fn a_dated_archive_database_is_read_with_the_runs_date() {
         .run()
         .assert_code(2)
         .output_contains("holds {date}")
-        .output_contains(&format!("`{}_YYYY-MM-DD_HH:MM:SS`.`instances`", nova.db.name))
+        .output_contains(&format!(
+            "`{}_YYYY-MM-DD_HH:MM:SS`.`instances`",
+            nova.db.name
+        ))
         .output_contains("--date");
     assert_eq!(nova.counts(&nova.db.name), [0, 0, 0, 0], "nothing restored");
     nova.restore(1, &["--with-children", "--date", &date])
