@@ -104,7 +104,7 @@ pub const KEYS: &[KeyDef] = &[
     key("directory", FILE, Text, Required, "where files go; {date} allowed"),
     key("formats", FILE, Formats, Value("csv"), "csv, sql or both"),
     key("archive_format", FILE, ArchiveFormat, Value("tar"), "how finished files are packed or compressed"),
-    key("compression_level", FILE, Count, Described("the format's own: gztar 1, gz, zip and xztar 6, bztar 9, zst 3"), "how hard archive_format compresses: gztar 1-12, gz and xztar 0-9, zip and bztar 1-9, zst 1-19"),
+    key("compression_level", FILE, Count, Described("the format's own: gztar 1, gz, zip, bztar and xztar 6, zst 3"), "how hard archive_format compresses: gztar 1-12, gz and xztar 0-9, zip and bztar 1-9, zst 1-19"),
     key("remote_store", FILE, List, Empty, "the remote stores ([remote_store:NAME]) files are uploaded to"),
     // [remote_store:NAME]
     key("backend", REMOTE, Choice { what: "remote store backend", values: &["swift", "s3"] }, Value("swift"), "`swift` or `s3`"),

@@ -306,7 +306,7 @@ impl ArchiveFormat {
         let (min, max, default) = match self {
             ArchiveFormat::Tar => return None,
             ArchiveFormat::Gztar => (1, 12, 1),
-            ArchiveFormat::Bztar => (1, 9, 9),
+            ArchiveFormat::Bztar => (1, 9, 6),
             ArchiveFormat::Xztar | ArchiveFormat::Gz => (0, 9, 6),
             ArchiveFormat::Zip => (1, 9, 6),
             ArchiveFormat::Zst => (1, 19, 3),

@@ -833,7 +833,7 @@ mod tests {
             ("gztar", 1),
             ("gz", 6),
             ("zip", 6),
-            ("bztar", 9),
+            ("bztar", 6),
             ("xztar", 6),
             ("zst", 3),
             ("tar", 0),
