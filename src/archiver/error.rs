@@ -38,8 +38,9 @@ pub enum TableError {
     #[error(
         "{} eligible rows are left in the source that this run neither read nor kept on purpose \
          ({left} left, {expected} accounted for: blocked, conflicts, changed): the walk over the key \
-         may have missed them, or they became eligible during the run. Nothing was lost; \
-         a re-run takes them",
+         may have missed them, or a change during the run made them eligible behind it \
+         (not the clock: the count is of the rows eligible when the walk began). Nothing was \
+         lost; a re-run takes them",
         left - expected
     )]
     IncompleteWalk { left: u64, expected: u64 },

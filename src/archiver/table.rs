@@ -113,6 +113,7 @@ impl TableRun<'_, '_> {
             result = if self.run.dry_run {
                 self.dry_run_table(plan, &targets, r).await
             } else {
+                let walk_started = self.server_clock().await;
                 let fast =
                     server_copy::possible(self.run.source, plan, &mut self.run.dests, &targets)
                         .await;
@@ -122,7 +123,7 @@ impl TableRun<'_, '_> {
                         qualified(&plan.db, &plan.table)
                     );
                 }
-                match self.run.reader.as_mut() {
+                let walk = match self.run.reader.as_mut() {
                     Some(reader_db) if fast => {
                         server_copy::run(
                             server_copy::Copy {
@@ -160,11 +161,14 @@ impl TableRun<'_, '_> {
                         .await
                     }
                     None => Err(TableError::NoReader),
+                };
+                if walk.is_ok() && !self.run.stop.is_requested() {
+                    self.account_for_every_row(plan, r, walk_started.as_deref())
+                        .await
+                } else {
+                    walk
                 }
             };
-            if result.is_ok() && !self.run.dry_run && !self.run.stop.is_requested() {
-                result = self.account_for_every_row(plan, r).await;
-            }
         }
         // The archive copies of the rows that stayed in the source, taken back; they are not
         // held any more.
@@ -212,18 +216,29 @@ impl TableRun<'_, '_> {
     /// statement: nothing to check. Otherwise it costs one `SELECT COUNT(*) ... WHERE (where)`,
     /// which reads the eligible rows left, through an index on the selection's columns when
     /// there is one, else by a scan of the table like the walk's.
+    ///
+    /// `walk_started` is the server's clock when the walk began ([`Self::server_clock`]): the
+    /// count runs with the session's clock set back to it (`SET STATEMENT timestamp = ... FOR`),
+    /// so that a `where` written with `NOW()` (the Python osarchiver's own example,
+    /// `SUBDATE(NOW(), INTERVAL ...)`) counts the rows eligible when the walk began, not the
+    /// rows whose time came during the run (hours of it, on a large table) behind the walk:
+    /// those are the next run's, as with the default `'{now}'`.
     async fn account_for_every_row(
         &mut self,
         plan: &TablePlan,
         r: &mut TableReport,
+        walk_started: Option<&str>,
     ) -> Result<(), TableError> {
         let source = self.run.source;
         if r.read < source.select_limit {
             return Ok(());
         }
         let name = qualified(&plan.db, &plan.table);
+        let clock = walk_started
+            .map(|t| format!("SET STATEMENT timestamp = {t} FOR "))
+            .unwrap_or_default();
         let count_sql = format!(
-            "SELECT COUNT(*) FROM {name} WHERE ({})",
+            "{clock}SELECT COUNT(*) FROM {name} WHERE ({})",
             source.where_clause
         );
         let left: u64 = with_retry(
@@ -243,6 +258,26 @@ impl TableRun<'_, '_> {
             return Err(TableError::IncompleteWalk { left, expected });
         }
         Ok(())
+    }
+
+    /// The source server's clock now, as `UNIX_TIMESTAMP(NOW(6))` writes it (digits, a dot,
+    /// six digits), to set a statement's clock back to it; `None` on MySQL (no `SET
+    /// STATEMENT`) or when the server does not answer (the count then runs on today's clock).
+    async fn server_clock(&mut self) -> Option<String> {
+        if !self.run.src.is_mariadb() {
+            return None;
+        }
+        let now: Option<String> = with_retry(
+            &mut self.run.src,
+            self.run.source.retry,
+            "read the server's clock",
+            |a| Box::pin(async move { a.conn.query_first("SELECT UNIX_TIMESTAMP(NOW(6))").await }),
+        )
+        .await
+        .ok()
+        .flatten();
+        // Only a number goes into the statement.
+        now.filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
     }
 
     /// The statement that deletes the table's rows by key, prepared (not run: the server

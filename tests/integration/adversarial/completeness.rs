@@ -42,3 +42,41 @@ fn a_row_that_becomes_eligible_behind_the_walk_fails_the_table() {
     assert_eq!(digest(s, &db.name, "t", "1").0, 0);
     assert_eq!(digest(s, &db.archive(), "t", "1").0, 40);
 }
+
+/// A `where` written with `NOW()`, as the Python osarchiver's README shows it
+/// (`SUBDATE(NOW(), INTERVAL ...)`), moves with the clock: rows deleted a retention ago come
+/// of age during a long run, behind the walk as well as ahead of it. They were not eligible
+/// when the walk began; the count after the walk runs on the walk's starting clock, so they
+/// are the next run's, and the run still says all is well (it used to fail the table, exit 1,
+/// on every long run of a busy cloud). A row changed into eligibility behind the walk still
+/// fails it (the test above).
+#[test]
+fn rows_whose_time_comes_during_the_run_are_the_next_runs() {
+    let s = server();
+    let db = ScratchDb::create(s, "clock");
+    // Rows 1-3 become eligible 2 s after their insert: behind the walk by then.
+    db.sql(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME(6) NULL);
+         INSERT INTO t SELECT seq, NOW(6) - INTERVAL 2 DAY FROM seq_100_to_139;
+         INSERT INTO t SELECT seq, NOW(6) - INTERVAL 1 DAY + INTERVAL 2 SECOND FROM seq_1_to_3;",
+    );
+    let ini = Ini::new(s, &[&db.name])
+        .src("where", "deleted_at <= SUBDATE(NOW(), INTERVAL 1 DAY)")
+        .src("select_limit", 10)
+        .src("delete_limit", 10)
+        .src("delete_loop_delay", "1");
+    let started = Instant::now();
+    let out = run(&ini);
+    assert!(
+        started.elapsed() > Duration::from_secs(3),
+        "the run must outlast the rows' coming of age: {:?}",
+        started.elapsed()
+    );
+    out.assert_success();
+    assert_eq!(digest(s, &db.name, "t", "id < 100").0, 3, "rows 1-3 stay");
+    assert_eq!(digest(s, &db.name, "t", "id >= 100").0, 0);
+    // Their time has come: the next run takes them.
+    run(&ini).assert_success();
+    assert_eq!(digest(s, &db.name, "t", "1").0, 0);
+    assert_eq!(digest(s, &db.archive(), "t", "1").0, 43);
+}
