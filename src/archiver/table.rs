@@ -222,7 +222,10 @@ impl TableRun<'_, '_> {
     /// so that a `where` written with `NOW()` (the Python osarchiver's own example,
     /// `SUBDATE(NOW(), INTERVAL ...)`) counts the rows eligible when the walk began, not the
     /// rows whose time came during the run (hours of it, on a large table) behind the walk:
-    /// those are the next run's, as with the default `'{now}'`.
+    /// those are the next run's, as with the default `'{now}'`. Likewise rows soft-deleted
+    /// during the run (their `deleted_column`, a date and time, at or after the walk's start),
+    /// which a `where` with no retention (`deleted <> 0`) selects once the service deletes
+    /// them behind the walk ([`sql::count_left`]).
     async fn account_for_every_row(
         &mut self,
         plan: &TablePlan,
@@ -234,12 +237,11 @@ impl TableRun<'_, '_> {
             return Ok(());
         }
         let name = qualified(&plan.db, &plan.table);
-        let clock = walk_started
-            .map(|t| format!("SET STATEMENT timestamp = {t} FOR "))
-            .unwrap_or_default();
-        let count_sql = format!(
-            "{clock}SELECT COUNT(*) FROM {name} WHERE ({})",
-            source.where_clause
+        let count_sql = sql::count_left(
+            plan,
+            &source.where_clause,
+            &source.deleted_column,
+            walk_started,
         );
         let left: u64 = with_retry(
             &mut self.run.src,

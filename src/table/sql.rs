@@ -651,6 +651,40 @@ pub fn lock_keys(plan: &TablePlan, where_clause: &str, cond: &str) -> String {
     )
 }
 
+/// The count of the eligible rows left after a table's walk: `SELECT COUNT(*) FROM t WHERE
+/// (where)`. With `walk_started` (the server's clock when the walk began, digits and a dot),
+/// it runs on that clock (`SET STATEMENT timestamp = ... FOR`, MariaDB), so that `NOW()` in
+/// `where` is the walk's start; and when `deleted_column` is a stored `DATETIME` or
+/// `TIMESTAMP` column, rows soft-deleted since (`deleted_column >= NOW()` on that clock) are
+/// not counted either: they were not eligible when the walk began.
+pub fn count_left(
+    plan: &TablePlan,
+    where_clause: &str,
+    deleted_column: &str,
+    walk_started: Option<&str>,
+) -> String {
+    let table = qualified(&plan.db, &plan.table);
+    let Some(t) = walk_started else {
+        return format!("SELECT COUNT(*) FROM {table} WHERE ({where_clause})");
+    };
+    let dated = plan
+        .columns
+        .iter()
+        .zip(&plan.column_types)
+        .find(|(c, _)| c.eq_ignore_ascii_case(deleted_column))
+        .filter(|(_, ty)| {
+            let ty = ty.trim_start().to_ascii_lowercase();
+            ty.starts_with("datetime") || ty.starts_with("timestamp")
+        });
+    let since = dated
+        .map(|(c, _)| {
+            let c = quote_ident(c);
+            format!(" AND ({c} < NOW() OR {c} IS NULL)")
+        })
+        .unwrap_or_default();
+    format!("SET STATEMENT timestamp = {t} FOR SELECT COUNT(*) FROM {table} WHERE ({where_clause}){since}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -698,6 +732,33 @@ mod tests {
              AND a.`id` <=> `nova`.`t``x`.`id` \
              AND CAST(a.`v` AS BINARY) <=> CAST(`nova`.`t``x`.`v` AS BINARY) AND a.`v` <=> `nova`.`t``x`.`v`)"
         );
+    }
+
+    #[test]
+    fn the_count_after_the_walk_runs_on_the_walks_clock() {
+        let mut p = plan(&["id"]);
+        assert_eq!(
+            count_left(&p, "deleted = 1", "deleted_at", None),
+            "SELECT COUNT(*) FROM `nova`.`t``x` WHERE (deleted = 1)"
+        );
+        // No deleted column among the stored columns: the clock only.
+        assert_eq!(
+            count_left(&p, "d < NOW()", "deleted_at", Some("1765000000.123456")),
+            "SET STATEMENT timestamp = 1765000000.123456 FOR SELECT COUNT(*) FROM `nova`.`t``x` \
+             WHERE (d < NOW())"
+        );
+        p.columns = k(&["id", "Deleted_At"]);
+        p.column_types = k(&["int(11)", "datetime(6)"]);
+        assert_eq!(
+            count_left(&p, "deleted = 1", "deleted_at", Some("1765000000.000000")),
+            "SET STATEMENT timestamp = 1765000000.000000 FOR SELECT COUNT(*) FROM `nova`.`t``x` \
+             WHERE (deleted = 1) AND (`Deleted_At` < NOW() OR `Deleted_At` IS NULL)"
+        );
+        p.column_types = k(&["int(11)", "timestamp"]);
+        assert!(count_left(&p, "1", "deleted_at", Some("1")).ends_with("IS NULL)"));
+        // A deleted flag (an integer) says nothing of when.
+        p.column_types = k(&["int(11)", "tinyint(1)"]);
+        assert!(count_left(&p, "1", "deleted_at", Some("1")).ends_with("WHERE (1)"));
     }
 
     fn plan(key: &[&str]) -> TablePlan {
