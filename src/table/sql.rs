@@ -285,13 +285,14 @@ pub fn take_back_copies(
     // The archive is named in full, not by an alias: without a default database, the server
     // refuses an alias in a multi-table `DELETE`'s list (1046).
     let archive = qualified(archive_db, archive_table);
+    let k = quote_ident(&alias("k", &[archive_table, &plan.table]));
     let key: Vec<String> = plan.key.iter().map(|c| quote_ident(c)).collect();
     let on: Vec<String> = key
         .iter()
-        .map(|c| format!("{archive}.{c} = k.{c}"))
+        .map(|c| format!("{archive}.{c} = {k}.{c}"))
         .collect();
     format!(
-        "DELETE {archive} FROM (SELECT {} FROM {} WHERE {named}) AS k STRAIGHT_JOIN {archive} ON {}",
+        "DELETE {archive} FROM (SELECT {} FROM {} WHERE {named}) AS {k} STRAIGHT_JOIN {archive} ON {}",
         key.join(", "),
         qualified(&plan.db, &plan.table),
         on.join(" AND ")
@@ -454,6 +455,20 @@ pub fn copy_page(
     )
 }
 
+/// An alias for a table of a statement that also names `tables` in full: `preferred`, with
+/// `_` added until it is none of them (case aside). MariaDB takes `` `db`.`a`.col `` for the
+/// column of a table aliased `a` in `db` when one is in scope: an archive table in the source's
+/// database aliased `a`, in the statement that compares it with a source table named `a`,
+/// compared the archive's row with itself, and a changed row, or a key the archive held with
+/// another row, was deleted from the source as if archived.
+pub fn alias(preferred: &str, tables: &[&str]) -> String {
+    let mut a = preferred.to_string();
+    while tables.iter().any(|t| t.eq_ignore_ascii_case(&a)) {
+        a.push('_');
+    }
+    a
+}
+
 /// Deletes the rows of the plan's table that match `cond` (a key range or a key list) and the
 /// selection, and whose copy in every one of `archives` is identical, byte for byte: `DELETE t
 /// FROM t FORCE INDEX (key) WHERE cond AND (where) AND EXISTS (SELECT 1 FROM archive AS a
@@ -518,16 +533,17 @@ pub const SERVER_CHECKED: &str =
 /// [`crate::archiver::server_copy`]).
 pub fn unreferenced(plan: &TablePlan) -> String {
     let table = qualified(&plan.db, &plan.table);
+    let c = quote_ident(&alias("c", &[&plan.table]));
     let mut s = String::new();
     for fk in &plan.referenced_by {
         let on: Vec<String> = fk
             .columns
             .iter()
             .zip(&fk.referenced_columns)
-            .map(|(c, p)| format!("c.{} = {table}.{}", quote_ident(c), quote_ident(p)))
+            .map(|(col, p)| format!("{c}.{} = {table}.{}", quote_ident(col), quote_ident(p)))
             .collect();
         s.push_str(&format!(
-            " AND NOT EXISTS (SELECT 1 FROM {} AS c WHERE {})",
+            " AND NOT EXISTS (SELECT 1 FROM {} AS {c} WHERE {})",
             qualified(&fk.db, &fk.table),
             on.join(" AND ")
         ));
@@ -538,12 +554,14 @@ pub fn unreferenced(plan: &TablePlan) -> String {
 /// ` AND EXISTS (SELECT 1 FROM archive AS a WHERE <the row of the plan's table, identical>)`
 /// for each archive table (see [`delete_archived`]).
 fn archived_identically(plan: &TablePlan, archives: &[(String, String)]) -> String {
+    let a = alias("a", &[&plan.table]);
     let mut s = String::new();
     for (db, t) in archives {
         s.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM {} AS a WHERE {})",
+            " AND EXISTS (SELECT 1 FROM {} AS {} WHERE {})",
             qualified(db, t),
-            identical(plan)
+            quote_ident(&a),
+            identical(plan, &a)
         ));
     }
     s
@@ -561,46 +579,52 @@ pub fn read_archived(
     where_clause: &str,
     cond: &str,
 ) -> String {
+    // Inside the subquery, the source table (not aliased: the selection may name it) comes
+    // first: the archive's alias must not be its name.
+    let a = alias("a", &[&plan.table]);
+    let qa = quote_ident(&a);
     let cols: Vec<String> = plan
         .columns
         .iter()
-        .map(|c| format!("a.{}", quote_ident(c)))
+        .map(|c| format!("{qa}.{}", quote_ident(c)))
         .collect();
     let order: Vec<String> = plan
         .key
         .iter()
-        .map(|k| format!("a.{}", quote_ident(k)))
+        .map(|k| format!("{qa}.{}", quote_ident(k)))
         .collect();
     format!(
-        "SELECT {} FROM {} AS a WHERE {cond} AND EXISTS (SELECT 1 FROM {} WHERE {} AND ({where_clause})) ORDER BY {}",
+        "SELECT {} FROM {} AS {qa} WHERE {cond} AND EXISTS (SELECT 1 FROM {} WHERE {} AND ({where_clause})) ORDER BY {}",
         cols.join(", "),
         qualified(archive.0, archive.1),
         qualified(&plan.db, &plan.table),
-        identical(plan),
+        identical(plan, &a),
         order.join(", ")
     )
 }
 
-/// The row `a` of an archive table and the row of the plan's table (named by its qualified
-/// name) have the same key and are identical (see [`delete_archived`]).
-fn identical(plan: &TablePlan) -> String {
+/// The row of an archive table aliased `a` ([`alias`]: not the source table's name) and the
+/// row of the plan's table (named by its qualified name) have the same key and are identical
+/// (see [`delete_archived`]).
+fn identical(plan: &TablePlan, a: &str) -> String {
     let table = qualified(&plan.db, &plan.table);
+    let a = quote_ident(a);
     {
         let mut terms: Vec<String> = plan
             .key
             .iter()
-            .map(|k| format!("a.{k} = {table}.{k}", k = quote_ident(k)))
+            .map(|k| format!("{a}.{k} = {table}.{k}", k = quote_ident(k)))
             .collect();
         for (c, ty) in plan.columns.iter().zip(&plan.column_types) {
             let c = quote_ident(c);
             let ty = ty.to_ascii_lowercase();
-            let by_value = format!("a.{c} <=> {table}.{c}");
+            let by_value = format!("{a}.{c} <=> {table}.{c}");
             if compares_exactly(&ty) {
                 terms.push(by_value);
                 continue;
             }
             terms.push(format!(
-                "CAST(a.{c} AS BINARY) <=> CAST({table}.{c} AS BINARY)"
+                "CAST({a}.{c} AS BINARY) <=> CAST({table}.{c} AS BINARY)"
             ));
             // The text of a float may round: compare the values too.
             if ty.starts_with("float") || ty.starts_with("double") || ty.starts_with("real") {
@@ -759,6 +783,46 @@ mod tests {
         // A deleted flag (an integer) says nothing of when.
         p.column_types = k(&["int(11)", "tinyint(1)"]);
         assert!(count_left(&p, "1", "deleted_at", Some("1")).ends_with("WHERE (1)"));
+    }
+
+    #[test]
+    fn aliases_are_never_a_table_of_the_statement() {
+        assert_eq!(alias("a", &["t", "b"]), "a");
+        assert_eq!(alias("a", &["A"]), "a_");
+        assert_eq!(alias("a", &["a", "a_"]), "a__");
+        let mut p = plan(&["id"]);
+        p.table = "a".into();
+        let archives = [("nova".to_string(), "a_arch".to_string())];
+        let d = delete_archived(&p, "1", "`id` <= ?", &archives, false);
+        assert!(
+            d.contains("FROM `nova`.`a_arch` AS `a_` WHERE `a_`.`id` = `nova`.`a`.`id`"),
+            "{d}"
+        );
+        assert!(!d.contains(" a."), "{d}");
+        let r = read_archived(&p, ("nova", "a_arch"), "1", "`id` <= ?");
+        assert!(
+            r.starts_with("SELECT `a_`.`id`, `a_`.`v` FROM `nova`.`a_arch` AS `a_` WHERE"),
+            "{r}"
+        );
+        p.table = "c".into();
+        p.referenced_by = vec![crate::mysql::schema::ForeignKey {
+            name: "fk".into(),
+            db: "nova".into(),
+            table: "child".into(),
+            columns: vec!["pid".into()],
+            referenced_db: "nova".into(),
+            referenced_table: "c".into(),
+            referenced_columns: vec!["id".into()],
+            on_delete: crate::mysql::schema::FkRule::Restrict,
+            on_update: crate::mysql::schema::FkRule::Restrict,
+        }];
+        assert_eq!(
+            unreferenced(&p),
+            " AND NOT EXISTS (SELECT 1 FROM `nova`.`child` AS `c_` WHERE `c_`.`pid` = `nova`.`c`.`id`)"
+        );
+        p.table = "k".into();
+        let t = take_back_copies(&p, "nova", "k_arch", "1");
+        assert!(t.contains(") AS `k_` STRAIGHT_JOIN"), "{t}");
     }
 
     fn plan(key: &[&str]) -> TablePlan {

@@ -106,6 +106,75 @@ fn table_suffix_alone_archives_into_the_same_database_and_never_rearchives() {
     assert_eq!(names, [format!("{}.t", db.name)]);
 }
 
+/// Tables named like the aliases of osarchiver's statements (`a` for an archive table, `c` for
+/// a child, `k` for keys), their archive tables beside them (`table_suffix` alone), taken the
+/// three-stage way (a `CASCADE` child): the archive's row `a` is never taken for the source's
+/// table `a`. It was: the check that the archive holds the row identically compared the archive
+/// with itself, and row 1, whose key the archive held with an older row, was deleted from the
+/// source (exit 0) while the files got the archive's older row.
+#[test]
+fn tables_named_like_the_statements_aliases_are_never_mistaken_for_their_archives() {
+    let s = server();
+    let db = ScratchDb::create(s, "alias");
+    let dir = tempfile::tempdir().unwrap();
+    for t in ["a", "k", "p"] {
+        db.sql(&format!(
+            "CREATE TABLE {t} (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+             CREATE TABLE {t}_child (id INT PRIMARY KEY, pid INT,
+                 FOREIGN KEY (pid) REFERENCES {t} (id) ON DELETE CASCADE);
+             INSERT INTO {t} VALUES (1, 'new', {OLD}), (2, 'two', {OLD}), (3, 'live', NULL);
+             INSERT INTO {t}_child VALUES (1, 3);
+             CREATE TABLE {t}_arch LIKE {t};
+             INSERT INTO {t}_arch VALUES (1, 'old', '2019-01-01');"
+        ));
+    }
+    let ini = Ini::new(s, &[&db.name])
+        .dst("table_suffix", "_arch")
+        .set("archiver:test", "dst", "dst, files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", dir.path().display())
+        .set("dst:files", "formats", "csv")
+        .set("dst:files", "archive_format", "tar");
+    let out = run(&ini);
+    out.assert_code(3);
+    for t in ["a", "k", "p"] {
+        assert_eq!(
+            lines(&db.sql(&format!("SELECT id, v FROM {t} ORDER BY id"))),
+            ["1\tnew", "3\tlive"],
+            "{t}: the conflict stays as it is, the live row too"
+        );
+        assert_eq!(
+            lines(&db.sql(&format!("SELECT id, v FROM {t}_arch ORDER BY id"))),
+            ["1\told", "2\ttwo"],
+            "{t}: the archive keeps its row 1 and gets row 2"
+        );
+    }
+    // The files got row 2 of each table, never the archive's row 1.
+    let mut csv = String::new();
+    for entry in walk(dir.path()) {
+        if entry.extension().is_some_and(|e| e == "tar") {
+            let bytes = std::fs::read(&entry).unwrap();
+            csv.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    assert_eq!(csv.matches("\"two\"").count(), 3, "{csv}");
+    assert!(!csv.contains("old"), "{csv}");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// With `db_suffix` set, that suffix names the archive database, on the same server or not.
 #[test]
 fn db_suffix_names_the_archive_database() {
