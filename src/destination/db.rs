@@ -28,6 +28,7 @@ use crate::mysql::ddl;
 use crate::mysql::grants::{Decision, Grants};
 use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::identity;
+use crate::mysql::insert::{self, Insert};
 use crate::mysql::literal::push_tuple;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
@@ -46,6 +47,9 @@ pub struct ArchiveDb {
     table_suffix: String,
     /// Half of the server's max_allowed_packet: the budget of one INSERT.
     packet_budget: usize,
+    /// The server's `max_allowed_packet`: a single row whose literal INSERT outgrows it goes
+    /// with its values bound ([`crate::mysql::insert`]).
+    max_packet: usize,
     /// Whether this destination is the source's server.
     pub same_server: bool,
     /// `server_side_copy`: copy inside the server when it is the source's.
@@ -173,6 +177,7 @@ impl ArchiveDb {
             db_suffix,
             table_suffix,
             packet_budget: (max_packet as usize / 2).max(64 << 10),
+            max_packet: max_packet as usize,
             same_server,
             server_side_copy: cfg.server_side_copy,
             grants: None,
@@ -563,6 +568,7 @@ impl ArchiveDb {
         batch: &Batch,
     ) -> Result<WriteOutcome, RetryError> {
         let statements = self.statements(target, plan, batch);
+        let max_packet = self.max_packet;
         let mode = self.write_mode.clone();
         let ready = &self.session_ready;
         with_retry(&mut self.db, self.retry, "archive insert", |a| {
@@ -583,8 +589,8 @@ impl ArchiveDb {
                         target,
                         plan,
                         batch,
-                        range.clone(),
-                        statement,
+                        (range.clone(), statement),
+                        max_packet,
                         &mut out,
                     )
                     .await;
@@ -734,9 +740,22 @@ impl ArchiveDb {
         target: &ArchiveTable,
         plan: &TablePlan,
         batch: &Batch,
-    ) -> Vec<(std::ops::Range<usize>, String)> {
+    ) -> Vec<(std::ops::Range<usize>, Insert)> {
         let kinds = batch.literal_kinds();
         let head = sql::insert_head(&target.db, &target.table, &plan.columns);
+        let sendable = |range: std::ops::Range<usize>, s: String| {
+            let i = range.start;
+            let insert = insert::sendable(s, range.len(), self.max_packet, || {
+                insert::bound(
+                    &target.db,
+                    &target.table,
+                    &plan.columns,
+                    &batch.rows[i],
+                    &kinds,
+                )
+            });
+            (range, insert)
+        };
         let mut out = Vec::new();
         let mut start = 0;
         let mut s = String::new();
@@ -749,12 +768,12 @@ impl ArchiveDb {
             }
             push_tuple(&mut s, row, &kinds);
             if i + 1 - start >= self.bulk_insert || s.len() >= self.packet_budget {
-                out.push((start..i + 1, std::mem::take(&mut s)));
+                out.push(sendable(start..i + 1, std::mem::take(&mut s)));
                 start = i + 1;
             }
         }
         if !s.is_empty() {
-            out.push((start..batch.rows.len(), s));
+            out.push(sendable(start..batch.rows.len(), s));
         }
         out
     }
@@ -919,12 +938,12 @@ async fn insert_chunk(
     target: &ArchiveTable,
     plan: &TablePlan,
     batch: &Batch,
-    range: std::ops::Range<usize>,
-    statement: &str,
+    (range, statement): (std::ops::Range<usize>, &Insert),
+    max_packet: usize,
     out: &mut WriteOutcome,
 ) -> mysql_async::Result<()> {
     let rows = &batch.rows[range.clone()];
-    match conn.query_drop(statement).await {
+    match statement.run(conn).await {
         Ok(()) => return check_warnings(conn, plan, rows).await,
         Err(e) if crate::mysql::retry::classify(&e) == ErrorKind::DuplicateKey => {}
         Err(e) => return Err(e),
@@ -963,9 +982,15 @@ async fn insert_chunk(
     // batch INSERT (text outside UTF-8 as its own bytes).
     let kinds = batch.literal_kinds();
     for i in fresh {
-        let mut statement = sql::insert_head(&target.db, &target.table, &plan.columns);
-        push_tuple(&mut statement, &batch.rows[i], &kinds);
-        match conn.query_drop(statement).await {
+        let statement = insert::one_row(
+            &target.db,
+            &target.table,
+            &plan.columns,
+            &batch.rows[i],
+            &kinds,
+            max_packet,
+        );
+        match statement.run(conn).await {
             Ok(()) => check_warnings(conn, plan, std::slice::from_ref(&batch.rows[i])).await?,
             Err(e) if e_is_dup(&e) => {
                 out.conflicts.push(i);

@@ -2,6 +2,7 @@
 //!
 //! - [`ident`]: quoting identifiers.
 //! - [`literal`]: rendering values as SQL literals (SQL archive files, dry-run logs).
+//! - [`insert`]: one row's `INSERT`, literal or bound, whichever fits in `max_allowed_packet`.
 //! - [`param`]: bound parameters that compare exactly with their column.
 //! - [`buffers`]: bounding mysql_async's buffer pool (memory bounded by batch size).
 //! - [`conn`]: connection options, the archiver's session settings, a reconnectable [`Connection`].
@@ -20,6 +21,7 @@ pub mod ddl;
 pub mod grants;
 pub mod ident;
 pub mod identity;
+pub mod insert;
 pub mod labels;
 pub mod literal;
 pub mod param;

@@ -19,6 +19,7 @@ use crate::config::Retry;
 use crate::destination::db::{check_warnings, write_session};
 use crate::mysql::conn::Connection;
 use crate::mysql::ident::{qualified, quote_ident};
+use crate::mysql::insert::{self, Insert};
 use crate::mysql::literal::{push_literal, push_tuple};
 use crate::mysql::retry::{classify, codes, with_retry, ErrorKind, RetryError};
 use crate::table::batch::{key_id, Batch};
@@ -46,6 +47,8 @@ pub struct InsertOptions {
     pub write_mode: String,
     /// The most bytes of one INSERT statement (half of `max_allowed_packet`).
     pub packet_budget: usize,
+    /// The server's `max_allowed_packet`: a row whose literal INSERT outgrows it goes bound.
+    pub max_packet: usize,
     pub dry_run: bool,
 }
 
@@ -58,7 +61,7 @@ pub async fn put_batch(
 ) -> Result<BatchOutcome, RetryError> {
     let plan = &t.source;
     let all: Vec<usize> = (0..batch.len()).collect();
-    let statements = insert_statements(t, batch, opts.packet_budget);
+    let statements = insert_statements(t, batch, opts.packet_budget, opts.max_packet);
     let what = format!("restore into {}", qualified(&plan.db, &plan.table));
     with_retry(src, opts.retry, &what, |a| {
         let (all, statements) = (&all, &statements);
@@ -91,7 +94,7 @@ pub async fn put_batch(
                         continue;
                     }
                     if rows.len() == range.len() {
-                        match a.conn.query_drop(statement.as_str()).await {
+                        match statement.run(a.conn).await {
                             Ok(()) => {
                                 check_warnings(a.conn, plan, &batch.rows[range.clone()]).await?;
                                 out.restored.extend(rows);
@@ -103,7 +106,7 @@ pub async fn put_batch(
                     }
                     // Some rows are not to be inserted, or one collided on another unique
                     // key: one by one.
-                    insert_one_by_one(a.conn, t, batch, &rows, &mut out).await?;
+                    insert_one_by_one(a.conn, t, batch, &rows, opts.max_packet, &mut out).await?;
                 }
                 held_as_archived(a.conn, t, batch, &out.restored).await?;
                 Ok(out)
@@ -204,14 +207,21 @@ async fn insert_one_by_one(
     t: &RestoreTable,
     batch: &Batch,
     rows: &[usize],
+    max_packet: usize,
     out: &mut BatchOutcome,
 ) -> mysql_async::Result<()> {
     let plan = &t.source;
     let kinds = batch.literal_kinds();
     for &i in rows {
-        let mut statement = sql::insert_head(&plan.db, &plan.table, &plan.columns);
-        push_tuple(&mut statement, &batch.rows[i], &kinds);
-        match conn.query_drop(statement).await {
+        let statement = insert::one_row(
+            &plan.db,
+            &plan.table,
+            &plan.columns,
+            &batch.rows[i],
+            &kinds,
+            max_packet,
+        );
+        match statement.run(conn).await {
             Ok(()) => {
                 check_warnings(conn, plan, std::slice::from_ref(&batch.rows[i])).await?;
                 out.restored.push(i);
@@ -236,10 +246,18 @@ fn insert_statements(
     t: &RestoreTable,
     batch: &Batch,
     budget: usize,
-) -> Vec<(std::ops::Range<usize>, String)> {
+    max_packet: usize,
+) -> Vec<(std::ops::Range<usize>, Insert)> {
     let plan = &t.source;
     let kinds = batch.literal_kinds();
     let head = sql::insert_head(&plan.db, &plan.table, &plan.columns);
+    let sendable = |range: std::ops::Range<usize>, s: String| {
+        let i = range.start;
+        let insert = insert::sendable(s, range.len(), max_packet, || {
+            insert::bound(&plan.db, &plan.table, &plan.columns, &batch.rows[i], &kinds)
+        });
+        (range, insert)
+    };
     let mut out = Vec::new();
     let mut start = 0;
     let mut s = String::new();
@@ -251,12 +269,12 @@ fn insert_statements(
         }
         push_tuple(&mut s, row, &kinds);
         if s.len() >= budget {
-            out.push((start..i + 1, std::mem::take(&mut s)));
+            out.push(sendable(start..i + 1, std::mem::take(&mut s)));
             start = i + 1;
         }
     }
     if !s.is_empty() {
-        out.push((start..batch.rows.len(), s));
+        out.push(sendable(start..batch.rows.len(), s));
     }
     out
 }

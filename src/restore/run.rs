@@ -343,6 +343,7 @@ async fn walk(
             retry,
             write_mode: lenient_mode(&mode),
             packet_budget: (max_packet as usize / 2).max(64 << 10),
+            max_packet: max_packet as usize,
             dry_run: args.dry_run,
         },
         batch_size: args.batch_size,

@@ -158,3 +158,51 @@ fn archive_tables_are_durable_whatever_the_source_engine() {
         "nothing deleted"
     );
 }
+
+/// A row whose literal `INSERT` outgrows `max_allowed_packet` (binary data is written `X'..'`,
+/// two characters a byte: a blob of 60% of the packet) while the row itself fits: archived
+/// the client's way (`server_side_copy = false`, the way of an archive on another server) and
+/// restored, byte for byte, its values bound. It used to be refused by the driver, retried as a
+/// lost connection and fail the table on every run (exit 1), while the dry run said exit 0.
+#[test]
+fn a_row_too_large_as_a_literal_is_archived_and_restored_bound() {
+    use crate::harness::ScratchDb;
+    let s = server();
+    let db = ScratchDb::create(s, "bigrow");
+    let packet: u64 = s
+        .sql("SELECT @@GLOBAL.max_allowed_packet")
+        .trim()
+        .parse()
+        .unwrap();
+    let size = packet * 6 / 10;
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, b LONGBLOB, c TEXT CHARACTER SET latin1, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, REPEAT(X'00FF41', {size} DIV 3), X'E9', {OLD}),
+                              (2, X'00', NULL, {OLD}), (3, 'live', 'x', NULL);"
+    ));
+    let sums = |d: &str| {
+        s.sql(&format!(
+            "SELECT id, LENGTH(b), MD5(b), HEX(c) FROM `{d}`.t WHERE deleted_at IS NOT NULL ORDER BY id"
+        ))
+    };
+    let before = sums(&db.name);
+    let ini = Ini::new(s, &[&db.name]).dst("server_side_copy", "false");
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    dry.assert_success();
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
+    assert_eq!(sums(&db.archive()), before, "the archive holds the rows");
+    assert_eq!(s.sql(&format!("SELECT id FROM {}", db.q("t"))).trim(), "3");
+    Osarchiver::new()
+        .subcommand("restore")
+        .config_text(ini.text())
+        .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+        .run()
+        .assert_success();
+    assert_eq!(sums(&db.name), before, "the rows are back");
+}
