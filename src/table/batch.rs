@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use mysql_async::{Column, Value};
 
-use crate::mysql::literal::{Charset, LiteralKind};
+use crate::mysql::literal::{push_literal, Charset, LiteralKind};
 use crate::mysql::param::ColumnParam;
 
 /// Rows of one page, each row's values in the order of the table plan's `columns`.
@@ -60,11 +60,19 @@ impl Batch {
         key_id(self.key(i, key_pos))
     }
 
-    /// A short human form of row `i`'s key, for logs: `id=5` or `a=1, b='x'`.
+    /// A short human form of row `i`'s key, for logs: `id=5` or `a=1, b='x'`, each value the
+    /// SQL literal of its column ([`crate::mysql::literal`]: `b=X'1F'` for a `BIT`, `_latin1
+    /// X'E9'` for text in another character set), so that it can be pasted into a query.
     pub fn describe_key(&self, i: usize, key: &[String], key_pos: &[usize]) -> String {
+        let kinds = self.literal_kinds();
         key.iter()
-            .zip(self.key(i, key_pos))
-            .map(|(k, v)| format!("{k}={}", v.as_sql(false)))
+            .zip(key_pos)
+            .map(|(k, &p)| {
+                let mut v = format!("{k}=");
+                let kind = kinds.get(p).copied().unwrap_or(LiteralKind::Untyped);
+                push_literal(&mut v, &self.rows[i][p], kind);
+                v
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -102,6 +110,34 @@ pub fn key_id<'a>(values: impl Iterator<Item = &'a Value>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_described_as_the_literals_of_their_columns() {
+        use mysql_async::consts::ColumnType;
+        let columns: Arc<[Column]> = vec![
+            Column::new(ColumnType::MYSQL_TYPE_BIT).with_character_set(63),
+            Column::new(ColumnType::MYSQL_TYPE_VAR_STRING).with_character_set(8),
+            Column::new(ColumnType::MYSQL_TYPE_NEWDECIMAL).with_character_set(63),
+            Column::new(ColumnType::MYSQL_TYPE_VAR_STRING).with_character_set(45),
+        ]
+        .into();
+        let batch = Batch {
+            columns,
+            rows: vec![vec![
+                Value::Bytes(vec![0x1f]),
+                Value::Bytes(vec![0xe9]),
+                Value::Bytes(b"1.500".to_vec()),
+                Value::Bytes(b"it's".to_vec()),
+            ]],
+            charsets: vec![None, Charset::needs_own_bytes("latin1"), None, None].into(),
+            next_key: None,
+        };
+        let key = ["b", "l", "d", "t"].map(String::from);
+        assert_eq!(
+            batch.describe_key(0, &key, &[0, 1, 2, 3]),
+            "b=X'1F', l=_latin1 X'E9', d=1.500, t='it\\'s'"
+        );
+    }
 
     #[test]
     fn key_ids_tell_long_and_binary_values_apart() {
