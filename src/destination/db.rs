@@ -131,6 +131,18 @@ impl ArchiveDb {
                 kind: crate::mysql::retry::classify(e.mysql_error()),
                 source: e.into_mysql_error(),
             })?;
+        // Archive tables may have foreign keys (the Python osarchiver made them from the
+        // source's `SHOW CREATE TABLE`): off in every session that writes them, as the Python
+        // tool inserted, so that a child's copy goes in before its parent's, and a copy taken
+        // back never cascades to, nor sets null in, another archived row. Kept on reconnects.
+        db.set_foreign_key_checks(false)
+            .await
+            .map_err(|e| RetryError::Failed {
+                what: format!("set foreign_key_checks on destination {}", cfg.name),
+                target: crate::mysql::conn::target(&cfg.conn),
+                kind: crate::mysql::retry::classify(&e),
+                source: e,
+            })?;
         let mine = with_retry(&mut db, cfg.retry, "server identity", |a| {
             Box::pin(identity::server_identity(a.conn))
         })

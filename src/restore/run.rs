@@ -279,9 +279,20 @@ async fn walk(
             let names = ArchiveDb::open(dest, &mut src).await?;
             let suffixes = names.suffixes();
             names.close().await;
-            let arc = Connection::connect(&dest.conn)
+            let mut arc = Connection::connect(&dest.conn)
                 .await
                 .map_err(|e| connect_failed("connect to the archive database", &dest.conn, e))?;
+            // `--remove-from-archive` deletes archived copies: the archive's own foreign keys
+            // (the Python osarchiver made its tables with them) must not cascade to the copies
+            // of rows that were not restored.
+            arc.set_foreign_key_checks(false)
+                .await
+                .map_err(|e| RetryError::Failed {
+                    what: "SET foreign_key_checks".into(),
+                    target: arc.target().to_string(),
+                    kind: classify(&e),
+                    source: e,
+                })?;
             (arc, dest.retry, suffixes, None)
         }
         _ => {

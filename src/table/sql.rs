@@ -291,8 +291,11 @@ pub fn take_back_copies(
         .iter()
         .map(|c| format!("{archive}.{c} = {k}.{c}"))
         .collect();
+    // Foreign keys of the archive (tables made by the Python osarchiver have them) must not
+    // act: a copy taken back would cascade to, or set null in, other archived rows.
     format!(
-        "DELETE {archive} FROM (SELECT {} FROM {} WHERE {named}) AS {k} STRAIGHT_JOIN {archive} ON {}",
+        "SET STATEMENT foreign_key_checks = 0 FOR \
+         DELETE {archive} FROM (SELECT {} FROM {} WHERE {named}) AS {k} STRAIGHT_JOIN {archive} ON {}",
         key.join(", "),
         qualified(&plan.db, &plan.table),
         on.join(" AND ")
@@ -752,9 +755,9 @@ mod tests {
         assert_eq!(
             delete_archived(&p, "deleted = 1", "`id` <= ?", &[("a".into(), "t".into())], false),
             "DELETE `nova`.`t``x` FROM `nova`.`t``x` FORCE INDEX (`PRIMARY`) WHERE `id` <= ? AND (deleted = 1) \
-             AND EXISTS (SELECT 1 FROM `a`.`t` AS a WHERE a.`id` = `nova`.`t``x`.`id` \
-             AND a.`id` <=> `nova`.`t``x`.`id` \
-             AND CAST(a.`v` AS BINARY) <=> CAST(`nova`.`t``x`.`v` AS BINARY) AND a.`v` <=> `nova`.`t``x`.`v`)"
+             AND EXISTS (SELECT 1 FROM `a`.`t` AS `a` WHERE `a`.`id` = `nova`.`t``x`.`id` \
+             AND `a`.`id` <=> `nova`.`t``x`.`id` \
+             AND CAST(`a`.`v` AS BINARY) <=> CAST(`nova`.`t``x`.`v` AS BINARY) AND `a`.`v` <=> `nova`.`t``x`.`v`)"
         );
     }
 

@@ -825,3 +825,59 @@ fn the_dry_run_predicts_the_blocked_rows_and_the_exit_code() {
         );
     }
 }
+
+/// Archive tables made beforehand with the source's foreign keys, as the Python osarchiver
+/// made them (from `SHOW CREATE TABLE`), `CASCADE` and `SET NULL` between archived rows: the
+/// child's copy goes in before its parent's, and when a blocked parent's copy is taken back,
+/// no archived child is deleted or changed with it. The archive's foreign keys used to act:
+/// the copy of child 10 (deleted from the source) was cascade-deleted from the archive, or its
+/// `p_id` set to NULL, and in the client's way its copy was refused (1452, exit 1).
+#[test]
+fn the_archives_own_foreign_keys_never_act_on_archived_rows() {
+    let s = server();
+    for (way, rule) in [
+        ("true", "CASCADE"),
+        ("true", "SET NULL"),
+        ("false", "CASCADE"),
+        ("false", "SET NULL"),
+    ] {
+        let db = ScratchDb::create(s, "arcfk");
+        let schema = |d: &str| {
+            format!(
+                "CREATE TABLE `{d}`.p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+                 CREATE TABLE `{d}`.c (id INT PRIMARY KEY, p_id INT NULL, deleted_at DATETIME NULL,
+                     CONSTRAINT c_fk FOREIGN KEY (p_id) REFERENCES `{d}`.p (id) ON DELETE {rule});"
+            )
+        };
+        s.sql(&format!(
+            "{} CREATE DATABASE `{a}`; {}",
+            schema(&db.name),
+            schema(&db.archive()),
+            a = db.archive()
+        ));
+        db.sql(&format!(
+            "INSERT INTO p VALUES (1, {OLD}), (2, {OLD});
+             INSERT INTO c VALUES (10, 1, {OLD}), (11, 1, NULL), (20, 2, {OLD});"
+        ));
+        let ini = Ini::new(s, &[&db.name]).dst("server_side_copy", way);
+        run(&ini).assert_code(3);
+        let rows = |d: &str, t: &str| {
+            s.sql(&format!(
+                "SELECT id, IFNULL(p_id, 'null') FROM `{d}`.{t} ORDER BY id"
+            ))
+        };
+        assert_eq!(
+            rows(&db.archive(), "c").trim(),
+            "10\t1\n20\t2",
+            "{way} {rule}: both children archived, as they were"
+        );
+        assert_eq!(rows(&db.name, "c").trim(), "11\t1", "{way} {rule}");
+        assert_eq!(
+            s.sql(&format!("SELECT id FROM `{}`.p ORDER BY id", db.archive()))
+                .trim(),
+            "2",
+            "{way} {rule}: the blocked parent's copy is taken back, the other stays"
+        );
+        assert_eq!(db.sql("SELECT id FROM p").trim(), "1", "{way} {rule}");
+    }
+}
