@@ -162,6 +162,7 @@ pub fn run(args: Args) -> Outcome {
         limits: Limits::default(),
         progress,
         jobs: args.jobs,
+        archive_suffixes: loaded.config.archive_suffixes(),
     };
     tracing::info!(
         "osarchiver {} starting: config {}, {} archiver(s){}{}",

@@ -43,6 +43,9 @@ pub struct RunOptions {
     pub progress: Progress,
     /// `--jobs`: how many tables may be archived at once, overriding the sources' `jobs`.
     pub jobs: Option<usize>,
+    /// The suffixes of every archive-database destination of the run
+    /// ([`Config::archive_suffixes`]): the archives they name are never sources.
+    pub archive_suffixes: Vec<(String, String)>,
 }
 
 /// Runs every enabled archiver of `config`, in file order.

@@ -3,7 +3,9 @@
 
 use std::time::Instant;
 
+use crate::config::Selection;
 use crate::config::{Archiver, RunClock, Source};
+use crate::destination::db::has_suffix;
 use crate::destination::file::Packing;
 use crate::destination::Dest;
 use crate::lock::{self, DbLock, FileLock, LockError};
@@ -73,6 +75,9 @@ pub(super) struct SourceRun<'a> {
     /// The source user's grants, read once by a dry run's preflight (`Some(None)`: they could
     /// not be read, and are not checked).
     pub grants: Option<Option<Grants>>,
+    /// The suffixes of every archive-database destination of the run, whatever its archiver
+    /// ([`crate::config::Config::archive_suffixes`]).
+    pub archive_suffixes: Vec<(String, String)>,
 }
 
 /// Archives one source of `archiver`; failures go into `report`. With `parallel`, its tables
@@ -285,6 +290,7 @@ impl<'a> SourceRun<'a> {
             run_started: options.started,
             parallel: None,
             grants: None,
+            archive_suffixes: options.archive_suffixes.clone(),
         })
     }
 
@@ -347,14 +353,24 @@ impl<'a> SourceRun<'a> {
             }
         };
         // Archive databases on the source's own server are never sources of this run; with
-        // {date} in the suffix, those of earlier runs neither.
+        // {date} in the suffix, those of earlier runs neither; nor, for `databases = *`, those
+        // another archiver of the run names by its suffix (listed by name, an archive database
+        // is what the operator chose: purging old archives is a job of its own).
+        let all = matches!(source.databases, Selection::All);
         let archive_dbs: Vec<String> = existing
             .iter()
             .filter(|candidate| {
-                self.dests.iter().filter_map(Dest::same_server_db).any(|d| {
-                    existing
-                        .iter()
-                        .any(|base| base != *candidate && d.is_archive_database_of(candidate, base))
+                existing.iter().any(|base| {
+                    base != *candidate
+                        && (self
+                            .dests
+                            .iter()
+                            .filter_map(Dest::same_server_db)
+                            .any(|d| d.is_archive_database_of(candidate, base))
+                            || all
+                                && self.archive_suffixes.iter().any(|(db, _)| {
+                                    !db.is_empty() && has_suffix(candidate, base, db)
+                                }))
                 })
             })
             .cloned()
@@ -478,7 +494,8 @@ impl<'a> SourceRun<'a> {
         let archive_tables: Vec<String> = tables
             .iter()
             .filter(|candidate| {
-                self.dests
+                let ours = self
+                    .dests
                     .iter()
                     .filter_map(Dest::same_server_db)
                     .filter(|d| d.archive_database(db) == db)
@@ -487,7 +504,20 @@ impl<'a> SourceRun<'a> {
                             base.name != candidate.name
                                 && d.is_archive_table_of(&candidate.name, &base.name)
                         })
-                    })
+                    });
+                // Another archiver's archive tables beside their sources (a table suffix
+                // alone), for `tables = *`.
+                let all = matches!(self.source.tables, Selection::All);
+                let theirs = all
+                    && self.archive_suffixes.iter().any(|(d, t)| {
+                        d.is_empty()
+                            && !t.is_empty()
+                            && tables.iter().any(|base| {
+                                base.name != candidate.name
+                                    && has_suffix(&candidate.name, &base.name, t)
+                            })
+                    });
+                ours || theirs
             })
             .map(|t| t.name.clone())
             .collect();

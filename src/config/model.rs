@@ -394,3 +394,29 @@ pub struct Config {
     /// Names of the archivers disabled with `enable = false`.
     pub disabled: Vec<String>,
 }
+
+impl Config {
+    /// The `(db_suffix, table_suffix)` of every archive-database destination of every enabled
+    /// archiver (`_archive` for the database when neither is set: what a destination on the
+    /// source's server uses), with `{date}` as this run writes it. A database or table named by
+    /// one of them after another database or table of the server is an archive of this run, or
+    /// of an earlier one: never a source, whichever archiver's source lists it (a second
+    /// archiver with `databases = *` purged the first one's archive database).
+    pub fn archive_suffixes(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for d in self.archivers.iter().flat_map(|a| &a.destinations) {
+            let Destination::Db(d) = d else { continue };
+            let db = d.db_suffix.clone().unwrap_or_default();
+            let table = d.table_suffix.clone().unwrap_or_default();
+            let pair = if db.is_empty() && table.is_empty() {
+                ("_archive".to_string(), String::new())
+            } else {
+                (db, table)
+            };
+            if !out.contains(&pair) {
+                out.push(pair);
+            }
+        }
+        out
+    }
+}

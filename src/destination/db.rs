@@ -804,7 +804,7 @@ impl ArchiveDb {
 
 /// Whether `name` is `base` followed by `suffix`, where a date as `{date}` writes it
 /// (`%F_%T`, e.g. `2026-11-21_03:00:00`) in `suffix` stands for any such date.
-fn has_suffix(name: &str, base: &str, suffix: &str) -> bool {
+pub(crate) fn has_suffix(name: &str, base: &str, suffix: &str) -> bool {
     let Some(rest) = name.strip_prefix(base) else {
         return false;
     };

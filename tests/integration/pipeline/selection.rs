@@ -244,6 +244,54 @@ fn all_databases_leaves_the_archive_databases_alone() {
     assert_eq!(count(&s, &archives[1], "t", "1"), 1);
 }
 
+/// Two archivers in one file: the first archives a database into `<db>_archive`, the second
+/// purges "everything else" (`databases = *`, no archive): the first one's archive database is
+/// not among "everything else". It was: the second archiver deleted the rows the first had
+/// just archived (exit 0). Listed by name, an archive database is the operator's choice (a job
+/// that purges old archives) and is gone through.
+#[test]
+fn another_archivers_archive_database_is_not_a_source_of_databases_star() {
+    if !server().is_private() {
+        eprintln!(
+            "SKIPPED another_archivers_archive_database_is_not_a_source_of_databases_star: {ENV_VAR} is set"
+        );
+        return;
+    }
+    let s = dedicated_server();
+    let db = ScratchDb::create(&s, "twoarch");
+    table(&db, "t");
+    let purge = |databases: &str| {
+        Ini::new(&s, &[&db.name])
+            .set("archiver:purge", "src", "rest")
+            .set("src:rest", "backend", "db")
+            .set("src:rest", "databases", databases)
+            .set("src:rest", "excluded_databases", &db.name)
+            .set("src:rest", "archive_data", "false")
+            .set("src:rest", "delete_data", "true")
+            .set("src:rest", "where", "deleted_at IS NOT NULL")
+            .set("src:rest", "delete_loop_delay", 0)
+    };
+    let mut ini = purge("*");
+    // The purge's connection: the archive source's own.
+    for (k, v) in crate::harness::connection(&s) {
+        ini = ini.set("src:rest", &k, v);
+    }
+    let out = run(&ini);
+    out.assert_success();
+    assert_eq!(
+        count(&s, &db.archive(), "t", "1"),
+        2,
+        "the archive keeps its rows"
+    );
+    // Named, the archive database is purged as asked.
+    let mut named = purge(&db.archive());
+    for (k, v) in crate::harness::connection(&s) {
+        named = named.set("src:rest", &k, v);
+    }
+    run(&named).assert_success();
+    assert_eq!(count(&s, &db.archive(), "t", "1"), 0);
+}
+
 /// With `{date}` in `table_suffix`, each run has its own archive tables: those of earlier runs
 /// are archive tables all the same, never sources.
 #[test]
