@@ -310,6 +310,15 @@ impl Ini {
         depth: usize,
     ) -> Result<(), ConfigError> {
         let err = |message: String| ConfigError::value(top_section, top_key, message);
+        // A value that may be a password is never quoted in a message, not even in part.
+        let secret = looks_secret(top_key) || looks_secret(ref_key);
+        let shown = |text: &str| {
+            if secret {
+                "(not shown: the value of a secret)".to_string()
+            } else {
+                format!("{text:?}")
+            }
+        };
         if depth > MAX_INTERPOLATION_DEPTH {
             return Err(err(format!(
                 "interpolation deeper than {MAX_INTERPOLATION_DEPTH} levels \
@@ -332,7 +341,10 @@ impl Ini {
                 Some('{') => {
                     let close = rest[2..].find('}').map(|i| i + 2);
                     let Some(close) = close.filter(|&c| c > 2) else {
-                        return Err(err(format!("bad interpolation reference {rest:?}")));
+                        return Err(err(format!(
+                            "bad interpolation reference {} (write '$$' for a '$')",
+                            shown(rest)
+                        )));
                     };
                     let reference = &rest[2..close];
                     rest = &rest[close + 1..];
@@ -342,7 +354,8 @@ impl Ini {
                         [sect, key] => (*sect, key.to_lowercase()),
                         _ => {
                             return Err(err(format!(
-                                "bad interpolation reference ${{{reference}}}: more than one ':'"
+                                "bad interpolation reference {}: more than one ':'",
+                                shown(&format!("${{{reference}}}"))
                             )))
                         }
                     };
@@ -353,7 +366,8 @@ impl Ini {
                     };
                     let Some(value) = value else {
                         return Err(err(format!(
-                            "${{{reference}}} refers to a key that does not exist{}",
+                            "{} refers to a key that does not exist{}",
+                            shown(&format!("${{{reference}}}")),
                             if self.has_section(sect) {
                                 String::new()
                             } else {
@@ -369,13 +383,23 @@ impl Ini {
                 }
                 _ => {
                     return Err(err(format!(
-                        "'$' must be followed by '$' or '{{', found {rest:?}"
+                        "'$' must be followed by '$' or '{{', found {} (write '$$' for a '$')",
+                        shown(rest)
                     )))
                 }
             }
         }
         Ok(())
     }
+}
+
+/// Whether a key's value may be a secret (`password`, `opt_aws_secret_access_key`, ...): as
+/// [`super::defs`] marks its secret keys, by name.
+fn looks_secret(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["password", "secret", "key", "token", "credential"]
+        .iter()
+        .any(|s| key.contains(s))
 }
 
 /// configparser's `SECTCRE`, `\[(?P<header>.+)\]`, matched at the start of the stripped line.
@@ -404,6 +428,26 @@ mod tests {
 
     fn get(ini: &Ini, s: &str, k: &str) -> String {
         ini.get(s, k).unwrap().unwrap()
+    }
+
+    /// A password with a `$` (generated ones often have one) is an interpolation error, as in
+    /// configparser; the message names the key, never any part of the value.
+    #[test]
+    fn interpolation_errors_never_show_a_secret() {
+        let ini = Ini::parse(
+            "[src:s]\npassword = x$Tr0ub4dor&3\nold_password = a${nope:b:c}z\n\
+             opt_aws_secret_access_key = ${gone}q\nwhere = d$x\n",
+        )
+        .unwrap();
+        for key in ["password", "old_password", "opt_aws_secret_access_key"] {
+            let e = ini.get("src:s", key).unwrap_err().to_string();
+            assert!(e.contains(key) && e.contains("not shown"), "{e}");
+            for part in ["Tr0ub4dor", "nope", "gone"] {
+                assert!(!e.contains(part), "{e}");
+            }
+        }
+        let e = ini.get("src:s", "where").unwrap_err().to_string();
+        assert!(e.contains("\"$x\"") && e.contains("'$$'"), "{e}");
     }
 
     #[test]
