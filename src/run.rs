@@ -112,6 +112,12 @@ pub fn run(args: Args) -> Outcome {
         );
         return Outcome::Usage;
     }
+    if let Some(path) = args.report.as_deref() {
+        if let Err(e) = crate::archiver::report::check_writable(path) {
+            tracing::error!("cannot write the report to {}: {e}", path.display());
+            return Outcome::Usage;
+        }
+    }
     let clock = RunClock::start();
     let mut early = RunReport {
         dry_run: args.dry_run,

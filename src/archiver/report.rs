@@ -351,6 +351,32 @@ impl RunReport {
 
 /// Writes `value` to `path` atomically: a temporary file in the same directory, synced, then
 /// renamed over `path`, so a monitor never reads half a report.
+/// Checks, before a run, that a report can be written to `path` as [`write_json`] writes it:
+/// a file created beside it (then removed), unless `path` is not a regular file (a device or
+/// a FIFO, written in place, checked when written). A run that archived and deleted rows, then
+/// failed for want of a writable report path, would have made an operator's cron say failure
+/// after the work was done.
+pub fn check_writable(path: &Path) -> std::io::Result<()> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_dir() {
+            return Err(std::io::Error::other("it is a directory"));
+        }
+        if !meta.is_file() {
+            return Ok(());
+        }
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let probe = dir.join(format!(
+        ".osarchiver-report-check.{}.tmp",
+        std::process::id()
+    ));
+    std::fs::File::create(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
 pub fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;

@@ -68,6 +68,12 @@ pub fn run(args: RestoreArgs) -> Outcome {
         write_report(args.report.as_deref(), report, Outcome::Usage, started);
         Outcome::Usage
     };
+    if let Some(path) = args.report.as_deref() {
+        if let Err(e) = crate::archiver::report::check_writable(path) {
+            tracing::error!("cannot write the report to {}: {e}", path.display());
+            return Outcome::Usage;
+        }
+    }
     let loaded = match config::load_file(&args.config, clock.clone()) {
         Ok(l) => l,
         Err(e) => return usage(&mut report, format!("configuration error: {e}")),

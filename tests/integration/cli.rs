@@ -179,6 +179,47 @@ fn a_log_file_or_report_that_cannot_be_written_fails_the_run() {
     assert!(!std::fs::metadata("/dev/full").unwrap().is_file());
 }
 
+/// A report path that cannot be written (its directory missing, or a directory itself) is
+/// refused before anything is archived (exit 2), as a log file is: the run used to archive and
+/// delete, say "exit code 0", then fail for the report.
+#[test]
+fn a_report_path_that_cannot_be_written_stops_the_run_before_it_starts() {
+    let s = server();
+    let db = ScratchDb::create(s, "reportdir");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME); INSERT INTO t VALUES (1, {OLD});"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/report.json");
+    for path in [missing.as_path(), dir.path()] {
+        let out = Osarchiver::new()
+            .config_text(Ini::new(s, &[&db.name]).text())
+            .arg("--report")
+            .arg(path)
+            .run();
+        out.assert_code(2)
+            .output_contains(&format!("cannot write the report to {}", path.display()));
+        assert_eq!(
+            db.sql("SELECT COUNT(*) FROM t").trim(),
+            "1",
+            "nothing was archived"
+        );
+    }
+    let restore = Osarchiver::new()
+        .subcommand("restore")
+        .config_text(Ini::new(s, &[&db.name]).text())
+        .args([
+            "--table",
+            &format!("{}.t", db.name),
+            "--where",
+            "1",
+            "--report",
+        ])
+        .arg(&missing)
+        .run();
+    restore.assert_code(2);
+}
+
 #[test]
 fn rows_left_ok_turns_exit_3_into_0_and_nothing_else() {
     let s = server();
