@@ -29,7 +29,6 @@ use crate::mysql::grants::{Decision, Grants};
 use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::identity;
 use crate::mysql::insert::{self, Insert};
-use crate::mysql::literal::push_tuple;
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::table::batch::{key_id, Batch};
@@ -755,9 +754,12 @@ impl ArchiveDb {
     ) -> Vec<(std::ops::Range<usize>, Insert)> {
         let kinds = batch.literal_kinds();
         let head = sql::insert_head(&target.db, &target.table, &plan.columns);
-        let sendable = |range: std::ops::Range<usize>, s: String| {
-            let i = range.start;
-            let insert = insert::sendable(s, range.len(), self.max_packet, || {
+        insert::split(
+            &head,
+            &batch.rows,
+            &kinds,
+            (self.bulk_insert, self.packet_budget, self.max_packet),
+            |i| {
                 insert::bound(
                     &target.db,
                     &target.table,
@@ -765,29 +767,8 @@ impl ArchiveDb {
                     &batch.rows[i],
                     &kinds,
                 )
-            });
-            (range, insert)
-        };
-        let mut out = Vec::new();
-        let mut start = 0;
-        let mut s = String::new();
-        for (i, row) in batch.rows.iter().enumerate() {
-            if s.is_empty() {
-                s.reserve(self.packet_budget.min(1 << 20));
-                s.push_str(&head);
-            } else {
-                s.push(',');
-            }
-            push_tuple(&mut s, row, &kinds);
-            if i + 1 - start >= self.bulk_insert || s.len() >= self.packet_budget {
-                out.push(sendable(start..i + 1, std::mem::take(&mut s)));
-                start = i + 1;
-            }
-        }
-        if !s.is_empty() {
-            out.push(sendable(start..batch.rows.len(), s));
-        }
-        out
+            },
+        )
     }
 
     /// The session on the archive server and its retry policy: the dry run's plan reads

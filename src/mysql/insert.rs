@@ -14,7 +14,6 @@ use mysql_async::prelude::*;
 use mysql_async::Value;
 
 use super::literal::{push_tuple, LiteralKind};
-use super::param::hex;
 use crate::table::sql;
 
 /// Room kept in a packet for the protocol around a statement.
@@ -59,6 +58,53 @@ pub fn sendable(
     }
 }
 
+/// The multi-row `INSERT`s of `rows` (`head` is `INSERT INTO t (cols) VALUES `), with the
+/// rows each holds: at most `max_rows` rows and about `budget` bytes each, and never more than
+/// fits in `max_packet`: a row that would make a statement outgrow it starts the next one, and
+/// a row that outgrows it alone goes bound (`bound(i)`, see [`bound`]).
+pub fn split(
+    head: &str,
+    rows: &[Vec<Value>],
+    kinds: &[LiteralKind],
+    (max_rows, budget, max_packet): (usize, usize, usize),
+    bound: impl Fn(usize) -> Insert,
+) -> Vec<(std::ops::Range<usize>, Insert)> {
+    let sendable = |range: std::ops::Range<usize>, s: String| {
+        let i = range.start;
+        let insert = sendable(s, range.len(), max_packet, || bound(i));
+        (range, insert)
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut s = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let mark = s.len();
+        if s.is_empty() {
+            s.reserve(budget.min(1 << 20));
+            s.push_str(head);
+        } else {
+            s.push(',');
+        }
+        push_tuple(&mut s, row, kinds);
+        if i > start && !fits(s.len(), max_packet) {
+            // This row would not fit beside the others: it starts the next statement.
+            let tail = s.split_off(mark);
+            out.push(sendable(start..i, std::mem::take(&mut s)));
+            s.push_str(head);
+            s.push_str(&tail[1..]);
+            start = i;
+        }
+        if i + 1 - start >= max_rows || s.len() >= budget {
+            out.push(sendable(start..i + 1, std::mem::take(&mut s)));
+            start = i + 1;
+        }
+    }
+    if !s.is_empty() {
+        out.push(sendable(start..rows.len(), s));
+    }
+    out
+}
+
 /// The `INSERT INTO db.table (columns)` of one row: literals when the statement fits in
 /// `max_packet`, else bound values.
 pub fn one_row(
@@ -92,13 +138,12 @@ pub fn bound(
             statement.push(',');
         }
         match (kinds.get(i), value) {
-            (Some(LiteralKind::Encoded(cs)), Value::Bytes(b)) => {
-                if cs.name().is_empty() {
-                    statement.push_str("UNHEX(?)");
-                } else {
-                    statement.push_str(&format!("CONVERT(UNHEX(?) USING {})", cs.name()));
-                }
-                params.push(Value::Bytes(hex(b)));
+            (Some(LiteralKind::Encoded(_)), Value::Bytes(_)) => {
+                // Binary, the column takes the bytes as they are (as from `_latin1 X'..'`);
+                // bound as a string they would be taken as `utf8mb4` and converted (1366), and
+                // `CONVERT(CAST(? AS BINARY) USING cs)` is folded back into that (1300).
+                statement.push_str("CAST(? AS BINARY)");
+                params.push(value.clone());
             }
             _ => {
                 statement.push('?');
@@ -143,12 +188,11 @@ mod tests {
         assert_eq!(
             big,
             Insert::Bound(
-                "INSERT INTO `d`.`t` (`id`, `b`, `t`) VALUES (?,?,CONVERT(UNHEX(?) USING latin1))"
-                    .into(),
+                "INSERT INTO `d`.`t` (`id`, `b`, `t`) VALUES (?,?,CAST(? AS BINARY))".into(),
                 vec![
                     Value::Int(1),
                     Value::Bytes(vec![0, 255]),
-                    Value::Bytes(b"E9".to_vec())
+                    Value::Bytes(vec![0xe9])
                 ]
             )
         );
@@ -158,5 +202,38 @@ mod tests {
             Insert::Text(_)
         ));
         assert!(fits(0, 1024) && !fits(1, 1024));
+    }
+
+    /// Two rows that each fit in the packet, but not together, go in two statements; a row
+    /// that does not fit alone goes bound; small rows share a statement.
+    #[test]
+    fn rows_are_split_so_that_every_statement_fits() {
+        let kinds = [LiteralKind::Number, LiteralKind::Binary];
+        let row = |id: i64, n: usize| vec![Value::Int(id), Value::Bytes(vec![0xab; n])];
+        let rows = vec![
+            row(1, 1),
+            row(2, 1),
+            row(3, 900),
+            row(4, 900),
+            row(5, 2000),
+            row(6, 1),
+        ];
+        let head = "INSERT INTO t (a,b) VALUES ";
+        let max_packet = 1024 + 2000;
+        let out = split(head, &rows, &kinds, (100, 1 << 20, max_packet), |i| {
+            Insert::Bound(format!("bound {i}"), vec![])
+        });
+        let ranges: Vec<_> = out.iter().map(|(r, _)| r.clone()).collect();
+        assert_eq!(ranges, [0..3, 3..4, 4..5, 5..6]);
+        for (r, insert) in &out {
+            match insert {
+                Insert::Text(t) => {
+                    assert!(fits(t.len(), max_packet), "{r:?}");
+                    assert!(t.starts_with(head) && !t.contains(",,") && !t.ends_with(','));
+                    assert_eq!(t.matches("),(").count() + 1, r.len(), "{t}");
+                }
+                Insert::Bound(b, _) => assert_eq!((b.as_str(), r.clone()), ("bound 4", 4..5)),
+            }
+        }
     }
 }

@@ -129,7 +129,7 @@ impl ColumnParam {
 }
 
 /// Upper-case hexadecimal of `bytes`, for `UNHEX(?)`.
-pub(crate) fn hex(bytes: &[u8]) -> Vec<u8> {
+fn hex(bytes: &[u8]) -> Vec<u8> {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = Vec::with_capacity(bytes.len() * 2);
     for &b in bytes {

@@ -20,7 +20,7 @@ use crate::destination::db::{check_warnings, write_session};
 use crate::mysql::conn::Connection;
 use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::insert::{self, Insert};
-use crate::mysql::literal::{push_literal, push_tuple};
+use crate::mysql::literal::push_literal;
 use crate::mysql::retry::{classify, codes, with_retry, ErrorKind, RetryError};
 use crate::table::batch::{key_id, Batch};
 use crate::table::sql;
@@ -251,32 +251,13 @@ fn insert_statements(
     let plan = &t.source;
     let kinds = batch.literal_kinds();
     let head = sql::insert_head(&plan.db, &plan.table, &plan.columns);
-    let sendable = |range: std::ops::Range<usize>, s: String| {
-        let i = range.start;
-        let insert = insert::sendable(s, range.len(), max_packet, || {
-            insert::bound(&plan.db, &plan.table, &plan.columns, &batch.rows[i], &kinds)
-        });
-        (range, insert)
-    };
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut s = String::new();
-    for (i, row) in batch.rows.iter().enumerate() {
-        if s.is_empty() {
-            s.push_str(&head);
-        } else {
-            s.push(',');
-        }
-        push_tuple(&mut s, row, &kinds);
-        if s.len() >= budget {
-            out.push(sendable(start..i + 1, std::mem::take(&mut s)));
-            start = i + 1;
-        }
-    }
-    if !s.is_empty() {
-        out.push(sendable(start..batch.rows.len(), s));
-    }
-    out
+    insert::split(
+        &head,
+        &batch.rows,
+        &kinds,
+        (usize::MAX, budget, max_packet),
+        |i| insert::bound(&plan.db, &plan.table, &plan.columns, &batch.rows[i], &kinds),
+    )
 }
 
 /// A short form of row `i`'s key, for logs: `id=5`.

@@ -175,14 +175,19 @@ fn a_row_too_large_as_a_literal_is_archived_and_restored_bound() {
         .parse()
         .unwrap();
     let size = packet * 6 / 10;
+    let part = packet * 4 / 10;
+    // Row 1: a blob too large as hex; row 2: latin1 text too large as `_latin1 X'..'`; rows 4
+    // and 5: blobs that fit alone as hex, not together.
     db.sql(&format!(
-        "CREATE TABLE t (id INT PRIMARY KEY, b LONGBLOB, c TEXT CHARACTER SET latin1, deleted_at DATETIME NULL);
+        "CREATE TABLE t (id INT PRIMARY KEY, b LONGBLOB, c LONGTEXT CHARACTER SET latin1, deleted_at DATETIME NULL);
          INSERT INTO t VALUES (1, REPEAT(X'00FF41', {size} DIV 3), X'E9', {OLD}),
-                              (2, X'00', NULL, {OLD}), (3, 'live', 'x', NULL);"
+                              (2, X'00', REPEAT(CONVERT(X'E9FF41' USING latin1), {size} DIV 3), {OLD}),
+                              (3, 'live', 'x', NULL),
+                              (4, REPEAT(X'AB', {part}), NULL, {OLD}), (5, REPEAT(X'CD', {part}), NULL, {OLD});"
     ));
     let sums = |d: &str| {
         s.sql(&format!(
-            "SELECT id, LENGTH(b), MD5(b), HEX(c) FROM `{d}`.t WHERE deleted_at IS NOT NULL ORDER BY id"
+            "SELECT id, LENGTH(b), MD5(b), LENGTH(c), MD5(c) FROM `{d}`.t WHERE deleted_at IS NOT NULL ORDER BY id"
         ))
     };
     let before = sums(&db.name);
