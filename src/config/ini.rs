@@ -393,6 +393,14 @@ impl Ini {
     }
 }
 
+/// Whether a raw value refers (`${key}`, `${section:key}`) to a key that may hold a secret.
+pub(crate) fn references_secret(raw: &str) -> bool {
+    raw.split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}'))
+        .any(|(reference, _)| looks_secret(reference.rsplit(':').next().unwrap_or(reference)))
+}
+
 /// Whether a key's value may be a secret (`password`, `opt_aws_secret_access_key`, ...): as
 /// [`super::defs`] marks its secret keys, by name.
 fn looks_secret(key: &str) -> bool {
@@ -448,6 +456,8 @@ mod tests {
         }
         let e = ini.get("src:s", "where").unwrap_err().to_string();
         assert!(e.contains("\"$x\"") && e.contains("'$$'"), "{e}");
+        assert!(references_secret("${src:s:password}") && references_secret("a${Password}"));
+        assert!(!references_secret("${retention}") && !references_secret("password"));
     }
 
     #[test]

@@ -393,21 +393,32 @@ pub struct Config {
     pub archivers: Vec<Archiver>,
     /// Names of the archivers disabled with `enable = false`.
     pub disabled: Vec<String>,
+    /// The `(db_suffix, table_suffix)` of the file's other `[dst:NAME]` sections with `backend
+    /// = db` (those of disabled archivers, or of none): their archives are archives all the
+    /// same ([`Config::archive_suffixes`]).
+    pub other_db_suffixes: Vec<(Option<String>, Option<String>)>,
 }
 
 impl Config {
-    /// The `(db_suffix, table_suffix)` of every archive-database destination of every enabled
-    /// archiver (`_archive` for the database when neither is set: what a destination on the
-    /// source's server uses), with `{date}` as this run writes it. A database or table named by
+    /// The `(db_suffix, table_suffix)` of every archive-database destination of the file, its
+    /// archiver enabled or not (`_archive` for the database when neither is set: what a
+    /// destination on the source's server uses), with `{date}` as this run writes it. A database or table named by
     /// one of them after another database or table of the server is an archive of this run, or
     /// of an earlier one: never a source, whichever archiver's source lists it (a second
     /// archiver with `databases = *` purged the first one's archive database).
     pub fn archive_suffixes(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
-        for d in self.archivers.iter().flat_map(|a| &a.destinations) {
-            let Destination::Db(d) = d else { continue };
-            let db = d.db_suffix.clone().unwrap_or_default();
-            let table = d.table_suffix.clone().unwrap_or_default();
+        let enabled = self
+            .archivers
+            .iter()
+            .flat_map(|a| &a.destinations)
+            .filter_map(|d| match d {
+                Destination::Db(d) => Some((d.db_suffix.clone(), d.table_suffix.clone())),
+                Destination::File(_) => None,
+            });
+        for (db, table) in enabled.chain(self.other_db_suffixes.iter().cloned()) {
+            let db = db.unwrap_or_default();
+            let table = table.unwrap_or_default();
             let pair = if db.is_empty() && table.is_empty() {
                 ("_archive".to_string(), String::new())
             } else {

@@ -51,6 +51,21 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn err(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        let mut message = message.into();
+        // A value taken from a key that may hold a secret (`port = ${password}`) is not shown.
+        let from_secret = self
+            .ini
+            .raw(self.section, key)
+            .is_some_and(super::ini::references_secret);
+        if from_secret {
+            if let Ok(Some(value)) = self.ini.get(self.section, key) {
+                if !value.is_empty() {
+                    message = message
+                        .replace(&format!("{value:?}"), &value)
+                        .replace(&value, "(a value taken from a secret, not shown)");
+                }
+            }
+        }
         ConfigError::value(self.section, key, message)
     }
 
@@ -323,12 +338,34 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
             disabled.join(", ")
         ));
     }
+    // The database destinations no enabled archiver uses: a disabled archiver's archives are
+    // never another's sources. A section that does not resolve names no archive.
+    let used: Vec<&str> = archivers
+        .iter()
+        .flat_map(|a| &a.destinations)
+        .map(|d| d.name())
+        .collect();
+    let mut other_db_suffixes = Vec::new();
+    for section in ini.sections() {
+        let Some((Scopes::DST_DB, name)) = Scopes::of_section(ini, &section.name) else {
+            continue;
+        };
+        if used.contains(&name.as_str()) {
+            continue;
+        }
+        if let Ok(Destination::Db(d)) =
+            resolve_destination(ini, &section.name, &name, &clock, &mut Vec::new())
+        {
+            other_db_suffixes.push((d.db_suffix, d.table_suffix));
+        }
+    }
     Ok(Loaded {
         config: Config {
             path,
             clock,
             archivers,
             disabled,
+            other_db_suffixes,
         },
         warnings,
     })
@@ -765,6 +802,21 @@ mod tests {
 
     const BASE: &str = "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\n\n\
                         [dst:f]\nbackend = file\ndirectory = /tmp/x\nremote_store = r\n\n";
+
+    /// A value taken from a secret key, refused by another key's check, is not shown.
+    #[test]
+    fn a_value_taken_from_a_secret_is_not_shown_in_errors() {
+        let text =
+            "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\npassword = SeCrEt\nport = ${password}\n\n\
+                    [dst:f]\nbackend = file\ndirectory = /tmp/x\n";
+        let e = load(text).unwrap_err().to_string();
+        assert!(e.contains("port") && e.contains("not shown"), "{e}");
+        assert!(!e.contains("SeCrEt"), "{e}");
+        let e = load(&text.replace("${password}", "SeCrEt"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("SeCrEt"), "a value of its own is shown: {e}");
+    }
 
     #[test]
     fn remote_options_are_those_of_the_backend() {

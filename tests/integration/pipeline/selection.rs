@@ -283,6 +283,13 @@ fn another_archivers_archive_database_is_not_a_source_of_databases_star() {
         2,
         "the archive keeps its rows"
     );
+    // The first archiver disabled (maintenance): its archive is an archive all the same.
+    run(&ini.set("archiver:test", "enable", "false")).assert_success();
+    assert_eq!(
+        count(&s, &db.archive(), "t", "1"),
+        2,
+        "with its archiver disabled"
+    );
     // Named, the archive database is purged as asked.
     let mut named = purge(&db.archive());
     for (k, v) in crate::harness::connection(&s) {
