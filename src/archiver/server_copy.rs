@@ -75,6 +75,7 @@ pub struct Copy<'a> {
 /// through a cycle (the client's way orders those rows), and the copy not turned off.
 pub async fn possible(
     source: &Source,
+    src: &mut Connection,
     plan: &TablePlan,
     dests: &mut [Dest],
     targets: &[Target],
@@ -91,6 +92,25 @@ pub async fn possible(
             continue;
         };
         if !db.same_server || !db.server_side_copy || target.missing {
+            return false;
+        }
+        // The source's session reads the archive table (the delete checks each row against
+        // its copy): a source user that may not read it would fail every delete (1142).
+        let probe = format!(
+            "SELECT 1 FROM {} LIMIT 0",
+            qualified(&target.db, &target.table)
+        );
+        let read = with_retry(src, source.retry, "read the archive table", |a| {
+            let probe = probe.as_str();
+            Box::pin(async move { a.conn.query_drop(probe).await })
+        })
+        .await;
+        if let Err(e) = read {
+            tracing::info!(
+                "{}: the source's session cannot read the archive table {} ({e}): rows go through osarchiver",
+                qualified(&plan.db, &plan.table),
+                qualified(&target.db, &target.table),
+            );
             return false;
         }
         match db.has_key_index(target, &plan.key).await {

@@ -2,6 +2,8 @@
 //! archive tables (on the source's server, or conflicts looked up on another), the tables gone
 //! through so far and the table's foreign-key cycle; then the table counts as gone through.
 
+use mysql_async::prelude::Queryable;
+
 use crate::archiver::error::TableError;
 use crate::archiver::source_run::SourceRun;
 use crate::destination::{Dest, Target};
@@ -29,14 +31,22 @@ pub(in crate::archiver) async fn plan_table(
         }
         let name = d.name().to_string();
         let target = (t.db.clone(), t.table.clone());
+        // On the source's server, the plan's statements read the archive table through the
+        // source's session; a source user that may not read it (archive and source users
+        // apart) has the conflicts looked up through the archive's session, as for another
+        // server, and as the real run then finds them (through the client).
+        let readable = match d {
+            Dest::Db(db) if db.same_server => source_reads(&mut run.src, source, &target).await,
+            _ => false,
+        };
         match d {
-            Dest::Db(db) if !db.same_server && source.archive_data && eligible > 0 => {
+            Dest::Db(_) if readable => archives.push((name, target)),
+            Dest::Db(db) if source.archive_data && eligible > 0 => {
                 let n = remote::conflicts(&mut run.src, source, plan, db, &target)
                     .await
                     .map_err(TableError::Count)?;
                 remote_conflicts.push((name, n));
             }
-            Dest::Db(db) if db.same_server => archives.push((name, target)),
             _ => {}
         }
     }
@@ -81,4 +91,29 @@ pub(in crate::archiver) async fn plan_table(
         });
     }
     Ok(measured)
+}
+
+/// Whether the source's session may read the archive table `target` (`SELECT ... LIMIT 0`):
+/// not when the server refuses it (no `SELECT` for the source user there).
+async fn source_reads(
+    src: &mut crate::mysql::conn::Connection,
+    source: &crate::config::Source,
+    target: &(String, String),
+) -> bool {
+    let probe = format!(
+        "SELECT 1 FROM {} LIMIT 0",
+        crate::mysql::ident::qualified(&target.0, &target.1)
+    );
+    let read = crate::mysql::retry::with_retry(src, source.retry, "read the archive table", |a| {
+        let probe = probe.as_str();
+        Box::pin(async move { a.conn.query_drop(probe).await })
+    })
+    .await;
+    !matches!(
+        read,
+        Err(crate::mysql::retry::RetryError::Failed {
+            source: mysql_async::Error::Server(_),
+            ..
+        })
+    )
 }

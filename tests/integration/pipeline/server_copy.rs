@@ -598,3 +598,53 @@ fn a_before_delete_trigger_runs_only_for_the_rows_deleted() {
         "the trigger ran for the rows deleted, not for those the foreign key kept"
     );
 }
+
+/// Source and archive users apart, the source's user without any right on the archive
+/// database: the dry run looks the conflicts up through the archive's session (it used to fail,
+/// exit 1, for a `SELECT` on the archive refused to the source's user), and predicts the real
+/// run: one conflict, exit code 3.
+#[test]
+fn a_dry_run_sees_conflicts_an_archive_the_source_user_cannot_read() {
+    let s = server();
+    let db = ScratchDb::create(s, "ssdry");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME(6) NULL);
+         INSERT INTO t VALUES (1, 'a', {OLD}), (2, 'b', {OLD}), (3, 'c', NULL);"
+    ));
+    s.sql(&format!(
+        "CREATE DATABASE `{a}`; CREATE TABLE `{a}`.t LIKE `{d}`.t;
+         INSERT INTO `{a}`.t VALUES (1, 'other', {OLD});",
+        a = db.archive(),
+        d = db.name
+    ));
+    let user = crate::harness::unique_name("osa_ssdry");
+    let src_user = crate::harness::unique_name("osa_ssdry_src");
+    s.sql(&format!(
+        "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
+         GRANT ALL ON `{archive}`.* TO '{user}'@'%';
+         GRANT SELECT ON `{source}`.* TO '{user}'@'%';
+         CREATE USER '{src_user}'@'%' IDENTIFIED BY 'pw';
+         GRANT ALL ON `{source}`.* TO '{src_user}'@'%';",
+        archive = db.archive(),
+        source = db.name
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .src("user", &src_user)
+        .src("password", "pw")
+        .dst("user", &user)
+        .dst("password", "pw");
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    let real = Osarchiver::new().config_text(ini.text()).run();
+    s.sql(&format!("DROP USER '{user}'@'%'"));
+    s.sql(&format!("DROP USER '{src_user}'@'%'"));
+    dry.assert_code(3);
+    real.assert_code(3);
+    assert_eq!(
+        db.sql("SELECT id FROM t ORDER BY id").trim(),
+        "1\n3",
+        "the conflict and the live row stay"
+    );
+}
