@@ -349,14 +349,15 @@ impl RunReport {
     }
 }
 
-/// Writes `value` to `path` atomically: a temporary file in the same directory, synced, then
-/// renamed over `path`, so a monitor never reads half a report.
 /// Checks, before a run, that a report can be written to `path` as [`write_json`] writes it:
-/// a file created beside it (then removed), unless `path` is not a regular file (a device or
-/// a FIFO, written in place, checked when written). A run that archived and deleted rows, then
-/// failed for want of a writable report path, would have made an operator's cron say failure
-/// after the work was done.
+/// its temporary file created beside it (then removed), unless `path` is not a regular file (a
+/// device or a FIFO, written in place, checked when written). A run that archived and deleted
+/// rows, then failed for want of a writable report path, would have made an operator's cron say
+/// failure after the work was done.
 pub fn check_writable(path: &Path) -> std::io::Result<()> {
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(std::io::Error::other("it names a directory"));
+    }
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.is_dir() {
             return Err(std::io::Error::other("it is a directory"));
@@ -365,18 +366,26 @@ pub fn check_writable(path: &Path) -> std::io::Result<()> {
             return Ok(());
         }
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let probe = dir.join(format!(
-        ".osarchiver-report-check.{}.tmp",
-        std::process::id()
-    ));
+    let probe = temporary(path);
     std::fs::File::create(&probe)?;
     std::fs::remove_file(&probe)
 }
 
+/// The temporary file a report is written to before it is renamed over `path`.
+fn temporary(path: &Path) -> std::path::PathBuf {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".to_string());
+    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Writes `value` to `path` atomically: a temporary file in the same directory, synced, then
+/// renamed over `path`, so a monitor never reads half a report.
 pub fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
@@ -403,15 +412,7 @@ pub fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
         f.write_all(text.as_bytes())?;
         return f.flush();
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".to_string());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = temporary(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;

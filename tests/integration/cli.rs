@@ -191,7 +191,9 @@ fn a_report_path_that_cannot_be_written_stops_the_run_before_it_starts() {
     ));
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/dir/report.json");
-    for path in [missing.as_path(), dir.path()] {
+    let slash = std::path::PathBuf::from(format!("{}/x.json/", dir.path().display()));
+    let long = dir.path().join("r".repeat(250));
+    for path in [missing.as_path(), dir.path(), &slash, &long] {
         let out = Osarchiver::new()
             .config_text(Ini::new(s, &[&db.name]).text())
             .arg("--report")
