@@ -30,6 +30,17 @@ pub enum TableError {
     /// subquery (1093), a function the server lacks...
     #[error("the server refuses this table's DELETE ({0}); nothing of the table was archived")]
     DeleteRefused(RetryError),
+    /// The server refuses the source's `where` itself on this table (a syntax error, a column
+    /// the table lacks): the key to fix is named.
+    #[error(
+        "[{section}] where: the server refuses it on this table ({source}); nothing of the table \
+         was archived"
+    )]
+    WhereRefused {
+        section: String,
+        #[source]
+        source: RetryError,
+    },
     /// A count on the source failed (after its retries): the eligible rows (dry run), those
     /// referenced by rows that stay (dry run), or those left after the walk.
     #[error(transparent)]

@@ -39,9 +39,13 @@ impl TableRun<'_, '_> {
         );
         let name = qualified(&plan.db, &plan.table);
         if let Err(e) = self.archive_table(plan, &mut r).await {
-            tracing::error!(
-                "{name}: {e}; the table stops here: only rows every destination held already were deleted"
-            );
+            if self.run.dry_run {
+                tracing::error!("{name}: {e}; a real run would fail this table");
+            } else {
+                tracing::error!(
+                    "{name}: {e}; the table stops here: only rows every destination held already were deleted"
+                );
+            }
             r.errors.push(e);
         }
         r.blocked_log.finish(plan, &self.run.source.where_clause);
@@ -114,9 +118,14 @@ impl TableRun<'_, '_> {
                 self.dry_run_table(plan, &targets, r).await
             } else {
                 let walk_started = self.server_clock().await;
-                let fast =
-                    server_copy::possible(self.run.source, plan, &mut self.run.dests, &targets)
-                        .await;
+                let fast = server_copy::possible(
+                    self.run.source,
+                    &mut self.run.src,
+                    plan,
+                    &mut self.run.dests,
+                    &targets,
+                )
+                .await;
                 if fast {
                     tracing::debug!(
                         "{}: rows are copied inside the server (server_side_copy)",
@@ -322,6 +331,16 @@ impl TableRun<'_, '_> {
         .await;
         match eligible {
             Ok(None) => Ok(()),
+            // The server refuses the selection alone too: the operator's `where` is at fault.
+            Err(
+                refused @ crate::mysql::retry::RetryError::Failed {
+                    source: mysql_async::Error::Server(_),
+                    ..
+                },
+            ) => Err(TableError::WhereRefused {
+                section: format!("src:{}", self.run.source.name),
+                source: refused,
+            }),
             _ => Err(TableError::DeleteRefused(e)),
         }
     }

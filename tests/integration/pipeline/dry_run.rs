@@ -309,3 +309,30 @@ fn a_delete_the_server_refuses_fails_the_dry_run_as_the_real_run() {
         .run()
         .assert_success();
 }
+
+/// A `where` the server refuses on a table (`LIMIT`, which the checks of the configuration
+/// cannot see; a column the table lacks) fails the table in the dry run as in the real run,
+/// naming the key to fix, and nothing of the table goes.
+#[test]
+fn a_where_the_server_refuses_names_its_key() {
+    let s = server();
+    let db = ScratchDb::create(s, "badwhere");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, {OLD});"
+    ));
+    for bad in ["deleted_at IS NOT NULL LIMIT 5", "no_such_column = 1"] {
+        let ini = Ini::new(s, &[&db.name]).src("where", bad);
+        for dry in [true, false] {
+            let mut command = Osarchiver::new().config_text(ini.text());
+            if dry {
+                command = command.arg("--dry-run");
+            }
+            command
+                .run()
+                .assert_code(1)
+                .output_contains("[src:src] where: the server refuses it on this table");
+        }
+        assert_eq!(count(s, &db.name, "t", "1"), 1, "{bad}");
+    }
+}
