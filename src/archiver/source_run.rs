@@ -11,7 +11,7 @@ use crate::destination::Dest;
 use crate::lock::{self, DbLock, FileLock, LockError};
 use crate::mysql::conn::Connection;
 use crate::mysql::grants::Grants;
-use crate::mysql::ident::qualified;
+use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::labels;
 use crate::mysql::retry::with_retry;
 use crate::mysql::schema::{self, ForeignKey, ForeignKeySource};
@@ -394,6 +394,22 @@ impl<'a> SourceRun<'a> {
                         fks.len(),
                         existing.len()
                     ),
+                }
+                // An archive table whose foreign key points out of the archive (the Python
+                // osarchiver copied the source's `SHOW CREATE TABLE`, and a key onto another
+                // database kept naming the source's table): its archived rows reference source
+                // rows, which then stay as blocked on every run. Say which key to drop.
+                for fk in fks.iter().filter(|f| {
+                    archive_dbs.contains(&f.db) && !archive_dbs.contains(&f.referenced_db)
+                }) {
+                    tracing::warn!(
+                        "{label}: archive table {} has foreign key {} onto the source table {}: the rows it references stay in the source, blocked by archived rows, on every run; drop it: ALTER TABLE {} DROP FOREIGN KEY {}",
+                        qualified(&fk.db, &fk.table),
+                        quote_ident(&fk.name),
+                        qualified(&fk.referenced_db, &fk.referenced_table),
+                        qualified(&fk.db, &fk.table),
+                        quote_ident(&fk.name),
+                    );
                 }
                 self.fks = fks;
                 self.fks_all = how == ForeignKeySource::InnodbDictionary;

@@ -881,3 +881,39 @@ fn the_archives_own_foreign_keys_never_act_on_archived_rows() {
         assert_eq!(db.sql("SELECT id FROM p").trim(), "1", "{way} {rule}");
     }
 }
+
+/// An archive table with a foreign key onto the source's own table (the Python osarchiver
+/// copied `SHOW CREATE TABLE`, and a key onto another database kept naming the source): the
+/// parent rows its archived rows reference stay, as blocked, and the run says which key of
+/// the archive to drop.
+#[test]
+fn an_archive_key_onto_the_source_is_named_with_the_statement_that_drops_it() {
+    let s = server();
+    let db = ScratchDb::create(s, "arcout");
+    let other = ScratchDb::create(s, "arcout_other");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO p VALUES (1, {OLD}), (2, {OLD});"
+    ));
+    other.sql(&format!(
+        "CREATE TABLE c (id INT PRIMARY KEY, p_id INT, deleted_at DATETIME NULL,
+             CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES {} (id));",
+        db.q("p")
+    ));
+    // `other`'s archive, as the Python tool made it: its key still names the source's `p`.
+    s.sql(&format!(
+        "CREATE DATABASE `{a}`; CREATE TABLE `{a}`.c (id INT PRIMARY KEY, p_id INT, deleted_at DATETIME NULL,
+             CONSTRAINT c_p_arch FOREIGN KEY (p_id) REFERENCES {p} (id));
+         INSERT INTO `{a}`.c VALUES (10, 1, {OLD});",
+        a = other.archive(),
+        p = db.q("p")
+    ));
+    let out = run(&Ini::new(s, &[&db.name, &other.name]));
+    out.assert_code(3)
+        .output_contains(&format!("DROP FOREIGN KEY `c_p_arch`"));
+    assert_eq!(
+        db.sql("SELECT id FROM p").trim(),
+        "1",
+        "row 1 stays, row 2 goes"
+    );
+}
