@@ -910,7 +910,7 @@ fn an_archive_key_onto_the_source_is_named_with_the_statement_that_drops_it() {
     ));
     let out = run(&Ini::new(s, &[&db.name, &other.name]));
     out.assert_code(3)
-        .output_contains(&format!("DROP FOREIGN KEY `c_p_arch`"));
+        .output_contains("DROP FOREIGN KEY `c_p_arch`");
     assert_eq!(
         db.sql("SELECT id FROM p").trim(),
         "1",
