@@ -59,10 +59,18 @@ impl Reader<'_> {
             .is_some_and(super::ini::references_secret);
         if from_secret {
             if let Ok(Some(value)) = self.ini.get(self.section, key) {
-                if !value.is_empty() {
-                    message = message
-                        .replace(&format!("{value:?}"), &value)
-                        .replace(&value, "(a value taken from a secret, not shown)");
+                let hidden = "(a value taken from a secret, not shown)";
+                // As written, and as a check may have turned it (trimmed, lower case).
+                let trimmed = value.trim();
+                for form in [
+                    trimmed.to_string(),
+                    trimmed.to_lowercase(),
+                    trimmed.to_uppercase(),
+                ] {
+                    if !form.is_empty() {
+                        message = message.replace(&format!("{form:?}"), &form);
+                        message = message.replace(&form, hidden);
+                    }
                 }
             }
         }
@@ -816,6 +824,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("SeCrEt"), "a value of its own is shown: {e}");
+        // A check that lowers the value's case first (`ssl_mode`) hides it all the same.
+        let e = load(&text.replace("port = ", "ssl_mode = "))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("ssl_mode") && e.contains("not shown"), "{e}");
+        assert!(!e.to_lowercase().contains("secret\""), "{e}");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub enum Format {
 }
 
 /// The source table and format of a file the tool wrote: `<db>.<table>[.N].(sql|csv)` and the
-/// packing or compression suffix, `%2F`, `%25` and `%00` decoded. `None` when the name is not
+/// packing or compression suffix, `%2F`, `%25`, `%00` and `%2E` decoded. `None` when the name is not
 /// one of them.
 pub fn table_of(path: &Path) -> Option<(String, String, Format)> {
     let mut name = path.file_name()?.to_str()?;
@@ -66,6 +66,7 @@ pub fn table_of(path: &Path) -> Option<(String, String, Format)> {
 fn decode(s: &str) -> String {
     s.replace("%2F", "/")
         .replace("%00", "\0")
+        .replace("%2E", ".")
         .replace("%25", "%")
 }
 
@@ -91,6 +92,14 @@ mod tests {
         assert_eq!(
             t("nova.7.sql"),
             Some(("nova".into(), "7".into(), Format::Sql))
+        );
+        assert_eq!(
+            t("h.t%2E1.csv.tar"),
+            Some(("h".into(), "t.1".into(), Format::Csv))
+        );
+        assert_eq!(
+            t("h%2Ex.t.1.csv.tar"),
+            Some(("h.x".into(), "t".into(), Format::Csv))
         );
         assert_eq!(t("nova.instances.txt"), None);
         assert_eq!(t("instances.sql"), None);

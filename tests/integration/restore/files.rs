@@ -116,3 +116,46 @@ fn a_file_of_another_kind_or_with_foreign_statements_is_refused() {
     )
     .assert_code(2);
 }
+
+/// Tables `t` and `t.1`: a dot in a name is written `%2E` in file names, so the files of `t.1`
+/// are never read as the second files of `t` (its CSV rows were restored into `t`).
+#[test]
+fn a_dotted_table_name_is_never_read_as_another_tables_numbered_file() {
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "dotted");
+    db.sql(&format!(
+        "CREATE TABLE `t.1` (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         INSERT INTO `t.1` VALUES (1, 'one-dot', {old}), (2, 'two-dot', {old});
+         INSERT INTO t VALUES (1, 'plain', NULL);",
+        old = crate::pipeline::OLD
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let ini = Ini::new(s, &[&db.name])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", dir.path().display())
+        .set("dst:files", "formats", "csv")
+        .set("dst:files", "archive_format", "tar");
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
+    let file = dir.path().join(format!("{}.t%2E1.csv.tar", db.name));
+    assert!(file.exists(), "{file:?}");
+    for (table, code) in [("t", 1), ("t.1", 0)] {
+        let out = Osarchiver::new()
+            .subcommand("restore")
+            .config_text(ini.text())
+            .args(["--table", &format!("{}.{table}", db.name), "--where", "1"])
+            .arg("--file")
+            .arg(&file)
+            .run();
+        out.assert_code(code);
+    }
+    assert_eq!(db.sql("SELECT id, v FROM t").trim(), "1\tplain");
+    assert_eq!(
+        db.sql("SELECT id, v FROM `t.1` ORDER BY id").trim(),
+        "1\tone-dot\n2\ttwo-dot"
+    );
+}

@@ -8,8 +8,8 @@
 //! number. [`claim`] creates the files with `O_CREAT|O_EXCL`, so two writers (two sources of
 //! one run, two runs at once) can never both get a name: the loser moves on to the next number.
 //!
-//! `/`, `%` and NUL in database and table names are written `%2F`, `%25` and `%00`: a name can
-//! never leave the directory.
+//! `/`, `%`, NUL and `.` in database and table names are written `%2F`, `%25`, `%00` and `%2E`:
+//! a name can never leave the directory, and `<db>.<table>[.N]` reads back one way only.
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
@@ -45,7 +45,7 @@ pub fn is_streaming(format: ArchiveFormat) -> bool {
     matches!(format, ArchiveFormat::Gz | ArchiveFormat::Zst)
 }
 
-/// `<db>.<table>`, with `/`, `%` and NUL percent-encoded.
+/// `<db>.<table>`, with `/`, `%`, NUL and `.` percent-encoded.
 pub fn stem(db: &str, table: &str) -> String {
     let mut out = String::with_capacity(db.len() + table.len() + 1);
     push_escaped(&mut out, db);
@@ -60,6 +60,9 @@ fn push_escaped(out: &mut String, name: &str) {
             '/' => out.push_str("%2F"),
             '%' => out.push_str("%25"),
             '\0' => out.push_str("%00"),
+            // A dot in a name would make `<db>.<table>` and a file's number ambiguous: the
+            // files of table `t.1` would read as the second files of table `t`.
+            '.' => out.push_str("%2E"),
             c => out.push(c),
         }
     }

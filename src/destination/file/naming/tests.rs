@@ -48,7 +48,8 @@ fn names_as_the_original_plus_the_archive_suffix() {
 #[test]
 fn names_cannot_leave_the_directory() {
     assert_eq!(stem("nova", "instances"), "nova.instances");
-    assert_eq!(stem("../etc", "pass/wd"), "..%2Fetc.pass%2Fwd");
+    assert_eq!(stem("../etc", "pass/wd"), "%2E%2E%2Fetc.pass%2Fwd");
+    assert_eq!(stem("h", "t.1"), "h.t%2E1");
     assert_eq!(stem("a%2Fb", "n\0ul"), "a%252Fb.n%00ul");
     assert_eq!(stem("é", "🦀 x"), "é.🦀 x");
 }
