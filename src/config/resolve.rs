@@ -489,6 +489,7 @@ fn resolve_source(
         Some(v) => Some(parse_retention(&v).map_err(|m| r.err("retention", m))?),
         None => None,
     };
+    let where_set = r.opt("where")?.is_some();
     let raw_where = match r.opt("where")? {
         Some(w) => w,
         None => {
@@ -505,7 +506,17 @@ fn resolve_source(
         return Err(r.err("where", "is empty: it would select every row"));
     }
     let where_clause = r.placeholders("where", &raw_where, &[("now", &clock.now)])?;
-    super::condition::check(&where_clause).map_err(|m| r.err("where", m))?;
+    super::condition::check(&where_clause).map_err(|m| {
+        if where_set {
+            r.err("where", m)
+        } else {
+            // The default `where`, made of `deleted_column` and `retention`: name them.
+            r.err(
+                "deleted_column",
+                format!("makes the default 'where' ({raw_where}) invalid: {m}"),
+            )
+        }
+    })?;
     let deleted_column = r.get("deleted_column")?.trim().to_string();
     if deleted_column.is_empty() {
         return Err(r.err("deleted_column", "is empty"));
@@ -810,6 +821,15 @@ mod tests {
 
     const BASE: &str = "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\n\n\
                         [dst:f]\nbackend = file\ndirectory = /tmp/x\nremote_store = r\n\n";
+
+    /// A default `where` made invalid by `deleted_column` names that key, not `where`.
+    #[test]
+    fn an_invalid_default_where_names_deleted_column() {
+        let text = "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\n\
+                    deleted_column = a`b\n\n[dst:f]\nbackend = file\ndirectory = /tmp/x\n";
+        let e = load(text).unwrap_err().to_string();
+        assert!(e.contains("key 'deleted_column'"), "{e}");
+    }
 
     /// A value taken from a secret key, refused by another key's check, is not shown.
     #[test]
