@@ -51,6 +51,24 @@ pub fn check(condition: &str) -> Result<(), String> {
                 return Err(comment())
             }
             b'/' if b.get(i + 1) == Some(&b'*') => return Err(comment()),
+            c if (c.is_ascii_alphabetic() || c == b'_')
+                && (i == 0 || !is_word(b[i - 1]) && b[i - 1] != b'.') =>
+            {
+                let start = i;
+                while b.get(i + 1).is_some_and(|&c| is_word(c)) {
+                    i += 1;
+                }
+                let word = &condition[start..=i];
+                let called = b[i + 1..]
+                    .iter()
+                    .find(|c| !c.is_ascii_whitespace())
+                    .is_some_and(|&c| c == b'(');
+                if called && RANDOM.iter().any(|r| r.eq_ignore_ascii_case(word)) {
+                    return Err(format!(
+                        "calls {word}(): a row must be selected alike when it is read, copied and deleted, and a random condition keeps archived copies of rows that stay"
+                    ));
+                }
+            }
             b'(' => depth += 1,
             b')' => {
                 depth -= 1;
@@ -72,6 +90,14 @@ pub fn check(condition: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Functions whose value changes from one evaluation to the next: a condition calling them
+/// selects other rows in each statement that writes it.
+const RANDOM: &[&str] = &["RAND", "UUID", "UUID_SHORT", "SYS_GUID"];
+
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+}
+
 fn comment() -> String {
     "holds a comment (#, -- or /* */): it would hide, or with /*! */ add to, what osarchiver writes after the condition".into()
 }
@@ -90,6 +116,8 @@ mod tests {
             "a - -1 > 0 AND b = '--' AND c = '#' AND d = '/*'",
             "x IN (1, (2), ((3)))",
             "a--1 = 0",
+            "`rand`() = 1 OR rand_col = 2 OR t.rand = 3 OR name = 'RAND()' OR myrand(1) = 0",
+            "operand = 1 AND brand IN (1) AND x.uuid = 'é' AND ébrand(2) = 1",
         ] {
             assert_eq!(check(ok), Ok(()), "{ok}");
         }
@@ -114,6 +142,8 @@ mod tests {
             ("a = \"b", "never closed"),
             ("a = 'b\\'", "never closed"),
             (")(", "closes a parenthesis"),
+            ("deleted_at IS NOT NULL AND RAND() < 0.5", "calls RAND()"),
+            ("id = uuid_short ()", "calls uuid_short()"),
         ] {
             let e = check(bad).expect_err(bad);
             assert!(e.contains(why), "{bad}: {e}");
