@@ -69,7 +69,7 @@ pub fn split(
     (max_rows, budget, max_packet): (usize, usize, usize),
     bound: impl Fn(usize) -> Insert,
 ) -> Vec<(std::ops::Range<usize>, Insert)> {
-    let sendable = |range: std::ops::Range<usize>, s: String| {
+    let statement = |range: std::ops::Range<usize>, s: String| {
         let i = range.start;
         let insert = sendable(s, range.len(), max_packet, || bound(i));
         (range, insert)
@@ -89,18 +89,18 @@ pub fn split(
         if i > start && !fits(s.len(), max_packet) {
             // This row would not fit beside the others: it starts the next statement.
             let tail = s.split_off(mark);
-            out.push(sendable(start..i, std::mem::take(&mut s)));
+            out.push(statement(start..i, std::mem::take(&mut s)));
             s.push_str(head);
             s.push_str(&tail[1..]);
             start = i;
         }
         if i + 1 - start >= max_rows || s.len() >= budget {
-            out.push(sendable(start..i + 1, std::mem::take(&mut s)));
+            out.push(statement(start..i + 1, std::mem::take(&mut s)));
             start = i + 1;
         }
     }
     if !s.is_empty() {
-        out.push(sendable(start..rows.len(), s));
+        out.push(statement(start..rows.len(), s));
     }
     out
 }

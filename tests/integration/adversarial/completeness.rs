@@ -9,6 +9,19 @@ use crate::harness::digest::{count, digest};
 use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 use crate::pipeline::{run, OLD};
 
+/// Waits until the run has deleted rows of `t` (fewer than 36 of its 40 left): its walk is past
+/// row 1.
+fn deletes_have_begun(db: &ScratchDb) {
+    let t0 = Instant::now();
+    while count(server(), &db.name, "t", "1") > 35 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the run does not delete"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn a_row_that_becomes_eligible_behind_the_walk_fails_the_table() {
     let s = server();
@@ -23,14 +36,7 @@ fn a_row_that_becomes_eligible_behind_the_walk_fails_the_table() {
         .src("delete_loop_delay", "0.3");
     let running = Osarchiver::new().config_text(ini.text()).spawn();
     // Once deletes have begun, the walk is past row 1: mark it deleted long ago.
-    let t0 = Instant::now();
-    while count(s, &db.name, "t", "1") > 35 {
-        assert!(
-            t0.elapsed() < Duration::from_secs(60),
-            "the run does not delete"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    deletes_have_begun(&db);
     db.sql(&format!("UPDATE t SET deleted_at = {OLD} WHERE id = 1"));
     let out = running.wait();
     out.assert_code(1).output_contains(
@@ -100,14 +106,7 @@ fn rows_soft_deleted_during_the_run_are_the_next_runs() {
         .src("delete_limit", 5)
         .src("delete_loop_delay", "0.3");
     let running = Osarchiver::new().config_text(ini.text()).spawn();
-    let t0 = Instant::now();
-    while count(s, &db.name, "t", "1") > 35 {
-        assert!(
-            t0.elapsed() < Duration::from_secs(60),
-            "the run does not delete"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    deletes_have_begun(&db);
     db.sql("UPDATE t SET deleted = id, deleted_at = UTC_TIMESTAMP() WHERE id = 1");
     running.wait().assert_success();
     assert_eq!(digest(s, &db.name, "t", "1").0, 1, "row 1 stays");
