@@ -11,6 +11,43 @@
 
 /// What is wrong with `condition`, if anything.
 pub fn check(condition: &str) -> Result<(), String> {
+    for (start, end) in calls(condition)? {
+        let word = &condition[start..end];
+        if RANDOM.iter().any(|r| r.eq_ignore_ascii_case(word)) {
+            return Err(format!(
+                "calls {word}(): a row must be selected alike when it is read, copied and deleted, and a random condition keeps archived copies of rows that stay"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `condition` with every call of `SYSDATE()` made a call of `NOW()` (same argument): the
+/// clock of the statement, which `SET STATEMENT timestamp = ...` sets back, where `SYSDATE()`
+/// reads the machine's clock at each call. For the count after the walk, which must see the
+/// rows as they were when the walk started. A condition that does not pass [`check`] is
+/// returned as it is.
+pub fn on_statement_clock(condition: &str) -> String {
+    let Ok(calls) = calls(condition) else {
+        return condition.to_string();
+    };
+    let mut out = String::with_capacity(condition.len());
+    let mut last = 0;
+    for (start, end) in calls {
+        if condition[start..end].eq_ignore_ascii_case("SYSDATE") {
+            out.push_str(&condition[last..start]);
+            out.push_str("NOW");
+            last = end;
+        }
+    }
+    out.push_str(&condition[last..]);
+    out
+}
+
+/// The byte ranges of the names of the functions `condition` calls (a word outside quotes, not
+/// after a `.`, followed by `(`), or what makes the condition unfit (see the module's doc).
+fn calls(condition: &str) -> Result<Vec<(usize, usize)>, String> {
+    let mut found = Vec::new();
     let b = condition.as_bytes();
     let mut depth: i64 = 0;
     let mut i = 0;
@@ -58,15 +95,12 @@ pub fn check(condition: &str) -> Result<(), String> {
                 while b.get(i + 1).is_some_and(|&c| is_word(c)) {
                     i += 1;
                 }
-                let word = &condition[start..=i];
                 let called = b[i + 1..]
                     .iter()
                     .find(|c| !c.is_ascii_whitespace())
                     .is_some_and(|&c| c == b'(');
-                if called && RANDOM.iter().any(|r| r.eq_ignore_ascii_case(word)) {
-                    return Err(format!(
-                        "calls {word}(): a row must be selected alike when it is read, copied and deleted, and a random condition keeps archived copies of rows that stay"
-                    ));
+                if called {
+                    found.push((start, i + 1));
                 }
             }
             b'(' => depth += 1,
@@ -87,7 +121,7 @@ pub fn check(condition: &str) -> Result<(), String> {
             "leaves {depth} parenthesis(es) open: the condition would swallow what osarchiver writes after it"
         ));
     }
-    Ok(())
+    Ok(found)
 }
 
 /// Functions whose value changes from one evaluation to the next: a condition calling them
@@ -104,7 +138,29 @@ fn comment() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{check, on_statement_clock};
+
+    #[test]
+    fn sysdate_calls_are_put_on_the_statements_clock() {
+        for (condition, frozen) in [
+            (
+                "deleted_at < SYSDATE() - INTERVAL 1 DAY",
+                "deleted_at < NOW() - INTERVAL 1 DAY",
+            ),
+            (
+                "a < sysdate (6) AND b < SysDate()",
+                "a < NOW (6) AND b < NOW()",
+            ),
+            (
+                "note = 'SYSDATE()' AND `sysdate`() = 1 AND t.sysdate = 2 AND mysysdate() = 3 AND sysdate_x() = 4",
+                "note = 'SYSDATE()' AND `sysdate`() = 1 AND t.sysdate = 2 AND mysysdate() = 3 AND sysdate_x() = 4",
+            ),
+            ("sysdate = 1 AND deleted = 1", "sysdate = 1 AND deleted = 1"),
+            ("x) OR (SYSDATE()", "x) OR (SYSDATE()"),
+        ] {
+            assert_eq!(on_statement_clock(condition), frozen, "{condition}");
+        }
+    }
 
     #[test]
     fn conditions_that_stay_inside_their_parentheses_pass() {

@@ -709,6 +709,8 @@ pub fn count_left(
             format!(" AND ({c} < NOW() OR {c} IS NULL)")
         })
         .unwrap_or_default();
+    // `SYSDATE()` reads the machine's clock, which `SET STATEMENT timestamp` does not set back.
+    let where_clause = crate::config::condition::on_statement_clock(where_clause);
     format!("SET STATEMENT timestamp = {t} FOR SELECT COUNT(*) FROM {table} WHERE ({where_clause}){since}")
 }
 
@@ -786,6 +788,10 @@ mod tests {
         // A deleted flag (an integer) says nothing of when.
         p.column_types = k(&["int(11)", "tinyint(1)"]);
         assert!(count_left(&p, "1", "deleted_at", Some("1")).ends_with("WHERE (1)"));
+        assert!(
+            count_left(&p, "d < SYSDATE(6)", "d", Some("1")).contains("WHERE (d < NOW(6))"),
+            "SYSDATE() is on the statement's clock"
+        );
     }
 
     #[test]
@@ -841,6 +847,7 @@ mod tests {
             referenced_by: vec![],
             in_cycle: false,
             references_known: false,
+            transactional: true,
         }
     }
 

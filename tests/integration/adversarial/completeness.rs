@@ -58,6 +58,17 @@ fn a_row_that_becomes_eligible_behind_the_walk_fails_the_table() {
 /// fails it (the test above).
 #[test]
 fn rows_whose_time_comes_during_the_run_are_the_next_runs() {
+    time_comes_during_the_run("deleted_at <= SUBDATE(NOW(), INTERVAL 1 DAY)");
+}
+
+/// The same with `SYSDATE()`, which reads the machine's clock at each call: the count after
+/// the walk calls `NOW()` in its place.
+#[test]
+fn rows_whose_time_comes_during_the_run_by_sysdate_are_the_next_runs() {
+    time_comes_during_the_run("deleted_at <= SUBDATE(SYSDATE(6), INTERVAL 1 DAY)");
+}
+
+fn time_comes_during_the_run(condition: &str) {
     let s = server();
     let db = ScratchDb::create(s, "clock");
     // Rows 1-3 become eligible 2 s after their insert: behind the walk by then.
@@ -67,7 +78,7 @@ fn rows_whose_time_comes_during_the_run_are_the_next_runs() {
          INSERT INTO t SELECT seq, NOW(6) - INTERVAL 1 DAY + INTERVAL 2 SECOND FROM seq_1_to_3;",
     );
     let ini = Ini::new(s, &[&db.name])
-        .src("where", "deleted_at <= SUBDATE(NOW(), INTERVAL 1 DAY)")
+        .src("where", condition)
         .src("select_limit", 10)
         .src("delete_limit", 10)
         .src("delete_loop_delay", "1");
