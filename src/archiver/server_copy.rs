@@ -172,9 +172,12 @@ impl Chunk {
 /// Runs the table the server-side way, then the client's way over the ranges it left.
 pub async fn run(mut copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableError> {
     // Archive tables only, and no foreign key that would act on other rows: each chunk is
-    // archived and deleted in one locked transaction, with nothing to compare.
+    // archived and deleted in one locked transaction, with nothing to compare. Not for a
+    // table whose engine neither rolls back nor locks rows (MyISAM, Aria, MEMORY...): a chunk
+    // whose transaction fails would have deleted its rows all the same, archived nowhere.
+    // There each delete compares the rows with their copies in its own statement.
     let way = DeleteWay::of(copy.plan, copy.delete_db);
-    if way != DeleteWay::Checked {
+    if way != DeleteWay::Checked && copy.plan.transactional {
         if let Some(archives) = locked_copy::archives(&mut copy).await {
             return locked_copy::run(copy, archives, way == DeleteWay::Restricted, r).await;
         }

@@ -475,6 +475,20 @@ impl ArchiveDb {
                 .await
                 .map_err(|e| wrap(e, &name))?
             };
+            // A view (or a sequence) takes inserts into tables of its own, which may be the
+            // source itself: a row "archived" there would be deleted with it.
+            let (kind, engine) = engine.unwrap_or_default();
+            if !matches!(
+                schema::TableKind::parse(&kind),
+                schema::TableKind::Base | schema::TableKind::SystemVersioned
+            ) {
+                return Err(PrepareError::Other {
+                    dest: self.name.clone(),
+                    message: format!(
+                        "{archive} is a {kind}, not a table: its rows would be kept elsewhere, possibly in the source itself; drop it or set another table_suffix"
+                    ),
+                });
+            }
             if let Some(engine) = engine.filter(|e| !ddl::is_durable_engine(e)) {
                 return Err(PrepareError::Other {
                     dest: self.name.clone(),

@@ -116,6 +116,8 @@ pub struct TableInfo {
     /// In ordinal order.
     pub columns: Vec<ColumnInfo>,
     pub key: KeyChoice,
+    /// The storage engine (`None` for a view).
+    pub engine: Option<String>,
 }
 
 impl TableInfo {
@@ -182,7 +184,8 @@ pub struct ForeignKey {
 /// then the table where there is one). A test checks with `EXPLAIN` that the server scans no
 /// more than one database for any of them.
 /// The tables of a schema, of every type (base tables, system-versioned ones, views, ...).
-pub const TABLES_SQL: &str = "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES \
+pub const TABLES_SQL: &str =
+    "SELECT TABLE_NAME, TABLE_TYPE, ENGINE FROM information_schema.TABLES \
     WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
 /// The columns of every table of a schema.
 pub const COLUMNS_SQL: &str =
@@ -191,7 +194,8 @@ pub const COLUMNS_SQL: &str =
     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? \
     ORDER BY TABLE_NAME, ORDINAL_POSITION";
 /// The index columns of every table of a schema.
-pub const KEYS_SQL: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME \
+pub const KEYS_SQL: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, \
+    INDEX_TYPE \
     FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?";
 /// The columns of the foreign keys declared in a schema.
 pub const FK_COLUMNS_SQL: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, \
@@ -263,7 +267,7 @@ pub const TRIGGERS_SQL: &str = "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPU
     ORDER BY TRIGGER_NAME";
 
 /// The storage engine of one table.
-pub const TABLE_ENGINE_SQL: &str = "SELECT ENGINE FROM information_schema.TABLES \
+pub const TABLE_ENGINE_SQL: &str = "SELECT TABLE_TYPE, ENGINE FROM information_schema.TABLES \
     WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
 
 /// Every query above, by name, for the test.
@@ -292,7 +296,7 @@ pub async fn list_databases(conn: &mut Conn) -> mysql_async::Result<Vec<String>>
 /// The tables of `db` of every kind (base tables, system-versioned ones, views, sequences...:
 /// see [`TableInfo::kind`]), sorted by name, each with its columns and its row-identifying key.
 pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<TableInfo>> {
-    let names: Vec<(String, String)> = conn.exec(TABLES_SQL, (db,)).await?;
+    let names: Vec<(String, String, Option<String>)> = conn.exec(TABLES_SQL, (db,)).await?;
 
     let mut columns: HashMap<String, Vec<ColumnInfo>> = HashMap::new();
     type ColumnRow = (
@@ -326,17 +330,22 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
     // No ORDER BY: the server lists a table's keys in its own key order (primary key, then
     // unique keys without NULLs, ...), which is the order the choice follows.
     let mut keys: HashMap<String, Vec<IndexColumn>> = HashMap::new();
-    let rows: Vec<(String, String, u64, u64, String)> = conn.exec(KEYS_SQL, (db,)).await?;
-    for (table, index, non_unique, seq, column) in rows {
+    type KeyRow = (String, String, u64, u64, String, Option<String>);
+    let rows: Vec<KeyRow> = conn.exec(KEYS_SQL, (db,)).await?;
+    for (table, index, non_unique, seq, column, index_type) in rows {
         if non_unique == 0 {
-            keys.entry(table)
-                .or_default()
-                .push(IndexColumn { index, seq, column });
+            let hash = index_type.is_some_and(|t| t.eq_ignore_ascii_case("HASH"));
+            keys.entry(table).or_default().push(IndexColumn {
+                index,
+                seq,
+                column,
+                hash,
+            });
         }
     }
 
     let mut tables = Vec::with_capacity(names.len());
-    for (name, table_type) in names {
+    for (name, table_type, engine) in names {
         let kind = TableKind::parse(&table_type);
         // A table dropped between the queries has no columns left: skip it. A view whose
         // tables are gone has none either; it stays in the list, to be skipped and logged.
@@ -354,6 +363,7 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
             kind,
             columns: cols,
             key,
+            engine,
         });
     }
     Ok(tables)
@@ -365,6 +375,9 @@ struct IndexColumn {
     index: String,
     seq: u64,
     column: String,
+    /// The index is a hash (`INDEX_TYPE` `HASH`: a long unique key over a `BLOB` or `TEXT`, or
+    /// a `MEMORY` table's): it gives no order, and its values are sorted by a filesort.
+    hash: bool,
 }
 
 /// The primary key, else the first unique key whose columns are all `NOT NULL`.
@@ -374,16 +387,22 @@ struct IndexColumn {
 /// holds the same value, so the other columns name a row.
 fn choose_key(unique: Vec<IndexColumn>, columns: &[ColumnInfo]) -> KeyChoice {
     let system_time = |col: &str| columns.iter().any(|c| c.name == col && c.system_time);
-    // Group by index, keeping the order in which indexes first appear.
-    let mut indexes: Vec<(String, Vec<(u64, String)>)> = Vec::new();
+    // Group by index, keeping the order in which indexes first appear: name, hash, columns.
+    type Index = (String, bool, Vec<(u64, String)>);
+    let mut indexes: Vec<Index> = Vec::new();
     for ic in unique.into_iter().filter(|ic| !system_time(&ic.column)) {
-        match indexes.iter_mut().find(|(name, _)| *name == ic.index) {
-            Some((_, cols)) => cols.push((ic.seq, ic.column)),
-            None => indexes.push((ic.index, vec![(ic.seq, ic.column)])),
+        match indexes.iter_mut().find(|(name, _, _)| *name == ic.index) {
+            Some((_, _, cols)) => cols.push((ic.seq, ic.column)),
+            None => indexes.push((ic.index, ic.hash, vec![(ic.seq, ic.column)])),
         }
     }
+    // A hash index last: the walk sorts its values by a filesort, which compares no more than
+    // `max_sort_length` bytes of each (the session sets it to the most, 8 MiB), and reads the
+    // whole table for each page.
+    indexes.sort_by_key(|(_, hash, _)| *hash);
     let mut indexes: Vec<(String, Vec<String>)> = indexes
         .into_iter()
+        .map(|(name, _, cols)| (name, cols))
         .map(|(name, mut cols)| {
             cols.sort_by_key(|(seq, _)| *seq);
             (name, cols.into_iter().map(|(_, c)| c).collect())
@@ -578,14 +597,14 @@ pub async fn delete_triggers(
     conn.exec(DELETE_TRIGGERS_SQL, (db,)).await
 }
 
-/// The storage engine of `db.table` (`None` for a view, or when it does not exist).
+/// The table type (`BASE TABLE`, `VIEW`, ...) and storage engine (`None` for a view) of
+/// `db.table`, or `None` when it does not exist.
 pub async fn table_engine(
     conn: &mut Conn,
     db: &str,
     table: &str,
-) -> mysql_async::Result<Option<String>> {
-    let row: Option<Option<String>> = conn.exec_first(TABLE_ENGINE_SQL, (db, table)).await?;
-    Ok(row.flatten())
+) -> mysql_async::Result<Option<(String, Option<String>)>> {
+    conn.exec_first(TABLE_ENGINE_SQL, (db, table)).await
 }
 
 /// The server's `CREATE TABLE` statement for `db.table`.
@@ -710,7 +729,34 @@ mod tests {
             index: index.into(),
             seq,
             column: column.into(),
+            hash: false,
         }
+    }
+
+    /// A long unique key (a hash, over a `TEXT`) is taken only when no other key names rows.
+    #[test]
+    fn a_hash_key_comes_after_every_ordered_one() {
+        let cols = [col("t", false), col("b", false)];
+        let hashed = IndexColumn {
+            hash: true,
+            ..ic("t", 1, "t")
+        };
+        let k = choose_key(vec![hashed.clone(), ic("u_b", 1, "b")], &cols);
+        assert_eq!(
+            k,
+            KeyChoice::Unique {
+                name: "u_b".into(),
+                cols: vec!["b".into()]
+            }
+        );
+        let k = choose_key(vec![hashed], &cols);
+        assert_eq!(
+            k,
+            KeyChoice::Unique {
+                name: "t".into(),
+                cols: vec!["t".into()]
+            }
+        );
     }
 
     #[test]

@@ -76,6 +76,27 @@ pub(super) async fn setup_session(
         .await?;
     conn.query_drop("SET SESSION time_zone = '+00:00', SESSION sql_quote_show_create = 1")
         .await?;
+    // What a server's global settings (or `init_connect`) may have changed, and would change
+    // what the statements do: a `sql_select_limit` cuts every SELECT (the lists of tables and
+    // foreign keys, the pages, the locking reads) short without a word; without `autocommit`
+    // a statement outside a transaction never commits; `sql_auto_is_null` makes `col IS NULL`
+    // find the last inserted row; too few `max_error_count` hides the warnings that are
+    // checked; a short `max_sort_length` sorts long keys by their prefix only.
+    conn.query_drop(
+        "SET SESSION sql_select_limit = 18446744073709551615, SESSION autocommit = 1, \
+         SESSION sql_auto_is_null = 0, SESSION sql_safe_updates = 0, SESSION sql_big_selects = 1, \
+         SESSION max_error_count = 65535, SESSION max_sort_length = 8388608",
+    )
+    .await?;
+    // MariaDB: a `system_versioning_asof` would make every read of a system-versioned table
+    // read the past. (MySQL has no such variable.)
+    match conn
+        .query_drop("SET SESSION system_versioning_asof = DEFAULT")
+        .await
+    {
+        Err(mysql_async::Error::Server(e)) if e.code == 1193 => {}
+        other => other?,
+    }
     // The delete's locking reads must lock gaps too, whatever the server's default isolation
     // (see `source::delete`): REPEATABLE READ takes next-key locks, READ COMMITTED does not.
     conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")

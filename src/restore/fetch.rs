@@ -100,6 +100,7 @@ mod tests {
             referenced_by: vec![],
             in_cycle: false,
             references_known: false,
+            transactional: true,
         };
         RestoreTable {
             source: p.clone(),

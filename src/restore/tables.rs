@@ -150,6 +150,7 @@ mod tests {
                 col("v", "text", false),
             ],
             key: KeyChoice::Primary(vec!["id".into()]),
+            engine: Some("InnoDB".into()),
         }
     }
 

@@ -186,15 +186,27 @@ async fn delete_part(
     // With foreign key checks off the server runs no referential action: nothing to protect.
     let check = ignore && db.foreign_key_checks() != Some(false);
     let lock = sql::lock_rows(plan, where_clause, part.len());
+    // An engine without transactions (MyISAM, Aria, MEMORY...) locks no row for the read: the
+    // table is locked instead, from the read to the delete, so that no row changes between
+    // the compare and the delete.
+    let (begin, commit, rollback) = if plan.transactional {
+        ("START TRANSACTION".to_string(), "COMMIT", "ROLLBACK")
+    } else {
+        (
+            format!("LOCK TABLES {} WRITE", qualified(&plan.db, &plan.table)),
+            "UNLOCK TABLES",
+            "UNLOCK TABLES",
+        )
+    };
     let key_params = plan.key_params();
     let keys: Vec<Value> = part
         .iter()
         .flat_map(|&i| batch.bound_key(i, &plan.key_pos, &key_params))
         .collect();
     with_retry(db, retry, "delete", |a| {
-        let (lock, keys, key_params) = (lock.as_str(), keys.clone(), &key_params);
+        let (lock, keys, key_params, begin) = (lock.as_str(), keys.clone(), &key_params, &begin);
         Box::pin(async move {
-            a.conn.query_drop("START TRANSACTION").await?;
+            a.conn.query_drop(begin.as_str()).await?;
             let result = async {
                 let found: Vec<Row> = a.conn.exec(lock, keys).await?;
                 let current: HashMap<String, Vec<Value>> = found
@@ -280,12 +292,12 @@ async fn delete_part(
             .await;
             match result {
                 Ok(done) => {
-                    a.conn.query_drop("COMMIT").await?;
+                    a.conn.query_drop(commit).await?;
                     Ok(done)
                 }
                 Err(e) => {
                     // A lost connection has rolled back already.
-                    let _ = a.conn.query_drop("ROLLBACK").await;
+                    let _ = a.conn.query_drop(rollback).await;
                     Err(e)
                 }
             }

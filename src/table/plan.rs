@@ -40,6 +40,9 @@ pub struct TablePlan {
     /// Whether `referenced_by` is every foreign key onto the table, rules included (read from
     /// InnoDB's dictionary), not only those of the databases this user can see.
     pub references_known: bool,
+    /// Whether the table's engine commits and rolls back (InnoDB): the locked way's transaction
+    /// undoes a chunk's delete only then, and a locking read locks rows only then.
+    pub transactional: bool,
 }
 
 impl TablePlan {
@@ -73,6 +76,10 @@ impl TablePlan {
             referenced_by: Vec::new(),
             in_cycle: false,
             references_known: false,
+            transactional: info
+                .engine
+                .as_deref()
+                .is_none_or(crate::mysql::ddl::is_durable_engine),
         })
     }
 
@@ -99,6 +106,7 @@ impl TablePlan {
             referenced_by: self.referenced_by.clone(),
             in_cycle: self.in_cycle,
             references_known: self.references_known,
+            transactional: self.transactional,
         }
     }
 

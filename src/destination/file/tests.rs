@@ -55,6 +55,7 @@ fn plan() -> TablePlan {
         in_cycle: false,
         references_known: false,
         column_charsets: vec![],
+        transactional: true,
     }
 }
 

@@ -195,6 +195,7 @@ fn plan_of(db: &str, info: &TableInfo) -> TablePlan {
         referenced_by: Vec::new(),
         in_cycle: false,
         references_known: false,
+        transactional: true,
     }
 }
 

@@ -7,6 +7,7 @@ mod archive_side;
 mod charsets;
 mod completeness;
 mod constraints;
+mod engines;
 mod everywhere;
 mod key_types;
 mod referential;

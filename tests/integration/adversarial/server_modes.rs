@@ -3,9 +3,9 @@
 //! `STRICT_ALL_TABLES`): every session the archiver opens, and every file it writes, must still
 //! read and write the rows as they are. On a dedicated server, since the mode is global.
 
-use crate::harness::{dedicated_server, server, ENV_VAR};
+use crate::harness::{dedicated_server, server, Osarchiver, ENV_VAR};
 
-use super::everywhere::{hex_rows_on, Case};
+use super::everywhere::{hex_rows_on, Case, OLD};
 
 #[test]
 fn a_hostile_global_sql_mode_changes_nothing() {
@@ -46,4 +46,68 @@ fn a_hostile_global_sql_mode_changes_nothing() {
     let out = case.run(|ini| ini);
     out.assert_success();
     case.assert_moved(&out, "m", eligible, &before, &rest, &[]);
+}
+
+/// A server whose global settings would change what the archiver's statements do: a
+/// `sql_select_limit` (every SELECT cut short: the lists of tables and of foreign keys, the
+/// pages), no `autocommit`, `sql_auto_is_null`, no room for warnings, and reads of
+/// system-versioned tables in the past. The archiver's sessions set them back: every eligible
+/// row moves, and every foreign key is seen (the parents of live children stay, the children
+/// are untouched: exit 3). It used to miss a `CASCADE` key cut from the list and let the
+/// server delete the live child rows, archived nowhere.
+#[test]
+fn hostile_global_session_settings_change_nothing() {
+    if !server().is_private() {
+        eprintln!(
+            "SKIPPED hostile_global_session_settings_change_nothing: {ENV_VAR} names an external server"
+        );
+        return;
+    }
+    let s = dedicated_server();
+    let case = Case::on(&s, "adv_vars");
+    case.src.sql(&format!(
+        "CREATE TABLE m (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+         INSERT INTO m SELECT seq, CONCAT('v', seq), IF(seq <= 30, {OLD}, NULL) FROM seq_1_to_35;
+         CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO p SELECT seq, {OLD} FROM seq_1_to_5;
+         CREATE TABLE c1 (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES p (id));
+         CREATE TABLE c2 (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES p (id) ON DELETE CASCADE);
+         CREATE TABLE c3 (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES p (id) ON DELETE SET NULL);
+         INSERT INTO c1 VALUES (1, 1); INSERT INTO c2 VALUES (1, 2); INSERT INTO c3 VALUES (1, 3);"
+    ));
+    for t in ["m", "p"] {
+        case.restore_targets(t);
+    }
+    let eligible = "deleted_at IS NOT NULL";
+    let before = hex_rows_on(&s, &case.src.name, "m", eligible);
+    let rest = hex_rows_on(&s, &case.src.name, "m", &format!("NOT ({eligible})"));
+    let hostile = "SET GLOBAL sql_select_limit = 2, GLOBAL autocommit = 0, \
+                   GLOBAL sql_auto_is_null = 1, GLOBAL max_error_count = 0, \
+                   GLOBAL system_versioning_asof = '2001-01-01 00:00:00'";
+    let sane = "SET GLOBAL sql_select_limit = DEFAULT, GLOBAL autocommit = 1, \
+                GLOBAL sql_auto_is_null = 0, GLOBAL max_error_count = DEFAULT, \
+                GLOBAL system_versioning_asof = DEFAULT";
+    s.sql(hostile);
+    let cmd = Osarchiver::new();
+    let ini = case.ini(&cmd.dir().join("files"));
+    let dry = cmd.config_text(ini.text()).arg("--dry-run").run();
+    let out = case.run(|ini| ini);
+    s.sql(sane);
+    dry.assert_code(3);
+    out.assert_code(3);
+    case.assert_moved(&out, "m", eligible, &before, &rest, &[]);
+    let ids = |db: &str| {
+        s.sql(&format!(
+            "SELECT GROUP_CONCAT(id ORDER BY id) FROM `{db}`.p"
+        ))
+    };
+    assert_eq!(ids(&case.src.name).trim(), "1,2,3", "{out}");
+    assert_eq!(ids(&case.src.archive()).trim(), "4,5", "{out}");
+    for (t, row) in [("c1", "1|1"), ("c2", "1|2"), ("c3", "1|3")] {
+        assert_eq!(
+            hex_rows_on(&s, &case.src.name, t, "1"),
+            [row.to_string()],
+            "{t}: a live child changed\n{out}"
+        );
+    }
 }

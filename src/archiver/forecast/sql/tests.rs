@@ -13,6 +13,7 @@ fn table(db: &str, name: &str, refs: Vec<ForeignKey>) -> TablePlan {
         referenced_by: refs,
         in_cycle: false,
         references_known: false,
+        transactional: true,
     }
 }
 
