@@ -155,3 +155,54 @@ fn a_killed_run_leaves_loadable_plain_files_holding_every_deleted_row() {
 fn a_killed_run_leaves_decodable_zst_files_holding_every_deleted_row() {
     killed_run("zst");
 }
+
+/// The output directory removed during the run (a cleanup job, an operator): the writes and
+/// `fdatasync`s into the removed files succeed, into inodes no name reaches. The next batch
+/// fails instead (exit 1) and is not deleted; the run used to delete every row and exit 0,
+/// with no file left.
+#[test]
+fn a_file_removed_during_the_run_stops_the_deletes() {
+    let src = ScratchDb::create(server(), "osa_file_gone");
+    let t = src.q("t");
+    simple_table(&t, ROWS);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("out");
+    let ini = work.path().join("osarchiver.ini");
+    std::fs::write(
+        &ini,
+        config(
+            &src.name,
+            "select_limit = 25\ndelete_limit = 25\ndelete_loop_delay = 0.02\ndelete_data = true",
+            &dir,
+            "csv, sql",
+            "gz",
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_osarchiver"))
+        .arg("--config")
+        .arg(&ini)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while count(&t) > u64::from(ROWS) - 100 {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended first");
+        assert!(Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    let removed_at = count(&t);
+    let out = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(log.contains("removed or replaced"), "{log}");
+    // At most the batch in flight when the directory went (its files were synced before).
+    let left = count(&t);
+    assert!(
+        left + 50 >= removed_at && left > 0,
+        "{left} rows left, {removed_at} when the files were removed\n{log}"
+    );
+}

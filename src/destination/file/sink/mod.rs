@@ -120,7 +120,25 @@ impl Sink {
         let len = w.get_mut().stream_position()?;
         self.out = Some(Out::Plain(w));
         self.file.sync_data()?;
+        self.still_linked()?;
         self.durable = len;
+        Ok(())
+    }
+
+    /// The open file is still the one at its path: a file removed (or its directory) while it
+    /// is written takes every write and `fdatasync` without an error, into an inode that no
+    /// name reaches, and the rows written to it would be nowhere once deleted.
+    fn still_linked(&self) -> io::Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        let open = self.file.metadata()?;
+        let named = std::fs::metadata(&self.path).ok();
+        let same = named.is_some_and(|n| n.dev() == open.dev() && n.ino() == open.ino());
+        if open.nlink() == 0 || !same {
+            return Err(io::Error::other(format!(
+                "{} was removed or replaced while it was written: the rows written to it are in no file",
+                self.path.display()
+            )));
+        }
         Ok(())
     }
 

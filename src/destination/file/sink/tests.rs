@@ -138,3 +138,22 @@ fn the_compression_level_reaches_the_streaming_compressors() {
         );
     }
 }
+
+/// A file removed, or replaced, while it is written fails the next batch: its writes and
+/// `fdatasync` would succeed into an inode no name reaches.
+#[test]
+fn a_file_removed_or_replaced_while_written_fails_the_batch() {
+    let d = tempfile::tempdir().unwrap();
+    for replace in [false, true] {
+        let mut s = sink(d.path(), &format!("r{replace}"), Compression::None);
+        s.write_all(b"first\n").unwrap();
+        s.end_batch().unwrap();
+        std::fs::remove_file(s.path()).unwrap();
+        if replace {
+            std::fs::write(s.path(), b"first\n").unwrap();
+        }
+        s.write_all(b"second\n").unwrap();
+        let e = s.end_batch().unwrap_err();
+        assert!(e.to_string().contains("removed or replaced"), "{e}");
+    }
+}
