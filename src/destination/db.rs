@@ -115,6 +115,34 @@ pub enum PrepareError {
     Other { dest: String, message: String },
 }
 
+/// Warns when the archive server may lose commits in a crash (`innodb_flush_log_at_trx_commit`
+/// 0 or 2): the source's rows are deleted once their copies are committed there, so copies a
+/// crash takes back exist nowhere. (On the source's own server the copy and the delete commit
+/// together, and a crash takes both back.)
+async fn warn_when_not_durable(db: &mut Connection, dest: &str) {
+    let flush: Option<u64> = match db
+        .conn()
+        .query_first("SELECT @@GLOBAL.innodb_flush_log_at_trx_commit")
+        .await
+    {
+        Ok(v) => v,
+        // No InnoDB, or not readable: nothing to tell.
+        Err(e) => {
+            tracing::debug!("destination {dest}: innodb_flush_log_at_trx_commit: {e}");
+            return;
+        }
+    };
+    let what = match flush {
+        Some(0) => "a crash of the archive server",
+        Some(2) => "a crash of the archive server's machine",
+        _ => return,
+    };
+    tracing::warn!(
+        "destination {dest}: the archive server runs with innodb_flush_log_at_trx_commit = {}: archived rows committed in the last second before {what} are lost, while their source rows are deleted; set it to 1 there, or archive to files as well",
+        flush.unwrap_or_default()
+    );
+}
+
 impl ArchiveDb {
     /// Connects and decides the suffixes: on the source's own server with no suffix set, the
     /// database suffix becomes `_archive`.
@@ -159,6 +187,9 @@ impl ArchiveDb {
                 "destination {}: same server as the source and no suffix set: archive databases are <db>_archive",
                 cfg.name
             );
+        }
+        if !same_server {
+            warn_when_not_durable(&mut db, &cfg.name).await;
         }
         let max_packet: u64 = with_retry(&mut db, cfg.retry, "max_allowed_packet", |a| {
             Box::pin(async move {

@@ -80,3 +80,43 @@ fn the_plan_predicts_conflicts_with_an_archive_on_another_server() {
         "{p}"
     );
 }
+
+/// An archive server that may lose its last second of commits in a crash
+/// (`innodb_flush_log_at_trx_commit` 0 or 2) is named, in the dry run as in the run: the
+/// source's rows are deleted once their copies are committed there.
+#[test]
+fn an_archive_server_that_may_lose_commits_is_warned_about() {
+    if !server().is_private() {
+        eprintln!("skipped: needs a second server of its own");
+        return;
+    }
+    let s = server();
+    let archive_server = dedicated_server();
+    let db = ScratchDb::create(s, "plan_flush");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_3;"
+    ));
+    let ini = Ini::new(s, &[&db.name]).dst_server(&archive_server);
+    let warning = "innodb_flush_log_at_trx_commit = 2";
+    for flush in [2, 1] {
+        archive_server.sql(&format!(
+            "SET GLOBAL innodb_flush_log_at_trx_commit = {flush}"
+        ));
+        let (dry, real) = dry_then_real(&ini);
+        for out in [&dry, &real] {
+            out.assert_success();
+            if flush == 2 {
+                out.output_contains(warning);
+            } else {
+                out.output_lacks("innodb_flush_log_at_trx_commit");
+            }
+        }
+    }
+    // On the source's own server the copy and the delete commit together: nothing to say.
+    s.sql("SET GLOBAL innodb_flush_log_at_trx_commit = 2");
+    let out = crate::pipeline::run(&Ini::new(s, &[&db.name]));
+    s.sql("SET GLOBAL innodb_flush_log_at_trx_commit = 1");
+    out.assert_success()
+        .output_lacks("innodb_flush_log_at_trx_commit");
+}
