@@ -102,6 +102,12 @@ fn calls(condition: &str) -> Result<Vec<(usize, usize)>, String> {
                 if called {
                     found.push((start, i + 1));
                 }
+                let word = &condition[start..=i];
+                if depth == 0 && ["LIMIT", "UNION"].iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                    return Err(format!(
+                        "holds {word}, which ends a statement and not a condition (the Python osarchiver's default, `1=1 LIMIT 0`, selected nothing: to archive nothing, set archive_data and delete_data to false)"
+                    ));
+                }
             }
             b'(' => depth += 1,
             b')' => {
@@ -171,6 +177,7 @@ mod tests {
             "note = 'a\\' ) ;'",
             "a - -1 > 0 AND b = '--' AND c = '#' AND d = '/*'",
             "x IN (1, (2), ((3)))",
+            "id IN (SELECT id FROM t UNION SELECT id FROM u) AND note = 'LIMIT 1' AND `limit` = 2",
             "a--1 = 0",
             "`rand`() = 1 OR rand_col = 2 OR t.rand = 3 OR name = 'RAND()' OR myrand(1) = 0",
             "operand = 1 AND brand IN (1) AND x.uuid = 'é' AND ébrand(2) = 1",
@@ -200,6 +207,8 @@ mod tests {
             (")(", "closes a parenthesis"),
             ("deleted_at IS NOT NULL AND RAND() < 0.5", "calls RAND()"),
             ("id = uuid_short ()", "calls uuid_short()"),
+            ("1=1 LIMIT 0", "holds LIMIT"),
+            ("deleted = 1 union select 1", "holds union"),
         ] {
             let e = check(bad).expect_err(bad);
             assert!(e.contains(why), "{bad}: {e}");

@@ -231,6 +231,34 @@ impl Ini {
         name == DEFAULT_SECTION || self.section(name).is_some()
     }
 
+    /// Every `${key}` and `${section:key}` the raw values reference (keys lowered, as
+    /// configparser looks them up): keys and sections kept as variables only, which the
+    /// warnings about unknown keys and sections leave alone.
+    pub fn references(&self) -> Vec<(Option<String>, String)> {
+        let mut out = Vec::new();
+        let values = self
+            .defaults
+            .iter()
+            .chain(self.sections.iter().flat_map(|s| s.entries.iter()))
+            .map(|(_, v)| v.as_str());
+        for v in values {
+            let mut rest = v;
+            while let Some(i) = rest.find("${") {
+                let after = &rest[i + 2..];
+                let Some(end) = after.find('}') else { break };
+                let inner = &after[..end];
+                match inner.split_once(':') {
+                    Some((section, key)) => {
+                        out.push((Some(section.to_string()), key.to_lowercase()))
+                    }
+                    None => out.push((None, inner.to_lowercase())),
+                }
+                rest = &after[end + 1..];
+            }
+        }
+        out
+    }
+
     /// The keys of DEFAULT, in file order.
     pub fn default_keys(&self) -> impl Iterator<Item = &str> {
         self.defaults.iter().map(|(k, _)| k.as_str())

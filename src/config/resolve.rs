@@ -415,8 +415,22 @@ fn check_spaced_names(ini: &Ini, warnings: &mut Vec<String>) {
 
 /// Warns about every key no definition reads in its section (or, in DEFAULT, anywhere).
 fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
+    // Keys and sections kept as variables for `${...}`, as configparser allows.
+    let references = ini.references();
+    let referenced = |section: &str, key: &str| {
+        references.iter().any(|(s, k)| {
+            k == key
+                && s.as_deref()
+                    .is_none_or(|s| s == section || s == DEFAULT_SECTION)
+        })
+    };
+    let section_referenced = |section: &str| {
+        references
+            .iter()
+            .any(|(s, _)| s.as_deref() == Some(section))
+    };
     for key in ini.default_keys() {
-        if !is_known_anywhere(key) {
+        if !is_known_anywhere(key) && !referenced(DEFAULT_SECTION, key) {
             warnings.push(format!(
                 "[{DEFAULT_SECTION}]: unknown key '{key}' is ignored"
             ));
@@ -426,7 +440,7 @@ fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
         match Scopes::of_section(ini, &section.name) {
             Some((scope, _)) => {
                 for key in section.keys() {
-                    if find(scope, key).is_some() {
+                    if find(scope, key).is_some() || referenced(&section.name, key) {
                         continue;
                     }
                     let unused = key
@@ -464,6 +478,7 @@ fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
                     ));
                 }
             }
+            None if section_referenced(&section.name) => {}
             None => warnings.push(format!(
                 "[{}]: unknown section (expected archiver:, src:, dst: or remote_store:) is ignored",
                 section.name
@@ -850,6 +865,22 @@ mod tests {
             .to_string();
         assert!(e.contains("ssl_mode") && e.contains("not shown"), "{e}");
         assert!(!e.to_lowercase().contains("secret\""), "{e}");
+    }
+
+    /// Keys and sections kept only as `${...}` variables are not "unknown": configparser users
+    /// write them so. An unreferenced unknown key still is.
+    #[test]
+    fn variables_kept_for_interpolation_are_not_unknown_keys() {
+        let text = "[DEFAULT]\ndb_host = h\nhost = ${db_host}\n\n[common]\npw = x\n\n\
+                    [archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\n\
+                    password = ${common:pw}\nmine = 2\nport = ${mine}0\ntypo_key = 1\n\n\
+                    [dst:f]\nbackend = file\ndirectory = /tmp/x\n";
+        let loaded = load(text).unwrap();
+        let w = loaded.warnings.join("\n");
+        assert!(w.contains("unknown key 'typo_key'"), "{w}");
+        for quiet in ["db_host", "[common]", "'mine'"] {
+            assert!(!w.contains(quiet), "{quiet}: {w}");
+        }
     }
 
     #[test]

@@ -216,27 +216,71 @@ const INTERVAL_UNITS: &[&str] = &[
     "YEAR",
 ];
 
-/// A retention: `N UNIT` in MySQL interval syntax (`12 MONTH`, `30 DAY`), normalised to upper case.
+/// The compound units, whose value is a quoted string of numbers (`'1 12' DAY_HOUR`,
+/// `'1-6' YEAR_MONTH`) or a number.
+const COMPOUND_UNITS: &[&str] = &[
+    "SECOND_MICROSECOND",
+    "MINUTE_MICROSECOND",
+    "MINUTE_SECOND",
+    "HOUR_MICROSECOND",
+    "HOUR_SECOND",
+    "HOUR_MINUTE",
+    "DAY_MICROSECOND",
+    "DAY_SECOND",
+    "DAY_MINUTE",
+    "DAY_HOUR",
+    "YEAR_MONTH",
+];
+
+/// A retention: `N UNIT` in MySQL interval syntax (`12 MONTH`, `30 DAY`), normalised to upper
+/// case. As the Python osarchiver pasted it into `INTERVAL ${retention}`, the number may be
+/// quoted (`'12' MONTH`), and a compound unit takes a quoted value of numbers and separators
+/// (`'1 12' DAY_HOUR`); nothing else that SQL would read otherwise gets through.
 pub fn parse_retention(raw: &str) -> Result<String, String> {
-    let parts: Vec<&str> = raw.split_whitespace().collect();
     let bad = || {
         format!(
-            "{raw:?} is not a retention: expected 'N UNIT' with UNIT one of {}",
-            INTERVAL_UNITS.join(", ")
+            "{raw:?} is not a retention: expected 'N UNIT' with UNIT one of {} (or a compound unit, {}, with a quoted value such as '1 12' DAY_HOUR)",
+            INTERVAL_UNITS.join(", "),
+            COMPOUND_UNITS.join(", ")
         )
     };
-    let [n, unit] = parts.as_slice() else {
-        return Err(bad());
+    let text = raw.trim();
+    // The value, quoted or not, and the unit after it.
+    let (value, quoted, unit) = match text.chars().next() {
+        Some(q @ ('\'' | '"')) => {
+            let rest = &text[1..];
+            let end = rest.find(q).ok_or_else(bad)?;
+            (&rest[..end], true, &rest[end + 1..])
+        }
+        _ => {
+            let end = text.find(char::is_whitespace).ok_or_else(bad)?;
+            (&text[..end], false, &text[end..])
+        }
     };
-    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+    let unit = unit.trim().to_uppercase();
+    if unit.is_empty() || unit.contains(char::is_whitespace) {
         return Err(bad());
     }
-    let unit = unit.to_uppercase();
-    if !INTERVAL_UNITS.contains(&unit.as_str()) {
-        return Err(bad());
+    if INTERVAL_UNITS.contains(&unit.as_str()) {
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let n: u64 = value.parse().map_err(|_| bad())?;
+        return Ok(format!("{n} {unit}"));
     }
-    let n: u64 = n.parse().map_err(|_| bad())?;
-    Ok(format!("{n} {unit}"))
+    if COMPOUND_UNITS.contains(&unit.as_str()) {
+        let fields: Vec<&str> = value.split([' ', ':', '.', '-']).collect();
+        if fields.is_empty()
+            || fields
+                .iter()
+                .any(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+            || (!quoted && fields.len() > 1)
+        {
+            return Err(bad());
+        }
+        return Ok(format!("'{value}' {unit}"));
+    }
+    Err(bad())
 }
 
 /// Python's `str.format(**fields)` for simple names: `{name}` is replaced, `{{` and `}}` are
@@ -366,7 +410,30 @@ mod tests {
         assert_eq!(parse_retention(" 30   DAY ").unwrap(), "30 DAY");
         assert_eq!(parse_retention("007 DAY").unwrap(), "7 DAY");
         assert_eq!(parse_retention("0 DAY").unwrap(), "0 DAY");
+        // As the Python osarchiver pasted them into INTERVAL ... (MariaDB takes them).
+        assert_eq!(parse_retention("'12' MONTH").unwrap(), "12 MONTH");
+        assert_eq!(parse_retention("\"30\" day").unwrap(), "30 DAY");
+        assert_eq!(parse_retention("'1 2' day_hour").unwrap(), "'1 2' DAY_HOUR");
+        assert_eq!(parse_retention("1 DAY_HOUR").unwrap(), "'1' DAY_HOUR");
+        assert_eq!(
+            parse_retention("'1-6' YEAR_MONTH").unwrap(),
+            "'1-6' YEAR_MONTH"
+        );
+        assert_eq!(
+            parse_retention("'1 2:30:00' DAY_SECOND").unwrap(),
+            "'1 2:30:00' DAY_SECOND"
+        );
         for bad in [
+            "'12 MONTH",
+            "'1' '2' DAY",
+            "'1 2' DAY",
+            "'1''2' DAY_HOUR",
+            "'1 x' DAY_HOUR",
+            "'' DAY_HOUR",
+            "'1 2 ' DAY_HOUR",
+            "1-2 YEAR_MONTH",
+            "'1;2' DAY_HOUR",
+            "'1' DAY HOUR",
             "12",
             "MONTH",
             "12 MONTHS",
