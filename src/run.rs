@@ -252,9 +252,10 @@ fn watch_stop_grace(stop: Stop, report_path: Option<PathBuf>, early: RunReport, 
             "{why}, and the current batch has not finished within {}s: stopping at once; rows of unfinished batches stay in the source (exit code 4)",
             STOP_GRACE.as_secs()
         );
+        let abandoned = abandoned_packings();
         let mut aborted = early;
         aborted.interrupted = Some(format!(
-            "{why}; stopped at once after {}s without the current batch finishing; per-table counts are not known",
+            "{why}; stopped at once after {}s without the current batch finishing; per-table counts are not known{abandoned}",
             STOP_GRACE.as_secs()
         ));
         write_report(
@@ -265,6 +266,21 @@ fn watch_stop_grace(stop: Stop, report_path: Option<PathBuf>, early: RunReport, 
         );
         std::process::exit(i32::from(Outcome::Interrupted.code()));
     });
+}
+
+/// For a run stopped at once: the finished tables whose packing or upload it cuts short, logged
+/// as an error (their rows are deleted; their files are only where they were written), and
+/// the same for the report (empty when there are none).
+fn abandoned_packings() -> String {
+    let n = crate::destination::file::packings_pending();
+    if n == 0 {
+        return String::new();
+    }
+    let what = format!(
+        "{n} finished table(s) were still being packed or uploaded: their rows are deleted from the source and their files stay as written in the destination directory (plain files, an archive ending in .part), not uploaded; pack and upload them by hand"
+    );
+    tracing::error!("{what}");
+    format!("; {what}")
 }
 
 /// Installs the SIGINT/SIGTERM handlers: the first signal asks the run to stop after the current
@@ -297,9 +313,10 @@ fn watch_signals(
                 tracing::error!(
                     "{name} received again: stopping at once; rows of unfinished batches stay in the source (exit code 4)"
                 );
+                let abandoned = abandoned_packings();
                 let mut aborted = early.without_tables();
                 aborted.interrupted = Some(format!(
-                    "stopped at once by a second signal ({name}); per-table counts are not known"
+                    "stopped at once by a second signal ({name}); per-table counts are not known{abandoned}"
                 ));
                 write_report(
                     report_path.as_deref(),

@@ -47,7 +47,7 @@ use crate::table::TablePlan;
 use super::limits::Limits;
 use super::remote::Remote;
 
-pub use packing::Packing;
+pub use packing::{pending as packings_pending, Packing};
 
 /// An open file destination (one per source).
 #[derive(Clone)]

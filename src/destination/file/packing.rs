@@ -4,6 +4,7 @@
 //! for it ([`Packing::wait`]) before it ends.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::config::ArchiveFormat;
@@ -38,11 +39,40 @@ pub struct Packing {
     job: tokio::task::JoinHandle<Vec<String>>,
 }
 
+/// Jobs started and not ended, in the whole process: what a run stopped at once leaves
+/// unpacked or unsent ([`pending`]).
+static PENDING: AtomicUsize = AtomicUsize::new(0);
+
+/// How many finished tables' packings and uploads are still going.
+pub fn pending() -> usize {
+    PENDING.load(Ordering::SeqCst)
+}
+
+/// Counts a job as pending while it lives.
+struct Pending;
+
+impl Pending {
+    fn new() -> Pending {
+        PENDING.fetch_add(1, Ordering::SeqCst);
+        Pending
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        PENDING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Packing {
     /// Starts the job on a blocking thread (packing is CPU work, uploads are blocking calls).
     pub(super) fn spawn(job: PackingJob) -> Packing {
+        let pending = Pending::new();
         Packing {
-            job: tokio::task::spawn_blocking(move || job.pack_and_upload()),
+            job: tokio::task::spawn_blocking(move || {
+                let _pending = pending;
+                job.pack_and_upload()
+            }),
         }
     }
 

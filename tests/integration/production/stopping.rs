@@ -106,3 +106,57 @@ fn a_pause_honours_max_runtime() {
         .assert_success();
     assert_eq!(rows(s, &db.name), 1);
 }
+
+/// A second signal while a finished table's files are being packed: the rows are deleted and
+/// the files left as written, unpacked; the log and the report say so (they used to say
+/// nothing of it).
+#[test]
+fn a_second_signal_during_packing_names_what_is_left_unpacked() {
+    let s = server();
+    let db = ScratchDb::create(s, "sig_pack");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v TEXT, deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, REPEAT(MD5(seq), 20), {} FROM seq_1_to_20000;",
+        crate::pipeline::OLD
+    ));
+    let cmd = Osarchiver::new();
+    let report = cmd.dir().join("r.json");
+    let files = cmd.dir().join("files");
+    let ini = crate::harness::Ini::new(s, &[&db.name])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", files.display())
+        .set("dst:files", "formats", "csv, sql")
+        .set("dst:files", "archive_format", "xztar")
+        .set("dst:files", "compression_level", 9);
+    let mut run = cmd
+        .config_text(ini.text())
+        .arg("--report")
+        .arg(&report)
+        .spawn();
+    let t0 = Instant::now();
+    while rows_of(s, &db.name) > 0 {
+        assert!(run.is_running(), "the run ended before its deletes did");
+        assert!(t0.elapsed() < Duration::from_secs(120), "no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    run.signal(libc::SIGTERM);
+    assert!(run.wait_for_log("SIGTERM received", Duration::from_secs(5)));
+    run.signal(libc::SIGINT);
+    let out = run.wait();
+    out.assert_code(4)
+        .output_contains("1 finished table(s) were still being packed or uploaded");
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert!(
+        r["interrupted"]
+            .as_str()
+            .unwrap()
+            .contains("still being packed"),
+        "{r:#}"
+    );
+}
+
+fn rows_of(s: &crate::harness::Server, db: &str) -> u64 {
+    crate::harness::digest::count(s, db, "t", "1")
+}
