@@ -451,7 +451,20 @@ fn sdk_failure<E>(what: String, e: &SdkError<E, HttpResponse>) -> UploadError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let message = format!("{what}: {}", DisplayErrorContext(e));
+    // A service error is told by its status, code and message: its full context would also
+    // print the raw response, headers and XML body, kilobytes on one line.
+    let message = match e {
+        SdkError::ServiceError(se) => {
+            let err = se.err();
+            format!(
+                "{what}: HTTP {}: {}{}",
+                se.raw().status().as_u16(),
+                err.code().unwrap_or("error"),
+                err.message().map(|m| format!(": {m}")).unwrap_or_default()
+            )
+        }
+        _ => format!("{what}: {}", DisplayErrorContext(e)),
+    };
     match e.code() {
         Some(code) if REFUSED.contains(&code) => UploadError::permanent(format!(
             "{message}; S3 refused the credentials or the access ({code}): check \

@@ -334,8 +334,14 @@ fn s3_refused_credentials_fail_at_once_and_keep_the_local_file() {
     out.output_contains("(1 attempt)")
         .output_contains("S3 refused the credentials or the access (InvalidAccessKeyId)")
         .output_contains("check opt_aws_access_key_id and opt_aws_secret_access_key")
-        .output_contains("the file stays in");
+        .output_contains("the file stays in")
+        .output_contains("HTTP 403: InvalidAccessKeyId");
     assert_eq!(out.lines_containing("failed (attempt").len(), 0, "{out}");
+    // Status, code and message: not the raw response (headers, XML body) on one line.
+    for line in out.lines_containing("InvalidAccessKeyId") {
+        assert!(line.len() < 1000, "{} bytes: {line}", line.len());
+        assert!(!line.contains("<?xml"), "{line}");
+    }
 }
 
 #[test]
