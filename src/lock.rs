@@ -241,9 +241,14 @@ pub struct DbLock {
 }
 
 impl DbLock {
-    /// Connects and takes `name` without waiting.
-    pub async fn acquire(spec: &DbConnection, name: &str) -> Result<DbLock, LockError> {
-        let mut db = Connection::connect(spec).await?;
+    /// Connects (a transient failure tried again as `retry` says) and takes `name` without
+    /// waiting.
+    pub async fn acquire(
+        spec: &DbConnection,
+        retry: crate::config::Retry,
+        name: &str,
+    ) -> Result<DbLock, LockError> {
+        let mut db = Connection::connect_retrying(spec, retry).await?;
         match take(&mut db, name).await {
             Ok(()) => Ok(DbLock {
                 db,

@@ -165,7 +165,7 @@ pub(super) async fn archive_source(
             }
         }
         let name = lock::db_lock_name(&hash, &source.name);
-        match DbLock::acquire(&source.conn, &name).await {
+        match DbLock::acquire(&source.conn, source.retry, &name).await {
             Ok(l) => {
                 tracing::debug!("{label}: took database lock '{name}'");
                 db_lock = Some(l);
@@ -224,7 +224,7 @@ impl<'a> SourceRun<'a> {
         report: &mut RunReport,
     ) -> Option<SourceRun<'a>> {
         let dry_run = options.dry_run;
-        let mut src = match Connection::connect(&source.conn).await {
+        let mut src = match Connection::connect_retrying(&source.conn, source.retry).await {
             Ok(db) => db,
             Err(e) => {
                 report.error(format!("{label}: {e}"));
@@ -234,7 +234,7 @@ impl<'a> SourceRun<'a> {
         let reader = if dry_run {
             None
         } else {
-            match Connection::connect(&source.conn).await {
+            match Connection::connect_retrying(&source.conn, source.retry).await {
                 Ok(db) => Some(db),
                 Err(e) => {
                     report.error(format!("{label}: {e}"));

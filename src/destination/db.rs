@@ -150,7 +150,7 @@ impl ArchiveDb {
         cfg: &DbDestination,
         source: &mut Connection,
     ) -> Result<ArchiveDb, RetryError> {
-        let mut db = Connection::connect(&cfg.conn)
+        let mut db = Connection::connect_retrying(&cfg.conn, cfg.retry)
             .await
             .map_err(|e| RetryError::Failed {
                 what: format!("connect to destination {}", cfg.name),

@@ -166,6 +166,35 @@ impl Connection {
         })
     }
 
+    /// [`Connection::connect`], with a transient failure (a server restarting, a lost
+    /// connection, a timeout) tried again after `retry.delay`, up to `retry.max_retries` times,
+    /// as any other step: a run that starts while its server restarts carries on.
+    pub async fn connect_retrying(
+        spec: &DbConnection,
+        retry: crate::config::Retry,
+    ) -> Result<Connection, ConnectError> {
+        let mut attempt = 0;
+        loop {
+            match Connection::connect(spec).await {
+                Ok(c) => return Ok(c),
+                Err(e)
+                    if attempt < retry.max_retries
+                        && super::retry::classify(e.mysql_error())
+                            == super::retry::ErrorKind::Transient =>
+                {
+                    attempt += 1;
+                    tracing::warn!(
+                        "{e}: trying again in {:.1}s (retry {attempt} of {})",
+                        retry.delay.as_secs_f64(),
+                        retry.max_retries
+                    );
+                    tokio::time::sleep(retry.delay).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// Replaces the session with a new one, set up the same way (including
     /// `foreign_key_checks` when it was set). The old connection is dropped. On failure the old
     /// connection stays in place and a later call may try again.

@@ -232,7 +232,12 @@ async fn restore(
         let taken = match lock::lock_file(&dir, &hash, &clock.now) {
             Ok(l) => {
                 _file_lock = Some(l);
-                DbLock::acquire(&source.conn, &lock::db_lock_name(&hash, &source.name)).await
+                DbLock::acquire(
+                    &source.conn,
+                    source.retry,
+                    &lock::db_lock_name(&hash, &source.name),
+                )
+                .await
             }
             Err(e) => Err(e),
         };
@@ -275,7 +280,7 @@ async fn walk(
     report: &mut RestoreReport,
 ) -> Result<(), WalkError> {
     let source = &target.source;
-    let mut src = Connection::connect(&source.conn)
+    let mut src = Connection::connect_retrying(&source.conn, source.retry)
         .await
         .map_err(|e| connect_failed("connect to the source", &source.conn, e))?;
     let (arc, arc_retry, suffixes, staged) = match &target.destination {
@@ -285,7 +290,7 @@ async fn walk(
             let names = ArchiveDb::open(dest, &mut src).await?;
             let suffixes = names.suffixes();
             names.close().await;
-            let mut arc = Connection::connect(&dest.conn)
+            let mut arc = Connection::connect_retrying(&dest.conn, dest.retry)
                 .await
                 .map_err(|e| connect_failed("connect to the archive database", &dest.conn, e))?;
             // `--remove-from-archive` deletes archived copies: the archive's own foreign keys
@@ -303,7 +308,7 @@ async fn walk(
         }
         _ => {
             // The files' rows, staged in temporary tables of a session of their own.
-            let mut stage = Connection::connect(&source.conn)
+            let mut stage = Connection::connect_retrying(&source.conn, source.retry)
                 .await
                 .map_err(|e| connect_failed("connect to the source (staging)", &source.conn, e))?;
             let staged = stage_files(&mut stage, &args.file, args.batch_size as usize)

@@ -63,3 +63,33 @@ fn a_server_crash_mid_run_loses_nothing() {
     assert_nothing_lost(&f, Some(files.path()), &mut counts);
     counts.print("server restart");
 }
+
+/// A run that starts while its server is down (restarting after a crash, an upgrade) tries the
+/// first connection again, as any step, and does the job once the server is back. It used to
+/// fail at once (exit 1).
+#[test]
+fn a_run_started_while_the_server_is_down_waits_for_it() {
+    if !server().is_private() {
+        eprintln!(
+            "SKIPPED a_run_started_while_the_server_is_down: {ENV_VAR} names an external server"
+        );
+        return;
+    }
+    let s = dedicated_server();
+    let f = Fixture::new(&s, "down_at_start");
+    let ini = f
+        .ini()
+        .src("max_retries", 40)
+        .src("retry_time_limit", 0.25)
+        .dst("max_retries", 40)
+        .dst("retry_time_limit", 0.25);
+    s.kill();
+    let run = Osarchiver::new().config_text(ini.text()).spawn();
+    std::thread::sleep(Duration::from_secs(2));
+    s.start();
+    let out = run.wait();
+    out.assert_success().output_contains("trying again in");
+    assert_eq!(f.left(), 0, "{out}");
+    let mut counts = Counts::default();
+    assert_nothing_lost(&f, None, &mut counts);
+}
