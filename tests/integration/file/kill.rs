@@ -199,10 +199,11 @@ fn a_file_removed_during_the_run_stops_the_deletes() {
     let log = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{log}");
     assert!(log.contains("removed or replaced"), "{log}");
-    // At most the batch in flight when the directory went (its files were synced before).
+    // At most the batches in flight when the directory went (written and synced before it
+    // went: a few of 25 rows), then the run stops.
     let left = count(&t);
     assert!(
-        left + 50 >= removed_at && left > 0,
+        left + 200 >= removed_at && left > 0,
         "{left} rows left, {removed_at} when the files were removed\n{log}"
     );
 }

@@ -321,7 +321,20 @@ fn a_where_the_server_refuses_names_its_key() {
         "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
          INSERT INTO t VALUES (1, {OLD});"
     ));
-    for bad in ["deleted_at IS NOT NULL LIMIT 5", "no_such_column = 1"] {
+    // A LIMIT is refused when the configuration is read (exit 2), before any server.
+    let limit = Ini::new(s, &[&db.name]).src("where", "deleted_at IS NOT NULL LIMIT 5");
+    for dry in [true, false] {
+        let mut command = Osarchiver::new().config_text(limit.text());
+        if dry {
+            command = command.arg("--dry-run");
+        }
+        command
+            .run()
+            .assert_code(2)
+            .output_contains("[src:src]")
+            .output_contains("holds LIMIT");
+    }
+    for bad in ["deleted_at IS NOT NULL ORDER BY id", "no_such_column = 1"] {
         let ini = Ini::new(s, &[&db.name]).src("where", bad);
         for dry in [true, false] {
             let mut command = Osarchiver::new().config_text(ini.text());
