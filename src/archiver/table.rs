@@ -443,6 +443,17 @@ impl TableRun<'_, '_> {
         let measured = forecast::run::plan_table(self.run, plan, targets, count).await?;
         let f = &measured.forecast;
         if source.archive_data {
+            for d in self.run.dests.iter_mut() {
+                if let crate::destination::Dest::File(fd) = d {
+                    fd.dry_run_space(&name, f.bytes)
+                        .map_err(|e| TableError::Write {
+                            dest: fd.name().to_string(),
+                            source: crate::destination::DestError::from(e),
+                        })?;
+                }
+            }
+        }
+        if source.archive_data {
             for (i, d) in self.run.dests.iter().enumerate() {
                 let conflicts = measured
                     .conflicts_by_dest

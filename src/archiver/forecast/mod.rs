@@ -12,7 +12,7 @@ mod text;
 
 use serde_json::{json, Value};
 
-pub use text::plan_table;
+pub use text::{human_bytes, plan_table};
 
 /// Rows a foreign key keeps: its constraint, the child table (`db.table`) and how many
 /// eligible rows a row that stays references through it.

@@ -37,6 +37,49 @@ pub(super) fn log_open(cfg: &FileDestination, remotes: &[Remote], date: &str) {
 }
 
 impl FileDest {
+    /// For a dry run: whether the files of `table`, whose eligible rows' values take about
+    /// `bytes` as text, fit in the directory's free space (of the nearest directory that
+    /// exists). A format packed after the table (`tar`, `gztar`, `bztar`, `xztar`, `zip`) first
+    /// writes plain files, CSV and SQL, each at least that size: when they cannot fit, a real
+    /// run fills the disk, and the table fails here as it would there. Compressed as written
+    /// (`gz`, `zst`), the files are smaller by a ratio no one knows before: when the run's
+    /// values do not fit before compression, a warning says so.
+    pub fn dry_run_space(&mut self, table: &str, bytes: u64) -> Result<(), FileError> {
+        let plain = bytes.saturating_mul(self.formats.len() as u64);
+        self.planned = self.planned.saturating_add(plain);
+        let Some(free) = free_space(&self.directory) else {
+            return Ok(());
+        };
+        let packed_after = !matches!(
+            self.archive,
+            crate::config::ArchiveFormat::Gz | crate::config::ArchiveFormat::Zst
+        );
+        if packed_after && plain > free {
+            return Err(self.io(
+                format!(
+                    "destination {}: the plain files of {table} take at least {} before they are packed ({} eligible rows' values, as text, in each format), and {} has {} free: a real run would fill it",
+                    self.name,
+                    crate::archiver::forecast::human_bytes(plain),
+                    crate::archiver::forecast::human_bytes(bytes),
+                    self.directory.display(),
+                    crate::archiver::forecast::human_bytes(free)
+                ),
+                std::io::Error::from(std::io::ErrorKind::StorageFull),
+            ));
+        }
+        if self.planned > free && !self.space_warned {
+            self.space_warned = true;
+            tracing::warn!(
+                "[dry-run] destination {}: the files of this run take about {} before compression, and {} has {} free: a real run may fill it",
+                self.name,
+                crate::archiver::forecast::human_bytes(self.planned),
+                self.directory.display(),
+                crate::archiver::forecast::human_bytes(free)
+            );
+        }
+        Ok(())
+    }
+
     /// For a dry run: each remote store is asked whether a real run could upload to it
     /// (credentials, container or bucket; see [`Remote::check_access`]), off the runtime's
     /// threads. Nothing is written.
@@ -161,9 +204,38 @@ fn writable(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
     }
 }
 
+/// The bytes an unprivileged user may still write in `dir`, or in its nearest ancestor that
+/// exists; `None` when it cannot be told.
+fn free_space(dir: &Path) -> Option<u64> {
+    let mut at = dir;
+    while !at.exists() {
+        at = at.parent().filter(|p| !p.as_os_str().is_empty())?;
+    }
+    let c = std::ffi::CString::new(at.as_os_str().as_encoded_bytes()).ok()?;
+    let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: statvfs(2) reads a NUL-terminated path and fills the struct it is given.
+    if unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    // SAFETY: filled by the successful call above.
+    let st = unsafe { st.assume_init() };
+    // Their width differs from one platform to another.
+    #[allow(clippy::unnecessary_cast)]
+    let (blocks, size) = (st.f_bavail as u64, st.f_frsize as u64);
+    Some(blocks.saturating_mul(size))
+}
+
 #[cfg(test)]
 mod tests {
     use super::writable;
+
+    #[test]
+    fn free_space_is_read_from_the_nearest_directory_that_exists() {
+        let d = tempfile::tempdir().unwrap();
+        let here = super::free_space(d.path()).unwrap();
+        let below = super::free_space(&d.path().join("not/yet")).unwrap();
+        assert!(here > 0 && below > 0);
+    }
 
     #[test]
     fn a_directory_under_a_file_cannot_be_written() {

@@ -70,6 +70,10 @@ pub struct FileDest {
     date: String,
     /// The run's bounds on packing and uploading.
     limits: Limits,
+    /// In a dry run: the bytes of the values of the tables planned so far, as text, in every
+    /// format, and whether they were said not to fit ([`FileDest::dry_run_space`]).
+    planned: u64,
+    space_warned: bool,
 }
 
 /// The files of one table. Empty until the first batch is written.
@@ -152,6 +156,8 @@ impl FileDest {
             remotes: Arc::new(remotes),
             date: clock.date.clone(),
             limits: limits.clone(),
+            planned: 0,
+            space_warned: false,
         })
     }
 

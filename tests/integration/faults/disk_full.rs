@@ -43,6 +43,23 @@ fn a_full_disk_fails_the_table_and_loses_nothing() {
     let ini = f
         .ini_with_files(&files)
         .set("dst:files", "archive_format", "tar");
+    // The dry run foresees it: the plain files cannot fit (it used to predict exit 0).
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    dry.assert_code(1)
+        .output_contains("a real run would fill it");
+    assert!(!files.exists(), "the dry run created {}", files.display());
+    // Compressed as written: how much smaller is not known before, so only a warning.
+    let gz = ini.clone().set("dst:files", "archive_format", "gz");
+    let dry = Osarchiver::new()
+        .config_text(gz.text())
+        .arg("--dry-run")
+        .run();
+    dry.output_contains("before compression")
+        .output_contains("a real run may fill it")
+        .output_lacks("a real run would fill it");
     let out = Osarchiver::new().config_text(ini.text()).run();
     out.assert_code(1)
         .output_contains("No space left on device");
