@@ -11,7 +11,7 @@
 
 /// What is wrong with `condition`, if anything.
 pub fn check(condition: &str) -> Result<(), String> {
-    for (start, end) in calls(condition)? {
+    for (start, end) in lex(condition)?.calls {
         let word = &condition[start..end];
         if RANDOM.iter().any(|r| r.eq_ignore_ascii_case(word)) {
             return Err(format!(
@@ -28,7 +28,7 @@ pub fn check(condition: &str) -> Result<(), String> {
 /// rows as they were when the walk started. A condition that does not pass [`check`] is
 /// returned as it is.
 pub fn on_statement_clock(condition: &str) -> String {
-    let Ok(calls) = calls(condition) else {
+    let Ok(Lexed { calls, .. }) = lex(condition) else {
         return condition.to_string();
     };
     let mut out = String::with_capacity(condition.len());
@@ -44,10 +44,32 @@ pub fn on_statement_clock(condition: &str) -> String {
     out
 }
 
-/// The byte ranges of the names of the functions `condition` calls (a word outside quotes, not
-/// after a `.`, followed by `(`), or what makes the condition unfit (see the module's doc).
-fn calls(condition: &str) -> Result<Vec<(usize, usize)>, String> {
+/// Whether `condition` qualifies a column (`t.deleted_at`, `` `t`.`c` ``): it then names a
+/// table, which must be in scope under that name.
+pub fn names_a_table(condition: &str) -> bool {
+    lex(condition).is_ok_and(|l| l.qualifies)
+}
+
+/// What [`lex`] finds in a condition.
+struct Lexed {
+    /// The byte ranges of the names of the functions it calls (a word outside quotes, not
+    /// after a `.`, followed by `(`).
+    calls: Vec<(usize, usize)>,
+    /// A name (a word or a backticked name) is followed by a `.`.
+    qualifies: bool,
+}
+
+/// The function calls and qualified names of `condition`, or what makes it unfit (see the
+/// module's doc).
+fn lex(condition: &str) -> Result<Lexed, String> {
     let mut found = Vec::new();
+    let mut qualifies = false;
+    let dot_after = |b: &[u8], end: usize| {
+        b[end..]
+            .iter()
+            .find(|c| !c.is_ascii_whitespace())
+            .is_some_and(|&c| c == b'.')
+    };
     let b = condition.as_bytes();
     let mut depth: i64 = 0;
     let mut i = 0;
@@ -73,6 +95,9 @@ fn calls(condition: &str) -> Result<Vec<(usize, usize)>, String> {
                         Some(&c) if c == q => break,
                         Some(_) => i += 1,
                     }
+                }
+                if q == b'`' && dot_after(b, i + 1) {
+                    qualifies = true;
                 }
             }
             b';' => {
@@ -102,6 +127,9 @@ fn calls(condition: &str) -> Result<Vec<(usize, usize)>, String> {
                 if called {
                     found.push((start, i + 1));
                 }
+                if dot_after(b, i + 1) {
+                    qualifies = true;
+                }
                 let word = &condition[start..=i];
                 if depth == 0 && ["LIMIT", "UNION"].iter().any(|w| w.eq_ignore_ascii_case(word)) {
                     return Err(format!(
@@ -127,7 +155,10 @@ fn calls(condition: &str) -> Result<Vec<(usize, usize)>, String> {
             "leaves {depth} parenthesis(es) open: the condition would swallow what osarchiver writes after it"
         ));
     }
-    Ok(found)
+    Ok(Lexed {
+        calls: found,
+        qualifies,
+    })
 }
 
 /// Functions whose value changes from one evaluation to the next: a condition calling them
@@ -144,7 +175,25 @@ fn comment() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{check, on_statement_clock};
+    use super::{check, names_a_table, on_statement_clock};
+
+    #[test]
+    fn qualified_names_are_told() {
+        for (condition, named) in [
+            ("deleted_at < NOW()", false),
+            ("t.deleted_at < NOW()", true),
+            ("`t`.`deleted_at` < NOW()", true),
+            ("`db`.`t`.deleted_at < NOW()", true),
+            ("t . deleted_at < NOW()", true),
+            (
+                "deleted_at < SUBDATE(NOW(), INTERVAL 1.5 DAY) AND note = 'a.b'",
+                false,
+            ),
+            ("`a.b` = 1 AND \"x.y\" = 'z'", false),
+        ] {
+            assert_eq!(names_a_table(condition), named, "{condition}");
+        }
+    }
 
     #[test]
     fn sysdate_calls_are_put_on_the_statements_clock() {

@@ -167,6 +167,8 @@ pub struct Source {
     pub deleted_column: String,
     /// The selection predicate, interpolated, with `{now}` replaced.
     pub where_clause: String,
+    /// `where` is the built-in default (`deleted_column` compared with a date).
+    pub where_is_default: bool,
     pub archive_data: bool,
     pub delete_data: bool,
     pub select_limit: u64,

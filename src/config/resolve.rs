@@ -546,6 +546,7 @@ fn resolve_source(
         retention,
         deleted_column,
         where_clause,
+        where_is_default: !where_set,
         archive_data: r.bool("archive_data")?,
         delete_data: r.bool("delete_data")?,
         select_limit: r.typed("select_limit", parse_positive)?,

@@ -183,11 +183,24 @@ pub fn plan_database(
             ));
             continue;
         }
-        if !info
+        let deleted = info
             .columns
             .iter()
-            .any(|c| c.name.eq_ignore_ascii_case(&source.deleted_column))
-        {
+            .find(|c| c.name.eq_ignore_ascii_case(&source.deleted_column));
+        // The default `where` compares the column with a date: a number (nova's `deleted`,
+        // 0 for a live row, the row's id once deleted) compares as a tiny date, and every row,
+        // live ones included, would be archived and deleted.
+        if let Some(c) = deleted.filter(|c| source.where_is_default && is_number(&c.data_type)) {
+            plan.skipped.push(skip(
+                format!(
+                    "its {} column is a number ({}), not a date: the default where ({}) would select every row, live ones included; set deleted_column to the date column (deleted_at), or write a where",
+                    c.name, c.column_type, source.where_clause
+                ),
+                true,
+            ));
+            continue;
+        }
+        if deleted.is_none() {
             // Listed by name, a warning (exit code 3): a misspelt deleted_column would
             // otherwise archive nothing and say all is well.
             let listed = matches!(source.tables, Selection::Names(_));
@@ -240,6 +253,28 @@ pub fn plan_database(
     }
     plan.cycles = order.cycles;
     plan
+}
+
+/// Whether a column of `information_schema.COLUMNS.DATA_TYPE` `data_type` holds numbers.
+fn is_number(data_type: &str) -> bool {
+    [
+        "tinyint",
+        "smallint",
+        "mediumint",
+        "int",
+        "integer",
+        "bigint",
+        "decimal",
+        "numeric",
+        "float",
+        "double",
+        "real",
+        "bit",
+        "bool",
+        "boolean",
+    ]
+    .iter()
+    .any(|t| t.eq_ignore_ascii_case(data_type.trim()))
 }
 
 #[cfg(test)]

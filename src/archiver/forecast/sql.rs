@@ -63,6 +63,8 @@ pub struct Builder<'a> {
     /// the others.
     group: &'a [Done],
     where_clause: &'a str,
+    /// The `where` qualifies a column with its table's name ([`Builder::eligible`]).
+    names_a_table: bool,
     /// The last alias number handed out (aliases must differ in nested subqueries).
     n: Cell<usize>,
     /// How many more times a cycle may be followed round (see [`CYCLE_DEPTH`]).
@@ -103,6 +105,7 @@ impl<'a> Builder<'a> {
             done,
             group,
             where_clause,
+            names_a_table: crate::config::condition::names_a_table(where_clause),
             n: Cell::new(0),
             depth: Cell::new(depth),
         }
@@ -138,15 +141,36 @@ impl<'a> Builder<'a> {
         format!("{prefix}{}", self.n.get())
     }
 
-    /// The row in scope is eligible (its columns unqualified: the innermost table), as the
-    /// `where` says it: so the server can read the eligible rows through its index.
-    fn eligible(&self) -> String {
+    /// The row `row` of `plan`'s table, the innermost in scope, is eligible, as the `where`
+    /// says it (its columns unqualified): so the server can read the eligible rows through its
+    /// index. A `where` that names its table (`t.deleted_at`) would find no such name here,
+    /// where every table has an alias: it is then asked of the row's key among the table's
+    /// rows it selects, in a scope of its own where the table has its name.
+    fn eligible(&self, plan: &TablePlan, row: &str) -> String {
+        if self.names_a_table {
+            return format!("{} IN ({})", key_tuple(plan, row), self.selected(plan));
+        }
         format!("({})", self.where_clause)
     }
 
-    /// The row in scope is not eligible (`where` false or NULL).
-    fn not_eligible(&self) -> String {
+    /// The row `row` of `plan`'s table, the innermost in scope, is not eligible (`where` false
+    /// or NULL).
+    fn not_eligible(&self, plan: &TablePlan, row: &str) -> String {
+        if self.names_a_table {
+            return format!("{} NOT IN ({})", key_tuple(plan, row), self.selected(plan));
+        }
         format!("NOT COALESCE(({}), 0)", self.where_clause)
+    }
+
+    /// `SELECT k1, k2 FROM db.t WHERE (where)`: the keys of the rows the `where` selects.
+    fn selected(&self, plan: &TablePlan) -> String {
+        let keys: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
+        format!(
+            "SELECT {} FROM {} WHERE ({})",
+            keys.join(", "),
+            qualified(&plan.db, &plan.table),
+            self.where_clause
+        )
     }
 
     /// The row `a` of `archives`' table conflicts: its key holds another row in one of them.
@@ -193,7 +217,7 @@ impl<'a> Builder<'a> {
         let Some((done, h)) = self.entry(db, table, horizon, parent) else {
             return "1".to_string();
         };
-        let mut parts = vec![self.not_eligible()];
+        let mut parts = vec![self.not_eligible(&done.plan, a)];
         parts.extend(self.conflict(&done.plan, &done.archives, a));
         if !done.cycle.is_empty() {
             // Round the cycle once more, or, when that is done often enough, the row stays.
@@ -231,7 +255,7 @@ impl<'a> Builder<'a> {
         let c = self.alias("c");
         let plan = &parent.plan;
         let stays = if is_self(fk, plan) && parent.cycle.is_empty() {
-            let mut parts = vec![self.not_eligible()];
+            let mut parts = vec![self.not_eligible(plan, &c)];
             parts.extend(self.conflict(plan, &parent.archives, &c));
             if let Some(b) = kept {
                 parts.push(format!(
@@ -322,7 +346,7 @@ impl<'a> Builder<'a> {
             names.join(", "),
             select(&p),
             qualified(&plan.db, &plan.table),
-            self.eligible(),
+            self.eligible(plan, &p),
             not_conflict(&p),
         );
         for (i, fk) in selfs.iter().enumerate() {
@@ -332,7 +356,7 @@ impl<'a> Builder<'a> {
                 select(&e),
                 qualified(&plan.db, &plan.table),
                 climb(fk, i, &e, &b),
-                self.eligible(),
+                self.eligible(plan, &e),
                 not_conflict(&e),
             ));
         }
@@ -388,7 +412,7 @@ impl<'a> Builder<'a> {
                         link(fk, &q, &p),
                         key_tuple(plan, &q),
                         key_tuple(plan, &p),
-                        self.eligible()
+                        self.eligible(plan, &q)
                     )
                 })
                 .collect::<Vec<_>>()
@@ -400,7 +424,7 @@ impl<'a> Builder<'a> {
             "{cyc} ({}) AS (SELECT {} FROM {table} AS {p} WHERE {}{} AND ({parent_smaller}) AND ({child_smaller})",
             names.join(", "),
             first.join(", "),
-            self.eligible(),
+            self.eligible(plan, &p),
             not_conflict(&p),
         );
         let start = if starts.len() == 1 {
@@ -432,7 +456,7 @@ impl<'a> Builder<'a> {
                 cols.join(", "),
                 climb(fk, i, &e, &cyc),
                 key_tuple(plan, &e),
-                self.eligible(),
+                self.eligible(plan, &e),
                 not_conflict(&e),
             ));
         }
@@ -464,7 +488,7 @@ impl<'a> Builder<'a> {
             let sums = self.sums(me, &p, horizon, None);
             return Some(format!(
                 "SELECT COUNT(*), {sums} FROM {table} AS {p} WHERE {}{not_conflict} AND {base}",
-                self.eligible()
+                self.eligible(plan, &p)
             ));
         }
         let (cte, b) = self.kept_cte(me, horizon);
@@ -507,7 +531,7 @@ impl<'a> Builder<'a> {
         Some(format!(
             "SELECT COUNT(*) FROM {} AS {p} WHERE {} AND ({conflict})",
             qualified(&plan.db, &plan.table),
-            self.eligible()
+            self.eligible(plan, &p)
         ))
     }
 }

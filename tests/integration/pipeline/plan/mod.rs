@@ -202,3 +202,72 @@ fn the_expected_time_counts_the_pauses_between_chunks() {
         "estimated {estimated}s, the real run took {took}s"
     );
 }
+
+/// `deleted_column = deleted` (nova's integer: 0 for a live row, the id once deleted) under the
+/// default `where`, which compares it with a date: every row, live ones included, would be
+/// selected. The table is skipped, with its reason, by the dry run and the run (exit 3), and
+/// no row moves. It used to archive and delete every row, exit 0.
+#[test]
+fn a_number_as_deleted_column_under_the_default_where_is_refused() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_numdel");
+    db.sql(&format!(
+        "CREATE TABLE n (id INT PRIMARY KEY, deleted INT NOT NULL DEFAULT 0, deleted_at DATETIME NULL);
+         INSERT INTO n VALUES (1, 1, {OLD}), (2, 0, NULL), (3, 3, UTC_TIMESTAMP());"
+    ));
+    let ini = Ini::new(s, &[&db.name]).src("deleted_column", "deleted");
+    let (dry, real) = dry_then_real(&ini);
+    dry.assert_code(3)
+        .output_contains("its deleted column is a number (int(11)), not a date");
+    real.assert_code(3);
+    assert_eq!(crate::harness::digest::count(s, &db.name, "n", "1"), 3);
+    // With a where of its own, the column is the operator's to compare.
+    let own = ini.src(
+        "where",
+        "deleted <> 0 AND deleted_at < UTC_TIMESTAMP() - INTERVAL 1 DAY",
+    );
+    run(&own).assert_success();
+    assert_eq!(crate::harness::digest::count(s, &db.name, "n", "1"), 2);
+}
+
+/// A `where` that names its table (`p.deleted_at`) works in the run, and the dry run's
+/// counts, which alias every table, ask it in a scope of their own where the table has its
+/// name: the plan and the exit code match the run's (the dry run used to fail, exit 1).
+#[test]
+fn a_where_that_names_its_table_is_planned_as_the_run_goes() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_named");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, parent INT NULL, deleted_at DATETIME NULL,
+           FOREIGN KEY (parent) REFERENCES p (id));
+         INSERT INTO p VALUES (1, NULL, {OLD}), (2, 1, NULL), (3, NULL, {OLD}), (4, 3, {OLD}),
+           (5, NULL, {OLD});
+         CREATE TABLE c (id INT PRIMARY KEY, p INT NULL, FOREIGN KEY (p) REFERENCES p (id));
+         INSERT INTO c VALUES (1, 5);"
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .src("tables", "p")
+        .src("where", "`p`.deleted_at IS NOT NULL AND p.id > 0");
+    let (dry, real) = dry_then_real(&ini);
+    dry.assert_code(3);
+    let p = &plans(&dry)[&format!("{}.p", db.name)];
+    // 1 kept by its live child 2, 5 by c's row; 3 and 4 go.
+    assert_eq!(
+        (
+            p["eligible"].as_u64(),
+            p["blocked"].as_u64(),
+            p["delete"].as_u64()
+        ),
+        (Some(4), Some(2), Some(2)),
+        "{p}"
+    );
+    real.assert_code(3);
+    assert_eq!(
+        s.sql(&format!(
+            "SELECT GROUP_CONCAT(id ORDER BY id) FROM {}",
+            db.q("p")
+        ))
+        .trim(),
+        "1,2,5"
+    );
+}
