@@ -537,6 +537,23 @@ impl ArchiveDb {
                     ),
                 });
             }
+            // Without a unique index on the key, a row archived already is written again, and
+            // another row under the same key goes in beside it: neither is told.
+            if !self
+                .keys_are_unique(&target, &plan.key)
+                .await
+                .map_err(|e| wrap(e, &name))?
+            {
+                let cols: Vec<String> = plan.key.iter().map(|k| quote_ident(k)).collect();
+                return Err(PrepareError::Other {
+                    dest: self.name.clone(),
+                    message: format!(
+                        "{archive} has no unique index on the source's key ({}): a row archived twice, or another row with the same key, could not be told; add one (ALTER TABLE {archive} ADD UNIQUE ({})) or set another table_suffix",
+                        cols.join(", "),
+                        cols.join(", ")
+                    ),
+                });
+            }
             if dry_run {
                 self.check_grants(&target, false).await?;
             }
@@ -700,6 +717,35 @@ impl ArchiveDb {
         Ok(by_index.values().any(|(cols, whole)| {
             *whole && cols.len() == key.len() && key.iter().all(|k| cols.contains(&k.as_str()))
         }))
+    }
+
+    /// Whether some unique index of the archive table is on columns of the key only (whole
+    /// or prefixes): then no two of its rows share a key.
+    async fn keys_are_unique(
+        &mut self,
+        target: &ArchiveTable,
+        key: &[String],
+    ) -> Result<bool, RetryError> {
+        let (d, t) = (target.db.clone(), target.table.clone());
+        let indexes: Vec<(String, String)> =
+            with_retry(&mut self.db, self.retry, "read archive table keys", |a| {
+                let (d, t) = (d.clone(), t.clone());
+                Box::pin(async move {
+                    a.conn
+                        .exec(
+                            "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS \
+                             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0",
+                            (d, t),
+                        )
+                        .await
+                })
+            })
+            .await?;
+        let mut by_index: HashMap<&str, bool> = HashMap::new();
+        for (index, column) in &indexes {
+            *by_index.entry(index).or_insert(true) &= key.contains(column);
+        }
+        Ok(by_index.values().any(|&within| within))
     }
 
     /// The `sql_mode` rows are written under: the session's, without strictness.

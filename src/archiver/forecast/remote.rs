@@ -69,18 +69,19 @@ pub async fn conflicts(
             Box::pin(async move { a.conn.exec(lookup, keys).await })
         })
         .await?;
-        let existing: HashMap<String, Vec<Value>> = found
-            .into_iter()
-            .map(|row| {
-                let values = row.unwrap();
-                (key_id(plan.key_pos.iter().map(|&p| &values[p])), values)
-            })
+        // The archive server found these rows by key under the key's collation: `'A'` or
+        // `'a '` for an eligible `'a'` under a `_ci` or PAD SPACE one. Each archived row not
+        // identical, bytes and all, to the eligible row of its exact key is a conflict for the
+        // eligible row it was found for (the archive's key is unique: one row per key).
+        let eligible: HashMap<String, &Vec<Value>> = (0..batch.len())
+            .map(|i| (batch.key_id(i, &plan.key_pos), &batch.rows[i]))
             .collect();
-        conflicts += (0..batch.len())
-            .filter(|&i| {
-                existing
-                    .get(&batch.key_id(i, &plan.key_pos))
-                    .is_some_and(|archived| archived != &batch.rows[i])
+        conflicts += found
+            .into_iter()
+            .filter(|row| {
+                let values = row.clone().unwrap();
+                let id = key_id(plan.key_pos.iter().map(|&p| &values[p]));
+                eligible.get(&id) != Some(&&values)
             })
             .count() as u64;
     }

@@ -211,3 +211,39 @@ fn a_row_too_large_as_a_literal_is_archived_and_restored_bound() {
         .assert_success();
     assert_eq!(sums(&db.name), before, "the rows are back");
 }
+
+/// An archive table made beforehand without a unique index on the source's key (a plain
+/// `KEY`, or none): a row archived already would be written again, and another row under the
+/// same key would go in beside it, unseen. It is refused, by the dry run as by the run, with
+/// the `ALTER TABLE` to run; nothing moves. The run used to archive a duplicate and delete the
+/// row (exit 0) where the dry run predicted a conflict (exit 3).
+#[test]
+fn an_archive_table_without_a_unique_key_is_refused() {
+    for index in ["", ", KEY (id)"] {
+        let case = Case::new("adv_nouniq");
+        case.src.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+             INSERT INTO t VALUES (1, 'x', {OLD}), (2, 'y', {OLD});"
+        ));
+        server().sql(&format!(
+            "CREATE DATABASE `{}`;
+             CREATE TABLE {a} (id INT, v VARCHAR(10), deleted_at DATETIME NULL{index});
+             INSERT INTO {a} VALUES (1, 'old', NULL);",
+            case.src.archive(),
+            a = case.src.qa("t"),
+        ));
+        let ini = Ini::new(server(), &[&case.src.name]);
+        for dry in [true, false] {
+            let mut cmd = Osarchiver::new().config_text(ini.text());
+            if dry {
+                cmd = cmd.arg("--dry-run");
+            }
+            cmd.run()
+                .assert_code(1)
+                .output_contains("has no unique index on the source's key (`id`)")
+                .output_contains("ADD UNIQUE (`id`)");
+        }
+        assert_eq!(hex_rows(&case.src.name, "t", "1").len(), 2, "{index}");
+        assert_eq!(hex_rows(&case.src.archive(), "t", "1").len(), 1, "{index}");
+    }
+}

@@ -120,3 +120,38 @@ fn an_archive_server_that_may_lose_commits_is_warned_about() {
     out.assert_success()
         .output_lacks("innodb_flush_log_at_trx_commit");
 }
+
+/// An archive on another server holds, under a `_ci` PAD SPACE key, `'A'` for the eligible
+/// `'a'` and `'b '` for `'b'`: the archive server finds them by key as its collation compares,
+/// and the real run keeps both as conflicts; the dry run counts them too (it compared the
+/// keys' bytes, and predicted none: exit 0 against the run's 3).
+#[test]
+fn the_plan_counts_conflicts_under_the_keys_collation_on_another_server() {
+    if !server().is_private() {
+        eprintln!("skipped: needs a second server of its own");
+        return;
+    }
+    let s = server();
+    let archive_server = dedicated_server();
+    let db = ScratchDb::create(s, "plan_remote_ci");
+    let table = "CREATE TABLE t (k VARCHAR(10) COLLATE utf8mb4_general_ci PRIMARY KEY, \
+                 deleted_at DATETIME NULL)";
+    db.sql(&format!(
+        "{table}; INSERT INTO t VALUES ('a', '2020-01-01'), ('b', '2020-01-01'), ('c', '2020-01-01');"
+    ));
+    archive_server.sql(&format!(
+        "CREATE DATABASE `{a}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci; USE `{a}`; {table};
+         INSERT INTO t VALUES ('A', '2020-01-01'), ('b ', '2020-01-01'), ('c', '2020-01-01');",
+        a = db.name
+    ));
+    let ini = Ini::new(s, &[&db.name]).dst_server(&archive_server);
+    let (dry, real) = dry_then_real(&ini);
+    dry.assert_code(3);
+    real.assert_code(3);
+    let p = &plans(&dry)[&format!("{}.t", db.name)];
+    assert_eq!(
+        (p["conflicts"].as_u64(), p["delete"].as_u64()),
+        (Some(2), Some(1)),
+        "{p}"
+    );
+}
