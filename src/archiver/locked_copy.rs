@@ -1070,7 +1070,7 @@ async fn archive_and_delete(
     // meanwhile fails it (1451, the chunk goes the client's way).
     let delete = if restricted {
         format!(
-            "SET STATEMENT optimizer_switch = 'semijoin=off,materialization=off' FOR {}{}",
+            "SET STATEMENT optimizer_switch = 'semijoin=off,materialization=off,in_to_exists=on' FOR {}{}",
             sql::delete_matching(plan, &source.where_clause, &named),
             sql::unreferenced(plan)
         )

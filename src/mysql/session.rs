@@ -81,11 +81,14 @@ pub(super) async fn setup_session(
     // foreign keys, the pages, the locking reads) short without a word; without `autocommit`
     // a statement outside a transaction never commits; `sql_auto_is_null` makes `col IS NULL`
     // find the last inserted row; too few `max_error_count` hides the warnings that are
-    // checked; a short `max_sort_length` sorts long keys by their prefix only.
+    // checked; a short `max_sort_length` sorts long keys by their prefix only; a
+    // `completion_type` of `CHAIN` starts a transaction at each COMMIT, whose characteristics
+    // the next chunk can no longer set.
     conn.query_drop(
         "SET SESSION sql_select_limit = 18446744073709551615, SESSION autocommit = 1, \
          SESSION sql_auto_is_null = 0, SESSION sql_safe_updates = 0, SESSION sql_big_selects = 1, \
-         SESSION max_error_count = 65535, SESSION max_sort_length = 8388608",
+         SESSION max_error_count = 65535, SESSION max_sort_length = 8388608, \
+         SESSION completion_type = 0",
     )
     .await?;
     // MariaDB: a `system_versioning_asof` would make every read of a system-versioned table

@@ -497,7 +497,7 @@ pub fn delete_archived(
     let head = format!(
         "{}DELETE {table} FROM {table} FORCE INDEX ({}) WHERE {cond} AND ({where_clause})",
         if mariadb {
-            "SET STATEMENT optimizer_switch = 'semijoin=off,materialization=off' FOR "
+            "SET STATEMENT optimizer_switch = 'semijoin=off,materialization=off,in_to_exists=on' FOR "
         } else {
             ""
         },

@@ -51,7 +51,9 @@ fn a_hostile_global_sql_mode_changes_nothing() {
 /// A server whose global settings would change what the archiver's statements do: a
 /// `sql_select_limit` (every SELECT cut short: the lists of tables and of foreign keys, the
 /// pages), no `autocommit`, `sql_auto_is_null`, no room for warnings, and reads of
-/// system-versioned tables in the past. The archiver's sessions set them back: every eligible
+/// system-versioned tables in the past, `completion_type = CHAIN` (a transaction begun at each
+/// COMMIT), an `optimizer_switch` without `in_to_exists` (which the compare with archived
+/// copies, turning semi-joins and materialization off, needs). The archiver's sessions set them back: every eligible
 /// row moves, and every foreign key is seen (the parents of live children stay, the children
 /// are untouched: exit 3). It used to miss a `CASCADE` key cut from the list and let the
 /// server delete the live child rows, archived nowhere.
@@ -83,10 +85,12 @@ fn hostile_global_session_settings_change_nothing() {
     let rest = hex_rows_on(&s, &case.src.name, "m", &format!("NOT ({eligible})"));
     let hostile = "SET GLOBAL sql_select_limit = 2, GLOBAL autocommit = 0, \
                    GLOBAL sql_auto_is_null = 1, GLOBAL max_error_count = 0, \
-                   GLOBAL system_versioning_asof = '2001-01-01 00:00:00'";
+                   GLOBAL system_versioning_asof = '2001-01-01 00:00:00', \
+                   GLOBAL completion_type = 1, GLOBAL optimizer_switch = 'in_to_exists=off'";
     let sane = "SET GLOBAL sql_select_limit = DEFAULT, GLOBAL autocommit = 1, \
                 GLOBAL sql_auto_is_null = 0, GLOBAL max_error_count = DEFAULT, \
-                GLOBAL system_versioning_asof = DEFAULT";
+                GLOBAL system_versioning_asof = DEFAULT, GLOBAL completion_type = 0, \
+                GLOBAL optimizer_switch = 'in_to_exists=on'";
     s.sql(hostile);
     let cmd = Osarchiver::new();
     let ini = case.ini(&cmd.dir().join("files"));
