@@ -41,6 +41,16 @@ pub enum TableError {
         #[source]
         source: RetryError,
     },
+    /// The source table has no transactions, so the client's way locks it (`LOCK TABLES`) from
+    /// its compare to its delete, and the `where` reads other tables, which a session holding
+    /// `LOCK TABLES` may not.
+    #[error(
+        "[{section}] where: it reads other tables (a subquery), and this table's engine has no \
+         transactions: its deletes run under LOCK TABLES, which forbids reading any other table; \
+         nothing of the table was archived (convert it to InnoDB, archive it into a database on \
+         the same server, or write the where without a subquery)"
+    )]
+    SubqueryUnderLock { section: String },
     /// A count on the source failed (after its retries): the eligible rows (dry run), those
     /// referenced by rows that stay (dry run), or those left after the walk.
     #[error(transparent)]

@@ -132,7 +132,11 @@ impl TableRun<'_, '_> {
                         qualified(&plan.db, &plan.table)
                     );
                 }
+                let unlockable = !fast && self.locks_a_table_read_elsewhere(plan);
                 let walk = match self.run.reader.as_mut() {
+                    Some(_) if unlockable => Err(TableError::SubqueryUnderLock {
+                        section: format!("src:{}", self.run.source.name),
+                    }),
                     Some(reader_db) if fast => {
                         server_copy::run(
                             server_copy::Copy {
@@ -349,7 +353,7 @@ impl TableRun<'_, '_> {
     /// DELETE on it and SELECT on every table whose foreign keys reference it (the check
     /// before each DELETE reads them). A missing privilege fails the table as the real run
     /// would; a column-level grant is a warning.
-    async fn check_grants(&mut self, plan: &TablePlan) -> Result<(), TableError> {
+    async fn check_grants(&mut self, plan: &TablePlan, lock: bool) -> Result<(), TableError> {
         if self.run.grants.is_none() {
             let grants = with_retry(
                 &mut self.run.src,
@@ -373,6 +377,9 @@ impl TableRun<'_, '_> {
             return Ok(());
         };
         let mut needed = vec![("SELECT", plan.db.as_str(), plan.table.as_str())];
+        if lock {
+            needed.push(("LOCK TABLES", &plan.db, &plan.table));
+        }
         if self.run.source.delete_data {
             needed.push(("DELETE", &plan.db, &plan.table));
             if self.run.source.foreign_key_check {
@@ -411,6 +418,36 @@ impl TableRun<'_, '_> {
         )))
     }
 
+    /// Whether the client's way would delete from this table under `LOCK TABLES` (its engine
+    /// has no transactions) while the `where` reads other tables, which the lock forbids.
+    fn locks_a_table_read_elsewhere(&self, plan: &TablePlan) -> bool {
+        !plan.transactional
+            && self.run.source.delete_data
+            && crate::config::condition::has_subquery(&self.run.source.where_clause)
+    }
+
+    /// Whether a real run would take the table the client's way (as
+    /// [`server_copy::possible`] decides, from what a dry run knows).
+    fn client_way(&self, plan: &TablePlan) -> bool {
+        let source = self.run.source;
+        let dbs: Vec<&crate::destination::db::ArchiveDb> = self
+            .run
+            .dests
+            .iter()
+            .filter_map(|d| match d {
+                crate::destination::Dest::Db(db) => Some(db),
+                _ => None,
+            })
+            .collect();
+        let server_side = source.archive_data
+            && source.delete_data
+            && !plan.references_itself()
+            && !plan.in_cycle
+            && !dbs.is_empty()
+            && dbs.iter().all(|db| db.same_server && db.server_side_copy);
+        !server_side
+    }
+
     /// What a real run would do: the eligible count and the statements it would send.
     async fn dry_run_table(
         &mut self,
@@ -420,7 +457,13 @@ impl TableRun<'_, '_> {
     ) -> Result<(), TableError> {
         let source = self.run.source;
         let name = qualified(&plan.db, &plan.table);
-        self.check_grants(plan).await?;
+        let locked = self.client_way(plan) && !plan.transactional && source.delete_data;
+        if locked && self.locks_a_table_read_elsewhere(plan) {
+            return Err(TableError::SubqueryUnderLock {
+                section: format!("src:{}", source.name),
+            });
+        }
+        self.check_grants(plan, locked).await?;
         if source.delete_data {
             self.check_delete(plan).await?;
         }

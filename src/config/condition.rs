@@ -50,8 +50,15 @@ pub fn names_a_table(condition: &str) -> bool {
     lex(condition).is_ok_and(|l| l.qualifies)
 }
 
+/// Whether `condition` holds a subquery (`SELECT` outside quotes): it reads other tables.
+pub fn has_subquery(condition: &str) -> bool {
+    lex(condition).is_ok_and(|l| l.selects)
+}
+
 /// What [`lex`] finds in a condition.
 struct Lexed {
+    /// It holds the word `SELECT`.
+    selects: bool,
     /// The byte ranges of the names of the functions it calls (a word outside quotes, not
     /// after a `.`, followed by `(`).
     calls: Vec<(usize, usize)>,
@@ -64,6 +71,7 @@ struct Lexed {
 fn lex(condition: &str) -> Result<Lexed, String> {
     let mut found = Vec::new();
     let mut qualifies = false;
+    let mut selects = false;
     let dot_after = |b: &[u8], end: usize| {
         b[end..]
             .iter()
@@ -131,6 +139,7 @@ fn lex(condition: &str) -> Result<Lexed, String> {
                     qualifies = true;
                 }
                 let word = &condition[start..=i];
+                selects |= word.eq_ignore_ascii_case("SELECT");
                 if depth == 0 && ["LIMIT", "UNION"].iter().any(|w| w.eq_ignore_ascii_case(word)) {
                     return Err(format!(
                         "holds {word}, which ends a statement and not a condition (the Python osarchiver's default, `1=1 LIMIT 0`, selected nothing: to archive nothing, set archive_data and delete_data to false)"
@@ -158,6 +167,7 @@ fn lex(condition: &str) -> Result<Lexed, String> {
     Ok(Lexed {
         calls: found,
         qualifies,
+        selects,
     })
 }
 
@@ -175,7 +185,15 @@ fn comment() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{check, names_a_table, on_statement_clock};
+    use super::{check, has_subquery, names_a_table, on_statement_clock};
+
+    #[test]
+    fn subqueries_are_told() {
+        assert!(has_subquery("id NOT IN (select id FROM keep)"));
+        assert!(!has_subquery(
+            "note = 'SELECT' AND `select` = 1 AND t.select = 2"
+        ));
+    }
 
     #[test]
     fn qualified_names_are_told() {

@@ -597,6 +597,7 @@ impl ArchiveDb {
         };
         if dry_run {
             self.check_grants(&target, true).await?;
+            self.check_enforced_engine(&create_table, &archive).await?;
             // The statements in full at debug level: a CREATE TABLE is long, and one per table
             // would bury the rest of the dry run.
             tracing::info!(
@@ -717,6 +718,41 @@ impl ArchiveDb {
         Ok(by_index.values().any(|(cols, whole)| {
             *whole && cols.len() == key.len() && key.iter().all(|k| cols.contains(&k.as_str()))
         }))
+    }
+
+    /// A dry run's check of a `CREATE TABLE` it would run: a server whose
+    /// `enforce_storage_engine` (MariaDB) names another engine refuses it (1290), as it would
+    /// refuse the real run's.
+    async fn check_enforced_engine(
+        &mut self,
+        create_table: &str,
+        archive: &str,
+    ) -> Result<(), PrepareError> {
+        let enforced: Option<Option<String>> = match self
+            .db
+            .conn()
+            .query_first("SELECT @@enforce_storage_engine")
+            .await
+        {
+            Ok(v) => v,
+            // MySQL has no such variable; an error here is the real run's to meet.
+            Err(_) => return Ok(()),
+        };
+        let Some(enforced) = enforced.flatten().filter(|e| !e.is_empty()) else {
+            return Ok(());
+        };
+        let engine = Regex::new(r"(?i)\bENGINE\s*=\s*`?(\w+)")
+            .ok()
+            .and_then(|re| re.captures(create_table).map(|c| c[1].to_string()));
+        match engine {
+            Some(engine) if !engine.eq_ignore_ascii_case(&enforced) => Err(PrepareError::Other {
+                dest: self.name.clone(),
+                message: format!(
+                    "the archive server enforces the {enforced} engine (enforce_storage_engine), and {archive} would be created with {engine}: the CREATE TABLE would be refused (1290)"
+                ),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Whether some unique index of the archive table is on columns of the key only (whole

@@ -118,3 +118,49 @@ fn an_archive_table_that_is_a_view_is_refused() {
         .output_contains("is a VIEW, not a table");
     assert_eq!(count(s, &db.name, "t", "1"), 20);
 }
+
+/// A `where` that reads another table (a subquery), on a MyISAM source taken the client's way:
+/// its deletes run under `LOCK TABLES`, which forbids reading any other table. The table is
+/// refused before anything is archived, by the dry run as by the run (the dry run said exit 0,
+/// the run failed with 1100). Through the same server's archive (no lock), it goes.
+#[test]
+fn a_where_reading_other_tables_on_a_table_without_transactions_is_told_alike() {
+    let s = server();
+    for server_side in [false, true] {
+        let db = ScratchDb::create(s, "notx_sub");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL)
+               ENGINE=MyISAM;
+             INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_10;
+             CREATE TABLE keep (id INT PRIMARY KEY);
+             INSERT INTO keep VALUES (5), (7);"
+        ));
+        let ini = Ini::new(s, &[&db.name])
+            .src("tables", "t")
+            .src(
+                "where",
+                format!(
+                    "deleted_at IS NOT NULL AND id NOT IN (SELECT id FROM {})",
+                    db.q("keep")
+                ),
+            )
+            .set("dst:dst", "server_side_copy", server_side);
+        let dry = Osarchiver::new()
+            .config_text(ini.text())
+            .arg("--dry-run")
+            .run();
+        let out = run(&ini);
+        if server_side {
+            dry.assert_success();
+            out.assert_success();
+            assert_eq!(count(s, &db.name, "t", "1"), 2);
+        } else {
+            for o in [&dry, &out] {
+                o.assert_code(1)
+                    .output_contains("it reads other tables (a subquery)");
+            }
+            assert_eq!(count(s, &db.name, "t", "1"), 10);
+            assert_eq!(count(s, &db.archive(), "t", "1"), 0);
+        }
+    }
+}

@@ -115,3 +115,34 @@ fn hostile_global_session_settings_change_nothing() {
         );
     }
 }
+
+/// A server that enforces another engine (`enforce_storage_engine = MyISAM`) refuses the
+/// archive table's `CREATE TABLE` (1290): the dry run foresees it (it said exit 0), and the
+/// run fails alike, nothing deleted.
+#[test]
+fn an_enforced_storage_engine_is_foreseen_by_the_dry_run() {
+    if !server().is_private() {
+        eprintln!(
+            "SKIPPED an_enforced_storage_engine_is_foreseen_by_the_dry_run: {ENV_VAR} names an external server"
+        );
+        return;
+    }
+    let s = dedicated_server();
+    let db = crate::harness::ScratchDb::create(&s, "adv_enforce");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL) ENGINE=InnoDB;
+         INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_5;"
+    ));
+    s.sql("SET GLOBAL enforce_storage_engine = 'MyISAM'");
+    let ini = crate::harness::Ini::new(&s, &[&db.name]);
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    let out = Osarchiver::new().config_text(ini.text()).run();
+    s.sql("SET GLOBAL enforce_storage_engine = NULL");
+    dry.assert_code(1)
+        .output_contains("enforces the MyISAM engine (enforce_storage_engine)");
+    out.assert_code(1);
+    assert_eq!(crate::harness::digest::count(&s, &db.name, "t", "1"), 5);
+}
