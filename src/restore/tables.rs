@@ -72,15 +72,29 @@ pub fn plan(
     let source_columns: Vec<&schema::ColumnInfo> =
         info.columns.iter().filter(|c| !c.system_time).collect();
     let describe = |cols: &mut dyn Iterator<Item = &schema::ColumnInfo>| {
-        cols.map(|c| format!("{} {}", c.name, c.column_type))
-            .collect::<Vec<_>>()
-            .join(", ")
+        cols.map(|c| {
+            let mut d = format!("{} {}", c.name, c.column_type);
+            if let Some(cs) = &c.charset {
+                d.push_str(&format!(" CHARACTER SET {cs}"));
+            }
+            if !c.nullable {
+                d.push_str(" NOT NULL");
+            }
+            d
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
     };
+    // The same types, text in the same bytes (the UTF-8 character sets are one family), and
+    // no NOT NULL where the archive holds NULLs: else the rows would come back as other
+    // characters, or be refused half-way.
     if archive_columns.len() != source_columns.len()
-        || archive_columns
-            .iter()
-            .zip(&source_columns)
-            .any(|(a, s)| a.name != s.name || a.column_type != s.column_type)
+        || archive_columns.iter().zip(&source_columns).any(|(a, s)| {
+            a.name != s.name
+                || a.column_type != s.column_type
+                || !schema::same_modulo_utf8(a.charset.as_deref(), s.charset.as_deref())
+                || (a.nullable && !s.nullable)
+        })
     {
         return Err(TableProblem::Drift {
             archive: qualified(archive_db, archive_table),

@@ -1,6 +1,7 @@
 //! `--dry-run` changes nothing anywhere and predicts the real run.
 
 use super::{total, Nova};
+use crate::harness::server;
 
 #[test]
 fn a_dry_run_changes_nothing_and_predicts_the_run() {
@@ -46,4 +47,37 @@ fn a_dry_run_changes_nothing_and_predicts_the_run() {
         assert_eq!(total(&dry, field), total(&real, field), "{field}");
     }
     assert_eq!(total(&real, "restored"), 9);
+}
+
+/// A source column whose character set changed since the rows were archived (latin1 to
+/// cp1251: the same bytes, other characters), or that became NOT NULL where the archive holds
+/// NULLs: the archive table differs from the source, and the restore is refused, by its dry
+/// run as by the run (the first restored other characters, exit 0; the second was refused
+/// half-way, exit 1, where the dry run said 0).
+#[test]
+fn a_charset_or_not_null_changed_since_the_archive_is_refused_alike() {
+    for alter in [
+        "MODIFY display_description TEXT CHARACTER SET cp1251",
+        "MODIFY flags BIT(5) NOT NULL DEFAULT b'0'",
+    ] {
+        let nova = Nova::create("rs_drift", 1, 0);
+        nova.archive();
+        if alter.contains("flags") {
+            server().sql(&format!(
+                "UPDATE {} SET flags = NULL",
+                nova.db.qa("instances")
+            ));
+        }
+        server().sql(&format!("ALTER TABLE {} {alter}", nova.db.q("instances")));
+        for dry in [true, false] {
+            let mut cmd = nova.restore(1, &[]);
+            if dry {
+                cmd = cmd.arg("--dry-run");
+            }
+            cmd.run()
+                .assert_code(1)
+                .output_contains("differs from the source table");
+        }
+        assert_eq!(nova.counts(&nova.db.name), [0, 0, 0, 0], "{alter}");
+    }
 }
