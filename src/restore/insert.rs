@@ -85,6 +85,24 @@ pub async fn put_batch(
                     }
                 }
                 if opts.dry_run {
+                    // The source found rows for keys no archived row has byte for byte: equal
+                    // under the key's collation (`'ABC'` for `'abc'`, `'a '` for `'a'`). The
+                    // real run's insert collides with them (1062): ask which rows do.
+                    if existing.len() > out.already.len() + out.conflicts.len() {
+                        let candidates: Vec<usize> =
+                            (0..batch.len()).filter(|&i| fresh[i]).collect();
+                        for i in candidates {
+                            if holds_equal_key(a.conn, t, batch, i).await? {
+                                fresh[i] = false;
+                                out.conflicts.push((
+                                    i,
+                                    "the source holds a different row with an equal key (under the key's collation)"
+                                        .to_string(),
+                                ));
+                            }
+                        }
+                        out.conflicts.sort_by_key(|(i, _)| *i);
+                    }
                     out.restored = (0..batch.len()).filter(|&i| fresh[i]).collect();
                     return Ok(out);
                 }
@@ -128,6 +146,26 @@ pub async fn put_batch(
         })
     })
     .await
+}
+
+/// Whether the source holds a row whose key equals row `i`'s as the server compares keys.
+async fn holds_equal_key(
+    conn: &mut mysql_async::Conn,
+    t: &RestoreTable,
+    batch: &Batch,
+    i: usize,
+) -> Result<bool, mysql_async::Error> {
+    let plan = &t.source;
+    let sql = format!(
+        "SELECT 1 FROM {} WHERE {} LIMIT 1",
+        qualified(&plan.db, &plan.table),
+        sql::key_in(&plan.key, &sql::key_placeholders(plan), 1)
+    );
+    let params: Vec<mysql_async::Value> = batch
+        .bound_key(i, &plan.key_pos, &plan.key_params())
+        .collect();
+    let found: Option<u8> = conn.exec_first(sql, params).await?;
+    Ok(found.is_some())
 }
 
 /// The rows the source holds with the keys of `rows` (indexes into `batch`), by key id; locked

@@ -39,3 +39,49 @@ fn a_live_row_with_the_same_key_is_reported_not_overwritten() {
     // The children of a conflicting row are not restored.
     assert_eq!(nova.counts(&nova.db.name)[1..], [0, 0, 0]);
 }
+
+/// A live row whose key equals an archived row's only under the key's collation (`'ABC'`
+/// for `'abc'` under `_general_ci`, `'p6 '` for `'p6'` under PAD SPACE): the restore's insert
+/// collides with it, and its dry run says so too (it predicted a restore, exit 0, where the
+/// restore kept a conflict, exit 3).
+#[test]
+fn a_key_equal_under_its_collation_is_a_conflict_in_the_dry_run_too() {
+    let s = crate::harness::server();
+    let db = crate::harness::ScratchDb::create(s, "rs_coll");
+    db.sql(&format!(
+        "CREATE TABLE p (id VARCHAR(10) COLLATE utf8mb4_general_ci PRIMARY KEY, v INT,
+           deleted_at DATETIME NULL);
+         INSERT INTO p VALUES ('abc', 1, {old}), ('p6', 2, {old}), ('zz', 3, {old});",
+        old = crate::pipeline::OLD
+    ));
+    let ini = crate::harness::Ini::new(s, &[&db.name]).text();
+    crate::harness::Osarchiver::new()
+        .config_text(&ini)
+        .run()
+        .assert_success();
+    db.sql("INSERT INTO p VALUES ('ABC', 10, NULL), ('p6 ', 20, NULL);");
+    let restore = |dry: bool| {
+        let mut cmd = crate::harness::Osarchiver::new()
+            .subcommand("restore")
+            .config_text(&ini)
+            .args(["--table", &format!("{}.p", db.name), "--where", "1"]);
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+    };
+    let dry = restore(true);
+    dry.assert_code(3);
+    assert_eq!(super::total(&dry, "conflicts"), 2, "{dry}");
+    let real = restore(false);
+    real.assert_code(3);
+    assert_eq!(super::total(&real, "conflicts"), 2, "{real}");
+    assert_eq!(
+        s.sql(&format!(
+            "SELECT GROUP_CONCAT(v ORDER BY v) FROM {}",
+            db.q("p")
+        ))
+        .trim(),
+        "3,10,20"
+    );
+}
