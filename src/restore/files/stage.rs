@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use mysql_async::prelude::*;
-use mysql_async::Value;
+use mysql_async::{Row, Value};
 
 use crate::destination::db::{check_warnings, lenient_mode, write_session};
 use crate::mysql::conn::Connection;
@@ -103,6 +103,37 @@ pub async fn stage_files(
                 ))
                 .await
                 .map_err(db_err(&file))?;
+            // Only the row key stays unique in the staging table: the files of several runs
+            // may hold two rows that another unique key of the source's would merge (an
+            // `ON DUPLICATE KEY UPDATE` on it rewrote one row into the other, silently).
+            // Restoring them into the source meets that key, as a conflict, row by row.
+            let key_index = TablePlan::of(&db, &info).map(|p| p.index).ok();
+            let indexes: Vec<Row> = stage
+                .conn()
+                .query(format!("SHOW INDEX FROM {}", qualified(&db, &stage_name)))
+                .await
+                .map_err(db_err(&file))?;
+            let mut others: Vec<String> = Vec::new();
+            for row in indexes {
+                let non_unique: Option<i64> = row.get("Non_unique");
+                let name: Option<String> = row.get("Key_name");
+                if let (Some(0), Some(name)) = (non_unique, name) {
+                    if Some(&name) != key_index.as_ref() && !others.contains(&name) {
+                        others.push(name);
+                    }
+                }
+            }
+            for name in others {
+                stage
+                    .conn()
+                    .query_drop(format!(
+                        "ALTER TABLE {} DROP INDEX {}",
+                        qualified(&db, &stage_name),
+                        crate::mysql::ident::quote_ident(&name)
+                    ))
+                    .await
+                    .map_err(db_err(&file))?;
+            }
         }
         let plan = plan_of(&db, &info);
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Piece, String>>(2);

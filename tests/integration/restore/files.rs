@@ -159,3 +159,52 @@ fn a_dotted_table_name_is_never_read_as_another_tables_numbered_file() {
         "1\tone-dot\n2\ttwo-dot"
     );
 }
+
+/// The SQL files of two runs hold rows 1 and 2, which share the value of another unique key
+/// of the source (`name`): row 2 came after row 1 was archived. Staged together, the second
+/// file's `ON DUPLICATE KEY UPDATE` met that key and rewrote row 1 into row 2: row 1 was gone,
+/// exit 0. Only the row key is unique in the staging table now: row 1 comes back, and row 2
+/// is a conflict on `name` (exit 3).
+#[test]
+fn the_files_of_two_runs_never_merge_rows_on_another_unique_key() {
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "rs_merge");
+    let old = crate::pipeline::OLD;
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10) NOT NULL, v INT,
+           deleted_at DATETIME NULL, UNIQUE KEY (name));
+         INSERT INTO t VALUES (1, 'n', 10, {old});"
+    ));
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ini = |dir: &std::path::Path| {
+        Ini::new(s, &[&db.name])
+            .set("archiver:test", "dst", "files")
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.display())
+            .set("dst:files", "formats", "sql")
+            .set("dst:files", "archive_format", "gz")
+            .text()
+    };
+    Osarchiver::new()
+        .config_text(ini(a.path()))
+        .run()
+        .assert_success();
+    db.sql(&format!("INSERT INTO t VALUES (2, 'n', 20, {old});"));
+    Osarchiver::new()
+        .config_text(ini(b.path()))
+        .run()
+        .assert_success();
+    let file = |dir: &std::path::Path| dir.join(format!("{}.t.sql.gz", db.name));
+    let out = Osarchiver::new()
+        .subcommand("restore")
+        .config_text(ini(a.path()))
+        .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+        .arg("--file")
+        .arg(file(a.path()))
+        .arg("--file")
+        .arg(file(b.path()))
+        .run();
+    out.assert_code(3);
+    assert_eq!(total(&out, "conflicts"), 1, "{out}");
+    assert_eq!(db.sql("SELECT id, name, v FROM t").trim(), "1\tn\t10");
+}
