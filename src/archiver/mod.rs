@@ -59,6 +59,9 @@ pub async fn archive_all(config: &Config, options: &RunOptions) -> RunReport {
     let jobs = jobs::run_jobs(config, options);
     if jobs > 1 {
         jobs::archive_all(config, options, jobs, &mut report).await;
+        if dry_run {
+            predict_parallel_time_budget(config, options, jobs, &mut report);
+        }
         return report;
     }
     for archiver in &config.archivers {
@@ -108,6 +111,43 @@ fn predict_time_budget(config: &Config, options: &RunOptions, report: &mut RunRe
                 return;
             }
         }
+    }
+}
+
+/// [`predict_time_budget`] for `--jobs N`: the tables' pauses overlap, but no table is split
+/// across jobs, so the pauses take at least the longest table's, and at least their sum over
+/// `jobs`. When that exceeds the smallest budget of the run's sources, a real run would stop
+/// early (exit code 4).
+fn predict_parallel_time_budget(
+    config: &Config,
+    options: &RunOptions,
+    jobs: usize,
+    report: &mut RunReport,
+) {
+    let delays: Vec<f64> = report
+        .tables
+        .iter()
+        .filter_map(|t| t.plan.as_ref())
+        .map(|p| p.timing.delay_seconds)
+        .collect();
+    let longest = delays.iter().copied().fold(0.0, f64::max);
+    let pauses = longest.max(delays.iter().sum::<f64>() / jobs.max(1) as f64);
+    let budget = config
+        .archivers
+        .iter()
+        .flat_map(|a| a.sources.iter())
+        .filter_map(|source| match (source.max_runtime, options.max_runtime) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+        .min();
+    if let Some(budget) = budget.filter(|b| pauses > b.as_secs_f64()) {
+        let why = format!(
+            "out of time (max_runtime): the pauses of delete_loop_delay alone would take at least {pauses:.1}s over {jobs} jobs, more than the {:.0}s budget",
+            budget.as_secs_f64()
+        );
+        tracing::warn!("a real run would stop early: {why}");
+        report.interrupted = Some(why);
     }
 }
 

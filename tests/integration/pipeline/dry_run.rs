@@ -206,6 +206,13 @@ fn a_dry_run_predicts_a_run_out_of_time() {
     out.assert_code(4)
         .output_contains("the pauses of delete_loop_delay alone would take 7.0s, more than the 3s");
     dry("60").assert_success();
+    // With --jobs 2 too: one table is never split across jobs (the dry run said 0).
+    Osarchiver::new()
+        .config_text(ini.text())
+        .args(["--dry-run", "--max-runtime", "3", "--jobs", "2"])
+        .run()
+        .assert_code(4)
+        .output_contains("would take at least 7.0s over 2 jobs, more than the 3s budget");
     assert_eq!(count(s, &db.name, "t", "1"), 30);
     let real = Osarchiver::new()
         .config_text(ini.text())
