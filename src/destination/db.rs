@@ -694,6 +694,35 @@ impl ArchiveDb {
         target: &ArchiveTable,
         key: &[String],
     ) -> Result<bool, RetryError> {
+        Ok(self
+            .unique_indexes(target)
+            .await?
+            .values()
+            .any(|(cols, whole)| {
+                *whole && cols.len() == key.len() && key.iter().all(|k| cols.contains(k))
+            }))
+    }
+
+    /// Whether some unique index of the archive table is on columns of the key only (whole
+    /// or prefixes): then no two of its rows share a key.
+    async fn keys_are_unique(
+        &mut self,
+        target: &ArchiveTable,
+        key: &[String],
+    ) -> Result<bool, RetryError> {
+        Ok(self
+            .unique_indexes(target)
+            .await?
+            .values()
+            .any(|(cols, _)| cols.iter().all(|c| key.contains(c))))
+    }
+
+    /// The archive table's unique indexes: their columns, and whether every one is whole (no
+    /// prefix).
+    async fn unique_indexes(
+        &mut self,
+        target: &ArchiveTable,
+    ) -> Result<HashMap<String, (Vec<String>, bool)>, RetryError> {
         let (d, t) = (target.db.clone(), target.table.clone());
         let indexes: Vec<(String, String, u64)> =
             with_retry(&mut self.db, self.retry, "read archive table keys", |a| {
@@ -709,15 +738,13 @@ impl ArchiveDb {
                 })
             })
             .await?;
-        let mut by_index: HashMap<&str, (Vec<&str>, bool)> = HashMap::new();
-        for (index, column, whole) in &indexes {
+        let mut by_index: HashMap<String, (Vec<String>, bool)> = HashMap::new();
+        for (index, column, whole) in indexes {
             let e = by_index.entry(index).or_insert((Vec::new(), true));
             e.0.push(column);
-            e.1 &= *whole == 1;
+            e.1 &= whole == 1;
         }
-        Ok(by_index.values().any(|(cols, whole)| {
-            *whole && cols.len() == key.len() && key.iter().all(|k| cols.contains(&k.as_str()))
-        }))
+        Ok(by_index)
     }
 
     /// A dry run's check of a `CREATE TABLE` it would run: a server whose
@@ -753,35 +780,6 @@ impl ArchiveDb {
             }),
             _ => Ok(()),
         }
-    }
-
-    /// Whether some unique index of the archive table is on columns of the key only (whole
-    /// or prefixes): then no two of its rows share a key.
-    async fn keys_are_unique(
-        &mut self,
-        target: &ArchiveTable,
-        key: &[String],
-    ) -> Result<bool, RetryError> {
-        let (d, t) = (target.db.clone(), target.table.clone());
-        let indexes: Vec<(String, String)> =
-            with_retry(&mut self.db, self.retry, "read archive table keys", |a| {
-                let (d, t) = (d.clone(), t.clone());
-                Box::pin(async move {
-                    a.conn
-                        .exec(
-                            "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS \
-                             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0",
-                            (d, t),
-                        )
-                        .await
-                })
-            })
-            .await?;
-        let mut by_index: HashMap<&str, bool> = HashMap::new();
-        for (index, column) in &indexes {
-            *by_index.entry(index).or_insert(true) &= key.contains(column);
-        }
-        Ok(by_index.values().any(|&within| within))
     }
 
     /// The `sql_mode` rows are written under: the session's, without strictness.

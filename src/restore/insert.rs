@@ -88,11 +88,19 @@ pub async fn put_batch(
                     // The source found rows for keys no archived row has byte for byte: equal
                     // under the key's collation (`'ABC'` for `'abc'`, `'a '` for `'a'`). The
                     // real run's insert collides with them (1062): ask which rows do.
-                    if existing.len() > out.already.len() + out.conflicts.len() {
+                    // One lookup per row that may be one of them, until all are found: only
+                    // in a dry run, and only when such a row is there.
+                    let mut unmatched =
+                        existing.len().saturating_sub(out.already.len() + out.conflicts.len());
+                    if unmatched > 0 {
                         let candidates: Vec<usize> =
                             (0..batch.len()).filter(|&i| fresh[i]).collect();
                         for i in candidates {
+                            if unmatched == 0 {
+                                break;
+                            }
                             if holds_equal_key(a.conn, t, batch, i).await? {
+                                unmatched -= 1;
                                 fresh[i] = false;
                                 out.conflicts.push((
                                     i,

@@ -78,10 +78,10 @@ pub async fn conflicts(
             .collect();
         conflicts += found
             .into_iter()
-            .filter(|row| {
-                let values = row.clone().unwrap();
+            .map(Row::unwrap)
+            .filter(|values| {
                 let id = key_id(plan.key_pos.iter().map(|&p| &values[p]));
-                eligible.get(&id) != Some(&&values)
+                eligible.get(&id) != Some(&values)
             })
             .count() as u64;
     }

@@ -115,8 +115,8 @@ pub async fn stage_files(
                 .map_err(db_err(&file))?;
             let mut others: Vec<String> = Vec::new();
             for row in indexes {
-                let non_unique: Option<i64> = row.get("Non_unique");
-                let name: Option<String> = row.get("Key_name");
+                let non_unique = row.get_opt::<i64, _>("Non_unique").and_then(Result::ok);
+                let name = row.get_opt::<String, _>("Key_name").and_then(Result::ok);
                 if let (Some(0), Some(name)) = (non_unique, name) {
                     if Some(&name) != key_index.as_ref() && !others.contains(&name) {
                         others.push(name);
