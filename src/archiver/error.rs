@@ -79,6 +79,13 @@ pub enum TableError {
     /// A dry run's preflight: the source user lacks a privilege the real run needs.
     #[error("{0}")]
     Privileges(String),
+    /// The table's columns are not the ones the run listed when it began (an `ALTER TABLE`
+    /// since): nothing of it is archived.
+    #[error(
+        "the table's columns changed since the run listed them (ALTER TABLE during the run); \
+         nothing of the table was archived: run again"
+    )]
+    Redefined,
     /// A real run without its reading session (a bug).
     #[error("internal error: no reading session")]
     NoReader,

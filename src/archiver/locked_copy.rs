@@ -1018,6 +1018,8 @@ async fn archive_and_delete(
 ) -> Result<(u64, Chunk), mysql_async::Error> {
     let (plan, source, restricted) = (s.plan, s.source, s.restricted);
     let refused = |why: String| Ok((n as u64, Chunk::Refused(why)));
+    // The chunk's rows are locked: the table's metadata lock is held until the transaction ends.
+    crate::table::definition::check(conn, plan).await?;
     // The chunk's range as well as its keys: the range bounds the scan where the server cannot
     // look the keys up one by one (text keys bound through an expression), so that a statement
     // never reads (nor waits for) the rows of another chunk.

@@ -722,8 +722,27 @@ async fn delete_chunk(
     with_retry(db, source.retry, "delete", |a| {
         let (statement, params) = (statement.as_str(), params.clone());
         Box::pin(async move {
-            a.conn.exec_drop(statement, params).await?;
-            Ok((a.conn.affected_rows(), true))
+            if plan.definition.is_none() {
+                a.conn.exec_drop(statement, params).await?;
+                return Ok((a.conn.affected_rows(), true));
+            }
+            // In a transaction that holds the table's definition until the commit.
+            let result = async {
+                crate::table::definition::begin_checked(a.conn, plan).await?;
+                a.conn.exec_drop(statement, params).await?;
+                Ok((a.conn.affected_rows(), true))
+            }
+            .await;
+            match result {
+                Ok(done) => {
+                    a.conn.query_drop("COMMIT").await?;
+                    Ok(done)
+                }
+                Err(e) => {
+                    let _ = a.conn.query_drop("ROLLBACK").await;
+                    Err(e)
+                }
+            }
         })
     })
     .await
@@ -753,6 +772,7 @@ async fn delete_referenced(
             a.conn.query_drop("START TRANSACTION").await?;
             let result = async {
                 let rows: Vec<Row> = a.conn.exec(lock, params).await?;
+                crate::table::definition::check(a.conn, plan).await?;
                 let locked = Batch {
                     rows: rows.into_iter().map(Row::unwrap).collect(),
                     ..Batch::default()

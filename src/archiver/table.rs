@@ -91,6 +91,13 @@ impl TableRun<'_, '_> {
         plan: &TablePlan,
         r: &mut TableReport,
     ) -> Result<(), TableError> {
+        let fixed;
+        let plan = if self.run.dry_run || !self.run.source.delete_data {
+            plan
+        } else {
+            fixed = self.fix_definition(plan).await?;
+            &fixed
+        };
         let mut targets: Vec<Target> = Vec::with_capacity(self.run.dests.len());
         let mut result = Ok(());
         for d in self.run.dests.iter_mut() {
@@ -217,6 +224,34 @@ impl TableRun<'_, '_> {
             }
         }
         result
+    }
+
+    /// A real run's table, its definition fixed for the walk ([`crate::table::definition`]):
+    /// read first, then the table's columns, which must still be the plan's (listed when the
+    /// run began). An `ALTER TABLE` between the two reads fails the first delete's check.
+    async fn fix_definition(&mut self, plan: &TablePlan) -> Result<TablePlan, TableError> {
+        let (db, table) = (plan.db.as_str(), plan.table.as_str());
+        let read = with_retry(
+            &mut self.run.src,
+            self.run.source.retry,
+            "read the table's definition",
+            |a| {
+                Box::pin(async move {
+                    let definition = crate::table::definition::read(a.conn, db, table).await?;
+                    let columns = crate::mysql::schema::table_columns(a.conn, db, table).await?;
+                    Ok((definition, columns))
+                })
+            },
+        )
+        .await;
+        let (definition, columns) = read.map_err(TableError::Read)?;
+        if !columns.is_some_and(|c| crate::table::definition::columns_match(plan, &c)) {
+            return Err(TableError::Redefined);
+        }
+        Ok(TablePlan {
+            definition,
+            ..plan.clone()
+        })
     }
 
     /// After a table's walk, checks that every eligible row still in the source is one the

@@ -101,6 +101,7 @@ mod tests {
             in_cycle: false,
             references_known: false,
             transactional: true,
+            definition: None,
         };
         RestoreTable {
             source: p.clone(),

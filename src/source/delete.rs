@@ -209,6 +209,7 @@ async fn delete_part(
             a.conn.query_drop(begin.as_str()).await?;
             let result = async {
                 let found: Vec<Row> = a.conn.exec(lock, keys).await?;
+                crate::table::definition::check(a.conn, plan).await?;
                 let current: HashMap<String, Vec<Value>> = found
                     .into_iter()
                     .map(|row| {

@@ -4,6 +4,7 @@
 //! pages, locked and checked deletes, archive inserts and lookups).
 
 pub mod batch;
+pub mod definition;
 mod plan;
 pub mod range;
 pub mod sql;

@@ -43,6 +43,9 @@ pub struct TablePlan {
     /// Whether the table's engine commits and rolls back (InnoDB): the locked way's transaction
     /// undoes a chunk's delete only then, and a locking read locks rows only then.
     pub transactional: bool,
+    /// The table's definition when its walk began ([`super::definition`]): every delete checks
+    /// it in its transaction. `None`: not checked (dry runs, restores, tests).
+    pub definition: Option<String>,
 }
 
 impl TablePlan {
@@ -80,6 +83,7 @@ impl TablePlan {
                 .engine
                 .as_deref()
                 .is_none_or(crate::mysql::ddl::is_durable_engine),
+            definition: None,
         })
     }
 
@@ -107,6 +111,7 @@ impl TablePlan {
             in_cycle: self.in_cycle,
             references_known: self.references_known,
             transactional: self.transactional,
+            definition: self.definition.clone(),
         }
     }
 

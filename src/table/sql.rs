@@ -848,6 +848,7 @@ mod tests {
             in_cycle: false,
             references_known: false,
             transactional: true,
+            definition: None,
         }
     }
 

@@ -56,6 +56,7 @@ fn plan() -> TablePlan {
         references_known: false,
         column_charsets: vec![],
         transactional: true,
+        definition: None,
     }
 }
 

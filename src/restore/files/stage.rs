@@ -227,6 +227,7 @@ fn plan_of(db: &str, info: &TableInfo) -> TablePlan {
         in_cycle: false,
         references_known: false,
         transactional: true,
+        definition: None,
     }
 }
 

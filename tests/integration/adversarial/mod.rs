@@ -3,6 +3,7 @@
 //! row of every table involved (the tables the run does not choose included) is untouched,
 //! every skip and failure is visible, and exit 0 always means every eligible row was handled.
 
+mod altered;
 mod archive_side;
 mod charsets;
 mod completeness;

@@ -1,0 +1,115 @@
+//! A source table altered during its walk: a column added (`ALTER TABLE ... ADD COLUMN`, with
+//! a value in every row). The rows were read and archived with the columns listed before; a
+//! delete after the change would take rows whose new values no archive holds. Every way of
+//! deleting checks the table's definition in its transaction: after the change, no row is
+//! deleted, and the run fails the table (exit 1) saying why.
+
+use std::time::{Duration, Instant};
+
+use crate::harness::digest::count;
+use crate::harness::{server, Ini, Osarchiver, ScratchDb};
+use crate::pipeline::OLD;
+
+/// Waits until the run has deleted rows of `t` (fewer than 36 of its 40 left).
+fn deletes_have_begun(db: &ScratchDb) {
+    let t0 = Instant::now();
+    while count(server(), &db.name, "t", "1") > 35 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the run does not delete"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Runs the archiver over a 40-row `t` (of `engine`, with `extra` statements run after it is
+/// made) with `edit` applied to its configuration, adds a column to `t` once deletes have
+/// begun, and checks that no row left the source after that. Returns what went wrong.
+fn a_column_added_mid_walk(
+    engine: &str,
+    extra: &str,
+    edit: impl FnOnce(Ini, &std::path::Path) -> Ini,
+) -> Option<String> {
+    let s = server();
+    let db = ScratchDb::create(s, "altered");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL)
+           ENGINE={engine};
+         INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
+         {extra}"
+    ));
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("files");
+    let ini = edit(
+        Ini::new(s, &[&db.name])
+            .src("tables", "t")
+            .src("select_limit", 10)
+            .src("delete_limit", 5)
+            .src("delete_loop_delay", "0.3"),
+        &dir,
+    );
+    let running = cmd.config_text(ini.text()).spawn();
+    deletes_have_begun(&db);
+    // Under the table's write lock, so that the count is the one right after the change.
+    let at_change = db.sql(
+        "LOCK TABLES t WRITE;
+         ALTER TABLE t ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'precious';
+         SELECT COUNT(*) FROM t;
+         UNLOCK TABLES;",
+    );
+    let at_change: u64 = at_change.trim().parse().expect("a count");
+    let out = running.wait();
+    let left = count(s, &db.name, "t", "1");
+    let said =
+        format!("{}{}", out.stdout, out.stderr).contains("changed during the run (ALTER TABLE)");
+    if left != at_change || left == 0 || out.code != Some(1) || !said {
+        return Some(format!(
+            "{engine} {extra} {}: {at_change} rows when the column was added, {left} left, exit {:?}\n{out}",
+            ini.text().lines().filter(|l| l.starts_with("dst") || l.starts_with("server_side")).collect::<Vec<_>>().join(" "),
+            out.code
+        ));
+    }
+    None
+}
+
+#[test]
+fn a_column_added_during_the_walk_stops_the_deletes_in_every_way() {
+    let mut failed = Vec::new();
+    // The locked way: archived and deleted in one transaction on the source server.
+    failed.extend(a_column_added_mid_walk("InnoDB", "", |ini, _| ini));
+    // Every row through osarchiver, checked and deleted by key.
+    failed.extend(a_column_added_mid_walk("InnoDB", "", |ini, _| {
+        ini.dst("server_side_copy", false)
+    }));
+    // Files only: the client's way.
+    failed.extend(a_column_added_mid_walk("InnoDB", "", |ini, dir| {
+        ini.set("archiver:test", "dst", "files")
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.display())
+            .set("dst:files", "formats", "csv")
+    }));
+    // A table without transactions: each delete compares with the copies in its statement,
+    // or locks the table (files only).
+    failed.extend(a_column_added_mid_walk("MyISAM", "", |ini, _| ini));
+    failed.extend(a_column_added_mid_walk("MyISAM", "", |ini, dir| {
+        ini.set("archiver:test", "dst", "files")
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.display())
+            .set("dst:files", "formats", "csv")
+    }));
+    // A foreign key that cascades onto the table: its deletes lock and check the children.
+    failed.extend(a_column_added_mid_walk(
+        "InnoDB",
+        "CREATE TABLE c (id INT PRIMARY KEY, t_id INT,
+           FOREIGN KEY (t_id) REFERENCES t (id) ON DELETE CASCADE) ENGINE=InnoDB;",
+        |ini, _| ini,
+    ));
+    // The archive database and files together.
+    failed.extend(a_column_added_mid_walk("InnoDB", "", |ini, dir| {
+        ini.set("archiver:test", "dst", "dst, files")
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.display())
+            .set("dst:files", "formats", "csv")
+    }));
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
