@@ -199,6 +199,13 @@ pub fn run(args: Args) -> Outcome {
     });
     if let Some(why) = options.stop.reason() {
         report.interrupted = Some(why.describe().to_string());
+        if why == StopReason::Throttled {
+            // A replica down or a server overloaded for that long is a failure to see to.
+            report.error(format!(
+                "{}: the run stopped (see the throttle's lines above)",
+                why.describe()
+            ));
+        }
     }
     for line in report.summary().lines() {
         tracing::info!("{line}");

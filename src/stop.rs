@@ -13,6 +13,8 @@ use tokio::sync::Notify;
 pub enum StopReason {
     Signal,
     OutOfTime,
+    /// A throttle pause lasted longer than `max_pause`: a failure, not a budget spent.
+    Throttled,
 }
 
 impl StopReason {
@@ -20,6 +22,7 @@ impl StopReason {
         match self {
             StopReason::Signal => "interrupted by a signal",
             StopReason::OutOfTime => "out of time (max_runtime)",
+            StopReason::Throttled => "deletes paused longer than max_pause (throttle)",
         }
     }
 }
@@ -58,6 +61,7 @@ impl Stop {
         let code = match reason {
             StopReason::Signal => 1,
             StopReason::OutOfTime => 2,
+            StopReason::Throttled => 3,
         };
         if self
             .0
@@ -74,6 +78,7 @@ impl Stop {
         match self.0.reason.load(Ordering::SeqCst) {
             1 => Some(StopReason::Signal),
             2 => Some(StopReason::OutOfTime),
+            3 => Some(StopReason::Throttled),
             _ => None,
         }
     }

@@ -12,7 +12,9 @@
 //!
 //! Each pause and its cause is logged, and its end; the pause rechecks every second and ends by
 //! itself. A stop (signal or time budget) ends a pause at once: the deleter then stops, leaving
-//! the batches it holds (archived, not deleted) in the source for the next run.
+//! the batches it holds (archived, not deleted) in the source for the next run. A pause longer
+//! than `max_pause` (a replica down for good, say) stops the run the same way, as a failure
+//! (exit code 1): no dead replica makes a run wait forever.
 
 use std::time::{Duration, Instant};
 
@@ -147,6 +149,16 @@ impl Throttle {
                     logged = Some((kinds, Instant::now()));
                 }
             }
+            if let Some(limit) = self.config.max_pause.filter(|l| started.elapsed() >= *l) {
+                self.paused += started.elapsed();
+                tracing::error!(
+                    "throttle: deletes paused for {:.0}s, more than max_pause ({:.0}s): {text}; the run stops, and the rows of the batches already archived stay in the source",
+                    started.elapsed().as_secs_f64(),
+                    limit.as_secs_f64()
+                );
+                self.stop.request(crate::stop::StopReason::Throttled);
+                return Err(Stopped);
+            }
             if !self.stop.sleep(CHECK_EVERY).await {
                 self.paused += started.elapsed();
                 tracing::warn!(
@@ -214,7 +226,7 @@ impl Throttle {
             }
         }
         for i in 0..self.replicas.len() {
-            if let Some(cause) = self.replica_lag(i).await {
+            if let Some((cause, _)) = self.replica_lag(i).await {
                 causes.push(Cause::new(format!("replica {i}"), cause));
             }
         }
@@ -257,8 +269,29 @@ impl Throttle {
         .map_err(MonitorError::from)
     }
 
-    /// The cause of a pause for replica `i`, if any.
-    async fn replica_lag(&mut self, i: usize) -> Option<String> {
+    /// A dry run's look at the replicas, once: what a real run's deletes would meet now.
+    /// Returns the replicas that cannot be reached, do not replicate or whose replication is
+    /// stopped (a real run would pause until `max_pause`, then fail), and those that lag.
+    pub async fn foresee(&mut self) -> (Vec<String>, Vec<String>) {
+        let (mut broken, mut lagging) = (Vec::new(), Vec::new());
+        for i in 0..self.replicas.len() {
+            match self.replica_lag(i).await {
+                Some((cause, true)) => broken.push(cause),
+                Some((cause, false)) => lagging.push(cause),
+                None => {}
+            }
+        }
+        (broken, lagging)
+    }
+
+    /// The longest pause before the run gives up, if any.
+    pub fn max_pause(&self) -> Option<Duration> {
+        self.config.max_pause
+    }
+
+    /// The cause of a pause for replica `i`, if any, and whether the replica is broken (cannot
+    /// be reached, does not replicate, replication stopped) rather than lagging.
+    async fn replica_lag(&mut self, i: usize) -> Option<(String, bool)> {
         let max = self.config.max_replication_lag;
         let (host, port) = self.config.replicas[i].clone();
         let name = self.replicas[i].0.clone();
@@ -271,7 +304,7 @@ impl Throttle {
             };
             match Connection::connect(&spec).await {
                 Ok(db) => self.replicas[i].1 = Some(db),
-                Err(e) => return Some(format!("replica {name} cannot be reached ({e})")),
+                Err(e) => return Some((format!("replica {name} cannot be reached ({e})"), true)),
             }
         }
         let db = self.replicas[i].1.as_mut().expect("just set");
@@ -282,18 +315,26 @@ impl Throttle {
             Ok(lag) => lag,
             Err(e) => {
                 self.replicas[i].1 = None;
-                return Some(format!("replica {name}: cannot read its status ({e})"));
+                return Some((
+                    format!("replica {name}: cannot read its status ({e})"),
+                    true,
+                ));
             }
         };
         match lag {
-            Lag::NotAReplica => Some(format!(
-                "replica {name} does not replicate (SHOW SLAVE STATUS is empty)"
+            Lag::NotAReplica => Some((
+                format!("replica {name} does not replicate (SHOW SLAVE STATUS is empty)"),
+                true,
             )),
-            Lag::Unknown => Some(format!(
-                "replica {name}: Seconds_Behind_Master is NULL (replication stopped or broken)"
+            Lag::Unknown => Some((
+                format!(
+                    "replica {name}: Seconds_Behind_Master is NULL (replication stopped or broken)"
+                ),
+                true,
             )),
-            Lag::Seconds(s) if s > max => Some(format!(
-                "replica {name} lags {s}s (max_replication_lag = {max}s)"
+            Lag::Seconds(s) if s > max => Some((
+                format!("replica {name} lags {s}s (max_replication_lag = {max}s)"),
+                false,
             )),
             Lag::Seconds(_) => None,
         }

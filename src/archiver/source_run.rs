@@ -182,6 +182,9 @@ pub(super) async fn archive_source(
     if let Some(mut run) = SourceRun::open(archiver, source, clock, options, &label, report).await {
         run.db_lock = db_lock.take();
         run.parallel = parallel;
+        if dry_run && source.delete_data {
+            run.foresee_throttle(&label, report).await;
+        }
         run.all_databases(&label, report).await;
         db_lock = run.db_lock.take();
         run.close(report).await;
@@ -292,6 +295,30 @@ impl<'a> SourceRun<'a> {
             grants: None,
             archive_suffixes: options.archive_suffixes.clone(),
         })
+    }
+
+    /// A dry run's look at the replicas a real run's deletes would wait for: one that cannot be
+    /// reached or does not replicate would pause them until `max_pause`, then stop the run
+    /// (exit code 1), or forever without a limit: a failure now; one that lags, a warning.
+    async fn foresee_throttle(&mut self, label: &str, report: &mut RunReport) {
+        let (broken, lagging) = self.throttle.foresee().await;
+        for cause in lagging {
+            tracing::warn!("{label}: a real run's deletes would pause now: {cause}");
+        }
+        if broken.is_empty() {
+            return;
+        }
+        let limit = match self.throttle.max_pause() {
+            Some(l) => format!(
+                "for max_pause ({:.0}s), then stop (exit code 1)",
+                l.as_secs_f64()
+            ),
+            None => "with no end (max_pause = 0)".to_string(),
+        };
+        report.error(format!(
+            "{label}: a real run's deletes would pause {limit}: {}",
+            broken.join("; ")
+        ));
     }
 
     /// Waits for the background packings (their failures go to their tables' reports) and

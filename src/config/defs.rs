@@ -93,6 +93,7 @@ pub const KEYS: &[KeyDef] = &[
     key("max_threads_running", SRC, Positive, Unset, "Threads_running above which deletes pause"),
     key("max_wsrep_recv_queue", SRC, Count, Unset, "Galera receive queue above which deletes pause"),
     key("max_flow_control_paused", SRC, Fraction, Unset, "Galera flow control share above which deletes pause"),
+    key("max_pause", SRC, Duration, Value("1h"), "longest throttle pause before the run gives up (0: no limit)"),
     // [dst:NAME], backend = db (and the connection keys above)
     key("backend", Scopes::DST, Choice { what: "backend", values: &["db", "file"] }, Value("db"), "`db` or `file`"),
     key("archive_data", Scopes::DST, Bool, Value("true"), "false: the destination is not written (as in the original)"),

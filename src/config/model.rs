@@ -202,6 +202,8 @@ pub struct ThrottleConfig {
     /// Galera: the share of time (0 to 1) flow control paused replication since the previous
     /// check, above which deletes pause.
     pub max_flow_control_paused: Option<f64>,
+    /// The longest a pause may last: then the run stops, as a failure (`None`: no limit).
+    pub max_pause: Option<Duration>,
 }
 
 impl ThrottleConfig {

@@ -110,7 +110,7 @@ pub fn render(config: &Config) -> String {
             if t.is_active() {
                 let _ = writeln!(
                     o,
-                    "    throttle: replicas [{}] max_replication_lag {}s  max_threads_running {}  max_wsrep_recv_queue {}  max_flow_control_paused {}",
+                    "    throttle: replicas [{}] max_replication_lag {}s  max_threads_running {}  max_wsrep_recv_queue {}  max_flow_control_paused {}  max_pause {}",
                     t.replicas
                         .iter()
                         .map(|(h, p)| format!("{h}:{p}"))
@@ -120,6 +120,7 @@ pub fn render(config: &Config) -> String {
                     t.max_threads_running.map_or("-".to_string(), |v| v.to_string()),
                     t.max_wsrep_recv_queue.map_or("-".to_string(), |v| v.to_string()),
                     t.max_flow_control_paused.map_or("-".to_string(), |v| v.to_string()),
+                    t.max_pause.map_or("-".to_string(), |v| format!("{:.0}s", v.as_secs_f64())),
                 );
             }
         }

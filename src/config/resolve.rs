@@ -580,6 +580,12 @@ fn resolve_source(
             max_threads_running: optional(&r, "max_threads_running", parse_positive)?,
             max_wsrep_recv_queue: optional(&r, "max_wsrep_recv_queue", parse_count)?,
             max_flow_control_paused: optional(&r, "max_flow_control_paused", parse_fraction)?,
+            max_pause: match r.non_empty("max_pause")? {
+                Some(v) => parse_duration(&v).map_err(|m| r.err("max_pause", m))?,
+                None => {
+                    parse_duration(&r.built_in("max_pause")?).map_err(|m| r.err("max_pause", m))?
+                }
+            },
         },
     })
 }

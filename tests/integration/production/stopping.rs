@@ -107,6 +107,46 @@ fn a_pause_honours_max_runtime() {
     assert_eq!(rows(s, &db.name), 1);
 }
 
+/// A replica that cannot be reached (its server down for good) pauses the deletes; past
+/// `max_pause` the run stops, as a failure (exit 1: it used to wait for as long as the replica
+/// stayed down, forever without `max_runtime`). Nothing was archived or deleted. The dry run
+/// sees the replica down and predicts the failure.
+#[test]
+fn a_replica_down_for_longer_than_max_pause_fails_the_run() {
+    let s = server();
+    let db = ScratchDb::create(s, "pause_max");
+    eligible_table(&db, 5);
+    let port = crate::harness::services::free_ports(1)[0];
+    let ini = crate::harness::Ini::new(s, &[&db.name])
+        .src("replicas", format!("127.0.0.1:{port}"))
+        .src("max_pause", "2s");
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    dry.assert_code(1)
+        .output_contains("a real run's deletes would pause for max_pause (2s), then stop")
+        .output_contains("cannot be reached");
+    let out = Osarchiver::new().config_text(ini.text()).run();
+    out.assert_code(1)
+        .output_contains("more than max_pause (2s)")
+        .output_contains("deletes paused longer than max_pause");
+    assert!(out.elapsed < Duration::from_secs(15), "{out}");
+    assert_eq!(rows(s, &db.name), 6, "nothing is deleted during the pause");
+    assert_eq!(
+        rows(s, &db.archive()),
+        0,
+        "nothing is archived during the pause"
+    );
+    // Without a limit the dry run says the real run would wait with no end.
+    Osarchiver::new()
+        .config_text(ini.src("max_pause", 0).text())
+        .arg("--dry-run")
+        .run()
+        .assert_code(1)
+        .output_contains("would pause with no end (max_pause = 0)");
+}
+
 /// A second signal while a finished table's files are being packed: the rows are deleted and
 /// the files left as written, unpacked; the log and the report say so (they used to say
 /// nothing of it).
