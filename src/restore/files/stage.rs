@@ -136,6 +136,17 @@ pub async fn stage_files(
             }
         }
         let plan = plan_of(&db, &info);
+        // The rows of a CSV file replace those of earlier files with their key, as a SQL
+        // file's `ON DUPLICATE KEY UPDATE` does: the files of two runs may hold one row (kept
+        // the first time, archived again the next). Not into a key `WITHOUT OVERLAPS`, which
+        // refuses it (1235).
+        let upsert = match crate::table::definition::read(stage.conn(), &db, &table)
+            .await
+            .map_err(db_err(&file))?
+        {
+            Some(create) => !crate::mysql::ddl::has_without_overlaps(&create),
+            None => true,
+        };
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Piece, String>>(2);
         let reader = {
             let (path, db, table, stage_name) =
@@ -156,7 +167,9 @@ pub async fn stage_files(
                         }))
                     })
                     .map(|_| ()),
-                    Format::Csv => read_csv(r, &db, &stage_name, &columns, batch_size, &send),
+                    Format::Csv => {
+                        read_csv(r, &db, &stage_name, &columns, batch_size, upsert, &send)
+                    }
                 });
                 if let Err(e) = result {
                     let _ = tx.blocking_send(Err(e.to_string()));
@@ -231,13 +244,15 @@ fn plan_of(db: &str, info: &TableInfo) -> TablePlan {
     }
 }
 
-/// Reads a CSV file and sends its rows as INSERTs of `batch_size` rows.
+/// Reads a CSV file and sends its rows as INSERTs of `batch_size` rows, each ending with `ON
+/// DUPLICATE KEY UPDATE` when `upsert`.
 fn read_csv(
     r: &mut dyn std::io::BufRead,
     db: &str,
     stage_name: &str,
     columns: &[schema::ColumnInfo],
     batch_size: usize,
+    upsert: bool,
     send: &dyn Fn(Result<Piece, String>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let invalid = |m: String| std::io::Error::new(std::io::ErrorKind::InvalidData, m);
@@ -259,6 +274,11 @@ fn read_csv(
     }
     let kinds: Vec<FieldKind> = stored.iter().map(|c| FieldKind::of(c)).collect();
     let head = crate::table::sql::insert_head(db, stage_name, &names);
+    let tail = if upsert {
+        crate::destination::file::sql::upsert_tail(&names)
+    } else {
+        String::new()
+    };
     let mut sql = String::new();
     let mut rows = Vec::new();
     let mut n = 1u64;
@@ -273,6 +293,7 @@ fn read_csv(
             .map_err(|e| invalid(format!("record {n}: {e}")))?;
         rows.push(values);
         if rows.len() >= batch_size || sql.len() >= 4 << 20 {
+            sql.push_str(&tail);
             send(Ok(Piece {
                 sql: std::mem::take(&mut sql),
                 rows: std::mem::take(&mut rows),
@@ -281,6 +302,7 @@ fn read_csv(
         }
     }
     if !rows.is_empty() {
+        sql.push_str(&tail);
         send(Ok(Piece {
             sql,
             rows,

@@ -208,3 +208,55 @@ fn the_files_of_two_runs_never_merge_rows_on_another_unique_key() {
     assert_eq!(total(&out, "conflicts"), 1, "{out}");
     assert_eq!(db.sql("SELECT id, name, v FROM t").trim(), "1\tn\t10");
 }
+
+/// The CSV files of two runs may hold one row: archived by a run that did not delete it
+/// (`delete_data = false`), changed, then archived and deleted by the next. Restored from both,
+/// the later file's row wins, as with SQL files (the CSV staging used to fail on the
+/// duplicate key, 1062, exit 1).
+#[test]
+fn csv_files_of_two_runs_holding_one_row_restore_the_later() {
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "rs_csv2");
+    let old = crate::pipeline::OLD;
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v INT, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, 10, {old}), (2, 20, {old});"
+    ));
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ini = |dir: &std::path::Path, delete: bool| {
+        Ini::new(s, &[&db.name])
+            .src("delete_data", delete)
+            .set("archiver:test", "dst", "files")
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.display())
+            .set("dst:files", "formats", "csv")
+            .set("dst:files", "archive_format", "gz")
+            .text()
+    };
+    Osarchiver::new()
+        .config_text(ini(a.path(), false))
+        .run()
+        .assert_success();
+    db.sql("UPDATE t SET v = 11 WHERE id = 1");
+    Osarchiver::new()
+        .config_text(ini(b.path(), true))
+        .run()
+        .assert_success();
+    assert_eq!(db.sql("SELECT COUNT(*) FROM t").trim(), "0");
+    let file = |dir: &std::path::Path| dir.join(format!("{}.t.csv.gz", db.name));
+    let out = Osarchiver::new()
+        .subcommand("restore")
+        .config_text(ini(a.path(), true))
+        .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+        .arg("--file")
+        .arg(file(a.path()))
+        .arg("--file")
+        .arg(file(b.path()))
+        .run();
+    out.assert_success();
+    assert_eq!(
+        db.sql("SELECT id, v FROM t ORDER BY id").trim(),
+        "1\t11\n2\t20",
+        "{out}"
+    );
+}

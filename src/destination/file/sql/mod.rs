@@ -106,6 +106,21 @@ pub fn header(h: &Header<'_>) -> String {
     )
 }
 
+/// `\nON DUPLICATE KEY UPDATE `a`=VALUES(`a`),`b`=VALUES(`b`)`: the row loaded last wins.
+pub fn upsert_tail(columns: &[String]) -> String {
+    let mut tail = String::from("\nON DUPLICATE KEY UPDATE ");
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            tail.push(',');
+        }
+        push_ident(&mut tail, c);
+        tail.push_str("=VALUES(");
+        push_ident(&mut tail, c);
+        tail.push(')');
+    }
+    tail
+}
+
 /// Writes a table's SQL file, batch by batch, with buffers reused from one batch to the next.
 pub struct SqlWriter {
     /// `INSERT INTO `db`.`t` (`a`,`b`) VALUES\n`
@@ -124,19 +139,14 @@ impl SqlWriter {
         let mut head = String::from("INSERT INTO ");
         push_qualified(&mut head, db, table);
         head.push_str(" (");
-        let mut tail = String::from("\nON DUPLICATE KEY UPDATE ");
         for (i, c) in columns.iter().enumerate() {
             if i > 0 {
                 head.push(',');
-                tail.push(',');
             }
             push_ident(&mut head, c);
-            push_ident(&mut tail, c);
-            tail.push_str("=VALUES(");
-            push_ident(&mut tail, c);
-            tail.push(')');
         }
         head.push_str(") VALUES\n");
+        let mut tail = upsert_tail(columns);
         tail.push_str(";\n");
         SqlWriter {
             head,
