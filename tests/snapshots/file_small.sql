@@ -1,6 +1,7 @@
 -- osarchiver {VERSION}: rows archived from `DB`.`small`
 -- source: s
 -- run started: {START} UTC
+-- columns: [["id","int(10) unsigned",null],["name","varchar(80)","utf8mb4"],["price","decimal(10,2)",null],["ratio","double",null],["data","varbinary(16)",null],["created","datetime(6)",null],["took","time",null],["y","year(4)",null],["state","enum('active','deleted')","utf8mb4"],["meta","longtext","utf8mb4"],["deleted_at","datetime",null]]
 --
 -- One INSERT per batch of rows, each ending with ON DUPLICATE KEY UPDATE: loading the
 -- file again changes nothing. Load it where the table exists, with

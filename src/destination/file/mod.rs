@@ -82,6 +82,8 @@ pub struct FileTarget {
     db: String,
     table: String,
     columns: Vec<String>,
+    /// The SQL file's `-- columns:` line ([`sql::columns_line`]).
+    definition: String,
     files: Vec<writer::TableFile>,
     /// Rows in complete batches.
     rows: u64,
@@ -214,6 +216,7 @@ impl FileDest {
             db: plan.db.clone(),
             table: plan.table.clone(),
             columns: plan.columns.clone(),
+            definition: sql::columns_line(plan),
             files: Vec::new(),
             rows: 0,
             failed: false,

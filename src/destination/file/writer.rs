@@ -135,6 +135,7 @@ impl FileDest {
             table: &t.table,
             started: &self.started,
             upsert: t.upsert,
+            columns: &t.definition,
         };
         if let Some((path, e)) = write_files(&mut t.files, &header, batch) {
             t.failed = true;

@@ -158,15 +158,19 @@ pub async fn stage_files(
                         .map_err(|_| std::io::Error::other("the loader stopped"))
                 };
                 let result = with_content(&path, |r| match format {
-                    Format::Sql => statements(r, &db, &table, &stage_name, &mut |sql| {
-                        let skip = !sql.starts_with("INSERT");
-                        send(Ok(Piece {
-                            sql,
-                            rows: Vec::new(),
-                            skip,
-                        }))
-                    })
-                    .map(|_| ()),
+                    Format::Sql => {
+                        let head = checked_header(r, &columns)?;
+                        let mut r = std::io::Read::chain(std::io::Cursor::new(head), r);
+                        statements(&mut r, &db, &table, &stage_name, &mut |sql| {
+                            let skip = !sql.starts_with("INSERT");
+                            send(Ok(Piece {
+                                sql,
+                                rows: Vec::new(),
+                                skip,
+                            }))
+                        })
+                        .map(|_| ())
+                    }
                     Format::Csv => {
                         read_csv(r, &db, &stage_name, &columns, batch_size, upsert, &send)
                     }
@@ -241,6 +245,63 @@ fn plan_of(db: &str, info: &TableInfo) -> TablePlan {
         references_known: false,
         transactional: true,
         definition: None,
+    }
+}
+
+/// Reads a SQL file's header comment (returned, to be read again) and checks the columns it
+/// records, when it does, against the table's stored columns of the day: the same names,
+/// types and character sets (the UTF-8 ones are one family), or the file is refused.
+fn checked_header(
+    r: &mut dyn std::io::BufRead,
+    columns: &[schema::ColumnInfo],
+) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    loop {
+        let start = head.len();
+        if r.read_until(b'\n', &mut head)? == 0 {
+            return Ok(head);
+        }
+        let line = &head[start..];
+        if !line.starts_with(b"--") {
+            return Ok(head);
+        }
+        let text = String::from_utf8_lossy(line);
+        let Some(written) =
+            crate::destination::file::sql::parse_columns_line(text.trim_end_matches(['\n', '\r']))
+        else {
+            continue;
+        };
+        let stored: Vec<&schema::ColumnInfo> = columns.iter().filter(|c| !c.generated).collect();
+        let same = written.len() == stored.len()
+            && written.iter().zip(&stored).all(|((name, ty, cs), c)| {
+                *name == c.name
+                    && *ty == c.column_type
+                    && schema::same_modulo_utf8(cs.as_deref(), c.charset.as_deref())
+            });
+        if !same {
+            let describe = |name: &str, ty: &str, cs: Option<&str>| match cs {
+                Some(cs) => format!("{name} {ty} CHARACTER SET {cs}"),
+                None => format!("{name} {ty}"),
+            };
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "it was written with the columns [{}], and the table has [{}] now: its rows \
+                     would not come back as they were archived (restore it into a table of the \
+                     file's definition)",
+                    written
+                        .iter()
+                        .map(|(n, t, c)| describe(n, t, c.as_deref()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    stored
+                        .iter()
+                        .map(|c| describe(&c.name, &c.column_type, c.charset.as_deref()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
     }
 }
 

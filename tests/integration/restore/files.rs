@@ -260,3 +260,46 @@ fn csv_files_of_two_runs_holding_one_row_restore_the_later() {
         "{out}"
     );
 }
+
+/// A SQL file records the columns its rows were written with; restored after a column was
+/// retyped (a `DOUBLE` made `FLOAT`: values would come back rounded, exit 0), the file is
+/// refused, naming both definitions. Back to its type, the same file restores.
+#[test]
+fn a_sql_file_is_refused_after_its_columns_were_retyped() {
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "rs_retype");
+    let old = crate::pipeline::OLD;
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v DOUBLE, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, 0.1234567890123, {old});"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let ini = Ini::new(s, &[&db.name])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", dir.path().display())
+        .set("dst:files", "formats", "sql")
+        .set("dst:files", "archive_format", "gz")
+        .text();
+    Osarchiver::new().config_text(&ini).run().assert_success();
+    db.sql("ALTER TABLE t MODIFY v FLOAT");
+    let restore = || {
+        Osarchiver::new()
+            .subcommand("restore")
+            .config_text(&ini)
+            .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+            .arg("--file")
+            .arg(dir.path().join(format!("{}.t.sql.gz", db.name)))
+            .run()
+    };
+    restore()
+        .assert_code(1)
+        .output_contains(
+            "it was written with the columns [id int(11), v double, deleted_at datetime]",
+        )
+        .output_contains("v float");
+    assert_eq!(db.sql("SELECT COUNT(*) FROM t").trim(), "0");
+    db.sql("ALTER TABLE t MODIFY v DOUBLE");
+    restore().assert_success();
+    assert_eq!(db.sql("SELECT v FROM t").trim(), "0.1234567890123");
+}

@@ -70,6 +70,44 @@ pub struct Header<'a> {
     pub started: &'a str,
     /// Whether the INSERTs end with `ON DUPLICATE KEY UPDATE` (see [`SqlWriter::without_upsert`]).
     pub upsert: bool,
+    /// The columns' line ([`columns_line`]).
+    pub columns: &'a str,
+}
+
+/// The start of the header line that records the columns the rows were written with.
+pub const COLUMNS_PREFIX: &str = "-- columns: ";
+
+/// A column as the header records it: name, full type, character set (`None` for other types).
+pub type FileColumn = (String, String, Option<String>);
+
+/// The header line that records the archived columns, each with its full type and character
+/// set, as JSON on one line (`-- columns: [["id","int(11)",null],...]`): a restore compares
+/// them with the table's columns of the day, so that rows are never loaded into columns
+/// retyped since (a `BLOB` made `TEXT`, a `DOUBLE` made `FLOAT`).
+pub fn columns_line(plan: &crate::table::TablePlan) -> String {
+    let columns: Vec<FileColumn> = plan
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            (
+                name.clone(),
+                plan.column_types.get(i).cloned().unwrap_or_default(),
+                plan.column_charsets
+                    .get(i)
+                    .cloned()
+                    .flatten()
+                    .map(|(charset, _)| charset),
+            )
+        })
+        .collect();
+    let json = serde_json::to_string(&columns).unwrap_or_else(|_| "[]".into());
+    format!("{COLUMNS_PREFIX}{json}")
+}
+
+/// The columns of a header line written by [`columns_line`]; `None` for any other line.
+pub fn parse_columns_line(line: &str) -> Option<Vec<FileColumn>> {
+    serde_json::from_str(line.strip_prefix(COLUMNS_PREFIX)?).ok()
 }
 
 /// A line of comment text: no line breaks.
@@ -93,6 +131,7 @@ pub fn header(h: &Header<'_>) -> String {
         "-- osarchiver {version}: rows archived from {table}\n\
          -- source: {source}\n\
          -- run started: {started} UTC\n\
+         {columns}\n\
          --\n\
          {inserts} Load it where the table exists, with\n\
          --   mariadb --default-character-set=utf8mb4 < FILE\n\
@@ -103,6 +142,7 @@ pub fn header(h: &Header<'_>) -> String {
         table = one_line(&table),
         source = one_line(h.source),
         started = one_line(h.started),
+        columns = one_line(h.columns),
     )
 }
 

@@ -150,7 +150,26 @@ fn header_names_the_version_source_table_and_start_and_sets_the_session() {
         table: "instances",
         started: "2026-11-21 03:00:00",
         upsert: true,
+        columns: "-- columns: [[\"a\\nb\",\"int(11)\",null]]",
     });
+    assert!(
+        h.contains("-- columns: [[\"a\\nb\",\"int(11)\",null]]\n"),
+        "{h}"
+    );
+    assert_eq!(
+        parse_columns_line(
+            "-- columns: [[\"a\\nb\",\"int(11)\",null],[\"c\",\"text\",\"utf8mb4\"]]"
+        ),
+        Some(vec![
+            ("a\nb".to_string(), "int(11)".to_string(), None),
+            (
+                "c".to_string(),
+                "text".to_string(),
+                Some("utf8mb4".to_string())
+            )
+        ])
+    );
+    assert_eq!(parse_columns_line("-- source: x"), None);
     assert!(h.starts_with(&format!(
         "-- osarchiver {}: rows archived from `nova`.`instances`\n",
         env!("CARGO_PKG_VERSION")
