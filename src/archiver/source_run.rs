@@ -748,8 +748,10 @@ impl<'a> SourceRun<'a> {
     /// the cycle, or in a later page of its own table when it references itself) can go now. A
     /// table with blocked rows is read again when rows of the cycle were deleted since its last
     /// pass, until no table qualifies or after [`MAX_CYCLE_PASSES`] passes. A report keeps its
-    /// first pass's read, archived and conflict counts, adds the rows deleted and changed later,
-    /// and ends with the rows still blocked after its last pass.
+    /// first pass's read and conflict counts, adds the rows deleted and changed later, and ends
+    /// with the rows still blocked after its last pass. A later pass reads again rows an earlier
+    /// one wrote (files keep them; an archive keeps the copies it could not take back): a
+    /// destination counts the rows of its first pass, or every row deleted when more.
     async fn cycle_passes(
         &mut self,
         group: &[TablePlan],
@@ -768,6 +770,10 @@ impl<'a> SourceRun<'a> {
             });
             running += r.deleted;
         }
+        let first_archived: Vec<Vec<u64>> = reports
+            .iter()
+            .map(|r| r.archived.iter().map(|(_, n)| *n).collect())
+            .collect();
         for pass in 2..=MAX_CYCLE_PASSES {
             if self.stop.is_requested() {
                 break;
@@ -790,10 +796,10 @@ impl<'a> SourceRun<'a> {
                 r.deleted += p.deleted;
                 r.changed += p.changed;
                 r.blocked = p.blocked;
-                // The rows this pass archived and deleted (the blocked rows' copies were taken
-                // back, in each pass).
-                for (i, (_, n)) in p.archived.iter().enumerate() {
-                    r.add_archived(i, *n);
+                // Each row once: the rows of the first pass (those deleted, and the blocked
+                // ones whose copies stay), or all the rows deleted since, when more.
+                for (slot, first) in r.archived.iter_mut().zip(&first_archived[i]) {
+                    slot.1 = (*first).max(r.deleted);
                 }
                 r.errors.extend(p.errors);
                 r.elapsed += p.elapsed;
