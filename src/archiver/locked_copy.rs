@@ -212,13 +212,37 @@ pub(super) async fn run(
     // A chunk is at most a page (`select_limit`: the SQL files get one statement per page)
     // and at most a delete (`delete_limit`).
     let delete_limit = source.delete_limit.min(source.select_limit).max(1);
-    // A second session takes every other chunk (without one, the first takes them all).
-    let mut second = match Connection::connect(&source.conn).await {
-        Ok(c) => Some(c),
+    // A second session takes every other chunk (without one, the first takes them all). Not
+    // for a table that adds its own history partitions: a delete that adds one waits for the
+    // other session's open transaction, which waits for it in turn.
+    let (db, table) = (plan.db.as_str(), plan.table.as_str());
+    let alone = match with_retry(
+        delete_db,
+        source.retry,
+        "read the table's definition",
+        |a| {
+            Box::pin(crate::table::definition::adds_own_partitions(
+                a.conn, db, table,
+            ))
+        },
+    )
+    .await
+    {
+        Ok(auto) => auto,
         Err(e) => {
-            tracing::debug!("{name}: a second session to delete: {e}");
-            None
+            tracing::debug!("{name}: SHOW CREATE TABLE: {e}");
+            true
         }
+    };
+    let mut second = match alone {
+        true => None,
+        false => match Connection::connect(&source.conn).await {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::debug!("{name}: a second session to delete: {e}");
+                None
+            }
+        },
     };
     if let (Some(c), Some(false)) = (second.as_mut(), delete_db.foreign_key_checks()) {
         if let Err(e) = c.set_foreign_key_checks(false).await {

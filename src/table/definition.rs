@@ -20,8 +20,8 @@ use crate::mysql::schema::ColumnInfo;
 /// `ER_TABLE_DEF_CHANGED`, the error a changed definition is reported with (never retried).
 pub const TABLE_DEF_CHANGED: u16 = 1412;
 
-/// `SHOW CREATE TABLE db.table`, without the table's `AUTO_INCREMENT=` counter (which inserts
-/// move); `None` when the statement returns no text (not a table).
+/// `SHOW CREATE TABLE db.table`, the part of it that is compared ([`comparable`]); `None` when
+/// the statement returns no text (not a table).
 pub async fn read(conn: &mut Conn, db: &str, table: &str) -> mysql_async::Result<Option<String>> {
     let row: Option<Row> = conn
         .query_first(format!("SHOW CREATE TABLE {}", qualified(db, table)))
@@ -29,29 +29,138 @@ pub async fn read(conn: &mut Conn, db: &str, table: &str) -> mysql_async::Result
     Ok(row
         .and_then(|mut r| r.take_opt::<String, _>(1))
         .and_then(Result::ok)
-        .map(|text| without_counter(&text)))
+        .map(|text| comparable(&text)))
 }
 
-/// The text of `SHOW CREATE TABLE` without its table option `AUTO_INCREMENT=n`: the first one
-/// on the line of table options, the one that begins with `)` (columns and keys are indented
-/// above it, and the counter comes before the table's `COMMENT`).
-pub fn without_counter(text: &str) -> String {
-    const OPTION: &str = " AUTO_INCREMENT=";
-    let Some(line) = text.find("\n) ").map(|i| i + 1) else {
+/// What of `SHOW CREATE TABLE`'s text the check compares: the columns and keys, and the line of
+/// table options (engine, character set, ...) without what moves by itself or with the
+/// session: the `AUTO_INCREMENT=` counter (inserts), the `DATA DIRECTORY`/`INDEX DIRECTORY`
+/// options (`NO_DIR_IN_CREATE` hides them), and the partitions after that line (a table
+/// partitioned `BY SYSTEM_TIME ... AUTO` adds its own as history grows).
+pub fn comparable(text: &str) -> String {
+    let Some(close) = column_list_end(text) else {
         return text.to_string();
     };
-    let line_end = text[line..].find('\n').map_or(text.len(), |i| line + i);
-    let Some(at) = text[line..line_end].find(OPTION).map(|i| line + i) else {
-        return text.to_string();
-    };
-    let digits = text[at + OPTION.len()..line_end]
-        .bytes()
-        .take_while(u8::is_ascii_digit)
-        .count();
-    if digits == 0 {
-        return text.to_string();
+    let (head, rest) = text.split_at(close);
+    let options = rest.split('\n').next().unwrap_or("");
+    let mut kept = String::with_capacity(options.len());
+    let mut rest = options;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(" AUTO_INCREMENT=") {
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                rest = &after[digits..];
+                continue;
+            }
+        }
+        if let Some(after) = [" DATA DIRECTORY='", " INDEX DIRECTORY='"]
+            .iter()
+            .find_map(|o| rest.strip_prefix(o))
+        {
+            rest = skip_quoted(after);
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix('\'') {
+            // A quoted value (a COMMENT) is kept whole.
+            let end = after.len() - skip_quoted(after).len();
+            kept.push('\'');
+            kept.push_str(&after[..end]);
+            rest = &after[end..];
+            continue;
+        }
+        let c = rest.chars().next().expect("not empty");
+        kept.push(c);
+        rest = &rest[c.len_utf8()..];
     }
-    format!("{}{}", &text[..at], &text[at + OPTION.len() + digits..])
+    format!("{head}{kept}")
+}
+
+/// Whether `db.table` is partitioned `BY SYSTEM_TIME ... AUTO`: a DML statement may add a
+/// history partition, which waits for every other session's metadata lock on the table, those
+/// of open transactions included (two sessions of the run deleting it at once would wait for
+/// each other until `lock_wait_timeout`).
+pub async fn adds_own_partitions(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<bool> {
+    let row: Option<Row> = conn
+        .query_first(format!("SHOW CREATE TABLE {}", qualified(db, table)))
+        .await?;
+    let text = row
+        .and_then(|mut r| r.take_opt::<String, _>(1))
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    Ok(partitioned_auto(&text))
+}
+
+/// Whether a `CREATE TABLE` text's partitioning (after its column list) is `BY SYSTEM_TIME`
+/// with `AUTO`.
+fn partitioned_auto(text: &str) -> bool {
+    let Some(close) = column_list_end(text) else {
+        return false;
+    };
+    let Some(partitions) = text[close..].find("\n PARTITION BY SYSTEM_TIME") else {
+        return false;
+    };
+    text[close + partitions..]
+        .split(|c: char| c.is_whitespace())
+        .any(|w| w == "AUTO")
+}
+
+/// The byte offset of the `)` that closes the column list of a `CREATE TABLE` text: the first
+/// parenthesis outside names and strings opens it (names may hold parentheses and line
+/// breaks).
+fn column_list_end(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            q @ (b'`' | b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == b'\\' && q != b'`' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == q {
+                        if b.get(i + 1) == Some(&q) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The text after a single-quoted value whose opening quote was just read (`''` and `\'` are
+/// quotes inside it); empty when it does not end.
+fn skip_quoted(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'\'' if b.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\'' => return &s[i + 1..],
+            _ => i += 1,
+        }
+    }
+    ""
 }
 
 /// Whether the stored (not generated) columns listed now are the plan's: names, types,
@@ -105,7 +214,7 @@ pub async fn begin_checked(conn: &mut Conn, plan: &TablePlan) -> mysql_async::Re
         .pop()
         .and_then(|mut r| r.take_opt::<String, _>(1))
         .and_then(Result::ok)
-        .map(|text| without_counter(&text));
+        .map(|text| comparable(&text));
     if now.as_deref() == Some(expected) {
         return Ok(());
     }
@@ -137,18 +246,68 @@ mod tests {
             format!(
                 "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n{extra}  \
                  PRIMARY KEY (`id`)\n) ENGINE=InnoDB{counter} DEFAULT CHARSET=latin1 \
-                 COMMENT='AUTO_INCREMENT=7 ) x'\n PARTITION BY HASH (`id`)"
+                 COMMENT='AUTO_INCREMENT=7 ) x'"
             )
         };
         let plain = table("", "");
-        assert_eq!(without_counter(&table(" AUTO_INCREMENT=42", "")), plain);
-        assert_eq!(without_counter(&table(" AUTO_INCREMENT=43", "")), plain);
-        assert_eq!(without_counter(&plain), plain);
+        assert_eq!(comparable(&table(" AUTO_INCREMENT=42", "")), plain);
+        assert_eq!(comparable(&table(" AUTO_INCREMENT=43", "")), plain);
+        assert_eq!(comparable(&plain), plain);
         let added = table(" AUTO_INCREMENT=42", "  `x` int(11) DEFAULT NULL,\n");
-        assert_ne!(without_counter(&added), plain);
-        assert!(without_counter(&added).contains("`x` int(11)"));
-        assert_eq!(without_counter("no options"), "no options");
-        let odd = ") ENGINE=InnoDB AUTO_INCREMENT=";
-        assert_eq!(without_counter(&format!("x\n{odd}")), format!("x\n{odd}"));
+        assert_ne!(comparable(&added), plain);
+        assert!(comparable(&added).contains("`x` int(11)"));
+        assert_eq!(comparable("no list"), "no list");
+        // Another engine or character set counts.
+        assert_ne!(comparable(&plain.replace("InnoDB", "MyISAM")), plain);
+        assert_ne!(comparable(&plain.replace("latin1", "utf8mb4")), plain);
+    }
+
+    #[test]
+    fn partitions_and_directories_do_not_count() {
+        let base = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n) \
+                    ENGINE=InnoDB AUTO_INCREMENT=9 DEFAULT CHARSET=latin1 WITH SYSTEM VERSIONING";
+        let two = format!("{base}\n PARTITION BY SYSTEM_TIME LIMIT 10 AUTO\nPARTITIONS 2");
+        let three = format!("{base}\n PARTITION BY SYSTEM_TIME LIMIT 10 AUTO\nPARTITIONS 3");
+        assert_eq!(comparable(&two), comparable(&three));
+        let dir = base.replace(
+            " DEFAULT CHARSET",
+            " DATA DIRECTORY='/d/it''s' INDEX DIRECTORY='/i' DEFAULT CHARSET",
+        );
+        assert_eq!(comparable(&dir), comparable(base));
+    }
+
+    #[test]
+    fn tables_that_add_their_own_partitions_are_told() {
+        let base = "CREATE TABLE `t` (\n  `AUTO` int(11) NOT NULL\n) ENGINE=InnoDB \
+                    COMMENT=' AUTO ' WITH SYSTEM VERSIONING";
+        assert!(!partitioned_auto(base));
+        assert!(partitioned_auto(&format!(
+            "{base}\n PARTITION BY SYSTEM_TIME LIMIT 10 AUTO\nPARTITIONS 2"
+        )));
+        assert!(partitioned_auto(&format!(
+            "{base}\n PARTITION BY SYSTEM_TIME INTERVAL 1 DAY STARTS TIMESTAMP'2020-01-01 00:00:00' AUTO\nPARTITIONS 3"
+        )));
+        assert!(!partitioned_auto(&format!(
+            "{base}\n PARTITION BY SYSTEM_TIME LIMIT 10\n(PARTITION `p0` HISTORY ENGINE = InnoDB,\n PARTITION `pn` CURRENT ENGINE = InnoDB)"
+        )));
+        assert!(!partitioned_auto(&format!(
+            "{base}\n PARTITION BY HASH (`AUTO`)\nPARTITIONS 2"
+        )));
+    }
+
+    #[test]
+    fn names_with_parentheses_and_line_breaks_are_names() {
+        let text = |counter: &str| {
+            format!(
+                "CREATE TABLE `t(` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `c\n) d` int(11) \
+                 DEFAULT 1,\n  `e` varchar(3) DEFAULT ')''\\')',\n  PRIMARY KEY (`id`)\n) \
+                 ENGINE=InnoDB{counter}"
+            )
+        };
+        assert_eq!(
+            comparable(&text(" AUTO_INCREMENT=5")),
+            comparable(&text(" AUTO_INCREMENT=6"))
+        );
+        assert!(comparable(&text("")).ends_with(") ENGINE=InnoDB"));
     }
 }
