@@ -764,11 +764,11 @@ async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed
     .await
 }
 
-/// Begins a `READ COMMITTED` transaction (`SET TRANSACTION` holds for the next one only).
+/// Begins a `READ COMMITTED` transaction (`SET TRANSACTION` holds for the next one only), in
+/// one round trip.
 async fn begin(conn: &mut mysql_async::Conn) -> Result<(), mysql_async::Error> {
-    conn.query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        .await?;
-    conn.query_drop("START TRANSACTION").await
+    conn.query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION")
+        .await
 }
 
 /// The rest of a locked chunk's transaction (its keys locked, see the module's documentation).
@@ -839,10 +839,7 @@ async fn one_chunk(
     with_retry(db, s.source.retry, "archive and delete", |a| {
         let (lock, params, key_params) = (lock.as_str(), params.clone(), &key_params);
         Box::pin(async move {
-            a.conn
-                .query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                .await?;
-            a.conn.query_drop("START TRANSACTION").await?;
+            begin(a.conn).await?;
             let result = async {
                 let rows: Vec<Row> = a.conn.exec(lock, params).await?;
                 let locked = Batch {

@@ -17,7 +17,9 @@
 //! default chain has any, the upload fails at once (not retried) naming the options to set.
 //!
 //! Trust: the system's CA store (the SDK's default), and the CAs of the file `AWS_CA_BUNDLE`
-//! names, as the AWS CLI reads it. Timeouts: `connect_timeout` and `read_timeout`.
+//! names, as the AWS CLI reads it. Timeouts: `connect_timeout` and `read_timeout` per request,
+//! and a bound on each attempt as a whole (a store that drips its answers resets the read
+//! timeout with every byte).
 //!
 //! The SDK is async: the blocking upload runs it on the run's tokio runtime
 //! (`Handle::block_on`, from the destination's blocking background job).
@@ -510,13 +512,59 @@ async fn credentials(shared: &aws_config::SdkConfig) -> Result<(), UploadError> 
     })
 }
 
+impl S3Store {
+    /// The longest one attempt of `requests` requests sending `bytes` in all may take: each
+    /// request may connect and wait for its answer, and the bytes go at least at
+    /// [`super::tls::MIN_RATE`]. The SDK's read timeout restarts with every byte received, so
+    /// a store that drips its answers would otherwise hold the upload (and the run) forever.
+    fn attempt_budget(&self, requests: u64, bytes: u64) -> Duration {
+        let s = &self.settings;
+        let one = s.connect_timeout + s.read_timeout * 2;
+        one * u32::try_from(requests).unwrap_or(u32::MAX)
+            + super::tls::send_budget(Duration::ZERO, bytes)
+    }
+
+    /// Runs `attempt` on the run's runtime, failing (transient) when it outlasts `budget`.
+    fn bounded<T>(
+        &self,
+        what: &str,
+        budget: Duration,
+        attempt: impl std::future::Future<Output = Result<T, UploadError>>,
+    ) -> Result<T, UploadError> {
+        self.handle
+            .block_on(tokio::time::timeout(budget, attempt))
+            .unwrap_or_else(|_| {
+                Err(UploadError::transient(format!(
+                    "{what} s3://{}: no complete answer within {:.0}s (the store is stalled or too slow)",
+                    self.bucket,
+                    budget.as_secs_f64()
+                )))
+            })
+    }
+}
+
 impl RemoteStore for S3Store {
     fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
-        self.handle.block_on(self.upload_async(path, object))
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let s = &self.settings.s;
+        // PutObject and HeadObject, or the parts with CreateMultipartUpload, Complete... and
+        // HeadObject; HeadBucket and CreateBucket once.
+        let requests = if size <= s.multipart_threshold {
+            4
+        } else {
+            size.div_ceil(s.part_size.max(1)) + 5
+        };
+        let budget = self.attempt_budget(requests, size);
+        self.bounded(
+            &format!("upload of {object} to"),
+            budget,
+            self.upload_async(path, object),
+        )
     }
 
     fn check_access(&self) -> Result<(), UploadError> {
-        self.handle.block_on(self.check_async())
+        let budget = self.attempt_budget(1, 0);
+        self.bounded("HeadBucket", budget, self.check_async())
     }
 }
 
