@@ -199,13 +199,11 @@ pub fn run(args: Args) -> Outcome {
     });
     if let Some(why) = options.stop.reason() {
         report.interrupted = Some(why.describe().to_string());
-        if why == StopReason::Throttled {
-            // A replica down or a server overloaded for that long is a failure to see to.
-            report.error(format!(
-                "{}: the run stopped (see the throttle's lines above)",
-                why.describe()
-            ));
-        }
+    }
+    // A replica down, or a server overloaded past max_pause, is a failure to see to, whatever
+    // ended the pause.
+    for failure in options.stop.failures() {
+        report.error(failure);
     }
     for line in report.summary().lines() {
         tracing::info!("{line}");

@@ -29,12 +29,14 @@ impl StopReason {
 
 #[derive(Debug, Default)]
 struct Inner {
-    /// 0: running; 1: signal; 2: out of time.
+    /// 0: running; 1: signal; 2: out of time; 3: throttled.
     reason: AtomicU8,
     notify: Notify,
     /// Sources waiting for their finished tables' packings and uploads (see
     /// [`Stop::draining`]).
     draining: AtomicUsize,
+    /// Failures that stopped or ended a wait ([`Stop::fail`]), for the run's report.
+    failures: std::sync::Mutex<Vec<String>>,
 }
 
 /// Marks a source as waiting for its packings and uploads while it lives.
@@ -81,6 +83,25 @@ impl Stop {
             3 => Some(StopReason::Throttled),
             _ => None,
         }
+    }
+
+    /// Records a failure seen while waiting (a replica down during a throttle pause): the
+    /// run's report counts it, whatever ended the wait.
+    pub fn fail(&self, message: String) {
+        self.0
+            .failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(message);
+    }
+
+    /// The failures recorded with [`Stop::fail`].
+    pub fn failures(&self) -> Vec<String> {
+        self.0
+            .failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn is_requested(&self) -> bool {

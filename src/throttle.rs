@@ -52,6 +52,8 @@ const REMIND_EVERY: Duration = Duration::from_secs(60);
 struct Cause {
     kind: String,
     text: String,
+    /// A replica that cannot be reached or does not replicate: a failure, not a load.
+    broken: bool,
 }
 
 impl Cause {
@@ -59,6 +61,7 @@ impl Cause {
         Cause {
             kind: kind.into(),
             text,
+            broken: false,
         }
     }
 }
@@ -130,6 +133,11 @@ impl Throttle {
             // A line when the pause starts or its causes change, and a reminder now and then;
             // not one a second as a lag counts up.
             let kinds: Vec<String> = causes.iter().map(|c| c.kind.clone()).collect();
+            let broken: Vec<&str> = causes
+                .iter()
+                .filter(|c| c.broken)
+                .map(|c| c.text.as_str())
+                .collect();
             let text = causes
                 .iter()
                 .map(|c| c.text.as_str())
@@ -151,11 +159,15 @@ impl Throttle {
             }
             if let Some(limit) = self.config.max_pause.filter(|l| started.elapsed() >= *l) {
                 self.paused += started.elapsed();
-                tracing::error!(
-                    "throttle: deletes paused for {:.0}s, more than max_pause ({:.0}s): {text}; the run stops, and the rows of the batches already archived stay in the source",
+                let message = format!(
+                    "throttle: deletes paused for {:.0}s, more than max_pause ({:.0}s): {text}",
                     started.elapsed().as_secs_f64(),
                     limit.as_secs_f64()
                 );
+                tracing::error!(
+                    "{message}; the run stops, and the rows of the batches already archived stay in the source"
+                );
+                self.stop.fail(message);
                 self.stop.request(crate::stop::StopReason::Throttled);
                 return Err(Stopped);
             }
@@ -165,6 +177,15 @@ impl Throttle {
                     "throttle: stop requested during a pause ({}): the rows of the batches already archived stay in the source",
                     self.stop.reason().map(|r| r.describe()).unwrap_or("stop")
                 );
+                // A replica down is a failure, whatever stopped the wait for it (a time budget
+                // shorter than max_pause would otherwise hide it behind exit code 4 on every run).
+                if !broken.is_empty() {
+                    self.stop.fail(format!(
+                        "throttle: deletes paused for {:.0}s until the run stopped: {}",
+                        started.elapsed().as_secs_f64(),
+                        broken.join("; ")
+                    ));
+                }
                 return Err(Stopped);
             }
         }
@@ -226,8 +247,11 @@ impl Throttle {
             }
         }
         for i in 0..self.replicas.len() {
-            if let Some((cause, _)) = self.replica_lag(i).await {
-                causes.push(Cause::new(format!("replica {i}"), cause));
+            if let Some((cause, broken)) = self.replica_lag(i).await {
+                causes.push(Cause {
+                    broken,
+                    ..Cause::new(format!("replica {i}"), cause)
+                });
             }
         }
         causes

@@ -182,10 +182,16 @@ pub(super) async fn archive_source(
     if let Some(mut run) = SourceRun::open(archiver, source, clock, options, &label, report).await {
         run.db_lock = db_lock.take();
         run.parallel = parallel;
-        if dry_run && source.delete_data {
+        let first = report.tables.len();
+        run.all_databases(&label, report).await;
+        // A real run asks the throttle before the deletes of every table it walks (none
+        // without a table).
+        let walked = report.tables[first.min(report.tables.len())..]
+            .iter()
+            .any(|t| t.archiver == archiver.name && t.source == source.name && t.skipped.is_none());
+        if dry_run && source.delete_data && walked {
             run.foresee_throttle(&label, report).await;
         }
-        run.all_databases(&label, report).await;
         db_lock = run.db_lock.take();
         run.close(report).await;
     }

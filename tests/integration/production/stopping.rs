@@ -140,11 +140,35 @@ fn a_replica_down_for_longer_than_max_pause_fails_the_run() {
     );
     // Without a limit the dry run says the real run would wait with no end.
     Osarchiver::new()
-        .config_text(ini.src("max_pause", 0).text())
+        .config_text(ini.clone().src("max_pause", 0).text())
         .arg("--dry-run")
         .run()
         .assert_code(1)
         .output_contains("would pause with no end (max_pause = 0)");
+    // A time budget shorter than max_pause ends the pause: still a failure, as the dry run
+    // says (it was exit code 4 on every run, the replica down for good).
+    let out = Osarchiver::new()
+        .config_text(
+            ini.clone()
+                .src("max_pause", "20s")
+                .src("max_runtime", "2s")
+                .text(),
+        )
+        .run();
+    out.assert_code(1)
+        .output_contains("until the run stopped: replica 127.0.0.1");
+    assert!(out.elapsed < Duration::from_secs(15), "{out}");
+    assert_eq!(rows(s, &db.name), 6);
+    // Nothing to walk: nothing waits for the replica, in the dry run as in the run.
+    let empty = ScratchDb::create(s, "pause_none");
+    let ini = ini.src("databases", &empty.name);
+    for dry in [true, false] {
+        let mut cmd = Osarchiver::new().config_text(ini.text());
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run().assert_success();
+    }
 }
 
 /// A second signal while a finished table's files are being packed: the rows are deleted and
