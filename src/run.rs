@@ -217,10 +217,10 @@ pub fn run(args: Args) -> Outcome {
             report.interrupted.as_deref().unwrap_or("stopped")
         ),
         Outcome::RowsLeft => tracing::warn!(
-            "finished, with rows left in the source on purpose: blocked, conflicting or in skipped tables (exit code 3)"
+            "finished, with rows left in the source on purpose: blocked, conflicting, changed while the run read them, or in skipped tables (exit code 3)"
         ),
         Outcome::RowsLeftAccepted => tracing::warn!(
-            "finished, with rows left in the source on purpose: blocked, conflicting or in skipped tables (exit code 0: --rows-left-ok)"
+            "finished, with rows left in the source on purpose: blocked, conflicting, changed while the run read them, or in skipped tables (exit code 0: --rows-left-ok)"
         ),
         _ => tracing::info!("finished: every eligible row was handled (exit code 0)"),
     }

@@ -97,9 +97,11 @@ impl TableReport {
         !self.errors.is_empty()
     }
 
-    /// Whether rows were left in the source on purpose (exit code 3).
+    /// Whether rows were left in the source on purpose (exit code 3): blocked, conflicts, a
+    /// skipped table, or rows changed while still eligible (kept as they now are, for the
+    /// next run: eligible rows this run did not handle).
     pub fn rows_left(&self) -> bool {
-        self.blocked > 0 || self.conflicts > 0 || self.skipped.is_some()
+        self.blocked > 0 || self.conflicts > 0 || self.skipped.is_some() || self.changed > self.gone
     }
 
     fn to_json(&self) -> Value {

@@ -801,6 +801,7 @@ impl<'a> SourceRun<'a> {
                 self.claim_packing(first + i);
                 r.deleted += p.deleted;
                 r.changed += p.changed;
+                r.gone += p.gone;
                 r.blocked = p.blocked;
                 // Each row once: the rows of the first pass (those deleted, and the blocked
                 // ones whose copies stay), or all the rows deleted since, when more.
