@@ -975,10 +975,21 @@ pub(crate) async fn write_session(
     }
 }
 
-/// Warnings of an archive INSERT other than the expected ones: the values were altered.
+/// Warnings of an INSERT (into an archive, or into the source by a restore) other than the
+/// expected ones: the values were altered. The second field says what became of the batch.
 #[derive(Debug, thiserror::Error)]
-#[error("the archive server altered values while inserting them ({0}); the batch is rolled back")]
-pub struct AlteredValues(pub String);
+#[error("the server altered values while inserting them ({0}); {1}")]
+pub struct AlteredValues(pub String, pub &'static str);
+
+/// What becomes of a batch whose statement failed in a table of `plan`: rolled back, or, in a
+/// table without transactions (MyISAM, Aria...), left as inserted so far.
+pub(crate) fn batch_fate(plan: &TablePlan) -> &'static str {
+    if plan.transactional {
+        "the batch is rolled back"
+    } else {
+        "the table has no transactions: the rows inserted before the failure stay in it"
+    }
+}
 
 /// After an INSERT of `rows` (in statement order) into the archive: fails unless every warning
 /// it raised is expected, that is 1265 ("Data truncated") on an ENUM column of a row whose value
@@ -1012,7 +1023,10 @@ pub(crate) async fn check_warnings(
     if unexpected.len() > shown {
         text.push_str(&format!("; and {} more", unexpected.len() - shown));
     }
-    Err(mysql_async::Error::Other(Box::new(AlteredValues(text))))
+    Err(mysql_async::Error::Other(Box::new(AlteredValues(
+        text,
+        batch_fate(plan),
+    ))))
 }
 
 /// Whether a warning is the expected one for an invalid ENUM value (see [`check_warnings`]).

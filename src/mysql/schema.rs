@@ -223,6 +223,26 @@ pub fn same_modulo_utf8(a: Option<&str>, b: Option<&str>) -> bool {
     a.map(utf8_family) == b.map(utf8_family)
 }
 
+/// Whether text of character set `from` may not fit `to` of the same family: `utf8mb4` into
+/// `utf8mb3` (no character outside the BMP), either into `ascii`. Anything else is told by
+/// [`same_modulo_utf8`].
+pub fn utf8_narrows(from: Option<&str>, to: Option<&str>) -> bool {
+    fn width(name: &str) -> Option<u8> {
+        let lower = name.to_ascii_lowercase();
+        let set = lower.split('_').next().unwrap_or("");
+        match set {
+            "ascii" => Some(1),
+            "utf8" | "utf8mb3" => Some(3),
+            "utf8mb4" => Some(4),
+            _ => None,
+        }
+    }
+    match (from.and_then(width), to.and_then(width)) {
+        (Some(a), Some(b)) => b < a,
+        _ => false,
+    }
+}
+
 /// `utf8mb3`, `utf8`, `utf8mb4` and `ascii` (whose bytes are UTF-8's, and whose `_general_ci`
 /// and `_bin` compare its characters as theirs do), or a collation of theirs, under one name.
 fn utf8_family(name: &str) -> String {
@@ -822,6 +842,17 @@ mod tests {
                 cols: vec!["a".into(), "b".into()]
             }
         );
+    }
+
+    #[test]
+    fn utf8_narrowing_is_told() {
+        assert!(utf8_narrows(Some("utf8mb4"), Some("utf8mb3")));
+        assert!(utf8_narrows(Some("utf8mb4"), Some("utf8")));
+        assert!(utf8_narrows(Some("utf8mb3"), Some("ascii")));
+        assert!(!utf8_narrows(Some("utf8mb3"), Some("utf8mb4")));
+        assert!(!utf8_narrows(Some("utf8"), Some("utf8mb3")));
+        assert!(!utf8_narrows(Some("latin1"), Some("utf8mb3")));
+        assert!(!utf8_narrows(None, Some("ascii")));
     }
 
     #[test]

@@ -237,13 +237,14 @@ async fn held_as_archived(
     let shown = differ.len().min(5);
     Err(mysql_async::Error::Other(Box::new(std::io::Error::other(
         format!(
-            "the source does not hold the rows as archived once inserted (a BEFORE INSERT trigger?): {}{}; the batch is rolled back",
+            "the source does not hold the rows as archived once inserted (a BEFORE INSERT trigger?): {}{}; {}",
             differ[..shown].join(", "),
             if differ.len() > shown {
                 format!(" and {} more", differ.len() - shown)
             } else {
                 String::new()
-            }
+            },
+            crate::destination::db::batch_fate(plan)
         ),
     ))))
 }

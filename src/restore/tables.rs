@@ -93,6 +93,7 @@ pub fn plan(
             a.name != s.name
                 || a.column_type != s.column_type
                 || !schema::same_modulo_utf8(a.charset.as_deref(), s.charset.as_deref())
+                || schema::utf8_narrows(a.charset.as_deref(), s.charset.as_deref())
                 || (a.nullable && !s.nullable)
         })
     {

@@ -169,8 +169,50 @@ impl Walk {
         if let Ok(t) = &planned {
             self.tables
                 .insert((db.to_string(), table.to_string()), t.clone());
+            if self.opts.insert.dry_run {
+                self.foresee_inserts(t).await;
+            }
         }
         Ok(planned)
+    }
+
+    /// A dry run's warnings for what it cannot try without inserting: a `BEFORE INSERT` trigger
+    /// on the source table (a real restore fails when it changes or refuses a row), and a
+    /// table without transactions (a failed batch's rows stay in it).
+    async fn foresee_inserts(&mut self, t: &RestoreTable) {
+        let (db, table) = (t.source.db.clone(), t.source.table.clone());
+        let triggers = with_retry(
+            &mut self.src,
+            self.opts.src_retry,
+            "read the source table's triggers",
+            |a| {
+                let (db, table) = (db.clone(), table.clone());
+                Box::pin(async move { schema::table_triggers(a.conn, &db, &table).await })
+            },
+        )
+        .await
+        .unwrap_or_default();
+        let before_insert: Vec<&String> = triggers
+            .iter()
+            .filter(|t| t.contains("BEFORE INSERT"))
+            .collect();
+        if !before_insert.is_empty() {
+            tracing::warn!(
+                "restore: {} has BEFORE INSERT triggers ({}): a real restore fails if one changes or refuses a row (a dry run inserts nothing, so it cannot tell)",
+                qualified(&db, &table),
+                before_insert
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        if !t.source.transactional {
+            tracing::warn!(
+                "restore: {} has no transactions (its engine): a batch that fails in a real restore leaves the rows it inserted before the failure",
+                qualified(&db, &table)
+            );
+        }
     }
 
     /// Restores the archived rows of `db.table` matching `condition`, with their children when

@@ -157,7 +157,7 @@ fn an_archive_that_would_alter_a_value_fails_the_batch_and_nothing_is_deleted() 
         .config_text(Ini::new(server(), &[&case.src.name]).text())
         .run();
     out.assert_code(1)
-        .output_contains("the archive server altered values while inserting them")
+        .output_contains("the server altered values while inserting them")
         .output_contains("1366");
     assert_eq!(
         hex_rows(&case.src.name, "t", "1"),
@@ -230,7 +230,7 @@ fn an_archive_that_would_alter_a_value_fails_the_batch_one_by_one_too() {
         .config_text(Ini::new(server(), &[&case.src.name]).text())
         .run();
     out.assert_code(1)
-        .output_contains("the archive server altered values while inserting them")
+        .output_contains("the server altered values while inserting them")
         .output_contains("1366");
     assert_eq!(
         hex_rows(&case.src.name, "t", "1"),

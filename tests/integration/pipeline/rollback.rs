@@ -31,7 +31,7 @@ fn a_batch_refused_half_way_leaves_nothing_in_the_archive_and_deletes_nothing() 
     let out = run(&Ini::new(s, &[&db.name]).dst("bulk_insert", 1));
     out.assert_code(1)
         .assert_no_panic()
-        .output_contains("the archive server altered values");
+        .output_contains("the server altered values");
 
     assert_eq!(digest(s, &db.name, "a_refused", "1"), before);
     assert_eq!(count(s, &db.archive(), "a_refused", "1"), 0, "{out}");
