@@ -45,5 +45,74 @@ pub fn with_content<T>(
     let entry = entries
         .next()
         .ok_or_else(|| other(format!("{name} holds no file")))??;
-    f(&mut BufReader::new(entry))
+    // The file packed under its own name (the archive's, without the packing's suffix), alone.
+    let inner = entry
+        .path()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let expected = [".tar.gz", ".tar.bz2", ".tar.xz", ".tar"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
+        .unwrap_or(&name)
+        .to_string();
+    if inner != expected {
+        return Err(other(format!(
+            "{name} holds {inner:?}, not {expected:?}: not a file the tool packed for this table"
+        )));
+    }
+    let value = f(&mut BufReader::new(entry))?;
+    if entries.next().is_some() {
+        return Err(other(format!("{name} holds more than one file")));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `.tar` named `name` holding `files` (name, content).
+    fn tar(dir: &Path, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+        let path = dir.join(name);
+        let mut b = tar::Builder::new(File::create(&path).unwrap());
+        for (n, content) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(content.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, n, content.as_bytes()).unwrap();
+        }
+        b.finish().unwrap();
+        path
+    }
+
+    fn read(path: &Path) -> io::Result<String> {
+        with_content(path, |r| {
+            let mut s = String::new();
+            r.read_to_string(&mut s)?;
+            Ok(s)
+        })
+    }
+
+    #[test]
+    fn a_tar_holds_its_own_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = tar(dir.path(), "d.t.csv.tar", &[("d.t.csv", "a,b\r\n")]);
+        assert_eq!(read(&ok).unwrap(), "a,b\r\n");
+        let two = tar(
+            dir.path(),
+            "d.t.csv.tar",
+            &[("d.t.csv", "a"), ("d.u.csv", "b")],
+        );
+        assert!(read(&two)
+            .unwrap_err()
+            .to_string()
+            .contains("holds more than one file"));
+        let other = tar(dir.path(), "d.t.csv.tar", &[("d.u.csv", "a")]);
+        assert!(read(&other)
+            .unwrap_err()
+            .to_string()
+            .contains("not \"d.t.csv\""));
+    }
 }
