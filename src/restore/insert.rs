@@ -131,7 +131,20 @@ pub async fn put_batch(
                         }
                     }
                     // Some rows are not to be inserted, or one collided on another unique
-                    // key: one by one.
+                    // key: one by one. A table without transactions kept the rows the
+                    // statement inserted before the collision: those are restored, not
+                    // conflicts.
+                    let rows = if plan.transactional || rows.len() < range.len() {
+                        rows
+                    } else {
+                        let held = source_rows(a.conn, t, batch, &rows, false).await?;
+                        let (inserted, left): (Vec<usize>, Vec<usize>) =
+                            rows.iter().partition(|&&i| {
+                                held.get(&batch.key_id(i, &plan.key_pos)) == Some(&batch.rows[i])
+                            });
+                        out.restored.extend(inserted);
+                        left
+                    };
                     insert_one_by_one(a.conn, t, batch, &rows, opts.max_packet, &mut out).await?;
                 }
                 held_as_archived(a.conn, t, batch, &out.restored).await?;

@@ -85,3 +85,41 @@ fn a_key_equal_under_its_collation_is_a_conflict_in_the_dry_run_too() {
         "3,10,20"
     );
 }
+
+/// In a table without transactions (MyISAM), a multi-row INSERT that meets a live row's
+/// other unique key has inserted the rows before it, and nothing undoes them: they are
+/// restored, not conflicts (the retry one by one called them duplicates: `conflicts 2`).
+#[test]
+fn a_partial_insert_into_a_table_without_transactions_counts_what_it_restored() {
+    let s = crate::harness::server();
+    let db = crate::harness::ScratchDb::create(s, "rs_myisam");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, u VARCHAR(5), v VARCHAR(10), deleted_at DATETIME NULL,
+           UNIQUE KEY (u)) ENGINE=MyISAM;
+         INSERT INTO t VALUES (1, 'a', 'x', {old}), (2, 'b', 'y', {old}), (3, 'c', 'z', {old});",
+        old = crate::pipeline::OLD
+    ));
+    let ini = crate::harness::Ini::new(s, &[&db.name]).text();
+    crate::harness::Osarchiver::new()
+        .config_text(&ini)
+        .run()
+        .assert_success();
+    db.sql("INSERT INTO t VALUES (9, 'b', 'live', NULL);");
+    let out = crate::harness::Osarchiver::new()
+        .subcommand("restore")
+        .config_text(&ini)
+        .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+        .run();
+    out.assert_code(3);
+    assert_eq!(
+        (total(&out, "restored"), total(&out, "conflicts")),
+        (2, 1),
+        "{out}"
+    );
+    assert_eq!(
+        db.sql("SELECT id FROM t ORDER BY id")
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        ["1", "3", "9"]
+    );
+}
