@@ -538,7 +538,13 @@ impl TableRun<'_, '_> {
                     .iter()
                     .find(|(n, _)| n == d.name())
                     .map_or(0, |(_, n)| *n);
-                r.add_archived(i, count - conflicts.min(count));
+                // An archive database gives back the copies of the rows that stay (blocked):
+                // the real run counts only the rows it moved. Files keep them.
+                let kept = match d {
+                    crate::destination::Dest::Db(_) if source.delete_data => f.blocked,
+                    _ => 0,
+                };
+                r.add_archived(i, count.saturating_sub(conflicts).saturating_sub(kept));
             }
         }
         r.conflicts = f.conflicts.unwrap_or(0);

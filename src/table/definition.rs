@@ -23,13 +23,23 @@ pub const TABLE_DEF_CHANGED: u16 = 1412;
 /// `SHOW CREATE TABLE db.table`, the part of it that is compared ([`comparable`]); `None` when
 /// the statement returns no text (not a table).
 pub async fn read(conn: &mut Conn, db: &str, table: &str) -> mysql_async::Result<Option<String>> {
+    Ok(show_create(conn, db, table)
+        .await?
+        .map(|text| comparable(&text)))
+}
+
+/// The text of `SHOW CREATE TABLE db.table`, whole; `None` when there is none.
+async fn show_create(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<Option<String>> {
     let row: Option<Row> = conn
         .query_first(format!("SHOW CREATE TABLE {}", qualified(db, table)))
         .await?;
     Ok(row
         .and_then(|mut r| r.take_opt::<String, _>(1))
-        .and_then(Result::ok)
-        .map(|text| comparable(&text)))
+        .and_then(Result::ok))
 }
 
 /// What of `SHOW CREATE TABLE`'s text the check compares: the columns and keys, and the line of
@@ -68,7 +78,9 @@ pub fn comparable(text: &str) -> String {
             rest = &after[end..];
             continue;
         }
-        let c = rest.chars().next().expect("not empty");
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         kept.push(c);
         rest = &rest[c.len_utf8()..];
     }
@@ -84,13 +96,7 @@ pub async fn adds_own_partitions(
     db: &str,
     table: &str,
 ) -> mysql_async::Result<bool> {
-    let row: Option<Row> = conn
-        .query_first(format!("SHOW CREATE TABLE {}", qualified(db, table)))
-        .await?;
-    let text = row
-        .and_then(|mut r| r.take_opt::<String, _>(1))
-        .and_then(Result::ok)
-        .unwrap_or_default();
+    let text = show_create(conn, db, table).await?.unwrap_or_default();
     Ok(partitioned_auto(&text))
 }
 

@@ -519,9 +519,11 @@ impl S3Store {
     /// a store that drips its answers would otherwise hold the upload (and the run) forever.
     fn attempt_budget(&self, requests: u64, bytes: u64) -> Duration {
         let s = &self.settings;
-        let one = s.connect_timeout + s.read_timeout * 2;
-        one * u32::try_from(requests).unwrap_or(u32::MAX)
-            + super::tls::send_budget(Duration::ZERO, bytes)
+        let one = s
+            .connect_timeout
+            .saturating_add(s.read_timeout.saturating_mul(2));
+        one.saturating_mul(u32::try_from(requests).unwrap_or(u32::MAX))
+            .saturating_add(super::tls::send_budget(Duration::ZERO, bytes))
     }
 
     /// Runs `attempt` on the run's runtime, failing (transient) when it outlasts `budget`.

@@ -70,5 +70,5 @@ pub fn agent(
 
 /// The time a body of `len` bytes may take to send.
 pub fn send_budget(read: Duration, len: u64) -> Duration {
-    read + Duration::from_secs(len / MIN_RATE)
+    read.saturating_add(Duration::from_secs(len / MIN_RATE))
 }

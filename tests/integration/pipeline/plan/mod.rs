@@ -72,6 +72,12 @@ pub fn dry_then_real(ini: &Ini) -> (Output, Output) {
             "{table}: (deleted, blocked, conflicts) predicted, then done\n{dry}\n{real}"
         );
         assert_eq!(d.get("errors"), r.get("errors"), "{table}");
+        // An archive database gives back the copies of the rows that stay; files keep them.
+        assert_eq!(
+            d.get("would archive"),
+            r.get("archived"),
+            "{table}: archived, predicted then done\n{dry}\n{real}"
+        );
         if let Some(p) = plans.get(&table) {
             assert_eq!(p["delete"], done.0, "{table}: {p}");
             assert_eq!(p["blocked"], done.1, "{table}: {p}");
