@@ -342,7 +342,9 @@ async fn walk(
             })
         })
         .await?;
-    let fks = if args.with_children {
+    // The children's foreign keys (--with-children), and the parents' for a dry run's check
+    // that every row it would restore finds its parent.
+    let fks = if args.with_children || args.dry_run {
         let (fks, from) = with_retry(&mut src, retry, "read the foreign keys", |a| {
             Box::pin(async move {
                 let dbs = schema::list_databases(a.conn).await?;

@@ -242,6 +242,99 @@ impl Walk {
         Ok(())
     }
 
+    /// A dry run's look for what a real restore meets as error 1452: the rows `rows` of `page`
+    /// that would be restored, through each foreign key of `t` onto a table this restore does
+    /// not walk (a parent walked is restored before its children), must find their parent row
+    /// in the source. One query per foreign key and page. Returns what is missing.
+    async fn missing_parent(
+        &mut self,
+        t: &RestoreTable,
+        page: &Batch,
+        rows: &[usize],
+    ) -> Result<Option<String>, RetryError> {
+        let plan = &t.source;
+        let fks: Vec<ForeignKey> = self
+            .fks
+            .iter()
+            .filter(|fk| fk.db == plan.db && fk.table == plan.table)
+            .filter(|fk| {
+                let parent = format!("{}.{}", fk.referenced_db, fk.referenced_table);
+                !self.visited.contains_key(&parent)
+            })
+            .cloned()
+            .collect();
+        for fk in fks {
+            let Some(key_pos) = fk
+                .columns
+                .iter()
+                .map(|c| plan.columns.iter().position(|p| p == c))
+                .collect::<Option<Vec<usize>>>()
+            else {
+                continue;
+            };
+            // The child's values of the foreign key, bound as its columns are.
+            let fk_plan = crate::table::TablePlan {
+                key: fk.columns.clone(),
+                key_pos: key_pos.clone(),
+                ..plan.clone()
+            };
+            let params = fk_plan.key_params();
+            let mut distinct = HashSet::new();
+            let mut values: Vec<Value> = Vec::new();
+            for &i in rows {
+                let row = &page.rows[i];
+                if key_pos.iter().any(|&p| matches!(row[p], Value::NULL)) {
+                    continue;
+                }
+                if distinct.insert(crate::table::batch::key_id(
+                    key_pos.iter().map(|&p| &row[p]),
+                )) {
+                    values.extend(page.bound_key(i, &key_pos, &params));
+                }
+            }
+            if distinct.is_empty() {
+                continue;
+            }
+            let statement = format!(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT {} FROM {} WHERE {}) AS found",
+                fk.referenced_columns
+                    .iter()
+                    .map(|c| crate::mysql::ident::quote_ident(c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                qualified(&fk.referenced_db, &fk.referenced_table),
+                crate::table::sql::key_in(
+                    &fk.referenced_columns,
+                    &crate::table::sql::key_placeholders(&fk_plan),
+                    distinct.len()
+                )
+            );
+            let found: u64 = with_retry(
+                &mut self.src,
+                self.opts.src_retry,
+                "look for the parent rows",
+                |a| {
+                    let (statement, values) = (statement.as_str(), values.clone());
+                    Box::pin(async move {
+                        use mysql_async::prelude::Queryable;
+                        Ok(a.conn.exec_first(statement, values).await?.unwrap_or(0))
+                    })
+                },
+            )
+            .await?;
+            let expected = distinct.len() as u64;
+            if found < expected {
+                return Ok(Some(format!(
+                    "{} of the rows that would be restored reference a row of {} the source lacks (foreign key {}): a real restore fails there (1452)",
+                    expected - found,
+                    qualified(&fk.referenced_db, &fk.referenced_table),
+                    fk.name
+                )));
+            }
+        }
+        Ok(None)
+    }
+
     /// Reads the pages of `t`'s archive table matching `condition` and restores each; returns
     /// the rows read.
     fn pages(
@@ -296,6 +389,14 @@ impl Walk {
                 }
                 Err(e) => return Err(e.into()),
             };
+            if self.opts.insert.dry_run {
+                if let Some(message) = self.missing_parent(&t, &page, &out.restored).await? {
+                    return Err(WalkError::MissingParent {
+                        table: name,
+                        message,
+                    });
+                }
+            }
             let counts = self.report.table(&name, &t.archive_name());
             counts.found += page.len() as u64;
             counts.restored += out.restored.len() as u64;

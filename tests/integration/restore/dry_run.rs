@@ -102,3 +102,55 @@ fn the_dry_run_warns_of_a_before_insert_trigger() {
         .run()
         .output_contains("has BEFORE INSERT triggers (rs_trig_bi (BEFORE INSERT))");
 }
+
+/// A child restored without its parent: the real restore fails on the foreign key (1452), and
+/// the dry run now says so (it predicted a restore, exit 0). From the parent with its
+/// children, both go, and the dry run says that too.
+#[test]
+fn the_dry_run_foresees_a_missing_parent() {
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "rs_parent");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, pid INT NULL, deleted_at DATETIME NULL,
+           CONSTRAINT fk_c_p FOREIGN KEY (pid) REFERENCES p (id));
+         INSERT INTO p VALUES (1, {old}), (2, NULL);
+         INSERT INTO c VALUES (10, 1, {old}), (11, 2, {old}), (12, NULL, {old});",
+        old = crate::pipeline::OLD
+    ));
+    let ini = crate::harness::Ini::new(s, &[&db.name]).text();
+    crate::harness::Osarchiver::new()
+        .config_text(&ini)
+        .run()
+        .assert_success();
+    let restore = |table: &str, dry: bool, extra: &[&str]| {
+        let mut cmd = crate::harness::Osarchiver::new()
+            .subcommand("restore")
+            .config_text(&ini)
+            .args(["--table", &format!("{}.{table}", db.name), "--where", "1"])
+            .args(extra);
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+    };
+    restore("c", true, &[])
+        .assert_code(1)
+        .output_contains("1 of the rows that would be restored reference a row of")
+        .output_contains("fk_c_p");
+    restore("c", false, &[]).assert_code(1);
+    assert_eq!(db.sql("SELECT COUNT(*) FROM c").trim(), "0");
+    restore("p", true, &["--with-children"]).assert_success();
+    restore("p", false, &["--with-children"]).assert_success();
+    assert_eq!(
+        db.sql("SELECT GROUP_CONCAT(id ORDER BY id) FROM c").trim(),
+        "10"
+    );
+    // Its parent back, the rest of the children go, as predicted.
+    restore("c", true, &[]).assert_success();
+    restore("c", false, &[]).assert_success();
+    assert_eq!(
+        db.sql("SELECT GROUP_CONCAT(id ORDER BY id) FROM c").trim(),
+        "10,11,12"
+    );
+}
