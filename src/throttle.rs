@@ -119,7 +119,7 @@ impl Throttle {
         let mut logged: Option<(Vec<String>, Instant)> = None;
         loop {
             self.last_check = Some(Instant::now());
-            let causes = self.causes().await;
+            let causes = self.causes_within(started).await;
             if causes.is_empty() {
                 if logged.is_some() {
                     self.paused += started.elapsed();
@@ -187,6 +187,36 @@ impl Throttle {
                     ));
                 }
                 return Err(Stopped);
+            }
+        }
+    }
+
+    /// [`Throttle::causes`], within what is left of `max_pause` since `started` (at least a
+    /// check's interval): a replica that takes its connection's timeouts to answer must not
+    /// hold the pause past it. Checks cut short drop their sessions (a reply may be half read)
+    /// and count as a broken replica.
+    async fn causes_within(&mut self, started: Instant) -> Vec<Cause> {
+        let Some(limit) = self.config.max_pause else {
+            return self.causes().await;
+        };
+        let left = limit.saturating_sub(started.elapsed()).max(CHECK_EVERY);
+        match tokio::time::timeout(left, self.causes()).await {
+            Ok(causes) => causes,
+            Err(_) => {
+                self.monitor = None;
+                for replica in &mut self.replicas {
+                    replica.1 = None;
+                }
+                vec![Cause {
+                    broken: true,
+                    ..Cause::new(
+                        "checks",
+                        format!(
+                            "the throttle's checks did not answer within {:.0}s (a replica or the source not answering)",
+                            left.as_secs_f64()
+                        ),
+                    )
+                }]
             }
         }
     }

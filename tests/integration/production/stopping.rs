@@ -227,3 +227,29 @@ fn a_second_signal_during_packing_names_what_is_left_unpacked() {
 fn rows_of(s: &crate::harness::Server, db: &str) -> u64 {
     crate::harness::digest::count(s, db, "t", "1")
 }
+
+/// A replica that accepts connections and never answers holds each check for its connection's
+/// timeouts (30 s to connect by default): the checks are bounded by what is left of
+/// `max_pause`, so the run fails when the pause is over, not a timeout later.
+#[test]
+fn a_silent_replica_does_not_hold_a_pause_past_max_pause() {
+    let s = server();
+    let db = ScratchDb::create(s, "pause_silent");
+    eligible_table(&db, 5);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let ini = crate::harness::Ini::new(s, &[&db.name])
+        .src("replicas", format!("127.0.0.1:{port}"))
+        .src("max_pause", "2s");
+    let out = Osarchiver::new().config_text(ini.text()).run();
+    out.assert_code(1)
+        .output_contains("more than max_pause (2s)");
+    assert!(out.elapsed < Duration::from_secs(12), "{out}");
+    assert_eq!(rows(s, &db.name), 6, "nothing is deleted during the pause");
+}
