@@ -5,6 +5,9 @@
 use mysql_async::prelude::Queryable;
 use mysql_async::Conn;
 
+/// The longest a session waits for a metadata lock, in seconds.
+pub const LOCK_WAIT_SECONDS: u32 = 60;
+
 /// Modes removed from the server's `sql_mode` for the archiver's sessions.
 ///
 /// - `NO_ZERO_DATE`, `NO_ZERO_IN_DATE`: zero dates exist in old rows and must be copied as is.
@@ -100,6 +103,14 @@ pub(super) async fn setup_session(
         Err(mysql_async::Error::Server(e)) if e.code == 1193 => {}
         other => other?,
     }
+    // A metadata lock is waited for at most a minute (the server's default is a day): a DDL
+    // in progress, or two statements that each add a history partition to a table
+    // partitioned `BY SYSTEM_TIME ... AUTO`, fail the statement with 1205, which is retried,
+    // instead of holding the run, and every session queued behind its request.
+    conn.query_drop(format!(
+        "SET SESSION lock_wait_timeout = LEAST(@@GLOBAL.lock_wait_timeout, {LOCK_WAIT_SECONDS})"
+    ))
+    .await?;
     // The delete's locking reads must lock gaps too, whatever the server's default isolation
     // (see `source::delete`): REPEATABLE READ takes next-key locks, READ COMMITTED does not.
     conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
