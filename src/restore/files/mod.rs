@@ -30,6 +30,27 @@ pub enum Format {
 /// The source table and format of a file the tool wrote: `<db>.<table>[.N].(sql|csv)` and the
 /// packing or compression suffix, `%2F`, `%25`, `%00` and `%2E` decoded. `None` when the name is not
 /// one of them.
+/// The SQL file written with a CSV file (`db.t[.N].csv...` beside `db.t[.N].sql...`, in
+/// any packing), if it is there: its header says which columns the rows were written with.
+pub fn sql_sibling(csv: &Path) -> Option<std::path::PathBuf> {
+    const PACKINGS: [&str; 8] = [
+        ".tar.gz", ".tar.bz2", ".tar.xz", ".tar", ".zip", ".gz", ".zst", "",
+    ];
+    let mut name = csv.file_name()?.to_str()?;
+    for ext in PACKINGS {
+        if let Some(n) = name.strip_suffix(ext).filter(|_| !ext.is_empty()) {
+            name = n;
+            break;
+        }
+    }
+    let stem = name.strip_suffix(".csv")?;
+    let dir = csv.parent()?;
+    PACKINGS
+        .iter()
+        .map(|ext| dir.join(format!("{stem}.sql{ext}")))
+        .find(|p| p.is_file())
+}
+
 pub fn table_of(path: &Path) -> Option<(String, String, Format)> {
     let mut name = path.file_name()?.to_str()?;
     for ext in [

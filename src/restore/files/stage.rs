@@ -137,9 +137,27 @@ pub async fn stage_files(
         }
         let plan = plan_of(&db, &info);
         if format == Format::Csv {
-            tracing::warn!(
-                "restore: {file}: a CSV file does not record its columns' types: its values are read with the table's types of today, so a column retyped since it was written (binary made text, another character set, less precision) comes back changed; its SQL file is checked, the CSV file cannot be"
-            );
+            // A CSV file does not say its columns' types; the SQL file written with it does.
+            match super::sql_sibling(path) {
+                Some(sql) => {
+                    let columns = info.columns.clone();
+                    let checked = tokio::task::spawn_blocking(move || {
+                        with_content(&sql, |r| checked_header(r, &columns).map(|_| ()))
+                            .map_err(|e| format!("checked against its SQL file {}: {e}", sql.display()))
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                    if let Err(message) = checked {
+                        return Err(StageError::File {
+                            file: file.clone(),
+                            message,
+                        });
+                    }
+                }
+                None => tracing::warn!(
+                    "restore: {file}: a CSV file does not record its columns' types, and no SQL file written with it is beside it: its values are read with the table's types of today, so a column retyped since it was written (binary made text, another character set, less precision) comes back changed"
+                ),
+            }
         }
         // The rows of a CSV file replace those of earlier files with their key, as a SQL
         // file's `ON DUPLICATE KEY UPDATE` does: the files of two runs may hold one row (kept

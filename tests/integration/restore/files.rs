@@ -303,3 +303,44 @@ fn a_sql_file_is_refused_after_its_columns_were_retyped() {
     restore().assert_success();
     assert_eq!(db.sql("SELECT v FROM t").trim(), "0.1234567890123");
 }
+
+/// A CSV file does not record its columns' types, but the SQL file written with it does: a
+/// CSV restore checks against it, and refuses a file whose columns were retyped since (a
+/// `VARBINARY` made `VARCHAR`: its hexadecimal came back as text, exit 0).
+#[test]
+fn a_csv_file_is_checked_against_its_sql_file() {
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "rs_csvtype");
+    let old = crate::pipeline::OLD;
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, b VARBINARY(10), deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, 'hi', {old});"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let ini = Ini::new(s, &[&db.name])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", dir.path().display())
+        .set("dst:files", "formats", "csv, sql")
+        .set("dst:files", "archive_format", "gz")
+        .text();
+    Osarchiver::new().config_text(&ini).run().assert_success();
+    db.sql("ALTER TABLE t MODIFY b VARCHAR(10) CHARACTER SET utf8mb4");
+    let restore = || {
+        Osarchiver::new()
+            .subcommand("restore")
+            .config_text(&ini)
+            .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+            .arg("--file")
+            .arg(dir.path().join(format!("{}.t.csv.gz", db.name)))
+            .run()
+    };
+    restore()
+        .assert_code(1)
+        .output_contains("checked against its SQL file")
+        .output_contains("b varbinary(10)");
+    assert_eq!(db.sql("SELECT COUNT(*) FROM t").trim(), "0");
+    db.sql("ALTER TABLE t MODIFY b VARBINARY(10)");
+    restore().assert_success();
+    assert_eq!(db.sql("SELECT HEX(b) FROM t").trim(), "6869");
+}
