@@ -733,19 +733,28 @@ async fn delete_chunk(
                 Ok((a.conn.affected_rows(), true))
             }
             .await;
-            match result {
-                Ok(done) => {
-                    a.conn.query_drop("COMMIT").await?;
-                    Ok(done)
-                }
-                Err(e) => {
-                    let _ = a.conn.query_drop("ROLLBACK").await;
-                    Err(e)
-                }
-            }
+            end_transaction(a.conn, result).await
         })
     })
     .await
+}
+
+/// Commits the transaction that produced `result`, or rolls it back after an error (a lost
+/// session has rolled back already).
+async fn end_transaction<T>(
+    conn: &mut mysql_async::Conn,
+    result: Result<T, mysql_async::Error>,
+) -> Result<T, mysql_async::Error> {
+    match result {
+        Ok(done) => {
+            conn.query_drop("COMMIT").await?;
+            Ok(done)
+        }
+        Err(e) => {
+            let _ = conn.query_drop("ROLLBACK").await;
+            Err(e)
+        }
+    }
 }
 
 /// Deletes a chunk of a table that foreign keys reference, in one transaction: locks the
@@ -798,16 +807,7 @@ async fn delete_referenced(
                 Ok((deleted, blocked.is_empty() && deleted == going.len() as u64))
             }
             .await;
-            match result {
-                Ok(done) => {
-                    a.conn.query_drop("COMMIT").await?;
-                    Ok(done)
-                }
-                Err(e) => {
-                    let _ = a.conn.query_drop("ROLLBACK").await;
-                    Err(e)
-                }
-            }
+            end_transaction(a.conn, result).await
         })
     })
     .await

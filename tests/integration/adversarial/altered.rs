@@ -4,23 +4,11 @@
 //! deleting checks the table's definition in its transaction: after the change, no row is
 //! deleted, and the run fails the table (exit 1) saying why.
 
-use std::time::{Duration, Instant};
-
 use crate::harness::digest::count;
 use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 use crate::pipeline::OLD;
 
-/// Waits until the run has deleted rows of `t` (fewer than 36 of its 40 left).
-fn deletes_have_begun(db: &ScratchDb) {
-    let t0 = Instant::now();
-    while count(server(), &db.name, "t", "1") > 35 {
-        assert!(
-            t0.elapsed() < Duration::from_secs(60),
-            "the run does not delete"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
+use super::completeness::deletes_have_begun;
 
 /// Runs the archiver over a 40-row `t` (of `engine`, with `extra` statements run after it is
 /// made) with `edit` applied to its configuration, adds a column to `t` once deletes have

@@ -11,7 +11,7 @@ use crate::pipeline::{run, OLD};
 
 /// Waits until the run has deleted rows of `t` (fewer than 36 of its 40 left): its walk is past
 /// row 1.
-fn deletes_have_begun(db: &ScratchDb) {
+pub(super) fn deletes_have_begun(db: &ScratchDb) {
     let t0 = Instant::now();
     while count(server(), &db.name, "t", "1") > 35 {
         assert!(

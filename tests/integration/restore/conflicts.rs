@@ -105,11 +105,7 @@ fn a_partial_insert_into_a_table_without_transactions_counts_what_it_restored() 
         .run()
         .assert_success();
     db.sql("INSERT INTO t VALUES (9, 'b', 'live', NULL);");
-    let out = crate::harness::Osarchiver::new()
-        .subcommand("restore")
-        .config_text(&ini)
-        .args(["--table", &format!("{}.t", db.name), "--where", "1"])
-        .run();
+    let out = super::restore_all(&ini, &db.name, "t").run();
     out.assert_code(3);
     assert_eq!(
         (total(&out, "restored"), total(&out, "conflicts")),

@@ -124,11 +124,7 @@ fn the_dry_run_foresees_a_missing_parent() {
         .run()
         .assert_success();
     let restore = |table: &str, dry: bool, extra: &[&str]| {
-        let mut cmd = crate::harness::Osarchiver::new()
-            .subcommand("restore")
-            .config_text(&ini)
-            .args(["--table", &format!("{}.{table}", db.name), "--where", "1"])
-            .args(extra);
+        let mut cmd = super::restore_all(&ini, &db.name, table).args(extra);
         if dry {
             cmd = cmd.arg("--dry-run");
         }

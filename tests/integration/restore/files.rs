@@ -244,10 +244,7 @@ fn csv_files_of_two_runs_holding_one_row_restore_the_later() {
         .assert_success();
     assert_eq!(db.sql("SELECT COUNT(*) FROM t").trim(), "0");
     let file = |dir: &std::path::Path| dir.join(format!("{}.t.csv.gz", db.name));
-    let out = Osarchiver::new()
-        .subcommand("restore")
-        .config_text(ini(a.path(), true))
-        .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+    let out = super::restore_all(&ini(a.path(), true), &db.name, "t")
         .arg("--file")
         .arg(file(a.path()))
         .arg("--file")
@@ -284,10 +281,7 @@ fn a_sql_file_is_refused_after_its_columns_were_retyped() {
     Osarchiver::new().config_text(&ini).run().assert_success();
     db.sql("ALTER TABLE t MODIFY v FLOAT");
     let restore = || {
-        Osarchiver::new()
-            .subcommand("restore")
-            .config_text(&ini)
-            .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+        super::restore_all(&ini, &db.name, "t")
             .arg("--file")
             .arg(dir.path().join(format!("{}.t.sql.gz", db.name)))
             .run()
@@ -327,10 +321,7 @@ fn a_csv_file_is_checked_against_its_sql_file() {
     Osarchiver::new().config_text(&ini).run().assert_success();
     db.sql("ALTER TABLE t MODIFY b VARCHAR(10) CHARACTER SET utf8mb4");
     let restore = || {
-        Osarchiver::new()
-            .subcommand("restore")
-            .config_text(&ini)
-            .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+        super::restore_all(&ini, &db.name, "t")
             .arg("--file")
             .arg(dir.path().join(format!("{}.t.csv.gz", db.name)))
             .run()

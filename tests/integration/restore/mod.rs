@@ -174,6 +174,14 @@ impl Nova {
     }
 }
 
+/// `osarchiver restore --table db.table --where 1` with the configuration `ini`.
+pub fn restore_all(ini: &str, db: &str, table: &str) -> Osarchiver {
+    Osarchiver::new()
+        .subcommand("restore")
+        .config_text(ini)
+        .args(["--table", &format!("{db}.{table}"), "--where", "1"])
+}
+
 /// The report's `totals.<field>`.
 pub fn total(out: &Output, field: &str) -> u64 {
     out.report
