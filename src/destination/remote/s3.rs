@@ -254,7 +254,14 @@ impl S3Store {
         }
     }
 
-    async fn upload_async(&self, path: &Path, key: &str) -> Result<UploadReceipt, UploadError> {
+    /// One attempt; a multipart upload in progress is named in `open` until it is completed
+    /// or aborted (see [`RemoteStore::upload`]).
+    async fn upload_async(
+        &self,
+        path: &Path,
+        key: &str,
+        open: &OpenUpload,
+    ) -> Result<UploadReceipt, UploadError> {
         let size = std::fs::metadata(path)
             .map_err(|e| io_error(path, e))?
             .len();
@@ -279,7 +286,7 @@ impl S3Store {
                 .map_err(|e| sdk_failure(what("PutObject"), &e))?;
             hex(&md5)
         } else {
-            self.multipart(&client, path, key, size).await?
+            self.multipart(&client, path, key, size, open).await?
         };
         let head = client
             .head_object()
@@ -322,13 +329,15 @@ impl S3Store {
             .then_some(ChecksumAlgorithm::Crc32)
     }
 
-    /// A multipart upload; returns the ETag S3 computes for it. Aborted on failure.
+    /// A multipart upload; returns the ETag S3 computes for it. Aborted on failure; named in
+    /// `open` while it is neither completed nor aborted.
     async fn multipart(
         &self,
         client: &Client,
         path: &Path,
         key: &str,
         size: u64,
+        open: &OpenUpload,
     ) -> Result<String, UploadError> {
         let s = &self.settings;
         let created = client
@@ -346,17 +355,31 @@ impl S3Store {
                 )
             })?;
         let upload_id = created.upload_id().unwrap_or_default().to_string();
+        open.set(Some(upload_id.clone()));
         let result = self.upload_parts(client, path, key, size, &upload_id).await;
         if result.is_err() {
-            let _ = client
-                .abort_multipart_upload()
-                .bucket(&self.bucket)
-                .key(key)
-                .upload_id(&upload_id)
-                .send()
-                .await;
+            let _ = self.abort(client, key, &upload_id).await;
         }
+        open.set(None);
         result
+    }
+
+    /// Aborts the multipart upload `upload_id` of `key`: the store drops its parts.
+    async fn abort(&self, client: &Client, key: &str, upload_id: &str) -> Result<(), UploadError> {
+        client
+            .abort_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                sdk_failure(
+                    format!("AbortMultipartUpload s3://{}/{key}", self.bucket),
+                    &e,
+                )
+            })
     }
 
     async fn upload_parts(
@@ -557,16 +580,53 @@ impl RemoteStore for S3Store {
             size.div_ceil(s.part_size.max(1)) + 5
         };
         let budget = self.attempt_budget(requests, size);
-        self.bounded(
+        let open = OpenUpload::default();
+        let result = self.bounded(
             &format!("upload of {object} to"),
             budget,
-            self.upload_async(path, object),
-        )
+            self.upload_async(path, object, &open),
+        );
+        // An attempt cut by its bound while its parts were going up: abort the upload, or
+        // its parts would stay on the store (and be billed) until a lifecycle rule removes them.
+        if let Some(upload_id) = open.take() {
+            let abort = async {
+                let client = self.client().await?;
+                self.abort(&client, object, &upload_id).await
+            };
+            let budget = self.attempt_budget(2, 0);
+            if let Err(e) = self.bounded("AbortMultipartUpload of", budget, abort) {
+                tracing::warn!(
+                    "{}: the parts of the upload {upload_id} stay on the store until its lifecycle rules remove them",
+                    e.message
+                );
+            }
+        }
+        result
     }
 
     fn check_access(&self) -> Result<(), UploadError> {
         let budget = self.attempt_budget(1, 0);
         self.bounded("HeadBucket", budget, self.check_async())
+    }
+}
+
+/// The id of a multipart upload an attempt has begun and not yet completed or aborted.
+#[derive(Default)]
+struct OpenUpload(std::sync::Mutex<Option<String>>);
+
+impl OpenUpload {
+    fn set(&self, id: Option<String>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = id;
+    }
+
+    fn take(&self) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 }
 

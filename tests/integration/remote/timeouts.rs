@@ -110,3 +110,107 @@ fn a_dripping_s3_ends_in_the_attempts_bound() {
         start.elapsed()
     );
 }
+
+/// A loopback S3 that begins multipart uploads (`UploadId` `U1`), answers each part with a
+/// success header and then drips its body, and records the uploads it is asked to abort; its
+/// port and that record.
+fn dripping_multipart_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let aborted = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = aborted.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let record = record.clone();
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 65536];
+                loop {
+                    // One request: its head, then its body (Content-Length).
+                    let end = loop {
+                        if let Some(i) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => seen.extend_from_slice(&buf[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&seen[..end]).to_string();
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    while seen.len() < end + length {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => seen.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    seen.drain(..end + length);
+                    let line = head.lines().next().unwrap_or("").to_string();
+                    let answer = |s: &mut std::net::TcpStream, status: &str, body: &str| {
+                        let r = format!(
+                            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nContent-Type: application/xml\r\n\r\n{body}",
+                            body.len()
+                        );
+                        s.write_all(r.as_bytes()).is_ok()
+                    };
+                    let ok = if line.starts_with("POST ") && line.contains("uploads") {
+                        answer(
+                            &mut stream,
+                            "200 OK",
+                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><InitiateMultipartUploadResult>\
+                             <Bucket>b</Bucket><Key>k</Key><UploadId>U1</UploadId></InitiateMultipartUploadResult>",
+                        )
+                    } else if line.starts_with("PUT ") && line.contains("partNumber") {
+                        let h = "HTTP/1.1 200 OK\r\nETag: \"e\"\r\nContent-Length: 100000\r\n\r\n";
+                        if stream.write_all(h.as_bytes()).is_err() {
+                            return;
+                        }
+                        while stream.write_all(b" ").is_ok() {
+                            std::thread::sleep(Duration::from_millis(200));
+                        }
+                        return;
+                    } else if line.starts_with("DELETE ") && line.contains("uploadId=") {
+                        record.lock().unwrap().push(line.clone());
+                        answer(&mut stream, "204 No Content", "")
+                    } else {
+                        // HeadBucket, and anything else: a plain success.
+                        answer(&mut stream, "200 OK", "")
+                    };
+                    if !ok {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, aborted)
+}
+
+/// A multipart upload whose attempt is cut by its bound (a part's answer drips) is aborted,
+/// so that its parts do not stay on the store: it was left open (the attempt's future was
+/// dropped before its own abort could run).
+#[test]
+fn a_multipart_upload_cut_by_its_bound_is_aborted() {
+    let (port, aborted) = dripping_multipart_server();
+    let run = run_to_store("osa_drip_mp", 2, "csv", "tar", |c| {
+        format!(
+            "backend = s3\nbucket = {c}\nupload_attempts = 1\nread_timeout = 1\n\
+             connect_timeout = 1\nopt_endpoint_url = http://127.0.0.1:{port}\n\
+             opt_region = us-east-1\nopt_aws_access_key_id = a\nopt_aws_secret_access_key = b\n\
+             opt_multipart_threshold = 1\nopt_part_size = 1M\n"
+        )
+    });
+    assert_eq!(run.out.code, Some(1), "{}", run.out);
+    run.out.output_contains("no complete answer within");
+    let aborted = aborted.lock().unwrap().clone();
+    assert_eq!(aborted.len(), 1, "{aborted:?}\n{}", run.out);
+    assert!(aborted[0].contains("uploadId=U1"), "{aborted:?}");
+}
