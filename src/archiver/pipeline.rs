@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use crate::config::Source;
+use crate::destination::db::ArchiveTable;
 use crate::destination::{Dest, Target};
 use crate::mysql::conn::Connection;
 use crate::mysql::ident::{qualified, quote_ident};
@@ -240,6 +241,41 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
                             ));
                             continue;
                         }
+                        if let Target::Db(
+                            archive @ ArchiveTable {
+                                period: Some(period),
+                                ..
+                            },
+                        ) = &*t
+                        {
+                            let copy = qualified(&archive.db, &archive.table);
+                            let exact = key_condition(plan, &batch, row);
+                            let overlapping = overlap_condition(plan, &batch, row, period);
+                            say(format!(
+                                "{name}: row ({}) kept: destination {} holds a different row whose period overlaps this one's, with the same other key values: its key is WITHOUT OVERLAPS (period {}, {})",
+                                batch.describe_key(row, &plan.key, &plan.key_pos),
+                                d.name(),
+                                quote_ident(&period.0),
+                                quote_ident(&period.1),
+                            ));
+                            say(format!(
+                                "  compare them: SELECT * FROM {name} WHERE {exact}; SELECT * FROM {copy} WHERE {overlapping};"
+                            ));
+                            // The period's start before its end: a key ending in (end, start) is
+                            // taken by the server for the period's key WITHOUT OVERLAPS again.
+                            let columns: Vec<String> = plan
+                                .key
+                                .iter()
+                                .filter(|k| **k != period.0 && **k != period.1)
+                                .chain([&period.0, &period.1])
+                                .map(|k| quote_ident(k))
+                                .collect();
+                            say(format!(
+                                "  an archive gathers rows of many years, whose periods may overlap: to archive this row, make that key of {copy} a plain one with the period's start before its end (for the primary key: ALTER TABLE {copy} DROP PRIMARY KEY, ADD PRIMARY KEY ({})), and the next run archives and deletes it",
+                                columns.join(", ")
+                            ));
+                            continue;
+                        }
                         say(format!(
                             "{name}: row ({}) kept: destination {} already holds a different row with this key",
                             batch.describe_key(row, &plan.key, &plan.key_pos),
@@ -429,6 +465,32 @@ struct DeleteCounts {
 }
 
 /// `key = value AND ...` naming row `row` of `batch` by its key, values as SQL literals.
+/// The rows of a key `WITHOUT OVERLAPS` on `period` (start, end) that refuse `row`: the same
+/// other key values, and a period that overlaps its (periods are [start, end)).
+fn overlap_condition(
+    plan: &TablePlan,
+    batch: &Batch,
+    row: usize,
+    (start, end): &(String, String),
+) -> String {
+    let kinds = batch.literal_kinds();
+    let value = |column: &String| {
+        plan.columns.iter().position(|c| c == column).map_or_else(
+            || "NULL".to_string(),
+            |i| literal(&batch.rows[row][i], kinds[i]),
+        )
+    };
+    let mut parts: Vec<String> = plan
+        .key
+        .iter()
+        .filter(|k| *k != start && *k != end)
+        .map(|k| format!("{} = {}", quote_ident(k), value(k)))
+        .collect();
+    parts.push(format!("{} < {}", quote_ident(start), value(end)));
+    parts.push(format!("{} > {}", quote_ident(end), value(start)));
+    parts.join(" AND ")
+}
+
 fn key_condition(plan: &TablePlan, batch: &Batch, row: usize) -> String {
     let kinds = batch.literal_kinds();
     plan.key

@@ -72,6 +72,11 @@ pub struct ArchiveTable {
     pub table: String,
     /// Whether it still has to be created (dry-run only: a real run creates it in `prepare`).
     pub missing: bool,
+    /// When its unique key on the source's key columns is `WITHOUT OVERLAPS` (an application-
+    /// time period, as the source's): the period's start and end columns. Such a key refuses a
+    /// row whose period overlaps an archived row's with the same other key values, not only a
+    /// row with an equal key.
+    pub period: Option<(String, String)>,
 }
 
 /// What writing a batch did.
@@ -367,6 +372,7 @@ impl ArchiveDb {
             db: self.archive_database(&plan.db),
             table: self.archive_table(&plan.table),
             missing: false,
+            period: None,
         };
         let archive = qualified(&target.db, &target.table);
         if self.same_server && target.db == plan.db && target.table == plan.table {
@@ -554,10 +560,20 @@ impl ArchiveDb {
                     ),
                 });
             }
+            let period = {
+                let (d, t) = (target.db.clone(), target.table.clone());
+                with_retry(&mut self.db, self.retry, "SHOW CREATE TABLE", |a| {
+                    let (d, t) = (d.clone(), t.clone());
+                    Box::pin(async move { schema::show_create_table(a.conn, &d, &t).await })
+                })
+                .await
+                .map_err(|e| wrap(e, &name))
+                .map(|sql| ddl::overlaps_period(&sql, &plan.key))?
+            };
             if dry_run {
                 self.check_grants(&target, false).await?;
             }
-            return Ok(target);
+            return Ok(ArchiveTable { period, ..target });
         }
         let create_db = {
             let db = plan.db.clone();

@@ -90,39 +90,7 @@ fn rewrite(create_sql: &str, new_name: &str, row_key: Option<&str>) -> Result<St
     if b.get(open) != Some(&b'(') {
         return Err(DdlError::Malformed("no '(' after the table name"));
     }
-    let mut items: Vec<&str> = Vec::new();
-    let mut depth = 0usize;
-    let mut item_start = open + 1;
-    let mut close = None;
-    let mut j = open;
-    while j < b.len() {
-        match b[j] {
-            b'`' | b'\'' | b'"' => {
-                j = skip_quoted(b, j)?;
-                continue;
-            }
-            b'/' if b.get(j + 1) == Some(&b'*') => {
-                j = skip_comment(b, j)?;
-                continue;
-            }
-            b'(' => depth += 1,
-            b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    items.push(&s[item_start..j]);
-                    close = Some(j);
-                    break;
-                }
-            }
-            b',' if depth == 1 => {
-                items.push(&s[item_start..j]);
-                item_start = j + 1;
-            }
-            _ => {}
-        }
-        j += 1;
-    }
-    let close = close.ok_or(DdlError::Malformed("unbalanced parentheses"))?;
+    let (items, close) = body_items(s, open)?;
 
     let trailing_ws = {
         let last = items.last().copied().unwrap_or("");
@@ -169,6 +137,44 @@ fn rewrite(create_sql: &str, new_name: &str, row_key: Option<&str>) -> Result<St
     Ok(out)
 }
 
+/// The items of a `CREATE TABLE` body whose `(` is at `open` (columns, keys, periods,
+/// constraints: split on its top-level commas), and the index of its `)`.
+fn body_items(s: &str, open: usize) -> Result<(Vec<&str>, usize), DdlError> {
+    let close = matching_paren(s.as_bytes(), open)?;
+    Ok((split_parts(s, open, close)?, close))
+}
+
+/// The text between the parentheses at `open` and `close`, split on its top-level commas.
+fn split_parts(s: &str, open: usize, close: usize) -> Result<Vec<&str>, DdlError> {
+    let b = s.as_bytes();
+    let mut parts: Vec<&str> = Vec::new();
+    let mut depth = 0usize;
+    let mut start = open + 1;
+    let mut k = open + 1;
+    while k < close {
+        match b[k] {
+            b'`' | b'\'' | b'"' => {
+                k = skip_quoted(b, k)?;
+                continue;
+            }
+            b'/' if b.get(k + 1) == Some(&b'*') => {
+                k = skip_comment(b, k)?;
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
+                parts.push(&s[start..k]);
+                start = k + 1;
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    parts.push(&s[start..close]);
+    Ok(parts)
+}
+
 /// A `UNIQUE KEY` item other than the row key `keep` as a plain `KEY`. The source keeps such a
 /// key unique among its current rows; the archive gathers rows from across the years (glance's
 /// `(image_id, name)` of an image property removed, added again and removed again), and a
@@ -203,6 +209,84 @@ pub fn has_without_overlaps(create_sql: &str) -> bool {
         return false;
     };
     find_words(create_sql, &words, &["WITHOUT", "OVERLAPS"]).is_some()
+}
+
+/// The application-time period (its start and end columns) of the unique key `WITHOUT
+/// OVERLAPS` of a `CREATE TABLE` statement whose columns, the period's two included, are
+/// `key` (in any order; the server lists them so in `information_schema.STATISTICS`): such a
+/// key refuses a row whose period overlaps another's with the same other columns, not only
+/// an equal key. `None` when no such key covers `key`.
+pub fn overlaps_period(create_sql: &str, key: &[String]) -> Option<(String, String)> {
+    let b = create_sql.as_bytes();
+    let i = expect_word(b, skip_ws(b, 0), "CREATE")?;
+    let i = expect_word(b, skip_ws(b, i), "TABLE")?;
+    let open = skip_ws(b, skip_name(b, skip_ws(b, i)).ok()?);
+    if b.get(open) != Some(&b'(') {
+        return None;
+    }
+    let (items, _) = body_items(create_sql, open).ok()?;
+    let periods: Vec<(String, String, String)> =
+        items.iter().filter_map(|i| application_period(i)).collect();
+    let mut want: Vec<&str> = key.iter().map(String::as_str).collect();
+    want.sort_unstable();
+    items.iter().find_map(|item| {
+        if !has_without_overlaps(item) {
+            return None;
+        }
+        let parts = paren_idents(item)?;
+        let (last, rest) = parts.split_last()?;
+        let (_, start, end) = periods.iter().find(|(p, ..)| p == last)?;
+        let mut cols: Vec<&str> = rest.iter().map(String::as_str).collect();
+        cols.extend([start.as_str(), end.as_str()]);
+        cols.sort_unstable();
+        (cols == want).then(|| (start.clone(), end.clone()))
+    })
+}
+
+/// `PERIOD FOR name (start, end)` (not `SYSTEM_TIME`): the period's name, start and end.
+fn application_period(item: &str) -> Option<(String, String, String)> {
+    let b = item.as_bytes();
+    let i = expect_word(b, skip_ws(b, 0), "PERIOD")?;
+    let i = expect_word(b, skip_ws(b, i), "FOR")?;
+    let rest = &item[skip_ws(b, i)..];
+    let name = leading_ident(rest)?;
+    let cols = paren_idents(rest)?;
+    match cols.as_slice() {
+        [start, end] => Some((name, start.clone(), end.clone())),
+        _ => None,
+    }
+}
+
+/// The leading identifiers of the parts of `item`'s first parenthesis ([`paren_parts`]): a
+/// key's columns, a period's two.
+fn paren_idents(item: &str) -> Option<Vec<String>> {
+    let parens = paren_parts(item).ok()??;
+    parens.parts.iter().map(|p| leading_ident(p)).collect()
+}
+
+/// An item's first parenthesis: where it opens and closes, and its parts.
+struct Parens<'a> {
+    open: usize,
+    close: usize,
+    parts: Vec<&'a str>,
+}
+
+/// `item`'s first parenthesis outside quotes, its parts split on its top-level commas; `None`
+/// when it has none.
+fn paren_parts(item: &str) -> Result<Option<Parens<'_>>, DdlError> {
+    let b = item.as_bytes();
+    let mut j = 0;
+    let open = loop {
+        match b.get(j) {
+            None => return Ok(None),
+            Some(b'`' | b'\'' | b'"') => j = skip_quoted(b, j)?,
+            Some(b'(') => break j,
+            Some(_) => j += 1,
+        }
+    };
+    let close = matching_paren(b, open)?;
+    let parts = split_parts(item, open, close)?;
+    Ok(Some(Parens { open, close, parts }))
 }
 
 /// The top-level words of `s` (outside quotes, comments and parentheses), as byte ranges.
@@ -382,40 +466,10 @@ fn drop_key_columns(item: &str, drop: &[String]) -> Result<Option<String>, DdlEr
     if drop.is_empty() {
         return Ok(Some(item.to_string()));
     }
-    let b = item.as_bytes();
     // The column list: the first parenthesis of the item outside quotes.
-    let mut j = 0;
-    let open = loop {
-        match b.get(j) {
-            None => return Ok(Some(item.to_string())),
-            Some(b'`' | b'\'' | b'"') => j = skip_quoted(b, j)?,
-            Some(b'(') => break j,
-            Some(_) => j += 1,
-        }
+    let Some(Parens { open, close, parts }) = paren_parts(item)? else {
+        return Ok(Some(item.to_string()));
     };
-    let close = matching_paren(b, open)?;
-    // Its parts, split on top-level commas.
-    let mut parts: Vec<&str> = Vec::new();
-    let mut depth = 0usize;
-    let mut start = open + 1;
-    let mut k = open + 1;
-    while k < close {
-        match b[k] {
-            b'`' | b'\'' | b'"' => {
-                k = skip_quoted(b, k)?;
-                continue;
-            }
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
-            b',' if depth == 0 => {
-                parts.push(&item[start..k]);
-                start = k + 1;
-            }
-            _ => {}
-        }
-        k += 1;
-    }
-    parts.push(&item[start..close]);
     let kept: Vec<&str> = parts
         .iter()
         .copied()
@@ -945,6 +999,39 @@ mod tests {
         // A column merely named like the clauses stays.
         let named = "CREATE TABLE `t` (\n  `row` int(11) DEFAULT NULL COMMENT 'AS ROW START',\n  `period` int(11) DEFAULT NULL\n) ENGINE=InnoDB";
         assert_eq!(archive_create_table(named, "t").unwrap(), named);
+    }
+
+    #[test]
+    fn the_period_of_a_key_without_overlaps() {
+        let key = |k: &[&str]| k.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let sql = "CREATE TABLE `a(b``,c` (\n  `id` int(11) NOT NULL,\n  `s, e` date NOT NULL,\n  \
+                   `e` date NOT NULL,\n  `v` int DEFAULT NULL,\n  PERIOD FOR `p``q` (`s, e`, `e`),\n  \
+                   PRIMARY KEY (`id`,`p``q` WITHOUT OVERLAPS),\n  UNIQUE KEY `u` (`v`)\n) ENGINE=InnoDB";
+        let period = Some(("s, e".to_string(), "e".to_string()));
+        assert_eq!(overlaps_period(sql, &key(&["id", "e", "s, e"])), period);
+        assert_eq!(overlaps_period(sql, &key(&["e", "s, e", "id"])), period);
+        // Another key, or the key without its period: no period.
+        assert_eq!(overlaps_period(sql, &key(&["v"])), None);
+        assert_eq!(overlaps_period(sql, &key(&["id"])), None);
+        // A unique key WITHOUT OVERLAPS that is not the primary key.
+        let unique = "CREATE TABLE `t` (\n  `id` int NOT NULL,\n  `a` int NOT NULL,\n  `s` date NOT NULL,\n  \
+                      `e` date NOT NULL,\n  PERIOD FOR `p` (`s`, `e`),\n  PRIMARY KEY (`id`),\n  \
+                      UNIQUE KEY `by_p` (`a`,`p` WITHOUT OVERLAPS)\n)";
+        assert_eq!(
+            overlaps_period(unique, &key(&["a", "e", "s"])),
+            Some(("s".to_string(), "e".to_string()))
+        );
+        assert_eq!(overlaps_period(unique, &key(&["id"])), None);
+        // No application-time period, a system-time one, or not a CREATE TABLE.
+        assert_eq!(
+            overlaps_period(
+                "CREATE TABLE `t` (\n  `id` int,\n  PRIMARY KEY (`id`)\n)",
+                &key(&["id"])
+            ),
+            None
+        );
+        assert_eq!(overlaps_period("SELECT 1", &key(&["id"])), None);
+        assert_eq!(overlaps_period("CREATE TABLE `t` x", &key(&["id"])), None);
     }
 
     #[test]

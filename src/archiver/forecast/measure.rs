@@ -12,7 +12,7 @@ use crate::mysql::conn::Connection;
 use crate::mysql::retry::{with_retry, RetryError};
 use crate::table::TablePlan;
 
-use super::sql::{sample_length, Builder, Done, CYCLE_DEPTH};
+use super::sql::{sample_length, ArchiveRef, Builder, Done, CYCLE_DEPTH};
 use super::{BlockedBy, BytesMethod, Forecast, Timing};
 
 /// The eligible rows whose length is measured: the first ones the `where` finds.
@@ -34,7 +34,7 @@ pub struct Inputs<'a> {
     pub cycle: Vec<String>,
     pub group: &'a [Done],
     /// The existing archive tables on the source's server, by destination name.
-    pub archives: Vec<(String, (String, String))>,
+    pub archives: Vec<(String, ArchiveRef)>,
     /// The conflicts with archive tables on other servers, by destination name
     /// ([`super::remote::conflicts`]).
     pub remote_conflicts: Vec<(String, u64)>,
@@ -111,7 +111,7 @@ pub async fn forecast(db: &mut Connection, i: Inputs<'_>) -> Result<Measured, Re
         eligible: i.eligible,
         ..Default::default()
     };
-    let archives: Vec<(String, String)> = i.archives.iter().map(|(_, a)| a.clone()).collect();
+    let archives: Vec<ArchiveRef> = i.archives.iter().map(|(_, a)| a.clone()).collect();
 
     // Conflicts: one COUNT over the eligible rows per archive table, each row probed by key.
     let mut conflicts_by_dest = Vec::new();

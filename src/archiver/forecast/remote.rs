@@ -18,6 +18,8 @@ use crate::table::batch::key_id;
 use crate::table::sql;
 use crate::table::TablePlan;
 
+use super::sql::ArchiveRef;
+
 /// The eligible rows of `plan`'s table whose key holds a different row in `archive`'s table
 /// `target` (`db`, `table`), which exists.
 pub async fn conflicts(
@@ -25,9 +27,9 @@ pub async fn conflicts(
     source: &Source,
     plan: &TablePlan,
     archive: &mut ArchiveDb,
-    target: &(String, String),
+    target: &ArchiveRef,
 ) -> Result<u64, RetryError> {
-    let table = qualified(&target.0, &target.1);
+    let table = qualified(&target.db, &target.table);
     let any = format!("SELECT 1 FROM {table} LIMIT 1");
     let (db, retry) = archive.session();
     let any: Option<u8> = with_retry(db, retry, "look into the archive table", |a| {
@@ -53,8 +55,8 @@ pub async fn conflicts(
         let Some(batch) = batch else { break };
         reader.advance(&batch);
         let lookup = sql::select_by_keys(
-            &target.0,
-            &target.1,
+            &target.db,
+            &target.table,
             &plan.columns,
             &plan.key,
             &placeholders,

@@ -11,7 +11,7 @@ use crate::table::TablePlan;
 
 use super::measure::{forecast, Inputs, Measured};
 use super::remote;
-use super::sql::Done;
+use super::sql::{ArchiveRef, Done};
 
 /// The dry run's plan of the table ([`super::measure`]); the table then counts as gone
 /// through for the plans of the tables after it (when the real run would delete).
@@ -30,7 +30,11 @@ pub(in crate::archiver) async fn plan_table(
             continue;
         }
         let name = d.name().to_string();
-        let target = (t.db.clone(), t.table.clone());
+        let target = ArchiveRef {
+            db: t.db.clone(),
+            table: t.table.clone(),
+            period: t.period.clone(),
+        };
         // On the source's server, the plan's statements read the archive table through the
         // source's session; a source user that may not read it (archive and source users
         // apart) has the conflicts looked up through the archive's session, as for another
@@ -98,11 +102,11 @@ pub(in crate::archiver) async fn plan_table(
 async fn source_reads(
     src: &mut crate::mysql::conn::Connection,
     source: &crate::config::Source,
-    target: &(String, String),
+    target: &ArchiveRef,
 ) -> bool {
     let probe = format!(
         "SELECT 1 FROM {} LIMIT 0",
-        crate::mysql::ident::qualified(&target.0, &target.1)
+        crate::mysql::ident::qualified(&target.db, &target.table)
     );
     let read = crate::mysql::retry::with_retry(src, source.retry, "read the archive table", |a| {
         let probe = probe.as_str();

@@ -25,12 +25,22 @@ use crate::table::TablePlan;
 #[derive(Debug, Clone)]
 pub struct Done {
     pub plan: TablePlan,
-    /// Its archive tables on the source's server that exist already (`db`, `table`): an
-    /// eligible row whose key holds a different row there is a conflict.
-    pub archives: Vec<(String, String)>,
+    /// Its archive tables on the source's server that exist already: an eligible row whose
+    /// key holds a different row there is a conflict.
+    pub archives: Vec<ArchiveRef>,
     /// The tables of its database in the same foreign-key cycle (itself included; empty when
     /// it is in none).
     pub cycle: Vec<String>,
+}
+
+/// An archive table on the source's server that exists already.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveRef {
+    pub db: String,
+    pub table: String,
+    /// The start and end columns of the application-time period its key is `WITHOUT
+    /// OVERLAPS` on ([`crate::destination::db::ArchiveTable::period`]).
+    pub period: Option<(String, String)>,
 }
 
 impl Done {
@@ -175,19 +185,28 @@ impl<'a> Builder<'a> {
 
     /// The row `a` of `archives`' table conflicts: its key holds another row in one of them.
     /// `None` without archive tables.
-    fn conflict(&self, plan: &TablePlan, archives: &[(String, String)], a: &str) -> Option<String> {
+    fn conflict(&self, plan: &TablePlan, archives: &[ArchiveRef], a: &str) -> Option<String> {
         if archives.is_empty() {
             return None;
         }
         let parts: Vec<String> = archives
             .iter()
-            .map(|(db, table)| {
+            .map(|archive| {
                 let x = self.alias("x");
-                let key: Vec<String> = plan
+                let period = archive.period.as_ref();
+                let in_period = |k: &String| period.is_some_and(|(s, e)| k == s || k == e);
+                let mut key: Vec<String> = plan
                     .key
                     .iter()
+                    .filter(|k| !in_period(k))
                     .map(|k| format!("{x}.{k} = {a}.{k}", k = quote_ident(k)))
                     .collect();
+                // A key WITHOUT OVERLAPS holds one row per period that overlaps no other
+                // (periods are [start, end)).
+                if let Some((s, e)) = period {
+                    let (s, e) = (quote_ident(s), quote_ident(e));
+                    key.push(format!("{x}.{s} < {a}.{e} AND {a}.{s} < {x}.{e}"));
+                }
                 let same: Vec<String> = plan
                     .columns
                     .iter()
@@ -195,7 +214,7 @@ impl<'a> Builder<'a> {
                     .collect();
                 format!(
                     "EXISTS (SELECT 1 FROM {} AS {x} WHERE {} AND NOT ({}))",
-                    qualified(db, table),
+                    qualified(&archive.db, &archive.table),
                     key.join(" AND "),
                     same.join(" AND ")
                 )
@@ -205,7 +224,7 @@ impl<'a> Builder<'a> {
     }
 
     /// ` AND NOT (<conflict>)` for the row `a`, or nothing without archive tables.
-    fn not_conflict(&self, plan: &TablePlan, archives: &[(String, String)], a: &str) -> String {
+    fn not_conflict(&self, plan: &TablePlan, archives: &[ArchiveRef], a: &str) -> String {
         self.conflict(plan, archives, a)
             .map(|c| format!(" AND NOT ({c})"))
             .unwrap_or_default()
@@ -525,7 +544,7 @@ impl<'a> Builder<'a> {
 
     /// `SELECT COUNT(*) FROM t AS p WHERE (where) AND (conflict)`: the eligible rows whose key
     /// holds another row in one of `archives`. `None` without archive tables.
-    pub fn conflicts(&self, plan: &TablePlan, archives: &[(String, String)]) -> Option<String> {
+    pub fn conflicts(&self, plan: &TablePlan, archives: &[ArchiveRef]) -> Option<String> {
         let p = self.alias("p");
         let conflict = self.conflict(plan, archives, &p)?;
         Some(format!(

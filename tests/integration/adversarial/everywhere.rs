@@ -108,6 +108,15 @@ impl<'s> Case<'s> {
         cmd.config_text(ini.text()).run()
     }
 
+    /// A dry run of [`Case::ini`].
+    pub fn dry_run(&self) -> Output {
+        let cmd = Osarchiver::new();
+        let dir = cmd.dir().join("files");
+        cmd.config_text(self.ini(&dir).text())
+            .arg("--dry-run")
+            .run()
+    }
+
     fn file(&self, out: &Output, table: &str, ext: &str) -> PathBuf {
         out.dir
             .path()

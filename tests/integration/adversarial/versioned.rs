@@ -124,18 +124,54 @@ fn application_time_periods_are_archived_and_an_overlap_is_a_conflict() {
     );
 
     // A new row whose period overlaps an archived one of the same id: the archive refuses it
-    // (WITHOUT OVERLAPS), so it is a conflict, kept in the source and reported.
+    // (WITHOUT OVERLAPS), so it is a conflict, kept in the source and reported. The dry run
+    // foresees it (it said exit 0: its conflict check compared the keys for equality), and the
+    // message names the overlap, not "a different row with this key" (whose advice, a DELETE
+    // by the row's key, removed nothing).
     case.src.sql(&format!(
         "INSERT INTO ap VALUES (2, '2025-01-01', '2026-01-01', 'd', {OLD})"
     ));
+    let dry = case.dry_run();
+    dry.assert_code(3);
+    assert_eq!(
+        dry.table_row(&case.src.name, "ap").num("would conflict"),
+        1,
+        "{dry}"
+    );
     let out = case.run(|ini| ini);
     out.assert_code(3);
     assert_eq!(out.table_row(&case.src.name, "ap").num("conflicts"), 1);
+    out.output_contains("holds a different row whose period overlaps this one's")
+        .output_contains("`s` < '2026-01-01' AND `e` > '2025-01-01'")
+        .output_contains("ADD PRIMARY KEY (`id`, `s`, `e`)");
     assert_eq!(
         server()
             .sql(&format!("SELECT v FROM {} WHERE id = 2", case.src.q("ap")))
             .trim(),
         "d"
+    );
+    // As the message says: with the archive's key made plain, the next run archives the row,
+    // and its dry run foresees that.
+    server().sql(&format!(
+        "ALTER TABLE {} DROP PRIMARY KEY, ADD PRIMARY KEY (id, s, e)",
+        case.src.qa("ap")
+    ));
+    let dry = case.dry_run();
+    dry.assert_success();
+    assert_eq!(
+        dry.table_row(&case.src.name, "ap").num("would conflict"),
+        0,
+        "{dry}"
+    );
+    case.run(|ini| ini).assert_success();
+    assert_eq!(
+        server()
+            .sql(&format!(
+                "SELECT COUNT(*) FROM {} WHERE id = 2",
+                case.src.qa("ap")
+            ))
+            .trim(),
+        "2"
     );
 }
 

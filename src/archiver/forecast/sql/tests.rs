@@ -34,6 +34,14 @@ fn fk(name: &str, child: (&str, &str), col: &str, parent: (&str, &str)) -> Forei
 
 const W: &str = "deleted_at IS NOT NULL";
 
+fn archive(db: &str, table: &str) -> ArchiveRef {
+    ArchiveRef {
+        db: db.into(),
+        table: table.into(),
+        period: None,
+    }
+}
+
 fn done_of(plan: TablePlan) -> Done {
     Done {
         plan,
@@ -67,7 +75,7 @@ fn a_child_gone_through_keeps_its_rows_that_stay_down_the_chain() {
         },
         Done {
             plan: g,
-            archives: vec![("d_archive".into(), "c".into())],
+            archives: vec![archive("d_archive", "c")],
             cycle: vec![],
         },
     ];
@@ -152,7 +160,7 @@ fn conflicts_compare_every_column_byte_for_byte() {
         .conflicts(&p, &[])
         .is_none());
     let q = Builder::new(&[], &[], W, CYCLE_DEPTH)
-        .conflicts(&p, &[("d_a".into(), "p".into())])
+        .conflicts(&p, &[archive("d_a", "p")])
         .unwrap();
     assert_eq!(
         q,
@@ -193,4 +201,22 @@ fn a_cycle_is_followed_round_as_often_as_asked_then_its_rows_stay() {
         "{q}"
     );
     assert!(!q.contains("WITH"), "{q}");
+}
+
+#[test]
+fn a_key_without_overlaps_conflicts_on_an_overlapping_period() {
+    let mut p = table("d", "p", vec![]);
+    p.columns = vec!["id".into(), "s".into(), "e".into(), "deleted_at".into()];
+    p.key = vec!["id".into(), "e".into(), "s".into()];
+    p.key_pos = vec![0, 2, 1];
+    let mut a = archive("d_a", "p");
+    a.period = Some(("s".into(), "e".into()));
+    let q = Builder::new(&[], &[], W, CYCLE_DEPTH)
+        .conflicts(&p, &[a])
+        .unwrap();
+    assert!(
+        q.contains("WHERE x2.`id` = p1.`id` AND x2.`s` < p1.`e` AND p1.`s` < x2.`e` AND NOT ("),
+        "{q}"
+    );
+    assert!(!q.contains("x2.`s` = p1.`s`"), "{q}");
 }
