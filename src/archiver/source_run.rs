@@ -408,6 +408,31 @@ impl<'a> SourceRun<'a> {
             })
             .cloned()
             .collect();
+        // Databases listed by name, one of them the archive database of another by a
+        // destination's suffix on this server: the rows of one would be written into a database
+        // the run also archives from (a live one, as likely as not). Nothing is done.
+        if let Selection::Names(names) = &source.databases {
+            for d in &self.dests {
+                let Some(db) = d.same_server_db() else {
+                    continue;
+                };
+                let clash = names.iter().find_map(|archive| {
+                    names
+                        .iter()
+                        .find(|base| *base != archive && db.is_archive_database_of(archive, base))
+                        .map(|base| (base, archive))
+                });
+                if let Some((base, archive)) = clash {
+                    report.error(format!(
+                        "{label}: databases lists {base} and {archive}, and destination {} (same server) makes {archive} the archive database of {base} by its db_suffix: {base}'s rows would be written into a database this run archives from; nothing was done: set another db_suffix in [dst:{}], or take {archive} out of databases in [src:{}]",
+                        d.name(),
+                        d.name(),
+                        source.name
+                    ));
+                    return;
+                }
+            }
+        }
         // A DELETE can reach rows of any database through foreign keys declared there: read
         // them all, once.
         let fks = with_retry(&mut self.src, source.retry, "list foreign keys", |a| {

@@ -199,6 +199,40 @@ fn db_suffix_names_the_archive_database() {
     assert!(!table_exists(s, &archive, "u"));
 }
 
+/// Two databases listed by name, one the archive database of the other by `db_suffix`: the run
+/// refuses, before anything is written (it skipped the second as an archive database and
+/// wrote the first's rows into it, a live database, with exit 0), and so does its dry run.
+#[test]
+fn a_listed_database_that_is_another_ones_archive_is_refused() {
+    let s = server();
+    let mut db = ScratchDb::create(s, "dcell");
+    let live = format!("{}_cell0", db.name);
+    db.also_drop(live.clone());
+    s.sql(&format!("CREATE DATABASE `{live}`"));
+    table(&db, "t");
+    s.sql(&format!(
+        "CREATE TABLE `{live}`.t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO `{live}`.t VALUES (11, {OLD}), (12, NULL);"
+    ));
+    let before = (digest(s, &db.name, "t", "1"), digest(s, &live, "t", "1"));
+    let ini = Ini::new(s, &[&db.name, &live]).dst("db_suffix", "_cell0");
+    for dry in [true, false] {
+        let mut cmd = crate::harness::Osarchiver::new().config_text(ini.text());
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+            .assert_code(1)
+            .output_contains(&format!("makes {live} the archive database of {}", db.name))
+            .output_contains("[dst:dst]");
+        assert_eq!(
+            (digest(s, &db.name, "t", "1"), digest(s, &live, "t", "1")),
+            before,
+            "dry run: {dry}"
+        );
+    }
+}
+
 /// `databases = *` (a server of its own, so that it sees only this test's databases): the
 /// archive databases `<db>_archive` made by the first run are not sources of the second.
 #[test]
