@@ -505,6 +505,18 @@ fn resolve_source(
         None => None,
     };
     let where_set = r.opt("where")?.is_some();
+    // A `where` written with `${retention}` (as the Python tool's sample is): an empty
+    // retention makes it `INTERVAL )`, which the server would refuse on every table.
+    let where_uses_retention = r.ini.raw(section, "where").is_some_and(|raw| {
+        let raw = raw.to_lowercase();
+        raw.contains("${retention}") || raw.contains(":retention}")
+    });
+    if retention.is_none() && where_uses_retention {
+        return Err(r.err(
+            "retention",
+            "is missing or empty, and the 'where' uses it (${retention})",
+        ));
+    }
     let raw_where = match r.opt("where")? {
         Some(w) => w,
         None => {
@@ -851,6 +863,23 @@ mod tests {
                     deleted_column = a`b\n\n[dst:f]\nbackend = file\ndirectory = /tmp/x\n";
         let e = load(text).unwrap_err().to_string();
         assert!(e.contains("key 'deleted_column'"), "{e}");
+    }
+
+    /// An empty `retention` that the `where` uses (the Python sample's form) is an error of
+    /// `retention`; it passed, and the server refused `INTERVAL )` on every table.
+    #[test]
+    fn an_empty_retention_used_by_the_where_is_an_error() {
+        let text = "[DEFAULT]\nretention =\n\n[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\n\
+                    where = deleted_at <= SUBDATE(NOW(), INTERVAL ${retention})\n\n\
+                    [dst:f]\nbackend = file\ndirectory = /tmp/x\n";
+        let e = load(text).unwrap_err().to_string();
+        assert!(
+            e.contains("[src:s]") && e.contains("key 'retention'") && e.contains("empty"),
+            "{e}"
+        );
+        // A `where` that does not use it does not need it.
+        assert!(load(&text.replace("INTERVAL ${retention}", "INTERVAL 1 DAY")).is_ok());
+        assert!(load(&text.replace("retention =", "retention = 2 DAY")).is_ok());
     }
 
     /// A value taken from a secret key, refused by another key's check, is not shown.
