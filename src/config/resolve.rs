@@ -285,6 +285,21 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
             }
             .bool("archive_data")?;
             let destination = resolve_destination(ini, &dst_section, d, &clock, &mut warnings)?;
+            // As in the Python osarchiver, only a database destination reads `archive_data`: a
+            // file destination is written whatever it says (a `false` in [DEFAULT] meant for
+            // the sources must not turn the files off).
+            if let (Destination::File(_), false) = (&destination, enabled) {
+                if ini
+                    .section(&dst_section)
+                    .is_some_and(|s| s.keys().any(|k| k == "archive_data"))
+                {
+                    warnings.push(format!(
+                        "[{dst_section}]: archive_data = false has no effect on a file destination (as in the Python osarchiver): its files are written"
+                    ));
+                }
+                destinations.push(destination);
+                continue;
+            }
             if !enabled {
                 warnings.push(format!(
                     "[{dst_section}]: archive_data = false: archiver '{name}' does not write to this destination"

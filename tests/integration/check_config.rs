@@ -606,6 +606,37 @@ fn a_destination_with_archive_data_false_is_left_out() {
     assert_config_error(&out, &["[archiver:a]", "dst", "no destination"]);
 }
 
+/// Only a database destination reads `archive_data`, as in the Python osarchiver: a `false` in
+/// `[DEFAULT]` (for the sources that only delete) leaves a file destination on (it was left
+/// out, and the archiver refused for having no destination); one in the file destination's own
+/// section is said to have no effect.
+#[test]
+fn a_file_destination_does_not_read_archive_data() {
+    let text = "[DEFAULT]\narchive_data = false\n\
+        [archiver:a]\nsrc = s\ndst = files\n\
+        [src:s]\nhost = db\nretention = 1 MONTH\narchive_data = true\n\
+        [dst:files]\nbackend = file\ndirectory = /tmp/osa-never-written\n";
+    let out = Osarchiver::new()
+        .config_text(text)
+        .arg("--check-config")
+        .run();
+    out.assert_code(0).output_contains("/tmp/osa-never-written");
+    assert!(
+        !out.stdout.contains("does not write to this destination"),
+        "{out}"
+    );
+    let own = text.replace(
+        "directory = /tmp/osa-never-written\n",
+        "directory = /tmp/osa-never-written\narchive_data = false\n",
+    );
+    let out = Osarchiver::new()
+        .config_text(own)
+        .arg("--check-config")
+        .run();
+    out.assert_code(0)
+        .output_contains("[dst:files]: archive_data = false has no effect on a file destination");
+}
+
 /// The README's minimal configuration (its operator guide) is valid as printed.
 #[test]
 fn the_readme_minimal_config_is_valid() {
