@@ -145,6 +145,11 @@ pub fn plan_database(
         }
     };
     let mut chosen: Vec<TablePlan> = Vec::new();
+    // Tables met with `tables = *` that lack the deleted column (their entries in `skipped`),
+    // and whether any table has it: none at all is a misspelt deleted_column more likely than
+    // a database with nothing to archive.
+    let mut without_column: Vec<usize> = Vec::new();
+    let mut any_with_column = false;
     for info in tables {
         if !wanted.contains(&info.name.as_str()) {
             continue;
@@ -177,10 +182,14 @@ pub fn plan_database(
             continue;
         }
         if let Some(re) = excluded.iter().find(|re| matches(re, &info.name)) {
-            plan.skipped.push(skip(
-                format!("excluded by excluded_tables {}", as_written(re.as_str())),
-                false,
-            ));
+            // Listed by name and excluded too: the operator's two keys disagree, a warning.
+            let listed = matches!(source.tables, Selection::Names(_));
+            let reason = format!("excluded by excluded_tables {}", as_written(re.as_str()));
+            plan.skipped.push(if listed {
+                skip(format!("listed in tables but {reason}"), true)
+            } else {
+                skip(reason, false)
+            });
             continue;
         }
         let deleted = info
@@ -205,6 +214,9 @@ pub fn plan_database(
             // otherwise archive nothing and say all is well.
             let listed = matches!(source.tables, Selection::Names(_));
             let reason = format!("has no {} column", source.deleted_column);
+            if !listed {
+                without_column.push(plan.skipped.len());
+            }
             plan.skipped.push(if listed {
                 skip(format!("listed in tables but {reason}"), true)
             } else {
@@ -212,6 +224,7 @@ pub fn plan_database(
             });
             continue;
         }
+        any_with_column = true;
         let mut table = match TablePlan::of(db, info) {
             Ok(t) => t,
             Err(NoKey::None) => {
@@ -234,6 +247,24 @@ pub fn plan_database(
             .collect();
         chosen.push(table);
     }
+    // With the default column (`deleted_at`), a database without one is an ordinary thing
+    // (nova_api, keystone); with a column the operator named, listed databases that lack it
+    // everywhere point at a typo.
+    let suspicious = !any_with_column
+        && !source
+            .deleted_column
+            .eq_ignore_ascii_case(DEFAULT_DELETED_COLUMN)
+        && matches!(source.databases, Selection::Names(_));
+    if suspicious {
+        for &i in &without_column {
+            let s = &mut plan.skipped[i];
+            s.warn = true;
+            s.reason = format!(
+                "{}, and no table of database {db} has one: is deleted_column right?",
+                s.reason
+            );
+        }
+    }
     let names: Vec<String> = chosen.iter().map(|t| t.table.clone()).collect();
     let edges: Vec<Edge> = fks
         .iter()
@@ -254,6 +285,9 @@ pub fn plan_database(
     plan.cycles = order.cycles;
     plan
 }
+
+/// `deleted_column`'s default.
+const DEFAULT_DELETED_COLUMN: &str = "deleted_at";
 
 /// Whether a column of `information_schema.COLUMNS.DATA_TYPE` `data_type` holds numbers.
 fn is_number(data_type: &str) -> bool {

@@ -233,6 +233,40 @@ fn a_listed_database_that_is_another_ones_archive_is_refused() {
     }
 }
 
+/// Operator mistakes that made a run do nothing and say all was well (exit 0): a misspelt
+/// `deleted_column` that no table of a listed database has, and a table listed in `tables`
+/// that `excluded_tables` excludes. Each is now a warning, exit 3, in the dry run as in the
+/// run; the default column missing from a whole database (nova_api) stays quiet.
+#[test]
+fn a_run_that_archives_nothing_by_mistake_says_so() {
+    let s = server();
+    let db = ScratchDb::create(s, "dnothing");
+    table(&db, "t");
+    table(&db, "u");
+    let typo = Ini::new(s, &[&db.name]).src("deleted_column", "deleted_ad");
+    for dry in [true, false] {
+        let mut cmd = crate::harness::Osarchiver::new().config_text(typo.text());
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run().assert_code(3).output_contains(&format!(
+            "no table of database {} has one: is deleted_column right?",
+            db.name
+        ));
+    }
+    let excluded = Ini::new(s, &[&db.name])
+        .src("tables", "t")
+        .src("excluded_tables", "t");
+    run(&excluded)
+        .assert_code(3)
+        .output_contains("listed in tables but excluded by excluded_tables t");
+    assert_eq!(count(s, &db.name, "t", "1"), 3, "nothing was archived");
+    // A database without deleted_at at all, with the default column: nothing to say.
+    let plain = ScratchDb::create(s, "dplain");
+    plain.sql("CREATE TABLE k (id INT PRIMARY KEY); INSERT INTO k VALUES (1);");
+    run(&Ini::new(s, &[&plain.name])).assert_success();
+}
+
 /// `databases = *` (a server of its own, so that it sees only this test's databases): the
 /// archive databases `<db>_archive` made by the first run are not sources of the second.
 #[test]
