@@ -41,25 +41,44 @@ impl FileDest {
     /// `bytes` as text, fit in the directory's free space (of the nearest directory that
     /// exists). A format packed after the table (`tar`, `gztar`, `bztar`, `xztar`, `zip`) first
     /// writes plain files, CSV and SQL, each at least that size: when they cannot fit, a real
-    /// run fills the disk, and the table fails here as it would there. Compressed as written
-    /// (`gz`, `zst`), the files are smaller by a ratio no one knows before: when the run's
-    /// values do not fit before compression, a warning says so.
+    /// run fills the disk, and the table fails here as it would there. Counted as they lie on
+    /// disk: whole blocks, and the archive being built beside the plain files. Compressed as
+    /// written (`gz`, `zst`), the files are smaller by a ratio no one knows before: only a
+    /// block each is certain, and when the run's values do not fit before compression, a
+    /// warning says so.
     pub fn dry_run_space(&mut self, table: &str, bytes: u64) -> Result<(), FileError> {
         let plain = bytes.saturating_mul(self.formats.len() as u64);
         self.planned = self.planned.saturating_add(plain);
-        let Some(free) = free_space(&self.directory) else {
+        let Some((free, block)) = free_space(&self.directory) else {
             return Ok(());
         };
         let packed_after = !matches!(
             self.archive,
             crate::config::ArchiveFormat::Gz | crate::config::ArchiveFormat::Zst
         );
-        if packed_after && plain > free {
+        // On disk a file takes whole blocks, one at least. While a table is packed, its plain
+        // files and the archive being built are there at once: a `tar` is its file in blocks
+        // of 512 bytes, a header block and two end blocks; a compressed one takes a block at
+        // least.
+        let on_disk = |n: u64| n.div_ceil(block).max(1).saturating_mul(block);
+        // Compressed as written, a file is smaller by a ratio no one knows before: a block.
+        let each = if packed_after { on_disk(bytes) } else { block };
+        let files = (self.formats.len() as u64).saturating_mul(each);
+        let packing = match self.archive {
+            crate::config::ArchiveFormat::Gz | crate::config::ArchiveFormat::Zst => 0,
+            crate::config::ArchiveFormat::Tar => {
+                on_disk(bytes.div_ceil(512).saturating_mul(512).saturating_add(1536))
+            }
+            _ => block,
+        };
+        let needed = files.saturating_add(packing);
+        if needed > free {
             return Err(self.io(
                 format!(
-                    "destination {}: the plain files of {table} take at least {} before they are packed ({} eligible rows' values, as text, in each format), and {} has {} free: a real run would fill it",
+                    "destination {}: the files of {table} take at least {} on disk{} ({} eligible rows' values, as text, in each format, in blocks of {block} bytes), and {} has {} free: a real run would fill it",
                     self.name,
-                    crate::archiver::forecast::human_bytes(plain),
+                    crate::archiver::forecast::human_bytes(needed),
+                    if packed_after { " while they are packed" } else { "" },
                     crate::archiver::forecast::human_bytes(bytes),
                     self.directory.display(),
                     crate::archiver::forecast::human_bytes(free)
@@ -205,8 +224,8 @@ fn writable(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
 }
 
 /// The bytes an unprivileged user may still write in `dir`, or in its nearest ancestor that
-/// exists; `None` when it cannot be told.
-fn free_space(dir: &Path) -> Option<u64> {
+/// exists, and the file system's block size; `None` when it cannot be told.
+fn free_space(dir: &Path) -> Option<(u64, u64)> {
     let mut at = dir;
     while !at.exists() {
         at = at.parent().filter(|p| !p.as_os_str().is_empty())?;
@@ -222,7 +241,7 @@ fn free_space(dir: &Path) -> Option<u64> {
     // Their width differs from one platform to another.
     #[allow(clippy::unnecessary_cast)]
     let (blocks, size) = (st.f_bavail as u64, st.f_frsize as u64);
-    Some(blocks.saturating_mul(size))
+    Some((blocks.saturating_mul(size), size.max(1)))
 }
 
 #[cfg(test)]
@@ -234,7 +253,9 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let here = super::free_space(d.path()).unwrap();
         let below = super::free_space(&d.path().join("not/yet")).unwrap();
-        assert!(here > 0 && below > 0);
+        assert!(here.0 > 0 && below.0 > 0);
+        assert_eq!(here.1, below.1);
+        assert!(here.1 >= 512, "a block size: {}", here.1);
     }
 
     #[test]

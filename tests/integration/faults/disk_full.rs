@@ -88,3 +88,53 @@ fn a_full_disk_fails_the_table_and_loses_nothing() {
     assert_nothing_lost(&f, Some(&roomy), &mut counts);
     counts.print("disk full");
 }
+
+/// A disk with room for the rows' values but not for the files as they lie on it: each file
+/// takes whole blocks, and a table's plain files and its `tar` being built are there at once.
+/// The dry run foresees the real run's failure (it predicted exit 0: it counted the values
+/// only).
+#[test]
+fn the_dry_run_counts_blocks_and_the_archive_being_packed() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small");
+    std::fs::create_dir(&small).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=8k,mode=0700", "tmpfs"])
+        .arg(&small)
+        .output();
+    match &mounted {
+        Ok(o) if o.status.success() => {}
+        other => {
+            eprintln!("SKIPPED the_dry_run_counts_blocks: cannot mount a tmpfs: {other:?}");
+            return;
+        }
+    }
+    let _mount = Mount(&small);
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "blocks");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, 'a', {old}), (2, 'b', {old}), (3, 'c', NULL);",
+        old = crate::pipeline::OLD
+    ));
+    let files = small.join("files");
+    let ini = crate::harness::Ini::new(s, &[&db.name])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", files.display())
+        .set("dst:files", "formats", "csv, sql")
+        .set("dst:files", "archive_format", "tar");
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    dry.assert_code(1)
+        .output_contains("on disk while they are packed")
+        .output_contains("a real run would fill it");
+    assert!(!files.exists(), "the dry run created {}", files.display());
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_code(1)
+        .output_contains("No space left on device");
+}
