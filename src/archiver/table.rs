@@ -502,21 +502,30 @@ impl TableRun<'_, '_> {
         if source.delete_data {
             self.check_delete(plan).await?;
         }
+        // The eligible rows, and those of them not soft-deleted (a `where` such as `1=1`
+        // selects the rows the services still use).
+        let deleted = crate::mysql::ident::quote_ident(&source.deleted_column);
         let count_sql = format!(
-            "SELECT COUNT(*) FROM {name} WHERE ({})",
+            "SELECT COUNT(*), COALESCE(SUM({deleted} IS NULL), 0) FROM {name} WHERE ({})",
             source.where_clause
         );
-        let count: u64 = with_retry(
+        let (count, live): (u64, u64) = with_retry(
             &mut self.run.src,
             source.retry,
             "count eligible rows",
             |a| {
                 let count_sql = count_sql.as_str();
-                Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or(0)) })
+                Box::pin(async move { Ok(a.conn.query_first(count_sql).await?.unwrap_or((0, 0))) })
             },
         )
         .await
         .map_err(TableError::Count)?;
+        if live > 0 {
+            tracing::warn!(
+                "[dry-run] {name}: {live} of the {count} eligible rows have {deleted} NULL, rows not soft-deleted: the where ({}) selects them, and a real run would archive and delete them",
+                source.where_clause
+            );
+        }
         r.read = count;
         let measured = forecast::run::plan_table(self.run, plan, targets, count).await?;
         let f = &measured.forecast;

@@ -356,3 +356,30 @@ fn a_where_the_server_refuses_names_its_key() {
         assert_eq!(count(s, &db.name, "t", "1"), 1, "{bad}");
     }
 }
+
+/// A `where` that selects rows not soft-deleted (`1=1`): the dry run warns, naming how many
+/// (it said nothing, and the real run archived and deleted the live rows with exit 0).
+#[test]
+fn a_where_that_selects_live_rows_is_warned_about() {
+    let s = server();
+    let db = ScratchDb::create(s, "drylive");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, {old}), (2, NULL), (3, NULL);",
+        old = OLD
+    ));
+    let ini = Ini::new(s, &[&db.name]).src("where", "1=1");
+    Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run()
+        .assert_success()
+        .output_contains("2 of the 3 eligible rows have `deleted_at` NULL");
+    let fine = Ini::new(s, &[&db.name]);
+    Osarchiver::new()
+        .config_text(fine.text())
+        .arg("--dry-run")
+        .run()
+        .assert_success()
+        .output_lacks("NULL, rows not soft-deleted");
+}
