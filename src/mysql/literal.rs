@@ -117,6 +117,9 @@ pub enum LiteralKind {
     Encoded(Charset),
     /// Binary data (character set 63): `X'..'`.
     Binary,
+    /// `BIT(M)`: its number, written bare (as `X'..'`, a binary string, it compares with a
+    /// `BIT` column as the string's number, `0` for `X'05'`, and would match other rows).
+    Bit,
     /// No metadata (a bound parameter in a log line): bytes are written as text when they are
     /// valid UTF-8, as `X'..'` otherwise; dates without a time part as dates.
     Untyped,
@@ -148,7 +151,8 @@ impl LiteralKind {
             | MYSQL_TYPE_TIMESTAMP2 => LiteralKind::DateTime,
             MYSQL_TYPE_TIME | MYSQL_TYPE_TIME2 => LiteralKind::Time,
             MYSQL_TYPE_JSON => LiteralKind::Text,
-            MYSQL_TYPE_BIT | MYSQL_TYPE_GEOMETRY => LiteralKind::Binary,
+            MYSQL_TYPE_BIT => LiteralKind::Bit,
+            MYSQL_TYPE_GEOMETRY => LiteralKind::Binary,
             MYSQL_TYPE_NULL => LiteralKind::Untyped,
             _ if column.character_set() == BINARY_CHARSET => LiteralKind::Binary,
             _ => LiteralKind::Text,
@@ -326,7 +330,11 @@ pub fn push_padded(out: &mut String, n: u64, width: usize) {
 
 fn push_bytes(out: &mut String, bytes: &[u8], kind: LiteralKind) {
     match kind {
-        LiteralKind::Binary => push_hex_literal(out, bytes),
+        LiteralKind::Bit if bytes.len() <= 8 => {
+            let n = bytes.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+            out.push_str(itoa::Buffer::new().format(n));
+        }
+        LiteralKind::Binary | LiteralKind::Bit => push_hex_literal(out, bytes),
         LiteralKind::Encoded(cs) => {
             if !cs.name().is_empty() {
                 out.push('_');
@@ -404,6 +412,21 @@ const ESCAPES: [u8; 256] = {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bits_are_written_as_their_number() {
+        let lit = |b: Vec<u8>| {
+            let mut out = String::new();
+            push_literal(&mut out, &Value::Bytes(b), LiteralKind::Bit);
+            out
+        };
+        assert_eq!(lit(vec![0x05]), "5");
+        assert_eq!(lit(vec![0x01, 0x00]), "256");
+        assert_eq!(lit(vec![0xff; 8]), "18446744073709551615");
+        assert_eq!(lit(vec![]), "0");
+        // Not a BIT's width: bytes, as a binary string.
+        assert_eq!(lit(vec![0x01; 9]), "X'010101010101010101'");
+    }
+
     use super::*;
     use mysql_async::consts::ColumnFlags;
 
@@ -708,7 +731,7 @@ mod tests {
                 LiteralKind::DateTime,
             ),
             (col(MYSQL_TYPE_TIME, BINARY_CHARSET), LiteralKind::Time),
-            (col(MYSQL_TYPE_BIT, BINARY_CHARSET), LiteralKind::Binary),
+            (col(MYSQL_TYPE_BIT, BINARY_CHARSET), LiteralKind::Bit),
             (
                 col(MYSQL_TYPE_GEOMETRY, BINARY_CHARSET),
                 LiteralKind::Binary,

@@ -135,7 +135,7 @@ mod tests {
         let key = ["b", "l", "d", "t"].map(String::from);
         assert_eq!(
             batch.describe_key(0, &key, &[0, 1, 2, 3]),
-            "b=X'1F', l=_latin1 X'E9', d=1.500, t='it\\'s'"
+            "b=31, l=_latin1 X'E9', d=1.500, t='it\\'s'"
         );
     }
 

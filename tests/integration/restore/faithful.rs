@@ -147,3 +147,49 @@ fn a_dated_archive_database_is_read_with_the_runs_date() {
         .assert_code(2)
         .output_contains("YYYY-MM-DD_HH:MM:SS");
 }
+
+/// Children found by a `BIT` foreign key: the lookup wrote the parent's value as `X'05'`, a
+/// string whose number is 0, which matched the children of another parent (`b'000'`) and
+/// missed its own: the restore failed on their missing parent, or restored other rows.
+#[test]
+fn children_by_a_bit_key_are_their_parents_own() {
+    let s = super::server();
+    let db = super::ScratchDb::create(s, "rs_bit");
+    db.sql(&format!(
+        "CREATE TABLE p (f BIT(3) PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, f BIT(3), deleted_at DATETIME NULL,
+           FOREIGN KEY (f) REFERENCES p (f));
+         INSERT INTO p VALUES (b'101', {old}), (b'000', {old});
+         INSERT INTO c VALUES (1, b'101', {old}), (2, b'000', {old}), (3, b'101', {old});",
+        old = crate::pipeline::OLD
+    ));
+    let ini = super::Ini::new(s, &[&db.name]).text();
+    super::Osarchiver::new()
+        .config_text(&ini)
+        .run()
+        .assert_success();
+    let restore = |dry: bool| {
+        let mut cmd = super::Osarchiver::new()
+            .subcommand("restore")
+            .config_text(&ini)
+            .args([
+                "--table",
+                &format!("{}.p", db.name),
+                "--where",
+                "f = 5",
+                "--with-children",
+            ]);
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+    };
+    let dry = restore(true);
+    dry.assert_success();
+    assert_eq!(total(&dry, "restored"), 3, "{dry}");
+    let out = restore(false);
+    out.assert_success();
+    assert_eq!(total(&out, "restored"), 3);
+    assert_eq!(db.sql("SELECT f + 0 FROM p").trim(), "5");
+    assert_eq!(db.sql("SELECT id FROM c ORDER BY id").trim(), "1\n3");
+}

@@ -70,7 +70,8 @@ impl CsvKind {
             return CsvKind::Year;
         }
         match kind {
-            LiteralKind::Binary => CsvKind::Hex,
+            // BIT too, as the files always had it (a CSV reader takes it back as bytes).
+            LiteralKind::Binary | LiteralKind::Bit => CsvKind::Hex,
             kind => CsvKind::Value(kind),
         }
     }
