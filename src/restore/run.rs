@@ -342,9 +342,10 @@ async fn walk(
             })
         })
         .await?;
-    // The children's foreign keys (--with-children), and the parents' for a dry run's check
-    // that every row it would restore finds its parent.
-    let fks = if args.with_children || args.dry_run {
+    // The children's foreign keys (--with-children), the parents' for a dry run's check that
+    // every row it would restore finds its parent, and a table's own onto itself (its pages go
+    // back parents first): read always.
+    let fks = {
         let (fks, from) = with_retry(&mut src, retry, "read the foreign keys", |a| {
             Box::pin(async move {
                 let dbs = schema::list_databases(a.conn).await?;
@@ -356,8 +357,6 @@ async fn walk(
             tracing::warn!("restore: InnoDB's foreign-key dictionary cannot be read (grant PROCESS): foreign keys in databases the user cannot see are not known (their children are not restored, their parents not looked for by a dry run)");
         }
         fks
-    } else {
-        Vec::new()
     };
     let opts = WalkOptions {
         src_retry: retry,
