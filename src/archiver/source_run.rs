@@ -411,7 +411,9 @@ impl<'a> SourceRun<'a> {
         // Databases listed by name, one of them the archive database of another by a
         // destination's suffix on this server: the rows of one would be written into a database
         // the run also archives from (a live one, as likely as not). Nothing is done.
-        if let Selection::Names(names) = &source.databases {
+        if matches!(source.databases, Selection::Names(_)) {
+            // Those listed that excluded_databases leaves in (`.*_archive` in [DEFAULT]).
+            let (names, _) = choose_databases(source, &existing, &[]);
             for d in &self.dests {
                 let Some(db) = d.same_server_db() else {
                     continue;

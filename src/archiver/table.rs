@@ -521,8 +521,14 @@ impl TableRun<'_, '_> {
         .await
         .map_err(TableError::Count)?;
         if live > 0 {
+            let fate = match (source.archive_data, source.delete_data) {
+                (true, true) => "archive and delete",
+                (false, true) => "delete",
+                (true, false) => "archive",
+                (false, false) => "count",
+            };
             tracing::warn!(
-                "[dry-run] {name}: {live} of the {count} eligible rows have {deleted} NULL, rows not soft-deleted: the where ({}) selects them, and a real run would archive and delete them",
+                "[dry-run] {name}: {live} of the {count} eligible rows have {deleted} NULL, rows not soft-deleted: the where ({}) selects them, and a real run would {fate} them",
                 source.where_clause
             );
         }

@@ -522,10 +522,11 @@ fn resolve_source(
     let where_set = r.opt("where")?.is_some();
     // A `where` written with `${retention}` (as the Python tool's sample is): an empty
     // retention makes it `INTERVAL )`, which the server would refuse on every table.
-    let where_uses_retention = r.ini.raw(section, "where").is_some_and(|raw| {
-        let raw = raw.to_lowercase();
-        raw.contains("${retention}") || raw.contains(":retention}")
-    });
+    // (Only the section's own: `${other:retention}` is another section's value.)
+    let where_uses_retention = r
+        .ini
+        .raw(section, "where")
+        .is_some_and(|raw| raw.to_lowercase().contains("${retention}"));
     if retention.is_none() && where_uses_retention {
         return Err(r.err(
             "retention",
@@ -892,8 +893,14 @@ mod tests {
             e.contains("[src:s]") && e.contains("key 'retention'") && e.contains("empty"),
             "{e}"
         );
-        // A `where` that does not use it does not need it.
+        // A `where` that does not use it does not need it, nor one that takes another
+        // section's.
         assert!(load(&text.replace("INTERVAL ${retention}", "INTERVAL 1 DAY")).is_ok());
+        let other = text.replace("${retention}", "${common:retention}").replace(
+            "[archiver:a]",
+            "[common]\nretention = 90 DAY\n\n[archiver:a]",
+        );
+        assert!(load(&other).is_ok(), "{:?}", load(&other).err());
         assert!(load(&text.replace("retention =", "retention = 2 DAY")).is_ok());
     }
 

@@ -231,6 +231,15 @@ fn a_listed_database_that_is_another_ones_archive_is_refused() {
             "dry run: {dry}"
         );
     }
+    // The second excluded by excluded_databases (`.*_cell0`, as `.*_archive` in [DEFAULT]):
+    // never a source, it is the archive, as the operator set.
+    let excluded = ini.src("excluded_databases", ".*_cell0");
+    run(&excluded).assert_success();
+    assert_eq!(
+        count(s, &live, "t", "id <= 2"),
+        2,
+        "the first's rows archived there"
+    );
 }
 
 /// Operator mistakes that made a run do nothing and say all was well (exit 0): a misspelt
