@@ -549,17 +549,32 @@ fn parents_first(page: &mut Batch, columns: &[String], selfs: &[&ForeignKey]) {
         return;
     }
     let n = page.rows.len();
+    // Text compared as a `_ci` PAD SPACE collation would (ASCII case and trailing blanks
+    // aside): a link found too many only orders rows, it changes none.
+    let loose = |row: &[Value], cols: &[usize]| {
+        let values: Vec<Value> = cols
+            .iter()
+            .map(|&p| match &row[p] {
+                Value::Bytes(b) => {
+                    let end = b.iter().rposition(|&c| c != b' ').map_or(0, |e| e + 1);
+                    Value::Bytes(b[..end].to_ascii_lowercase())
+                }
+                v => v.clone(),
+            })
+            .collect();
+        key_id(values.iter())
+    };
     // Per row, the rows of the page it references.
     let mut parents: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (child_cols, parent_cols) in &links {
         let by_value: HashMap<String, usize> = (0..n)
-            .map(|i| (key_id(parent_cols.iter().map(|&p| &page.rows[i][p])), i))
+            .map(|i| (loose(&page.rows[i], parent_cols), i))
             .collect();
         for (i, row) in page.rows.iter().enumerate() {
             if child_cols.iter().any(|&p| matches!(row[p], Value::NULL)) {
                 continue;
             }
-            if let Some(&j) = by_value.get(&key_id(child_cols.iter().map(|&p| &row[p]))) {
+            if let Some(&j) = by_value.get(&loose(row, child_cols)) {
                 if j != i {
                     parents[i].push(j);
                 }

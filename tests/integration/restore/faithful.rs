@@ -195,8 +195,9 @@ fn children_by_a_bit_key_are_their_parents_own() {
 }
 
 /// A table that references itself, its rows' keys in another order than their chain (`v1`
-/// references `v3`, `v2` references `v1`): one page is put back parents first (in key order
-/// the insert failed with 1452, exit 1, where the dry run said 0).
+/// references `v3`, `v2` references `v1`; `a1` references `z9` as `'Z9 '`, equal under the
+/// `_ci` PAD SPACE collation): one page is put back parents first (in key order the insert
+/// failed with 1452, exit 1, where the dry run said 0).
 #[test]
 fn a_self_referencing_chain_comes_back_in_any_key_order() {
     let s = super::server();
@@ -204,7 +205,8 @@ fn a_self_referencing_chain_comes_back_in_any_key_order() {
     db.sql(&format!(
         "CREATE TABLE volumes (id VARCHAR(8) PRIMARY KEY, parent_id VARCHAR(8) NULL,
            deleted_at DATETIME NULL, FOREIGN KEY (parent_id) REFERENCES volumes (id));
-         INSERT INTO volumes VALUES ('v3', NULL, {old}), ('v1', 'v3', {old}), ('v2', 'v1', {old});",
+         INSERT INTO volumes VALUES ('v3', NULL, {old}), ('v1', 'v3', {old}), ('v2', 'v1', {old}),
+           ('z9', NULL, {old}), ('a1', 'Z9 ', {old});",
         old = crate::pipeline::OLD
     ));
     let ini = super::Ini::new(s, &[&db.name]).text();
@@ -219,10 +221,10 @@ fn a_self_referencing_chain_comes_back_in_any_key_order() {
     dry.assert_success();
     let out = super::restore_all(&ini, &db.name, "volumes").run();
     out.assert_success();
-    assert_eq!(total(&out, "restored"), 3);
+    assert_eq!(total(&out, "restored"), 5);
     assert_eq!(
         db.sql("SELECT id, COALESCE(parent_id, '-') FROM volumes ORDER BY id")
             .trim(),
-        "v1\tv3\nv2\tv1\nv3\t-"
+        "a1\tZ9 \nv1\tv3\nv2\tv1\nv3\t-\nz9\t-"
     );
 }
