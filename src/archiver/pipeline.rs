@@ -464,7 +464,6 @@ struct DeleteCounts {
     time: Duration,
 }
 
-/// `key = value AND ...` naming row `row` of `batch` by its key, values as SQL literals.
 /// The rows of a key `WITHOUT OVERLAPS` on `period` (start, end) that refuse `row`: the same
 /// other key values, and a period that overlaps its (periods are [start, end)).
 fn overlap_condition(
@@ -491,6 +490,7 @@ fn overlap_condition(
     parts.join(" AND ")
 }
 
+/// `key = value AND ...` naming row `row` of `batch` by its key, values as SQL literals.
 fn key_condition(plan: &TablePlan, batch: &Batch, row: usize) -> String {
     let kinds = batch.literal_kinds();
     plan.key

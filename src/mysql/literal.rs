@@ -412,6 +412,9 @@ const ESCAPES: [u8; 256] = {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use mysql_async::consts::ColumnFlags;
+
     #[test]
     fn bits_are_written_as_their_number() {
         let lit = |b: Vec<u8>| {
@@ -426,9 +429,6 @@ mod tests {
         // Not a BIT's width: bytes, as a binary string.
         assert_eq!(lit(vec![0x01; 9]), "X'010101010101010101'");
     }
-
-    use super::*;
-    use mysql_async::consts::ColumnFlags;
 
     fn col(t: ColumnType, charset: u16) -> Column {
         Column::new(t).with_character_set(charset)

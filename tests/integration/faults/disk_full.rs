@@ -3,39 +3,59 @@
 //! code 1, the file is cut back to its last complete batch, rows of the failed batch stay in
 //! the source, nothing is lost; a re-run to a roomier directory finishes the job.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::Command;
 
 use crate::harness::{server, Osarchiver};
 
 use super::{assert_nothing_lost, Counts, Fixture};
 
-/// Unmounts on drop.
-struct Mount<'a>(&'a Path);
+/// A tmpfs of a given size mounted for a test, unmounted on drop.
+struct Tmpfs {
+    /// The mount point.
+    path: PathBuf,
+    _dir: tempfile::TempDir,
+}
 
-impl Drop for Mount<'_> {
+impl Tmpfs {
+    /// A tmpfs of `size` (`64k`), or `None` (said, for `test`) when mounting is not possible.
+    fn mount(size: &str, test: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("small");
+        std::fs::create_dir(&path).unwrap();
+        let mounted = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(&path)
+            .output();
+        match &mounted {
+            Ok(o) if o.status.success() => Some(Tmpfs { path, _dir: dir }),
+            other => {
+                eprintln!("SKIPPED {test}: cannot mount a tmpfs: {other:?}");
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.0).status();
+        let _ = Command::new("umount").arg("-l").arg(&self.path).status();
     }
 }
 
 #[test]
 fn a_full_disk_fails_the_table_and_loses_nothing() {
+    let Some(tmpfs) = Tmpfs::mount("64k", "a_full_disk_fails_the_table") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let small = dir.path().join("small");
-    std::fs::create_dir(&small).unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs"])
-        .arg(&small)
-        .output();
-    match &mounted {
-        Ok(o) if o.status.success() => {}
-        other => {
-            eprintln!("SKIPPED a_full_disk_fails_the_table: cannot mount a tmpfs: {other:?}");
-            return;
-        }
-    }
-    let _mount = Mount(&small);
+    let small = &tmpfs.path;
     let s = server();
     let f = Fixture::new(s, "fk_full");
     let files = small.join("files");
@@ -95,21 +115,10 @@ fn a_full_disk_fails_the_table_and_loses_nothing() {
 /// only).
 #[test]
 fn the_dry_run_counts_blocks_and_the_archive_being_packed() {
-    let dir = tempfile::tempdir().unwrap();
-    let small = dir.path().join("small");
-    std::fs::create_dir(&small).unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=8k,mode=0700", "tmpfs"])
-        .arg(&small)
-        .output();
-    match &mounted {
-        Ok(o) if o.status.success() => {}
-        other => {
-            eprintln!("SKIPPED the_dry_run_counts_blocks: cannot mount a tmpfs: {other:?}");
-            return;
-        }
-    }
-    let _mount = Mount(&small);
+    let Some(tmpfs) = Tmpfs::mount("8k", "the_dry_run_counts_blocks") else {
+        return;
+    };
+    let small = &tmpfs.path;
     let s = server();
     let db = crate::harness::ScratchDb::create(s, "blocks");
     db.sql(&format!(

@@ -148,26 +148,33 @@ fn a_dated_archive_database_is_read_with_the_runs_date() {
         .output_contains("YYYY-MM-DD_HH:MM:SS");
 }
 
-/// Children found by a `BIT` foreign key: the lookup wrote the parent's value as `X'05'`, a
-/// string whose number is 0, which matched the children of another parent (`b'000'`) and
-/// missed its own: the restore failed on their missing parent, or restored other rows.
-#[test]
-fn children_by_a_bit_key_are_their_parents_own() {
+/// A new database (`prefix`) made by `sql` (`{old}`: a date past the retention), archived
+/// by a run of the harness's configuration, which is returned with it.
+fn archived(prefix: &str, sql: &str) -> (super::ScratchDb<'static>, String) {
     let s = super::server();
-    let db = super::ScratchDb::create(s, "rs_bit");
-    db.sql(&format!(
-        "CREATE TABLE p (f BIT(3) PRIMARY KEY, deleted_at DATETIME NULL);
-         CREATE TABLE c (id INT PRIMARY KEY, f BIT(3), deleted_at DATETIME NULL,
-           FOREIGN KEY (f) REFERENCES p (f));
-         INSERT INTO p VALUES (b'101', {old}), (b'000', {old});
-         INSERT INTO c VALUES (1, b'101', {old}), (2, b'000', {old}), (3, b'101', {old});",
-        old = crate::pipeline::OLD
-    ));
+    let db = super::ScratchDb::create(s, prefix);
+    db.sql(&sql.replace("{old}", crate::pipeline::OLD));
     let ini = super::Ini::new(s, &[&db.name]).text();
     super::Osarchiver::new()
         .config_text(&ini)
         .run()
         .assert_success();
+    (db, ini)
+}
+
+/// Children found by a `BIT` foreign key: the lookup wrote the parent's value as `X'05'`, a
+/// string whose number is 0, which matched the children of another parent (`b'000'`) and
+/// missed its own: the restore failed on their missing parent, or restored other rows.
+#[test]
+fn children_by_a_bit_key_are_their_parents_own() {
+    let (db, ini) = archived(
+        "rs_bit",
+        "CREATE TABLE p (f BIT(3) PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, f BIT(3), deleted_at DATETIME NULL,
+           FOREIGN KEY (f) REFERENCES p (f));
+         INSERT INTO p VALUES (b'101', {old}), (b'000', {old});
+         INSERT INTO c VALUES (1, b'101', {old}), (2, b'000', {old}), (3, b'101', {old});",
+    );
     let restore = |dry: bool| {
         let mut cmd = super::Osarchiver::new()
             .subcommand("restore")
@@ -200,20 +207,13 @@ fn children_by_a_bit_key_are_their_parents_own() {
 /// failed with 1452, exit 1, where the dry run said 0).
 #[test]
 fn a_self_referencing_chain_comes_back_in_any_key_order() {
-    let s = super::server();
-    let db = super::ScratchDb::create(s, "rs_selfref");
-    db.sql(&format!(
+    let (db, ini) = archived(
+        "rs_selfref",
         "CREATE TABLE volumes (id VARCHAR(8) PRIMARY KEY, parent_id VARCHAR(8) NULL,
            deleted_at DATETIME NULL, FOREIGN KEY (parent_id) REFERENCES volumes (id));
          INSERT INTO volumes VALUES ('v3', NULL, {old}), ('v1', 'v3', {old}), ('v2', 'v1', {old}),
            ('z9', NULL, {old}), ('a1', 'Z9 ', {old});",
-        old = crate::pipeline::OLD
-    ));
-    let ini = super::Ini::new(s, &[&db.name]).text();
-    super::Osarchiver::new()
-        .config_text(&ini)
-        .run()
-        .assert_success();
+    );
     assert_eq!(db.sql("SELECT COUNT(*) FROM volumes").trim(), "0");
     let dry = super::restore_all(&ini, &db.name, "volumes")
         .arg("--dry-run")
