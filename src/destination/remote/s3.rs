@@ -573,7 +573,8 @@ impl RemoteStore for S3Store {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let s = &self.settings.s;
         // PutObject and HeadObject, or the parts with CreateMultipartUpload, Complete... and
-        // HeadObject; HeadBucket and CreateBucket once.
+        // HeadObject; HeadBucket and CreateBucket
+        // once (again after a failed attempt, with opt_create_bucket).
         let requests = if size <= s.multipart_threshold {
             4
         } else {
@@ -600,6 +601,11 @@ impl RemoteStore for S3Store {
                     e.message
                 );
             }
+        }
+        // With opt_create_bucket, a failed attempt forgets the client: the bucket may have gone
+        // (a store restarted empty), and the next attempt looks for it again and creates it.
+        if result.is_err() && self.settings.s.create_bucket {
+            *self.client.lock().unwrap_or_else(|e| e.into_inner()) = None;
         }
         result
     }
