@@ -1028,8 +1028,27 @@ async fn end(
 /// Inside a chunk's transaction, once its `n` rows are locked (`keys`, bound): copies them into
 /// every archive table but the first `copied` ones (which hold them already), then deletes
 /// them; neither commits nor rolls back. Returns the rows
-/// locked and what was done, or why the chunk must be rolled back.
+/// locked and what was done, or why the chunk must be rolled back. Rows deleted, the foreign
+/// keys onto the table are checked last ([`crate::table::definition::check_references`]).
 async fn archive_and_delete(
+    conn: &mut mysql_async::Conn,
+    s: &Shared<'_, '_>,
+    range: &KeyRange,
+    n: usize,
+    keys: Vec<Value>,
+    copied: usize,
+) -> Result<(u64, Chunk), mysql_async::Error> {
+    let done = archive_and_delete_unchecked(conn, s, range, n, keys, copied).await?;
+    if let (_, Chunk::Done { deleted, .. }) = &done {
+        if *deleted > 0 {
+            crate::table::definition::check_references(conn, s.plan).await?;
+        }
+    }
+    Ok(done)
+}
+
+/// [`archive_and_delete`] but the last check.
+async fn archive_and_delete_unchecked(
     conn: &mut mysql_async::Conn,
     s: &Shared<'_, '_>,
     range: &KeyRange,

@@ -730,7 +730,11 @@ async fn delete_chunk(
             let result = async {
                 crate::table::definition::begin_checked(a.conn, plan).await?;
                 a.conn.exec_drop(statement, params).await?;
-                Ok((a.conn.affected_rows(), true))
+                let deleted = a.conn.affected_rows();
+                if deleted > 0 {
+                    crate::table::definition::check_references(a.conn, plan).await?;
+                }
+                Ok((deleted, true))
             }
             .await;
             end_transaction(a.conn, result).await
@@ -804,6 +808,9 @@ async fn delete_referenced(
                     .collect();
                 a.conn.exec_drop(statement, keys).await?;
                 let deleted = a.conn.affected_rows();
+                if deleted > 0 {
+                    crate::table::definition::check_references(a.conn, plan).await?;
+                }
                 Ok((deleted, blocked.is_empty() && deleted == going.len() as u64))
             }
             .await;

@@ -450,7 +450,7 @@ impl<'a> SourceRun<'a> {
                         fks.len()
                     ),
                     ForeignKeySource::PerDatabase => tracing::warn!(
-                        "{label}: {} foreign keys read database by database from information_schema, in the {} databases this user can see: InnoDB's dictionary, which sees them all without opening every table, needs the PROCESS privilege. A foreign key declared in a database this user cannot see is not checked: its ON DELETE CASCADE or SET NULL would run. Grant PROCESS (or SELECT on every database) to the archiving user",
+                        "{label}: {} foreign keys read database by database from information_schema, in the {} databases this user can see: InnoDB's dictionary, which sees them all without opening every table, needs the PROCESS privilege. A foreign key declared in a database this user cannot see is not checked: its ON DELETE CASCADE or SET NULL would run; nor is one added during the run. Grant PROCESS (or SELECT on every database) to the archiving user",
                         fks.len(),
                         existing.len()
                     ),

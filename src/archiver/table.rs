@@ -538,7 +538,7 @@ impl TableRun<'_, '_> {
         if source.archive_data {
             for d in self.run.dests.iter_mut() {
                 if let crate::destination::Dest::File(fd) = d {
-                    fd.dry_run_space(&name, f.bytes)
+                    fd.dry_run_space(&name, count, f.bytes)
                         .map_err(|e| TableError::Write {
                             dest: fd.name().to_string(),
                             source: crate::destination::DestError::from(e),

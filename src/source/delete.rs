@@ -288,6 +288,9 @@ async fn delete_part(
                 }
                 blocked.sort_by_key(|(i, _)| *i);
                 done.blocked = blocked;
+                if done.deleted > 0 {
+                    crate::table::definition::check_references(a.conn, plan).await?;
+                }
                 Ok(done)
             }
             .await;

@@ -15,7 +15,7 @@ use mysql_async::{Conn, Row, ServerError};
 
 use super::TablePlan;
 use crate::mysql::ident::qualified;
-use crate::mysql::schema::ColumnInfo;
+use crate::mysql::schema::{ColumnInfo, ForeignKey};
 
 /// `ER_TABLE_DEF_CHANGED`, the error a changed definition is reported with (never retried).
 pub const TABLE_DEF_CHANGED: u16 = 1412;
@@ -225,6 +225,75 @@ pub async fn begin_checked(conn: &mut Conn, plan: &TablePlan) -> mysql_async::Re
         return Ok(());
     }
     Err(changed(plan))
+}
+
+/// Inside a delete's transaction, after its `DELETE` and before its `COMMIT`: fails with
+/// [`TABLE_DEF_CHANGED`] when a foreign key onto the table is one the plan did not know (added,
+/// its rule or columns changed, or the table renamed into place during the run), so that the
+/// caller rolls back what the `DELETE` set off: a `CASCADE` or `SET NULL` it ran for rows no
+/// destination holds. Read after the `DELETE`, the dictionary holds every key that statement
+/// could have obeyed. Does nothing without a definition to check (dry runs, restores), when
+/// the plan's keys did not come from InnoDB's dictionary (no PROCESS privilege), or for an
+/// engine without transactions (no foreign keys, and nothing to roll back).
+pub async fn check_references(conn: &mut Conn, plan: &TablePlan) -> mysql_async::Result<()> {
+    if plan.definition.is_none() || !plan.references_known || !plan.transactional {
+        return Ok(());
+    }
+    let now = crate::mysql::schema::innodb_foreign_keys_onto(conn, &plan.db, &plan.table).await?;
+    let unknown: Vec<&ForeignKey> = now
+        .iter()
+        .filter(|f| !plan.referenced_by.iter().any(|p| same_effect(p, f)))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(references_changed(plan, &unknown))
+}
+
+/// Whether two foreign keys onto a table do the same to it on a `DELETE`: the same constraint
+/// of the same child table, over the same columns, with the same `ON DELETE` rule.
+fn same_effect(a: &ForeignKey, b: &ForeignKey) -> bool {
+    a.name == b.name
+        && a.db == b.db
+        && a.table == b.table
+        && a.columns == b.columns
+        && a.referenced_columns == b.referenced_columns
+        && a.on_delete == b.on_delete
+}
+
+/// The error of [`check_references`].
+fn references_changed(plan: &TablePlan, unknown: &[&ForeignKey]) -> mysql_async::Error {
+    let keys: Vec<String> = unknown
+        .iter()
+        .map(|f| {
+            format!(
+                "{} of {} ({}) ON DELETE {}",
+                crate::mysql::ident::quote_ident(&f.name),
+                qualified(&f.db, &f.table),
+                f.columns
+                    .iter()
+                    .map(|c| crate::mysql::ident::quote_ident(c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                f.on_delete.sql()
+            )
+        })
+        .collect();
+    mysql_async::Error::Server(ServerError {
+        code: TABLE_DEF_CHANGED,
+        message: format!(
+            "the foreign keys onto {} changed during the run (ALTER TABLE, or a table renamed \
+             into its place): {} {} not known when its walk began. This chunk's delete was \
+             rolled back, with what the server did for it (a CASCADE or SET NULL onto rows no \
+             destination holds), and no row of the table is deleted after it; the rows deleted \
+             before it were archived whole. Run again: the next run sees the key and keeps the \
+             rows it protects",
+            qualified(&plan.db, &plan.table),
+            keys.join(", "),
+            if keys.len() == 1 { "was" } else { "were" }
+        ),
+        state: "HY000".into(),
+    })
 }
 
 /// The error of a table whose definition changed during its walk.

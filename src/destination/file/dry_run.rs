@@ -46,7 +46,29 @@ impl FileDest {
     /// written (`gz`, `zst`), the files are smaller by a ratio no one knows before: only a
     /// block each is certain, and when the run's values do not fit before compression, a
     /// warning says so.
-    pub fn dry_run_space(&mut self, table: &str, bytes: u64) -> Result<(), FileError> {
+    ///
+    /// First, whether a real run could write into the directory at all. A table with no
+    /// eligible `rows` gets no file from a real run, which does not look at the directory for
+    /// it: a directory it could not write into is then only a warning, as is the space.
+    pub fn dry_run_space(&mut self, table: &str, rows: u64, bytes: u64) -> Result<(), FileError> {
+        if let Err((path, e)) = writable(&self.directory) {
+            let what = format!(
+                "destination {}: a real run could not write into {} ({} cannot be written)",
+                self.name,
+                self.directory.display(),
+                path.display()
+            );
+            if rows == 0 {
+                tracing::warn!(
+                    "[dry-run] {what}: {e}; {table} has no eligible rows, so a real run writes no file for it now, and fails the first table that has some"
+                );
+                return Ok(());
+            }
+            return Err(self.io(what, e));
+        }
+        if rows == 0 {
+            return Ok(());
+        }
         let plain = bytes.saturating_mul(self.formats.len() as u64);
         self.planned = self.planned.saturating_add(plain);
         let Some((free, block)) = free_space(&self.directory) else {
@@ -130,15 +152,11 @@ impl FileDest {
     /// already there), their archives and their uploads.
     pub(super) fn log_dry_run_table(&self, plan: &TablePlan) -> Result<(), FileError> {
         let table = qualified(&plan.db, &plan.table);
-        writable(&self.directory).map_err(|(path, e)| {
-            let what = format!(
-                "destination {}: a real run could not write into {} ({} cannot be written)",
-                self.name,
-                self.directory.display(),
-                path.display()
-            );
-            self.io(what, e)
-        })?;
+        // A directory a real run could not write into fails the table only when it has
+        // eligible rows (see [`FileDest::dry_run_space`]), which the table's count tells later.
+        if writable(&self.directory).is_err() {
+            return Ok(());
+        }
         let stem = naming::stem(&plan.db, &plan.table);
         let n = naming::first_free(&self.directory, &stem, &self.formats, 0).map_err(|e| {
             let what = format!(

@@ -10,6 +10,7 @@ mod completeness;
 mod constraints;
 mod engines;
 mod everywhere;
+mod fk_added;
 mod key_types;
 mod referential;
 mod server_modes;

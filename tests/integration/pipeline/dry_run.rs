@@ -158,7 +158,8 @@ fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
 }
 
 /// A file destination whose directory a real run could not create (under a regular file) is
-/// found by the dry run: exit 1, as the real run's, which deletes nothing.
+/// found by the dry run: exit 1, as the real run's, which deletes nothing; with no eligible
+/// row, exit 0 in both, the dry run warning.
 #[test]
 fn a_directory_that_cannot_be_written_fails_the_dry_run_as_the_real_run() {
     let s = server();
@@ -180,6 +181,21 @@ fn a_directory_that_cannot_be_written_fails_the_dry_run_as_the_real_run() {
     let real = Osarchiver::new().config_text(ini.text()).run();
     real.assert_code(1);
     assert_eq!(count(s, &db.name, "t", "1"), 1, "nothing deleted");
+
+    // With no eligible row, a real run writes no file and never looks at the directory:
+    // exit 0, which the dry run predicts, with a warning (it said 1).
+    db.sql("UPDATE t SET deleted_at = NULL");
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    dry.assert_code(0)
+        .output_contains("a real run could not write into")
+        .output_contains("has no eligible rows");
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_code(0);
 }
 
 /// When the pauses of `delete_loop_delay` alone outlast the time budget, the dry run predicts
