@@ -16,6 +16,10 @@ use super::error::ConfigError;
 
 /// Python's `configparser.MAX_INTERPOLATION_DEPTH`.
 const MAX_INTERPOLATION_DEPTH: usize = 10;
+/// The longest value interpolation may build: ten levels of references, each repeating the one
+/// below several times, would otherwise build gigabytes (Python's configparser does, until
+/// memory runs out).
+pub const MAX_VALUE_BYTES: usize = 1 << 20;
 
 /// The name of the fallback section.
 pub const DEFAULT_SECTION: &str = "DEFAULT";
@@ -353,10 +357,24 @@ impl Ini {
                  (a reference cycle?) while reading [{ref_section}] '{ref_key}'"
             )));
         }
+        let too_long = || {
+            err(format!(
+                "the value, its references interpolated, is longer than {} MiB (references \
+                 repeated at every level?)",
+                MAX_VALUE_BYTES >> 20
+            ))
+        };
         while !rest.is_empty() {
+            if out.len() > MAX_VALUE_BYTES {
+                return Err(too_long());
+            }
             let Some(p) = rest.find('$') else {
                 out.push_str(rest);
-                return Ok(());
+                return if out.len() > MAX_VALUE_BYTES {
+                    Err(too_long())
+                } else {
+                    Ok(())
+                };
             };
             out.push_str(&rest[..p]);
             rest = &rest[p..];
@@ -407,6 +425,9 @@ impl Ini {
                         self.interpolate(top_section, top_key, value, sect, &key, out, depth + 1)?;
                     } else {
                         out.push_str(value);
+                    }
+                    if out.len() > MAX_VALUE_BYTES {
+                        return Err(too_long());
                     }
                 }
                 _ => {
@@ -503,6 +524,27 @@ mod tests {
         assert_eq!(get(&ini, "src:a", "w"), "x <= 7 DAY");
         assert_eq!(get(&ini, "DEFAULT", "w"), "x <= 1 DAY");
         assert!(ini.get("b", "v").is_err());
+    }
+
+    /// Each level repeating the one below eight times, within ten levels: 100 bytes would
+    /// become 13 GB. An error naming the key, once past 1 MiB, with little memory.
+    #[test]
+    fn a_value_that_interpolation_blows_up_is_an_error() {
+        let mut text = format!("[src:s]\na0 = {}\n", "x".repeat(100));
+        for i in 1..10 {
+            text.push_str(&format!(
+                "a{i} = {}\n",
+                format!("${{a{}}}", i - 1).repeat(8)
+            ));
+        }
+        text.push_str("user = ${a9}\nok = ${a2}\n");
+        let ini = Ini::parse(&text).unwrap();
+        let e = ini.get("src:s", "user").unwrap_err().to_string();
+        assert!(
+            e.contains("[src:s], key 'user'") && e.contains("longer than 1 MiB"),
+            "{e}"
+        );
+        assert_eq!(get(&ini, "src:s", "ok").len(), 6400);
     }
 
     #[test]

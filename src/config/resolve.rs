@@ -27,9 +27,9 @@ pub struct Loaded {
 
 /// Reads and resolves the file at `path`.
 pub fn load_file(path: &Path, clock: RunClock) -> Result<Loaded, ConfigError> {
-    let bytes = std::fs::read(path).map_err(|e| ConfigError::Unreadable {
+    let bytes = read_bounded(path).map_err(|reason| ConfigError::Unreadable {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        reason,
     })?;
     let text = String::from_utf8(bytes).map_err(|e| ConfigError::Unreadable {
         path: path.to_path_buf(),
@@ -37,6 +37,27 @@ pub fn load_file(path: &Path, clock: RunClock) -> Result<Loaded, ConfigError> {
     })?;
     let ini = Ini::parse(&text)?;
     resolve(&ini, path.to_path_buf(), clock)
+}
+
+/// The largest configuration file read: a real one is a few KiB, and a path such as
+/// `/dev/zero` must not be read until memory runs out.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// The bytes of the file at `path`, at most [`MAX_CONFIG_BYTES`] of them, else why not.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "larger than {} MiB: not a configuration file",
+            MAX_CONFIG_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Reads one section's options, with DEFAULT and the built-in defaults as fallbacks; every

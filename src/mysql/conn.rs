@@ -44,13 +44,17 @@ use super::tls;
 use crate::config::{DbConnection, SslMode};
 
 /// Where a connection goes, for log lines: `user@host:port` or `user@unix:/path`; never the
-/// password.
+/// password, not even when a key names it (`socket = /run/${password}`, interpolated).
 pub fn target(spec: &DbConnection) -> String {
     let user = spec.user.as_deref().unwrap_or("");
-    match &spec.socket {
+    let shown = match &spec.socket {
         Some(path) => format!("{user}@unix:{}", path.display()),
         None if spec.host.contains(':') => format!("{user}@[{}]:{}", spec.host, spec.port),
         None => format!("{user}@{}:{}", spec.host, spec.port),
+    };
+    match spec.password.as_ref().map(|p| p.expose()) {
+        Some(p) if !p.is_empty() && shown.contains(p) => shown.replace(p, "(password)"),
+        _ => shown,
     }
 }
 
@@ -459,5 +463,10 @@ mod tests {
         s.user = None;
         assert_eq!(target(&s), "@unix:/tmp/my.sock");
         assert!(!target(&spec()).contains("s3cr3t"));
+        let mut s = spec();
+        s.host = "h@s3cr3t/x".into();
+        assert_eq!(target(&s), "archiver@h@(password)/x:3307");
+        s.socket = Some(PathBuf::from("/run/s3cr3t/sock"));
+        assert_eq!(target(&s), "archiver@unix:/run/(password)/sock");
     }
 }

@@ -46,6 +46,28 @@ fn the_config_flag_itself_may_be_shortened() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("archiver a:"));
 }
 
+/// A path that is no configuration file, such as `/dev/zero`, is not read until memory runs
+/// out (it was: 8.5 GB in 20 s): exit 2, at once, saying why.
+#[test]
+fn a_config_path_that_never_ends_is_refused() {
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_osarchiver"))
+        .args(["--config", "/dev/zero", "--check-config"])
+        .output()
+        .expect("run osarchiver");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("/dev/zero") && said.contains("larger than 1 MiB"),
+        "{said}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
 #[test]
 fn an_ambiguous_prefix_is_a_usage_error() {
     // --d: --debug or --dry-run; --log: --log-file, --log-level or --log-format.

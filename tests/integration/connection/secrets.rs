@@ -208,3 +208,21 @@ fn one_password_source_only_and_missing_files_are_config_errors() {
         "key 'password_file': the first line of",
     );
 }
+
+/// A connection key that interpolates the password (`socket = /run/${password}/sock`, a
+/// mistake, but a config an operator may write) never shows it: the connection's target names
+/// `(password)` in its place (the failed connection printed it seven times).
+#[test]
+fn a_socket_path_holding_the_password_does_not_show_it() {
+    let cmd = Osarchiver::new();
+    let text = "[archiver:a]\nsrc = s\ndst = d\n\n\
+                [src:s]\nhost = 127.0.0.1\nuser = someone\npassword = Zq9-S3cr3t-pw\n\
+                socket = /nonexistent/${password}/sock\ndatabases = x\nretention = 1 DAY\n\
+                max_retries = 0\nretry_time_limit = 0.2\n\n\
+                [dst:d]\nbackend = db\nhost = 127.0.0.1\nuser = someone\n\
+                password = Zq9-S3cr3t-pw\nsocket = /nonexistent/${password}/sock\n";
+    let out = cmd.config_text(text).run();
+    out.assert_code(1).assert_no_panic();
+    out.output_contains("(password)")
+        .output_lacks("Zq9-S3cr3t-pw");
+}
