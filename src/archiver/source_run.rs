@@ -75,6 +75,9 @@ pub(super) struct SourceRun<'a> {
     /// The source user's grants, read once by a dry run's preflight (`Some(None)`: they could
     /// not be read, and are not checked).
     pub grants: Option<Option<Grants>>,
+    /// Read with the grants: why the source server would refuse this user's deletes
+    /// (`read_only`), if it would.
+    pub read_only: Option<String>,
     /// The suffixes of every archive-database destination of the run, whatever its archiver
     /// ([`crate::config::Config::archive_suffixes`]).
     pub archive_suffixes: Vec<(String, String)>,
@@ -299,6 +302,7 @@ impl<'a> SourceRun<'a> {
             run_started: options.started,
             parallel: None,
             grants: None,
+            read_only: None,
             archive_suffixes: options.archive_suffixes.clone(),
         })
     }

@@ -398,15 +398,30 @@ impl TableRun<'_, '_> {
             )
             .await;
             // What cannot be read cannot fail the dry run: the real run would not read it.
-            self.run.grants = Some(
-                grants
-                    .map_err(|e| {
-                        tracing::warn!(
-                            "[dry-run] the source user's grants cannot be read ({e}): not checked"
-                        );
-                    })
-                    .ok(),
-            );
+            let grants = grants
+                .map_err(|e| {
+                    tracing::warn!(
+                        "[dry-run] the source user's grants cannot be read ({e}): not checked"
+                    );
+                })
+                .ok();
+            if let Some(g) = &grants {
+                self.run.read_only = with_retry(
+                    &mut self.run.src,
+                    self.run.source.retry,
+                    "read read_only",
+                    |a| Box::pin(g.read_only_refusal(a.conn)),
+                )
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!("[dry-run] the source's read_only cannot be read ({e})");
+                    None
+                });
+            }
+            self.run.grants = Some(grants);
+        }
+        if let (Some(why), true) = (&self.run.read_only, self.run.source.delete_data) {
+            return Err(TableError::Privileges(format!("source: {why}")));
         }
         let Some(Some(grants)) = &self.run.grants else {
             return Ok(());

@@ -63,6 +63,8 @@ pub struct ArchiveDb {
     /// The user's grants, read once by a dry run's preflight (`Some(None)`: they could not be
     /// read, and are not checked).
     grants: Option<Option<Grants>>,
+    /// Read with the grants: why the server would refuse this user's writes (`read_only`).
+    read_only: Option<String>,
 }
 
 /// Where one source table goes.
@@ -228,6 +230,7 @@ impl ArchiveDb {
             same_server,
             server_side_copy: cfg.server_side_copy,
             grants: None,
+            read_only: None,
         })
     }
 
@@ -245,16 +248,34 @@ impl ArchiveDb {
             })
             .await;
             // What cannot be read cannot fail the dry run: the real run would not read it.
-            self.grants = Some(
-                grants
-                    .map_err(|e| {
-                        tracing::warn!(
-                            "[dry-run] destination {}: the user's grants cannot be read ({e}): not checked",
-                            self.name
-                        );
-                    })
-                    .ok(),
-            );
+            let grants = grants
+                .map_err(|e| {
+                    tracing::warn!(
+                        "[dry-run] destination {}: the user's grants cannot be read ({e}): not checked",
+                        self.name
+                    );
+                })
+                .ok();
+            if let Some(g) = &grants {
+                self.read_only = with_retry(&mut self.db, self.retry, "read read_only", |a| {
+                    Box::pin(g.read_only_refusal(a.conn))
+                })
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(
+                        "[dry-run] destination {}: read_only cannot be read ({e})",
+                        self.name
+                    );
+                    None
+                });
+            }
+            self.grants = Some(grants);
+        }
+        if let Some(why) = &self.read_only {
+            return Err(PrepareError::Other {
+                dest: self.name.clone(),
+                message: why.clone(),
+            });
         }
         let Some(Some(grants)) = &self.grants else {
             return Ok(());

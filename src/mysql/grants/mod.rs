@@ -68,6 +68,56 @@ impl Grants {
         }
     }
 
+    /// Whether a global grant (`ON *.*`) gives `privilege` (upper case), or `ALL`.
+    pub fn global(&self, privilege: &str) -> bool {
+        self.grants.iter().any(|g| {
+            g.on == Target::Global && g.privileges.iter().any(|p| p == privilege || p == "ALL")
+        })
+    }
+
+    /// Why this user's writes on the server of `conn` would be refused (error 1290): the
+    /// server is `read_only` and the user lacks what writes anyway: `READ_ONLY ADMIN` on
+    /// MariaDB (from 10.11 `SUPER` no longer gives it), `SUPER` or `CONNECTION_ADMIN` on
+    /// MySQL (nothing under `super_read_only`). `None` when writes go through, or when roles
+    /// whose privileges `SHOW GRANTS` does not list leave it undecided.
+    pub async fn read_only_refusal(
+        &self,
+        conn: &mut mysql_async::Conn,
+    ) -> mysql_async::Result<Option<String>> {
+        let read_only: Option<i64> = conn.query_first("SELECT @@global.read_only + 0").await?;
+        if read_only.unwrap_or(0) == 0 || !self.unlisted_roles.is_empty() {
+            return Ok(None);
+        }
+        let (major, minor, patch) = conn.server_version();
+        // MariaDB's major versions are 10 and later, MySQL's 5, 8 and 9 (see
+        // `Connection::is_mariadb`).
+        let mariadb = major >= 10;
+        let writes = if mariadb {
+            self.global("READ_ONLY ADMIN")
+                || ((major, minor, patch) < (10, 11, 0) && self.global("SUPER"))
+        } else {
+            let super_read_only: Option<i64> = conn
+                .query_first("SELECT @@global.super_read_only + 0")
+                .await
+                .unwrap_or(None);
+            super_read_only.unwrap_or(0) == 0
+                && (self.global("SUPER") || self.global("CONNECTION_ADMIN"))
+        };
+        if writes {
+            return Ok(None);
+        }
+        Ok(Some(format!(
+            "the server is read-only (read_only = ON) and {} lacks {}: every write of the \
+             real run would be refused (error 1290)",
+            self.user,
+            if mariadb {
+                "READ_ONLY ADMIN"
+            } else {
+                "SUPER or CONNECTION_ADMIN"
+            }
+        )))
+    }
+
     /// Whether `privilege` (upper case: `SELECT`, `DELETE`, `INSERT`, `CREATE`) is held on
     /// `db`.`table` (or on the database itself when `table` is `None`).
     pub fn allows(&self, privilege: &str, db: &str, table: Option<&str>) -> Decision {

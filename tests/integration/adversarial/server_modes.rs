@@ -146,3 +146,61 @@ fn an_enforced_storage_engine_is_foreseen_by_the_dry_run() {
     out.assert_code(1);
     assert_eq!(crate::harness::digest::count(&s, &db.name, "t", "1"), 5);
 }
+
+/// A read-only server (`read_only = ON`) refuses the deletes and inserts of a user without
+/// `READ_ONLY ADMIN` (error 1290): the dry run says so and exits 1, as the real run does (it
+/// said 0); a user that has it goes through in both.
+#[test]
+fn a_read_only_server_fails_the_dry_run_as_the_real_run() {
+    if !server().is_private() {
+        eprintln!(
+            "SKIPPED a_read_only_server_fails_the_dry_run_as_the_real_run: {ENV_VAR} names an external server"
+        );
+        return;
+    }
+    let s = dedicated_server();
+    let db = crate::harness::ScratchDb::create(&s, "ro");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, {OLD}), (2, NULL);"
+    ));
+    s.sql(&format!(
+        "CREATE USER ro_user@'%'; GRANT ALL ON `{0}`.* TO ro_user@'%';
+         GRANT ALL ON `{0}\\_archive`.* TO ro_user@'%'; GRANT PROCESS ON *.* TO ro_user@'%';
+         CREATE USER ro_admin@'%'; GRANT ALL ON `{0}`.* TO ro_admin@'%';
+         GRANT ALL ON `{0}\\_archive`.* TO ro_admin@'%';
+         GRANT PROCESS, READ_ONLY ADMIN ON *.* TO ro_admin@'%';
+         CREATE DATABASE `{0}_archive`; CREATE TABLE `{0}_archive`.t LIKE `{0}`.t;
+         SET GLOBAL read_only = ON;",
+        db.name
+    ));
+    let ini = |user: &str| {
+        crate::harness::Ini::new(&s, &[&db.name])
+            .unset("src:src", "password")
+            .unset("dst:dst", "password")
+            .src("user", user)
+            .dst("user", user)
+            .src("max_retries", 0)
+            .dst("max_retries", 0)
+    };
+    let dry = Osarchiver::new()
+        .config_text(ini("ro_user").text())
+        .arg("--dry-run")
+        .run();
+    dry.assert_code(1).output_contains("read-only");
+    Osarchiver::new()
+        .config_text(ini("ro_user").text())
+        .run()
+        .assert_code(1);
+    assert_eq!(crate::harness::digest::count(&s, &db.name, "t", "1"), 2);
+    Osarchiver::new()
+        .config_text(ini("ro_admin").text())
+        .arg("--dry-run")
+        .run()
+        .assert_success();
+    Osarchiver::new()
+        .config_text(ini("ro_admin").text())
+        .run()
+        .assert_success();
+    assert_eq!(crate::harness::digest::count(&s, &db.name, "t", "1"), 1);
+}
