@@ -10,6 +10,9 @@ use crate::table::TablePlan;
 use super::super::remote::{object_name, Remote};
 use super::{naming, FileDest, FileError};
 
+/// The longest file name (one path component, in bytes) Linux file systems take.
+const NAME_MAX: usize = 255;
+
 /// When the destination is opened: its remote stores, its files and directory.
 pub(super) fn log_open(cfg: &FileDestination, remotes: &[Remote], date: &str) {
     for r in remotes {
@@ -68,6 +71,22 @@ impl FileDest {
         }
         if rows == 0 {
             return Ok(());
+        }
+        if let Some(long) = self
+            .dry_names
+            .iter()
+            .find(|p| p.file_name().is_some_and(|n| n.len() > NAME_MAX))
+        {
+            let what = format!(
+                "destination {}: a real run could not create {}: its name is longer than \
+                 {NAME_MAX} bytes, which file systems refuse",
+                self.name,
+                long.display()
+            );
+            return Err(self.io(
+                what,
+                std::io::Error::new(std::io::ErrorKind::InvalidFilename, "file name too long"),
+            ));
         }
         let plain = bytes.saturating_mul(self.formats.len() as u64);
         self.planned = self.planned.saturating_add(plain);
@@ -150,7 +169,8 @@ impl FileDest {
 
     /// When a table is prepared: the files a real run would write now (numbered after those
     /// already there), their archives and their uploads.
-    pub(super) fn log_dry_run_table(&self, plan: &TablePlan) -> Result<(), FileError> {
+    pub(super) fn log_dry_run_table(&mut self, plan: &TablePlan) -> Result<(), FileError> {
+        self.dry_names.clear();
         let table = qualified(&plan.db, &plan.table);
         // A directory a real run could not write into fails the table only when it has
         // eligible rows (see [`FileDest::dry_run_space`]), which the table's count tells later.
@@ -168,6 +188,12 @@ impl FileDest {
         })?;
         for &format in &self.formats {
             let names = naming::names(&self.directory, &stem, n, format, self.archive);
+            self.dry_names.extend(
+                [&names.written, &names.kept]
+                    .into_iter()
+                    .chain(names.part.as_ref())
+                    .cloned(),
+            );
             if names.written == names.kept {
                 tracing::info!(
                     "[dry-run] destination {}: {table}: would write {}",

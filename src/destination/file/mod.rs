@@ -74,6 +74,9 @@ pub struct FileDest {
     /// format, and whether they were said not to fit ([`FileDest::dry_run_space`]).
     planned: u64,
     space_warned: bool,
+    /// In a dry run: the names of the files a real run would write for the table prepared
+    /// last, checked once its rows are counted ([`FileDest::dry_run_space`]).
+    dry_names: Vec<PathBuf>,
 }
 
 /// The files of one table. Empty until the first batch is written.
@@ -160,6 +163,7 @@ impl FileDest {
             limits: limits.clone(),
             planned: 0,
             space_warned: false,
+            dry_names: Vec::new(),
         })
     }
 

@@ -36,8 +36,23 @@ impl FileDest {
     fn start(&mut self, t: &mut FileTarget) -> Result<(), FileError> {
         self.ensure_directory()?;
         let stem = naming::stem(&t.db, &t.table);
-        let claimed = naming::claim(&self.directory, &stem, &self.formats, self.archive)
-            .map_err(|e| self.io("cannot create the files", e))?;
+        let claimed =
+            naming::claim(&self.directory, &stem, &self.formats, self.archive).map_err(|e| {
+                let what = format!(
+                    "cannot create the files of {stem} ({}) in {}",
+                    self.formats
+                        .iter()
+                        .map(|&f| naming::names(&self.directory, &stem, 0, f, self.archive))
+                        .filter_map(|n| n
+                            .kept
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    self.directory.display()
+                );
+                self.io(what, e)
+            })?;
         let compression = match self.archive {
             ArchiveFormat::Gz => Compression::Gzip(self.level),
             ArchiveFormat::Zst => Compression::Zstd(self.level),

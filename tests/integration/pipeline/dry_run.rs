@@ -198,6 +198,41 @@ fn a_directory_that_cannot_be_written_fails_the_dry_run_as_the_real_run() {
         .assert_code(0);
 }
 
+/// A table whose file name outgrows the 255 bytes file systems take (each `.` of its name is
+/// written `%2E`): the real run cannot create its files (exit 1, naming them); the dry run
+/// says so too (it said 0).
+#[test]
+fn a_file_name_too_long_fails_the_dry_run_as_the_real_run() {
+    let s = server();
+    let mut scratch = ScratchDb::create(s, "dry_long");
+    // Within the server's own limits (64 characters, and 255 bytes as it encodes a `.`).
+    let db = format!("{}{}", ".".repeat(40), scratch.name);
+    scratch.also_drop(db.clone());
+    let table = format!("{}x", ".".repeat(45));
+    s.sql(&format!(
+        "CREATE DATABASE `{db}`;
+         CREATE TABLE `{db}`.`{table}` (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO `{db}`.`{table}` VALUES (1, {OLD}), (2, {OLD});"
+    ));
+    let cmd = Osarchiver::new();
+    let ini = Ini::new(s, &[&db])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", cmd.dir().join("out").display())
+        .set("dst:files", "formats", "csv, sql");
+    cmd.config_text(ini.text())
+        .arg("--dry-run")
+        .run()
+        .assert_code(1)
+        .output_contains("longer than 255 bytes");
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_code(1)
+        .output_contains("cannot create the files of");
+    assert_eq!(count(s, &db, &table, "1"), 2, "nothing deleted");
+}
+
 /// When the pauses of `delete_loop_delay` alone outlast the time budget, the dry run predicts
 /// the real run's exit code 4; with a budget they fit in, 0.
 #[test]
