@@ -61,6 +61,7 @@ pub mod lock;
 pub mod logging;
 pub mod mysql;
 pub mod progress;
+pub mod pseudo_fs;
 pub mod restore;
 pub mod run;
 pub mod source;

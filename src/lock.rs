@@ -136,11 +136,17 @@ pub fn check_dir(dir: &Path, hash: &str) -> Result<(), LockError> {
                 let writable = c.as_ref().is_ok_and(|c| unsafe {
                     libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0
                 });
-                if writable {
+                // Nothing can be created under /proc, whatever access(2) says for root.
+                let pseudo = writable && crate::pseudo_fs::refuses_new_entries(at);
+                if writable && !pseudo {
                     return Ok(());
                 }
                 let source = match c {
                     Err(e) => e,
+                    Ok(_) if pseudo => std::io::Error::other(format!(
+                        "{} is a kernel pseudo file system: nothing can be created there",
+                        at.display()
+                    )),
                     Ok(_) => std::io::Error::last_os_error(),
                 };
                 return Err(if at == dir {

@@ -261,6 +261,13 @@ fn writable(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
         .map_err(|e| (at.to_path_buf(), std::io::Error::other(e)))?;
     // SAFETY: access(2) reads a NUL-terminated path and touches nothing.
     if unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) } == 0 {
+        // Nothing can be created under /proc, whatever access(2) says for root.
+        if crate::pseudo_fs::refuses_new_entries(at) {
+            return Err((
+                at.to_path_buf(),
+                std::io::Error::other("a kernel pseudo file system: nothing can be created there"),
+            ));
+        }
         Ok(())
     } else {
         Err((at.to_path_buf(), std::io::Error::last_os_error()))

@@ -272,8 +272,9 @@ fn a_dry_run_predicts_a_run_out_of_time() {
     real.assert_code(4);
 }
 
-/// A `lock_dir` the real run could not create its lock file in (a file, or under one) fails
-/// the dry run too, naming the key; nothing is created.
+/// A `lock_dir` the real run could not create its lock file in (a file, or under one, or in a
+/// kernel pseudo file system, where root passes `access(2)`: the dry run said 0) fails the dry
+/// run too, naming the key; nothing is created.
 #[test]
 fn a_lock_dir_that_cannot_be_used_fails_the_dry_run_as_the_real_run() {
     let s = server();
@@ -284,7 +285,8 @@ fn a_lock_dir_that_cannot_be_used_fails_the_dry_run_as_the_real_run() {
     let scratch = tempfile::tempdir().unwrap();
     let file = scratch.path().join("a-file");
     std::fs::write(&file, "").unwrap();
-    for dir in [file.clone(), file.join("below")] {
+    let proc = std::path::PathBuf::from("/proc/osarchiver-no-such-lock-dir");
+    for dir in [file.clone(), file.join("below"), proc] {
         let ini = Ini::new(s, &[&db.name]).src("lock_dir", dir.display());
         for dry in [true, false] {
             let mut cmd = Osarchiver::new().config_text(ini.text());
