@@ -11,8 +11,13 @@
 
 /// What is wrong with `condition`, if anything.
 pub fn check(condition: &str) -> Result<(), String> {
-    for (start, end) in lex(condition)?.calls {
-        let word = &condition[start..end];
+    let lexed = lex(condition)?;
+    let words = lexed
+        .calls
+        .iter()
+        .map(|&(start, end)| &condition[start..end])
+        .chain(lexed.quoted_calls.iter().map(String::as_str));
+    for word in words {
         if RANDOM.iter().any(|r| r.eq_ignore_ascii_case(word)) {
             return Err(format!(
                 "calls {word}(): a row must be selected alike when it is read, copied and deleted, and a random condition keeps archived copies of rows that stay"
@@ -62,6 +67,8 @@ struct Lexed {
     /// The byte ranges of the names of the functions it calls (a word outside quotes, not
     /// after a `.`, followed by `(`).
     calls: Vec<(usize, usize)>,
+    /// The names of the functions it calls by a backticked name (unquoted).
+    quoted_calls: Vec<String>,
     /// A name (a word or a backticked name) is followed by a `.`.
     qualifies: bool,
 }
@@ -70,6 +77,7 @@ struct Lexed {
 /// module's doc).
 fn lex(condition: &str) -> Result<Lexed, String> {
     let mut found = Vec::new();
+    let mut quoted_calls = Vec::new();
     let mut qualifies = false;
     let mut selects = false;
     let dot_after = |b: &[u8], end: usize| {
@@ -106,6 +114,15 @@ fn lex(condition: &str) -> Result<Lexed, String> {
                 }
                 if q == b'`' && dot_after(b, i + 1) {
                     qualifies = true;
+                }
+                // A backticked name followed by `(` calls the server's native function of that
+                // name when there is one (`` `rand`() `` is `RAND()`).
+                let called = b[i + 1..]
+                    .iter()
+                    .find(|c| !c.is_ascii_whitespace())
+                    .is_some_and(|&c| c == b'(');
+                if q == b'`' && called && (start == 0 || b[start - 1] != b'.') {
+                    quoted_calls.push(condition[start + 1..i].replace("``", "`"));
                 }
             }
             b';' => {
@@ -166,6 +183,7 @@ fn lex(condition: &str) -> Result<Lexed, String> {
     }
     Ok(Lexed {
         calls: found,
+        quoted_calls,
         qualifies,
         selects,
     })
@@ -246,7 +264,8 @@ mod tests {
             "x IN (1, (2), ((3)))",
             "id IN (SELECT id FROM t UNION SELECT id FROM u) AND note = 'LIMIT 1' AND `limit` = 2",
             "a--1 = 0",
-            "`rand`() = 1 OR rand_col = 2 OR t.rand = 3 OR name = 'RAND()' OR myrand(1) = 0",
+            "`rand` = 1 OR rand_col = 2 OR t.rand = 3 OR name = 'RAND()' OR myrand(1) = 0",
+            "x.`rand`() = 1 OR `my``rand`() = 2",
             "operand = 1 AND brand IN (1) AND x.uuid = 'é' AND ébrand(2) = 1",
         ] {
             assert_eq!(check(ok), Ok(()), "{ok}");
@@ -273,6 +292,8 @@ mod tests {
             ("a = 'b\\'", "never closed"),
             (")(", "closes a parenthesis"),
             ("deleted_at IS NOT NULL AND RAND() < 0.5", "calls RAND()"),
+            ("deleted_at IS NOT NULL AND `RAND` () < 0.5", "calls RAND()"),
+            ("`uuid_short`() = 1", "calls uuid_short()"),
             ("id = uuid_short ()", "calls uuid_short()"),
             ("1=1 LIMIT 0", "holds LIMIT"),
             ("deleted = 1 union select 1", "holds union"),
