@@ -453,10 +453,15 @@ impl<'a> SourceRun<'a> {
                         "{label}: {} foreign keys on the server (InnoDB's dictionary)",
                         fks.len()
                     ),
-                    ForeignKeySource::PerDatabase => tracing::warn!(
-                        "{label}: {} foreign keys read database by database from information_schema, in the {} databases this user can see: InnoDB's dictionary, which sees them all without opening every table, needs the PROCESS privilege. A foreign key declared in a database this user cannot see is not checked: its ON DELETE CASCADE or SET NULL would run; nor is one added during the run. Grant PROCESS (or SELECT on every database) to the archiving user",
+                    ForeignKeySource::PerDatabase | ForeignKeySource::NamesCut => tracing::warn!(
+                        "{label}: {} foreign keys read database by database from information_schema, in the {} databases this user can see{}: InnoDB's dictionary, which sees them all without opening every table, needs the PROCESS privilege. A foreign key declared in a database this user cannot see is not checked: its ON DELETE CASCADE or SET NULL would run; nor is one added during the run. Grant PROCESS (or SELECT on every database) to the archiving user",
                         fks.len(),
-                        existing.len()
+                        existing.len(),
+                        if how == ForeignKeySource::NamesCut {
+                            " (InnoDB's dictionary view cuts names over 192 characters as it encodes them, and some are)"
+                        } else {
+                            ""
+                        }
                     ),
                 }
                 // An archive table whose foreign key points out of the archive (the Python

@@ -265,13 +265,22 @@ pub const COLUMN_DEFINITIONS_SQL: &str =
 
 /// Every foreign key of the server, from InnoDB's own dictionary (MariaDB, MySQL 5.7): no
 /// table is opened, whatever the number of databases. Names are in InnoDB's file-name encoding
-/// (`db@002dx/t`), decoded by the server. Needs the PROCESS privilege.
+/// (`db@002dx/t`), decoded by the server; the child table's name is also given as stored (an
+/// `ALTER TABLE`'s temporary table is a literal `#sql...` there, a table of the user named so
+/// is `@0023sql...`). The view cuts names at [`INNODB_NAME_CHARS`] characters: the last column
+/// says a row's names may be cut. Needs the PROCESS privilege.
 pub const INNODB_FOREIGN_SQL: &str = "SELECT ID, \
-    CONVERT(CONVERT(CAST(SUBSTRING_INDEX(FOR_NAME, '/', 1) AS BINARY) USING filename) USING utf8mb4), \
-    CONVERT(CONVERT(CAST(SUBSTRING(FOR_NAME, LOCATE('/', FOR_NAME) + 1) AS BINARY) USING filename) USING utf8mb4), \
-    CONVERT(CONVERT(CAST(SUBSTRING_INDEX(REF_NAME, '/', 1) AS BINARY) USING filename) USING utf8mb4), \
-    CONVERT(CONVERT(CAST(SUBSTRING(REF_NAME, LOCATE('/', REF_NAME) + 1) AS BINARY) USING filename) USING utf8mb4), \
-    TYPE FROM information_schema.INNODB_SYS_FOREIGN";
+    COALESCE(CONVERT(CONVERT(CAST(SUBSTRING_INDEX(FOR_NAME, '/', 1) AS BINARY) USING filename) USING utf8mb4), ''), \
+    COALESCE(CONVERT(CONVERT(CAST(SUBSTRING(FOR_NAME, LOCATE('/', FOR_NAME) + 1) AS BINARY) USING filename) USING utf8mb4), ''), \
+    COALESCE(CONVERT(CONVERT(CAST(SUBSTRING_INDEX(REF_NAME, '/', 1) AS BINARY) USING filename) USING utf8mb4), ''), \
+    COALESCE(CONVERT(CONVERT(CAST(SUBSTRING(REF_NAME, LOCATE('/', REF_NAME) + 1) AS BINARY) USING filename) USING utf8mb4), ''), \
+    TYPE, SUBSTRING(FOR_NAME, LOCATE('/', FOR_NAME) + 1), \
+    GREATEST(CHAR_LENGTH(ID), CHAR_LENGTH(FOR_NAME), CHAR_LENGTH(REF_NAME)) >= 193 \
+    FROM information_schema.INNODB_SYS_FOREIGN";
+/// The width of the names of `INNODB_SYS_FOREIGN` and `INNODB_SYS_FOREIGN_COLS` (`ID`,
+/// `FOR_NAME`, `REF_NAME`): longer names, as InnoDB encodes them (`db/table`, a CJK
+/// character or a `-` taking five), are cut there.
+pub const INNODB_NAME_CHARS: usize = 193;
 /// The columns of every foreign key of [`INNODB_FOREIGN_SQL`], in order.
 pub const INNODB_FOREIGN_COLS_SQL: &str = "SELECT ID, FOR_COL_NAME, REF_COL_NAME \
     FROM information_schema.INNODB_SYS_FOREIGN_COLS ORDER BY ID, POS";
@@ -521,6 +530,9 @@ pub enum ForeignKeySource {
     /// `information_schema`, one database at a time (the dictionary could not be read, most
     /// often for want of the PROCESS privilege): every table of every database is opened.
     PerDatabase,
+    /// The same, because the dictionary's view cuts some names ([`INNODB_NAME_CHARS`]): a key
+    /// read there could not be matched with its tables.
+    NamesCut,
 }
 
 /// Every foreign key of the server that is declared in, or references, a table of any
@@ -528,39 +540,44 @@ pub enum ForeignKeySource {
 /// `SET DEFAULT`) or be refused by (`RESTRICT`, `NO ACTION`), whichever database holds it.
 ///
 /// InnoDB's dictionary is read first ([`INNODB_FOREIGN_SQL`]); when it cannot be read (no
-/// PROCESS privilege, a server without that table), each of `databases` is read with the
-/// bounded per-schema queries of [`foreign_keys`].
+/// PROCESS privilege, a server without that table) or its view cuts a name, each of
+/// `databases` is read with the bounded per-schema queries of [`foreign_keys`].
 pub async fn server_foreign_keys(
     conn: &mut Conn,
     databases: &[String],
 ) -> mysql_async::Result<(Vec<ForeignKey>, ForeignKeySource)> {
-    match innodb_foreign_keys(conn).await {
-        Ok(fks) => Ok((fks, ForeignKeySource::InnodbDictionary)),
+    let how = match innodb_foreign_keys(conn).await {
+        Ok(Some(fks)) => return Ok((fks, ForeignKeySource::InnodbDictionary)),
+        Ok(None) => ForeignKeySource::NamesCut,
         Err(mysql_async::Error::Server(e)) => {
             tracing::debug!(
                 "InnoDB's foreign-key dictionary cannot be read ({} {}): reading each database's foreign keys",
                 e.code,
                 e.message
             );
-            let mut all = Vec::new();
-            for db in databases {
-                if ["information_schema", "performance_schema", "sys"].contains(&db.as_str()) {
-                    continue;
-                }
-                all.extend(foreign_keys(conn, db).await?);
-            }
-            Ok((all, ForeignKeySource::PerDatabase))
+            ForeignKeySource::PerDatabase
         }
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
+    };
+    let mut all = Vec::new();
+    for db in databases {
+        if ["information_schema", "performance_schema", "sys"].contains(&db.as_str()) {
+            continue;
+        }
+        all.extend(foreign_keys(conn, db).await?);
     }
+    Ok((all, how))
 }
 
 /// The foreign keys in InnoDB's dictionary, sorted by child table and constraint name.
 /// Constraints of tables InnoDB keeps for an unfinished `ALTER TABLE` (`#sql-...`) are left
 /// out: no statement can reach their rows.
-async fn innodb_foreign_keys(conn: &mut Conn) -> mysql_async::Result<Vec<ForeignKey>> {
-    type Fk = (String, String, String, String, String, u32);
+async fn innodb_foreign_keys(conn: &mut Conn) -> mysql_async::Result<Option<Vec<ForeignKey>>> {
+    type Fk = (String, String, String, String, String, u32, String, bool);
     let fks: Vec<Fk> = conn.query(INNODB_FOREIGN_SQL).await?;
+    if fks.iter().any(|f| f.7) {
+        return Ok(None);
+    }
     let cols: Vec<(String, String, String)> = conn.query(INNODB_FOREIGN_COLS_SQL).await?;
     let mut columns: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
     for (id, column, referenced) in cols {
@@ -570,8 +587,8 @@ async fn innodb_foreign_keys(conn: &mut Conn) -> mysql_async::Result<Vec<Foreign
     }
     let mut out: Vec<ForeignKey> = fks
         .into_iter()
-        .filter(|(_, _, table, _, _, _)| !table.starts_with("#sql"))
-        .map(|(id, db, table, rdb, rtable, kind)| {
+        .filter(|(_, _, _, _, _, _, stored, _)| !stored.starts_with("#sql"))
+        .map(|(id, db, table, rdb, rtable, kind, _, _)| {
             let (cols, rcols) = columns.remove(&id).unwrap_or_default();
             // The ID is `<encoded database>/<constraint name>`.
             let name = id
@@ -592,20 +609,21 @@ async fn innodb_foreign_keys(conn: &mut Conn) -> mysql_async::Result<Vec<Foreign
         })
         .collect();
     out.sort_by(|a, b| (&a.db, &a.table, &a.name).cmp(&(&b.db, &b.table, &b.name)));
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// The foreign keys onto one table (`?`: its database, then its name), from InnoDB's
 /// dictionary, one row per column in order: the table's name encoded as InnoDB stores it, so
 /// that no table is opened and no other key is decoded. Needs the PROCESS privilege.
 pub const INNODB_FOREIGN_ONTO_SQL: &str = "SELECT f.ID, \
-    CONVERT(CONVERT(CAST(SUBSTRING_INDEX(f.FOR_NAME, '/', 1) AS BINARY) USING filename) USING utf8mb4), \
-    CONVERT(CONVERT(CAST(SUBSTRING(f.FOR_NAME, LOCATE('/', f.FOR_NAME) + 1) AS BINARY) USING filename) USING utf8mb4), \
-    f.TYPE, c.FOR_COL_NAME, c.REF_COL_NAME \
+    COALESCE(CONVERT(CONVERT(CAST(SUBSTRING_INDEX(f.FOR_NAME, '/', 1) AS BINARY) USING filename) USING utf8mb4), ''), \
+    COALESCE(CONVERT(CONVERT(CAST(SUBSTRING(f.FOR_NAME, LOCATE('/', f.FOR_NAME) + 1) AS BINARY) USING filename) USING utf8mb4), ''), \
+    f.TYPE, c.FOR_COL_NAME, c.REF_COL_NAME, SUBSTRING(f.FOR_NAME, LOCATE('/', f.FOR_NAME) + 1), \
+    GREATEST(CHAR_LENGTH(f.ID), CHAR_LENGTH(f.FOR_NAME), CHAR_LENGTH(f.REF_NAME)) >= 193 \
     FROM information_schema.INNODB_SYS_FOREIGN AS f \
-    JOIN information_schema.INNODB_SYS_FOREIGN_COLS AS c ON c.ID = f.ID \
-    WHERE f.REF_NAME = CONCAT(CAST(CONVERT(? USING filename) AS BINARY), '/', \
-    CAST(CONVERT(? USING filename) AS BINARY)) \
+    LEFT JOIN information_schema.INNODB_SYS_FOREIGN_COLS AS c ON c.ID = f.ID \
+    WHERE f.REF_NAME = LEFT(CONCAT(CAST(CONVERT(? USING filename) AS BINARY), '/', \
+    CAST(CONVERT(? USING filename) AS BINARY)), 193) \
     ORDER BY f.ID, c.POS";
 
 /// The foreign keys onto `db.table` now, from InnoDB's dictionary ([`INNODB_FOREIGN_ONTO_SQL`],
@@ -616,14 +634,33 @@ pub async fn innodb_foreign_keys_onto(
     db: &str,
     table: &str,
 ) -> mysql_async::Result<Vec<ForeignKey>> {
-    type Col = (String, String, String, u32, String, String);
+    type Col = (
+        String,
+        String,
+        String,
+        u32,
+        Option<String>,
+        Option<String>,
+        String,
+        bool,
+    );
     let rows: Vec<Col> = conn.exec(INNODB_FOREIGN_ONTO_SQL, (db, table)).await?;
     let mut out: Vec<ForeignKey> = Vec::new();
     let mut last_id: Option<String> = None;
-    for (id, child_db, child, kind, column, referenced) in rows {
-        if child.starts_with("#sql") {
+    for (id, child_db, child, kind, column, referenced, stored, cut) in rows {
+        // An `ALTER TABLE`'s temporary table (no statement reaches its rows).
+        if stored.starts_with("#sql") {
             continue;
         }
+        // Names cut by the view: a key no plan can know, which the caller takes as new.
+        let (child_db, child) = if cut {
+            (
+                String::new(),
+                format!("(a name longer than the dictionary view shows: {id})"),
+            )
+        } else {
+            (child_db, child)
+        };
         if last_id.as_deref() != Some(id.as_str()) {
             out.push(ForeignKey {
                 name: id
@@ -641,7 +678,7 @@ pub async fn innodb_foreign_keys_onto(
             });
             last_id = Some(id);
         }
-        if let Some(fk) = out.last_mut() {
+        if let (Some(fk), Some(column), Some(referenced)) = (out.last_mut(), column, referenced) {
             fk.columns.push(column);
             fk.referenced_columns.push(referenced);
         }

@@ -353,7 +353,7 @@ async fn walk(
             })
         })
         .await?;
-        if from == schema::ForeignKeySource::PerDatabase {
+        if from != schema::ForeignKeySource::InnodbDictionary {
             tracing::warn!("restore: InnoDB's foreign-key dictionary cannot be read (grant PROCESS): foreign keys in databases the user cannot see are not known (their children are not restored, their parents not looked for by a dry run)");
         }
         fks

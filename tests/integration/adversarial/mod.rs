@@ -11,6 +11,7 @@ mod constraints;
 mod engines;
 mod everywhere;
 mod fk_added;
+mod fk_names;
 mod key_types;
 mod referential;
 mod server_modes;
