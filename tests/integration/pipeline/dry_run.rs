@@ -206,7 +206,11 @@ fn a_file_name_too_long_fails_the_dry_run_as_the_real_run() {
     let s = server();
     let mut scratch = ScratchDb::create(s, "dry_long");
     // Within the server's own limits (64 characters, and 255 bytes as it encodes a `.`).
-    let db = format!("{}{}", ".".repeat(40), scratch.name);
+    let db = format!(
+        "{}{}",
+        ".".repeat(64 - scratch.name.len().max(24)),
+        scratch.name
+    );
     scratch.also_drop(db.clone());
     let table = format!("{}x", ".".repeat(45));
     s.sql(&format!(

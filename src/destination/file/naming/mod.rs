@@ -120,6 +120,9 @@ fn exists(p: &Path) -> io::Result<bool> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
         // A component that is a file: nothing can be there.
         Err(e) if e.kind() == io::ErrorKind::NotADirectory => Ok(false),
+        // A name longer than the file system takes (a sibling name with a longer suffix than
+        // the one this run writes, `.tar.bz2.part`): no such file can exist.
+        Err(e) if e.raw_os_error() == Some(libc::ENAMETOOLONG) => Ok(false),
         Err(e) => Err(e),
     }
 }

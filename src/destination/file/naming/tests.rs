@@ -146,3 +146,21 @@ fn concurrent_claims_get_distinct_numbers() {
     // Exactly the 8 claims' 16 files and the existing one: a lost race leaves nothing behind.
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 17);
 }
+
+/// A name that fits, whose siblings with longer suffixes (`.tar.bz2.part`) would not: the
+/// files are created (the look for those siblings failed with `ENAMETOOLONG`, 12 bytes below
+/// the file system's limit).
+#[test]
+fn a_name_near_the_limit_is_claimed() {
+    let d = tmp();
+    // `<stem>.csv.gz` is 254 bytes; `<stem>.csv.tar.bz2.part` would be 265.
+    let stem = "s".repeat(254 - ".csv.gz".len());
+    let claimed = claim(d.path(), &stem, &[FileFormat::Csv], ArchiveFormat::Gz).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(
+        claimed[0].0.kept.file_name().unwrap().len(),
+        254,
+        "{:?}",
+        claimed[0].0.kept
+    );
+}
