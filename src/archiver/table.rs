@@ -420,9 +420,6 @@ impl TableRun<'_, '_> {
             }
             self.run.grants = Some(grants);
         }
-        if let (Some(why), true) = (&self.run.read_only, self.run.source.delete_data) {
-            return Err(TableError::Privileges(format!("source: {why}")));
-        }
         let Some(Some(grants)) = &self.run.grants else {
             return Ok(());
         };
@@ -548,6 +545,22 @@ impl TableRun<'_, '_> {
             );
         }
         r.read = count;
+        // A read-only server refuses writes, which a real run makes only for eligible rows.
+        if count > 0 {
+            if let (Some(why), true) = (&self.run.read_only, source.delete_data) {
+                return Err(TableError::Privileges(format!("source: {why}")));
+            }
+            for d in &self.run.dests {
+                if let (crate::destination::Dest::Db(db), true) = (d, source.archive_data) {
+                    if let Some(why) = db.read_only_refusal() {
+                        return Err(TableError::Privileges(format!(
+                            "destination {}: {why}",
+                            db.name
+                        )));
+                    }
+                }
+            }
+        }
         let measured = forecast::run::plan_table(self.run, plan, targets, count).await?;
         let f = &measured.forecast;
         if source.archive_data {

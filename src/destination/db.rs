@@ -234,6 +234,12 @@ impl ArchiveDb {
         })
     }
 
+    /// For a dry run, once a dry run's preflight read it: why this server would refuse the
+    /// user's writes (`read_only`), if it would.
+    pub fn read_only_refusal(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
     /// A dry run's preflight: the privileges the real run needs on the archive table (INSERT,
     /// and SELECT to recognise rows already archived), and CREATE when it is missing. A
     /// missing one fails the table as the real run would; a column-level grant is a warning.
@@ -271,7 +277,9 @@ impl ArchiveDb {
             }
             self.grants = Some(grants);
         }
-        if let Some(why) = &self.read_only {
+        // The archive table a real run would create: its CREATE is refused now. One that exists
+        // is written only for eligible rows (see [`ArchiveDb::read_only_refusal`]).
+        if let (Some(why), true) = (&self.read_only, missing) {
             return Err(PrepareError::Other {
                 dest: self.name.clone(),
                 message: why.clone(),
