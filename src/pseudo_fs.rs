@@ -15,6 +15,13 @@ const PSEUDO: &[i64] = &[
     0x7363_6673, // securityfs
     0xcafe_4a11, // bpf
     0x6165_676c, // pstore
+    0x1cd1,      // devpts
+    0x1980_0202, // mqueue
+    0x6573_5543, // fusectl
+    0xde5e_81e4, // efivarfs
+    0xf97c_ff8c, // selinuxfs
+    0x4249_4e4d, // binfmt_misc
+    0x6e73_6673, // nsfs
 ];
 
 /// Whether `dir` (which exists) is on a pseudo file system, where nothing can be created.

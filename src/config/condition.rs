@@ -121,7 +121,7 @@ fn lex(condition: &str) -> Result<Lexed, String> {
                     .iter()
                     .find(|c| !c.is_ascii_whitespace())
                     .is_some_and(|&c| c == b'(');
-                if q == b'`' && called && (start == 0 || b[start - 1] != b'.') {
+                if q == b'`' && called && !dot_before(b, start) {
                     quoted_calls.push(condition[start + 1..i].replace("``", "`"));
                 }
             }
@@ -139,7 +139,7 @@ fn lex(condition: &str) -> Result<Lexed, String> {
             }
             b'/' if b.get(i + 1) == Some(&b'*') => return Err(comment()),
             c if (c.is_ascii_alphabetic() || c == b'_')
-                && (i == 0 || !is_word(b[i - 1]) && b[i - 1] != b'.') =>
+                && (i == 0 || !is_word(b[i - 1]) && !dot_before(b, i)) =>
             {
                 let start = i;
                 while b.get(i + 1).is_some_and(|&c| is_word(c)) {
@@ -192,6 +192,16 @@ fn lex(condition: &str) -> Result<Lexed, String> {
 /// Functions whose value changes from one evaluation to the next: a condition calling them
 /// selects other rows in each statement that writes it.
 const RANDOM: &[&str] = &["RAND", "UUID", "UUID_SHORT", "SYS_GUID"];
+
+/// Whether the name starting at byte `start` is qualified: a `.` before it, blanks allowed
+/// between (`` x . `rand`() `` calls the stored function `x.rand`).
+fn dot_before(b: &[u8], start: usize) -> bool {
+    b[..start]
+        .iter()
+        .rev()
+        .find(|c| !c.is_ascii_whitespace())
+        .is_some_and(|&c| c == b'.')
+}
 
 fn is_word(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
@@ -265,7 +275,7 @@ mod tests {
             "id IN (SELECT id FROM t UNION SELECT id FROM u) AND note = 'LIMIT 1' AND `limit` = 2",
             "a--1 = 0",
             "`rand` = 1 OR rand_col = 2 OR t.rand = 3 OR name = 'RAND()' OR myrand(1) = 0",
-            "x.`rand`() = 1 OR `my``rand`() = 2",
+            "x.`rand`() = 1 OR `my``rand`() = 2 OR id = x . `rand`() OR id = `x` . rand()",
             "operand = 1 AND brand IN (1) AND x.uuid = 'é' AND ébrand(2) = 1",
         ] {
             assert_eq!(check(ok), Ok(()), "{ok}");

@@ -52,8 +52,12 @@ pub fn target(spec: &DbConnection) -> String {
         None if spec.host.contains(':') => format!("{user}@[{}]:{}", spec.host, spec.port),
         None => format!("{user}@{}:{}", spec.host, spec.port),
     };
+    // Not replaced where it occurs: a short password (`0`) would then be read back from
+    // where it is not (`127.0.0.1`).
     match spec.password.as_ref().map(|p| p.expose()) {
-        Some(p) if !p.is_empty() && shown.contains(p) => shown.replace(p, "(password)"),
+        Some(p) if !p.is_empty() && shown.contains(p) => {
+            "(the connection's target, not shown: it holds the password)".to_string()
+        }
         _ => shown,
     }
 }
@@ -463,10 +467,16 @@ mod tests {
         s.user = None;
         assert_eq!(target(&s), "@unix:/tmp/my.sock");
         assert!(!target(&spec()).contains("s3cr3t"));
+        let hidden = "(the connection's target, not shown: it holds the password)";
         let mut s = spec();
         s.host = "h@s3cr3t/x".into();
-        assert_eq!(target(&s), "archiver@h@(password)/x:3307");
+        assert_eq!(target(&s), hidden);
         s.socket = Some(PathBuf::from("/run/s3cr3t/sock"));
-        assert_eq!(target(&s), "archiver@unix:/run/(password)/sock");
+        assert_eq!(target(&s), hidden);
+        // A short password is not read back from the target.
+        let mut s = spec();
+        s.host = "127.0.0.1".into();
+        s.password = Some(Secret::new("0"));
+        assert_eq!(target(&s), hidden);
     }
 }
