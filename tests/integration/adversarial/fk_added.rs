@@ -139,7 +139,14 @@ fn a_table_renamed_into_place_with_a_cascade_onto_it_touches_no_unarchived_row()
     deletes_have_begun(&db);
     db.sql("RENAME TABLE t TO t_old, t2 TO t;");
     let out = running.wait();
-    out.assert_code(1).output_contains("the foreign keys onto");
+    // The locked way deletes from the new table and finds the key onto it; the client's way
+    // (server_side_copy = false) finds the rows it read changed and deletes none of them.
+    out.assert_code(1);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains("the foreign keys onto") || said.contains("neither read nor kept"),
+        "{out}"
+    );
     let children = count(s, &other.name, "c", "1");
     let gone: u64 = 40 - count(s, &db.name, "t", "1");
     assert_eq!(
