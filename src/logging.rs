@@ -17,6 +17,27 @@ use tracing_subscriber::registry::LookupSpan;
 use crate::cli::{LogFormat, LogLevel};
 use crate::progress::{LogStdout, Progress};
 
+/// One event, one line: a line break inside an event (a table named with one, a multi-line
+/// `where`) is written `\n` (`\r` for a carriage return), so that no name makes a line of its
+/// own that reads as another event to whatever greps the log. `buf` is one formatted event,
+/// its own line end last (the formatter writes each event whole).
+pub fn one_line(buf: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let body = buf.strip_suffix(b"\n").unwrap_or(buf);
+    if !body.iter().any(|&b| b == b'\n' || b == b'\r') {
+        return std::borrow::Cow::Borrowed(buf);
+    }
+    let mut out = Vec::with_capacity(buf.len() + 16);
+    for &b in body {
+        match b {
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b => out.push(b),
+        }
+    }
+    out.extend_from_slice(&buf[body.len()..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The first error met writing the log file: the log stops there, so the run cannot end as a
 /// success (see [`checked`]).
 static LOG_FILE_FAILED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -26,9 +47,12 @@ struct LogFile(std::fs::File);
 
 impl std::io::Write for LogFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf).inspect_err(|e| {
-            let _ = LOG_FILE_FAILED.set(e.to_string());
-        })
+        self.0
+            .write_all(&one_line(buf))
+            .map(|()| buf.len())
+            .inspect_err(|e| {
+                let _ = LOG_FILE_FAILED.set(e.to_string());
+            })
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -128,6 +152,16 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_is_one_line() {
+        assert_eq!(&*one_line(b"plain\n"), b"plain\n");
+        assert_eq!(
+            &*one_line(b"table `x\nINFO DROP`\r done\n"),
+            b"table `x\\nINFO DROP`\\r done\n"
+        );
+        assert_eq!(&*one_line(b"no end\nhere"), b"no end\\nhere");
+    }
 
     #[test]
     fn python_level_names() {

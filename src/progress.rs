@@ -54,7 +54,8 @@ impl Progress {
 
     /// Writes log output without breaking the bars: they are hidden while it is printed.
     pub fn write_log(&self, buf: &[u8]) -> std::io::Result<()> {
-        let write = || std::io::stdout().lock().write_all(buf);
+        let buf = crate::logging::one_line(buf);
+        let write = || std::io::stdout().lock().write_all(&buf);
         match &self.bars {
             Some(multi) => multi.suspend(write),
             None => write(),

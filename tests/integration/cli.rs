@@ -284,3 +284,29 @@ fn rows_left_ok_turns_exit_3_into_0_and_nothing_else() {
         .run()
         .assert_code(1);
 }
+
+/// A table named with a line break: each event stays one line of the log, the break written
+/// `\n`, so the name cannot make a line of its own that reads as another event (it did: a
+/// line `FAKE ERROR ...` in the middle of the log).
+#[test]
+fn a_line_break_in_a_name_does_not_make_a_log_line() {
+    let s = server();
+    let db = ScratchDb::create(s, "cli_nl");
+    db.sql(&format!(
+        "CREATE TABLE `t\nFAKE ERROR injected` (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO `t\nFAKE ERROR injected` VALUES (1, {OLD});"
+    ));
+    let cmd = Osarchiver::new();
+    let log = cmd.dir().join("nl.log");
+    let out = cmd
+        .config_text(Ini::new(s, &[&db.name]).text())
+        .arg("--log-file")
+        .arg(&log)
+        .run();
+    out.assert_success();
+    let file = std::fs::read_to_string(&log).unwrap();
+    for text in [out.stdout.as_str(), file.as_str()] {
+        assert!(!text.lines().any(|l| l.starts_with("FAKE ERROR")), "{text}");
+        assert!(text.contains("t\\nFAKE ERROR injected"), "{text}");
+    }
+}
