@@ -76,6 +76,9 @@ pub(super) struct Archive {
     /// Every column copied is defined as the source's: the rows its `INSERT ... RETURNING`
     /// returns are the source's own (what the file destinations get).
     pub same_columns: bool,
+    /// Its definition when the walk began, checked after every copy into it
+    /// ([`crate::table::definition::check_archive_as`]).
+    pub definition: Option<String>,
 }
 
 /// The archive tables of the locked way, when it can run: MariaDB, and the source's user may
@@ -96,6 +99,7 @@ pub(super) async fn archives(copy: &mut Copy<'_>) -> Option<Vec<Archive>> {
             mode: db.write_mode().to_string(),
             same_key: false,
             same_columns: false,
+            definition: target.definition.clone(),
         });
     }
     if out.is_empty() {
@@ -1091,6 +1095,16 @@ async fn archive_and_delete_unchecked(
                 qualified(&archive.db, &archive.table)
             ));
         }
+    }
+    // The copies went into the archive tables as they were defined when the walk began.
+    for archive in s.archives.iter() {
+        crate::table::definition::check_archive_as(
+            conn,
+            &archive.db,
+            &archive.table,
+            archive.definition.as_deref(),
+        )
+        .await?;
     }
     if s.server_checks.undecided() {
         let delete = sql::delete_unless_referenced(plan, &source.where_clause, &named);

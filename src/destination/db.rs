@@ -32,6 +32,7 @@ use crate::mysql::insert::{self, Insert};
 use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::table::batch::{key_id, Batch};
+use crate::table::definition;
 use crate::table::range::KeyRange;
 use crate::table::sql;
 use crate::table::TablePlan;
@@ -79,6 +80,10 @@ pub struct ArchiveTable {
     /// row whose period overlaps an archived row's with the same other key values, not only a
     /// row with an equal key.
     pub period: Option<(String, String)>,
+    /// Its definition when the table's walk began (a real run: [`definition::comparable`]
+    /// of its `SHOW CREATE TABLE`): every write checks it in its transaction, with no trigger
+    /// on it ([`definition::check_archive`]).
+    pub definition: Option<String>,
 }
 
 /// What writing a batch did.
@@ -402,6 +407,7 @@ impl ArchiveDb {
             table: self.archive_table(&plan.table),
             missing: false,
             period: None,
+            definition: None,
         };
         let archive = qualified(&target.db, &target.table);
         if self.same_server && target.db == plan.db && target.table == plan.table {
@@ -597,12 +603,22 @@ impl ArchiveDb {
                 })
                 .await
                 .map_err(|e| wrap(e, &name))
-                .map(|sql| ddl::overlaps_period(&sql, &plan.key))?
+                .map(|sql| {
+                    (
+                        ddl::overlaps_period(&sql, &plan.key),
+                        definition::comparable(&sql),
+                    )
+                })?
             };
+            let (period, created) = period;
             if dry_run {
                 self.check_grants(&target, false).await?;
             }
-            return Ok(ArchiveTable { period, ..target });
+            return Ok(ArchiveTable {
+                period,
+                definition: (!dry_run).then_some(created),
+                ..target
+            });
         }
         let create_db = {
             let db = plan.db.clone();
@@ -671,7 +687,17 @@ impl ArchiveDb {
             .await
             .map_err(|e| wrap(e, &name))?;
         }
-        Ok(target)
+        let (d, t) = (target.db.clone(), target.table.clone());
+        let created = with_retry(&mut self.db, self.retry, "SHOW CREATE TABLE", |a| {
+            let (d, t) = (d.clone(), t.clone());
+            Box::pin(async move { schema::show_create_table(a.conn, &d, &t).await })
+        })
+        .await
+        .map_err(|e| wrap(e, &name))?;
+        Ok(ArchiveTable {
+            definition: Some(definition::comparable(&created)),
+            ..target
+        })
     }
 
     /// Writes a batch in one transaction and commits it. Safe to run again after an error:
@@ -716,6 +742,11 @@ impl ArchiveDb {
                     if inserted.is_err() {
                         break;
                     }
+                }
+                // The rows went into the table as it was defined when the walk began (an
+                // ALTER or a trigger since would have changed them as they went in).
+                if inserted.is_ok() {
+                    inserted = definition::check_archive(a.conn, target).await;
                 }
                 if let Err(e) = inserted {
                     // Leave nothing of a failed batch behind (a lost connection rolled back

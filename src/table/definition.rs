@@ -227,6 +227,86 @@ pub async fn begin_checked(conn: &mut Conn, plan: &TablePlan) -> mysql_async::Re
     Err(changed(plan))
 }
 
+/// Inside a write's transaction, after its `INSERT`s into the archive table (which hold its
+/// metadata lock until the commit) and before its `COMMIT`: fails with [`TABLE_DEF_CHANGED`]
+/// when the archive table's definition is no longer the one the walk began with, or it has a
+/// trigger now. Either would have changed the rows as they went in (an `ALTER TABLE ... MODIFY
+/// f FLOAT` rounds a `DOUBLE`; a `BEFORE INSERT` trigger rewrites a column), and the copy's
+/// `RETURNING` would hand the changed rows to the files too. One round trip: `SHOW CREATE
+/// TABLE` and `SHOW TRIGGERS` together. Does nothing without a definition to check.
+pub async fn check_archive(
+    conn: &mut Conn,
+    archive: &crate::destination::db::ArchiveTable,
+) -> mysql_async::Result<()> {
+    check_archive_as(
+        conn,
+        &archive.db,
+        &archive.table,
+        archive.definition.as_deref(),
+    )
+    .await
+}
+
+/// [`check_archive`] of `db`.`table`, expected to be defined as `expected`.
+pub async fn check_archive_as(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+    expected: Option<&str>,
+) -> mysql_async::Result<()> {
+    let Some(expected) = expected else {
+        return Ok(());
+    };
+    // SHOW TRIGGERS' LIKE matches the table's name as a pattern: its wildcards escaped.
+    let mut like = String::with_capacity(table.len() + 4);
+    for c in table.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            like.push('\\');
+        }
+        like.push(c);
+    }
+    let mut sql = format!(
+        "SHOW CREATE TABLE {}; SHOW TRIGGERS FROM {} LIKE ",
+        qualified(db, table),
+        crate::mysql::ident::quote_ident(db)
+    );
+    crate::mysql::literal::push_str_literal(&mut sql, &like);
+    let mut result = conn.query_iter(sql).await?;
+    let created: Vec<Row> = result.collect().await?;
+    let triggers: Vec<Row> = result.collect().await?;
+    drop(result);
+    let now = created
+        .into_iter()
+        .next()
+        .and_then(|mut r| r.take_opt::<String, _>(1))
+        .and_then(Result::ok)
+        .map(|text| comparable(&text));
+    // Column 2 of SHOW TRIGGERS is the table's name.
+    let triggered = triggers
+        .into_iter()
+        .any(|mut r| r.take_opt::<String, _>(2).and_then(Result::ok).as_deref() == Some(table));
+    if now.as_deref() == Some(expected) && !triggered {
+        return Ok(());
+    }
+    Err(mysql_async::Error::Server(ServerError {
+        code: TABLE_DEF_CHANGED,
+        message: format!(
+            "the archive table {} {} during the run: the rows written to it now would not be \
+             the source's (and the files, written from the copy, would get them too). This \
+             batch was rolled back and no row of the table is deleted after it; the rows \
+             deleted before it were archived as they were. Bring the archive table back as it \
+             was (or drop the trigger), and run again",
+            qualified(db, table),
+            if triggered {
+                "got a trigger"
+            } else {
+                "changed (ALTER TABLE)"
+            }
+        ),
+        state: "HY000".into(),
+    }))
+}
+
 /// Inside a delete's transaction, after its `DELETE` and before its `COMMIT`: fails with
 /// [`TABLE_DEF_CHANGED`] when a foreign key onto the table is one the plan did not know (added,
 /// its rule or columns changed, or the table renamed into place during the run), so that the

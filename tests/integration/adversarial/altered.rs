@@ -150,3 +150,85 @@ fn a_table_that_adds_its_own_partitions_is_not_changed() {
         assert_eq!(count(s, &db.archive(), "t", "1"), 100, "{way}");
     }
 }
+
+/// Runs over a 40-row `t` with `edit` applied to its configuration, runs `change` on the
+/// archive table once deletes have begun, and checks that every row that left the source is
+/// in the archive as it was (a row written after a trigger rewrote `v` would not be), and
+/// that the run fails saying why. Returns what went wrong.
+fn the_archive_changed_mid_walk(
+    change: &str,
+    edit: impl FnOnce(Ini, &std::path::Path) -> Ini,
+) -> Option<String> {
+    let s = server();
+    let db = ScratchDb::create(s, "arch_altered");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, f DOUBLE, v VARCHAR(20), deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, seq + 0.123456789012, CONCAT('v', seq), {OLD}
+           FROM seq_1_to_40;"
+    ));
+    let rows = "SELECT id, CONCAT(f, ' ', v) FROM";
+    let original = db.sql(&format!("{rows} t ORDER BY id"));
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("files");
+    let ini = edit(
+        Ini::new(s, &[&db.name])
+            .src("tables", "t")
+            .src("select_limit", 10)
+            .src("delete_limit", 5)
+            .src("delete_loop_delay", "0.3"),
+        &dir,
+    );
+    let running = cmd.config_text(ini.text()).spawn();
+    deletes_have_begun(&db);
+    s.sql(&format!("USE `{}`; {change}", db.archive()));
+    let out = running.wait();
+    let left: std::collections::BTreeSet<String> = db
+        .sql("SELECT id FROM t")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let archived = s.sql(&format!("{rows} `{}`.t", db.archive()));
+    let archived: std::collections::BTreeMap<&str, &str> = archived
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .collect();
+    let wrong: Vec<&str> = original
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter(|(id, row)| !left.contains(*id) && archived.get(id) != Some(row))
+        .map(|(id, _)| id)
+        .collect();
+    let said = format!("{}{}", out.stdout, out.stderr).contains("the archive table");
+    if !wrong.is_empty() || left.is_empty() || out.code != Some(1) || !said {
+        return Some(format!(
+            "{change}: deleted, not archived as they were: {wrong:?}, {} left, exit {:?}\n{out}",
+            left.len(),
+            out.code
+        ));
+    }
+    None
+}
+
+#[test]
+fn an_archive_table_changed_during_the_walk_stops_the_deletes() {
+    let files = |ini: Ini, dir: &std::path::Path| {
+        ini.set("archiver:test", "dst", "dst, files")
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.display())
+            .set("dst:files", "formats", "sql")
+    };
+    let mut failed = Vec::new();
+    for change in [
+        // Not a conversion of the rows there (which the server would do to the archived rows
+        // as well): a change of the definition, which the write checks.
+        "ALTER TABLE t ADD COLUMN note VARCHAR(10) NULL",
+        "CREATE TRIGGER mutate BEFORE INSERT ON t FOR EACH ROW SET NEW.v = 'MUTATED'",
+    ] {
+        failed.extend(the_archive_changed_mid_walk(change, |ini, _| ini));
+        failed.extend(the_archive_changed_mid_walk(change, files));
+        failed.extend(the_archive_changed_mid_walk(change, |ini, _| {
+            ini.dst("server_side_copy", false)
+        }));
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
