@@ -8,7 +8,7 @@ use crate::harness::digest::count;
 use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 use crate::pipeline::OLD;
 
-use super::completeness::deletes_have_begun;
+use super::completeness::slow_walk_under_way;
 
 /// Runs the archiver over a 40-row `t` (of `engine`, with `extra` statements run after it is
 /// made) with `edit` applied to its configuration, adds a column to `t` once deletes have
@@ -26,18 +26,7 @@ fn a_column_added_mid_walk(
          INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
          {extra}"
     ));
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("files");
-    let ini = edit(
-        Ini::new(s, &[&db.name])
-            .src("tables", "t")
-            .src("select_limit", 10)
-            .src("delete_limit", 5)
-            .src("delete_loop_delay", "0.3"),
-        &dir,
-    );
-    let running = cmd.config_text(ini.text()).spawn();
-    deletes_have_begun(&db);
+    let (running, ini) = slow_walk_under_way(&db, edit);
     // Under the table's write lock, so that the count is the one right after the change.
     let at_change = db.sql(
         "LOCK TABLES t WRITE;
@@ -168,18 +157,7 @@ fn the_archive_changed_mid_walk(
     ));
     let rows = "SELECT id, CONCAT(f, ' ', v) FROM";
     let original = db.sql(&format!("{rows} t ORDER BY id"));
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("files");
-    let ini = edit(
-        Ini::new(s, &[&db.name])
-            .src("tables", "t")
-            .src("select_limit", 10)
-            .src("delete_limit", 5)
-            .src("delete_loop_delay", "0.3"),
-        &dir,
-    );
-    let running = cmd.config_text(ini.text()).spawn();
-    deletes_have_begun(&db);
+    let (running, _) = slow_walk_under_way(&db, edit);
     s.sql(&format!("USE `{}`; {change}", db.archive()));
     let out = running.wait();
     let left: std::collections::BTreeSet<String> = db

@@ -22,6 +22,28 @@ pub(super) fn deletes_have_begun(db: &ScratchDb) {
     }
 }
 
+/// Starts the archiver over table `t` of `db`, slowly (pages of 10, chunks of 5, 0.3 s between
+/// deletes), with `edit` applied to its configuration (given a directory for files), and
+/// returns it once its deletes have begun, with the configuration it runs.
+pub(super) fn slow_walk_under_way(
+    db: &ScratchDb,
+    edit: impl FnOnce(Ini, &std::path::Path) -> Ini,
+) -> (crate::harness::Running, Ini) {
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("files");
+    let ini = edit(
+        Ini::new(server(), &[&db.name])
+            .src("tables", "t")
+            .src("select_limit", 10)
+            .src("delete_limit", 5)
+            .src("delete_loop_delay", "0.3"),
+        &dir,
+    );
+    let running = cmd.config_text(ini.text()).spawn();
+    deletes_have_begun(db);
+    (running, ini)
+}
+
 #[test]
 fn a_row_that_becomes_eligible_behind_the_walk_fails_the_table() {
     let s = server();

@@ -7,10 +7,10 @@
 //! tools do), with another table's cascade onto it.
 
 use crate::harness::digest::count;
-use crate::harness::{server, Ini, Osarchiver, ScratchDb};
+use crate::harness::{server, Ini, ScratchDb};
 use crate::pipeline::OLD;
 
-use super::completeness::deletes_have_begun;
+use super::completeness::slow_walk_under_way;
 
 /// Runs over a 40-row `t` (with `extra` run after it is made), with a table `c` of another
 /// database holding live rows that reference rows 21 to 40 of `t` with no foreign key yet; once
@@ -35,18 +35,7 @@ fn a_foreign_key_added_mid_walk(
         "CREATE TABLE c (id INT PRIMARY KEY, t_id INT, KEY (t_id));
          INSERT INTO c SELECT seq, seq FROM seq_21_to_40;",
     );
-    let cmd = Osarchiver::new();
-    let dir = cmd.dir().join("files");
-    let ini = edit(
-        Ini::new(s, &[&db.name])
-            .src("tables", "t")
-            .src("select_limit", 10)
-            .src("delete_limit", 5)
-            .src("delete_loop_delay", "0.3"),
-        &dir,
-    );
-    let running = cmd.config_text(ini.text()).spawn();
-    deletes_have_begun(&db);
+    let (running, _) = slow_walk_under_way(&db, edit);
     other.sql(&format!(
         "SET foreign_key_checks = {};
          ALTER TABLE c ADD CONSTRAINT fk_new FOREIGN KEY (t_id) REFERENCES {} (id)
@@ -130,13 +119,7 @@ fn a_table_renamed_into_place_with_a_cascade_onto_it_touches_no_unarchived_row()
          INSERT INTO c SELECT seq, seq FROM seq_1_to_40;",
         db.q("t2")
     ));
-    let ini = Ini::new(s, &[&db.name])
-        .src("tables", "t")
-        .src("select_limit", 10)
-        .src("delete_limit", 5)
-        .src("delete_loop_delay", "0.3");
-    let running = Osarchiver::new().config_text(ini.text()).spawn();
-    deletes_have_begun(&db);
+    let (running, _) = slow_walk_under_way(&db, |ini, _| ini);
     db.sql("RENAME TABLE t TO t_old, t2 TO t;");
     let out = running.wait();
     // The locked way deletes from the new table and finds the key onto it; the client's way

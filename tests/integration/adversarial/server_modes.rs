@@ -175,15 +175,7 @@ fn a_read_only_server_fails_the_dry_run_as_the_real_run() {
          SET GLOBAL read_only = ON;",
         db.name
     ));
-    let ini = |user: &str| {
-        crate::harness::Ini::new(&s, &[&db.name])
-            .unset("src:src", "password")
-            .unset("dst:dst", "password")
-            .src("user", user)
-            .dst("user", user)
-            .src("max_retries", 0)
-            .dst("max_retries", 0)
-    };
+    let ini = |user: &str| crate::connection::ini_as(&s, &db, user);
     // With no eligible row, a real run writes nothing (the archive table exists): 0 in both.
     s.sql(&format!("UPDATE `{}`.t SET deleted_at = NULL", db.name));
     for dry in [true, false] {

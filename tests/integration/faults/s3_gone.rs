@@ -27,24 +27,55 @@ fn s3_store(ini: crate::harness::Ini, endpoint: &str, bucket: &str) -> crate::ha
         .set(r, "opt_create_bucket", "true")
 }
 
+/// A moto server of a test's own (to kill or to empty), on a free loopback port; killed when
+/// dropped.
+struct OwnMoto {
+    port: u16,
+    pid: u32,
+}
+
+impl OwnMoto {
+    /// `None`, saying that `test` is skipped, without `moto_server`.
+    fn start(test: &str, name: &str) -> Option<OwnMoto> {
+        let Some(program) = which("moto_server") else {
+            eprintln!("SKIPPED {test}: moto_server is not installed");
+            return None;
+        };
+        let dir = service_dir(name);
+        let port = free_ports(1)[0];
+        let pid = spawn(
+            &program,
+            &["-H", "127.0.0.1", "-p", &port.to_string()],
+            &[],
+            &dir,
+            "moto",
+        )
+        .unwrap();
+        wait_port(port, Duration::from_secs(60), &dir.join("moto.log")).unwrap();
+        Some(OwnMoto { port, pid })
+    }
+
+    fn kill(&self) {
+        // SAFETY: kill(2) on the process group the harness started for this moto.
+        unsafe {
+            libc::kill(-(self.pid as i32), libc::SIGKILL);
+        }
+    }
+}
+
+impl Drop for OwnMoto {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 #[test]
 fn the_s3_endpoint_going_away_mid_run_keeps_the_file_and_loses_nothing() {
-    let Some(program) = which("moto_server") else {
-        eprintln!("SKIPPED the_s3_endpoint_going_away: moto_server is not installed");
+    // A moto of this test's own, to kill.
+    let Some(own) = OwnMoto::start("the_s3_endpoint_going_away", "moto-gone") else {
         return;
     };
-    // A moto of this test's own, to kill.
-    let dir = service_dir("moto-gone");
-    let port = free_ports(1)[0];
-    let pid = spawn(
-        &program,
-        &["-H", "127.0.0.1", "-p", &port.to_string()],
-        &[],
-        &dir,
-        "moto",
-    )
-    .unwrap();
-    wait_port(port, Duration::from_secs(60), &dir.join("moto.log")).unwrap();
+    let port = own.port;
 
     let s = server();
     let f = Fixture::new(s, "fk_s3");
@@ -61,10 +92,7 @@ fn the_s3_endpoint_going_away_mid_run_keeps_the_file_and_loses_nothing() {
         "the run did not start"
     );
     std::thread::sleep(Duration::from_millis(300));
-    // SAFETY: kill(2) on the process group the harness started for this moto.
-    unsafe {
-        libc::kill(-(pid as i32), libc::SIGKILL);
-    }
+    own.kill();
     let out = run.wait();
     out.assert_code(1).assert_no_panic();
     out.output_contains("cannot upload");
@@ -110,22 +138,11 @@ fn reset_moto(port: u16) {
 /// with NoSuchBucket, the next creates the bucket again and uploads.
 #[test]
 fn a_bucket_gone_mid_run_is_created_again() {
-    let Some(program) = which("moto_server") else {
-        eprintln!("SKIPPED a_bucket_gone_mid_run_is_created_again: moto_server is not installed");
+    // A moto of this test's own, to empty.
+    let Some(own) = OwnMoto::start("a_bucket_gone_mid_run_is_created_again", "moto-again") else {
         return;
     };
-    // A moto of this test's own, to empty.
-    let dir = service_dir("moto-again");
-    let port = free_ports(1)[0];
-    let pid = spawn(
-        &program,
-        &["-H", "127.0.0.1", "-p", &port.to_string()],
-        &[],
-        &dir,
-        "moto",
-    )
-    .unwrap();
-    wait_port(port, Duration::from_secs(60), &dir.join("moto.log")).unwrap();
+    let port = own.port;
 
     let s = server();
     let f = Fixture::new(s, "s3_again");
@@ -156,10 +173,7 @@ fn a_bucket_gone_mid_run_is_created_again() {
     reset_moto(port);
     let out = run.wait();
     let objects = Moto { port }.list(&bucket);
-    // SAFETY: kill(2) on the process group the harness started for this moto.
-    unsafe {
-        libc::kill(-(pid as i32), libc::SIGKILL);
-    }
+    own.kill();
     out.assert_success();
     out.output_contains("NoSuchBucket");
     assert!(
