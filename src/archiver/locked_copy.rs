@@ -57,6 +57,7 @@ use crate::mysql::schema;
 use crate::source::read::PageReader;
 use crate::table::batch::Batch;
 use crate::table::range::KeyRange;
+use crate::table::definition::Written;
 use crate::table::sql;
 use crate::table::TablePlan;
 
@@ -1031,9 +1032,10 @@ async fn end(
 
 /// Inside a chunk's transaction, once its `n` rows are locked (`keys`, bound): copies them into
 /// every archive table but the first `copied` ones (which hold them already), then deletes
-/// them; neither commits nor rolls back. Returns the rows
-/// locked and what was done, or why the chunk must be rolled back. Rows deleted, the foreign
-/// keys onto the table are checked last ([`crate::table::definition::check_references`]).
+/// them; neither commits nor rolls back. Returns the rows locked and what was done, or why the
+/// chunk must be rolled back. The chunk done, the definitions of the source and archive tables
+/// and the foreign keys onto the source are checked last, in one round trip
+/// ([`crate::table::definition::check_chunk`]): every table's metadata lock is held by then.
 async fn archive_and_delete(
     conn: &mut mysql_async::Conn,
     s: &Shared<'_, '_>,
@@ -1044,9 +1046,16 @@ async fn archive_and_delete(
 ) -> Result<(u64, Chunk), mysql_async::Error> {
     let done = archive_and_delete_unchecked(conn, s, range, n, keys, copied).await?;
     if let (_, Chunk::Done { deleted, .. }) = &done {
-        if *deleted > 0 {
-            crate::table::definition::check_references(conn, s.plan).await?;
-        }
+        let written: Vec<Written<'_>> = s
+            .archives
+            .iter()
+            .map(|a| Written {
+                db: &a.db,
+                table: &a.table,
+                definition: a.definition.as_deref(),
+            })
+            .collect();
+        crate::table::definition::check_chunk(conn, s.plan, &written, *deleted > 0).await?;
     }
     Ok(done)
 }
@@ -1062,8 +1071,6 @@ async fn archive_and_delete_unchecked(
 ) -> Result<(u64, Chunk), mysql_async::Error> {
     let (plan, source, restricted) = (s.plan, s.source, s.restricted);
     let refused = |why: String| Ok((n as u64, Chunk::Refused(why)));
-    // The chunk's rows are locked: the table's metadata lock is held until the transaction ends.
-    crate::table::definition::check(conn, plan).await?;
     // The chunk's range as well as its keys: the range bounds the scan where the server cannot
     // look the keys up one by one (text keys bound through an expression), so that a statement
     // never reads (nor waits for) the rows of another chunk.
@@ -1095,16 +1102,6 @@ async fn archive_and_delete_unchecked(
                 qualified(&archive.db, &archive.table)
             ));
         }
-    }
-    // The copies went into the archive tables as they were defined when the walk began.
-    for archive in s.archives.iter() {
-        crate::table::definition::check_archive_as(
-            conn,
-            &archive.db,
-            &archive.table,
-            archive.definition.as_deref(),
-        )
-        .await?;
     }
     if s.server_checks.undecided() {
         let delete = sql::delete_unless_referenced(plan, &source.where_clause, &named);

@@ -257,6 +257,16 @@ pub async fn check_archive_as(
     let Some(expected) = expected else {
         return Ok(());
     };
+    let mut result = conn.query_iter(archive_statements(db, table)).await?;
+    let created: Vec<Row> = result.collect().await?;
+    let triggers: Vec<Row> = result.collect().await?;
+    drop(result);
+    archive_verdict(db, table, expected, created, triggers)
+}
+
+/// The two statements (one query) whose results [`archive_verdict`] judges: `SHOW CREATE
+/// TABLE` and `SHOW TRIGGERS` of the archive table `db`.`table`.
+fn archive_statements(db: &str, table: &str) -> String {
     // SHOW TRIGGERS' LIKE matches the table's name as a pattern: its wildcards escaped.
     let mut like = String::with_capacity(table.len() + 4);
     for c in table.chars() {
@@ -271,10 +281,18 @@ pub async fn check_archive_as(
         crate::mysql::ident::quote_ident(db)
     );
     crate::mysql::literal::push_str_literal(&mut sql, &like);
-    let mut result = conn.query_iter(sql).await?;
-    let created: Vec<Row> = result.collect().await?;
-    let triggers: Vec<Row> = result.collect().await?;
-    drop(result);
+    sql
+}
+
+/// Whether the archive table `db`.`table`, per the rows of [`archive_statements`], is still
+/// defined as `expected` with no trigger; else the error of [`check_archive`].
+fn archive_verdict(
+    db: &str,
+    table: &str,
+    expected: &str,
+    created: Vec<Row>,
+    triggers: Vec<Row>,
+) -> mysql_async::Result<()> {
     let now = created
         .into_iter()
         .next()
@@ -307,6 +325,88 @@ pub async fn check_archive_as(
     }))
 }
 
+/// An archive table a chunk wrote into, and its definition when the walk began (`None`: not
+/// checked).
+pub struct Written<'a> {
+    pub db: &'a str,
+    pub table: &'a str,
+    pub definition: Option<&'a str>,
+}
+
+/// Every check of a chunk's transaction before its `COMMIT`, in one round trip (one
+/// multi-statement query): the source table's definition ([`check`]), each archive table's
+/// ([`check_archive`]) and, when `deleted` rows, the foreign keys onto the source table
+/// ([`check_references`]). Run after the chunk's `DELETE`: every statement of the chunk has
+/// taken its metadata locks by then, so no definition it checks can change before the
+/// commit, and the dictionary holds every key the `DELETE` could have obeyed. Fails with the
+/// first check's error, as the checks one by one would.
+pub async fn check_chunk(
+    conn: &mut Conn,
+    plan: &TablePlan,
+    archives: &[Written<'_>],
+    deleted: bool,
+) -> mysql_async::Result<()> {
+    let references = deleted && references_checked(plan);
+    let archives: Vec<(&Written<'_>, &str)> = archives
+        .iter()
+        .filter_map(|a| a.definition.map(|d| (a, d)))
+        .collect();
+    let mut statements: Vec<String> = Vec::new();
+    if plan.definition.is_some() {
+        statements.push(format!(
+            "SHOW CREATE TABLE {}",
+            qualified(&plan.db, &plan.table)
+        ));
+    }
+    for (a, _) in &archives {
+        statements.push(archive_statements(a.db, a.table));
+    }
+    if references {
+        statements.push(crate::mysql::schema::innodb_foreign_onto_text(
+            &plan.db,
+            &plan.table,
+        ));
+    }
+    if statements.is_empty() {
+        return Ok(());
+    }
+    let mut result = conn.query_iter(statements.join("; ")).await?;
+    let source: Option<Vec<Row>> = match plan.definition {
+        Some(_) => Some(result.collect().await?),
+        None => None,
+    };
+    let mut written = Vec::with_capacity(archives.len());
+    for _ in &archives {
+        let created: Vec<Row> = result.collect().await?;
+        let triggers: Vec<Row> = result.collect().await?;
+        written.push((created, triggers));
+    }
+    let onto: Option<Vec<crate::mysql::schema::InnodbOntoRow>> = match references {
+        true => Some(result.collect().await?),
+        false => None,
+    };
+    drop(result);
+    if let (Some(expected), Some(rows)) = (plan.definition.as_deref(), source) {
+        let now = rows
+            .into_iter()
+            .next()
+            .and_then(|mut r| r.take_opt::<String, _>(1))
+            .and_then(Result::ok)
+            .map(|text| comparable(&text));
+        if now.as_deref() != Some(expected) {
+            return Err(changed(plan));
+        }
+    }
+    for ((a, expected), (created, triggers)) in archives.iter().zip(written) {
+        archive_verdict(a.db, a.table, expected, created, triggers)?;
+    }
+    if let Some(rows) = onto {
+        let now = crate::mysql::schema::innodb_foreign_keys_from(rows, &plan.db, &plan.table);
+        references_verdict(plan, &now)?;
+    }
+    Ok(())
+}
+
 /// Inside a delete's transaction, after its `DELETE` and before its `COMMIT`: fails with
 /// [`TABLE_DEF_CHANGED`] when a foreign key onto the table is one the plan did not know (added,
 /// its rule or columns changed, or the table renamed into place during the run), so that the
@@ -316,10 +416,20 @@ pub async fn check_archive_as(
 /// the plan's keys did not come from InnoDB's dictionary (no PROCESS privilege), or for an
 /// engine without transactions (no foreign keys, and nothing to roll back).
 pub async fn check_references(conn: &mut Conn, plan: &TablePlan) -> mysql_async::Result<()> {
-    if plan.definition.is_none() || !plan.references_known || !plan.transactional {
+    if !references_checked(plan) {
         return Ok(());
     }
     let now = crate::mysql::schema::innodb_foreign_keys_onto(conn, &plan.db, &plan.table).await?;
+    references_verdict(plan, &now)
+}
+
+/// Whether [`check_references`] checks the keys onto the plan's table.
+fn references_checked(plan: &TablePlan) -> bool {
+    plan.definition.is_some() && plan.references_known && plan.transactional
+}
+
+/// [`check_references`]' judgement of the keys onto the table `now`.
+fn references_verdict(plan: &TablePlan, now: &[ForeignKey]) -> mysql_async::Result<()> {
     let unknown: Vec<&ForeignKey> = now
         .iter()
         .filter(|f| !plan.referenced_by.iter().any(|p| same_effect(p, f)))
