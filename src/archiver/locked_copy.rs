@@ -56,8 +56,8 @@ use crate::mysql::retry::{codes, with_retry, ErrorKind, RetryError};
 use crate::mysql::schema;
 use crate::source::read::PageReader;
 use crate::table::batch::Batch;
-use crate::table::range::KeyRange;
 use crate::table::definition::Written;
+use crate::table::range::KeyRange;
 use crate::table::sql;
 use crate::table::TablePlan;
 
@@ -1033,9 +1033,8 @@ async fn end(
 /// Inside a chunk's transaction, once its `n` rows are locked (`keys`, bound): copies them into
 /// every archive table but the first `copied` ones (which hold them already), then deletes
 /// them; neither commits nor rolls back. Returns the rows locked and what was done, or why the
-/// chunk must be rolled back. The chunk done, the definitions of the source and archive tables
-/// and the foreign keys onto the source are checked last, in one round trip
-/// ([`crate::table::definition::check_chunk`]): every table's metadata lock is held by then.
+/// chunk must be rolled back. Rows deleted, the foreign keys onto the table are checked last
+/// ([`crate::table::definition::check_references`]).
 async fn archive_and_delete(
     conn: &mut mysql_async::Conn,
     s: &Shared<'_, '_>,
@@ -1046,16 +1045,9 @@ async fn archive_and_delete(
 ) -> Result<(u64, Chunk), mysql_async::Error> {
     let done = archive_and_delete_unchecked(conn, s, range, n, keys, copied).await?;
     if let (_, Chunk::Done { deleted, .. }) = &done {
-        let written: Vec<Written<'_>> = s
-            .archives
-            .iter()
-            .map(|a| Written {
-                db: &a.db,
-                table: &a.table,
-                definition: a.definition.as_deref(),
-            })
-            .collect();
-        crate::table::definition::check_chunk(conn, s.plan, &written, *deleted > 0).await?;
+        if *deleted > 0 {
+            crate::table::definition::check_references(conn, s.plan).await?;
+        }
     }
     Ok(done)
 }
@@ -1103,6 +1095,18 @@ async fn archive_and_delete_unchecked(
             ));
         }
     }
+    // The source table as the walk began, and the copies in the archive tables as they were
+    // defined then: checked in one round trip, before the delete.
+    let written: Vec<Written<'_>> = s
+        .archives
+        .iter()
+        .map(|a| Written {
+            db: &a.db,
+            table: &a.table,
+            definition: a.definition.as_deref(),
+        })
+        .collect();
+    crate::table::definition::check_chunk(conn, plan, &written).await?;
     if s.server_checks.undecided() {
         let delete = sql::delete_unless_referenced(plan, &source.where_clause, &named);
         // A statement the server cannot explain keeps `NOT EXISTS` (and meets its error there).

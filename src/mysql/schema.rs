@@ -640,7 +640,7 @@ pub async fn innodb_foreign_keys_onto(
 }
 
 /// A row of [`INNODB_FOREIGN_ONTO_SQL`].
-pub type InnodbOntoRow = (
+type InnodbOntoRow = (
     String,
     String,
     String,
@@ -652,22 +652,9 @@ pub type InnodbOntoRow = (
     Option<u32>,
 );
 
-/// [`INNODB_FOREIGN_ONTO_SQL`] with `db` and `table` written in as literals, for a
-/// multi-statement query (text protocol); its rows go to [`innodb_foreign_keys_from`].
-pub fn innodb_foreign_onto_text(db: &str, table: &str) -> String {
-    let mut out = String::with_capacity(INNODB_FOREIGN_ONTO_SQL.len() + db.len() + table.len());
-    let mut parts = INNODB_FOREIGN_ONTO_SQL.split('?');
-    out.push_str(parts.next().unwrap_or_default());
-    for (value, part) in [db, table].into_iter().zip(parts) {
-        crate::mysql::literal::push_str_literal(&mut out, value);
-        out.push_str(part);
-    }
-    out
-}
-
 /// The foreign keys onto `db.table` from the rows of [`INNODB_FOREIGN_ONTO_SQL`] (see
 /// [`innodb_foreign_keys_onto`]).
-pub fn innodb_foreign_keys_from(
+fn innodb_foreign_keys_from(
     mut rows: Vec<InnodbOntoRow>,
     db: &str,
     table: &str,
@@ -876,7 +863,10 @@ mod tests {
         ];
         let keys = innodb_foreign_keys_from(rows, "d", "p");
         assert_eq!(keys.len(), 2, "{keys:?}");
-        assert_eq!((keys[0].name.as_str(), keys[0].table.as_str()), ("k1", "c1"));
+        assert_eq!(
+            (keys[0].name.as_str(), keys[0].table.as_str()),
+            ("k1", "c1")
+        );
         assert_eq!(keys[0].columns, ["p", "q"]);
         assert_eq!(keys[0].referenced_columns, ["a", "b"]);
         assert_eq!(keys[0].on_delete, FkRule::SetNull);

@@ -333,20 +333,18 @@ pub struct Written<'a> {
     pub definition: Option<&'a str>,
 }
 
-/// Every check of a chunk's transaction before its `COMMIT`, in one round trip (one
-/// multi-statement query): the source table's definition ([`check`]), each archive table's
-/// ([`check_archive`]) and, when `deleted` rows, the foreign keys onto the source table
-/// ([`check_references`]). Run after the chunk's `DELETE`: every statement of the chunk has
-/// taken its metadata locks by then, so no definition it checks can change before the
-/// commit, and the dictionary holds every key the `DELETE` could have obeyed. Fails with the
-/// first check's error, as the checks one by one would.
+/// The definition checks of a chunk's transaction before its `DELETE`, in one round trip (one
+/// multi-statement query): the source table's ([`check`]) and each archive table's
+/// ([`check_archive`]). Run once the chunk's rows are locked and copied: the statements hold
+/// every table's metadata lock by then, so that no definition checked can change before the
+/// commit. Before the `DELETE`, not after: a source table altered to an engine without
+/// transactions would not give back rows deleted there. Fails with the first check's error,
+/// as the checks one by one would.
 pub async fn check_chunk(
     conn: &mut Conn,
     plan: &TablePlan,
     archives: &[Written<'_>],
-    deleted: bool,
 ) -> mysql_async::Result<()> {
-    let references = deleted && references_checked(plan);
     let archives: Vec<(&Written<'_>, &str)> = archives
         .iter()
         .filter_map(|a| a.definition.map(|d| (a, d)))
@@ -360,12 +358,6 @@ pub async fn check_chunk(
     }
     for (a, _) in &archives {
         statements.push(archive_statements(a.db, a.table));
-    }
-    if references {
-        statements.push(crate::mysql::schema::innodb_foreign_onto_text(
-            &plan.db,
-            &plan.table,
-        ));
     }
     if statements.is_empty() {
         return Ok(());
@@ -381,10 +373,6 @@ pub async fn check_chunk(
         let triggers: Vec<Row> = result.collect().await?;
         written.push((created, triggers));
     }
-    let onto: Option<Vec<crate::mysql::schema::InnodbOntoRow>> = match references {
-        true => Some(result.collect().await?),
-        false => None,
-    };
     drop(result);
     if let (Some(expected), Some(rows)) = (plan.definition.as_deref(), source) {
         let now = rows
@@ -399,10 +387,6 @@ pub async fn check_chunk(
     }
     for ((a, expected), (created, triggers)) in archives.iter().zip(written) {
         archive_verdict(a.db, a.table, expected, created, triggers)?;
-    }
-    if let Some(rows) = onto {
-        let now = crate::mysql::schema::innodb_foreign_keys_from(rows, &plan.db, &plan.table);
-        references_verdict(plan, &now)?;
     }
     Ok(())
 }
