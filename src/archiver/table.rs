@@ -237,7 +237,8 @@ impl TableRun<'_, '_> {
             "read the table's definition",
             |a| {
                 Box::pin(async move {
-                    let definition = crate::table::definition::read(a.conn, db, table).await?;
+                    let definition =
+                        crate::table::definition::read_source(a.conn, db, table).await?;
                     let columns = crate::mysql::schema::table_columns(a.conn, db, table).await?;
                     Ok((definition, columns))
                 })

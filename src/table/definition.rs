@@ -2,13 +2,14 @@
 //!
 //! The rows are read, archived and deleted by the columns the run listed. An `ALTER TABLE`
 //! during the walk (a column added, and values written into it) would let later deletes take
-//! rows whose new values no archive holds. So, when a table's walk begins, its definition is
-//! read (`SHOW CREATE TABLE`, [`read`]) and its stored columns are compared with the plan's
+//! rows whose new values no archive holds, and a `DELETE` trigger created during it would run
+//! with every delete after it (and may delete or rewrite any row, the archive's copies
+//! included). So, when a table's walk begins, its definition is read (`SHOW CREATE TABLE` and
+//! its `DELETE` triggers, [`read_source`]) and its stored columns are compared with the plan's
 //! ([`columns_match`]); then every delete, inside its transaction and after its first
 //! statement on the table (which holds the table's metadata lock until the commit, so no
 //! `ALTER` can complete before it), reads the definition again and stops the table when it
-//! changed ([`check`]). One `SHOW CREATE TABLE` per chunk: a round trip and no
-//! `information_schema` scan.
+//! changed ([`check`]). One round trip per chunk (`SHOW CREATE TABLE` and `SHOW TRIGGERS`).
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Row, ServerError};
@@ -26,6 +27,48 @@ pub async fn read(conn: &mut Conn, db: &str, table: &str) -> mysql_async::Result
     Ok(show_create(conn, db, table)
         .await?
         .map(|text| comparable(&text)))
+}
+
+/// A source table's definition as its walk keeps and checks it: [`read`]'s text, followed by
+/// one line per `DELETE` trigger on the table (its name, timing and statement), read in one
+/// round trip. A trigger created on the table during the run would run with every delete
+/// after it, and could delete or rewrite rows anywhere (the archive's copies included): it
+/// changes the definition. `None` when `SHOW CREATE TABLE` returns no text (not a table).
+pub async fn read_source(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<Option<String>> {
+    let mut result = conn.query_iter(statements(db, table)).await?;
+    let created: Vec<Row> = result.collect().await?;
+    let triggers: Vec<Row> = result.collect().await?;
+    drop(result);
+    Ok(source_now(table, created, triggers))
+}
+
+/// The definition [`read_source`] makes of the results of [`statements`].
+fn source_now(table: &str, created: Vec<Row>, triggers: Vec<Row>) -> Option<String> {
+    let mut now = created
+        .into_iter()
+        .next()
+        .and_then(|mut r| r.take_opt::<String, _>(1))
+        .and_then(Result::ok)
+        .map(|text| comparable(&text))?;
+    // SHOW TRIGGERS: Trigger, Event, Table, Statement, Timing, ...
+    for mut r in triggers {
+        let mut text = |i: usize| r.take_opt::<String, _>(i).and_then(Result::ok);
+        let (name, event, on, statement, timing) = (text(0), text(1), text(2), text(3), text(4));
+        if on.as_deref() != Some(table) || event.as_deref() != Some("DELETE") {
+            continue;
+        }
+        now.push_str(&format!(
+            "\n-- trigger {} {} DELETE: {}",
+            name.unwrap_or_default(),
+            timing.unwrap_or_default(),
+            statement.unwrap_or_default()
+        ));
+    }
+    Some(now)
 }
 
 /// The text of `SHOW CREATE TABLE db.table`, whole; `None` when there is none.
@@ -189,7 +232,7 @@ pub async fn check(conn: &mut Conn, plan: &TablePlan) -> mysql_async::Result<()>
     let Some(expected) = plan.definition.as_deref() else {
         return Ok(());
     };
-    let now = read(conn, &plan.db, &plan.table).await?;
+    let now = read_source(conn, &plan.db, &plan.table).await?;
     if now.as_deref() == Some(expected) {
         return Ok(());
     }
@@ -208,19 +251,18 @@ pub async fn begin_checked(conn: &mut Conn, plan: &TablePlan) -> mysql_async::Re
     let name = qualified(&plan.db, &plan.table);
     let mut result = conn
         .query_iter(format!(
-            "START TRANSACTION; SELECT 1 FROM {name} LIMIT 0; SHOW CREATE TABLE {name}"
+            "START TRANSACTION; SELECT 1 FROM {name} LIMIT 0; {}",
+            statements(&plan.db, &plan.table)
         ))
         .await?;
-    let mut last: Vec<Row> = Vec::new();
+    let mut sets: Vec<Vec<Row>> = Vec::new();
     while !result.is_empty() {
-        last = result.collect().await?;
+        sets.push(result.collect().await?);
     }
     drop(result);
-    let now = last
-        .pop()
-        .and_then(|mut r| r.take_opt::<String, _>(1))
-        .and_then(Result::ok)
-        .map(|text| comparable(&text));
+    let triggers = sets.pop().unwrap_or_default();
+    let created = sets.pop().unwrap_or_default();
+    let now = source_now(&plan.table, created, triggers);
     if now.as_deref() == Some(expected) {
         return Ok(());
     }
@@ -257,16 +299,16 @@ pub async fn check_archive_as(
     let Some(expected) = expected else {
         return Ok(());
     };
-    let mut result = conn.query_iter(archive_statements(db, table)).await?;
+    let mut result = conn.query_iter(statements(db, table)).await?;
     let created: Vec<Row> = result.collect().await?;
     let triggers: Vec<Row> = result.collect().await?;
     drop(result);
     archive_verdict(db, table, expected, created, triggers)
 }
 
-/// The two statements (one query) whose results [`archive_verdict`] judges: `SHOW CREATE
-/// TABLE` and `SHOW TRIGGERS` of the archive table `db`.`table`.
-fn archive_statements(db: &str, table: &str) -> String {
+/// The two statements (one query) whose results [`archive_verdict`] and [`source_now`] read:
+/// `SHOW CREATE TABLE` and `SHOW TRIGGERS` of `db`.`table`.
+fn statements(db: &str, table: &str) -> String {
     // SHOW TRIGGERS' LIKE matches the table's name as a pattern: its wildcards escaped.
     let mut like = String::with_capacity(table.len() + 4);
     for c in table.chars() {
@@ -349,22 +391,19 @@ pub async fn check_chunk(
         .iter()
         .filter_map(|a| a.definition.map(|d| (a, d)))
         .collect();
-    let mut statements: Vec<String> = Vec::new();
+    let mut queries: Vec<String> = Vec::new();
     if plan.definition.is_some() {
-        statements.push(format!(
-            "SHOW CREATE TABLE {}",
-            qualified(&plan.db, &plan.table)
-        ));
+        queries.push(statements(&plan.db, &plan.table));
     }
     for (a, _) in &archives {
-        statements.push(archive_statements(a.db, a.table));
+        queries.push(statements(a.db, a.table));
     }
-    if statements.is_empty() {
+    if queries.is_empty() {
         return Ok(());
     }
-    let mut result = conn.query_iter(statements.join("; ")).await?;
-    let source: Option<Vec<Row>> = match plan.definition {
-        Some(_) => Some(result.collect().await?),
+    let mut result = conn.query_iter(queries.join("; ")).await?;
+    let source: Option<(Vec<Row>, Vec<Row>)> = match plan.definition {
+        Some(_) => Some((result.collect().await?, result.collect().await?)),
         None => None,
     };
     let mut written = Vec::with_capacity(archives.len());
@@ -374,13 +413,8 @@ pub async fn check_chunk(
         written.push((created, triggers));
     }
     drop(result);
-    if let (Some(expected), Some(rows)) = (plan.definition.as_deref(), source) {
-        let now = rows
-            .into_iter()
-            .next()
-            .and_then(|mut r| r.take_opt::<String, _>(1))
-            .and_then(Result::ok)
-            .map(|text| comparable(&text));
+    if let (Some(expected), Some((created, triggers))) = (plan.definition.as_deref(), source) {
+        let now = source_now(&plan.table, created, triggers);
         if now.as_deref() != Some(expected) {
             return Err(changed(plan));
         }
@@ -475,10 +509,11 @@ pub fn changed(plan: &TablePlan) -> mysql_async::Error {
     mysql_async::Error::Server(ServerError {
         code: TABLE_DEF_CHANGED,
         message: format!(
-            "the definition of {} changed during the run (ALTER TABLE): no row is deleted after \
-             it, since the rows were read and archived with the columns listed before it; the \
-             rows deleted before it were archived whole. Bring the archive tables in line if \
-             needed, and run again",
+            "the definition of {} changed during the run (ALTER TABLE, or a DELETE trigger \
+             created or dropped): no row is deleted after it, since the rows were read and \
+             archived with the columns listed before it, and a new trigger would run with every \
+             delete; the rows deleted before it were archived whole. Bring the archive tables \
+             in line if needed, and run again",
             qualified(&plan.db, &plan.table)
         ),
         state: "HY000".into(),

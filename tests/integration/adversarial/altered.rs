@@ -38,7 +38,7 @@ fn a_column_added_mid_walk(
     let out = running.wait();
     let left = count(s, &db.name, "t", "1");
     let said =
-        format!("{}{}", out.stdout, out.stderr).contains("changed during the run (ALTER TABLE)");
+        format!("{}{}", out.stdout, out.stderr).contains("changed during the run (ALTER TABLE");
     if left != at_change || left == 0 || out.code != Some(1) || !said {
         return Some(format!(
             "{engine} {extra} {}: {at_change} rows when the column was added, {left} left, exit {:?}\n{out}",
@@ -158,6 +158,88 @@ fn a_table_altered_to_an_engine_without_transactions_loses_no_row() {
         if !lost.is_empty() || out.code != Some(1) || !said || left.is_empty() {
             failed.push(format!(
                 "{way}: rows {lost:?} in neither the source nor the archive, {} left, exit {:?}\n{out}",
+                left.len(),
+                out.code
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
+/// A `DELETE` trigger created on the source table during its walk runs with every delete after
+/// it: one that deletes the archive's copies (rows then in no destination) or rows of another
+/// table (rows no destination holds). The trigger changes the table's definition: no delete
+/// runs after it, in any way, and the run fails the table.
+#[test]
+fn a_delete_trigger_created_during_the_walk_stops_the_deletes() {
+    type Edit = Box<dyn Fn(Ini, &std::path::Path) -> Ini>;
+    let files = |dst: &'static str| -> Edit {
+        Box::new(move |ini: Ini, dir: &std::path::Path| {
+            ini.set("archiver:test", "dst", dst)
+                .set("dst:files", "backend", "file")
+                .set("dst:files", "directory", dir.display())
+                .set("dst:files", "formats", "csv")
+        })
+    };
+    let ways: Vec<(&str, Edit)> = vec![
+        ("the locked way", Box::new(|ini, _| ini)),
+        ("the locked way with files", files("dst, files")),
+        (
+            "the client's way",
+            Box::new(|ini: Ini, _: &std::path::Path| ini.dst("server_side_copy", false)),
+        ),
+        ("files only", files("files")),
+    ];
+    let mut failed = Vec::new();
+    for (way, edit) in ways {
+        let s = server();
+        let db = ScratchDb::create(s, "del_trigger");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+             INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
+             CREATE TABLE o (id INT PRIMARY KEY);
+             INSERT INTO o SELECT seq FROM seq_1_to_40;"
+        ));
+        let (running, _) = slow_walk_under_way(&db, edit);
+        if way != "files only" {
+            db.sql(&format!(
+                "CREATE TRIGGER unarchive BEFORE DELETE ON t FOR EACH ROW
+                   DELETE FROM `{}`.t WHERE id = OLD.id",
+                db.archive()
+            ));
+        }
+        db.sql(
+            "CREATE TRIGGER gone AFTER DELETE ON t FOR EACH ROW DELETE FROM o WHERE id = OLD.id",
+        );
+        let out = running.wait();
+        let left: Vec<u32> = db
+            .sql("SELECT id FROM t")
+            .lines()
+            .filter_map(|l| l.trim().parse::<u32>().ok())
+            .collect();
+        let other = count(s, &db.name, "o", "1");
+        let archived: Vec<u32> = if way == "files only" {
+            Vec::new()
+        } else {
+            db.sql(&format!("SELECT id FROM `{}`.t", db.archive()))
+                .lines()
+                .filter_map(|l| l.trim().parse::<u32>().ok())
+                .collect()
+        };
+        let lost: Vec<u32> = (1..=40)
+            .filter(|id| !left.contains(id) && !archived.contains(id))
+            .collect();
+        let said = format!("{}{}", out.stdout, out.stderr).contains("changed during the run");
+        if (way != "files only" && !lost.is_empty())
+            || other != 40
+            || out.code != Some(1)
+            || !said
+            || left.is_empty()
+        {
+            failed.push(format!(
+                "{way}: rows {lost:?} in neither the source nor the archive, {} of 40 rows of o \
+                 left, {} left in t, exit {:?}\n{out}",
+                other,
                 left.len(),
                 out.code
             ));
