@@ -9,7 +9,7 @@
 //! ([`columns_match`]); then every delete, inside its transaction and after its first
 //! statement on the table (which holds the table's metadata lock until the commit, so no
 //! `ALTER` can complete before it), reads the definition again and stops the table when it
-//! changed ([`check`]). One round trip per chunk (`SHOW CREATE TABLE` and `SHOW TRIGGERS`).
+//! changed ([`check`]). One round trip per chunk (`SHOW CREATE TABLE` and the triggers).
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Row, ServerError};
@@ -54,7 +54,7 @@ fn source_now(table: &str, created: Vec<Row>, triggers: Vec<Row>) -> Option<Stri
         .and_then(|mut r| r.take_opt::<String, _>(1))
         .and_then(Result::ok)
         .map(|text| comparable(&text))?;
-    // SHOW TRIGGERS: Trigger, Event, Table, Statement, Timing, ...
+    // Trigger, event, table, statement, timing.
     for mut r in triggers {
         let mut text = |i: usize| r.take_opt::<String, _>(i).and_then(Result::ok);
         let (name, event, on, statement, timing) = (text(0), text(1), text(2), text(3), text(4));
@@ -275,7 +275,7 @@ pub async fn begin_checked(conn: &mut Conn, plan: &TablePlan) -> mysql_async::Re
 /// trigger now. Either would have changed the rows as they went in (an `ALTER TABLE ... MODIFY
 /// f FLOAT` rounds a `DOUBLE`; a `BEFORE INSERT` trigger rewrites a column), and the copy's
 /// `RETURNING` would hand the changed rows to the files too. One round trip: `SHOW CREATE
-/// TABLE` and `SHOW TRIGGERS` together. Does nothing without a definition to check.
+/// TABLE` and the table's triggers together. Does nothing without a definition to check.
 pub async fn check_archive(
     conn: &mut Conn,
     archive: &crate::destination::db::ArchiveTable,
@@ -307,26 +307,25 @@ pub async fn check_archive_as(
 }
 
 /// The two statements (one query) whose results [`archive_verdict`] and [`source_now`] read:
-/// `SHOW CREATE TABLE` and `SHOW TRIGGERS` of `db`.`table`.
+/// `SHOW CREATE TABLE` of `db`.`table`, and its triggers with the columns `SHOW TRIGGERS` begins
+/// with (name, event, table, statement, timing). From `information_schema.TRIGGERS` by the
+/// schema's and the table's names: the server opens that one table's triggers, where `SHOW
+/// TRIGGERS FROM db LIKE 't'` reads those of every table of the database (913 against 589 us
+/// with 500 tables against one, and 349 us this way; every chunk runs it).
 fn statements(db: &str, table: &str) -> String {
-    // SHOW TRIGGERS' LIKE matches the table's name as a pattern: its wildcards escaped.
-    let mut like = String::with_capacity(table.len() + 4);
-    for c in table.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            like.push('\\');
-        }
-        like.push(c);
-    }
     let mut sql = format!(
-        "SHOW CREATE TABLE {}; SHOW TRIGGERS FROM {} LIKE ",
-        qualified(db, table),
-        crate::mysql::ident::quote_ident(db)
+        "SHOW CREATE TABLE {}; SELECT TRIGGER_NAME, EVENT_MANIPULATION, EVENT_OBJECT_TABLE, \
+         ACTION_STATEMENT, ACTION_TIMING FROM information_schema.TRIGGERS \
+         WHERE EVENT_OBJECT_SCHEMA = ",
+        qualified(db, table)
     );
-    crate::mysql::literal::push_str_literal(&mut sql, &like);
+    crate::mysql::literal::push_str_literal(&mut sql, db);
+    sql.push_str(" AND EVENT_OBJECT_TABLE = ");
+    crate::mysql::literal::push_str_literal(&mut sql, table);
     sql
 }
 
-/// Whether the archive table `db`.`table`, per the rows of [`archive_statements`], is still
+/// Whether the archive table `db`.`table`, per the rows of [`statements`], is still
 /// defined as `expected` with no trigger; else the error of [`check_archive`].
 fn archive_verdict(
     db: &str,
@@ -341,7 +340,7 @@ fn archive_verdict(
         .and_then(|mut r| r.take_opt::<String, _>(1))
         .and_then(Result::ok)
         .map(|text| comparable(&text));
-    // Column 2 of SHOW TRIGGERS is the table's name.
+    // Column 2 is the table's name.
     let triggered = triggers
         .into_iter()
         .any(|mut r| r.take_opt::<String, _>(2).and_then(Result::ok).as_deref() == Some(table));
