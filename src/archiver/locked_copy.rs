@@ -672,6 +672,13 @@ async fn worker(
                 tracing::debug!("{name}: a chunk goes through osarchiver: {why}");
                 left.push((seq, range, held));
             }
+            // A table or an archive table whose definition (or foreign keys) changed: the table
+            // fails, and no more chunk is taken (each would copy its page again, which an
+            // archive table altered to an engine without transactions keeps).
+            Err(TableError::Delete(e)) if changed(&e) => {
+                s.chunks.lock().await.close();
+                return (left, time, Err(TableError::Delete(e)));
+            }
             // Not a dead session: the client's way meets the error again and reports it (or
             // sorts the rows out).
             Err(TableError::Delete(e)) if e.kind() != ErrorKind::Transient => {
@@ -687,6 +694,15 @@ async fn worker(
         }
     }
     (left, time, Ok(()))
+}
+
+/// Whether `e` is a definition check's ([`crate::table::definition`]): the table or an archive
+/// table changed during the run.
+fn changed(e: &RetryError) -> bool {
+    matches!(
+        e.mysql_error(),
+        mysql_async::Error::Server(s) if s.code == crate::table::definition::TABLE_DEF_CHANGED
+    )
 }
 
 /// Locks the next chunk: in a new `READ COMMITTED` transaction, the next page of the walk,

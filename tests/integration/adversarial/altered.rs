@@ -248,6 +248,45 @@ fn a_delete_trigger_created_during_the_walk_stops_the_deletes() {
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
 
+/// An archive table altered to an engine without transactions during the walk: the check
+/// after the next copies fails the table, and those copies stay (nothing gives them back). The walk
+/// stops there: it copied every page after it too, each rolled back in vain, and left a copy
+/// of every row still in the source in the archive.
+#[test]
+fn an_archive_table_altered_to_myisam_stops_the_walk() {
+    let s = server();
+    let db = ScratchDb::create(s, "arch_myisam");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;"
+    ));
+    let (running, _) = slow_walk_under_way(&db, |ini, _| ini);
+    db.sql(&format!("ALTER TABLE `{}`.t ENGINE=MyISAM", db.archive()));
+    let out = running.wait();
+    out.assert_code(1)
+        .output_contains("changed (ALTER TABLE) during the run");
+    let both: u64 = db
+        .sql(&format!(
+            "SELECT COUNT(*) FROM t JOIN `{}`.t a USING (id)",
+            db.archive()
+        ))
+        .trim()
+        .parse()
+        .expect("a count");
+    let left = count(s, &db.name, "t", "1");
+    let archived = count(s, &db.archive(), "t", "1");
+    assert!(
+        left > 0 && left + archived >= 40,
+        "{left} left, {archived} archived\n{out}"
+    );
+    // The chunk in flight on each of the two sessions (delete_limit = 5) copied after the
+    // change, no more.
+    assert!(
+        both <= 10,
+        "{both} rows both in the source and the archive\n{out}"
+    );
+}
+
 /// Every file under `dir`.
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
