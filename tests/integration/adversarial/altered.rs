@@ -97,24 +97,7 @@ fn a_column_added_during_the_walk_stops_the_deletes_in_every_way() {
 /// run fails the table.
 #[test]
 fn a_table_altered_to_an_engine_without_transactions_loses_no_row() {
-    type Edit = Box<dyn Fn(Ini, &std::path::Path) -> Ini>;
-    let files = |dst: &'static str| -> Edit {
-        Box::new(move |ini: Ini, dir: &std::path::Path| {
-            ini.set("archiver:test", "dst", dst)
-                .set("dst:files", "backend", "file")
-                .set("dst:files", "directory", dir.display())
-                .set("dst:files", "formats", "csv")
-        })
-    };
-    let ways: Vec<(&str, Edit)> = vec![
-        ("the locked way", Box::new(|ini, _| ini)),
-        ("the locked way with files", files("dst, files")),
-        (
-            "the client's way",
-            Box::new(|ini: Ini, _: &std::path::Path| ini.dst("server_side_copy", false)),
-        ),
-        ("files only", files("files")),
-    ];
+    let ways = every_way();
     let mut failed = Vec::new();
     for (way, edit) in ways {
         let s = server();
@@ -172,24 +155,7 @@ fn a_table_altered_to_an_engine_without_transactions_loses_no_row() {
 /// runs after it, in any way, and the run fails the table.
 #[test]
 fn a_delete_trigger_created_during_the_walk_stops_the_deletes() {
-    type Edit = Box<dyn Fn(Ini, &std::path::Path) -> Ini>;
-    let files = |dst: &'static str| -> Edit {
-        Box::new(move |ini: Ini, dir: &std::path::Path| {
-            ini.set("archiver:test", "dst", dst)
-                .set("dst:files", "backend", "file")
-                .set("dst:files", "directory", dir.display())
-                .set("dst:files", "formats", "csv")
-        })
-    };
-    let ways: Vec<(&str, Edit)> = vec![
-        ("the locked way", Box::new(|ini, _| ini)),
-        ("the locked way with files", files("dst, files")),
-        (
-            "the client's way",
-            Box::new(|ini: Ini, _: &std::path::Path| ini.dst("server_side_copy", false)),
-        ),
-        ("files only", files("files")),
-    ];
+    let ways = every_way();
     let mut failed = Vec::new();
     for (way, edit) in ways {
         let s = server();
@@ -285,6 +251,31 @@ fn an_archive_table_altered_to_myisam_stops_the_walk() {
         both <= 10,
         "{both} rows both in the source and the archive\n{out}"
     );
+}
+
+/// A change of the configuration: what [`slow_walk_under_way`] takes.
+type Edit = Box<dyn Fn(Ini, &std::path::Path) -> Ini>;
+
+/// Each way of archiving and deleting, named: the locked way (the archive database on the
+/// source's server), with files, the client's way, and files only.
+fn every_way() -> Vec<(&'static str, Edit)> {
+    let files = |dst: &'static str| -> Edit {
+        Box::new(move |ini: Ini, dir: &std::path::Path| {
+            ini.set("archiver:test", "dst", dst)
+                .set("dst:files", "backend", "file")
+                .set("dst:files", "directory", dir.display())
+                .set("dst:files", "formats", "csv")
+        })
+    };
+    vec![
+        ("the locked way", Box::new(|ini, _| ini)),
+        ("the locked way with files", files("dst, files")),
+        (
+            "the client's way",
+            Box::new(|ini: Ini, _: &std::path::Path| ini.dst("server_side_copy", false)),
+        ),
+        ("files only", files("files")),
+    ]
 }
 
 /// Every file under `dir`.
