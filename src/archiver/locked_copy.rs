@@ -77,8 +77,8 @@ pub(super) struct Archive {
     /// Every column copied is defined as the source's: the rows its `INSERT ... RETURNING`
     /// returns are the source's own (what the file destinations get).
     pub same_columns: bool,
-    /// Its definition when the walk began, checked after every copy into it
-    /// ([`crate::table::definition::check_archive_as`]).
+    /// Its definition when the walk began, checked after every copy into it, before the
+    /// chunk's delete ([`crate::table::definition::check_chunk`]).
     pub definition: Option<String>,
 }
 
@@ -1007,6 +1007,10 @@ async fn locked_chunk_with_files(
         }
         Err(e) => {
             rollback(db, session, once(s)).await;
+            // A definition that changed fails the table (see [`worker`]).
+            if changed(&e) {
+                return Err(TableError::Delete(e));
+            }
             return Ok((n as u64, Chunk::Refused(e.to_string()), held()));
         }
     };

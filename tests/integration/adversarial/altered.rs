@@ -60,19 +60,13 @@ fn a_column_added_during_the_walk_stops_the_deletes_in_every_way() {
     }));
     // Files only: the client's way.
     failed.extend(a_column_added_mid_walk("InnoDB", "", |ini, dir| {
-        ini.set("archiver:test", "dst", "files")
-            .set("dst:files", "backend", "file")
-            .set("dst:files", "directory", dir.display())
-            .set("dst:files", "formats", "csv")
+        ini.files("files", dir, "csv")
     }));
     // A table without transactions: each delete compares with the copies in its statement,
     // or locks the table (files only).
     failed.extend(a_column_added_mid_walk("MyISAM", "", |ini, _| ini));
     failed.extend(a_column_added_mid_walk("MyISAM", "", |ini, dir| {
-        ini.set("archiver:test", "dst", "files")
-            .set("dst:files", "backend", "file")
-            .set("dst:files", "directory", dir.display())
-            .set("dst:files", "formats", "csv")
+        ini.files("files", dir, "csv")
     }));
     // A foreign key that cascades onto the table: its deletes lock and check the children.
     failed.extend(a_column_added_mid_walk(
@@ -83,10 +77,7 @@ fn a_column_added_during_the_walk_stops_the_deletes_in_every_way() {
     ));
     // The archive database and files together.
     failed.extend(a_column_added_mid_walk("InnoDB", "", |ini, dir| {
-        ini.set("archiver:test", "dst", "dst, files")
-            .set("dst:files", "backend", "file")
-            .set("dst:files", "directory", dir.display())
-            .set("dst:files", "formats", "csv")
+        ini.files("dst, files", dir, "csv")
     }));
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
@@ -124,16 +115,9 @@ fn a_table_altered_to_an_engine_without_transactions_loses_no_row() {
             }
             ids
         } else {
-            db.sql(&format!("SELECT id FROM `{}`.t", db.archive()))
-                .lines()
-                .filter_map(|l| l.trim().parse::<u32>().ok())
-                .collect()
+            ids(&db, &format!("SELECT id FROM `{}`.t", db.archive()))
         };
-        let left: Vec<u32> = db
-            .sql("SELECT id FROM t")
-            .lines()
-            .filter_map(|l| l.trim().parse::<u32>().ok())
-            .collect();
+        let left: Vec<u32> = ids(&db, "SELECT id FROM t");
         let lost: Vec<u32> = (1..=40)
             .filter(|id| !left.contains(id) && !archive.contains(id))
             .collect();
@@ -178,19 +162,12 @@ fn a_delete_trigger_created_during_the_walk_stops_the_deletes() {
             "CREATE TRIGGER gone AFTER DELETE ON t FOR EACH ROW DELETE FROM o WHERE id = OLD.id",
         );
         let out = running.wait();
-        let left: Vec<u32> = db
-            .sql("SELECT id FROM t")
-            .lines()
-            .filter_map(|l| l.trim().parse::<u32>().ok())
-            .collect();
+        let left: Vec<u32> = ids(&db, "SELECT id FROM t");
         let other = count(s, &db.name, "o", "1");
         let archived: Vec<u32> = if way == "files only" {
             Vec::new()
         } else {
-            db.sql(&format!("SELECT id FROM `{}`.t", db.archive()))
-                .lines()
-                .filter_map(|l| l.trim().parse::<u32>().ok())
-                .collect()
+            ids(&db, &format!("SELECT id FROM `{}`.t", db.archive()))
         };
         let lost: Vec<u32> = (1..=40)
             .filter(|id| !left.contains(id) && !archived.contains(id))
@@ -220,37 +197,38 @@ fn a_delete_trigger_created_during_the_walk_stops_the_deletes() {
 /// of every row still in the source in the archive.
 #[test]
 fn an_archive_table_altered_to_myisam_stops_the_walk() {
-    let s = server();
-    let db = ScratchDb::create(s, "arch_myisam");
-    db.sql(&format!(
-        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
-         INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;"
-    ));
-    let (running, _) = slow_walk_under_way(&db, |ini, _| ini);
-    db.sql(&format!("ALTER TABLE `{}`.t ENGINE=MyISAM", db.archive()));
-    let out = running.wait();
-    out.assert_code(1)
-        .output_contains("changed (ALTER TABLE) during the run");
-    let both: u64 = db
-        .sql(&format!(
-            "SELECT COUNT(*) FROM t JOIN `{}`.t a USING (id)",
-            db.archive()
-        ))
-        .trim()
-        .parse()
-        .expect("a count");
-    let left = count(s, &db.name, "t", "1");
-    let archived = count(s, &db.archive(), "t", "1");
-    assert!(
-        left > 0 && left + archived >= 40,
-        "{left} left, {archived} archived\n{out}"
-    );
-    // The chunk in flight on each of the two sessions (delete_limit = 5) copied after the
-    // change, no more.
-    assert!(
-        both <= 10,
-        "{both} rows both in the source and the archive\n{out}"
-    );
+    for (way, edit) in every_way().into_iter().take(2) {
+        let s = server();
+        let db = ScratchDb::create(s, "arch_myisam");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+             INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;"
+        ));
+        let (running, _) = slow_walk_under_way(&db, edit);
+        db.sql(&format!("ALTER TABLE `{}`.t ENGINE=MyISAM", db.archive()));
+        let out = running.wait();
+        out.assert_code(1)
+            .output_contains("changed (ALTER TABLE) during the run");
+        let both = ids(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM t JOIN `{}`.t a USING (id)",
+                db.archive()
+            ),
+        )[0];
+        let left = count(s, &db.name, "t", "1");
+        let archived = count(s, &db.archive(), "t", "1");
+        assert!(
+            left > 0 && left + archived >= 40,
+            "{way}: {left} left, {archived} archived\n{out}"
+        );
+        // The chunk in flight on each of the two sessions (delete_limit = 5) copied after the
+        // change, no more.
+        assert!(
+            both <= 10,
+            "{way}: {both} rows both in the source and the archive\n{out}"
+        );
+    }
 }
 
 /// A change of the configuration: what [`slow_walk_under_way`] takes.
@@ -260,12 +238,7 @@ type Edit = Box<dyn Fn(Ini, &std::path::Path) -> Ini>;
 /// source's server), with files, the client's way, and files only.
 fn every_way() -> Vec<(&'static str, Edit)> {
     let files = |dst: &'static str| -> Edit {
-        Box::new(move |ini: Ini, dir: &std::path::Path| {
-            ini.set("archiver:test", "dst", dst)
-                .set("dst:files", "backend", "file")
-                .set("dst:files", "directory", dir.display())
-                .set("dst:files", "formats", "csv")
-        })
+        Box::new(move |ini: Ini, dir: &std::path::Path| ini.files(dst, dir, "csv"))
     };
     vec![
         ("the locked way", Box::new(|ini, _| ini)),
@@ -276,6 +249,14 @@ fn every_way() -> Vec<(&'static str, Edit)> {
         ),
         ("files only", files("files")),
     ]
+}
+
+/// The numbers `query` (run in `db`) returns, one per row.
+fn ids(db: &ScratchDb, query: &str) -> Vec<u32> {
+    db.sql(query)
+        .lines()
+        .filter_map(|l| l.trim().parse::<u32>().ok())
+        .collect()
 }
 
 /// Every file under `dir`.
@@ -322,11 +303,7 @@ fn a_table_that_adds_its_own_partitions_is_not_changed() {
             .src("select_limit", 10)
             .src("delete_limit", 5);
         ini = match way {
-            "files" => ini
-                .set("archiver:test", "dst", "dst, files")
-                .set("dst:files", "backend", "file")
-                .set("dst:files", "directory", dir.display())
-                .set("dst:files", "formats", "csv"),
+            "files" => ini.files("dst, files", &dir, "csv"),
             "client" => ini.dst("server_side_copy", false),
             _ => ini,
         };
@@ -390,12 +367,7 @@ fn the_archive_changed_mid_walk(
 
 #[test]
 fn an_archive_table_changed_during_the_walk_stops_the_deletes() {
-    let files = |ini: Ini, dir: &std::path::Path| {
-        ini.set("archiver:test", "dst", "dst, files")
-            .set("dst:files", "backend", "file")
-            .set("dst:files", "directory", dir.display())
-            .set("dst:files", "formats", "sql")
-    };
+    let files = |ini: Ini, dir: &std::path::Path| ini.files("dst, files", dir, "sql");
     let mut failed = Vec::new();
     for change in [
         // Not a conversion of the rows there (which the server would do to the archived rows

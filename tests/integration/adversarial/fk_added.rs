@@ -60,12 +60,7 @@ fn a_foreign_key_added_mid_walk(
 
 #[test]
 fn a_foreign_key_added_during_the_walk_touches_no_unarchived_row() {
-    let files = |ini: Ini, dir: &std::path::Path| {
-        ini.set("archiver:test", "dst", "dst, files")
-            .set("dst:files", "backend", "file")
-            .set("dst:files", "directory", dir.display())
-            .set("dst:files", "formats", "csv")
-    };
+    let files = |ini: Ini, dir: &std::path::Path| ini.files("dst, files", dir, "csv");
     let mut failed = Vec::new();
     // The locked way (no foreign key at the start), the ALTER waiting for no transaction.
     failed.extend(a_foreign_key_added_mid_walk(

@@ -108,6 +108,15 @@ impl Ini {
         self.set("dst:dst", key, value)
     }
 
+    /// Makes the archiver `test` write to `dsts` (`"files"`, `"dst, files"`), with a file
+    /// destination `[dst:files]` in `dir` writing `formats`.
+    pub fn files(self, dsts: &str, dir: &std::path::Path, formats: &str) -> Ini {
+        self.set("archiver:test", "dst", dsts)
+            .set("dst:files", "backend", "file")
+            .set("dst:files", "directory", dir.display())
+            .set("dst:files", "formats", formats)
+    }
+
     /// Points the source's connection at `server`.
     pub fn src_server(self, server: &Server) -> Ini {
         connection(server)
