@@ -8,7 +8,7 @@ use crate::harness::digest::count;
 use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 use crate::pipeline::OLD;
 
-use super::completeness::slow_walk_under_way;
+use super::completeness::{slow_walk_under_way, until_it_lands, Landed};
 
 /// Runs the archiver over a 40-row `t` (of `engine`, with `extra` statements run after it is
 /// made) with `edit` applied to its configuration, adds a column to `t` once deletes have
@@ -16,37 +16,41 @@ use super::completeness::slow_walk_under_way;
 fn a_column_added_mid_walk(
     engine: &str,
     extra: &str,
-    edit: impl FnOnce(Ini, &std::path::Path) -> Ini,
+    edit: impl Fn(Ini, &std::path::Path) -> Ini,
 ) -> Option<String> {
-    let s = server();
-    let db = ScratchDb::create(s, "altered");
-    db.sql(&format!(
-        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL)
-           ENGINE={engine};
-         INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
-         {extra}"
-    ));
-    let (running, ini) = slow_walk_under_way(&db, edit);
-    // Under the table's write lock, so that the count is the one right after the change.
-    let at_change = db.sql(
-        "LOCK TABLES t WRITE;
-         ALTER TABLE t ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'precious';
-         SELECT COUNT(*) FROM t;
-         UNLOCK TABLES;",
-    );
-    let at_change: u64 = at_change.trim().parse().expect("a count");
-    let out = running.wait();
-    let left = count(s, &db.name, "t", "1");
-    let said =
-        format!("{}{}", out.stdout, out.stderr).contains("changed during the run (ALTER TABLE");
-    if left != at_change || left == 0 || out.code != Some(1) || !said {
-        return Some(format!(
-            "{engine} {extra} {}: {at_change} rows when the column was added, {left} left, exit {:?}\n{out}",
-            ini.text().lines().filter(|l| l.starts_with("dst") || l.starts_with("server_side")).collect::<Vec<_>>().join(" "),
-            out.code
+    until_it_lands(&format!("{engine} {extra}"), |pace| {
+        let s = server();
+        let db = ScratchDb::create(s, "altered");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL)
+               ENGINE={engine};
+             INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
+             {extra}"
         ));
-    }
-    None
+        let (running, ini) = slow_walk_under_way(&db, pace, &edit);
+        // Under the table's write lock, so that the count is the one right after the change.
+        let at_change = db.sql(
+            "LOCK TABLES t WRITE;
+             ALTER TABLE t ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'precious';
+             SELECT COUNT(*) FROM t;
+             UNLOCK TABLES;",
+        );
+        let at_change: u64 = at_change.trim().parse().expect("a count");
+        let out = running.wait();
+        if at_change == 0 {
+            return Landed::Late;
+        }
+        let left = count(s, &db.name, "t", "1");
+        let said =
+            format!("{}{}", out.stdout, out.stderr).contains("changed during the run (ALTER TABLE");
+        Landed::Checked((left != at_change || out.code != Some(1) || !said).then(|| {
+            format!(
+                "{engine} {extra} {}: {at_change} rows when the column was added, {left} left, exit {:?}\n{out}",
+                ini.text().lines().filter(|l| l.starts_with("dst") || l.starts_with("server_side")).collect::<Vec<_>>().join(" "),
+                out.code
+            )
+        }))
+    })
 }
 
 #[test]
@@ -88,47 +92,55 @@ fn a_column_added_during_the_walk_stops_the_deletes_in_every_way() {
 /// run fails the table.
 #[test]
 fn a_table_altered_to_an_engine_without_transactions_loses_no_row() {
-    let ways = every_way();
     let mut failed = Vec::new();
-    for (way, edit) in ways {
-        let s = server();
-        let db = ScratchDb::create(s, "to_myisam");
-        db.sql(&format!(
-            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL)
-               ENGINE=InnoDB;
-             INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;"
-        ));
-        let (running, _) = slow_walk_under_way(&db, edit);
-        db.sql("ALTER TABLE t ENGINE=MyISAM");
-        let out = running.wait();
-        let archive = if way == "files only" {
-            // The files hold what was deleted before the change: the CSV's records.
-            let dir = out.dir.path().join("files");
-            let mut ids = Vec::new();
-            for entry in walk(&dir) {
-                let text = std::fs::read_to_string(&entry).unwrap_or_default();
-                ids.extend(text.lines().skip(1).filter_map(|l| {
-                    l.split(',')
-                        .next()
-                        .and_then(|f| f.trim_matches('"').parse::<u32>().ok())
-                }));
-            }
-            ids
-        } else {
-            ids(&db, &format!("SELECT id FROM `{}`.t", db.archive()))
-        };
-        let left: Vec<u32> = ids(&db, "SELECT id FROM t");
-        let lost: Vec<u32> = (1..=40)
-            .filter(|id| !left.contains(id) && !archive.contains(id))
-            .collect();
-        let said = format!("{}{}", out.stdout, out.stderr).contains("changed during the run");
-        if !lost.is_empty() || out.code != Some(1) || !said || left.is_empty() {
-            failed.push(format!(
-                "{way}: rows {lost:?} in neither the source nor the archive, {} left, exit {:?}\n{out}",
-                left.len(),
-                out.code
+    for (way, edit) in every_way() {
+        failed.extend(until_it_lands(way, |pace| {
+            let s = server();
+            let db = ScratchDb::create(s, "to_myisam");
+            db.sql(&format!(
+                "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL)
+                   ENGINE=InnoDB;
+                 INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;"
             ));
-        }
+            let (running, _) = slow_walk_under_way(&db, pace, &edit);
+            db.sql("ALTER TABLE t ENGINE=MyISAM");
+            let at_change = count(s, &db.name, "t", "1");
+            let out = running.wait();
+            if at_change == 0 {
+                return Landed::Late;
+            }
+            let archive = if way == "files only" {
+                // The files hold what was deleted before the change: the CSV's records.
+                let dir = out.dir.path().join("files");
+                let mut ids = Vec::new();
+                for entry in walk(&dir) {
+                    let text = std::fs::read_to_string(&entry).unwrap_or_default();
+                    ids.extend(text.lines().skip(1).filter_map(|l| {
+                        l.split(',')
+                            .next()
+                            .and_then(|f| f.trim_matches('"').parse::<u32>().ok())
+                    }));
+                }
+                ids
+            } else {
+                ids(&db, &format!("SELECT id FROM `{}`.t", db.archive()))
+            };
+            let left: Vec<u32> = ids(&db, "SELECT id FROM t");
+            let lost: Vec<u32> = (1..=40)
+                .filter(|id| !left.contains(id) && !archive.contains(id))
+                .collect();
+            let said = format!("{}{}", out.stdout, out.stderr).contains("changed during the run");
+            Landed::Checked(
+                (!lost.is_empty() || out.code != Some(1) || !said || left.is_empty()).then(|| {
+                    format!(
+                        "{way}: rows {lost:?} in neither the source nor the archive, {} left, \
+                         exit {:?}\n{out}",
+                        left.len(),
+                        out.code
+                    )
+                }),
+            )
+        }));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
@@ -139,54 +151,62 @@ fn a_table_altered_to_an_engine_without_transactions_loses_no_row() {
 /// runs after it, in any way, and the run fails the table.
 #[test]
 fn a_delete_trigger_created_during_the_walk_stops_the_deletes() {
-    let ways = every_way();
     let mut failed = Vec::new();
-    for (way, edit) in ways {
-        let s = server();
-        let db = ScratchDb::create(s, "del_trigger");
-        db.sql(&format!(
-            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
-             INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
-             CREATE TABLE o (id INT PRIMARY KEY);
-             INSERT INTO o SELECT seq FROM seq_1_to_40;"
-        ));
-        let (running, _) = slow_walk_under_way(&db, edit);
-        if way != "files only" {
+    for (way, edit) in every_way() {
+        failed.extend(until_it_lands(way, |pace| {
+            let s = server();
+            let db = ScratchDb::create(s, "del_trigger");
             db.sql(&format!(
-                "CREATE TRIGGER unarchive BEFORE DELETE ON t FOR EACH ROW
-                   DELETE FROM `{}`.t WHERE id = OLD.id",
-                db.archive()
+                "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+                 INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
+                 CREATE TABLE o (id INT PRIMARY KEY);
+                 INSERT INTO o SELECT seq FROM seq_1_to_40;"
             ));
-        }
-        db.sql(
-            "CREATE TRIGGER gone AFTER DELETE ON t FOR EACH ROW DELETE FROM o WHERE id = OLD.id",
-        );
-        let out = running.wait();
-        let left: Vec<u32> = ids(&db, "SELECT id FROM t");
-        let other = count(s, &db.name, "o", "1");
-        let archived: Vec<u32> = if way == "files only" {
-            Vec::new()
-        } else {
-            ids(&db, &format!("SELECT id FROM `{}`.t", db.archive()))
-        };
-        let lost: Vec<u32> = (1..=40)
-            .filter(|id| !left.contains(id) && !archived.contains(id))
-            .collect();
-        let said = format!("{}{}", out.stdout, out.stderr).contains("changed during the run");
-        if (way != "files only" && !lost.is_empty())
-            || other != 40
-            || out.code != Some(1)
-            || !said
-            || left.is_empty()
-        {
-            failed.push(format!(
-                "{way}: rows {lost:?} in neither the source nor the archive, {} of 40 rows of o \
-                 left, {} left in t, exit {:?}\n{out}",
-                other,
-                left.len(),
-                out.code
-            ));
-        }
+            let (running, _) = slow_walk_under_way(&db, pace, &edit);
+            if way != "files only" {
+                db.sql(&format!(
+                    "CREATE TRIGGER unarchive BEFORE DELETE ON t FOR EACH ROW
+                       DELETE FROM `{}`.t WHERE id = OLD.id",
+                    db.archive()
+                ));
+            }
+            db.sql(
+                "CREATE TRIGGER gone AFTER DELETE ON t FOR EACH ROW \
+                 DELETE FROM o WHERE id = OLD.id",
+            );
+            let at_change = count(s, &db.name, "t", "1");
+            let out = running.wait();
+            if at_change == 0 {
+                return Landed::Late;
+            }
+            let left: Vec<u32> = ids(&db, "SELECT id FROM t");
+            let other = count(s, &db.name, "o", "1");
+            let archived: Vec<u32> = if way == "files only" {
+                Vec::new()
+            } else {
+                ids(&db, &format!("SELECT id FROM `{}`.t", db.archive()))
+            };
+            let lost: Vec<u32> = (1..=40)
+                .filter(|id| !left.contains(id) && !archived.contains(id))
+                .collect();
+            let said = format!("{}{}", out.stdout, out.stderr).contains("changed during the run");
+            Landed::Checked(
+                ((way != "files only" && !lost.is_empty())
+                    || other != 40
+                    || out.code != Some(1)
+                    || !said
+                    || left.is_empty())
+                .then(|| {
+                    format!(
+                        "{way}: rows {lost:?} in neither the source nor the archive, {} of 40 \
+                         rows of o left, {} left in t, exit {:?}\n{out}",
+                        other,
+                        left.len(),
+                        out.code
+                    )
+                }),
+            )
+        }));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
@@ -197,38 +217,48 @@ fn a_delete_trigger_created_during_the_walk_stops_the_deletes() {
 /// of every row still in the source in the archive.
 #[test]
 fn an_archive_table_altered_to_myisam_stops_the_walk() {
+    let mut failed = Vec::new();
     for (way, edit) in every_way().into_iter().take(2) {
-        let s = server();
-        let db = ScratchDb::create(s, "arch_myisam");
-        db.sql(&format!(
-            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
-             INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;"
-        ));
-        let (running, _) = slow_walk_under_way(&db, edit);
-        db.sql(&format!("ALTER TABLE `{}`.t ENGINE=MyISAM", db.archive()));
-        let out = running.wait();
-        out.assert_code(1)
-            .output_contains("changed (ALTER TABLE) during the run");
-        let both = ids(
-            &db,
-            &format!(
-                "SELECT COUNT(*) FROM t JOIN `{}`.t a USING (id)",
-                db.archive()
-            ),
-        )[0];
-        let left = count(s, &db.name, "t", "1");
-        let archived = count(s, &db.archive(), "t", "1");
-        assert!(
-            left > 0 && left + archived >= 40,
-            "{way}: {left} left, {archived} archived\n{out}"
-        );
-        // The chunk in flight on each of the two sessions (delete_limit = 5) copied after the
-        // change, no more.
-        assert!(
-            both <= 10,
-            "{way}: {both} rows both in the source and the archive\n{out}"
-        );
+        failed.extend(until_it_lands(way, |pace| {
+            let s = server();
+            let db = ScratchDb::create(s, "arch_myisam");
+            db.sql(&format!(
+                "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+                 INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;"
+            ));
+            let (running, _) = slow_walk_under_way(&db, pace, &edit);
+            db.sql(&format!("ALTER TABLE `{}`.t ENGINE=MyISAM", db.archive()));
+            let at_change = count(s, &db.name, "t", "1");
+            let out = running.wait();
+            if at_change == 0 {
+                return Landed::Late;
+            }
+            let said = format!("{}{}", out.stdout, out.stderr)
+                .contains("changed (ALTER TABLE) during the run");
+            let both = ids(
+                &db,
+                &format!(
+                    "SELECT COUNT(*) FROM t JOIN `{}`.t a USING (id)",
+                    db.archive()
+                ),
+            )[0];
+            let left = count(s, &db.name, "t", "1");
+            let archived = count(s, &db.archive(), "t", "1");
+            // The chunk in flight on each of the two sessions (delete_limit = 5) copied after
+            // the change, no more.
+            Landed::Checked(
+                (out.code != Some(1) || !said || left == 0 || left + archived < 40 || both > 10)
+                    .then(|| {
+                        format!(
+                            "{way}: {left} left, {archived} archived, {both} rows both in the \
+                             source and the archive, exit {:?}\n{out}",
+                            out.code
+                        )
+                    }),
+            )
+        }));
     }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
 
 /// A change of the configuration: what [`slow_walk_under_way`] takes.
@@ -324,45 +354,52 @@ fn a_table_that_adds_its_own_partitions_is_not_changed() {
 /// that the run fails saying why. Returns what went wrong.
 fn the_archive_changed_mid_walk(
     change: &str,
-    edit: impl FnOnce(Ini, &std::path::Path) -> Ini,
+    edit: impl Fn(Ini, &std::path::Path) -> Ini,
 ) -> Option<String> {
-    let s = server();
-    let db = ScratchDb::create(s, "arch_altered");
-    db.sql(&format!(
-        "CREATE TABLE t (id INT PRIMARY KEY, f DOUBLE, v VARCHAR(20), deleted_at DATETIME NULL);
-         INSERT INTO t SELECT seq, seq + 0.123456789012, CONCAT('v', seq), {OLD}
-           FROM seq_1_to_40;"
-    ));
-    let rows = "SELECT id, CONCAT(f, ' ', v) FROM";
-    let original = db.sql(&format!("{rows} t ORDER BY id"));
-    let (running, _) = slow_walk_under_way(&db, edit);
-    s.sql(&format!("USE `{}`; {change}", db.archive()));
-    let out = running.wait();
-    let left: std::collections::BTreeSet<String> = db
-        .sql("SELECT id FROM t")
-        .lines()
-        .map(str::to_string)
-        .collect();
-    let archived = s.sql(&format!("{rows} `{}`.t", db.archive()));
-    let archived: std::collections::BTreeMap<&str, &str> = archived
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .collect();
-    let wrong: Vec<&str> = original
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .filter(|(id, row)| !left.contains(*id) && archived.get(id) != Some(row))
-        .map(|(id, _)| id)
-        .collect();
-    let said = format!("{}{}", out.stdout, out.stderr).contains("the archive table");
-    if !wrong.is_empty() || left.is_empty() || out.code != Some(1) || !said {
-        return Some(format!(
-            "{change}: deleted, not archived as they were: {wrong:?}, {} left, exit {:?}\n{out}",
-            left.len(),
-            out.code
+    until_it_lands(change, |pace| {
+        let s = server();
+        let db = ScratchDb::create(s, "arch_altered");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, f DOUBLE, v VARCHAR(20), deleted_at DATETIME NULL);
+             INSERT INTO t SELECT seq, seq + 0.123456789012, CONCAT('v', seq), {OLD}
+               FROM seq_1_to_40;"
         ));
-    }
-    None
+        let rows = "SELECT id, CONCAT(f, ' ', v) FROM";
+        let original = db.sql(&format!("{rows} t ORDER BY id"));
+        let (running, _) = slow_walk_under_way(&db, pace, &edit);
+        s.sql(&format!("USE `{}`; {change}", db.archive()));
+        let at_change = count(s, &db.name, "t", "1");
+        let out = running.wait();
+        if at_change == 0 {
+            return Landed::Late;
+        }
+        let left: std::collections::BTreeSet<String> = db
+            .sql("SELECT id FROM t")
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let archived = s.sql(&format!("{rows} `{}`.t", db.archive()));
+        let archived: std::collections::BTreeMap<&str, &str> = archived
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .collect();
+        let wrong: Vec<&str> = original
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .filter(|(id, row)| !left.contains(*id) && archived.get(id) != Some(row))
+            .map(|(id, _)| id)
+            .collect();
+        let said = format!("{}{}", out.stdout, out.stderr).contains("the archive table");
+        Landed::Checked(
+            (!wrong.is_empty() || left.is_empty() || out.code != Some(1) || !said).then(|| {
+                format!(
+                    "{change}: deleted, not archived as they were: {wrong:?}, {} left, exit {:?}\n{out}",
+                    left.len(),
+                    out.code
+                )
+            }),
+        )
+    })
 }
 
 #[test]

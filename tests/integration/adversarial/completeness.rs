@@ -22,11 +22,39 @@ pub(super) fn deletes_have_begun(db: &ScratchDb) {
     }
 }
 
-/// Starts the archiver over table `t` of `db`, slowly (pages of 10, chunks of 5, 0.3 s between
-/// deletes), with `edit` applied to its configuration (given a directory for files), and
-/// returns it once its deletes have begun, with the configuration it runs.
+/// What one try of a change made during a walk found.
+pub(super) enum Landed {
+    /// The change landed once the rows it was meant to meet were gone: it proves nothing.
+    Late,
+    /// What went wrong, if anything.
+    Checked(Option<String>),
+}
+
+/// Runs `scenario` (a change made during a [`slow_walk_under_way`] at the pace it is given)
+/// until its change lands during the walk: at 0.3 s between deletes, then 1 s and 3 s. On a
+/// loaded machine a statement can take longer than the walk's deletes (CI saw it), and a
+/// change after them would let the walk go through rightly. Returns what went wrong.
+pub(super) fn until_it_lands(
+    name: &str,
+    mut scenario: impl FnMut(&str) -> Landed,
+) -> Option<String> {
+    for pace in ["0.3", "1", "3"] {
+        match scenario(pace) {
+            Landed::Checked(wrong) => return wrong,
+            Landed::Late => {
+                eprintln!("{name}: the change came after the walk at {pace} s between deletes")
+            }
+        }
+    }
+    Some(format!("{name}: the change never landed during the walk"))
+}
+
+/// Starts the archiver over table `t` of `db`, slowly (pages of 10, chunks of 5, `pace`
+/// seconds between deletes), with `edit` applied to its configuration (given a directory for
+/// files), and returns it once its deletes have begun, with the configuration it runs.
 pub(super) fn slow_walk_under_way(
     db: &ScratchDb,
+    pace: &str,
     edit: impl FnOnce(Ini, &std::path::Path) -> Ini,
 ) -> (crate::harness::Running, Ini) {
     let cmd = Osarchiver::new();
@@ -36,7 +64,7 @@ pub(super) fn slow_walk_under_way(
             .src("tables", "t")
             .src("select_limit", 10)
             .src("delete_limit", 5)
-            .src("delete_loop_delay", "0.3"),
+            .src("delete_loop_delay", pace),
         &dir,
     );
     let running = cmd.config_text(ini.text()).spawn();

@@ -10,52 +10,70 @@ use crate::harness::digest::count;
 use crate::harness::{server, Ini, ScratchDb};
 use crate::pipeline::OLD;
 
-use super::completeness::slow_walk_under_way;
+use super::completeness::{slow_walk_under_way, until_it_lands, Landed};
 
 /// Runs over a 40-row `t` (with `extra` run after it is made), with a table `c` of another
-/// database holding live rows that reference rows 21 to 40 of `t` with no foreign key yet; once
+/// database holding live rows that reference rows 31 to 40 of `t` with no foreign key yet; once
 /// deletes have begun, `c` gets a foreign key onto `t` with `rule` (with `foreign_key_checks`
 /// off when `unchecked`: the `ALTER` is then done in place, without waiting for the run's
-/// transactions). Returns what went wrong.
+/// transactions). The referenced rows still in `t` when the key is there must stay, with their
+/// children. Returns what went wrong.
 fn a_foreign_key_added_mid_walk(
     rule: &str,
     unchecked: bool,
     extra: &str,
-    edit: impl FnOnce(Ini, &std::path::Path) -> Ini,
+    edit: impl Fn(Ini, &std::path::Path) -> Ini,
 ) -> Option<String> {
-    let s = server();
-    let db = ScratchDb::create(s, "fk_added");
-    let other = ScratchDb::create(s, "fk_added_o");
-    db.sql(&format!(
-        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
-         INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
-         {extra}"
-    ));
-    other.sql(
-        "CREATE TABLE c (id INT PRIMARY KEY, t_id INT, KEY (t_id));
-         INSERT INTO c SELECT seq, seq FROM seq_21_to_40;",
-    );
-    let (running, _) = slow_walk_under_way(&db, edit);
-    other.sql(&format!(
-        "SET foreign_key_checks = {};
-         ALTER TABLE c ADD CONSTRAINT fk_new FOREIGN KEY (t_id) REFERENCES {} (id)
-           ON DELETE {rule};",
-        if unchecked { 0 } else { 1 },
-        db.q("t")
-    ));
-    let out = running.wait();
-    let children = count(s, &other.name, "c", "t_id IS NOT NULL");
-    let left = count(s, &db.name, "t", "1");
-    let archived = count(s, &db.archive(), "t", "1");
-    let said = format!("{}{}", out.stdout, out.stderr).contains("the foreign keys onto");
-    if children != 20 || left + archived < 40 || left < 20 || out.code != Some(1) || !said {
-        return Some(format!(
-            "{rule} unchecked={unchecked} {extra}: {children} of 20 children left, {left} rows \
-             left in t, {archived} archived, exit {:?}\n{out}",
-            out.code
+    let name = format!("{rule} unchecked={unchecked} {extra}");
+    until_it_lands(&name, |pace| {
+        let s = server();
+        let db = ScratchDb::create(s, "fk_added");
+        let other = ScratchDb::create(s, "fk_added_o");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+             INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
+             {extra}"
         ));
-    }
-    None
+        other.sql(
+            "CREATE TABLE c (id INT PRIMARY KEY, t_id INT, KEY (t_id));
+             INSERT INTO c SELECT seq, seq FROM seq_31_to_40;",
+        );
+        let (running, _) = slow_walk_under_way(&db, pace, &edit);
+        // A checked ALTER refuses children whose parent is gone: it came too late.
+        let added = other.try_sql(&format!(
+            "SET foreign_key_checks = {};
+             ALTER TABLE c ADD CONSTRAINT fk_new FOREIGN KEY (t_id) REFERENCES {} (id)
+               ON DELETE {rule};",
+            if unchecked { 0 } else { 1 },
+            db.q("t")
+        ));
+        // Deleting one of these now would cascade: none may go.
+        let referenced = count(s, &db.name, "t", "id > 30");
+        let out = running.wait();
+        if added.is_err() || referenced == 0 {
+            return Landed::Late;
+        }
+        let children = count(s, &other.name, "c", "t_id IS NOT NULL");
+        let kept = count(s, &db.name, "t", "id > 30");
+        let left = count(s, &db.name, "t", "1");
+        let archived = count(s, &db.archive(), "t", "1");
+        let said = format!("{}{}", out.stdout, out.stderr).contains("the foreign keys onto");
+        Landed::Checked(
+            (children != 10
+                || kept != referenced
+                || left + archived < 40
+                || out.code != Some(1)
+                || !said)
+                .then(|| {
+                    format!(
+                        "{name}: {children} of 10 children left, {kept} of the {referenced} \
+                         referenced rows left in t, {left} rows left, {archived} archived, \
+                         exit {:?}\n{out}",
+                        out.code
+                    )
+                }),
+        )
+    })
 }
 
 #[test]
@@ -114,7 +132,7 @@ fn a_table_renamed_into_place_with_a_cascade_onto_it_touches_no_unarchived_row()
          INSERT INTO c SELECT seq, seq FROM seq_1_to_40;",
         db.q("t2")
     ));
-    let (running, _) = slow_walk_under_way(&db, |ini, _| ini);
+    let (running, _) = slow_walk_under_way(&db, "0.3", |ini, _| ini);
     db.sql("RENAME TABLE t TO t_old, t2 TO t;");
     let out = running.wait();
     // The locked way deletes from the new table and finds the key onto it; the client's way

@@ -63,6 +63,11 @@ impl<'s> ScratchDb<'s> {
         self.server.sql(&format!("USE `{}`;\n{sql}", self.name))
     }
 
+    /// [`Self::sql`], returning the error text instead of panicking.
+    pub fn try_sql(&self, sql: &str) -> Result<String, String> {
+        self.server.try_sql(&format!("USE `{}`;\n{sql}", self.name))
+    }
+
     /// Whether database `db` exists on the server.
     pub fn exists(&self, db: &str) -> bool {
         self.server
