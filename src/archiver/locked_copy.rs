@@ -59,6 +59,7 @@ use crate::table::batch::Batch;
 use crate::table::definition::Written;
 use crate::table::range::KeyRange;
 use crate::table::sql;
+use crate::table::triggers::Guard;
 use crate::table::TablePlan;
 
 use super::error::TableError;
@@ -1154,11 +1155,13 @@ async fn archive_and_delete_unchecked(
     } else {
         sql::delete_matching(plan, &source.where_clause, &named)
     };
+    let guard = Guard::start(conn, plan).await?;
     conn.exec_drop(delete, keys.clone()).await?;
     let deleted = conn.affected_rows();
     if let Some(why) = refusal(conn, &[]).await? {
         return refused(why);
     }
+    guard.check(conn, plan, deleted).await?;
     if deleted > n as u64 {
         return refused(format!("{deleted} rows deleted, {n} locked"));
     }
@@ -1218,11 +1221,14 @@ async fn delete_unless_referenced(
     keys: Vec<Value>,
 ) -> Result<(u64, Chunk), mysql_async::Error> {
     let delete = sql::delete_unless_referenced(s.plan, &s.source.where_clause, named);
+    let guard = Guard::start(conn, s.plan).await?;
     conn.exec_drop(format!("{}{delete}", sql::SERVER_CHECKED), keys.clone())
         .await?;
     let deleted = conn.affected_rows();
     let warnings = warnings(conn).await?;
     let referenced = warnings.count;
+    // The rows kept for a foreign key were tried too.
+    guard.check(conn, s.plan, deleted + referenced).await?;
     let why = warnings
         .refusal(&[codes::ROW_IS_REFERENCED_2, codes::ROW_IS_REFERENCED])
         .or_else(|| {

@@ -46,6 +46,7 @@ use crate::stop::Stop;
 use crate::table::batch::Batch;
 use crate::table::range::KeyRange;
 use crate::table::sql;
+use crate::table::triggers::Guard;
 use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
@@ -729,8 +730,10 @@ async fn delete_chunk(
             // In a transaction that holds the table's definition until the commit.
             let result = async {
                 crate::table::definition::begin_checked(a.conn, plan).await?;
+                let guard = Guard::start(a.conn, plan).await?;
                 a.conn.exec_drop(statement, params).await?;
                 let deleted = a.conn.affected_rows();
+                guard.check(a.conn, plan, deleted).await?;
                 if deleted > 0 {
                     crate::table::definition::check_references(a.conn, plan).await?;
                 }
@@ -806,8 +809,10 @@ async fn delete_referenced(
                     .iter()
                     .flat_map(|&i| locked.bound_key(i, &keys_plan.key_pos, key_params))
                     .collect();
+                let guard = Guard::start(a.conn, plan).await?;
                 a.conn.exec_drop(statement, keys).await?;
                 let deleted = a.conn.affected_rows();
+                guard.check(a.conn, plan, deleted).await?;
                 if deleted > 0 {
                     crate::table::definition::check_references(a.conn, plan).await?;
                 }

@@ -674,7 +674,8 @@ impl<'a> SourceRun<'a> {
         }
         if source.delete_data {
             // A trigger runs for every row deleted and may change rows of its own: say so,
-            // as nothing can tell what it does.
+            // as nothing can tell what it does before it runs (what it deletes or changes is
+            // counted as it runs, crate::table::triggers).
             let triggers = with_retry(&mut self.src, source.retry, "list triggers", |a| {
                 Box::pin(async move { schema::delete_triggers(a.conn, db).await })
             })
@@ -684,7 +685,7 @@ impl<'a> SourceRun<'a> {
                     for (table, trigger, timing) in triggers {
                         if plan.tables.iter().any(|t| t.table == table) {
                             tracing::warn!(
-                                "{label}: table {db}.{table}: trigger {trigger} runs {timing} DELETE for every row deleted: what it changes elsewhere is not archived by this run"
+                                "{label}: table {db}.{table}: trigger {trigger} runs {timing} DELETE for every row deleted: the rows it inserts elsewhere are not archived by this run, and a delete for which it deletes or changes other rows is rolled back and fails the table"
                             );
                         }
                     }

@@ -33,6 +33,7 @@ use crate::throttle::Throttle;
 
 use crate::table::batch::{key_id, Batch};
 use crate::table::sql;
+use crate::table::triggers::Guard;
 use crate::table::TablePlan;
 
 /// What a delete of some rows of a batch did.
@@ -188,14 +189,18 @@ async fn delete_part(
     let lock = sql::lock_rows(plan, where_clause, part.len());
     // An engine without transactions (MyISAM, Aria, MEMORY...) locks no row for the read: the
     // table is locked instead, from the read to the delete, so that no row changes between
-    // the compare and the delete.
+    // the compare and the delete. In a transaction all the same (`autocommit` off), so that
+    // what its `DELETE` triggers did in tables with transactions rolls back with an error.
     let (begin, commit, rollback) = if plan.transactional {
         ("START TRANSACTION".to_string(), "COMMIT", "ROLLBACK")
     } else {
         (
-            format!("LOCK TABLES {} WRITE", qualified(&plan.db, &plan.table)),
-            "UNLOCK TABLES",
-            "UNLOCK TABLES",
+            format!(
+                "SET autocommit = 0; LOCK TABLES {} WRITE",
+                qualified(&plan.db, &plan.table)
+            ),
+            "COMMIT; UNLOCK TABLES; SET autocommit = 1",
+            "ROLLBACK; UNLOCK TABLES; SET autocommit = 1",
         )
     };
     let key_params = plan.key_params();
@@ -243,6 +248,10 @@ async fn delete_part(
                     blocked.push((i, refs.names(&batch.key_id(i, &plan.key_pos))));
                 }
                 let mut levels = levels.into_iter();
+                // The rows the statements try to delete (a `DELETE IGNORE` counts the ones a
+                // foreign key keeps), what the table's `DELETE` triggers are measured against.
+                let guard = Guard::start(a.conn, plan).await?;
+                let mut attempted = 0;
                 while let Some(level) = levels.next() {
                     let statement = sql::delete_rows(plan, where_clause, level.len(), ignore);
                     let params: Vec<Value> = level
@@ -252,8 +261,10 @@ async fn delete_part(
                     a.conn.exec_drop(statement, params.clone()).await?;
                     if !ignore {
                         done.deleted += a.conn.affected_rows();
+                        attempted += a.conn.affected_rows();
                         continue;
                     }
+                    attempted += level.len() as u64;
                     // The rows of `level` are locked: those still there are the ones a
                     // foreign key kept, the others are the ones deleted. (Counted this way
                     // because the affected-rows count of a multi-table DELETE IGNORE that
@@ -288,6 +299,7 @@ async fn delete_part(
                 }
                 blocked.sort_by_key(|(i, _)| *i);
                 done.blocked = blocked;
+                guard.check(a.conn, plan, attempted).await?;
                 if done.deleted > 0 {
                     crate::table::definition::check_references(a.conn, plan).await?;
                 }

@@ -8,5 +8,6 @@ pub mod definition;
 mod plan;
 pub mod range;
 pub mod sql;
+pub mod triggers;
 
 pub use plan::{NoKey, TablePlan};

@@ -262,11 +262,11 @@ fn an_archive_table_altered_to_myisam_stops_the_walk() {
 }
 
 /// A change of the configuration: what [`slow_walk_under_way`] takes.
-type Edit = Box<dyn Fn(Ini, &std::path::Path) -> Ini>;
+pub(super) type Edit = Box<dyn Fn(Ini, &std::path::Path) -> Ini>;
 
 /// Each way of archiving and deleting, named: the locked way (the archive database on the
 /// source's server), with files, the client's way, and files only.
-fn every_way() -> Vec<(&'static str, Edit)> {
+pub(super) fn every_way() -> Vec<(&'static str, Edit)> {
     let files = |dst: &'static str| -> Edit {
         Box::new(move |ini: Ini, dir: &std::path::Path| ini.files(dst, dir, "csv"))
     };
@@ -282,7 +282,7 @@ fn every_way() -> Vec<(&'static str, Edit)> {
 }
 
 /// The numbers `query` (run in `db`) returns, one per row.
-fn ids(db: &ScratchDb, query: &str) -> Vec<u32> {
+pub(super) fn ids(db: &ScratchDb, query: &str) -> Vec<u32> {
     db.sql(query)
         .lines()
         .filter_map(|l| l.trim().parse::<u32>().ok())

@@ -15,4 +15,5 @@ mod fk_names;
 mod key_types;
 mod referential;
 mod server_modes;
+mod triggers;
 mod versioned;
