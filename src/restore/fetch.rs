@@ -89,19 +89,8 @@ mod tests {
 
     fn table() -> RestoreTable {
         let p = TablePlan {
-            db: "nova".into(),
-            table: "instances".into(),
-            columns: vec!["id".into(), "uuid".into()],
-            column_types: vec!["int(11)".into(), "varchar(36)".into()],
             column_charsets: vec![None, Some(("utf8mb3".into(), "utf8mb3_general_ci".into()))],
-            key: vec!["id".into()],
-            key_pos: vec![0],
-            index: "PRIMARY".into(),
-            referenced_by: vec![],
-            in_cycle: false,
-            references_known: false,
-            transactional: true,
-            definition: None,
+            ..TablePlan::example(&["id", "uuid"], &["int(11)", "varchar(36)"])
         };
         RestoreTable {
             source: p.clone(),

@@ -148,3 +148,26 @@ impl TablePlan {
             .collect()
     }
 }
+
+#[cfg(test)]
+impl TablePlan {
+    /// A plan of `nova`.`instances` keyed by its first column, with `columns` of `types` (no
+    /// character sets, nothing referencing it), for unit tests.
+    pub(crate) fn example(columns: &[&str], types: &[&str]) -> TablePlan {
+        TablePlan {
+            db: "nova".into(),
+            table: "instances".into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            column_types: types.iter().map(|t| t.to_string()).collect(),
+            column_charsets: vec![],
+            key: vec![columns[0].to_string()],
+            key_pos: vec![0],
+            index: "PRIMARY".into(),
+            referenced_by: vec![],
+            in_cycle: false,
+            references_known: false,
+            transactional: true,
+            definition: None,
+        }
+    }
+}

@@ -836,19 +836,10 @@ mod tests {
 
     fn plan(key: &[&str]) -> TablePlan {
         TablePlan {
-            db: "nova".into(),
             table: "t`x".into(),
-            columns: k(&["id", "v"]),
-            column_types: k(&["int(11)", "text"]),
-            column_charsets: vec![],
             key: k(key),
             key_pos: (0..key.len()).collect(),
-            index: "PRIMARY".into(),
-            referenced_by: vec![],
-            in_cycle: false,
-            references_known: false,
-            transactional: true,
-            definition: None,
+            ..TablePlan::example(&["id", "v"], &["int(11)", "text"])
         }
     }
 

@@ -111,19 +111,8 @@ mod tests {
 
     fn plan(definition: Option<&str>) -> TablePlan {
         TablePlan {
-            db: "nova".into(),
-            table: "instances".into(),
-            columns: vec!["id".into()],
-            column_types: vec!["int(11)".into()],
-            column_charsets: vec![],
-            key: vec!["id".into()],
-            key_pos: vec![0],
-            index: "PRIMARY".into(),
-            referenced_by: vec![],
-            in_cycle: false,
-            references_known: false,
-            transactional: true,
             definition: definition.map(str::to_string),
+            ..TablePlan::example(&["id"], &["int(11)"])
         }
     }
 

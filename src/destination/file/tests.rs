@@ -43,21 +43,7 @@ fn clock() -> RunClock {
 }
 
 fn plan() -> TablePlan {
-    TablePlan {
-        db: "nova".into(),
-        table: "instances".into(),
-        columns: vec!["id".into(), "name".into()],
-        column_types: vec!["int(11)".into(), "varchar(10)".into()],
-        key: vec!["id".into()],
-        key_pos: vec![0],
-        index: "PRIMARY".into(),
-        referenced_by: vec![],
-        in_cycle: false,
-        references_known: false,
-        column_charsets: vec![],
-        transactional: true,
-        definition: None,
-    }
+    TablePlan::example(&["id", "name"], &["int(11)", "varchar(10)"])
 }
 
 fn batch(ids: std::ops::Range<i64>) -> Batch {
