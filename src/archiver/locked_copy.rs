@@ -59,7 +59,7 @@ use crate::table::batch::Batch;
 use crate::table::definition::Written;
 use crate::table::range::KeyRange;
 use crate::table::sql;
-use crate::table::triggers::Guard;
+use crate::table::triggers::{Guard, Ours};
 use crate::table::TablePlan;
 
 use super::error::TableError;
@@ -1161,7 +1161,7 @@ async fn archive_and_delete_unchecked(
     if let Some(why) = refusal(conn, &[]).await? {
         return refused(why);
     }
-    guard.check(conn, plan, deleted).await?;
+    guard.check(conn, plan, Ours::one(deleted)).await?;
     if deleted > n as u64 {
         return refused(format!("{deleted} rows deleted, {n} locked"));
     }
@@ -1228,7 +1228,9 @@ async fn delete_unless_referenced(
     let warnings = warnings(conn).await?;
     let referenced = warnings.count;
     // The rows kept for a foreign key were tried too.
-    guard.check(conn, s.plan, deleted + referenced).await?;
+    guard
+        .check(conn, s.plan, Ours::one(deleted + referenced))
+        .await?;
     let why = warnings
         .refusal(&[codes::ROW_IS_REFERENCED_2, codes::ROW_IS_REFERENCED])
         .or_else(|| {

@@ -46,7 +46,7 @@ use crate::stop::Stop;
 use crate::table::batch::Batch;
 use crate::table::range::KeyRange;
 use crate::table::sql;
-use crate::table::triggers::Guard;
+use crate::table::triggers::{Guard, Ours};
 use crate::table::TablePlan;
 use crate::throttle::Throttle;
 
@@ -733,7 +733,7 @@ async fn delete_chunk(
                 let guard = Guard::start(a.conn, plan).await?;
                 a.conn.exec_drop(statement, params).await?;
                 let deleted = a.conn.affected_rows();
-                guard.check(a.conn, plan, deleted).await?;
+                guard.check(a.conn, plan, Ours::one(deleted)).await?;
                 if deleted > 0 {
                     crate::table::definition::check_references(a.conn, plan).await?;
                 }
@@ -812,7 +812,7 @@ async fn delete_referenced(
                 let guard = Guard::start(a.conn, plan).await?;
                 a.conn.exec_drop(statement, keys).await?;
                 let deleted = a.conn.affected_rows();
-                guard.check(a.conn, plan, deleted).await?;
+                guard.check(a.conn, plan, Ours::one(deleted)).await?;
                 if deleted > 0 {
                     crate::table::definition::check_references(a.conn, plan).await?;
                 }

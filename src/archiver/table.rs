@@ -249,8 +249,28 @@ impl TableRun<'_, '_> {
         if !columns.is_some_and(|c| crate::table::definition::columns_match(plan, &c)) {
             return Err(TableError::Redefined);
         }
+        // Triggers show only to a user with the TRIGGER privilege on the table: without it,
+        // every delete is counted as if it had one.
+        let grants = with_retry(
+            &mut self.run.src,
+            self.run.source.retry,
+            "read the grants",
+            |a| Box::pin(crate::mysql::grants::Grants::read(a.conn)),
+        )
+        .await
+        .map_err(TableError::Read)?;
+        let triggers_unseen =
+            grants.allows("TRIGGER", db, Some(table)) != crate::mysql::grants::Decision::Granted;
+        if triggers_unseen {
+            tracing::info!(
+                "{}: no TRIGGER privilege on it: its DELETE triggers cannot be seen, so what each \
+                 delete changes is counted (two reads per chunk)",
+                qualified(db, table)
+            );
+        }
         Ok(TablePlan {
             definition,
+            triggers_unseen,
             ..plan.clone()
         })
     }

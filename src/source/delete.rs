@@ -33,7 +33,7 @@ use crate::throttle::Throttle;
 
 use crate::table::batch::{key_id, Batch};
 use crate::table::sql;
-use crate::table::triggers::Guard;
+use crate::table::triggers::{Guard, Ours};
 use crate::table::TablePlan;
 
 /// What a delete of some rows of a batch did.
@@ -251,7 +251,10 @@ async fn delete_part(
                 // The rows the statements try to delete (a `DELETE IGNORE` counts the ones a
                 // foreign key keeps), what the table's `DELETE` triggers are measured against.
                 let guard = Guard::start(a.conn, plan).await?;
-                let mut attempted = 0;
+                let mut ours = Ours {
+                    rows: 0,
+                    statements: 0,
+                };
                 while let Some(level) = levels.next() {
                     let statement = sql::delete_rows(plan, where_clause, level.len(), ignore);
                     let params: Vec<Value> = level
@@ -259,12 +262,13 @@ async fn delete_part(
                         .flat_map(|&i| batch.bound_key(i, &plan.key_pos, key_params))
                         .collect();
                     a.conn.exec_drop(statement, params.clone()).await?;
+                    ours.statements += 1;
                     if !ignore {
                         done.deleted += a.conn.affected_rows();
-                        attempted += a.conn.affected_rows();
+                        ours.rows += a.conn.affected_rows();
                         continue;
                     }
-                    attempted += level.len() as u64;
+                    ours.rows += level.len() as u64;
                     // The rows of `level` are locked: those still there are the ones a
                     // foreign key kept, the others are the ones deleted. (Counted this way
                     // because the affected-rows count of a multi-table DELETE IGNORE that
@@ -299,7 +303,7 @@ async fn delete_part(
                 }
                 blocked.sort_by_key(|(i, _)| *i);
                 done.blocked = blocked;
-                guard.check(a.conn, plan, attempted).await?;
+                guard.check(a.conn, plan, ours).await?;
                 if done.deleted > 0 {
                     crate::table::definition::check_references(a.conn, plan).await?;
                 }

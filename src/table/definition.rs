@@ -48,12 +48,17 @@ pub async fn read_source(
 
 /// The definition [`read_source`] makes of the results of [`statements`].
 fn source_now(table: &str, created: Vec<Row>, triggers: Vec<Row>) -> Option<String> {
-    let mut now = created
+    let text = created
         .into_iter()
         .next()
         .and_then(|mut r| r.take_opt::<String, _>(1))
-        .and_then(Result::ok)
-        .map(|text| comparable(&text))?;
+        .and_then(Result::ok)?;
+    let mut now = comparable(&text);
+    // Not its partitions (which a table partitioned by SYSTEM_TIME ... AUTO adds itself), but
+    // whether it has some: each of its rows deleted counts twice (crate::table::triggers).
+    if is_partitioned(&text) {
+        now.push_str(PARTITIONED);
+    }
     // Trigger, event, table, statement, timing.
     for mut r in triggers {
         let mut text = |i: usize| r.take_opt::<String, _>(i).and_then(Result::ok);
@@ -69,6 +74,18 @@ fn source_now(table: &str, created: Vec<Row>, triggers: Vec<Row>) -> Option<Stri
         ));
     }
     Some(now)
+}
+
+/// The line a partitioned table's definition ([`read_source`]) holds after its
+/// `SHOW CREATE TABLE` text.
+pub const PARTITIONED: &str = "\n-- partitioned";
+
+/// Whether `SHOW CREATE TABLE`'s `text` partitions the table (a clause after the options).
+fn is_partitioned(text: &str) -> bool {
+    column_list_end(text).is_some_and(|close| {
+        let after = &text[close..];
+        after.contains("\n PARTITION BY ") || after.contains("\nPARTITION BY ")
+    })
 }
 
 /// The text of `SHOW CREATE TABLE db.table`, whole; `None` when there is none.

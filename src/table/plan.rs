@@ -46,6 +46,10 @@ pub struct TablePlan {
     /// The table's definition when its walk began ([`super::definition`]): every delete checks
     /// it in its transaction. `None`: not checked (dry runs, restores, tests).
     pub definition: Option<String>,
+    /// Whether the user cannot see the table's triggers (no TRIGGER privilege on it): its
+    /// deletes are counted as those of a table with a `DELETE` trigger are
+    /// ([`super::triggers`]).
+    pub triggers_unseen: bool,
 }
 
 impl TablePlan {
@@ -84,6 +88,7 @@ impl TablePlan {
                 .as_deref()
                 .is_none_or(crate::mysql::ddl::is_durable_engine),
             definition: None,
+            triggers_unseen: false,
         })
     }
 
@@ -112,6 +117,7 @@ impl TablePlan {
             references_known: self.references_known,
             transactional: self.transactional,
             definition: self.definition.clone(),
+            triggers_unseen: self.triggers_unseen,
         }
     }
 
@@ -168,6 +174,7 @@ impl TablePlan {
             references_known: false,
             transactional: true,
             definition: None,
+            triggers_unseen: false,
         }
     }
 }

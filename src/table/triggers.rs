@@ -3,16 +3,25 @@
 //! A trigger present when the walk begins runs for every row deleted, and may delete or
 //! rewrite rows anywhere: rows of other tables, which no destination holds, or the archive's
 //! own copies. Nothing tells what it will do before it runs, so every transaction that deletes
-//! from such a table counts what the session changed: its `Handler_delete` and
-//! `Handler_update` counters, read before the transaction's first delete and before its
-//! commit ([`Guard`]). The server counts there every row deleted or updated through a table
-//! handler, a trigger's statements included (an `INSERT`, as an audit trigger's, is not
-//! counted; the rows InnoDB deletes or changes for a foreign key's `CASCADE` or `SET NULL` are
-//! not either, and are checked apart). A count above the rows the transaction deleted itself
-//! is a trigger that changed rows the run did not archive: the transaction rolls back, with
-//! what the trigger did in transactional tables, and the table fails (the error a changed
-//! definition gives, never retried). A table without such a trigger costs nothing: each read
-//! costs about a quarter of a millisecond of the server's time.
+//! from such a table counts what the session did ([`Guard`]), before its first delete and
+//! before its commit, from the session's status counters:
+//!
+//! - the rows deleted and updated (`Handler_delete`, `Handler_update`): every row deleted or
+//!   updated through a table handler, a trigger's statements and the procedures they call
+//!   included. An `INSERT` (an audit trigger's) is not counted; nor are the rows InnoDB
+//!   deletes or changes for a foreign key's `CASCADE` or `SET NULL` (checked apart). The
+//!   table's own rows count twice when it is partitioned (the partition and the table);
+//! - the `DELETE` and `UPDATE` statements run (`Com_delete`, `Com_update` and their
+//!   multi-table and `REPLACE` kin): a `DELETE` that empties a table without transactions
+//!   (MEMORY, MyISAM, Aria...) at once counts no row, only its statement.
+//!
+//! More rows than the transaction's own deletes, or more such statements than its own, is a
+//! trigger that changed (or may have changed) rows the run did not archive: the transaction
+//! rolls back, with what the trigger did in tables with transactions, and the table fails (the
+//! error a changed definition gives, never retried). A user without the TRIGGER privilege on
+//! the table sees none of its triggers: its deletes are counted all the same. A table without
+//! such a trigger costs nothing; each read costs about a quarter of a millisecond of the
+//! server's time.
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, ServerError};
@@ -21,10 +30,14 @@ use super::definition::TABLE_DEF_CHANGED;
 use super::TablePlan;
 use crate::mysql::ident::qualified;
 
-/// The statement that reads the session's count of rows deleted and updated.
-const CHANGED_ROWS_SQL: &str = "SELECT CAST(COALESCE(SUM(VARIABLE_VALUE), 0) AS UNSIGNED) \
+/// The statement that reads the session's counts: rows deleted and updated, and `DELETE`,
+/// `UPDATE` and `REPLACE` statements run.
+const COUNTS_SQL: &str = "SELECT \
+    CAST(COALESCE(SUM(IF(VARIABLE_NAME LIKE 'HANDLER%', VARIABLE_VALUE, 0)), 0) AS UNSIGNED), \
+    CAST(COALESCE(SUM(IF(VARIABLE_NAME LIKE 'COM%', VARIABLE_VALUE, 0)), 0) AS UNSIGNED) \
     FROM information_schema.SESSION_STATUS \
-    WHERE VARIABLE_NAME IN ('HANDLER_DELETE', 'HANDLER_UPDATE')";
+    WHERE VARIABLE_NAME IN ('HANDLER_DELETE', 'HANDLER_UPDATE', 'COM_DELETE', \
+    'COM_DELETE_MULTI', 'COM_UPDATE', 'COM_UPDATE_MULTI', 'COM_REPLACE', 'COM_REPLACE_SELECT')";
 
 /// The `DELETE` triggers of the plan's table when its walk began, as its definition holds
 /// them ([`super::definition::read_source`]): `name timing` each. Empty without a definition
@@ -40,66 +53,120 @@ pub fn delete_triggers(plan: &TablePlan) -> Vec<&str> {
         .collect()
 }
 
-/// The count of a transaction that deletes from a table with `DELETE` triggers, taken before
+/// What the session has done so far: rows deleted or updated, and `DELETE`, `UPDATE` and
+/// `REPLACE` statements run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    rows: u64,
+    statements: u64,
+}
+
+/// What a transaction's own statements did: the rows its `DELETE`s tried (a `DELETE IGNORE`
+/// counts the rows a foreign key keeps) and how many `DELETE`s ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ours {
+    pub rows: u64,
+    pub statements: u64,
+}
+
+impl Ours {
+    /// One `DELETE` that tried `rows` rows.
+    pub fn one(rows: u64) -> Ours {
+        Ours {
+            rows,
+            statements: 1,
+        }
+    }
+}
+
+/// The counts of a transaction that deletes from a table with `DELETE` triggers, taken before
 /// its first delete; nothing for a table without one.
 pub struct Guard {
-    before: Option<u64>,
+    before: Option<Counts>,
 }
 
 impl Guard {
-    /// Reads the session's count now when the plan's table has `DELETE` triggers.
+    /// Reads the session's counts now when the plan's table has `DELETE` triggers, or may
+    /// have some the user cannot see.
     pub async fn start(conn: &mut Conn, plan: &TablePlan) -> mysql_async::Result<Guard> {
-        let before = if delete_triggers(plan).is_empty() {
+        let before = if delete_triggers(plan).is_empty() && !plan.triggers_unseen {
             None
         } else {
-            Some(changed_rows(conn).await?)
+            Some(counts(conn).await?)
         };
         Ok(Guard { before })
     }
 
-    /// Checks, before the commit, that the session deleted or updated no more rows since
-    /// [`Guard::start`] than `ours`, the rows the transaction's own statements deleted: else
-    /// the error the caller rolls back with.
+    /// Checks, before the commit, that the session did no more since [`Guard::start`] than
+    /// `ours`, what the transaction's own statements did: else the error the caller rolls
+    /// back with.
     pub async fn check(
         &self,
         conn: &mut Conn,
         plan: &TablePlan,
-        ours: u64,
+        ours: Ours,
     ) -> mysql_async::Result<()> {
         let Some(before) = self.before else {
             return Ok(());
         };
-        let now = changed_rows(conn).await?;
-        verdict(plan, now.saturating_sub(before), ours)
+        let now = counts(conn).await?;
+        let done = Counts {
+            rows: now.rows.saturating_sub(before.rows),
+            statements: now.statements.saturating_sub(before.statements),
+        };
+        verdict(plan, done, ours)
     }
 }
 
-/// Rows the session has deleted or updated so far.
-async fn changed_rows(conn: &mut Conn) -> mysql_async::Result<u64> {
-    Ok(conn.query_first(CHANGED_ROWS_SQL).await?.unwrap_or(0))
+/// The session's counts now.
+async fn counts(conn: &mut Conn) -> mysql_async::Result<Counts> {
+    let (rows, statements) = conn.query_first(COUNTS_SQL).await?.unwrap_or((0, 0));
+    Ok(Counts { rows, statements })
 }
 
-/// [`Guard::check`]'s judgement: `changed` rows deleted or updated, `ours` of them the
-/// transaction's own deletes.
-fn verdict(plan: &TablePlan, changed: u64, ours: u64) -> mysql_async::Result<()> {
-    if changed <= ours {
+/// Whether the plan's table is partitioned: each of its rows deleted counts twice.
+fn partitioned(plan: &TablePlan) -> bool {
+    plan.definition.as_deref().is_some_and(|d| {
+        let table = d.split("\n-- trigger ").next().unwrap_or_default();
+        table.ends_with(super::definition::PARTITIONED)
+    })
+}
+
+/// [`Guard::check`]'s judgement of what was `done`, `ours` of it the transaction's own.
+fn verdict(plan: &TablePlan, done: Counts, ours: Ours) -> mysql_async::Result<()> {
+    let own_rows = ours.rows * if partitioned(plan) { 2 } else { 1 };
+    let what = if done.rows > own_rows {
+        format!(
+            "deleted or changed {} rows besides the {} rows this chunk deleted",
+            done.rows - own_rows,
+            ours.rows
+        )
+    } else if done.statements > ours.statements {
+        format!(
+            "ran {} DELETE, UPDATE or REPLACE statements besides this chunk's own (a DELETE \
+             that empties a table without transactions counts no row)",
+            done.statements - ours.statements
+        )
+    } else {
         return Ok(());
-    }
-    let triggers = delete_triggers(plan)
+    };
+    let mut triggers = delete_triggers(plan)
         .iter()
         .map(|t| format!("{t} DELETE"))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect::<Vec<_>>();
+    if plan.triggers_unseen {
+        triggers.push("which this user, without the TRIGGER privilege on it, cannot see".into());
+    }
     Err(mysql_async::Error::Server(ServerError {
         code: TABLE_DEF_CHANGED,
         message: format!(
-            "the DELETE triggers of {} ({triggers}) deleted or changed {} rows besides the {ours} \
-             rows this chunk deleted: rows no destination holds (of other tables, or the \
-             archive's copies). This chunk was rolled back, with what the triggers did in \
-             tables with transactions, and no row of the table is deleted; drop or change the \
-             triggers, and run again",
+            "the DELETE triggers of {} ({}) {what}: rows no destination holds (of other tables, \
+             or the archive's copies). This chunk was rolled back with what the triggers did in \
+             tables with transactions (what they did in a table without transactions stays: \
+             this chunk's, and in the locked way the one in flight beside it), and no row of the \
+             table is deleted; drop or change the triggers, and run again",
             qualified(&plan.db, &plan.table),
-            changed - ours
+            triggers.join(", ")
         ),
         state: "HY000".into(),
     }))
@@ -128,26 +195,50 @@ mod tests {
     }
 
     #[test]
-    fn only_rows_beyond_the_chunks_own_fail_it() {
+    fn only_rows_or_statements_beyond_the_chunks_own_fail_it() {
         let p = plan(Some(
             "CREATE TABLE `t` (...)\n-- trigger gone BEFORE DELETE: DELETE FROM o",
         ));
-        assert!(verdict(&p, 0, 0).is_ok());
-        assert!(verdict(&p, 5, 5).is_ok());
-        let Err(mysql_async::Error::Server(e)) = verdict(&p, 7, 5) else {
+        let done = |rows, statements| Counts { rows, statements };
+        assert!(verdict(&p, done(0, 0), Ours::one(0)).is_ok());
+        assert!(verdict(&p, done(5, 1), Ours::one(5)).is_ok());
+        let Err(mysql_async::Error::Server(e)) = verdict(&p, done(7, 1), Ours::one(5)) else {
             panic!("two rows more must fail");
         };
         assert_eq!(e.code, TABLE_DEF_CHANGED);
+        let m = &e.message;
+        assert!(m.contains("`nova`.`instances` (gone BEFORE DELETE)"), "{m}");
+        assert!(m.contains("changed 2 rows besides the 5 rows"), "{m}");
+        // A DELETE that emptied a MEMORY table: no row counted, its statement is.
+        let Err(mysql_async::Error::Server(e)) = verdict(&p, done(5, 6), Ours::one(5)) else {
+            panic!("five statements more must fail");
+        };
         assert!(
-            e.message
-                .contains("`nova`.`instances` (gone BEFORE DELETE)"),
+            e.message.contains("ran 5 DELETE, UPDATE or REPLACE"),
             "{}",
             e.message
         );
-        assert!(
-            e.message.contains("changed 2 rows besides the 5 rows"),
-            "{}",
-            e.message
-        );
+        // Two levels of a table that references itself.
+        let two = Ours {
+            rows: 5,
+            statements: 2,
+        };
+        assert!(verdict(&p, done(5, 2), two).is_ok());
+    }
+
+    #[test]
+    fn a_partitioned_tables_own_rows_count_twice() {
+        let p = plan(Some(
+            "CREATE TABLE `t` (...)\n-- partitioned\
+             \n-- trigger audit AFTER DELETE: INSERT INTO a VALUES (1)",
+        ));
+        let done = |rows, statements| Counts { rows, statements };
+        assert!(verdict(&p, done(10, 1), Ours::one(5)).is_ok());
+        assert!(verdict(&p, done(11, 1), Ours::one(5)).is_err());
+        // Not the words in a trigger's statement.
+        let q = plan(Some(
+            "CREATE TABLE `t` (...)\n-- trigger x AFTER DELETE: SET @s = '\n-- partitioned'",
+        ));
+        assert!(verdict(&q, done(10, 1), Ours::one(5)).is_err());
     }
 }

@@ -12,11 +12,22 @@ use crate::pipeline::{run, OLD};
 
 use super::altered::{every_way, ids};
 
+/// What a run must do with a trigger.
+#[derive(Clone, Copy, PartialEq)]
+enum Expect {
+    /// Go through: every row archived and deleted.
+    Through,
+    /// Fail the table with nothing of `o`, `q` or the archive lost.
+    Fails,
+    /// Fail the table, no row of `t` lost; `o` has no transactions, and keeps what the
+    /// trigger did before the failure.
+    FailsLeavingO,
+}
+
 /// What `trigger` (made on a 40-row `t` with a table `o` of 40 rows, `audit` and `q` beside
 /// it, before the run) lets a run in each way do; `extra` runs after the tables are made.
-/// Returns what went wrong, or `None` when the run went as `harmless` says it must: through
-/// (every row archived and deleted) or failed with nothing of `o`, `q` or the archive lost.
-fn with_a_trigger(trigger: &str, extra: &str, harmless: bool) -> Vec<String> {
+/// Returns what went wrong.
+fn with_a_trigger(trigger: &str, extra: &str, expect: Expect) -> Vec<String> {
     let mut failed = Vec::new();
     let mut ways = every_way();
     // A foreign key cascading onto the table from the start: the three-stage way (InnoDB
@@ -84,11 +95,13 @@ fn with_a_trigger(trigger: &str, extra: &str, harmless: bool) -> Vec<String> {
         // The three-stage way's delete joins the archive table: the server itself refuses a
         // trigger that changes it (1442).
         let said = format!("{}{}", out.stdout, out.stderr);
-        let said = said.contains("besides the") || said.contains("ERROR 1442");
-        let wrong = if harmless {
-            out.code != Some(0) || !left.is_empty() || audit != 40
-        } else {
-            out.code != Some(1) || !said || other != 40 || counter != [1000] || !lost.is_empty()
+        let said = said.contains("the DELETE triggers of") || said.contains("ERROR 1442");
+        let wrong = match expect {
+            Expect::Through => out.code != Some(0) || !left.is_empty() || audit != 40,
+            Expect::Fails => {
+                out.code != Some(1) || !said || other != 40 || counter != [1000] || !lost.is_empty()
+            }
+            Expect::FailsLeavingO => out.code != Some(1) || !said || !lost.is_empty(),
         };
         if wrong {
             failed.push(format!(
@@ -108,7 +121,7 @@ fn a_trigger_that_only_inserts_lets_the_table_go_through() {
         "CREATE TRIGGER audit_t AFTER DELETE ON t FOR EACH ROW \
          INSERT INTO audit (id) VALUES (OLD.id)",
         "",
-        true,
+        Expect::Through,
     );
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
@@ -132,7 +145,7 @@ fn a_trigger_that_deletes_or_updates_other_rows_fails_the_table_and_changes_noth
            BEGIN INSERT INTO audit (id) VALUES (OLD.id); CALL forget(OLD.id); END//
          DELIMITER ;",
     ] {
-        failed.extend(with_a_trigger(trigger, "", false));
+        failed.extend(with_a_trigger(trigger, "", Expect::Fails));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
@@ -144,7 +157,122 @@ fn a_trigger_on_a_table_without_transactions_changes_nothing_elsewhere() {
     let failed = with_a_trigger(
         "CREATE TRIGGER gone AFTER DELETE ON t FOR EACH ROW DELETE FROM o WHERE id = OLD.id",
         "ALTER TABLE t ENGINE=MyISAM;",
-        false,
+        Expect::Fails,
     );
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
+/// A user without the TRIGGER privilege sees no trigger (`information_schema.TRIGGERS` shows
+/// it none): every delete is counted all the same. A trigger that deletes other rows fails the
+/// table, an audit trigger does not.
+#[test]
+fn triggers_the_user_cannot_see_are_counted_all_the_same() {
+    let s = server();
+    for (trigger, harmful) in [
+        (
+            "CREATE TRIGGER gone AFTER DELETE ON t FOR EACH ROW DELETE FROM o WHERE id = OLD.id",
+            true,
+        ),
+        (
+            "CREATE TRIGGER audit_t AFTER DELETE ON t FOR EACH ROW \
+             INSERT INTO audit (id) VALUES (OLD.id)",
+            false,
+        ),
+    ] {
+        let db = ScratchDb::create(s, "trg_unseen");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_40;
+             CREATE TABLE o (id INT PRIMARY KEY);
+             INSERT INTO o SELECT seq FROM seq_1_to_40;
+             CREATE TABLE audit (n INT AUTO_INCREMENT PRIMARY KEY, id INT);
+             {trigger}"
+        ));
+        let user = crate::harness::unique_name("osa_notrg");
+        s.sql(&format!(
+            "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
+             GRANT ALL ON `{0}`.* TO '{user}'@'%';
+             GRANT ALL ON `{1}`.* TO '{user}'@'%';
+             REVOKE TRIGGER ON `{0}`.* FROM '{user}'@'%';",
+            db.name,
+            db.archive()
+        ));
+        let unseen = s.sql(&format!(
+            "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '{}'",
+            db.name
+        ));
+        assert!(
+            unseen.trim().ends_with('1'),
+            "root sees the trigger: {unseen}"
+        );
+        let out = run(&Ini::new(s, &[&db.name])
+            .src("tables", "t")
+            .src("select_limit", 10)
+            .src("delete_limit", 5)
+            .src("user", &user)
+            .src("password", "pw")
+            .dst("user", &user)
+            .dst("password", "pw"));
+        s.sql(&format!("DROP USER '{user}'@'%'"));
+        let left = count(s, &db.name, "t", "1");
+        let archived = count(s, &db.archive(), "t", "1");
+        let other = count(s, &db.name, "o", "1");
+        if harmful {
+            out.assert_code(1)
+                .output_contains("without the TRIGGER privilege on it, cannot see");
+            assert_eq!(other, 40, "{out}");
+            assert!(
+                left + archived >= 40 && left > 0,
+                "{left} left, {archived} archived"
+            );
+        } else {
+            out.assert_success()
+                .output_contains("no TRIGGER privilege on it");
+            assert_eq!((left, archived), (0, 40), "{out}");
+            assert_eq!(count(s, &db.name, "audit", "1"), 40);
+        }
+    }
+}
+
+/// A `DELETE` with no condition on a table without transactions empties it at once, and the
+/// server counts no row for it: its statement is counted.
+#[test]
+fn a_trigger_that_empties_a_table_without_transactions_fails_the_table() {
+    let mut failed = Vec::new();
+    for engine in ["MEMORY", "MyISAM", "Aria"] {
+        failed.extend(with_a_trigger(
+            "CREATE TRIGGER emptied AFTER DELETE ON t FOR EACH ROW DELETE FROM o",
+            &format!("ALTER TABLE o ENGINE={engine};"),
+            Expect::FailsLeavingO,
+        ));
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
+/// A partitioned table's own rows count twice (the partition's and the table's): an audit
+/// trigger still lets it go through, and one that deletes other rows still fails it.
+#[test]
+fn a_partitioned_table_with_a_trigger() {
+    let partitioned = "ALTER TABLE t PARTITION BY HASH (id) PARTITIONS 4;";
+    let mut failed = with_a_trigger(
+        "CREATE TRIGGER audit_t AFTER DELETE ON t FOR EACH ROW \
+         INSERT INTO audit (id) VALUES (OLD.id)",
+        partitioned,
+        Expect::Through,
+    );
+    failed.extend(with_a_trigger(
+        "CREATE TRIGGER gone AFTER DELETE ON t FOR EACH ROW DELETE FROM o WHERE id = OLD.id",
+        partitioned,
+        Expect::Fails,
+    ));
+    // System-versioned and partitioned by SYSTEM_TIME: a row deleted is updated in its
+    // partition and moved to the history's.
+    failed.extend(with_a_trigger(
+        "CREATE TRIGGER audit_t AFTER DELETE ON t FOR EACH ROW \
+         INSERT INTO audit (id) VALUES (OLD.id)",
+        "ALTER TABLE t ADD SYSTEM VERSIONING;
+         ALTER TABLE t PARTITION BY SYSTEM_TIME (PARTITION p_hist HISTORY, PARTITION p_cur CURRENT);",
+        Expect::Through,
+    ));
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
