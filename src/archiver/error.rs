@@ -79,6 +79,10 @@ pub enum TableError {
     /// A dry run's preflight: the source user lacks a privilege the real run needs.
     #[error("{0}")]
     Privileges(String),
+    /// A dry run's preflight: a `DELETE` trigger of the table deletes, updates or replaces
+    /// rows, which the real run refuses ([`crate::table::triggers`]).
+    #[error("{0}")]
+    Triggers(String),
     /// The table's columns are not the ones the run listed when it began (an `ALTER TABLE`
     /// since): nothing of it is archived.
     #[error(

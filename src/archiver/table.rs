@@ -516,6 +516,40 @@ impl TableRun<'_, '_> {
         !server_side
     }
 
+    /// A dry run's preflight of the table's `DELETE` triggers: one whose statement deletes,
+    /// updates or replaces rows (or calls a procedure) fails the real run's first delete
+    /// ([`crate::table::triggers`]), and so the dry run.
+    async fn foresee_triggers(&mut self, plan: &TablePlan) -> Result<(), TableError> {
+        let (db, table) = (plan.db.as_str(), plan.table.as_str());
+        let definition = with_retry(
+            &mut self.run.src,
+            self.run.source.retry,
+            "read the table's triggers",
+            |a| Box::pin(crate::table::definition::read_source(a.conn, db, table)),
+        )
+        .await
+        .map_err(TableError::Read)?;
+        let seen = TablePlan {
+            definition,
+            ..plan.clone()
+        };
+        let changing = crate::table::triggers::changing_triggers(&seen);
+        if changing.is_empty() {
+            return Ok(());
+        }
+        Err(TableError::Triggers(format!(
+            "the DELETE triggers of {} ({}) delete, update or replace rows, or call a procedure: \
+             rows no destination holds, which a real run does not let them change (it rolls \
+             back the first chunk they change and stops the table); drop or change the triggers",
+            qualified(db, table),
+            changing
+                .iter()
+                .map(|t| format!("{t} DELETE"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
+
     /// What a real run would do: the eligible count and the statements it would send.
     async fn dry_run_table(
         &mut self,
@@ -566,6 +600,9 @@ impl TableRun<'_, '_> {
             );
         }
         r.read = count;
+        if count > 0 && source.delete_data {
+            self.foresee_triggers(plan).await?;
+        }
         // A read-only server refuses writes, which a real run makes only for eligible rows.
         if count > 0 {
             if let (Some(why), true) = (&self.run.read_only, source.delete_data) {

@@ -30,14 +30,18 @@ use super::definition::TABLE_DEF_CHANGED;
 use super::TablePlan;
 use crate::mysql::ident::qualified;
 
-/// The statement that reads the session's counts: rows deleted and updated, and `DELETE`,
-/// `UPDATE` and `REPLACE` statements run.
+/// The statement that reads the session's counts: rows deleted and updated, `DELETE`,
+/// `UPDATE` and `REPLACE` statements run, and prepared statements prepared again.
 const COUNTS_SQL: &str = "SELECT \
     CAST(COALESCE(SUM(IF(VARIABLE_NAME LIKE 'HANDLER%', VARIABLE_VALUE, 0)), 0) AS UNSIGNED), \
-    CAST(COALESCE(SUM(IF(VARIABLE_NAME LIKE 'COM%', VARIABLE_VALUE, 0)), 0) AS UNSIGNED) \
+    CAST(COALESCE(SUM(IF(VARIABLE_NAME LIKE 'COM%' AND VARIABLE_NAME <> 'COM_STMT_REPREPARE', \
+    VARIABLE_VALUE, 0)), 0) AS UNSIGNED), \
+    CAST(COALESCE(SUM(IF(VARIABLE_NAME = 'COM_STMT_REPREPARE', VARIABLE_VALUE, 0)), 0) \
+    AS UNSIGNED) \
     FROM information_schema.SESSION_STATUS \
     WHERE VARIABLE_NAME IN ('HANDLER_DELETE', 'HANDLER_UPDATE', 'COM_DELETE', \
-    'COM_DELETE_MULTI', 'COM_UPDATE', 'COM_UPDATE_MULTI', 'COM_REPLACE', 'COM_REPLACE_SELECT')";
+    'COM_DELETE_MULTI', 'COM_UPDATE', 'COM_UPDATE_MULTI', 'COM_REPLACE', 'COM_REPLACE_SELECT', \
+    'COM_STMT_REPREPARE')";
 
 /// The `DELETE` triggers of the plan's table when its walk began, as its definition holds
 /// them ([`super::definition::read_source`]): `name timing` each. Empty without a definition
@@ -53,12 +57,105 @@ pub fn delete_triggers(plan: &TablePlan) -> Vec<&str> {
         .collect()
 }
 
-/// What the session has done so far: rows deleted or updated, and `DELETE`, `UPDATE` and
-/// `REPLACE` statements run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The plan's `DELETE` triggers (`name timing`) whose statement runs a `DELETE`, an `UPDATE`
+/// or a `REPLACE` (an `INSERT ... ON DUPLICATE KEY UPDATE` aside), or calls a procedure: what a
+/// dry run foresees the real run refusing. The words are looked for outside quotes and
+/// comments; a statement behind an `IF` that never holds is foreseen all the same.
+pub fn changing_triggers(plan: &TablePlan) -> Vec<&str> {
+    let Some(definition) = plan.definition.as_deref() else {
+        return Vec::new();
+    };
+    definition
+        .split("\n-- trigger ")
+        .skip(1)
+        .filter_map(|line| line.split_once(" DELETE: "))
+        .filter(|(_, statement)| changes_rows(statement))
+        .map(|(named, _)| named)
+        .collect()
+}
+
+/// Whether a trigger's `statement` has a word that deletes or updates rows ([`changing_triggers`]).
+fn changes_rows(statement: &str) -> bool {
+    let words = words(statement);
+    words.iter().enumerate().any(|(i, w)| match w.as_str() {
+        "DELETE" | "REPLACE" | "CALL" => true,
+        "UPDATE" => !(i >= 3 && words[i - 3..i] == ["ON", "DUPLICATE", "KEY"]),
+        _ => false,
+    })
+}
+
+/// The words of `sql` in upper case, outside quotes (`'`, `"`, `` ` ``) and comments.
+fn words(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        let end_word = |word: &mut String, out: &mut Vec<String>| {
+            if !word.is_empty() {
+                out.push(std::mem::take(word).to_uppercase());
+            }
+        };
+        match c {
+            '\'' | '"' | '`' => {
+                end_word(&mut word, &mut out);
+                while let Some(d) = chars.next() {
+                    if d == '\\' {
+                        chars.next();
+                    } else if d == c {
+                        if chars.peek() == Some(&c) {
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            '#' => {
+                end_word(&mut word, &mut out);
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                end_word(&mut word, &mut out);
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                end_word(&mut word, &mut out);
+                chars.next();
+                let mut last = ' ';
+                for d in chars.by_ref() {
+                    if last == '*' && d == '/' {
+                        break;
+                    }
+                    last = d;
+                }
+            }
+            c if c.is_alphanumeric() || c == '_' || c == '$' => word.push(c),
+            _ => end_word(&mut word, &mut out),
+        }
+    }
+    if !word.is_empty() {
+        out.push(word.to_uppercase());
+    }
+    out
+}
+
+/// What the session has done so far: rows deleted or updated, `DELETE`, `UPDATE` and
+/// `REPLACE` statements run, and prepared statements prepared again (a table the statement
+/// uses, its triggers' included, changed since it was prepared: the server counts its
+/// `DELETE` again when it runs it again, having done nothing the first time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct Counts {
     rows: u64,
     statements: u64,
+    reprepared: u64,
 }
 
 /// What a transaction's own statements did: the rows its `DELETE`s tried (a `DELETE IGNORE`
@@ -113,6 +210,7 @@ impl Guard {
         let done = Counts {
             rows: now.rows.saturating_sub(before.rows),
             statements: now.statements.saturating_sub(before.statements),
+            reprepared: now.reprepared.saturating_sub(before.reprepared),
         };
         verdict(plan, done, ours)
     }
@@ -120,8 +218,12 @@ impl Guard {
 
 /// The session's counts now.
 async fn counts(conn: &mut Conn) -> mysql_async::Result<Counts> {
-    let (rows, statements) = conn.query_first(COUNTS_SQL).await?.unwrap_or((0, 0));
-    Ok(Counts { rows, statements })
+    let (rows, statements, reprepared) = conn.query_first(COUNTS_SQL).await?.unwrap_or((0, 0, 0));
+    Ok(Counts {
+        rows,
+        statements,
+        reprepared,
+    })
 }
 
 /// Whether the plan's table is partitioned: each of its rows deleted counts twice.
@@ -141,11 +243,11 @@ fn verdict(plan: &TablePlan, done: Counts, ours: Ours) -> mysql_async::Result<()
             done.rows - own_rows,
             ours.rows
         )
-    } else if done.statements > ours.statements {
+    } else if done.statements > ours.statements + done.reprepared {
         format!(
             "ran {} DELETE, UPDATE or REPLACE statements besides this chunk's own (a DELETE \
              that empties a table without transactions counts no row)",
-            done.statements - ours.statements
+            done.statements - ours.statements - done.reprepared
         )
     } else {
         return Ok(());
@@ -199,7 +301,11 @@ mod tests {
         let p = plan(Some(
             "CREATE TABLE `t` (...)\n-- trigger gone BEFORE DELETE: DELETE FROM o",
         ));
-        let done = |rows, statements| Counts { rows, statements };
+        let done = |rows, statements| Counts {
+            rows,
+            statements,
+            reprepared: 0,
+        };
         assert!(verdict(&p, done(0, 0), Ours::one(0)).is_ok());
         assert!(verdict(&p, done(5, 1), Ours::one(5)).is_ok());
         let Err(mysql_async::Error::Server(e)) = verdict(&p, done(7, 1), Ours::one(5)) else {
@@ -224,6 +330,39 @@ mod tests {
             statements: 2,
         };
         assert!(verdict(&p, done(5, 2), two).is_ok());
+        // Our DELETE prepared again (a table it uses was altered): counted twice, run once.
+        let again = Counts {
+            rows: 5,
+            statements: 2,
+            reprepared: 1,
+        };
+        assert!(verdict(&p, again, Ours::one(5)).is_ok());
+    }
+
+    #[test]
+    fn the_dry_run_foresees_triggers_that_change_rows() {
+        let changing = |statement: &str| changes_rows(statement);
+        assert!(changing("DELETE FROM o WHERE id = OLD.id"));
+        assert!(changing(
+            "BEGIN INSERT INTO a VALUES (1); update q set n = n - 1; END"
+        ));
+        assert!(changing("REPLACE INTO c VALUES (OLD.id)"));
+        assert!(changing("CALL forget(OLD.id)"));
+        assert!(!changing("INSERT INTO audit (id) VALUES (OLD.id)"));
+        assert!(!changing(
+            "INSERT INTO c (id, n) VALUES (OLD.id, 1) ON DUPLICATE KEY UPDATE n = n + 1"
+        ));
+        assert!(!changing(
+            "INSERT INTO a (s) VALUES ('DELETE it'), (\"it's\"), (`update`)"
+        ));
+        assert!(!changing("INSERT INTO a VALUES (1) -- DELETE later\n"));
+        assert!(!changing("INSERT INTO a VALUES (1) /* UPDATE */ # REPLACE"));
+        assert!(!changing("INSERT INTO deleted_rows VALUES ('a\\'DELETE')"));
+        let p = plan(Some(
+            "CREATE TABLE `t` (...)\n-- trigger audit AFTER DELETE: INSERT INTO a VALUES (1)\
+             \n-- trigger gone BEFORE DELETE: DELETE FROM o WHERE id = OLD.id",
+        ));
+        assert_eq!(changing_triggers(&p), ["gone BEFORE"]);
     }
 
     #[test]
@@ -232,7 +371,11 @@ mod tests {
             "CREATE TABLE `t` (...)\n-- partitioned\
              \n-- trigger audit AFTER DELETE: INSERT INTO a VALUES (1)",
         ));
-        let done = |rows, statements| Counts { rows, statements };
+        let done = |rows, statements| Counts {
+            rows,
+            statements,
+            reprepared: 0,
+        };
         assert!(verdict(&p, done(10, 1), Ours::one(5)).is_ok());
         assert!(verdict(&p, done(11, 1), Ours::one(5)).is_err());
         // Not the words in a trigger's statement.

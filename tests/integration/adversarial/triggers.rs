@@ -7,7 +7,7 @@
 //! every way of deleting.
 
 use crate::harness::digest::count;
-use crate::harness::{server, Ini, ScratchDb};
+use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 use crate::pipeline::{run, OLD};
 
 use super::altered::{every_way, ids};
@@ -79,7 +79,18 @@ fn with_a_trigger(trigger: &str, extra: &str, expect: Expect) -> Vec<String> {
                 .src("delete_limit", 5),
             dir.path(),
         );
+        // The dry run foresees the exit code from the triggers' statements.
+        let foreseen = Osarchiver::new()
+            .config_text(ini.text())
+            .arg("--dry-run")
+            .run();
         let out = run(&ini);
+        if foreseen.code != out.code && !trigger.contains("CALL") {
+            failed.push(format!(
+                "{way}, {trigger}: the dry run foresaw exit {:?}, the run gave {:?}\n{foreseen}",
+                foreseen.code, out.code
+            ));
+        }
         let left: Vec<u32> = ids(&db, "SELECT id FROM t");
         let archived: Vec<u32> = if way == "files only" {
             (1..=40).filter(|id| !left.contains(id)).collect()
@@ -274,5 +285,21 @@ fn a_partitioned_table_with_a_trigger() {
          ALTER TABLE t PARTITION BY SYSTEM_TIME (PARTITION p_hist HISTORY, PARTITION p_cur CURRENT);",
         Expect::Through,
     ));
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
+/// A system-versioned table partitioned `BY SYSTEM_TIME LIMIT n AUTO` adds a history
+/// partition by itself as the deletes fill the last one: the server then prepares the run's
+/// `DELETE` again and counts it twice, having run it once. Not a statement of the trigger's:
+/// an audit trigger lets the table go through.
+#[test]
+fn a_delete_prepared_again_is_not_a_statement_of_the_trigger() {
+    let failed = with_a_trigger(
+        "CREATE TRIGGER audit_t AFTER DELETE ON t FOR EACH ROW \
+         INSERT INTO audit (id) VALUES (OLD.id)",
+        "ALTER TABLE t ADD SYSTEM VERSIONING;
+         ALTER TABLE t PARTITION BY SYSTEM_TIME LIMIT 10 AUTO;",
+        Expect::Through,
+    );
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
