@@ -47,14 +47,7 @@ const COUNTS_SQL: &str = "SELECT \
 /// them ([`super::definition::read_source`]): `name timing` each. Empty without a definition
 /// (dry runs, restores).
 pub fn delete_triggers(plan: &TablePlan) -> Vec<&str> {
-    let Some(definition) = plan.definition.as_deref() else {
-        return Vec::new();
-    };
-    definition
-        .split("\n-- trigger ")
-        .skip(1)
-        .filter_map(|line| line.split_once(" DELETE: ").map(|(named, _)| named))
-        .collect()
+    trigger_lines(plan).map(|(named, _)| named).collect()
 }
 
 /// The plan's `DELETE` triggers (`name timing`) whose statement runs a `DELETE`, an `UPDATE`
@@ -62,16 +55,20 @@ pub fn delete_triggers(plan: &TablePlan) -> Vec<&str> {
 /// dry run foresees the real run refusing. The words are looked for outside quotes and
 /// comments; a statement behind an `IF` that never holds is foreseen all the same.
 pub fn changing_triggers(plan: &TablePlan) -> Vec<&str> {
-    let Some(definition) = plan.definition.as_deref() else {
-        return Vec::new();
-    };
-    definition
-        .split("\n-- trigger ")
-        .skip(1)
-        .filter_map(|line| line.split_once(" DELETE: "))
+    trigger_lines(plan)
         .filter(|(_, statement)| changes_rows(statement))
         .map(|(named, _)| named)
         .collect()
+}
+
+/// Each `DELETE` trigger's `name timing` and statement in the plan's definition.
+fn trigger_lines(plan: &TablePlan) -> impl Iterator<Item = (&str, &str)> {
+    plan.definition
+        .as_deref()
+        .unwrap_or_default()
+        .split("\n-- trigger ")
+        .skip(1)
+        .filter_map(|line| line.split_once(" DELETE: "))
 }
 
 /// Whether a trigger's `statement` has a word that deletes or updates rows ([`changing_triggers`]).
