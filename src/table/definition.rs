@@ -370,8 +370,11 @@ fn archive_verdict(
             "the archive table {} {} during the run: the rows written to it now would not be \
              the source's (and the files, written from the copy, would get them too). This \
              batch was rolled back and no row of the table is deleted after it; the rows \
-             deleted before it were archived as they were. Bring the archive table back as it \
-             was (or drop the trigger), and run again",
+             deleted before it were archived as they were. An archive table altered to an \
+             engine without transactions keeps the copies this batch (and, in the locked way, \
+             the one in flight beside it) wrote: copies identical to rows still in the \
+             source. Bring the archive table back as it was (or drop the trigger), and run \
+             again",
             qualified(db, table),
             if triggered {
                 "got a trigger"
