@@ -249,8 +249,8 @@ impl TableRun<'_, '_> {
         if !columns.is_some_and(|c| crate::table::definition::columns_match(plan, &c)) {
             return Err(TableError::Redefined);
         }
-        // Triggers show only to a user with the TRIGGER privilege on the table: without it,
-        // every delete is counted as if it had one.
+        // Triggers (or their statements) show only to a user with the TRIGGER privilege on
+        // the table: without it, every delete is counted as if it had one.
         let grants = with_retry(
             &mut self.run.src,
             self.run.source.retry,
@@ -533,6 +533,14 @@ impl TableRun<'_, '_> {
             definition,
             ..plan.clone()
         };
+        for hidden in crate::table::triggers::hidden_triggers(&seen) {
+            tracing::warn!(
+                "[dry-run] {}: trigger {hidden} DELETE: its statement cannot be read without the \
+                 TRIGGER privilege, so the dry run cannot foresee whether the real run accepts \
+                 it (a real run fails the table if it deletes or changes rows elsewhere)",
+                qualified(db, table)
+            );
+        }
         let changing = crate::table::triggers::changing_triggers(&seen);
         if changing.is_empty() {
             return Ok(());

@@ -46,7 +46,8 @@ pub struct TablePlan {
     /// The table's definition when its walk began ([`super::definition`]): every delete checks
     /// it in its transaction. `None`: not checked (dry runs, restores, tests).
     pub definition: Option<String>,
-    /// Whether the user cannot see the table's triggers (no TRIGGER privilege on it): its
+    /// Whether the user may not see the table's triggers or their statements (no TRIGGER
+    /// privilege on it): its
     /// deletes are counted as those of a table with a `DELETE` trigger are
     /// ([`super::triggers`]).
     pub triggers_unseen: bool,

@@ -216,21 +216,29 @@ fn triggers_the_user_cannot_see_are_counted_all_the_same() {
             unseen.trim().ends_with('1'),
             "root sees the trigger: {unseen}"
         );
-        let out = run(&Ini::new(s, &[&db.name])
+        let ini = Ini::new(s, &[&db.name])
             .src("tables", "t")
             .src("select_limit", 10)
             .src("delete_limit", 5)
             .src("user", &user)
             .src("password", "pw")
             .dst("user", &user)
-            .dst("password", "pw"));
+            .dst("password", "pw");
+        // The dry run cannot read the statement: it says so.
+        Osarchiver::new()
+            .config_text(ini.text())
+            .arg("--dry-run")
+            .run()
+            .assert_success()
+            .output_contains("its statement cannot be read without the TRIGGER privilege");
+        let out = run(&ini);
         s.sql(&format!("DROP USER '{user}'@'%'"));
         let left = count(s, &db.name, "t", "1");
         let archived = count(s, &db.archive(), "t", "1");
         let other = count(s, &db.name, "o", "1");
         if harmful {
             out.assert_code(1)
-                .output_contains("without the TRIGGER privilege on it, cannot see");
+                .output_contains("whose statements this user, without the TRIGGER privilege on it");
             assert_eq!(other, 40, "{out}");
             assert!(
                 left + archived >= 40 && left > 0,
