@@ -12,6 +12,20 @@ use crate::pipeline::OLD;
 
 use super::completeness::{slow_walk_under_way, until_it_lands, Landed};
 
+/// A database named after `name` with a 40-row `t` (`v1`..`v40`, all eligible) and `extra`
+/// run after it, and another, empty, database.
+fn t_and_another_database(name: &str, extra: &str) -> (ScratchDb<'static>, ScratchDb<'static>) {
+    let s = server();
+    let db = ScratchDb::create(s, name);
+    let other = ScratchDb::create(s, &format!("{name}_o"));
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
+         {extra}"
+    ));
+    (db, other)
+}
+
 /// Runs over a 40-row `t` (with `extra` run after it is made), with a table `c` of another
 /// database holding live rows that reference rows 31 to 40 of `t` with no foreign key yet; once
 /// deletes have begun, `c` gets a foreign key onto `t` with `rule` (with `foreign_key_checks`
@@ -27,13 +41,7 @@ fn a_foreign_key_added_mid_walk(
     let name = format!("{rule} unchecked={unchecked} {extra}");
     until_it_lands(&name, |pace| {
         let s = server();
-        let db = ScratchDb::create(s, "fk_added");
-        let other = ScratchDb::create(s, "fk_added_o");
-        db.sql(&format!(
-            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
-             INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
-             {extra}"
-        ));
+        let (db, other) = t_and_another_database("fk_added", extra);
         other.sql(
             "CREATE TABLE c (id INT PRIMARY KEY, t_id INT, KEY (t_id));
              INSERT INTO c SELECT seq, seq FROM seq_31_to_40;",
@@ -117,43 +125,48 @@ fn a_foreign_key_added_during_the_walk_touches_no_unarchived_row() {
 /// being walked: its definition is the same, the foreign key onto it is new.
 #[test]
 fn a_table_renamed_into_place_with_a_cascade_onto_it_touches_no_unarchived_row() {
-    let s = server();
-    let db = ScratchDb::create(s, "fk_swap");
-    let other = ScratchDb::create(s, "fk_swap_o");
-    db.sql(&format!(
-        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
-         INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_40;
-         CREATE TABLE t2 LIKE t;
-         INSERT INTO t2 SELECT seq, CONCAT('w', seq), {OLD} FROM seq_1_to_40;"
-    ));
-    other.sql(&format!(
-        "CREATE TABLE c (id INT PRIMARY KEY, t_id INT,
-           FOREIGN KEY (t_id) REFERENCES {} (id) ON DELETE CASCADE);
-         INSERT INTO c SELECT seq, seq FROM seq_1_to_40;",
-        db.q("t2")
-    ));
-    let (running, _) = slow_walk_under_way(&db, "0.3", |ini, _| ini);
-    db.sql("RENAME TABLE t TO t_old, t2 TO t;");
-    let out = running.wait();
-    // The locked way deletes from the new table and finds the key onto it; the client's way
-    // (server_side_copy = false) finds the rows it read changed and deletes none of them.
-    out.assert_code(1);
-    let said = format!("{}{}", out.stdout, out.stderr);
-    assert!(
-        said.contains("the foreign keys onto") || said.contains("neither read nor kept"),
-        "{out}"
-    );
-    let children = count(s, &other.name, "c", "1");
-    let gone: u64 = 40 - count(s, &db.name, "t", "1");
-    assert_eq!(
-        children,
-        40 - gone,
-        "a child went only with an archived parent: {gone} parents deleted\n{out}"
-    );
-    // Copies of rows that stay may remain (a later run finds them identical).
-    let archived_new = count(s, &db.archive(), "t", "v LIKE 'w%'");
-    assert!(
-        archived_new >= gone,
-        "every deleted row of the new t is archived: {archived_new} of {gone}"
-    );
+    let failed = until_it_lands("renamed into place", |pace| {
+        let s = server();
+        let (db, other) = t_and_another_database(
+            "fk_swap",
+            &format!(
+                "CREATE TABLE t2 LIKE t;
+                 INSERT INTO t2 SELECT seq, CONCAT('w', seq), {OLD} FROM seq_1_to_40;"
+            ),
+        );
+        other.sql(&format!(
+            "CREATE TABLE c (id INT PRIMARY KEY, t_id INT,
+               FOREIGN KEY (t_id) REFERENCES {} (id) ON DELETE CASCADE);
+             INSERT INTO c SELECT seq, seq FROM seq_1_to_40;",
+            db.q("t2")
+        ));
+        let (running, _) = slow_walk_under_way(&db, pace, |ini, _| ini);
+        db.sql("RENAME TABLE t TO t_old, t2 TO t;");
+        // The walk of the first t was over when the rename came: nothing was renamed under it.
+        let at_change = count(s, &db.name, "t_old", "1");
+        let out = running.wait();
+        if at_change == 0 {
+            return Landed::Late;
+        }
+        // The locked way deletes from the new table and finds the key onto it; the client's
+        // way (server_side_copy = false) finds the rows it read changed and deletes none.
+        let said = format!("{}{}", out.stdout, out.stderr);
+        let said = said.contains("the foreign keys onto") || said.contains("neither read nor kept");
+        let children = count(s, &other.name, "c", "1");
+        let gone: u64 = 40 - count(s, &db.name, "t", "1");
+        // Copies of rows that stay may remain (a later run finds them identical).
+        let archived_new = count(s, &db.archive(), "t", "v LIKE 'w%'");
+        Landed::Checked(
+            (out.code != Some(1) || !said || children != 40 - gone || archived_new < gone).then(
+                || {
+                    format!(
+                        "exit {:?}, {children} children left, {gone} parents of the new t \
+                         deleted, {archived_new} of them archived\n{out}",
+                        out.code
+                    )
+                },
+            ),
+        )
+    });
+    assert!(failed.is_none(), "{}", failed.unwrap_or_default());
 }
