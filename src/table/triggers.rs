@@ -32,17 +32,12 @@ use super::TablePlan;
 use crate::mysql::ident::qualified;
 
 /// The statement that reads the session's counts: rows deleted and updated, `DELETE`,
-/// `UPDATE` and `REPLACE` statements run, and prepared statements prepared again.
-const COUNTS_SQL: &str = "SELECT \
-    CAST(COALESCE(SUM(IF(VARIABLE_NAME LIKE 'HANDLER%', VARIABLE_VALUE, 0)), 0) AS UNSIGNED), \
-    CAST(COALESCE(SUM(IF(VARIABLE_NAME LIKE 'COM%' AND VARIABLE_NAME <> 'COM_STMT_REPREPARE', \
-    VARIABLE_VALUE, 0)), 0) AS UNSIGNED), \
-    CAST(COALESCE(SUM(IF(VARIABLE_NAME = 'COM_STMT_REPREPARE', VARIABLE_VALUE, 0)), 0) \
-    AS UNSIGNED) \
-    FROM information_schema.SESSION_STATUS \
-    WHERE VARIABLE_NAME IN ('HANDLER_DELETE', 'HANDLER_UPDATE', 'COM_DELETE', \
-    'COM_DELETE_MULTI', 'COM_UPDATE', 'COM_UPDATE_MULTI', 'COM_REPLACE', 'COM_REPLACE_SELECT', \
-    'COM_STMT_REPREPARE')";
+/// `UPDATE` and `REPLACE` statements run, and prepared statements prepared again. `SHOW
+/// STATUS`, which MySQL answers as MariaDB does (MySQL 8 has no
+/// `information_schema.SESSION_STATUS`).
+const COUNTS_SQL: &str = "SHOW SESSION STATUS WHERE Variable_name IN ('Handler_delete', \
+    'Handler_update', 'Com_delete', 'Com_delete_multi', 'Com_update', 'Com_update_multi', \
+    'Com_replace', 'Com_replace_select', 'Com_stmt_reprepare')";
 
 /// The `DELETE` triggers of the plan's table when its walk began, as its definition holds
 /// them ([`super::definition::read_source`]): `name timing` each. Empty without a definition
@@ -225,12 +220,25 @@ impl Guard {
 
 /// The session's counts now.
 async fn counts(conn: &mut Conn) -> mysql_async::Result<Counts> {
-    let (rows, statements, reprepared) = conn.query_first(COUNTS_SQL).await?.unwrap_or((0, 0, 0));
-    Ok(Counts {
-        rows,
-        statements,
-        reprepared,
-    })
+    let rows: Vec<(String, String)> = conn.query(COUNTS_SQL).await?;
+    Ok(sum(&rows))
+}
+
+/// [`Counts`] of the rows of [`COUNTS_SQL`] (name, value).
+fn sum(rows: &[(String, String)]) -> Counts {
+    let mut counts = Counts::default();
+    for (name, value) in rows {
+        let value: u64 = value.trim().parse().unwrap_or(0);
+        let name = name.to_ascii_lowercase();
+        if name == "com_stmt_reprepare" {
+            counts.reprepared += value;
+        } else if name.starts_with("handler_") {
+            counts.rows += value;
+        } else {
+            counts.statements += value;
+        }
+    }
+    counts
 }
 
 /// Whether the plan's table is partitioned: each of its rows deleted counts twice.
@@ -374,6 +382,30 @@ mod tests {
              \n-- trigger gone BEFORE DELETE: DELETE FROM o WHERE id = OLD.id",
         ));
         assert_eq!(changing_triggers(&p), ["gone BEFORE"]);
+    }
+
+    #[test]
+    fn the_status_rows_are_summed_by_kind() {
+        let rows: Vec<(String, String)> = [
+            ("Handler_delete", "7"),
+            ("Handler_update", "2"),
+            ("Com_delete", "3"),
+            ("Com_delete_multi", "1"),
+            ("Com_replace", "0"),
+            ("Com_stmt_reprepare", "1"),
+            ("COM_UPDATE", "4"),
+        ]
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(
+            sum(&rows),
+            Counts {
+                rows: 9,
+                statements: 8,
+                reprepared: 1
+            }
+        );
     }
 
     #[test]
