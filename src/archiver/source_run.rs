@@ -72,8 +72,9 @@ pub(super) struct SourceRun<'a> {
     pub run_started: Instant,
     /// With more than one job: how this source's tables are spread over jobs.
     pub parallel: Option<Parallel>,
-    /// The source user's grants, read once by a dry run's preflight (`Some(None)`: they could
-    /// not be read, and are not checked).
+    /// The source user's grants, read once: by a dry run's preflight, or by a real run for the
+    /// TRIGGER privilege (`Some(None)`: they could not be read, and are not checked; a real run
+    /// then counts every delete as a table with a trigger's).
     pub grants: Option<Option<Grants>>,
     /// Read with the grants: why the source server would refuse this user's deletes
     /// (`read_only`), if it would.

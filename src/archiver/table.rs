@@ -250,17 +250,26 @@ impl TableRun<'_, '_> {
             return Err(TableError::Redefined);
         }
         // Triggers (or their statements) show only to a user with the TRIGGER privilege on
-        // the table: without it, every delete is counted as if it had one.
-        let grants = with_retry(
-            &mut self.run.src,
-            self.run.source.retry,
-            "read the grants",
-            |a| Box::pin(crate::mysql::grants::Grants::read(a.conn)),
-        )
-        .await
-        .map_err(TableError::Read)?;
-        let triggers_unseen =
-            grants.allows("TRIGGER", db, Some(table)) != crate::mysql::grants::Decision::Granted;
+        // the table: without it (or grants that cannot be read), every delete is counted as
+        // if it had one. The grants are read once per source.
+        if self.run.grants.is_none() {
+            let grants = with_retry(
+                &mut self.run.src,
+                self.run.source.retry,
+                "read the grants",
+                |a| Box::pin(Grants::read(a.conn)),
+            )
+            .await;
+            self.run.grants = Some(
+                grants
+                    .map_err(|e| tracing::debug!("the source user's grants: {e}"))
+                    .ok(),
+            );
+        }
+        let triggers_unseen = !matches!(
+            &self.run.grants,
+            Some(Some(g)) if g.allows("TRIGGER", db, Some(table)) == Decision::Granted
+        );
         if triggers_unseen {
             tracing::info!(
                 "{}: no TRIGGER privilege on it: its DELETE triggers cannot be seen, so what each \

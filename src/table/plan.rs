@@ -47,9 +47,8 @@ pub struct TablePlan {
     /// it in its transaction. `None`: not checked (dry runs, restores, tests).
     pub definition: Option<String>,
     /// Whether the user may not see the table's triggers or their statements (no TRIGGER
-    /// privilege on it): its
-    /// deletes are counted as those of a table with a `DELETE` trigger are
-    /// ([`super::triggers`]).
+    /// privilege on it): its deletes are counted as those of a table with a `DELETE` trigger
+    /// are ([`super::triggers`]).
     pub triggers_unseen: bool,
 }
 

@@ -304,6 +304,15 @@ mod tests {
         }
     }
 
+    /// What a transaction did: `rows` deleted or updated, `statements` run, none prepared again.
+    fn done(rows: u64, statements: u64) -> Counts {
+        Counts {
+            rows,
+            statements,
+            reprepared: 0,
+        }
+    }
+
     #[test]
     fn the_triggers_are_read_from_the_definition() {
         assert!(delete_triggers(&plan(None)).is_empty());
@@ -320,11 +329,6 @@ mod tests {
         let p = plan(Some(
             "CREATE TABLE `t` (...)\n-- trigger gone BEFORE DELETE: DELETE FROM o",
         ));
-        let done = |rows, statements| Counts {
-            rows,
-            statements,
-            reprepared: 0,
-        };
         assert!(verdict(&p, done(0, 0), Ours::one(0)).is_ok());
         assert!(verdict(&p, done(5, 1), Ours::one(5)).is_ok());
         let Err(mysql_async::Error::Server(e)) = verdict(&p, done(7, 1), Ours::one(5)) else {
@@ -414,11 +418,6 @@ mod tests {
             "CREATE TABLE `t` (...)\n-- partitioned\
              \n-- trigger audit AFTER DELETE: INSERT INTO a VALUES (1)",
         ));
-        let done = |rows, statements| Counts {
-            rows,
-            statements,
-            reprepared: 0,
-        };
         assert!(verdict(&p, done(10, 1), Ours::one(5)).is_ok());
         assert!(verdict(&p, done(11, 1), Ours::one(5)).is_err());
         // Not the words in a trigger's statement.

@@ -10,7 +10,19 @@ use crate::harness::digest::count;
 use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 use crate::pipeline::{run, OLD};
 
-use super::altered::{every_way, ids};
+use super::altered::{every_way, ids, Edit};
+
+/// The configuration of a run over `t` of `db` in pages of 10 and chunks of 5, with `edit`
+/// (a way, given a directory for files) applied.
+fn of_t(db: &ScratchDb, edit: &Edit, dir: &std::path::Path) -> Ini {
+    edit(
+        Ini::new(server(), &[&db.name])
+            .src("tables", "t")
+            .src("select_limit", 10)
+            .src("delete_limit", 5),
+        dir,
+    )
+}
 
 /// What a run must do with a trigger.
 #[derive(Clone, Copy, PartialEq)]
@@ -72,13 +84,7 @@ fn with_a_trigger(trigger: &str, extra: &str, expect: Expect) -> Vec<String> {
         }
         db.sql(&trigger);
         let dir = tempfile::tempdir().expect("a directory");
-        let ini = edit(
-            Ini::new(s, &[&db.name])
-                .src("tables", "t")
-                .src("select_limit", 10)
-                .src("delete_limit", 5),
-            dir.path(),
-        );
+        let ini = of_t(&db, &edit, dir.path());
         // The dry run foresees the exit code from the triggers' statements.
         let foreseen = Osarchiver::new()
             .config_text(ini.text())
@@ -309,5 +315,60 @@ fn a_delete_prepared_again_is_not_a_statement_of_the_trigger() {
          ALTER TABLE t PARTITION BY SYSTEM_TIME LIMIT 10 AUTO;",
         Expect::Through,
     );
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
+/// Rows kept for a `RESTRICT` foreign key (live children of rows 1 to 3): the deletes that keep
+/// them (a `DELETE IGNORE`, or the server's own checks) try them all the same, and the count
+/// takes them as the chunk's own. An audit trigger lets the rest go (exit 3, the three kept and
+/// reported); one that deletes other rows still fails the table.
+#[test]
+fn rows_kept_for_a_foreign_key_are_the_chunks_own_tries() {
+    let mut failed = Vec::new();
+    for (trigger, harmful) in [
+        (
+            "CREATE TRIGGER audit_t AFTER DELETE ON t FOR EACH ROW \
+             INSERT INTO audit (id) VALUES (OLD.id)",
+            false,
+        ),
+        (
+            "CREATE TRIGGER gone AFTER DELETE ON t FOR EACH ROW DELETE FROM o WHERE id = OLD.id",
+            true,
+        ),
+    ] {
+        for (way, edit) in every_way() {
+            let s = server();
+            let db = ScratchDb::create(s, "trg_kept");
+            db.sql(&format!(
+                "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+                 INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_40;
+                 CREATE TABLE r (id INT PRIMARY KEY, t_id INT,
+                   FOREIGN KEY (t_id) REFERENCES t (id) ON DELETE RESTRICT);
+                 INSERT INTO r SELECT seq, seq FROM seq_1_to_3;
+                 CREATE TABLE o (id INT PRIMARY KEY);
+                 INSERT INTO o SELECT seq FROM seq_1_to_40;
+                 CREATE TABLE audit (n INT AUTO_INCREMENT PRIMARY KEY, id INT);
+                 {trigger}"
+            ));
+            let dir = tempfile::tempdir().expect("a directory");
+            let ini = of_t(&db, &edit, dir.path());
+            let out = run(&ini);
+            let left = count(s, &db.name, "t", "1");
+            let other = count(s, &db.name, "o", "1");
+            let audit = count(s, &db.name, "audit", "1");
+            let wrong = if harmful {
+                out.code != Some(1) || other != 40 || left == 0
+            } else {
+                out.code != Some(3) || left != 3 || audit != 37
+            };
+            if wrong {
+                failed.push(format!(
+                    "{way}, {trigger}: exit {:?}, {left} left in t, {other} of 40 rows of o, \
+                     {audit} audit rows\n{out}",
+                    out.code
+                ));
+            }
+        }
+    }
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
