@@ -221,6 +221,23 @@ generate() {
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "generated in %.1f s\n", b - a }' >&2
     source_tables >"$W/tables.txt"
     source_counts >"$W/$1-before.tsv"
+    settle
+}
+
+# Waits (60 s at most) until the server is idle: under 2% of a core over half a second. The
+# generation leaves InnoDB purging and flushing for a while, which would otherwise run, and
+# count, during the timed run that follows it (floor and osarchiver alike).
+settle() {
+    local t0 a b
+    t0=$(date +%s)
+    while [ $(($(date +%s) - t0)) -lt 60 ]; do
+        a=$(server_cpu)
+        sleep 0.5
+        b=$(server_cpu)
+        case "$a$b" in *-*) return ;; esac
+        awk -v a="$a" -v b="$b" 'BEGIN { exit !(b - a < 0.01) }' && break
+    done
+    echo "server idle after $(($(date +%s) - t0)) s" >&2
 }
 
 SUMMARY=$RUN_DIR/summary.txt
@@ -231,6 +248,21 @@ report "osarchiver benchmark: N=${SIZES// /,}, MODE=${MODES// /,}, RUNS=$RUNS, J
 report "  MariaDB $(sql -N -B -e 'SELECT VERSION()'), innodb_buffer_pool_size=2G, innodb_log_file_size=512M"
 report "  where: $WHERE"
 
+# The server's CPU time so far (user + system, seconds), from /proc; "-" where there is none.
+server_cpu() {
+    local pid
+    pid=$(cat "$SERVER_DIR/mysqld.pid" 2>/dev/null) || { echo -; return; }
+    [ -r "/proc/$pid/stat" ] || { echo -; return; }
+    # Fields 14 and 15 (utime, stime), counted after the command name's closing parenthesis.
+    sed 's/.*) //' "/proc/$pid/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'
+}
+# The server's CPU time since $1 (a server_cpu reading).
+server_cpu_since() {
+    local now
+    now=$(server_cpu)
+    case "$1$now" in *-*) echo - ;; *) awk -v a="$1" -v b="$now" 'BEGIN { printf "%.2f", b - a }' ;; esac
+}
+
 # One run of size $N and mode $MODE (run $RUN of $RUNS): the floor then osarchiver on the same
 # fresh data, the comparison, and one line per run in RESULTS. Its files are in $W.
 one_run() {
@@ -238,13 +270,15 @@ W=$RUN_DIR/n$N-$MODE-r$RUN
 mkdir -p "$W"
 report ""
 report "--- N=$N MODE=$MODE run $RUN/$RUNS"
-floor_wall="" ours_wall="" ours_rss_kb="" ours_cpu=""
+floor_wall="" ours_wall="" ours_rss_kb="" ours_cpu="" floor_server_cpu="" ours_server_cpu=""
 
 # (a) The floor.
 if [ "${SKIP_FLOOR:-0}" != 1 ]; then
     generate floor
     say "Floor: floor.sh (INSERT ... SELECT and DELETE IGNORE per table, inside the server)"
+    cpu0=$(server_cpu)
     /usr/bin/time -v -o "$W/floor.time" bash "$BENCH_DIR/floor.sh"
+    floor_server_cpu=$(server_cpu_since "$cpu0")
     floor_wall=$(wall_seconds "$W/floor.time")
     echo "floor: ${floor_wall}s" >&2
     source_counts >"$W/floor-after.tsv"
@@ -302,8 +336,10 @@ EOF
     "$BIN" --config "$INI" --check-config >&2
     say "osarchiver ($MODE): $BIN --config $INI"
     rc=0
+    cpu0=$(server_cpu)
     /usr/bin/time -v -o "$W/ours.time" "$BIN" --config "$INI" --log-level "${LOG_LEVEL:-info}" \
         ${JOBS:+--jobs "$JOBS"} >"$W/osarchiver.log" 2>&1 || rc=$?
+    ours_server_cpu=$(server_cpu_since "$cpu0")
     # 3: finished with rows left on purpose (the dataset's parents blocked by live children).
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
         tail -n 30 "$W/osarchiver.log" >&2
@@ -382,16 +418,17 @@ if [ -s "$W/ours-after.tsv" ]; then rows_moved=$(moved_of ours); else rows_moved
 
 report ""
 report "Summary (N=$N, MODE=$MODE)"
-[ -n "$floor_wall" ] && report "$(printf '  floor wall time:        %10.2f s' "$floor_wall")"
+[ -n "$floor_wall" ] && report "$(printf '  floor wall time:        %10.2f s   (server CPU %s s)' "$floor_wall" "$floor_server_cpu")"
 if [ -n "$ours_wall" ]; then
-    report "$(printf '  osarchiver wall time:   %10.2f s   (CPU user+sys %.2f s)' "$ours_wall" "$ours_cpu")"
+    report "$(printf '  osarchiver wall time:   %10.2f s   (CPU user+sys %.2f s, server CPU %s s)' "$ours_wall" "$ours_cpu" "$ours_server_cpu")"
     [ -n "$floor_wall" ] && report "$(awk -v o="$ours_wall" -v f="$floor_wall" \
         'BEGIN { if (f > 0) printf "  ratio osarchiver/floor: %10.2f x", o / f; else print "  ratio osarchiver/floor:        n/a" }')"
     report "$(awk -v k="$ours_rss_kb" 'BEGIN { printf "  osarchiver peak RSS:    %10.1f MB", k / 1024 }')"
 fi
 report "$(printf '  rows moved:             %10s' "${rows_moved:-?}")"
 
-printf "%s %s %s %s %s %s %s\n" "$N" "$MODE" "$RUN" "${floor_wall:--}" "${ours_wall:--}" "${ours_rss_kb:--}" "${ours_cpu:--}" >>"$RESULTS"
+printf "%s %s %s %s %s %s %s %s %s\n" "$N" "$MODE" "$RUN" "${floor_wall:--}" "${ours_wall:--}" "${ours_rss_kb:--}" "${ours_cpu:--}" \
+    "${floor_server_cpu:--}" "${ours_server_cpu:--}" >>"$RESULTS"
 [ "$check_rc" -eq 0 ] || FAILED=1
 }
 
@@ -410,10 +447,12 @@ for N in $SIZES; do
 done
 
 # The table over all runs: per size and mode, min / median / max of the floor, of osarchiver, of
-# the ratio (each run's osarchiver time over the floor time of the same run) and of peak RSS.
+# the ratio (each run's osarchiver time over the floor time of the same run), of peak RSS and of
+# the server's CPU time during the floor and during osarchiver.
 report ""
 report "Summary over $RUNS run(s) each: min / median / max"
-report "$(printf '%-8s %-6s %-22s %-22s %-22s %-22s' N MODE 'floor s' 'osarchiver s' ratio 'peak RSS MB')"
+report "$(printf '%-8s %-6s %-22s %-22s %-22s %-22s %-22s %-22s' N MODE 'floor s' 'osarchiver s' ratio 'peak RSS MB' \
+    'server CPU floor s' 'server CPU ours s')"
 for N in $SIZES; do
     for MODE in $MODES; do
         sel() { awk -v n="$N" -v m="$MODE" "\$1 == n && \$2 == m && \$$1 != \"-\" { print $2 }" "$RESULTS"; }
@@ -421,7 +460,9 @@ for N in $SIZES; do
         o=$(sel 5 '$5' | stats)
         r=$(sel 4 '($4 > 0 && $5 != "-") ? $5 / $4 : ""' | sed '/^$/d' | stats)
         m=$(sel 6 '$6 / 1024' | stats)
-        report "$(printf '%-8s %-6s %-22s %-22s %-22s %-22s' "$N" "$MODE" "$f" "$o" "$r" "$m")"
+        fc=$(sel 8 '$8' | stats)
+        oc=$(sel 9 '$9' | stats)
+        report "$(printf '%-8s %-6s %-22s %-22s %-22s %-22s %-22s %-22s' "$N" "$MODE" "$f" "$o" "$r" "$m" "$fc" "$oc")"
     done
 done
 report "(timings are noisy on a shared machine: compare ratios of the same run, floor and osarchiver alternate)"
