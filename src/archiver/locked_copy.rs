@@ -62,6 +62,7 @@ use crate::table::sql;
 use crate::table::triggers::{Guard, Ours};
 use crate::table::TablePlan;
 
+use super::cover::{Cover, Vouch};
 use super::error::TableError;
 use super::pipeline;
 use super::report::TableReport;
@@ -374,6 +375,8 @@ pub(super) async fn run(
             .collect(),
         written: vec![0; file_slots.len()],
     });
+    let cover = Cover::default();
+    let begin = begin_statements(plan, &archives);
     let shared = Shared {
         chunks: &chunks,
         deleted: &deleted,
@@ -387,6 +390,8 @@ pub(super) async fn run(
         files: (!file_slots.is_empty()).then_some(&files),
         restricted,
         server_checks: &server_checks,
+        begin: &begin,
+        cover: &cover,
         name: &name,
     };
     let ((), (mut left, time1, result1), (left2, time2, result2)) = match second.as_mut() {
@@ -397,6 +402,11 @@ pub(super) async fn run(
         }
     };
     let written = files.into_inner().written;
+    let (checked, vouched) = cover.counts();
+    tracing::debug!(
+        "{name}: {checked} chunk(s) checked the definitions, {vouched} were vouched for by a \
+         chunk under way"
+    );
     if let Some(c) = second {
         let _ = c.disconnect().await;
     }
@@ -534,6 +544,10 @@ struct Shared<'a, 'd> {
     files: Option<&'a Mutex<Files<'d>>>,
     restricted: bool,
     server_checks: &'a ServerChecks,
+    /// The statements that begin a chunk's transaction ([`begin_statements`]).
+    begin: &'a str,
+    /// The chunks that vouch for each other's definition check.
+    cover: &'a Cover,
     name: &'a str,
 }
 
@@ -617,6 +631,10 @@ struct Claimed {
     rows: Batch,
     /// The archive tables that hold the rows already (the first ones).
     copied: usize,
+    /// Since when its transaction holds the metadata locks of the source and archive tables.
+    since: Instant,
+    /// The session that holds them (and its locks).
+    session: u64,
 }
 
 /// A range left for the client's way (its chunk's number, the range, the keys of the rows the
@@ -714,7 +732,7 @@ fn changed(e: &RetryError) -> bool {
 async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed>, RetryError> {
     with_retry(db, s.source.retry, "lock a chunk", |a| {
         Box::pin(async move {
-            begin(a.conn).await?;
+            let mut since = begin(a.conn, s).await?;
             let mut walk = s.walk.lock().await;
             if walk.ended {
                 drop(walk);
@@ -734,7 +752,7 @@ async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed
                                 s.name
                             );
                             a.conn.query_drop("ROLLBACK").await?;
-                            begin(a.conn).await?;
+                            since = begin(a.conn, s).await?;
                         }
                     }
                 }
@@ -780,17 +798,40 @@ async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed
                 range: KeyRange { after, upto },
                 rows,
                 copied,
+                since,
+                session: a.session,
             }))
         })
     })
     .await
 }
 
-/// Begins a `READ COMMITTED` transaction (`SET TRANSACTION` holds for the next one only), in
-/// one round trip.
-async fn begin(conn: &mut mysql_async::Conn) -> Result<(), mysql_async::Error> {
-    conn.query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION")
-        .await
+/// Begins a chunk's `READ COMMITTED` transaction (`SET TRANSACTION` holds for the next one
+/// only) and takes the metadata locks of the source table and of every archive table
+/// ([`begin_statements`]), in one round trip. Returns an instant from which the transaction
+/// holds them (see [`crate::archiver::cover`]).
+async fn begin(
+    conn: &mut mysql_async::Conn,
+    s: &Shared<'_, '_>,
+) -> Result<Instant, mysql_async::Error> {
+    conn.query_drop(s.begin).await?;
+    Ok(Instant::now())
+}
+
+/// The statements of [`begin`]: per archive table, a copy of no row from the source, `FOR
+/// UPDATE`: the locks the chunk's copies and delete take (a weaker one first, and a stronger
+/// one later, would let an `ALTER TABLE` waiting between the two stop the chunk with a
+/// deadlock), with the privileges they need; no row is read, locked or written.
+fn begin_statements(plan: &TablePlan, archives: &[Archive]) -> String {
+    let mut sql = String::from("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION");
+    for a in archives {
+        sql.push_str("; ");
+        sql.push_str(&sql::copy_keys(
+            plan, &a.db, &a.table, "FALSE", "TRUE", &a.mode,
+        ));
+        sql.push_str(" FOR UPDATE");
+    }
+    sql
 }
 
 /// The rest of a locked chunk's transaction (its keys locked, see the module's documentation).
@@ -808,7 +849,8 @@ async fn locked_chunk(
         .flat_map(|i| claimed.rows.bound_key(i, &keys_plan.key_pos, &key_params))
         .collect();
     let (range, copied) = (&claimed.range, claimed.copied);
-    match archive_and_delete_once(db, s, range, n, keys, copied).await {
+    let since = (claimed.since, claimed.session);
+    match archive_and_delete_once(db, s, range, n, keys, copied, since).await {
         Err(e) if e.kind() == ErrorKind::Transient => {
             // Visible, as every retry is: a deadlock here costs a chunk's work.
             tracing::info!("{}: a chunk is run again by its key range: {e}", s.name);
@@ -827,12 +869,14 @@ async fn archive_and_delete_once(
     n: usize,
     keys: Vec<Value>,
     copied: usize,
+    (since, session): (Instant, u64),
 ) -> Result<(u64, Chunk), RetryError> {
     with_retry(db, once(s), "archive and delete", |a| {
         let keys = keys.clone();
         Box::pin(async move {
-            let result = archive_and_delete(a.conn, s, range, n, keys, copied).await;
-            finish(a.conn, result).await
+            let vouch = s.cover.chunk((a.session == session).then_some(since));
+            let result = archive_and_delete(a.conn, s, range, n, keys, copied, &vouch).await;
+            finish(a.conn, result, &vouch).await
         })
     })
     .await
@@ -861,7 +905,8 @@ async fn one_chunk(
     with_retry(db, s.source.retry, "archive and delete", |a| {
         let (lock, params, key_params) = (lock.as_str(), params.clone(), &key_params);
         Box::pin(async move {
-            begin(a.conn).await?;
+            let since = begin(a.conn, s).await?;
+            let vouch = s.cover.chunk(Some(since));
             let result = async {
                 let rows: Vec<Row> = a.conn.exec(lock, params).await?;
                 let locked = Batch {
@@ -881,10 +926,10 @@ async fn one_chunk(
                 let keys: Vec<Value> = (0..n)
                     .flat_map(|i| locked.bound_key(i, &keys_plan.key_pos, key_params))
                     .collect();
-                archive_and_delete(a.conn, s, range, n, keys, 0).await
+                archive_and_delete(a.conn, s, range, n, keys, 0, &vouch).await
             }
             .await;
-            finish(a.conn, result).await
+            finish(a.conn, result, &vouch).await
         })
     })
     .await
@@ -926,10 +971,13 @@ impl Files<'_> {
 async fn finish(
     conn: &mut mysql_async::Conn,
     result: Result<(u64, Chunk), mysql_async::Error>,
+    vouch: &Vouch<'_>,
 ) -> Result<(u64, Chunk), mysql_async::Error> {
     match result {
         Ok((n, Chunk::Done { deleted, clean })) => {
+            let sent = Instant::now();
             conn.query_drop("COMMIT").await?;
+            vouch.succeeded(sent);
             Ok((n, Chunk::Done { deleted, clean }))
         }
         Ok(refused) => {
@@ -959,6 +1007,8 @@ async fn locked_chunk_with_files(
         range,
         rows,
         copied,
+        since,
+        session: claimed_on,
         ..
     } = claimed;
     let range = &range;
@@ -984,10 +1034,21 @@ async fn locked_chunk_with_files(
     }
     // The server archives and deletes while the files are written: neither is durable before
     // the commit, which waits for both.
+    // On the session that took the locks: a chunk whose statements run on another (replaced)
+    // checks for itself; a second part for that attempt, the first one left unused.
+    let vouch = s.cover.chunk(Some(since));
+    let vouch = &vouch;
     let statements = with_retry(db, once(s), "archive and delete", |a| {
         let keys = keys.clone();
         Box::pin(async move {
-            let result = archive_and_delete(a.conn, s, range, n, keys, copied).await;
+            let alone;
+            let vouch = if a.session == claimed_on {
+                vouch
+            } else {
+                alone = s.cover.chunk(None);
+                &alone
+            };
+            let result = archive_and_delete(a.conn, s, range, n, keys, copied, vouch).await;
             if result.is_err() {
                 let _ = a.conn.query_drop("ROLLBACK").await;
             }
@@ -1022,12 +1083,16 @@ async fn locked_chunk_with_files(
             held(),
         ));
     }
+    let sent = Instant::now();
     match end(db, once(s), "COMMIT").await {
-        Ok(()) => Ok((
-            n as u64,
-            Chunk::Done { deleted, clean },
-            if clean { None } else { held() },
-        )),
+        Ok(()) => {
+            vouch.succeeded(sent);
+            Ok((
+                n as u64,
+                Chunk::Done { deleted, clean },
+                if clean { None } else { held() },
+            ))
+        }
         Err(e) => Ok((n as u64, Chunk::Refused(e.to_string()), held())),
     }
 }
@@ -1063,11 +1128,14 @@ async fn archive_and_delete(
     n: usize,
     keys: Vec<Value>,
     copied: usize,
+    vouch: &Vouch<'_>,
 ) -> Result<(u64, Chunk), mysql_async::Error> {
-    let done = archive_and_delete_unchecked(conn, s, range, n, keys, copied).await?;
+    let done = archive_and_delete_unchecked(conn, s, range, n, keys, copied, vouch).await?;
     if let (_, Chunk::Done { deleted, .. }) = &done {
-        if *deleted > 0 {
+        if *deleted > 0 && crate::table::definition::references_checked(s.plan) {
+            let sent = Instant::now();
             crate::table::definition::check_references(conn, s.plan).await?;
+            vouch.succeeded(sent);
         }
     }
     Ok(done)
@@ -1081,6 +1149,7 @@ async fn archive_and_delete_unchecked(
     n: usize,
     keys: Vec<Value>,
     copied: usize,
+    vouch: &Vouch<'_>,
 ) -> Result<(u64, Chunk), mysql_async::Error> {
     let (plan, source, restricted) = (s.plan, s.source, s.restricted);
     let refused = |why: String| Ok((n as u64, Chunk::Refused(why)));
@@ -1117,7 +1186,8 @@ async fn archive_and_delete_unchecked(
         }
     }
     // The source table as the walk began, and the copies in the archive tables as they were
-    // defined then: checked in one round trip, before the delete.
+    // defined then: checked in one round trip, before the delete, unless a chunk under way
+    // vouches for them (crate::archiver::cover). Every table checked is locked by now.
     let written: Vec<Written<'_>> = s
         .archives
         .iter()
@@ -1127,7 +1197,10 @@ async fn archive_and_delete_unchecked(
             definition: a.definition.as_deref(),
         })
         .collect();
-    crate::table::definition::check_chunk(conn, plan, &written).await?;
+    vouch
+        .check(crate::table::definition::check_chunk(conn, plan, &written))
+        .await?;
+    let checked = Instant::now();
     if s.server_checks.undecided() {
         let delete = sql::delete_unless_referenced(plan, &source.where_clause, &named);
         // A statement the server cannot explain keeps `NOT EXISTS` (and meets its error there).
@@ -1142,7 +1215,9 @@ async fn archive_and_delete_unchecked(
         s.server_checks.decide(explained.first(), plan, s.name);
     }
     if s.server_checks.on() {
-        return delete_unless_referenced(conn, s, &named, n, keys).await;
+        let done = delete_unless_referenced(conn, s, &named, n, keys).await?;
+        vouch.succeeded(checked);
+        return Ok(done);
     }
     // Rows still referenced stay: left out by the statement, and a child that appears
     // meanwhile fails it (1451, the chunk goes the client's way).
@@ -1162,6 +1237,7 @@ async fn archive_and_delete_unchecked(
         return refused(why);
     }
     guard.check(conn, plan, Ours::one(deleted)).await?;
+    vouch.succeeded(checked);
     if deleted > n as u64 {
         return refused(format!("{deleted} rows deleted, {n} locked"));
     }

@@ -4,6 +4,7 @@
 //! destination holds identically. At the end, a per-table [`report`].
 
 mod blocked;
+mod cover;
 pub mod error;
 pub mod forecast;
 mod jobs;

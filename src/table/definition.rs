@@ -460,8 +460,8 @@ pub async fn check_references(conn: &mut Conn, plan: &TablePlan) -> mysql_async:
     references_verdict(plan, &now)
 }
 
-/// Whether [`check_references`] checks the keys onto the plan's table.
-fn references_checked(plan: &TablePlan) -> bool {
+/// Whether [`check_references`] checks the keys onto the plan's table (reads them: a statement).
+pub fn references_checked(plan: &TablePlan) -> bool {
     plan.definition.is_some() && plan.references_known && plan.transactional
 }
 

@@ -17,3 +17,4 @@ mod referential;
 mod server_modes;
 mod triggers;
 mod versioned;
+mod vouched;

@@ -37,7 +37,7 @@ mod summary;
 pub mod swift;
 
 pub use command::{Osarchiver, Output, Running};
-pub use ini::{connection, Ini};
+pub use ini::{connection, Ini, SERVER_SIDE_COPY_VAR};
 pub use names::unique_name;
 pub use private::Launch;
 pub use scratch::{q, ScratchDb};
