@@ -3,6 +3,10 @@
 //! foreign key would cascade onto: each chunk is one transaction on a source session that
 //! archives and deletes the same rows, with nothing to compare afterwards:
 //!
+//! 0. the transaction begins with a copy of no row into each archive table, `FOR UPDATE`: it
+//!    holds the metadata locks of every table of the chunk from then on, before it waits for
+//!    the walk, so that the chunks under way can vouch for its definition check
+//!    ([`super::cover`]);
 //! 1. the chunk is the walk's next page of eligible rows, read `FOR UPDATE` under `READ
 //!    COMMITTED`: locked (and only those: no gap locks), so that nobody changes them until the
 //!    commit. When the first archive table's key columns are defined as the source's and there

@@ -9,7 +9,9 @@
 //! ([`columns_match`]); then every delete, inside its transaction and after its first
 //! statement on the table (which holds the table's metadata lock until the commit, so no
 //! `ALTER` can complete before it), reads the definition again and stops the table when it
-//! changed ([`check`]). One round trip per chunk (`SHOW CREATE TABLE` and the triggers).
+//! changed ([`check`]). One round trip per chunk (`SHOW CREATE TABLE` and the triggers), which
+//! most chunks of the locked way skip when another chunk vouches for them
+//! (`crate::archiver::cover`).
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Row, ServerError};
