@@ -95,6 +95,25 @@ pub(super) async fn archives(copy: &mut Copy<'_>) -> Option<Vec<Archive>> {
     if !copy.delete_db.is_mariadb() {
         return None;
     }
+    // Under statement-based binary logging InnoDB refuses every write of a `READ COMMITTED`
+    // transaction (error 1665): the chunks go the other way.
+    let logging = copy
+        .delete_db
+        .run("read the binary log's format", |c| {
+            Box::pin(c.query_first::<(Option<u8>, Option<String>), _>(
+                "SELECT @@log_bin, @@binlog_format",
+            ))
+        })
+        .await;
+    if let Ok(Some((Some(1), Some(format)))) = &logging {
+        if format.eq_ignore_ascii_case("STATEMENT") {
+            tracing::debug!(
+                "{}: binlog_format = STATEMENT: the locked way is not taken",
+                qualified(&copy.plan.db, &copy.plan.table)
+            );
+            return None;
+        }
+    }
     let mut out = Vec::new();
     for (d, t) in copy.dests.iter().zip(copy.targets.iter()) {
         let (Dest::Db(db), Target::Db(target)) = (d, t) else {

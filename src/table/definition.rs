@@ -61,22 +61,30 @@ fn source_now(table: &str, created: Vec<Row>, triggers: Vec<Row>) -> Option<Stri
     if is_partitioned(&text) {
         now.push_str(PARTITIONED);
     }
-    // Trigger, event, table, statement, timing.
+    // Trigger, event, table, statement, timing, creation time. The creation time too: a user
+    // without the TRIGGER privilege sees no statement, and a trigger replaced (`CREATE OR
+    // REPLACE TRIGGER`) under the same name would look the same to it.
     for mut r in triggers {
         let mut text = |i: usize| r.take_opt::<String, _>(i).and_then(Result::ok);
-        let (name, event, on, statement, timing) = (text(0), text(1), text(2), text(3), text(4));
+        let (name, event, on, statement, timing, created) =
+            (text(0), text(1), text(2), text(3), text(4), text(5));
         if on.as_deref() != Some(table) || event.as_deref() != Some("DELETE") {
             continue;
         }
         now.push_str(&format!(
-            "\n-- trigger {} {} DELETE: {}",
+            "\n-- trigger {} {} DELETE: {}{CREATED}{}",
             name.unwrap_or_default(),
             timing.unwrap_or_default(),
-            statement.unwrap_or_default()
+            statement.unwrap_or_default(),
+            created.unwrap_or_default(),
         ));
     }
     Some(now)
 }
+
+/// What follows a trigger's statement in a source's definition ([`read_source`]), before the
+/// trigger's creation time.
+pub const CREATED: &str = "\n-- created ";
 
 /// The line a partitioned table's definition ([`read_source`]) holds after its
 /// `SHOW CREATE TABLE` text.
@@ -334,7 +342,7 @@ pub async fn check_archive_as(
 fn statements(db: &str, table: &str) -> String {
     let mut sql = format!(
         "SHOW CREATE TABLE {}; SELECT TRIGGER_NAME, EVENT_MANIPULATION, EVENT_OBJECT_TABLE, \
-         ACTION_STATEMENT, ACTION_TIMING FROM information_schema.TRIGGERS \
+         ACTION_STATEMENT, ACTION_TIMING, CREATED FROM information_schema.TRIGGERS \
          WHERE EVENT_OBJECT_SCHEMA = ",
         qualified(db, table)
     );

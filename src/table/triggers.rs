@@ -74,6 +74,12 @@ fn trigger_lines(plan: &TablePlan) -> impl Iterator<Item = (&str, &str)> {
         .split("\n-- trigger ")
         .skip(1)
         .filter_map(|line| line.split_once(" DELETE: "))
+        .map(|(named, rest)| {
+            let statement = rest
+                .rsplit_once(crate::table::definition::CREATED)
+                .map_or(rest, |(statement, _)| statement);
+            (named, statement)
+        })
 }
 
 /// Whether a trigger's `statement` has a word that deletes or updates rows ([`changing_triggers`]).
@@ -410,6 +416,18 @@ mod tests {
                 reprepared: 1
             }
         );
+    }
+
+    #[test]
+    fn a_triggers_creation_time_is_not_its_statement() {
+        let p = plan(Some(
+            "CREATE TABLE `t` (...)\n-- trigger audit AFTER DELETE: INSERT INTO a VALUES (1)\
+             \n-- created 2026-12-07 01:02:03.45\n-- trigger hidden BEFORE DELETE: \
+             \n-- created 2026-12-07 01:02:04.00",
+        ));
+        assert_eq!(delete_triggers(&p), ["audit AFTER", "hidden BEFORE"]);
+        assert_eq!(hidden_triggers(&p), ["hidden BEFORE"]);
+        assert!(changing_triggers(&p).is_empty());
     }
 
     #[test]

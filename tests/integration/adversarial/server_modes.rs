@@ -210,3 +210,43 @@ fn a_read_only_server_fails_the_dry_run_as_the_real_run() {
         .assert_success();
     assert_eq!(crate::harness::digest::count(&s, &db.name, "t", "1"), 1);
 }
+
+/// A server that logs statements (`binlog_format = STATEMENT`): InnoDB refuses every write of a
+/// `READ COMMITTED` transaction there (error 1665), which the locked way's chunks are. The
+/// locked way is not taken, and the rows go another way: every eligible row moves, exit 0. It
+/// used to fail the table at its first chunk (exit 1, nothing archived).
+#[test]
+fn statement_based_binary_logging_moves_every_row() {
+    if !server().is_private() {
+        eprintln!(
+            "SKIPPED statement_based_binary_logging_moves_every_row: {ENV_VAR} names an external server"
+        );
+        return;
+    }
+    let s = crate::harness::dedicated_server_with(crate::harness::Launch {
+        args: vec![
+            "--log-bin=osa-bin".into(),
+            "--binlog-format=STATEMENT".into(),
+            "--server-id=1".into(),
+        ],
+        ..Default::default()
+    });
+    assert_eq!(
+        s.sql("SELECT @@log_bin, @@binlog_format")
+            .split_whitespace()
+            .last(),
+        Some("STATEMENT")
+    );
+    let case = Case::on(&s, "adv_sbr");
+    case.src.sql(&format!(
+        "CREATE TABLE m (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+         INSERT INTO m SELECT seq, CONCAT('v', seq), IF(seq % 3 = 0, NULL, {OLD}) FROM seq_1_to_3000;"
+    ));
+    case.restore_targets("m");
+    let eligible = "deleted_at IS NOT NULL";
+    let before = hex_rows_on(&s, &case.src.name, "m", eligible);
+    let rest = hex_rows_on(&s, &case.src.name, "m", &format!("NOT ({eligible})"));
+    let out = case.run(|ini| ini);
+    out.assert_success();
+    case.assert_moved(&out, "m", eligible, &before, &rest, &[]);
+}

@@ -372,3 +372,58 @@ fn rows_kept_for_a_foreign_key_are_the_chunks_own_tries() {
     }
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
+
+/// A trigger replaced during the walk (`CREATE OR REPLACE TRIGGER`, the same name) for a user
+/// without the TRIGGER privilege, who sees its name, not its statement: its creation time is
+/// part of the definition the walk keeps, so the next delete sees the change and the table
+/// fails, before the new trigger writes anything.
+#[test]
+fn a_trigger_replaced_during_the_walk_is_seen_without_the_trigger_privilege() {
+    use super::completeness::{slow_walk_under_way, until_it_lands, Landed};
+    let s = server();
+    let wrong = until_it_lands("replaced trigger", |pace| {
+        let db = ScratchDb::create(s, "trg_replaced");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_40;
+             CREATE TABLE audit (n INT AUTO_INCREMENT PRIMARY KEY, id INT);
+             CREATE TABLE side (id INT) ENGINE=MyISAM;
+             CREATE TRIGGER audit_t AFTER DELETE ON t FOR EACH ROW \
+             INSERT INTO audit (id) VALUES (OLD.id);"
+        ));
+        let user = crate::harness::unique_name("osa_notrg");
+        s.sql(&format!(
+            "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
+             GRANT ALL ON `{0}`.* TO '{user}'@'%';
+             GRANT ALL ON `{1}`.* TO '{user}'@'%';
+             REVOKE TRIGGER ON `{0}`.* FROM '{user}'@'%';",
+            db.name,
+            db.archive()
+        ));
+        let (running, _) = slow_walk_under_way(&db, pace, |ini, _| {
+            ini.src("user", &user)
+                .src("password", "pw")
+                .dst("user", &user)
+                .dst("password", "pw")
+        });
+        db.sql(
+            "CREATE OR REPLACE TRIGGER audit_t AFTER DELETE ON t FOR EACH ROW \
+             INSERT INTO side VALUES (OLD.id)",
+        );
+        let at_change = count(s, &db.name, "t", "1");
+        let out = running.wait();
+        s.sql(&format!("DROP USER '{user}'@'%'"));
+        if at_change == 0 {
+            return Landed::Late;
+        }
+        let side = count(s, &db.name, "side", "1");
+        let said = out.output().contains("changed during the run");
+        Landed::Checked((side != 0 || out.code != Some(1) || !said).then(|| {
+            format!(
+                "{side} rows written by the replaced trigger, exit {:?}\n{out}",
+                out.code
+            )
+        }))
+    });
+    assert!(wrong.is_none(), "{}", wrong.unwrap_or_default());
+}
