@@ -205,15 +205,7 @@ fn triggers_the_user_cannot_see_are_counted_all_the_same() {
              CREATE TABLE audit (n INT AUTO_INCREMENT PRIMARY KEY, id INT);
              {trigger}"
         ));
-        let user = crate::harness::unique_name("osa_notrg");
-        s.sql(&format!(
-            "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
-             GRANT ALL ON `{0}`.* TO '{user}'@'%';
-             GRANT ALL ON `{1}`.* TO '{user}'@'%';
-             REVOKE TRIGGER ON `{0}`.* FROM '{user}'@'%';",
-            db.name,
-            db.archive()
-        ));
+        let user = user_without_trigger(&db);
         let unseen = s.sql(&format!(
             "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '{}'",
             db.name
@@ -391,15 +383,7 @@ fn a_trigger_replaced_during_the_walk_is_seen_without_the_trigger_privilege() {
              CREATE TRIGGER audit_t AFTER DELETE ON t FOR EACH ROW \
              INSERT INTO audit (id) VALUES (OLD.id);"
         ));
-        let user = crate::harness::unique_name("osa_notrg");
-        s.sql(&format!(
-            "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
-             GRANT ALL ON `{0}`.* TO '{user}'@'%';
-             GRANT ALL ON `{1}`.* TO '{user}'@'%';
-             REVOKE TRIGGER ON `{0}`.* FROM '{user}'@'%';",
-            db.name,
-            db.archive()
-        ));
+        let user = user_without_trigger(&db);
         let (running, _) = slow_walk_under_way(&db, pace, |ini, _| {
             ini.src("user", &user)
                 .src("password", "pw")
@@ -426,4 +410,19 @@ fn a_trigger_replaced_during_the_walk_is_seen_without_the_trigger_privilege() {
         }))
     });
     assert!(wrong.is_none(), "{}", wrong.unwrap_or_default());
+}
+
+/// A new user (password `pw`) with every privilege on `db` and its archive database but
+/// TRIGGER on `db`: it sees the triggers of `db`, not their statements.
+fn user_without_trigger(db: &ScratchDb) -> String {
+    let user = crate::harness::unique_name("osa_notrg");
+    server().sql(&format!(
+        "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
+         GRANT ALL ON `{0}`.* TO '{user}'@'%';
+         GRANT ALL ON `{1}`.* TO '{user}'@'%';
+         REVOKE TRIGGER ON `{0}`.* FROM '{user}'@'%';",
+        db.name,
+        db.archive()
+    ));
+    user
 }
