@@ -489,7 +489,10 @@ impl<'a> SourceRun<'a> {
                 return;
             }
         }
-        let (databases, skipped) = choose_databases(source, &existing, &archive_dbs);
+        // Listed by name, an archive database is the operator's choice (a job that purges old
+        // archives): only one this source would also write into was refused above.
+        let never = if all { archive_dbs.as_slice() } else { &[] };
+        let (databases, skipped) = choose_databases(source, &existing, never);
         for s in &skipped {
             if s.warn {
                 report.error(format!("{label}: database {}: {}", s.table, s.reason));

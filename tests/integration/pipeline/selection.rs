@@ -376,6 +376,48 @@ fn another_archivers_archive_database_is_not_a_source_of_databases_star() {
     assert_eq!(count(&s, &db.archive(), "t", "1"), 0);
 }
 
+/// Two archivers sharing one archive destination (`_archive` on the same server): the nightly
+/// one archives a database into `<db>_archive`, the other lists `<db>_archive` by name to move
+/// its oldest rows on into `<db>_archive_archive`. Listed by name, the archive database is gone
+/// through. It was left out as "an archive database of this run" (at debug level), exit 0, its
+/// old rows still there.
+#[test]
+fn an_archive_database_listed_by_name_is_gone_through_by_an_archiver_with_the_same_destination() {
+    if !server().is_private() {
+        eprintln!("SKIPPED an_archive_database_listed_by_name_is_gone_through_by_an_archiver_with_the_same_destination: {ENV_VAR} is set");
+        return;
+    }
+    let s = dedicated_server();
+    let db = ScratchDb::create(&s, "oldarch");
+    table(&db, "t");
+    s.sql(&format!(
+        "CREATE DATABASE `{a}`; CREATE TABLE `{a}`.t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO `{a}`.t VALUES (100, '2001-01-01 00:00:00'), (101, UTC_TIMESTAMP());",
+        a = db.archive()
+    ));
+    let mut ini = Ini::new(&s, &[&db.name])
+        .set("archiver:old", "src", "old")
+        .set("archiver:old", "dst", "dst")
+        .set("src:old", "backend", "db")
+        .set("src:old", "databases", db.archive())
+        .set("src:old", "retention", "1 YEAR")
+        .set("src:old", "delete_data", "true")
+        .set("src:old", "delete_loop_delay", 0);
+    for (k, v) in crate::harness::connection(&s) {
+        ini = ini.set("src:old", &k, v);
+    }
+    let out = run(&ini);
+    out.assert_success()
+        .output_contains(&format!("databases to archive: [{}]", db.archive()));
+    // The nightly archiver's two rows, and the recent one of the old archive.
+    assert_eq!(count(&s, &db.archive(), "t", "1"), 3);
+    assert_eq!(count(&s, &db.archive(), "t", "id = 100"), 0);
+    let older = format!("{}_archive", db.archive());
+    assert_eq!(count(&s, &older, "t", "1"), 1);
+    assert_eq!(count(&s, &older, "t", "id = 100"), 1);
+    s.sql(&format!("DROP DATABASE `{older}`"));
+}
+
 /// With `{date}` in `table_suffix`, each run has its own archive tables: those of earlier runs
 /// are archive tables all the same, never sources.
 #[test]
