@@ -251,6 +251,27 @@ pub fn resolve(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
     result
 }
 
+/// `names` without their repeats, each repeat a warning: a source listed twice would be gone
+/// through twice (the dry run counting its rows twice), a destination written twice.
+fn once_each(
+    names: Vec<String>,
+    section: &str,
+    key: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::with_capacity(names.len());
+    for n in names {
+        if kept.contains(&n) {
+            warnings.push(format!(
+                "[{section}]: {key} lists {n} more than once: it is used once"
+            ));
+        } else {
+            kept.push(n);
+        }
+    }
+    kept
+}
+
 /// The warnings for sections no definition reads.
 fn unknown_sections(ini: &Ini) -> Vec<String> {
     ini.sections()
@@ -287,8 +308,13 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
             disabled.push(name.to_string());
             continue;
         }
-        let src_names = parse_list(&r.required("src")?);
-        let dst_names = r.list("dst")?;
+        let src_names = once_each(
+            parse_list(&r.required("src")?),
+            &section.name,
+            "src",
+            &mut warnings,
+        );
+        let dst_names = once_each(r.list("dst")?, &section.name, "dst", &mut warnings);
         let mut destinations = Vec::new();
         for d in &dst_names {
             let dst_section = format!("dst:{d}");
@@ -944,6 +970,30 @@ mod tests {
             .to_string();
         assert!(e.contains("ssl_mode") && e.contains("not shown"), "{e}");
         assert!(!e.to_lowercase().contains("secret\""), "{e}");
+    }
+
+    /// A source or a destination listed twice by an archiver is used once, with a warning: the
+    /// dry run counted a twice-listed source's rows twice, and a real run went through it twice.
+    #[test]
+    fn a_name_listed_twice_in_src_or_dst_is_used_once() {
+        let text = "[archiver:a]\nsrc = s, t; s\ndst = f, f\n\n[src:s]\nretention = 1 DAY\n\n\
+                    [src:t]\nretention = 1 DAY\n\n[dst:f]\nbackend = file\ndirectory = /tmp/x\n";
+        let loaded = load(text).unwrap();
+        let a = &loaded.config.archivers[0];
+        let sources: Vec<&str> = a.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(sources, ["s", "t"]);
+        assert_eq!(a.destinations.len(), 1);
+        let w = loaded.warnings.join("\n");
+        assert!(
+            w.contains("[archiver:a]: src lists s more than once"),
+            "{w}"
+        );
+        assert!(
+            w.contains("[archiver:a]: dst lists f more than once"),
+            "{w}"
+        );
+        let once = load(&text.replace("t; s", "t").replace("f, f", "f")).unwrap();
+        assert!(!once.warnings.join("\n").contains("more than once"));
     }
 
     /// Keys and sections kept only as `${...}` variables are not "unknown": configparser users
