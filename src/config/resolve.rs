@@ -95,6 +95,18 @@ impl Reader<'_> {
                 }
             }
         }
+        // A value the section inherits: the operator looks for it in [DEFAULT].
+        let lowered = key.to_lowercase();
+        let own = self
+            .ini
+            .section(self.section)
+            .is_some_and(|s| s.keys().any(|k| k == lowered));
+        if !own
+            && self.section != super::ini::DEFAULT_SECTION
+            && self.ini.raw(super::ini::DEFAULT_SECTION, key).is_some()
+        {
+            message.push_str(" (the value comes from [DEFAULT])");
+        }
         ConfigError::value(self.section, key, message)
     }
 
@@ -970,6 +982,26 @@ mod tests {
             .to_string();
         assert!(e.contains("ssl_mode") && e.contains("not shown"), "{e}");
         assert!(!e.to_lowercase().contains("secret\""), "{e}");
+    }
+
+    /// A bad value a section inherits from `[DEFAULT]` says so: the section named has no such
+    /// key of its own.
+    #[test]
+    fn a_bad_value_inherited_from_default_says_where_it_comes_from() {
+        let text =
+            format!("[DEFAULT]\ndelete_data = maybe\n\n{BASE}").replace("remote_store = r\n", "");
+        let e = load(&text).unwrap_err().to_string();
+        assert!(
+            e.contains("[src:s], key 'delete_data'")
+                && e.ends_with("(the value comes from [DEFAULT])"),
+            "{e}"
+        );
+        let own = text.replace(
+            "retention = 1 DAY",
+            "retention = 1 DAY\ndelete_data = perhaps",
+        );
+        let e = load(&own).unwrap_err().to_string();
+        assert!(e.contains("perhaps") && !e.contains("[DEFAULT]"), "{e}");
     }
 
     /// A source or a destination listed twice by an archiver is used once, with a warning: the
