@@ -94,8 +94,21 @@ pub enum TableError {
     #[error("internal error: no reading session")]
     NoReader,
     /// Several stages of the pipeline failed: the first is the cause, the others follow from it.
-    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error("{}", joined(.0))]
     Stages(Vec<TableError>),
+}
+
+/// The stages' messages joined by `; `, each once: two sessions of a table that lose the same
+/// server fail with the same words.
+fn joined(errors: &[TableError]) -> String {
+    let mut said: Vec<String> = Vec::with_capacity(errors.len());
+    for e in errors {
+        let text = e.to_string();
+        if !said.contains(&text) {
+            said.push(text);
+        }
+    }
+    said.join("; ")
 }
 
 impl TableError {
@@ -135,6 +148,11 @@ mod tests {
         assert_eq!(
             two.to_string(),
             "internal error: no reading session; destination files: a; b"
+        );
+        let same = TableError::of_stages(vec![TableError::NoReader, TableError::NoReader]);
+        assert_eq!(
+            same.unwrap().to_string(),
+            "internal error: no reading session"
         );
     }
 }

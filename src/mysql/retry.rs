@@ -150,11 +150,20 @@ fn is_broken_connection(d: &DriverError) -> bool {
     )
 }
 
+/// A driver error as the log shows it: mysql_async says "Input/output error: " twice before
+/// an I/O error (its error and the I/O error's both say it), once here.
+pub fn shown(e: &Error) -> String {
+    match e {
+        Error::Io(mysql_async::IoError::Io(io)) => format!("Input/output error: {io}"),
+        e => e.to_string(),
+    }
+}
+
 /// Why [`with_retry`] gave up.
 #[derive(Debug, thiserror::Error)]
 pub enum RetryError {
     /// A non-transient error: returned at once, without retrying.
-    #[error("{what} on {target}: {source}")]
+    #[error("{what} on {target}: {}", shown(source))]
     Failed {
         what: String,
         target: String,
@@ -163,7 +172,10 @@ pub enum RetryError {
         source: Error,
     },
     /// Transient errors every time, until the policy ran out.
-    #[error("{what} on {target}: giving up after {attempts} attempts: {source}")]
+    #[error(
+        "{what} on {target}: giving up after {attempts} attempts: {}",
+        shown(source)
+    )]
     Exhausted {
         what: String,
         target: String,
@@ -281,8 +293,9 @@ where
         }
         reconnect |= needs_reconnect(&err);
         tracing::warn!(
-            "{what} on {}: attempt {number}/{attempts} failed: {err}; retrying in {:?}{}",
+            "{what} on {}: attempt {number}/{attempts} failed: {}; retrying in {:?}{}",
             db.target(),
+            shown(&err),
             policy.delay,
             if reconnect { " after reconnecting" } else { "" }
         );
@@ -411,6 +424,27 @@ mod tests {
             assert_eq!(classify(&e), ErrorKind::Other, "{e}");
             assert!(!needs_reconnect(&e), "{e}");
         }
+    }
+
+    #[test]
+    fn an_io_error_says_input_output_error_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer within 10s");
+        let e = Error::Io(mysql_async::IoError::Io(io));
+        assert_eq!(shown(&e), "Input/output error: no answer within 10s");
+        assert!(
+            e.to_string().matches("Input/output error").count() == 2,
+            "{e}"
+        );
+        let r = RetryError::Failed {
+            what: "delete".into(),
+            target: "t".into(),
+            kind: ErrorKind::Transient,
+            source: e,
+        };
+        assert_eq!(
+            r.to_string(),
+            "delete on t: Input/output error: no answer within 10s"
+        );
     }
 
     #[test]
