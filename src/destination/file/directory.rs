@@ -5,6 +5,7 @@ use std::fs;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
+use super::naming::PART;
 use super::sink::sync_dir;
 use super::{FileDest, FileError};
 
@@ -36,9 +37,48 @@ impl FileDest {
                     .filter(|p| !p.as_os_str().is_empty())
                     .unwrap_or(Path::new(".")),
             );
+        } else {
+            let left = self.leftovers();
+            if !left.is_empty() {
+                tracing::warn!(
+                    "destination {}: {} holds {} file(s) that an interrupted run left: {}{} (a pack killed before it finished; the plain files it was packing are beside it and hold their rows: pack them, or keep them, and remove the .part by hand)",
+                    self.name,
+                    self.directory.display(),
+                    left.len(),
+                    left.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+                    if left.len() > 5 { ", ..." } else { "" },
+                );
+            }
         }
         self.directory_ready = true;
         Ok(())
+    }
+
+    /// The names of the `.part` files in the directory from before this run began: packs that
+    /// did not finish (this run's own are newer), sorted.
+    fn leftovers(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(&self.directory) else {
+            return Vec::new();
+        };
+        let Some(started) =
+            chrono::NaiveDateTime::parse_from_str(&self.started, "%Y-%m-%d %H:%M:%S")
+                .ok()
+                .map(|t| std::time::SystemTime::from(t.and_utc()))
+        else {
+            return Vec::new();
+        };
+        let mut left: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(PART))
+            .filter(|e| {
+                e.metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t < started)
+            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        left
     }
 }
 
@@ -58,5 +98,26 @@ mod tests {
         std::fs::remove_dir(&dir).unwrap();
         f.ensure_directory().unwrap();
         assert!(!dir.exists());
+    }
+
+    /// A pack killed before it finished leaves its `.part`: those from before the run began are
+    /// the leftovers the run warns of; its own (newer) are not.
+    #[test]
+    fn the_part_files_of_an_interrupted_run_are_found() {
+        let d = tempfile::tempdir().unwrap();
+        let f = super::super::tests::open(d.path());
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        for (name, when) in [
+            ("db.t.csv.tar.xz.part", Some(old)),
+            ("db.a.sql.gz.part", Some(old)),
+            ("db.t.csv", Some(old)),
+            ("db.u.csv.tar.part", None),
+        ] {
+            let file = std::fs::File::create(d.path().join(name)).unwrap();
+            if let Some(when) = when {
+                file.set_modified(when).unwrap();
+            }
+        }
+        assert_eq!(f.leftovers(), ["db.a.sql.gz.part", "db.t.csv.tar.xz.part"]);
     }
 }
