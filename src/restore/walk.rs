@@ -131,7 +131,12 @@ impl Walk {
             self.schema.databases.insert(db.to_string(), infos);
         }
         let archive_db = format!("{db}{}", self.opts.suffixes.0);
-        let archive_table = format!("{table}{}", self.opts.suffixes.1);
+        // Staged files: the staging table's name, cut to fit when the table's is long.
+        let archive_table = if self.opts.staged.is_some() {
+            crate::restore::files::stage_name(table)
+        } else {
+            format!("{table}{}", self.opts.suffixes.1)
+        };
         let archive_columns = if let Some(staged) = &self.opts.staged {
             if staged.contains(&(db.to_string(), table.to_string())) {
                 self.schema.table(db, table).map(|i| {

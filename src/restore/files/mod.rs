@@ -17,8 +17,26 @@ pub mod stage;
 
 use std::path::Path;
 
-/// What the staging table of `db.table` is called (in `db`, as a temporary table).
+/// What the staging table of `db.table` is called (in `db`, as a temporary table): `table`
+/// and this suffix, see [`stage_name`].
 pub const STAGE_SUFFIX: &str = "__osarchiver_restore";
+
+/// The staging table of `table`: `<table>__osarchiver_restore`; where that would pass the
+/// server's 64 characters for a table name (a table of 45 characters or more), the table's
+/// name cut, `_`, a hash of the whole name (FNV-1a, 8 hex digits) and the suffix.
+pub fn stage_name(table: &str) -> String {
+    const MAX: usize = 64;
+    let full = format!("{table}{STAGE_SUFFIX}");
+    if full.chars().count() <= MAX {
+        return full;
+    }
+    let hash = table.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let keep = MAX - STAGE_SUFFIX.len() - 9;
+    let cut: String = table.chars().take(keep).collect();
+    format!("{cut}_{hash:08x}{STAGE_SUFFIX}")
+}
 
 /// A file's format, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +112,26 @@ fn decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A staging table's name fits the server's 64 characters, whatever the table's; two long
+    /// names that share their first 35 characters stage apart.
+    #[test]
+    fn a_long_table_stages_under_a_name_that_fits() {
+        assert_eq!(stage_name("instances"), "instances__osarchiver_restore");
+        let t44 = "a".repeat(44);
+        assert_eq!(stage_name(&t44), format!("{t44}{STAGE_SUFFIX}"));
+        let (a, b) = ("é".repeat(45), format!("{}x", "é".repeat(63)));
+        for t in [&a, &b] {
+            let s = stage_name(t);
+            assert_eq!(s.chars().count(), 64, "{s}");
+            assert!(
+                s.starts_with(&"é".repeat(35)) && s.ends_with(STAGE_SUFFIX),
+                "{s}"
+            );
+        }
+        assert_ne!(stage_name(&a), stage_name(&b));
+        assert_eq!(stage_name(&a), stage_name(&a.clone()));
+    }
 
     #[test]
     fn names_give_the_table_and_format() {

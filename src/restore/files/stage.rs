@@ -23,7 +23,7 @@ use crate::table::TablePlan;
 use super::csv::{next_record, push_record, FieldKind};
 use super::open::with_content;
 use super::sql::statements;
-use super::{table_of, Format, STAGE_SUFFIX};
+use super::{stage_name, table_of, Format};
 
 /// Why a file could not be staged.
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +74,7 @@ pub async fn stage_files(
     for path in files {
         let file = path.display().to_string();
         let (db, table, format) = table_of(path).ok_or_else(|| StageError::Name(file.clone()))?;
-        let stage_name = format!("{table}{STAGE_SUFFIX}");
+        let stage_name = stage_name(&table);
         if !described.iter().any(|(d, _)| *d == db) {
             let infos = schema::list_tables(stage.conn(), &db)
                 .await

@@ -160,6 +160,51 @@ fn a_dotted_table_name_is_never_read_as_another_tables_numbered_file() {
     );
 }
 
+/// A table whose name has 45 to 64 characters: its staging table (`<table>__osarchiver_restore`)
+/// would pass the server's 64, and every restore of it from files failed (1103, exit 1). Two
+/// such tables that share their first 40 characters come back, each from its own file.
+#[test]
+fn tables_with_long_names_come_back_from_files() {
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "longname");
+    let (a, b) = (
+        format!("{}_a", "l".repeat(62)),
+        format!("{}_b", "l".repeat(62)),
+    );
+    for (t, v) in [(&a, "one"), (&b, "two")] {
+        db.sql(&format!(
+            "CREATE TABLE `{t}` (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+             INSERT INTO `{t}` VALUES (1, '{v}', {old});",
+            old = crate::pipeline::OLD
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ini = Ini::new(s, &[&db.name])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", dir.path().display())
+        .set("dst:files", "formats", "sql, csv")
+        .set("dst:files", "archive_format", "gztar");
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
+    for (t, format) in [(&a, "sql"), (&b, "csv")] {
+        let file = dir.path().join(format!("{}.{t}.{format}.tar.gz", db.name));
+        assert!(file.exists(), "{file:?}");
+        Osarchiver::new()
+            .subcommand("restore")
+            .config_text(ini.text())
+            .args(["--table", &format!("{}.{t}", db.name), "--where", "1"])
+            .arg("--file")
+            .arg(&file)
+            .run()
+            .assert_success();
+    }
+    assert_eq!(db.sql(&format!("SELECT v FROM `{a}`")).trim(), "one");
+    assert_eq!(db.sql(&format!("SELECT v FROM `{b}`")).trim(), "two");
+}
+
 /// The SQL files of two runs hold rows 1 and 2, which share the value of another unique key
 /// of the source (`name`): row 2 came after row 1 was archived. Staged together, the second
 /// file's `ON DUPLICATE KEY UPDATE` met that key and rewrote row 1 into row 2: row 1 was gone,
