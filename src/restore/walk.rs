@@ -2,7 +2,8 @@
 //! back into the source in one transaction; then, with `--with-children`, for each foreign key
 //! of the source server that references the table, the archived rows of the child table that
 //! reference the rows of that page, recursively. So parents are always committed before their
-//! children. Rows the source already holds identically lead to their children too: a run cut
+//! children; a page with a row whose parent is not in the source yet (where two paths meet) is
+//! put off and tried again once the walk is over. Rows the source already holds identically lead to their children too: a run cut
 //! short and run again finds every row it had not restored yet. Each row is put back once per
 //! run, whatever the number of paths that reach it (self-references, diamonds).
 
@@ -78,6 +79,16 @@ pub struct Walk {
     removal: Vec<(Arc<RestoreTable>, Vec<Vec<Value>>)>,
     /// Child tables without an archive table, said once.
     no_archive: HashSet<String>,
+    /// Pages put off because a row they reference is not in the source yet (1452, or what a
+    /// dry run foresees as such), with why: where two paths meet (`p -> a -> gc` and `p -> q
+    /// -> gc`), the first path reaches `gc` before the second has restored its `q`. Tried
+    /// again once the walk is over, until none gets through.
+    deferred: Vec<(Arc<RestoreTable>, Batch, String)>,
+    /// Pages put back (or, in a dry run, found fit to be) so far.
+    pages_put: u64,
+    /// A dry run's rows of tables that reference themselves by their key, per table, as
+    /// [`loose_id`]s of their keys: the parents its rows find without the source.
+    loose_visited: HashMap<String, HashSet<String>>,
     pub report: RestoreReport,
 }
 
@@ -103,6 +114,9 @@ impl Walk {
             visited: HashMap::new(),
             removal: Vec::new(),
             no_archive: HashSet::new(),
+            deferred: Vec::new(),
+            pages_put: 0,
+            loose_visited: HashMap::new(),
             report,
         }
     }
@@ -244,6 +258,31 @@ impl Walk {
                 t.archive_name()
             );
         }
+        self.put_off_pages().await
+    }
+
+    /// Tries the pages put off again, as long as each round gets one through (its children
+    /// walked as usual, which may put off more); fails on the first one left when a round gets
+    /// none through.
+    async fn put_off_pages(&mut self) -> Result<(), WalkError> {
+        while !self.deferred.is_empty() {
+            let round = std::mem::take(&mut self.deferred);
+            let (tried, before) = (round.len(), self.pages_put);
+            for (t, page, _) in round {
+                self.put(t, page).await?;
+            }
+            if self.pages_put == before {
+                let (t, _, message) = self.deferred.swap_remove(0);
+                return Err(WalkError::MissingParent {
+                    table: t.name(),
+                    message,
+                });
+            }
+            tracing::info!(
+                "restore: {tried} page(s) put off for a parent not restored yet were tried again; {} put off now",
+                self.deferred.len()
+            );
+        }
         Ok(())
     }
 
@@ -258,16 +297,27 @@ impl Walk {
         rows: &[usize],
     ) -> Result<Option<String>, RetryError> {
         let plan = &t.source;
+        let name = t.name();
+        // A reference to the table itself by its key: the rows of this run (this page's
+        // included) stand for their parents, matched as a `_ci` PAD SPACE collation would
+        // (a `_bin` key may be foreseen fine and fail); any other value must be in the source.
+        let by_own_key = |fk: &ForeignKey| {
+            fk.referenced_db == plan.db
+                && fk.referenced_table == plan.table
+                && fk.referenced_columns == plan.key
+        };
         let fks: Vec<ForeignKey> = self
             .fks
             .iter()
             .filter(|fk| fk.db == plan.db && fk.table == plan.table)
             .filter(|fk| {
                 let parent = format!("{}.{}", fk.referenced_db, fk.referenced_table);
-                !self.visited.contains_key(&parent)
+                !self.visited.contains_key(&parent) || by_own_key(fk)
             })
             .cloned()
             .collect();
+        let empty = HashSet::new();
+        let ours = self.loose_visited.get(&name).unwrap_or(&empty);
         for fk in fks {
             let Some(key_pos) = fk
                 .columns
@@ -286,14 +336,17 @@ impl Walk {
             let params = fk_plan.key_params();
             let mut distinct = HashSet::new();
             let mut values: Vec<Value> = Vec::new();
+            let own = by_own_key(&fk);
             for &i in rows {
                 let row = &page.rows[i];
                 if key_pos.iter().any(|&p| matches!(row[p], Value::NULL)) {
                     continue;
                 }
-                if distinct.insert(crate::table::batch::key_id(
-                    key_pos.iter().map(|&p| &row[p]),
-                )) {
+                if own && ours.contains(&loose_id(row, &key_pos)) {
+                    continue;
+                }
+                let id = crate::table::batch::key_id(key_pos.iter().map(|&p| &row[p]));
+                if distinct.insert(id) {
                     values.extend(page.bound_key(i, &key_pos, &params));
                 }
             }
@@ -384,30 +437,54 @@ impl Walk {
             if page.is_empty() {
                 return Ok(());
             }
+            if self.opts.insert.dry_run
+                && self.fks.iter().any(|fk| {
+                    fk.db == t.source.db
+                        && fk.table == t.source.table
+                        && fk.referenced_db == t.source.db
+                        && fk.referenced_table == t.source.table
+                })
+            {
+                let loose = self.loose_visited.entry(name).or_default();
+                for row in &page.rows {
+                    loose.insert(loose_id(row, &t.source.key_pos));
+                }
+            }
+            self.put(t, page).await
+        })
+    }
+
+    /// Puts one page (rows not met before in this run) back, then walks its children; puts it
+    /// off when a row it references is not in the source yet.
+    fn put(&mut self, t: Arc<RestoreTable>, mut page: Batch) -> WalkFuture<'_> {
+        Box::pin(async move {
+            let name = t.name();
             let selfs: Vec<&ForeignKey> =
                 tables::children_of(&self.fks, &t.source.db, &t.source.table)
                     .into_iter()
                     .filter(|fk| fk.db == t.source.db && fk.table == t.source.table)
                     .collect();
             parents_first(&mut page, &t.source.columns, &selfs);
+            // The page's transaction rolled back: nothing of it is in the source.
             let out = match put_batch(&mut self.src, &self.opts.insert, &t, &page).await {
                 Ok(out) => out,
-                Err(e) if matches!(e.mysql_error(), mysql_async::Error::Server(s) if s.code == NO_REFERENCED_ROW) => {
-                    return Err(WalkError::MissingParent {
-                        table: name,
-                        message: e.mysql_error().to_string(),
-                    })
+                Err(e) if matches!(e.mysql_error(), mysql_async::Error::Server(s) if s.code == NO_REFERENCED_ROW) =>
+                {
+                    let message = crate::mysql::retry::shown(e.mysql_error());
+                    tracing::debug!("restore: {name}: a page is put off: {message}");
+                    self.deferred.push((t, page, message));
+                    return Ok(());
                 }
                 Err(e) => return Err(e.into()),
             };
             if self.opts.insert.dry_run {
                 if let Some(message) = self.missing_parent(&t, &page, &out.restored).await? {
-                    return Err(WalkError::MissingParent {
-                        table: name,
-                        message,
-                    });
+                    tracing::debug!("restore: {name}: a page is put off: {message}");
+                    self.deferred.push((t, page, message));
+                    return Ok(());
                 }
             }
+            self.pages_put += 1;
             let counts = self.report.table(&name, &t.archive_name());
             counts.found += page.len() as u64;
             counts.restored += out.restored.len() as u64;
@@ -538,8 +615,23 @@ impl Walk {
 /// page it references (`selfs`: its foreign keys onto itself), as the insert's foreign-key
 /// check needs: in key order, a child whose key sorts before its parent's failed with 1452. A
 /// cycle of rows keeps its order.
+/// The values of `cols` in `row` as an id, text compared as a `_ci` PAD SPACE collation would
+/// (ASCII case and trailing blanks aside): `'Z9 '` is `'z9'`.
+fn loose_id(row: &[Value], cols: &[usize]) -> String {
+    let values: Vec<Value> = cols
+        .iter()
+        .map(|&p| match &row[p] {
+            Value::Bytes(b) => {
+                let end = b.iter().rposition(|&c| c != b' ').map_or(0, |e| e + 1);
+                Value::Bytes(b[..end].to_ascii_lowercase())
+            }
+            v => v.clone(),
+        })
+        .collect();
+    crate::table::batch::key_id(values.iter())
+}
+
 fn parents_first(page: &mut Batch, columns: &[String], selfs: &[&ForeignKey]) {
-    use crate::table::batch::key_id;
     let positions = |names: &[String]| -> Option<Vec<usize>> {
         names
             .iter()
@@ -554,21 +646,8 @@ fn parents_first(page: &mut Batch, columns: &[String], selfs: &[&ForeignKey]) {
         return;
     }
     let n = page.rows.len();
-    // Text compared as a `_ci` PAD SPACE collation would (ASCII case and trailing blanks
-    // aside): a link found too many only orders rows, it changes none.
-    let loose = |row: &[Value], cols: &[usize]| {
-        let values: Vec<Value> = cols
-            .iter()
-            .map(|&p| match &row[p] {
-                Value::Bytes(b) => {
-                    let end = b.iter().rposition(|&c| c != b' ').map_or(0, |e| e + 1);
-                    Value::Bytes(b[..end].to_ascii_lowercase())
-                }
-                v => v.clone(),
-            })
-            .collect();
-        key_id(values.iter())
-    };
+    // A link found too many only orders rows, it changes none.
+    let loose = loose_id;
     // Per row, the rows of the page it references.
     let mut parents: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (child_cols, parent_cols) in &links {

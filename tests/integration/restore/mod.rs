@@ -21,6 +21,7 @@ mod faithful;
 mod files;
 mod killed;
 mod locks;
+mod paths;
 mod remove;
 
 use crate::harness::digest::{count, digest};
