@@ -18,6 +18,14 @@ fn invalid(what: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what)
 }
 
+/// The end of a file whose last record is cut short: said, and left out.
+fn cut() -> io::Result<Option<Vec<Field>>> {
+    tracing::warn!(
+        "restore: a CSV file ends in a record cut short (a run killed while it wrote it): that record is left out (its rows never left the source: a batch is deleted once its files are synced)"
+    );
+    Ok(None)
+}
+
 /// Reads the next record; `None` at the end of the file, and for a last record cut short (no
 /// CRLF after it, or an unclosed quote), which a crash leaves.
 pub fn next_record(r: &mut dyn BufRead) -> io::Result<Option<Vec<Field>>> {
@@ -31,7 +39,7 @@ pub fn next_record(r: &mut dyn BufRead) -> io::Result<Option<Vec<Field>>> {
             let mut v = Vec::new();
             let end = loop {
                 match bytes.next().transpose()? {
-                    None => return Ok(None),
+                    None => return cut(),
                     Some(b'"') => match bytes.next().transpose()? {
                         Some(b'"') => v.push(b'"'),
                         other => break other,
@@ -64,10 +72,10 @@ pub fn next_record(r: &mut dyn BufRead) -> io::Result<Option<Vec<Field>>> {
             Some(b',') => continue,
             Some(b'\r') => match bytes.next().transpose()? {
                 Some(b'\n') => return Ok(Some(fields)),
-                None => return Ok(None),
+                None => return cut(),
                 Some(_) => return Err(invalid("a CR not followed by LF after a field".into())),
             },
-            None => return Ok(None),
+            None => return cut(),
             Some(b) => {
                 return Err(invalid(format!(
                     "byte 0x{b:02X} after a closing quote (expected , or CRLF)"

@@ -74,6 +74,12 @@ pub fn statements(
             f(std::mem::take(&mut statement))?;
         }
     }
+    if !statement.is_empty() {
+        tracing::warn!(
+            "restore: a SQL file of {} ends in a statement cut short at line {n} (a run killed while it wrote it): that statement is left out (its rows never left the source: a batch is deleted once its files are synced)",
+            qualified(db, table)
+        );
+    }
     Ok(inserts)
 }
 

@@ -205,6 +205,58 @@ fn tables_with_long_names_come_back_from_files() {
     assert_eq!(db.sql(&format!("SELECT v FROM `{b}`")).trim(), "two");
 }
 
+/// A plain SQL or CSV file cut inside its last batch (a run killed while it wrote): the rows
+/// before the cut come back, the cut record is left out, and the restore says so (it said
+/// nothing, exit 0).
+#[test]
+fn a_cut_plain_file_restores_its_whole_records_and_says_it_was_cut() {
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "cutfile");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, 'one', {old}), (2, 'two', {old});",
+        old = crate::pipeline::OLD
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let ini = Ini::new(s, &[&db.name])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", dir.path().display())
+        .set("dst:files", "formats", "sql, csv")
+        .set("dst:files", "archive_format", "tar")
+        .src("select_limit", 1)
+        .src("delete_limit", 1);
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
+    for (format, said) in [
+        ("sql", "ends in a statement cut short"),
+        ("csv", "ends in a record cut short"),
+    ] {
+        let name = format!("{}.t.{format}", db.name);
+        let tar = dir.path().join(format!("{name}.tar"));
+        let mut archive = tar::Archive::new(std::fs::File::open(&tar).unwrap());
+        let mut entry = archive.entries().unwrap().next().unwrap().unwrap();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut body).unwrap();
+        // Cut inside the last record: its last value's closing bytes are gone.
+        let at = body.windows(3).rposition(|w| w == b"two").unwrap() + 2;
+        let cut = dir.path().join(&name);
+        std::fs::write(&cut, &body[..at]).unwrap();
+        let out = Osarchiver::new()
+            .subcommand("restore")
+            .config_text(ini.text())
+            .args(["--table", &format!("{}.t", db.name), "--where", "1"])
+            .arg("--file")
+            .arg(&cut)
+            .run();
+        out.assert_success().output_contains(said);
+        assert_eq!(db.sql("SELECT id, v FROM t").trim(), "1\tone", "{format}");
+        db.sql("DELETE FROM t");
+    }
+}
+
 /// The SQL files of two runs hold rows 1 and 2, which share the value of another unique key
 /// of the source (`name`): row 2 came after row 1 was archived. Staged together, the second
 /// file's `ON DUPLICATE KEY UPDATE` met that key and rewrote row 1 into row 2: row 1 was gone,
