@@ -242,6 +242,14 @@ impl Walk {
         table: &str,
         condition: &str,
     ) -> Result<(), WalkError> {
+        if let Some(staged) = &self.opts.staged {
+            if !staged.contains(&(db.to_string(), table.to_string())) {
+                return Err(WalkError::Staging(format!(
+                    "no --file is of {}: give the table's own files ({db}.{table}[.N].sql or .csv, in any packing)",
+                    qualified(db, table)
+                )));
+            }
+        }
         let t = match self.table(db, table).await? {
             Ok(t) => t,
             Err(p) => return Err(WalkError::Table(qualified(db, table), p)),

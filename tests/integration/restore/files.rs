@@ -203,6 +203,16 @@ fn tables_with_long_names_come_back_from_files() {
     }
     assert_eq!(db.sql(&format!("SELECT v FROM `{a}`")).trim(), "one");
     assert_eq!(db.sql(&format!("SELECT v FROM `{b}`")).trim(), "two");
+    // No file of the table asked for: said so (the message named the staging table).
+    Osarchiver::new()
+        .subcommand("restore")
+        .config_text(ini.text())
+        .args(["--table", &format!("{}.{a}", db.name), "--where", "1"])
+        .arg("--file")
+        .arg(dir.path().join(format!("{}.{b}.csv.tar.gz", db.name)))
+        .run()
+        .assert_code(1)
+        .output_contains(&format!("no --file is of `{}`.`{a}`", db.name));
 }
 
 /// A plain SQL or CSV file cut inside its last batch (a run killed while it wrote): the rows
