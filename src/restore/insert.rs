@@ -355,10 +355,21 @@ fn key_condition(t: &RestoreTable, batch: &Batch, i: usize, alias: &str, join: &
 /// A SELECT that shows the source row and the archived row with row `i`'s key side by side,
 /// for the operator to compare.
 pub fn compare_select(t: &RestoreTable, batch: &Batch, i: usize) -> String {
+    // Each column named: `*` leaves INVISIBLE columns out, where two rows may differ.
+    let columns = |alias: &str| {
+        t.source
+            .columns
+            .iter()
+            .map(|c| format!("{alias}{}", crate::mysql::ident::quote_ident(c)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     format!(
-        "SELECT 'source' AS side, s.* FROM {} AS s WHERE {} UNION ALL SELECT 'archive', a.* FROM {} AS a WHERE {}",
+        "SELECT 'source' AS side, {} FROM {} AS s WHERE {} UNION ALL SELECT 'archive', {} FROM {} AS a WHERE {}",
+        columns("s."),
         qualified(&t.source.db, &t.source.table),
         key_condition(t, batch, i, "s.", " AND "),
+        columns("a."),
         qualified(&t.archive.db, &t.archive.table),
         key_condition(t, batch, i, "a.", " AND "),
     )

@@ -27,6 +27,11 @@ fn a_live_row_with_the_same_key_is_reported_not_overwritten() {
         rows.contains("source") && rows.contains("archive"),
         "{rows}"
     );
+    // Every column, the INVISIBLE one too (`*` left it out).
+    assert!(
+        compare.contains("s.`secret`") && compare.contains("a.`secret`"),
+        "{compare}"
+    );
     let out = nova.restore(2, &["--with-children"]).run();
     out.assert_code(3).output_contains("Duplicate entry 'u2'");
     assert_eq!(total(&out, "conflicts"), 1);
