@@ -405,7 +405,7 @@ pub struct Config {
 
 impl Config {
     /// The `(db_suffix, table_suffix)` of every archive-database destination of the file, its
-    /// archiver enabled or not (`_archive` for the database when neither is set: what a
+    /// archiver enabled or not (`_archive` for the database when it is not set: what a
     /// destination on the source's server uses), with `{date}` as this run writes it. A database or table named by
     /// one of them after another database or table of the server is an archive of this run, or
     /// of an earlier one: never a source, whichever archiver's source lists it (a second
@@ -423,13 +423,20 @@ impl Config {
         for (db, table) in enabled.chain(self.other_db_suffixes.iter().cloned()) {
             let db = db.unwrap_or_default();
             let table = table.unwrap_or_default();
-            let pair = if db.is_empty() && table.is_empty() {
-                ("_archive".to_string(), String::new())
+            // Without db_suffix, `_archive` on the source's own server; beside their sources
+            // (a table suffix alone) on another server, and where builds before 2026-12-07
+            // put them on the same one.
+            let pairs = if db.is_empty() && table.is_empty() {
+                vec![("_archive".to_string(), String::new())]
+            } else if db.is_empty() {
+                vec![("_archive".to_string(), table.clone()), (db, table)]
             } else {
-                (db, table)
+                vec![(db, table)]
             };
-            if !out.contains(&pair) {
-                out.push(pair);
+            for pair in pairs {
+                if !out.contains(&pair) {
+                    out.push(pair);
+                }
             }
         }
         out

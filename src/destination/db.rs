@@ -193,10 +193,12 @@ impl ArchiveDb {
         let same_server = identity::same_server(&mine, &theirs);
         let mut db_suffix = cfg.db_suffix.clone().unwrap_or_default();
         let table_suffix = cfg.table_suffix.clone().unwrap_or_default();
-        if same_server && db_suffix.is_empty() && table_suffix.is_empty() {
+        // As the Python osarchiver does (whatever its comment says of table_suffix): on the
+        // source's own server, an archive is never written into its source database.
+        if same_server && db_suffix.is_empty() {
             db_suffix = "_archive".to_string();
             tracing::info!(
-                "destination {}: same server as the source and no suffix set: archive databases are <db>_archive",
+                "destination {}: same server as the source and no db_suffix set: archive databases are <db>_archive",
                 cfg.name
             );
         }

@@ -79,9 +79,13 @@ fn excluded_databases_and_tables_are_anchored_regexes() {
 }
 
 /// On the source's server with only `table_suffix`: the archive tables are `<table><suffix>` in
-/// the source database itself, and a second run does not take them for sources.
+/// `<db>_archive`, as the Python osarchiver puts them (it sets `db_suffix = _archive` whenever
+/// `db_suffix` is empty there); they were put in the source database itself, so a Python
+/// user's archives moved into the production database. A second run does not take them for
+/// sources, nor, with `tables = *`, the archive tables an earlier build left beside their
+/// sources.
 #[test]
-fn table_suffix_alone_archives_into_the_same_database_and_never_rearchives() {
+fn table_suffix_alone_archives_into_db_archive_as_the_python_tool_does() {
     let s = server();
     let db = ScratchDb::create(s, "tsuffix");
     table(&db, "t");
@@ -89,25 +93,30 @@ fn table_suffix_alone_archives_into_the_same_database_and_never_rearchives() {
     let ini = Ini::new(s, &[&db.name]).dst("table_suffix", "_arch");
 
     run(&ini).assert_success();
-    assert!(!db.exists(&db.archive()));
-    assert_eq!(digest(s, &db.name, "t_arch", "1"), eligible);
+    assert!(!table_exists(s, &db.name, "t_arch"));
+    assert_eq!(digest(s, &db.archive(), "t_arch", "1"), eligible);
     assert_eq!(lines(&db.sql("SELECT id FROM t")), ["3"]);
 
-    // New eligible rows, and a second run: t_arch is not a source.
-    db.sql(&format!("INSERT INTO t VALUES (4, {OLD})"));
+    // New eligible rows, an archive table of an earlier build beside its source, and a second
+    // run: neither archive table is a source.
+    db.sql(&format!(
+        "INSERT INTO t VALUES (4, {OLD}); CREATE TABLE u_arch (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE u LIKE u_arch; INSERT INTO u_arch VALUES (1, {OLD});"
+    ));
     let out = run(&ini);
     out.assert_success().output_contains(&format!(
-        "table {}.t_arch skipped: an archive table of this run",
+        "table {}.u_arch skipped: an archive table of this run",
         db.name
     ));
-    assert_eq!(count(s, &db.name, "t_arch", "1"), 3);
-    assert!(!table_exists(s, &db.name, "t_arch_arch"));
+    assert_eq!(count(s, &db.archive(), "t_arch", "1"), 3);
+    assert_eq!(count(s, &db.name, "u_arch", "1"), 1);
+    assert!(!table_exists(s, &db.archive(), "t_arch_arch"));
     let names: Vec<String> = out.summary().into_iter().map(|(t, _)| t).collect();
-    assert_eq!(names, [format!("{}.t", db.name)]);
+    assert_eq!(names, [format!("{}.t", db.name), format!("{}.u", db.name)]);
 }
 
 /// Tables named like the aliases of osarchiver's statements (`a` for an archive table, `c` for
-/// a child, `k` for keys), their archive tables beside them (`table_suffix` alone), taken the
+/// a child, `k` for keys), their archive tables named with `table_suffix`, taken the
 /// three-stage way (a `CASCADE` child): the archive's row `a` is never taken for the source's
 /// table `a`. It was: the check that the archive holds the row identically compared the archive
 /// with itself, and row 1, whose key the archive held with an older row, was deleted from the
@@ -124,8 +133,10 @@ fn tables_named_like_the_statements_aliases_are_never_mistaken_for_their_archive
                  FOREIGN KEY (pid) REFERENCES {t} (id) ON DELETE CASCADE);
              INSERT INTO {t} VALUES (1, 'new', {OLD}), (2, 'two', {OLD}), (3, 'live', NULL);
              INSERT INTO {t}_child VALUES (1, 3);
-             CREATE TABLE {t}_arch LIKE {t};
-             INSERT INTO {t}_arch VALUES (1, 'old', '2019-01-01');"
+             CREATE DATABASE IF NOT EXISTS `{a}`;
+             CREATE TABLE `{a}`.{t}_arch LIKE {t};
+             INSERT INTO `{a}`.{t}_arch VALUES (1, 'old', '2019-01-01');",
+            a = db.archive()
         ));
     }
     let ini = Ini::new(s, &[&db.name])
@@ -144,7 +155,10 @@ fn tables_named_like_the_statements_aliases_are_never_mistaken_for_their_archive
             "{t}: the conflict stays as it is, the live row too"
         );
         assert_eq!(
-            lines(&db.sql(&format!("SELECT id, v FROM {t}_arch ORDER BY id"))),
+            lines(&db.sql(&format!(
+                "SELECT id, v FROM `{}`.{t}_arch ORDER BY id",
+                db.archive()
+            ))),
             ["1\told", "2\ttwo"],
             "{t}: the archive keeps its row 1 and gets row 2"
         );
@@ -427,23 +441,27 @@ fn a_date_in_table_suffix_never_rearchives_earlier_runs() {
     table(&db, "t");
     let ini = Ini::new(s, &[&db.name]).dst("table_suffix", "_{date}");
     run(&ini).assert_success();
-    let first = lines(&db.sql("SHOW TABLES LIKE 't\\_%'"));
+    let archive_tables = || {
+        lines(&s.sql(&format!(
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{}' \
+             AND TABLE_NAME LIKE 't\\_%' ORDER BY TABLE_NAME",
+            db.archive()
+        )))
+    };
+    let first = archive_tables();
     assert_eq!(first.len(), 1, "{first:?}");
-    let archived = digest(s, &db.name, &first[0], "1");
+    let archived = digest(s, &db.archive(), &first[0], "1");
     assert_eq!(archived.0, 2);
 
     // {date} has a resolution of one second.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     db.sql(&format!("INSERT INTO t VALUES (4, {OLD})"));
     let out = run(&ini);
-    out.assert_success().output_contains(&format!(
-        "table {}.{} skipped: an archive table of this run",
-        db.name, first[0]
-    ));
-    assert_eq!(digest(s, &db.name, &first[0], "1"), archived);
-    let tables = lines(&db.sql("SHOW TABLES LIKE 't\\_%'"));
+    out.assert_success();
+    assert_eq!(digest(s, &db.archive(), &first[0], "1"), archived);
+    let tables = archive_tables();
     assert_eq!(tables.len(), 2, "{tables:?}");
-    assert_eq!(count(s, &db.name, &tables[1], "1"), 1, "{tables:?}");
+    assert_eq!(count(s, &db.archive(), &tables[1], "1"), 1, "{tables:?}");
     let names: Vec<String> = out.summary().into_iter().map(|(t, _)| t).collect();
     assert_eq!(names, [format!("{}.t", db.name)]);
 }
