@@ -96,12 +96,8 @@ impl Reader<'_> {
             }
         }
         // A value the section inherits: the operator looks for it in [DEFAULT].
-        let lowered = key.to_lowercase();
-        let own = self
-            .ini
-            .section(self.section)
-            .is_some_and(|s| s.keys().any(|k| k == lowered));
-        if !own
+        if !self.own(key)
+            && !self.scope.meets(Scopes::REMOTE)
             && self.section != super::ini::DEFAULT_SECTION
             && self.ini.raw(super::ini::DEFAULT_SECTION, key).is_some()
         {
@@ -123,6 +119,12 @@ impl Reader<'_> {
     /// is checked against the key's kind.
     fn opt(&self, key: &str) -> Result<Option<String>, ConfigError> {
         let def = self.def(key)?;
+        // A remote store reads its own keys only: the Python osarchiver hands it its section
+        // without [DEFAULT]'s (whose `backend = db`, meant for sources and databases, would
+        // name no store).
+        if self.scope.meets(Scopes::REMOTE) && !self.own(key) {
+            return Ok(None);
+        }
         let v = self.ini.get(self.section, key)?;
         if let Some(v) = &v {
             let t = v.trim();
@@ -131,6 +133,14 @@ impl Reader<'_> {
             }
         }
         Ok(v)
+    }
+
+    /// Whether the section itself sets `key` (not [DEFAULT]).
+    fn own(&self, key: &str) -> bool {
+        let lowered = key.to_lowercase();
+        self.ini
+            .section(self.section)
+            .is_some_and(|s| s.keys().any(|k| k == lowered))
     }
 
     /// The value, falling back on the built-in default.
@@ -503,10 +513,22 @@ fn check_keys(ini: &Ini, warnings: &mut Vec<String>) {
             .iter()
             .any(|(s, _)| s.as_deref() == Some(section))
     };
+    let remote_stores = ini
+        .sections()
+        .iter()
+        .any(|s| s.name.starts_with("remote_store:"));
     for key in ini.default_keys() {
         if !is_known_anywhere(key) && !referenced(DEFAULT_SECTION, key) {
             warnings.push(format!(
                 "[{DEFAULT_SECTION}]: unknown key '{key}' is ignored"
+            ));
+        } else if remote_stores
+            && find(Scopes::REMOTE, key).is_some()
+            && find(Scopes::SRC.union(Scopes::DST).union(Scopes::ARCHIVER), key).is_none()
+            && !referenced(DEFAULT_SECTION, key)
+        {
+            warnings.push(format!(
+                "[{DEFAULT_SECTION}]: key '{key}' is ignored: a [remote_store:NAME] section reads its own keys only, as in the Python osarchiver; set it there"
             ));
         }
     }
@@ -868,7 +890,11 @@ fn resolve_remote_store(
     };
     // The backend's opt_* keys, each checked; the others were warned about and are left out.
     let mut options = Vec::new();
-    for key in ini.keys(section) {
+    let own: Vec<String> = ini
+        .section(section)
+        .map(|s| s.keys().map(str::to_string).collect())
+        .unwrap_or_default();
+    for key in own {
         if let (Some(opt), Some(_)) = (key.strip_prefix("opt_"), find(r.scope, &key)) {
             let v = r.get(&key)?;
             options.push((opt.to_string(), v));
@@ -1068,6 +1094,50 @@ mod tests {
                 loaded.warnings
             );
         }
+    }
+
+    /// A remote store reads its own keys only, as the Python osarchiver does: `backend = db`
+    /// in [DEFAULT] (for sources and databases) refused the file (exit 2), and a
+    /// `file_name_prefix` there named the objects otherwise than the Python tool.
+    #[test]
+    fn a_remote_store_takes_nothing_from_default() {
+        let text = format!(
+            "[DEFAULT]\nbackend = db\nfile_name_prefix = region1\nopt_user = du\n\n{BASE}\
+             [remote_store:r]\ncontainer = c\nopt_auth_url = http://h/auth/v1.0\nopt_key = k\n"
+        );
+        // TempAuth needs a user: not the one of [DEFAULT], which is not read.
+        let e = load(&text).unwrap_err().to_string();
+        assert!(
+            e.contains("[remote_store:r], key 'opt_user'") && !e.contains("[DEFAULT]"),
+            "{e}"
+        );
+        let text = text.replace("opt_key = k\n", "opt_key = k\nopt_user = u\n");
+        let loaded = load(&text).unwrap();
+        let Destination::File(f) = &loaded.config.archivers[0].destinations[0] else {
+            panic!("a file destination");
+        };
+        let store = &f.remote_stores[0];
+        assert_eq!(store.backend, RemoteBackend::Swift);
+        assert_eq!(store.file_name_prefix, None);
+        let keys: Vec<&str> = store.options.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["auth_url", "key", "user"]);
+        let w = loaded.warnings.join("\n");
+        for key in ["file_name_prefix", "opt_user"] {
+            assert!(
+                w.contains(&format!(
+                    "[DEFAULT]: key '{key}' is ignored: a [remote_store:NAME]"
+                )),
+                "{key}: {w}"
+            );
+        }
+        assert!(!w.contains("key 'backend' is ignored"), "{w}");
+        // Its own keys are read as ever.
+        let own = text.replace("container = c\n", "container = c\nfile_name_prefix = p\n");
+        let loaded = load(&own).unwrap();
+        let Destination::File(f) = &loaded.config.archivers[0].destinations[0] else {
+            panic!("a file destination");
+        };
+        assert_eq!(f.remote_stores[0].file_name_prefix.as_deref(), Some("p"));
     }
 
     #[test]
