@@ -338,6 +338,8 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
         );
         let dst_names = once_each(r.list("dst")?, &section.name, "dst", &mut warnings);
         let mut destinations = Vec::new();
+        // Destinations listed but turned off by their archive_data, and why.
+        let mut turned_off: Vec<String> = Vec::new();
         for d in &dst_names {
             let dst_section = format!("dst:{d}");
             if ini.section(&dst_section).is_none() {
@@ -373,6 +375,13 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
                 warnings.push(format!(
                     "[{dst_section}]: archive_data = false: archiver '{name}' does not write to this destination"
                 ));
+                let inherited = !ini
+                    .section(&dst_section)
+                    .is_some_and(|s| s.keys().any(|k| k == "archive_data"));
+                turned_off.push(format!(
+                    "[{dst_section}] has archive_data = false{}",
+                    if inherited { " (from [DEFAULT])" } else { "" }
+                ));
                 continue;
             }
             destinations.push(destination);
@@ -388,10 +397,15 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
             }
             let source = resolve_source(ini, &src_section, s, &clock)?;
             if source.archive_data && destinations.is_empty() {
+                let why = if turned_off.is_empty() {
+                    "no destination".to_string()
+                } else {
+                    format!("no destination written ({})", turned_off.join(", "))
+                };
                 return Err(r.err(
                     "dst",
                     format!(
-                        "no destination, but [{src_section}] has archive_data = true: rows would be \
+                        "{why}, but [{src_section}] has archive_data = true: rows would be \
                          deleted without being archived (set a dst, or archive_data = false to only delete)"
                     ),
                 ));
@@ -1028,6 +1042,23 @@ mod tests {
         );
         let e = load(&own).unwrap_err().to_string();
         assert!(e.contains("perhaps") && !e.contains("[DEFAULT]"), "{e}");
+    }
+
+    /// Every destination turned off by its `archive_data` (here from [DEFAULT]) while the source
+    /// archives: refused, naming the destination and where its `archive_data` comes from (it
+    /// said "no destination" with a `dst` set).
+    #[test]
+    fn a_destination_turned_off_by_default_archive_data_is_named() {
+        let text = "[DEFAULT]\narchive_data = false\n\n[archiver:a]\nsrc = s\ndst = d\n\n\
+                    [src:s]\nretention = 1 DAY\narchive_data = true\ndelete_data = true\n\n\
+                    [dst:d]\nbackend = db\n";
+        let e = load(text).unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "no destination written ([dst:d] has archive_data = false (from [DEFAULT]))"
+            ),
+            "{e}"
+        );
     }
 
     /// A source or a destination listed twice by an archiver is used once, with a warning: the
