@@ -157,9 +157,18 @@ fn lex(condition: &str) -> Result<Lexed, String> {
                 }
                 let word = &condition[start..=i];
                 selects |= word.eq_ignore_ascii_case("SELECT");
-                if depth == 0 && ["LIMIT", "UNION"].iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                if depth == 0
+                    && ["LIMIT", "UNION", "ORDER", "GROUP", "HAVING"]
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(word))
+                {
+                    let hint = if word.eq_ignore_ascii_case("LIMIT") {
+                        " (the Python osarchiver's default, `1=1 LIMIT 0`, selected nothing: to archive nothing, set archive_data and delete_data to false)"
+                    } else {
+                        " (osarchiver orders and limits the rows itself)"
+                    };
                     return Err(format!(
-                        "holds {word}, which ends a statement and not a condition (the Python osarchiver's default, `1=1 LIMIT 0`, selected nothing: to archive nothing, set archive_data and delete_data to false)"
+                        "holds {word}, which ends a statement and not a condition{hint}"
                     ));
                 }
             }
@@ -273,6 +282,7 @@ mod tests {
             "a - -1 > 0 AND b = '--' AND c = '#' AND d = '/*'",
             "x IN (1, (2), ((3)))",
             "id IN (SELECT id FROM t UNION SELECT id FROM u) AND note = 'LIMIT 1' AND `limit` = 2",
+            "id IN (SELECT MAX(id) FROM t GROUP BY p HAVING COUNT(*) > 1 ORDER BY 1) AND `order` = 1",
             "a--1 = 0",
             "`rand` = 1 OR rand_col = 2 OR t.rand = 3 OR name = 'RAND()' OR myrand(1) = 0",
             "x.`rand`() = 1 OR `my``rand`() = 2 OR id = x . `rand`() OR id = `x` . rand()",
@@ -307,6 +317,8 @@ mod tests {
             ("id = uuid_short ()", "calls uuid_short()"),
             ("1=1 LIMIT 0", "holds LIMIT"),
             ("deleted = 1 union select 1", "holds union"),
+            ("(deleted_at < NOW()) ORDER BY id", "holds ORDER"),
+            ("deleted_at < NOW() group by id", "holds group"),
         ] {
             let e = check(bad).expect_err(bad);
             assert!(e.contains(why), "{bad}: {e}");
