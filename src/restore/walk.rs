@@ -276,7 +276,13 @@ impl Walk {
         while !self.deferred.is_empty() {
             let round = std::mem::take(&mut self.deferred);
             let (tried, before) = (round.len(), self.pages_put);
-            for (t, page, _) in round {
+            // Last put off first: a chain put off child after child (a table that references
+            // itself, in pages of its keys' order) goes in within one round, not one page a
+            // round.
+            for (t, page, _) in round.into_iter().rev() {
+                if self.stop.is_requested() {
+                    return Err(WalkError::Stopped);
+                }
                 self.put(t, page).await?;
             }
             if self.pages_put == before {

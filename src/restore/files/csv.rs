@@ -33,7 +33,8 @@ pub fn next_record(r: &mut dyn BufRead) -> io::Result<Option<Vec<Field>>> {
     let mut bytes = r.bytes();
     loop {
         let Some(first) = bytes.next().transpose()? else {
-            return Ok(None);
+            // After a field's comma, the record is cut.
+            return if fields.is_empty() { Ok(None) } else { cut() };
         };
         let (field, end) = if first == b'"' {
             let mut v = Vec::new();

@@ -240,9 +240,12 @@ fn a_cut_plain_file_restores_its_whole_records_and_says_it_was_cut() {
         .config_text(ini.text())
         .run()
         .assert_success();
-    for (format, said) in [
-        ("sql", "ends in a statement cut short"),
-        ("csv", "ends in a record cut short"),
+    for (format, said, after_comma) in [
+        ("sql", "ends in a statement cut short", false),
+        ("csv", "ends in a record cut short", false),
+        // Cut right after a field's comma: the record is cut all the same (it was left out
+        // without a word).
+        ("csv", "ends in a record cut short", true),
     ] {
         let name = format!("{}.t.{format}", db.name);
         let tar = dir.path().join(format!("{name}.tar"));
@@ -251,7 +254,11 @@ fn a_cut_plain_file_restores_its_whole_records_and_says_it_was_cut() {
         let mut body = Vec::new();
         std::io::Read::read_to_end(&mut entry, &mut body).unwrap();
         // Cut inside the last record: its last value's closing bytes are gone.
-        let at = body.windows(3).rposition(|w| w == b"two").unwrap() + 2;
+        let at = if after_comma {
+            body.windows(4).rposition(|w| w == b"\"2\",").unwrap() + 4
+        } else {
+            body.windows(3).rposition(|w| w == b"two").unwrap() + 2
+        };
         let cut = dir.path().join(&name);
         std::fs::write(&cut, &body[..at]).unwrap();
         let out = Osarchiver::new()

@@ -145,3 +145,36 @@ fn a_table_that_references_itself_restores_as_its_dry_run_says() {
         "1\t2\n2\t5\n5\tNULL"
     );
 }
+
+/// A chain of 30 rows of a table that references itself, each row's parent the next key,
+/// restored in pages of one row: every page but the last is put off, and the pages put off go
+/// in, last first, within one round (first first, one went in a round: 29 rounds, each trying
+/// every page left).
+#[test]
+fn a_long_chain_put_off_goes_in_within_one_round() {
+    let s = server();
+    let db = ScratchDb::create(s, "rs_chain");
+    db.sql(&format!(
+        "CREATE TABLE ch (id INT PRIMARY KEY, parent INT, deleted_at DATETIME NULL,
+             FOREIGN KEY (parent) REFERENCES ch (id));
+         SET foreign_key_checks = 0;
+         INSERT INTO ch SELECT seq, IF(seq = 30, NULL, seq + 1), {old} FROM seq_1_to_30;",
+        old = crate::pipeline::OLD
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
+    assert_eq!(digest(s, &db.name, "ch", "1").0, 0);
+    let out = Osarchiver::new()
+        .subcommand("restore")
+        .config_text(ini.text())
+        .args(["--table", &format!("{}.ch", db.name), "--where", "1"])
+        .args(["--batch-size", "1"])
+        .run();
+    out.assert_success();
+    assert_eq!(digest(s, &db.name, "ch", "1").0, 30);
+    let rounds = out.lines_containing("were tried again").len();
+    assert_eq!(rounds, 1, "{out}");
+}
