@@ -102,6 +102,13 @@ impl Throttle {
         self.paused
     }
 
+    /// `delete_loop_delay`'s pause between two chunks: `d`, or less when a stop is requested
+    /// meanwhile (a signal, `max_runtime`): a run stops after its current batch, not after its
+    /// pause. The next [`Throttle::wait`] then says it stopped.
+    pub async fn pause(&self, d: Duration) {
+        let _ = self.stop.sleep(d).await;
+    }
+
     /// Returns at once when no check is due or nothing is over its threshold; otherwise pauses
     /// until everything is back under, or until a stop is requested (`Err(Stopped)`).
     pub async fn wait(&mut self) -> Result<(), Stopped> {

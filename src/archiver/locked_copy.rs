@@ -344,7 +344,7 @@ pub(super) async fn run(
             }
             if !first && !source.delete_loop_delay.is_zero() {
                 tokio::select! {
-                    () = tokio::time::sleep(source.delete_loop_delay) => {}
+                    () = throttle.pause(source.delete_loop_delay) => {}
                     _ = walk_ended.wait_for(|e| *e) => break,
                 }
             }

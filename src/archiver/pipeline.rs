@@ -330,7 +330,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             }
             let t0 = Instant::now();
             if !first && !source.delete_loop_delay.is_zero() {
-                tokio::time::sleep(source.delete_loop_delay).await;
+                throttle.pause(source.delete_loop_delay).await;
             }
             first = false;
             let rows: Vec<usize> = (0..batch.len()).filter(|&i| !conflict[i]).collect();

@@ -475,7 +475,7 @@ pub async fn run(mut copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableErr
             };
             for chunk in &chunks {
                 if !first && !source.delete_loop_delay.is_zero() {
-                    tokio::time::sleep(source.delete_loop_delay).await;
+                    throttle.pause(source.delete_loop_delay).await;
                 }
                 first = false;
                 if throttle.wait().await.is_err() {

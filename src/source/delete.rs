@@ -71,7 +71,7 @@ pub async fn delete_rows(
     let mut out = DeleteOutcome::default();
     for (n, chunk) in rows.chunks(delete_limit.max(1)).enumerate() {
         if n > 0 && !delay.is_zero() {
-            tokio::time::sleep(delay).await;
+            throttle.pause(delay).await;
         }
         if throttle.wait().await.is_err() {
             out.stopped = true;

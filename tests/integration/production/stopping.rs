@@ -51,6 +51,43 @@ fn a_second_signal_stops_at_once() {
     assert_eq!(rows(s, &db.archive()), 10);
 }
 
+/// A signal during a long `delete_loop_delay` (30 s) ends the pause: the run stops with exit
+/// code 4 within seconds. It slept out the pause first, and with a pause longer than the stop's
+/// grace, the grace ran out while it slept (60 s, then "stopping at once").
+#[test]
+fn a_signal_cuts_a_long_delete_pause_short() {
+    let s = server();
+    let db = ScratchDb::create(s, "sigpause");
+    eligible_table(&db, 10);
+    let ini = slow_ini(s, &db.name, 30.0);
+    for way in ["true", "false"] {
+        let ini = ini.clone().dst("server_side_copy", way);
+        let mut run = Osarchiver::new().config_text(ini.text()).spawn();
+        assert!(run.wait_for_log("databases to archive", Duration::from_secs(20)));
+        // The first chunk is deleted, then the pause.
+        let t = Instant::now();
+        while rows(s, &db.name) > 10 && t.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let t0 = Instant::now();
+        run.signal(libc::SIGTERM);
+        let out = run.wait();
+        out.assert_code(4);
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "server_side_copy = {way}: took {:?}\n{out}",
+            t0.elapsed()
+        );
+    }
+    Osarchiver::new()
+        .config_text(ini.src("delete_loop_delay", 0).text())
+        .run()
+        .assert_success();
+    assert_eq!(rows(s, &db.name), 1);
+    assert_eq!(rows(s, &db.archive()), 10);
+}
+
 #[test]
 fn max_runtime_on_the_command_line_stops_after_the_batch() {
     let s = server();
