@@ -97,7 +97,7 @@ Exit codes:
   2  usage or configuration error: nothing was done
   3  finished, with rows left on purpose: blocked by live child rows, conflicting with a
      different archived row, or in tables skipped for want of a usable key
-  4  interrupted (SIGINT/SIGTERM) or out of time (max_runtime): stopped after the current
+  4  interrupted (SIGINT/SIGTERM/SIGHUP) or out of time (max_runtime): stopped after the current
      batch; a re-run carries on
   5  another run holds the lock of a source (lock file or database lock); that source was
      left alone

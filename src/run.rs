@@ -301,12 +301,16 @@ fn watch_signals(
     use tokio::signal::unix::{signal, SignalKind};
     let mut int = signal(SignalKind::interrupt())?;
     let mut term = signal(SignalKind::terminate())?;
+    // A hangup (the terminal or SSH session gone) stops as SIGTERM does: it killed the run
+    // (exit 129), with no report and the finished tables' files left unpacked.
+    let mut hup = signal(SignalKind::hangup())?;
     tokio::spawn(async move {
         let mut received = 0;
         loop {
             let name = tokio::select! {
                 _ = int.recv() => "SIGINT",
                 _ = term.recv() => "SIGTERM",
+                _ = hup.recv() => "SIGHUP",
             };
             received += 1;
             if received == 1 {

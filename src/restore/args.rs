@@ -129,7 +129,7 @@ Exit codes:
   2  usage or configuration error: nothing was done
   3  finished, with conflicts: the source holds a different row under the key of an
      archived row; it was left as it is (the log and report give a SELECT comparing them)
-  4  interrupted (SIGINT/SIGTERM): stopped after the current batch; a re-run carries on
+  4  interrupted (SIGINT/SIGTERM/SIGHUP): stopped after the current batch; a re-run carries on
   5  another run holds the lock of the source";
 
 // String errors on purpose: clap shows them after the flag's name and exits 2.
