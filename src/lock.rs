@@ -30,8 +30,17 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// The identity of a configuration and source: 16 hex digits.
+///
+/// A configuration that is not a regular file (`--config /dev/stdin`, `<(...)`: a new pipe
+/// each run) has no path that names it twice: such runs of a source share one identity, so
+/// that two of them at once still exclude each other.
 pub fn job_hash(config_path: &Path, source: &str) -> String {
-    let abs = std::fs::canonicalize(config_path).unwrap_or_else(|_| config_path.to_path_buf());
+    let special = std::fs::metadata(config_path).is_ok_and(|m| !m.is_file());
+    let abs = if special {
+        std::path::PathBuf::from("(a configuration that is not a regular file)")
+    } else {
+        std::fs::canonicalize(config_path).unwrap_or_else(|_| config_path.to_path_buf())
+    };
     let mut bytes = abs.as_os_str().as_encoded_bytes().to_vec();
     bytes.push(0);
     bytes.extend_from_slice(source.as_bytes());
@@ -351,6 +360,20 @@ mod tests {
         assert_ne!(a, job_hash(Path::new("/nonexistent/a.ini"), "cinder"));
         assert_eq!(a.len(), 16);
         assert!(db_lock_name(&a, &"x".repeat(100)).chars().count() <= 64);
+    }
+
+    /// `--config /dev/stdin` is a new pipe each run: runs from configurations that are not
+    /// regular files share one identity per source (each had a lock of its own, and two ran
+    /// at once); a regular file keeps its own.
+    #[test]
+    fn configurations_that_are_not_files_share_a_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.ini");
+        std::fs::write(&file, "").unwrap();
+        let (null, zero) = (Path::new("/dev/null"), Path::new("/dev/zero"));
+        assert_eq!(job_hash(null, "nova"), job_hash(zero, "nova"));
+        assert_ne!(job_hash(null, "nova"), job_hash(null, "cinder"));
+        assert_ne!(job_hash(null, "nova"), job_hash(&file, "nova"));
     }
 
     #[test]
