@@ -74,14 +74,31 @@ pub fn finish(bar: Option<ProgressBar>, message: &str) {
 /// The log's stdout writer, going through [`Progress::write_log`].
 pub struct LogStdout(pub Progress);
 
+/// Set once stdout could not be written (a closed pipe, a full disk): log lines to it are
+/// dropped from then on, said once on stderr, instead of an error line per event.
+static STDOUT_GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 impl Write for LogStdout {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write_log(buf)?;
+        use std::sync::atomic::Ordering;
+        if STDOUT_GONE.load(Ordering::Relaxed) {
+            return Ok(buf.len());
+        }
+        if let Err(e) = self.0.write_log(buf) {
+            if !STDOUT_GONE.swap(true, Ordering::Relaxed) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "osarchiver: stdout cannot be written ({e}): its log lines are dropped from now on (--log-file keeps them); the run goes on"
+                );
+            }
+        }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        std::io::stdout().flush()
+        // A stdout that cannot be written is said once, by `write`.
+        let _ = std::io::stdout().flush();
+        Ok(())
     }
 }
 

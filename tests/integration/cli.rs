@@ -310,3 +310,47 @@ fn a_line_break_in_a_name_does_not_make_a_log_line() {
         assert!(text.contains("t\\nFAKE ERROR injected"), "{text}");
     }
 }
+
+/// stdout closed under a run (`osarchiver ... | head -1`): the run goes on and finishes, and
+/// stderr says so once. tracing wrote an error line per log line to stderr (94 of them in a
+/// small run), which cron mails line by line.
+#[test]
+fn a_closed_stdout_is_said_once_and_the_run_goes_on() {
+    let s = server();
+    let db = ScratchDb::create(s, "pipe");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_50;"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("a.ini");
+    let text = Ini::new(s, &[&db.name])
+        .src("select_limit", 5)
+        .src("delete_limit", 5)
+        .text();
+    std::fs::write(&ini, text).unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' --config '{}' --log-level debug | head -c 1 >/dev/null; exit 0",
+            crate::harness::BINARY,
+            ini.display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Unable to write an event"), "{stderr}");
+    assert!(
+        stderr.matches("stdout cannot be written").count() <= 1,
+        "{stderr}"
+    );
+    assert_eq!(
+        crate::harness::digest::count(s, &db.name, "t", "1"),
+        0,
+        "{stderr}"
+    );
+    assert_eq!(
+        crate::harness::digest::count(s, &db.archive(), "t", "1"),
+        50
+    );
+}

@@ -36,7 +36,7 @@ pub mod services;
 mod summary;
 pub mod swift;
 
-pub use command::{Osarchiver, Output, Running};
+pub use command::{Osarchiver, Output, Running, BINARY};
 pub use ini::{connection, Ini, SERVER_SIDE_COPY_VAR};
 pub use names::unique_name;
 pub use private::Launch;
