@@ -86,9 +86,10 @@ pub struct Walk {
     deferred: Vec<(Arc<RestoreTable>, Batch, String)>,
     /// Pages put back (or, in a dry run, found fit to be) so far.
     pages_put: u64,
-    /// A dry run's rows of tables that reference themselves by their key, per table, as
-    /// [`loose_id`]s of their keys: the parents its rows find without the source.
-    loose_visited: HashMap<String, HashSet<String>>,
+    /// A dry run's rows found fit to restore (or there already), per table and per set of
+    /// columns a foreign key references, as [`loose_id`]s: the parents a later row finds
+    /// without the source, which a dry run leaves unchanged.
+    dry_parents: HashMap<(String, Vec<String>), HashSet<String>>,
     pub report: RestoreReport,
 }
 
@@ -116,7 +117,7 @@ impl Walk {
             no_archive: HashSet::new(),
             deferred: Vec::new(),
             pages_put: 0,
-            loose_visited: HashMap::new(),
+            dry_parents: HashMap::new(),
             report,
         }
     }
@@ -300,10 +301,37 @@ impl Walk {
         Ok(())
     }
 
+    /// Records, for a dry run, the rows `fit` of `page` of `t` as parents of later rows, under
+    /// each set of columns a foreign key onto `t` references.
+    fn record_parents(&mut self, t: &RestoreTable, page: &Batch, fit: &[usize]) {
+        let plan = &t.source;
+        let sets: Vec<Vec<String>> = self
+            .fks
+            .iter()
+            .filter(|fk| fk.referenced_db == plan.db && fk.referenced_table == plan.table)
+            .map(|fk| fk.referenced_columns.clone())
+            .collect();
+        for cols in sets {
+            let Some(pos) = cols
+                .iter()
+                .map(|c| plan.columns.iter().position(|p| p == c))
+                .collect::<Option<Vec<usize>>>()
+            else {
+                continue;
+            };
+            let ids = self.dry_parents.entry((t.name(), cols)).or_default();
+            for &i in fit {
+                ids.insert(loose_id(&page.rows[i], &pos));
+            }
+        }
+    }
+
     /// A dry run's look for what a real restore meets as error 1452: the rows `rows` of `page`
-    /// that would be restored, through each foreign key of `t` onto a table this restore does
-    /// not walk (a parent walked is restored before its children), must find their parent row
-    /// in the source. One query per foreign key and page. Returns what is missing.
+    /// that would be restored must find, through each foreign key of `t`, their parent among
+    /// the rows this run found fit to restore before them (this page's own, for a table that
+    /// references itself), or in the source. Rows are matched as a `_ci` PAD SPACE collation
+    /// would (a `_bin` key may be foreseen fine and fail). One query per foreign key and page.
+    /// Returns what is missing.
     async fn missing_parent(
         &mut self,
         t: &RestoreTable,
@@ -311,28 +339,32 @@ impl Walk {
         rows: &[usize],
     ) -> Result<Option<String>, RetryError> {
         let plan = &t.source;
-        let name = t.name();
-        // A reference to the table itself by its key: the rows of this run (this page's
-        // included) stand for their parents, matched as a `_ci` PAD SPACE collation would
-        // (a `_bin` key may be foreseen fine and fail); any other value must be in the source.
-        let by_own_key = |fk: &ForeignKey| {
-            fk.referenced_db == plan.db
-                && fk.referenced_table == plan.table
-                && fk.referenced_columns == plan.key
-        };
         let fks: Vec<ForeignKey> = self
             .fks
             .iter()
             .filter(|fk| fk.db == plan.db && fk.table == plan.table)
-            .filter(|fk| {
-                let parent = format!("{}.{}", fk.referenced_db, fk.referenced_table);
-                !self.visited.contains_key(&parent) || by_own_key(fk)
-            })
             .cloned()
             .collect();
-        let empty = HashSet::new();
-        let ours = self.loose_visited.get(&name).unwrap_or(&empty);
         for fk in fks {
+            let parent = format!("{}.{}", fk.referenced_db, fk.referenced_table);
+            let mut ours: HashSet<String> = self
+                .dry_parents
+                .get(&(parent, fk.referenced_columns.clone()))
+                .cloned()
+                .unwrap_or_default();
+            // A table that references itself: the page's rows go in parents first.
+            if fk.referenced_db == plan.db && fk.referenced_table == plan.table {
+                if let Some(pos) = fk
+                    .referenced_columns
+                    .iter()
+                    .map(|c| plan.columns.iter().position(|p| p == c))
+                    .collect::<Option<Vec<usize>>>()
+                {
+                    for &i in rows {
+                        ours.insert(loose_id(&page.rows[i], &pos));
+                    }
+                }
+            }
             let Some(key_pos) = fk
                 .columns
                 .iter()
@@ -350,13 +382,12 @@ impl Walk {
             let params = fk_plan.key_params();
             let mut distinct = HashSet::new();
             let mut values: Vec<Value> = Vec::new();
-            let own = by_own_key(&fk);
             for &i in rows {
                 let row = &page.rows[i];
                 if key_pos.iter().any(|&p| matches!(row[p], Value::NULL)) {
                     continue;
                 }
-                if own && ours.contains(&loose_id(row, &key_pos)) {
+                if ours.contains(&loose_id(row, &key_pos)) {
                     continue;
                 }
                 let id = crate::table::batch::key_id(key_pos.iter().map(|&p| &row[p]));
@@ -451,19 +482,6 @@ impl Walk {
             if page.is_empty() {
                 return Ok(());
             }
-            if self.opts.insert.dry_run
-                && self.fks.iter().any(|fk| {
-                    fk.db == t.source.db
-                        && fk.table == t.source.table
-                        && fk.referenced_db == t.source.db
-                        && fk.referenced_table == t.source.table
-                })
-            {
-                let loose = self.loose_visited.entry(name).or_default();
-                for row in &page.rows {
-                    loose.insert(loose_id(row, &t.source.key_pos));
-                }
-            }
             self.put(t, page).await
         })
     }
@@ -499,6 +517,10 @@ impl Walk {
                 }
             }
             self.pages_put += 1;
+            if self.opts.insert.dry_run {
+                let fit: Vec<usize> = out.restored.iter().chain(&out.already).copied().collect();
+                self.record_parents(&t, &page, &fit);
+            }
             let counts = self.report.table(&name, &t.archive_name());
             counts.found += page.len() as u64;
             counts.restored += out.restored.len() as u64;

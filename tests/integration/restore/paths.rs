@@ -178,3 +178,57 @@ fn a_long_chain_put_off_goes_in_within_one_round() {
     let rounds = out.lines_containing("were tried again").len();
     assert_eq!(rounds, 1, "{out}");
 }
+
+/// Where two paths meet and one parent stays in the archive (`gc` 101 references `a_c` 11,
+/// which `--where` leaves out): the restore fails on it (1452, once `gc` 100 is in), and its
+/// dry run now says so.
+/// It predicted exit 0: a parent table the walk had been through was taken as holding every
+/// parent.
+#[test]
+fn the_dry_run_sees_a_parent_left_in_the_archive_where_paths_meet() {
+    let s = server();
+    let db = ScratchDb::create(s, "rs_meet");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE a_c (id INT PRIMARY KEY, p_id INT, deleted_at DATETIME NULL,
+             FOREIGN KEY (p_id) REFERENCES p (id));
+         CREATE TABLE z_q (id INT PRIMARY KEY, p_id INT, deleted_at DATETIME NULL,
+             FOREIGN KEY (p_id) REFERENCES p (id));
+         CREATE TABLE gc (id INT PRIMARY KEY, c_id INT, q_id INT, deleted_at DATETIME NULL,
+             FOREIGN KEY (c_id) REFERENCES a_c (id), FOREIGN KEY (q_id) REFERENCES z_q (id));
+         INSERT INTO p VALUES (1, {old}), (2, {old});
+         INSERT INTO a_c VALUES (10, 1, {old}), (11, 2, {old});
+         INSERT INTO z_q VALUES (20, 1, {old}), (21, 2, {old});
+         INSERT INTO gc VALUES (100, 10, 20, {old}), (101, 11, 20, {old});",
+        old = crate::pipeline::OLD
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
+    for dry in [true, false] {
+        let mut cmd = Osarchiver::new()
+            .subcommand("restore")
+            .config_text(ini.text())
+            .args(["--table", &format!("{}.p", db.name), "--where", "id = 1"])
+            .arg("--with-children");
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+            .assert_code(1)
+            .output_contains("a row they reference is missing from the source");
+        if dry {
+            for t in TABLES {
+                assert_eq!(
+                    digest(s, &db.name, t, "1").0,
+                    0,
+                    "{t}: the dry run changed nothing"
+                );
+            }
+        }
+    }
+    // gc 100 found both its parents; gc 101 stays in the archive.
+    assert_eq!(db.sql("SELECT id FROM gc").trim(), "100");
+}
