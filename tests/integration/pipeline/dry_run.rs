@@ -374,8 +374,8 @@ fn a_delete_the_server_refuses_fails_the_dry_run_as_the_real_run() {
         .assert_success();
 }
 
-/// A `where` the server refuses on a table (`LIMIT`, which the checks of the configuration
-/// cannot see; a column the table lacks) fails the table in the dry run as in the real run,
+/// A `where` the server refuses on a table (`FOR UPDATE`, which the checks of the
+/// configuration do not look for; a column the table lacks) fails the table in the dry run as in the real run,
 /// naming the key to fix, and nothing of the table goes.
 #[test]
 fn a_where_the_server_refuses_names_its_key() {
@@ -385,20 +385,24 @@ fn a_where_the_server_refuses_names_its_key() {
         "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
          INSERT INTO t VALUES (1, {OLD});"
     ));
-    // A LIMIT is refused when the configuration is read (exit 2), before any server.
-    let limit = Ini::new(s, &[&db.name]).src("where", "deleted_at IS NOT NULL LIMIT 5");
-    for dry in [true, false] {
-        let mut command = Osarchiver::new().config_text(limit.text());
-        if dry {
-            command = command.arg("--dry-run");
+    // A LIMIT or an ORDER BY is refused when the configuration is read (exit 2), before any
+    // server.
+    for (clause, said) in [("LIMIT 5", "holds LIMIT"), ("ORDER BY id", "holds ORDER")] {
+        let limit =
+            Ini::new(s, &[&db.name]).src("where", format!("deleted_at IS NOT NULL {clause}"));
+        for dry in [true, false] {
+            let mut command = Osarchiver::new().config_text(limit.text());
+            if dry {
+                command = command.arg("--dry-run");
+            }
+            command
+                .run()
+                .assert_code(2)
+                .output_contains("[src:src]")
+                .output_contains(said);
         }
-        command
-            .run()
-            .assert_code(2)
-            .output_contains("[src:src]")
-            .output_contains("holds LIMIT");
     }
-    for bad in ["deleted_at IS NOT NULL ORDER BY id", "no_such_column = 1"] {
+    for bad in ["deleted_at IS NOT NULL FOR UPDATE", "no_such_column = 1"] {
         let ini = Ini::new(s, &[&db.name]).src("where", bad);
         for dry in [true, false] {
             let mut command = Osarchiver::new().config_text(ini.text());
