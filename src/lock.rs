@@ -20,7 +20,7 @@ use crate::config::DbConnection;
 use crate::mysql::conn::Connection;
 
 /// FNV-1a, 64 bits: a hash that is the same on every host and every build.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);

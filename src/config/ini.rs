@@ -268,6 +268,12 @@ impl Ini {
         self.defaults.iter().map(|(k, _)| k.as_str())
     }
 
+    /// Whether `section` sets `key` itself (not through DEFAULT).
+    pub fn has_own(&self, section: &str, key: &str) -> bool {
+        let key = key.to_lowercase();
+        self.section(section).is_some_and(|s| s.get(&key).is_some())
+    }
+
     /// The raw value of `key` in `section`, falling back on DEFAULT, as `get(raw=True)`.
     pub fn raw(&self, section: &str, key: &str) -> Option<&str> {
         let key = key.to_lowercase();

@@ -137,10 +137,7 @@ impl Reader<'_> {
 
     /// Whether the section itself sets `key` (not [DEFAULT]).
     fn own(&self, key: &str) -> bool {
-        let lowered = key.to_lowercase();
-        self.ini
-            .section(self.section)
-            .is_some_and(|s| s.keys().any(|k| k == lowered))
+        self.ini.has_own(self.section, key)
     }
 
     /// The value, falling back on the built-in default.
@@ -360,10 +357,7 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
             // file destination is written whatever it says (a `false` in [DEFAULT] meant for
             // the sources must not turn the files off).
             if let (Destination::File(_), false) = (&destination, enabled) {
-                if ini
-                    .section(&dst_section)
-                    .is_some_and(|s| s.keys().any(|k| k == "archive_data"))
-                {
+                if ini.has_own(&dst_section, "archive_data") {
                     warnings.push(format!(
                         "[{dst_section}]: archive_data = false has no effect on a file destination (as in the Python osarchiver): its files are written"
                     ));
@@ -375,9 +369,7 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
                 warnings.push(format!(
                     "[{dst_section}]: archive_data = false: archiver '{name}' does not write to this destination"
                 ));
-                let inherited = !ini
-                    .section(&dst_section)
-                    .is_some_and(|s| s.keys().any(|k| k == "archive_data"));
+                let inherited = !ini.has_own(&dst_section, "archive_data");
                 turned_off.push(format!(
                     "[{dst_section}] has archive_data = false{}",
                     if inherited { " (from [DEFAULT])" } else { "" }

@@ -3,8 +3,9 @@
 //! of the source server that references the table, the archived rows of the child table that
 //! reference the rows of that page, recursively. So parents are always committed before their
 //! children; a page with a row whose parent is not in the source yet (where two paths meet) is
-//! put off and tried again once the walk is over. Rows the source already holds identically lead to their children too: a run cut
-//! short and run again finds every row it had not restored yet. Each row is put back once per
+//! put off and tried again once the walk is over. Rows the source already holds identically
+//! lead to their children too: a run cut short and run again finds every row it had not
+//! restored yet. Each row is put back once per
 //! run, whatever the number of paths that reach it (self-references, diamonds).
 
 use std::collections::{HashMap, HashSet};
@@ -347,12 +348,11 @@ impl Walk {
             .collect();
         for fk in fks {
             let parent = format!("{}.{}", fk.referenced_db, fk.referenced_table);
-            let mut ours: HashSet<String> = self
+            let recorded = self
                 .dry_parents
-                .get(&(parent, fk.referenced_columns.clone()))
-                .cloned()
-                .unwrap_or_default();
+                .get(&(parent, fk.referenced_columns.clone()));
             // A table that references itself: the page's rows go in parents first.
+            let mut ours: HashSet<String> = HashSet::new();
             if fk.referenced_db == plan.db && fk.referenced_table == plan.table {
                 if let Some(pos) = fk
                     .referenced_columns
@@ -387,7 +387,8 @@ impl Walk {
                 if key_pos.iter().any(|&p| matches!(row[p], Value::NULL)) {
                     continue;
                 }
-                if ours.contains(&loose_id(row, &key_pos)) {
+                let loose = loose_id(row, &key_pos);
+                if ours.contains(&loose) || recorded.is_some_and(|r| r.contains(&loose)) {
                     continue;
                 }
                 let id = crate::table::batch::key_id(key_pos.iter().map(|&p| &row[p]));
@@ -647,10 +648,6 @@ impl Walk {
     }
 }
 
-/// Orders a page of a table that references itself so that a row comes after the rows of the
-/// page it references (`selfs`: its foreign keys onto itself), as the insert's foreign-key
-/// check needs: in key order, a child whose key sorts before its parent's failed with 1452. A
-/// cycle of rows keeps its order.
 /// The values of `cols` in `row` as an id, text compared as a `_ci` PAD SPACE collation would
 /// (ASCII case and trailing blanks aside): `'Z9 '` is `'z9'`.
 fn loose_id(row: &[Value], cols: &[usize]) -> String {
@@ -667,6 +664,10 @@ fn loose_id(row: &[Value], cols: &[usize]) -> String {
     crate::table::batch::key_id(values.iter())
 }
 
+/// Orders a page of a table that references itself so that a row comes after the rows of the
+/// page it references (`selfs`: its foreign keys onto itself), as the insert's foreign-key
+/// check needs: in key order, a child whose key sorts before its parent's failed with 1452. A
+/// cycle of rows keeps its order.
 fn parents_first(page: &mut Batch, columns: &[String], selfs: &[&ForeignKey]) {
     let positions = |names: &[String]| -> Option<Vec<usize>> {
         names

@@ -23,16 +23,15 @@ pub const STAGE_SUFFIX: &str = "__osarchiver_restore";
 
 /// The staging table of `table`: `<table>__osarchiver_restore`; where that would pass the
 /// server's 64 characters for a table name (a table of 45 characters or more), the table's
-/// name cut, `_`, a hash of the whole name (FNV-1a, 8 hex digits) and the suffix.
+/// name cut, `_`, a hash of the whole name (FNV-1a's low 32 bits, 8 hex digits) and the
+/// suffix.
 pub fn stage_name(table: &str) -> String {
     const MAX: usize = 64;
     let full = format!("{table}{STAGE_SUFFIX}");
     if full.chars().count() <= MAX {
         return full;
     }
-    let hash = table.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
+    let hash = crate::lock::fnv1a(table.as_bytes()) & 0xffff_ffff;
     let keep = MAX - STAGE_SUFFIX.len() - 9;
     let cut: String = table.chars().take(keep).collect();
     format!("{cut}_{hash:08x}{STAGE_SUFFIX}")
