@@ -158,14 +158,19 @@ fn lex(condition: &str) -> Result<Lexed, String> {
                 let word = &condition[start..=i];
                 selects |= word.eq_ignore_ascii_case("SELECT");
                 if depth == 0
-                    && ["LIMIT", "UNION", "ORDER", "GROUP", "HAVING"]
+                    && ENDS_A_STATEMENT
                         .iter()
                         .any(|w| w.eq_ignore_ascii_case(word))
                 {
                     let hint = if word.eq_ignore_ascii_case("LIMIT") {
                         " (the Python osarchiver's default, `1=1 LIMIT 0`, selected nothing: to archive nothing, set archive_data and delete_data to false)"
-                    } else {
+                    } else if ["ORDER", "GROUP", "HAVING"]
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(word))
+                    {
                         " (osarchiver orders and limits the rows itself)"
+                    } else {
+                        " (osarchiver locks the rows it reads itself)"
                     };
                     return Err(format!(
                         "holds {word}, which ends a statement and not a condition{hint}"
@@ -197,6 +202,24 @@ fn lex(condition: &str) -> Result<Lexed, String> {
         selects,
     })
 }
+
+/// Words that, outside parentheses, end the condition and go on with the statement it is put
+/// in: row limits and orders, set operations, locking clauses, `INTO` and windows. None can be
+/// part of an expression (each is reserved), so a condition that holds one bare is refused.
+const ENDS_A_STATEMENT: &[&str] = &[
+    "LIMIT",
+    "UNION",
+    "INTERSECT",
+    "EXCEPT",
+    "ORDER",
+    "GROUP",
+    "HAVING",
+    "WINDOW",
+    "FOR",
+    "LOCK",
+    "INTO",
+    "PROCEDURE",
+];
 
 /// Functions whose value changes from one evaluation to the next: a condition calling them
 /// selects other rows in each statement that writes it.
@@ -283,6 +306,7 @@ mod tests {
             "x IN (1, (2), ((3)))",
             "id IN (SELECT id FROM t UNION SELECT id FROM u) AND note = 'LIMIT 1' AND `limit` = 2",
             "id IN (SELECT MAX(id) FROM t GROUP BY p HAVING COUNT(*) > 1 ORDER BY 1) AND `order` = 1",
+            "SUBSTRING(name FROM 1 FOR 2) = 'ab' AND `for` = 1 AND t.`lock` = 2 AND note = 'FOR UPDATE'",
             "a--1 = 0",
             "`rand` = 1 OR rand_col = 2 OR t.rand = 3 OR name = 'RAND()' OR myrand(1) = 0",
             "x.`rand`() = 1 OR `my``rand`() = 2 OR id = x . `rand`() OR id = `x` . rand()",
@@ -319,6 +343,12 @@ mod tests {
             ("deleted = 1 union select 1", "holds union"),
             ("(deleted_at < NOW()) ORDER BY id", "holds ORDER"),
             ("deleted_at < NOW() group by id", "holds group"),
+            ("deleted_at < NOW() FOR UPDATE", "holds FOR"),
+            ("deleted_at < NOW() lock in share mode", "holds lock"),
+            ("deleted_at < NOW() INTO @x", "holds INTO"),
+            ("deleted = 1 EXCEPT SELECT 1", "holds EXCEPT"),
+            ("deleted = 1 intersect SELECT 1", "holds intersect"),
+            ("deleted = 1 WINDOW w AS (ORDER BY id)", "holds WINDOW"),
         ] {
             let e = check(bad).expect_err(bad);
             assert!(e.contains(why), "{bad}: {e}");

@@ -7,7 +7,7 @@ use crate::config::FileDestination;
 use crate::mysql::ident::qualified;
 use crate::table::TablePlan;
 
-use super::super::remote::{object_name, Remote};
+use super::super::remote::{names, object_name, Remote};
 use super::{naming, FileDest, FileError};
 
 /// The longest file name (one path component, in bytes) Linux file systems take.
@@ -217,12 +217,21 @@ impl FileDest {
 
     fn log_dry_run_uploads(&self, table: &str, file: &str) {
         for r in self.remotes.iter() {
+            // As a real run names it, but for the names the store holds already (not looked
+            // up: the real run does, and numbers the file past them).
+            let prefix = r.cfg.file_name_prefix.as_deref();
+            let object = (0..)
+                .map(|n| match n {
+                    0 => object_name(prefix, &self.date, file),
+                    n => object_name(prefix, &self.date, &names::renumbered(file, n)),
+                })
+                .find(|object| names::claim(&r.identity(), object))
+                .unwrap_or_default();
             tracing::info!(
-                "[dry-run] destination {}: {table}: would upload {file} to remote store {} ({}) as {}",
+                "[dry-run] destination {}: {table}: would upload {file} to remote store {} ({}) as {object}",
                 self.name,
                 r.name(),
                 r.describe(),
-                object_name(r.cfg.file_name_prefix.as_deref(), &self.date, file)
             );
         }
     }

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use super::super::remote::{object_name, Remote};
+use super::super::remote::Remote;
 use super::sink::sync_dir;
 
 /// Uploads a table's finished files to every remote store (a blocking job); a file is removed
@@ -27,7 +27,13 @@ pub(super) fn upload(
         };
         let mut confirmed = 0;
         for r in remotes {
-            let object = object_name(r.cfg.file_name_prefix.as_deref(), date, &file);
+            let object = match r.free_name(path, date, &file) {
+                Ok(object) => object,
+                Err(e) => {
+                    errors.push(format!("{e}; the file stays in {}", path.display()));
+                    continue;
+                }
+            };
             let started = std::time::Instant::now();
             match r.upload(path, &object) {
                 Ok(receipt) => {

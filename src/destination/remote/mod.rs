@@ -15,6 +15,7 @@
 //! Objects are named `<file_name_prefix>/<date>/<file name>` ([`object_name`]).
 
 pub mod keystone;
+pub mod names;
 pub mod s3;
 pub mod slots;
 pub mod swift;
@@ -100,6 +101,10 @@ pub trait RemoteStore: Send + Sync {
     /// Uploads the file at `path` as `object` and checks what the store received.
     fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError>;
 
+    /// Whether the store holds `object` already (`HEAD`). A store that refuses to say (no
+    /// right to read objects) answers false: the run's own names are still kept apart.
+    fn exists(&self, object: &str) -> Result<bool, UploadError>;
+
     /// For a dry run: whether a real run could upload (credentials accepted, container or
     /// bucket reachable), without writing anything.
     fn check_access(&self) -> Result<(), UploadError> {
@@ -153,11 +158,63 @@ impl Remote {
     }
 
     pub fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, RemoteError> {
+        self.attempts(path, object, "upload", || self.store.upload(path, object))
+    }
+
+    /// Which bucket or container the store writes into, for [`names`]: two sections that name
+    /// the same one share their names.
+    pub fn identity(&self) -> String {
+        format!("{:?} {}", self.cfg.backend, self.cfg.container)
+    }
+
+    /// The object name `file` (of the local file `path`) goes up as: `<prefix>/<date>/<file>`
+    /// ([`object_name`]), numbered as local files are ([`names::renumbered`]) when this run
+    /// has taken that name in this bucket or container already, or the store holds it (an
+    /// upload would replace it).
+    pub fn free_name(&self, path: &Path, date: &str, file: &str) -> Result<String, RemoteError> {
+        let prefix = self.cfg.file_name_prefix.as_deref();
+        let first = object_name(prefix, date, file);
+        let mut n = 0;
+        loop {
+            let object = match n {
+                0 => first.clone(),
+                n => object_name(prefix, date, &names::renumbered(file, n)),
+            };
+            n += 1;
+            if !names::claim(&self.identity(), &object) {
+                tracing::warn!(
+                    "remote store {}: another file of this run went up as {object}: {} goes up under the next free number",
+                    self.cfg.name,
+                    path.display()
+                );
+                continue;
+            }
+            if !self.attempts(path, &object, "look for", || self.store.exists(&object))? {
+                return Ok(object);
+            }
+            tracing::warn!(
+                "remote store {}: {} holds {object} already (an earlier run, another process): {} goes up under the next free number",
+                self.cfg.name,
+                self.describe(),
+                path.display()
+            );
+        }
+    }
+
+    /// Runs `op` (on `object`, for the local file `path`) up to `upload_attempts` times,
+    /// waiting `upload_backoff`, then twice as long before each next attempt. Blocking.
+    fn attempts<T>(
+        &self,
+        path: &Path,
+        object: &str,
+        what: &str,
+        op: impl Fn() -> Result<T, UploadError>,
+    ) -> Result<T, RemoteError> {
         let attempts = self.cfg.upload_attempts.max(1);
         let mut wait = self.cfg.upload_backoff;
         for attempt in 1..=attempts {
-            match self.store.upload(path, object) {
-                Ok(receipt) => return Ok(receipt),
+            match op() {
+                Ok(done) => return Ok(done),
                 Err(e) if e.permanent || attempt == attempts => {
                     return Err(RemoteError::Upload {
                         store: self.cfg.name.clone(),
@@ -169,7 +226,7 @@ impl Remote {
                 }
                 Err(e) => {
                     tracing::warn!(
-                        "remote store {}: upload of {} failed (attempt {attempt} of {attempts}), retrying in {:?}: {e}",
+                        "remote store {}: {what} {object} ({}) failed (attempt {attempt} of {attempts}), retrying in {:?}: {e}",
                         self.cfg.name,
                         path.display(),
                         wait
@@ -264,6 +321,22 @@ mod tests {
                 etag: String::new(),
             })
         }
+
+        fn exists(&self, _: &str) -> Result<bool, UploadError> {
+            Ok(false)
+        }
+    }
+
+    /// A store that holds `held` already.
+    struct Holding(Vec<String>);
+    impl RemoteStore for Holding {
+        fn upload(&self, _: &Path, _: &str) -> Result<UploadReceipt, UploadError> {
+            Err(UploadError::permanent("not here"))
+        }
+
+        fn exists(&self, object: &str) -> Result<bool, UploadError> {
+            Ok(self.0.iter().any(|h| h == object))
+        }
     }
 
     fn remote(permanent: bool, attempts: u32) -> Remote {
@@ -283,6 +356,33 @@ mod tests {
             },
             store: Box::new(Flaky(Default::default(), permanent)),
         }
+    }
+
+    #[test]
+    fn a_name_the_store_or_the_run_holds_is_numbered_past() {
+        let mut r = remote(false, 1);
+        r.cfg.container = "names-test".into();
+        r.store = Box::new(Holding(vec![
+            "d/db.t.csv.tar".into(),
+            "d/db.t.1.csv.tar".into(),
+        ]));
+        let f = Path::new("db.t.csv.tar");
+        assert_eq!(
+            r.free_name(f, "d", "db.t.csv.tar").unwrap(),
+            "d/db.t.2.csv.tar"
+        );
+        // Taken by this run now: the next file of that name goes further.
+        assert_eq!(
+            r.free_name(f, "d", "db.t.csv.tar").unwrap(),
+            "d/db.t.3.csv.tar"
+        );
+        // Another bucket has its own names.
+        r.cfg.container = "names-test-2".into();
+        r.store = Box::new(Holding(vec![]));
+        assert_eq!(
+            r.free_name(f, "d", "db.t.csv.tar").unwrap(),
+            "d/db.t.csv.tar"
+        );
     }
 
     #[test]

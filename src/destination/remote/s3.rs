@@ -614,6 +614,39 @@ impl RemoteStore for S3Store {
         let budget = self.attempt_budget(1, 0);
         self.bounded("HeadBucket", budget, self.check_async())
     }
+
+    fn exists(&self, object: &str) -> Result<bool, UploadError> {
+        // HeadBucket and CreateBucket once (with opt_create_bucket), and HeadObject.
+        let budget = self.attempt_budget(3, 0);
+        let look = async {
+            let client = self.client().await?;
+            let head = client
+                .head_object()
+                .bucket(&self.bucket)
+                .key(object)
+                .send()
+                .await;
+            match head {
+                Ok(_) => Ok(true),
+                Err(e) => match e.raw_response().map(|r| r.status().as_u16()) {
+                    Some(404) => Ok(false),
+                    // No right to read objects: the store cannot say.
+                    Some(403) => {
+                        tracing::debug!(
+                            "s3://{}/{object}: HeadObject refused (403): whether it exists is not known",
+                            self.bucket
+                        );
+                        Ok(false)
+                    }
+                    _ => Err(sdk_failure(
+                        format!("HeadObject s3://{}/{object}", self.bucket),
+                        &e,
+                    )),
+                },
+            }
+        };
+        self.bounded(&format!("HeadObject of {object} in"), budget, look)
+    }
 }
 
 /// The id of a multipart upload an attempt has begun and not yet completed or aborted.

@@ -309,6 +309,26 @@ impl RemoteStore for SwiftStore {
         }
     }
 
+    fn exists(&self, object: &str) -> Result<bool, UploadError> {
+        let what = format!("HEAD {}/{object}", self.container);
+        let resp = self.call(&what, |s| {
+            self.agent
+                .head(url(&s.storage_url, &self.container, Some(object)))
+                .header("X-Auth-Token", &s.token)
+                .call()
+        })?;
+        match resp.status().as_u16() {
+            200..=299 => Ok(true),
+            404 => Ok(false),
+            // No right to read objects (a write-only ACL): the store cannot say.
+            401 | 403 => {
+                tracing::debug!("{what}: refused: whether it exists is not known");
+                Ok(false)
+            }
+            code => Err(UploadError::transient(format!("{what}: HTTP {code}"))),
+        }
+    }
+
     fn upload(&self, path: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
         let size = std::fs::metadata(path)
             .map_err(|e| io_error(path, e))?

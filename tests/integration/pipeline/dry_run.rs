@@ -374,7 +374,7 @@ fn a_delete_the_server_refuses_fails_the_dry_run_as_the_real_run() {
         .assert_success();
 }
 
-/// A `where` the server refuses on a table (`FOR UPDATE`, which the checks of the
+/// A `where` the server refuses on a table (an operator it lacks, which the checks of the
 /// configuration do not look for; a column the table lacks) fails the table in the dry run as in the real run,
 /// naming the key to fix, and nothing of the table goes.
 #[test]
@@ -385,9 +385,13 @@ fn a_where_the_server_refuses_names_its_key() {
         "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
          INSERT INTO t VALUES (1, {OLD});"
     ));
-    // A LIMIT or an ORDER BY is refused when the configuration is read (exit 2), before any
-    // server.
-    for (clause, said) in [("LIMIT 5", "holds LIMIT"), ("ORDER BY id", "holds ORDER")] {
+    // A LIMIT, an ORDER BY or a FOR UPDATE is refused when the configuration is read (exit
+    // 2), before any server.
+    for (clause, said) in [
+        ("LIMIT 5", "holds LIMIT"),
+        ("ORDER BY id", "holds ORDER"),
+        ("FOR UPDATE", "holds FOR"),
+    ] {
         let limit =
             Ini::new(s, &[&db.name]).src("where", format!("deleted_at IS NOT NULL {clause}"));
         for dry in [true, false] {
@@ -402,7 +406,7 @@ fn a_where_the_server_refuses_names_its_key() {
                 .output_contains(said);
         }
     }
-    for bad in ["deleted_at IS NOT NULL FOR UPDATE", "no_such_column = 1"] {
+    for bad in ["deleted_at IS NOT NULL <=> <=> 1", "no_such_column = 1"] {
         let ini = Ini::new(s, &[&db.name]).src("where", bad);
         for dry in [true, false] {
             let mut command = Osarchiver::new().config_text(ini.text());

@@ -12,7 +12,7 @@ use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use aws_sdk_s3::types::StorageClass;
 use base64::Engine;
 
-use crate::file::support::{count, file_names, simple_table};
+use crate::file::support::{count, file_names, simple_table, src_section};
 use crate::harness::moto::{moto, moto_with_auth, Moto};
 use crate::harness::{server as test_server, Output, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
@@ -421,4 +421,62 @@ fn s3_refused_credentials_fail_the_dry_run_too() {
         .output_contains("a real run could not upload");
     assert_eq!(count(&run.db.q("t")), 3);
     assert!(!run.dir.exists(), "the dry run made the directory\n{out}");
+}
+
+/// Two file destinations in different directories that share a bucket (and its prefix) name a
+/// table's files alike: the second goes up under the next number rather than replacing the
+/// first (whose rows were then in no store once `delete_after_upload` had removed its local
+/// file, and the run exited 0).
+#[test]
+fn s3_two_destinations_sharing_a_bucket_never_replace_each_others_objects() {
+    let Some(moto) = moto() else { return };
+    let case = S3Case::new("osa_s3_two", 6);
+    let db = &case.db.name;
+    let store = format!(
+        "backend = s3\nbucket = {}\nupload_backoff = 0.1\nupload_attempts = 2\n\
+         opt_endpoint_url = {}\nopt_region = us-east-1\nopt_aws_access_key_id = testing\n\
+         opt_aws_secret_access_key = testing\nopt_create_bucket = true\ndelete_after_upload = true",
+        case.bucket,
+        moto.endpoint()
+    );
+    let dst = |name: &str| {
+        format!(
+            "[dst:{name}]\nbackend = file\ndirectory = {}\nformats = csv\narchive_format = tar\nremote_store = r\n\n",
+            case.cmd.dir().join(name).display()
+        )
+    };
+    let text = format!(
+        "[archiver:a]\nsrc = sa\ndst = fa\n\n[archiver:b]\nsrc = sb\ndst = fb\n\n{}{}{}{}[remote_store:r]\n{store}\n",
+        src_section("sa", db, "delete_data = true\nwhere = deleted_at IS NOT NULL AND id <= 3"),
+        src_section("sb", db, "delete_data = true\nwhere = deleted_at IS NOT NULL AND id > 3"),
+        dst("fa"),
+        dst("fb"),
+    );
+    let out = case.cmd.config_text(text).run();
+    out.assert_success()
+        .output_contains("goes up under the next free number");
+    let keys = moto.list(&case.bucket);
+    let mut files: Vec<String> = keys
+        .iter()
+        .map(|k| k.rsplit_once('/').unwrap().1.to_string())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [format!("{db}.t.1.csv.tar"), format!("{db}.t.csv.tar")],
+        "{out}"
+    );
+    let objects: Vec<Vec<u8>> = keys
+        .iter()
+        .map(|k| moto.get(&case.bucket, k).unwrap())
+        .collect();
+    for i in 1..=6 {
+        let row = format!("row {i}:");
+        let holding = objects
+            .iter()
+            .filter(|o| o.windows(row.len()).any(|w| w == row.as_bytes()))
+            .count();
+        assert_eq!(holding, 1, "{row}\n{out}");
+    }
+    assert_eq!(count(&case.db.q("t")), 0);
 }
