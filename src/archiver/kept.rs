@@ -232,7 +232,7 @@ async fn remove_chunk(
         .run("lock changed rows", |c| {
             Box::pin(async move {
                 c.query_drop("START TRANSACTION").await?;
-                c.exec(lock, params).await
+                locked(c, lock, params).await
             })
         })
         .await?;
@@ -290,7 +290,7 @@ async fn remove_copies(
         .run("lock stale archive copies", |c| {
             Box::pin(async move {
                 c.query_drop("START TRANSACTION").await?;
-                c.exec(lock, params).await
+                locked(c, lock, params).await
             })
         })
         .await?;
@@ -326,6 +326,22 @@ async fn remove_copies(
             .await;
     }
     result
+}
+
+/// The rows of the locking read `lock`, inside the transaction just begun: rolled back when
+/// the read fails, so that the session (which goes on to other tables) is left in none.
+async fn locked(
+    c: &mut mysql_async::Conn,
+    lock: String,
+    params: Vec<Value>,
+) -> mysql_async::Result<Vec<Row>> {
+    match c.exec(lock, params).await {
+        Ok(rows) => Ok(rows),
+        Err(e) => {
+            let _ = c.query_drop("ROLLBACK").await;
+            Err(e)
+        }
+    }
 }
 
 /// About how many bytes a value holds.

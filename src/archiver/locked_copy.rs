@@ -832,12 +832,18 @@ async fn claim(db: &mut Connection, s: &Shared<'_, '_>) -> Result<Option<Claimed
 /// Begins a chunk's `READ COMMITTED` transaction (`SET TRANSACTION` holds for the next one
 /// only) and takes the metadata locks of the source table and of every archive table
 /// ([`begin_statements`]), in one round trip. Returns an instant from which the transaction
-/// holds them (see [`crate::archiver::cover`]).
+/// holds them (see [`crate::archiver::cover`]). When a statement after `START TRANSACTION`
+/// fails (an archive table dropped, the source renamed), the transaction it opened is rolled
+/// back: the session goes on to other tables, whose statements would run inside it (and
+/// whose next `SET TRANSACTION` fails with 1568).
 async fn begin(
     conn: &mut mysql_async::Conn,
     s: &Shared<'_, '_>,
 ) -> Result<Instant, mysql_async::Error> {
-    conn.query_drop(s.begin).await?;
+    if let Err(e) = conn.query_drop(s.begin).await {
+        let _ = conn.query_drop("ROLLBACK").await;
+        return Err(e);
+    }
     Ok(Instant::now())
 }
 

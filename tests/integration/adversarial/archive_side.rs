@@ -1,10 +1,49 @@
 //! Attacks from the archive side and from old server settings: a trigger on an existing
-//! archive table that rewrites what it is given, and dates that only `ALLOW_INVALID_DATES`
-//! stores (`2020-02-31`).
+//! archive table that rewrites what it is given, dates that only `ALLOW_INVALID_DATES`
+//! stores (`2020-02-31`), and an archive table dropped during its walk.
 
-use crate::harness::{server, Ini, Osarchiver};
+use crate::harness::digest::count;
+use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 
+use super::completeness::{deletes_have_begun, until_it_lands, Landed};
 use super::everywhere::{hex_rows, Case, OLD};
+
+/// An archive table dropped during its table's walk fails that table, and that table only:
+/// the chunk that met it had begun its transaction in the same round trip, and left it open
+/// on the session the next table then used (its statements ran inside it, and its next chunk
+/// failed with 1568, "Transaction characteristics can't be changed while a transaction is in
+/// progress", with most of its rows left).
+#[test]
+fn an_archive_table_dropped_mid_walk_fails_its_table_alone() {
+    let wrong = until_it_lands("archive table dropped", |pace| {
+        let s = server();
+        let db = ScratchDb::create(s, "arc_drop");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_40;
+             CREATE TABLE u (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             INSERT INTO u SELECT seq, {OLD} FROM seq_1_to_30;"
+        ));
+        let ini = Ini::new(s, &[&db.name])
+            .src("select_limit", 10)
+            .src("delete_limit", 5)
+            .src("delete_loop_delay", pace);
+        let running = Osarchiver::new().config_text(ini.text()).spawn();
+        deletes_have_begun(&db);
+        db.sql(&format!("DROP TABLE {}", db.qa("t")));
+        let out = running.wait();
+        if count(s, &db.name, "t", "1") == 0 {
+            return Landed::Late;
+        }
+        let text = format!("{}{}", out.stdout, out.stderr);
+        let u_left = count(s, &db.name, "u", "1");
+        Landed::Checked(
+            (out.code != Some(1) || u_left != 0 || text.contains("1568"))
+                .then(|| format!("exit {:?}, {u_left} rows of u left\n{out}", out.code)),
+        )
+    });
+    assert!(wrong.is_none(), "{}", wrong.unwrap_or_default());
+}
 
 const ELIGIBLE: &str = "deleted_at IS NOT NULL";
 
