@@ -62,15 +62,18 @@ pub fn target(spec: &DbConnection) -> String {
     }
 }
 
+/// The largest packet the driver reads: 1 GiB, the protocol's and the server's own limit.
+pub const MAX_PACKET: usize = 1 << 30;
+
+/// Prepared statements kept per connection.
+pub const STMT_CACHE_SIZE: usize = 8;
+
 /// The driver options for `spec`.
 ///
 /// The socket, when set, is used instead of host and port. The driver is told not to switch a
 /// TCP connection to localhost over to the server's socket on its own (`prefer_socket`), so the
 /// connection goes exactly where the configuration says. The pool options (1 to 4 connections)
 /// only matter to a `mysql_async::Pool` built from these options.
-/// Prepared statements kept per connection.
-pub const STMT_CACHE_SIZE: usize = 8;
-
 pub fn opts(spec: &DbConnection) -> Opts {
     let pool = PoolOpts::default()
         .with_constraints(PoolConstraints::new(1, 4).expect("1 <= 4: valid pool constraints"));
@@ -82,6 +85,11 @@ pub fn opts(spec: &DbConnection) -> Opts {
         // Each cached statement keeps the metadata of all its placeholders: a few statements
         // per table are reused, the rest would only hold memory.
         .stmt_cache_size(Some(STMT_CACHE_SIZE))
+        // The most the protocol allows, not the server's `max_allowed_packet` (the driver's
+        // default): a row the server holds may be larger than that (put there while it was
+        // larger, or built by the server), and the server sends it whole. What osarchiver
+        // sends is sized to the server's own value, read apart ([`super::insert`]).
+        .max_allowed_packet(Some(MAX_PACKET))
         .ssl_opts(tls::ssl_opts(&spec.tls))
         .pool_opts(pool);
     match &spec.socket {

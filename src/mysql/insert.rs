@@ -26,6 +26,9 @@ pub enum Insert {
     Text(String),
     /// One row, its values bound (a prepared statement).
     Bound(String, Vec<Value>),
+    /// One row with a value the server cannot take in any form (larger than its
+    /// `max_allowed_packet`, which also bounds a bound value): why.
+    TooLarge(String),
 }
 
 impl Insert {
@@ -34,6 +37,7 @@ impl Insert {
         match self {
             Insert::Text(s) => conn.query_drop(s.as_str()).await,
             Insert::Bound(s, params) => conn.exec_drop(s.as_str(), params.clone()).await,
+            Insert::TooLarge(why) => Err(mysql_async::Error::Other(why.clone().into())),
         }
     }
 }
@@ -52,10 +56,29 @@ pub fn sendable(
     bound: impl FnOnce() -> Insert,
 ) -> Insert {
     if rows == 1 && !fits(statement.len(), max_packet) {
-        bound()
+        match bound() {
+            Insert::Bound(_, params) if too_large(&params, max_packet).is_some() => {
+                let size = too_large(&params, max_packet).unwrap_or_default();
+                Insert::TooLarge(format!(
+                    "a value of {size} bytes is larger than the server's max_allowed_packet \
+                     ({max_packet} bytes), which bounds every value it takes: raise it on that \
+                     server (SET GLOBAL max_allowed_packet = 1073741824, and in its configuration \
+                     files) and run again"
+                ))
+            }
+            insert => insert,
+        }
     } else {
         Insert::Text(statement)
     }
+}
+
+/// The size of the first bound value that cannot fit in `max_packet`, if any.
+fn too_large(params: &[Value], max_packet: usize) -> Option<usize> {
+    params.iter().find_map(|v| match v {
+        Value::Bytes(b) if !fits(b.len(), max_packet) => Some(b.len()),
+        _ => None,
+    })
 }
 
 /// The multi-row `INSERT`s of `rows` (`head` is `INSERT INTO t (cols) VALUES `), with the
@@ -233,7 +256,28 @@ mod tests {
                     assert_eq!(t.matches("),(").count() + 1, r.len(), "{t}");
                 }
                 Insert::Bound(b, _) => assert_eq!((b.as_str(), r.clone()), ("bound 4", 4..5)),
+                Insert::TooLarge(why) => panic!("{r:?}: {why}"),
             }
+        }
+    }
+
+    #[test]
+    fn a_bound_value_over_the_packet_is_refused_before_it_is_sent() {
+        let kinds = [LiteralKind::Number, LiteralKind::Binary];
+        let rows = vec![vec![Value::Int(1), Value::Bytes(vec![0xab; 5000])]];
+        let out = split(
+            "INSERT INTO t (a,b) VALUES ",
+            &rows,
+            &kinds,
+            (100, 1 << 20, 1024 + 2000),
+            |i| Insert::Bound(format!("bound {i}"), rows[i].clone()),
+        );
+        match &out[..] {
+            [(_, Insert::TooLarge(why))] => {
+                assert!(why.contains("a value of 5000 bytes"), "{why}");
+                assert!(why.contains("max_allowed_packet (3024 bytes)"), "{why}");
+            }
+            other => panic!("{other:?}"),
         }
     }
 }

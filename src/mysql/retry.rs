@@ -109,6 +109,12 @@ pub fn classify(e: &Error) -> ErrorKind {
     }
     match e {
         Error::Server(s) => classify_code(s.code),
+        // A packet over the driver's limit (a row over 1 GiB): the same every time.
+        Error::Io(mysql_async::IoError::Io(io))
+            if io.to_string().contains("max_allowed_packet") =>
+        {
+            ErrorKind::Other
+        }
         Error::Io(_) => ErrorKind::Transient,
         Error::Driver(d) if is_broken_connection(d) => ErrorKind::Transient,
         Error::Driver(_) | Error::Other(_) | Error::Url(_) => ErrorKind::Other,
@@ -339,6 +345,18 @@ mod tests {
             message: format!("error {code}"),
             state: "HY000".into(),
         })
+    }
+
+    #[test]
+    fn a_packet_over_the_drivers_limit_is_not_retried() {
+        let too_large = Error::Io(IoError::Io(std::io::Error::other(
+            "Packet is larger than max_allowed_packet",
+        )));
+        assert_eq!(classify(&too_large), ErrorKind::Other);
+        let reset = Error::Io(IoError::Io(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset,
+        )));
+        assert_eq!(classify(&reset), ErrorKind::Transient);
     }
 
     #[test]

@@ -286,3 +286,57 @@ fn an_archive_table_without_a_unique_key_is_refused() {
         assert_eq!(hex_rows(&case.src.archive(), "t", "1").len(), 1, "{index}");
     }
 }
+
+/// A row larger than the server's `max_allowed_packet` (stored while it was larger): the
+/// server sends it whole, and the driver used to refuse it at the server's limit, which was
+/// retried as a lost connection and failed the table (exit 1) where the dry run said exit 0.
+/// The locked way (an archive on the source's server) archives it, with files, byte for byte.
+/// The client's way cannot send it to a server whose packet is smaller than one of its
+/// values: it fails the table at once, saying what to raise, and nothing is deleted.
+#[test]
+fn a_row_larger_than_the_servers_packet_is_archived() {
+    use crate::harness::{dedicated_server, ScratchDb};
+    if !server().is_private() {
+        return;
+    }
+    let s = dedicated_server();
+    for copy in ["true", "false"] {
+        let db = ScratchDb::create(&s, "hugerow");
+        s.sql("SET GLOBAL max_allowed_packet = 64 * 1024 * 1024");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, b LONGBLOB, deleted_at DATETIME NULL);
+             INSERT INTO t VALUES (1, REPEAT(X'00FF41', 7000000), {OLD}), (2, 'small', {OLD});"
+        ));
+        s.sql("SET GLOBAL max_allowed_packet = 16 * 1024 * 1024");
+        let sums = |d: &str| {
+            s.sql(&format!(
+                "SELECT id, LENGTH(b), MD5(b) FROM `{d}`.t ORDER BY id"
+            ))
+        };
+        let before = sums(&db.name);
+        assert!(before.contains("21000000"), "{before}");
+        let cmd = Osarchiver::new();
+        let ini = Ini::new(&s, &[&db.name])
+            .dst("server_side_copy", copy)
+            .files("dst, files", &cmd.dir().join("out"), "csv, sql");
+        if copy == "false" {
+            let out = cmd.config_text(ini.text()).run();
+            out.assert_code(1)
+                .output_contains("larger than the server's max_allowed_packet (16777216 bytes)");
+            assert!(!out.stderr.contains("attempt 2/"), "retried\n{out}");
+            assert_eq!(sums(&db.name), before, "nothing deleted");
+            continue;
+        }
+        Osarchiver::new()
+            .config_text(ini.text())
+            .arg("--dry-run")
+            .run()
+            .assert_success();
+        cmd.config_text(ini.text()).run().assert_success();
+        assert_eq!(sums(&db.archive()), before, "server_side_copy = {copy}");
+        assert_eq!(
+            s.sql(&format!("SELECT COUNT(*) FROM {}", db.q("t"))).trim(),
+            "0"
+        );
+    }
+}
