@@ -86,6 +86,11 @@ pub struct ArchiveTable {
     pub definition: Option<String>,
 }
 
+/// `ER_TOO_BIG_ROWSIZE`: InnoDB's strict check of a table's largest possible row.
+fn row_size_too_large(e: &RetryError) -> bool {
+    matches!(e.mysql_error(), mysql_async::Error::Server(s) if s.code == 1118)
+}
+
 /// What writing a batch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteOutcome {
@@ -682,12 +687,30 @@ impl ArchiveDb {
         }
         tracing::info!("destination {}: creating {archive}", self.name);
         for statement in [create_db, create_table] {
-            with_retry(&mut self.db, self.retry, "create archive table", |a| {
+            let created = with_retry(&mut self.db, self.retry, "create archive table", |a| {
                 let statement = statement.clone();
                 Box::pin(async move { a.conn.query_drop(statement).await })
             })
-            .await
-            .map_err(|e| wrap(e, &name))?;
+            .await;
+            match created {
+                Err(e) if row_size_too_large(&e) => {
+                    // A table of another engine (MyISAM, Aria) may be wider than InnoDB's
+                    // strict check of its largest possible row: without it, InnoDB takes the
+                    // table, and each row that does fit.
+                    tracing::warn!(
+                        "destination {}: {archive}: InnoDB refuses the table's largest possible row under innodb_strict_mode (1118): it is created with innodb_strict_mode off, and a row too wide for InnoDB will fail its insert (create the archive table yourself with other column types to avoid it)",
+                        self.name
+                    );
+                    let lenient = format!("SET STATEMENT innodb_strict_mode = 0 FOR {statement}");
+                    with_retry(&mut self.db, self.retry, "create archive table", |a| {
+                        let statement = lenient.clone();
+                        Box::pin(async move { a.conn.query_drop(statement).await })
+                    })
+                    .await
+                    .map_err(|e| wrap(e, &name))?;
+                }
+                created => created.map_err(|e| wrap(e, &name))?,
+            }
         }
         let (d, t) = (target.db.clone(), target.table.clone());
         let created = with_retry(&mut self.db, self.retry, "SHOW CREATE TABLE", |a| {

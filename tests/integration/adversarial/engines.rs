@@ -164,3 +164,38 @@ fn a_where_reading_other_tables_on_a_table_without_transactions_is_told_alike() 
         }
     }
 }
+
+/// A MyISAM table wider than InnoDB's strict check of its largest possible row (320
+/// `VARCHAR(190)` latin1 columns): the archive table (InnoDB) is created without that check,
+/// with a warning, and the rows, which fit, are archived. The `CREATE TABLE` used to fail with
+/// 1118 (exit 1) where the dry run said exit 0.
+#[test]
+fn a_table_wider_than_innodb_allows_is_archived_with_a_warning() {
+    let s = server();
+    let db = ScratchDb::create(s, "wide");
+    let columns: Vec<String> = (0..320)
+        .map(|i| format!("c{i} VARCHAR(190) CHARACTER SET latin1"))
+        .collect();
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, {}, deleted_at DATETIME NULL) ENGINE=MyISAM;
+         INSERT INTO t (id, c0, c319, deleted_at) VALUES (1, 'a', 'z', {OLD}), (2, NULL, NULL, NULL);",
+        columns.join(", ")
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run()
+        .assert_success();
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success()
+        .output_contains("created with innodb_strict_mode off");
+    assert_eq!(
+        s.sql(&format!("SELECT id, c0, c319 FROM {}", db.qa("t")))
+            .trim(),
+        "1\ta\tz"
+    );
+    assert_eq!(count(s, &db.name, "t", "1"), 1);
+}
