@@ -64,8 +64,13 @@ pub fn next_record(r: &mut dyn BufRead) -> io::Result<Option<Vec<Field>>> {
                     "an empty unquoted field (the tool quotes every value but NULL)".into(),
                 ));
             } else {
-                // A bare name in the header.
-                (Some(v), end)
+                let shown = String::from_utf8_lossy(&v[..v.len().min(40)]).into_owned();
+                return Err(invalid(format!(
+                    "an unquoted value `{shown}` (the tool quotes every value but NULL, the \
+                     header's names too: this is no file of the tool's; a CSV file of the \
+                     Python osarchiver quotes nothing, and cannot tell NULL from the text \
+                     'NULL' nor from an empty text, so it is not restored: load it yourself)"
+                )));
             }
         };
         fields.push(field);
@@ -191,7 +196,7 @@ mod tests {
 
     #[test]
     fn records_keep_null_empty_quotes_and_newlines_apart() {
-        let text = b"id,\"na\"\"me\"\r\n\"1\",NULL\r\n\"2\",\"\"\r\n\"3\",\"a\"\"b\r\nc\\\"\r\n\"4\",\"cut";
+        let text = b"\"id\",\"na\"\"me\"\r\n\"1\",NULL\r\n\"2\",\"\"\r\n\"3\",\"a\"\"b\r\nc\\\"\r\n\"4\",\"cut";
         let mut r: &[u8] = text;
         let h = next_record(&mut r).unwrap().unwrap();
         assert_eq!(h, vec![Some(b"id".to_vec()), Some(b"na\"me".to_vec())]);
@@ -222,5 +227,18 @@ mod tests {
         push_record(&mut s, &rec, &kinds).unwrap();
         assert_eq!(s, "('it\\'s',X'00FF',NULL)");
         assert!(push_record(&mut s, &[Some(b"0".to_vec())], &[FieldKind::Binary]).is_err());
+    }
+
+    #[test]
+    fn a_file_that_quotes_nothing_is_refused() {
+        // What the Python osarchiver writes for a row whose `status` is the text 'NULL'.
+        let mut r: &[u8] = b"id,status\r\nvol-s1,NULL\r\n";
+        let e = next_record(&mut r).unwrap_err().to_string();
+        assert!(e.contains("an unquoted value `id`"), "{e}");
+        assert!(e.contains("Python osarchiver"), "{e}");
+        let mut r: &[u8] = b"\"id\"\r\n7\r\n";
+        next_record(&mut r).unwrap();
+        let e = next_record(&mut r).unwrap_err().to_string();
+        assert!(e.contains("an unquoted value `7`"), "{e}");
     }
 }
