@@ -133,14 +133,55 @@ Exit codes:
   5  another run holds the lock of the source";
 
 // String errors on purpose: clap shows them after the flag's name and exits 2.
+/// `DB.TABLE`, split at the first `.`; a database whose name holds a `.` is written in
+/// backticks, as SQL writes it (`` `we.ird`.t ``, a backtick inside doubled), and so may the
+/// table be.
 fn parse_table(raw: &str) -> Result<TableName, String> {
-    match raw.split_once('.') {
-        Some((db, table)) if !db.is_empty() && !table.is_empty() => Ok(TableName {
-            db: db.to_string(),
-            table: table.to_string(),
-        }),
-        _ => Err("must be DB.TABLE, e.g. nova.instances".to_string()),
+    const SHAPE: &str =
+        "must be DB.TABLE, e.g. nova.instances (a name holding a dot in backticks: `my.db`.t)";
+    let (db, rest) = match raw.strip_prefix('`') {
+        Some(quoted) => backticked(quoted).ok_or_else(|| SHAPE.to_string())?,
+        None => match raw.split_once('.') {
+            Some((db, rest)) => (db.to_string(), rest),
+            None => return Err(SHAPE.to_string()),
+        },
+    };
+    let rest = if raw.starts_with('`') {
+        rest.strip_prefix('.').ok_or_else(|| SHAPE.to_string())?
+    } else {
+        rest
+    };
+    let table = match rest.strip_prefix('`') {
+        Some(quoted) => match backticked(quoted) {
+            Some((table, "")) => table,
+            _ => return Err(SHAPE.to_string()),
+        },
+        None => rest.to_string(),
+    };
+    if db.is_empty() || table.is_empty() {
+        return Err(SHAPE.to_string());
     }
+    Ok(TableName { db, table })
+}
+
+/// The name at the start of `s` (after an opening backtick) up to its closing backtick
+/// (a doubled one stands for one), and what follows it.
+fn backticked(s: &str) -> Option<(String, &str)> {
+    let mut name = String::new();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '`' {
+            name.push(c);
+            continue;
+        }
+        if s[i + 1..].starts_with('`') {
+            name.push('`');
+            chars.next();
+            continue;
+        }
+        return Some((name, &s[i + 1..]));
+    }
+    None
 }
 
 /// A run's `{date}` exactly as the run wrote it (`%F_%T`): every field zero-padded, a real
@@ -174,6 +215,31 @@ fn parse_delay(raw: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_is_db_dot_table_with_backticks_for_names_holding_a_dot() {
+        let t = |raw: &str| parse_table(raw).map(|t| (t.db, t.table));
+        let ok = |db: &str, table: &str| Ok((db.to_string(), table.to_string()));
+        assert_eq!(t("nova.instances"), ok("nova", "instances"));
+        assert_eq!(t("db.t.1"), ok("db", "t.1"));
+        assert_eq!(t("`we.ird`.t"), ok("we.ird", "t"));
+        assert_eq!(t("`we.ird`.`t.1`"), ok("we.ird", "t.1"));
+        assert_eq!(t("`a``b`.`c``d`"), ok("a`b", "c`d"));
+        assert_eq!(t("db.`t`"), ok("db", "t"));
+        for bad in [
+            "nova",
+            ".t",
+            "db.",
+            "`db`",
+            "`db`t",
+            "`db.t",
+            "`db`.`t",
+            "`db`.`t`x",
+            "``.t",
+        ] {
+            assert!(t(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_date_must_be_written_as_a_run_writes_it() {

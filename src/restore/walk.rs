@@ -263,10 +263,11 @@ impl Walk {
         );
         let found = self.pages(t.clone(), condition.to_string()).await?;
         if found == 0 {
-            tracing::warn!(
-                "restore: no archived row of {} matches: {condition}",
-                t.archive_name()
-            );
+            let archived = match self.opts.staged {
+                Some(_) => format!("the files of {}", t.name()),
+                None => t.archive_name(),
+            };
+            tracing::warn!("restore: no archived row of {archived} matches: {condition}");
         }
         self.put_off_pages().await
     }

@@ -449,3 +449,49 @@ fn a_csv_file_is_checked_against_its_sql_file() {
     restore().assert_success();
     assert_eq!(db.sql("SELECT HEX(b) FROM t").trim(), "6869");
 }
+
+/// A database whose name holds a dot: `--table` takes it in backticks, as SQL writes it, and
+/// its files (`<db with %2E>.t...`) come back. `--table` split at the first dot, and no
+/// spelling reached the table.
+#[test]
+fn a_database_named_with_a_dot_is_restored_from_its_files() {
+    let s = server();
+    let scratch = crate::harness::ScratchDb::create(s, "dotdb");
+    let dotted = format!("{}.x", scratch.name);
+    s.sql(&format!(
+        "CREATE DATABASE `{dotted}`;
+         CREATE TABLE `{dotted}`.t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         INSERT INTO `{dotted}`.t VALUES (1, 'one', {old});",
+        old = crate::pipeline::OLD
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let ini = Ini::new(s, &[&dotted])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", dir.path().display())
+        .set("dst:files", "formats", "sql")
+        .set("dst:files", "archive_format", "gztar");
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
+    let file = dir
+        .path()
+        .join(format!("{}%2Ex.t.sql.tar.gz", scratch.name));
+    assert!(
+        file.exists(),
+        "{:?}",
+        crate::file::support::file_names(dir.path())
+    );
+    let out = Osarchiver::new()
+        .subcommand("restore")
+        .config_text(ini.text())
+        .args(["--table", &format!("`{dotted}`.t"), "--where", "1"])
+        .arg("--file")
+        .arg(&file)
+        .run();
+    let back = s.sql(&format!("SELECT v FROM `{dotted}`.t"));
+    s.sql(&format!("DROP DATABASE `{dotted}`"));
+    out.assert_success();
+    assert_eq!(back.trim(), "one");
+}
