@@ -20,6 +20,9 @@ impl FileDest {
             return Ok(());
         }
         if !self.directory.is_dir() {
+            if let Some(why) = dangling_link(&self.directory) {
+                return Err(self.io(format!("cannot create {}", self.directory.display()), why));
+            }
             fs::DirBuilder::new()
                 .recursive(true)
                 .mode(DIR_MODE)
@@ -120,4 +123,41 @@ mod tests {
         }
         assert_eq!(f.leftovers(), ["db.a.sql.gz.part", "db.t.csv.tar.xz.part"]);
     }
+
+    #[test]
+    fn a_link_to_nothing_on_the_way_is_found() {
+        let tmp = tempfile::tempdir().unwrap();
+        let link = tmp.path().join("archives");
+        std::os::unix::fs::symlink(tmp.path().join("not-mounted"), &link).unwrap();
+        for dir in [link.clone(), link.join("sub/dir")] {
+            let e = super::dangling_link(&dir).expect("found").to_string();
+            assert!(e.contains("is a symbolic link to"), "{e}");
+            assert!(e.contains("not-mounted"), "{e}");
+        }
+        assert!(super::dangling_link(&tmp.path().join("plain/sub")).is_none());
+        std::fs::create_dir(tmp.path().join("not-mounted")).unwrap();
+        assert!(super::dangling_link(&link.join("sub")).is_none());
+    }
+}
+
+/// Why `dir` cannot be created when it, or one of its ancestors, is a symbolic link whose
+/// target does not exist (a file system not mounted): creating the directory would fail with
+/// "File exists", or create the target where the link's file system should be.
+pub(super) fn dangling_link(dir: &Path) -> Option<std::io::Error> {
+    dir.ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| {
+            fs::metadata(a).is_err() && fs::symlink_metadata(a).is_ok_and(|m| m.is_symlink())
+        })
+        .map(|link| {
+            let target = fs::read_link(link).unwrap_or_default();
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!(
+                    "{} is a symbolic link to {}, which does not exist (a file system not mounted?): create its target or mend the link",
+                    link.display(),
+                    target.display()
+                ),
+            )
+        })
 }

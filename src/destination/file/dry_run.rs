@@ -242,6 +242,9 @@ impl FileDest {
 /// process may write into and enter (`access(2)`, which also sees a read-only filesystem).
 /// The path that fails, with why.
 fn writable(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
+    if let Some(why) = super::directory::dangling_link(dir) {
+        return Err((dir.to_path_buf(), why));
+    }
     let mut at = dir;
     loop {
         match std::fs::metadata(at) {

@@ -342,3 +342,34 @@ fn a_directory_that_cannot_be_created_fails_the_table_and_deletes_nothing() {
         .output_lacks("destination f: destination f");
     assert_eq!(count(&db.q("t")), 3, "nothing is deleted");
 }
+
+/// A directory through a symbolic link whose target is missing (a file system not mounted):
+/// the dry run and the run both refuse it, saying so, and nothing is deleted. The dry run said
+/// it would create the directory (exit 0), and the run failed with "File exists".
+#[test]
+fn a_directory_through_a_link_to_nothing_is_refused_by_the_dry_run_too() {
+    let db = ScratchDb::create(server(), "osa_file_link");
+    simple_table(&db.q("t"), 3);
+    let cmd = Osarchiver::new();
+    let link = cmd.dir().join("archives");
+    std::os::unix::fs::symlink(cmd.dir().join("not-mounted"), &link).unwrap();
+    let text = crate::file::support::config(
+        &db.name,
+        "delete_data = true",
+        &link.join("{date}"),
+        "csv",
+        "gztar",
+    );
+    for dry in [true, false] {
+        let mut run = Osarchiver::new().config_text(text.clone());
+        if dry {
+            run = run.arg("--dry-run");
+        }
+        run.run()
+            .assert_code(1)
+            .output_contains("is a symbolic link to")
+            .output_contains("not-mounted");
+        assert_eq!(count(&db.q("t")), 3);
+    }
+    assert!(!cmd.dir().join("not-mounted").exists());
+}
