@@ -85,6 +85,28 @@ impl FileDest {
     }
 }
 
+/// Why `dir` cannot be created when it, or one of its ancestors, is a symbolic link whose
+/// target does not exist (a file system not mounted): creating the directory would fail with
+/// "File exists", or create the target where the link's file system should be.
+pub(super) fn dangling_link(dir: &Path) -> Option<std::io::Error> {
+    dir.ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| {
+            fs::metadata(a).is_err() && fs::symlink_metadata(a).is_ok_and(|m| m.is_symlink())
+        })
+        .map(|link| {
+            let target = fs::read_link(link).unwrap_or_default();
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!(
+                    "{} is a symbolic link to {}, which does not exist (a file system not mounted?): create its target or mend the link",
+                    link.display(),
+                    target.display()
+                ),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
@@ -138,26 +160,4 @@ mod tests {
         std::fs::create_dir(tmp.path().join("not-mounted")).unwrap();
         assert!(super::dangling_link(&link.join("sub")).is_none());
     }
-}
-
-/// Why `dir` cannot be created when it, or one of its ancestors, is a symbolic link whose
-/// target does not exist (a file system not mounted): creating the directory would fail with
-/// "File exists", or create the target where the link's file system should be.
-pub(super) fn dangling_link(dir: &Path) -> Option<std::io::Error> {
-    dir.ancestors()
-        .filter(|a| !a.as_os_str().is_empty())
-        .find(|a| {
-            fs::metadata(a).is_err() && fs::symlink_metadata(a).is_ok_and(|m| m.is_symlink())
-        })
-        .map(|link| {
-            let target = fs::read_link(link).unwrap_or_default();
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!(
-                    "{} is a symbolic link to {}, which does not exist (a file system not mounted?): create its target or mend the link",
-                    link.display(),
-                    target.display()
-                ),
-            )
-        })
 }
