@@ -236,7 +236,61 @@ async fn remove_chunk(
             })
         })
         .await?;
+    let found_rows = found.len();
     let current = by_key(plan, found);
+    let mut now: HashMap<usize, Vec<Value>> = rows
+        .iter()
+        .filter_map(|&i| {
+            current
+                .get(&batch.key_id(i, &plan.key_pos))
+                .map(|row| (i, row.clone()))
+        })
+        .collect();
+    // A row found under none of the keys read byte for byte holds one of them as its
+    // collation compares (its key changed to `'J'` from `'j'`, or `'j '`): each key left is
+    // looked up alone (rare: only when the source holds such a row).
+    if found_rows > now.len() {
+        let single = format!(
+            "{} FOR UPDATE",
+            sql::select_by_keys(
+                &plan.db,
+                &plan.table,
+                &plan.columns,
+                &plan.key,
+                &placeholders,
+                1
+            )
+        );
+        let left: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|i| !now.contains_key(i))
+            .collect();
+        for i in left {
+            let (statement, params) = (single.clone(), bind(&[i]));
+            let one = source
+                .run("lock a changed row", |c| {
+                    let (statement, params) = (statement.clone(), params.clone());
+                    Box::pin(async move { c.exec::<Row, _, _>(statement, params).await })
+                })
+                .await;
+            match one {
+                Ok(one) => {
+                    if let Some(row) = one.into_iter().next() {
+                        now.insert(i, row.unwrap());
+                    }
+                }
+                Err(e) => {
+                    let _ = source
+                        .run("unlock changed rows", |c| {
+                            Box::pin(c.query_drop("ROLLBACK"))
+                        })
+                        .await;
+                    return Err(e);
+                }
+            }
+        }
+    }
     // Blocked: still held by the source, as read (the copy is redundant) or changed since by
     // another session (the copy is stale); either way the row never left. Changed: held with
     // other content (the copy is stale).
@@ -244,9 +298,8 @@ async fn remove_chunk(
         .iter()
         .copied()
         .filter(|&i| {
-            current
-                .get(&batch.key_id(i, &plan.key_pos))
-                .is_some_and(|now| why == Why::Blocked || now != &batch.rows[i])
+            now.get(&i)
+                .is_some_and(|row| why == Why::Blocked || row != &batch.rows[i])
         })
         .collect();
     let result = if stale.is_empty() {

@@ -318,3 +318,60 @@ fn many_conflicts_are_named_ten_at_a_time() {
         ));
     }
 }
+
+/// A row whose key changes, before its delete, to a value its collation calls equal (`'j'`
+/// to `'J'`): the copy of the row read is stale like any changed row's, and is removed, so
+/// that the next run archives the row as it now is. It stayed (the clean-up matched the
+/// source rows by the key's bytes and took the row for gone), a conflict on every later run.
+#[test]
+fn the_copy_of_a_row_whose_key_changed_to_an_equal_one_is_removed() {
+    let s = server();
+    let db = ScratchDb::create(s, "stale_ci");
+    db.sql(&format!(
+        "CREATE TABLE t (k VARCHAR(10) COLLATE utf8mb4_general_ci PRIMARY KEY, v VARCHAR(10),
+           deleted_at DATETIME(6) NULL);
+         INSERT INTO t SELECT CHAR(96 + seq), 'x', {OLD} FROM seq_1_to_6;"
+    ));
+    let files = tempfile::tempdir().unwrap();
+    let ini = Ini::new(s, &[&db.name])
+        .dst("server_side_copy", "false")
+        .src("select_limit", 6)
+        .src("delete_limit", 2)
+        .set("archiver:test", "dst", "dst, files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", files.path().display())
+        .set("dst:files", "formats", "csv");
+    // Row 'd' is locked before the run begins: the run reads and archives it, waits at its
+    // delete, and finds it under the key 'D'.
+    let locker = {
+        let t = db.q("t");
+        std::thread::spawn(move || {
+            s.sql(&format!(
+                "START TRANSACTION; SELECT COUNT(*) FROM {t} WHERE k = 'd' FOR UPDATE;
+                 DO SLEEP(3);
+                 UPDATE {t} SET k = 'D' WHERE k = 'd';
+                 COMMIT;"
+            ))
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let out = run(&ini);
+    locker.join().unwrap();
+    out.assert_code(3)
+        .output_contains("1 archive copies removed from destination dst");
+    assert_eq!(
+        lines(&s.sql(&format!("SELECT k FROM {} ORDER BY k", db.qa("t")))),
+        ["a", "b", "c", "e", "f"]
+    );
+    // The next run archives the row as it now is.
+    let again = run(&ini);
+    again.assert_success();
+    assert_eq!(
+        lines(&s.sql(&format!(
+            "SELECT BINARY k FROM {} WHERE k = 'd'",
+            db.qa("t")
+        ))),
+        ["D"]
+    );
+    assert_eq!(count(s, &db.name, "t", "1"), 0);
+}
