@@ -66,6 +66,39 @@ pub struct ArchiveDb {
     grants: Option<Option<Grants>>,
     /// Read with the grants: why the server would refuse this user's writes (`read_only`).
     read_only: Option<String>,
+    /// The archive server's `lower_case_table_names` when it is not the source's server (0
+    /// otherwise): not 0, it folds names to lower case, and two source tables whose names
+    /// differ only by case would share an archive table ([`case_twins`]).
+    folds_names: u8,
+}
+
+/// The tables of the source that a server folding names to lower case would take for
+/// `db`.`table` (their database's name or their own differs from it by case only), as
+/// `` `db`.`table` ``.
+async fn case_twins(
+    conn: &mut mysql_async::Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<Vec<String>> {
+    // Names listed, not looked up: a condition on information_schema.TABLES other than an
+    // equality would read every database's tables.
+    let folded = (db.to_lowercase(), table.to_lowercase());
+    let databases: Vec<String> = conn.query("SHOW DATABASES").await?;
+    let mut twins = Vec::new();
+    for d in databases.iter().filter(|d| d.to_lowercase() == folded.0) {
+        let tables: Vec<(String, String)> = conn
+            .query(format!("SHOW FULL TABLES FROM {}", quote_ident(d)))
+            .await?;
+        twins.extend(
+            tables
+                .into_iter()
+                .filter(|(t, kind)| {
+                    kind != "VIEW" && t.to_lowercase() == folded.1 && (d != db || t != table)
+                })
+                .map(|(t, _)| qualified(d, &t)),
+        );
+    }
+    Ok(twins)
 }
 
 /// Where one source table goes.
@@ -219,6 +252,21 @@ impl ArchiveDb {
             })
         })
         .await?;
+        // On another server than the source's, names the archive server folds to lower case
+        // may bring two source tables into one archive table.
+        let folds_names: u8 = if same_server {
+            0
+        } else {
+            with_retry(&mut db, cfg.retry, "lower_case_table_names", |a| {
+                Box::pin(async move {
+                    Ok(a.conn
+                        .query_first("SELECT @@lower_case_table_names")
+                        .await?
+                        .unwrap_or(0))
+                })
+            })
+            .await?
+        };
         let session_mode: String = with_retry(&mut db, cfg.retry, "sql_mode", |a| {
             Box::pin(async move {
                 Ok(a.conn
@@ -243,6 +291,7 @@ impl ArchiveDb {
             server_side_copy: cfg.server_side_copy,
             grants: None,
             read_only: None,
+            folds_names,
         })
     }
 
@@ -438,6 +487,24 @@ impl ArchiveDb {
         }
         let wrap = |e, name: &str| PrepareError::Db(e, name.to_string());
         let name = self.name.clone();
+        if self.folds_names != 0 {
+            let twins = with_retry(source, source_retry, "read the source's names", |a| {
+                let (db, table) = (plan.db.clone(), plan.table.clone());
+                Box::pin(async move { case_twins(a.conn, &db, &table).await })
+            })
+            .await
+            .map_err(|e| wrap(e, &name))?;
+            if let Some(twin) = twins.first() {
+                return Err(PrepareError::Other {
+                    dest: self.name.clone(),
+                    message: format!(
+                        "the archive server folds names to lower case (lower_case_table_names = {}): {archive} would hold the rows of both {} and {twin}, which the source keeps apart; archive them to a server that keeps the case of names (lower_case_table_names = 0), or leave one of them out",
+                        self.folds_names,
+                        qualified(&plan.db, &plan.table)
+                    ),
+                });
+            }
+        }
         let existing = {
             let (d, t) = (target.db.clone(), target.table.clone());
             with_retry(

@@ -340,3 +340,44 @@ fn a_row_larger_than_the_servers_packet_is_archived() {
         );
     }
 }
+
+/// An archive server that folds names to lower case (`lower_case_table_names = 1`) takes the
+/// source's `Tb` and `tb` for one table: both are refused, by the dry run too, naming the
+/// pair, and nothing of them is deleted (the other tables go). Their rows went into one archive
+/// table (exit 0), and a restore gave each table the other's rows.
+#[test]
+fn tables_differing_by_case_are_refused_by_an_archive_server_that_folds_names() {
+    use crate::harness::{dedicated_server_with, Launch, ScratchDb};
+    if !server().is_private() {
+        return;
+    }
+    let archive = dedicated_server_with(Launch {
+        args: vec!["--lower-case-table-names=1".into()],
+        ..Launch::default()
+    });
+    assert_eq!(archive.sql("SELECT @@lower_case_table_names").trim(), "1");
+    let s = server();
+    let db = ScratchDb::create(s, "case_twins");
+    db.sql(&format!(
+        "CREATE TABLE Tb (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+         CREATE TABLE tb LIKE Tb;
+         CREATE TABLE other LIKE Tb;
+         INSERT INTO Tb VALUES (1, 'same', {OLD}), (2, 'upper only', {OLD});
+         INSERT INTO tb VALUES (1, 'same', {OLD}), (3, 'lower only', {OLD});
+         INSERT INTO other VALUES (1, 'x', {OLD});"
+    ));
+    let ini = Ini::new(s, &[&db.name]).dst_server(&archive);
+    for dry in [true, false] {
+        let mut cmd = Osarchiver::new().config_text(ini.text());
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+            .assert_code(1)
+            .output_contains("folds names to lower case (lower_case_table_names = 1)")
+            .output_contains(&format!("`{}`.`tb`", db.name));
+    }
+    assert_eq!(count(s, &db.name, "Tb", "1"), 2);
+    assert_eq!(count(s, &db.name, "tb", "1"), 2);
+    assert_eq!(count(s, &db.name, "other", "1"), 0);
+}
