@@ -454,16 +454,35 @@ impl<'a> SourceRun<'a> {
                         "{label}: {} foreign keys on the server (InnoDB's dictionary)",
                         fks.len()
                     ),
-                    ForeignKeySource::PerDatabase | ForeignKeySource::NamesCut => tracing::warn!(
-                        "{label}: {} foreign keys read database by database from information_schema, in the {} databases this user can see{}: InnoDB's dictionary, which sees them all without opening every table, needs the PROCESS privilege. A foreign key declared in a database this user cannot see is not checked: its ON DELETE CASCADE or SET NULL would run; nor is one added during the run. Grant PROCESS (or SELECT on every database) to the archiving user",
-                        fks.len(),
-                        existing.len(),
-                        if how == ForeignKeySource::NamesCut {
-                            " (InnoDB's dictionary view cuts names over 192 characters as it encodes them, and some are)"
-                        } else {
-                            ""
+                    ForeignKeySource::PerDatabase | ForeignKeySource::NamesCut => {
+                        // Every table shows in information_schema to a user with a global
+                        // privilege on tables; to others, only the tables they hold one on.
+                        let grants =
+                            with_retry(&mut self.src, source.retry, "read the grants", |a| {
+                                Box::pin(Grants::read(a.conn))
+                            })
+                            .await
+                            .ok();
+                        let sees_all = grants.as_ref().is_some_and(|g| g.global("SELECT"));
+                        if !sees_all && source.delete_data {
+                            report.error(format!(
+                                "{label}: this user ({}) can read neither InnoDB's foreign-key dictionary (the PROCESS privilege) nor every database (SELECT ON *.*): a foreign key declared in a database it cannot see would run its ON DELETE CASCADE or SET NULL on rows no destination holds, so nothing was deleted or archived; grant PROCESS to the archiving user (GRANT PROCESS ON *.* TO ...)",
+                                grants.map(|g| g.user).unwrap_or_default()
+                            ));
+                            return;
                         }
-                    ),
+                        tracing::warn!(
+                            "{label}: {} foreign keys read database by database from information_schema, in the {} databases this user can see{}: InnoDB's dictionary, which sees them all without opening every table, needs the PROCESS privilege{}. A foreign key added during the run is not seen; grant PROCESS to the archiving user",
+                            fks.len(),
+                            existing.len(),
+                            if how == ForeignKeySource::NamesCut {
+                                " (InnoDB's dictionary view cuts names over 192 characters as it encodes them, and some are)"
+                            } else {
+                                ""
+                            },
+                            if sees_all { " (SELECT ON *.* shows every table)" } else { "" }
+                        )
+                    }
                 }
                 // An archive table whose foreign key points out of the archive (the Python
                 // osarchiver copied the source's `SHOW CREATE TABLE`, and a key onto another

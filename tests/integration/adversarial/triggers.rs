@@ -420,7 +420,8 @@ fn user_without_trigger(db: &ScratchDb) -> String {
         "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
          GRANT ALL ON `{0}`.* TO '{user}'@'%';
          GRANT ALL ON `{1}`.* TO '{user}'@'%';
-         REVOKE TRIGGER ON `{0}`.* FROM '{user}'@'%';",
+         REVOKE TRIGGER ON `{0}`.* FROM '{user}'@'%';
+         GRANT PROCESS ON *.* TO '{user}'@'%';",
         db.name,
         db.archive()
     ));

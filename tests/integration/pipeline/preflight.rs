@@ -32,7 +32,11 @@ impl Case {
             db.q("p")
         ));
         let user = crate::harness::unique_name(&format!("osa_{prefix}"));
-        s.sql(&format!("CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';"));
+        // PROCESS, as the README's grants have it: without it (nor SELECT ON *.*) nothing is
+        // deleted (see adversarial::referential).
+        s.sql(&format!(
+            "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw'; GRANT PROCESS ON *.* TO '{user}'@'%';"
+        ));
         Case { s, db, child, user }
     }
 

@@ -104,6 +104,7 @@ fn an_archive_user_that_cannot_read_the_source_gets_the_rows_through_osarchiver(
         "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
          GRANT ALL ON `{archive}`.* TO '{user}'@'%';
          CREATE USER '{src_user}'@'%' IDENTIFIED BY 'pw';
+         GRANT PROCESS ON *.* TO '{src_user}'@'%';
          GRANT ALL ON `{source}`.* TO '{src_user}'@'%';
          GRANT SELECT ON `{archive}`.* TO '{src_user}'@'%';",
         archive = db.archive(),
@@ -159,6 +160,8 @@ fn the_files_get_every_row_whether_the_copy_inside_the_server_works_or_not() {
             "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw';
              GRANT ALL ON `{archive}`.* TO '{user}'@'%';
              CREATE USER '{src_user}'@'%' IDENTIFIED BY 'pw';
+             GRANT PROCESS ON *.* TO '{src_user}'@'%';
+         GRANT PROCESS ON *.* TO '{src_user}'@'%';
              GRANT ALL ON `{source}`.* TO '{src_user}'@'%';
              GRANT SELECT ON `{archive}`.* TO '{src_user}'@'%';",
             archive = db.archive(),
@@ -624,6 +627,7 @@ fn a_dry_run_sees_conflicts_an_archive_the_source_user_cannot_read() {
          GRANT ALL ON `{archive}`.* TO '{user}'@'%';
          GRANT SELECT ON `{source}`.* TO '{user}'@'%';
          CREATE USER '{src_user}'@'%' IDENTIFIED BY 'pw';
+         GRANT PROCESS ON *.* TO '{src_user}'@'%';
          GRANT ALL ON `{source}`.* TO '{src_user}'@'%';",
         archive = db.archive(),
         source = db.name
