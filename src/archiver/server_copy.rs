@@ -599,7 +599,9 @@ pub async fn run(mut copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableErr
             throttle,
             progress,
         },
-        left,
+        left.into_iter()
+            .map(|(range, held)| (range, held, 0))
+            .collect(),
         r,
     )
     .await
@@ -609,7 +611,7 @@ pub async fn run(mut copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableErr
 /// with the keys of the rows the files hold already; none after a stop is requested.
 pub(super) async fn through_client(
     copy: Copy<'_>,
-    left: Vec<(KeyRange, Option<HashSet<String>>)>,
+    left: Vec<(KeyRange, Option<HashSet<String>>, u64)>,
     r: &mut TableReport,
 ) -> Result<(), TableError> {
     let Copy {
@@ -630,8 +632,12 @@ pub(super) async fn through_client(
             left.len()
         );
     }
-    for (range, held) in left {
+    let mut left = left.into_iter();
+    while let Some((range, held, read)) = left.next() {
         if stop.is_requested() {
+            // The rows the server-side way read in the ranges not gone through (the files
+            // got them) count as read: a stopped run's report says what it read.
+            r.read += read + left.by_ref().map(|(_, _, n)| n).sum::<u64>();
             break;
         }
         pipeline::run_stages(

@@ -297,3 +297,53 @@ fn a_silent_replica_does_not_hold_a_pause_past_max_pause() {
     assert!(out.elapsed < Duration::from_secs(12), "{out}");
     assert_eq!(rows(s, &db.name), 6, "nothing is deleted during the pause");
 }
+
+/// A run stopped while chunks of the locked way had left rows for osarchiver (parents kept by
+/// live children): the rows those chunks read count as read (the files hold them), and the
+/// table's time deleting is no more than its time. The report said 13 read where the files
+/// held 15, and added the two sessions' times (the time deleting outgrew the table's).
+#[test]
+fn a_stopped_run_counts_what_its_chunks_read() {
+    let s = server();
+    let db = ScratchDb::create(s, "stopread");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, p_id INT, FOREIGN KEY (p_id) REFERENCES p (id));
+         INSERT INTO p SELECT seq, {OLD} FROM seq_1_to_30;
+         INSERT INTO c VALUES (1, 2), (2, 5), (3, 8);",
+        OLD = crate::pipeline::OLD
+    ));
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("files");
+    let ini = crate::harness::Ini::new(s, &[&db.name])
+        .src("tables", "p")
+        .src("select_limit", 4)
+        .src("delete_limit", 3)
+        .src("delete_loop_delay", "0.2")
+        .files("dst, files", &dir, "csv")
+        .set("dst:files", "archive_format", "gz");
+    let out = cmd
+        .config_text(ini.text())
+        .args(["--max-runtime", "1s"])
+        .run();
+    out.assert_code(4);
+    let file = dir.join(format!("{}.p.csv.gz", db.name));
+    let csv = crate::file::support::run_tool("gzip", &["-dc", file.to_str().unwrap()]);
+    let in_file = String::from_utf8(csv).unwrap().lines().count() as u64 - 1;
+    let row = out.table_row(&db.name, "p");
+    assert_eq!(row.num("read"), in_file, "{out}");
+    assert!(
+        row.num("deleted") < in_file,
+        "the stop must leave kept rows read\n{out}"
+    );
+    let report = out.report.as_ref().expect("a report");
+    let t = &report["tables"][0];
+    let (delete, elapsed) = (
+        t["timing_seconds"]["delete"].as_f64().unwrap(),
+        t["elapsed_seconds"].as_f64().unwrap(),
+    );
+    assert!(
+        delete <= elapsed + 0.01,
+        "delete {delete} s, elapsed {elapsed} s"
+    );
+}
