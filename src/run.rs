@@ -103,13 +103,27 @@ pub fn run(args: Args) -> Outcome {
         args.log_file.as_deref(),
         &progress,
     ) {
-        eprintln!(
-            "error: cannot open log file {}: {e}",
+        let message = format!(
+            "cannot open log file {}: {e}",
             args.log_file
                 .as_deref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default()
         );
+        eprintln!("error: {message}");
+        // The report still says so (an older one would otherwise be read as this run's).
+        if let Some(path) = args.report.as_deref().filter(|_| !args.check_config) {
+            let early = RunReport {
+                dry_run: args.dry_run,
+                started: RunClock::start().now,
+                errors: vec![message],
+                ..Default::default()
+            };
+            let json = early.to_json(Outcome::Usage, started.elapsed());
+            if let Err(e) = write_json(path, &json) {
+                eprintln!("error: cannot write the report to {}: {e}", path.display());
+            }
+        }
         return Outcome::Usage;
     }
     if let Some(path) = args.report.as_deref() {

@@ -201,6 +201,30 @@ fn a_log_file_or_report_that_cannot_be_written_fails_the_run() {
     assert!(!std::fs::metadata("/dev/full").unwrap().is_file());
 }
 
+/// A log file that cannot be opened (its directory missing) stops the run (exit 2), and the
+/// report says so: it was not written, and an older report was left to be read as this run's.
+#[test]
+fn a_log_file_that_cannot_be_opened_is_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, "{\"outcome\": \"success\", \"stale\": true}").unwrap();
+    let out = Osarchiver::new()
+        .config_text(CONFIG)
+        .args(["--log-file", "/nonexistent/osarchiver.log", "--report"])
+        .arg(&report)
+        .run();
+    out.assert_code(2)
+        .stderr_contains("cannot open log file /nonexistent/osarchiver.log");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(written["exit_code"], 2, "{written}");
+    assert!(written.get("stale").is_none(), "{written}");
+    assert!(
+        written.to_string().contains("cannot open log file"),
+        "{written}"
+    );
+}
+
 /// A report path that cannot be written (its directory missing, or a directory itself) is
 /// refused before anything is archived (exit 2), as a log file is: the run used to archive and
 /// delete, say "exit code 0", then fail for the report.
