@@ -95,6 +95,14 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
         o,
         used: Vec::new(),
     };
+    for keys in [
+        &["auth", "os_auth_url", "auth_url"][..],
+        &["os_storage_url"],
+    ] {
+        if let Some((key, url)) = o.any(keys) {
+            super::check_url(&url).map_err(|m| super::err(key, format!("{url:?} {m}")))?;
+        }
+    }
     let token = s.value(&["os_auth_token"], &["OS_AUTH_TOKEN"]);
     let storage_url = s.value(&["os_storage_url"], &["OS_STORAGE_URL"]);
     let version = match s.pick(&["auth_version"], &["ST_AUTH_VERSION"]) {

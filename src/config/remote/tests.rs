@@ -24,6 +24,42 @@ fn key_of(opts: &[(&str, &str)], env: &[(&str, &str)]) -> String {
 }
 
 #[test]
+fn auth_and_storage_urls_are_checked_when_read() {
+    let keystone = [
+        ("os_username", "u"),
+        ("os_password", "p"),
+        ("os_project_name", "pr"),
+    ];
+    for (key, bad) in [
+        ("os_auth_url", "notaurl"),
+        ("os_auth_url", "ftp://x/v3"),
+        ("os_auth_url", "http://x:99999/v3"),
+        ("auth_url", "not a url"),
+    ] {
+        let mut opts = keystone.to_vec();
+        opts.push((key, bad));
+        assert_eq!(key_of(&opts, &[]), format!("opt_{key}"), "{bad}");
+    }
+    let mut opts = keystone.to_vec();
+    opts.extend([
+        ("os_auth_url", "https://keystone:5000/v3"),
+        ("os_storage_url", "x y"),
+    ]);
+    assert_eq!(key_of(&opts, &[]), "opt_os_storage_url");
+    assert_eq!(
+        key_of(
+            &[
+                ("auth", "http://h/auth/v1.0"),
+                ("user", "a:b"),
+                ("key", "k")
+            ],
+            &[]
+        ),
+        ""
+    );
+}
+
+#[test]
 fn tempauth_from_options_or_st_variables() {
     let (s, _) = swift(
         &[
