@@ -113,6 +113,10 @@ pub struct ArchiveTable {
     /// row whose period overlaps an archived row's with the same other key values, not only a
     /// row with an equal key.
     pub period: Option<(String, String)>,
+    /// Its unique keys besides the one on the source's key columns (whole, over columns the
+    /// source has; read by a dry run, for its plan): a row whose values there an archived row
+    /// of another key holds is refused, a conflict.
+    pub unique: Vec<Vec<String>>,
     /// Its definition when the table's walk began (a real run: [`definition::comparable`]
     /// of its `SHOW CREATE TABLE`): every write checks it in its transaction, with no trigger
     /// on it ([`definition::check_archive`]).
@@ -462,6 +466,7 @@ impl ArchiveDb {
             db: self.archive_database(&plan.db),
             table: self.archive_table(&plan.table),
             missing: false,
+            unique: Vec::new(),
             period: None,
             definition: None,
         };
@@ -685,12 +690,29 @@ impl ArchiveDb {
                 })?
             };
             let (period, created) = period;
+            let mut unique = Vec::new();
             if dry_run {
                 self.check_grants(&target, false).await?;
+                // For the plan: the other unique keys refuse rows too (a table made by the
+                // Python osarchiver keeps the source's, `uniq_instances0uuid`).
+                unique = self
+                    .unique_indexes(&target)
+                    .await
+                    .map_err(|e| wrap(e, &name))?
+                    .into_values()
+                    .filter(|(cols, whole)| {
+                        *whole
+                            && !cols.iter().all(|c| plan.key.contains(c))
+                            && cols.iter().all(|c| plan.columns.contains(c))
+                    })
+                    .map(|(cols, _)| cols)
+                    .collect();
+                unique.sort();
             }
             return Ok(ArchiveTable {
                 period,
                 definition: (!dry_run).then_some(created),
+                unique,
                 ..target
             });
         }

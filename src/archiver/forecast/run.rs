@@ -34,6 +34,7 @@ pub(in crate::archiver) async fn plan_table(
             db: t.db.clone(),
             table: t.table.clone(),
             period: t.period.clone(),
+            unique: t.unique.clone(),
         };
         // On the source's server, the plan's statements read the archive table through the
         // source's session; a source user that may not read it (archive and source users

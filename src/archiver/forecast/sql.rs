@@ -41,6 +41,9 @@ pub struct ArchiveRef {
     /// The start and end columns of the application-time period its key is `WITHOUT
     /// OVERLAPS` on ([`crate::destination::db::ArchiveTable::period`]).
     pub period: Option<(String, String)>,
+    /// Its other unique keys ([`crate::destination::db::ArchiveTable::unique`]): an archived
+    /// row of another key with the same values there refuses the row.
+    pub unique: Vec<Vec<String>>,
 }
 
 impl Done {
@@ -212,12 +215,33 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|c| format!("BINARY {x}.{c} <=> BINARY {a}.{c}", c = quote_ident(c)))
                     .collect();
-                format!(
+                let mut part = format!(
                     "EXISTS (SELECT 1 FROM {} AS {x} WHERE {} AND NOT ({}))",
                     qualified(&archive.db, &archive.table),
                     key.join(" AND "),
                     same.join(" AND ")
-                )
+                );
+                // Another unique key: the same values (none NULL: NULLs never clash) under
+                // another key.
+                for unique in &archive.unique {
+                    let y = self.alias("u");
+                    let equal: Vec<String> = unique
+                        .iter()
+                        .map(|c| format!("{y}.{c} = {a}.{c}", c = quote_ident(c)))
+                        .collect();
+                    let same_key: Vec<String> = plan
+                        .key
+                        .iter()
+                        .map(|k| format!("{y}.{k} <=> {a}.{k}", k = quote_ident(k)))
+                        .collect();
+                    part.push_str(&format!(
+                        " OR EXISTS (SELECT 1 FROM {} AS {y} WHERE {} AND NOT ({}))",
+                        qualified(&archive.db, &archive.table),
+                        equal.join(" AND "),
+                        same_key.join(" AND ")
+                    ));
+                }
+                part
             })
             .collect();
         Some(parts.join(" OR "))

@@ -40,6 +40,7 @@ fn archive(db: &str, table: &str) -> ArchiveRef {
         db: db.into(),
         table: table.into(),
         period: None,
+        unique: Vec::new(),
     }
 }
 

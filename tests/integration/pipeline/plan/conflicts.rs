@@ -39,6 +39,36 @@ fn the_plan_predicts_conflicts_with_the_archive() {
     dry.output_contains("rows kept: their key holds a different row in the archive");
 }
 
+/// An archive table with the source's other unique keys (as the Python osarchiver makes them,
+/// from the source's `SHOW CREATE TABLE`): a row whose `uuid` an archived row of another key
+/// holds is refused by it, and the plan predicts that conflict and the exit code. It said
+/// exit 0, and the real run exited 3.
+#[test]
+fn the_plan_predicts_conflicts_on_the_archive_tables_other_unique_keys() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_uniq");
+    db.sql(&format!(
+        "CREATE TABLE i (id INT PRIMARY KEY, uuid VARCHAR(36) NOT NULL, code VARCHAR(8) NULL,
+           v VARCHAR(10), deleted_at DATETIME NULL,
+           UNIQUE KEY uniq_i0uuid (uuid), UNIQUE KEY uniq_code (code));
+         INSERT INTO i VALUES (600, 'u1', NULL, 'dup', {OLD}), (2, 'u2', NULL, 'new', {OLD}),
+                              (3, 'u3', 'c1', 'new', {OLD});
+         CREATE DATABASE {arch};
+         CREATE TABLE {arch}.i LIKE i;
+         INSERT INTO {arch}.i VALUES (1, 'u1', NULL, 'archived', {OLD}), (4, 'u4', NULL, 'x', {OLD});",
+        arch = format!("`{}`", db.archive())
+    ));
+    let (dry, real) = dry_then_real(&Ini::new(s, &[&db.name]));
+    dry.assert_code(3);
+    let p = &plans(&dry)[&format!("{}.i", db.name)];
+    assert_eq!(
+        (p["conflicts"].as_u64(), p["delete"].as_u64()),
+        (Some(1), Some(2)),
+        "{p}"
+    );
+    real.output_contains("uniq_i0uuid");
+}
+
 /// An archive table on another server: the plan reads the eligible rows page by page and looks
 /// their keys up there, as the real run's writes do; an identical archived row is no conflict.
 #[test]
