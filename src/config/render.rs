@@ -17,9 +17,16 @@ fn conn(c: &DbConnection) -> String {
         SslMode::Disabled => String::new(),
         m => format!(" ssl_mode={}", m.name()),
     };
+    let t = &c.timeouts;
+    let timeouts = format!(
+        " connect_timeout={}s read_timeout={}s write_timeout={}s",
+        t.connect.as_secs_f64(),
+        t.read.as_secs_f64(),
+        t.write.as_secs_f64()
+    );
     match &c.socket {
-        Some(s) => format!("{who}@unix:{}{pw}{tls}", s.display()),
-        None => format!("{who}@{}:{}{pw}{tls}", c.host, c.port),
+        Some(s) => format!("{who}@unix:{}{pw}{tls}{timeouts}", s.display()),
+        None => format!("{who}@{}:{}{pw}{tls}{timeouts}", c.host, c.port),
     }
 }
 
@@ -133,10 +140,11 @@ pub fn render(config: &Config) -> String {
                     let _ = writeln!(o, "  destination {} (db {})", d.name, conn(&d.conn));
                     let _ = writeln!(
                         o,
-                        "    db_suffix: {}  table_suffix: {}  bulk_insert: {}",
+                        "    db_suffix: {}  table_suffix: {}  bulk_insert: {}  server_side_copy: {}",
                         d.db_suffix.as_deref().unwrap_or("(not set)"),
                         d.table_suffix.as_deref().unwrap_or("(not set)"),
-                        d.bulk_insert
+                        d.bulk_insert,
+                        d.server_side_copy
                     );
                 }
                 Destination::File(f) => {

@@ -82,7 +82,7 @@ fn base_configuration_is_valid() {
     out.assert_success()
         .assert_no_panic()
         .stdout_contains("archiver main:")
-        .stdout_contains("source nova (db root@127.0.0.1:3306 password=********)")
+        .stdout_contains("source nova (db root@127.0.0.1:3306 password=******** connect_timeout=")
         .output_lacks("Pa55-base-SECRET");
     assert!(out.lines_containing("WARN").is_empty(), "{out}");
 }
@@ -667,4 +667,20 @@ fn exclusion_patterns_take_pythons_look_around() {
         ..Extra::default()
     });
     out.assert_success().assert_no_panic();
+}
+
+/// Values the run uses that are not the defaults show: the timeouts and `server_side_copy`
+/// were left out.
+#[test]
+fn timeouts_and_server_side_copy_are_shown() {
+    let ini = crate::harness::Ini::new(crate::harness::server(), &["nova"])
+        .src("read_timeout", 77)
+        .dst("server_side_copy", "false");
+    crate::harness::Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--check-config")
+        .run()
+        .assert_success()
+        .stdout_contains("read_timeout=77s")
+        .stdout_contains("server_side_copy: false");
 }
