@@ -80,22 +80,35 @@ async fn case_twins(
     db: &str,
     table: &str,
 ) -> mysql_async::Result<Vec<String>> {
-    // Names listed, not looked up: a condition on information_schema.TABLES other than an
-    // equality would read every database's tables.
-    let folded = (db.to_lowercase(), table.to_lowercase());
-    let databases: Vec<String> = conn.query("SHOW DATABASES").await?;
+    // Lowered by the server, as it lowers names (`İ` becomes `i`, where Unicode's lower case
+    // is `i̇`), and compared byte for byte; each database's tables looked up by its exact
+    // name, so that information_schema reads that database only.
+    const FOLD: &str = "BINARY LOWER(CONVERT(? USING utf8mb3))";
+    let databases: Vec<String> = conn
+        .exec(
+            format!(
+                "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA \
+                 WHERE BINARY LOWER(SCHEMA_NAME) = {FOLD}"
+            ),
+            (db,),
+        )
+        .await?;
     let mut twins = Vec::new();
-    for d in databases.iter().filter(|d| d.to_lowercase() == folded.0) {
-        let tables: Vec<(String, String)> = conn
-            .query(format!("SHOW FULL TABLES FROM {}", quote_ident(d)))
+    for d in &databases {
+        let tables: Vec<String> = conn
+            .exec(
+                format!(
+                    "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? \
+                     AND TABLE_TYPE <> 'VIEW' AND BINARY LOWER(TABLE_NAME) = {FOLD}"
+                ),
+                (d, table),
+            )
             .await?;
         twins.extend(
             tables
                 .into_iter()
-                .filter(|(t, kind)| {
-                    kind != "VIEW" && t.to_lowercase() == folded.1 && (d != db || t != table)
-                })
-                .map(|(t, _)| qualified(d, &t)),
+                .filter(|t| d != db || t != table)
+                .map(|t| qualified(d, &t)),
         );
     }
     Ok(twins)

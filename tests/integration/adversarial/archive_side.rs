@@ -364,7 +364,12 @@ fn tables_differing_by_case_are_refused_by_an_archive_server_that_folds_names() 
          CREATE TABLE other LIKE Tb;
          INSERT INTO Tb VALUES (1, 'same', {OLD}), (2, 'upper only', {OLD});
          INSERT INTO tb VALUES (1, 'same', {OLD}), (3, 'lower only', {OLD});
-         INSERT INTO other VALUES (1, 'x', {OLD});"
+         INSERT INTO other VALUES (1, 'x', {OLD});
+         SET NAMES utf8mb4;
+         CREATE TABLE ix LIKE Tb;
+         CREATE TABLE `İx` LIKE Tb;
+         INSERT INTO ix VALUES (1, 'i', {OLD});
+         INSERT INTO `İx` VALUES (1, 'dotted', {OLD});"
     ));
     let ini = Ini::new(s, &[&db.name]).dst_server(&archive);
     for dry in [true, false] {
@@ -375,8 +380,12 @@ fn tables_differing_by_case_are_refused_by_an_archive_server_that_folds_names() 
         cmd.run()
             .assert_code(1)
             .output_contains("folds names to lower case (lower_case_table_names = 1)")
-            .output_contains(&format!("`{}`.`tb`", db.name));
+            .output_contains(&format!("`{}`.`tb`", db.name))
+            // The server lowers `İ` to `i` (Unicode's lower case is `i̇`).
+            .output_contains(&format!("`{}`.`İx`", db.name));
     }
+    assert_eq!(count(s, &db.name, "ix", "1"), 1);
+    assert_eq!(count(s, &db.name, "İx", "1"), 1);
     assert_eq!(count(s, &db.name, "Tb", "1"), 2);
     assert_eq!(count(s, &db.name, "tb", "1"), 2);
     assert_eq!(count(s, &db.name, "other", "1"), 0);
