@@ -40,6 +40,9 @@ pub fn statements(
         )
     };
     let mut statement = String::new();
+    // The lines of a statement's head so far, when the table's name holds a newline (its
+    // `INSERT INTO` then spans lines).
+    let mut head_lines = String::new();
     let mut line = Vec::new();
     let mut n = 0u64;
     let mut inserts = 0;
@@ -52,17 +55,29 @@ pub fn statements(
         let text = std::str::from_utf8(&line).map_err(|_| bad(n, "not UTF-8"))?;
         let text = text.trim_end_matches(['\n', '\r']);
         if statement.is_empty() {
-            if text.is_empty() || text.starts_with("--") {
+            if head_lines.is_empty() && (text.is_empty() || text.starts_with("--")) {
                 continue;
             }
-            if let Some(rest) = text.strip_prefix(&head) {
+            let so_far = if head_lines.is_empty() {
+                text.to_string()
+            } else {
+                format!("{head_lines}\n{text}")
+            };
+            if let Some(rest) = so_far.strip_prefix(&head) {
+                head_lines.clear();
                 statement.push_str(&staged);
                 statement.push_str(rest);
-            } else if SESSION_LINES.iter().any(|s| text.starts_with(s)) && text.ends_with(';') {
+            } else if head.starts_with(&format!("{so_far}\n")) {
+                head_lines = so_far;
+                continue;
+            } else if SESSION_LINES.iter().any(|s| text.starts_with(s))
+                && text.ends_with(';')
+                && head_lines.is_empty()
+            {
                 f(text.to_string())?;
                 continue;
             } else {
-                let shown: String = text.chars().take(60).collect();
+                let shown: String = so_far.chars().take(60).collect();
                 return Err(bad(n, &shown));
             }
         } else {
@@ -100,6 +115,28 @@ mod tests {
             },
         )?;
         Ok(out)
+    }
+
+    #[test]
+    fn a_table_named_with_a_newline_has_its_inserts_read() {
+        let file = "SET NAMES utf8mb4;\n\
+            INSERT INTO `p`.`x\ny` (`id`) VALUES\n(1),\n(2);\n\
+            INSERT INTO `p`.`x\ny` (`id`) VALUES\n(3);\n";
+        let mut out = Vec::new();
+        let n = statements(&mut file.as_bytes(), "p", "x\ny", "stage", &mut |s| {
+            out.push(s);
+            Ok(())
+        })
+        .expect("valid");
+        assert_eq!(n, 2);
+        assert_eq!(out[1], "INSERT INTO `p`.`stage` (`id`) VALUES\n(1),\n(2);");
+        assert_eq!(out[2], "INSERT INTO `p`.`stage` (`id`) VALUES\n(3);");
+        // Another table whose name begins alike is still refused.
+        let other = "INSERT INTO `p`.`x\nz` (`id`) VALUES\n(1);\n";
+        let e = statements(&mut other.as_bytes(), "p", "x\ny", "stage", &mut |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2"), "{e}");
     }
 
     #[test]
