@@ -50,6 +50,16 @@ pub(super) fn resolve(o: &Opts<'_>) -> Result<S3Settings, KeyError> {
     if part_size == 0 {
         return Err(err("part_size", "must be more than 0"));
     }
+    // Amazon S3 refuses such parts when the upload completes (EntityTooSmall), after the rows
+    // left the source; a store of one's own (opt_endpoint_url) may take them (a warning).
+    if part_size < MIN_PART && endpoint_url.is_none() {
+        return Err(err(
+            "part_size",
+            format!(
+                "{part_size} bytes: Amazon S3 refuses parts under 5 MiB (but the last); set at least 5M"
+            ),
+        ));
+    }
     let when_supported = match o
         .get("checksums")
         .map(|v| v.to_ascii_lowercase())

@@ -252,6 +252,16 @@ fn s3_rules() {
         "opt_aws_access_key_id"
     );
     assert_eq!(s3(&[("part_size", "0")]).unwrap_err(), "opt_part_size");
+    // Amazon S3 refuses parts under 5 MiB; a store of one's own may take them.
+    assert_eq!(s3(&[("part_size", "1M")]).unwrap_err(), "opt_part_size");
+    assert_eq!(s3(&[("part_size", "5M")]), Ok(()));
+    assert_eq!(
+        s3(&[
+            ("part_size", "1M"),
+            ("endpoint_url", "http://127.0.0.1:9000")
+        ]),
+        Ok(())
+    );
     for bad in [
         "not a url",
         "ftp://h",
