@@ -18,7 +18,11 @@ pub fn with_content<T>(
     let file = File::open(path)?;
     let other = |e: String| io::Error::new(io::ErrorKind::InvalidData, e);
     if name.ends_with(".zip") {
-        let mut zip = zip::ZipArchive::new(file).map_err(|e| other(e.to_string()))?;
+        let mut zip = zip::ZipArchive::new(file).map_err(|e| {
+            other(format!(
+                "{name} is not a whole zip archive ({e}): cut short (a run killed while it packed it?) or damaged"
+            ))
+        })?;
         if zip.len() != 1 {
             return Err(other(format!("{name} holds {} files, not one", zip.len())));
         }
@@ -62,8 +66,12 @@ pub fn with_content<T>(
         )));
     }
     let value = f(&mut BufReader::new(entry))?;
-    if entries.next().is_some() {
-        return Err(other(format!("{name} holds more than one file")));
+    match entries.next() {
+        None => {}
+        Some(Ok(_)) => return Err(other(format!("{name} holds more than one file"))),
+        Some(Err(e)) => return Err(other(format!(
+            "{name} is cut short or damaged after its file ({e}): a run killed while it packed it?"
+        ))),
     }
     Ok(value)
 }
