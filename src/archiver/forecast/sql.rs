@@ -311,8 +311,21 @@ impl<'a> Builder<'a> {
         } else {
             self.stays(&fk.db, &fk.table, &c, horizon, parent)
         };
+        // A row that references itself through a key that cascades or sets NULL does not keep
+        // itself: its delete takes the reference with it.
+        let not_itself =
+            if is_self(fk, plan) && matches!(fk.on_delete, FkRule::Cascade | FkRule::SetNull) {
+                let same: Vec<String> = plan
+                    .key
+                    .iter()
+                    .map(|k| format!("{c}.{k} <=> {p}.{k}", k = quote_ident(k)))
+                    .collect();
+                format!(" AND NOT ({})", same.join(" AND "))
+            } else {
+                String::new()
+            };
         format!(
-            "EXISTS (SELECT 1 FROM {} AS {c} WHERE {} AND {stays})",
+            "EXISTS (SELECT 1 FROM {} AS {c} WHERE {}{not_itself} AND {stays})",
             qualified(&fk.db, &fk.table),
             join(fk, &c, p)
         )
@@ -546,6 +559,40 @@ impl<'a> Builder<'a> {
         Some(format!(
             "{cte} SELECT STRAIGHT_JOIN COUNT(*), {sums} FROM {b} JOIN {table} AS {p} ON {}",
             on.join(" AND ")
+        ))
+    }
+
+    /// The rough count of [`Builder::blocked`] for a table whose foreign-key graph is too large
+    /// to follow in one statement: every eligible row that any row references (eligible or
+    /// not), per foreign key. It counts more rows kept than the real run keeps, never fewer.
+    pub fn referenced(&self, me: &Done) -> Option<String> {
+        let plan = &me.plan;
+        if plan.referenced_by.is_empty() {
+            return None;
+        }
+        let p = self.alias("p");
+        let exists: Vec<String> = plan
+            .referenced_by
+            .iter()
+            .map(|fk| {
+                let c = self.alias("c");
+                format!(
+                    "EXISTS (SELECT 1 FROM {} AS {c} WHERE {})",
+                    qualified(&fk.db, &fk.table),
+                    join(fk, &c, &p)
+                )
+            })
+            .collect();
+        let sums: Vec<String> = exists
+            .iter()
+            .map(|e| format!("COALESCE(SUM({e}), 0)"))
+            .collect();
+        Some(format!(
+            "SELECT COUNT(*), {} FROM {} AS {p} WHERE {} AND ({})",
+            sums.join(", "),
+            qualified(&plan.db, &plan.table),
+            self.eligible(plan, &p),
+            exists.join(" OR ")
         ))
     }
 

@@ -69,9 +69,11 @@ pub fn with_content<T>(
     match entries.next() {
         None => {}
         Some(Ok(_)) => return Err(other(format!("{name} holds more than one file"))),
-        Some(Err(e)) => return Err(other(format!(
+        Some(Err(e)) => {
+            return Err(other(format!(
             "{name} is cut short or damaged after its file ({e}): a run killed while it packed it?"
-        ))),
+        )))
+        }
     }
     Ok(value)
 }
