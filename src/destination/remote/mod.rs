@@ -112,6 +112,9 @@ pub trait RemoteStore: Send + Sync {
     }
 }
 
+/// The most numbers [`Remote::free_name`] tries past a name that is taken.
+const MAX_NUMBER: u32 = 100;
+
 /// A `[remote_store:NAME]` section, ready to upload (connections are made at the first upload).
 pub struct Remote {
     pub cfg: StoreConfig,
@@ -176,6 +179,20 @@ impl Remote {
         let first = object_name(prefix, date, file);
         let mut n = 0;
         loop {
+            // A store that says it holds every name (a proxy answering any HEAD) must not keep
+            // the run numbering for ever.
+            if n > MAX_NUMBER {
+                return Err(RemoteError::Upload {
+                    store: self.cfg.name.clone(),
+                    path: path.to_path_buf(),
+                    object: first,
+                    attempts: 1,
+                    source: UploadError::permanent(format!(
+                        "{} says it holds this name and the next {MAX_NUMBER} numbered ones already",
+                        self.describe()
+                    )),
+                });
+            }
             let object = match n {
                 0 => first.clone(),
                 n => object_name(prefix, date, &names::renumbered(file, n)),
@@ -189,8 +206,20 @@ impl Remote {
                 );
                 continue;
             }
-            if !self.attempts(path, &object, "look for", || self.store.exists(&object))? {
-                return Ok(object);
+            // One look, not retried: a store that cannot answer it gets the name (the run's
+            // own names are still kept apart), and the upload meets the store's trouble.
+            match self.store.exists(&object) {
+                Ok(false) => return Ok(object),
+                Ok(true) => {}
+                Err(e) => {
+                    tracing::warn!(
+                        "remote store {}: whether {} holds {object} already is not known ({e}): {} goes up under that name",
+                        self.cfg.name,
+                        self.describe(),
+                        path.display()
+                    );
+                    return Ok(object);
+                }
             }
             tracing::warn!(
                 "remote store {}: {} holds {object} already (an earlier run, another process): {} goes up under the next free number",
@@ -327,6 +356,18 @@ mod tests {
         }
     }
 
+    /// A store that says it holds every name.
+    struct Everything;
+    impl RemoteStore for Everything {
+        fn upload(&self, _: &Path, _: &str) -> Result<UploadReceipt, UploadError> {
+            Err(UploadError::permanent("not here"))
+        }
+
+        fn exists(&self, _: &str) -> Result<bool, UploadError> {
+            Ok(true)
+        }
+    }
+
     /// A store that holds `held` already.
     struct Holding(Vec<String>);
     impl RemoteStore for Holding {
@@ -376,6 +417,15 @@ mod tests {
             r.free_name(f, "d", "db.t.csv.tar").unwrap(),
             "d/db.t.3.csv.tar"
         );
+        // A store that says it holds every name: the numbers end, with an error.
+        let mut all = remote(false, 1);
+        all.cfg.container = "names-test-all".into();
+        all.store = Box::new(Everything);
+        let e = all
+            .free_name(f, "d", "db.t.csv.tar")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the next 100 numbered ones"), "{e}");
         // Another bucket has its own names.
         r.cfg.container = "names-test-2".into();
         r.store = Box::new(Holding(vec![]));

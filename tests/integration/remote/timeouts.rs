@@ -75,6 +75,12 @@ fn dripping_server() -> u16 {
                         Ok(n) => seen.extend_from_slice(&buf[..n]),
                     }
                 }
+                // The look before the upload (HeadObject): no such object, at once.
+                if seen.starts_with(b"HEAD ") {
+                    let _ =
+                        stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+                    return;
+                }
                 let head = "HTTP/1.1 201 Created\r\nContent-Length: 100000\r\n\r\n";
                 if stream.write_all(head.as_bytes()).is_err() {
                     return;
@@ -180,6 +186,9 @@ fn dripping_multipart_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Stri
                     } else if line.starts_with("DELETE ") && line.contains("uploadId=") {
                         record.lock().unwrap().push(line.clone());
                         answer(&mut stream, "204 No Content", "")
+                    } else if line.starts_with("HEAD ") && line.contains(".csv") {
+                        // HeadObject before the upload: no such object yet.
+                        answer(&mut stream, "404 Not Found", "")
                     } else {
                         // HeadBucket, and anything else: a plain success.
                         answer(&mut stream, "200 OK", "")
