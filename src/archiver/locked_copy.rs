@@ -46,7 +46,7 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use mysql_async::prelude::*;
 use mysql_async::{Row, Value};
@@ -417,11 +417,11 @@ pub(super) async fn run(
         cover: &cover,
         name: &name,
     };
-    let ((), (mut left, time1, result1), (left2, time2, result2)) = match second.as_mut() {
+    let ((), (mut left, result1), (left2, result2)) = match second.as_mut() {
         Some(second) => tokio::join!(pacing, worker(delete_db, &shared), worker(second, &shared)),
         None => {
             let (a, b) = tokio::join!(pacing, worker(delete_db, &shared));
-            (a, b, (Vec::new(), Duration::ZERO, Ok(())))
+            (a, b, (Vec::new(), Ok(())))
         }
     };
     let written = files.into_inner().written;
@@ -453,7 +453,6 @@ pub(super) async fn run(
     r.deleted += deleted;
     // Each chunk locks, archives and deletes in one transaction: its time counts as deleting,
     // the wall time of the two sessions together (the sum of theirs outgrew the table's).
-    let _ = (time1, time2);
     r.timing.delete += started.elapsed();
     r.timing.throttled += throttle.paused().saturating_sub(paused_before);
     let errors: Vec<TableError> = [result1, result2]
@@ -666,33 +665,26 @@ struct Claimed {
 /// files hold already).
 type Left = (usize, KeyRange, Option<HashSet<String>>, u64);
 
-/// Takes chunks until none is left; returns the ranges left for the client's way and the time
-/// spent. Stops at an error that is a lost session (after its retries; the client's way would
-/// meet it again) or a file that cannot be written.
-async fn worker(
-    db: &mut Connection,
-    s: &Shared<'_, '_>,
-) -> (Vec<Left>, Duration, Result<(), TableError>) {
+/// Takes chunks until none is left; returns the ranges left for the client's way. Stops at an
+/// error that is a lost session (after its retries; the client's way would meet it again) or a
+/// file that cannot be written.
+async fn worker(db: &mut Connection, s: &Shared<'_, '_>) -> (Vec<Left>, Result<(), TableError>) {
     let name = s.name;
     let mut left: Vec<Left> = Vec::new();
-    let mut time = Duration::ZERO;
     loop {
         if s.chunks.lock().await.recv().await.is_none() {
             break;
         }
-        let t0 = Instant::now();
         let claimed = match claim(db, s).await {
             Ok(Some(c)) => c,
             Ok(None) => {
                 // The end of the table: no more tickets.
                 s.chunks.lock().await.close();
-                time += t0.elapsed();
                 break;
             }
             Err(e) => {
                 s.chunks.lock().await.close();
-                time += t0.elapsed();
-                return (left, time, Err(TableError::Read(e)));
+                return (left, Err(TableError::Read(e)));
             }
         };
         let (seq, range) = (claimed.seq, claimed.range.clone());
@@ -703,7 +695,6 @@ async fn worker(
                 .map_err(TableError::Delete),
             Some(files) => locked_chunk_with_files(db, s, files, claimed).await,
         };
-        time += t0.elapsed();
         match done {
             Ok((locked, Chunk::Done { deleted, clean }, held)) => {
                 s.deleted.fetch_add(deleted, Ordering::Relaxed);
@@ -721,7 +712,7 @@ async fn worker(
             // archive table altered to an engine without transactions keeps).
             Err(TableError::Delete(e)) if changed(&e) => {
                 s.chunks.lock().await.close();
-                return (left, time, Err(TableError::Delete(e)));
+                return (left, Err(TableError::Delete(e)));
             }
             // Not a dead session: the client's way meets the error again and reports it (or
             // sorts the rows out).
@@ -733,11 +724,11 @@ async fn worker(
                 // No more chunks for anyone: the pace's next send fails, and the other
                 // session takes only the ticket it has.
                 s.chunks.lock().await.close();
-                return (left, time, Err(e));
+                return (left, Err(e));
             }
         }
     }
-    (left, time, Ok(()))
+    (left, Ok(()))
 }
 
 /// Whether `e` is a definition check's ([`crate::table::definition`]): the table or an archive

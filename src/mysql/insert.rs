@@ -57,15 +57,15 @@ pub fn sendable(
 ) -> Insert {
     if rows == 1 && !fits(statement.len(), max_packet) {
         match bound() {
-            Insert::Bound(_, params) if too_large(&params, max_packet).is_some() => {
-                let size = too_large(&params, max_packet).unwrap_or_default();
-                Insert::TooLarge(format!(
+            Insert::Bound(statement, params) => match too_large(&params, max_packet) {
+                None => Insert::Bound(statement, params),
+                Some(size) => Insert::TooLarge(format!(
                     "a value of {size} bytes is larger than the server's max_allowed_packet \
                      ({max_packet} bytes), which bounds every value it takes: raise it on that \
                      server (SET GLOBAL max_allowed_packet = 1073741824, and in its configuration \
                      files) and run again"
-                ))
-            }
+                )),
+            },
             insert => insert,
         }
     } else {
