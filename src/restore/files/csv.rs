@@ -174,14 +174,9 @@ pub fn push_record(
         let literal = match kind {
             FieldKind::Binary => LiteralKind::Binary,
             FieldKind::Encoded(cs) => LiteralKind::Encoded(*cs),
-            FieldKind::Text => {
-                if let Value::Bytes(b) = &value {
-                    if std::str::from_utf8(b).is_err() {
-                        return Err(invalid(format!("field {} is not UTF-8", i + 1)));
-                    }
-                }
-                LiteralKind::Text
-            }
+            // Text the server holds that is not UTF-8 (an encoded surrogate in utf8mb4, which
+            // MariaDB accepts) goes as its bytes (a hexadecimal literal).
+            FieldKind::Text => LiteralKind::Text,
         };
         push_literal(out, &value, literal);
         values.push(value);

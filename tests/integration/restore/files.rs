@@ -495,3 +495,42 @@ fn a_database_named_with_a_dot_is_restored_from_its_files() {
     out.assert_success();
     assert_eq!(back.trim(), "one");
 }
+
+/// A utf8mb4 value the server holds but that is not UTF-8 (an encoded surrogate, which
+/// MariaDB accepts) is written to the CSV file as its bytes, and comes back from it byte for
+/// byte (restore used to refuse the file: "field 2 is not UTF-8", exit 1).
+#[test]
+fn a_csv_value_that_is_not_utf8_comes_back_byte_for_byte() {
+    let s = server();
+    let db = crate::harness::ScratchDb::create(s, "rs_csvsurr");
+    let old = crate::pipeline::OLD;
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(10) CHARACTER SET utf8mb4, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, CONVERT(X'EDA181' USING utf8mb4), {old}), (2, 'é', {old});"
+    ));
+    let before = db.sql("SELECT id, HEX(s) FROM t ORDER BY id");
+    assert!(before.contains("EDA181"), "{before}");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = Ini::new(s, &[&db.name])
+        .set("archiver:test", "dst", "files")
+        .set("dst:files", "backend", "file")
+        .set("dst:files", "directory", dir.path().display())
+        .set("dst:files", "formats", "csv")
+        .set("dst:files", "archive_format", "tar")
+        .text();
+    Osarchiver::new()
+        .config_text(ini.clone())
+        .run()
+        .assert_success();
+    assert_eq!(db.sql("SELECT COUNT(*) FROM t").trim(), "0");
+    let out = super::restore_all(&ini, &db.name, "t")
+        .arg("--file")
+        .arg(dir.path().join(format!("{}.t.csv.tar", db.name)))
+        .run();
+    out.assert_success();
+    assert_eq!(
+        db.sql("SELECT id, HEX(s) FROM t ORDER BY id"),
+        before,
+        "{out}"
+    );
+}
