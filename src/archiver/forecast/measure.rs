@@ -84,10 +84,21 @@ const MAX_STATEMENT: usize = 32 * 1024;
 /// count of [`Builder::referenced`], with a warning.
 fn blocked_statement(i: &Inputs<'_>, me: &Done) -> Option<String> {
     let build = |depth| Builder::new(i.done, i.group, &i.source.where_clause, depth).blocked(me);
+    let name = || crate::mysql::ident::qualified(&me.plan.db, &me.plan.table);
     let mut best = None;
     for depth in 0..=CYCLE_DEPTH {
         match build(depth) {
             Some(s) if s.len() <= MAX_STATEMENT => best = Some(s),
+            Some(_) if depth > 0 && best.is_some() => {
+                tracing::warn!(
+                    "[dry-run] {}: a foreign-key cycle is followed round only {} time{} (a statement of at most {} KiB): an eligible row further down a chain of rows through it counts as kept (the real run may delete it)",
+                    name(),
+                    depth - 1,
+                    if depth == 2 { "" } else { "s" },
+                    MAX_STATEMENT / 1024
+                );
+                break;
+            }
             Some(_) => break,
             None => return None,
         }
@@ -95,7 +106,7 @@ fn blocked_statement(i: &Inputs<'_>, me: &Done) -> Option<String> {
     best.or_else(|| {
         tracing::warn!(
             "[dry-run] {}: its foreign-key graph is too large to follow in one statement: every eligible row another row references is counted as kept (the real run may keep fewer)",
-            crate::mysql::ident::qualified(&me.plan.db, &me.plan.table)
+            name()
         );
         Builder::new(i.done, i.group, &i.source.where_clause, 0).referenced(me)
     })
