@@ -67,4 +67,5 @@ pub mod run;
 pub mod source;
 pub mod stop;
 pub mod table;
+pub mod text_table;
 pub mod throttle;

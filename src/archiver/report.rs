@@ -318,7 +318,7 @@ impl RunReport {
         let mut width = head.map(str::len);
         for r in &rows {
             for (w, c) in width.iter_mut().zip(r.iter()) {
-                *w = (*w).max(c.chars().count());
+                *w = (*w).max(crate::text_table::cell_width(c));
             }
         }
         let line = |cells: Vec<&str>| -> String {

@@ -167,7 +167,7 @@ impl RestoreReport {
         let mut widths = [0usize; 6];
         for r in &rows {
             for (w, c) in widths.iter_mut().zip(r) {
-                *w = (*w).max(c.chars().count());
+                *w = (*w).max(crate::text_table::cell_width(c));
             }
         }
         let mut o = String::from(if self.dry_run {

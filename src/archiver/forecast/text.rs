@@ -114,7 +114,7 @@ pub fn plan_table(tables: &[TableReport], skipped: &[SkippedTable]) -> String {
     let mut width = head.map(|h| h.chars().count());
     for r in &rows {
         for (w, c) in width.iter_mut().zip(r.iter()) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(crate::text_table::cell_width(c));
         }
     }
     let line = |cells: &[&str]| -> String {
