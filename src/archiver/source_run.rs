@@ -514,7 +514,13 @@ impl<'a> SourceRun<'a> {
         let never = if all { archive_dbs.as_slice() } else { &[] };
         let (databases, skipped) = choose_databases(source, &existing, never);
         for s in &skipped {
-            if s.warn {
+            if s.warn && existing.contains(&s.table) {
+                // Listed, there, and left out (excluded too): a warning, exit code 3.
+                tracing::warn!("{label}: database {} skipped: {}", s.table, s.reason);
+                let mut t = TableReport::new(&self.archiver.name, &source.name, &s.table, "*", &[]);
+                t.skipped = Some(s.reason.clone());
+                report.tables.push(t);
+            } else if s.warn {
                 report.error(format!("{label}: database {}: {}", s.table, s.reason));
             } else {
                 tracing::debug!("{label}: database {} skipped: {}", s.table, s.reason);

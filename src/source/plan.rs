@@ -94,10 +94,15 @@ pub fn choose_databases(
         let reason = if SYSTEM_DATABASES.contains(&db.as_str()) {
             Some(("system database".to_string(), false))
         } else if let Some(re) = excluded.iter().find(|re| matches(re, &db)) {
-            Some((
-                format!("excluded by excluded_databases {}", as_written(re.as_str())),
-                false,
-            ))
+            // Listed by name and excluded too: the operator's two keys disagree, a warning
+            // (as for tables), not a run that archives nothing and says all went well.
+            let reason = format!("excluded by excluded_databases {}", as_written(re.as_str()));
+            Some(match &source.databases {
+                Selection::Names(_) if existing.contains(&db) => {
+                    (format!("listed in databases but {reason}"), true)
+                }
+                _ => (reason, false),
+            })
         } else if also_excluded.contains(&db) {
             Some(("an archive database of this run".to_string(), false))
         } else if !existing.contains(&db) {

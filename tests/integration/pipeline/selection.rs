@@ -284,6 +284,24 @@ fn a_run_that_archives_nothing_by_mistake_says_so() {
         .assert_code(3)
         .output_contains("listed in tables but excluded by excluded_tables t");
     assert_eq!(count(s, &db.name, "t", "1"), 3, "nothing was archived");
+    // The same disagreement about a database (it archived nothing and said exit 0), in the
+    // dry run too.
+    let prefix = db.name.get(..4).unwrap();
+    let excluded = Ini::new(s, &[&db.name]).src("excluded_databases", format!("{prefix}.*"));
+    for dry in [true, false] {
+        let mut cmd = crate::harness::Osarchiver::new().config_text(excluded.text());
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+            .assert_code(3)
+            .output_contains("listed in databases but excluded by excluded_databases");
+    }
+    assert_eq!(count(s, &db.name, "t", "1"), 3, "nothing was archived");
+    // A name wider than the formatter pads (65,535) in the summary: it panicked (exit 101)
+    // after the run's work.
+    let long = Ini::new(s, &[&db.name]).src("tables", format!("t, {}", "x".repeat(70_000)));
+    run(&long).assert_code(3).assert_no_panic();
     // A database without deleted_at at all, with the default column: nothing to say.
     let plain = ScratchDb::create(s, "dplain");
     plain.sql("CREATE TABLE k (id INT PRIMARY KEY); INSERT INTO k VALUES (1);");
