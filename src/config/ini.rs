@@ -159,14 +159,15 @@ impl Ini {
             let Some(cur) = cursor else {
                 return Err(ConfigError::Syntax {
                     line: lineno,
-                    message: format!("no [section] header before {value:?}"),
+                    message: format!("no [section] header before {}", shown(value)),
                 });
             };
             let Some((key, val)) = option_line(value) else {
                 bad_line.get_or_insert(ConfigError::Syntax {
                     line: lineno,
                     message: format!(
-                        "expected 'key = value', a [section] header or a comment, found {value:?}"
+                        "expected 'key = value', a [section] header or a comment, found {}",
+                        shown(value)
                     ),
                 });
                 continue;
@@ -176,7 +177,7 @@ impl Ini {
                 // continuation lines.
                 bad_line.get_or_insert(ConfigError::Syntax {
                     line: lineno,
-                    message: format!("empty key before the delimiter in {value:?}"),
+                    message: format!("empty key before the delimiter in {}", shown(value)),
                 });
             }
             let (section_name, entries) = match cur {
@@ -485,8 +486,45 @@ fn option_line(value: &str) -> Option<(String, &str)> {
     Some((key.to_lowercase(), val))
 }
 
+/// A line quoted by a syntax error: whole when it is a section header, or begins with a key
+/// whose value is no secret (`retention 1 DAY`); otherwise not at all, as it may hold a
+/// password (`password S3cret`, a password wrapped onto a line of its own, `= S3cret`).
+fn shown(line: &str) -> String {
+    let word = line
+        .split(|c: char| c.is_whitespace() || c == '=' || c == ':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let plain = super::defs::KEYS
+        .iter()
+        .any(|k| (k.name == word || k.aliases.contains(&word.as_str())) && !k.is_secret());
+    if line.trim_start().starts_with('[') || plain {
+        format!("{line:?}")
+    } else {
+        "a line not shown here (it may hold a secret)".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_line_that_may_hold_a_secret_is_never_quoted() {
+        for text in [
+            "password = S3cret\n[src:a]\n",
+            "[src:a]\npassword S3cret\n",
+            "[src:a]\n= S3cret\n",
+            "[src:a]\nS3cret\n",
+        ] {
+            let e = Ini::parse(text).unwrap_err().to_string();
+            assert!(!e.contains("S3cret"), "{e}");
+            assert!(e.contains("line "), "{e}");
+        }
+        let e = Ini::parse("[src:a]\nretention 1 DAY\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("retention 1 DAY"), "{e}");
+    }
     use super::*;
 
     fn get(ini: &Ini, s: &str, k: &str) -> String {
