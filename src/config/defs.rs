@@ -54,10 +54,10 @@ pub const KEYS: &[KeyDef] = &[
     key("enable", A, Bool, Value("true"), "a disabled archiver is skipped"),
     // [src:NAME]
     key("backend", SRC, Choice { what: "backend", values: &["db"] }, Value("db"), "the only source backend"),
-    key("host", CONN, Text, Value("localhost"), "the server's host"),
+    key("host", CONN, Line, Value("localhost"), "the server's host"),
     key("port", CONN, Port, Value("3306"), "the server's port"),
-    key("socket", CONN, Text, Unset, "a unix socket, used instead of host and port"),
-    key("user", CONN, Text, Described("the login name (`$LOGNAME`, `$USER`, else the process's user)"), "the user to connect as"),
+    key("socket", CONN, Line, Unset, "a unix socket, used instead of host and port"),
+    key("user", CONN, Line, Described("the login name (`$LOGNAME`, `$USER`, else the process's user)"), "the user to connect as"),
     key("password", CONN, Secret, Unset, "the user's password"),
     key("password_file", CONN, Text, Unset, "a file whose first line is the password"),
     key("password_env", CONN, Text, Unset, "an environment variable holding the password"),

@@ -90,6 +90,10 @@ impl Scopes {
 pub enum Kind {
     /// Any text.
     Text,
+    /// Text on one line: a line break in it is an indented line read as part of the value
+    /// (`user = arch` then, indented by mistake, `password = ...`), which would be shown in
+    /// the log and sent to the server as the name.
+    Line,
     /// A secret text: masked by `--check-config`.
     Secret,
     /// `1/yes/true/on`, `0/no/false/off`.
@@ -145,6 +149,11 @@ impl Kind {
     pub fn check(self, v: &str) -> Result<(), String> {
         match self {
             Kind::Text | Kind::Secret | Kind::List => Ok(()),
+            Kind::Line if v.contains(['\n', '\r']) => Err(
+                "holds a line break: an indented line after it is read as part of this value (is the next line indented by mistake?)"
+                    .to_string(),
+            ),
+            Kind::Line => Ok(()),
             Kind::Bool => parse_bool(v).map(drop),
             Kind::Selection => {
                 let items = parse_name_list(v);

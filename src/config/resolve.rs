@@ -1016,6 +1016,22 @@ mod tests {
         assert!(!e.to_lowercase().contains("secret\""), "{e}");
     }
 
+    /// A password line indented by mistake under `user` is read as part of the user name,
+    /// which the log and the server's refusal showed: a line break in a host, socket or user
+    /// is a configuration error naming the key, and the password is not shown.
+    #[test]
+    fn a_line_indented_into_the_user_is_an_error_that_shows_no_password() {
+        for key in ["user", "host", "socket"] {
+            let text = format!(
+                "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\n{key} = arch\n\tpassword = SeCrEt\n\n\
+                 [dst:f]\nbackend = file\ndirectory = /tmp/x\n"
+            );
+            let e = load(&text).unwrap_err().to_string();
+            assert!(e.contains("[src:s]") && e.contains(key), "{e}");
+            assert!(e.contains("line break") && !e.contains("SeCrEt"), "{e}");
+        }
+    }
+
     /// A bad value a section inherits from `[DEFAULT]` says so: the section named has no such
     /// key of its own.
     #[test]
