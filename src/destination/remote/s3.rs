@@ -349,16 +349,30 @@ impl S3Store {
             .send()
             .await
             .map_err(|e| {
-                sdk_failure(
+                let failure = sdk_failure(
                     format!("CreateMultipartUpload s3://{}/{key}", self.bucket),
                     &e,
-                )
+                );
+                // A request the store may have carried out without its answer reaching us:
+                // the upload's id is unknown, so it cannot be aborted.
+                if matches!(e, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_)) {
+                    tracing::warn!(
+                        "{}: if the store began that upload, its parts stay on the store until its lifecycle rules remove them",
+                        failure.message
+                    );
+                }
+                failure
             })?;
         let upload_id = created.upload_id().unwrap_or_default().to_string();
         open.set(Some(upload_id.clone()));
         let result = self.upload_parts(client, path, key, size, &upload_id).await;
         if result.is_err() {
-            let _ = self.abort(client, key, &upload_id).await;
+            if let Err(e) = self.abort(client, key, &upload_id).await {
+                tracing::warn!(
+                    "{}: the parts of the upload {upload_id} stay on the store until its lifecycle rules remove them",
+                    e.message
+                );
+            }
         }
         open.set(None);
         result

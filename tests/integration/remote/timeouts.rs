@@ -121,6 +121,12 @@ fn a_dripping_s3_ends_in_the_attempts_bound() {
 /// success header and then drips its body, and records the uploads it is asked to abort; its
 /// port and that record.
 fn dripping_multipart_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    multipart_server(false)
+}
+
+/// A loopback S3 as [`dripping_multipart_server`], or (`refusing`) one that refuses every part
+/// and every abort at once (`400`, `403`).
+fn multipart_server(refusing: bool) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use std::io::{Read, Write};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -174,6 +180,20 @@ fn dripping_multipart_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Stri
                             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><InitiateMultipartUploadResult>\
                              <Bucket>b</Bucket><Key>k</Key><UploadId>U1</UploadId></InitiateMultipartUploadResult>",
                         )
+                    } else if refusing && line.starts_with("PUT ") && line.contains("partNumber") {
+                        answer(
+                            &mut stream,
+                            "400 Bad Request",
+                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InvalidRequest</Code><Message>no</Message></Error>",
+                        )
+                    } else if refusing && line.starts_with("DELETE ") && line.contains("uploadId=")
+                    {
+                        record.lock().unwrap().push(line.clone());
+                        answer(
+                            &mut stream,
+                            "403 Forbidden",
+                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>no</Message></Error>",
+                        )
                     } else if line.starts_with("PUT ") && line.contains("partNumber") {
                         let h = "HTTP/1.1 200 OK\r\nETag: \"e\"\r\nContent-Length: 100000\r\n\r\n";
                         if stream.write_all(h.as_bytes()).is_err() {
@@ -222,4 +242,23 @@ fn a_multipart_upload_cut_by_its_bound_is_aborted() {
     let aborted = aborted.lock().unwrap().clone();
     assert_eq!(aborted.len(), 1, "{aborted:?}\n{}", run.out);
     assert!(aborted[0].contains("uploadId=U1"), "{aborted:?}");
+}
+
+/// A multipart upload whose part is refused is aborted; when the store refuses the abort too,
+/// the log says that the parts stay on the store (it said nothing).
+#[test]
+fn a_multipart_upload_the_store_will_not_abort_is_named_in_the_log() {
+    let (port, aborted) = multipart_server(true);
+    let run = run_to_store("osa_noabort_mp", 2, "csv", "tar", |c| {
+        format!(
+            "backend = s3\nbucket = {c}\nupload_attempts = 1\nread_timeout = 5\n\
+             connect_timeout = 1\nopt_endpoint_url = http://127.0.0.1:{port}\n\
+             opt_region = us-east-1\nopt_aws_access_key_id = a\nopt_aws_secret_access_key = b\n\
+             opt_multipart_threshold = 1\nopt_part_size = 1M\n"
+        )
+    });
+    assert_eq!(run.out.code, Some(1), "{}", run.out);
+    assert!(!aborted.lock().unwrap().is_empty(), "{}", run.out);
+    run.out
+        .output_contains("the parts of the upload U1 stay on the store");
 }
