@@ -318,6 +318,7 @@ fn watch_signals(
     // A hangup (the terminal or SSH session gone) stops as SIGTERM does: it killed the run
     // (exit 129), with no report and the finished tables' files left unpacked.
     let mut hup = signal(SignalKind::hangup())?;
+    crate::stop::watch_retries(&stop);
     tokio::spawn(async move {
         let mut received = 0;
         loop {

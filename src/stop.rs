@@ -149,6 +149,39 @@ impl Stop {
     }
 }
 
+/// The run's [`Stop`], for the waits of layers that hold none: the pauses between a failed
+/// statement's or connection's attempts ([`retry_pause`]).
+static RUN_STOP: std::sync::OnceLock<Stop> = std::sync::OnceLock::new();
+
+/// Makes `stop`'s signal cut [`retry_pause`]s short (once per process: the run's stop).
+pub fn watch_retries(stop: &Stop) {
+    let _ = RUN_STOP.set(stop.clone());
+}
+
+/// The pause before another attempt of a failed step: `d`, or less when a signal asks the run
+/// to stop meanwhile (`false`: do not try again). A run waiting on a server that does not
+/// answer stopped only when its retries ran out (a minute and more), after the signal.
+pub async fn retry_pause(d: Duration) -> bool {
+    let Some(stop) = RUN_STOP.get() else {
+        tokio::time::sleep(d).await;
+        return true;
+    };
+    let signalled = || stop.reason() == Some(StopReason::Signal);
+    let until = tokio::time::Instant::now() + d;
+    if signalled() {
+        return false;
+    }
+    if stop.sleep(d).await {
+        return true;
+    }
+    if signalled() {
+        return false;
+    }
+    // Stopped for another reason (out of time): the step's attempts go on as they were.
+    tokio::time::sleep_until(until).await;
+    !signalled()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -204,7 +204,10 @@ impl Connection {
                         retry.delay.as_secs_f64(),
                         retry.max_retries
                     );
-                    tokio::time::sleep(retry.delay).await;
+                    if !crate::stop::retry_pause(retry.delay).await {
+                        tracing::warn!("stopped by a signal: not trying to connect again");
+                        return Err(e);
+                    }
                 }
                 Err(e) => return Err(e),
             }

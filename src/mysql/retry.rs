@@ -305,7 +305,18 @@ where
             policy.delay,
             if reconnect { " after reconnecting" } else { "" }
         );
-        tokio::time::sleep(policy.delay).await;
+        if !crate::stop::retry_pause(policy.delay).await {
+            tracing::warn!(
+                "{what} on {}: stopped by a signal: not tried again",
+                db.target()
+            );
+            return Err(RetryError::Exhausted {
+                what: what.to_owned(),
+                target: db.target().to_owned(),
+                attempts: number,
+                source: err,
+            });
+        }
     }
 }
 

@@ -129,3 +129,42 @@ fn a_statement_that_never_returns_does_not_keep_a_stopped_run_alive() {
     assert_nothing_lost(&f, None, &mut counts);
     counts.print("hung statement");
 }
+
+/// A signal during the retries of a connection to a server that never answers stops them: the
+/// run ended only when its retries ran out (a minute and more, the signal ignored), or the
+/// grace period did.
+#[test]
+fn a_signal_stops_the_retries_of_a_connection() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let ini = Ini::new(server(), &["nova"])
+        .src("port", port)
+        .src("max_retries", 20)
+        .src("retry_time_limit", 5)
+        .src("connect_timeout", 1)
+        .dst("port", port)
+        .dst("max_retries", 20)
+        .dst("retry_time_limit", 5)
+        .dst("connect_timeout", 1);
+    let mut running = Osarchiver::new()
+        .config_text(ini.text())
+        .timeout(STOP_GRACE * 3)
+        .spawn();
+    assert!(running.wait_for_log("trying again", Duration::from_secs(20)));
+    let t0 = Instant::now();
+    running.signal(libc::SIGTERM);
+    let out = running.wait();
+    assert!(
+        t0.elapsed() < Duration::from_secs(10),
+        "stopped {:?} after SIGTERM\n{out}",
+        t0.elapsed()
+    );
+    assert!(matches!(out.code, Some(1 | 4)), "{out}");
+    out.output_contains("stopped by a signal");
+}
