@@ -112,15 +112,23 @@ impl Dest {
                 d.prepare(plan, source, source_retry, dry_run).await?,
             )),
             Dest::File(f) => {
-                let upsert = !(f.writes_sql()
-                    && without_overlaps(plan, source, source_retry)
-                        .await
-                        .map_err(|source| DestError::SourceSchema {
-                            dest: f.name().to_string(),
-                            source,
-                        })?);
+                let definition = if f.writes_sql() {
+                    Some(
+                        show_create_table(plan, source, source_retry)
+                            .await
+                            .map_err(|source| DestError::SourceSchema {
+                                dest: f.name().to_string(),
+                                source,
+                            })?,
+                    )
+                } else {
+                    None
+                };
                 let mut target = f.prepare(plan, dry_run)?;
-                target.set_upsert(upsert);
+                if let Some(sql) = definition {
+                    target.set_upsert(!crate::mysql::ddl::has_without_overlaps(&sql));
+                    target.set_lenient(sql.contains(" GENERATED ALWAYS AS ("));
+                }
                 Ok(Target::File(target))
             }
         }
@@ -160,16 +168,18 @@ impl Dest {
 }
 
 /// Whether the source table has a key `WITHOUT OVERLAPS` (from its `SHOW CREATE TABLE`).
-async fn without_overlaps(
+/// The source table's `SHOW CREATE TABLE`, for what its SQL file must do: plain `INSERT`s for a
+/// key `WITHOUT OVERLAPS`, strict mode off for generated columns.
+async fn show_create_table(
     plan: &TablePlan,
     source: &mut Connection,
     retry: Retry,
-) -> Result<bool, RetryError> {
+) -> Result<String, RetryError> {
     let (d, t) = (plan.db.clone(), plan.table.clone());
     let sql = crate::mysql::retry::with_retry(source, retry, "SHOW CREATE TABLE", |a| {
         let (d, t) = (d.clone(), t.clone());
         Box::pin(async move { crate::mysql::schema::show_create_table(a.conn, &d, &t).await })
     })
     .await?;
-    Ok(crate::mysql::ddl::has_without_overlaps(&sql))
+    Ok(sql)
 }

@@ -95,9 +95,20 @@ pub struct FileTarget {
     /// Whether the SQL file's INSERTs end with `ON DUPLICATE KEY UPDATE` (see
     /// [`FileTarget::set_upsert`]).
     upsert: bool,
+    /// Whether the SQL file loads every batch with strict mode off (see
+    /// [`FileTarget::set_lenient`]).
+    lenient: bool,
 }
 
 impl FileTarget {
+    /// `true` for a table with generated columns: the server computes them again as the file
+    /// loads, and a value it stored cut short (written without strict mode) would fail the
+    /// load under strict mode; without it, it is cut the same way again
+    /// ([`sql::SqlWriter::lenient`]).
+    pub fn set_lenient(&mut self, lenient: bool) {
+        self.lenient = lenient;
+    }
+
     /// `false` for a table with a key `WITHOUT OVERLAPS`: its SQL file has plain INSERTs
     /// ([`sql::SqlWriter::without_upsert`]).
     pub fn set_upsert(&mut self, upsert: bool) {
@@ -225,6 +236,7 @@ impl FileDest {
             rows: 0,
             failed: false,
             upsert: true,
+            lenient: false,
         };
         if dry_run || self.dry_run {
             self.log_dry_run_table(plan)?;

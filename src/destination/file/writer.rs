@@ -79,7 +79,8 @@ impl FileDest {
                 FileFormat::Csv => FormatWriter::Csv(CsvWriter::new(&t.columns)),
                 FileFormat::Sql => {
                     let w = SqlWriter::new(&t.db, &t.table, &t.columns);
-                    FormatWriter::Sql(if t.upsert { w } else { w.without_upsert() })
+                    let w = if t.upsert { w } else { w.without_upsert() };
+                    FormatWriter::Sql(if t.lenient { w.lenient() } else { w })
                 }
             };
             t.files.push(TableFile {

@@ -161,3 +161,36 @@ fn roundtrip(with_db: bool) {
     );
     assert_identical(&o, &c, &[]);
 }
+
+/// A stored generated column whose value the server cut short when the row was written without
+/// strict mode (`VARCHAR(4) AS (HEX(b)) STORED` holds `0011` for 5 bytes): the server computes
+/// it again as the SQL file loads, and strict mode refused the row (1406) where the run had
+/// exited 0 and deleted it. The file now loads it with strict mode off, identical.
+#[test]
+fn a_generated_value_cut_short_loads_back_identical_from_the_sql_file() {
+    let src = ScratchDb::create(server(), "osa_file_gen");
+    let orig = ScratchDb::create(server(), "osa_file_gen_orig");
+    let (t, o) = (src.q("t"), orig.q("t"));
+    server().sql(&format!(
+        "CREATE TABLE {t} (id INT PRIMARY KEY, b VARBINARY(200),
+           g VARCHAR(4) AS (HEX(b)) STORED, v VARCHAR(2) AS (HEX(b)) VIRTUAL,
+           deleted_at DATETIME NOT NULL DEFAULT '2001-02-03 04:05:06');
+         SET sql_mode = '';
+         INSERT INTO {t} (id, b) VALUES (1, X'0011223344'), (2, X'AB'), (3, NULL);
+         CREATE TABLE {o} LIKE {t};
+         INSERT INTO {o} (id, b) SELECT id, b FROM {t};"
+    ));
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("archives");
+    let text = config(&src.name, "delete_data = true", &dir, "sql", "zst");
+    // The output holds the run's directory.
+    let out = cmd.config_text(text).run();
+    out.assert_success();
+    assert_eq!(count(&t), 0);
+    let sql =
+        String::from_utf8(decode_prefix(&dir.join(format!("{}.t.sql.zst", src.name)))).unwrap();
+    load_sql(&sql);
+    let rows = |q: &str| server().sql(&format!("SELECT id, HEX(b), g, v FROM {q} ORDER BY id"));
+    assert_eq!(rows(&t), rows(&o), "{sql}");
+    assert!(rows(&t).contains("1\t0011223344\t0011\t00"), "{}", rows(&t));
+}

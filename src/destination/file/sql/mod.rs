@@ -24,7 +24,8 @@
 //! elsewhere) loads rows that a CHECK constraint added after them, or bypassed when they were
 //! written, would refuse: the file restores what the table held. A batch holding an invalid
 //! ENUM value (`''`, index 0, which only a non-strict server stores) is written between
-//! [`LENIENT_MODE_SQL`] and [`STRICT_MODE_SQL`]: strict mode refuses that value. Each batch is one `INSERT` (more when it would pass
+//! [`LENIENT_MODE_SQL`] and [`STRICT_MODE_SQL`]: strict mode refuses that value; so is every
+//! batch of a table with generated columns ([`SqlWriter::lenient`]). Each batch is one `INSERT` (more when it would pass
 //! [`STATEMENT_BUDGET`]), one row a line; values are rendered by [`crate::mysql::literal`]
 //! only. Literals never hold a raw newline (text escapes it, binary is hex), so a line that
 //! ends with `;` ends a statement, and a file cut by a crash is valid up to its last such line.
@@ -172,6 +173,8 @@ pub struct SqlWriter {
     row: String,
     /// The largest statement written so far, in bytes.
     largest: usize,
+    /// Every batch between [`LENIENT_MODE_SQL`] and [`STRICT_MODE_SQL`] ([`SqlWriter::lenient`]).
+    lenient: bool,
 }
 
 impl SqlWriter {
@@ -195,7 +198,17 @@ impl SqlWriter {
             buf: String::with_capacity(CHUNK + (64 << 10)),
             row: String::with_capacity(1024),
             largest: 0,
+            lenient: false,
         }
+    }
+
+    /// Every batch loaded with strict mode off: for a table with generated columns, which the
+    /// server computes again as the file loads. A value it stored cut short (`VARCHAR(4) AS
+    /// (HEX(b)) STORED`, written without strict mode) is cut the same way again, where strict
+    /// mode refused the row (1406) and the file did not load.
+    pub fn lenient(mut self) -> SqlWriter {
+        self.lenient = true;
+        self
     }
 
     /// Plain `INSERT`s, without `ON DUPLICATE KEY UPDATE`: for a table with a key `WITHOUT
@@ -216,7 +229,7 @@ impl SqlWriter {
         self.kinds.clear();
         self.kinds.extend(batch.literal_kinds());
         self.buf.clear();
-        let lenient = holds_empty_enum(batch);
+        let lenient = self.lenient || holds_empty_enum(batch);
         if lenient {
             self.buf.push_str(LENIENT_MODE_SQL);
         }
