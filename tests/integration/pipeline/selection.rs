@@ -40,7 +40,11 @@ fn excluded_databases_and_tables_are_anchored_regexes() {
     let out = run(&Ini::new(s, &[&db.name, &skipped.name, &kept.name])
         .src("excluded_databases", "t_skipme_.*, mysql")
         .src("excluded_tables", "shadow_.*"));
-    out.assert_success();
+    // Listed by name and excluded: the operator's two keys disagree, a warning (exit 3).
+    out.assert_code(3).output_contains(&format!(
+        "database {} skipped: listed in databases but excluded by excluded_databases t_skipme_.*",
+        skipped.name
+    ));
 
     for (d, t, before) in &untouched {
         assert_eq!(&digest(s, &d.name, t, "1"), before, "{}.{t}", d.name);
@@ -71,6 +75,7 @@ fn excluded_databases_and_tables_are_anchored_regexes() {
     assert_eq!(
         names,
         [
+            format!("{}.*", skipped.name),
             format!("{}.plain", db.name),
             format!("{}.x_shadow_y", db.name),
             format!("{}.plain", kept.name)
@@ -246,9 +251,12 @@ fn a_listed_database_that_is_another_ones_archive_is_refused() {
         );
     }
     // The second excluded by excluded_databases (`.*_cell0`, as `.*_archive` in [DEFAULT]):
-    // never a source, it is the archive, as the operator set.
+    // never a source, it is the archive, as the operator set; listed and excluded, it is
+    // skipped with a warning (exit 3).
     let excluded = ini.src("excluded_databases", ".*_cell0");
-    run(&excluded).assert_success();
+    run(&excluded)
+        .assert_code(3)
+        .output_contains("listed in databases but excluded by excluded_databases .*_cell0");
     assert_eq!(
         count(s, &live, "t", "id <= 2"),
         2,
