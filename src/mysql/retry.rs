@@ -305,7 +305,15 @@ where
             policy.delay,
             if reconnect { " after reconnecting" } else { "" }
         );
-        if !crate::stop::retry_pause(policy.delay).await {
+        // A signal cuts short the wait for a server to come back (a connection to make again),
+        // not a lock wait or deadlock retried in place: the batch being finished goes on.
+        let go_on = if reconnect {
+            crate::stop::retry_pause(policy.delay).await
+        } else {
+            tokio::time::sleep(policy.delay).await;
+            true
+        };
+        if !go_on {
             tracing::warn!(
                 "{what} on {}: stopped by a signal: not tried again",
                 db.target()

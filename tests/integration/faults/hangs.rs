@@ -168,3 +168,43 @@ fn a_signal_stops_the_retries_of_a_connection() {
     assert!(matches!(out.code, Some(1 | 4)), "{out}");
     out.output_contains("stopped by a signal");
 }
+
+/// A lock wait that times out after a SIGTERM is retried as before (the signal only cuts
+/// short the wait for a server to come back): the batch being finished goes through, exit 4,
+/// nothing lost (the signal made it fail, exit 1).
+#[test]
+fn a_lock_wait_after_a_signal_is_still_retried() {
+    if !server().is_private() {
+        eprintln!("SKIPPED a_lock_wait_after_a_signal: {ENV_VAR} names an external server");
+        return;
+    }
+    let s = Arc::new(dedicated_server());
+    s.sql("SET GLOBAL innodb_lock_wait_timeout = 1");
+    let f = Fixture::new(&s, "lockwait");
+    let holder = {
+        let s = Arc::clone(&s);
+        let t = f.db.q("t");
+        std::thread::spawn(move || {
+            s.sql(&format!(
+                "START TRANSACTION; SELECT COUNT(*) FROM {t} FOR UPDATE; DO SLEEP(4); COMMIT;"
+            ));
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let mut running = Osarchiver::new()
+        .config_text(f.ini().src("retry_time_limit", 1).text())
+        .timeout(STOP_GRACE * 2)
+        .spawn();
+    assert!(running.wait_for_log("retrying", Duration::from_secs(20)));
+    running.signal(libc::SIGTERM);
+    let out = running.wait();
+    holder.join().unwrap();
+    s.sql("SET GLOBAL innodb_lock_wait_timeout = 50");
+    out.assert_code(4);
+    assert!(!out.stdout.contains("stopped by a signal"), "{out}");
+    let mut counts = Counts {
+        faults: 1,
+        ..Counts::default()
+    };
+    assert_nothing_lost(&f, None, &mut counts);
+}
