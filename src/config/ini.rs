@@ -457,6 +457,17 @@ pub(crate) fn references_secret(raw: &str) -> bool {
         .any(|(reference, _)| looks_secret(reference.rsplit(':').next().unwrap_or(reference)))
 }
 
+/// Whether a value runs on over a line that reads as a secret key's own (`password = ...`): an
+/// indented line taken into the value above it, which an error or the log would show.
+pub(crate) fn holds_secret_line(value: &str) -> bool {
+    value.lines().skip(1).any(|line| {
+        line.split_once(['=', ':']).is_some_and(|(key, _)| {
+            let key = key.trim();
+            !key.is_empty() && !key.contains(char::is_whitespace) && looks_secret(key)
+        })
+    })
+}
+
 /// Whether a key's value may be a secret (`password`, `opt_aws_secret_access_key`, ...): as
 /// [`super::defs`] marks its secret keys, by name.
 fn looks_secret(key: &str) -> bool {
@@ -498,7 +509,7 @@ fn shown(line: &str) -> String {
     let plain = super::defs::KEYS
         .iter()
         .any(|k| (k.name == word || k.aliases.contains(&word.as_str())) && !k.is_secret());
-    if line.trim_start().starts_with('[') || plain {
+    if section_header(line.trim()).is_some() || plain {
         format!("{line:?}")
     } else {
         "a line not shown here (it may hold a secret)".to_string()
@@ -520,6 +531,9 @@ mod tests {
             assert!(!e.contains("S3cret"), "{e}");
             assert!(e.contains("line "), "{e}");
         }
+        // A wrapped password that begins with '[' is no section header.
+        let e = Ini::parse("[src:a]\n[S3cret\n").unwrap_err().to_string();
+        assert!(!e.contains("S3cret"), "{e}");
         let e = Ini::parse("[src:a]\nretention 1 DAY\n")
             .unwrap_err()
             .to_string();

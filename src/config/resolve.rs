@@ -127,6 +127,15 @@ impl Reader<'_> {
         }
         let v = self.ini.get(self.section, key)?;
         if let Some(v) = &v {
+            // `port = 3306` then, indented by mistake, `password = ...`: one value, which its
+            // check's error (or the log) would show. (`where` is SQL: `key_id = 3` on a line
+            // of its own is a condition.)
+            if key != "where" && super::ini::holds_secret_line(v) {
+                return Err(self.err(
+                    key,
+                    "runs on over an indented line that reads as a secret's own (`password = ...`), not shown: is that line indented by mistake?",
+                ));
+            }
             let t = v.trim();
             if !t.is_empty() {
                 def.kind.check(t).map_err(|m| self.err(key, m))?;
@@ -1021,14 +1030,24 @@ mod tests {
     /// is a configuration error naming the key, and the password is not shown.
     #[test]
     fn a_line_indented_into_the_user_is_an_error_that_shows_no_password() {
-        for key in ["user", "host", "socket"] {
+        for key in [
+            "user",
+            "host",
+            "socket",
+            "port",
+            "select_limit",
+            "databases",
+        ] {
             let text = format!(
                 "[archiver:a]\nsrc = s\ndst = f\n\n[src:s]\nretention = 1 DAY\n{key} = arch\n\tpassword = SeCrEt\n\n\
                  [dst:f]\nbackend = file\ndirectory = /tmp/x\n"
             );
             let e = load(&text).unwrap_err().to_string();
             assert!(e.contains("[src:s]") && e.contains(key), "{e}");
-            assert!(e.contains("line break") && !e.contains("SeCrEt"), "{e}");
+            assert!(
+                (e.contains("line break") || e.contains("indented")) && !e.contains("SeCrEt"),
+                "{e}"
+            );
         }
     }
 
