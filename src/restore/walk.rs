@@ -400,21 +400,20 @@ impl Walk {
             if distinct.is_empty() {
                 continue;
             }
-            let statement = format!(
-                "SELECT COUNT(*) FROM (SELECT DISTINCT {} FROM {} WHERE {}) AS found",
-                fk.referenced_columns
-                    .iter()
-                    .map(|c| crate::mysql::ident::quote_ident(c))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+            // Each value looked up on its own, by the server's collation: values that differ
+            // but compare equal (`'a'` and `'A'` under `_ci`) find the same parent (counting
+            // the parents found for all of them said one was missing).
+            let one = format!(
+                "(NOT EXISTS (SELECT 1 FROM {} WHERE {}))",
                 qualified(&fk.referenced_db, &fk.referenced_table),
                 crate::table::sql::key_in(
                     &fk.referenced_columns,
                     &crate::table::sql::key_placeholders(&fk_plan),
-                    distinct.len()
+                    1
                 )
             );
-            let found: u64 = with_retry(
+            let statement = format!("SELECT {}", vec![one.as_str(); distinct.len()].join(" + "));
+            let missing: u64 = with_retry(
                 &mut self.src,
                 self.opts.src_retry,
                 "look for the parent rows",
@@ -427,11 +426,10 @@ impl Walk {
                 },
             )
             .await?;
-            let expected = distinct.len() as u64;
-            if found < expected {
+            if missing > 0 {
                 return Ok(Some(format!(
                     "{} of the rows that would be restored reference a row of {} the source lacks (foreign key {}): a real restore fails there (1452)",
-                    expected - found,
+                    missing,
                     qualified(&fk.referenced_db, &fk.referenced_table),
                     fk.name
                 )));

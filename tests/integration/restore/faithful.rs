@@ -263,3 +263,36 @@ fn a_generated_value_cut_short_is_archived_and_restored_identical() {
         .assert_success();
     assert_eq!(rows(&format!("`{}`.t", db.name)), before);
 }
+
+/// Two rows of one page referencing one parent by values equal under the collation but not in
+/// bytes (`'a'`, `'A'`): the dry run counted the parents found for both, found one, and said a
+/// real restore would fail (exit 1), which restored both (exit 0).
+#[test]
+fn children_naming_one_parent_in_two_spellings_are_foreseen_fine() {
+    let (db, ini) = archived(
+        "rs_ci_parent",
+        "CREATE TABLE p (id VARCHAR(8) COLLATE utf8mb4_general_ci PRIMARY KEY,
+           deleted_at DATETIME NULL) DEFAULT CHARSET = utf8mb4;
+         CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(8) COLLATE utf8mb4_general_ci,
+           deleted_at DATETIME NULL, FOREIGN KEY (pid) REFERENCES p (id))
+           DEFAULT CHARSET = utf8mb4;
+         INSERT INTO p VALUES ('a', NULL);
+         INSERT INTO c VALUES (1, 'a', {old}), (2, 'A', {old});",
+    );
+    let restore = |dry: bool| {
+        let mut cmd = super::Osarchiver::new()
+            .subcommand("restore")
+            .config_text(&ini)
+            .args(["--table", &format!("{}.c", db.name), "--where", "1=1"]);
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+    };
+    restore(true).assert_success();
+    restore(false).assert_success();
+    assert_eq!(
+        db.sql("SELECT id, pid FROM c ORDER BY id").trim(),
+        "1\ta\n2\tA"
+    );
+}
