@@ -673,12 +673,22 @@ fn key_columns(plan: &TablePlan) -> Vec<String> {
 }
 
 /// `SELECT COUNT(*), SUM(len) FROM (SELECT LENGTH(c1) + ... FROM t WHERE (where) LIMIT n)`:
-/// the length of the first `n` eligible rows' values, as text (`LENGTH`, in bytes; NULL as 0).
+/// the length of the first `n` eligible rows' values as the files write them (`LENGTH`, in
+/// bytes; NULL as 0): twice that and the quotes for a value written in hexadecimal (binary
+/// data, text in a character set that is not UTF-8), which the plan counted once (half the
+/// size of a table of BLOBs, and a disk it said would do filled up).
 pub fn sample_length(plan: &TablePlan, where_clause: &str, n: u64) -> String {
     let lengths: Vec<String> = plan
         .columns
         .iter()
-        .map(|c| format!("COALESCE(LENGTH({}), 0)", quote_ident(c)))
+        .enumerate()
+        .map(|(i, c)| {
+            if written_in_hex(plan, i) {
+                format!("COALESCE(2 * LENGTH({}) + 3, 0)", quote_ident(c))
+            } else {
+                format!("COALESCE(LENGTH({}), 0)", quote_ident(c))
+            }
+        })
         .collect();
     format!(
         "SELECT COUNT(*), COALESCE(SUM(len), 0) FROM (SELECT {} AS len FROM {} WHERE ({where_clause}) LIMIT {n}) AS s",
@@ -689,6 +699,33 @@ pub fn sample_length(plan: &TablePlan, where_clause: &str, n: u64) -> String {
         },
         qualified(&plan.db, &plan.table)
     )
+}
+
+/// Whether the files write column `i`'s values in hexadecimal: binary types, and text in a
+/// character set that is not UTF-8 (see [`crate::mysql::literal`]).
+fn written_in_hex(plan: &TablePlan, i: usize) -> bool {
+    let ty = plan
+        .column_types
+        .get(i)
+        .map(|t| t.to_ascii_lowercase())
+        .unwrap_or_default();
+    let binary = [
+        "binary",
+        "varbinary",
+        "tinyblob",
+        "blob",
+        "mediumblob",
+        "longblob",
+        "bit",
+    ]
+    .iter()
+    .any(|b| ty == *b || ty.starts_with(&format!("{b}(")));
+    let encoded = plan
+        .column_charsets
+        .get(i)
+        .and_then(Option::as_ref)
+        .is_some_and(|(cs, _)| crate::mysql::literal::Charset::needs_own_bytes(cs).is_some());
+    binary || encoded
 }
 
 #[cfg(test)]

@@ -175,6 +175,23 @@ fn conflicts_compare_every_column_byte_for_byte() {
     assert!(s.contains("LIMIT 10) AS s"), "{s}");
 }
 
+/// Values the files write in hexadecimal count twice their bytes, and their quotes.
+#[test]
+fn hexadecimal_values_count_twice_in_the_sample_length() {
+    let mut p = table("d", "t", vec![]);
+    p.columns.push("b".into());
+    p.column_types.push("longblob".into());
+    p.column_charsets.push(None);
+    p.columns.push("s".into());
+    p.column_types.push("varchar(9)".into());
+    p.column_charsets
+        .push(Some(("sjis".into(), "sjis_japanese_ci".into())));
+    let s = sample_length(&p, W, 10);
+    assert!(s.contains("COALESCE(LENGTH(`v`), 0)"), "{s}");
+    assert!(s.contains("COALESCE(2 * LENGTH(`b`) + 3, 0)"), "{s}");
+    assert!(s.contains("COALESCE(2 * LENGTH(`s`) + 3, 0)"), "{s}");
+}
+
 #[test]
 fn a_cycle_is_followed_round_as_often_as_asked_then_its_rows_stay() {
     let x = table("d", "x", vec![fk("fk_y_x", ("d", "y"), "x_id", ("d", "x"))]);
