@@ -12,7 +12,7 @@ use crate::mysql::conn::Connection;
 use crate::mysql::retry::{with_retry, RetryError};
 use crate::table::TablePlan;
 
-use super::sql::{sample_length, ArchiveRef, Builder, Done, CYCLE_DEPTH};
+use super::sql::{eligible_duplicates, sample_length, ArchiveRef, Builder, Done, CYCLE_DEPTH};
 use super::{BlockedBy, BytesMethod, Forecast, Timing};
 
 /// The eligible rows whose length is measured: the first ones the `where` finds.
@@ -161,7 +161,28 @@ pub async fn forecast(db: &mut Connection, i: Inputs<'_>) -> Result<Measured, Re
         .map(|(_, n)| *n)
         .max()
         .unwrap_or(0);
-    let total_conflicts = same_server.max(remote);
+    // Eligible rows that repeat one another's values of an archive table's unique key: the
+    // first goes, the others conflict with it (a key the source lost in a migration).
+    let mut duplicates = 0u64;
+    if source.archive_data && i.eligible > 0 {
+        for (dest, archive) in &i.archives {
+            let mut repeated = 0u64;
+            for unique in &archive.unique {
+                if !unique.iter().all(|c| plan.columns.contains(c)) {
+                    continue;
+                }
+                let statement = eligible_duplicates(plan, &source.where_clause, unique);
+                let n =
+                    query_row(db, source, "count rows repeating a unique key", statement).await?;
+                repeated = repeated.max(n.first().copied().unwrap_or(0));
+            }
+            if let Some((_, n)) = conflicts_by_dest.iter_mut().find(|(d, _)| d == dest) {
+                *n = (*n + repeated).min(i.eligible);
+            }
+            duplicates = duplicates.max(repeated);
+        }
+    }
+    let total_conflicts = (same_server.max(remote) + duplicates).min(i.eligible);
     let conflicting = conflicts_by_dest
         .iter()
         .chain(&i.remote_conflicts)

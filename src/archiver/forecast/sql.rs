@@ -701,6 +701,24 @@ pub fn sample_length(plan: &TablePlan, where_clause: &str, n: u64) -> String {
     )
 }
 
+/// `SELECT COUNT(*) - COUNT(DISTINCT u1, u2) FROM t WHERE (where) AND u1 IS NOT NULL ...`: the
+/// eligible rows that repeat another's values of `unique`, a unique key of an archive table
+/// that the source lacks (dropped by a later migration): the first goes, the others conflict
+/// with it in the archive.
+pub fn eligible_duplicates(plan: &TablePlan, where_clause: &str, unique: &[String]) -> String {
+    let cols: Vec<String> = unique.iter().map(|c| quote_ident(c)).collect();
+    let not_null: Vec<String> = cols
+        .iter()
+        .map(|c| format!(" AND {c} IS NOT NULL"))
+        .collect();
+    format!(
+        "SELECT COUNT(*) - COUNT(DISTINCT {}) FROM {} WHERE ({where_clause}){}",
+        cols.join(", "),
+        qualified(&plan.db, &plan.table),
+        not_null.concat()
+    )
+}
+
 /// Whether the files write column `i`'s values in hexadecimal: binary types, and text in a
 /// character set that is not UTF-8 (see [`crate::mysql::literal`]).
 fn written_in_hex(plan: &TablePlan, i: usize) -> bool {

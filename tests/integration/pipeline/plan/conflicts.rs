@@ -69,6 +69,32 @@ fn the_plan_predicts_conflicts_on_the_archive_tables_other_unique_keys() {
     real.output_contains("uniq_i0uuid");
 }
 
+/// An archive table that keeps a unique key the source has lost (dropped by a later
+/// migration): two eligible rows repeating its values conflict with each other there, the
+/// second kept. The plan counted only conflicts with rows already archived (exit 0 against 3).
+#[test]
+fn the_plan_predicts_eligible_rows_repeating_a_unique_key_of_the_archive() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_uniq_lost");
+    db.sql(&format!(
+        "CREATE TABLE i (id INT PRIMARY KEY, n INT NULL, deleted_at DATETIME NULL);
+         INSERT INTO i VALUES (1, 10, {OLD}), (3, 30, {OLD}), (4, 30, {OLD}), (5, NULL, {OLD}),
+                              (6, NULL, {OLD});
+         CREATE DATABASE {arch};
+         CREATE TABLE {arch}.i (id INT PRIMARY KEY, n INT NULL, deleted_at DATETIME NULL,
+           UNIQUE KEY uniq_n (n));",
+        arch = format!("`{}`", db.archive())
+    ));
+    let (dry, _) = dry_then_real(&Ini::new(s, &[&db.name]));
+    dry.assert_code(3);
+    let p = &plans(&dry)[&format!("{}.i", db.name)];
+    assert_eq!(
+        (p["conflicts"].as_u64(), p["delete"].as_u64()),
+        (Some(1), Some(4)),
+        "{p}"
+    );
+}
+
 /// An archive table on another server: the plan reads the eligible rows page by page and looks
 /// their keys up there, as the real run's writes do; an identical archived row is no conflict.
 #[test]
