@@ -73,10 +73,13 @@ pub fn sendable(
     }
 }
 
-/// The size of the first bound value that cannot fit in `max_packet`, if any.
+/// The size of the first bound value that cannot fit in `max_packet`, if any: one as large as
+/// the packet itself (the room kept around a statement is not the value's: on a server with
+/// the smallest packet, 1,024 bytes, every value was said to be too large, "a value of 1
+/// bytes").
 fn too_large(params: &[Value], max_packet: usize) -> Option<usize> {
     params.iter().find_map(|v| match v {
-        Value::Bytes(b) if !fits(b.len(), max_packet) => Some(b.len()),
+        Value::Bytes(b) if b.len() >= max_packet => Some(b.len()),
         _ => None,
     })
 }
@@ -279,5 +282,21 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// On a server with the smallest packet (1,024 bytes), a small value goes bound: it was
+    /// refused as "a value of 1 bytes" larger than the packet.
+    #[test]
+    fn a_small_value_goes_bound_under_the_smallest_packet() {
+        let kinds = [LiteralKind::Number, LiteralKind::Text];
+        let rows = vec![vec![Value::Int(1), Value::Bytes(b"x".to_vec())]];
+        let out = split(
+            "INSERT INTO t (a,b) VALUES ",
+            &rows,
+            &kinds,
+            (100, 1 << 20, 1024),
+            |i| Insert::Bound(format!("bound {i}"), rows[i].clone()),
+        );
+        assert!(matches!(&out[..], [(_, Insert::Bound(..))]), "{out:?}");
     }
 }
