@@ -486,6 +486,25 @@ impl Walk {
         })
     }
 
+    /// A page refused for a parent not in the source yet, put back as two halves (parents
+    /// first still), each put off on its own when refused again: the rows that can go now go,
+    /// and walk their children, which may be the parents the others wait for (`c` 10 and 20
+    /// in one page, 10 referencing 30, a child of 20: put off whole, 20 never went in, 30 was
+    /// never reached, and the restore failed every time).
+    fn put_halves(&mut self, t: Arc<RestoreTable>, mut page: Batch) -> WalkFuture<'_> {
+        Box::pin(async move {
+            let rest = page.rows.split_off(page.rows.len() / 2);
+            let second = Batch {
+                columns: page.columns.clone(),
+                charsets: page.charsets.clone(),
+                rows: rest,
+                next_key: None,
+            };
+            self.put(t.clone(), page).await?;
+            self.put(t, second).await
+        })
+    }
+
     /// Puts one page (rows not met before in this run) back, then walks its children; puts it
     /// off when a row it references is not in the source yet.
     fn put(&mut self, t: Arc<RestoreTable>, mut page: Batch) -> WalkFuture<'_> {
@@ -502,6 +521,9 @@ impl Walk {
                 Ok(out) => out,
                 Err(e) if matches!(e.mysql_error(), mysql_async::Error::Server(s) if s.code == NO_REFERENCED_ROW) =>
                 {
+                    if page.len() > 1 {
+                        return self.put_halves(t, page).await;
+                    }
                     let message = crate::mysql::retry::shown(e.mysql_error());
                     tracing::debug!("restore: {name}: a page is put off: {message}");
                     self.deferred.push((t, page, message));
@@ -511,6 +533,9 @@ impl Walk {
             };
             if self.opts.insert.dry_run {
                 if let Some(message) = self.missing_parent(&t, &page, &out.restored).await? {
+                    if page.len() > 1 {
+                        return self.put_halves(t, page).await;
+                    }
                     tracing::debug!("restore: {name}: a page is put off: {message}");
                     self.deferred.push((t, page, message));
                     return Ok(());

@@ -232,3 +232,40 @@ fn the_dry_run_sees_a_parent_left_in_the_archive_where_paths_meet() {
     // gc 100 found both its parents; gc 101 stays in the archive.
     assert_eq!(db.sql("SELECT id FROM gc").trim(), "100");
 }
+
+/// `--with-children` reaches `c` 10 and 20 from `p` in one page; 10 references 30, which is a
+/// child of 20 through `c`'s own key. The page was put off whole: 20 never went in, so 30 was
+/// never reached, and the restore (and its dry run) failed with 1452, exit 1, every time. A
+/// page refused for a parent now goes in halves: 20 goes, then 30 as its child, then 10.
+#[test]
+fn a_page_put_off_lets_its_other_rows_bring_the_parent_it_waits_for() {
+    let s = server();
+    let db = ScratchDb::create(s, "rs_halves");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, pid INT, sid INT, deleted_at DATETIME NULL,
+           FOREIGN KEY (pid) REFERENCES p (id), FOREIGN KEY (sid) REFERENCES c (id));
+         INSERT INTO p VALUES (1, {old});
+         INSERT INTO c VALUES (20, 1, NULL, {old}), (30, NULL, 20, {old}), (10, 1, 30, {old});",
+        old = crate::pipeline::OLD
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
+    assert_eq!(digest(s, &db.name, "c", "1").0, 0);
+    restore(&ini, &db, true).assert_success();
+    assert_eq!(
+        digest(s, &db.name, "c", "1").0,
+        0,
+        "the dry run changed nothing"
+    );
+    let out = restore(&ini, &db, false);
+    out.assert_success();
+    assert_eq!(digest(s, &db.name, "p", "1").0, 1, "{out}");
+    assert_eq!(
+        db.sql("SELECT id, pid, sid FROM c ORDER BY id").trim(),
+        "10\t1\t30\n20\t1\tNULL\n30\tNULL\t20"
+    );
+}
