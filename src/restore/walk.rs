@@ -96,6 +96,9 @@ pub struct Walk {
 
 type WalkFuture<'a> = Pin<Box<dyn Future<Output = Result<(), WalkError>> + Send + 'a>>;
 
+/// The parent lookups of one statement of a dry run's search for missing parents.
+const LOOKUPS_PER_STATEMENT: usize = 200;
+
 impl Walk {
     pub fn new(
         src: Connection,
@@ -412,20 +415,30 @@ impl Walk {
                     1
                 )
             );
-            let statement = format!("SELECT {}", vec![one.as_str(); distinct.len()].join(" + "));
-            let missing: u64 = with_retry(
-                &mut self.src,
-                self.opts.src_retry,
-                "look for the parent rows",
-                |a| {
-                    let (statement, values) = (statement.as_str(), values.clone());
-                    Box::pin(async move {
-                        use mysql_async::prelude::Queryable;
-                        Ok(a.conn.exec_first(statement, values).await?.unwrap_or(0))
-                    })
-                },
-            )
-            .await?;
+            // At most LOOKUPS_PER_STATEMENT terms a statement: the server parses a sum of
+            // terms as nested expressions, and about 580 overran its thread stack (1436).
+            let per_value = key_pos.len().max(1);
+            let mut missing = 0u64;
+            for chunk in values.chunks(LOOKUPS_PER_STATEMENT * per_value) {
+                let statement = format!(
+                    "SELECT {}",
+                    vec![one.as_str(); chunk.len() / per_value].join(" + ")
+                );
+                let n: u64 = with_retry(
+                    &mut self.src,
+                    self.opts.src_retry,
+                    "look for the parent rows",
+                    |a| {
+                        let (statement, values) = (statement.as_str(), chunk.to_vec());
+                        Box::pin(async move {
+                            use mysql_async::prelude::Queryable;
+                            Ok(a.conn.exec_first(statement, values).await?.unwrap_or(0))
+                        })
+                    },
+                )
+                .await?;
+                missing += n;
+            }
             if missing > 0 {
                 return Ok(Some(format!(
                     "{} of the rows that would be restored reference a row of {} the source lacks (foreign key {}): a real restore fails there (1452)",
