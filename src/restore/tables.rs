@@ -80,6 +80,12 @@ pub fn plan(
             if !c.nullable {
                 d.push_str(" NOT NULL");
             }
+            if c.generated {
+                d.push_str(&format!(
+                    " AS ({})",
+                    c.expression.as_deref().unwrap_or_default()
+                ));
+            }
             d
         })
         .collect::<Vec<_>>()
@@ -95,6 +101,11 @@ pub fn plan(
                 || !schema::same_modulo_utf8(a.charset.as_deref(), s.charset.as_deref())
                 || schema::utf8_narrows(a.charset.as_deref(), s.charset.as_deref())
                 || (a.nullable && !s.nullable)
+                // A column the archive holds that the source now computes (or the other way
+                // round, or computes otherwise): its archived values would be dropped for what
+                // the source computes.
+                || a.generated != s.generated
+                || (a.generated && a.expression != s.expression)
         })
     {
         return Err(TableProblem::Drift {
@@ -192,6 +203,14 @@ mod tests {
         let fewer = &i.columns[..2];
         assert!(matches!(
             plan("db", Some(&i), "t", "a", "t", Some(fewer)),
+            Err(TableProblem::Drift { .. })
+        ));
+        // A stored column the source now computes.
+        let mut computed = info();
+        computed.columns[2].generated = true;
+        computed.columns[2].expression = Some("upper(`id`)".into());
+        assert!(matches!(
+            plan("db", Some(&computed), "t", "a", "t", Some(&i.columns)),
             Err(TableProblem::Drift { .. })
         ));
         let mut nokey = info();
