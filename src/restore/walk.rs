@@ -85,6 +85,11 @@ pub struct Walk {
     /// -> gc`), the first path reaches `gc` before the second has restored its `q`. Tried
     /// again once the walk is over, until none gets through.
     deferred: Vec<(Arc<RestoreTable>, Batch, String)>,
+    /// How many of the first `deferred` failed a retry as they were ([`Walk::put_off_pages`]):
+    /// retried as whole pages, not halved again each round.
+    stale: Vec<bool>,
+    /// Whether a refused page is put back in halves ([`Walk::put_halves`]).
+    halve: bool,
     /// Pages put back (or, in a dry run, found fit to be) so far.
     pages_put: u64,
     /// A dry run's rows found fit to restore (or there already), per table and per set of
@@ -95,6 +100,25 @@ pub struct Walk {
 }
 
 type WalkFuture<'a> = Pin<Box<dyn Future<Output = Result<(), WalkError>> + Send + 'a>>;
+
+/// The rows put off of each table, merged into pages of at most `size` rows.
+fn merge_pages(
+    entries: Vec<(Arc<RestoreTable>, Batch, String)>,
+    size: usize,
+) -> Vec<(Arc<RestoreTable>, Batch, String)> {
+    let mut out: Vec<(Arc<RestoreTable>, Batch, String)> = Vec::new();
+    for (t, page, message) in entries {
+        match out
+            .iter_mut()
+            .rev()
+            .find(|(u, p, _)| Arc::ptr_eq(u, &t) && p.len() + page.len() <= size)
+        {
+            Some((_, p, _)) => p.rows.extend(page.rows),
+            None => out.push((t, page, message)),
+        }
+    }
+    out
+}
 
 /// The parent lookups of one statement of a dry run's search for missing parents.
 const LOOKUPS_PER_STATEMENT: usize = 200;
@@ -120,6 +144,8 @@ impl Walk {
             removal: Vec::new(),
             no_archive: HashSet::new(),
             deferred: Vec::new(),
+            stale: Vec::new(),
+            halve: true,
             pages_put: 0,
             dry_parents: HashMap::new(),
             report,
@@ -278,26 +304,66 @@ impl Walk {
     /// Tries the pages put off again, as long as each round gets one through (its children
     /// walked as usual, which may put off more); fails on the first one left when a round gets
     /// none through.
+    ///
+    /// A row refused again as it was is stale: the stale rows of a table are merged into
+    /// pages and tried whole, round after round, and halved only in a round that would
+    /// otherwise get nothing through. (Tried one by one every round, rows that never go,
+    /// beside a chain needing a round per link, made a failing restore take minutes.)
     async fn put_off_pages(&mut self) -> Result<(), WalkError> {
+        let mut last_resort = false;
         while !self.deferred.is_empty() {
             let round = std::mem::take(&mut self.deferred);
+            let stale = std::mem::take(&mut self.stale);
             let (tried, before) = (round.len(), self.pages_put);
+            let (mut old, mut fresh) = (Vec::new(), Vec::new());
+            for (i, entry) in round.into_iter().enumerate() {
+                if stale.get(i).copied().unwrap_or(false) && !last_resort {
+                    old.push(entry);
+                } else {
+                    fresh.push(entry);
+                }
+            }
             // Last put off first: a chain put off child after child (a table that references
             // itself, in pages of its keys' order) goes in within one round, not one page a
             // round.
-            for (t, page, _) in round.into_iter().rev() {
+            let merged = merge_pages(old, self.opts.batch_size.max(1) as usize);
+            for ((t, page, _), whole) in fresh
+                .into_iter()
+                .rev()
+                .map(|e| (e, false))
+                .chain(merged.into_iter().map(|e| (e, true)))
+            {
                 if self.stop.is_requested() {
                     return Err(WalkError::Stopped);
                 }
+                let (queued, put) = (self.deferred.len(), self.pages_put);
+                self.halve = !whole;
+                let rows = page.len();
                 self.put(t, page).await?;
+                self.halve = true;
+                // Refused as it was (one row, or a whole page): stale.
+                if self.pages_put == put
+                    && self.deferred.len() == queued + 1
+                    && (whole || rows == 1)
+                {
+                    self.stale.resize(queued, false);
+                    self.stale.push(true);
+                }
             }
+            self.stale.resize(self.deferred.len(), false);
             if self.pages_put == before {
+                if !last_resort && self.stale.iter().any(|&s| s) {
+                    // Nothing went whole: once more, every page in halves.
+                    last_resort = true;
+                    continue;
+                }
                 let (t, _, message) = self.deferred.swap_remove(0);
                 return Err(WalkError::MissingParent {
                     table: t.name(),
                     message,
                 });
             }
+            last_resort = false;
             tracing::info!(
                 "restore: {tried} page(s) put off for a parent not restored yet were tried again; {} put off now",
                 self.deferred.len()
@@ -534,7 +600,7 @@ impl Walk {
                 Ok(out) => out,
                 Err(e) if matches!(e.mysql_error(), mysql_async::Error::Server(s) if s.code == NO_REFERENCED_ROW) =>
                 {
-                    if page.len() > 1 {
+                    if page.len() > 1 && self.halve {
                         return self.put_halves(t, page).await;
                     }
                     let message = crate::mysql::retry::shown(e.mysql_error());
@@ -546,7 +612,7 @@ impl Walk {
             };
             if self.opts.insert.dry_run {
                 if let Some(message) = self.missing_parent(&t, &page, &out.restored).await? {
-                    if page.len() > 1 {
+                    if page.len() > 1 && self.halve {
                         return self.put_halves(t, page).await;
                     }
                     tracing::debug!("restore: {name}: a page is put off: {message}");
