@@ -180,6 +180,31 @@ impl LiteralKind {
     }
 }
 
+/// The column types whose values the files write in hexadecimal (binary data, bits, spatial
+/// values), by `DATA_TYPE` (`varbinary`) or full `COLUMN_TYPE` (`varbinary(200)`).
+pub fn is_binary_type(column_type: &str) -> bool {
+    const BINARY_TYPES: &[&str] = &[
+        "binary",
+        "varbinary",
+        "tinyblob",
+        "blob",
+        "mediumblob",
+        "longblob",
+        "bit",
+        "geometry",
+        "point",
+        "linestring",
+        "polygon",
+        "multipoint",
+        "multilinestring",
+        "multipolygon",
+        "geometrycollection",
+    ];
+    let lower = column_type.to_ascii_lowercase();
+    let name = lower.split(['(', ' ']).next().unwrap_or_default();
+    BINARY_TYPES.contains(&name)
+}
+
 /// Appends `value` as a SQL literal of the given kind to `out`.
 pub fn push_literal(out: &mut String, value: &Value, kind: LiteralKind) {
     match value {

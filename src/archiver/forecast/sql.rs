@@ -722,22 +722,10 @@ pub fn eligible_duplicates(plan: &TablePlan, where_clause: &str, unique: &[Strin
 /// Whether the files write column `i`'s values in hexadecimal: binary types, and text in a
 /// character set that is not UTF-8 (see [`crate::mysql::literal`]).
 fn written_in_hex(plan: &TablePlan, i: usize) -> bool {
-    let ty = plan
+    let binary = plan
         .column_types
         .get(i)
-        .map(|t| t.to_ascii_lowercase())
-        .unwrap_or_default();
-    let binary = [
-        "binary",
-        "varbinary",
-        "tinyblob",
-        "blob",
-        "mediumblob",
-        "longblob",
-        "bit",
-    ]
-    .iter()
-    .any(|b| ty == *b || ty.starts_with(&format!("{b}(")));
+        .is_some_and(|t| crate::mysql::literal::is_binary_type(t));
     let encoded = plan
         .column_charsets
         .get(i)

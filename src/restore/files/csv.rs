@@ -102,27 +102,9 @@ pub enum FieldKind {
     Text,
 }
 
-const BINARY_TYPES: &[&str] = &[
-    "binary",
-    "varbinary",
-    "tinyblob",
-    "blob",
-    "mediumblob",
-    "longblob",
-    "bit",
-    "geometry",
-    "point",
-    "linestring",
-    "polygon",
-    "multipoint",
-    "multilinestring",
-    "multipolygon",
-    "geometrycollection",
-];
-
 impl FieldKind {
     pub fn of(column: &ColumnInfo) -> FieldKind {
-        if BINARY_TYPES.contains(&column.data_type.to_ascii_lowercase().as_str()) {
+        if crate::mysql::literal::is_binary_type(&column.data_type) {
             return FieldKind::Binary;
         }
         match column.charset.as_deref().and_then(Charset::needs_own_bytes) {

@@ -186,8 +186,12 @@ fn hexadecimal_values_count_twice_in_the_sample_length() {
     p.column_types.push("varchar(9)".into());
     p.column_charsets
         .push(Some(("sjis".into(), "sjis_japanese_ci".into())));
+    p.columns.push("pt".into());
+    p.column_types.push("point".into());
+    p.column_charsets.push(None);
     let s = sample_length(&p, W, 10);
     assert!(s.contains("COALESCE(LENGTH(`v`), 0)"), "{s}");
+    assert!(s.contains("COALESCE(2 * LENGTH(`pt`) + 3, 0)"), "{s}");
     assert!(s.contains("COALESCE(2 * LENGTH(`b`) + 3, 0)"), "{s}");
     assert!(s.contains("COALESCE(2 * LENGTH(`s`) + 3, 0)"), "{s}");
 }
