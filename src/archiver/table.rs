@@ -551,6 +551,20 @@ impl TableRun<'_, '_> {
             );
         }
         let changing = crate::table::triggers::changing_triggers(&seen);
+        let refusing = crate::table::triggers::refusing_triggers(&seen);
+        if changing.is_empty() && !refusing.is_empty() {
+            return Err(TableError::Triggers(format!(
+                "the DELETE triggers of {} ({}) raise errors (SIGNAL): a real run fails the \
+                 table at the first row they refuse, keeping that chunk, and the dry run cannot \
+                 tell which rows they refuse",
+                qualified(db, table),
+                refusing
+                    .iter()
+                    .map(|t| format!("{t} DELETE"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
         if changing.is_empty() {
             return Ok(());
         }

@@ -57,6 +57,20 @@ pub fn changing_triggers(plan: &TablePlan) -> Vec<&str> {
         .collect()
 }
 
+/// The plan's `DELETE` triggers (`name timing`) whose statement raises an error (`SIGNAL`,
+/// `RESIGNAL`): what a dry run foresees failing the real run's table, as it cannot tell which
+/// rows the error is for. One behind an `IF` that never holds is foreseen all the same.
+pub fn refusing_triggers(plan: &TablePlan) -> Vec<&str> {
+    trigger_lines(plan)
+        .filter(|(_, statement)| {
+            words(statement)
+                .iter()
+                .any(|w| w == "SIGNAL" || w == "RESIGNAL")
+        })
+        .map(|(named, _)| named)
+        .collect()
+}
+
 /// The plan's `DELETE` triggers (`name timing`) whose statement the user cannot read (the
 /// server shows a user without the TRIGGER privilege the trigger, not its statement).
 pub fn hidden_triggers(plan: &TablePlan) -> Vec<&str> {
@@ -392,6 +406,21 @@ mod tests {
              \n-- trigger gone BEFORE DELETE: DELETE FROM o WHERE id = OLD.id",
         ));
         assert_eq!(changing_triggers(&p), ["gone BEFORE"]);
+        assert!(refusing_triggers(&p).is_empty());
+    }
+
+    #[test]
+    fn the_dry_run_foresees_triggers_that_raise_errors() {
+        let p = plan(Some(
+            "CREATE TABLE `t` (...)\n-- trigger guard BEFORE DELETE: BEGIN IF OLD.id = 3 THEN \
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'no'; END IF; END\
+             \n-- trigger again AFTER DELETE: BEGIN DECLARE EXIT HANDLER FOR SQLEXCEPTION \
+             resignal; INSERT INTO a VALUES (1); END\
+             \n-- trigger said AFTER DELETE: INSERT INTO a (s) VALUES ('SIGNAL') -- SIGNAL\
+             \n-- trigger named AFTER DELETE: INSERT INTO `signal` VALUES (1)",
+        ));
+        assert_eq!(refusing_triggers(&p), ["guard BEFORE", "again AFTER"]);
+        assert!(changing_triggers(&p).is_empty());
     }
 
     #[test]

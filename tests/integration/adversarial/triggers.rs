@@ -34,6 +34,9 @@ enum Expect {
     /// Fail the table, no row of `t` lost; `o` has no transactions, and keeps what the
     /// trigger did before the failure.
     FailsLeavingO,
+    /// Fail the table at the row the trigger refuses (error 1644), nothing of `t`, `o` or `q`
+    /// lost.
+    Refused,
 }
 
 /// What `trigger` (made on a 40-row `t` with a table `o` of 40 rows, `audit` and `q` beside
@@ -119,6 +122,14 @@ fn with_a_trigger(trigger: &str, extra: &str, expect: Expect) -> Vec<String> {
                 out.code != Some(1) || !said || other != 40 || counter != [1000] || !lost.is_empty()
             }
             Expect::FailsLeavingO => out.code != Some(1) || !said || !lost.is_empty(),
+            Expect::Refused => {
+                out.code != Some(1)
+                    || !format!("{out}").contains("1644")
+                    || other != 40
+                    || counter != [1000]
+                    || !lost.is_empty()
+                    || !foreseen.to_string().contains("raise errors (SIGNAL)")
+            }
         };
         if wrong {
             failed.push(format!(
@@ -163,6 +174,28 @@ fn a_trigger_that_deletes_or_updates_other_rows_fails_the_table_and_changes_noth
          DELIMITER ;",
     ] {
         failed.extend(with_a_trigger(trigger, "", Expect::Fails));
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
+/// A trigger that refuses a row (`SIGNAL`) fails the table at its chunk, with nothing lost;
+/// the dry run cannot tell which rows it refuses, and foresees the failure from its statement
+/// (it said exit 0).
+#[test]
+fn a_trigger_that_refuses_a_row_fails_the_table_as_the_dry_run_foresees() {
+    let mut failed = Vec::new();
+    for timing in ["BEFORE", "AFTER"] {
+        failed.extend(with_a_trigger(
+            &format!(
+                "DELIMITER //
+                 CREATE TRIGGER guard {timing} DELETE ON t FOR EACH ROW BEGIN
+                   IF OLD.id = 13 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'keep 13'; END IF;
+                 END//
+                 DELIMITER ;"
+            ),
+            "",
+            Expect::Refused,
+        ));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
