@@ -396,7 +396,7 @@ fn resolve_all(ini: &Ini, path: PathBuf, clock: RunClock) -> Result<Loaded, Conf
                     format!("refers to [{src_section}], which does not exist"),
                 ));
             }
-            let source = resolve_source(ini, &src_section, s, &clock)?;
+            let source = resolve_source(ini, &src_section, s, &clock, &mut warnings)?;
             if source.archive_data && destinations.is_empty() {
                 let why = if turned_off.is_empty() {
                     "no destination".to_string()
@@ -603,6 +603,7 @@ fn resolve_source(
     section: &str,
     name: &str,
     clock: &RunClock,
+    warnings: &mut Vec<String>,
 ) -> Result<Source, ConfigError> {
     let r = Reader {
         ini,
@@ -611,10 +612,6 @@ fn resolve_source(
         clock,
     };
     r.backend(&["db"])?;
-    let retention = match r.non_empty("retention")? {
-        Some(v) => Some(parse_retention(&v).map_err(|m| r.err("retention", m))?),
-        None => None,
-    };
     let where_set = r.opt("where")?.is_some();
     // A `where` written with `${retention}` (as the Python tool's sample is): an empty
     // retention makes it `INTERVAL )`, which the server would refuse on every table.
@@ -623,6 +620,21 @@ fn resolve_source(
         .ini
         .raw(section, "where")
         .is_some_and(|raw| raw.to_lowercase().contains("${retention}"));
+    // A retention no `where` uses (one of `[DEFAULT]` beside a `where` of the section's own)
+    // is only shown: the Python tool never read it, whatever it said.
+    let retention = match r.non_empty("retention")? {
+        Some(v) => match parse_retention(&v) {
+            Ok(retention) => Some(retention),
+            Err(m) if where_set && !where_uses_retention => {
+                warnings.push(format!(
+                    "[{section}] key 'retention': {m}; no 'where' of the section uses it"
+                ));
+                None
+            }
+            Err(m) => return Err(r.err("retention", m)),
+        },
+        None => None,
+    };
     if retention.is_none() && where_uses_retention {
         return Err(r.err(
             "retention",
@@ -1002,6 +1014,36 @@ mod tests {
         );
         assert!(load(&other).is_ok(), "{:?}", load(&other).err());
         assert!(load(&text.replace("retention =", "retention = 2 DAY")).is_ok());
+    }
+
+    /// A retention no `where` uses is shown, not checked: the Python tool never read it (a
+    /// `[DEFAULT]` retention beside a source's own `where`); one that a `where` uses is.
+    #[test]
+    fn a_retention_nothing_uses_is_a_warning() {
+        let text = "[DEFAULT]\nretention = 365*2 DAY\n\n[archiver:a]\nsrc = s\ndst = f\n\n\
+                    [src:s]\nwhere = deleted_at <= SUBDATE(NOW(), INTERVAL 2 YEAR)\n\n\
+                    [dst:f]\nbackend = file\ndirectory = /tmp/x\n";
+        let loaded = load(text).expect("loads");
+        assert!(
+            loaded
+                .warnings
+                .iter()
+                .any(|w| w.contains("[src:s] key 'retention'") && w.contains("365*2")),
+            "{:?}",
+            loaded.warnings
+        );
+        let used = text.replace("INTERVAL 2 YEAR", "INTERVAL ${retention}");
+        let e = load(&used).unwrap_err().to_string();
+        assert!(
+            e.contains("[src:s]") && e.contains("key 'retention'"),
+            "{e}"
+        );
+        // The default `where` uses it.
+        let default = text.replace(
+            "where = deleted_at <= SUBDATE(NOW(), INTERVAL 2 YEAR)\n",
+            "",
+        );
+        assert!(load(&default).is_err());
     }
 
     /// A value taken from a secret key, refused by another key's check, is not shown.

@@ -239,7 +239,7 @@ const COMPOUND_UNITS: &[&str] = &[
 pub fn parse_retention(raw: &str) -> Result<String, String> {
     let bad = || {
         format!(
-            "{raw:?} is not a retention: expected 'N UNIT' with UNIT one of {} (or a compound unit, {}, with a quoted value such as '1 12' DAY_HOUR)",
+            "{raw:?} is not a retention: expected 'N UNIT', N a number (12, 1.5; 730 DAY rather than 365*2 DAY), UNIT one of {} (or a compound unit, {}, with a quoted value such as '1 12' DAY_HOUR)",
             INTERVAL_UNITS.join(", "),
             COMPOUND_UNITS.join(", ")
         )
@@ -262,11 +262,20 @@ pub fn parse_retention(raw: &str) -> Result<String, String> {
         return Err(bad());
     }
     if INTERVAL_UNITS.contains(&unit.as_str()) {
-        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        // A decimal number (`1.5 DAY`, which the server rounds to 2 days, and `'1.5' DAY` to
+        // 1: the text goes to the server as written, as the Python tool's did), a `+` before it.
+        let digits = value.strip_prefix('+').unwrap_or(value);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let number = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !number(whole) || !number(fraction) || digits.ends_with('.') {
             return Err(bad());
         }
-        let n: u64 = value.parse().map_err(|_| bad())?;
-        return Ok(format!("{n} {unit}"));
+        let n: u64 = whole.parse().map_err(|_| bad())?;
+        return Ok(match (fraction.is_empty(), quoted) {
+            (true, _) => format!("{n} {unit}"),
+            (false, true) => format!("'{n}.{fraction}' {unit}"),
+            (false, false) => format!("{n}.{fraction} {unit}"),
+        });
     }
     if COMPOUND_UNITS.contains(&unit.as_str()) {
         let fields: Vec<&str> = value.split([' ', ':', '.', '-']).collect();
@@ -412,6 +421,10 @@ mod tests {
         assert_eq!(parse_retention("0 DAY").unwrap(), "0 DAY");
         // As the Python osarchiver pasted them into INTERVAL ... (MariaDB takes them).
         assert_eq!(parse_retention("'12' MONTH").unwrap(), "12 MONTH");
+        // As the server reads them: 1.5 DAY is 2 days, '1.5' DAY one.
+        assert_eq!(parse_retention("1.5 day").unwrap(), "1.5 DAY");
+        assert_eq!(parse_retention("'1.5' DAY").unwrap(), "'1.5' DAY");
+        assert_eq!(parse_retention("+12 MONTH").unwrap(), "12 MONTH");
         assert_eq!(parse_retention("\"30\" day").unwrap(), "30 DAY");
         assert_eq!(parse_retention("'1 2' day_hour").unwrap(), "'1 2' DAY_HOUR");
         assert_eq!(parse_retention("1 DAY_HOUR").unwrap(), "'1' DAY_HOUR");
@@ -439,7 +452,13 @@ mod tests {
             "12 MONTHS",
             "-1 DAY",
             "1 DAY; DROP",
-            "1.5 DAY",
+            "1.5. DAY",
+            "1. DAY",
+            ".5 DAY",
+            "1e1 DAY",
+            "365*2 DAY",
+            "(6+6) MONTH",
+            "++1 DAY",
             "",
         ] {
             assert!(parse_retention(bad).is_err(), "{bad}");
