@@ -3,6 +3,8 @@
 
 use std::time::Instant;
 
+use mysql_async::prelude::Queryable;
+
 use crate::config::Selection;
 use crate::config::{Archiver, RunClock, Source};
 use crate::destination::db::has_suffix;
@@ -221,6 +223,31 @@ fn lock_failed(label: &str, e: LockError, report: &mut RunReport) {
     }
 }
 
+/// Warns when the `where` calls `clock` (`NOW()`...) and the server's own time zone is not
+/// UTC: the sessions are in UTC (`TIMESTAMP`s are read and written without the hour a change
+/// to summer time repeats), so the `where` selects other rows than under the server's zone,
+/// where the Python tool's sessions were.
+async fn server_zone(src: &mut Connection, label: &str, clock: &str) {
+    let offset = src
+        .run("read the server's time zone", |c| {
+            Box::pin(c.query_first::<Option<i64>, _>(
+                "SELECT TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), \
+                 CONVERT_TZ(UTC_TIMESTAMP(), '+00:00', @@global.time_zone))",
+            ))
+        })
+        .await;
+    if let Ok(Some(Some(minutes))) = offset {
+        if minutes != 0 {
+            tracing::warn!(
+                "{label}: the where calls {clock}, which osarchiver's sessions read in UTC; the \
+                 server's time zone is {minutes:+} minutes from UTC (the Python osarchiver read \
+                 it there): write the where with '{{now}}' (the run's start in UTC) or \
+                 UTC_TIMESTAMP() to say which clock you mean"
+            );
+        }
+    }
+}
+
 /// Where the source is, for the log.
 fn source_conn_text(source: &Source) -> String {
     format!("server {}", crate::mysql::conn::target(&source.conn))
@@ -263,6 +290,9 @@ impl<'a> SourceRun<'a> {
             tracing::warn!(
                 "{label}: foreign_key_check = false: parents may be deleted before their live children"
             );
+        }
+        if let Some(clock) = crate::config::condition::local_clock(&source.where_clause) {
+            server_zone(&mut src, label, &clock).await;
         }
         let mut dests: Vec<Dest> = Vec::new();
         if source.archive_data {

@@ -60,6 +60,29 @@ pub fn has_subquery(condition: &str) -> bool {
     lex(condition).is_ok_and(|l| l.selects)
 }
 
+/// The first function of `condition` whose value depends on the session's time zone (`NOW()`,
+/// `CURRENT_TIMESTAMP`, `UNIX_TIMESTAMP(d)`...): osarchiver's sessions are in UTC, where the
+/// Python tool's were in the server's zone.
+pub fn local_clock(condition: &str) -> Option<String> {
+    lex(condition).ok().and_then(|l| l.clock)
+}
+
+/// The functions whose value depends on the session's time zone, and whether the name alone
+/// (no parentheses) calls it.
+const LOCAL_CLOCK: &[(&str, bool)] = &[
+    ("NOW", false),
+    ("CURDATE", false),
+    ("CURTIME", false),
+    ("SYSDATE", false),
+    ("UNIX_TIMESTAMP", false),
+    ("FROM_UNIXTIME", false),
+    ("CURRENT_TIMESTAMP", true),
+    ("CURRENT_DATE", true),
+    ("CURRENT_TIME", true),
+    ("LOCALTIME", true),
+    ("LOCALTIMESTAMP", true),
+];
+
 /// What [`lex`] finds in a condition.
 struct Lexed {
     /// It holds the word `SELECT`.
@@ -71,6 +94,8 @@ struct Lexed {
     quoted_calls: Vec<String>,
     /// A name (a word or a backticked name) is followed by a `.`.
     qualifies: bool,
+    /// The first function it calls whose value depends on the session's time zone.
+    clock: Option<String>,
 }
 
 /// The function calls and qualified names of `condition`, or what makes it unfit (see the
@@ -80,6 +105,7 @@ fn lex(condition: &str) -> Result<Lexed, String> {
     let mut quoted_calls = Vec::new();
     let mut qualifies = false;
     let mut selects = false;
+    let mut clock = None;
     let dot_after = |b: &[u8], end: usize| {
         b[end..]
             .iter()
@@ -157,6 +183,13 @@ fn lex(condition: &str) -> Result<Lexed, String> {
                 }
                 let word = &condition[start..=i];
                 selects |= word.eq_ignore_ascii_case("SELECT");
+                if clock.is_none()
+                    && LOCAL_CLOCK
+                        .iter()
+                        .any(|&(name, bare)| name.eq_ignore_ascii_case(word) && (called || bare))
+                {
+                    clock = Some(word.to_ascii_uppercase());
+                }
                 if depth == 0
                     && ENDS_A_STATEMENT
                         .iter()
@@ -200,6 +233,7 @@ fn lex(condition: &str) -> Result<Lexed, String> {
         quoted_calls,
         qualifies,
         selects,
+        clock,
     })
 }
 
@@ -245,7 +279,27 @@ fn comment() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{check, has_subquery, names_a_table, on_statement_clock};
+    use super::{check, has_subquery, local_clock, names_a_table, on_statement_clock};
+
+    #[test]
+    fn clocks_of_the_sessions_time_zone_are_told() {
+        for (condition, clock) in [
+            ("deleted_at < NOW() - INTERVAL 1 DAY", Some("NOW")),
+            (
+                "deleted_at < current_timestamp - INTERVAL 1 DAY",
+                Some("CURRENT_TIMESTAMP"),
+            ),
+            ("UNIX_TIMESTAMP(deleted_at) < 5", Some("UNIX_TIMESTAMP")),
+            ("deleted_at < '{now}' - INTERVAL 1 DAY", None),
+            ("deleted_at < UTC_TIMESTAMP() - INTERVAL 1 DAY", None),
+            (
+                "note = 'NOW()' AND t.now(1) AND `now` = 1 AND now_col = 2",
+                None,
+            ),
+        ] {
+            assert_eq!(local_clock(condition).as_deref(), clock, "{condition}");
+        }
+    }
 
     #[test]
     fn subqueries_are_told() {

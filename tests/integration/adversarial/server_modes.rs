@@ -250,3 +250,43 @@ fn statement_based_binary_logging_moves_every_row() {
     out.assert_success();
     case.assert_moved(&out, "m", eligible, &before, &rest, &[]);
 }
+
+/// A server whose time zone is not UTC: the sessions read `NOW()` in UTC (what OpenStack writes
+/// `deleted_at` in), where the Python tool read it in the server's zone, and the run says so
+/// in a warning; a `where` on `'{now}'` gets none.
+#[test]
+fn a_where_on_the_servers_clock_is_read_in_utc_and_said() {
+    if !server().is_private() {
+        eprintln!(
+            "SKIPPED a_where_on_the_servers_clock_is_read_in_utc_and_said: {ENV_VAR} names an external server"
+        );
+        return;
+    }
+    let s = dedicated_server();
+    s.sql("SET GLOBAL time_zone = '-05:00'");
+    for (condition, warned) in [
+        ("deleted_at < NOW() - INTERVAL 1 HOUR", true),
+        ("deleted_at < '{now}' - INTERVAL 1 HOUR", false),
+    ] {
+        let case = Case::on(&s, "adv_zone");
+        // Two and seven hours old in UTC: under the server's zone (five hours behind) only
+        // the older is an hour old.
+        case.src.sql(
+            "CREATE TABLE z (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             INSERT INTO z VALUES (1, UTC_TIMESTAMP() - INTERVAL 2 HOUR),
+               (2, UTC_TIMESTAMP() - INTERVAL 7 HOUR), (3, NULL);",
+        );
+        let out = case.run(|ini| ini.src("where", condition));
+        out.assert_success();
+        assert_eq!(
+            case.src.sql("SELECT GROUP_CONCAT(id) FROM z").trim(),
+            "3",
+            "{out}"
+        );
+        let said = out.to_string().contains("the where calls NOW");
+        assert_eq!(said, warned, "{condition}: {out}");
+        if warned {
+            out.output_contains("-300 minutes from UTC");
+        }
+    }
+}
