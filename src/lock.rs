@@ -61,6 +61,17 @@ pub fn db_lock_name(hash: &str, source: &str) -> String {
         .collect()
 }
 
+/// The named lock a real run holds on the source server while it archives `db`.`table`
+/// ([`crate::archiver`]'s table runs): two sources of one run (`--jobs`), or two runs of other
+/// configurations, that name one table on one server archive it one after the other, as a
+/// sequential run would; at once, each took the rows the other was archiving for conflicts.
+pub fn table_lock_name(db: &str, table: &str) -> String {
+    let mut bytes = db.as_bytes().to_vec();
+    bytes.push(0);
+    bytes.extend_from_slice(table.as_bytes());
+    format!("osarchiver-table:{:016x}", fnv1a(&bytes))
+}
+
 /// Where lock files go by default: `/run/osarchiver` for root, else `$XDG_RUNTIME_DIR`, else
 /// the temporary directory.
 pub fn default_dir() -> PathBuf {

@@ -38,7 +38,34 @@ impl TableRun<'_, '_> {
             &self.run.dest_names,
         );
         let name = qualified(&plan.db, &plan.table);
-        if let Err(e) = self.archive_table(plan, &mut r).await {
+        let lock = crate::lock::table_lock_name(&plan.db, &plan.table);
+        if !self.run.dry_run {
+            match self.take_table_lock(&name, &lock).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    r.skipped = Some(
+                        "not started: the run stopped while another job or run archived it".into(),
+                    );
+                    return r;
+                }
+                Err(e) => {
+                    tracing::error!("{name}: {e}; the table is not archived");
+                    r.errors.push(e);
+                    return r;
+                }
+            }
+        }
+        let outcome = self.archive_table(plan, &mut r).await;
+        if !self.run.dry_run {
+            let _ = self
+                .run
+                .src
+                .run("release the table's lock", |c| {
+                    Box::pin(c.exec_drop("DO RELEASE_LOCK(?)", (lock,)))
+                })
+                .await;
+        }
+        if let Err(e) = outcome {
             if self.run.dry_run {
                 tracing::error!("{name}: {e}; a real run would fail this table");
             } else {
@@ -84,6 +111,41 @@ impl TableRun<'_, '_> {
             r.elapsed.as_secs_f64()
         );
         r
+    }
+
+    /// Takes the table's named lock on the source server ([`crate::lock::table_lock_name`]),
+    /// waiting while another job of the run, or another run, holds it. `false` when the run
+    /// stopped meanwhile.
+    async fn take_table_lock(&mut self, name: &str, lock: &str) -> Result<bool, TableError> {
+        let mut said = false;
+        loop {
+            let wait = u8::from(said);
+            let owned = lock.to_string();
+            let got: Option<Option<i64>> = with_retry(
+                &mut self.run.src,
+                self.run.source.retry,
+                "take the table's lock",
+                |a| {
+                    let owned = owned.clone();
+                    Box::pin(a.conn.exec_first("SELECT GET_LOCK(?, ?)", (owned, wait)))
+                },
+            )
+            .await
+            .map_err(TableError::Read)?;
+            if let Some(Some(1)) = got {
+                return Ok(true);
+            }
+            if self.run.stop.reason().is_some() {
+                return Ok(false);
+            }
+            if !said {
+                tracing::info!(
+                    "{name}: another job of this run, or another osarchiver run, is archiving \
+                     this table on this server (lock '{lock}'): waiting for it to finish"
+                );
+                said = true;
+            }
+        }
     }
 
     async fn archive_table(

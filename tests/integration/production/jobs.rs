@@ -445,3 +445,48 @@ fn jobs_out_of_bounds_are_usage_errors_naming_the_key() {
         .assert_code(2)
         .output_contains("must be at most 64");
 }
+
+/// Two sources of one run naming one table on one server, one copying inside the server and
+/// the other through osarchiver, into one archive table: with `--jobs` they archive it one
+/// after the other (a named lock per table on the server), as a sequential run does. At once,
+/// each took the rows the other was archiving for conflicts (exit 3, "kept: destination ...
+/// already holds a different row", with advice to delete the archive's only copy).
+#[test]
+fn two_sources_of_one_table_archive_it_one_after_the_other() {
+    let s = server();
+    let db = ScratchDb::create(s, "jobsame");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(30), deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (0, 'live', NULL);
+         INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_6000;"
+    ));
+    let mut ini = Ini::new(s, &[&db.name])
+        .src("select_limit", 300)
+        .src("delete_limit", 70)
+        .dst("server_side_copy", "true")
+        .set("archiver:two", "src", "two")
+        .set("archiver:two", "dst", "dst2");
+    for (k, v) in crate::harness::connection(s) {
+        ini = ini.set("src:two", &k, &v).set("dst:dst2", &k, v);
+    }
+    let ini = ini
+        .set("src:two", "databases", &db.name)
+        .set("src:two", "retention", "7 DAY")
+        .set("src:two", "delete_data", "true")
+        .set("src:two", "delete_loop_delay", 0)
+        .set("src:two", "select_limit", 300)
+        .set("src:two", "delete_limit", 70)
+        .set("dst:dst2", "backend", "db")
+        .set("dst:dst2", "server_side_copy", "false");
+    let out = Osarchiver::new()
+        .config_text(ini.text())
+        .args(["--jobs", "4"])
+        .run();
+    out.assert_success();
+    assert!(
+        !out.to_string().contains("already holds a different row"),
+        "{out}"
+    );
+    assert_eq!(count(s, &db.name, "t", "1"), 1);
+    assert_eq!(count(s, &db.archive(), "t", "1"), 6000);
+}
