@@ -699,6 +699,50 @@ impl<'a> SourceRun<'a> {
                 }
             }
         }
+        // Tables whose columns the user may read only in part (column-level grants): the
+        // run would delete the other columns with the rows, or miss the deleted_at column.
+        let probed: Vec<String> = plan
+            .tables
+            .iter()
+            .map(|t| t.table.clone())
+            .chain(
+                plan.skipped
+                    .iter()
+                    .filter(|s| s.reason.contains(" column"))
+                    .map(|s| s.table.clone()),
+            )
+            .collect();
+        for table in probed {
+            let every = with_retry(
+                &mut self.src,
+                source.retry,
+                "read the table's columns",
+                |a| {
+                    let table = table.clone();
+                    Box::pin(async move { schema::reads_every_column(a.conn, db, &table).await })
+                },
+            )
+            .await;
+            match every {
+                Ok(true) => {}
+                Ok(false) => {
+                    plan.tables.retain(|t| t.table != table);
+                    plan.skipped.retain(|s| s.table != table);
+                    report.error(format!(
+                        "{label}: table {}: the source user may read only some of its columns (a \
+                         column-level SELECT grant): the others would be deleted with the rows and \
+                         archived nowhere, and its {} column may be hidden; not archived: grant \
+                         SELECT on the table",
+                        qualified(db, &table),
+                        source.deleted_column
+                    ));
+                }
+                Err(e) => {
+                    report.error(format!("{label}: database {db}: {e}"));
+                    return None;
+                }
+            }
+        }
         for (table, why) in unfaithful {
             plan.tables.retain(|t| t.table != table);
             plan.skipped.push(Skipped {

@@ -326,6 +326,24 @@ pub async fn list_databases(conn: &mut Conn) -> mysql_async::Result<Vec<String>>
 
 /// The tables of `db` of every kind (base tables, system-versioned ones, views, sequences...:
 /// see [`TableInfo::kind`]), sorted by name, each with its columns and its row-identifying key.
+/// Whether the session's user may read every column of `db`.`table`: `information_schema`
+/// lists a user only the columns a privilege lets it see, so a column-level `SELECT` grant
+/// hides the others from the run (which would delete them with the rows, archived nowhere),
+/// or hides the `deleted_at` column itself. Asked with `SELECT * ... LIMIT 0`, which the
+/// server refuses (1142, 1143) unless every column may be read.
+pub async fn reads_every_column(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<bool> {
+    let sql = format!("SELECT * FROM {} LIMIT 0", ident::qualified(db, table));
+    match conn.query_drop(sql).await {
+        Ok(()) => Ok(true),
+        Err(mysql_async::Error::Server(e)) if e.code == 1142 || e.code == 1143 => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<TableInfo>> {
     let names: Vec<(String, String, Option<String>)> = conn.exec(TABLES_SQL, (db,)).await?;
 

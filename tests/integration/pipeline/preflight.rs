@@ -237,3 +237,37 @@ fn wildcard_table_level_and_public_grants_pass_the_dry_run_as_the_real_run() {
         3
     );
 }
+
+/// A column-level SELECT grant hides the other columns from `information_schema`: the run
+/// archived the columns it saw and deleted the rows, the others lost (exit 0), or, with the
+/// `deleted_at` column hidden, skipped the table as one without it (exit 0, every row left).
+/// Either way the table now fails, in the dry run as in the real run, and no row is deleted.
+#[test]
+fn a_column_level_select_grant_fails_the_table_and_deletes_nothing() {
+    let s = server();
+    for columns in ["id, deleted_at", "id, secret"] {
+        let case = Case::new(s, "colgrant");
+        case.db
+            .sql("ALTER TABLE p ADD COLUMN secret VARCHAR(10) NOT NULL DEFAULT 'kept'");
+        case.grant(
+            s,
+            &format!(
+                "GRANT SELECT ({columns}), DELETE ON `{{db}}`.p TO '{{user}}'@'%';
+                 GRANT SELECT ON `{{child}}`.* TO '{{user}}'@'%';
+                 GRANT ALL ON `{{archive}}`.* TO '{{user}}'@'%';"
+            ),
+        );
+        let (dry, real) = case.dry_then_real(s);
+        dry.assert_code(1)
+            .output_contains("may read only some of its columns");
+        real.assert_code(1)
+            .output_contains("may read only some of its columns");
+        assert_eq!(
+            case.db
+                .sql("SELECT COUNT(*) FROM p WHERE secret = 'kept'")
+                .trim(),
+            "4",
+            "{columns}: {real}"
+        );
+    }
+}
