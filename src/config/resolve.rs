@@ -622,10 +622,13 @@ fn resolve_source(
         .is_some_and(|raw| raw.to_lowercase().contains("${retention}"));
     // A retention no `where` uses (one of `[DEFAULT]` beside a `where` of the section's own)
     // is only shown: the Python tool never read it, whatever it said.
+    // (One that the `where` takes through another name, `${DEFAULT:retention}` or a key of
+    // its own, shows in the interpolated `where`.)
+    let where_text = r.opt("where")?.unwrap_or_default();
     let retention = match r.non_empty("retention")? {
         Some(v) => match parse_retention(&v) {
             Ok(retention) => Some(retention),
-            Err(m) if where_set && !where_uses_retention => {
+            Err(m) if where_set && !where_uses_retention && !where_text.contains(v.trim()) => {
                 warnings.push(format!(
                     "[{section}] key 'retention': {m}; no 'where' of the section uses it"
                 ));
@@ -1044,6 +1047,14 @@ mod tests {
             "",
         );
         assert!(load(&default).is_err());
+        // So does a `where` that takes it through another name.
+        for other in ["${DEFAULT:retention}", "${ret}"] {
+            let used = text
+                .replace("INTERVAL 2 YEAR", &format!("INTERVAL {other}"))
+                .replace("[archiver:a]", "ret = ${retention}\n\n[archiver:a]");
+            let e = load(&used).unwrap_err().to_string();
+            assert!(e.contains("key 'retention'"), "{other}: {e}");
+        }
     }
 
     /// A value taken from a secret key, refused by another key's check, is not shown.
