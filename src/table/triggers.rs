@@ -60,15 +60,137 @@ pub fn changing_triggers(plan: &TablePlan) -> Vec<&str> {
 /// The plan's `DELETE` triggers (`name timing`) whose statement raises an error (`SIGNAL`,
 /// `RESIGNAL`): what a dry run foresees failing the real run's table, as it cannot tell which
 /// rows the error is for. One behind an `IF` that never holds is foreseen all the same.
-pub fn refusing_triggers(plan: &TablePlan) -> Vec<&str> {
+pub fn refusing_triggers(plan: &TablePlan) -> Vec<(&str, Option<String>)> {
     trigger_lines(plan)
         .filter(|(_, statement)| {
             words(statement)
                 .iter()
                 .any(|w| w == "SIGNAL" || w == "RESIGNAL")
         })
-        .map(|(named, _)| named)
+        .map(|(named, statement)| (named, guard_condition(statement)))
         .collect()
+}
+
+/// The condition under which a trigger's statement raises its error, when the statement is
+/// one guard and nothing else: `[BEGIN] IF <condition> THEN SIGNAL ...; END IF[; END]`, the
+/// condition on the deleted row's columns only (`OLD.c`, given back as `c`), no `NEW`, no
+/// variable, no subquery, no comment. A dry run counts the eligible rows it holds for: none,
+/// and the trigger refuses nothing the run deletes (a guard against deleting live rows).
+pub fn guard_condition(statement: &str) -> Option<String> {
+    // Quoted text masked, so that no keyword is looked for inside it.
+    let mut masked = String::with_capacity(statement.len());
+    let mut quote: Option<char> = None;
+    let mut chars = statement.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == '\\' && q != '`' => {
+                masked.push('_');
+                if let Some(d) = chars.next() {
+                    masked.extend(std::iter::repeat_n('_', d.len_utf8()));
+                }
+            }
+            Some(q) if c == q => {
+                if chars.peek() == Some(&q) {
+                    chars.next();
+                    masked.push_str("__");
+                } else {
+                    quote = None;
+                    masked.push(c);
+                }
+            }
+            Some(_) => masked.extend(std::iter::repeat_n('_', c.len_utf8())),
+            None => {
+                if matches!(c, '\'' | '"' | '`') {
+                    quote = Some(c);
+                }
+                masked.push(c);
+            }
+        }
+    }
+    let upper = masked.to_ascii_uppercase();
+    if quote.is_some() || upper.contains("--") || upper.contains('#') || upper.contains("/*") {
+        return None;
+    }
+    // The statement's words and where each begins.
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (i, c) in upper.char_indices() {
+        let part = c.is_ascii_alphanumeric() || c == '_';
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((s, &upper[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, &upper[s..]));
+    }
+    let names: Vec<&str> = words.iter().map(|(_, w)| *w).collect();
+    let (body, rest) = match names.as_slice() {
+        ["BEGIN", body @ .., "END"] => (body, 1),
+        body => (body, 0),
+    };
+    let first = rest;
+    // IF ... THEN SIGNAL|RESIGNAL ... END IF
+    let [ref head @ .., "END", "IF"] = *body else {
+        return None;
+    };
+    if head.first() != Some(&"IF") {
+        return None;
+    }
+    let then = head.iter().position(|w| *w == "THEN")?;
+    if !matches!(head.get(then + 1), Some(&"SIGNAL") | Some(&"RESIGNAL")) {
+        return None;
+    }
+    for (i, w) in head.iter().enumerate() {
+        let allowed = match *w {
+            "IF" => i == 0,
+            "THEN" => i == then,
+            "SIGNAL" | "RESIGNAL" => i == then + 1,
+            "ELSE" | "ELSEIF" | "SELECT" | "NEW" | "CALL" | "CASE" => false,
+            _ => true,
+        };
+        if !allowed {
+            return None;
+        }
+    }
+    // The condition's text, between IF and THEN.
+    let from = words[first].0 + 2;
+    let to = words[first + then].0;
+    let condition = &statement[from..to];
+    let masked_condition = &upper[from..to];
+    if masked_condition.contains(';') || masked_condition.contains('@') {
+        return None;
+    }
+    // After the SIGNAL, one statement: a `;` only at its end.
+    let end_if = words[words.len() - 2 - rest].0;
+    let signal = &upper[words[first + then + 1].0..end_if];
+    if signal.trim_end().trim_end_matches(';').contains(';') {
+        return None;
+    }
+    // `OLD.` before a column: the column itself. Any other qualified name: not a guard.
+    let mut out = String::with_capacity(condition.len());
+    let mut last = 0;
+    for (i, _) in masked_condition.match_indices('.') {
+        let before = masked_condition[..i].trim_end();
+        if !before.ends_with("OLD")
+            || before[..before.len() - 3]
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return None;
+        }
+        let old = before.len() - 3;
+        out.push_str(&condition[last..old]);
+        last = i + 1;
+    }
+    out.push_str(&condition[last..]);
+    let out = out.trim().to_string();
+    (!out.is_empty()).then_some(out)
 }
 
 /// The plan's `DELETE` triggers (`name timing`) whose statement the user cannot read (the
@@ -410,6 +532,33 @@ mod tests {
     }
 
     #[test]
+    fn a_guards_condition_is_read_from_its_statement() {
+        let guard = |s: &str| guard_condition(s);
+        assert_eq!(
+            guard("IF OLD.deleted_at IS NULL THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'live'; END IF").as_deref(),
+            Some("deleted_at IS NULL")
+        );
+        assert_eq!(
+            guard("BEGIN\n  if old.`id` = 3 and OLD . v <> 'a.b' then\n    signal sqlstate '45000' set message_text = 'no 3';\n  end if;\nEND").as_deref(),
+            Some("`id` = 3 and  v <> 'a.b'")
+        );
+        for not_a_guard in [
+            "IF NEW.id = 3 THEN SIGNAL SQLSTATE '45000'; END IF",
+            "IF @x = 3 THEN SIGNAL SQLSTATE '45000'; END IF",
+            "IF OLD.id = 3 THEN SIGNAL SQLSTATE '45000'; ELSE SET @a = 1; END IF",
+            "IF OLD.id = 3 THEN SIGNAL SQLSTATE '45000'; DELETE FROM o; END IF",
+            "IF OLD.id = 3 THEN INSERT INTO a VALUES (1); END IF",
+            "IF (SELECT COUNT(*) FROM c WHERE c.p = OLD.id) > 0 THEN SIGNAL SQLSTATE '45000'; END IF",
+            "IF o.id = 3 THEN SIGNAL SQLSTATE '45000'; END IF",
+            "IF OLD.id = 3 /* x */ THEN SIGNAL SQLSTATE '45000'; END IF",
+            "BEGIN INSERT INTO a VALUES (1); IF OLD.id = 3 THEN SIGNAL SQLSTATE '45000'; END IF; END",
+            "SIGNAL SQLSTATE '45000'",
+        ] {
+            assert_eq!(guard(not_a_guard), None, "{not_a_guard}");
+        }
+    }
+
+    #[test]
     fn the_dry_run_foresees_triggers_that_raise_errors() {
         let p = plan(Some(
             "CREATE TABLE `t` (...)\n-- trigger guard BEFORE DELETE: BEGIN IF OLD.id = 3 THEN \
@@ -419,7 +568,13 @@ mod tests {
              \n-- trigger said AFTER DELETE: INSERT INTO a (s) VALUES ('SIGNAL') -- SIGNAL\
              \n-- trigger named AFTER DELETE: INSERT INTO `signal` VALUES (1)",
         ));
-        assert_eq!(refusing_triggers(&p), ["guard BEFORE", "again AFTER"]);
+        assert_eq!(
+            refusing_triggers(&p),
+            [
+                ("guard BEFORE", Some("id = 3".to_string())),
+                ("again AFTER", None)
+            ]
+        );
         assert!(changing_triggers(&p).is_empty());
     }
 

@@ -460,3 +460,41 @@ fn user_without_trigger(db: &ScratchDb) -> String {
     ));
     user
 }
+
+/// A guard against deleting live rows (`IF OLD.deleted_at IS NULL THEN SIGNAL ...`) refuses no
+/// eligible row: the dry run counts the eligible rows its condition holds for, none, and
+/// foresees the run going through (it foresaw a failure from the `SIGNAL` alone); one that
+/// holds for an eligible row is foreseen failing, as the run does.
+#[test]
+fn a_guard_that_holds_for_no_eligible_row_lets_the_dry_run_foresee_success() {
+    let s = server();
+    for (condition, through) in [("OLD.deleted_at IS NULL", true), ("OLD.id = 13", false)] {
+        let db = ScratchDb::create(s, "trg_guard");
+        db.sql(&format!(
+            "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             INSERT INTO t SELECT seq, {OLD} FROM seq_1_to_40;
+             INSERT INTO t VALUES (41, NULL);
+             DELIMITER //
+             CREATE TRIGGER guard BEFORE DELETE ON t FOR EACH ROW BEGIN
+               IF {condition} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'kept'; END IF;
+             END//
+             DELIMITER ;"
+        ));
+        let ini = Ini::new(s, &[&db.name]).src("delete_limit", 5);
+        let dry = Osarchiver::new()
+            .config_text(ini.text())
+            .arg("--dry-run")
+            .run();
+        let out = run(&ini);
+        let left = count(s, &db.name, "t", "1");
+        if through {
+            dry.assert_success();
+            out.assert_success();
+            assert_eq!(left, 1, "{out}");
+        } else {
+            dry.assert_code(1).output_contains("raise errors (SIGNAL)");
+            out.assert_code(1);
+            assert!(left > 1, "{out}");
+        }
+    }
+}
