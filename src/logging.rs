@@ -62,6 +62,11 @@ impl std::io::Write for LogFile {
     }
 }
 
+/// The first error met writing the log file, if any: the run's report must say so too.
+pub fn log_file_failed() -> Option<&'static str> {
+    LOG_FILE_FAILED.get().map(String::as_str)
+}
+
 /// `outcome`, made a failure when the log file could not be written (said on stderr, the
 /// one place left to say it).
 pub fn checked(outcome: crate::exit::Outcome) -> crate::exit::Outcome {

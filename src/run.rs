@@ -219,6 +219,12 @@ pub fn run(args: Args) -> Outcome {
     for failure in options.stop.failures() {
         report.error(failure);
     }
+    // The report, read by monitoring, and the exit code agree: an incomplete log is a failure.
+    if let Some(e) = crate::logging::log_file_failed() {
+        report.error(format!(
+            "cannot write the log file: {e}; the log is incomplete"
+        ));
+    }
     for line in report.summary().lines() {
         tracing::info!("{line}");
     }

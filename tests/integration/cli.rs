@@ -199,6 +199,25 @@ fn a_log_file_or_report_that_cannot_be_written_fails_the_run() {
     out.assert_code(1)
         .output_contains("cannot write the report to /dev/full");
     assert!(!std::fs::metadata("/dev/full").unwrap().is_file());
+    // A real run whose log file fails: its report says the failure its exit code says (it
+    // said success, exit code 0, where the process exited 1).
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    db.sql(&format!("INSERT INTO t VALUES (2, {OLD});"));
+    let out = Osarchiver::new()
+        .config_text(Ini::new(s, &[&db.name]).text())
+        .args(["--log-file", "/dev/full", "--report"])
+        .arg(&report)
+        .run();
+    out.assert_code(1)
+        .stderr_contains("cannot write the log file");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(written["exit_code"], 1, "{written}");
+    assert!(
+        written.to_string().contains("cannot write the log file"),
+        "{written}"
+    );
 }
 
 /// A log file that cannot be opened (its directory missing) stops the run (exit 2), and the
