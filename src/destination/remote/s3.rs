@@ -268,12 +268,12 @@ impl S3Store {
         let client = self.client().await?;
         let s = &self.settings;
         let what = |op: &str| format!("{op} s3://{}/{key}", self.bucket);
-        let expected = if size <= s.s.multipart_threshold {
+        let (expected, returned) = if size <= s.s.multipart_threshold {
             let md5 = md5_of(path, 0, size).map_err(|e| io_error(path, e))?;
             let body = ByteStream::from_path(path)
                 .await
                 .map_err(|e| io_error(path, std::io::Error::other(e)))?;
-            client
+            let put = client
                 .put_object()
                 .bucket(&self.bucket)
                 .key(key)
@@ -284,17 +284,44 @@ impl S3Store {
                 .send()
                 .await
                 .map_err(|e| sdk_failure(what("PutObject"), &e))?;
-            hex(&md5)
+            (hex(&md5), put.e_tag().map(str::to_string))
         } else {
             self.multipart(&client, path, key, size, open).await?
         };
-        let head = client
+        let head = match client
             .head_object()
             .bucket(&self.bucket)
             .key(key)
             .send()
             .await
-            .map_err(|e| sdk_failure(what("HeadObject"), &e))?;
+        {
+            Ok(head) => head,
+            // A write-only key (`s3:PutObject` alone) may not read what it wrote: the store
+            // checked the bytes against the Content-MD5 each request sent, and its answer's
+            // ETag is that of the file.
+            Err(SdkError::ServiceError(se)) if se.raw().status().as_u16() == 403 => {
+                let etag = returned.unwrap_or_default().trim_matches('"').to_string();
+                if etag != expected {
+                    return Err(UploadError::permanent(format!(
+                        "HeadObject s3://{}/{key}: HTTP 403: the key may not read what it \
+                         wrote, and the upload's answer has ETag {etag:?}, not {expected:?} \
+                         from the file",
+                        self.bucket
+                    )));
+                }
+                tracing::debug!(
+                    "s3://{}/{key}: HeadObject refused (a write-only key): checked by the \
+                     ETag of the upload's answer",
+                    self.bucket
+                );
+                return Ok(UploadReceipt {
+                    location: format!("s3://{}/{key}", self.bucket),
+                    size,
+                    etag,
+                });
+            }
+            Err(e) => return Err(sdk_failure(what("HeadObject"), &e)),
+        };
         let stored = head.content_length().unwrap_or(-1);
         if stored != size as i64 {
             return Err(UploadError::transient(format!(
@@ -338,7 +365,7 @@ impl S3Store {
         key: &str,
         size: u64,
         open: &OpenUpload,
-    ) -> Result<String, UploadError> {
+    ) -> Result<(String, Option<String>), UploadError> {
         let s = &self.settings;
         let created = client
             .create_multipart_upload()
@@ -403,7 +430,7 @@ impl S3Store {
         key: &str,
         size: u64,
         upload_id: &str,
-    ) -> Result<String, UploadError> {
+    ) -> Result<(String, Option<String>), UploadError> {
         use md5::{Digest, Md5};
         let part_size = self.settings.s.part_size;
         let mut parts = Vec::new();
@@ -451,7 +478,7 @@ impl S3Store {
             offset += len;
             number += 1;
         }
-        client
+        let done = client
             .complete_multipart_upload()
             .bucket(&self.bucket)
             .key(key)
@@ -469,7 +496,10 @@ impl S3Store {
                     &e,
                 )
             })?;
-        Ok(format!("{}-{}", hex(&Md5::digest(&md5s)), number - 1))
+        Ok((
+            format!("{}-{}", hex(&Md5::digest(&md5s)), number - 1),
+            done.e_tag().map(str::to_string),
+        ))
     }
 }
 

@@ -92,6 +92,7 @@ impl Moto {
 
 static MOTO: OnceLock<Option<Moto>> = OnceLock::new();
 static MOTO_AUTH: OnceLock<Option<Moto>> = OnceLock::new();
+static MOTO_IAM: OnceLock<Option<(Moto, String)>> = OnceLock::new();
 
 /// The shared moto server, started on first use; `None` (after saying so on stderr) when
 /// `moto_server` is not installed. Panics when it is installed but does not start.
@@ -104,6 +105,42 @@ pub fn moto() -> Option<&'static Moto> {
 pub fn moto_with_auth() -> Option<&'static Moto> {
     MOTO_AUTH
         .get_or_init(|| start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]))
+        .as_ref()
+}
+
+/// A third moto server that checks credentials, with bucket `write-only` and the key (`id
+/// secret`) of an IAM user that may only write objects (`s3:PutObject` and, as moto names
+/// them, the multipart actions): the four requests that make them go unchecked.
+pub fn moto_write_only() -> Option<&'static (Moto, String)> {
+    MOTO_IAM
+        .get_or_init(|| {
+            let moto = start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "4")])?;
+            let script = r#"
+import boto3, json, sys
+kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+          aws_access_key_id="testing", aws_secret_access_key="testing")
+iam = boto3.client("iam", **kw)
+boto3.client("s3", **kw).create_bucket(Bucket="write-only")
+iam.create_user(UserName="writer")
+actions = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:CreateMultipartUpload",
+           "s3:UploadPart", "s3:CompleteMultipartUpload"]
+iam.put_user_policy(UserName="writer", PolicyName="write", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}))
+key = iam.create_access_key(UserName="writer")["AccessKey"]
+print(key["AccessKeyId"], key["SecretAccessKey"])
+"#;
+            let out = std::process::Command::new("python3")
+                .args(["-c", script, &moto.endpoint()])
+                .output()
+                .expect("python3");
+            assert!(
+                out.status.success(),
+                "the write-only user: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let key = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            Some((moto, key))
+        })
         .as_ref()
 }
 

@@ -13,7 +13,7 @@ use aws_sdk_s3::types::StorageClass;
 use base64::Engine;
 
 use crate::file::support::{count, file_names, simple_table, src_section};
-use crate::harness::moto::{moto, moto_with_auth, Moto};
+use crate::harness::moto::{moto, moto_with_auth, moto_write_only, Moto};
 use crate::harness::{server as test_server, Output, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
 use crate::remote::support::{config, split_object};
@@ -479,4 +479,31 @@ fn s3_two_destinations_sharing_a_bucket_never_replace_each_others_objects() {
         assert_eq!(holding, 1, "{row}\n{out}");
     }
     assert_eq!(count(&case.db.q("t")), 0);
+}
+
+/// A write-only key (`s3:PutObject` alone) may not `HeadObject` what it wrote: the upload is
+/// checked by the ETag of the store's answer (the store checked each request's Content-MD5),
+/// single and multipart. It failed every attempt with "HeadObject ...: HTTP 403", the objects
+/// stored.
+#[test]
+fn s3_a_write_only_key_uploads_checked_by_the_answers_etag() {
+    let Some((moto, key)) = moto_write_only() else {
+        return;
+    };
+    let (id, secret) = key.split_once(' ').expect("id and secret");
+    let store = format!(
+        "backend = s3\nbucket = write-only\nupload_backoff = 0.1\nupload_attempts = 2\n\
+         opt_endpoint_url = {}\nopt_region = us-east-1\n\
+         opt_aws_access_key_id = {id}\nopt_aws_secret_access_key = {secret}\n\
+         opt_multipart_threshold = 8K\nopt_part_size = 8K",
+        moto.endpoint()
+    );
+    let run = S3Case::new("osa_s3_wo", 300).run_store("csv, sql", "gztar", &store);
+    let out = &run.out;
+    out.assert_success();
+    assert_eq!(out.lines_containing("uploaded ").len(), 2, "{out}");
+    assert!(
+        out.to_string().contains("-2)"),
+        "one multipart upload: {out}"
+    );
 }
