@@ -451,7 +451,7 @@ impl ArchiveDb {
         source_retry: Retry,
         dry_run: bool,
     ) -> Result<ArchiveTable, PrepareError> {
-        match self.prepare_once(plan, source, source_retry, dry_run).await {
+        let prepared = match self.prepare_once(plan, source, source_retry, dry_run).await {
             // Another job of the run (a second source on the same database, with `--jobs`)
             // created the table between the look and the `CREATE`: check it as an existing one.
             Err(PrepareError::Db(e, _)) if matches!(e.mysql_error(), mysql_async::Error::Server(s) if s.code == TABLE_EXISTS) =>
@@ -464,7 +464,32 @@ impl ArchiveDb {
                 self.prepare_once(plan, source, source_retry, dry_run).await
             }
             other => other,
+        }?;
+        // The real run needs SELECT on the archive table as the dry run says (a key archived
+        // already is recognised by reading it): without it, a run went through or failed
+        // depending on what the archive held. (A dry run reads an archive table that is
+        // there; one it would create is the grants' business, checked in `check_grants`.)
+        if !dry_run || !prepared.missing {
+            let (d, t) = (prepared.db.clone(), prepared.table.clone());
+            let every = with_retry(&mut self.db, self.retry, "read the archive table", |a| {
+                let (d, t) = (d.clone(), t.clone());
+                Box::pin(async move { schema::reads_every_column(a.conn, &d, &t).await })
+            })
+            .await
+            .map_err(|e| PrepareError::Db(e, self.name.clone()))?;
+            if !every {
+                return Err(PrepareError::Other {
+                    dest: self.name.clone(),
+                    message: format!(
+                        "the user lacks SELECT on {} (or on some of its columns): the run \
+                         reads it to recognise rows archived already (GRANT SELECT ON {}.* TO ...)",
+                        qualified(&prepared.db, &prepared.table),
+                        quote_ident(&prepared.db)
+                    ),
+                });
+            }
         }
+        Ok(prepared)
     }
 
     /// [`ArchiveDb::prepare`], once.

@@ -271,3 +271,22 @@ fn a_column_level_select_grant_fails_the_table_and_deletes_nothing() {
         );
     }
 }
+
+/// An archive user without SELECT on the archive table: the dry run fails (the README's
+/// grants), and so does the real run, before it deletes anything (it went through when no
+/// eligible key was archived already, and failed when one was).
+#[test]
+fn an_archive_user_without_select_fails_the_real_run_as_the_dry_run() {
+    let s = server();
+    let case = Case::new(s, "noarcsel");
+    case.grant(
+        s,
+        "GRANT SELECT, DELETE ON `{db}`.* TO '{user}'@'%';
+         GRANT SELECT ON `{child}`.* TO '{user}'@'%';
+         GRANT CREATE, INSERT, DELETE ON `{archive}`.* TO '{user}'@'%';",
+    );
+    let (dry, real) = case.dry_then_real(s);
+    dry.assert_code(1).output_contains("lacks SELECT");
+    real.assert_code(1).output_contains("lacks SELECT");
+    assert_eq!(case.db.sql("SELECT COUNT(*) FROM p").trim(), "4", "{real}");
+}
