@@ -62,13 +62,25 @@ pub fn changing_triggers(plan: &TablePlan) -> Vec<&str> {
 /// rows the error is for. One behind an `IF` that never holds is foreseen all the same.
 pub fn refusing_triggers(plan: &TablePlan) -> Vec<(&str, Option<String>)> {
     trigger_lines(plan)
-        .filter(|(_, statement)| {
-            words(statement)
-                .iter()
-                .any(|w| w == "SIGNAL" || w == "RESIGNAL")
-        })
+        .filter(|(_, statement)| raises_errors(statement))
         .map(|(named, statement)| (named, guard_condition(statement)))
         .collect()
+}
+
+/// Whether a trigger's statement raises an error: a `RESIGNAL`, or a `SIGNAL` of any class
+/// but `01` (a warning, which refuses nothing: `SIGNAL SQLSTATE '01000'`).
+fn raises_errors(statement: &str) -> bool {
+    let words = words(statement);
+    if words.iter().any(|w| w == "RESIGNAL") {
+        return true;
+    }
+    let signals = words.iter().filter(|w| *w == "SIGNAL").count();
+    if signals == 0 {
+        return false;
+    }
+    let warning = regex::Regex::new(r"(?i)\bSIGNAL\s+SQLSTATE\s+(?:VALUE\s+)?'01[0-9A-Z]{3}'")
+        .expect("a valid regex");
+    warning.find_iter(statement).count() < signals
 }
 
 /// The condition under which a trigger's statement raises its error, when the statement is
@@ -163,6 +175,16 @@ pub fn guard_condition(statement: &str) -> Option<String> {
     let condition = &statement[from..to];
     let masked_condition = &upper[from..to];
     if masked_condition.contains(';') || masked_condition.contains('@') {
+        return None;
+    }
+    // What the trigger's own `sql_mode` may read otherwise than the dry run's session: a
+    // double-quoted name or string (`ANSI_QUOTES`), `||` (`PIPES_AS_CONCAT`), a backslash in a
+    // string (`NO_BACKSLASH_ESCAPES`), `NOT` and `!` (`HIGH_NOT_PRECEDENCE`) but `IS NOT`.
+    let not = words[first + 1..first + then]
+        .iter()
+        .enumerate()
+        .any(|(i, (_, w))| *w == "NOT" && (i == 0 || words[first + i].1 != "IS"));
+    if condition.contains(['"', '\\', '!']) || masked_condition.contains("||") || not {
         return None;
     }
     // After the SIGNAL, one statement: a `;` only at its end.
@@ -553,9 +575,25 @@ mod tests {
             "IF OLD.id = 3 /* x */ THEN SIGNAL SQLSTATE '45000'; END IF",
             "BEGIN INSERT INTO a VALUES (1); IF OLD.id = 3 THEN SIGNAL SQLSTATE '45000'; END IF; END",
             "SIGNAL SQLSTATE '45000'",
+            "IF OLD.\"v\" = 'x' THEN SIGNAL SQLSTATE '45000'; END IF",
+            "IF OLD.v || 'q' = 'xq' THEN SIGNAL SQLSTATE '45000'; END IF",
+            "IF OLD.v = 'a\\'b' THEN SIGNAL SQLSTATE '45000'; END IF",
+            "IF NOT OLD.v = 'x' THEN SIGNAL SQLSTATE '45000'; END IF",
+            "IF !(OLD.v = 'x') THEN SIGNAL SQLSTATE '45000'; END IF",
         ] {
             assert_eq!(guard(not_a_guard), None, "{not_a_guard}");
         }
+        assert!(guard("IF OLD.d IS NOT NULL THEN SIGNAL SQLSTATE '45000'; END IF").is_some());
+        assert!(raises_errors("SIGNAL SQLSTATE '45000'"));
+        assert!(!raises_errors(
+            "IF OLD.v = 'x' THEN SIGNAL SQLSTATE VALUE '01000'; END IF"
+        ));
+        assert!(raises_errors(
+            "BEGIN SIGNAL SQLSTATE '01000'; SIGNAL SQLSTATE '45000'; END"
+        ));
+        assert!(raises_errors(
+            "BEGIN DECLARE EXIT HANDLER FOR SQLEXCEPTION RESIGNAL; END"
+        ));
     }
 
     #[test]
