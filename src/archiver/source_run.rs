@@ -737,9 +737,14 @@ impl<'a> SourceRun<'a> {
                         source.deleted_column
                     ));
                 }
+                // That table fails (one busy with an ALTER, say), not its database.
                 Err(e) => {
-                    report.error(format!("{label}: database {db}: {e}"));
-                    return None;
+                    plan.tables.retain(|t| t.table != table);
+                    plan.skipped.retain(|s| s.table != table);
+                    report.error(format!(
+                        "{label}: table {}: {e}; not archived",
+                        qualified(db, &table)
+                    ));
                 }
             }
         }
