@@ -219,12 +219,6 @@ pub fn run(args: Args) -> Outcome {
     for failure in options.stop.failures() {
         report.error(failure);
     }
-    // The report, read by monitoring, and the exit code agree: an incomplete log is a failure.
-    if let Some(e) = crate::logging::log_file_failed() {
-        report.error(format!(
-            "cannot write the log file: {e}; the log is incomplete"
-        ));
-    }
     for line in report.summary().lines() {
         tracing::info!("{line}");
     }
@@ -244,6 +238,17 @@ pub fn run(args: Args) -> Outcome {
         ),
         _ => tracing::info!("finished: every eligible row was handled (exit code 0)"),
     }
+    // The report, read by monitoring, and the exit code agree: an incomplete log (the summary
+    // above included) is a failure.
+    let outcome = match crate::logging::log_file_failed() {
+        Some(e) => {
+            report.errors.push(format!(
+                "cannot write the log file: {e}; the log is incomplete"
+            ));
+            outcome.worst(Outcome::Failure)
+        }
+        None => outcome,
+    };
     let outcome = write_report(args.report.as_deref(), &report, outcome, started);
     // Do not wait for tasks still parked (a signal watcher, a timer).
     runtime.shutdown_timeout(Duration::from_millis(100));
