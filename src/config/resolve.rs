@@ -625,6 +625,23 @@ fn resolve_source(
     // (One that the `where` takes through another name, `${DEFAULT:retention}` or a key of
     // its own, shows in the interpolated `where`.)
     let where_text = r.opt("where")?.unwrap_or_default();
+    // A retention of another section that the `where` names (`${DEFAULT:retention}`): checked
+    // as the section's own is, in its own section's name.
+    let raw_where_text = r.ini.raw(section, "where").unwrap_or_default().to_string();
+    let named = regex::Regex::new(r"(?i)\$\{([^}:]+):retention\}").expect("a valid regex");
+    for reference in named.captures_iter(&raw_where_text) {
+        let other = reference[1].to_string();
+        let Some(value) = r.ini.get(&other, "retention")? else {
+            continue;
+        };
+        if let Err(m) = parse_retention(&value) {
+            return Err(ConfigError::Value {
+                section: other,
+                key: "retention".into(),
+                message: format!("{m} (the 'where' of [{section}] uses it)"),
+            });
+        }
+    }
     let retention = match r.non_empty("retention")? {
         Some(v) => match parse_retention(&v) {
             Ok(retention) => Some(retention),
@@ -1047,7 +1064,16 @@ mod tests {
             "",
         );
         assert!(load(&default).is_err());
-        // So does a `where` that takes it through another name.
+        // So does a `where` that takes it through another name, beside a retention of the
+        // section's own.
+        let own = text.replace("[src:s]\n", "[src:s]\nretention = 30 DAY\n");
+        let e = load(&own.replace("INTERVAL 2 YEAR", "INTERVAL ${DEFAULT:retention}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("[DEFAULT]") && e.contains("key 'retention'"),
+            "{e}"
+        );
         for other in ["${DEFAULT:retention}", "${ret}"] {
             let used = text
                 .replace("INTERVAL 2 YEAR", &format!("INTERVAL {other}"))
