@@ -616,7 +616,27 @@ impl TableRun<'_, '_> {
         // A guard whose condition holds for no eligible row refuses nothing the run deletes.
         let mut refusing = Vec::new();
         for (named, guard) in crate::table::triggers::refusing_triggers(&seen) {
-            if let Some(condition) = guard {
+            // Read under the session's `sql_mode`: only when the trigger's own agrees with
+            // it on every mode that changes how an expression reads or compares.
+            let name = named.rsplit_once(' ').map_or(named, |(n, _)| n).to_string();
+            let modes: Result<Option<(Option<String>, String)>, _> = self
+                .run
+                .src
+                .run("read a trigger's sql_mode", |c| {
+                    Box::pin(c.exec_first(
+                        "SELECT (SELECT SQL_MODE FROM information_schema.TRIGGERS \
+                         WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?), @@session.sql_mode",
+                        (db.to_string(), name),
+                    ))
+                })
+                .await;
+            let same_reading = match modes {
+                Ok(Some((Some(trigger), session))) => {
+                    crate::table::triggers::modes_read_alike(&trigger, &session)
+                }
+                _ => false,
+            };
+            if let Some(condition) = guard.filter(|_| same_reading) {
                 let sql = format!(
                     "SELECT EXISTS (SELECT 1 FROM {} WHERE ({}) AND ({condition}))",
                     qualified(db, table),

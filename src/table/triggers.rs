@@ -68,7 +68,8 @@ pub fn refusing_triggers(plan: &TablePlan) -> Vec<(&str, Option<String>)> {
 }
 
 /// Whether a trigger's statement raises an error: a `RESIGNAL`, or a `SIGNAL` of any class
-/// but `01` (a warning, which refuses nothing: `SIGNAL SQLSTATE '01000'`).
+/// but `01` (a warning, which refuses nothing: `SIGNAL SQLSTATE '01000'`, or a condition
+/// declared `FOR SQLSTATE '01000'`).
 fn raises_errors(statement: &str) -> bool {
     let words = words(statement);
     if words.iter().any(|w| w == "RESIGNAL") {
@@ -78,9 +79,68 @@ fn raises_errors(statement: &str) -> bool {
     if signals == 0 {
         return false;
     }
-    let warning = regex::Regex::new(r"(?i)\bSIGNAL\s+SQLSTATE\s+(?:VALUE\s+)?'01[0-9A-Z]{3}'")
+    let state = r#"SQLSTATE\s+(?:VALUE\s+)?['"]01[0-9A-Z]{3}['"]"#;
+    let declared = regex::Regex::new(&format!(
+        r"(?i)\bDECLARE\s+`?(\w+)`?\s+CONDITION\s+FOR\s+{state}"
+    ))
+    .expect("a valid regex");
+    let warnings: Vec<String> = declared
+        .captures_iter(statement)
+        .map(|c| c[1].to_ascii_uppercase())
+        .collect();
+    let signal = regex::Regex::new(&format!(r"(?i)\bSIGNAL\s+(?:{state}|`?(\w+)`?)"))
         .expect("a valid regex");
-    warning.find_iter(statement).count() < signals
+    let warned = signal
+        .captures_iter(statement)
+        .filter(|c| match c.get(1) {
+            None => true,
+            Some(name) => warnings.contains(&name.as_str().to_ascii_uppercase()),
+        })
+        .count();
+    warned < signals
+}
+
+/// Whether a trigger created under `sql_mode` `trigger` reads and compares an expression as a
+/// session under `session` does: the same modes among those that change it (quotes, `||`,
+/// backslashes, `NOT`, empty strings, `CHAR` padding, dates, division by zero, the
+/// compatibility modes).
+pub fn modes_read_alike(trigger: &str, session: &str) -> bool {
+    const READING: &[&str] = &[
+        "ANSI_QUOTES",
+        "PIPES_AS_CONCAT",
+        "NO_BACKSLASH_ESCAPES",
+        "HIGH_NOT_PRECEDENCE",
+        "EMPTY_STRING_IS_NULL",
+        "PAD_CHAR_TO_FULL_LENGTH",
+        "REAL_AS_FLOAT",
+        "IGNORE_SPACE",
+        "TIME_ROUND_FRACTIONAL",
+        "ERROR_FOR_DIVISION_BY_ZERO",
+        "STRICT_TRANS_TABLES",
+        "STRICT_ALL_TABLES",
+        "NO_ZERO_DATE",
+        "NO_ZERO_IN_DATE",
+        "ALLOW_INVALID_DATES",
+        "ORACLE",
+        "ANSI",
+        "MSSQL",
+        "DB2",
+        "POSTGRESQL",
+        "MAXDB",
+        "MYSQL323",
+        "MYSQL40",
+        "SIMULTANEOUS_ASSIGNMENT",
+    ];
+    let set = |modes: &str| -> Vec<String> {
+        let mut v: Vec<String> = modes
+            .split(',')
+            .map(|m| m.trim().to_ascii_uppercase())
+            .filter(|m| READING.contains(&m.as_str()))
+            .collect();
+        v.sort();
+        v
+    };
+    set(trigger) == set(session)
 }
 
 /// The condition under which a trigger's statement raises its error, when the statement is
@@ -593,6 +653,23 @@ mod tests {
         ));
         assert!(raises_errors(
             "BEGIN DECLARE EXIT HANDLER FOR SQLEXCEPTION RESIGNAL; END"
+        ));
+        assert!(!raises_errors(
+            "SIGNAL SQLSTATE \"01000\" SET MESSAGE_TEXT = 'w'"
+        ));
+        assert!(!raises_errors(
+            "BEGIN DECLARE w CONDITION FOR SQLSTATE '01000'; SIGNAL w SET MESSAGE_TEXT = 'w'; END"
+        ));
+        assert!(raises_errors(
+            "BEGIN DECLARE e CONDITION FOR SQLSTATE '45000'; SIGNAL e SET MESSAGE_TEXT = 'e'; END"
+        ));
+        assert!(modes_read_alike(
+            "STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION",
+            "NO_AUTO_VALUE_ON_ZERO,STRICT_TRANS_TABLES"
+        ));
+        assert!(!modes_read_alike(
+            "EMPTY_STRING_IS_NULL,STRICT_TRANS_TABLES",
+            "STRICT_TRANS_TABLES"
         ));
     }
 
