@@ -701,17 +701,36 @@ impl<'a> SourceRun<'a> {
         }
         // Tables whose columns the user may read only in part (column-level grants): the
         // run would delete the other columns with the rows, or miss the deleted_at column.
-        let probed: Vec<String> = plan
-            .tables
+        // A table skipped for want of the column: asked without reading it (a table locked
+        // by another session must not hold a table that is never archived), whether column
+        // grants may hide the column; then it is left out with a warning (exit code 3).
+        let without: Vec<String> = plan
+            .skipped
             .iter()
-            .map(|t| t.table.clone())
-            .chain(
-                plan.skipped
-                    .iter()
-                    .filter(|s| s.reason.contains(" column"))
-                    .map(|s| s.table.clone()),
-            )
+            .filter(|s| {
+                s.reason
+                    .contains(&format!("no {} column", source.deleted_column))
+            })
+            .map(|s| s.table.clone())
             .collect();
+        for table in without {
+            let hidden = with_retry(&mut self.src, source.retry, "read the column grants", |a| {
+                let table = table.clone();
+                Box::pin(async move { schema::has_column_grants(a.conn, db, &table).await })
+            })
+            .await;
+            if let Ok(true) = hidden {
+                if let Some(s) = plan.skipped.iter_mut().find(|s| s.table == table) {
+                    s.reason = format!(
+                        "the source user holds column-level grants on it, which may hide its {} \
+                         column: grant SELECT on the table, or exclude it",
+                        source.deleted_column
+                    );
+                    s.warn = true;
+                }
+            }
+        }
+        let probed: Vec<String> = plan.tables.iter().map(|t| t.table.clone()).collect();
         for table in probed {
             let every = with_retry(
                 &mut self.src,

@@ -344,6 +344,24 @@ pub async fn reads_every_column(
     }
 }
 
+/// Whether the session's user holds column-level privileges on `db`.`table`
+/// (`information_schema.COLUMN_PRIVILEGES`, which waits for no lock of the table): a column it
+/// lists none of may be there, hidden.
+pub async fn has_column_grants(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<bool> {
+    let n: Option<u64> = conn
+        .exec_first(
+            "SELECT COUNT(*) FROM information_schema.COLUMN_PRIVILEGES \
+             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+            (db, table),
+        )
+        .await?;
+    Ok(n.unwrap_or(0) > 0)
+}
+
 pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<TableInfo>> {
     let names: Vec<(String, String, Option<String>)> = conn.exec(TABLES_SQL, (db,)).await?;
 
