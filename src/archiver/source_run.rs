@@ -701,9 +701,9 @@ impl<'a> SourceRun<'a> {
         }
         // Tables whose columns the user may read only in part (column-level grants): the
         // run would delete the other columns with the rows, or miss the deleted_at column.
-        // A table skipped for want of the column: asked without reading it (a table locked
-        // by another session must not hold a table that is never archived), whether column
-        // grants may hide the column; then it is left out with a warning (exit code 3).
+        // A table skipped for want of the column: whether column grants may hide it (then it
+        // is left out with a warning, exit code 3), asked without waiting for its locks (a
+        // table locked by another session must not hold up a table that is never archived).
         let without: Vec<String> = plan
             .skipped
             .iter()
@@ -714,16 +714,24 @@ impl<'a> SourceRun<'a> {
             .map(|s| s.table.clone())
             .collect();
         for table in without {
-            let hidden = with_retry(&mut self.src, source.retry, "read the column grants", |a| {
-                let table = table.clone();
-                Box::pin(async move { schema::has_column_grants(a.conn, db, &table).await })
-            })
+            let every = with_retry(
+                &mut self.src,
+                source.retry,
+                "read the table's columns",
+                |a| {
+                    let table = table.clone();
+                    Box::pin(
+                        async move { Ok(schema::reads_every_column_now(a.conn, db, &table).await) },
+                    )
+                },
+            )
             .await;
-            if let Ok(true) = hidden {
+            if let Ok(Some(false)) = every {
                 if let Some(s) = plan.skipped.iter_mut().find(|s| s.table == table) {
                     s.reason = format!(
-                        "the source user holds column-level grants on it, which may hide its {} \
-                         column: grant SELECT on the table, or exclude it",
+                        "the source user may read only some of its columns (column-level \
+                         grants), which may hide its {} column: grant SELECT on the table, or \
+                         exclude it",
                         source.deleted_column
                     );
                     s.warn = true;

@@ -619,20 +619,42 @@ impl TableRun<'_, '_> {
             // Read under the session's `sql_mode`: only when the trigger's own agrees with
             // it on every mode that changes how an expression reads or compares.
             let name = named.rsplit_once(' ').map_or(named, |(n, _)| n).to_string();
-            let modes: Result<Option<(Option<String>, String)>, _> = self
+            // And its character set and collation: a literal of its condition is read in
+            // the client's character set of its creation, compared in its collation.
+            type Reading = (
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                String,
+                String,
+                String,
+            );
+            let modes: Result<Option<Reading>, _> = self
                 .run
                 .src
                 .run("read a trigger's sql_mode", |c| {
                     Box::pin(c.exec_first(
-                        "SELECT (SELECT SQL_MODE FROM information_schema.TRIGGERS \
-                         WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?), @@session.sql_mode",
+                        "SELECT t.SQL_MODE, t.CHARACTER_SET_CLIENT, t.COLLATION_CONNECTION, \
+                         @@session.sql_mode, @@session.character_set_client, \
+                         @@session.collation_connection \
+                         FROM (SELECT 1) one LEFT JOIN information_schema.TRIGGERS t \
+                         ON t.TRIGGER_SCHEMA = ? AND t.TRIGGER_NAME = ?",
                         (db.to_string(), name),
                     ))
                 })
                 .await;
             let same_reading = match modes {
-                Ok(Some((Some(trigger), session))) => {
-                    crate::table::triggers::modes_read_alike(&trigger, &session)
+                Ok(Some((
+                    Some(mode),
+                    Some(charset),
+                    Some(collation),
+                    s_mode,
+                    s_charset,
+                    s_collation,
+                ))) => {
+                    crate::table::triggers::modes_read_alike(&mode, &s_mode)
+                        && charset.eq_ignore_ascii_case(&s_charset)
+                        && collation.eq_ignore_ascii_case(&s_collation)
                 }
                 _ => false,
             };

@@ -249,15 +249,29 @@ fn a_column_level_select_grant_fails_the_table_and_deletes_nothing() {
     for (columns, code, said) in [
         ("id, deleted_at", 1, "may read only some of its columns"),
         // The deleted_at column hidden: left out with a warning (rows left, exit code 3).
-        ("id, secret", 3, "holds column-level grants on it"),
+        ("id, secret", 3, "which may hide its deleted_at column"),
+        // The same through a role's grant, which the user's own grants do not list.
+        (
+            "role: id, secret",
+            3,
+            "which may hide its deleted_at column",
+        ),
     ] {
         let case = Case::new(s, "colgrant");
         case.db
             .sql("ALTER TABLE p ADD COLUMN secret VARCHAR(10) NOT NULL DEFAULT 'kept'");
+        let grant = match columns.strip_prefix("role: ") {
+            Some(columns) => format!(
+                "CREATE ROLE '{{user}}_r'; GRANT SELECT ({columns}) ON `{{db}}`.p TO '{{user}}_r';
+                 GRANT '{{user}}_r' TO '{{user}}'@'%'; SET DEFAULT ROLE '{{user}}_r' FOR '{{user}}'@'%';
+                 GRANT DELETE ON `{{db}}`.p TO '{{user}}'@'%';"
+            ),
+            None => format!("GRANT SELECT ({columns}), DELETE ON `{{db}}`.p TO '{{user}}'@'%';"),
+        };
         case.grant(
             s,
             &format!(
-                "GRANT SELECT ({columns}), DELETE ON `{{db}}`.p TO '{{user}}'@'%';
+                "{grant}
                  GRANT SELECT ON `{{child}}`.* TO '{{user}}'@'%';
                  GRANT ALL ON `{{archive}}`.* TO '{{user}}'@'%';"
             ),
@@ -272,6 +286,7 @@ fn a_column_level_select_grant_fails_the_table_and_deletes_nothing() {
             "4",
             "{columns}: {real}"
         );
+        s.sql(&format!("DROP ROLE IF EXISTS '{}_r'", case.user));
     }
 }
 
