@@ -730,8 +730,8 @@ impl<'a> SourceRun<'a> {
                 if let Some(s) = plan.skipped.iter_mut().find(|s| s.table == table) {
                     s.reason = format!(
                         "the source user may read only some of its columns (column-level \
-                         grants), which may hide its {} column: grant SELECT on the table, or \
-                         exclude it",
+                         grants, or no SELECT on the table), which may hide its {} column: grant \
+                         SELECT on the table, or exclude it",
                         source.deleted_column
                     );
                     s.warn = true;
