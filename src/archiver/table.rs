@@ -57,13 +57,22 @@ impl TableRun<'_, '_> {
         }
         let outcome = self.archive_table(plan, &mut r).await;
         if !self.run.dry_run {
-            let _ = self
+            // Released by the session that took it: a session lost and reconnected during the
+            // table lost it with it (RELEASE_LOCK says NULL, or 0 when another holds it now).
+            let released: Result<Option<Option<u8>>, _> = self
                 .run
                 .src
                 .run("release the table's lock", |c| {
-                    Box::pin(c.exec_drop("DO RELEASE_LOCK(?)", (lock,)))
+                    Box::pin(c.exec_first("SELECT RELEASE_LOCK(?)", (lock.clone(),)))
                 })
                 .await;
+            if let Ok(Some(None) | Some(Some(0))) = released {
+                tracing::warn!(
+                    "{name}: the table's lock ('{lock}') was lost with a session reconnected \
+                     during the table: another job or run may have archived it at the same \
+                     time (what it met is counted above as conflicts or changed rows)"
+                );
+            }
         }
         if let Err(e) = outcome {
             if self.run.dry_run {

@@ -490,3 +490,49 @@ fn two_sources_of_one_table_archive_it_one_after_the_other() {
     assert_eq!(count(s, &db.name, "t", "1"), 1);
     assert_eq!(count(s, &db.archive(), "t", "1"), 6000);
 }
+
+/// The table's lock dies with its session: a source session killed and reconnected during the
+/// table goes on without it, and the run says so when the table ends (it said nothing, and
+/// another run could have archived the table at the same time unannounced). No row is lost.
+#[test]
+fn a_table_lock_lost_with_its_session_is_said() {
+    let s = server();
+    let db = ScratchDb::create(s, "jobslost");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(30), deleted_at DATETIME NULL);
+         INSERT INTO t SELECT seq, CONCAT('v', seq), {OLD} FROM seq_1_to_600;"
+    ));
+    // The lock's name: `osarchiver-table:` and the FNV-1a hash of `db NUL table`.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in db.name.bytes().chain([0]).chain(*b"t") {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let lock = format!("osarchiver-table:{hash:016x}");
+    let ini = Ini::new(s, &[&db.name])
+        .src("select_limit", 20)
+        .src("delete_limit", 20)
+        .src("delete_loop_delay", 0.05);
+    let mut running = Osarchiver::new().config_text(ini.text()).spawn();
+    let started = std::time::Instant::now();
+    let mut killed = false;
+    while !killed && started.elapsed() < Duration::from_secs(20) && running.is_running() {
+        let holder = s.sql(&format!("SELECT IS_USED_LOCK('{lock}')"));
+        if let Some(id) = holder
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse::<u64>().ok())
+        {
+            let _ = s.try_sql(&format!("KILL {id}"));
+            killed = true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = running.wait();
+    assert!(killed, "the lock was never seen held: {out}");
+    out.assert_success()
+        .output_contains("the table's lock")
+        .output_contains("was lost with a session reconnected");
+    assert_eq!(count(s, &db.name, "t", "1"), 0);
+    assert_eq!(count(s, &db.archive(), "t", "1"), 600);
+}
