@@ -701,9 +701,10 @@ impl<'a> SourceRun<'a> {
         }
         // Tables whose columns the user may read only in part (column-level grants): the
         // run would delete the other columns with the rows, or miss the deleted_at column.
-        // A table skipped for want of the column: whether column grants may hide it (then it
-        // is left out with a warning, exit code 3), asked without waiting for its locks (a
-        // table locked by another session must not hold up a table that is never archived).
+        // First the tables skipped for want of the column: whether grants may hide it (then
+        // it is left out with a warning, exit code 3), asked without waiting long for their
+        // locks (a table locked by another session must not hold up a table never archived;
+        // one that cannot be asked now stays skipped as before).
         let without: Vec<String> = plan
             .skipped
             .iter()
@@ -720,9 +721,11 @@ impl<'a> SourceRun<'a> {
                 "read the table's columns",
                 |a| {
                     let table = table.clone();
-                    Box::pin(
-                        async move { Ok(schema::reads_every_column_now(a.conn, db, &table).await) },
-                    )
+                    Box::pin(async move {
+                        Ok(schema::reads_every_column(a.conn, db, &table, Some(1))
+                            .await
+                            .ok())
+                    })
                 },
             )
             .await;
@@ -738,6 +741,7 @@ impl<'a> SourceRun<'a> {
                 }
             }
         }
+        // Then the tables planned, which the run reads anyway.
         let probed: Vec<String> = plan.tables.iter().map(|t| t.table.clone()).collect();
         for table in probed {
             let every = with_retry(
@@ -746,7 +750,9 @@ impl<'a> SourceRun<'a> {
                 "read the table's columns",
                 |a| {
                     let table = table.clone();
-                    Box::pin(async move { schema::reads_every_column(a.conn, db, &table).await })
+                    Box::pin(
+                        async move { schema::reads_every_column(a.conn, db, &table, None).await },
+                    )
                 },
             )
             .await;

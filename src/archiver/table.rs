@@ -157,6 +157,52 @@ impl TableRun<'_, '_> {
         }
     }
 
+    /// Whether a `DELETE` trigger's guard (`named`: `name timing`) reads its condition as this
+    /// session would: the trigger's `sql_mode` agrees with the session's on every mode that
+    /// changes how an expression reads or compares, and its client character set and collation
+    /// (a literal of its condition is read in the first, compared in the second) are the
+    /// session's.
+    async fn guard_reads_alike(&mut self, db: &str, named: &str) -> bool {
+        let name = named.rsplit_once(' ').map_or(named, |(n, _)| n).to_string();
+        type Reading = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            String,
+        );
+        let modes: Result<Option<Reading>, _> = self
+            .run
+            .src
+            .run("read a trigger's sql_mode", |c| {
+                Box::pin(c.exec_first(
+                    "SELECT t.SQL_MODE, t.CHARACTER_SET_CLIENT, t.COLLATION_CONNECTION, \
+                     @@session.sql_mode, @@session.character_set_client, \
+                     @@session.collation_connection \
+                     FROM (SELECT 1) one LEFT JOIN information_schema.TRIGGERS t \
+                     ON t.TRIGGER_SCHEMA = ? AND t.TRIGGER_NAME = ?",
+                    (db.to_string(), name),
+                ))
+            })
+            .await;
+        match modes {
+            Ok(Some((
+                Some(mode),
+                Some(charset),
+                Some(collation),
+                s_mode,
+                s_charset,
+                s_collation,
+            ))) => {
+                crate::table::triggers::modes_read_alike(&mode, &s_mode)
+                    && charset.eq_ignore_ascii_case(&s_charset)
+                    && collation.eq_ignore_ascii_case(&s_collation)
+            }
+            _ => false,
+        }
+    }
+
     async fn archive_table(
         &mut self,
         plan: &TablePlan,
@@ -598,7 +644,8 @@ impl TableRun<'_, '_> {
 
     /// A dry run's preflight of the table's `DELETE` triggers: one whose statement deletes,
     /// updates or replaces rows (or calls a procedure) fails the real run's first delete
-    /// ([`crate::table::triggers`]), and so the dry run.
+    /// ([`crate::table::triggers`]), and so the dry run; so does one that raises an error,
+    /// unless it is a guard whose condition holds for no eligible row.
     async fn foresee_triggers(&mut self, plan: &TablePlan) -> Result<(), TableError> {
         let (db, table) = (plan.db.as_str(), plan.table.as_str());
         let definition = with_retry(
@@ -625,49 +672,11 @@ impl TableRun<'_, '_> {
         // A guard whose condition holds for no eligible row refuses nothing the run deletes.
         let mut refusing = Vec::new();
         for (named, guard) in crate::table::triggers::refusing_triggers(&seen) {
-            // Read under the session's `sql_mode`: only when the trigger's own agrees with
-            // it on every mode that changes how an expression reads or compares.
-            let name = named.rsplit_once(' ').map_or(named, |(n, _)| n).to_string();
-            // And its character set and collation: a literal of its condition is read in
-            // the client's character set of its creation, compared in its collation.
-            type Reading = (
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                String,
-                String,
-                String,
-            );
-            let modes: Result<Option<Reading>, _> = self
-                .run
-                .src
-                .run("read a trigger's sql_mode", |c| {
-                    Box::pin(c.exec_first(
-                        "SELECT t.SQL_MODE, t.CHARACTER_SET_CLIENT, t.COLLATION_CONNECTION, \
-                         @@session.sql_mode, @@session.character_set_client, \
-                         @@session.collation_connection \
-                         FROM (SELECT 1) one LEFT JOIN information_schema.TRIGGERS t \
-                         ON t.TRIGGER_SCHEMA = ? AND t.TRIGGER_NAME = ?",
-                        (db.to_string(), name),
-                    ))
-                })
-                .await;
-            let same_reading = match modes {
-                Ok(Some((
-                    Some(mode),
-                    Some(charset),
-                    Some(collation),
-                    s_mode,
-                    s_charset,
-                    s_collation,
-                ))) => {
-                    crate::table::triggers::modes_read_alike(&mode, &s_mode)
-                        && charset.eq_ignore_ascii_case(&s_charset)
-                        && collation.eq_ignore_ascii_case(&s_collation)
+            if let Some(condition) = guard {
+                if !self.guard_reads_alike(db, named).await {
+                    refusing.push(named);
+                    continue;
                 }
-                _ => false,
-            };
-            if let Some(condition) = guard.filter(|_| same_reading) {
                 let sql = format!(
                     "SELECT EXISTS (SELECT 1 FROM {} WHERE ({}) AND ({condition}))",
                     qualified(db, table),

@@ -473,7 +473,7 @@ impl ArchiveDb {
             let (d, t) = (prepared.db.clone(), prepared.table.clone());
             let every = with_retry(&mut self.db, self.retry, "read the archive table", |a| {
                 let (d, t) = (d.clone(), t.clone());
-                Box::pin(async move { schema::reads_every_column(a.conn, &d, &t).await })
+                Box::pin(async move { schema::reads_every_column(a.conn, &d, &t, None).await })
             })
             .await
             .map_err(|e| PrepareError::Db(e, self.name.clone()))?;

@@ -324,19 +324,24 @@ pub async fn list_databases(conn: &mut Conn) -> mysql_async::Result<Vec<String>>
         .await
 }
 
-/// The tables of `db` of every kind (base tables, system-versioned ones, views, sequences...:
-/// see [`TableInfo::kind`]), sorted by name, each with its columns and its row-identifying key.
 /// Whether the session's user may read every column of `db`.`table`: `information_schema`
 /// lists a user only the columns a privilege lets it see, so a column-level `SELECT` grant
-/// hides the others from the run (which would delete them with the rows, archived nowhere),
-/// or hides the `deleted_at` column itself. Asked with `SELECT * ... LIMIT 0`, which the
-/// server refuses (1142, 1143) unless every column may be read.
+/// (its own, a role's, PUBLIC's) hides the others from the run (which would delete them with
+/// the rows, archived nowhere), or hides the `deleted_at` column itself. Asked with `SELECT *
+/// ... LIMIT 0`, which the server refuses (1142, 1143) unless every column may be read; with
+/// `lock_wait`, waiting at most that many seconds for the table's metadata lock (for a table
+/// the run does not archive, which must not hold it up).
 pub async fn reads_every_column(
     conn: &mut Conn,
     db: &str,
     table: &str,
+    lock_wait: Option<u32>,
 ) -> mysql_async::Result<bool> {
-    let sql = format!("SELECT * FROM {} LIMIT 0", ident::qualified(db, table));
+    let select = format!("SELECT * FROM {} LIMIT 0", ident::qualified(db, table));
+    let sql = match lock_wait {
+        Some(seconds) => format!("SET STATEMENT lock_wait_timeout = {seconds} FOR {select}"),
+        None => select,
+    };
     match conn.query_drop(sql).await {
         Ok(()) => Ok(true),
         Err(mysql_async::Error::Server(e)) if e.code == 1142 || e.code == 1143 => Ok(false),
@@ -344,23 +349,8 @@ pub async fn reads_every_column(
     }
 }
 
-/// Whether the session's user may read every column of `db`.`table` without waiting for its
-/// locks: `None` when that cannot be told now (the table locked by another session for more
-/// than a second, or another error). For a table a run does not archive (no `deleted_at`
-/// column in what `information_schema` shows the user): a column-level grant, the user's own
-/// or a role's, may hide that column.
-pub async fn reads_every_column_now(conn: &mut Conn, db: &str, table: &str) -> Option<bool> {
-    let sql = format!(
-        "SET STATEMENT lock_wait_timeout = 1 FOR SELECT * FROM {} LIMIT 0",
-        ident::qualified(db, table)
-    );
-    match conn.query_drop(sql).await {
-        Ok(()) => Some(true),
-        Err(mysql_async::Error::Server(e)) if e.code == 1142 || e.code == 1143 => Some(false),
-        Err(_) => None,
-    }
-}
-
+/// The tables of `db` of every kind (base tables, system-versioned ones, views, sequences...:
+/// see [`TableInfo::kind`]), sorted by name, each with its columns and its row-identifying key.
 pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<TableInfo>> {
     let names: Vec<(String, String, Option<String>)> = conn.exec(TABLES_SQL, (db,)).await?;
 
