@@ -612,24 +612,17 @@ fn resolve_source(
         clock,
     };
     r.backend(&["db"])?;
-    let where_set = r.opt("where")?.is_some();
+    let own_where = r.opt("where")?;
+    let where_set = own_where.is_some();
+    let raw = r.ini.raw(section, "where").unwrap_or_default().to_string();
     // A `where` written with `${retention}` (as the Python tool's sample is): an empty
     // retention makes it `INTERVAL )`, which the server would refuse on every table.
     // (Only the section's own: `${other:retention}` is another section's value.)
-    let where_uses_retention = r
-        .ini
-        .raw(section, "where")
-        .is_some_and(|raw| raw.to_lowercase().contains("${retention}"));
-    // A retention no `where` uses (one of `[DEFAULT]` beside a `where` of the section's own)
-    // is only shown: the Python tool never read it, whatever it said.
-    // (One that the `where` takes through another name, `${DEFAULT:retention}` or a key of
-    // its own, shows in the interpolated `where`.)
-    let where_text = r.opt("where")?.unwrap_or_default();
+    let where_uses_retention = raw.to_lowercase().contains("${retention}");
     // A retention of another section that the `where` names (`${DEFAULT:retention}`): checked
     // as the section's own is, in its own section's name.
-    let raw_where_text = r.ini.raw(section, "where").unwrap_or_default().to_string();
     let named = regex::Regex::new(r"(?i)\$\{([^}:]+):retention\}").expect("a valid regex");
-    for reference in named.captures_iter(&raw_where_text) {
+    for reference in named.captures_iter(&raw) {
         let other = reference[1].to_string();
         let Some(value) = r.ini.get(&other, "retention")? else {
             continue;
@@ -642,10 +635,18 @@ fn resolve_source(
             });
         }
     }
+    // A retention no `where` uses (one of `[DEFAULT]` beside a `where` of the section's own)
+    // is only shown: the Python tool never read it, whatever it said. One that the `where`
+    // takes through a key of its own (`${ret}`) shows in the interpolated `where`.
+    let uses = |v: &str| {
+        !where_set
+            || where_uses_retention
+            || own_where.as_deref().unwrap_or_default().contains(v.trim())
+    };
     let retention = match r.non_empty("retention")? {
         Some(v) => match parse_retention(&v) {
             Ok(retention) => Some(retention),
-            Err(m) if where_set && !where_uses_retention && !where_text.contains(v.trim()) => {
+            Err(m) if !uses(&v) => {
                 warnings.push(format!(
                     "[{section}] key 'retention': {m}; no 'where' of the section uses it"
                 ));
@@ -661,7 +662,7 @@ fn resolve_source(
             "is missing or empty, and the 'where' uses it (${retention})",
         ));
     }
-    let raw_where = match r.opt("where")? {
+    let raw_where = match own_where {
         Some(w) => w,
         None => {
             // The built-in default, interpolated in this section like a file value would be.
