@@ -45,21 +45,29 @@ static LOG_FILE_FAILED: std::sync::OnceLock<String> = std::sync::OnceLock::new()
 /// The `--log-file`, whose write errors are kept (the subscriber drops them).
 struct LogFile(std::fs::File);
 
+/// A write that fails is recorded, not returned: the run's end says it ([`checked`]), where
+/// tracing would print it for every line on stderr, and panic when stderr fails too.
 impl std::io::Write for LogFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .write_all(&one_line(buf))
-            .map(|()| buf.len())
-            .inspect_err(|e| {
-                let _ = LOG_FILE_FAILED.set(e.to_string());
-            })
+        if let Err(e) = self.0.write_all(&one_line(buf)) {
+            let _ = LOG_FILE_FAILED.set(e.to_string());
+        }
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush().inspect_err(|e| {
+        if let Err(e) = self.0.flush() {
             let _ = LOG_FILE_FAILED.set(e.to_string());
-        })
+        }
+        Ok(())
     }
+}
+
+/// Writes `error: <message>` on stderr, where no log can: a stderr that cannot be written is
+/// ignored (`eprintln!` would panic), the exit code saying the rest.
+pub fn error_on_stderr(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "error: {message}");
 }
 
 /// The first error met writing the log file, if any: the run's report must say so too.
@@ -72,7 +80,9 @@ pub fn log_file_failed() -> Option<&'static str> {
 pub fn checked(outcome: crate::exit::Outcome) -> crate::exit::Outcome {
     match LOG_FILE_FAILED.get() {
         Some(e) => {
-            eprintln!("error: cannot write the log file: {e}; the log is incomplete");
+            error_on_stderr(&format!(
+                "cannot write the log file: {e}; the log is incomplete"
+            ));
             outcome.worst(crate::exit::Outcome::Failure)
         }
         None => outcome,

@@ -3,6 +3,7 @@
 //! with `--report` to a JSON report. SIGINT and SIGTERM stop the run after the current batch; a
 //! second one stops it at once.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -110,7 +111,7 @@ pub fn run(args: Args) -> Outcome {
                 .map(|p| p.display().to_string())
                 .unwrap_or_default()
         );
-        eprintln!("error: {message}");
+        crate::logging::error_on_stderr(&message);
         // The report still says so (an older one would otherwise be read as this run's).
         if let Some(path) = args.report.as_deref().filter(|_| !args.check_config) {
             let early = RunReport {
@@ -121,7 +122,10 @@ pub fn run(args: Args) -> Outcome {
             };
             let json = early.to_json(Outcome::Usage, started.elapsed());
             if let Err(e) = write_json(path, &json) {
-                eprintln!("error: cannot write the report to {}: {e}", path.display());
+                crate::logging::error_on_stderr(&format!(
+                    "cannot write the report to {}: {e}",
+                    path.display()
+                ));
             }
         }
         return Outcome::Usage;
@@ -156,8 +160,21 @@ pub fn run(args: Args) -> Outcome {
         tracing::info!("archiver {name} is disabled, ignoring it");
     }
     if args.check_config {
-        print!("{}", config::render::render(&loaded.config));
-        return Outcome::Success;
+        // The resolved configuration is what was asked for: not written, the check failed.
+        let mut out = std::io::stdout().lock();
+        let rendered = config::render::render(&loaded.config);
+        return match out
+            .write_all(rendered.as_bytes())
+            .and_then(|()| out.flush())
+        {
+            Ok(()) => Outcome::Success,
+            Err(e) => {
+                let message = format!("cannot write the configuration to stdout: {e}");
+                tracing::error!("{message}");
+                crate::logging::error_on_stderr(&message);
+                Outcome::Failure
+            }
+        };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -49,7 +49,7 @@ pub fn run(args: RestoreArgs) -> Outcome {
         args.log_file.as_deref(),
         &progress,
     ) {
-        eprintln!("error: cannot open log file: {e}");
+        crate::logging::error_on_stderr(&format!("cannot open log file: {e}"));
         return Outcome::Usage;
     }
     // `--date` stands for the archiving run's `{date}` (suffixes, directories).

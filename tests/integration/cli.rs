@@ -220,6 +220,44 @@ fn a_log_file_or_report_that_cannot_be_written_fails_the_run() {
     );
 }
 
+/// `--check-config` whose stdout cannot be written (a full disk) fails, said on stderr: it
+/// panicked (exit 101). With stderr full as well, it still exits 1 without a panic.
+#[test]
+fn a_check_config_that_cannot_print_fails_without_a_panic() {
+    let cmd = Osarchiver::new();
+    let path = cmd.dir().join("check.ini");
+    std::fs::write(&path, CONFIG).unwrap();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("open /dev/full")
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_osarchiver"))
+        .arg("--config")
+        .arg(&path)
+        .arg("--check-config")
+        .stdout(full())
+        .output()
+        .expect("run osarchiver");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write the configuration to stdout: No space left on device"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_osarchiver"))
+        .arg("--config")
+        .arg(&path)
+        .args(["--check-config", "--log-file", "/dev/full"])
+        .stdout(full())
+        .stderr(full())
+        .status()
+        .expect("run osarchiver");
+    assert_eq!(out.code(), Some(1));
+}
+
 /// A log file that cannot be opened (its directory missing) stops the run (exit 2), and the
 /// report says so: it was not written, and an older report was left to be read as this run's.
 #[test]

@@ -448,3 +448,33 @@ fn a_where_that_selects_live_rows_is_warned_about() {
         .assert_success()
         .output_lacks("NULL, rows not soft-deleted");
 }
+
+/// A table of a thousand columns with file destinations: the dry run's measure of the rows'
+/// length adds one term per column, and as one flat sum it overran the server's thread stack
+/// (1436): the dry run said 1 where the real run archives the table (0).
+#[test]
+fn a_table_of_a_thousand_columns_is_foreseen_as_it_goes() {
+    let s = server();
+    let db = ScratchDb::create(s, "wide");
+    let columns: Vec<String> = (0..1000).map(|i| format!("c{i} TINYINT")).collect();
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL, {});
+         INSERT INTO t (id, deleted_at, c7) VALUES (1, {OLD}, 7), (2, {OLD}, NULL), (3, NULL, 1);",
+        columns.join(", ")
+    ));
+    let cmd = Osarchiver::new();
+    let ini = Ini::new(s, &[&db.name]).files("dst, files", &cmd.dir().join("out"), "csv, sql");
+    let dry = cmd.config_text(ini.text()).arg("--dry-run").run();
+    dry.assert_code(0).assert_no_panic();
+    assert_eq!(
+        count(s, &db.name, "t", "1"),
+        3,
+        "the dry run changes nothing"
+    );
+    Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_code(0);
+    assert_eq!(count(s, &db.name, "t", "1"), 1);
+    assert_eq!(count(s, &db.archive(), "t", "c7 = 7"), 1);
+}

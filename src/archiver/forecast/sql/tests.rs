@@ -175,6 +175,32 @@ fn conflicts_compare_every_column_byte_for_byte() {
     assert!(s.contains("LIMIT 10) AS s"), "{s}");
 }
 
+/// A sum of many terms nests no deeper than the logarithm of their number, and keeps each term
+/// once, in order.
+#[test]
+fn a_sum_of_many_lengths_nests_shallowly() {
+    let terms: Vec<String> = (0..4096).map(|i| format!("t{i}")).collect();
+    let sum = balanced_sum(&terms);
+    let (mut depth, mut deepest) = (0i32, 0i32);
+    for c in sum.chars() {
+        depth += match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        deepest = deepest.max(depth);
+    }
+    assert_eq!(depth, 0, "{sum}");
+    assert!(deepest <= 9, "nested {deepest} deep");
+    let flat: Vec<&str> = sum
+        .split(|c: char| c == '(' || c == ')' || c == '+' || c == ' ')
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(flat, terms.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(balanced_sum(&[]), "0");
+    assert_eq!(balanced_sum(&terms[..3]), "t0 + t1 + t2");
+}
+
 /// Values the files write in hexadecimal count twice their bytes, and their quotes.
 #[test]
 fn hexadecimal_values_count_twice_in_the_sample_length() {
