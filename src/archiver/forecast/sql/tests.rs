@@ -193,7 +193,7 @@ fn a_sum_of_many_lengths_nests_shallowly() {
     assert_eq!(depth, 0, "{sum}");
     assert!(deepest <= 9, "nested {deepest} deep");
     let flat: Vec<&str> = sum
-        .split(|c: char| c == '(' || c == ')' || c == '+' || c == ' ')
+        .split(['(', ')', '+', ' '])
         .filter(|t| !t.is_empty())
         .collect();
     assert_eq!(flat, terms.iter().map(String::as_str).collect::<Vec<_>>());
