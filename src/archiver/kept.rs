@@ -125,7 +125,10 @@ impl Kept {
             std::time::Duration::ZERO,
             throttle,
         )
-        .await?;
+        .await;
+        // Rows gone before an error are not told: the error fails the table, and the rows
+        // kept stay in its report as they were.
+        let out = out.1.map(|()| out.0)?;
         let still: Vec<usize> = out.blocked.iter().map(|(row, _)| *row).collect();
         let mut left = Kept::new(self.why);
         left.dropped = self.dropped;

@@ -347,10 +347,8 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             )
             .await;
             counts.time += t0.elapsed();
-            let out = match out {
-                Ok(out) => out,
-                Err(e) => return (counts, changed, held, blocked, Err(TableError::Delete(e))),
-            };
+            // The chunks deleted before an error count: those rows left the source.
+            let (out, result) = out;
             if keep_changed && !out.changed_rows.is_empty() {
                 changed.keep(&batch, &out.changed_rows);
             }
@@ -364,6 +362,9 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             if keep_blocked && !out.blocked.is_empty() {
                 let rows: Vec<usize> = out.blocked.iter().map(|(row, _)| *row).collect();
                 held.keep(&batch, &rows);
+            }
+            if let Err(e) = result {
+                return (counts, changed, held, blocked, Err(TableError::Delete(e)));
             }
             if out.stopped {
                 // Stopped during a throttling pause: the batches held stay in the source

@@ -55,7 +55,9 @@ pub struct DeleteOutcome {
     pub stopped: bool,
 }
 
-/// Deletes the batch's rows listed in `rows`, asking `throttle` before each chunk.
+/// Deletes the batch's rows listed in `rows`, asking `throttle` before each chunk. Returns what
+/// was done, and the error that stopped it: the chunks committed before the error count (they
+/// left the source), whatever happens next.
 #[allow(clippy::too_many_arguments)]
 pub async fn delete_rows(
     db: &mut Connection,
@@ -67,15 +69,45 @@ pub async fn delete_rows(
     delete_limit: usize,
     delay: Duration,
     throttle: &mut Throttle,
-) -> Result<DeleteOutcome, RetryError> {
+) -> (DeleteOutcome, Result<(), RetryError>) {
     let mut out = DeleteOutcome::default();
+    let result = delete_rows_into(
+        &mut out,
+        db,
+        retry,
+        plan,
+        where_clause,
+        batch,
+        rows,
+        delete_limit,
+        delay,
+        throttle,
+    )
+    .await;
+    (out, result)
+}
+
+/// [`delete_rows`], adding what it does to `out` as it goes.
+#[allow(clippy::too_many_arguments)]
+async fn delete_rows_into(
+    out: &mut DeleteOutcome,
+    db: &mut Connection,
+    retry: Retry,
+    plan: &TablePlan,
+    where_clause: &str,
+    batch: &Batch,
+    rows: &[usize],
+    delete_limit: usize,
+    delay: Duration,
+    throttle: &mut Throttle,
+) -> Result<(), RetryError> {
     for (n, chunk) in rows.chunks(delete_limit.max(1)).enumerate() {
         if n > 0 && !delay.is_zero() {
             throttle.pause(delay).await;
         }
         if throttle.wait().await.is_err() {
             out.stopped = true;
-            return Ok(out);
+            return Ok(());
         }
         // Halves still to try, last in first out, so rows go in key order.
         let mut stack: Vec<&[usize]> = vec![chunk];
@@ -146,7 +178,7 @@ pub async fn delete_rows(
             Err(e) => return Err(e),
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// What one locked delete of some rows did.

@@ -66,7 +66,7 @@ async fn delete_all(
     batch: &osarchiver::table::batch::Batch,
 ) -> DeleteOutcome {
     let rows: Vec<usize> = (0..batch.len()).collect();
-    delete_rows(
+    let out = delete_rows(
         conn,
         source.retry,
         table,
@@ -77,8 +77,10 @@ async fn delete_all(
         Duration::ZERO,
         &mut osarchiver::throttle::Throttle::off(),
     )
-    .await
-    .expect("delete")
+    .await;
+    let (out, result) = out;
+    result.expect("delete");
+    out
 }
 
 /// A row un-deleted (`deleted_at` back to NULL) after the page was read is not deleted: the

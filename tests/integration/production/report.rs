@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::harness::digest::count;
 use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 use crate::pipeline::OLD;
 
@@ -119,4 +120,42 @@ fn a_failed_run_reports_exit_code_1_and_its_error() {
         r["errors"][0].as_str().unwrap().contains("cannot connect"),
         "{r:#}"
     );
+}
+
+/// A delete that fails in the middle of a page (a trigger refuses one row): the chunks of the
+/// page deleted before it left the source, and the report counts them (it said 0 where 15
+/// rows had gone), with the files only as with an archive database.
+#[test]
+fn rows_deleted_before_a_failed_chunk_are_counted() {
+    let s = server();
+    for (i, files_only) in [false, true].into_iter().enumerate() {
+        let db = ScratchDb::create(s, &format!("partial{i}"));
+        db.sql(&format!(
+            "CREATE TABLE m (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME NULL);
+             INSERT INTO m SELECT seq, 'x', IF(seq % 7 = 0, NULL, {OLD}) FROM seq_1_to_50;
+             DELIMITER //
+             CREATE TRIGGER m_bd BEFORE DELETE ON m FOR EACH ROW BEGIN
+               IF OLD.id = 23 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'no 23'; END IF;
+             END//
+             DELIMITER ;"
+        ));
+        let cmd = Osarchiver::new();
+        let path = cmd.dir().join("run.json");
+        let mut ini = Ini::new(s, &[&db.name])
+            .src("select_limit", 20)
+            .src("delete_limit", 5)
+            .dst("server_side_copy", "false");
+        if files_only {
+            ini = ini.files("files", &cmd.dir().join("out"), "csv");
+        }
+        // The run's output holds its directory, and the report in it.
+        let out = cmd.config_text(ini.text()).arg("--report").arg(&path).run();
+        out.assert_code(1).assert_no_panic();
+        let gone = 50 - count(s, &db.name, "m", "1");
+        assert!(gone > 0, "some chunks went before the refused one");
+        let r = read_json(&path);
+        let m = &r["tables"][0];
+        assert_eq!(m["deleted"], gone, "{m:#}");
+        assert_eq!(r["totals"]["deleted"], gone, "{r:#}");
+    }
 }
