@@ -30,6 +30,13 @@ pub enum TableError {
     /// subquery (1093), a function the server lacks...
     #[error("the server refuses this table's DELETE ({0}); nothing of the table was archived")]
     DeleteRefused(RetryError),
+    /// The table's engine refuses every `DELETE` (`ARCHIVE`, `S3`): found before anything of it
+    /// is archived, as the server would find it after.
+    #[error(
+        "its engine {0} cannot delete rows; nothing of the table was archived (leave it out of \
+         the tables, or set delete_data = false to archive it only)"
+    )]
+    EngineCannotDelete(String),
     /// The server refuses the source's `where` itself on this table (a syntax error, a column
     /// the table lacks): the key to fix is named.
     #[error(

@@ -499,7 +499,11 @@ impl TableRun<'_, '_> {
             },
         )
         .await;
-        let Err(e) = refused else { return Ok(()) };
+        let refused = match (&plan.undeletable, refused) {
+            (Some(engine), _) => TableError::EngineCannotDelete(engine.clone()),
+            (None, Ok(())) => return Ok(()),
+            (None, Err(e)) => TableError::DeleteRefused(e),
+        };
         let any = format!(
             "SELECT 1 FROM {} WHERE ({}) LIMIT 1",
             qualified(&plan.db, &plan.table),
@@ -527,7 +531,7 @@ impl TableRun<'_, '_> {
                 section: format!("src:{}", self.run.source.name),
                 source: refused,
             }),
-            _ => Err(TableError::DeleteRefused(e)),
+            _ => Err(refused),
         }
     }
 

@@ -616,6 +616,13 @@ pub fn is_durable_engine(engine: &str) -> bool {
         .any(|e| e.eq_ignore_ascii_case(engine.trim()))
 }
 
+/// Whether tables of `engine` refuse every `DELETE`: `ARCHIVE` (1031) and `S3` (read only).
+pub fn cannot_delete(engine: &str) -> bool {
+    ["ARCHIVE", "S3"]
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case(engine.trim()))
+}
+
 /// The table options with `ENGINE=X` made `ENGINE=InnoDB` when `X` is not durable (`MEMORY`
 /// loses its rows at a restart, `BLACKHOLE` keeps none, `MyISAM`, `Aria`, `CSV`, `ARCHIVE`...
 /// neither commit nor roll back a batch, nor flush it to disk), and then without the options

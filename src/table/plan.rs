@@ -43,6 +43,9 @@ pub struct TablePlan {
     /// Whether the table's engine commits and rolls back (InnoDB): the locked way's transaction
     /// undoes a chunk's delete only then, and a locking read locks rows only then.
     pub transactional: bool,
+    /// The engine that cannot delete the table's rows (`ARCHIVE`, `S3`: every `DELETE` fails),
+    /// if it is one.
+    pub undeletable: Option<String>,
     /// The table's definition when its walk began ([`super::definition`]): every delete checks
     /// it in its transaction. `None`: not checked (dry runs, restores, tests).
     pub definition: Option<String>,
@@ -87,6 +90,10 @@ impl TablePlan {
                 .engine
                 .as_deref()
                 .is_none_or(crate::mysql::ddl::is_durable_engine),
+            undeletable: info
+                .engine
+                .clone()
+                .filter(|e| crate::mysql::ddl::cannot_delete(e)),
             definition: None,
             triggers_unseen: false,
         })
@@ -116,6 +123,7 @@ impl TablePlan {
             in_cycle: self.in_cycle,
             references_known: self.references_known,
             transactional: self.transactional,
+            undeletable: self.undeletable.clone(),
             definition: self.definition.clone(),
             triggers_unseen: self.triggers_unseen,
         }
@@ -173,6 +181,7 @@ impl TablePlan {
             in_cycle: false,
             references_known: false,
             transactional: true,
+            undeletable: None,
             definition: None,
             triggers_unseen: false,
         }

@@ -267,6 +267,7 @@ fn plan_of(db: &str, info: &TableInfo) -> TablePlan {
         in_cycle: false,
         references_known: false,
         transactional: true,
+        undeletable: None,
         definition: None,
         triggers_unseen: false,
     }

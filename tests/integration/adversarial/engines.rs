@@ -199,3 +199,40 @@ fn a_table_wider_than_innodb_allows_is_archived_with_a_warning() {
     );
     assert_eq!(count(s, &db.name, "t", "1"), 1);
 }
+
+/// A source table in the `ARCHIVE` engine, which refuses every `DELETE` (1031): the table
+/// fails before anything of it is archived, in the dry run as in the real run (the dry run
+/// said 0; the real run copied its rows again into the archive at every run, then failed).
+#[test]
+fn a_table_whose_engine_cannot_delete_fails_before_it_is_archived() {
+    let s = server();
+    s.sql("INSTALL PLUGIN IF NOT EXISTS archive SONAME 'ha_archive'");
+    let db = ScratchDb::create(s, "arch_engine");
+    db.sql(&format!(
+        "CREATE TABLE ar (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME)
+           ENGINE=ARCHIVE;
+         INSERT INTO ar (v, deleted_at) VALUES ('a', {OLD}), ('b', {OLD}), ('c', NULL);"
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    for dry in [true, false] {
+        let mut cmd = Osarchiver::new().config_text(ini.text());
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+            .assert_code(1)
+            .assert_no_panic()
+            .output_contains("its engine ARCHIVE cannot delete rows");
+    }
+    assert_eq!(count(s, &db.name, "ar", "1"), 3);
+    assert!(
+        !db.exists(&db.archive()) || count(s, &db.archive(), "ar", "1") == 0,
+        "nothing of the table is archived"
+    );
+    // Archived only, without the delete, it goes as any table.
+    Osarchiver::new()
+        .config_text(ini.src("delete_data", "false").text())
+        .run()
+        .assert_success();
+    assert_eq!(count(s, &db.archive(), "ar", "1"), 2);
+}

@@ -14,6 +14,7 @@ fn table(db: &str, name: &str, refs: Vec<ForeignKey>) -> TablePlan {
         in_cycle: false,
         references_known: false,
         transactional: true,
+        undeletable: None,
         definition: None,
         triggers_unseen: false,
     }
