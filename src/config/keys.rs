@@ -163,11 +163,9 @@ impl Kind {
                     Ok(())
                 }
             }
-            Kind::Regexes => parse_name_list(v).iter().try_for_each(|re| {
-                fancy_regex::Regex::new(&format!("^(?:{re})$"))
-                    .map(drop)
-                    .map_err(|e| format!("invalid regex {re:?}: {e}"))
-            }),
+            Kind::Regexes => parse_name_list(v)
+                .iter()
+                .try_for_each(|re| anchored_regex(re).map(drop)),
             Kind::Positive => parse_positive(v).map(drop),
             Kind::Count => parse_count(v).map(drop),
             Kind::Port => parse_port(v).map(drop),
@@ -320,4 +318,29 @@ pub fn where_read(key: &str) -> String {
 /// Whether `key` is read by some kind of section (what `[DEFAULT]` may hold).
 pub fn is_known_anywhere(key: &str) -> bool {
     find(Scopes::ALL, key).is_some()
+}
+
+/// `re` anchored to the whole name (`^(?:re)$`), once it compiles; the error is that of `re`
+/// as written (the anchored form's would point into the wrapping: a lone `\` escapes its `)`).
+pub fn anchored_regex(re: &str) -> Result<String, String> {
+    let invalid = |e: fancy_regex::Error| format!("invalid regex {re:?}: {e}");
+    fancy_regex::Regex::new(re).map_err(invalid)?;
+    let anchored = format!("^(?:{re})$");
+    fancy_regex::Regex::new(&anchored).map_err(invalid)?;
+    Ok(anchored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::anchored_regex;
+
+    /// The error names what the operator wrote, not the anchored form (a lone `\` was said to
+    /// open a parenthesis it never closed, at a position past its end).
+    #[test]
+    fn a_regex_error_is_that_of_the_regex_as_written() {
+        assert_eq!(anchored_regex("a|b").unwrap(), "^(?:a|b)$");
+        let e = anchored_regex("\\").unwrap_err();
+        assert!(e.contains("Backslash without following character"), "{e}");
+        assert!(!e.contains("parenthesis"), "{e}");
+    }
 }

@@ -218,12 +218,7 @@ impl Reader<'_> {
     fn regexes(&self, key: &str) -> Result<Vec<String>, ConfigError> {
         self.names(key)?
             .into_iter()
-            .map(|re| {
-                let anchored = format!("^(?:{re})$");
-                fancy_regex::Regex::new(&anchored)
-                    .map(|_| anchored)
-                    .map_err(|e| self.err(key, format!("invalid regex {re:?}: {e}")))
-            })
+            .map(|re| super::keys::anchored_regex(&re).map_err(|e| self.err(key, e)))
             .collect()
     }
 
