@@ -101,20 +101,25 @@ impl Kept {
 
     /// Deletes the rows kept, all in one statement's chunk: blocked rows of a table that
     /// references itself, whose cycles (`CASCADE`/`SET NULL` rows referencing one another) the
-    /// pages cut apart, go only together. Keeps those still blocked; returns how many went,
-    /// and how many changed meanwhile.
+    /// pages cut apart, go only together. Keeps those still blocked; returns how many went
+    /// (those before an error too) and how many changed meanwhile, and the error.
     pub async fn delete_together(
         &mut self,
         db: &mut Connection,
         source: &crate::config::Source,
         plan: &TablePlan,
         throttle: &mut crate::throttle::Throttle,
-    ) -> Result<crate::source::delete::DeleteOutcome, crate::mysql::retry::RetryError> {
+    ) -> (
+        crate::source::delete::DeleteOutcome,
+        Result<(), crate::mysql::retry::RetryError>,
+    ) {
+        let mut out = crate::source::delete::DeleteOutcome::default();
         let Some(batch) = self.rows.take() else {
-            return Ok(Default::default());
+            return (out, Ok(()));
         };
         let all: Vec<usize> = (0..batch.len()).collect();
-        let out = crate::source::delete::delete_rows(
+        let result = crate::source::delete::delete_rows(
+            &mut out,
             db,
             source.retry,
             plan,
@@ -126,15 +131,17 @@ impl Kept {
             throttle,
         )
         .await;
-        // Rows gone before an error are not told: the error fails the table, and the rows
-        // kept stay in its report as they were.
-        let out = out.1.map(|()| out.0)?;
+        // After an error, which rows of the failed statement went is not known: none is kept,
+        // so that no archived copy of a row that left is taken back.
+        if result.is_err() {
+            return (out, result);
+        }
         let still: Vec<usize> = out.blocked.iter().map(|(row, _)| *row).collect();
         let mut left = Kept::new(self.why);
         left.dropped = self.dropped;
         left.keep(&batch, &still);
         *self = left;
-        Ok(out)
+        (out, result)
     }
 
     pub fn is_empty(&self) -> bool {

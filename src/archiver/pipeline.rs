@@ -24,7 +24,7 @@ use crate::mysql::ident::{qualified, quote_ident};
 use crate::mysql::literal::literal;
 use crate::mysql::retry::with_retry;
 use crate::progress::Progress;
-use crate::source::delete::delete_rows;
+use crate::source::delete::{delete_rows, DeleteOutcome};
 use crate::source::read::PageReader;
 use crate::stop::Stop;
 use crate::table::batch::Batch;
@@ -334,7 +334,9 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             }
             first = false;
             let rows: Vec<usize> = (0..batch.len()).filter(|&i| !conflict[i]).collect();
-            let out = delete_rows(
+            let mut out = DeleteOutcome::default();
+            let result = delete_rows(
+                &mut out,
                 delete_db,
                 source.retry,
                 plan,
@@ -348,7 +350,6 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
             .await;
             counts.time += t0.elapsed();
             // The chunks deleted before an error count: those rows left the source.
-            let (out, result) = out;
             if keep_changed && !out.changed_rows.is_empty() {
                 changed.keep(&batch, &out.changed_rows);
             }
@@ -399,23 +400,23 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         && delete_result.is_ok()
         && !stop.is_requested()
     {
-        match held
+        let (out, result) = held
             .delete_together(delete_db, source, plan, throttle)
-            .await
-        {
-            Ok(out) if out.deleted > 0 => {
-                tracing::info!(
+            .await;
+        // The rows that went before an error count, as the pages' do.
+        if out.deleted > 0 {
+            tracing::info!(
                     "{name}: {} of the blocked rows went when tried together (rows that reference one another, read in different pages)",
                     out.deleted
                 );
-                let gone = out.deleted + out.changed;
-                deleted.deleted += out.deleted;
-                deleted.changed += out.changed;
-                deleted.gone += out.gone;
-                deleted.blocked = deleted.blocked.saturating_sub(gone);
-            }
-            Ok(_) => {}
-            Err(e) => delete_result = Err(TableError::Delete(e)),
+            let gone = out.deleted + out.changed;
+            deleted.deleted += out.deleted;
+            deleted.changed += out.changed;
+            deleted.gone += out.gone;
+            deleted.blocked = deleted.blocked.saturating_sub(gone);
+        }
+        if let Err(e) = result {
+            delete_result = Err(TableError::Delete(e));
         }
     }
     if !archive_db {

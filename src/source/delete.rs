@@ -55,41 +55,11 @@ pub struct DeleteOutcome {
     pub stopped: bool,
 }
 
-/// Deletes the batch's rows listed in `rows`, asking `throttle` before each chunk. Returns what
-/// was done, and the error that stopped it: the chunks committed before the error count (they
-/// left the source), whatever happens next.
+/// Deletes the batch's rows listed in `rows`, asking `throttle` before each chunk, adding what
+/// it does to `out` as it goes: the chunks committed before an error count (they left the
+/// source), whatever happens next.
 #[allow(clippy::too_many_arguments)]
 pub async fn delete_rows(
-    db: &mut Connection,
-    retry: Retry,
-    plan: &TablePlan,
-    where_clause: &str,
-    batch: &Batch,
-    rows: &[usize],
-    delete_limit: usize,
-    delay: Duration,
-    throttle: &mut Throttle,
-) -> (DeleteOutcome, Result<(), RetryError>) {
-    let mut out = DeleteOutcome::default();
-    let result = delete_rows_into(
-        &mut out,
-        db,
-        retry,
-        plan,
-        where_clause,
-        batch,
-        rows,
-        delete_limit,
-        delay,
-        throttle,
-    )
-    .await;
-    (out, result)
-}
-
-/// [`delete_rows`], adding what it does to `out` as it goes.
-#[allow(clippy::too_many_arguments)]
-async fn delete_rows_into(
     out: &mut DeleteOutcome,
     db: &mut Connection,
     retry: Retry,

@@ -66,7 +66,9 @@ async fn delete_all(
     batch: &osarchiver::table::batch::Batch,
 ) -> DeleteOutcome {
     let rows: Vec<usize> = (0..batch.len()).collect();
-    let out = delete_rows(
+    let mut out = DeleteOutcome::default();
+    delete_rows(
+        &mut out,
         conn,
         source.retry,
         table,
@@ -77,9 +79,8 @@ async fn delete_all(
         Duration::ZERO,
         &mut osarchiver::throttle::Throttle::off(),
     )
-    .await;
-    let (out, result) = out;
-    result.expect("delete");
+    .await
+    .expect("delete");
     out
 }
 
