@@ -11,13 +11,15 @@
 //!   row is still as read or another session changed it meanwhile (an adversarial run with an
 //!   updater on the blocked rows left 254 such copies, conflicts on every later run). A later
 //!   run archives the row as it then is, once it can go; the files keep it as it was read.
-//! - **changed** rows (updated between their archiving and their delete): the source holds its
-//!   key with other content, and the copy is stale; left there, every later run would keep the
-//!   row as a conflict. Its copy is deleted when the source row, locked, still holds the key
-//!   with other content, the copy is still exactly the row read, and the archiver's files hold
-//!   that row too (the pipeline collects them only then): a row deleted and inserted again
-//!   under its key looks like an update, and its archive copy may be the last one of the row
-//!   deleted, so it is only ever removed while another copy stays.
+//! - **changed** rows (updated, or no longer selected, between their archiving and their
+//!   delete): the source holds its key with other content, and the copy is stale, or with the
+//!   same content (a `where` that reads other tables stopped selecting it), and the copy is
+//!   redundant; left there, every later run would keep the row as a conflict once the service
+//!   touches it. Its copy is deleted when the copy is still exactly the row read and the
+//!   source row, locked, still holds the key: with the same content (the source keeps the
+//!   row), or with other content when the archiver's files hold the row read: a row deleted
+//!   and inserted again under its key looks like an update, and its archive copy may be the
+//!   last one of the row deleted, so it is only ever removed while another copy stays.
 //!
 //! A row gone from the source keeps its copy, and so does a copy that is not the row read
 //! (another run's, or an operator's). A failure here is only a warning (the archive user may
@@ -58,6 +60,8 @@ pub enum Why {
 #[derive(Debug)]
 pub struct Kept {
     why: Why,
+    /// The archiver's files hold the rows as they were read.
+    files: bool,
     rows: Option<Batch>,
     /// The bytes of the values kept.
     bytes: usize,
@@ -69,10 +73,17 @@ impl Kept {
     pub fn new(why: Why) -> Kept {
         Kept {
             why,
+            files: false,
             rows: None,
             bytes: 0,
             dropped: 0,
         }
+    }
+
+    /// As told: whether the archiver's files hold the rows kept as they were read.
+    pub fn with_files(mut self, files: bool) -> Kept {
+        self.files = files;
+        self
     }
 
     /// Keeps rows `rows` of `batch` (as long as there is room).
@@ -137,7 +148,7 @@ impl Kept {
             return (out, result);
         }
         let still: Vec<usize> = out.blocked.iter().map(|(row, _)| *row).collect();
-        let mut left = Kept::new(self.why);
+        let mut left = Kept::new(self.why).with_files(self.files);
         left.dropped = self.dropped;
         left.keep(&batch, &still);
         *self = left;
@@ -183,7 +194,8 @@ pub async fn remove(
         let mut n = 0;
         for start in (0..batch.len()).step_by(CHUNK) {
             let rows: Vec<usize> = (start..batch.len().min(start + CHUNK)).collect();
-            match remove_chunk(source, archive, table, plan, batch, &rows, kept.why).await {
+            let why = (kept.why, kept.files);
+            match remove_chunk(source, archive, table, plan, batch, &rows, why).await {
                 Ok(k) => n += k,
                 Err(e) => {
                     tracing::warn!(
@@ -199,7 +211,8 @@ pub async fn remove(
                     "{name}: {n} archive copies of rows that stay in the source, kept for the rows that reference them, removed from destination {dest}: those rows never left the source, and a later run archives them as they then are, once they can go"
                 ),
                 Why::Changed => tracing::info!(
-                    "{name}: {n} archive copies removed from destination {dest}: their rows changed in the source after they were archived, and stay there as they now are (the files keep them as they were read)"
+                    "{name}: {n} archive copies removed from destination {dest}: their rows changed or stopped being selected after they were archived, and stay in the source as they now are{}",
+                    if kept.files { " (the files keep them as they were read)" } else { "" }
                 ),
             }
         }
@@ -208,8 +221,9 @@ pub async fn remove(
     removed
 }
 
-/// One chunk: lock the source rows by key, keep those the source holds as read (blocked) or
-/// with other content (changed), delete their archive copies that are still the rows read.
+/// One chunk: lock the source rows by key, keep those the source holds (blocked; changed: as
+/// read, or with other content when the files hold the rows read), delete their archive
+/// copies that are still the rows read.
 async fn remove_chunk(
     source: &mut Connection,
     archive: &mut ArchiveDb,
@@ -217,7 +231,7 @@ async fn remove_chunk(
     plan: &TablePlan,
     batch: &Batch,
     rows: &[usize],
-    why: Why,
+    (why, files): (Why, bool),
 ) -> mysql_async::Result<u64> {
     let key_params = plan.key_params();
     let placeholders = sql::key_placeholders(plan);
@@ -302,14 +316,15 @@ async fn remove_chunk(
         }
     }
     // Blocked: still held by the source, as read (the copy is redundant) or changed since by
-    // another session (the copy is stale); either way the row never left. Changed: held with
-    // other content (the copy is stale).
+    // another session (the copy is stale); either way the row never left. Changed: held as
+    // read (no longer selected: the copy is redundant), or with other content (the copy is
+    // stale) when the files keep the row read.
     let stale: Vec<usize> = rows
         .iter()
         .copied()
         .filter(|&i| {
             now.get(&i)
-                .is_some_and(|row| why == Why::Blocked || row != &batch.rows[i])
+                .is_some_and(|row| why == Why::Blocked || files || row == &batch.rows[i])
         })
         .collect();
     let result = if stale.is_empty() {

@@ -95,12 +95,14 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         None
     };
     let started = Instant::now();
-    // Rows that change between their archiving and their delete leave stale copies in the
-    // archive databases, removed once the table's stages are done when the files hold the row
-    // as it was read: the last copy of a row is never removed (an update and a delete followed
-    // by an insert of the same key look the same).
+    // Rows that change (or stop being selected) between their archiving and their delete
+    // leave stale (or redundant) copies in the archive databases, removed once the table's
+    // stages are done: a redundant one when the source still holds the row as read, a stale
+    // one when the files hold the row as it was read: the last copy of a row is never removed
+    // (an update and a delete followed by an insert of the same key look the same).
     let archive_db = source.archive_data && dests.iter().any(|d| matches!(d, Dest::Db(_)));
-    let keep_changed = archive_db && dests.iter().any(|d| matches!(d, Dest::File(_)));
+    let files = dests.iter().any(|d| matches!(d, Dest::File(_)));
+    let keep_changed = archive_db;
     // Blocked rows stay in the source as they were archived: their archive database copies
     // are taken back at the end of the table (see [`kept`]). In a table that references
     // itself they are also tried once more, all together, at the end.
@@ -309,7 +311,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         let mut changed = r
             .kept_changed
             .take()
-            .unwrap_or_else(|| Kept::new(Why::Changed));
+            .unwrap_or_else(|| Kept::new(Why::Changed).with_files(files));
         let mut held = r
             .kept_blocked
             .take()

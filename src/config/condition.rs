@@ -60,6 +60,18 @@ pub fn has_subquery(condition: &str) -> bool {
     lex(condition).is_ok_and(|l| l.selects)
 }
 
+/// Whether `condition` compares the column `column` directly with a date (`SUBDATE(...)`,
+/// `NOW()`, a quoted `'2024-...'`, as the default `where` and the sample's do): for a column
+/// of numbers (nova's `deleted`: 0 for a live row, the row's id once deleted) the server
+/// compares the number with the date's leading digits, and live rows match.
+pub fn compares_with_a_date(condition: &str, column: &str) -> bool {
+    let pattern = format!(
+        r#"(?i)(?:^|[^\w$`])`?{}`?\s*(?:<=>|<=|>=|<>|!=|<|>|=)\s*(?:\(\s*)*(?:(?:SUBDATE|DATE_SUB|ADDDATE|DATE_ADD|NOW|CURDATE|SYSDATE|UTC_TIMESTAMP|UTC_DATE|STR_TO_DATE|TIMESTAMP|DATE|FROM_UNIXTIME)\s*\(|(?:CURRENT_TIMESTAMP|CURRENT_DATE|LOCALTIME|LOCALTIMESTAMP)\b|'\d{{4}}-|"\d{{4}}-)"#,
+        regex::escape(column)
+    );
+    regex::Regex::new(&pattern).is_ok_and(|re| re.is_match(condition))
+}
+
 /// The first function of `condition` whose value depends on the session's time zone (`NOW()`,
 /// `CURRENT_TIMESTAMP`, `UNIX_TIMESTAMP(d)`...): osarchiver's sessions are in UTC, where the
 /// Python tool's were in the server's zone.
@@ -279,6 +291,34 @@ fn comment() -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_column_compared_with_a_date_is_seen_in_every_form() {
+        use super::compares_with_a_date as dated;
+        let now = "'2026-12-07 10:00:00'";
+        for yes in [
+            format!("deleted <= SUBDATE({now}, INTERVAL 12 MONTH)"),
+            format!("`deleted` <= subdate({now}, INTERVAL 1 DAY)"),
+            "deleted<=DATE_SUB(NOW(), INTERVAL 1 DAY)".to_string(),
+            format!("t.deleted < {now}"),
+            "deleted_at IS NOT NULL AND deleted <= CURRENT_TIMESTAMP".to_string(),
+            "(deleted >= ( NOW() - INTERVAL 1 DAY))".to_string(),
+        ] {
+            assert!(dated(&yes, "deleted"), "{yes}");
+        }
+        for no in [
+            format!("deleted_at <= SUBDATE({now}, INTERVAL 12 MONTH)"),
+            format!("deleted != 0 AND deleted_at <= {now}"),
+            "deleted = id".to_string(),
+            format!("not_deleted <= {now}"),
+            format!("SUBDATE({now}, INTERVAL 1 DAY) >= deleted_at"),
+        ] {
+            assert!(!dated(&no, "deleted"), "{no}");
+        }
+        // A name with characters that mean something in a regex.
+        assert!(dated("`a.b+` <= NOW()", "a.b+"));
+        assert!(!dated("axb <= NOW()", "a.b"));
+    }
+
     use super::{check, has_subquery, local_clock, names_a_table, on_statement_clock};
 
     #[test]

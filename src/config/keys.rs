@@ -326,8 +326,16 @@ pub fn anchored_regex(re: &str) -> Result<String, String> {
     let invalid = |e: fancy_regex::Error| format!("invalid regex {re:?}: {e}");
     fancy_regex::Regex::new(re).map_err(invalid)?;
     let anchored = format!("^(?:{re})$");
-    fancy_regex::Regex::new(&anchored).map_err(invalid)?;
-    Ok(anchored)
+    if fancy_regex::Regex::new(&anchored).is_ok() {
+        return Ok(anchored);
+    }
+    // A regex in free-spacing mode (`(?x)`) that ends in a comment (`# ...`) comments out the
+    // wrapping's end: a newline ends the comment (and is blank in that mode).
+    let ended = format!("^(?:{re}\n)$");
+    fancy_regex::Regex::new(&ended).map_err(|e| {
+        format!("invalid regex {re:?}: it cannot be anchored to the whole name: {e}")
+    })?;
+    Ok(ended)
 }
 
 #[cfg(test)]
@@ -342,5 +350,9 @@ mod tests {
         let e = anchored_regex("\\").unwrap_err();
         assert!(e.contains("Backslash without following character"), "{e}");
         assert!(!e.contains("parenthesis"), "{e}");
+        // Free-spacing mode with a comment at the end: anchored all the same.
+        let x = fancy_regex::Regex::new(&anchored_regex("(?x) t  # the t table").unwrap()).unwrap();
+        assert!(x.is_match("t").unwrap());
+        assert!(!x.is_match("tt").unwrap() && !x.is_match("t\n").unwrap());
     }
 }

@@ -201,14 +201,25 @@ pub fn plan_database(
             .columns
             .iter()
             .find(|c| c.name.eq_ignore_ascii_case(&source.deleted_column));
-        // The default `where` compares the column with a date: a number (nova's `deleted`,
-        // 0 for a live row, the row's id once deleted) compares as a tiny date, and every row,
-        // live ones included, would be archived and deleted.
-        if let Some(c) = deleted.filter(|c| source.where_is_default && is_number(&c.data_type)) {
+        // The default `where` (and the sample's, and any that does the same) compares the
+        // column with a date: a number (nova's `deleted`, 0 for a live row, the row's id once
+        // deleted) compares as a tiny date, and every row, live ones included, would be
+        // archived and deleted.
+        if let Some(c) = deleted.filter(|c| {
+            is_number(&c.data_type)
+                && (source.where_is_default
+                    || crate::config::condition::compares_with_a_date(
+                        &source.where_clause,
+                        &c.name,
+                    ))
+        }) {
             plan.skipped.push(skip(
                 format!(
-                    "its {} column is a number ({}), not a date: the default where ({}) would select every row, live ones included; set deleted_column to the date column (deleted_at), or write a where",
-                    c.name, c.column_type, source.where_clause
+                    "its {} column is a number ({}), not a date: the {}where ({}) compares it with a date and would select every row, live ones included; set deleted_column to the date column (deleted_at), or write a where that compares a date column",
+                    c.name,
+                    c.column_type,
+                    if source.where_is_default { "default " } else { "" },
+                    source.where_clause
                 ),
                 true,
             ));

@@ -230,6 +230,69 @@ fn the_archive_copy_of_a_row_that_changed_before_its_delete_is_removed() {
     run(&db_only).assert_code(3);
 }
 
+/// A row that a `where` reading another table stops selecting after its batch reached the
+/// archive, and before its delete, stays in the source as it was read: the archive copy is
+/// redundant and is removed in the same run (with no file destination: the source keeps the
+/// row), so that the row, once touched by the service and selected again, is not a conflict
+/// for ever. The copy used to stay.
+#[test]
+fn the_archive_copy_of_a_row_no_longer_selected_is_removed() {
+    let s = server();
+    let db = ScratchDb::create(s, "unselected");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20), deleted_at DATETIME(6) NULL);
+         CREATE TABLE keep (k INT PRIMARY KEY);
+         INSERT INTO t SELECT seq, CONCAT('row ', seq), {OLD} FROM seq_1_to_6;"
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .src("tables", "t")
+        .src(
+            "where",
+            format!(
+                "deleted_at <= SUBDATE('{{now}}', INTERVAL 7 DAY) AND id NOT IN (SELECT k FROM {})",
+                db.q("keep")
+            ),
+        )
+        .dst("server_side_copy", "false")
+        .src("select_limit", 6)
+        .src("delete_limit", 2);
+    // Another session locks row 3 before the run begins, so that the run reads and archives
+    // it but waits at its delete; then it keeps row 3 out of the selection, and commits.
+    let locker = {
+        let (t, keep) = (db.q("t"), db.q("keep"));
+        std::thread::spawn(move || {
+            s.sql(&format!(
+                "START TRANSACTION; SELECT COUNT(*) FROM {t} WHERE id = 3 FOR UPDATE;
+                 DO SLEEP(3);
+                 INSERT INTO {keep} VALUES (3);
+                 COMMIT;"
+            ))
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let out = run(&ini);
+    locker.join().unwrap();
+    out.assert_success()
+        .output_contains("1 archive copies removed from destination dst");
+    let row = out.table_row(&db.name, "t");
+    assert_eq!(
+        (row.num("read"), row.num("deleted"), row.num("changed")),
+        (6, 5, 1),
+        "the run must have read row 3 before it stopped being selected"
+    );
+    assert_eq!(lines(&db.sql("SELECT id, v FROM t")), ["3\trow 3"]);
+    assert_eq!(
+        lines(&s.sql(&format!("SELECT id FROM {} ORDER BY id", db.qa("t")))),
+        ["1", "2", "4", "5", "6"]
+    );
+    // Selected again later, changed by the service meanwhile: archived, no conflict.
+    db.sql("DELETE FROM keep; UPDATE t SET v = 'touched' WHERE id = 3");
+    let changed = digest(s, &db.name, "t", "id = 3");
+    run(&ini).assert_success();
+    assert_eq!(count(s, &db.name, "t", "1"), 0);
+    assert_eq!(digest(s, &db.archive(), "t", "id = 3"), changed);
+}
+
 /// A unique key other than the row key holds among the source's current rows only: glance's
 /// `(image_id, name)` of an image property removed, archived, added again and removed again.
 /// The archive table osarchiver creates keeps such keys as plain keys, so the second row is

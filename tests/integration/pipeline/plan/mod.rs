@@ -240,6 +240,19 @@ fn a_number_as_deleted_column_under_the_default_where_is_refused() {
         .output_contains("its deleted column is a number (int(11)), not a date");
     real.assert_code(3);
     assert_eq!(crate::harness::digest::count(s, &db.name, "n", "1"), 3);
+    // The same `where` written out, as archiver_sample.ini has it (or by hand with the
+    // column's name): refused as well. It used to archive and delete all three rows, exit 0.
+    for written in [
+        "${deleted_column} <= SUBDATE('{now}', INTERVAL ${retention})",
+        "`deleted` < DATE_SUB(NOW(), INTERVAL 1 DAY)",
+    ] {
+        let sample = ini.clone().src("where", written);
+        let (dry, real) = dry_then_real(&sample);
+        dry.assert_code(3)
+            .output_contains("its deleted column is a number (int(11)), not a date: the where");
+        real.assert_code(3);
+        assert_eq!(crate::harness::digest::count(s, &db.name, "n", "1"), 3);
+    }
     // With a where of its own, the column is the operator's to compare.
     let own = ini.src(
         "where",
