@@ -87,6 +87,13 @@ pub async fn possible(
     if plan.references_itself() || plan.in_cycle {
         return false;
     }
+    if !plan.key_enforced {
+        tracing::info!(
+            "{}: its engine does not keep two rows from sharing a key: rows go through osarchiver",
+            qualified(&plan.db, &plan.table)
+        );
+        return false;
+    }
     let mut databases = 0;
     for (d, t) in dests.iter_mut().zip(targets) {
         let (Dest::Db(db), Target::Db(target)) = (d, t) else {

@@ -641,6 +641,7 @@ impl TableRun<'_, '_> {
             && source.delete_data
             && !plan.references_itself()
             && !plan.in_cycle
+            && plan.key_enforced
             && !dbs.is_empty()
             && dbs.iter().all(|db| db.same_server && db.server_side_copy);
         !server_side

@@ -790,6 +790,28 @@ impl ArchiveDb {
                     ),
                 })?
         };
+        // InnoDB's column limit, which a MyISAM or Aria table may pass: the CREATE would be
+        // refused (1005, errno 185); said the same way in the dry run and the run.
+        let engine = Regex::new(r"(?i)\bENGINE\s*=\s*`?(\w+)")
+            .ok()
+            .and_then(|re| re.captures(&create_table).map(|c| c[1].to_string()));
+        if let Some(n) = ddl::column_count(&create_table)
+            .filter(|&n| n > ddl::INNODB_MAX_COLUMNS)
+            .filter(|_| {
+                engine
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("InnoDB"))
+            })
+        {
+            return Err(PrepareError::Other {
+                dest: name.clone(),
+                message: format!(
+                    "{archive} would be an InnoDB table of {n} columns, and InnoDB takes at most {}: the CREATE TABLE would be refused (1005, errno 185); archive {} to files only, or create the archive table yourself",
+                    ddl::INNODB_MAX_COLUMNS,
+                    qualified(&plan.db, &plan.table)
+                ),
+            });
+        }
         if dry_run {
             self.check_grants(&target, true).await?;
             self.check_enforced_engine(&create_table, &archive).await?;

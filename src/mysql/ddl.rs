@@ -122,6 +122,18 @@ fn rewrite(create_sql: &str, new_name: &str, row_key: Option<&str>) -> Result<St
         return Err(DdlError::Malformed("no column definitions"));
     }
 
+    let mut tail = String::new();
+    push_tail_without_auto_increment(&mut tail, &s[close + 1..])?;
+    let versioned_off = tail_without_system_versioning(&tail)?;
+    let durable = tail_with_durable_engine(&versioned_off)?;
+    // Another engine's table made InnoDB: InnoDB wants its AUTO_INCREMENT column first in an
+    // index, where MyISAM and Aria also take it second in a key (a counter per group).
+    if durable != versioned_off {
+        if let Some(column) = auto_increment_without_key(&kept) {
+            kept.push(format!("\n  KEY ({})", ident::quote_ident(&column)));
+        }
+    }
+
     let mut out = String::with_capacity(s.len());
     out.push_str(&s[..name_start]);
     out.push_str(new_name);
@@ -129,12 +141,50 @@ fn rewrite(create_sql: &str, new_name: &str, row_key: Option<&str>) -> Result<St
     out.push_str(&kept.join(","));
     out.push_str(trailing_ws);
     out.push(')');
-    let mut tail = String::new();
-    push_tail_without_auto_increment(&mut tail, &s[close + 1..])?;
-    out.push_str(&tail_with_durable_engine(&tail_without_system_versioning(
-        &tail,
-    )?)?);
+    out.push_str(&durable);
     Ok(out)
+}
+
+/// The column of `items` declared `AUTO_INCREMENT`, when no key of `items` (but a `FULLTEXT`
+/// or `SPATIAL` one) has it first.
+fn auto_increment_without_key(items: &[String]) -> Option<String> {
+    let column = items.iter().find_map(|item| {
+        let name = leading_ident(item)?;
+        let words = top_level_words(item).ok()?;
+        words
+            .iter()
+            .any(|&(a, e)| item[a..e].eq_ignore_ascii_case("AUTO_INCREMENT"))
+            .then_some(name)
+    })?;
+    let first_in_a_key = items
+        .iter()
+        .map(|item| item.trim_start())
+        .filter(|item| !item.starts_with('`'))
+        .filter(|item| {
+            let upper = item.get(..8).unwrap_or(item).to_ascii_uppercase();
+            !upper.starts_with("FULLTEXT") && !upper.starts_with("SPATIAL")
+        })
+        .any(|item| {
+            paren_idents(item)
+                .and_then(|columns| columns.first().cloned())
+                .is_some_and(|first| first.eq_ignore_ascii_case(&column))
+        });
+    (!first_in_a_key).then_some(column)
+}
+
+/// The most columns an InnoDB table has (error 1005, errno 185 beyond).
+pub const INNODB_MAX_COLUMNS: usize = 1017;
+
+/// The number of columns of a `CREATE TABLE` statement, when it can be read.
+pub fn column_count(create_sql: &str) -> Option<usize> {
+    let open = create_sql.find('(')?;
+    let (items, _) = body_items(create_sql, open).ok()?;
+    Some(
+        items
+            .iter()
+            .filter(|item| item.trim_start().starts_with('`'))
+            .count(),
+    )
 }
 
 /// The items of a `CREATE TABLE` body whose `(` is at `open` (columns, keys, periods,
@@ -623,6 +673,29 @@ pub fn cannot_delete(engine: &str) -> bool {
         .any(|e| e.eq_ignore_ascii_case(engine.trim()))
 }
 
+/// Whether tables of `engine` refuse a second row with the key of a row they hold: the engines
+/// that store their rows themselves. Not `MRG_MyISAM` (each of its tables holds its own rows,
+/// and the key of one row may be in two of them), nor the engines over another server's table
+/// (`FEDERATED`, `CONNECT`, `SPIDER`...), whose declared keys bind nothing.
+pub fn enforces_keys(engine: &str) -> bool {
+    [
+        "InnoDB",
+        "MyISAM",
+        "Aria",
+        "MEMORY",
+        "HEAP",
+        "RocksDB",
+        "TokuDB",
+        "ARCHIVE",
+        "S3",
+        "SEQUENCE",
+        "BLACKHOLE",
+        "CSV",
+    ]
+    .iter()
+    .any(|e| e.eq_ignore_ascii_case(engine.trim()))
+}
+
 /// The table options with `ENGINE=X` made `ENGINE=InnoDB` when `X` is not durable (`MEMORY`
 /// loses its rows at a restart, `BLACKHOLE` keeps none, `MyISAM`, `Aria`, `CSV`, `ARCHIVE`...
 /// neither commit nor roll back a batch, nor flush it to disk), and then without the options
@@ -1048,6 +1121,35 @@ mod tests {
             archive_create_table(sql, "t").unwrap(),
             "CREATE TABLE `t` (\n  `a` int(11)\n) ENGINE=InnoDB AUTO_INCREMENT_X=5 MY_AUTO_INCREMENT=3"
         );
+    }
+
+    /// MyISAM's counter per group (the `AUTO_INCREMENT` column second in the primary key):
+    /// InnoDB refuses it (1075) unless an index has the column first, which the archive table
+    /// gets; otherwise the definition is unchanged.
+    #[test]
+    fn an_auto_increment_column_second_in_a_key_gets_a_key_of_its_own_in_innodb() {
+        let sql = "CREATE TABLE `ai2` (\n  `g` int(11) NOT NULL,\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `deleted_at` datetime DEFAULT NULL COMMENT 'AUTO_INCREMENT',\n  PRIMARY KEY (`g`,`id`),\n  FULLTEXT KEY `f` (`id`)\n) ENGINE=MyISAM AUTO_INCREMENT=9 DEFAULT CHARSET=utf8mb4";
+        let out = archive_create_table(sql, "ai2").unwrap();
+        assert!(
+            out.ends_with(
+                "FULLTEXT KEY `f` (`id`),\n  KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+            ),
+            "{out}"
+        );
+        for unchanged in [
+            sql.replace("PRIMARY KEY (`g`,`id`)", "PRIMARY KEY (`id`,`g`)"),
+            sql.replace(
+                "PRIMARY KEY (`g`,`id`)",
+                "PRIMARY KEY (`g`,`id`),\n  KEY `k` (`id`(4))",
+            ),
+            sql.replace("NOT NULL AUTO_INCREMENT", "NOT NULL"),
+            sql.replace("MyISAM", "InnoDB"),
+        ] {
+            let out = archive_create_table(&unchanged, "ai2").unwrap();
+            assert!(!out.contains("\n  KEY (`id`)"), "{out}");
+        }
+        assert_eq!(column_count(sql), Some(3));
+        assert_eq!(column_count("SELECT 1"), None);
     }
 
     #[test]

@@ -46,6 +46,11 @@ pub struct TablePlan {
     /// The engine that cannot delete the table's rows (`ARCHIVE`, `S3`: every `DELETE` fails),
     /// if it is one.
     pub undeletable: Option<String>,
+    /// Whether the engine enforces the key's uniqueness (not `MRG_MyISAM`, whose tables may
+    /// each hold a row of the same key, nor an engine over another server's table): else two
+    /// rows may share a key, and only the client's way, which reads every row, tells them
+    /// apart.
+    pub key_enforced: bool,
     /// The table's definition when its walk began ([`super::definition`]): every delete checks
     /// it in its transaction. `None`: not checked (dry runs, restores, tests).
     pub definition: Option<String>,
@@ -94,6 +99,10 @@ impl TablePlan {
                 .engine
                 .clone()
                 .filter(|e| crate::mysql::ddl::cannot_delete(e)),
+            key_enforced: info
+                .engine
+                .as_deref()
+                .is_none_or(crate::mysql::ddl::enforces_keys),
             definition: None,
             triggers_unseen: false,
         })
@@ -124,6 +133,7 @@ impl TablePlan {
             references_known: self.references_known,
             transactional: self.transactional,
             undeletable: self.undeletable.clone(),
+            key_enforced: self.key_enforced,
             definition: self.definition.clone(),
             triggers_unseen: self.triggers_unseen,
         }
@@ -182,6 +192,7 @@ impl TablePlan {
             references_known: false,
             transactional: true,
             undeletable: None,
+            key_enforced: true,
             definition: None,
             triggers_unseen: false,
         }

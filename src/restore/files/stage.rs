@@ -268,6 +268,7 @@ fn plan_of(db: &str, info: &TableInfo) -> TablePlan {
         references_known: false,
         transactional: true,
         undeletable: None,
+        key_enforced: true,
         definition: None,
         triggers_unseen: false,
     }

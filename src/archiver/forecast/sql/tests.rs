@@ -15,6 +15,7 @@ fn table(db: &str, name: &str, refs: Vec<ForeignKey>) -> TablePlan {
         references_known: false,
         transactional: true,
         undeletable: None,
+        key_enforced: true,
         definition: None,
         triggers_unseen: false,
     }
