@@ -119,6 +119,20 @@ fn joined(errors: &[TableError]) -> String {
 }
 
 impl TableError {
+    /// Whether the server did not answer through a whole retry policy
+    /// ([`crate::mysql::retry::gave_up_on_server`]).
+    pub fn server_unanswered(&self) -> bool {
+        use crate::mysql::retry::gave_up_on_server;
+        match self {
+            TableError::Read(e)
+            | TableError::Delete(e)
+            | TableError::DeleteRefused(e)
+            | TableError::Count(e) => gave_up_on_server(e),
+            TableError::Stages(all) => all.iter().any(TableError::server_unanswered),
+            other => gave_up_on_server(other),
+        }
+    }
+
     /// The stages' failures as one error: none, the only one, or [`TableError::Stages`].
     pub fn of_stages(mut errors: Vec<TableError>) -> Option<TableError> {
         match errors.len() {

@@ -84,6 +84,9 @@ pub(super) struct SourceRun<'a> {
     /// The suffixes of every archive-database destination of the run, whatever its archiver
     /// ([`crate::config::Config::archive_suffixes`]).
     pub archive_suffixes: Vec<(String, String)>,
+    /// A table failed because the server did not answer through a whole retry policy: before
+    /// the next table, one more look, and the source stops if it still does not answer.
+    pub unanswered: bool,
 }
 
 /// Archives one source of `archiver`; failures go into `report`. With `parallel`, its tables
@@ -298,7 +301,20 @@ impl<'a> SourceRun<'a> {
         if source.archive_data {
             for d in &archiver.destinations {
                 match Dest::open(d, &mut src, &source.name, clock, dry_run, &options.limits).await {
-                    Ok(dest) => dests.push(dest),
+                    Ok(dest) => {
+                        // A store that would refuse the uploads fails the run at its end:
+                        // the real run writes the files, deletes the rows they hold, and
+                        // keeps the files when their upload fails. The plan goes on.
+                        if dry_run {
+                            if let Err(e) = dest.check_remotes().await {
+                                report.error(format!(
+                                    "{label}: destination {}: {e}: the real run would archive and delete the rows as planned, keep the files, and fail",
+                                    d.name()
+                                ));
+                            }
+                        }
+                        dests.push(dest);
+                    }
                     Err(e) => {
                         report.error(format!("{label}: destination {}: {e}", d.name()));
                         for d in dests {
@@ -335,6 +351,7 @@ impl<'a> SourceRun<'a> {
             grants: None,
             read_only: None,
             archive_suffixes: options.archive_suffixes.clone(),
+            unanswered: false,
         })
     }
 
@@ -884,6 +901,7 @@ impl<'a> SourceRun<'a> {
         let first = report.tables.len();
         for table in group {
             let t = self.table(table).await;
+            self.unanswered |= t.errors.iter().any(TableError::server_unanswered);
             self.claim_packing(report.tables.len());
             report.tables.push(t);
         }
@@ -911,6 +929,27 @@ impl<'a> SourceRun<'a> {
         if let Some(why) = self.stop.reason() {
             tracing::info!("{label}: {}: no further table is started", why.describe());
             return true;
+        }
+        if self.unanswered {
+            // One look (a reconnect and a statement), not a whole policy per table left: a
+            // server that is gone would otherwise cost each table its retries.
+            let once = crate::config::Retry {
+                max_retries: 1,
+                ..self.source.retry
+            };
+            let look = with_retry(&mut self.src, once, "check the server", |a| {
+                Box::pin(a.conn.query_drop("DO 1"))
+            })
+            .await;
+            match look {
+                Ok(()) => self.unanswered = false,
+                Err(e) => {
+                    report.error(format!(
+                        "{label}: the server did not answer through a whole retry policy, and does not now ({e}): the source's remaining tables are not started"
+                    ));
+                    return true;
+                }
+            }
         }
         if let Some(l) = self.db_lock.as_mut() {
             match l.ensure().await {

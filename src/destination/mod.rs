@@ -74,14 +74,23 @@ impl Dest {
     ) -> Result<Dest, DestError> {
         Ok(match cfg {
             Destination::Db(c) => Dest::Db(db::ArchiveDb::open(c, source).await?),
-            Destination::File(c) => {
-                let f = file::FileDest::open(c, source_name, clock, dry_run, limits)?;
-                if dry_run {
-                    f.check_remotes().await?;
-                }
-                Dest::File(f)
-            }
+            Destination::File(c) => Dest::File(file::FileDest::open(
+                c,
+                source_name,
+                clock,
+                dry_run,
+                limits,
+            )?),
         })
+    }
+
+    /// For a dry run: whether a real run could upload to each remote store of a file
+    /// destination (see [`file::FileDest::check_remotes`]).
+    pub async fn check_remotes(&self) -> Result<(), DestError> {
+        match self {
+            Dest::File(f) => Ok(f.check_remotes().await?),
+            Dest::Db(_) => Ok(()),
+        }
     }
 
     pub fn name(&self) -> &str {

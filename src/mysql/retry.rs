@@ -165,6 +165,21 @@ pub fn shown(e: &Error) -> String {
     }
 }
 
+/// Whether `e`, or an error it wraps, is a [`RetryError::Exhausted`] whose last error lost
+/// the session: the server did not answer through a whole retry policy.
+pub fn gave_up_on_server(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(RetryError::Exhausted { source, .. }) = err.downcast_ref::<RetryError>() {
+            if needs_reconnect(source) {
+                return true;
+            }
+        }
+        cur = err.source();
+    }
+    false
+}
+
 /// Why [`with_retry`] gave up.
 #[derive(Debug, thiserror::Error)]
 pub enum RetryError {

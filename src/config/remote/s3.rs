@@ -26,10 +26,10 @@ pub struct S3Settings {
 }
 
 pub(super) fn resolve(o: &Opts<'_>) -> Result<S3Settings, KeyError> {
-    let endpoint_url = o.get("endpoint_url");
-    if let Some(url) = &endpoint_url {
-        super::check_url(url).map_err(|m| err("endpoint_url", format!("{url:?} {m}")))?;
-    }
+    let endpoint_url = o
+        .get("endpoint_url")
+        .map(|url| endpoint(&url))
+        .transpose()?;
     let credentials = match (o.get("aws_access_key_id"), o.get("aws_secret_access_key")) {
         (Some(id), Some(secret)) => Some((id, secret, o.get("aws_session_token"))),
         (None, None) => None,
@@ -96,5 +96,26 @@ pub(super) fn resolve(o: &Opts<'_>) -> Result<S3Settings, KeyError> {
         when_supported,
         storage_class: o.get("storage_class"),
         create_bucket: o.bool("create_bucket")?.unwrap_or(false),
+    })
+}
+
+/// `opt_endpoint_url`, checked, with a path (a store behind a proxy's path) made to end with
+/// `/`: the SDK appends the bucket to the path as it is (`/b` and bucket `kt` went to bucket
+/// `bkt`), where boto3, the Python tool's, puts the bucket under it (`/b/kt`).
+pub(super) fn endpoint(url: &str) -> Result<String, KeyError> {
+    super::check_url(url).map_err(|m| err("endpoint_url", format!("{url:?} {m}")))?;
+    if url.contains(['?', '#']) {
+        return Err(err(
+            "endpoint_url",
+            format!("{url:?} has a query or a fragment, which S3 requests cannot carry"),
+        ));
+    }
+    let path_start = url
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|i| url[i..].find('/').map(|p| i + p));
+    Ok(match path_start {
+        Some(p) if !url[p..].ends_with('/') => format!("{url}/"),
+        _ => url.to_string(),
     })
 }

@@ -271,6 +271,8 @@ fn s3_rules() {
         "http://h:99999",
         "http://h:x/",
         "https://h :9000",
+        "https://h/path?x=1",
+        "http://h:9000/#f",
     ] {
         assert_eq!(
             s3(&[("endpoint_url", bad)]).unwrap_err(),
@@ -282,8 +284,17 @@ fn s3_rules() {
         "http://127.0.0.1:9000",
         "https://s3.example.com",
         "http://[::1]:5000/",
-        "https://user@h:443/path?x=1",
+        "https://user@h:443/path",
     ] {
         assert_eq!(s3(&[("endpoint_url", good)]), Ok(()), "{good}");
+    }
+    // A path gets its trailing `/`, so that the bucket goes under it.
+    for (url, used) in [
+        ("http://h:9000", "http://h:9000"),
+        ("http://h:9000/", "http://h:9000/"),
+        ("http://h/b", "http://h/b/"),
+        ("http://h/b/", "http://h/b/"),
+    ] {
+        assert_eq!(super::s3::endpoint(url).unwrap(), used, "{url}");
     }
 }

@@ -27,16 +27,9 @@ pub(super) fn upload(
         };
         let mut confirmed = 0;
         for r in remotes {
-            let object = match r.free_name(path, date, &file) {
-                Ok(object) => object,
-                Err(e) => {
-                    errors.push(format!("{e}; the file stays in {}", path.display()));
-                    continue;
-                }
-            };
             let started = std::time::Instant::now();
-            match r.upload(path, &object) {
-                Ok(receipt) => {
+            match r.upload_new(path, date, &file) {
+                Ok((_, receipt)) => {
                     confirmed += 1;
                     tracing::info!(
                         "destination {dest}: {table}: uploaded {} to {} ({} bytes, ETag {}) in {:.1?}",

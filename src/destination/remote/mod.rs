@@ -76,6 +76,10 @@ pub enum RemoteError {
 pub struct UploadError {
     pub message: String,
     pub permanent: bool,
+    /// The store refused the write because it holds an object of that name now (a
+    /// conditional write, `If-None-Match: *`, that another writer beat): the file goes up
+    /// under the next free name.
+    pub taken: bool,
 }
 
 impl UploadError {
@@ -84,6 +88,7 @@ impl UploadError {
         UploadError {
             message: message.into(),
             permanent: false,
+            taken: false,
         }
     }
 
@@ -92,6 +97,16 @@ impl UploadError {
         UploadError {
             message: message.into(),
             permanent: true,
+            taken: false,
+        }
+    }
+
+    /// The store holds another object under the name now: not retried under it.
+    pub fn taken(message: impl Into<String>) -> Self {
+        UploadError {
+            message: message.into(),
+            permanent: true,
+            taken: true,
         }
     }
 }
@@ -164,6 +179,35 @@ impl Remote {
         self.attempts(path, object, "upload", || self.store.upload(path, object))
     }
 
+    /// Uploads `file` (the local file `path`) under the first free name from
+    /// [`Remote::free_name`]; a name another writer takes between the look and the upload
+    /// (two runs started in the same second into one bucket: the stores refuse the second
+    /// write, `If-None-Match: *`) is skipped for the next one. Returns the name and what the
+    /// store holds. Blocking.
+    pub fn upload_new(
+        &self,
+        path: &Path,
+        date: &str,
+        file: &str,
+    ) -> Result<(String, UploadReceipt), RemoteError> {
+        let mut from = 0;
+        loop {
+            let (object, n) = self.free_name_from(path, date, file, from)?;
+            match self.upload(path, &object) {
+                Ok(receipt) => return Ok((object, receipt)),
+                Err(RemoteError::Upload { source, .. }) if source.taken && n < MAX_NUMBER => {
+                    tracing::warn!(
+                        "remote store {}: another writer took {object} during the upload ({source}): {} goes up under the next free number",
+                        self.cfg.name,
+                        path.display()
+                    );
+                    from = n + 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// Which bucket or container the store writes into, for [`names`]: two sections that name
     /// the same one share their names.
     pub fn identity(&self) -> String {
@@ -175,9 +219,22 @@ impl Remote {
     /// has taken that name in this bucket or container already, or the store holds it (an
     /// upload would replace it).
     pub fn free_name(&self, path: &Path, date: &str, file: &str) -> Result<String, RemoteError> {
+        self.free_name_from(path, date, file, 0)
+            .map(|(name, _)| name)
+    }
+
+    /// As [`Remote::free_name`], trying the numbers from `from` (0: the name unnumbered);
+    /// returns the name and its number.
+    fn free_name_from(
+        &self,
+        path: &Path,
+        date: &str,
+        file: &str,
+        from: u32,
+    ) -> Result<(String, u32), RemoteError> {
         let prefix = self.cfg.file_name_prefix.as_deref();
         let first = object_name(prefix, date, file);
-        let mut n = 0;
+        let mut n = from;
         loop {
             // A store that says it holds every name (a proxy answering any HEAD) must not keep
             // the run numbering for ever.
@@ -197,6 +254,7 @@ impl Remote {
                 0 => first.clone(),
                 n => object_name(prefix, date, &names::renumbered(file, n)),
             };
+            let number = n;
             n += 1;
             if !names::claim(&self.identity(), &object) {
                 tracing::warn!(
@@ -209,7 +267,7 @@ impl Remote {
             // One look, not retried: a store that cannot answer it gets the name (the run's
             // own names are still kept apart), and the upload meets the store's trouble.
             match self.store.exists(&object) {
-                Ok(false) => return Ok(object),
+                Ok(false) => return Ok((object, number)),
                 Ok(true) => {}
                 Err(e) => {
                     tracing::warn!(
@@ -218,7 +276,7 @@ impl Remote {
                         self.describe(),
                         path.display()
                     );
-                    return Ok(object);
+                    return Ok((object, number));
                 }
             }
             tracing::warn!(
@@ -342,6 +400,7 @@ mod tests {
                 return Err(UploadError {
                     message: format!("failure {n}"),
                     permanent: self.1,
+                    taken: false,
                 });
             }
             Ok(UploadReceipt {
@@ -433,6 +492,51 @@ mod tests {
             r.free_name(f, "d", "db.t.csv.tar").unwrap(),
             "d/db.t.csv.tar"
         );
+    }
+
+    /// A store where other writers take `taken` between the run's look and its write: the
+    /// look says free, the conditional write is refused.
+    struct Racing(Vec<String>);
+    impl RemoteStore for Racing {
+        fn upload(&self, _: &Path, object: &str) -> Result<UploadReceipt, UploadError> {
+            if self.0.iter().any(|t| t == object) {
+                return Err(UploadError::taken("412"));
+            }
+            Ok(UploadReceipt {
+                location: object.into(),
+                size: 0,
+                etag: String::new(),
+            })
+        }
+
+        fn exists(&self, _: &str) -> Result<bool, UploadError> {
+            Ok(false)
+        }
+    }
+
+    #[test]
+    fn a_name_taken_during_the_upload_is_numbered_past() {
+        let mut r = remote(false, 3);
+        r.cfg.container = "racing-test".into();
+        r.store = Box::new(Racing(vec![
+            "d/db.t.csv.tar".into(),
+            "d/db.t.1.csv.tar".into(),
+        ]));
+        let f = Path::new("db.t.csv.tar");
+        let (name, receipt) = r.upload_new(f, "d", "db.t.csv.tar").unwrap();
+        assert_eq!(
+            (name.as_str(), receipt.location.as_str()),
+            ("d/db.t.2.csv.tar", "d/db.t.2.csv.tar")
+        );
+        // A store whose every name is taken: the numbers end, with an error.
+        let mut all = remote(false, 3);
+        all.cfg.container = "racing-test-all".into();
+        all.store = Box::new(Racing(
+            std::iter::once("d/x".to_string())
+                .chain((1..=MAX_NUMBER + 1).map(|n| format!("d/{}", names::renumbered("x", n))))
+                .collect(),
+        ));
+        assert!(all.upload_new(Path::new("x"), "d", "x").is_err());
     }
 
     #[test]

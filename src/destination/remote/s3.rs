@@ -8,7 +8,11 @@
 //! `when_supported`: the SDK's newer default, which S3-compatible stores may refuse),
 //! `opt_storage_class`, `opt_create_bucket` (default false).
 //!
-//! Every upload sends `Content-MD5` (the store checks the body) and is verified with
+//! Every upload is conditional (`If-None-Match: *` on PutObject and CompleteMultipartUpload):
+//! the store refuses to replace an object another writer put under the name since the run
+//! looked (two runs started in the same second into one bucket), and the file goes up under
+//! the next free name; a store that does not take the condition (501) is written to without
+//! it from then on. Every upload sends `Content-MD5` (the store checks the body) and is verified with
 //! HeadObject: its size, and its ETag (the MD5 of a single-part object, or of the parts' MD5s
 //! followed by `-<parts>` for a multipart one) unless the store encrypts with KMS (whose
 //! ETags are not MD5s).
@@ -25,6 +29,7 @@
 //! (`Handle::block_on`, from the destination's blocking background job).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -84,6 +89,29 @@ pub struct S3Store {
     settings: Settings,
     handle: tokio::runtime::Handle,
     client: Mutex<Option<Client>>,
+    /// Writes are conditional (`If-None-Match: *`) until the store says it does not take it.
+    conditional: AtomicBool,
+}
+
+/// Why the store refused a conditional write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// 412: it holds an object under the name.
+    Taken,
+    /// 501 (`NotImplemented`): it does not take the condition.
+    Unsupported,
+}
+
+/// The refusal of a conditional write in `e`, if it is one.
+fn refusal<E: ProvideErrorMetadata>(e: &SdkError<E, HttpResponse>) -> Option<Refusal> {
+    let SdkError::ServiceError(se) = e else {
+        return None;
+    };
+    match se.raw().status().as_u16() {
+        412 => Some(Refusal::Taken),
+        501 => Some(Refusal::Unsupported),
+        _ => (se.err().code() == Some("NotImplemented")).then_some(Refusal::Unsupported),
+    }
 }
 
 impl S3Store {
@@ -114,7 +142,25 @@ impl S3Store {
             },
             handle,
             client: Mutex::new(None),
+            conditional: AtomicBool::new(true),
         })
+    }
+
+    /// The condition of a write: `*` (replace nothing) unless the store does not take it.
+    fn condition(&self) -> Option<String> {
+        self.conditional
+            .load(Ordering::Relaxed)
+            .then(|| "*".to_string())
+    }
+
+    /// The error of a conditional write `what` refused with 501: the store does not take the
+    /// condition; the writes go without it from now on (the retry, the next files).
+    fn unconditional(&self, failure: UploadError) -> UploadError {
+        self.conditional.store(false, Ordering::Relaxed);
+        UploadError::transient(format!(
+            "{}; the store does not take conditional writes (If-None-Match): writing without them",
+            failure.message
+        ))
     }
 
     async fn client(&self) -> Result<Client, UploadError> {
@@ -151,6 +197,15 @@ impl S3Store {
                 let status = e.raw_response().map(|r| r.status().as_u16());
                 let what = format!("HeadBucket s3://{}", self.bucket);
                 match status {
+                    // A HEAD's refusal has no body to say why: a key S3 does not know and a
+                    // key that may write but not read (`s3:PutObject` alone) look alike. A
+                    // listing of no key says which.
+                    Some(403) if self.write_only(&client).await => {
+                        tracing::warn!(
+                            "{what}: HTTP 403, and a listing says AccessDenied: the key may not read the bucket (a write-only key?); whether it may write is known at the first upload"
+                        );
+                        Ok(())
+                    }
                     Some(401 | 403) => Err(UploadError::permanent(format!(
                         "{what}: access refused ({}): check opt_aws_access_key_id and \
                          opt_aws_secret_access_key (or opt_profile) and the bucket's policy",
@@ -163,6 +218,18 @@ impl S3Store {
                 }
             }
         }
+    }
+
+    /// Whether S3 knows the key but denies it a listing of the bucket (`AccessDenied`, not
+    /// `InvalidAccessKeyId` or `SignatureDoesNotMatch`).
+    async fn write_only(&self, client: &Client) -> bool {
+        let listed = client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .max_keys(0)
+            .send()
+            .await;
+        matches!(listed, Err(e) if e.code() == Some("AccessDenied"))
     }
 
     /// A client for the section's settings (credentials asked for first).
@@ -268,11 +335,14 @@ impl S3Store {
         let client = self.client().await?;
         let s = &self.settings;
         let what = |op: &str| format!("{op} s3://{}/{key}", self.bucket);
-        let (expected, returned) = if size <= s.s.multipart_threshold {
+        // `refused`: the store holds an object under the name (412), ours (an earlier
+        // attempt's, whose answer was lost) or another writer's: the HEAD below tells.
+        let (expected, returned, refused) = if size <= s.s.multipart_threshold {
             let md5 = md5_of(path, 0, size).map_err(|e| io_error(path, e))?;
             let body = ByteStream::from_path(path)
                 .await
                 .map_err(|e| io_error(path, std::io::Error::other(e)))?;
+            let conditional = self.condition();
             let put = client
                 .put_object()
                 .bucket(&self.bucket)
@@ -281,12 +351,27 @@ impl S3Store {
                 .content_length(size as i64)
                 .content_md5(base64::engine::general_purpose::STANDARD.encode(md5))
                 .set_storage_class(s.storage_class.clone())
+                .set_if_none_match(conditional.clone())
                 .send()
-                .await
-                .map_err(|e| sdk_failure(what("PutObject"), &e))?;
-            (hex(&md5), put.e_tag().map(str::to_string))
+                .await;
+            match put {
+                Ok(put) => (hex(&md5), put.e_tag().map(str::to_string), false),
+                Err(e) => match refusal(&e).filter(|_| conditional.is_some()) {
+                    Some(Refusal::Taken) => (hex(&md5), None, true),
+                    Some(Refusal::Unsupported) => {
+                        return Err(self.unconditional(sdk_failure(what("PutObject"), &e)))
+                    }
+                    None => return Err(sdk_failure(what("PutObject"), &e)),
+                },
+            }
         } else {
             self.multipart(&client, path, key, size, open).await?
+        };
+        let taken = |holds: String| {
+            UploadError::taken(format!(
+                "s3://{}/{key}: the store refused to replace it (HTTP 412, If-None-Match), and it holds {holds}",
+                self.bucket
+            ))
         };
         let head = match client
             .head_object()
@@ -300,6 +385,11 @@ impl S3Store {
             // checked the bytes against the Content-MD5 each request sent, and its answer's
             // ETag is that of the file.
             Err(SdkError::ServiceError(se)) if se.raw().status().as_u16() == 403 => {
+                if refused {
+                    return Err(taken(
+                        "an object this key may not read (HeadObject: HTTP 403)".into(),
+                    ));
+                }
                 let etag = returned.unwrap_or_default().trim_matches('"').to_string();
                 if etag != expected {
                     return Err(UploadError::permanent(format!(
@@ -323,13 +413,18 @@ impl S3Store {
             Err(e) => return Err(sdk_failure(what("HeadObject"), &e)),
         };
         let stored = head.content_length().unwrap_or(-1);
+        let etag = head.e_tag().unwrap_or("").trim_matches('"').to_string();
+        if refused && (stored != size as i64 || etag != expected) {
+            return Err(taken(format!(
+                "another object ({stored} bytes, ETag {etag:?}; the file has {size} bytes, {expected:?})"
+            )));
+        }
         if stored != size as i64 {
             return Err(UploadError::transient(format!(
                 "s3://{}/{key} holds {stored} bytes, the file has {size}",
                 self.bucket
             )));
         }
-        let etag = head.e_tag().unwrap_or("").trim_matches('"').to_string();
         let kms = matches!(
             head.server_side_encryption(),
             Some(ServerSideEncryption::AwsKms) | Some(ServerSideEncryption::AwsKmsDsse)
@@ -365,7 +460,7 @@ impl S3Store {
         key: &str,
         size: u64,
         open: &OpenUpload,
-    ) -> Result<(String, Option<String>), UploadError> {
+    ) -> Result<(String, Option<String>, bool), UploadError> {
         let s = &self.settings;
         let created = client
             .create_multipart_upload()
@@ -430,7 +525,7 @@ impl S3Store {
         key: &str,
         size: u64,
         upload_id: &str,
-    ) -> Result<(String, Option<String>), UploadError> {
+    ) -> Result<(String, Option<String>, bool), UploadError> {
         use md5::{Digest, Md5};
         let part_size = self.settings.s.part_size;
         let mut parts = Vec::new();
@@ -478,6 +573,7 @@ impl S3Store {
             offset += len;
             number += 1;
         }
+        let conditional = self.condition();
         let done = client
             .complete_multipart_upload()
             .bucket(&self.bucket)
@@ -488,18 +584,29 @@ impl S3Store {
                     .set_parts(Some(parts))
                     .build(),
             )
+            .set_if_none_match(conditional.clone())
             .send()
-            .await
-            .map_err(|e| {
-                sdk_failure(
-                    format!("CompleteMultipartUpload s3://{}/{key}", self.bucket),
-                    &e,
-                )
-            })?;
-        Ok((
-            format!("{}-{}", hex(&Md5::digest(&md5s)), number - 1),
-            done.e_tag().map(str::to_string),
-        ))
+            .await;
+        let expected = format!("{}-{}", hex(&Md5::digest(&md5s)), number - 1);
+        let what = || format!("CompleteMultipartUpload s3://{}/{key}", self.bucket);
+        match done {
+            Ok(done) => Ok((expected, done.e_tag().map(str::to_string), false)),
+            Err(e) => match refusal(&e).filter(|_| conditional.is_some()) {
+                Some(Refusal::Taken) => {
+                    // Not completed: its parts are dropped, and the HEAD tells whose object
+                    // the name holds.
+                    if let Err(e) = self.abort(client, key, upload_id).await {
+                        tracing::warn!(
+                            "{}: the parts of the upload {upload_id} stay on the store until its lifecycle rules remove them",
+                            e.message
+                        );
+                    }
+                    Ok((expected, None, true))
+                }
+                Some(Refusal::Unsupported) => Err(self.unconditional(sdk_failure(what(), &e))),
+                None => Err(sdk_failure(what(), &e)),
+            },
+        }
     }
 }
 

@@ -2,7 +2,9 @@
 //! `ETag` (Swift refuses a body that does not match), files above `opt_segment_size` (default
 //! 1 GiB) uploaded as a static large object: segments in `<container>_segments` (or
 //! `opt_segment_container`), then the manifest (`?multipart-manifest=put`). A token refused
-//! with 401 is renewed once.
+//! with 401 is renewed once. The object (or the manifest) is `PUT` with `If-None-Match: *`:
+//! Swift refuses (412) to replace an object another writer put under the name since the run
+//! looked, and the file goes up under the next free name.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -138,14 +140,15 @@ impl SwiftStore {
         Ok(())
     }
 
-    /// PUTs `len` bytes of the file from `offset` as one object; returns its ETag.
+    /// PUTs `len` bytes of the file from `offset` as one object (`new`: only if the name holds
+    /// none, else a [`UploadError::taken`] error); returns its ETag.
     fn put_range(
         &self,
         path: &Path,
         container: &str,
         object: &str,
-        offset: u64,
-        len: u64,
+        (offset, len): (u64, u64),
+        new: bool,
     ) -> Result<String, UploadError> {
         let md5 = hex(&md5_of(path, offset, len).map_err(|e| io_error(path, e))?);
         let what = format!("PUT {container}/{object}");
@@ -153,16 +156,25 @@ impl SwiftStore {
             let mut f = File::open(path)?;
             f.seek(SeekFrom::Start(offset))?;
             let mut body = f.take(len);
-            self.agent
+            let mut put = self
+                .agent
                 .put(url(&s.storage_url, container, Some(object)))
                 .header("X-Auth-Token", &s.token)
                 .header("ETag", &md5)
-                .header("Content-Length", len.to_string())
-                .config()
+                .header("Content-Length", len.to_string());
+            if new {
+                put = put.header("If-None-Match", "*");
+            }
+            put.config()
                 .timeout_send_body(Some(tls::send_budget(self.read_timeout, len)))
                 .build()
                 .send(ureq::SendBody::from_reader(&mut body))
         })?;
+        if new && resp.status().as_u16() == 412 {
+            return Err(UploadError::taken(format!(
+                "{what}: Swift refused to replace it (HTTP 412, If-None-Match)"
+            )));
+        }
         if resp.status().as_u16() == 422 {
             return Err(UploadError::transient(format!(
                 "{what}: Swift received a body whose MD5 is not {md5} (422)"
@@ -223,7 +235,8 @@ impl SwiftStore {
                 "{object}/slo/{stamp:.6}/{size}/{}/{index:08}",
                 self.segment_size
             );
-            let etag = self.put_range(path, &self.segment_container, &name, offset, len)?;
+            let etag =
+                self.put_range(path, &self.segment_container, &name, (offset, len), false)?;
             segments.push(name.clone());
             manifest.push(serde_json::json!({
                 "path": format!("/{}/{name}", self.segment_container),
@@ -244,14 +257,34 @@ impl SwiftStore {
                 ))
                 .header("X-Auth-Token", &s.token)
                 .header("Content-Type", "application/octet-stream")
+                .header("If-None-Match", "*")
                 .send(&body)
         })?;
+        if resp.status().as_u16() == 412 {
+            return Err(UploadError::taken(format!(
+                "{what}: Swift refused to replace it (HTTP 412, If-None-Match)"
+            )));
+        }
         if !resp.status().is_success() {
             return Err(status_error(&what, &mut resp));
         }
         // The manifest holds them now: they are the object's, not leftovers.
         segments.clear();
         Ok((md5s, index))
+    }
+
+    /// The MD5 of each segment the file would be cut into.
+    fn segment_md5s(&self, path: &Path, size: u64) -> Result<Vec<String>, UploadError> {
+        let mut md5s = Vec::new();
+        let mut offset = 0;
+        while offset < size {
+            let len = self.segment_size.min(size - offset);
+            md5s.push(hex(
+                &md5_of(path, offset, len).map_err(|e| io_error(path, e))?
+            ));
+            offset += len;
+        }
+        Ok(md5s)
     }
 
     /// Deletes the `segments` of a failed upload of `object` (best effort: what cannot be
@@ -335,7 +368,22 @@ impl RemoteStore for SwiftStore {
             .len();
         self.ensure_container(&self.container)?;
         if size <= self.segment_size {
-            let etag = self.put_range(path, &self.container, object, 0, size)?;
+            let etag = match self.put_range(path, &self.container, object, (0, size), true) {
+                Ok(etag) => etag,
+                // The name holds an object: ours (an earlier attempt whose answer was lost)
+                // when it has the file's bytes, else another writer's.
+                Err(e) if e.taken => {
+                    let md5 = hex(&md5_of(path, 0, size).map_err(|e| io_error(path, e))?);
+                    let (stored, etag) = self.head(object)?;
+                    if (stored, etag.as_str()) != (size, md5.as_str()) {
+                        return Err(UploadError::taken(format!(
+                            "{e}, and it holds another object ({stored} bytes, ETag {etag:?}; the file has {size} bytes, {md5:?})"
+                        )));
+                    }
+                    etag
+                }
+                Err(e) => return Err(e),
+            };
             let (stored, _) = self.head(object)?;
             if stored != size {
                 return Err(UploadError::transient(format!(
@@ -358,9 +406,15 @@ impl RemoteStore for SwiftStore {
             .unwrap_or_default()
             .as_secs_f64();
         let mut segments = Vec::new();
-        let result = self.put_slo(path, object, size, stamp, &mut segments);
+        let mut result = self.put_slo(path, object, size, stamp, &mut segments);
         if let Err(e) = &result {
             self.delete_segments(object, &segments, e);
+        }
+        let refused = matches!(&result, Err(e) if e.taken);
+        if refused {
+            // Whose object the name holds is told by its ETag below: the MD5 of the file's
+            // segments' MD5s, whatever upload stored them.
+            result = self.segment_md5s(path, size).map(|m| (m, 0));
         }
         let (md5s, index) = result?;
         // An SLO's ETag is the MD5 of its segments' ETags, concatenated.
@@ -369,6 +423,12 @@ impl RemoteStore for SwiftStore {
             hex(&Md5::digest(md5s.concat().as_bytes()))
         };
         let (stored, etag) = self.head(object)?;
+        if refused && (stored != size || etag != expected) {
+            return Err(UploadError::taken(format!(
+                "PUT manifest {}/{object}: Swift refused to replace it (HTTP 412, If-None-Match), and it holds another object ({stored} bytes, ETag {etag:?}; the file has {size} bytes, {expected:?})",
+                self.container
+            )));
+        }
         if stored != size || etag != expected {
             return Err(UploadError::transient(format!(
                 "{}/{object}: Swift holds a large object of {stored} bytes with ETag {etag:?}; expected {size} bytes and {expected:?}",

@@ -54,6 +54,22 @@ impl Moto {
         })
     }
 
+    /// Puts `bytes` as `key` in `bucket` (which must exist), as another writer would.
+    pub fn put(&self, bucket: &str, key: &str, bytes: &[u8]) {
+        self.with_client(async |client| {
+            client
+                .put_object()
+                .bucket(bucket)
+                .key(key)
+                .body(bytes.to_vec().into())
+                .send()
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("PutObject {bucket}/{key}: {}", DisplayErrorContext(&e))
+                });
+        })
+    }
+
     /// An object's HeadObject, signed (moto refuses an anonymous HEAD of a private object),
     /// with `x-amz-checksum-mode: ENABLED` so that the stored checksum is in it, if any.
     pub fn head(&self, bucket: &str, key: &str) -> HeadObjectOutput {

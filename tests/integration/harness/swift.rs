@@ -46,6 +46,30 @@ impl Swift {
         (h("x-auth-token"), h("x-storage-url"))
     }
 
+    /// Puts `bytes` as `object` in `container` (created if missing), as another writer would.
+    pub fn put(&self, container: &str, object: &str, bytes: &[u8]) {
+        let (token, url) = self.login();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        for (target, body) in [
+            (format!("{url}/{container}"), &b""[..]),
+            (format!("{url}/{container}/{object}"), bytes),
+        ] {
+            let resp = agent
+                .put(&target)
+                .header("X-Auth-Token", &token)
+                .send(body)
+                .unwrap_or_else(|e| panic!("PUT {target}: {e}"));
+            assert!(
+                resp.status().is_success(),
+                "PUT {target}: {}",
+                resp.status()
+            );
+        }
+    }
+
     /// An object's bytes (`None` when missing); `object` is already URL-encoded.
     pub fn get(&self, container: &str, object: &str) -> Option<Vec<u8>> {
         let (token, url) = self.login();

@@ -408,7 +408,8 @@ fn s3_checksums_when_supported_stores_a_crc32_and_the_object_round_trips() {
 }
 
 /// A dry run asks for the bucket (HeadBucket, nothing written): credentials S3 refuses fail the
-/// dry run as they would fail the real run (exit 1).
+/// dry run as they would fail the real run (exit 1), and its plan still shows what the real
+/// run would archive and delete before its uploads fail (it used to say no table).
 #[test]
 fn s3_refused_credentials_fail_the_dry_run_too() {
     let Some(moto) = moto_with_auth() else { return };
@@ -418,7 +419,9 @@ fn s3_refused_credentials_fail_the_dry_run_too() {
     let out = &run.out;
     out.assert_code(1)
         .assert_no_panic()
-        .output_contains("a real run could not upload");
+        .output_contains("a real run could not upload")
+        .output_contains("the real run would archive and delete the rows as planned");
+    assert!(!out.to_string().contains("(0 tables)"), "{out}");
     assert_eq!(count(&run.db.q("t")), 3);
     assert!(!run.dir.exists(), "the dry run made the directory\n{out}");
 }
@@ -498,6 +501,14 @@ fn s3_a_write_only_key_uploads_checked_by_the_answers_etag() {
          opt_multipart_threshold = 8K\nopt_part_size = 8K",
         moto.endpoint()
     );
+    // The dry run cannot see what the key may write (HeadBucket is refused), and says so; it
+    // used to fail (exit 1) where the run succeeds.
+    let dry = S3Case::new("osa_s3_wo_dry", 3)
+        .with(|c| c.arg("--dry-run"))
+        .run_store("csv", "gztar", &store);
+    dry.out
+        .assert_success()
+        .output_contains("the key may not read the bucket (a write-only key?)");
     let run = S3Case::new("osa_s3_wo", 300).run_store("csv, sql", "gztar", &store);
     let out = &run.out;
     out.assert_success();
@@ -505,5 +516,82 @@ fn s3_a_write_only_key_uploads_checked_by_the_answers_etag() {
     assert!(
         out.to_string().contains("-2)"),
         "one multipart upload: {out}"
+    );
+}
+
+/// Conditional writes (`If-None-Match: *`): an object another writer put under the name after
+/// the run looked (two runs started in the same second into one bucket) is never replaced:
+/// the store refuses the write (412), single-part and multipart, and the error says the name
+/// is taken (the upload goes on under the next number, see `Remote::upload_new`); the same
+/// bytes under the name (an earlier attempt whose answer was lost) count as uploaded. Both
+/// used to replace the other writer's object.
+#[test]
+fn s3_an_object_put_under_the_name_meanwhile_is_never_replaced() {
+    use osarchiver::config::{remote, RemoteBackend, RemoteStore};
+    use osarchiver::destination::remote::{Remote, RemoteError};
+    let Some(moto) = moto() else {
+        return;
+    };
+    let bucket = unique_name("osa-s3").replace('_', "-").to_lowercase();
+    let options: Vec<(String, String)> = [
+        ("endpoint_url", moto.endpoint()),
+        ("region", "us-east-1".into()),
+        ("aws_access_key_id", "testing".into()),
+        ("aws_secret_access_key", "testing".into()),
+        ("create_bucket", "true".into()),
+        ("multipart_threshold", "8K".into()),
+        ("part_size", "8K".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let (settings, _) = remote::resolve(RemoteBackend::S3, &options, &|_| None).unwrap();
+    let cfg = RemoteStore {
+        name: "r".into(),
+        backend: RemoteBackend::S3,
+        container: bucket.clone(),
+        file_name_prefix: None,
+        delete_after_upload: false,
+        upload_attempts: 2,
+        upload_backoff: std::time::Duration::from_millis(50),
+        connect_timeout: std::time::Duration::from_secs(5),
+        read_timeout: std::time::Duration::from_secs(10),
+        options,
+        settings,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    // As the run's blocking jobs do: in the runtime's context, off its threads.
+    let _in_runtime = rt.enter();
+    let remote = Remote::open(&cfg).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (small, big) = (dir.path().join("small"), dir.path().join("big"));
+    std::fs::write(&small, b"our small file").unwrap();
+    std::fs::write(&big, vec![b'x'; 20_000]).unwrap();
+    // The first upload creates the bucket.
+    remote.upload(&small, "fresh").unwrap();
+    let other = b"another writer's object".to_vec();
+    for (path, key) in [(&small, "taken-small"), (&big, "taken-big")] {
+        moto.put(&bucket, key, &other);
+        match remote.upload(path, key) {
+            Err(RemoteError::Upload { source, .. }) => {
+                assert!(source.taken, "{source}");
+                assert!(source.message.contains("412"), "{source}");
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+        assert_eq!(moto.get(&bucket, key), Some(other.clone()), "{key}");
+    }
+    // Our own bytes under the name: uploaded, not taken (single-part and multipart).
+    remote.upload(&small, "fresh").unwrap();
+    remote.upload(&big, "fresh-big").unwrap();
+    remote.upload(&big, "fresh-big").unwrap();
+    assert_eq!(moto.get(&bucket, "fresh-big"), Some(vec![b'x'; 20_000]));
+    assert_eq!(
+        moto.list(&bucket),
+        ["fresh", "fresh-big", "taken-big", "taken-small"]
     );
 }
