@@ -307,9 +307,9 @@ impl<'a> SourceRun<'a> {
                         // keeps the files when their upload fails. The plan goes on.
                         if dry_run {
                             if let Err(e) = dest.check_remotes().await {
+                                // (The error names the destination.)
                                 report.error(format!(
-                                    "{label}: destination {}: {e}: the real run would archive and delete the rows as planned, keep the files, and fail",
-                                    d.name()
+                                    "{label}: {e}: the real run would archive and delete the rows as planned, keep the files, and fail"
                                 ));
                             }
                         }

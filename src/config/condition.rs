@@ -60,16 +60,78 @@ pub fn has_subquery(condition: &str) -> bool {
     lex(condition).is_ok_and(|l| l.selects)
 }
 
-/// Whether `condition` compares the column `column` directly with a date (`SUBDATE(...)`,
-/// `NOW()`, a quoted `'2024-...'`, as the default `where` and the sample's do): for a column
-/// of numbers (nova's `deleted`: 0 for a live row, the row's id once deleted) the server
-/// compares the number with the date's leading digits, and live rows match.
-pub fn compares_with_a_date(condition: &str, column: &str) -> bool {
-    let pattern = format!(
-        r#"(?i)(?:^|[^\w$`])`?{}`?\s*(?:<=>|<=|>=|<>|!=|<|>|=)\s*(?:\(\s*)*(?:(?:SUBDATE|DATE_SUB|ADDDATE|DATE_ADD|NOW|CURDATE|SYSDATE|UTC_TIMESTAMP|UTC_DATE|STR_TO_DATE|TIMESTAMP|DATE|FROM_UNIXTIME)\s*\(|(?:CURRENT_TIMESTAMP|CURRENT_DATE|LOCALTIME|LOCALTIMESTAMP)\b|'\d{{4}}-|"\d{{4}}-)"#,
-        regex::escape(column)
-    );
-    regex::Regex::new(&pattern).is_ok_and(|re| re.is_match(condition))
+/// Whether `condition` compares the column `column` of table `table` with a date (`SUBDATE(...)`,
+/// `NOW()`, `'{now}'`, `TIMESTAMP '...'`, either way round, in `BETWEEN` too, as the default
+/// `where` and the sample's do): for a column of numbers (nova's `deleted`: 0 for a live row,
+/// the row's id once deleted) the server compares the number with the date's leading digits,
+/// and live rows match. Read from the text: a part of the condition between `AND`s and `OR`s
+/// that names the column (bare, or qualified by `table`; another table's column of that name,
+/// in a subquery, is not it), a comparison and a date. Quoted text is not read as SQL.
+pub fn compares_with_a_date(condition: &str, table: &str, column: &str) -> bool {
+    let masked = mask_literals(condition);
+    let (t, c) = (regex::escape(table), regex::escape(column));
+    let patterns = [
+        // The column, bare or qualified by its table, not a longer name's start.
+        format!(r"(?i)((?:^|[^\w$`.])`?{c}`?|`?{t}`?\s*\.\s*`?{c}`?)(?:$|[^\w$`])"),
+        r"(?i)<=>|<=|>=|<>|!=|<|>|=|\bBETWEEN\b|\bIN\b|\bANY\b|\bALL\b".to_string(),
+        // A date: a literal that starts as one, a typed literal, or a function that makes one.
+        r#"(?i)'D'|\b(?:SUBDATE|DATE_SUB|ADDDATE|DATE_ADD|NOW|CURDATE|SYSDATE|UTC_TIMESTAMP|UTC_DATE|STR_TO_DATE|TIMESTAMP|DATE|DATETIME|FROM_UNIXTIME|CAST|CONVERT|LAST_DAY|MAKEDATE|TIMESTAMPADD|CURRENT_TIMESTAMP|CURRENT_DATE|LOCALTIME|LOCALTIMESTAMP)\b"#.to_string(),
+    ];
+    let Ok(res) = patterns
+        .iter()
+        .map(|p| regex::Regex::new(p))
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return false;
+    };
+    let Ok(between) = regex::Regex::new(r"(?is)\bBETWEEN\b(.*?)\bAND\b") else {
+        return false;
+    };
+    let Ok(junction) = regex::Regex::new(r"(?i)\bAND\b|\bOR\b|\bXOR\b|&&|\|\|") else {
+        return false;
+    };
+    // `BETWEEN a AND b` is one comparison.
+    let joined = between.replace_all(&masked, "BETWEEN ${1} BETWEEN_AND");
+    let parts: Vec<&str> = junction.split(&joined).collect();
+    parts
+        .iter()
+        .any(|part| res.iter().all(|re| re.is_match(part)))
+}
+
+/// `condition` with each quoted text replaced by `'D'` when it starts as a date
+/// (`'2026-12-07 ...'`, the form of `{now}`), else by `'S'`: what is quoted is not SQL.
+fn mask_literals(condition: &str) -> String {
+    let mut out = String::with_capacity(condition.len());
+    let mut chars = condition.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch != '\'' && ch != '"' {
+            out.push(ch);
+            continue;
+        }
+        let mut text = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some(next) = chars.next() {
+                        text.push(next);
+                    }
+                }
+                c if c == ch => {
+                    if chars.peek() == Some(&ch) {
+                        chars.next();
+                        text.push(ch);
+                    } else {
+                        break;
+                    }
+                }
+                c => text.push(c),
+            }
+        }
+        let t = text.trim_start().as_bytes();
+        let date = t.len() >= 5 && t[..4].iter().all(u8::is_ascii_digit) && t[4] == b'-';
+        out.push_str(if date { "'D'" } else { "'S'" });
+    }
+    out
 }
 
 /// The first function of `condition` whose value depends on the session's time zone (`NOW()`,
@@ -293,24 +355,51 @@ fn comment() -> String {
 mod tests {
     #[test]
     fn a_column_compared_with_a_date_is_seen_in_every_form() {
-        use super::compares_with_a_date as dated;
+        let dated = |w: &str, c: &str| super::compares_with_a_date(w, "instances", c);
         let now = "'2026-12-07 10:00:00'";
         for yes in [
             format!("deleted <= SUBDATE({now}, INTERVAL 12 MONTH)"),
             format!("`deleted` <= subdate({now}, INTERVAL 1 DAY)"),
             "deleted<=DATE_SUB(NOW(), INTERVAL 1 DAY)".to_string(),
-            format!("t.deleted < {now}"),
+            format!("instances.deleted < {now}"),
+            format!("`nova`.`instances`.`deleted` < {now}"),
             "deleted_at IS NOT NULL AND deleted <= CURRENT_TIMESTAMP".to_string(),
             "(deleted >= ( NOW() - INTERVAL 1 DAY))".to_string(),
+            // Reversed, typed literals, keywords without parentheses, casts.
+            format!("{now} >= deleted"),
+            format!("SUBDATE({now}, INTERVAL 12 MONTH) >= deleted"),
+            format!("deleted <= TIMESTAMP {now}"),
+            "deleted <= DATE '2025-01-01'".to_string(),
+            "deleted <= UTC_TIMESTAMP - INTERVAL 1 DAY".to_string(),
+            format!("deleted <= CAST({now} AS DATETIME)"),
+            format!("deleted <= CONVERT({now}, DATETIME)"),
+            format!("deleted <= LAST_DAY({now})"),
+            format!("deleted <= _utf8mb4{now}"),
+            format!("deleted <= N{now}"),
+            "deleted <= ' 2026-12-07'".to_string(),
+            "(deleted) <= NOW()".to_string(),
+            "IFNULL(deleted, 0) <= NOW()".to_string(),
+            "deleted + 0 <= NOW()".to_string(),
+            "deleted BETWEEN 0 AND NOW()".to_string(),
+            "deleted NOT BETWEEN NOW() AND NOW() + INTERVAL 100 YEAR".to_string(),
+            "deleted < ANY (SELECT NOW())".to_string(),
         ] {
             assert!(dated(&yes, "deleted"), "{yes}");
         }
         for no in [
             format!("deleted_at <= SUBDATE({now}, INTERVAL 12 MONTH)"),
             format!("deleted != 0 AND deleted_at <= {now}"),
+            format!("deleted <> 0 AND deleted_at BETWEEN {now} AND NOW()"),
             "deleted = id".to_string(),
             format!("not_deleted <= {now}"),
             format!("SUBDATE({now}, INTERVAL 1 DAY) >= deleted_at"),
+            // Another table's column of that name, and quoted text.
+            format!(
+                "deleted <> 0 AND id IN (SELECT iid FROM other.purge p WHERE p.deleted <= {now})"
+            ),
+            "deleted <> 0 AND EXISTS (SELECT 1 FROM purge WHERE purge.deleted < NOW())".to_string(),
+            "deleted <> 0 AND name NOT LIKE 'x deleted < NOW()'".to_string(),
+            "deleted <> 0 AND name <> 'it''s deleted <= 2024-01-01'".to_string(),
         ] {
             assert!(!dated(&no, "deleted"), "{no}");
         }

@@ -263,6 +263,56 @@ impl Walk {
                 qualified(&db, &table)
             );
         }
+        // The grants a real restore uses: INSERT into the source table, and with
+        // --remove-from-archive DELETE from the archive table (each side's user).
+        self.foresee_grant(true, "INSERT", &db, &table).await;
+        if self.opts.remove && self.opts.staged.is_none() {
+            let (adb, atable) = (t.archive.db.clone(), t.archive.table.clone());
+            self.foresee_grant(false, "DELETE", &adb, &atable).await;
+        }
+    }
+
+    /// A dry run's check that the source's user (`source`), or the archive's, has `privilege`
+    /// on `db`.`table`: a failure of the dry run (exit 1) when it does not, as the real
+    /// restore would fail.
+    async fn foresee_grant(&mut self, source: bool, privilege: &str, db: &str, table: &str) {
+        use crate::mysql::grants::{Decision, Grants};
+        let (conn, retry) = if source {
+            (&mut self.src, self.opts.src_retry)
+        } else {
+            (&mut self.arc, self.opts.arc_retry)
+        };
+        let grants = with_retry(conn, retry, "read the grants", |a| {
+            Box::pin(Grants::read(a.conn))
+        })
+        .await;
+        let target = qualified(db, table);
+        let grants = match grants {
+            Ok(g) => g,
+            Err(e) => {
+                tracing::warn!(
+                    "restore: cannot tell whether {privilege} on {target} is granted: {e}"
+                );
+                return;
+            }
+        };
+        let why = match grants.allows(privilege, db, Some(table)) {
+            Decision::Granted => return,
+            Decision::Undecided(why) => {
+                tracing::warn!(
+                    "restore: cannot tell whether {} may {privilege} on {target}: {why}",
+                    grants.user
+                );
+                return;
+            }
+            Decision::Missing => String::new(),
+            Decision::Shadowed(why) => format!(" ({why})"),
+        };
+        self.report.error(format!(
+            "restore: user {} lacks {privilege} on {target}{why}: the real restore would fail (GRANT {privilege} ON {}.* TO ...)",
+            grants.user,
+            crate::mysql::ident::quote_ident(db)
+        ));
     }
 
     /// Restores the archived rows of `db.table` matching `condition`, with their children when

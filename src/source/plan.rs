@@ -210,6 +210,7 @@ pub fn plan_database(
                 && (source.where_is_default
                     || crate::config::condition::compares_with_a_date(
                         &source.where_clause,
+                        &info.name,
                         &c.name,
                     ))
         }) {

@@ -639,6 +639,25 @@ where
                 err.message().map(|m| format!(": {m}")).unwrap_or_default()
             )
         }
+        // The SDK's context of a failure to connect or to read is its whole debug form, over
+        // 600 characters; the innermost cause says it (`Connection refused (os error 111)`).
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            let kind = match e {
+                SdkError::DispatchFailure(_) => "the request could not be sent",
+                SdkError::TimeoutError(_) => "timed out",
+                _ => "the answer could not be read",
+            };
+            let mut cause: &dyn std::error::Error = e;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            let cause = cause.to_string();
+            if cause.len() > 300 {
+                format!("{what}: {kind}: {}", DisplayErrorContext(e))
+            } else {
+                format!("{what}: {kind}: {cause}")
+            }
+        }
         _ => format!("{what}: {}", DisplayErrorContext(e)),
     };
     match e.code() {

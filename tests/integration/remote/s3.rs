@@ -266,6 +266,9 @@ fn s3_unreachable_endpoint_keeps_the_local_file_and_fails_the_run() {
             run.dir.join(&file).display()
         ));
     assert_eq!(out.lines_containing("failed (attempt").len(), 2, "{out}");
+    // The cause in a few words, not the SDK's debug form of it (over 600 characters).
+    out.output_contains("the request could not be sent");
+    assert!(!out.to_string().contains("DispatchFailure"), "{out}");
 }
 
 #[test]

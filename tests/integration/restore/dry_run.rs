@@ -157,3 +157,53 @@ fn the_dry_run_foresees_a_missing_parent() {
         "10,11,12"
     );
 }
+
+/// The dry run checks the grants a real restore uses: INSERT on each source table, and with
+/// `--remove-from-archive` DELETE on each archive table. A user with the README's archiving
+/// grants only (SELECT and DELETE on the source, no DELETE on the archive here) fails the dry
+/// run (exit 1) as it fails the real restore; the dry run used to say 0.
+#[test]
+fn the_dry_run_checks_the_grants_a_restore_needs() {
+    let nova = Nova::create("rs_grants", 1, 1);
+    nova.archive();
+    let s = server();
+    let user = crate::harness::unique_name("rsg");
+    s.sql(&format!(
+        "CREATE USER '{user}'@'%' IDENTIFIED BY 'pw'; GRANT PROCESS ON *.* TO '{user}'@'%';
+         GRANT SELECT, DELETE ON `{db}`.* TO '{user}'@'%';
+         GRANT SELECT ON `{archive}`.* TO '{user}'@'%';",
+        db = nova.db.name,
+        archive = nova.db.archive()
+    ));
+    let ini = crate::harness::Ini::new(s, &[&nova.db.name])
+        .src("user", &user)
+        .src("password", "pw")
+        .dst("user", &user)
+        .dst("password", "pw")
+        .text();
+    let restore = |dry: bool| {
+        let mut cmd = super::Osarchiver::new()
+            .subcommand("restore")
+            .config_text(&ini)
+            .args([
+                "--table",
+                &format!("{}.instances", nova.db.name),
+                "--where",
+                "uuid = 'u1'",
+                "--remove-from-archive",
+            ]);
+        if dry {
+            cmd = cmd.arg("--dry-run");
+        }
+        cmd.run()
+    };
+    let dry = restore(true);
+    dry.assert_code(1)
+        .output_contains(&format!("lacks INSERT on `{}`.`instances`", nova.db.name))
+        .output_contains(&format!(
+            "lacks DELETE on `{}`.`instances`",
+            nova.db.archive()
+        ));
+    restore(false).assert_code(1);
+    s.sql(&format!("DROP USER '{user}'@'%'"));
+}
