@@ -16,7 +16,7 @@ use crate::file::support::{count, file_names, simple_table, src_section};
 use crate::harness::moto::{moto, moto_with_auth, moto_write_only, Moto};
 use crate::harness::{server as test_server, Output, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
-use crate::remote::support::{config, split_object};
+use crate::remote::support::{config, never_replaces, split_object, with_store, Store};
 
 /// Store options that make files over 8 KiB go up in parts of 8 KiB.
 const PARTS: &str = "opt_multipart_threshold = 8K\nopt_part_size = 8K";
@@ -522,21 +522,16 @@ fn s3_a_write_only_key_uploads_checked_by_the_answers_etag() {
     );
 }
 
-/// Conditional writes (`If-None-Match: *`): an object another writer put under the name after
-/// the run looked (two runs started in the same second into one bucket) is never replaced:
-/// the store refuses the write (412), single-part and multipart, and the error says the name
-/// is taken (the upload goes on under the next number, see `Remote::upload_new`); the same
-/// bytes under the name (an earlier attempt whose answer was lost) count as uploaded. Both
-/// used to replace the other writer's object.
+/// Conditional writes on S3 (`PutObject`, `CompleteMultipartUpload`): see
+/// [`never_replaces`]. Both kinds of upload used to replace the other writer's object.
 #[test]
 fn s3_an_object_put_under_the_name_meanwhile_is_never_replaced() {
-    use osarchiver::config::{remote, RemoteBackend, RemoteStore};
-    use osarchiver::destination::remote::{Remote, RemoteError};
+    use osarchiver::config::RemoteBackend;
     let Some(moto) = moto() else {
         return;
     };
     let bucket = unique_name("osa-s3").replace('_', "-").to_lowercase();
-    let options: Vec<(String, String)> = [
+    let options = [
         ("endpoint_url", moto.endpoint()),
         ("region", "us-east-1".into()),
         ("aws_access_key_id", "testing".into()),
@@ -544,57 +539,15 @@ fn s3_an_object_put_under_the_name_meanwhile_is_never_replaced() {
         ("create_bucket", "true".into()),
         ("multipart_threshold", "8K".into()),
         ("part_size", "8K".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let (settings, _) = remote::resolve(RemoteBackend::S3, &options, &|_| None).unwrap();
-    let cfg = RemoteStore {
-        name: "r".into(),
-        backend: RemoteBackend::S3,
-        container: bucket.clone(),
-        file_name_prefix: None,
-        delete_after_upload: false,
-        upload_attempts: 2,
-        upload_backoff: std::time::Duration::from_millis(50),
-        connect_timeout: std::time::Duration::from_secs(5),
-        read_timeout: std::time::Duration::from_secs(10),
-        options,
-        settings,
-    };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    // As the run's blocking jobs do: in the runtime's context, off its threads.
-    let _in_runtime = rt.enter();
-    let remote = Remote::open(&cfg).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (small, big) = (dir.path().join("small"), dir.path().join("big"));
-    std::fs::write(&small, b"our small file").unwrap();
-    std::fs::write(&big, vec![b'x'; 20_000]).unwrap();
-    // The first upload creates the bucket.
-    remote.upload(&small, "fresh").unwrap();
-    let other = b"another writer's object".to_vec();
-    for (path, key) in [(&small, "taken-small"), (&big, "taken-big")] {
-        moto.put(&bucket, key, &other);
-        match remote.upload(path, key) {
-            Err(RemoteError::Upload { source, .. }) => {
-                assert!(source.taken, "{source}");
-                assert!(source.message.contains("412"), "{source}");
-            }
-            other => panic!("{key}: {other:?}"),
-        }
-        assert_eq!(moto.get(&bucket, key), Some(other.clone()), "{key}");
-    }
-    // Our own bytes under the name: uploaded, not taken (single-part and multipart).
-    remote.upload(&small, "fresh").unwrap();
-    remote.upload(&big, "fresh-big").unwrap();
-    remote.upload(&big, "fresh-big").unwrap();
-    assert_eq!(moto.get(&bucket, "fresh-big"), Some(vec![b'x'; 20_000]));
-    assert_eq!(
-        moto.list(&bucket),
-        ["fresh", "fresh-big", "taken-big", "taken-small"]
-    );
+    ];
+    with_store(RemoteBackend::S3, &bucket, &options, |remote| {
+        never_replaces(
+            remote,
+            Store {
+                put: &|key, bytes| moto.put(&bucket, key, bytes),
+                get: &|key| moto.get(&bucket, key),
+                list: &|| moto.list(&bucket),
+            },
+        )
+    });
 }

@@ -1,6 +1,7 @@
 //! Shared by the remote store tests (`remote/*.rs`): a run's configuration with one file
 //! destination that uploads to `[remote_store:r]`, a run of it over a table of its own
-//! ([`run_to_store`]), and the local files it left.
+//! ([`run_to_store`]), and the local files it left; a store called directly ([`with_store`]),
+//! and the conditional writes every store must make ([`never_replaces`]).
 
 use std::path::{Path, PathBuf};
 
@@ -138,4 +139,86 @@ fn bad_remote_store_values_are_configuration_errors() {
         assert_ne!(out.code, Some(0), "{out}");
         out.output_contains(&format!("[remote_store:r], key '{key}'"));
     }
+}
+
+/// Opens a `[remote_store]` section of `backend` with `options` (keys without `opt_`) on
+/// `container`, as a run's blocking jobs use it (in a runtime's context, off its threads),
+/// and runs `f` with it.
+pub fn with_store<T>(
+    backend: osarchiver::config::RemoteBackend,
+    container: &str,
+    options: &[(&str, String)],
+    f: impl FnOnce(&osarchiver::destination::remote::Remote) -> T,
+) -> T {
+    use std::time::Duration;
+    let options: Vec<(String, String)> = options
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let (settings, _) = osarchiver::config::remote::resolve(backend, &options, &|_| None).unwrap();
+    let cfg = osarchiver::config::RemoteStore {
+        name: "r".into(),
+        backend,
+        container: container.to_string(),
+        file_name_prefix: None,
+        delete_after_upload: false,
+        upload_attempts: 2,
+        upload_backoff: Duration::from_millis(50),
+        connect_timeout: Duration::from_secs(5),
+        read_timeout: Duration::from_secs(10),
+        options,
+        settings,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let _in_runtime = rt.enter();
+    let remote = osarchiver::destination::remote::Remote::open(&cfg).unwrap();
+    f(&remote)
+}
+
+/// How a test writes to a store as another writer, and reads it back.
+pub struct Store<'a> {
+    pub put: &'a dyn Fn(&str, &[u8]),
+    pub get: &'a dyn Fn(&str) -> Option<Vec<u8>>,
+    pub list: &'a dyn Fn() -> Vec<String>,
+}
+
+/// Conditional writes (`If-None-Match: *`), on a store whose files of more than 8 KiB go up in
+/// parts: an object another writer put under the name after the run looked (two runs started
+/// in the same second into one bucket) is never replaced, single-part or multipart: the store
+/// refuses the write (412), and the error says the name is taken (the upload goes on under
+/// the next number, see `Remote::upload_new`); the same bytes under the name (an earlier
+/// attempt whose answer was lost) count as uploaded.
+pub fn never_replaces(remote: &osarchiver::destination::remote::Remote, store: Store<'_>) {
+    use osarchiver::destination::remote::RemoteError;
+    let dir = tempfile::tempdir().unwrap();
+    let (small, big) = (dir.path().join("small"), dir.path().join("big"));
+    std::fs::write(&small, b"our small file").unwrap();
+    std::fs::write(&big, vec![b'x'; 20_000]).unwrap();
+    // The first upload creates the bucket or the container.
+    remote.upload(&small, "fresh").unwrap();
+    let other = b"another writer's object".to_vec();
+    for (path, key) in [(&small, "taken-small"), (&big, "taken-big")] {
+        (store.put)(key, &other);
+        match remote.upload(path, key) {
+            Err(RemoteError::Upload { source, .. }) => {
+                assert!(source.taken, "{source}");
+                assert!(source.message.contains("412"), "{source}");
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+        assert_eq!((store.get)(key), Some(other.clone()), "{key}");
+    }
+    // Our own bytes under the name: uploaded, not taken (single-part and multipart).
+    remote.upload(&small, "fresh").unwrap();
+    remote.upload(&big, "fresh-big").unwrap();
+    remote.upload(&big, "fresh-big").unwrap();
+    assert_eq!((store.get)("fresh-big"), Some(vec![b'x'; 20_000]));
+    assert_eq!(
+        (store.list)(),
+        ["fresh", "fresh-big", "taken-big", "taken-small"]
+    );
 }

@@ -8,7 +8,9 @@ use crate::file::support::{count, file_names, simple_table};
 use crate::harness::swift::{swift, Swift, KEY, USER};
 use crate::harness::{server as test_server, ScratchDb};
 use crate::harness::{unique_name, Osarchiver};
-use crate::remote::support::{config, run_to_store, split_object, StoreRun};
+use crate::remote::support::{
+    config, never_replaces, run_to_store, split_object, with_store, Store, StoreRun,
+};
 
 /// A `[remote_store:...]` section for the test Swift; `extra` may set `upload_attempts` (3 by
 /// default) and adds its other keys.
@@ -186,73 +188,31 @@ fn swift_wrong_password_fails_the_dry_run_too() {
     assert!(swift.list(&container).is_empty());
 }
 
-/// Conditional writes (`If-None-Match: *`): an object another writer put under the name after
-/// the run looked is never replaced, as an object or as a static large object's manifest (the
-/// refused upload's segments are deleted); the same bytes under the name (an earlier attempt
-/// whose answer was lost) count as uploaded. Both used to replace the other writer's object.
+/// Conditional writes on Swift (the object's `PUT`, a static large object's manifest): see
+/// [`never_replaces`]; the segments of the refused and repeated uploads are deleted. Both kinds
+/// of upload used to replace the other writer's object.
 #[test]
 fn swift_an_object_put_under_the_name_meanwhile_is_never_replaced() {
-    use osarchiver::config::{remote, RemoteBackend, RemoteStore};
-    use osarchiver::destination::remote::{Remote, RemoteError};
+    use osarchiver::config::RemoteBackend;
     let Some(swift) = swift() else { return };
     let container = unique_name("osa_sw_taken");
-    let options: Vec<(String, String)> = [
+    let options = [
         ("auth_version", "1".to_string()),
         ("os_auth_url", swift.auth_url()),
         ("user", USER.into()),
         ("key", KEY.into()),
         ("segment_size", "8K".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let (settings, _) = remote::resolve(RemoteBackend::Swift, &options, &|_| None).unwrap();
-    let cfg = RemoteStore {
-        name: "r".into(),
-        backend: RemoteBackend::Swift,
-        container: container.clone(),
-        file_name_prefix: None,
-        delete_after_upload: false,
-        upload_attempts: 2,
-        upload_backoff: std::time::Duration::from_millis(50),
-        connect_timeout: std::time::Duration::from_secs(5),
-        read_timeout: std::time::Duration::from_secs(10),
-        options,
-        settings,
-    };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let _in_runtime = rt.enter();
-    let remote = Remote::open(&cfg).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (small, big) = (dir.path().join("small"), dir.path().join("big"));
-    std::fs::write(&small, b"our small file").unwrap();
-    std::fs::write(&big, vec![b'x'; 20_000]).unwrap();
-    remote.upload(&small, "fresh").unwrap();
-    let other = b"another writer's object".to_vec();
-    for (path, key) in [(&small, "taken-small"), (&big, "taken-big")] {
-        swift.put(&container, key, &other);
-        match remote.upload(path, key) {
-            Err(RemoteError::Upload { source, .. }) => {
-                assert!(source.taken, "{source}");
-                assert!(source.message.contains("412"), "{source}");
-            }
-            other => panic!("{key}: {other:?}"),
-        }
-        assert_eq!(swift.get(&container, key), Some(other.clone()), "{key}");
-    }
-    // Our own bytes under the name: uploaded, not taken (an object and a large object).
-    remote.upload(&small, "fresh").unwrap();
-    remote.upload(&big, "fresh-big").unwrap();
-    remote.upload(&big, "fresh-big").unwrap();
-    assert_eq!(swift.get(&container, "fresh-big"), Some(vec![b'x'; 20_000]));
-    assert_eq!(
-        swift.list(&container),
-        ["fresh", "fresh-big", "taken-big", "taken-small"]
-    );
-    // No segment of the refused or repeated uploads is left: those of the one large object.
+    ];
+    with_store(RemoteBackend::Swift, &container, &options, |remote| {
+        never_replaces(
+            remote,
+            Store {
+                put: &|key, bytes| swift.put(&container, key, bytes),
+                get: &|key| swift.get(&container, key),
+                list: &|| swift.list(&container),
+            },
+        )
+    });
+    // The segments of the one large object stored, and no others.
     assert_eq!(swift.list(&format!("{container}_segments")).len(), 3);
 }
