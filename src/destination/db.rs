@@ -792,9 +792,7 @@ impl ArchiveDb {
         };
         // InnoDB's column limit, which a MyISAM or Aria table may pass: the CREATE would be
         // refused (1005, errno 185); said the same way in the dry run and the run.
-        let engine = Regex::new(r"(?i)\bENGINE\s*=\s*`?(\w+)")
-            .ok()
-            .and_then(|re| re.captures(&create_table).map(|c| c[1].to_string()));
+        let engine = created_engine(&create_table);
         if let Some(n) = ddl::column_count(&create_table)
             .filter(|&n| n > ddl::INNODB_MAX_COLUMNS)
             .filter(|_| {
@@ -1018,10 +1016,7 @@ impl ArchiveDb {
         let Some(enforced) = enforced.flatten().filter(|e| !e.is_empty()) else {
             return Ok(());
         };
-        let engine = Regex::new(r"(?i)\bENGINE\s*=\s*`?(\w+)")
-            .ok()
-            .and_then(|re| re.captures(create_table).map(|c| c[1].to_string()));
-        match engine {
+        match created_engine(create_table) {
             Some(engine) if !engine.eq_ignore_ascii_case(&enforced) => Err(PrepareError::Other {
                 dest: self.name.clone(),
                 message: format!(
@@ -1405,6 +1400,13 @@ fn names_key(message: &str, index: &str) -> bool {
 
 fn e_is_dup(e: &mysql_async::Error) -> bool {
     matches!(e, mysql_async::Error::Server(s) if s.code == codes::DUP_ENTRY || s.code == codes::DUP_ENTRY_WITH_KEY_NAME)
+}
+
+/// The engine a `CREATE TABLE` statement names (`ENGINE=...`), if it names one.
+fn created_engine(create_table: &str) -> Option<String> {
+    Regex::new(r"(?i)\bENGINE\s*=\s*`?(\w+)")
+        .ok()
+        .and_then(|re| re.captures(create_table).map(|c| c[1].to_string()))
 }
 
 #[cfg(test)]

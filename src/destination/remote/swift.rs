@@ -215,8 +215,9 @@ impl SwiftStore {
 
 impl SwiftStore {
     /// Uploads `path` as the segments of `object`, then its manifest; returns the segments'
-    /// ETags and their count. `segments` receives the name of each segment stored, so that
-    /// the caller can delete them when this fails.
+    /// ETags, their count, and whether the manifest was refused because the name holds an
+    /// object (412, `If-None-Match`). `segments` receives the name of each segment stored,
+    /// and keeps them unless the manifest took them, so that the caller can delete them.
     fn put_slo(
         &self,
         path: &Path,
@@ -224,7 +225,7 @@ impl SwiftStore {
         size: u64,
         stamp: f64,
         segments: &mut Vec<String>,
-    ) -> Result<(Vec<String>, usize), UploadError> {
+    ) -> Result<(Vec<String>, usize, bool), UploadError> {
         let mut manifest = Vec::new();
         let mut md5s = Vec::new();
         let mut offset = 0;
@@ -260,31 +261,16 @@ impl SwiftStore {
                 .header("If-None-Match", "*")
                 .send(&body)
         })?;
-        if resp.status().as_u16() == 412 {
-            return Err(UploadError::taken(format!(
-                "{what}: Swift refused to replace it (HTTP 412, If-None-Match)"
-            )));
-        }
-        if !resp.status().is_success() {
+        // Refused (412): the name holds an object, and the segments are leftovers.
+        let refused = resp.status().as_u16() == 412;
+        if !refused && !resp.status().is_success() {
             return Err(status_error(&what, &mut resp));
         }
-        // The manifest holds them now: they are the object's, not leftovers.
-        segments.clear();
-        Ok((md5s, index))
-    }
-
-    /// The MD5 of each segment the file would be cut into.
-    fn segment_md5s(&self, path: &Path, size: u64) -> Result<Vec<String>, UploadError> {
-        let mut md5s = Vec::new();
-        let mut offset = 0;
-        while offset < size {
-            let len = self.segment_size.min(size - offset);
-            md5s.push(hex(
-                &md5_of(path, offset, len).map_err(|e| io_error(path, e))?
-            ));
-            offset += len;
+        if !refused {
+            // The manifest holds them now: they are the object's, not leftovers.
+            segments.clear();
         }
-        Ok(md5s)
+        Ok((md5s, index, refused))
     }
 
     /// Deletes the `segments` of a failed upload of `object` (best effort: what cannot be
@@ -406,17 +392,17 @@ impl RemoteStore for SwiftStore {
             .unwrap_or_default()
             .as_secs_f64();
         let mut segments = Vec::new();
-        let mut result = self.put_slo(path, object, size, stamp, &mut segments);
-        if let Err(e) = &result {
-            self.delete_segments(object, &segments, e);
+        let result = self.put_slo(path, object, size, stamp, &mut segments);
+        match &result {
+            Err(e) => self.delete_segments(object, &segments, e),
+            // Whose object the name holds is told by its ETag below.
+            Ok((_, _, true)) => {
+                let cause = UploadError::taken("the manifest's PUT was refused (HTTP 412)");
+                self.delete_segments(object, &segments, &cause);
+            }
+            Ok(_) => {}
         }
-        let refused = matches!(&result, Err(e) if e.taken);
-        if refused {
-            // Whose object the name holds is told by its ETag below: the MD5 of the file's
-            // segments' MD5s, whatever upload stored them.
-            result = self.segment_md5s(path, size).map(|m| (m, 0));
-        }
-        let (md5s, index) = result?;
+        let (md5s, index, refused) = result?;
         // An SLO's ETag is the MD5 of its segments' ETags, concatenated.
         let expected = {
             use md5::{Digest, Md5};
