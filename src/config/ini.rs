@@ -470,7 +470,7 @@ pub(crate) fn holds_secret_line(value: &str) -> bool {
 
 /// Whether a key's value may be a secret (`password`, `opt_aws_secret_access_key`, ...): as
 /// [`super::defs`] marks its secret keys, by name.
-fn looks_secret(key: &str) -> bool {
+pub(crate) fn looks_secret(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     ["password", "secret", "key", "token", "credential"]
         .iter()

@@ -3,6 +3,11 @@
 //! The archiver needs this when the archive database is on the source server: archiving a
 //! table into itself must never happen, so a destination on the same server gets a suffix.
 //! The comparison therefore leans towards "same" when in doubt.
+//!
+//! Another server can hold the source's data too: a node of the same Galera cluster, or a
+//! replica of the source (or the source a replica of it). An archive table of the source
+//! table's own name there *is* the source table, by replication: [`DataLinks`] and
+//! [`shared_data`] tell it.
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Error};
@@ -50,6 +55,149 @@ pub async fn server_identity(conn: &mut Conn) -> mysql_async::Result<ServerIdent
         datadir,
         version,
     })
+}
+
+/// What ties a server's data to another server's: its Galera cluster, the servers it replicates
+/// from, the origins of the transactions it applied. Every field is read if the
+/// server and the user allow it, else left empty (MySQL, no `SLAVE MONITOR`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataLinks {
+    /// `wsrep_cluster_state_uuid`, when the server is a node of a Galera cluster.
+    pub cluster: Option<String>,
+    /// The servers it replicates from (`SHOW ALL SLAVES STATUS`): server id and port; `None`
+    /// when the user may not read them.
+    pub masters: Option<Vec<(u64, u16)>>,
+    /// Replication threads run on it now (`Slaves_running`, which every user may read).
+    pub replicating: bool,
+    /// It writes a binary log (`@@log_bin`): without one, no server replicates from it.
+    pub log_bin: bool,
+    /// The origins (domain, server id) of the GTIDs it applied as a replica
+    /// (`@@gtid_slave_pos`): through a chain of replicas too.
+    pub applied: Vec<(u64, u64)>,
+}
+
+/// The (domain, server id) pairs of a GTID list such as `0-1-100,1-2-7`.
+fn gtid_origins(list: &str) -> Vec<(u64, u64)> {
+    list.split(',')
+        .filter_map(|g| {
+            let mut parts = g.trim().split('-');
+            let domain = parts.next()?.parse().ok()?;
+            let server = parts.next()?.parse().ok()?;
+            parts.next()?.parse::<u64>().ok()?;
+            Some((domain, server))
+        })
+        .collect()
+}
+
+/// Reads what [`DataLinks`] holds from the server connected to `conn`. What the server or the
+/// user refuses is left empty; only a lost connection is an error.
+pub async fn data_links(conn: &mut Conn) -> mysql_async::Result<DataLinks> {
+    let mut links = DataLinks::default();
+    let status: Vec<(String, String)> = match conn
+        .query(
+            "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_state_uuid', 'Slaves_running')",
+        )
+        .await
+    {
+        Ok(rows) => rows,
+        Err(Error::Server(e)) => {
+            tracing::debug!("SHOW GLOBAL STATUS: {} {}", e.code, e.message);
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    for (name, value) in status {
+        if name.eq_ignore_ascii_case("wsrep_cluster_state_uuid") {
+            let value = value.trim();
+            if !value.is_empty() && value.chars().any(|c| c != '0' && c != '-') {
+                links.cluster = Some(value.to_owned());
+            }
+        } else if name.eq_ignore_ascii_case("Slaves_running") {
+            links.replicating = value.trim().parse::<u64>().unwrap_or(0) > 0;
+        }
+    }
+    links.masters = match conn
+        .query::<mysql_async::Row, _>("SHOW ALL SLAVES STATUS")
+        .await
+    {
+        Ok(rows) => Some(
+            rows.iter()
+                .filter_map(|r| {
+                    let id: u64 = r.get_opt("Master_Server_Id")?.ok()?;
+                    let port: u16 = r.get_opt("Master_Port")?.ok()?;
+                    Some((id, port))
+                })
+                .collect(),
+        ),
+        Err(Error::Server(e)) => {
+            tracing::debug!("SHOW ALL SLAVES STATUS: {} {}", e.code, e.message);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    match conn
+        .query_first::<Option<u8>, _>("SELECT @@GLOBAL.log_bin")
+        .await
+    {
+        Ok(on) => links.log_bin = on.flatten().unwrap_or(0) == 1,
+        Err(Error::Server(e)) => tracing::debug!("log_bin: {} {}", e.code, e.message),
+        Err(e) => return Err(e),
+    }
+    match conn
+        .query_first::<Option<String>, _>("SELECT @@GLOBAL.gtid_slave_pos")
+        .await
+    {
+        Ok(Some(applied)) => links.applied = gtid_origins(applied.as_deref().unwrap_or("")),
+        Ok(None) => {}
+        Err(Error::Server(e)) => tracing::debug!("gtid positions: {} {}", e.code, e.message),
+        Err(e) => return Err(e),
+    }
+    Ok(links)
+}
+
+/// Why the data of the server `b` is the data of the server `a`, when it is: one Galera
+/// cluster, or one replicates from the other (directly, or through a chain its GTIDs show).
+/// `a` and `b` are not the same server ([`same_server`]).
+pub fn shared_data(
+    a: (&ServerIdentity, &DataLinks),
+    b: (&ServerIdentity, &DataLinks),
+) -> Option<String> {
+    if let (Some(x), Some(y)) = (&a.1.cluster, &b.1.cluster) {
+        if x == y {
+            return Some(format!("both are nodes of one Galera cluster ({x})"));
+        }
+    }
+    // Directly (`SHOW SLAVE STATUS` names the primary), or through a chain: the replica applied
+    // a transaction of the primary's server id, which writes a binary log (without one it is
+    // no primary, whatever its id: many servers keep the default id 1).
+    let replicates = |replica: (&ServerIdentity, &DataLinks),
+                      primary: (&ServerIdentity, &DataLinks)| {
+        let direct = replica.1.masters.as_ref().is_some_and(|m| {
+            m.iter()
+                .any(|&(id, port)| id == primary.0.server_id && port == primary.0.port)
+        });
+        let chained = replica.1.replicating
+            && primary.1.log_bin
+            && replica
+                .1
+                .applied
+                .iter()
+                .any(|o| o.1 == primary.0.server_id && o.1 != replica.0.server_id);
+        direct || chained
+    };
+    if replicates(b, a) {
+        return Some(format!(
+            "it replicates from the source's server (server id {})",
+            a.0.server_id
+        ));
+    }
+    if replicates(a, b) {
+        return Some(format!(
+            "the source's server replicates from it (server id {})",
+            b.0.server_id
+        ));
+    }
+    None
 }
 
 /// Whether `a` and `b` describe the same server: the same `server_uuid` when both have one,
@@ -125,5 +273,88 @@ mod tests {
         let mut b = mariadb();
         b.port = 3307;
         assert!(!same_server(&a, &b));
+    }
+
+    fn other(server_id: u64, port: u16) -> ServerIdentity {
+        ServerIdentity {
+            hostname: format!("db{server_id}"),
+            server_id,
+            port,
+            ..mariadb()
+        }
+    }
+
+    #[test]
+    fn gtid_lists_give_their_origins() {
+        assert_eq!(gtid_origins(""), vec![]);
+        assert_eq!(gtid_origins("0-1-100"), vec![(0, 1)]);
+        assert_eq!(gtid_origins("0-1-100, 7-23-4"), vec![(0, 1), (7, 23)]);
+        assert_eq!(gtid_origins("0-1"), vec![], "not a GTID");
+        assert_eq!(gtid_origins("x-1-2,0-2-x"), vec![]);
+    }
+
+    #[test]
+    fn one_cluster_or_a_replica_shares_the_data() {
+        let (src, dst) = (other(1, 3306), other(2, 3306));
+        let none = DataLinks::default();
+        assert_eq!(shared_data((&src, &none), (&dst, &none)), None);
+        // One Galera cluster; two clusters do not.
+        let node = |uuid: &str| DataLinks {
+            cluster: Some(uuid.into()),
+            ..DataLinks::default()
+        };
+        assert!(shared_data((&src, &node("u1")), (&dst, &node("u1")))
+            .is_some_and(|why| why.contains("Galera")));
+        assert_eq!(shared_data((&src, &node("u1")), (&dst, &node("u2"))), None);
+        // A replica of the source, read from SHOW SLAVE STATUS: server id and port.
+        let of = |masters: Vec<(u64, u16)>| DataLinks {
+            masters: Some(masters),
+            replicating: true,
+            ..DataLinks::default()
+        };
+        assert!(
+            shared_data((&src, &none), (&dst, &of(vec![(9, 3306), (1, 3306)])))
+                .is_some_and(|why| why.contains("replicates from the source's server"))
+        );
+        assert_eq!(
+            shared_data((&src, &none), (&dst, &of(vec![(1, 3307)]))),
+            None,
+            "another server of the same id"
+        );
+        // The source a replica of the destination.
+        assert!(shared_data((&src, &of(vec![(2, 3306)])), (&dst, &none))
+            .is_some_and(|why| why.contains("the source's server replicates from it")));
+        // No SLAVE MONITOR: the GTIDs applied while replicating, through a chain too, from a
+        // source that writes a binary log.
+        let logs = DataLinks {
+            log_bin: true,
+            ..DataLinks::default()
+        };
+        let applied = |replicating: bool, applied: Vec<(u64, u64)>| DataLinks {
+            replicating,
+            applied,
+            ..DataLinks::default()
+        };
+        assert!(shared_data((&src, &logs), (&dst, &applied(true, vec![(0, 5), (1, 1)]))).is_some());
+        assert_eq!(
+            shared_data((&src, &none), (&dst, &applied(true, vec![(0, 5), (1, 1)]))),
+            None,
+            "a source without a binary log is nobody's primary"
+        );
+        assert_eq!(
+            shared_data((&src, &logs), (&dst, &applied(false, vec![(0, 1)]))),
+            None,
+            "a replica no more"
+        );
+        assert_eq!(
+            shared_data((&src, &logs), (&dst, &applied(true, vec![(0, 5)]))),
+            None
+        );
+        // Its own transactions are not the source's, whatever the source's id.
+        let same_id = other(2, 3307);
+        assert_eq!(
+            shared_data((&same_id, &logs), (&dst, &applied(true, vec![(0, 2)]))),
+            None
+        );
     }
 }

@@ -51,8 +51,11 @@ use mysql_async::{Column, Row, Value};
 /// `NO_AUTO_VALUE_ON_ZERO` keeps an archived id 0 as 0; no `NO_ZERO_DATE`/`NO_ZERO_IN_DATE` so
 /// zero dates load; `ALLOW_INVALID_DATES` so a date such as `2020-02-31`, which a server with
 /// that mode stored, loads as it was; no `NO_BACKSLASH_ESCAPES` so the text escapes are
-/// understood.
-pub const LOAD_SESSION_SQL: &str = "SET NAMES utf8mb4;\n\
+/// understood. `autocommit` on: a session begun without it (a server's `init_connect`, a
+/// client's `init-command`) would roll every row back when the client disconnects, and the
+/// client would still exit 0.
+pub const LOAD_SESSION_SQL: &str = "SET autocommit = 1;\n\
+SET NAMES utf8mb4;\n\
 SET time_zone = '+00:00';\n\
 SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES';\n";
 

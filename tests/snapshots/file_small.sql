@@ -6,6 +6,7 @@
 -- One INSERT per batch of rows, each ending with ON DUPLICATE KEY UPDATE: loading the
 -- file again changes nothing. Load it where the table exists, with
 --   mariadb --default-character-set=utf8mb4 < FILE
+SET autocommit = 1;
 SET NAMES utf8mb4;
 SET time_zone = '+00:00';
 SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES';

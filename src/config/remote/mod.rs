@@ -72,10 +72,18 @@ impl Opts<'_> {
         keys.iter().find_map(|k| self.get(k).map(|v| (*k, v)))
     }
 
-    /// An environment variable, if set and not empty.
+    /// An environment variable, if set and not empty: trimmed, but for a secret (a password, a
+    /// secret, a token), which is taken as it is, as swiftclient takes it (a password may
+    /// begin or end with a space).
     pub fn env(&self, name: &str) -> Option<String> {
         (self.env)(name)
-            .map(|v| v.trim().to_string())
+            .map(|v| {
+                if crate::config::ini::looks_secret(name) {
+                    v
+                } else {
+                    v.trim().to_string()
+                }
+            })
             .filter(|v| !v.is_empty())
     }
 

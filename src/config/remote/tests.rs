@@ -138,6 +138,33 @@ fn keystone_from_os_variables_and_options_win() {
     );
 }
 
+/// swiftclient takes `OS_PASSWORD` as it is: a password that begins or ends with a space was
+/// refused by Keystone (401) once trimmed. Other variables are trimmed still.
+#[test]
+fn a_secret_from_the_environment_keeps_its_spaces() {
+    for password in [" abc", "abc ", "  "] {
+        let env = [
+            ("OS_AUTH_URL", "http://k/v3 "),
+            ("OS_USERNAME", " env-user"),
+            ("OS_PASSWORD", password),
+            ("OS_PROJECT_NAME", "service"),
+        ];
+        let (s, _) = swift(&[], &env).unwrap();
+        let SwiftAuth::Password {
+            url,
+            user,
+            password: got,
+            ..
+        } = &s.auth
+        else {
+            panic!("{s:?}")
+        };
+        assert_eq!(got, password);
+        assert!(url.starts_with("http://k/v3") && !url.ends_with(' '), "{url:?}");
+        assert!(matches!(user, Named::Name { name, .. } if name == "env-user"));
+    }
+}
+
 #[test]
 fn missing_and_unknown_are_named() {
     let (k, m) = swift(&[("os_username", "u"), ("os_password", "p")], &[]).unwrap_err();

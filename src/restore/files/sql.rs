@@ -19,6 +19,10 @@ const SESSION_LINES: &[&str] = &[
     "/*M!100201 SET check_constraint_checks = 0 */;",
 ];
 
+/// Session lines a file may hold that the restore leaves out: it runs the file's statements in
+/// a session of its own, with transactions of its own.
+const SKIPPED_LINES: &[&str] = &["SET autocommit = 1;"];
+
 /// Reads the statements of a SQL file of `db.table` and hands each, pointed at `stage` (the
 /// staging table's name in `db`), to `f`; returns how many INSERTs there were.
 pub fn statements(
@@ -69,6 +73,8 @@ pub fn statements(
                 statement.push_str(rest);
             } else if head.starts_with(&format!("{so_far}\n")) {
                 head_lines = so_far;
+                continue;
+            } else if SKIPPED_LINES.contains(&text) && head_lines.is_empty() {
                 continue;
             } else if SESSION_LINES.iter().any(|s| text.starts_with(s))
                 && text.ends_with(';')
@@ -142,7 +148,7 @@ mod tests {
     #[test]
     fn inserts_go_to_the_staging_table_and_a_cut_last_one_is_left_out() {
         let file = "-- osarchiver 0.1.0: rows archived from `nova`.`instances`\n\
-            SET NAMES utf8mb4;\nSET time_zone = '+00:00';\n\
+            SET autocommit = 1;\nSET NAMES utf8mb4;\nSET time_zone = '+00:00';\n\
             /*M!100201 SET check_constraint_checks = 0 */;\n\n\
             INSERT INTO `nova`.`instances` (`id`,`name`) VALUES\n(1,'a;'),\n(2,'b')\n\
             ON DUPLICATE KEY UPDATE `id`=VALUES(`id`),`name`=VALUES(`name`);\n\

@@ -8,7 +8,8 @@
 //! original rows column by column, by MD5 over every value's hex and by `CHECKSUM TABLE`.
 
 use crate::file::support::{
-    columns_of, complete_statements, config, count, decode_prefix, file_names, load_csv, load_sql,
+    columns_of, complete_statements, config, count, decode_prefix, file_names, load_csv,
+    load_csv_with, load_sql, simple_table,
 };
 use crate::harness::every_type::{self, bin, text, BINARY};
 use crate::harness::{server, Osarchiver, ScratchDb};
@@ -193,4 +194,38 @@ fn a_generated_value_cut_short_loads_back_identical_from_the_sql_file() {
     let rows = |q: &str| server().sql(&format!("SELECT id, HEX(b), g, v FROM {q} ORDER BY id"));
     assert_eq!(rows(&t), rows(&o), "{sql}");
     assert!(rows(&t).contains("1\t0011223344\t0011\t00"), "{}", rows(&t));
+}
+
+/// A loading session begun without `autocommit` (a server's `init_connect`, an `init-command`
+/// in `~/.my.cnf`) rolled every row of a SQL file back when the client disconnected, and the
+/// client exited 0: the only copy of the rows was gone. The files' session lines turn it on.
+#[test]
+fn files_load_whole_in_a_session_begun_without_autocommit() {
+    let src = ScratchDb::create(server(), "osa_file_autocommit");
+    let t = src.q("t");
+    simple_table(&t, 30);
+    let cmd = Osarchiver::new();
+    let dir = cmd.dir().join("archives");
+    let out = cmd
+        .config_text(config(
+            &src.name,
+            "delete_data = true",
+            &dir,
+            "sql, csv",
+            "gz",
+        ))
+        .run();
+    out.assert_success();
+    assert_eq!(count(&t), 0);
+    let off = ["--init-command=SET autocommit = 0"];
+    let file = |ext: &str| decode_prefix(&dir.join(format!("{}.t.{ext}.gz", src.name)));
+    let sql = String::from_utf8(file("sql")).unwrap();
+    server().sql_with(&off, &sql);
+    assert_eq!(count(&t), 30, "the SQL file's rows were rolled back");
+    server().sql(&format!("DELETE FROM {t}"));
+    let columns = columns_of(&src.name, "t");
+    let csv = dir.join("t.csv");
+    std::fs::write(&csv, file("csv")).unwrap();
+    load_csv_with(&off, &csv, &src.name, "t", &columns, &["data"], &[]);
+    assert_eq!(count(&t), 30, "the CSV file's rows were rolled back");
 }

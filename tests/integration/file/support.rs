@@ -141,6 +141,19 @@ pub fn load_csv(
     binary: &[&str],
     encoded: &[(&str, &str)],
 ) {
+    load_csv_with(&[], path, db, table, columns, binary, encoded);
+}
+
+/// [`load_csv`] with more `mariadb` client options.
+pub fn load_csv_with(
+    client: &[&str],
+    path: &Path,
+    db: &str,
+    table: &str,
+    columns: &[String],
+    binary: &[&str],
+    encoded: &[(&str, &str)],
+) {
     use osarchiver::destination::file::csv::{load_data_statement, CsvKind};
     use osarchiver::mysql::literal::{Charset, LiteralKind};
     let kinds: Vec<CsvKind> = columns
@@ -158,8 +171,10 @@ pub fn load_csv(
         })
         .collect();
     let statement = load_data_statement(&path.to_string_lossy(), db, table, columns, &kinds);
+    let mut args = vec!["--local-infile=1"];
+    args.extend_from_slice(client);
     let warnings = server().sql_with(
-        &["--local-infile=1"],
+        &args,
         &format!("{LOAD_SESSION_SQL}{statement}\nSHOW WARNINGS;"),
     );
     assert_eq!(warnings, "", "LOAD DATA warnings\n{statement}");

@@ -13,6 +13,10 @@
 //! In both, the log names the cause and the run resumes by itself and archives everything. The
 //! runs write to files: an archive table on the same cluster would be held up by the same
 //! pressure before the deletes are reached.
+//!
+//! A third act archives into the other node with no `db_suffix`: the cluster's data is one, so
+//! the archive goes to `<db>_archive` as on the source's own server, never into the source
+//! table itself through the other node.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,10 +28,10 @@ use super::pressure::{in_background, run_through, wait_running, wait_until};
 use super::{eligible_table, rows};
 
 #[test]
-fn deletes_pause_under_galera_pressure() {
+fn deletes_pause_under_galera_pressure_and_the_other_node_is_no_archive_of_the_same_name() {
     if !server().is_private() {
         eprintln!(
-            "SKIPPED deletes_pause_under_galera_pressure: {ENV_VAR} names an external server"
+            "SKIPPED deletes_pause_under_galera_pressure_and_the_other_node_is_no_archive_of_the_same_name: {ENV_VAR} names an external server"
         );
         return;
     }
@@ -35,6 +39,26 @@ fn deletes_pause_under_galera_pressure() {
     let (first, second) = (Arc::new(first), Arc::new(second));
     receive_queue(&first, &second);
     flow_control(&first, &second);
+    the_other_node(&first, &second);
+}
+
+fn the_other_node(first: &Arc<Server>, second: &Arc<Server>) {
+    let db = ScratchDb::create(first, "gother");
+    eligible_table(&db, 200);
+    wait_until("t on the second node", Duration::from_secs(10), || {
+        rows(second, &db.name) == 201
+    });
+    let out = Osarchiver::new()
+        .config_text(Ini::new(first, &[&db.name]).dst_server(second).text())
+        .run();
+    out.assert_success()
+        .output_contains("both are nodes of one Galera cluster")
+        .output_contains("archive databases are <db>_archive");
+    assert_eq!(rows(first, &db.name), 1);
+    assert_eq!(rows(second, &db.archive()), 200);
+    wait_until("the archive on the first node", Duration::from_secs(10), || {
+        rows(first, &db.archive()) == 200
+    });
 }
 
 /// The configuration of a run archiving `db.t` from `source` to CSV files in `dir`.

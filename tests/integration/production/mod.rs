@@ -10,6 +10,7 @@ mod locks;
 mod openstack;
 mod pressure;
 mod progress;
+mod replica_archive;
 mod replica_lag;
 mod report;
 mod stopping;

@@ -6,6 +6,7 @@
 //! -- source: nova
 //! -- run started: 2026-11-21 03:00:00 UTC
 //! -- ...
+//! SET autocommit = 1;
 //! SET NAMES utf8mb4;
 //! SET time_zone = '+00:00';
 //! SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES';
