@@ -739,6 +739,70 @@ impl TableRun<'_, '_> {
     }
 
     /// What a real run would do: the eligible count and the statements it would send.
+    /// A dry run: fails the table as the real run would when an eligible row holds text that an
+    /// archive table's column, in a narrower character set of UTF-8's family
+    /// ([`crate::destination::db::ArchiveTable::narrowed`]), cannot store.
+    async fn foresee_narrowing(
+        &mut self,
+        plan: &TablePlan,
+        targets: &[Target],
+    ) -> Result<(), TableError> {
+        let source = self.run.source;
+        let name = qualified(&plan.db, &plan.table);
+        for (dest, target) in self.run.dests.iter().zip(targets) {
+            let Target::Db(t) = target else { continue };
+            if t.narrowed.is_empty() {
+                continue;
+            }
+            let altered: Vec<String> = t
+                .narrowed
+                .iter()
+                .map(|(c, cs)| {
+                    let c = crate::mysql::ident::quote_ident(c);
+                    format!(
+                        "CAST(CONVERT({c} USING {}) AS BINARY) <> CAST({c} AS BINARY)",
+                        crate::mysql::ident::quote_ident(cs)
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "SELECT COUNT(*) FROM {name} WHERE ({}) AND ({})",
+                source.where_clause,
+                altered.join(" OR ")
+            );
+            let n: u64 = with_retry(
+                &mut self.run.src,
+                source.retry,
+                "look for text the archive cannot store",
+                |a| {
+                    let sql = sql.as_str();
+                    Box::pin(async move { Ok(a.conn.query_first(sql).await?.unwrap_or(0)) })
+                },
+            )
+            .await
+            .map_err(TableError::Count)?;
+            if n > 0 {
+                let columns: Vec<String> = t
+                    .narrowed
+                    .iter()
+                    .map(|(c, cs)| format!("{} ({cs})", crate::mysql::ident::quote_ident(c)))
+                    .collect();
+                return Err(TableError::Prepare(
+                    crate::destination::db::PrepareError::Other {
+                        dest: dest.name().to_string(),
+                        message: format!(
+                            "{n} eligible rows of {name} hold characters that {} cannot store in {}; convert those columns to the source's character set",
+                            qualified(&t.db, &t.table),
+                            columns.join(", ")
+                        ),
+                    }
+                    .into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     async fn dry_run_table(
         &mut self,
         plan: &TablePlan,
@@ -790,6 +854,9 @@ impl TableRun<'_, '_> {
         r.read = count;
         if count > 0 && source.delete_data {
             self.foresee_triggers(plan).await?;
+        }
+        if count > 0 && source.archive_data {
+            self.foresee_narrowing(plan, targets).await?;
         }
         // A read-only server refuses writes, which a real run makes only for eligible rows.
         if count > 0 {

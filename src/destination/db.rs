@@ -142,6 +142,11 @@ pub struct ArchiveTable {
     /// of its `SHOW CREATE TABLE`): every write checks it in its transaction, with no trigger
     /// on it ([`definition::check_archive`]).
     pub definition: Option<String>,
+    /// Its text columns in a narrower character set of UTF-8's family than the source's
+    /// (`ascii` or `utf8mb3` for `utf8mb4`, [`schema::utf8_narrows`]), with that character
+    /// set: accepted, but a value they cannot hold fails the table. A dry run looks for such
+    /// values among the eligible rows.
+    pub narrowed: Vec<(String, String)>,
 }
 
 /// `ER_TOO_BIG_ROWSIZE`: InnoDB's strict check of a table's largest possible row.
@@ -541,6 +546,7 @@ impl ArchiveDb {
             unique: Vec::new(),
             period: None,
             definition: None,
+            narrowed: Vec::new(),
         };
         let archive = qualified(&target.db, &target.table);
         let same_names = if self.folds_names != 0 {
@@ -795,10 +801,19 @@ impl ArchiveDb {
                     .collect();
                 unique.sort();
             }
+            let narrowed = existing
+                .iter()
+                .zip(&source_columns)
+                .filter(|(a, s)| {
+                    !s.generated && schema::utf8_narrows(s.charset.as_deref(), a.charset.as_deref())
+                })
+                .filter_map(|(a, _)| Some((a.name.clone(), a.charset.clone()?)))
+                .collect();
             return Ok(ArchiveTable {
                 period,
                 definition: (!dry_run).then_some(created),
                 unique,
+                narrowed,
                 ..target
             });
         }

@@ -160,7 +160,10 @@ fn a_secret_from_the_environment_keeps_its_spaces() {
             panic!("{s:?}")
         };
         assert_eq!(got, password);
-        assert!(url.starts_with("http://k/v3") && !url.ends_with(' '), "{url:?}");
+        assert!(
+            url.starts_with("http://k/v3") && !url.ends_with(' '),
+            "{url:?}"
+        );
         assert!(matches!(user, Named::Name { name, .. } if name == "env-user"));
     }
 }

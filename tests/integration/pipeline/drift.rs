@@ -116,3 +116,55 @@ fn an_archive_table_whose_text_is_stored_or_compared_otherwise_is_a_drift() {
         ["C3A9"]
     );
 }
+
+/// An archive column in a narrower UTF-8 character set than the source's (`ascii`, `utf8mb3`
+/// for `utf8mb4`) is used, but an eligible row holding a character it cannot store fails the
+/// table: the dry run said 0 where the run failed (1). It now looks among the eligible rows,
+/// and only there: a live row holding one does not count.
+#[test]
+fn text_a_narrower_archive_column_cannot_store_fails_the_dry_run_as_the_run() {
+    let s = server();
+    let db = ScratchDb::create(s, "narrowed");
+    db.sql(&format!(
+        "SET NAMES utf8mb4;
+         CREATE TABLE x (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET utf8mb4, deleted_at DATETIME);
+         INSERT INTO x VALUES (1, 'é', {OLD}), (2, 'plain', {OLD});
+         CREATE TABLE y (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET utf8mb4, deleted_at DATETIME);
+         INSERT INTO y VALUES (1, '🦀', {OLD});
+         CREATE TABLE z (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET utf8mb4, deleted_at DATETIME);
+         INSERT INTO z VALUES (1, 'é', {OLD}), (2, '🦀', NULL);
+         CREATE DATABASE `{archive}`;
+         CREATE TABLE `{archive}`.x (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET ascii,
+           deleted_at DATETIME);
+         CREATE TABLE `{archive}`.y (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET utf8mb3,
+           deleted_at DATETIME);
+         CREATE TABLE `{archive}`.z (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET utf8mb3,
+           deleted_at DATETIME);",
+        archive = db.archive()
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    for dry in [true, false] {
+        let mut command = Osarchiver::new().config_text(ini.text());
+        if dry {
+            command = command.arg("--dry-run");
+        }
+        let out = command.run();
+        out.assert_code(1).assert_no_panic();
+        for table in ["x", "y"] {
+            assert_ne!(
+                out.table_row(&db.name, table).get("errors"),
+                "0",
+                "dry run {dry}: {table}\n{out}"
+            );
+        }
+        assert_eq!(out.table_row(&db.name, "z").get("errors"), "0", "{out}");
+        if dry {
+            out.output_contains("cannot store in `v` (ascii)")
+                .output_contains("cannot store in `v` (utf8mb3)");
+        }
+    }
+    assert_eq!(count(s, &db.name, "x", "1"), 2);
+    assert_eq!(count(s, &db.name, "y", "1"), 1);
+    assert_eq!(count(s, &db.name, "z", "1"), 1, "the live row stays");
+    assert_eq!(count(s, &db.archive(), "z", "1"), 1);
+}

@@ -56,9 +56,11 @@ fn the_other_node(first: &Arc<Server>, second: &Arc<Server>) {
         .output_contains("archive databases are <db>_archive");
     assert_eq!(rows(first, &db.name), 1);
     assert_eq!(rows(second, &db.archive()), 200);
-    wait_until("the archive on the first node", Duration::from_secs(10), || {
-        rows(first, &db.archive()) == 200
-    });
+    wait_until(
+        "the archive on the first node",
+        Duration::from_secs(10),
+        || rows(first, &db.archive()) == 200,
+    );
 }
 
 /// The configuration of a run archiving `db.t` from `source` to CSV files in `dir`.

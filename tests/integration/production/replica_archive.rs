@@ -74,6 +74,10 @@ fn a_replica_of_the_source_never_archives_into_the_source_tables_replica() {
     }
     assert_eq!(rows(&primary, &db.name), 1);
     wait_caught_up(&primary, &replica);
-    assert_eq!(rows(&replica, &db.name), 1, "the replica follows the source");
+    assert_eq!(
+        rows(&replica, &db.name),
+        1,
+        "the replica follows the source"
+    );
     assert_eq!(rows(&replica, &db.archive()), 300, "every row archived");
 }
