@@ -241,7 +241,10 @@ pub(super) async fn run(
     let started = Instant::now();
     // A chunk is at most a page (`select_limit`: the SQL files get one statement per page)
     // and at most a delete (`delete_limit`).
-    let delete_limit = source.delete_limit.min(source.select_limit).max(1);
+    let delete_limit = source
+        .delete_limit
+        .min(plan.page_rows(source.select_limit))
+        .max(1);
     // A second session takes every other chunk (without one, the first takes them all). Not
     // for a table that adds its own history partitions: a delete that adds one waits for the
     // other session's open transaction, which waits for it in turn.

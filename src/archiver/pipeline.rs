@@ -114,10 +114,17 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
         // Owned here, so the writer sees the end of the pages when this stage ends.
         let to_writer = to_writer;
         let mut reader = match range {
-            None => PageReader::new(plan, &source.where_clause, source.select_limit),
-            Some(range) => {
-                PageReader::within(plan, &source.where_clause, source.select_limit, range)
-            }
+            None => PageReader::new(
+                plan,
+                &source.where_clause,
+                plan.page_rows(source.select_limit),
+            ),
+            Some(range) => PageReader::within(
+                plan,
+                &source.where_clause,
+                plan.page_rows(source.select_limit),
+                range,
+            ),
         };
         let (mut rows, mut time) = (0u64, Duration::ZERO);
         loop {

@@ -267,7 +267,12 @@ pub async fn run(mut copy: Copy<'_>, r: &mut TableReport) -> Result<(), TableErr
 
     let copying = async {
         let to_filer = to_filer;
-        let mut reader = PageReader::new(&keys_plan, &source.where_clause, source.select_limit);
+        // Pages of the full rows' size: the files read each page's rows whole.
+        let mut reader = PageReader::new(
+            &keys_plan,
+            &source.where_clause,
+            plan.page_rows(source.select_limit),
+        );
         let (mut read_time, mut write_time) = (Duration::ZERO, Duration::ZERO);
         let mut after: Option<Vec<Value>> = None;
         let mut refused_once = false;

@@ -38,6 +38,16 @@ impl TableRun<'_, '_> {
             &self.run.dest_names,
         );
         let name = qualified(&plan.db, &plan.table);
+        let select_limit = self.run.source.select_limit;
+        let page_rows = plan.page_rows(select_limit);
+        if page_rows < select_limit {
+            tracing::info!(
+                "{name}: rows of about {} each (the engine's estimate): pages of {page_rows} {} instead of select_limit = {select_limit}, so that a page holds about {}",
+                crate::archiver::forecast::human_bytes(plan.row_bytes),
+                if page_rows == 1 { "row" } else { "rows" },
+                crate::archiver::forecast::human_bytes(crate::table::PAGE_BYTES)
+            );
+        }
         let lock = crate::lock::table_lock_name(&plan.db, &plan.table);
         if !self.run.dry_run {
             match self.take_table_lock(&name, &lock).await {
@@ -428,7 +438,7 @@ impl TableRun<'_, '_> {
         walk_started: Option<&str>,
     ) -> Result<(), TableError> {
         let source = self.run.source;
-        if r.read < source.select_limit {
+        if r.read < plan.page_rows(source.select_limit) {
             return Ok(());
         }
         let name = qualified(&plan.db, &plan.table);
@@ -927,7 +937,11 @@ impl TableRun<'_, '_> {
         }
         r.plan = Some(measured.forecast);
         // The statements at debug level: one set per table would bury the rest of the dry run.
-        let reader = PageReader::new(plan, &source.where_clause, source.select_limit);
+        let reader = PageReader::new(
+            plan,
+            &source.where_clause,
+            plan.page_rows(source.select_limit),
+        );
         tracing::info!("[dry-run] {name}: {count} eligible rows");
         tracing::debug!(
             "[dry-run] {name}: would read pages with: {}",

@@ -118,6 +118,8 @@ pub struct TableInfo {
     pub key: KeyChoice,
     /// The storage engine (`None` for a view).
     pub engine: Option<String>,
+    /// `AVG_ROW_LENGTH`: the engine's estimate of a row's bytes (0 when it has none).
+    pub avg_row_length: u64,
 }
 
 impl TableInfo {
@@ -185,7 +187,7 @@ pub struct ForeignKey {
 /// more than one database for any of them.
 /// The tables of a schema, of every type (base tables, system-versioned ones, views, ...).
 pub const TABLES_SQL: &str =
-    "SELECT TABLE_NAME, TABLE_TYPE, ENGINE FROM information_schema.TABLES \
+    "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, AVG_ROW_LENGTH FROM information_schema.TABLES \
     WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
 /// The columns of every table of a schema.
 pub const COLUMNS_SQL: &str =
@@ -352,7 +354,8 @@ pub async fn reads_every_column(
 /// The tables of `db` of every kind (base tables, system-versioned ones, views, sequences...:
 /// see [`TableInfo::kind`]), sorted by name, each with its columns and its row-identifying key.
 pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<TableInfo>> {
-    let names: Vec<(String, String, Option<String>)> = conn.exec(TABLES_SQL, (db,)).await?;
+    let names: Vec<(String, String, Option<String>, Option<u64>)> =
+        conn.exec(TABLES_SQL, (db,)).await?;
 
     let mut columns: HashMap<String, Vec<ColumnInfo>> = HashMap::new();
     type ColumnRow = (
@@ -401,7 +404,7 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
     }
 
     let mut tables = Vec::with_capacity(names.len());
-    for (name, table_type, engine) in names {
+    for (name, table_type, engine, avg_row_length) in names {
         let kind = TableKind::parse(&table_type);
         // A table dropped between the queries has no columns left: skip it. A view whose
         // tables are gone has none either; it stays in the list, to be skipped and logged.
@@ -420,6 +423,7 @@ pub async fn list_tables(conn: &mut Conn, db: &str) -> mysql_async::Result<Vec<T
             columns: cols,
             key,
             engine,
+            avg_row_length: avg_row_length.unwrap_or(0),
         });
     }
     Ok(tables)

@@ -177,6 +177,7 @@ mod tests {
             ],
             key: KeyChoice::Primary(vec!["id".into()]),
             engine: Some("InnoDB".into()),
+            avg_row_length: 0,
         }
     }
 

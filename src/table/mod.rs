@@ -10,4 +10,4 @@ pub mod range;
 pub mod sql;
 pub mod triggers;
 
-pub use plan::{NoKey, TablePlan};
+pub use plan::{NoKey, TablePlan, PAGE_BYTES};

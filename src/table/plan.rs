@@ -58,7 +58,14 @@ pub struct TablePlan {
     /// privilege on it): its deletes are counted as those of a table with a `DELETE` trigger
     /// are ([`super::triggers`]).
     pub triggers_unseen: bool,
+    /// The engine's estimate of a row's bytes (`AVG_ROW_LENGTH`, 0 when unknown): a table of
+    /// large rows is read in pages of fewer rows than `select_limit` ([`TablePlan::page_rows`]).
+    pub row_bytes: u64,
 }
+
+/// About how many bytes of rows a page holds at most, when the table's rows are large: a page of
+/// `select_limit` rows of 4 MB values would hold gigabytes ([`TablePlan::page_rows`]).
+pub const PAGE_BYTES: u64 = 8 << 20;
 
 impl TablePlan {
     /// The plan of `db`.`info` with its stored columns and its key (the primary key, else a
@@ -105,7 +112,18 @@ impl TablePlan {
                 .is_none_or(crate::mysql::ddl::enforces_keys),
             definition: None,
             triggers_unseen: false,
+            row_bytes: info.avg_row_length,
         })
+    }
+
+    /// The rows of a page: `select_limit`, or fewer when the table's rows are large, so that a
+    /// page holds about [`PAGE_BYTES`] (at least one row). Every page of the table's walk, and
+    /// every count of its pages, uses this.
+    pub fn page_rows(&self, select_limit: u64) -> u64 {
+        match PAGE_BYTES.checked_div(self.row_bytes) {
+            Some(fit) => select_limit.min(fit.max(1)),
+            None => select_limit,
+        }
     }
 
     /// The plan of the table's key columns alone (columns, key and key positions restricted
@@ -136,6 +154,7 @@ impl TablePlan {
             key_enforced: self.key_enforced,
             definition: self.definition.clone(),
             triggers_unseen: self.triggers_unseen,
+            row_bytes: self.row_bytes,
         }
     }
 
@@ -195,6 +214,27 @@ impl TablePlan {
             key_enforced: true,
             definition: None,
             triggers_unseen: false,
+            row_bytes: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_rows_get_pages_of_fewer_rows() {
+        let mut p = TablePlan::example(&["id"], &["int(11)"]);
+        // Unknown, or small rows: select_limit.
+        assert_eq!(p.page_rows(1000), 1000);
+        p.row_bytes = 300;
+        assert_eq!(p.page_rows(1000), 1000);
+        // 2 MiB rows: 4 a page; rows larger than a page: one.
+        p.row_bytes = 2 << 20;
+        assert_eq!(p.page_rows(1000), 4);
+        assert_eq!(p.page_rows(2), 2, "never more than select_limit");
+        p.row_bytes = 64 << 20;
+        assert_eq!(p.page_rows(1000), 1);
     }
 }

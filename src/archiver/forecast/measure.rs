@@ -266,7 +266,7 @@ pub fn timing(
     destinations: usize,
     round_trip: Duration,
 ) -> Timing {
-    let select = source.select_limit.max(1);
+    let select = plan.page_rows(source.select_limit).max(1);
     let batches = eligible.div_ceil(select);
     let chunks = if source.delete_data {
         let per_full = select.div_ceil(source.delete_limit.max(1));

@@ -42,7 +42,11 @@ pub async fn conflicts(
     }
     let key_params = plan.key_params();
     let placeholders = sql::key_placeholders(plan);
-    let mut reader = PageReader::new(plan, &source.where_clause, source.select_limit);
+    let mut reader = PageReader::new(
+        plan,
+        &source.where_clause,
+        plan.page_rows(source.select_limit),
+    );
     let mut conflicts = 0;
     loop {
         let batch = {

@@ -271,6 +271,7 @@ fn plan_of(db: &str, info: &TableInfo) -> TablePlan {
         key_enforced: true,
         definition: None,
         triggers_unseen: false,
+        row_bytes: info.avg_row_length,
     }
 }
 

@@ -14,6 +14,7 @@ mod faithful;
 mod foreign_keys;
 mod generated;
 mod killed;
+mod large_rows;
 mod library;
 pub(crate) mod plan;
 mod preflight;

@@ -18,6 +18,7 @@ fn table(db: &str, name: &str, refs: Vec<ForeignKey>) -> TablePlan {
         key_enforced: true,
         definition: None,
         triggers_unseen: false,
+        row_bytes: 0,
     }
 }
 
