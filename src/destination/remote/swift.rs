@@ -193,6 +193,16 @@ impl SwiftStore {
     }
 
     fn head(&self, object: &str) -> Result<(u64, String), UploadError> {
+        self.head_if_any(object)?.ok_or_else(|| {
+            UploadError::transient(format!(
+                "HEAD {}/{object}: HTTP 404 Not Found",
+                self.container
+            ))
+        })
+    }
+
+    /// [`Self::head`], `None` when the object is not there (404).
+    fn head_if_any(&self, object: &str) -> Result<Option<(u64, String)>, UploadError> {
         let what = format!("HEAD {}/{object}", self.container);
         let mut resp = self.call(&what, |s| {
             self.agent
@@ -200,6 +210,9 @@ impl SwiftStore {
                 .header("X-Auth-Token", &s.token)
                 .call()
         })?;
+        if resp.status().as_u16() == 404 {
+            return Ok(None);
+        }
         if !resp.status().is_success() {
             return Err(status_error(&what, &mut resp));
         }
@@ -209,15 +222,28 @@ impl SwiftStore {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse().ok())
             .unwrap_or(u64::MAX);
-        Ok((size, etag_of(&resp)))
+        Ok(Some((size, etag_of(&resp))))
     }
+}
+
+/// What became of a large object's manifest.
+enum Manifest {
+    /// Stored: the segments are the object's.
+    Stored,
+    /// Refused (412, `If-None-Match`): the name holds an object, and the segments are
+    /// leftovers.
+    Refused,
+    /// Not known: no answer, or a server error (a proxy or a balancer may answer 5xx for a
+    /// request the object servers carried out). The manifest may be stored and reference the
+    /// segments: they are deleted only once a look shows it is not.
+    Unknown(UploadError),
 }
 
 impl SwiftStore {
     /// Uploads `path` as the segments of `object`, then its manifest; returns the segments'
-    /// ETags, their count, and whether the manifest was refused because the name holds an
-    /// object (412, `If-None-Match`). `segments` receives the name of each segment stored,
-    /// and keeps them unless the manifest took them, so that the caller can delete them.
+    /// ETags, their count, and what became of the manifest. `segments` receives the name of
+    /// each segment stored, and keeps them unless the manifest took them, so that the caller
+    /// can delete them (an error: a segment failed, or the store refused the manifest).
     fn put_slo(
         &self,
         path: &Path,
@@ -225,7 +251,7 @@ impl SwiftStore {
         size: u64,
         stamp: f64,
         segments: &mut Vec<String>,
-    ) -> Result<(Vec<String>, usize, bool), UploadError> {
+    ) -> Result<(Vec<String>, usize, Manifest), UploadError> {
         let mut manifest = Vec::new();
         let mut md5s = Vec::new();
         let mut offset = 0;
@@ -250,7 +276,7 @@ impl SwiftStore {
         }
         let body = serde_json::Value::Array(manifest).to_string();
         let what = format!("PUT manifest {}/{object}", self.container);
-        let mut resp = self.call(&what, |s| {
+        let sent = self.call(&what, |s| {
             self.agent
                 .put(format!(
                     "{}?multipart-manifest=put",
@@ -260,17 +286,21 @@ impl SwiftStore {
                 .header("Content-Type", "application/octet-stream")
                 .header("If-None-Match", "*")
                 .send(&body)
-        })?;
-        // Refused (412): the name holds an object, and the segments are leftovers.
-        let refused = resp.status().as_u16() == 412;
-        if !refused && !resp.status().is_success() {
-            return Err(status_error(&what, &mut resp));
-        }
-        if !refused {
-            // The manifest holds them now: they are the object's, not leftovers.
-            segments.clear();
-        }
-        Ok((md5s, index, refused))
+        });
+        let manifest = match sent {
+            Err(e) => Manifest::Unknown(e),
+            Ok(resp) if resp.status().as_u16() == 412 => Manifest::Refused,
+            Ok(resp) if resp.status().is_success() => {
+                // The manifest holds them now: they are the object's, not leftovers.
+                segments.clear();
+                Manifest::Stored
+            }
+            Ok(mut resp) if resp.status().is_server_error() => {
+                Manifest::Unknown(status_error(&what, &mut resp))
+            }
+            Ok(mut resp) => return Err(status_error(&what, &mut resp)),
+        };
+        Ok((md5s, index, manifest))
     }
 
     /// Deletes the `segments` of a failed upload of `object` (best effort: what cannot be
@@ -392,21 +422,57 @@ impl RemoteStore for SwiftStore {
             .unwrap_or_default()
             .as_secs_f64();
         let mut segments = Vec::new();
-        let result = self.put_slo(path, object, size, stamp, &mut segments);
-        match &result {
-            Err(e) => self.delete_segments(object, &segments, e),
-            // Whose object the name holds is told by its ETag below.
-            Ok((_, _, true)) => {
-                let cause = UploadError::taken("the manifest's PUT was refused (HTTP 412)");
-                self.delete_segments(object, &segments, &cause);
+        let (md5s, index, manifest) = match self.put_slo(path, object, size, stamp, &mut segments) {
+            Ok(done) => done,
+            Err(e) => {
+                self.delete_segments(object, &segments, &e);
+                return Err(e);
             }
-            Ok(_) => {}
-        }
-        let (md5s, index, refused) = result?;
+        };
         // An SLO's ETag is the MD5 of its segments' ETags, concatenated.
         let expected = {
             use md5::{Digest, Md5};
             hex(&Md5::digest(md5s.concat().as_bytes()))
+        };
+        let refused = match manifest {
+            Manifest::Stored => false,
+            // Whose object the name holds is told by its ETag below.
+            Manifest::Refused => {
+                let cause = UploadError::taken("the manifest's PUT was refused (HTTP 412)");
+                self.delete_segments(object, &segments, &cause);
+                true
+            }
+            // Deleting the segments of a manifest the store did take would leave an object
+            // that cannot be read, counted as uploaded by its ETag (which the segments'
+            // ETags make, not their being there): look first.
+            Manifest::Unknown(e) => match self.head_if_any(object) {
+                Ok(Some((stored, etag)))
+                    if (stored, etag.as_str()) == (size, expected.as_str()) =>
+                {
+                    tracing::info!(
+                        "swift: {}/{object}: the manifest's PUT got no answer ({e}), but the store holds it: the upload is done",
+                        self.container
+                    );
+                    false
+                }
+                Ok(Some(_)) => {
+                    self.delete_segments(object, &segments, &e);
+                    true
+                }
+                Ok(None) => {
+                    self.delete_segments(object, &segments, &e);
+                    return Err(e);
+                }
+                Err(look) => {
+                    tracing::warn!(
+                        "swift: {}/{object}: the manifest's PUT got no answer ({e}), and whether the store holds it is not known ({look}): its {} segments in {} are kept, as it may reference them",
+                        self.container,
+                        segments.len(),
+                        self.segment_container
+                    );
+                    return Err(e);
+                }
+            },
         };
         let (stored, etag) = self.head(object)?;
         if refused && (stored != size || etag != expected) {

@@ -216,3 +216,108 @@ fn swift_an_object_put_under_the_name_meanwhile_is_never_replaced() {
     // The segments of the one large object stored, and no others.
     assert_eq!(swift.list(&format!("{container}_segments")).len(), 3);
 }
+
+/// A proxy on loopback in front of the test Swift's port `upstream`: it forwards everything,
+/// but the answer to the first manifest PUT (`multipart-manifest=put`), which Swift carries
+/// out, is never passed on: the connection is closed instead. Returns its port.
+fn losing_the_first_manifest_answer(upstream: u16) -> u16 {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let lost = Arc::new(AtomicBool::new(false));
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                continue;
+            };
+            // Set on this connection once its manifest PUT went through.
+            let dropping = Arc::new(AtomicBool::new(false));
+            let (mut c_in, mut s_out) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (lost_up, dropping_up) = (lost.clone(), dropping.clone());
+            std::thread::spawn(move || {
+                let mut buf = vec![0; 64 << 10];
+                while let Ok(n) = c_in.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    let chunk = &buf[..n];
+                    if chunk.windows(22).any(|w| w == b"multipart-manifest=put")
+                        && !lost_up.swap(true, Ordering::SeqCst)
+                    {
+                        dropping_up.store(true, Ordering::SeqCst);
+                    }
+                    if s_out.write_all(chunk).is_err() {
+                        break;
+                    }
+                }
+                let _ = s_out.shutdown(Shutdown::Write);
+            });
+            let (mut s_in, mut c_out) = (server, client);
+            std::thread::spawn(move || {
+                let mut buf = vec![0; 64 << 10];
+                while let Ok(n) = s_in.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if dropping.load(Ordering::SeqCst) {
+                        // Swift answered the manifest: the client never hears it.
+                        break;
+                    }
+                    if c_out.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = c_out.shutdown(Shutdown::Both);
+                let _ = s_in.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    port
+}
+
+/// The answer to a large object's manifest PUT is lost, while Swift stored the manifest: its
+/// segments were deleted as leftovers of a failed upload, the retry's manifest was refused
+/// (412) and the object counted as uploaded by its ETag (made by the segments' ETags, not by
+/// their being there), the local file removed (`delete_after_upload`) and the rows deleted,
+/// exit 0: the object could no longer be read (409). The segments are now kept until a look
+/// shows the manifest is not there; here it is, and the upload is done.
+#[test]
+fn swift_a_manifest_whose_answer_is_lost_keeps_its_segments() {
+    let Some(swift) = swift() else { return };
+    let (token, storage_url) = swift.login();
+    let port = losing_the_first_manifest_answer(swift.proxy_port);
+    let through = storage_url.replace(&format!(":{}/", swift.proxy_port), &format!(":{port}/"));
+    assert_ne!(through, storage_url);
+    let StoreRun {
+        out,
+        db,
+        dir,
+        container: c,
+    } = run_to_store("osa_sw_lost", 60, "sql", "tar", |c| {
+        format!(
+            "backend = swift\ncontainer = {c}\nupload_attempts = 3\nupload_backoff = 0.1\n\
+             delete_after_upload = true\nopt_os_auth_token = {token}\n\
+             opt_os_storage_url = {through}\nopt_segment_size = 1K\n"
+        )
+    });
+    out.assert_success()
+        .output_contains("the manifest's PUT got no answer");
+    assert_eq!(count(&db.q("t")), 0);
+    assert!(file_names(&dir).is_empty(), "the local file is removed");
+    let names = swift.list(&c);
+    assert_eq!(names.len(), 1, "{names:?}");
+    let encoded = names[0].replace(':', "%3A");
+    let bytes = swift.get(&c, &encoded).expect("the object downloads");
+    assert!(bytes.len() > 3 * 1024, "{} bytes", bytes.len());
+    assert!(
+        bytes.starts_with(format!("{}.t.sql", db.name).as_bytes()),
+        "a tar of the SQL file"
+    );
+    assert_eq!(
+        swift.list(&format!("{c}_segments")).len(),
+        bytes.len().div_ceil(1024)
+    );
+}
