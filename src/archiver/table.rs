@@ -931,7 +931,7 @@ impl TableRun<'_, '_> {
         }
         if r.conflicts > 0 {
             tracing::warn!(
-                "[dry-run] {name}: {} eligible rows would stay: their key holds a different row in the archive",
+                "[dry-run] {name}: {} eligible rows would stay: their key, or another unique key of the archive table, holds a different row in the archive",
                 r.conflicts
             );
         }

@@ -52,14 +52,10 @@ pub struct ArchiveDb {
     max_packet: usize,
     /// Whether this destination is the source's server.
     pub same_server: bool,
-    /// Another server whose data is the source's ([`identity::shared_data`]: a node of its
-    /// Galera cluster, a replica of it): why. Named as on the source's own server, without
-    /// the server-side copy.
+    /// Another server that may hold the source's tables under their own names
+    /// ([`identity::may_hold_tables_of`]: a node of its Galera cluster, a replica): why. An
+    /// archive table of the source table's own name there is refused.
     shared_data: Option<String>,
-    /// Another server that replicates from a server the user cannot name (no `SLAVE MONITOR`,
-    /// no GTID of the source's, or the source writes no binary log): an archive table of the source table's own name there may be
-    /// the source table's replica, and is refused.
-    unsure: bool,
     /// `server_side_copy`: copy inside the server when it is the source's.
     pub server_side_copy: bool,
     /// The `sql_mode` of the writes: the session's, without strict mode, with
@@ -259,8 +255,8 @@ impl ArchiveDb {
         })
         .await?;
         let same_server = identity::same_server(&mine, &theirs);
-        let (shared_data, unsure) = if same_server {
-            (None, false)
+        let shared_data = if same_server {
+            None
         } else {
             let my_links = with_retry(&mut db, cfg.retry, "replication and cluster", |a| {
                 Box::pin(identity::data_links(a.conn))
@@ -270,29 +266,18 @@ impl ArchiveDb {
                 Box::pin(identity::data_links(a.conn))
             })
             .await?;
-            let shared = identity::shared_data((&theirs, &their_links), (&mine, &my_links));
-            let unsure = shared.is_none() && my_links.replicating && my_links.masters.is_none();
-            (shared, unsure)
+            identity::may_hold_tables_of((&theirs, &their_links), (&mine, &my_links))
         };
         let mut db_suffix = cfg.db_suffix.clone().unwrap_or_default();
         let table_suffix = cfg.table_suffix.clone().unwrap_or_default();
         // As the Python osarchiver does (whatever its comment says of table_suffix): on the
-        // source's own server, an archive is never written into its source database. Nor on a
-        // server holding the source's data: there the source database is the source's.
-        if db_suffix.is_empty() {
-            if same_server {
-                db_suffix = "_archive".to_string();
-                tracing::info!(
-                    "destination {}: same server as the source and no db_suffix set: archive databases are <db>_archive",
-                    cfg.name
-                );
-            } else if let Some(why) = &shared_data {
-                db_suffix = "_archive".to_string();
-                tracing::warn!(
-                    "destination {}: the archive server holds the source's data ({why}) and no db_suffix is set: archive databases are <db>_archive, as on the source's own server",
-                    cfg.name
-                );
-            }
+        // source's own server, an archive is never written into its source database.
+        if same_server && db_suffix.is_empty() {
+            db_suffix = "_archive".to_string();
+            tracing::info!(
+                "destination {}: same server as the source and no db_suffix set: archive databases are <db>_archive",
+                cfg.name
+            );
         }
         if !same_server {
             warn_when_not_durable(&mut db, &cfg.name).await;
@@ -343,7 +328,6 @@ impl ArchiveDb {
             max_packet: max_packet as usize,
             same_server,
             shared_data,
-            unsure,
             server_side_copy: cfg.server_side_copy,
             grants: None,
             read_only: None,
@@ -555,17 +539,17 @@ impl ArchiveDb {
         } else {
             target.db == plan.db && target.table == plan.table
         };
-        if same_names && (self.same_server || self.shared_data.is_some()) {
+        if same_names && self.same_server {
             return Err(PrepareError::SameTable {
                 dest: self.name.clone(),
                 archive,
             });
         }
-        if same_names && self.unsure {
+        if let (true, Some(why)) = (same_names, &self.shared_data) {
             return Err(PrepareError::Other {
                 dest: self.name.clone(),
                 message: format!(
-                    "the archive server replicates from another server, which this user may not name (SHOW SLAVE STATUS needs SLAVE MONITOR), and the archive table {archive} has the source table's own name: if that server is the source's, the archived copy is deleted with the source row; set db_suffix or table_suffix"
+                    "the archive table {archive} has the source table's own name, on a server that may hold the source's tables ({why}): there it may be the source table itself, and the copy of each row deleted with it; set db_suffix or table_suffix (a server that replicates no more: RESET SLAVE ALL; SET GLOBAL gtid_slave_pos = '')"
                 ),
             });
         }

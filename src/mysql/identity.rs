@@ -4,10 +4,10 @@
 //! table into itself must never happen, so a destination on the same server gets a suffix.
 //! The comparison therefore leans towards "same" when in doubt.
 //!
-//! Another server can hold the source's data too: a node of the same Galera cluster, or a
+//! Another server can hold the source's tables too: a node of the same Galera cluster, or a
 //! replica of the source (or the source a replica of it). An archive table of the source
-//! table's own name there *is* the source table, by replication: [`DataLinks`] and
-//! [`shared_data`] tell it.
+//! table's own name there may *be* the source table, by replication: [`DataLinks`] and
+//! [`may_hold_tables_of`] tell when it may.
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Error};
@@ -69,8 +69,6 @@ pub struct DataLinks {
     pub masters: Option<Vec<(u64, u16)>>,
     /// Replication threads run on it now (`Slaves_running`, which every user may read).
     pub replicating: bool,
-    /// It writes a binary log (`@@log_bin`): without one, no server replicates from it.
-    pub log_bin: bool,
     /// The origins (domain, server id) of the GTIDs it applied as a replica
     /// (`@@gtid_slave_pos`): through a chain of replicas too.
     pub applied: Vec<(u64, u64)>,
@@ -136,14 +134,6 @@ pub async fn data_links(conn: &mut Conn) -> mysql_async::Result<DataLinks> {
         Err(e) => return Err(e),
     };
     match conn
-        .query_first::<Option<u8>, _>("SELECT @@GLOBAL.log_bin")
-        .await
-    {
-        Ok(on) => links.log_bin = on.flatten().unwrap_or(0) == 1,
-        Err(Error::Server(e)) => tracing::debug!("log_bin: {} {}", e.code, e.message),
-        Err(e) => return Err(e),
-    }
-    match conn
         .query_first::<Option<String>, _>("SELECT @@GLOBAL.gtid_slave_pos")
         .await
     {
@@ -155,10 +145,14 @@ pub async fn data_links(conn: &mut Conn) -> mysql_async::Result<DataLinks> {
     Ok(links)
 }
 
-/// Why the data of the server `b` is the data of the server `a`, when it is: one Galera
-/// cluster, or one replicates from the other (directly, or through a chain its GTIDs show).
-/// `a` and `b` are not the same server ([`same_server`]).
-pub fn shared_data(
+/// Why the server `b` may hold the tables of the server `a` under their own names, when it
+/// may: one Galera cluster; `b` is a replica (of `a` or, through a chain, of a server that
+/// replicates `a`: which one cannot always be told), or was one (`gtid_slave_pos` keeps what
+/// it applied, also while replication is stopped); or `a` replicates from `b`. `a` and `b`
+/// are not the same server ([`same_server`]). The signs are what replication leaves, not
+/// whether it runs now, so the answer does not change from one run to the next as a replica
+/// stops and starts.
+pub fn may_hold_tables_of(
     a: (&ServerIdentity, &DataLinks),
     b: (&ServerIdentity, &DataLinks),
 ) -> Option<String> {
@@ -167,34 +161,36 @@ pub fn shared_data(
             return Some(format!("both are nodes of one Galera cluster ({x})"));
         }
     }
-    // Directly (`SHOW SLAVE STATUS` names the primary), or through a chain: the replica applied
-    // a transaction of the primary's server id, which writes a binary log (without one it is
-    // no primary, whatever its id: many servers keep the default id 1).
-    let replicates = |replica: (&ServerIdentity, &DataLinks),
-                      primary: (&ServerIdentity, &DataLinks)| {
-        let direct = replica.1.masters.as_ref().is_some_and(|m| {
+    let from = |links: &DataLinks, primary: &ServerIdentity| {
+        links.masters.as_ref().is_some_and(|m| {
             m.iter()
-                .any(|&(id, port)| id == primary.0.server_id && port == primary.0.port)
-        });
-        let chained = replica.1.replicating
-            && primary.1.log_bin
-            && replica
-                .1
-                .applied
-                .iter()
-                .any(|o| o.1 == primary.0.server_id && o.1 != replica.0.server_id);
-        direct || chained
+                .any(|&(id, port)| id == primary.server_id && port == primary.port)
+        })
     };
-    if replicates(b, a) {
+    if from(b.1, a.0) {
         return Some(format!(
             "it replicates from the source's server (server id {})",
             a.0.server_id
         ));
     }
-    if replicates(a, b) {
+    if from(a.1, b.0) {
         return Some(format!(
             "the source's server replicates from it (server id {})",
             b.0.server_id
+        ));
+    }
+    let b = b.1;
+    if b.masters.as_ref().is_some_and(|m| !m.is_empty()) {
+        return Some("it is a replica (SHOW SLAVE STATUS lists a primary)".into());
+    }
+    if b.replicating {
+        return Some("it is a replica (Slaves_running)".into());
+    }
+    if !b.applied.is_empty() {
+        let origins: Vec<String> = b.applied.iter().map(|(d, s)| format!("{d}-{s}")).collect();
+        return Some(format!(
+            "it applied replicated transactions (gtid_slave_pos of domain and server {})",
+            origins.join(", ")
         ));
     }
     None
@@ -294,67 +290,56 @@ mod tests {
     }
 
     #[test]
-    fn one_cluster_or_a_replica_shares_the_data() {
+    fn a_cluster_a_replica_or_a_primary_may_hold_the_tables() {
         let (src, dst) = (other(1, 3306), other(2, 3306));
         let none = DataLinks::default();
-        assert_eq!(shared_data((&src, &none), (&dst, &none)), None);
+        assert_eq!(may_hold_tables_of((&src, &none), (&dst, &none)), None);
         // One Galera cluster; two clusters do not.
         let node = |uuid: &str| DataLinks {
             cluster: Some(uuid.into()),
             ..DataLinks::default()
         };
-        assert!(shared_data((&src, &node("u1")), (&dst, &node("u1")))
+        assert!(may_hold_tables_of((&src, &node("u1")), (&dst, &node("u1")))
             .is_some_and(|why| why.contains("Galera")));
-        assert_eq!(shared_data((&src, &node("u1")), (&dst, &node("u2"))), None);
-        // A replica of the source, read from SHOW SLAVE STATUS: server id and port.
-        let of = |masters: Vec<(u64, u16)>| DataLinks {
+        assert_eq!(
+            may_hold_tables_of((&src, &node("u1")), (&dst, &node("u2"))),
+            None
+        );
+        // A replica of the source, of another server, or stopped: each a replica.
+        let of = |masters: Vec<(u64, u16)>, replicating: bool| DataLinks {
             masters: Some(masters),
-            replicating: true,
+            replicating,
             ..DataLinks::default()
         };
         assert!(
-            shared_data((&src, &none), (&dst, &of(vec![(9, 3306), (1, 3306)])))
+            may_hold_tables_of((&src, &none), (&dst, &of(vec![(9, 3306), (1, 3306)], true)))
                 .is_some_and(|why| why.contains("replicates from the source's server"))
         );
-        assert_eq!(
-            shared_data((&src, &none), (&dst, &of(vec![(1, 3307)]))),
-            None,
-            "another server of the same id"
+        assert!(
+            may_hold_tables_of((&src, &none), (&dst, &of(vec![(1, 3307)], false)))
+                .is_some_and(|why| why.contains("SHOW SLAVE STATUS"))
         );
         // The source a replica of the destination.
-        assert!(shared_data((&src, &of(vec![(2, 3306)])), (&dst, &none))
-            .is_some_and(|why| why.contains("the source's server replicates from it")));
-        // No SLAVE MONITOR: the GTIDs applied while replicating, through a chain too, from a
-        // source that writes a binary log.
-        let logs = DataLinks {
-            log_bin: true,
-            ..DataLinks::default()
-        };
-        let applied = |replicating: bool, applied: Vec<(u64, u64)>| DataLinks {
+        assert!(
+            may_hold_tables_of((&src, &of(vec![(2, 3306)], true)), (&dst, &none))
+                .is_some_and(|why| why.contains("the source's server replicates from it"))
+        );
+        // Without SLAVE MONITOR: Slaves_running, or what it applied, running or not.
+        let unseen = |replicating: bool, applied: Vec<(u64, u64)>| DataLinks {
             replicating,
             applied,
             ..DataLinks::default()
         };
-        assert!(shared_data((&src, &logs), (&dst, &applied(true, vec![(0, 5), (1, 1)]))).is_some());
-        assert_eq!(
-            shared_data((&src, &none), (&dst, &applied(true, vec![(0, 5), (1, 1)]))),
-            None,
-            "a source without a binary log is nobody's primary"
+        assert!(may_hold_tables_of((&src, &none), (&dst, &unseen(true, vec![]))).is_some());
+        assert!(
+            may_hold_tables_of((&src, &none), (&dst, &unseen(false, vec![(0, 7)])))
+                .is_some_and(|why| why.contains("gtid_slave_pos of domain and server 0-7"))
         );
-        assert_eq!(
-            shared_data((&src, &logs), (&dst, &applied(false, vec![(0, 1)]))),
-            None,
-            "a replica no more"
-        );
-        assert_eq!(
-            shared_data((&src, &logs), (&dst, &applied(true, vec![(0, 5)]))),
-            None
-        );
-        // Its own transactions are not the source's, whatever the source's id.
-        let same_id = other(2, 3307);
-        assert_eq!(
-            shared_data((&same_id, &logs), (&dst, &applied(true, vec![(0, 2)]))),
-            None
-        );
+        // A server that only replicates to others is no replica.
+        let primary = DataLinks {
+            masters: Some(vec![]),
+            ..DataLinks::default()
+        };
+        assert_eq!(may_hold_tables_of((&src, &none), (&dst, &primary)), None);
     }
 }

@@ -2,8 +2,11 @@
 //! see: the eligible rows are read page by page (as a real run reads them) and looked up by
 //! key in the archive table, compared value for value as a real run's write compares them.
 //! An empty archive table is found with one `SELECT 1 ... LIMIT 1`, and nothing more is read.
+//! The archive table's other unique keys (a table the Python osarchiver made keeps the
+//! source's, `uniq_instances0uuid`) are looked up too: an archived row of another key holding
+//! an eligible row's values there refuses it, as a real run's write finds.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use mysql_async::prelude::*;
 use mysql_async::{Row, Value};
@@ -21,7 +24,8 @@ use crate::table::TablePlan;
 use super::sql::ArchiveRef;
 
 /// The eligible rows of `plan`'s table whose key holds a different row in `archive`'s table
-/// `target` (`db`, `table`), which exists.
+/// `target` (`db`, `table`), which exists, or whose values of one of its other unique keys
+/// ([`ArchiveRef::unique`]) an archived row of another key holds.
 pub async fn conflicts(
     src: &mut Connection,
     source: &Source,
@@ -82,14 +86,99 @@ pub async fn conflicts(
         let eligible: HashMap<String, &Vec<Value>> = (0..batch.len())
             .map(|i| (batch.key_id(i, &plan.key_pos), &batch.rows[i]))
             .collect();
-        conflicts += found
+        // The eligible rows (by key) that conflict, each counted once.
+        let mut refused: HashSet<String> = found
             .into_iter()
             .map(Row::unwrap)
-            .filter(|values| {
+            .filter_map(|values| {
                 let id = key_id(plan.key_pos.iter().map(|&p| &values[p]));
-                eligible.get(&id) != Some(&values)
+                (eligible.get(&id) != Some(&&values)).then_some(id)
             })
-            .count() as u64;
+            .collect();
+        for unique in &target.unique {
+            let (db, retry) = archive.session();
+            refused.extend(by_other_key(db, retry, plan, &batch, target, unique).await?);
+        }
+        conflicts += refused.len() as u64;
     }
     Ok(conflicts)
+}
+
+/// The keys of the eligible rows of `batch` whose values of `unique` (another unique key of
+/// the archive table) an archived row of another key holds. Rows with a NULL there clash with
+/// none.
+async fn by_other_key(
+    db: &mut Connection,
+    retry: crate::config::Retry,
+    plan: &TablePlan,
+    batch: &crate::table::batch::Batch,
+    target: &ArchiveRef,
+    unique: &[String],
+) -> Result<Vec<String>, RetryError> {
+    let Some(pos) = unique
+        .iter()
+        .map(|c| plan.columns.iter().position(|x| x == c))
+        .collect::<Option<Vec<usize>>>()
+    else {
+        return Ok(Vec::new());
+    };
+    let params: Vec<_> = pos.iter().map(|&p| plan.param(p)).collect();
+    let placeholders: Vec<String> = params.iter().map(|p| p.placeholder()).collect();
+    let rows: Vec<usize> = (0..batch.len())
+        .filter(|&i| pos.iter().all(|&p| batch.rows[i][p] != Value::NULL))
+        .collect();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut columns = plan.key.clone();
+    columns.extend(unique.iter().cloned());
+    let lookup = sql::select_by_keys(
+        &target.db,
+        &target.table,
+        &columns,
+        unique,
+        &placeholders,
+        rows.len(),
+    );
+    let values: Vec<Value> = rows
+        .iter()
+        .flat_map(|&i| {
+            pos.iter()
+                .zip(&params)
+                .map(move |(&p, param)| param.bind(&batch.rows[i][p]))
+        })
+        .collect();
+    let found: Vec<Row> = with_retry(db, retry, "read archived rows by unique key", |a| {
+        let (lookup, values) = (lookup.as_str(), values.clone());
+        Box::pin(async move { a.conn.exec(lookup, values).await })
+    })
+    .await?;
+    // The eligible rows by their values there (exact bytes), and their keys.
+    let mut by_values: HashMap<String, Vec<String>> = HashMap::new();
+    for &i in &rows {
+        by_values
+            .entry(key_id(pos.iter().map(|&p| &batch.rows[i][p])))
+            .or_default()
+            .push(batch.key_id(i, &plan.key_pos));
+    }
+    let keys: HashSet<String> = rows
+        .iter()
+        .map(|&i| batch.key_id(i, &plan.key_pos))
+        .collect();
+    let n = plan.key.len();
+    let mut refused = Vec::new();
+    for row in found {
+        let values = row.unwrap();
+        let key = key_id(values[..n].iter());
+        // An archived copy of an eligible row: told apart by the key's own comparison.
+        if keys.contains(&key) {
+            continue;
+        }
+        match by_values.get(&key_id(values[n..].iter())) {
+            Some(eligible) => refused.extend(eligible.iter().cloned()),
+            // Found under the key's collation (`'A'` for `'a'`): one row refused, whichever.
+            None => refused.push(format!("~{key}")),
+        }
+    }
+    Ok(refused)
 }

@@ -92,7 +92,7 @@ pub fn plan_table(tables: &[TableReport], skipped: &[SkippedTable]) -> String {
         }
         if let Some(n) = f.conflicts.filter(|&n| n > 0) {
             why.push(format!(
-                "{name}: {n} rows kept: their key holds a different row in the archive"
+                "{name}: {n} rows kept: their key, or another unique key of the archive table, holds a different row in the archive"
             ));
         }
         if let Some(note) = &f.conflicts_note {

@@ -15,8 +15,8 @@
 //! pressure before the deletes are reached.
 //!
 //! A third act archives into the other node with no `db_suffix`: the cluster's data is one, so
-//! the archive goes to `<db>_archive` as on the source's own server, never into the source
-//! table itself through the other node.
+//! an archive table of the source table's own name there is the source table itself, and is
+//! refused (the dry run alike); with a `db_suffix` the archive goes there.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,12 +48,18 @@ fn the_other_node(first: &Arc<Server>, second: &Arc<Server>) {
     wait_until("t on the second node", Duration::from_secs(10), || {
         rows(second, &db.name) == 201
     });
+    let ini = Ini::new(first, &[&db.name]).dst_server(second);
+    for dry in [true, false] {
+        let cmd = Osarchiver::new().config_text(ini.text());
+        let out = if dry { cmd.arg("--dry-run") } else { cmd }.run();
+        out.assert_code(1)
+            .output_contains("both are nodes of one Galera cluster");
+    }
+    assert_eq!(rows(first, &db.name), 201);
     let out = Osarchiver::new()
-        .config_text(Ini::new(first, &[&db.name]).dst_server(second).text())
+        .config_text(ini.dst("db_suffix", "_archive").text())
         .run();
-    out.assert_success()
-        .output_contains("both are nodes of one Galera cluster")
-        .output_contains("archive databases are <db>_archive");
+    out.assert_success();
     assert_eq!(rows(first, &db.name), 1);
     assert_eq!(rows(second, &db.archive()), 200);
     wait_until(

@@ -36,7 +36,7 @@ fn the_plan_predicts_conflicts_with_the_archive() {
         "{p}"
     );
     assert_eq!(plans[&format!("{}.c", db.name)]["conflicts"], 1);
-    dry.output_contains("rows kept: their key holds a different row in the archive");
+    dry.output_contains("rows kept: their key, or another unique key of the archive table, holds a different row in the archive");
 }
 
 /// An archive table with the source's other unique keys (as the Python osarchiver makes them,
@@ -67,6 +67,59 @@ fn the_plan_predicts_conflicts_on_the_archive_tables_other_unique_keys() {
         "{p}"
     );
     real.output_contains("uniq_i0uuid");
+}
+
+/// The same on another server, where the plan reads the eligible rows and looks them up in the
+/// archive: it looked up their keys only, and said exit 0 where the real run exited 3 (the
+/// Python osarchiver's archive tables keep the source's unique keys). Rows with a NULL there
+/// clash with none; an archived copy of an eligible row is no conflict.
+#[test]
+fn the_plan_predicts_conflicts_on_other_unique_keys_of_an_archive_on_another_server() {
+    if !server().is_private() {
+        eprintln!("skipped: needs a second server of its own");
+        return;
+    }
+    let s = server();
+    let archive_server = dedicated_server();
+    let db = ScratchDb::create(s, "plan_remote_uniq");
+    let table =
+        "CREATE TABLE i (id INT PRIMARY KEY, uuid VARCHAR(36) NOT NULL, code VARCHAR(8) NULL,
+           v VARCHAR(10), deleted_at DATETIME NULL,
+           UNIQUE KEY uniq_i0uuid (uuid), UNIQUE KEY uniq_code (code))";
+    db.sql(&format!(
+        "{table};
+         INSERT INTO i VALUES (600, 'u1', NULL, 'dup', {OLD}), (2, 'u2', NULL, 'new', {OLD}),
+                              (3, 'u3', 'c1', 'new', {OLD}), (7, 'u7', 'c7', 'same', {OLD});"
+    ));
+    archive_server.sql(&format!(
+        "CREATE DATABASE `{a}`; USE `{a}`; {table};
+         INSERT INTO i VALUES (1, 'u1', NULL, 'archived', {OLD}), (4, 'u4', NULL, 'x', {OLD}),
+                              (5, 'u5', 'c1', 'x', {OLD});",
+        a = db.name
+    ));
+    // Row 7 archived already, identical (its deleted_at copied from the source).
+    let when = db.sql("SELECT deleted_at FROM i WHERE id = 7");
+    archive_server.sql(&format!(
+        "INSERT INTO `{}`.i VALUES (7, 'u7', 'c7', 'same', '{}')",
+        db.name,
+        when.trim()
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .dst_server(&archive_server)
+        .src("select_limit", 2);
+    let (dry, real) = dry_then_real(&ini);
+    dry.assert_code(3);
+    real.assert_code(3);
+    let p = &plans(&dry)[&format!("{}.i", db.name)];
+    assert_eq!(
+        (p["conflicts"].as_u64(), p["delete"].as_u64()),
+        (Some(2), Some(2)),
+        "{p}"
+    );
+    assert_eq!(
+        db.sql("SELECT GROUP_CONCAT(id ORDER BY id) FROM i").trim(),
+        "3,600"
+    );
 }
 
 /// An archive table that keeps a unique key the source has lost (dropped by a later
