@@ -12,7 +12,7 @@ use crate::mysql::conn::Connection;
 use crate::mysql::retry::{with_retry, RetryError};
 use crate::table::TablePlan;
 
-use super::sql::{eligible_duplicates, sample_length, ArchiveRef, Builder, Done, CYCLE_DEPTH};
+use super::sql::{sample_length, ArchiveRef, Builder, Done, CYCLE_DEPTH};
 use super::{BlockedBy, BytesMethod, Forecast, Timing};
 
 /// The eligible rows whose length is measured: the first ones the `where` finds.
@@ -171,7 +171,7 @@ pub async fn forecast(db: &mut Connection, i: Inputs<'_>) -> Result<Measured, Re
                 if !unique.iter().all(|c| plan.columns.contains(c)) {
                     continue;
                 }
-                let statement = eligible_duplicates(plan, &source.where_clause, unique);
+                let statement = builder.eligible_duplicates(plan, archive, unique);
                 let n =
                     query_row(db, source, "count rows repeating a unique key", statement).await?;
                 repeated = repeated.max(n.first().copied().unwrap_or(0));

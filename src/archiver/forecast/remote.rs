@@ -105,8 +105,11 @@ pub async fn conflicts(
 }
 
 /// The keys of the eligible rows of `batch` whose values of `unique` (another unique key of
-/// the archive table) an archived row of another key holds. Rows with a NULL there clash with
-/// none.
+/// the archive table) an archived row of another key holds, as the archive server compares
+/// them (under its columns' collations: `'A'` holds `'a'`'s place under a `_ci` one). The
+/// page's keys and values go to the server as literals ([`crate::mysql::literal`]) in a
+/// derived table joined with the archive table, so that each eligible row refused is named
+/// once, whichever archived row refuses it. Rows with a NULL there clash with none.
 async fn by_other_key(
     db: &mut Connection,
     retry: crate::config::Retry,
@@ -115,6 +118,8 @@ async fn by_other_key(
     target: &ArchiveRef,
     unique: &[String],
 ) -> Result<Vec<String>, RetryError> {
+    use crate::mysql::ident::quote_ident;
+    use crate::mysql::literal::push_literal;
     let Some(pos) = unique
         .iter()
         .map(|c| plan.columns.iter().position(|x| x == c))
@@ -122,63 +127,55 @@ async fn by_other_key(
     else {
         return Ok(Vec::new());
     };
-    let params: Vec<_> = pos.iter().map(|&p| plan.param(p)).collect();
-    let placeholders: Vec<String> = params.iter().map(|p| p.placeholder()).collect();
     let rows: Vec<usize> = (0..batch.len())
         .filter(|&i| pos.iter().all(|&p| batch.rows[i][p] != Value::NULL))
         .collect();
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut columns = plan.key.clone();
-    columns.extend(unique.iter().cloned());
-    let lookup = sql::select_by_keys(
-        &target.db,
-        &target.table,
-        &columns,
-        unique,
-        &placeholders,
-        rows.len(),
-    );
-    let values: Vec<Value> = rows
+    let kinds = batch.literal_kinds();
+    let mut derived = String::new();
+    for (n, &i) in rows.iter().enumerate() {
+        derived.push_str(if n == 0 {
+            "SELECT "
+        } else {
+            " UNION ALL SELECT "
+        });
+        derived.push_str(itoa::Buffer::new().format(i));
+        derived.push_str(" AS `n`");
+        for (j, &p) in plan.key_pos.iter().chain(&pos).enumerate() {
+            derived.push_str(", ");
+            push_literal(&mut derived, &batch.rows[i][p], kinds[p]);
+            derived.push_str(&format!(" AS `c{j}`"));
+        }
+    }
+    let k = plan.key.len();
+    let on: Vec<String> = unique
         .iter()
-        .flat_map(|&i| {
-            pos.iter()
-                .zip(&params)
-                .map(move |(&p, param)| param.bind(&batch.rows[i][p]))
-        })
+        .enumerate()
+        .map(|(j, c)| format!("a.{} = t.`c{}`", quote_ident(c), k + j))
         .collect();
-    let found: Vec<Row> = with_retry(db, retry, "read archived rows by unique key", |a| {
-        let (lookup, values) = (lookup.as_str(), values.clone());
-        Box::pin(async move { a.conn.exec(lookup, values).await })
+    let same_key: Vec<String> = plan
+        .key
+        .iter()
+        .enumerate()
+        .map(|(j, c)| format!("a.{} <=> t.`c{j}`", quote_ident(c)))
+        .collect();
+    let lookup = format!(
+        "SELECT DISTINCT t.`n` FROM ({derived}) AS t STRAIGHT_JOIN {} AS a ON {} WHERE NOT ({})",
+        qualified(&target.db, &target.table),
+        on.join(" AND "),
+        same_key.join(" AND ")
+    );
+    let found: Vec<u64> = with_retry(db, retry, "read archived rows by unique key", |a| {
+        let lookup = lookup.as_str();
+        Box::pin(async move { a.conn.query(lookup).await })
     })
     .await?;
-    // The eligible rows by their values there (exact bytes), and their keys.
-    let mut by_values: HashMap<String, Vec<String>> = HashMap::new();
-    for &i in &rows {
-        by_values
-            .entry(key_id(pos.iter().map(|&p| &batch.rows[i][p])))
-            .or_default()
-            .push(batch.key_id(i, &plan.key_pos));
-    }
-    let keys: HashSet<String> = rows
-        .iter()
-        .map(|&i| batch.key_id(i, &plan.key_pos))
-        .collect();
-    let n = plan.key.len();
-    let mut refused = Vec::new();
-    for row in found {
-        let values = row.unwrap();
-        let key = key_id(values[..n].iter());
-        // An archived copy of an eligible row: told apart by the key's own comparison.
-        if keys.contains(&key) {
-            continue;
-        }
-        match by_values.get(&key_id(values[n..].iter())) {
-            Some(eligible) => refused.extend(eligible.iter().cloned()),
-            // Found under the key's collation (`'A'` for `'a'`): one row refused, whichever.
-            None => refused.push(format!("~{key}")),
-        }
-    }
-    Ok(refused)
+    Ok(found
+        .into_iter()
+        .filter_map(|i| usize::try_from(i).ok())
+        .filter(|&i| i < batch.len())
+        .map(|i| batch.key_id(i, &plan.key_pos))
+        .collect())
 }

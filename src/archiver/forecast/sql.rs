@@ -624,6 +624,37 @@ impl<'a> Builder<'a> {
             self.eligible(plan, &p)
         ))
     }
+
+    /// `SELECT COUNT(*) - COUNT(DISTINCT p.u1, p.u2) FROM t AS p WHERE <eligible> AND p.u1 IS
+    /// NOT NULL ... AND NOT (<conflict with archive>)`: the eligible rows that repeat
+    /// another's values of `unique`, a unique key of `archive`'s table that the source lacks
+    /// (dropped by a later migration): the first goes, the others conflict with it in the
+    /// archive. Rows that conflict with the archive already (counted by [`Self::conflicts`])
+    /// are left out: they never reach it, and a repeat of one of them goes.
+    pub fn eligible_duplicates(
+        &self,
+        plan: &TablePlan,
+        archive: &ArchiveRef,
+        unique: &[String],
+    ) -> String {
+        let p = self.alias("p");
+        let cols: Vec<String> = unique
+            .iter()
+            .map(|c| format!("{p}.{}", quote_ident(c)))
+            .collect();
+        let not_null: Vec<String> = cols
+            .iter()
+            .map(|c| format!(" AND {c} IS NOT NULL"))
+            .collect();
+        format!(
+            "SELECT COUNT(*) - COUNT(DISTINCT {}) FROM {} AS {p} WHERE {}{}{}",
+            cols.join(", "),
+            qualified(&plan.db, &plan.table),
+            self.eligible(plan, &p),
+            not_null.concat(),
+            self.not_conflict(plan, std::slice::from_ref(archive), &p)
+        )
+    }
 }
 
 /// `alias.k1, alias.k2, ...`: the key's columns of the row `alias`.
@@ -711,24 +742,6 @@ fn balanced_sum(terms: &[String]) -> String {
             balanced_sum(&terms[n / 2..])
         ),
     }
-}
-
-/// `SELECT COUNT(*) - COUNT(DISTINCT u1, u2) FROM t WHERE (where) AND u1 IS NOT NULL ...`: the
-/// eligible rows that repeat another's values of `unique`, a unique key of an archive table
-/// that the source lacks (dropped by a later migration): the first goes, the others conflict
-/// with it in the archive.
-pub fn eligible_duplicates(plan: &TablePlan, where_clause: &str, unique: &[String]) -> String {
-    let cols: Vec<String> = unique.iter().map(|c| quote_ident(c)).collect();
-    let not_null: Vec<String> = cols
-        .iter()
-        .map(|c| format!(" AND {c} IS NOT NULL"))
-        .collect();
-    format!(
-        "SELECT COUNT(*) - COUNT(DISTINCT {}) FROM {} WHERE ({where_clause}){}",
-        cols.join(", "),
-        qualified(&plan.db, &plan.table),
-        not_null.concat()
-    )
 }
 
 /// Whether the files write column `i`'s values in hexadecimal: binary types, and text in a

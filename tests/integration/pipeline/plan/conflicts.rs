@@ -122,6 +122,67 @@ fn the_plan_predicts_conflicts_on_other_unique_keys_of_an_archive_on_another_ser
     );
 }
 
+/// Unique keys under a `_ci` collation, where the archive holds `'A'` for an eligible `'a'`:
+/// each eligible row refused is counted once, however many archived rows or keys refuse it,
+/// and every eligible row one archived row refuses is counted (`'q'` and `'Q'`), as the real
+/// run finds them. On another server, and on the source's (where a row that repeats another's
+/// value goes when the other is refused).
+#[test]
+fn the_plan_counts_each_row_a_collation_equal_unique_value_refuses_once() {
+    let table = |name: &str, keys: &str| {
+        format!(
+            "CREATE TABLE {name} (id INT PRIMARY KEY, a VARCHAR(10) COLLATE utf8mb4_general_ci,
+               b INT, deleted_at DATETIME{keys})"
+        )
+    };
+    let unique = ", UNIQUE KEY ua (a), UNIQUE KEY ub (b)";
+    let source = |db: &ScratchDb| {
+        db.sql(&format!(
+            "{}; {}; {};
+             INSERT INTO u1 VALUES (1, 'a', 100, {OLD}), (2, 'f', 5, {OLD}), (3, 'g', 6, {OLD});
+             INSERT INTO u2 VALUES (4, 'Y', 7, {OLD}), (2, 'f', 5, {OLD}), (3, 'g', 6, {OLD});
+             INSERT INTO u3 VALUES (6, 'q', 9, {OLD}), (7, 'Q', 10, {OLD}), (2, 'f', 5, {OLD}),
+                                   (8, 'z', 11, {OLD});",
+            table("u1", ""),
+            table("u2", ""),
+            table("u3", "")
+        ))
+    };
+    let archived = format!(
+        "{}; {}; {};
+         INSERT INTO u1 VALUES (100, 'A', 100, {OLD});
+         INSERT INTO u2 VALUES (4, 'x', 70, {OLD}), (200, 'y', 1, {OLD});
+         INSERT INTO u3 VALUES (300, 'q', 300, {OLD}), (6, 'other', 301, {OLD});",
+        table("u1", unique),
+        table("u2", unique),
+        table("u3", unique)
+    );
+    let s = server();
+    let db = ScratchDb::create(s, "plan_ci_uniq");
+    source(&db);
+    db.sql(&format!(
+        "CREATE DATABASE `{a}`; USE `{a}`; {archived}",
+        a = db.archive()
+    ));
+    let (dry, _) = dry_then_real(&Ini::new(s, &[&db.name]));
+    dry.assert_code(3);
+    if !s.is_private() {
+        return;
+    }
+    let archive_server = dedicated_server();
+    let db = ScratchDb::create(s, "plan_ci_uniq_remote");
+    source(&db);
+    archive_server.sql(&format!(
+        "CREATE DATABASE `{a}`; USE `{a}`; {archived}",
+        a = db.name
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .dst_server(&archive_server)
+        .src("select_limit", 2);
+    let (dry, _) = dry_then_real(&ini);
+    dry.assert_code(3);
+}
+
 /// An archive table that keeps a unique key the source has lost (dropped by a later
 /// migration): two eligible rows repeating its values conflict with each other there, the
 /// second kept. The plan counted only conflicts with rows already archived (exit 0 against 3).
