@@ -13,6 +13,7 @@ use mysql_async::{Row, Value};
 
 use crate::config::Source;
 use crate::destination::db::ArchiveDb;
+use crate::destination::file::sql::STATEMENT_BUDGET;
 use crate::mysql::conn::Connection;
 use crate::mysql::ident::qualified;
 use crate::mysql::retry::{with_retry, RetryError};
@@ -134,21 +135,6 @@ async fn by_other_key(
         return Ok(Vec::new());
     }
     let kinds = batch.literal_kinds();
-    let mut derived = String::new();
-    for (n, &i) in rows.iter().enumerate() {
-        derived.push_str(if n == 0 {
-            "SELECT "
-        } else {
-            " UNION ALL SELECT "
-        });
-        derived.push_str(itoa::Buffer::new().format(i));
-        derived.push_str(" AS `n`");
-        for (j, &p) in plan.key_pos.iter().chain(&pos).enumerate() {
-            derived.push_str(", ");
-            push_literal(&mut derived, &batch.rows[i][p], kinds[p]);
-            derived.push_str(&format!(" AS `c{j}`"));
-        }
-    }
     let k = plan.key.len();
     let on: Vec<String> = unique
         .iter()
@@ -161,21 +147,59 @@ async fn by_other_key(
         .enumerate()
         .map(|(j, c)| format!("a.{} <=> t.`c{j}`", quote_ident(c)))
         .collect();
-    let lookup = format!(
-        "SELECT DISTINCT t.`n` FROM ({derived}) AS t STRAIGHT_JOIN {} AS a ON {} WHERE NOT ({})",
-        qualified(&target.db, &target.table),
-        on.join(" AND "),
-        same_key.join(" AND ")
-    );
-    let found: Vec<u64> = with_retry(db, retry, "read archived rows by unique key", |a| {
-        let lookup = lookup.as_str();
-        Box::pin(async move { a.conn.query(lookup).await })
-    })
-    .await?;
-    Ok(found
-        .into_iter()
-        .filter_map(|i| usize::try_from(i).ok())
-        .filter(|&i| i < batch.len())
-        .map(|i| batch.key_id(i, &plan.key_pos))
-        .collect())
+    let mut refused = Vec::new();
+    let mut rest = rows.as_slice();
+    while !rest.is_empty() {
+        // Statements of at most a few MiB (the literals of binary data are twice its size):
+        // the server's max_allowed_packet bounds them.
+        let mut derived = String::new();
+        let mut taken = 0;
+        for &i in rest {
+            if taken > 0 && derived.len() > STATEMENT_BUDGET {
+                break;
+            }
+            derived.push_str(if taken == 0 {
+                "SELECT "
+            } else {
+                " UNION ALL SELECT "
+            });
+            derived.push_str(itoa::Buffer::new().format(i));
+            derived.push_str(" AS `n`");
+            for (j, &p) in plan.key_pos.iter().chain(&pos).enumerate() {
+                derived.push_str(", ");
+                let mut literal = String::new();
+                push_literal(&mut literal, &batch.rows[i][p], kinds[p]);
+                // A bare `X'..'` of more than 64 KiB is cut in a UNION's column; a binary
+                // string with its introducer is not.
+                if literal.starts_with("X'") {
+                    derived.push_str("_binary ");
+                }
+                derived.push_str(&literal);
+                derived.push_str(&format!(" AS `c{j}`"));
+            }
+            taken += 1;
+        }
+        rest = &rest[taken..];
+        // Dates stored under ALLOW_INVALID_DATES (`2020-02-31`) read back as they are written.
+        let lookup = format!(
+            "SET STATEMENT sql_mode = 'ALLOW_INVALID_DATES' FOR \
+             SELECT DISTINCT t.`n` FROM ({derived}) AS t STRAIGHT_JOIN {} AS a ON {} WHERE NOT ({})",
+            qualified(&target.db, &target.table),
+            on.join(" AND "),
+            same_key.join(" AND ")
+        );
+        let found: Vec<u64> = with_retry(db, retry, "read archived rows by unique key", |a| {
+            let lookup = lookup.as_str();
+            Box::pin(async move { a.conn.query(lookup).await })
+        })
+        .await?;
+        refused.extend(
+            found
+                .into_iter()
+                .filter_map(|i| usize::try_from(i).ok())
+                .filter(|&i| i < batch.len())
+                .map(|i| batch.key_id(i, &plan.key_pos)),
+        );
+    }
+    Ok(refused)
 }

@@ -183,6 +183,35 @@ fn the_plan_counts_each_row_a_collation_equal_unique_value_refuses_once() {
     dry.assert_code(3);
 }
 
+/// On another server, a unique key over long binary values (a `MEDIUMBLOB`, 70,000 bytes): a
+/// bare `X'..'` of more than 64 KiB is cut in a `UNION`'s column, and the conflict went
+/// unseen (exit 0 against 3). Many such rows in a page: the lookups stay under the packet size.
+#[test]
+fn the_plan_sees_long_binary_unique_values_on_another_server() {
+    if !server().is_private() {
+        eprintln!("skipped: needs a second server of its own");
+        return;
+    }
+    let s = server();
+    let archive_server = dedicated_server();
+    let db = ScratchDb::create(s, "plan_remote_blob");
+    let table = "CREATE TABLE t (id INT PRIMARY KEY, b MEDIUMBLOB, deleted_at DATETIME NULL,
+           UNIQUE KEY ub (b))";
+    db.sql(&format!(
+        "{table};
+         INSERT INTO t SELECT seq, CONCAT(LPAD(seq, 8, '0'), REPEAT(X'AB', 70000)), {OLD}
+           FROM seq_1_to_300;"
+    ));
+    archive_server.sql(&format!(
+        "CREATE DATABASE `{a}`; USE `{a}`; {table};
+         INSERT INTO t VALUES (1000, CONCAT(LPAD(7, 8, '0'), REPEAT(X'AB', 70000)), {OLD});",
+        a = db.name
+    ));
+    let ini = Ini::new(s, &[&db.name]).dst_server(&archive_server);
+    let (dry, _) = dry_then_real(&ini);
+    dry.assert_code(3);
+}
+
 /// An archive table that keeps a unique key the source has lost (dropped by a later
 /// migration): two eligible rows repeating its values conflict with each other there, the
 /// second kept. The plan counted only conflicts with rows already archived (exit 0 against 3).
