@@ -748,7 +748,6 @@ impl TableRun<'_, '_> {
         )))
     }
 
-    /// What a real run would do: the eligible count and the statements it would send.
     /// A dry run: fails the table as the real run would when an eligible row holds text that an
     /// archive table's column, in a narrower character set of UTF-8's family
     /// ([`crate::destination::db::ArchiveTable::narrowed`]), cannot store.
@@ -813,6 +812,7 @@ impl TableRun<'_, '_> {
         Ok(())
     }
 
+    /// What a real run would do: the eligible count and the statements it would send.
     async fn dry_run_table(
         &mut self,
         plan: &TablePlan,
