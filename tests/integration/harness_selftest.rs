@@ -68,6 +68,16 @@ fn private_server_survives_kill_and_start() {
         s.try_sql("SELECT 1").is_err(),
         "the server still answers after kill()"
     );
+    // A statement that fails for want of the server says the server's state and its log.
+    let failed = std::panic::catch_unwind(|| s.sql("SELECT 1")).unwrap_err();
+    let message = failed.downcast_ref::<String>().cloned().unwrap_or_default();
+    for part in [
+        "--- the server ---",
+        "mariadbd is stopped",
+        "error.log (last",
+    ] {
+        assert!(message.contains(part), "{part:?} missing from:\n{message}");
+    }
     s.start();
     assert_eq!(s.sql(&format!("SELECT COUNT(*) FROM {db}.t")), "3\n");
     s.restart();

@@ -355,6 +355,37 @@ impl PrivateServer {
         )
     }
 
+    /// What to add to a failed statement's message when the server may be the cause: when the
+    /// client lost or could not make its connection, whether `mariadbd` still runs and the
+    /// end of its error log (a crash's stack trace, an out-of-memory kill's silence).
+    pub fn diagnose(&self, error: &str) -> Option<String> {
+        const LOST: [&str; 4] = ["ERROR 2002", "ERROR 2003", "ERROR 2006", "ERROR 2013"];
+        if !LOST.iter().any(|code| error.contains(code)) {
+            return None;
+        }
+        let state = match self
+            .process
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            None => "mariadbd is stopped (killed by a test)".to_string(),
+            Some(child) => match child.try_wait() {
+                Ok(None) => "mariadbd is still running".to_string(),
+                Ok(Some(status)) => format!("mariadbd has exited ({status})"),
+                Err(e) => format!("mariadbd's state is unknown ({e})"),
+            },
+        };
+        // A full disk stops InnoDB and the connections with it.
+        let space = Command::new("df")
+            .arg("-h")
+            .arg(&self.dir)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        Some(format!("{state}\n{space}{}", self.log_since(0)))
+    }
+
     /// SIGKILLs `mariadbd`, as a crash would. Does nothing when it is not running.
     pub fn kill(&self) {
         let mut process = self.process.lock().unwrap_or_else(|e| e.into_inner());

@@ -142,7 +142,20 @@ impl Server {
     pub fn sql(&self, sql: &str) -> String {
         match self.try_sql(sql) {
             Ok(out) => out,
-            Err(e) => panic!("SQL failed: {e}\n--- SQL ---\n{sql}"),
+            Err(e) => panic!("SQL failed: {e}\n--- SQL ---\n{sql}{}", self.diagnose(&e)),
+        }
+    }
+
+    /// The private server's state and error log when `error` says the connection was lost
+    /// or refused, so that a crash of the shared server shows its cause in the first test it
+    /// fails; empty otherwise.
+    fn diagnose(&self, error: &str) -> String {
+        match &self.backend {
+            Backend::Private(p) => p
+                .diagnose(error)
+                .map(|d| format!("\n--- the server ---\n{d}"))
+                .unwrap_or_default(),
+            Backend::External(_) => String::new(),
         }
     }
 
@@ -157,7 +170,7 @@ impl Server {
     pub fn sql_with(&self, client_args: &[&str], sql: &str) -> String {
         match run_sql_with(&self.cli_args(), client_args, sql) {
             Ok(out) => out,
-            Err(e) => panic!("SQL failed: {e}\n--- SQL ---\n{sql}"),
+            Err(e) => panic!("SQL failed: {e}\n--- SQL ---\n{sql}{}", self.diagnose(&e)),
         }
     }
 
