@@ -5,7 +5,9 @@
 //! constraint. At the end of the table, one warning sums them up, with per constraint one
 //! query that lists every row keeping an eligible row of the table, and what lets them go: a
 //! deleted flavor that ten thousand live instances use is ten thousand blocked rows every
-//! night, which must not be thirty thousand warnings.
+//! night, which must not be thirty thousand warnings. A later pass over a foreign-key cycle
+//! tries the rows an earlier one kept, and named: it names them again at debug level only,
+//! and sums up what is still kept.
 
 use std::collections::BTreeMap;
 
@@ -24,9 +26,24 @@ pub(crate) struct BlockedLog {
     /// Rows per constraint (a row kept through two counts under both); `""` for rows whose
     /// constraint could not be told.
     by_constraint: BTreeMap<String, u64>,
+    /// The pass over a foreign-key cycle this table run is (0 or 1: the first, or no cycle).
+    pass: u32,
 }
 
 impl BlockedLog {
+    /// The log of pass `pass` over a foreign-key cycle (0 or 1: the first, or no cycle).
+    pub fn for_pass(pass: u32) -> BlockedLog {
+        BlockedLog {
+            pass,
+            ..BlockedLog::default()
+        }
+    }
+
+    /// Whether an earlier pass has named these rows already.
+    fn again(&self) -> bool {
+        self.pass > 1
+    }
+
     /// Logs row `row` of `batch`, kept through `constraints`.
     pub fn row(&mut self, plan: &TablePlan, batch: &Batch, row: usize, constraints: &[String]) {
         self.rows += 1;
@@ -37,7 +54,7 @@ impl BlockedLog {
             *self.by_constraint.entry(c.clone()).or_default() += 1;
         }
         let lines = blocked_report(plan, batch, row, constraints);
-        if self.rows <= DETAILED {
+        if self.rows <= DETAILED && !self.again() {
             for line in lines {
                 tracing::warn!("{line}");
             }
@@ -66,6 +83,16 @@ impl BlockedLog {
                 }
             })
             .collect();
+        if self.again() {
+            tracing::warn!(
+                "{name}: {} eligible rows still kept after pass {} over the foreign-key cycle ({}): \
+                 the rows named above (--debug names each again)",
+                self.rows,
+                self.pass,
+                counts.join(", ")
+            );
+            return;
+        }
         let more = if self.rows > DETAILED {
             format!(" (the first {DETAILED} are named above; --debug names each)")
         } else {

@@ -87,6 +87,9 @@ pub(super) struct SourceRun<'a> {
     /// A table failed because the server did not answer through a whole retry policy: before
     /// the next table, one more look, and the source stops if it still does not answer.
     pub unanswered: bool,
+    /// The pass over a foreign-key cycle of the table being run (1 outside
+    /// [`SourceRun::cycle_passes`]): a later pass does not name again the rows it keeps.
+    pub cycle_pass: u32,
 }
 
 /// Archives one source of `archiver`; failures go into `report`. With `parallel`, its tables
@@ -352,6 +355,7 @@ impl<'a> SourceRun<'a> {
             read_only: None,
             archive_suffixes: options.archive_suffixes.clone(),
             unanswered: false,
+            cycle_pass: 1,
         })
     }
 
@@ -1015,7 +1019,9 @@ impl<'a> SourceRun<'a> {
                     r.blocked
                 );
                 let before = deleted;
+                self.cycle_pass = pass;
                 let p = self.table(table).await;
+                self.cycle_pass = 1;
                 self.claim_packing(first + i);
                 r.deleted += p.deleted;
                 r.changed += p.changed;

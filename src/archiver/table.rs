@@ -37,6 +37,7 @@ impl TableRun<'_, '_> {
             &plan.table,
             &self.run.dest_names,
         );
+        r.blocked_log = super::blocked::BlockedLog::for_pass(self.run.cycle_pass);
         let name = qualified(&plan.db, &plan.table);
         let select_limit = self.run.source.select_limit;
         let page_rows = plan.page_rows(select_limit);

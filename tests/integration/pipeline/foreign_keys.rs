@@ -124,8 +124,14 @@ fn self_referencing_table(select_limit: u64) {
         (row.num("read"), row.num("deleted"), row.num("blocked")),
         (11, 9, 2)
     );
-    out.output_contains("row (id=5) kept: rows still reference it")
-        .output_contains("row (id=7) kept");
+    // Named once each, though a later pass over the cycle tries them again (and said so
+    // twice: helper 124 saw it with manila's share_servers).
+    for row in [
+        "row (id=5) kept: rows still reference it",
+        "row (id=7) kept",
+    ] {
+        assert_eq!(out.lines_containing(row).len(), 1, "{row}\n{out}");
+    }
 }
 
 #[test]
