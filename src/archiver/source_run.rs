@@ -62,6 +62,10 @@ pub(super) struct SourceRun<'a> {
     pub fks: Vec<ForeignKey>,
     /// Whether `fks` is every foreign key of the server (read from InnoDB's dictionary).
     pub fks_all: bool,
+    /// Whether `fks` was read from `information_schema` because InnoDB's dictionary view cuts
+    /// some names: the dictionary is readable (PROCESS), and a table whose keys it shows as
+    /// `fks` has them is checked in every chunk all the same ([`SourceRun::dictionary_agrees`]).
+    pub fks_names_cut: bool,
     /// The tables a dry run has gone through, in order (what its plans count as gone).
     pub done: Vec<crate::archiver::forecast::sql::Done>,
     /// The chosen tables of the database being archived, and its foreign-key cycles (for the
@@ -345,6 +349,7 @@ impl<'a> SourceRun<'a> {
             db_lock: None,
             fks: Vec::new(),
             fks_all: false,
+            fks_names_cut: false,
             done: Vec::new(),
             db_tables: Vec::new(),
             db_cycles: Vec::new(),
@@ -523,17 +528,21 @@ impl<'a> SourceRun<'a> {
                             ));
                             return;
                         }
-                        tracing::warn!(
-                            "{label}: {} foreign keys read database by database from information_schema, in the {} databases this user can see{}: InnoDB's dictionary, which sees them all without opening every table, needs the PROCESS privilege{}. A foreign key added during the run is not seen; grant PROCESS to the archiving user",
-                            fks.len(),
-                            existing.len(),
-                            if how == ForeignKeySource::NamesCut {
-                                " (InnoDB's dictionary view cuts names over 192 characters as it encodes them, and some are)"
-                            } else {
-                                ""
-                            },
-                            if sees_all { " (SELECT ON *.* shows every table)" } else { "" }
-                        )
+                        if how == ForeignKeySource::NamesCut {
+                            tracing::warn!(
+                                "{label}: {} foreign keys read database by database from information_schema, in the {} databases this user can see{}: InnoDB's dictionary view cuts names over 192 characters as it encodes them, and some are. A foreign key added during the run onto a table that such a key references is not seen (the others are checked in every chunk, as usual); shorten those names",
+                                fks.len(),
+                                existing.len(),
+                                if sees_all { " (SELECT ON *.* shows every table)" } else { "" }
+                            )
+                        } else {
+                            tracing::warn!(
+                                "{label}: {} foreign keys read database by database from information_schema, in the {} databases this user can see: InnoDB's dictionary, which sees them all without opening every table, needs the PROCESS privilege{}. A foreign key added during the run is not seen; grant PROCESS to the archiving user",
+                                fks.len(),
+                                existing.len(),
+                                if sees_all { " (SELECT ON *.* shows every table)" } else { "" }
+                            )
+                        }
                     }
                 }
                 // An archive table whose foreign key points out of the archive (the Python
@@ -554,6 +563,7 @@ impl<'a> SourceRun<'a> {
                 }
                 self.fks = fks;
                 self.fks_all = how == ForeignKeySource::InnodbDictionary;
+                self.fks_names_cut = how == ForeignKeySource::NamesCut;
             }
             Err(e) => {
                 report.error(format!("{label}: {e}"));
@@ -811,7 +821,8 @@ impl<'a> SourceRun<'a> {
             });
         }
         for t in &mut plan.tables {
-            t.references_known = self.fks_all;
+            t.references_known =
+                self.fks_all || (self.fks_names_cut && self.dictionary_agrees(t).await);
         }
         for t in &tables {
             self.table_exclusions
@@ -925,6 +936,33 @@ impl<'a> SourceRun<'a> {
     /// Archives one table and reports what happened ([`TableRun`]).
     async fn table(&mut self, plan: &TablePlan) -> TableReport {
         TableRun { run: self }.archive(plan).await
+    }
+
+    /// Whether InnoDB's dictionary shows the foreign keys onto `plan`'s table as the plan has
+    /// them (read from `information_schema` because the dictionary's view cuts names of other
+    /// keys): then they are all the keys onto it, from every database, and each chunk checks
+    /// that no key was added since ([`crate::table::definition::check_references`]), as when
+    /// every key came from the dictionary. A key onto it with a name the view cuts, or from a
+    /// database this user cannot see, makes it false: the table goes unchecked, as before.
+    async fn dictionary_agrees(&mut self, plan: &TablePlan) -> bool {
+        let (db, table) = (plan.db.as_str(), plan.table.as_str());
+        let now = with_retry(
+            &mut self.src,
+            self.source.retry,
+            "read the foreign keys onto a table",
+            |a| Box::pin(schema::innodb_foreign_keys_onto(a.conn, db, table)),
+        )
+        .await;
+        match now {
+            Ok(now) => crate::table::definition::references_match(plan, &now),
+            Err(e) => {
+                tracing::debug!(
+                    "{}: the foreign keys onto it cannot be read from InnoDB's dictionary: {e}",
+                    qualified(db, table)
+                );
+                false
+            }
+        }
     }
 
     /// Whether the source must stop before its next table: a stop was requested, or the
