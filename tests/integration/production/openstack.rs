@@ -1,4 +1,5 @@
-//! Real OpenStack schemas (nova, cinder, glance, heat, as their own migrations create them; see
+//! Real OpenStack schemas (nova, cinder, glance, heat, manila, barbican, trove, masakari, as
+//! their own code creates them; see
 //! `tests/corpus/openstack/README.md`), with a small population: the dry run and the run agree
 //! (exit 3, for the rows live rows keep), exactly the expected rows leave each table and every
 //! eligible row is in the archive as it was, no row of a table that is not archived changes
@@ -9,7 +10,9 @@ use std::collections::BTreeMap;
 use crate::harness::digest::{count, digest, Before};
 use crate::harness::{server, Ini, Osarchiver, ScratchDb};
 
-const SERVICES: [&str; 4] = ["nova", "cinder", "glance", "heat"];
+const SERVICES: [&str; 8] = [
+    "nova", "cinder", "glance", "heat", "manila", "barbican", "trove", "masakari",
+];
 
 fn corpus(file: &str) -> String {
     let path = format!(
