@@ -41,7 +41,11 @@ const DROPPED_MODES: &[&str] = &[
 
 /// The `sql_mode` for an archiver session, from the server's current one: the modes in
 /// `DROPPED_MODES` removed, `STRICT_TRANS_TABLES` added unless a strict mode is already there,
-/// `NO_AUTO_VALUE_ON_ZERO` added. Order is kept, names are upper-cased.
+/// `NO_AUTO_VALUE_ON_ZERO` and `NO_ENGINE_SUBSTITUTION` added. Order is kept, names are
+/// upper-cased. Without `NO_ENGINE_SUBSTITUTION`, a server whose `enforce_storage_engine`
+/// names another engine (`MyISAM`) made the archive table's `CREATE TABLE ... ENGINE=InnoDB`
+/// a `MyISAM` table with a warning: the rows went into storage that neither commits nor rolls
+/// back, exit 0, where the dry run had foreseen the refusal (exit 1).
 pub fn session_sql_mode(current: &str) -> String {
     let mut modes: Vec<String> = Vec::new();
     for m in current.split(',') {
@@ -54,8 +58,10 @@ pub fn session_sql_mode(current: &str) -> String {
     if !has(&modes, "STRICT_TRANS_TABLES") && !has(&modes, "STRICT_ALL_TABLES") {
         modes.push("STRICT_TRANS_TABLES".to_owned());
     }
-    if !has(&modes, "NO_AUTO_VALUE_ON_ZERO") {
-        modes.push("NO_AUTO_VALUE_ON_ZERO".to_owned());
+    for m in ["NO_AUTO_VALUE_ON_ZERO", "NO_ENGINE_SUBSTITUTION"] {
+        if !has(&modes, m) {
+            modes.push(m.to_owned());
+        }
     }
     modes.join(",")
 }
@@ -148,7 +154,7 @@ mod tests {
         );
         assert_eq!(
             session_sql_mode("STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO"),
-            "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO"
+            "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
         );
     }
 
@@ -156,7 +162,7 @@ mod tests {
     fn strict_is_added_when_missing() {
         assert_eq!(
             session_sql_mode(""),
-            "STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO"
+            "STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
         );
         assert_eq!(
             session_sql_mode("NO_ENGINE_SUBSTITUTION"),
@@ -173,7 +179,7 @@ mod tests {
         );
         assert_eq!(
             m,
-            "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_AUTO_VALUE_ON_ZERO"
+            "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
         );
         let m = session_sql_mode(
             "PIPES_AS_CONCAT,ANSI_QUOTES,IGNORE_SPACE,ORACLE,NO_KEY_OPTIONS,NO_TABLE_OPTIONS,\
@@ -182,7 +188,7 @@ mod tests {
         );
         assert_eq!(
             m,
-            "PIPES_AS_CONCAT,IGNORE_SPACE,NO_AUTO_CREATE_USER,SIMULTANEOUS_ASSIGNMENT,STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO"
+            "PIPES_AS_CONCAT,IGNORE_SPACE,NO_AUTO_CREATE_USER,SIMULTANEOUS_ASSIGNMENT,STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
         );
     }
 }

@@ -135,16 +135,34 @@ fn an_enforced_storage_engine_is_foreseen_by_the_dry_run() {
     ));
     s.sql("SET GLOBAL enforce_storage_engine = 'MyISAM'");
     let ini = crate::harness::Ini::new(&s, &[&db.name]);
-    let dry = Osarchiver::new()
-        .config_text(ini.text())
-        .arg("--dry-run")
-        .run();
-    let out = Osarchiver::new().config_text(ini.text()).run();
-    s.sql("SET GLOBAL enforce_storage_engine = NULL");
-    dry.assert_code(1)
-        .output_contains("enforces the MyISAM engine (enforce_storage_engine)");
-    out.assert_code(1);
-    assert_eq!(crate::harness::digest::count(&s, &db.name, "t", "1"), 5);
+    // The server's default sql_mode, then one without NO_ENGINE_SUBSTITUTION: the server then
+    // makes an `ENGINE=InnoDB` table a MyISAM one with a warning (helper 125: the run archived
+    // into it and exited 0).
+    for mode in ["DEFAULT", "'STRICT_TRANS_TABLES'"] {
+        s.sql(&format!("SET GLOBAL sql_mode = {mode}"));
+        let dry = Osarchiver::new()
+            .config_text(ini.text())
+            .arg("--dry-run")
+            .run();
+        let out = Osarchiver::new().config_text(ini.text()).run();
+        dry.assert_code(1)
+            .output_contains("enforces the MyISAM engine (enforce_storage_engine)");
+        out.assert_code(1);
+        assert_eq!(
+            crate::harness::digest::count(&s, &db.name, "t", "1"),
+            5,
+            "sql_mode {mode}"
+        );
+        assert_eq!(
+            s.sql(&format!(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{}'",
+                db.archive()
+            )),
+            "0\n",
+            "sql_mode {mode}: no archive table"
+        );
+    }
+    s.sql("SET GLOBAL sql_mode = DEFAULT; SET GLOBAL enforce_storage_engine = NULL");
 }
 
 /// A read-only server (`read_only = ON`) refuses the deletes and inserts of a user without
