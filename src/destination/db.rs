@@ -754,7 +754,7 @@ impl ArchiveDb {
                 let (d, t) = (target.db.clone(), target.table.clone());
                 with_retry(&mut self.db, self.retry, "SHOW CREATE TABLE", |a| {
                     let (d, t) = (d.clone(), t.clone());
-                    Box::pin(async move { schema::show_create_table(a.conn, &d, &t).await })
+                    Box::pin(async move { schema::show_create_table_escaped(a.conn, &d, &t).await })
                 })
                 .await
                 .map_err(|e| wrap(e, &name))
@@ -909,7 +909,7 @@ impl ArchiveDb {
         let (d, t) = (target.db.clone(), target.table.clone());
         let created = with_retry(&mut self.db, self.retry, "SHOW CREATE TABLE", |a| {
             let (d, t) = (d.clone(), t.clone());
-            Box::pin(async move { schema::show_create_table(a.conn, &d, &t).await })
+            Box::pin(async move { schema::show_create_table_escaped(a.conn, &d, &t).await })
         })
         .await
         .map_err(|e| wrap(e, &name))?;

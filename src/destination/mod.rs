@@ -187,7 +187,9 @@ async fn show_create_table(
     let (d, t) = (plan.db.clone(), plan.table.clone());
     let sql = crate::mysql::retry::with_retry(source, retry, "SHOW CREATE TABLE", |a| {
         let (d, t) = (d.clone(), t.clone());
-        Box::pin(async move { crate::mysql::schema::show_create_table(a.conn, &d, &t).await })
+        Box::pin(
+            async move { crate::mysql::schema::show_create_table_escaped(a.conn, &d, &t).await },
+        )
     })
     .await?;
     Ok(sql)

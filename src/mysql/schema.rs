@@ -830,17 +830,77 @@ pub async fn table_engine(
     conn.exec_first(TABLE_ENGINE_SQL, (db, table)).await
 }
 
-/// The server's `CREATE TABLE` statement for `db.table`.
+/// The server's `CREATE TABLE` statement for `db.table`, as the bytes it sends: the sessions
+/// read results raw (`character_set_results = NULL`), so a binary string in it (a
+/// `VARBINARY` column's `DEFAULT 0xFF`) comes as its bytes, which need not be UTF-8.
+pub async fn show_create_table_bytes(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<Vec<u8>> {
+    let sql = format!("SHOW CREATE TABLE {}", ident::qualified(db, table));
+    let row: Option<mysql_async::Row> = conn.query_first(sql).await?;
+    // The server answers with a row or an error; no row would be a protocol oddity.
+    match row.and_then(|mut r| r.take_opt::<Vec<u8>, _>(1)) {
+        Some(Ok(bytes)) => Ok(bytes),
+        _ => Err(mysql_async::Error::Other(
+            format!(
+                "SHOW CREATE TABLE {} returned no text",
+                ident::qualified(db, table)
+            )
+            .into(),
+        )),
+    }
+}
+
+/// The server's `CREATE TABLE` statement for `db.table`, to derive another table from: an
+/// error naming the table when it holds bytes that are not UTF-8 (a binary string), which no
+/// statement of ours could carry through unchanged. (It used to panic.)
 pub async fn show_create_table(
     conn: &mut Conn,
     db: &str,
     table: &str,
 ) -> mysql_async::Result<String> {
-    let sql = format!("SHOW CREATE TABLE {}", ident::qualified(db, table));
-    let row: Option<(String, String)> = conn.query_first(sql).await?;
-    // The server answers with a row or an error; no row would be a protocol oddity.
-    row.map(|(_, create)| create)
-        .ok_or_else(|| mysql_async::Error::Other("SHOW CREATE TABLE returned no row".into()))
+    let bytes = show_create_table_bytes(conn, db, table).await?;
+    String::from_utf8(bytes).map_err(|e| {
+        mysql_async::Error::Other(
+            format!(
+                "SHOW CREATE TABLE {} holds bytes that are not UTF-8 (a binary string, such as a \
+                 VARBINARY column's DEFAULT, near byte {}): its archive table cannot be derived \
+                 from it; create the archive table beforehand (CREATE TABLE ... LIKE the source \
+                 table)",
+                ident::qualified(db, table),
+                e.utf8_error().valid_up_to()
+            )
+            .into(),
+        )
+    })
+}
+
+/// The server's `CREATE TABLE` statement for `db.table`, to read or compare: the bytes that
+/// are not UTF-8 written `\xNN` ([`escaped_text`]).
+pub async fn show_create_table_escaped(
+    conn: &mut Conn,
+    db: &str,
+    table: &str,
+) -> mysql_async::Result<String> {
+    Ok(escaped_text(
+        &show_create_table_bytes(conn, db, table).await?,
+    ))
+}
+
+/// `bytes` as text: its UTF-8 as it is, each other byte as `\xNN`. Two texts that differ by
+/// such a byte stay different (a `DEFAULT 0xFF` changed to `0xFE`); a check that read them as
+/// UTF-8 found no text, and went on without checking.
+pub fn escaped_text(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The default character set and collation of `db`, or `None` when it does not exist.
@@ -931,6 +991,15 @@ pub async fn table_triggers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_text_keeps_utf8_and_tells_other_bytes_apart() {
+        assert_eq!(escaped_text("DEFAULT 'é😀'".as_bytes()), "DEFAULT 'é😀'");
+        assert_eq!(escaped_text(b"DEFAULT '\xff'"), "DEFAULT '\\xFF'");
+        assert_ne!(escaped_text(b"'\xff'"), escaped_text(b"'\xfe'"));
+        // A cut UTF-8 sequence is bytes too, and what follows it text again.
+        assert_eq!(escaped_text(b"a\xe2\x82b"), "a\\xE2\\x82b");
+    }
 
     #[test]
     fn the_keys_and_their_columns_read_apart_make_one_row_per_column() {

@@ -18,7 +18,7 @@ use mysql_async::{Conn, Row, ServerError};
 
 use super::TablePlan;
 use crate::mysql::ident::qualified;
-use crate::mysql::schema::{ColumnInfo, ForeignKey};
+use crate::mysql::schema::{escaped_text, ColumnInfo, ForeignKey};
 
 /// `ER_TABLE_DEF_CHANGED`, the error a changed definition is reported with (never retried).
 pub const TABLE_DEF_CHANGED: u16 = 1412;
@@ -53,8 +53,9 @@ fn source_now(table: &str, created: Vec<Row>, triggers: Vec<Row>) -> Option<Stri
     let text = created
         .into_iter()
         .next()
-        .and_then(|mut r| r.take_opt::<String, _>(1))
-        .and_then(Result::ok)?;
+        .and_then(|mut r| r.take_opt::<Vec<u8>, _>(1))
+        .and_then(Result::ok)
+        .map(|bytes| escaped_text(&bytes))?;
     let mut now = comparable(&text);
     // Not its partitions (which a table partitioned by SYSTEM_TIME ... AUTO adds itself), but
     // whether it has some: each of its rows deleted counts twice (crate::table::triggers).
@@ -65,7 +66,11 @@ fn source_now(table: &str, created: Vec<Row>, triggers: Vec<Row>) -> Option<Stri
     // without the TRIGGER privilege sees no statement, and a trigger replaced (`CREATE OR
     // REPLACE TRIGGER`) under the same name would look the same to it.
     for mut r in triggers {
-        let mut text = |i: usize| r.take_opt::<String, _>(i).and_then(Result::ok);
+        let mut text = |i: usize| {
+            r.take_opt::<Vec<u8>, _>(i)
+                .and_then(Result::ok)
+                .map(|bytes| escaped_text(&bytes))
+        };
         let (name, event, on, statement, timing, created) =
             (text(0), text(1), text(2), text(3), text(4), text(5));
         if on.as_deref() != Some(table) || event.as_deref() != Some("DELETE") {
@@ -108,8 +113,9 @@ async fn show_create(
         .query_first(format!("SHOW CREATE TABLE {}", qualified(db, table)))
         .await?;
     Ok(row
-        .and_then(|mut r| r.take_opt::<String, _>(1))
-        .and_then(Result::ok))
+        .and_then(|mut r| r.take_opt::<Vec<u8>, _>(1))
+        .and_then(Result::ok)
+        .map(|bytes| escaped_text(&bytes)))
 }
 
 /// What of `SHOW CREATE TABLE`'s text the check compares: the columns and keys, and the line of
@@ -364,9 +370,9 @@ fn archive_verdict(
     let now = created
         .into_iter()
         .next()
-        .and_then(|mut r| r.take_opt::<String, _>(1))
+        .and_then(|mut r| r.take_opt::<Vec<u8>, _>(1))
         .and_then(Result::ok)
-        .map(|text| comparable(&text));
+        .map(|bytes| comparable(&escaped_text(&bytes)));
     // Column 2 is the table's name.
     let triggered = triggers
         .into_iter()

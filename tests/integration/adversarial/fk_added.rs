@@ -64,7 +64,12 @@ fn a_foreign_key_added_mid_walk(
         let children = count(s, &other.name, "c", "t_id IS NOT NULL");
         let kept = count(s, &db.name, "t", "id > 30");
         let left = count(s, &db.name, "t", "1");
-        let archived = count(s, &db.archive(), "t", "1");
+        // (Files only: the rows that left are in the files, which other tests read back.)
+        let archived = if db.exists(&db.archive()) {
+            count(s, &db.archive(), "t", "1")
+        } else {
+            40 - left
+        };
         let said = format!("{}{}", out.stdout, out.stderr).contains("the foreign keys onto");
         Landed::Checked(
             (children != 10
@@ -131,6 +136,15 @@ fn a_foreign_key_added_during_the_walk_touches_no_unarchived_row() {
              CREATE TABLE lc (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES `{long}` (id));"
         ),
         |ini, _| ini,
+    ));
+    // A table whose `SHOW CREATE TABLE` holds a byte that is not UTF-8 (a binary default),
+    // archived to files only: its definition, which every chunk checks, was read as no text,
+    // and every check went off without a word (helper 125: the cascade emptied `c`).
+    failed.extend(a_foreign_key_added_mid_walk(
+        "CASCADE",
+        true,
+        "ALTER TABLE t ADD b VARBINARY(4) DEFAULT 0xFF;",
+        |ini, dir| ini.files("files", dir, "csv"),
     ));
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
