@@ -66,6 +66,9 @@ pub(super) struct SourceRun<'a> {
     /// some names: the dictionary is readable (PROCESS), and a table whose keys it shows as
     /// `fks` has them is checked in every chunk all the same ([`SourceRun::dictionary_agrees`]).
     pub fks_names_cut: bool,
+    /// With `fks_names_cut`: whether this user sees every database (`SELECT ON *.*`), so that
+    /// the keys read hold every key, even those the dictionary shows cut.
+    pub fks_sees_all: bool,
     /// The tables a dry run has gone through, in order (what its plans count as gone).
     pub done: Vec<crate::archiver::forecast::sql::Done>,
     /// The chosen tables of the database being archived, and its foreign-key cycles (for the
@@ -350,6 +353,7 @@ impl<'a> SourceRun<'a> {
             fks: Vec::new(),
             fks_all: false,
             fks_names_cut: false,
+            fks_sees_all: false,
             done: Vec::new(),
             db_tables: Vec::new(),
             db_cycles: Vec::new(),
@@ -520,6 +524,7 @@ impl<'a> SourceRun<'a> {
                             .await
                             .ok();
                         let sees_all = grants.as_ref().is_some_and(|g| g.global("SELECT"));
+                        self.fks_sees_all = sees_all;
                         // (With the dictionary's names cut, the user holds PROCESS.)
                         if !sees_all && source.delete_data && how == ForeignKeySource::PerDatabase {
                             report.error(format!(
@@ -820,9 +825,29 @@ impl<'a> SourceRun<'a> {
                 warn: true,
             });
         }
+        let mut unseen = Vec::new();
         for t in &mut plan.tables {
-            t.references_known =
-                self.fks_all || (self.fks_names_cut && self.dictionary_agrees(t).await);
+            t.references_known = self.fks_all;
+            if self.fks_names_cut {
+                match self.dictionary_verdict(t).await {
+                    Dictionary::Agrees => t.references_known = true,
+                    Dictionary::Unchecked => {}
+                    Dictionary::Unseen(keys) if source.delete_data => {
+                        unseen.push((t.table.clone(), keys));
+                    }
+                    Dictionary::Unseen(_) => {}
+                }
+            }
+        }
+        // A key onto the table that the keys read do not hold: declared in a database this user
+        // cannot see, its CASCADE or SET NULL would reach rows no destination holds.
+        for (table, keys) in unseen {
+            plan.tables.retain(|t| t.table != table);
+            report.error(format!(
+                "{label}: table {}: InnoDB's dictionary shows foreign keys onto it that this user cannot read ({}): declared in a database it cannot see, their ON DELETE CASCADE or SET NULL would reach rows no destination holds; not archived. Grant SELECT ON *.* to the archiving user (the keys are read database by database, as the dictionary's view cuts names over 192 characters)",
+                qualified(db, &table),
+                keys.join(", ")
+            ));
         }
         for t in &tables {
             self.table_exclusions
@@ -938,13 +963,10 @@ impl<'a> SourceRun<'a> {
         TableRun { run: self }.archive(plan).await
     }
 
-    /// Whether InnoDB's dictionary shows the foreign keys onto `plan`'s table as the plan has
-    /// them (read from `information_schema` because the dictionary's view cuts names of other
-    /// keys): then they are all the keys onto it, from every database, and each chunk checks
-    /// that no key was added since ([`crate::table::definition::check_references`]), as when
-    /// every key came from the dictionary. A key onto it with a name the view cuts, or from a
-    /// database this user cannot see, makes it false: the table goes unchecked, as before.
-    async fn dictionary_agrees(&mut self, plan: &TablePlan) -> bool {
+    /// What InnoDB's dictionary shows of the foreign keys onto `plan`'s table, whose keys were
+    /// read from `information_schema` because the dictionary's view cuts names of some keys
+    /// ([`Dictionary`]).
+    async fn dictionary_verdict(&mut self, plan: &TablePlan) -> Dictionary {
         let (db, table) = (plan.db.as_str(), plan.table.as_str());
         let now = with_retry(
             &mut self.src,
@@ -953,15 +975,37 @@ impl<'a> SourceRun<'a> {
             |a| Box::pin(schema::innodb_foreign_keys_onto(a.conn, db, table)),
         )
         .await;
-        match now {
-            Ok(now) => crate::table::definition::references_match(plan, &now),
+        let now = match now {
+            Ok(now) => now,
             Err(e) => {
                 tracing::debug!(
                     "{}: the foreign keys onto it cannot be read from InnoDB's dictionary: {e}",
                     qualified(db, table)
                 );
-                false
+                return Dictionary::Unchecked;
             }
+        };
+        if crate::table::definition::references_match(plan, &now) {
+            return Dictionary::Agrees;
+        }
+        let unknown: Vec<&ForeignKey> = crate::table::definition::unknown_references(plan, &now);
+        // A key the dictionary shows whole, or one it cuts that a user who cannot see every
+        // database may not have read: the user cannot know what it does.
+        let unseen: Vec<String> = unknown
+            .iter()
+            .filter(|f| !f.db.is_empty() || !self.fks_sees_all)
+            .map(|f| {
+                if f.db.is_empty() {
+                    f.table.clone()
+                } else {
+                    format!("{} of {}", quote_ident(&f.name), qualified(&f.db, &f.table))
+                }
+            })
+            .collect();
+        if unseen.is_empty() {
+            Dictionary::Unchecked
+        } else {
+            Dictionary::Unseen(unseen)
         }
     }
 
@@ -1087,6 +1131,20 @@ impl<'a> SourceRun<'a> {
             }
         }
     }
+}
+
+/// What InnoDB's dictionary shows of the keys onto a table whose keys were read from
+/// `information_schema` ([`SourceRun::dictionary_verdict`]).
+enum Dictionary {
+    /// The keys read: all the keys onto it, from every database; each chunk checks that no
+    /// key was added since ([`crate::table::definition::check_references`]).
+    Agrees,
+    /// Keys it shows cut, which the keys read hold under their whole names (this user sees
+    /// every database), or no answer: the table goes, but a key added during the run is not
+    /// seen (the start-of-run warning says so).
+    Unchecked,
+    /// Keys this user could not read (named): the table must not lose rows.
+    Unseen(Vec<String>),
 }
 
 /// The table loop's steps, as ranges of `tables`: a table, or the tables of a foreign-key cycle

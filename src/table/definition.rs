@@ -492,12 +492,16 @@ pub fn references_match(plan: &TablePlan, now: &[ForeignKey]) -> bool {
             .all(|p| now.iter().any(|f| same_effect(p, f)))
 }
 
+/// The keys of `now` (onto the plan's table) that the plan does not know.
+pub fn unknown_references<'a>(plan: &TablePlan, now: &'a [ForeignKey]) -> Vec<&'a ForeignKey> {
+    now.iter()
+        .filter(|f| !plan.referenced_by.iter().any(|p| same_effect(p, f)))
+        .collect()
+}
+
 /// [`check_references`]' judgement of the keys onto the table `now`.
 fn references_verdict(plan: &TablePlan, now: &[ForeignKey]) -> mysql_async::Result<()> {
-    let unknown: Vec<&ForeignKey> = now
-        .iter()
-        .filter(|f| !plan.referenced_by.iter().any(|p| same_effect(p, f)))
-        .collect();
+    let unknown = unknown_references(plan, now);
     if unknown.is_empty() {
         return Ok(());
     }
