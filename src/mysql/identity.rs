@@ -34,16 +34,21 @@ pub struct ServerIdentity {
 
 /// Asks the server connected to `conn` who it is.
 pub async fn server_identity(conn: &mut Conn) -> mysql_async::Result<ServerIdentity> {
-    let row: Option<(String, u16, u64, String, String)> = conn
+    // Bytes, not text: a data directory (or a version string set at startup) need not be
+    // UTF-8, and a typed conversion to `String` panicked on one (helper 126).
+    type Row = (Vec<u8>, u16, u64, Vec<u8>, Vec<u8>);
+    let row: Option<Row> = conn
         .query_first("SELECT @@hostname, @@port, @@server_id, @@datadir, @@version")
         .await?;
     let (hostname, port, server_id, datadir, version) =
         row.ok_or_else(|| Error::Other("SELECT @@hostname, ... returned no row".into()))?;
+    let text = |bytes: Vec<u8>| super::schema::escaped_text(&bytes);
+    let (hostname, datadir, version) = (text(hostname), text(datadir), text(version));
     let server_uuid = match conn
-        .query_first::<Option<String>, _>("SELECT @@server_uuid")
+        .query_first::<Option<Vec<u8>>, _>("SELECT @@server_uuid")
         .await
     {
-        Ok(uuid) => uuid.flatten().filter(|u| !u.is_empty()),
+        Ok(uuid) => uuid.flatten().map(text).filter(|u| !u.is_empty()),
         Err(Error::Server(e)) if e.code == UNKNOWN_SYSTEM_VARIABLE => None,
         Err(e) => return Err(e),
     };

@@ -69,6 +69,7 @@ pub fn galera_pair() -> (Server, Server) {
         args: node(ports[0], ports[1]),
         first_args: vec!["--wsrep-new-cluster".into()],
         joiner: false,
+        ..Launch::default()
     });
     let mut joiner_args = node(ports[2], ports[3]);
     joiner_args.push(format!(
@@ -79,6 +80,7 @@ pub fn galera_pair() -> (Server, Server) {
         args: joiner_args,
         first_args: Vec::new(),
         joiner: true,
+        ..Launch::default()
     });
     let t0 = Instant::now();
     while wsrep_status(&second, "wsrep_local_state_comment") != "Synced"

@@ -10,9 +10,11 @@
 //! when the group is gone first (a test's `kill`, the normal shutdown, the end of the
 //! bootstrap), it just exits.
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -76,6 +78,8 @@ pub struct Launch {
     /// transfer (rsync) fills. The directory is handed to `nobody`, as rsync's daemon runs
     /// under that user when started by root.
     pub joiner: bool,
+    /// Added to the name of the server's directory (a data directory whose path is not UTF-8).
+    pub dir_suffix: Option<std::ffi::OsString>,
 }
 
 /// A private server and its directory.
@@ -105,8 +109,12 @@ impl PrivateServer {
                 super::ENV_VAR
             ));
         };
-        let dir = tempfile::Builder::new()
-            .prefix("osarchiver-mariadb-")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("osarchiver-mariadb-");
+        if let Some(suffix) = &launch.dir_suffix {
+            builder.suffix(suffix);
+        }
+        let dir = builder
             .tempdir()
             .map_err(|e| format!("cannot create a temporary directory: {e}"))?
             .keep();
@@ -212,7 +220,7 @@ impl PrivateServer {
         let out = watched(install_db, &self.dir)
             .arg("--no-defaults")
             .arg("--auth-root-authentication-method=normal")
-            .arg(format!("--datadir={}", self.data_dir().display()))
+            .arg(path_option("--datadir=", &self.data_dir()))
             .args(["--user=root", "--skip-test-db", "--skip-name-resolve"])
             .args(self.innodb_args())
             .stdin(Stdio::null())
@@ -240,18 +248,18 @@ impl PrivateServer {
         ]
     }
 
-    fn server_args(&self, restart: bool) -> Vec<String> {
+    fn server_args(&self, restart: bool) -> Vec<OsString> {
         let d = &self.dir;
-        let mut args = vec![
-            "--no-defaults".to_string(),
-            format!("--datadir={}", self.data_dir().display()),
-            format!("--socket={}", d.join("mysqld.sock").display()),
-            format!("--pid-file={}", d.join("mysqld.pid").display()),
+        let mut args: Vec<OsString> = vec![
+            "--no-defaults".into(),
+            path_option("--datadir=", &self.data_dir()),
+            path_option("--socket=", &d.join("mysqld.sock")),
+            path_option("--pid-file=", &d.join("mysqld.pid")),
             // A tmpdir of its own: a starting mariadbd deletes every `#sql*` file of its tmpdir,
             // which, in a shared /tmp, are the temporary tables other servers are using.
-            format!("--tmpdir={}", d.join("tmp").display()),
-            format!("--log-error={}", self.error_log().display()),
-            format!("--port={}", self.port),
+            path_option("--tmpdir=", &d.join("tmp")),
+            path_option("--log-error=", &self.error_log()),
+            format!("--port={}", self.port).into(),
             "--bind-address=127.0.0.1".into(),
             "--user=root".into(),
             "--skip-name-resolve".into(),
@@ -263,10 +271,10 @@ impl PrivateServer {
             // LOAD DATA LOCAL INFILE restores CSV archives (MariaDB's default, said explicitly).
             "--local-infile=1".into(),
         ];
-        args.extend(self.innodb_args());
-        args.extend(self.launch.args.iter().cloned());
+        args.extend(self.innodb_args().into_iter().map(OsString::from));
+        args.extend(self.launch.args.iter().map(OsString::from));
         if !restart {
-            args.extend(self.launch.first_args.iter().cloned());
+            args.extend(self.launch.first_args.iter().map(OsString::from));
         }
         if restart {
             // The killed server's port may take a moment to be free again.
@@ -300,7 +308,15 @@ impl PrivateServer {
     fn wait_ready(&self, child: &mut Child) -> Result<(), String> {
         let deadline = Instant::now() + START_TIMEOUT;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
-        let expected_datadir = format!("{}/", self.data_dir().display());
+        // Compared as hex: the path need not be UTF-8.
+        let expected_datadir: String = self
+            .data_dir()
+            .as_os_str()
+            .as_bytes()
+            .iter()
+            .chain(b"/")
+            .map(|b| format!("{b:02X}"))
+            .collect();
         loop {
             if let Ok(Some(status)) = child.try_wait() {
                 return Err(format!(
@@ -309,7 +325,7 @@ impl PrivateServer {
             }
             if TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok() {
                 // Something listens; make sure it is this server and that it answers SQL.
-                if let Ok(out) = run_sql(&self.cli_args(), "SELECT @@datadir") {
+                if let Ok(out) = run_sql(&self.cli_args(), "SELECT HEX(@@datadir)") {
                     if out.trim() == expected_datadir {
                         return Ok(());
                     }
@@ -421,6 +437,14 @@ impl Drop for PrivateServer {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// `name` (`--datadir=`) followed by `path`, byte for byte (`display()` would replace what is
+/// not UTF-8).
+fn path_option(name: &str, path: &Path) -> OsString {
+    let mut option = OsString::from(name);
+    option.push(path.as_os_str());
+    option
 }
 
 /// A port in [`PORT_RANGE`] that can be bound now, starting from a place that differs between

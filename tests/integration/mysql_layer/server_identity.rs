@@ -24,3 +24,44 @@ async fn two_connections_to_one_server_are_the_same_server() {
     let one: Option<i64> = a.conn().query_first("SELECT 1").await.unwrap();
     assert_eq!(one, Some(1));
 }
+
+/// A server whose data directory's path is not UTF-8 (`…\xE9…`): the archiver reads who it
+/// is (it panicked, exit 101, in the dry run and the run: helper 126) and archives, on the
+/// same server as on the source's.
+#[test]
+fn a_data_directory_whose_path_is_not_utf8_is_a_server_like_any() {
+    use std::os::unix::ffi::OsStringExt;
+    if !server().is_private() {
+        eprintln!("SKIPPED a_data_directory_whose_path_is_not_utf8_is_a_server_like_any: {} names an external server", crate::harness::ENV_VAR);
+        return;
+    }
+    let s = crate::harness::dedicated_server_with(crate::harness::Launch {
+        dir_suffix: Some(std::ffi::OsString::from_vec(b"-d\xe9".to_vec())),
+        ..Default::default()
+    });
+    assert!(
+        s.sql("SELECT HEX(@@datadir)").contains("E9"),
+        "the data directory's path holds the byte"
+    );
+    let db = crate::harness::ScratchDb::create(&s, "nonutf8_dir");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         INSERT INTO t VALUES (1, {}), (2, NULL);",
+        crate::pipeline::OLD
+    ));
+    let ini = crate::harness::Ini::new(&s, &[&db.name]);
+    crate::harness::Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run()
+        .assert_success();
+    crate::harness::Osarchiver::new()
+        .config_text(ini.text())
+        .run()
+        .assert_success();
+    assert_eq!(
+        crate::harness::digest::count(&s, &db.archive(), "t", "1"),
+        1
+    );
+    assert_eq!(crate::harness::digest::count(&s, &db.name, "t", "1"), 1);
+}
