@@ -37,6 +37,12 @@ use crate::table::range::KeyRange;
 use crate::table::sql;
 use crate::table::TablePlan;
 
+/// The `ENUM` and `SET` columns of the binary character set of a table (`?`: its database,
+/// then its name) whose members, as `information_schema` writes them, hold a `?`.
+const BINARY_LABELS_SQL: &str = "SELECT COLUMN_NAME FROM information_schema.COLUMNS \
+    WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND DATA_TYPE IN ('enum', 'set') \
+    AND CHARACTER_SET_NAME = 'binary' AND LOCATE('?', COLUMN_TYPE) > 0 ORDER BY ORDINAL_POSITION";
+
 /// An open archive database destination.
 pub struct ArchiveDb {
     pub name: String,
@@ -837,6 +843,30 @@ impl ArchiveDb {
                     ),
                 })?
         };
+        // An ENUM or SET of the binary character set whose members are not UTF-8: the server
+        // writes each such byte `?` in its `SHOW CREATE TABLE` (and in information_schema), so
+        // a table made from that text would have other members, and refuse the rows (the run
+        // failed, exit 1, where the dry run had foreseen none). Said in both.
+        let lossy: Vec<String> = {
+            let (d, t) = (plan.db.clone(), plan.table.clone());
+            with_retry(source, source_retry, "read ENUM and SET columns", |a| {
+                let (d, t) = (d.clone(), t.clone());
+                Box::pin(async move { a.conn.exec(BINARY_LABELS_SQL, (d, t)).await })
+            })
+            .await
+            .map_err(|e| wrap(e, &name))?
+        };
+        if !lossy.is_empty() {
+            return Err(PrepareError::Other {
+                dest: name.clone(),
+                message: format!(
+                    "{archive} cannot be derived from {}: its ENUM or SET columns of the binary character set ({}) have members the server shows with a `?` (bytes that are not UTF-8, or a `?` itself), which a table made from that text would not have; create the archive table beforehand (CREATE TABLE {archive} LIKE {})",
+                    qualified(&plan.db, &plan.table),
+                    lossy.join(", "),
+                    qualified(&plan.db, &plan.table)
+                ),
+            });
+        }
         // InnoDB's column limit, which a MyISAM or Aria table may pass: the CREATE would be
         // refused (1005, errno 185); said the same way in the dry run and the run.
         let engine = created_engine(&create_table);

@@ -131,7 +131,13 @@ pub async fn ambiguous(
             "column {name}: its collation {collation} cannot be checked"
         )));
     }
-    let one = format!("SELECT CONVERT(? USING {charset}) COLLATE {collation} AS m");
+    // Binary members are equal only when they are (the server refuses such a definition).
+    if charset.eq_ignore_ascii_case("binary") {
+        return Ok(None);
+    }
+    // Quoted: `binary` is a keyword, and a name left bare failed the statement, and with it
+    // every table of the database (helper 126).
+    let one = format!("SELECT CONVERT(? USING `{charset}`) COLLATE `{collation}` AS m");
     let sql = format!(
         "SELECT COUNT(DISTINCT m) FROM ({}) AS members",
         vec![one; members.len()].join(" UNION ALL ")
