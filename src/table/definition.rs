@@ -481,17 +481,6 @@ pub fn references_checked(plan: &TablePlan) -> bool {
     plan.definition.is_some() && plan.references_known && plan.transactional
 }
 
-/// Whether `now`, the keys onto the plan's table as InnoDB's dictionary shows them, are the
-/// plan's: none the plan does not know (with the same effect on a `DELETE`), and none of the
-/// plan's missing.
-pub fn references_match(plan: &TablePlan, now: &[ForeignKey]) -> bool {
-    references_verdict(plan, now).is_ok()
-        && plan
-            .referenced_by
-            .iter()
-            .all(|p| now.iter().any(|f| same_effect(p, f)))
-}
-
 /// The keys of `now` (onto the plan's table) that the plan does not know.
 pub fn unknown_references<'a>(plan: &TablePlan, now: &'a [ForeignKey]) -> Vec<&'a ForeignKey> {
     now.iter()
