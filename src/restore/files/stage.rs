@@ -16,6 +16,7 @@ use mysql_async::{Row, Value};
 
 use crate::destination::db::{check_warnings, lenient_mode, write_session};
 use crate::mysql::conn::Connection;
+use crate::mysql::ddl;
 use crate::mysql::ident::qualified;
 use crate::mysql::schema::{self, TableInfo};
 use crate::table::TablePlan;
@@ -39,6 +40,9 @@ pub enum StageError {
         source: mysql_async::Error,
     },
 }
+
+/// `ER_ILLEGAL_HA_CREATE_OPTION`: a partitioned table has no `TEMPORARY` copy.
+const ILLEGAL_HA_CREATE_OPTION: u16 = 1478;
 
 /// One statement for the staging table, and for a CSV batch its rows (for the warning check).
 struct Piece {
@@ -94,20 +98,41 @@ pub async fn stage_files(
                 ),
             })?;
         if staged.insert((db.clone(), table.clone())) {
-            stage
+            let key_index = TablePlan::of(&db, &info).map(|p| p.index).ok();
+            let like = stage
                 .conn()
                 .query_drop(format!(
                     "CREATE TEMPORARY TABLE {} LIKE {}",
                     qualified(&db, &stage_name),
                     qualified(&db, &table)
                 ))
-                .await
-                .map_err(db_err(&file))?;
+                .await;
+            match like {
+                // A partitioned table cannot have a temporary copy (1478): the staging table
+                // is made from its definition without the partitions (and with only its row
+                // key unique), as an archive table is. Its restore failed (helper 126).
+                Err(mysql_async::Error::Server(e)) if e.code == ILLEGAL_HA_CREATE_OPTION => {
+                    let created = schema::show_create_table(stage.conn(), &db, &table)
+                        .await
+                        .map_err(db_err(&file))?;
+                    let key = key_index.clone().unwrap_or_else(|| "PRIMARY".to_string());
+                    let sql = ddl::archive_create_table_in(&created, &db, &stage_name, &key)
+                        .map_err(|e| StageError::File {
+                            file: file.clone(),
+                            message: format!(
+                                "no staging table can be made for {}: {e}",
+                                qualified(&db, &table)
+                            ),
+                        })?;
+                    let sql = sql.replacen("CREATE TABLE", "CREATE TEMPORARY TABLE", 1);
+                    stage.conn().query_drop(sql).await.map_err(db_err(&file))?;
+                }
+                other => other.map_err(db_err(&file))?,
+            }
             // Only the row key stays unique in the staging table: the files of several runs
             // may hold two rows that another unique key of the source's would merge (an
             // `ON DUPLICATE KEY UPDATE` on it rewrote one row into the other, silently).
             // Restoring them into the source meets that key, as a conflict, row by row.
-            let key_index = TablePlan::of(&db, &info).map(|p| p.index).ok();
             let indexes: Vec<Row> = stage
                 .conn()
                 .query(format!("SHOW INDEX FROM {}", qualified(&db, &stage_name)))
