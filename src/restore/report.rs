@@ -26,6 +26,9 @@ pub struct TableCounts {
     pub conflicts: u64,
     /// Archived copies deleted (`--remove-from-archive`; dry run: would be).
     pub removed: u64,
+    /// Archived copies `--remove-from-archive` kept: the source no longer held their row as
+    /// restored (changed, or archived again by another run), or the copy had changed.
+    pub kept: u64,
 }
 
 /// A row not restored because the source holds a different one.
@@ -77,7 +80,7 @@ impl RestoreReport {
     /// The exit status: failure, lock held, interrupted, conflicts (3), success.
     pub fn outcome(&self) -> Outcome {
         let mut o = Outcome::Success;
-        if !self.conflicts.is_empty() {
+        if !self.conflicts.is_empty() || self.tables.iter().any(|t| t.kept > 0) {
             o = o.worst(Outcome::RowsLeft);
         }
         if self.interrupted.is_some() {
@@ -113,6 +116,7 @@ impl RestoreReport {
                 "already": sum(|t| t.already),
                 "conflicts": sum(|t| t.conflicts),
                 "removed": sum(|t| t.removed),
+                "kept_in_archive": sum(|t| t.kept),
             },
             "tables": self.tables.iter().map(|t| json!({
                 "table": t.table,
@@ -122,6 +126,7 @@ impl RestoreReport {
                 "already": t.already,
                 "conflicts": t.conflicts,
                 "removed": t.removed,
+                "kept_in_archive": t.kept,
             })).collect::<Vec<_>>(),
             "conflicts": self.conflicts.iter().map(|c| json!({
                 "table": c.table,

@@ -221,9 +221,52 @@ impl Walk {
                 .insert((db.to_string(), table.to_string()), t.clone());
             if self.opts.insert.dry_run {
                 self.foresee_inserts(t).await;
+            } else {
+                self.take_table_lock(db, table).await?;
             }
         }
         Ok(planned)
+    }
+
+    /// Takes, for the rest of the restore, the named lock an archiving run holds on the source
+    /// server while it archives `db`.`table` ([`crate::lock::table_lock_name`]), waiting while
+    /// one does: a run of another configuration took the rows this restore had just put back
+    /// (their copies identical) out of the source again, and `--remove-from-archive` then
+    /// deleted the copies (helper 129). Only a stop ends the wait (the restore then goes on,
+    /// and the removal still deletes only copies the source holds identically).
+    async fn take_table_lock(&mut self, db: &str, table: &str) -> Result<(), RetryError> {
+        let lock = crate::lock::table_lock_name(db, table);
+        let mut said = false;
+        loop {
+            let name = lock.clone();
+            let got: Option<Option<i64>> = with_retry(
+                &mut self.src,
+                self.opts.src_retry,
+                "take the table's lock",
+                |a| {
+                    let name = name.clone();
+                    Box::pin(mysql_async::prelude::Queryable::exec_first(
+                        a.conn,
+                        "SELECT GET_LOCK(?, 1)",
+                        (name,),
+                    ))
+                },
+            )
+            .await?;
+            if let Some(Some(1)) = got {
+                return Ok(());
+            }
+            if self.stop.reason().is_some() {
+                return Ok(());
+            }
+            if !said {
+                tracing::info!(
+                    "restore: {}: an osarchiver run is archiving this table (lock '{lock}'): waiting for it to finish",
+                    qualified(db, table)
+                );
+                said = true;
+            }
+        }
     }
 
     /// A dry run's warnings for what it cannot try without inserting: a `BEFORE INSERT` trigger
@@ -776,14 +819,26 @@ impl Walk {
             let n = if self.opts.insert.dry_run {
                 keys.len() as u64
             } else {
-                remove_keys(
+                let done = remove_keys(
+                    &mut self.src,
+                    self.opts.src_retry,
                     &mut self.arc,
                     self.opts.arc_retry,
                     t,
                     keys,
                     self.opts.batch_size as usize,
                 )
-                .await?
+                .await?;
+                if done.kept > 0 {
+                    tracing::warn!(
+                        "restore: {}: {} archived row(s) kept in {}: the source no longer holds them as restored (changed, or taken out of it again by another run), or their copy changed in the archive",
+                        t.name(),
+                        done.kept,
+                        t.archive_name()
+                    );
+                    self.report.table(&t.name(), &t.archive_name()).kept += done.kept;
+                }
+                done.removed
             };
             tracing::info!(
                 "restore: {}: {n} archived row(s) {} from {}",

@@ -59,3 +59,52 @@ fn a_restore_and_an_archiving_run_exclude_each_other() {
     first.signal(libc::SIGTERM);
     first.wait().assert_code(4);
 }
+
+/// An archiving run of another configuration (another file: another run's locks) waits for
+/// the table a restore is putting back (the restore holds the table's lock until it ends),
+/// then archives the restored rows again: no row is lost. It used to take them out of the
+/// source while the restore ran, and `--remove-from-archive` then deleted their copies: rows
+/// in neither (helper 129).
+#[test]
+fn an_archiving_run_of_another_configuration_waits_for_the_restore() {
+    let s = server();
+    let nova = Nova::create("rs_tlock", 1, 20);
+    nova.archive();
+    let mut restore = nova
+        .restore(
+            1,
+            &[
+                "--with-children",
+                "--remove-from-archive",
+                "--batch-size",
+                "2",
+                "--batch-delay",
+                "0.3",
+            ],
+        )
+        .spawn();
+    assert!(
+        restore.wait_for_log("row(s) from the archive", Duration::from_secs(30)),
+        "{}",
+        restore.log()
+    );
+    // Another file, hence other locks: only the table's lock keeps the two apart.
+    let archiving = Osarchiver::new().config_text(&nova.ini).spawn();
+    let out = restore.wait();
+    out.assert_success();
+    let archived = archiving.wait();
+    // Rows the restored children keep are left on purpose (exit 3), or none (0).
+    assert!(matches!(archived.code, Some(0 | 3)), "{archived}");
+    archived.output_contains(
+        "another job of this run, or another osarchiver run, is archiving this table",
+    );
+    // Every row is in the source or in the archive.
+    for (table, rows) in super::TABLES.iter().zip([1, 20, 2, 4]) {
+        let both = s.sql(&format!(
+            "SELECT COUNT(*) FROM (SELECT id FROM `{0}`.`{table}` UNION SELECT id FROM `{1}`.`{table}`) u",
+            nova.db.name,
+            nova.db.archive()
+        ));
+        assert_eq!(both.trim(), rows.to_string(), "{table}\n{out}\n{archived}");
+    }
+}
