@@ -260,7 +260,25 @@ impl ArchiveDb {
             Box::pin(identity::server_identity(a.conn))
         })
         .await?;
-        let same_server = identity::same_server(&mine, &theirs);
+        let mut same_server = identity::same_server(&mine, &theirs);
+        if same_server {
+            // Two servers may answer alike: a named lock tells (when the server takes one).
+            let probe = identity::same_server_probe(source.conn(), db.conn()).await;
+            match probe {
+                Ok(Some(false)) => {
+                    tracing::info!(
+                        "destination {}: its server says who it is as the source's does ({}:{}, {}), but it is another server (a named lock taken on one is not seen on the other)",
+                        cfg.name,
+                        mine.hostname,
+                        mine.port,
+                        mine.datadir
+                    );
+                    same_server = false;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::debug!("destination {}: same-server probe: {e}", cfg.name),
+            }
+        }
         let shared_data = if same_server {
             None
         } else {

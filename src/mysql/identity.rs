@@ -201,6 +201,38 @@ pub fn may_hold_tables_of(
     None
 }
 
+/// Whether the sessions `a` and `b` reach one server, by a named lock: `a` takes a lock of a
+/// name no one else uses, and `b` asks who holds it (`IS_USED_LOCK`: `a`'s connection id on
+/// the same server, `NULL` on another). Two servers started from one template answer
+/// [`same_server`]'s questions alike (a container's `hostname:`, port 3306, `/var/lib/mysql/`,
+/// `server_id` 1): the archive then went into a table of the source's server (helper 128).
+/// `None` when the lock cannot be taken (a server that refuses `GET_LOCK`); the lock is
+/// released at once.
+pub async fn same_server_probe(a: &mut Conn, b: &mut Conn) -> mysql_async::Result<Option<bool>> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let name = format!("osarchiver-probe:{}:{nanos:x}", std::process::id());
+    let taken: Option<(Option<i64>, u64)> = match a
+        .exec_first("SELECT GET_LOCK(?, 0), CONNECTION_ID()", (&name,))
+        .await
+    {
+        Ok(row) => row,
+        Err(Error::Server(e)) => {
+            tracing::debug!("the same-server probe's lock: {} {}", e.code, e.message);
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    let Some((Some(1), id)) = taken else {
+        return Ok(None);
+    };
+    let holder: Option<Option<u64>> = b.exec_first("SELECT IS_USED_LOCK(?)", (&name,)).await?;
+    a.exec_drop("DO RELEASE_LOCK(?)", (&name,)).await?;
+    Ok(Some(holder.flatten() == Some(id)))
+}
+
 /// Whether `a` and `b` describe the same server: the same `server_uuid` when both have one,
 /// otherwise the same hostname, port, data directory and server id.
 pub fn same_server(a: &ServerIdentity, b: &ServerIdentity) -> bool {

@@ -65,3 +65,48 @@ fn a_data_directory_whose_path_is_not_utf8_is_a_server_like_any() {
     );
     assert_eq!(crate::harness::digest::count(&s, &db.name, "t", "1"), 1);
 }
+
+/// The named-lock probe tells one server from two whatever they say of themselves: two
+/// sessions of one server see each other's lock, sessions of two servers do not (helper 128: two servers started from one template answered alike, and the
+/// archive went into a table of the source's server).
+#[tokio::test]
+async fn a_named_lock_tells_one_server_from_two() {
+    if !server().is_private() {
+        eprintln!(
+            "SKIPPED a_named_lock_tells_one_server_from_two: {} names an external server",
+            crate::harness::ENV_VAR
+        );
+        return;
+    }
+    let mut a = connect().await;
+    let mut b = connect().await;
+    assert_eq!(
+        identity::same_server_probe(a.conn(), b.conn())
+            .await
+            .unwrap(),
+        Some(true)
+    );
+    let other = tokio::task::spawn_blocking(crate::harness::dedicated_server)
+        .await
+        .unwrap();
+    let mut c = Connection::connect(&DbConnection {
+        host: other.host(),
+        port: other.port(),
+        user: Some(other.user()),
+        password: other.password().map(Secret::new),
+        socket: None,
+        ..DbConnection::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        identity::same_server_probe(a.conn(), c.conn())
+            .await
+            .unwrap(),
+        Some(false)
+    );
+    drop(c);
+    tokio::task::spawn_blocking(move || drop(other))
+        .await
+        .unwrap();
+}
