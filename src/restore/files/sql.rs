@@ -91,6 +91,13 @@ pub fn statements(
             statement.push_str(text);
         }
         if text.ends_with(';') {
+            // Only literals, as the tool writes them: a value that is an expression (a stored
+            // function, `NEXTVAL`) would run in the staging session, in a dry run too.
+            if let Some(rest) = statement.strip_prefix(&staged) {
+                if let Err(why) = literal_insert(rest) {
+                    return Err(bad(n, &why));
+                }
+            }
             inserts += 1;
             f(std::mem::take(&mut statement))?;
         }
@@ -104,9 +111,203 @@ pub fn statements(
     Ok(inserts)
 }
 
+/// Whether `rest`, an `INSERT` after its `INSERT INTO <table> (`, is one the tool writes: a
+/// column list of quoted names, `VALUES`, tuples of literals ([`literal_len`]), and the
+/// `ON DUPLICATE KEY UPDATE` of each column from its `VALUES`, if any; else what is not.
+fn literal_insert(rest: &str) -> Result<(), String> {
+    let b = rest.as_bytes();
+    let mut i = 0;
+    let ws = |i: &mut usize| {
+        while *i < b.len() && b[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    let name = |i: &mut usize| -> bool {
+        if b.get(*i) != Some(&b'`') {
+            return false;
+        }
+        *i += 1;
+        while *i < b.len() {
+            if b[*i] == b'`' {
+                if b.get(*i + 1) == Some(&b'`') {
+                    *i += 2;
+                    continue;
+                }
+                *i += 1;
+                return true;
+            }
+            *i += 1;
+        }
+        false
+    };
+    let near = |i: usize| -> String {
+        let s = String::from_utf8_lossy(&b[i.min(b.len())..]);
+        format!(
+            "not a literal the tool writes, near {:?}",
+            s.chars().take(40).collect::<String>()
+        )
+    };
+    // The column list.
+    loop {
+        if !name(&mut i) {
+            return Err(near(i));
+        }
+        match b.get(i) {
+            Some(b',') => i += 1,
+            Some(b')') => {
+                i += 1;
+                break;
+            }
+            _ => return Err(near(i)),
+        }
+    }
+    ws(&mut i);
+    if !rest[i..].starts_with("VALUES") {
+        return Err(near(i));
+    }
+    i += "VALUES".len();
+    // The tuples.
+    loop {
+        ws(&mut i);
+        if b.get(i) != Some(&b'(') {
+            return Err(near(i));
+        }
+        i += 1;
+        loop {
+            ws(&mut i);
+            let Some(n) = literal_len(&b[i..]) else {
+                return Err(near(i));
+            };
+            i += n;
+            ws(&mut i);
+            match b.get(i) {
+                Some(b',') => i += 1,
+                Some(b')') => {
+                    i += 1;
+                    break;
+                }
+                _ => return Err(near(i)),
+            }
+        }
+        ws(&mut i);
+        if b.get(i) == Some(&b',') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    // The upsert of the tool's files: each column from its VALUES.
+    if rest[i..].starts_with("ON DUPLICATE KEY UPDATE") {
+        i += "ON DUPLICATE KEY UPDATE".len();
+        loop {
+            ws(&mut i);
+            let start = i;
+            if !name(&mut i) {
+                return Err(near(i));
+            }
+            let column = &rest[start..i];
+            let from = format!("=VALUES({column})");
+            if !rest[i..].starts_with(&from) {
+                return Err(near(i));
+            }
+            i += from.len();
+            if b.get(i) == Some(&b',') {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        ws(&mut i);
+    }
+    if b.get(i) != Some(&b';') || !rest[i + 1..].trim().is_empty() {
+        return Err(near(i));
+    }
+    Ok(())
+}
+
+/// The length of the literal `b` begins with, as [`crate::mysql::literal`] writes them:
+/// `NULL`, a number, a quoted string (backslash escapes, `''`), `X'..'`, or one of the last
+/// two after a character set's introducer (`_latin1 X'..'`); `None` when it begins with
+/// anything else.
+fn literal_len(b: &[u8]) -> Option<usize> {
+    if b.starts_with(b"NULL") {
+        return Some(4);
+    }
+    let quoted = |b: &[u8]| -> Option<usize> {
+        if b.first() != Some(&b'\'') {
+            return None;
+        }
+        let mut i = 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'\'' if b.get(i + 1) == Some(&b'\'') => i += 2,
+                b'\'' => return Some(i + 1),
+                _ => i += 1,
+            }
+        }
+        None
+    };
+    let hex = |b: &[u8]| -> Option<usize> {
+        if !(b.starts_with(b"X'") || b.starts_with(b"x'")) {
+            return None;
+        }
+        let digits = b[2..].iter().take_while(|c| c.is_ascii_hexdigit()).count();
+        (b.get(2 + digits) == Some(&b'\'')).then_some(3 + digits)
+    };
+    match b.first()? {
+        b'\'' => quoted(b),
+        b'X' | b'x' => hex(b),
+        b'_' => {
+            let name = 1 + b[1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count();
+            if name == 1 || b.get(name) != Some(&b' ') {
+                return None;
+            }
+            let rest = &b[name + 1..];
+            Some(name + 1 + quoted(rest).or_else(|| hex(rest))?)
+        }
+        c if c.is_ascii_digit() || *c == b'-' || *c == b'+' || *c == b'.' => {
+            let n = b
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
+                .count();
+            b[..n].iter().any(u8::is_ascii_digit).then_some(n)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_literals_the_tool_writes_pass() {
+        let ok = [
+            "`id`,`v`) VALUES\n(1,'a''b\\'c'),\n(-2.5e-3,NULL);",
+            "`id`,`b`) VALUES\n(18446744073709551615,X'00FF'),(0,_latin1 X'E9'),(1,_binary 'x');",
+            "`a``b`) VALUES\n('2020-02-31 00:00:00')\nON DUPLICATE KEY UPDATE `a``b`=VALUES(`a``b`);",
+        ];
+        for s in ok {
+            assert_eq!(literal_insert(s), Ok(()), "{s}");
+        }
+        let refused = [
+            "`id`) VALUES\n(NEXTVAL(s1));",
+            "`id`) VALUES\n(1+evil());",
+            "`id`) VALUES\n(1),(2); DROP TABLE t;",
+            "`id`) VALUES\n(@x:=1);",
+            "`id`) VALUES\n(1)\nON DUPLICATE KEY UPDATE `id`=`id`+1;",
+            "`id`) SELECT 1;",
+            "`id`) VALUES\n('open);",
+            "`id`) VALUES\n(_utf8mb4 CONCAT('a'));",
+        ];
+        for s in refused {
+            assert!(literal_insert(s).is_err(), "{s}");
+        }
+    }
 
     fn run(text: &str) -> io::Result<Vec<String>> {
         let mut out = Vec::new();

@@ -99,10 +99,32 @@ fn a_file_of_another_kind_or_with_foreign_statements_is_refused() {
         format!("SET NAMES utf8mb4;\nDROP DATABASE `{}`;\n", nova.db.name),
     )
     .expect("write");
-    let out = restore_from_files(&nova, &nova.ini, &[bad], &[]);
+    let out = restore_from_files(&nova, &nova.ini, std::slice::from_ref(&bad), &[]);
     out.assert_code(1)
         .output_contains("not a statement the tool writes");
     assert!(nova.db.exists(&nova.db.name), "the DROP was not run");
+    // A value that is an expression (a sequence, a stored function) is not a literal the tool
+    // writes: refused, in the dry run too, before it runs (it ran: helper 129).
+    nova.db.sql("CREATE SEQUENCE s1");
+    std::fs::write(
+        &bad,
+        format!(
+            "SET NAMES utf8mb4;\nINSERT INTO `{}`.`instances` (`id`) VALUES\n(NEXTVAL(s1));\n",
+            nova.db.name
+        ),
+    )
+    .expect("write");
+    for dry in [true, false] {
+        let extra: &[&str] = if dry { &["--dry-run"] } else { &[] };
+        restore_from_files(&nova, &nova.ini, std::slice::from_ref(&bad), extra)
+            .assert_code(1)
+            .output_contains("not a literal the tool writes");
+    }
+    assert_eq!(
+        nova.db.sql("SELECT NEXTVAL(s1)").trim(),
+        "1",
+        "the sequence never moved"
+    );
     let odd = dir.path().join("notes.txt");
     std::fs::write(&odd, "x").expect("write");
     restore_from_files(&nova, &nova.ini, &[odd], &[])
