@@ -167,13 +167,31 @@ pub fn run(args: RestoreArgs) -> Outcome {
     }
     let outcome = report.outcome();
     match outcome {
-        Outcome::Failure => tracing::error!("restore finished with errors: see the lines above (exit code 1)"),
-        Outcome::Locked => tracing::error!("another run holds the source's lock: nothing was restored (exit code 5)"),
-        Outcome::Interrupted => tracing::warn!("restore stopped early: a re-run carries on (exit code 4)"),
-        Outcome::RowsLeft => tracing::warn!(
-            "restore finished with {} conflict(s): those rows were not restored, the source keeps its own (exit code 3)",
-            report.conflicts.len()
+        Outcome::Failure => {
+            tracing::error!("restore finished with errors: see the lines above (exit code 1)")
+        }
+        Outcome::Locked => tracing::error!(
+            "another run holds the source's lock: nothing was restored (exit code 5)"
         ),
+        Outcome::Interrupted => {
+            tracing::warn!("restore stopped early: a re-run carries on (exit code 4)")
+        }
+        Outcome::RowsLeft => {
+            let kept: u64 = report.tables.iter().map(|t| t.kept).sum();
+            let mut said = Vec::new();
+            if !report.conflicts.is_empty() {
+                said.push(format!(
+                    "{} conflict(s): those rows were not restored, the source keeps its own",
+                    report.conflicts.len()
+                ));
+            }
+            if kept > 0 {
+                said.push(format!(
+                    "{kept} archived row(s) kept in the archive: the source no longer holds them as restored"
+                ));
+            }
+            tracing::warn!("restore finished with {} (exit code 3)", said.join("; "));
+        }
         _ if args.dry_run => tracing::info!(
             "restore dry run finished: every selected row would be in the source (exit code 0)"
         ),

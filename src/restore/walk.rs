@@ -233,8 +233,12 @@ impl Walk {
     /// one does: a run of another configuration took the rows this restore had just put back
     /// (their copies identical) out of the source again, and `--remove-from-archive` then
     /// deleted the copies (helper 129). Only a stop ends the wait (the restore then goes on,
-    /// and the removal still deletes only copies the source holds identically).
+    /// and the removal still deletes only copies the source holds identically). Two restores
+    /// that each hold a table the other waits for (the server says deadlock, 1213, or answers
+    /// `NULL`) would wait for ever (helper 130): this one fails, which releases its locks, and
+    /// the other goes on.
     async fn take_table_lock(&mut self, db: &str, table: &str) -> Result<(), RetryError> {
+        const DEADLOCK: u16 = 1213;
         let lock = crate::lock::table_lock_name(db, table);
         let mut said = false;
         loop {
@@ -245,16 +249,36 @@ impl Walk {
                 "take the table's lock",
                 |a| {
                     let name = name.clone();
-                    Box::pin(mysql_async::prelude::Queryable::exec_first(
-                        a.conn,
-                        "SELECT GET_LOCK(?, 1)",
-                        (name,),
-                    ))
+                    Box::pin(async move {
+                        match mysql_async::prelude::Queryable::exec_first(
+                            a.conn,
+                            "SELECT GET_LOCK(?, 1)",
+                            (name,),
+                        )
+                        .await
+                        {
+                            Err(mysql_async::Error::Server(e)) if e.code == DEADLOCK => {
+                                Ok(Some(None))
+                            }
+                            other => other,
+                        }
+                    })
                 },
             )
             .await?;
-            if let Some(Some(1)) = got {
-                return Ok(());
+            match got {
+                Some(Some(1)) => return Ok(()),
+                Some(None) => {
+                    return Err(RetryError::Failed {
+                        what: format!("take the lock of {}", qualified(db, table)),
+                        target: self.src.target().to_string(),
+                        kind: crate::mysql::retry::ErrorKind::Other,
+                        source: mysql_async::Error::Other(
+                            "another restore holds this table and waits for one this restore holds (a deadlock between two restores of overlapping tables): this one stops, releasing its tables; run it again once the other is done".into(),
+                        ),
+                    });
+                }
+                _ => {}
             }
             if self.stop.reason().is_some() {
                 return Ok(());

@@ -97,7 +97,8 @@ fn copies_the_source_does_not_hold_identically_stay_in_the_archive() {
         .sql("UPDATE instance_metadata SET value = 'changed by the service' ORDER BY id LIMIT 1");
     let out = running.wait();
     out.assert_code(3)
-        .output_contains("archived row(s) kept in");
+        .output_contains("archived row(s) kept in")
+        .output_contains("restore finished with 2 archived row(s) kept in the archive");
     assert_eq!(total(&out, "kept_in_archive"), 2);
     assert_eq!(total(&out, "removed"), 10 - 2);
     assert_eq!(count(s, &nova.db.archive(), "instances", "1"), 1);
