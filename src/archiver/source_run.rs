@@ -64,7 +64,7 @@ pub(super) struct SourceRun<'a> {
     pub fks_all: bool,
     /// Whether `fks` was read from `information_schema` because InnoDB's dictionary view cuts
     /// some names: the dictionary is readable (PROCESS), and a table whose keys it shows as
-    /// `fks` has them is checked in every chunk all the same ([`SourceRun::dictionary_agrees`]).
+    /// `fks` has them is checked in every chunk all the same ([`SourceRun::dictionary_verdict`]).
     pub fks_names_cut: bool,
     /// With `fks_names_cut`: whether this user sees every database (`SELECT ON *.*`), so that
     /// the keys read hold every key, even those the dictionary shows cut.

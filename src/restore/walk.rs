@@ -285,7 +285,7 @@ impl Walk {
             }
             if !said {
                 tracing::info!(
-                    "restore: {}: an osarchiver run is archiving this table (lock '{lock}'): waiting for it to finish",
+                    "restore: {}: another osarchiver run (archiving, or restoring) holds this table (lock '{lock}'): waiting for it to finish",
                     qualified(db, table)
                 );
                 said = true;
