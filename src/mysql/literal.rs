@@ -389,6 +389,12 @@ fn push_bytes(out: &mut String, bytes: &[u8], kind: LiteralKind) {
 ///
 /// Only such tokens are written bare; anything else is quoted, so a value can never inject SQL.
 fn is_number_token(b: &[u8]) -> bool {
+    number_token_len(b) == Some(b.len())
+}
+
+/// The length of the plain SQL number ([`is_number_token`]'s form) that `b` begins with, the
+/// longest one; `None` when `b` does not begin with one.
+pub(crate) fn number_token_len(b: &[u8]) -> Option<usize> {
     fn digits(b: &[u8], mut i: usize) -> usize {
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
@@ -408,7 +414,7 @@ fn is_number_token(b: &[u8]) -> bool {
         i = frac_end;
     }
     if !mantissa {
-        return false;
+        return None;
     }
     if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
         let mut j = i + 1;
@@ -417,11 +423,12 @@ fn is_number_token(b: &[u8]) -> bool {
         }
         let exp_end = digits(b, j);
         if exp_end == j {
-            return false;
+            // `1e` or `1e+` then something else: the server would not read a number there.
+            return None;
         }
         i = exp_end;
     }
-    i == b.len()
+    Some(i)
 }
 
 /// For each byte, the letter that follows the backslash in its escape, or 0 when it is written

@@ -269,14 +269,9 @@ fn literal_len(b: &[u8]) -> Option<usize> {
             let rest = &b[name + 1..];
             Some(name + 1 + quoted(rest).or_else(|| hex(rest))?)
         }
-        c if c.is_ascii_digit() || *c == b'-' || *c == b'+' || *c == b'.' => {
-            let n = b
-                .iter()
-                .take_while(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
-                .count();
-            b[..n].iter().any(u8::is_ascii_digit).then_some(n)
-        }
-        _ => None,
+        // One number token, no more: `1-2` is an expression, and in `1-- ` the server reads a
+        // comment that may hide the rest of the line (helper 131).
+        _ => crate::mysql::literal::number_token_len(b),
     }
 }
 
@@ -303,6 +298,12 @@ mod tests {
             "`id`) SELECT 1;",
             "`id`) VALUES\n('open);",
             "`id`) VALUES\n(_utf8mb4 CONCAT('a'));",
+            "`id`,`v`) VALUES\n(1-2,NULL);",
+            "`id`,`v`) VALUES\n(1-- ,'\n,evil(),NULL) -- '),(3,NULL);",
+            "`id`,`v`) VALUES\n(1e,NULL);",
+            "`id`,`v`) VALUES\n(1e+-2,NULL);",
+            "`id`,`v`) VALUES\n(1.2.3,NULL);",
+            "`id`,`v`) VALUES\n(1#,NULL);",
         ];
         for s in refused {
             assert!(literal_insert(s).is_err(), "{s}");
