@@ -622,7 +622,7 @@ fn resolve_source(
         let Some(value) = r.ini.get(&other, "retention")? else {
             continue;
         };
-        if let Err(m) = parse_retention(&value) {
+        if let Err(m) = parse_retention_in_where(&value, &raw, &reference[0]) {
             return Err(ConfigError::Value {
                 section: other,
                 key: "retention".into(),
@@ -639,7 +639,11 @@ fn resolve_source(
             || own_where.as_deref().unwrap_or_default().contains(v.trim())
     };
     let retention = match r.non_empty("retention")? {
-        Some(v) => match parse_retention(&v) {
+        Some(v) => match if where_uses_retention {
+            parse_retention_in_where(&v, &raw, "${retention}")
+        } else {
+            parse_retention(&v)
+        } {
             Ok(retention) => Some(retention),
             Err(m) if !uses(&v) => {
                 warnings.push(format!(

@@ -292,6 +292,56 @@ pub fn parse_retention(raw: &str) -> Result<String, String> {
     Err(bad())
 }
 
+/// A retention as a `where` that uses it takes it: `N UNIT` ([`parse_retention`]), or a number
+/// alone when the `where` writes the unit itself, as users of the Python osarchiver did
+/// (`INTERVAL ${retention} DAY`, or `SUBDATE('{now}', ${retention})`, in days). `reference` is
+/// how the raw `where` names it (`${retention}`, `${DEFAULT:retention}`; any case). A number
+/// alone that some `INTERVAL` of the `where` takes without a unit after it is refused.
+pub fn parse_retention_in_where(
+    raw: &str,
+    raw_where: &str,
+    reference: &str,
+) -> Result<String, String> {
+    let unitless = match parse_retention(raw) {
+        Ok(retention) => return Ok(retention),
+        Err(unitless) => unitless,
+    };
+    let text = raw.trim();
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let number = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !number(whole) || !number(fraction) || digits.ends_with('.') {
+        return Err(unitless);
+    }
+    // ASCII case folding keeps byte offsets.
+    let lower = raw_where.to_ascii_lowercase();
+    let reference = reference.to_ascii_lowercase();
+    let mut uses = lower.match_indices(&reference).peekable();
+    if uses.peek().is_none() {
+        return Err(unitless);
+    }
+    for (at, _) in uses {
+        let before = lower[..at].trim_end();
+        let after_interval = before.ends_with("interval")
+            && !before[..before.len() - "interval".len()]
+                .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        let after = lower[at + reference.len()..].trim_start();
+        let unit: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let has_unit =
+            INTERVAL_UNITS.contains(&unit.as_str()) || COMPOUND_UNITS.contains(&unit.as_str());
+        if after_interval && !has_unit {
+            return Err(format!(
+                "{raw:?} is a number without a unit, and the 'where' writes INTERVAL {reference} with no unit after it: write the unit in one of them ('{text} DAY', or INTERVAL {reference} DAY)"
+            ));
+        }
+    }
+    Ok(text.to_string())
+}
+
 /// Python's `str.format(**fields)` for simple names: `{name}` is replaced, `{{` and `}}` are
 /// literal braces, any other field or a lone brace is an error (where Python would raise).
 pub fn format_placeholders(raw: &str, fields: &BTreeMap<&str, &str>) -> Result<String, String> {
@@ -411,6 +461,65 @@ mod tests {
         );
         // A tab is kept (the original removes spaces only), and trimmed at the ends.
         assert_eq!(parse_name_list("\ta\tb "), vec!["a\tb"]);
+    }
+
+    #[test]
+    fn a_number_alone_is_a_retention_when_the_where_writes_its_unit() {
+        let r = "${retention}";
+        for (retention, where_) in [
+            (
+                "30",
+                "deleted_at <= DATE_SUB('{now}', INTERVAL ${retention} DAY)",
+            ),
+            ("30", "deleted_at <= SUBDATE('{now}', ${RETENTION})"),
+            (
+                "1.5",
+                "deleted_at < '{now}' - interval\n ${retention}\tday_hour",
+            ),
+            (
+                "+7",
+                "a < SUBDATE('{now}', INTERVAL ${retention} WEEK) AND b < ${retention}",
+            ),
+        ] {
+            assert_eq!(
+                parse_retention_in_where(retention, where_, r).unwrap(),
+                retention,
+                "{where_}"
+            );
+        }
+        assert_eq!(
+            parse_retention_in_where(" 12 month", "x < INTERVAL ${retention}", r).unwrap(),
+            "12 MONTH"
+        );
+        for (retention, where_) in [
+            (
+                "30",
+                "deleted_at <= SUBDATE('{now}', INTERVAL ${retention})",
+            ),
+            (
+                "30",
+                "a < SUBDATE('{now}', INTERVAL ${retention} DAY) AND b < INTERVAL ${retention}",
+            ),
+            (
+                "30",
+                "deleted_at <= SUBDATE('{now}', INTERVAL ${retention} days)",
+            ),
+            ("30", "no use of it"),
+            ("-30", "x < SUBDATE('{now}', INTERVAL ${retention} DAY)"),
+            ("30*2", "x < SUBDATE('{now}', INTERVAL ${retention} DAY)"),
+            ("30.", "x < SUBDATE('{now}', INTERVAL ${retention} DAY)"),
+            ("", "x < SUBDATE('{now}', INTERVAL ${retention} DAY)"),
+        ] {
+            assert!(
+                parse_retention_in_where(retention, where_, r).is_err(),
+                "{retention:?} {where_}"
+            );
+        }
+        // `myinterval ${retention}` is no INTERVAL: a number there is the where's affair.
+        assert_eq!(
+            parse_retention_in_where("5", "f(myinterval ${retention})", r).unwrap(),
+            "5"
+        );
     }
 
     #[test]

@@ -155,6 +155,41 @@ fn bad_retention() {
     }
 }
 
+/// A number alone, whose unit the `where` writes (a Python osarchiver config, helper 132), is
+/// a retention; after an `INTERVAL` without a unit it is still refused.
+#[test]
+fn a_retention_without_unit_is_taken_when_the_where_writes_it() {
+    for (where_, resolved) in [
+        (
+            "deleted_at <= DATE_SUB('{now}', INTERVAL ${retention} DAY)",
+            "INTERVAL 30 DAY)",
+        ),
+        ("deleted_at <= SUBDATE('{now}', ${retention})", "', 30)"),
+    ] {
+        let src = format!("retention = 30\nwhere = {where_}");
+        let out = check(Extra {
+            src: &src,
+            ..Extra::default()
+        });
+        out.assert_code(0)
+            .assert_no_panic()
+            .output_contains(resolved);
+    }
+    for (src, section) in [
+        (
+            "retention = 30\nwhere = deleted_at <= SUBDATE('{now}', INTERVAL ${retention})",
+            "[src:nova]",
+        ),
+        ("retention = 30", "[src:nova]"),
+    ] {
+        let out = check(Extra {
+            src,
+            ..Extra::default()
+        });
+        assert_config_error(&out, &[section, "'retention'"]);
+    }
+}
+
 #[test]
 fn a_where_that_would_escape_its_parentheses_or_run_a_statement_is_refused() {
     for bad in [
