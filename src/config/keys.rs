@@ -323,6 +323,11 @@ pub fn is_known_anywhere(key: &str) -> bool {
 /// `re` anchored to the whole name (`^(?:re)$`), once it compiles; the error is that of `re`
 /// as written (the anchored form's would point into the wrapping: a lone `\` escapes its `)`).
 pub fn anchored_regex(re: &str) -> Result<String, String> {
+    if let Some(what) = read_otherwise_than_python(re) {
+        return Err(format!(
+            "regex {re:?}: {what} in a character class is a plain character to Python's re (which the Python osarchiver used) and an operator to this tool's regex engine, so the two would pick other tables: escape it with a backslash"
+        ));
+    }
     let invalid = |e: fancy_regex::Error| format!("invalid regex {re:?}: {e}");
     fancy_regex::Regex::new(re).map_err(invalid)?;
     let anchored = format!("^(?:{re})$");
@@ -338,9 +343,80 @@ pub fn anchored_regex(re: &str) -> Result<String, String> {
     Ok(ended)
 }
 
+/// What in a character class of `re` Python's `re` reads as plain characters and
+/// `fancy-regex` as class syntax: a `[` (a nested class, `[[:alpha:]]`), `&&`, `--`, `~~` (set
+/// operations); `None` when nothing.
+fn read_otherwise_than_python(re: &str) -> Option<&'static str> {
+    let b = re.as_bytes();
+    let mut i = 0;
+    let mut in_class = false;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'[' if !in_class => {
+                in_class = true;
+                i += 1;
+                // A `^`, then a `]` right away, are members, not the end.
+                if b.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i) == Some(&b']') {
+                    i += 1;
+                }
+            }
+            b']' if in_class => {
+                in_class = false;
+                i += 1;
+            }
+            b'[' => return Some("'['"),
+            c @ (b'&' | b'-' | b'~') if in_class && b.get(i + 1) == Some(&c) => {
+                return Some(match c {
+                    b'&' => "'&&'",
+                    b'-' => "'--'",
+                    _ => "'~~'",
+                });
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::anchored_regex;
+
+    /// Python's `re` reads these as plain characters; the tool's engine read them as class
+    /// syntax, and `[a&&b]b`, which spares table `ab` in the Python osarchiver, spared nothing
+    /// (helper 132).
+    #[test]
+    fn class_syntax_python_reads_as_characters_is_refused() {
+        for re in [
+            "[a&&b]b",
+            "[[:alpha:]]+",
+            "x[a[]",
+            "[^a--z]",
+            "[~~]",
+            "[]&&]",
+        ] {
+            let e = anchored_regex(re).unwrap_err();
+            assert!(e.contains("escape it"), "{re}: {e}");
+        }
+        for re in [
+            "[a\\&&b]b",
+            "[a&b]",
+            "[a-z]-[0-9]",
+            "a&&b",
+            "a--b",
+            "[]a]",
+            "[^]a]",
+            "\\[\\[x",
+            "[\\[]",
+            "shadow_.*",
+        ] {
+            anchored_regex(re).unwrap_or_else(|e| panic!("{re}: {e}"));
+        }
+    }
 
     /// The error names what the operator wrote, not the anchored form (a lone `\` was said to
     /// open a parenthesis it never closed, at a position past its end).

@@ -702,6 +702,19 @@ fn exclusion_patterns_take_pythons_look_around() {
         ..Extra::default()
     });
     out.assert_success().assert_no_panic();
+    // Class syntax that Python reads as plain characters and our engine as operators: refused,
+    // naming the key (`[a&&b]b` spared table `ab` in Python, nothing here; helper 132).
+    for (key, re) in [
+        ("excluded_tables", "[a&&b]b"),
+        ("excluded_databases", "[[:alpha:]]+"),
+    ] {
+        let src = format!("{key} = {re}");
+        let out = check(Extra {
+            src: &src,
+            ..Extra::default()
+        });
+        assert_config_error(&out, &["[src:nova]", key, "escape it"]);
+    }
 }
 
 /// Values the run uses that are not the defaults show: the timeouts and `server_side_copy`
