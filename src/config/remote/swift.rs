@@ -56,8 +56,12 @@ pub enum SwiftAuth {
         user: Option<Named>,
         secret: String,
     },
-    /// A token used as is with `storage_url` (no authentication).
-    PreAuth { token: String },
+    /// A token used as is with `storage_url` (no authentication); `then`, the credentials to
+    /// authenticate with once the token is refused, when there are any.
+    PreAuth {
+        token: String,
+        then: Option<Box<SwiftAuth>>,
+    },
 }
 
 /// A `backend = swift` store's settings.
@@ -123,13 +127,22 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
         None => None,
         Some((key, v)) => match v.to_ascii_lowercase().as_str() {
             "password" | "v3password" => Some("password"),
+            // As python-swiftclient reads them: TempAuth, and Keystone v2.0's password (read
+            // as v3's, as `auth_version = 2.0` is; helper 135).
+            "v1password" => Some("v1"),
+            "v2password" => {
+                notes.warnings.push(format!(
+                    "{key} = {v}: Keystone v2.0 is gone from OpenStack; Keystone v3's password authentication is used"
+                ));
+                Some("password")
+            }
             "token" | "v3token" => Some("token"),
             "v3applicationcredential" | "applicationcredential" => Some("appcred"),
             _ => {
                 return Err((
                     key,
                     format!(
-                        "unknown auth type {v:?} (expected v3password, v3token or v3applicationcredential)"
+                        "unknown auth type {v:?} (expected v3password, v3token, v3applicationcredential, v1password or v2password)"
                     ),
                 ))
             }
@@ -150,90 +163,89 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
         });
     let v1 = match version {
         Some(v) => v == 1,
-        None => auth_type.is_none() && (v1_keys || v1_url),
+        None => auth_type == Some("v1") || (auth_type.is_none() && (v1_keys || v1_url)),
     };
-    let auth = if let (Some(token), Some(_)) = (&token, &storage_url) {
-        SwiftAuth::PreAuth {
-            token: token.clone(),
-        }
-    } else if v1 {
-        let what = "TempAuth (v1)";
-        SwiftAuth::TempAuth {
-            url: s
-                .value(
-                    &["auth", "os_auth_url", "auth_url"],
-                    &["ST_AUTH", "OS_AUTH_URL"],
-                )
-                .ok_or_else(|| required(what, "auth", "ST_AUTH"))?,
-            user: s
-                .value(&["user", "os_username"], &["ST_USER", "OS_USERNAME"])
-                .ok_or_else(|| required(what, "user", "ST_USER"))?,
-            key: s
-                .value(&["key", "os_password"], &["ST_KEY", "OS_PASSWORD"])
-                .ok_or_else(|| required(what, "key", "ST_KEY"))?,
-        }
-    } else {
-        let url = s
-            .value(
-                &["os_auth_url", "auth_url", "auth"],
-                &["OS_AUTH_URL", "ST_AUTH"],
-            )
-            .ok_or_else(|| required("Keystone", "os_auth_url", "OS_AUTH_URL"))?;
-        let has = |opt: &str, env: &str| o.get(opt).is_some() || o.env(env).is_some();
-        let kind = auth_type.unwrap_or({
-            let in_options = if o.get("os_application_credential_secret").is_some() {
-                Some("appcred")
-            } else if o.get("os_password").is_some() {
-                Some("password")
-            } else if o.get("os_auth_token").is_some() {
-                Some("token")
-            } else {
-                None
-            };
-            in_options.unwrap_or(
-                if has(
-                    "os_application_credential_secret",
-                    "OS_APPLICATION_CREDENTIAL_SECRET",
-                ) {
-                    "appcred"
-                } else if !has("os_password", "OS_PASSWORD") && token.is_some() {
-                    "token"
-                } else {
-                    "password"
-                },
-            )
-        });
-        match kind {
-            "token" => {
-                let what = "Keystone v3 token authentication";
-                SwiftAuth::Token {
-                    url,
-                    token: token.ok_or_else(|| required(what, "os_auth_token", "OS_AUTH_TOKEN"))?,
-                    project: s.project().ok_or_else(|| {
-                        required(
-                            what,
-                            "os_project_name",
-                            "OS_PROJECT_NAME, or opt_os_project_id",
-                        )
-                    })?,
-                }
-            }
-            "appcred" => {
-                let what = "Keystone v3 application credentials";
-                let secret = s
+    // The credentials' way in, when there are credentials.
+    let credentials = (|| -> Result<SwiftAuth, KeyError> {
+        Ok(if v1 {
+            let what = "TempAuth (v1)";
+            SwiftAuth::TempAuth {
+                url: s
                     .value(
-                        &["os_application_credential_secret"],
-                        &["OS_APPLICATION_CREDENTIAL_SECRET"],
+                        &["auth", "os_auth_url", "auth_url"],
+                        &["ST_AUTH", "OS_AUTH_URL"],
                     )
-                    .ok_or_else(|| {
-                        required(
-                            what,
-                            "os_application_credential_secret",
-                            "OS_APPLICATION_CREDENTIAL_SECRET",
+                    .ok_or_else(|| required(what, "auth", "ST_AUTH"))?,
+                user: s
+                    .value(&["user", "os_username"], &["ST_USER", "OS_USERNAME"])
+                    .ok_or_else(|| required(what, "user", "ST_USER"))?,
+                key: s
+                    .value(&["key", "os_password"], &["ST_KEY", "OS_PASSWORD"])
+                    .ok_or_else(|| required(what, "key", "ST_KEY"))?,
+            }
+        } else {
+            let url = s
+                .value(
+                    &["os_auth_url", "auth_url", "auth"],
+                    &["OS_AUTH_URL", "ST_AUTH"],
+                )
+                .ok_or_else(|| required("Keystone", "os_auth_url", "OS_AUTH_URL"))?;
+            let has = |opt: &str, env: &str| o.get(opt).is_some() || o.env(env).is_some();
+            let kind = auth_type.unwrap_or({
+                let in_options = if o.get("os_application_credential_secret").is_some() {
+                    Some("appcred")
+                } else if o.get("os_password").is_some() {
+                    Some("password")
+                } else if o.get("os_auth_token").is_some() {
+                    Some("token")
+                } else {
+                    None
+                };
+                in_options.unwrap_or(
+                    if has(
+                        "os_application_credential_secret",
+                        "OS_APPLICATION_CREDENTIAL_SECRET",
+                    ) {
+                        "appcred"
+                    } else if !has("os_password", "OS_PASSWORD") && token.is_some() {
+                        "token"
+                    } else {
+                        "password"
+                    },
+                )
+            });
+            match kind {
+                "token" => {
+                    let what = "Keystone v3 token authentication";
+                    SwiftAuth::Token {
+                        url,
+                        token: token
+                            .clone()
+                            .ok_or_else(|| required(what, "os_auth_token", "OS_AUTH_TOKEN"))?,
+                        project: s.project().ok_or_else(|| {
+                            required(
+                                what,
+                                "os_project_name",
+                                "OS_PROJECT_NAME, or opt_os_project_id",
+                            )
+                        })?,
+                    }
+                }
+                "appcred" => {
+                    let what = "Keystone v3 application credentials";
+                    let secret = s
+                        .value(
+                            &["os_application_credential_secret"],
+                            &["OS_APPLICATION_CREDENTIAL_SECRET"],
                         )
-                    })?;
-                let (credential, user) =
-                    match s.id_or_name(
+                        .ok_or_else(|| {
+                            required(
+                                what,
+                                "os_application_credential_secret",
+                                "OS_APPLICATION_CREDENTIAL_SECRET",
+                            )
+                        })?;
+                    let (credential, user) = match s.id_or_name(
                         (
                             &["os_application_credential_id"],
                             &["OS_APPLICATION_CREDENTIAL_ID"],
@@ -266,33 +278,47 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
                             "OS_APPLICATION_CREDENTIAL_ID, or opt_os_application_credential_name",
                         )),
                     };
-                SwiftAuth::AppCredential {
-                    url,
-                    credential,
-                    user,
-                    secret,
+                    SwiftAuth::AppCredential {
+                        url,
+                        credential,
+                        user,
+                        secret,
+                    }
+                }
+                _ => {
+                    let what = "Keystone v3 password authentication";
+                    SwiftAuth::Password {
+                        user: s.user().ok_or_else(|| {
+                            required(what, "os_username", "OS_USERNAME, or opt_os_user_id")
+                        })?,
+                        password: s
+                            .value(&["os_password"], &["OS_PASSWORD"])
+                            .ok_or_else(|| required(what, "os_password", "OS_PASSWORD"))?,
+                        project: s.project().ok_or_else(|| {
+                            required(
+                                what,
+                                "os_project_name",
+                                "OS_PROJECT_NAME, or opt_os_project_id",
+                            )
+                        })?,
+                        url,
+                    }
                 }
             }
-            _ => {
-                let what = "Keystone v3 password authentication";
-                SwiftAuth::Password {
-                    user: s.user().ok_or_else(|| {
-                        required(what, "os_username", "OS_USERNAME, or opt_os_user_id")
-                    })?,
-                    password: s
-                        .value(&["os_password"], &["OS_PASSWORD"])
-                        .ok_or_else(|| required(what, "os_password", "OS_PASSWORD"))?,
-                    project: s.project().ok_or_else(|| {
-                        required(
-                            what,
-                            "os_project_name",
-                            "OS_PROJECT_NAME, or opt_os_project_id",
-                        )
-                    })?,
-                    url,
-                }
-            }
-        }
+        })
+    })();
+    let auth = match (&token, &storage_url) {
+        // A token and a storage URL are used as they are; on a 401, python-swiftclient
+        // authenticates with the credentials, when there are any (an expired OS_AUTH_TOKEN
+        // left in the environment must not fail a run that has a password, helper 135).
+        (Some(token), Some(_)) => SwiftAuth::PreAuth {
+            token: token.clone(),
+            then: credentials
+                .ok()
+                .filter(|a| !matches!(a, SwiftAuth::Token { .. }))
+                .map(Box::new),
+        },
+        _ => credentials?,
     };
     let interface = match s.pick(
         &["os_endpoint_type", "os_interface"],

@@ -205,6 +205,44 @@ fn missing_and_unknown_are_named() {
     );
 }
 
+/// python-swiftclient's `v1password` is TempAuth, its `v2password` Keystone's password
+/// authentication (read as v3's, with a warning); they were refused (helper 135).
+#[test]
+fn swiftclients_v1_and_v2_password_auth_types() {
+    let (s, _) = swift(
+        &[
+            ("os_auth_type", "v1password"),
+            ("auth", "http://s/auth"),
+            ("user", "test:tester"),
+            ("key", "k"),
+        ],
+        &[],
+    )
+    .unwrap();
+    assert!(matches!(s.auth, SwiftAuth::TempAuth { .. }), "{:?}", s.auth);
+    let (s, n) = swift(
+        &[
+            ("os_auth_type", "v2password"),
+            ("os_auth_url", "http://k/v2.0"),
+            ("os_username", "u"),
+            ("os_password", "p"),
+            ("os_project_name", "pr"),
+        ],
+        &[],
+    )
+    .unwrap();
+    assert!(matches!(s.auth, SwiftAuth::Password { .. }), "{:?}", s.auth);
+    assert!(
+        n.warnings.iter().any(|w| w.contains("v2password")),
+        "{:?}",
+        n.warnings
+    );
+    assert_eq!(
+        key_of(&[("os_auth_type", "v4password")], &[]),
+        "opt_os_auth_type"
+    );
+}
+
 #[test]
 fn tokens_application_credentials_retries() {
     let (s, _) = swift(
@@ -215,8 +253,31 @@ fn tokens_application_credentials_retries() {
         &[],
     )
     .unwrap();
-    assert!(matches!(s.auth, SwiftAuth::PreAuth { .. }));
+    assert!(matches!(s.auth, SwiftAuth::PreAuth { then: None, .. }));
     assert_eq!(s.storage_url.as_deref(), Some("http://s/v1/AUTH_a"));
+    // With credentials beside (an OS_AUTH_TOKEN left in the environment, say), they are kept
+    // for when the token is refused, as python-swiftclient does (helper 135).
+    let (s, _) = swift(
+        &[
+            ("os_auth_url", "http://k/v3"),
+            ("os_username", "u"),
+            ("os_password", "p"),
+            ("os_project_name", "pr"),
+            ("os_storage_url", "http://s/v1/AUTH_a"),
+        ],
+        &[("OS_AUTH_TOKEN", "stale")],
+    )
+    .unwrap();
+    match &s.auth {
+        SwiftAuth::PreAuth {
+            token,
+            then: Some(then),
+        } => {
+            assert_eq!(token, "stale");
+            assert!(matches!(**then, SwiftAuth::Password { .. }), "{then:?}");
+        }
+        other => panic!("{other:?}"),
+    }
     let url = ("os_auth_url", "http://k/v3");
     let (s, _) = swift(&[url, ("os_auth_token", "t"), ("os_project_id", "p")], &[]).unwrap();
     assert!(matches!(s.auth, SwiftAuth::Token { .. }));

@@ -77,7 +77,10 @@ fn a_remote_store_with_bad_options_is_refused_before_anything_happens() {
         // A CA file that was there when the configuration was resolved, and is gone.
         settings: crate::config::remote::StoreSettings::Swift(
             crate::config::remote::swift::SwiftSettings {
-                auth: crate::config::remote::swift::SwiftAuth::PreAuth { token: "t".into() },
+                auth: crate::config::remote::swift::SwiftAuth::PreAuth {
+                    token: "t".into(),
+                    then: None,
+                },
                 storage_url: Some("http://127.0.0.1:9/v1/AUTH_t".into()),
                 region: None,
                 interface: "public".into(),

@@ -100,10 +100,29 @@ fn who(auth: &SwiftAuth) -> String {
     }
 }
 
-/// Authenticates. Refused credentials are a permanent error.
-pub fn authenticate(s: &SwiftSettings, agent: &ureq::Agent) -> Result<Session, UploadError> {
+/// Authenticates. Refused credentials are a permanent error. `renew`: the session's token was
+/// refused; a token given as is then gives way to the credentials, when there are any.
+pub fn authenticate(
+    s: &SwiftSettings,
+    agent: &ureq::Agent,
+    renew: bool,
+) -> Result<Session, UploadError> {
     let mut session = match &s.auth {
-        SwiftAuth::PreAuth { token } => Session {
+        SwiftAuth::PreAuth {
+            then: Some(credentials),
+            ..
+        } if renew => {
+            tracing::info!(
+                "swift: the token given (opt_os_auth_token or OS_AUTH_TOKEN) was refused: authenticating with {}",
+                who(credentials)
+            );
+            let with = SwiftSettings {
+                auth: (**credentials).clone(),
+                ..s.clone()
+            };
+            authenticate(&with, agent, false)?
+        }
+        SwiftAuth::PreAuth { token, .. } => Session {
             token: token.clone(),
             storage_url: s.storage_url.clone().unwrap_or_default(),
         },

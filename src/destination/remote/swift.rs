@@ -75,7 +75,7 @@ impl SwiftStore {
     fn session(&self, renew: bool) -> Result<Session, UploadError> {
         let mut s = self.session.lock().unwrap_or_else(|e| e.into_inner());
         if renew || s.is_none() {
-            *s = Some(keystone::authenticate(&self.settings, &self.agent)?);
+            *s = Some(keystone::authenticate(&self.settings, &self.agent, renew)?);
         }
         Ok(s.clone().expect("set above"))
     }

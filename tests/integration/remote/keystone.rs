@@ -119,3 +119,28 @@ fn keystone_v3_refused_password_is_a_clear_error() {
         .output_contains("check opt_os_username, opt_os_password");
     assert_eq!(file_names(&dir).len(), 1);
 }
+
+/// A token given with the storage URL is used as is; once Swift refuses it (an expired
+/// `OS_AUTH_TOKEN` left beside a password), the credentials authenticate, as
+/// python-swiftclient does: the run failed with 401 after deleting the rows (helper 135).
+#[test]
+fn a_refused_token_gives_way_to_the_password() {
+    let Some(swift) = swift() else { return };
+    let (token, storage_url) = swift.login();
+    let (auth_url, seen) = fake_keystone(token, storage_url.clone());
+    let StoreRun {
+        out,
+        container: c,
+        ..
+    } = run_to_store("osa_ks_stale", 3, "csv", "tar", |c| {
+        format!(
+            "{}opt_os_auth_token = expired-token\nopt_os_storage_url = {storage_url}\n",
+            store(&auth_url, c, "s3cret")
+        )
+    });
+    out.assert_success()
+        .output_contains("was refused: authenticating with user \"archiver\"")
+        .output_lacks("expired-token");
+    assert_eq!(swift.list(&c).len(), 1, "{out}");
+    assert_eq!(seen.lock().unwrap().len(), 1, "one authentication");
+}
