@@ -111,6 +111,18 @@ mod tests;
 /// What is wrong with an endpoint URL (S3's endpoint, Keystone's or Swift's), if anything: the
 /// store would only say so at the first upload, after the rows were deleted, without naming
 /// the key.
+/// `url` with any user and password before its host masked, for messages.
+pub(crate) fn shown_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
 pub(super) fn check_url(url: &str) -> Result<(), String> {
     let rest = url
         .strip_prefix("https://")
@@ -120,6 +132,12 @@ pub(super) fn check_url(url: &str) -> Result<(), String> {
         return Err("holds a space or a control character".into());
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+    {
+        return Err("holds a user and password (user:password@), which neither Keystone, TempAuth nor S3 authenticates with, and which the logs would show: remove them and give the credentials in their own keys".into());
+    }
     let authority = authority.rsplit('@').next().unwrap_or_default();
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         let (host, after) = v6

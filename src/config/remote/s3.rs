@@ -103,7 +103,8 @@ pub(super) fn resolve(o: &Opts<'_>) -> Result<S3Settings, KeyError> {
 /// `/`: the SDK appends the bucket to the path as it is (`/b` and bucket `kt` went to bucket
 /// `bkt`), where boto3, the Python tool's, puts the bucket under it (`/b/kt`).
 pub(super) fn endpoint(url: &str) -> Result<String, KeyError> {
-    super::check_url(url).map_err(|m| err("endpoint_url", format!("{url:?} {m}")))?;
+    super::check_url(url)
+        .map_err(|m| err("endpoint_url", format!("{:?} {m}", super::shown_url(url))))?;
     if url.contains(['?', '#']) {
         return Err(err(
             "endpoint_url",

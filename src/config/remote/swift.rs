@@ -104,7 +104,8 @@ pub(super) fn resolve(o: &Opts<'_>, notes: &mut Notes) -> Result<SwiftSettings, 
         &["os_storage_url"],
     ] {
         if let Some((key, url)) = o.any(keys) {
-            super::check_url(&url).map_err(|m| super::err(key, format!("{url:?} {m}")))?;
+            super::check_url(&url)
+                .map_err(|m| super::err(key, format!("{:?} {m}", super::shown_url(&url))))?;
         }
     }
     let token = s.value(&["os_auth_token"], &["OS_AUTH_TOKEN"]);

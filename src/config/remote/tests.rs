@@ -57,6 +57,27 @@ fn auth_and_storage_urls_are_checked_when_read() {
         ),
         ""
     );
+    // A user and password in a URL: refused, and not shown (helper 135).
+    for (key, opts) in [
+        (
+            "opt_os_auth_url",
+            vec![("os_auth_url", "http://admin:TOPSECRET@k:5000/v3")],
+        ),
+        (
+            "opt_auth",
+            vec![
+                ("auth", "https://u:TOPSECRET@h/auth/v1.0"),
+                ("user", "a"),
+                ("key", "k"),
+            ],
+        ),
+    ] {
+        let (k, m) = swift(&opts, &[]).unwrap_err();
+        assert_eq!(k, key);
+        assert!(m.contains("***@") && !m.contains("TOPSECRET"), "{m}");
+    }
+    assert_eq!(super::shown_url("http://a:b@h:1/p@q"), "http://***@h:1/p@q");
+    assert_eq!(super::shown_url("http://h/p@q"), "http://h/p@q");
 }
 
 #[test]

@@ -143,22 +143,24 @@ fn temp_auth(
     user: &str,
     key: &str,
 ) -> Result<Session, UploadError> {
+    // A user and password in the URL (from the environment) stay out of messages.
+    let shown = crate::config::remote::shown_url(auth_url);
     let mut resp = agent
         .get(auth_url)
         .header("X-Auth-User", user)
         .header("X-Auth-Key", key)
         .call()
-        .map_err(|e| UploadError::transient(format!("TempAuth at {auth_url}: {e}")))?;
+        .map_err(|e| UploadError::transient(format!("TempAuth at {shown}: {e}")))?;
     let status = resp.status().as_u16();
     if status == 401 || status == 403 {
         return Err(UploadError::permanent(format!(
-            "TempAuth at {auth_url} refused user {user:?} ({status}): check opt_user and opt_key"
+            "TempAuth at {shown} refused user {user:?} ({status}): check opt_user and opt_key"
         )));
     }
     if !(200..300).contains(&status) {
         let body = resp.body_mut().read_to_string().unwrap_or_default();
         return Err(UploadError::transient(format!(
-            "TempAuth at {auth_url}: HTTP {status}: {}",
+            "TempAuth at {shown}: HTTP {status}: {}",
             body.trim()
         )));
     }
@@ -171,7 +173,7 @@ fn temp_auth(
     match (header("x-auth-token"), header("x-storage-url")) {
         (Some(token), Some(storage_url)) => Ok(Session { token, storage_url }),
         _ => Err(UploadError::transient(format!(
-            "TempAuth at {auth_url}: no X-Auth-Token or X-Storage-Url in the answer"
+            "TempAuth at {shown}: no X-Auth-Token or X-Storage-Url in the answer"
         ))),
     }
 }
@@ -193,22 +195,23 @@ fn keystone(
     } else {
         format!("{base}/v3/auth/tokens")
     };
+    let shown = crate::config::remote::shown_url(&url);
     let mut resp = agent
         .post(&url)
         .header("Content-Type", "application/json")
         .send(body.to_string())
-        .map_err(|e| UploadError::transient(format!("Keystone at {url}: {e}")))?;
+        .map_err(|e| UploadError::transient(format!("Keystone at {shown}: {e}")))?;
     let status = resp.status().as_u16();
     let text = resp.body_mut().read_to_string().unwrap_or_default();
     if status == 401 || status == 403 {
         return Err(UploadError::permanent(format!(
-            "Keystone at {url} refused {} ({status}): {hint}",
+            "Keystone at {shown} refused {} ({status}): {hint}",
             who(&s.auth)
         )));
     }
     if !(200..300).contains(&status) {
         return Err(UploadError::transient(format!(
-            "Keystone at {url}: HTTP {status}: {}",
+            "Keystone at {shown}: HTTP {status}: {}",
             text.trim()
         )));
     }
@@ -217,7 +220,9 @@ fn keystone(
         .get("x-subject-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-        .ok_or_else(|| UploadError::transient(format!("Keystone at {url}: no X-Subject-Token")))?;
+        .ok_or_else(|| {
+            UploadError::transient(format!("Keystone at {shown}: no X-Subject-Token"))
+        })?;
     if s.storage_url.is_some() {
         return Ok(Session {
             token,
@@ -225,9 +230,9 @@ fn keystone(
         });
     }
     let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| UploadError::transient(format!("Keystone at {url}: bad answer: {e}")))?;
+        .map_err(|e| UploadError::transient(format!("Keystone at {shown}: bad answer: {e}")))?;
     let storage_url = endpoint(&doc, &s.service_type, s.region.as_deref(), &s.interface)
-        .map_err(|m| UploadError::permanent(format!("Keystone at {url}: {m}")))?;
+        .map_err(|m| UploadError::permanent(format!("Keystone at {shown}: {m}")))?;
     Ok(Session { token, storage_url })
 }
 

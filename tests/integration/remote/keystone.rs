@@ -129,9 +129,7 @@ fn a_refused_token_gives_way_to_the_password() {
     let (token, storage_url) = swift.login();
     let (auth_url, seen) = fake_keystone(token, storage_url.clone());
     let StoreRun {
-        out,
-        container: c,
-        ..
+        out, container: c, ..
     } = run_to_store("osa_ks_stale", 3, "csv", "tar", |c| {
         format!(
             "{}opt_os_auth_token = expired-token\nopt_os_storage_url = {storage_url}\n",
