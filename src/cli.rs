@@ -172,3 +172,37 @@ mod restore_hook_tests {
         ]));
     }
 }
+
+/// Which of the files a run writes (`--log-file`, `--report`, given as `(flag, path)`) is the
+/// configuration file, or another of them: written, it would destroy the configuration (a
+/// report replaces it, in a dry run too) or mix two outputs. `None` when none is.
+pub fn outputs_clash(
+    config: &std::path::Path,
+    outputs: &[(&str, Option<&std::path::Path>)],
+) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let id = |p: &std::path::Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    let config_id = id(config);
+    let given: Vec<(&str, &std::path::Path)> = outputs
+        .iter()
+        .filter_map(|(flag, path)| path.map(|p| (*flag, p)))
+        .collect();
+    for (i, (flag, path)) in given.iter().enumerate() {
+        let same = id(path);
+        if same.is_some() && same == config_id {
+            return Some(format!(
+                "{flag} {} is the configuration file: it would be overwritten; nothing was done",
+                path.display()
+            ));
+        }
+        for (other, other_path) in &given[i + 1..] {
+            if path == other_path || (same.is_some() && same == id(other_path)) {
+                return Some(format!(
+                    "{flag} and {other} name the same file ({}); nothing was done",
+                    path.display()
+                ));
+            }
+        }
+    }
+    None
+}

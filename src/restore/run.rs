@@ -43,6 +43,16 @@ fn write_report(
 pub fn run(args: RestoreArgs) -> Outcome {
     let started = Instant::now();
     let progress = Progress::detect();
+    if let Some(clash) = crate::cli::outputs_clash(
+        &args.config,
+        &[
+            ("--log-file", args.log_file.as_deref()),
+            ("--report", args.report.as_deref()),
+        ],
+    ) {
+        crate::logging::error_on_stderr(&clash);
+        return Outcome::Usage;
+    }
     if let Err(e) = crate::logging::init(
         args.level(),
         args.log_format,

@@ -325,6 +325,60 @@ fn a_report_path_that_cannot_be_written_stops_the_run_before_it_starts() {
     restore.assert_code(2);
 }
 
+/// `--report` or `--log-file` naming the configuration file (through another path, too), or
+/// both naming one file: exit 2 before anything is written. The report replaced the
+/// configuration, in a dry run too, and the log made it unreadable (helper 136).
+#[test]
+fn a_report_or_log_file_onto_the_configuration_is_refused() {
+    let s = server();
+    let db = ScratchDb::create(s, "ontoconfig");
+    db.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, deleted_at DATETIME); INSERT INTO t VALUES (1, {OLD});"
+    ));
+    let text = Ini::new(s, &[&db.name]).text();
+    for flag in ["--report", "--log-file"] {
+        for dry in [true, false] {
+            let cmd = Osarchiver::new().config_text(&text);
+            let config = cmd.dir().join("osarchiver.ini");
+            let via = cmd.dir().join(".").join("osarchiver.ini");
+            let cmd = if dry { cmd.arg("--dry-run") } else { cmd };
+            let out = cmd.arg(flag).arg(&via).run();
+            out.assert_code(2)
+                .output_contains("is the configuration file");
+            assert_eq!(std::fs::read_to_string(&config).unwrap(), text, "{flag}");
+        }
+    }
+    let cmd = Osarchiver::new().config_text(&text);
+    let both = cmd.dir().join("out.txt");
+    cmd.arg("--report")
+        .arg(&both)
+        .arg("--log-file")
+        .arg(&both)
+        .run()
+        .assert_code(2)
+        .output_contains("name the same file");
+    let cmd = Osarchiver::new().subcommand("restore").config_text(&text);
+    let config = cmd.dir().join("osarchiver.ini");
+    let out = cmd
+        .args([
+            "--table",
+            &format!("{}.t", db.name),
+            "--where",
+            "1",
+            "--report",
+        ])
+        .arg(&config)
+        .run();
+    out.assert_code(2)
+        .output_contains("is the configuration file");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+    assert_eq!(
+        db.sql("SELECT COUNT(*) FROM t").trim(),
+        "1",
+        "nothing was archived"
+    );
+}
+
 #[test]
 fn rows_left_ok_turns_exit_3_into_0_and_nothing_else() {
     let s = server();
