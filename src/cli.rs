@@ -155,24 +155,6 @@ where
         .is_some_and(|a| a.as_ref() == "restore")
 }
 
-#[cfg(test)]
-mod restore_hook_tests {
-    use super::is_restore;
-
-    #[test]
-    fn only_a_first_argument_restore_is_the_subcommand() {
-        assert!(is_restore(["osarchiver", "restore", "--config", "a"]));
-        assert!(!is_restore(["osarchiver", "--config", "restore"]));
-        assert!(!is_restore(["osarchiver"]));
-        assert!(!is_restore([
-            "osarchiver",
-            "--config",
-            "a.ini",
-            "--dry-run"
-        ]));
-    }
-}
-
 /// Which of the files a run writes (`--log-file`, `--report`, given as `(flag, path)`) is the
 /// configuration file, or another of them: written, it would destroy the configuration (a
 /// report replaces it, in a dry run too) or mix two outputs. `None` when none is.
@@ -205,4 +187,22 @@ pub fn outputs_clash(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod restore_hook_tests {
+    use super::is_restore;
+
+    #[test]
+    fn only_a_first_argument_restore_is_the_subcommand() {
+        assert!(is_restore(["osarchiver", "restore", "--config", "a"]));
+        assert!(!is_restore(["osarchiver", "--config", "restore"]));
+        assert!(!is_restore(["osarchiver"]));
+        assert!(!is_restore([
+            "osarchiver",
+            "--config",
+            "a.ini",
+            "--dry-run"
+        ]));
+    }
 }
