@@ -210,6 +210,7 @@ pub fn run(args: Args) -> Outcome {
         progress,
         jobs: args.jobs,
         archive_suffixes: loaded.config.archive_suffixes(),
+        routes: Default::default(),
     };
     tracing::info!(
         "osarchiver {} starting: config {}, {} archiver(s){}{}",

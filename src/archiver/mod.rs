@@ -12,6 +12,7 @@ mod kept;
 mod locked_copy;
 pub mod pipeline;
 pub mod report;
+mod routes;
 pub mod server_copy;
 mod source_run;
 mod table;
@@ -47,6 +48,8 @@ pub struct RunOptions {
     /// The suffixes of every archive-database destination of the run
     /// ([`Config::archive_suffixes`]): the archives they name are never sources.
     pub archive_suffixes: Vec<(String, String)>,
+    /// The archive databases the run's sources write into ([`routes`]).
+    pub routes: routes::Routes,
 }
 
 /// Runs every enabled archiver of `config`, in file order.

@@ -97,6 +97,8 @@ pub(super) struct SourceRun<'a> {
     /// The pass over a foreign-key cycle of the table being run (1 outside
     /// [`SourceRun::cycle_passes`]): a later pass does not name again the rows it keeps.
     pub cycle_pass: u32,
+    /// The archive databases of the run and the source database each receives.
+    pub routes: super::routes::Routes,
 }
 
 /// Archives one source of `archiver`; failures go into `report`. With `parallel`, its tables
@@ -365,6 +367,7 @@ impl<'a> SourceRun<'a> {
             archive_suffixes: options.archive_suffixes.clone(),
             unanswered: false,
             cycle_pass: 1,
+            routes: options.routes.clone(),
         })
     }
 
@@ -652,6 +655,21 @@ impl<'a> SourceRun<'a> {
         report: &mut RunReport,
     ) -> Option<DatabasePlan> {
         let source = self.source;
+        for d in &self.dests {
+            let crate::destination::Dest::Db(a) = d else {
+                continue;
+            };
+            let (archive, from) = a.route(db);
+            let who = format!("{label}, database {db}");
+            if let Err(holder) = self.routes.claim(archive, from, who) {
+                report.error(format!(
+                    "{label}: database {db}: destination {} would write it into archive database {} of a server that this run already archives {holder} into: the rows of two source databases under one key would be taken for one another (a row deleted against the other's archived copy, or kept as a conflict with it); nothing of {db} was archived: give one of them another db_suffix",
+                    a.name,
+                    quote_ident(&a.archive_database(db)),
+                ));
+                return None;
+            }
+        }
         let tables = with_retry(&mut self.src, source.retry, "list tables", |a| {
             Box::pin(async move { schema::list_tables(a.conn, db).await })
         })

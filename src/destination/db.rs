@@ -80,6 +80,9 @@ pub struct ArchiveDb {
     /// otherwise): not 0, it folds names to lower case, and two source tables whose names
     /// differ only by case would share an archive table ([`case_twins`]).
     folds_names: u8,
+    /// [`identity::ServerIdentity::key`] of this server, then of the source's.
+    server_key: String,
+    source_key: String,
 }
 
 /// The tables of the source that a server folding names to lower case would take for
@@ -356,7 +359,23 @@ impl ArchiveDb {
             grants: None,
             read_only: None,
             folds_names,
+            server_key: mine.key(),
+            source_key: theirs.key(),
         })
+    }
+
+    /// Where the rows of source database `db` go, as one run tells archive databases apart:
+    /// this server's key and the archive database's name (folded to lower case where the
+    /// server folds names); and where they come from: the source server's key and `db`.
+    pub fn route(&self, db: &str) -> ((String, String), (String, String)) {
+        let mut archive = self.archive_database(db);
+        if self.folds_names != 0 {
+            archive = archive.to_lowercase();
+        }
+        (
+            (self.server_key.clone(), archive),
+            (self.source_key.clone(), db.to_string()),
+        )
     }
 
     /// For a dry run, once a dry run's preflight read it: why this server would refuse the

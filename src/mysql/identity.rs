@@ -32,6 +32,21 @@ pub struct ServerIdentity {
     pub version: String,
 }
 
+impl ServerIdentity {
+    /// One line that tells servers apart as far as they say who they are (the version left
+    /// out), for keying what a run sends to each.
+    pub fn key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{}",
+            self.server_uuid.as_deref().unwrap_or_default(),
+            self.hostname,
+            self.port,
+            self.datadir,
+            self.server_id
+        )
+    }
+}
+
 /// Asks the server connected to `conn` who it is.
 pub async fn server_identity(conn: &mut Conn) -> mysql_async::Result<ServerIdentity> {
     // Bytes, not text: a data directory (or a version string set at startup) need not be

@@ -438,3 +438,64 @@ fn the_copy_of_a_row_whose_key_changed_to_an_equal_one_is_removed() {
     );
     assert_eq!(count(s, &db.name, "t", "1"), 0);
 }
+
+/// Two source databases routed into one archive database in a run (two archivers whose
+/// `db_suffix` meet): the second is refused, in the dry run alike, and its rows stay. Its
+/// rows, under the first's keys, were kept as conflicts whose advice (remove the archived
+/// copy) deleted the first's only copy, or, identical, deleted against it (helper 136).
+#[test]
+fn two_source_databases_into_one_archive_database_are_refused() {
+    let s = server();
+    let mut b = ScratchDb::create(s, "routes");
+    let a = format!("{}_p", b.name);
+    b.also_drop(a.clone());
+    b.also_drop(format!("{}_p_archive", b.name));
+    b.sql(&format!(
+        "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME(6) NULL);
+         INSERT INTO t VALUES (1, 'of b', {OLD});
+         CREATE DATABASE `{a}`;
+         CREATE TABLE `{a}`.t LIKE t;
+         INSERT INTO `{a}`.t VALUES (1, 'of a', {OLD});"
+    ));
+    // b's rows go to `b_p_archive` (db_suffix `_p_archive`), a's (`b_p`) to `b_p_archive` too.
+    let ini = Ini::new(s, &[&b.name])
+        .dst("db_suffix", "_p_archive")
+        .set("archiver:second", "src", "a")
+        .set("archiver:second", "dst", "dst2");
+    let mut ini = ini;
+    for (k, v) in crate::harness::connection(s) {
+        ini = ini.set("src:a", &k, &v).set("dst:dst2", &k, &v);
+    }
+    let ini = ini
+        .set("src:a", "databases", &a)
+        .set("src:a", "retention", "7 DAY")
+        .set("src:a", "delete_data", "true")
+        .set("src:a", "delete_loop_delay", "0")
+        .set("dst:dst2", "backend", "db")
+        .set("dst:dst2", "db_suffix", "_archive");
+    let dry = crate::harness::Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    dry.assert_code(1)
+        .output_contains("this run already archives");
+    assert!(
+        !b.exists(&format!("{}_p_archive", b.name)),
+        "the dry run created nothing"
+    );
+    let out = run(&ini);
+    out.assert_code(1).output_contains(&format!(
+        "database {a}: destination dst2 would write it into"
+    ));
+    assert_eq!(
+        b.sql(&format!("SELECT v FROM `{}_p_archive`.t", b.name))
+            .trim(),
+        "of b"
+    );
+    assert_eq!(
+        b.sql(&format!("SELECT v FROM `{a}`.t")).trim(),
+        "of a",
+        "a's row stays"
+    );
+    assert_eq!(b.sql("SELECT COUNT(*) FROM t").trim(), "0");
+}
