@@ -297,7 +297,7 @@ pub async fn run_stages(stages: Stages<'_>, r: &mut TableReport) -> Result<(), T
                                 "  compare them: SELECT * FROM {name} WHERE {cond}; SELECT * FROM {copy} WHERE {cond};"
                             ));
                             say(format!(
-                                "  to archive the source row instead, remove the archived copy (DELETE FROM {copy} WHERE {cond};): the next run archives and deletes it"
+                                "  if the archived copy is an older state of this very row (not a row another source or configuration archived there), remove it to archive the source row instead (DELETE FROM {copy} WHERE {cond};): the next run archives and deletes it"
                             ));
                         }
                     }

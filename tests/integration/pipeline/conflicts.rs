@@ -51,7 +51,7 @@ fn a_different_archive_row_under_the_same_key_keeps_the_source_row() {
         db.archive()
     ))
     .output_contains(&format!(
-        "remove the archived copy (DELETE FROM `{}`.`t` WHERE `id` = 1;)",
+        "not a row another source or configuration archived there), remove it to archive the source row instead (DELETE FROM `{}`.`t` WHERE `id` = 1;)",
         db.archive()
     ));
     // The operator follows the advice: the next run archives the source row and deletes it.
@@ -339,7 +339,7 @@ fn a_unique_key_of_the_source_does_not_refuse_archived_rows_of_other_years() {
     ))
     .output_contains("make that key non-unique");
     assert!(
-        out.lines_containing("remove the archived copy").is_empty(),
+        out.lines_containing("to archive the source row instead").is_empty(),
         "no advice to delete a copy the key does not hold:\n{out}"
     );
 }
