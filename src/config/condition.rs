@@ -501,7 +501,7 @@ mod tests {
             "`rand` = 1 OR rand_col = 2 OR t.rand = 3 OR name = 'RAND()' OR myrand(1) = 0",
             "x.`rand`() = 1 OR `my``rand`() = 2 OR id = x . `rand`() OR id = `x` . rand()",
             "operand = 1 AND brand IN (1) AND x.uuid = 'é' AND ébrand(2) = 1",
-            "note = 'a:=b' AND @limit = 2 AND x = \":=\"",
+            "note = 'a:=b' AND @n = 2 AND x = \":=\"",
         ] {
             assert_eq!(check(ok), Ok(()), "{ok}");
         }
@@ -527,7 +527,10 @@ mod tests {
             ("a = 'b\\'", "never closed"),
             (")(", "closes a parenthesis"),
             ("deleted_at IS NOT NULL AND RAND() < 0.5", "calls RAND()"),
-            ("(@n := COALESCE(@n, 0) + 1) <= 10", "assigns a user variable"),
+            (
+                "(@n := COALESCE(@n, 0) + 1) <= 10",
+                "assigns a user variable",
+            ),
             ("deleted_at IS NOT NULL AND `RAND` () < 0.5", "calls RAND()"),
             ("`uuid_short`() = 1", "calls uuid_short()"),
             ("id = uuid_short ()", "calls uuid_short()"),

@@ -339,7 +339,8 @@ fn a_unique_key_of_the_source_does_not_refuse_archived_rows_of_other_years() {
     ))
     .output_contains("make that key non-unique");
     assert!(
-        out.lines_containing("to archive the source row instead").is_empty(),
+        out.lines_containing("to archive the source row instead")
+            .is_empty(),
         "no advice to delete a copy the key does not hold:\n{out}"
     );
 }
