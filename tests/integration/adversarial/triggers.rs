@@ -498,3 +498,38 @@ fn a_guard_that_holds_for_no_eligible_row_lets_the_dry_run_foresee_success() {
         }
     }
 }
+
+/// A trigger that changes other rows fires only for rows the run deletes: when every eligible
+/// row stays (blocked by a live child), the run keeps them (exit 3) and the dry run foresees
+/// exit 3, where it foresaw the trigger's failure (exit 1; helper 138). With a row that goes,
+/// both fail.
+#[test]
+fn a_changing_trigger_on_a_table_whose_rows_all_stay_is_foreseen_harmless() {
+    let s = server();
+    for (free, code) in [(false, 3), (true, 1)] {
+        let db = ScratchDb::create(s, "trg_blocked");
+        db.sql(&format!(
+            "CREATE TABLE other (id INT PRIMARY KEY, val VARCHAR(10));
+             CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+             CREATE TABLE c (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p (id));
+             INSERT INTO other VALUES (1, 'x');
+             INSERT INTO p VALUES (1, {OLD}){};
+             INSERT INTO c VALUES (1, 1);
+             CREATE TRIGGER trg AFTER DELETE ON p FOR EACH ROW UPDATE other SET val = 'trg';",
+            if free {
+                format!(", (2, {OLD})")
+            } else {
+                String::new()
+            }
+        ));
+        let ini = Ini::new(s, &[&db.name]).src("tables", "p");
+        let dry = Osarchiver::new()
+            .config_text(ini.text())
+            .arg("--dry-run")
+            .run();
+        let out = run(&ini);
+        out.assert_code(code);
+        dry.assert_code(code);
+        assert_eq!(db.sql("SELECT val FROM other").trim(), "x", "{out}");
+    }
+}
