@@ -120,7 +120,7 @@ pub const KEYS: &[KeyDef] = &[
     // Swift: python-swiftclient's options; each unset one is read from its environment variable
     alias(key("opt_os_auth_url", SWIFT, Text, Described("(required) or `OS_AUTH_URL`, `ST_AUTH`"), "Keystone or TempAuth URL (also `opt_auth`, `opt_auth_url`)"), &["opt_auth_url", "opt_auth"]),
     key("opt_auth_version", SWIFT, AuthVersion, Described("`ST_AUTH_VERSION`, else `1` with `opt_auth`, `opt_user` and `opt_key` or a `/auth/v1.0` URL, else `3`"), "3: Keystone v3 (2.0 read as 3); 1: TempAuth"),
-    key("opt_os_auth_type", SWIFT, Choice { what: "auth type", values: &["password", "v3password", "token", "v3token", "applicationcredential", "v3applicationcredential"] }, Described("`OS_AUTH_TYPE`, else from the credentials given"), "Keystone method: v3password, v3token or v3applicationcredential"),
+    key("opt_os_auth_type", SWIFT, Choice { what: "auth type", values: &["password", "v3password", "token", "v3token", "applicationcredential", "v3applicationcredential", "v1password", "v2password"] }, Described("`OS_AUTH_TYPE`, else from the credentials given"), "Keystone method: v3password, v3token or v3applicationcredential (swiftclient's v1password is TempAuth, v2password v3password)"),
     key("opt_os_username", SWIFT, Text, Described("`OS_USERNAME`"), "the Keystone user"),
     key("opt_os_user_id", SWIFT, Text, Described("`OS_USER_ID`"), "the Keystone user's id, instead of its name"),
     key("opt_os_password", SWIFT, Secret, Described("`OS_PASSWORD`"), "the Keystone user's password"),

@@ -485,6 +485,27 @@ fn remote_store_options_are_checked_with_the_configuration() {
     });
     out.assert_success().assert_no_panic();
     assert!(out.lines_containing("WARN").is_empty(), "{out}");
+    // python-swiftclient's v1password and v2password (helpers 135, 139).
+    for store in [
+        "opt_os_auth_type = v1password
+opt_auth = https://s/auth/v1.0
+opt_user = a:u
+opt_key = k
+"
+        .to_string(),
+        format!(
+            "opt_os_auth_type = v2password
+{SWIFT_V3}"
+        ),
+    ] {
+        let text = with_store(&store);
+        check(Extra {
+            dst: &text,
+            ..Extra::default()
+        })
+        .assert_success()
+        .assert_no_panic();
+    }
 
     let cases: &[(&str, &[&str])] = &[
         (
