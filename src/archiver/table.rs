@@ -885,8 +885,11 @@ impl TableRun<'_, '_> {
         let measured = forecast::run::plan_table(self.run, plan, targets, count).await?;
         let f = &measured.forecast;
         // A trigger fires for the rows a real run deletes: none when every eligible row stays
-        // (blocked, conflicting), and the table then does not fail (helper 138).
-        if f.delete > 0 && source.delete_data {
+        // (blocked, conflicting), and the table then does not fail (helper 138). A row both
+        // blocked and conflicting may count in both (conflicts on another server are a count,
+        // not rows): the trigger is foreseen unless the larger of the two holds every row.
+        let may_delete = count > f.blocked.max(f.conflicts.unwrap_or(0));
+        if (f.delete > 0 || may_delete) && source.delete_data {
             self.foresee_triggers(plan).await?;
         }
         if source.archive_data {

@@ -533,3 +533,39 @@ fn a_changing_trigger_on_a_table_whose_rows_all_stay_is_foreseen_harmless() {
         assert_eq!(db.sql("SELECT val FROM other").trim(), "x", "{out}");
     }
 }
+
+/// On another server, conflicts are a count: a row both blocked and conflicting counted twice
+/// made the plan delete nothing, so the trigger was not foreseen, and the real run deleted the
+/// free row, fired it and failed (exit 1) where the dry run said 3 (helper 139).
+#[test]
+fn a_changing_trigger_is_foreseen_when_a_row_is_both_blocked_and_conflicting() {
+    let s = server();
+    let archive = crate::harness::dedicated_server();
+    let db = ScratchDb::create(s, "trg_both");
+    db.sql(&format!(
+        "CREATE TABLE other (id INT PRIMARY KEY, val VARCHAR(10));
+         CREATE TABLE p (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p (id));
+         INSERT INTO other VALUES (1, 'x');
+         INSERT INTO p VALUES (1, 'a', {OLD}), (2, 'b', {OLD});
+         INSERT INTO c VALUES (1, 1);
+         CREATE TRIGGER trg AFTER DELETE ON p FOR EACH ROW UPDATE other SET val = 'trg';"
+    ));
+    archive.sql(&format!(
+        "CREATE DATABASE `{a}`;
+         CREATE TABLE `{a}`.p (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
+         INSERT INTO `{a}`.p VALUES (1, 'OTHER', {OLD});",
+        a = db.archive()
+    ));
+    let ini = Ini::new(s, &[&db.name])
+        .dst_server(&archive)
+        .src("tables", "p");
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    let out = run(&ini);
+    out.assert_code(1);
+    dry.assert_code(1);
+    assert_eq!(db.sql("SELECT val FROM other").trim(), "x", "{out}");
+}
