@@ -555,7 +555,7 @@ fn a_changing_trigger_is_foreseen_when_a_row_is_both_blocked_and_conflicting() {
         "CREATE DATABASE `{a}`;
          CREATE TABLE `{a}`.p (id INT PRIMARY KEY, v VARCHAR(10), deleted_at DATETIME NULL);
          INSERT INTO `{a}`.p VALUES (1, 'OTHER', {OLD});",
-        a = db.archive()
+        a = db.name
     ));
     let ini = Ini::new(s, &[&db.name])
         .dst_server(&archive)
