@@ -366,14 +366,19 @@ impl ArchiveDb {
 
     /// Where the rows of source database `db` go, as one run tells archive databases apart:
     /// this server's key and the archive database's name (folded to lower case where the
-    /// server folds names); and where they come from: the source server's key and `db`.
+    /// server folds names) with the tables' suffix (sources sent to one archive database with
+    /// suffixes of their own, `_r1` and `_r2`, share no table; helper 139); and where they come
+    /// from: the source server's key and `db`.
     pub fn route(&self, db: &str) -> ((String, String), (String, String)) {
         let mut archive = self.archive_database(db);
         if self.folds_names != 0 {
             archive = archive.to_lowercase();
         }
         (
-            (self.server_key.clone(), archive),
+            (
+                self.server_key.clone(),
+                format!("{archive}\u{0}{}", self.table_suffix),
+            ),
             (self.source_key.clone(), db.to_string()),
         )
     }

@@ -499,4 +499,12 @@ fn two_source_databases_into_one_archive_database_are_refused() {
         "a's row stays"
     );
     assert_eq!(b.sql("SELECT COUNT(*) FROM t").trim(), "0");
+    // With tables of its own there (a table_suffix), a's rows share no table: they go (they
+    // were refused, helper 139).
+    run(&ini.set("dst:dst2", "table_suffix", "_a")).assert_success();
+    assert_eq!(
+        b.sql(&format!("SELECT v FROM `{}_p_archive`.t_a", b.name))
+            .trim(),
+        "of a"
+    );
 }
