@@ -617,6 +617,9 @@ fn resolve_source(
     // A retention of another section that the `where` names (`${DEFAULT:retention}`): checked
     // as the section's own is, in its own section's name.
     let named = regex::Regex::new(r"(?i)\$\{([^}:]+):retention\}").expect("a valid regex");
+    // The values those references take, checked: the section's own retention, when it is
+    // one of them (inherited from `[DEFAULT]`), needs no other check (helper 139).
+    let mut taken = Vec::new();
     for reference in named.captures_iter(&raw) {
         let other = reference[1].to_string();
         let Some(value) = r.ini.get(&other, "retention")? else {
@@ -629,16 +632,22 @@ fn resolve_source(
                 message: format!("{m} (the 'where' of [{section}] uses it)"),
             });
         }
+        taken.push(value.trim().to_string());
     }
     // A retention no `where` uses (one of `[DEFAULT]` beside a `where` of the section's own)
     // is only shown: the Python tool never read it, whatever it said. One that the `where`
     // takes through a key of its own (`${ret}`) shows in the interpolated `where`.
+    // (A number alone found in the `where`, `30` in `'2020-01-30'`, proves nothing: one that
+    // reaches the `where` by another key leaves its unit to it, helper 139.)
     let uses = |v: &str| {
         !where_set
             || where_uses_retention
-            || own_where.as_deref().unwrap_or_default().contains(v.trim())
+            || (!is_bare_number(v) && own_where.as_deref().unwrap_or_default().contains(v.trim()))
     };
     let retention = match r.non_empty("retention")? {
+        Some(v) if !where_uses_retention && taken.contains(&v.trim().to_string()) => {
+            Some(v.trim().to_string())
+        }
         Some(v) => match if where_uses_retention {
             parse_retention_in_where(&v, &raw, "${retention}")
         } else {

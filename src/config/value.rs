@@ -302,20 +302,39 @@ pub fn parse_retention_in_where(
     raw_where: &str,
     reference: &str,
 ) -> Result<String, String> {
-    let unitless = match parse_retention(raw) {
-        Ok(retention) => return Ok(retention),
-        Err(unitless) => unitless,
-    };
-    let text = raw.trim();
-    let digits = text.strip_prefix('+').unwrap_or(text);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let number = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !number(whole) || !number(fraction) || digits.ends_with('.') {
-        return Err(unitless);
-    }
     // ASCII case folding keeps byte offsets.
     let lower = raw_where.to_ascii_lowercase();
     let reference = reference.to_ascii_lowercase();
+    // Whether the `where` writes a unit right after the reference at `at`.
+    let unit_after = |at: usize| {
+        let after = lower[at + reference.len()..].trim_start();
+        let unit: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        INTERVAL_UNITS.contains(&unit.as_str()) || COMPOUND_UNITS.contains(&unit.as_str())
+    };
+    let unitless = match parse_retention(raw) {
+        Ok(retention) => {
+            // `INTERVAL ${retention} DAY` with `12 MONTH`: `INTERVAL 12 MONTH DAY`, which the
+            // server refuses on every table (helper 139).
+            if lower
+                .match_indices(&reference)
+                .any(|(at, _)| unit_after(at))
+            {
+                return Err(format!(
+                    "{raw:?} has a unit, and the 'where' writes a unit after {reference} too: give the number alone, or take the unit out of the 'where'"
+                ));
+            }
+            return Ok(retention);
+        }
+        Err(unitless) => unitless,
+    };
+    if !is_bare_number(raw) {
+        return Err(unitless);
+    }
+    let text = raw.trim();
     let mut uses = lower.match_indices(&reference).peekable();
     if uses.peek().is_none() {
         return Err(unitless);
@@ -325,21 +344,22 @@ pub fn parse_retention_in_where(
         let after_interval = before.ends_with("interval")
             && !before[..before.len() - "interval".len()]
                 .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-        let after = lower[at + reference.len()..].trim_start();
-        let unit: String = after
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect::<String>()
-            .to_ascii_uppercase();
-        let has_unit =
-            INTERVAL_UNITS.contains(&unit.as_str()) || COMPOUND_UNITS.contains(&unit.as_str());
-        if after_interval && !has_unit {
+        if after_interval && !unit_after(at) {
             return Err(format!(
                 "{raw:?} is a number without a unit, and the 'where' writes INTERVAL {reference} with no unit after it: write the unit in one of them ('{text} DAY', or INTERVAL {reference} DAY)"
             ));
         }
     }
     Ok(text.to_string())
+}
+
+/// Whether `raw` is a number alone (`30`, `+1.5`), a retention without its unit.
+pub fn is_bare_number(raw: &str) -> bool {
+    let text = raw.trim();
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let number = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !whole.is_empty() && number(whole) && number(fraction) && !digits.ends_with('.')
 }
 
 /// Python's `str.format(**fields)` for simple names: `{name}` is replaced, `{{` and `}}` are
@@ -491,6 +511,8 @@ mod tests {
             parse_retention_in_where(" 12 month", "x < INTERVAL ${retention}", r).unwrap(),
             "12 MONTH"
         );
+        // A unit on both sides: `INTERVAL 12 MONTH DAY`.
+        assert!(parse_retention_in_where("12 MONTH", "x < INTERVAL ${retention} DAY", r).is_err());
         for (retention, where_) in [
             (
                 "30",

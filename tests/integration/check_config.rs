@@ -175,6 +175,32 @@ fn a_retention_without_unit_is_taken_when_the_where_writes_it() {
             .assert_no_panic()
             .output_contains(resolved);
     }
+    // Through `${DEFAULT:retention}`, and beside a where of the section's own that holds the
+    // number's digits in a date (both refused, helper 139).
+    for (default, src) in [
+        (
+            "retention = 30",
+            "where = deleted_at <= SUBDATE('{now}', INTERVAL ${DEFAULT:retention} DAY)",
+        ),
+        (
+            "retention = 30\nwhere = deleted_at <= SUBDATE('{now}', INTERVAL ${retention} DAY)",
+            "where = deleted_at < '2020-01-30'",
+        ),
+    ] {
+        check(Extra {
+            default,
+            src,
+            ..Extra::default()
+        })
+        .assert_code(0)
+        .assert_no_panic();
+    }
+    // A unit on both sides (`INTERVAL 12 MONTH DAY`) is refused.
+    let out = check(Extra {
+        src: "retention = 12 MONTH\nwhere = deleted_at <= SUBDATE('{now}', INTERVAL ${retention} DAY)",
+        ..Extra::default()
+    });
+    assert_config_error(&out, &["[src:nova]", "'retention'", "a unit after"]);
     for (src, section) in [
         (
             "retention = 30\nwhere = deleted_at <= SUBDATE('{now}', INTERVAL ${retention})",
