@@ -164,10 +164,25 @@ pub fn outputs_clash(
 ) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let id = |p: &std::path::Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    // A file not there yet, by its directory's real path and its name: `out.json` and
+    // `./out.json` are one file before either is created (helper 139).
+    let place = |p: &std::path::Path| -> Option<std::path::PathBuf> {
+        if let Ok(real) = std::fs::canonicalize(p) {
+            return Some(real);
+        }
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    // A device or a FIFO (`/dev/null`, `/dev/stdout`) is written in place, and shared harmlessly.
+    let device = |p: &std::path::Path| std::fs::metadata(p).is_ok_and(|m| !m.is_file());
     let config_id = id(config);
     let given: Vec<(&str, &std::path::Path)> = outputs
         .iter()
         .filter_map(|(flag, path)| path.map(|p| (*flag, p)))
+        .filter(|(_, p)| !device(p))
         .collect();
     for (i, (flag, path)) in given.iter().enumerate() {
         let same = id(path);
@@ -178,7 +193,10 @@ pub fn outputs_clash(
             ));
         }
         for (other, other_path) in &given[i + 1..] {
-            if path == other_path || (same.is_some() && same == id(other_path)) {
+            if path == other_path
+                || (same.is_some() && same == id(other_path))
+                || place(path).is_some_and(|p| Some(p) == place(other_path))
+            {
                 return Some(format!(
                     "{flag} and {other} name the same file ({}); nothing was done",
                     path.display()

@@ -357,6 +357,28 @@ fn a_report_or_log_file_onto_the_configuration_is_refused() {
         .run()
         .assert_code(2)
         .output_contains("name the same file");
+    // Two spellings of a file not there yet (helper 139).
+    let cmd = Osarchiver::new().config_text(&text);
+    let (plain, dotted) = (cmd.dir().join("o.json"), cmd.dir().join(".").join("o.json"));
+    cmd.arg("--report")
+        .arg(&plain)
+        .arg("--log-file")
+        .arg(&dotted)
+        .run()
+        .assert_code(2)
+        .output_contains("name the same file");
+    // A device is shared harmlessly.
+    Osarchiver::new()
+        .config_text(&text)
+        .args([
+            "--check-config",
+            "--report",
+            "/dev/null",
+            "--log-file",
+            "/dev/null",
+        ])
+        .run()
+        .assert_success();
     let cmd = Osarchiver::new().subcommand("restore").config_text(&text);
     let config = cmd.dir().join("osarchiver.ini");
     let out = cmd
