@@ -155,11 +155,12 @@ where
         .is_some_and(|a| a.as_ref() == "restore")
 }
 
-/// Which of the files a run writes (`--log-file`, `--report`, given as `(flag, path)`) is the
-/// configuration file, or another of them: written, it would destroy the configuration (a
-/// report replaces it, in a dry run too) or mix two outputs. `None` when none is.
+/// Which of the files a run writes (`--log-file`, `--report`, given as `(flag, path)`) is a
+/// file it reads (`inputs`, `(what, path)`: the configuration, restore's `--file`s), or
+/// another of them: written, it would destroy that input (a report replaces it, in a dry run
+/// too) or mix two outputs. `None` when none is.
 pub fn outputs_clash(
-    config: &std::path::Path,
+    inputs: &[(&str, &std::path::Path)],
     outputs: &[(&str, Option<&std::path::Path>)],
 ) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
@@ -178,7 +179,8 @@ pub fn outputs_clash(
     };
     // A device or a FIFO (`/dev/null`, `/dev/stdout`) is written in place, and shared harmlessly.
     let device = |p: &std::path::Path| std::fs::metadata(p).is_ok_and(|m| !m.is_file());
-    let config_id = id(config);
+    let input_ids: Vec<(&str, Option<(u64, u64)>)> =
+        inputs.iter().map(|(what, p)| (*what, id(p))).collect();
     let given: Vec<(&str, &std::path::Path)> = outputs
         .iter()
         .filter_map(|(flag, path)| path.map(|p| (*flag, p)))
@@ -186,9 +188,12 @@ pub fn outputs_clash(
         .collect();
     for (i, (flag, path)) in given.iter().enumerate() {
         let same = id(path);
-        if same.is_some() && same == config_id {
+        if let Some((what, _)) = input_ids
+            .iter()
+            .find(|(_, input)| same.is_some() && same == *input)
+        {
             return Some(format!(
-                "{flag} {} is the configuration file: it would be overwritten; nothing was done",
+                "{flag} {} is {what}: it would be overwritten; nothing was done",
                 path.display()
             ));
         }

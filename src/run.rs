@@ -99,7 +99,7 @@ pub fn run(args: Args) -> Outcome {
     let started = Instant::now();
     let progress = Progress::detect();
     if let Some(clash) = crate::cli::outputs_clash(
-        &args.config,
+        &[("the configuration file", &args.config)],
         &[
             ("--log-file", args.log_file.as_deref()),
             ("--report", args.report.as_deref()),

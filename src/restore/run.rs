@@ -43,8 +43,14 @@ fn write_report(
 pub fn run(args: RestoreArgs) -> Outcome {
     let started = Instant::now();
     let progress = Progress::detect();
+    let mut inputs = vec![("the configuration file", args.config.as_path())];
+    inputs.extend(
+        args.file
+            .iter()
+            .map(|f| ("a file to restore (--file)", f.as_path())),
+    );
     if let Some(clash) = crate::cli::outputs_clash(
-        &args.config,
+        &inputs,
         &[
             ("--log-file", args.log_file.as_deref()),
             ("--report", args.report.as_deref()),

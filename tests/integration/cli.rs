@@ -394,6 +394,31 @@ fn a_report_or_log_file_onto_the_configuration_is_refused() {
     out.assert_code(2)
         .output_contains("is the configuration file");
     assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+    // Nor the file a restore reads: the report replaced the archive, the rows' only copy
+    // (helper 139).
+    let files = tempfile::tempdir().unwrap();
+    let archive = files.path().join(format!("{}.t.sql", db.name));
+    std::fs::write(&archive, "-- the rows\n").unwrap();
+    for flag in ["--report", "--log-file"] {
+        let out = Osarchiver::new()
+            .subcommand("restore")
+            .config_text(&text)
+            .args([
+                "--table",
+                &format!("{}.t", db.name),
+                "--where",
+                "1",
+                "--dry-run",
+            ])
+            .arg("--file")
+            .arg(&archive)
+            .arg(flag)
+            .arg(&archive)
+            .run();
+        out.assert_code(2)
+            .output_contains("is a file to restore (--file)");
+        assert_eq!(std::fs::read_to_string(&archive).unwrap(), "-- the rows\n");
+    }
     assert_eq!(
         db.sql("SELECT COUNT(*) FROM t").trim(),
         "1",
