@@ -116,8 +116,8 @@ pub(crate) fn shown_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
+    // Up to the last `@` anywhere: a password may hold `/`, `?` or `#` (helper 139).
+    match rest.rfind('@') {
         Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
         None => url.to_string(),
     }
@@ -131,13 +131,14 @@ pub(super) fn check_url(url: &str) -> Result<(), String> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("holds a space or a control character".into());
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority
+    // Whatever comes before the last `@` (a password may hold `/`, `?` or `#`).
+    if rest
         .rsplit_once('@')
         .is_some_and(|(userinfo, _)| userinfo.contains(':'))
     {
         return Err("holds a user and password (user:password@), which neither Keystone, TempAuth nor S3 authenticates with, and which the logs would show: remove them and give the credentials in their own keys".into());
     }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let authority = authority.rsplit('@').next().unwrap_or_default();
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         let (host, after) = v6

@@ -76,8 +76,18 @@ fn auth_and_storage_urls_are_checked_when_read() {
         assert_eq!(k, key);
         assert!(m.contains("***@") && !m.contains("TOPSECRET"), "{m}");
     }
-    assert_eq!(super::shown_url("http://a:b@h:1/p@q"), "http://***@h:1/p@q");
-    assert_eq!(super::shown_url("http://h/p@q"), "http://h/p@q");
+    assert_eq!(super::shown_url("http://a:b@h:1/p"), "http://***@h:1/p");
+    assert_eq!(
+        super::shown_url("http://a:TOP#S/E?C@h:1/v3"),
+        "http://***@h:1/v3"
+    );
+    let (k, m) = swift(&[("os_auth_url", "http://admin:TOP#SECRET@k:1/v3")], &[]).unwrap_err();
+    assert_eq!(k, "opt_os_auth_url");
+    assert!(
+        m.contains("user and password") && !m.contains("SECRET"),
+        "{m}"
+    );
+    assert_eq!(super::shown_url("http://h/p"), "http://h/p");
 }
 
 #[test]
