@@ -11,6 +11,16 @@
 
 /// What is wrong with `condition`, if anything.
 pub fn check(condition: &str) -> Result<(), String> {
+    let masked = mask_literals(condition);
+    if regex::Regex::new(r"(?i)\bNEXT\s+VALUE\s+FOR\b")
+        .expect("a valid regex")
+        .is_match(&masked)
+    {
+        return Err(
+            "takes the next value of a sequence (NEXT VALUE FOR): a row must be selected alike when it is read, copied and deleted, and a sequence moves on at each evaluation"
+                .into(),
+        );
+    }
     let lexed = lex(condition)?;
     let words = lexed
         .calls
@@ -25,7 +35,7 @@ pub fn check(condition: &str) -> Result<(), String> {
         }
     }
     // Outside quotes (a backticked name holding `:=` is refused too, and says why).
-    if mask_literals(condition).contains(":=") {
+    if masked.contains(":=") {
         return Err(
             "assigns a user variable (:=): a row must be selected alike when it is read, copied and deleted, and an assignment changes the condition from one evaluation to the next"
                 .into(),
@@ -338,7 +348,15 @@ const ENDS_A_STATEMENT: &[&str] = &[
 
 /// Functions whose value changes from one evaluation to the next: a condition calling them
 /// selects other rows in each statement that writes it.
-const RANDOM: &[&str] = &["RAND", "UUID", "UUID_SHORT", "SYS_GUID"];
+const RANDOM: &[&str] = &[
+    "RAND",
+    "UUID",
+    "UUID_SHORT",
+    "SYS_GUID",
+    // A sequence moves on at each evaluation (helper 139).
+    "NEXTVAL",
+    "SETVAL",
+];
 
 /// Whether the name starting at byte `start` is qualified: a `.` before it, blanks allowed
 /// between (`` x . `rand`() `` calls the stored function `x.rand`).
@@ -527,6 +545,14 @@ mod tests {
             ("a = 'b\\'", "never closed"),
             (")(", "closes a parenthesis"),
             ("deleted_at IS NOT NULL AND RAND() < 0.5", "calls RAND()"),
+            (
+                "deleted_at < NOW() AND NEXTVAL(s) % 2 = 0",
+                "calls NEXTVAL()",
+            ),
+            (
+                "deleted_at < NOW() AND NEXT VALUE FOR s > 0",
+                "NEXT VALUE FOR",
+            ),
             (
                 "(@n := COALESCE(@n, 0) + 1) <= 10",
                 "assigns a user variable",
