@@ -370,15 +370,12 @@ impl ArchiveDb {
     /// suffixes of their own, `_r1` and `_r2`, share no table; helper 139); and where they come
     /// from: the source server's key and `db`.
     pub fn route(&self, db: &str) -> ((String, String), (String, String)) {
-        let mut archive = self.archive_database(db);
+        let mut archive = format!("{}\u{0}{}", self.archive_database(db), self.table_suffix);
         if self.folds_names != 0 {
             archive = archive.to_lowercase();
         }
         (
-            (
-                self.server_key.clone(),
-                format!("{archive}\u{0}{}", self.table_suffix),
-            ),
+            (self.server_key.clone(), archive),
             (self.source_key.clone(), db.to_string()),
         )
     }
