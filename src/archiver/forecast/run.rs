@@ -62,10 +62,26 @@ pub(in crate::archiver) async fn plan_table(
         .find(|c| c.len() > 1 && c.contains(&plan.table))
         .cloned()
         .unwrap_or_default();
+    // A table of the cycle planned before this one that is not among those done failed its
+    // plan, as the real run fails it: its rows stay, and keep theirs (helper 138).
+    let before = run
+        .db_tables
+        .iter()
+        .position(|t| t.db == plan.db && t.table == plan.table)
+        .unwrap_or(0);
     let group: Vec<Done> = run
         .db_tables
         .iter()
-        .filter(|t| cycle.contains(&t.table))
+        .enumerate()
+        .filter(|(i, t)| {
+            cycle.contains(&t.table)
+                && (*i >= before
+                    || run
+                        .done
+                        .iter()
+                        .any(|d| d.plan.db == t.db && d.plan.table == t.table))
+        })
+        .map(|(_, t)| t)
         .map(|t| Done {
             plan: t.clone(),
             archives: Vec::new(),

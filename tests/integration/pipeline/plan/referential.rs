@@ -285,3 +285,44 @@ fn a_plan_that_follows_a_cycle_round_fewer_times_says_so() {
     real.assert_success();
     assert_eq!(db.sql("SELECT COUNT(*) FROM t0").trim(), "0", "{real}");
 }
+
+/// A table of a foreign-key cycle whose dry run fails (its archive table has a column more),
+/// as its real run does: its rows stay and keep those of the other table, and the plan says
+/// so. The plan counted them gone, and the other table's row with them (helper 138).
+#[test]
+fn a_failed_table_of_a_cycle_keeps_its_rows_in_the_plan() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_cycle_fail");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, cid INT NULL, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, pid INT, deleted_at DATETIME NULL,
+           FOREIGN KEY (pid) REFERENCES p (id));
+         INSERT INTO p VALUES (1, NULL, {OLD});
+         ALTER TABLE p ADD FOREIGN KEY (cid) REFERENCES c (id) ON DELETE SET NULL;
+         INSERT INTO c VALUES (1, 1, {OLD});
+         CREATE DATABASE `{a}`;
+         CREATE TABLE `{a}`.c LIKE c;
+         ALTER TABLE `{a}`.c ADD COLUMN extra INT;",
+        a = db.archive()
+    ));
+    let ini = Ini::new(s, &[&db.name]);
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    let real = crate::pipeline::run(&ini);
+    dry.assert_code(1);
+    real.assert_code(1);
+    let p = format!("{}.p", db.name);
+    let (d, r) = (dry.summary(), real.summary());
+    let (d, r) = (
+        d.iter().find(|(t, _)| *t == p).expect("p planned"),
+        r.iter().find(|(t, _)| *t == p).expect("p run"),
+    );
+    assert_eq!(
+        (d.1.num("would delete"), d.1.num("would block")),
+        (r.1.num("deleted"), r.1.num("blocked")),
+        "{dry}\n{real}"
+    );
+    assert_eq!(r.1.num("blocked"), 1, "{real}");
+}
