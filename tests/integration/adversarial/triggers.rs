@@ -163,6 +163,10 @@ fn a_trigger_that_deletes_or_updates_other_rows_fails_the_table_and_changes_noth
         "CREATE TRIGGER gone AFTER DELETE ON t FOR EACH ROW DELETE FROM o WHERE id = OLD.id",
         // A row of another table changed.
         "CREATE TRIGGER counted AFTER DELETE ON t FOR EACH ROW UPDATE q SET n = n - 1",
+        // The same by an upsert, once two deleted rows meet on its key; the dry run said 0
+        // (helper 140).
+        "CREATE TRIGGER tally AFTER DELETE ON t FOR EACH ROW \
+         INSERT INTO q (id, n) VALUES (1, 1) ON DUPLICATE KEY UPDATE n = n + 1",
         // The archive's copy of each row, the row then in no destination.
         "CREATE TRIGGER unarchive BEFORE DELETE ON t FOR EACH ROW \
          DELETE FROM {archive} WHERE id = OLD.id",
