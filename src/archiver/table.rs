@@ -658,6 +658,34 @@ impl TableRun<'_, '_> {
         !server_side
     }
 
+    /// What fails the table once its plan is made: its triggers, for rows the plan deletes, and
+    /// the room its files need.
+    async fn foresee_failures(
+        &mut self,
+        plan: &TablePlan,
+        f: &forecast::Forecast,
+        count: u64,
+        may_delete: bool,
+    ) -> Result<(), TableError> {
+        let source = self.run.source;
+        if (f.delete > 0 || may_delete) && source.delete_data {
+            self.foresee_triggers(plan).await?;
+        }
+        if source.archive_data {
+            let name = qualified(&plan.db, &plan.table);
+            for d in self.run.dests.iter_mut() {
+                if let crate::destination::Dest::File(fd) = d {
+                    fd.dry_run_space(&name, count, f.bytes)
+                        .map_err(|e| TableError::Write {
+                            dest: fd.name().to_string(),
+                            source: crate::destination::DestError::from(e),
+                        })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A dry run's preflight of the table's `DELETE` triggers: one whose statement deletes,
     /// updates or replaces rows (or calls a procedure) fails the real run's first delete
     /// ([`crate::table::triggers`]), and so the dry run; so does one that raises an error,
@@ -889,20 +917,15 @@ impl TableRun<'_, '_> {
         // blocked and conflicting may count in both (conflicts on another server are a count,
         // not rows): the trigger is foreseen unless the larger of the two holds every row.
         let may_delete = count > f.blocked.max(f.conflicts.unwrap_or(0));
-        if (f.delete > 0 || may_delete) && source.delete_data {
-            self.foresee_triggers(plan).await?;
+        let foreseen = self.foresee_failures(plan, f, count, may_delete).await;
+        if foreseen.is_err() {
+            // The table fails as its real run does: its rows stay, and keep the rows they
+            // reference in the plans of the tables after it (helper 140).
+            self.run
+                .done
+                .retain(|d| !(d.plan.db == plan.db && d.plan.table == plan.table));
         }
-        if source.archive_data {
-            for d in self.run.dests.iter_mut() {
-                if let crate::destination::Dest::File(fd) = d {
-                    fd.dry_run_space(&name, count, f.bytes)
-                        .map_err(|e| TableError::Write {
-                            dest: fd.name().to_string(),
-                            source: crate::destination::DestError::from(e),
-                        })?;
-                }
-            }
-        }
+        foreseen?;
         if source.archive_data {
             for (i, d) in self.run.dests.iter().enumerate() {
                 let conflicts = measured

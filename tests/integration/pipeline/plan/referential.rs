@@ -326,3 +326,40 @@ fn a_failed_table_of_a_cycle_keeps_its_rows_in_the_plan() {
     );
     assert_eq!(r.1.num("blocked"), 1, "{real}");
 }
+
+/// A child whose DELETE trigger changes rows fails in both runs; its rows stay and keep their
+/// parent, which the plan now says: it counted the child's rows gone (helper 140).
+#[test]
+fn a_child_failed_by_its_trigger_keeps_its_parent_in_the_plan() {
+    let s = server();
+    let db = ScratchDb::create(s, "plan_trg_child");
+    db.sql(&format!(
+        "CREATE TABLE p (id INT PRIMARY KEY, deleted_at DATETIME NULL);
+         CREATE TABLE c (id INT PRIMARY KEY, pid INT, deleted_at DATETIME NULL,
+           FOREIGN KEY (pid) REFERENCES p (id));
+         CREATE TABLE log (n INT PRIMARY KEY, v INT);
+         INSERT INTO p VALUES (1, {OLD});
+         INSERT INTO c VALUES (1, 1, {OLD});
+         CREATE TRIGGER tr BEFORE DELETE ON c FOR EACH ROW UPDATE log SET v = 1 WHERE n < 0;"
+    ));
+    let ini = Ini::new(s, &[&db.name]).src("tables", "p, c");
+    let dry = Osarchiver::new()
+        .config_text(ini.text())
+        .arg("--dry-run")
+        .run();
+    let real = crate::pipeline::run(&ini);
+    dry.assert_code(1);
+    real.assert_code(1);
+    let p = format!("{}.p", db.name);
+    let (d, r) = (dry.summary(), real.summary());
+    let (d, r) = (
+        d.iter().find(|(t, _)| *t == p).expect("p planned"),
+        r.iter().find(|(t, _)| *t == p).expect("p run"),
+    );
+    assert_eq!(
+        (d.1.num("would delete"), d.1.num("would block")),
+        (r.1.num("deleted"), r.1.num("blocked")),
+        "{dry}\n{real}"
+    );
+    assert_eq!(r.1.num("blocked"), 1, "{real}");
+}
