@@ -663,7 +663,7 @@ impl<'a> SourceRun<'a> {
             let who = format!("{label}, database {db}");
             if let Err(holder) = self.routes.claim(archive, from, who) {
                 report.error(format!(
-                    "{label}: database {db}: destination {} would write it into archive database {} of a server that this run already archives {holder} into: the rows of two source databases under one key would be taken for one another (a row deleted against the other's archived copy, or kept as a conflict with it); nothing of {db} was archived: give one of them another db_suffix",
+                    "{label}: database {db}: destination {} would write it into archive database {} of a server that this run already archives {holder} into: the rows of two source databases under one key would be taken for one another (a row deleted against the other's archived copy, or kept as a conflict with it); nothing of {db} was archived: give one of them another db_suffix, or its own table_suffix",
                     a.name,
                     quote_ident(&a.archive_database(db)),
                 ));
